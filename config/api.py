@@ -1,0 +1,21 @@
+"""The HTTP API under /api/v1/ (django-ninja, ADR 0003). Routers live in each app's api.py."""
+
+from ninja import NinjaAPI
+
+from gonghui.accounts.api import router as accounts_router
+from gonghui.core.api import AUTH, install_error_handlers
+from gonghui.members.api import router as members_router
+from gonghui.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="Gonghui API",
+    version="1",
+    description="Smart trade-union platform. Errors are {detail, code}; lists are {items, count}.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/auth", accounts_router)
+api.add_router("/organisations", organisations_router)
+api.add_router("/", members_router)

@@ -1,0 +1,173 @@
+"""Gonghui settings: one environment-driven base. See ``.env.example`` for every variable."""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from config import dev_secrets, env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+GONGHUI_ENV = env.get("GONGHUI_ENV", "development")
+if GONGHUI_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured("GONGHUI_ENV must be development, production or test")
+PRODUCTION = GONGHUI_ENV == "production"
+
+_SECRET_NAMES = ("GONGHUI_SECRET_KEY", "GONGHUI_FIELD_KEYS", "GONGHUI_BLIND_INDEX_KEY")
+_dev = {} if PRODUCTION or all(env.get(n) for n in _SECRET_NAMES) else dev_secrets.load(BASE_DIR)
+
+
+def _required(name: str, dev_value: str | None) -> str:
+    value = env.get(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set when GONGHUI_ENV=production")
+    return dev_value or ""
+
+
+SECRET_KEY = _required("GONGHUI_SECRET_KEY", _dev.get("secret_key"))
+DEBUG = env.get_bool("GONGHUI_DEBUG", default=not PRODUCTION)
+ALLOWED_HOSTS = env.get_list("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env.get_list("GONGHUI_CSRF_TRUSTED_ORIGINS")
+
+# Personal data encryption (see gonghui/core/crypto.py and docs/adr/0006-personal-data.md).
+# GONGHUI_FIELD_KEYS: comma-separated "keyid:base64-32-bytes"; the first encrypts, all decrypt.
+GONGHUI_FIELD_KEYS = _required("GONGHUI_FIELD_KEYS", _dev.get("field_keys"))
+GONGHUI_BLIND_INDEX_KEY = _required("GONGHUI_BLIND_INDEX_KEY", _dev.get("blind_index_key"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "treebeard",
+    "django_tasks_db",
+    "gonghui.core",
+    "gonghui.accounts",
+    "gonghui.organisations",
+    "gonghui.members",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "gonghui.core.api.ApiBodyLimitMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "gonghui" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "gonghui.organisations.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.database_from_url(
+        env.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'gonghui.sqlite3'}"), BASE_DIR
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["gonghui.accounts.backends.LockoutModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Lockout: this many failures within the window lock the account for the window.
+GONGHUI_LOGIN_MAX_FAILURES = int(env.get("GONGHUI_LOGIN_MAX_FAILURES", "5"))
+GONGHUI_LOGIN_LOCK_MINUTES = int(env.get("GONGHUI_LOGIN_LOCK_MINUTES", "15"))
+
+# Sessions in the database so app servers stay stateless.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "gonghui" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = Path(env.get("GONGHUI_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+# Request bodies: API JSON and forms are small; file uploads have their own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env.get("GONGHUI_MAX_BODY_BYTES", str(1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Background work: immediate in development and tests, database queue in production.
+TASKS = {
+    "default": {
+        "BACKEND": env.get("GONGHUI_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
+    }
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": env.get("GONGHUI_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env.get("GONGHUI_CACHE_LOCATION", "gonghui"),
+    }
+}
+
+# Enrolment service level: working days to decide an application.
+GONGHUI_ENROLMENT_SLA_DAYS = int(env.get("GONGHUI_ENROLMENT_SLA_DAYS", "15"))
+GONGHUI_TRANSFER_SLA_DAYS = int(env.get("GONGHUI_TRANSFER_SLA_DAYS", "15"))
+# E-member card QR codes stay valid this long (seconds).
+GONGHUI_CARD_TOKEN_MAX_AGE = int(env.get("GONGHUI_CARD_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.get("GONGHUI_LOG_LEVEL", "INFO")},
+}
+
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("GONGHUI_DEBUG must be off when GONGHUI_ENV=production")

@@ -1,0 +1,21 @@
+"""Test overrides: fast hashing, fixed keys, plain static storage, SQLite in memory unless
+DATABASE_URL points at PostgreSQL."""
+
+import os
+
+os.environ.setdefault("GONGHUI_ENV", "test")
+os.environ.setdefault("GONGHUI_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("GONGHUI_FIELD_KEYS", "t1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+os.environ.setdefault("GONGHUI_BLIND_INDEX_KEY", "YmxpbmQtaW5kZXgta2V5LWZvci10ZXN0cy0wMTIzNDU=")
+os.environ.setdefault("DATABASE_URL", "sqlite:///var/test.sqlite3")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DEBUG = False
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]

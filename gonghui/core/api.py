@@ -1,0 +1,128 @@
+"""Shared pieces of the HTTP API: authentication, one error shape, pagination.
+
+Every error is ``{"detail": <message>, "code": <machine code>}`` (validation errors add
+``"errors": [{"field", "code", "message"}]``), with a 4xx status for anything the caller did
+wrong: 400 bad input, 401 not signed in, 403 not allowed, 404 missing or not yours, 413 too
+large. Services raise Django's ValidationError/PermissionDenied/Http404; they are mapped here
+in one place.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` from ``POST /api/v1/auth/token``."""
+
+    def authenticate(self, request, token):
+        from gonghui.accounts.services import token_authenticate
+
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+AUTH = [TokenAuth(), django_auth]
+
+
+class ErrorItem(Schema):
+    field: str
+    code: str
+    message: str
+
+
+class Error(Schema):
+    detail: str
+    code: str
+
+
+class Page(Schema):
+    count: int
+
+
+def _validation_items(exc: DjangoValidationError) -> list[dict]:
+    items = []
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for err in errors:
+                items.append({"field": field, "code": err.code or "invalid", "message": _message(err)})
+    else:
+        for err in exc.error_list:
+            items.append({"field": "", "code": err.code or "invalid", "message": _message(err)})
+    return items
+
+
+def _message(err: DjangoValidationError) -> str:
+    return str(err.message % err.params) if err.params else str(err.message)
+
+
+def error_response(status: int, detail: str, code: str, **extra) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code, **extra}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DjangoValidationError)
+    def _validation(request, exc):
+        items = _validation_items(exc)
+        first = items[0] if items else {"field": "", "code": "invalid", "message": _("Invalid input.")}
+        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        return error_response(400, detail, first["code"], errors=items)
+
+    @api.exception_handler(NinjaValidationError)
+    def _schema(request, exc):
+        items = []
+        for err in exc.errors:
+            loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
+            items.append({"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")})
+        first = items[0] if items else {"field": "", "message": _("Invalid input.")}
+        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        return error_response(400, detail, "invalid", errors=items)
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return error_response(403, _("You are not allowed to do this."), "forbidden")
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return error_response(404, _("Not found."), "not_found")
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        return error_response(401, _("Sign in or send a valid bearer token."), "unauthenticated")
+
+    @api.exception_handler(HttpError)
+    def _http(request, exc):
+        codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "too_large"}
+        return error_response(exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request, exc):
+        return error_response(413, _("The request body is too large."), "too_large")
+
+
+class ApiBodyLimitMiddleware:
+    """Refuse oversized API bodies with the API's JSON error shape (413) before any view
+    reads them. Multipart uploads have their own per-endpoint limits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            content_type = request.META.get("CONTENT_TYPE", "")
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if not content_type.startswith("multipart/") and limit and length > limit:
+                return error_response(413, _("The request body is too large."), "too_large")
+        return self.get_response(request)

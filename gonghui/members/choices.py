@@ -1,0 +1,143 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+# The 56 ethnic groups in the order and codes of GB/T 3304-1991.
+ETHNICITIES = [
+    ("01", "汉族"), ("02", "蒙古族"), ("03", "回族"), ("04", "藏族"), ("05", "维吾尔族"), ("06", "苗族"),
+    ("07", "彝族"), ("08", "壮族"), ("09", "布依族"), ("10", "朝鲜族"), ("11", "满族"), ("12", "侗族"),
+    ("13", "瑶族"), ("14", "白族"), ("15", "土家族"), ("16", "哈尼族"), ("17", "哈萨克族"), ("18", "傣族"),
+    ("19", "黎族"), ("20", "傈僳族"), ("21", "佤族"), ("22", "畲族"), ("23", "高山族"), ("24", "拉祜族"),
+    ("25", "水族"), ("26", "东乡族"), ("27", "纳西族"), ("28", "景颇族"), ("29", "柯尔克孜族"), ("30", "土族"),
+    ("31", "达斡尔族"), ("32", "仫佬族"), ("33", "羌族"), ("34", "布朗族"), ("35", "撒拉族"), ("36", "毛南族"),
+    ("37", "仡佬族"), ("38", "锡伯族"), ("39", "阿昌族"), ("40", "普米族"), ("41", "塔吉克族"), ("42", "怒族"),
+    ("43", "乌孜别克族"), ("44", "俄罗斯族"), ("45", "鄂温克族"), ("46", "德昂族"), ("47", "保安族"),
+    ("48", "裕固族"), ("49", "京族"), ("50", "塔塔尔族"), ("51", "独龙族"), ("52", "鄂伦春族"), ("53", "赫哲族"),
+    ("54", "门巴族"), ("55", "珞巴族"), ("56", "基诺族"),
+]  # fmt: skip
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("Primary school or below")
+    JUNIOR = "junior", _("Junior secondary")
+    SENIOR = "senior", _("Senior secondary / vocational")
+    JUNIOR_COLLEGE = "college", _("Junior college")
+    BACHELOR = "bachelor", _("Bachelor")
+    MASTER = "master", _("Master")
+    DOCTOR = "doctor", _("Doctorate")
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC = "cpc", _("CPC member")
+    CPC_PROBATIONARY = "cpc_probationary", _("CPC probationary member")
+    LEAGUE = "league", _("Communist Youth League member")
+    DEMOCRATIC = "democratic", _("Democratic party member")
+    NONE = "masses", _("Ordinary citizen")
+
+
+class SkillGrade(models.TextChoices):
+    """The 'new eight-grade' ladder for skilled workers (新八级工)."""
+
+    APPRENTICE = "apprentice", _("Apprentice")
+    JUNIOR = "junior", _("Junior worker")
+    INTERMEDIATE = "intermediate", _("Intermediate worker")
+    SENIOR = "senior", _("Senior worker")
+    TECHNICIAN = "technician", _("Technician")
+    SENIOR_TECHNICIAN = "senior_technician", _("Senior technician")
+    MASTER_TECHNICIAN = "master_technician", _("Master technician")
+    CHIEF_TECHNICIAN = "chief_technician", _("Chief technician")
+
+
+class EmploymentStatus(models.TextChoices):
+    EMPLOYED = "employed", _("In work")
+    LAID_OFF = "laid_off", _("Laid off / awaiting post")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    RETIRED = "retired", _("Retired")
+    RESIGNED = "resigned", _("Resigned")
+    INTERNAL_RETIREMENT = "internal_retirement", _("Internal early retirement")
+    OTHER = "other", _("Other")
+
+
+class EmploymentForm(models.TextChoices):
+    STANDARD = "standard", _("Standard employment")
+    TRUCK_DRIVER = "truck_driver", _("Truck driver")
+    COURIER = "courier", _("Courier")
+    FOOD_DELIVERY = "food_delivery", _("Food delivery rider")
+    RIDE_HAILING = "ride_hailing", _("Ride-hailing driver")
+    CARE_WORKER = "care_worker", _("Care worker")
+    DOMESTIC = "domestic", _("Domestic worker")
+    MALL_STAFF = "mall_staff", _("Mall information worker")
+    ESTATE_AGENT = "estate_agent", _("Estate agent")
+    SECURITY_GUARD = "security_guard", _("Security guard")
+    OTHER = "other", _("Other new form of employment")
+
+
+NEW_EMPLOYMENT_FORMS = frozenset(EmploymentForm.values) - {EmploymentForm.STANDARD}
+
+
+class MembershipStatus(models.TextChoices):
+    """会籍. An application (申请中) is an Enrolment until approved."""
+
+    MEMBER = "member", _("Member")
+    PRE_MEMBER = "pre_member", _("Pre-member")
+    TRANSFERRING = "transferring", _("Transferring out")
+    RETAINED = "retained", _("Membership retained")
+    EXPELLED = "expelled", _("Expelled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+IN_MEMBERSHIP = frozenset(
+    {
+        MembershipStatus.MEMBER,
+        MembershipStatus.PRE_MEMBER,
+        MembershipStatus.TRANSFERRING,
+        MembershipStatus.RETAINED,
+    }
+)
+DUES_EXEMPT = frozenset({MembershipStatus.RETAINED})
+
+
+class EventKind(models.TextChoices):
+    JOINED = "joined", _("Joined")
+    CONVERTED = "converted", _("Pre-member became member")
+    TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
+    TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer cancelled or refused")
+    TRANSFERRED_IN = "transferred_in", _("Transferred in")
+    RETAINED = "retained", _("Membership retained")
+    RESTORED = "restored", _("Membership restored")
+    EXPELLED = "expelled", _("Expelled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJOINED = "rejoined", _("Rejoined")
+
+
+class EnrolmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RoutingBasis(models.TextChoices):
+    EMPLOYER = "employer", _("Employer's union")
+    TERRITORIAL = "territorial", _("Territorial union for the work place")
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting release by the old union")
+    RELEASED = "released", _("Awaiting acceptance by the new union")
+    ACCEPTED = "accepted", _("Completed")
+    REFUSED_OUT = "refused_out", _("Refused by the old union")
+    REFUSED_IN = "refused_in", _("Refused by the new union")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_TRANSFER = frozenset({TransferStatus.REQUESTED, TransferStatus.RELEASED})
+
+
+class PiiField(models.TextChoices):
+    ID_NUMBER = "id_number", _("ID number")
+    PHONE = "phone", _("Mobile phone")

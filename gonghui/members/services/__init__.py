@@ -1,0 +1,2 @@
+"""Writes to members, enrolments, transfers and dues. Split by sub-domain; import from the
+submodules (``gonghui.members.services.members`` …)."""

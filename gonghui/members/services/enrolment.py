@@ -1,0 +1,269 @@
+"""Online enrolment (网上入会): submission by the worker, routing to the responsible union,
+approval into a member or rejection with a reason."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit, divisions, workdays
+from gonghui.core.text import clean
+from gonghui.core.validators import validate_division_code
+from gonghui.members.choices import (
+    IN_MEMBERSHIP,
+    EmploymentForm,
+    EnrolmentStatus,
+    EventKind,
+    MembershipStatus,
+    RoutingBasis,
+)
+from gonghui.members.models import Enrolment, Member
+from gonghui.members.services import members as member_services
+from gonghui.members.services import personal
+from gonghui.organisations import scoping
+from gonghui.organisations.choices import GrassrootsType, Kind
+from gonghui.organisations.models import Organisation
+
+# Among unions of the same division, who takes a worker whose employer has no union:
+# a joint grassroots union first (they exist for exactly this), then an industry/regional
+# federation, then the street, county, city and provincial federations.
+_TERRITORIAL_ORDER = [Kind.GRASSROOTS, Kind.FEDERATION, Kind.STREET, Kind.COUNTY, Kind.CITY, Kind.PROVINCIAL]
+
+
+def normalise_employer(name: str) -> str:
+    return "".join(clean(name).split()).replace("（", "(").replace("）", ")")
+
+
+def route(*, employer: str, work_division: str) -> tuple[Organisation, str]:
+    """The union responsible for a worker: the grassroots union of their employer if it is in
+    the tree (preferring one in the same division), else the territorial union for the work
+    place, walking up county → city → province; the root federation as a last resort, so
+    nobody is left without a responsible union."""
+    employer_key = normalise_employer(employer)
+    if employer_key:
+        candidates = list(
+            Organisation.objects.filter(kind=Kind.GRASSROOTS, is_active=True, host_name=employer_key).order_by(
+                "depth", "code"
+            )[:20]
+        )
+        if candidates:
+            same_place = [o for o in candidates if o.division_code == work_division]
+            return (same_place or candidates)[0], RoutingBasis.EMPLOYER
+    for code in divisions.ancestors(work_division):
+        found = list(
+            Organisation.objects.filter(division_code=code, is_active=True, kind__in=_TERRITORIAL_ORDER).exclude(
+                kind=Kind.GRASSROOTS, grassroots_type=GrassrootsType.INDEPENDENT
+            )
+        )
+        if found:
+            found.sort(key=lambda o: (_TERRITORIAL_ORDER.index(o.kind), o.depth, o.code))
+            return found[0], RoutingBasis.TERRITORIAL
+    root = Organisation.get_first_root_node()
+    if root is None:
+        raise ValidationError(_("No union is set up yet."), code="no_union")
+    return root, RoutingBasis.TERRITORIAL
+
+
+def enrolment_submit(
+    *,
+    actor,
+    name: str,
+    id_number: str,
+    phone: str,
+    employer: str,
+    work_division: str,
+    employment_form: str,
+    work_address: str = "",
+) -> Enrolment:
+    """A worker applies to join (anyone may call it; ``actor`` is usually anonymous). Refused
+    when the person is already a member (``already_member``) or has an application pending
+    (``enrolment_pending``). Sets the decision deadline from the SLA in working days."""
+    errors: dict[str, ValidationError] = {}
+    name = clean(name)
+    employer = clean(employer)
+    if not name:
+        errors["name"] = ValidationError(_("A name is required."), code="name_required")
+    elif len(name) > 50:
+        errors["name"] = ValidationError(_("The name is too long."), code="name_too_long")
+    if not employer:
+        errors["employer"] = ValidationError(
+            _("Say where you work (the company or platform)."), code="employer_required"
+        )
+    elif len(employer) > 120:
+        errors["employer"] = ValidationError(_("The employer name is too long."), code="employer_too_long")
+    if employment_form not in EmploymentForm.values:
+        errors["employment_form"] = ValidationError(_("Choose a form of employment."), code="invalid_choice")
+    try:
+        work_division = validate_division_code(work_division)
+    except ValidationError as exc:
+        errors["work_division"] = exc
+    enrolment = Enrolment(
+        name=name,
+        employer=employer[:120],
+        work_division=work_division if "work_division" not in errors else "",
+        work_address=clean(work_address)[:200],
+        employment_form=employment_form,
+    )
+    try:
+        facts = personal.set_id_number(enrolment, id_number)
+        enrolment.gender, enrolment.birth_date = facts.gender, facts.birth_date
+    except ValidationError as exc:
+        errors["id_number"] = exc
+    try:
+        personal.set_phone(enrolment, phone, required=True)
+    except ValidationError as exc:
+        errors["phone"] = exc
+    if errors:
+        raise ValidationError(errors)
+    organisation, basis = route(employer=employer, work_division=work_division)
+    enrolment.organisation = organisation
+    enrolment.routed_by = basis
+    now = timezone.now()
+    enrolment.submitted_at = now
+    enrolment.due_on = workdays.add_working_days(timezone.localdate(now), settings.GONGHUI_ENROLMENT_SLA_DAYS)
+    with transaction.atomic():
+        existing = Member.objects.filter(id_number_hash=enrolment.id_number_hash).first()
+        if existing is not None and existing.status in IN_MEMBERSHIP:
+            raise ValidationError(
+                {
+                    "id_number": ValidationError(
+                        _("You are already a union member. To change union, ask for a transfer."),
+                        code="already_member",
+                    )
+                }
+            )
+        if Enrolment.objects.filter(
+            id_number_hash=enrolment.id_number_hash, status=EnrolmentStatus.PENDING
+        ).exists():
+            raise ValidationError(
+                {
+                    "id_number": ValidationError(
+                        _("An application with this ID number is already being processed."),
+                        code="enrolment_pending",
+                    )
+                }
+            )
+        enrolment.save(force_insert=True)
+        audit.record(
+            actor=actor,
+            action="members.enrolment.submitted",
+            obj=enrolment,
+            organisation_id=organisation.pk,
+            changes={"status": [None, EnrolmentStatus.PENDING], "routed_by": [None, basis]},
+        )
+    return enrolment
+
+
+def _holder_status(organisation: Organisation) -> str:
+    """A worker held by a federation (no grassroots union to join yet) is a pre-member."""
+    return MembershipStatus.MEMBER if organisation.kind == Kind.GRASSROOTS else MembershipStatus.PRE_MEMBER
+
+
+def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date | None = None) -> Member:
+    """Approve an application: a member record is made (or a former member who withdrew or
+    was expelled rejoins on their old record) and a member number issued. Needs
+    ``approve_enrolment`` on the responsible union."""
+    scoping.require(actor, scoping.Action.APPROVE_ENROLMENT, enrolment.organisation)
+    from gonghui.core import crypto
+
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
+        if locked.status != EnrolmentStatus.PENDING:
+            raise ValidationError(_("This application has already been decided."), code="already_decided")
+        joined = joined_on or timezone.localdate()
+        status = _holder_status(locked.organisation)
+        former = Member.objects.select_for_update().filter(id_number_hash=locked.id_number_hash).first()
+        if former is not None and former.status in IN_MEMBERSHIP:
+            raise ValidationError(_("This person is already a member."), code="already_member")
+        if former is not None:
+            before = former.status
+            former.organisation = locked.organisation
+            former.status = status
+            former.name = locked.name
+            former.employer = locked.employer
+            former.employment_form = locked.employment_form
+            former.phone_enc, former.phone_hash, former.phone_masked = (
+                locked.phone_enc,
+                locked.phone_hash,
+                locked.phone_masked,
+            )
+            member_services._apply_pinyin(former)
+            former.save()
+            member_services._event(
+                former, kind=EventKind.REJOINED, from_status=before, actor=actor, effective_on=joined
+            )
+            member = former
+        else:
+            member = member_services._create(
+                actor=actor,
+                organisation=locked.organisation,
+                name=locked.name,
+                id_number=crypto.decrypt(locked.id_number_enc),
+                phone=crypto.decrypt(locked.phone_enc),
+                gender=None,
+                birth_date=None,
+                joined_on=joined,
+                status=status,
+                reason=_("Online enrolment"),
+                employer=locked.employer,
+                employment_form=locked.employment_form,
+            )
+        locked.status = EnrolmentStatus.APPROVED
+        locked.decided_at = timezone.now()
+        locked.decided_by = actor
+        locked.member = member
+        locked.save(update_fields=["status", "decided_at", "decided_by", "member"])
+        audit.record(
+            actor=actor,
+            action="members.enrolment.approved",
+            obj=locked,
+            organisation_id=locked.organisation_id,
+            changes={"status": [EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED], "member_no": [None, member.member_no]},
+        )
+    return member
+
+
+def enrolment_reject(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
+    """Refuse an application with a reason the applicant will see."""
+    scoping.require(actor, scoping.Action.APPROVE_ENROLMENT, enrolment.organisation)
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError({"reason": ValidationError(_("Give the applicant a reason."), code="reason_required")})
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if locked.status != EnrolmentStatus.PENDING:
+            raise ValidationError(_("This application has already been decided."), code="already_decided")
+        locked.status = EnrolmentStatus.REJECTED
+        locked.decided_at = timezone.now()
+        locked.decided_by = actor
+        locked.decision_reason = reason
+        locked.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        audit.record(
+            actor=actor,
+            action="members.enrolment.rejected",
+            obj=locked,
+            organisation_id=locked.organisation_id,
+            changes={"status": [EnrolmentStatus.PENDING, EnrolmentStatus.REJECTED]},
+            reason=reason,
+        )
+    return locked
+
+
+def enrolment_lookup(*, id_number: str, phone: str) -> list[Enrolment]:
+    """The applicant's own applications, found by ID number and phone together (both must
+    match, so knowing one of them is not enough)."""
+    from gonghui.core.validators import normalise_mobile
+
+    try:
+        id_hash = personal.id_hash(id_number)
+        phone_hash = personal.phone_hash(normalise_mobile(phone))
+    except ValidationError:
+        return []
+    return list(
+        Enrolment.objects.filter(id_number_hash=id_hash, phone_hash=phone_hash)
+        .select_related("organisation")
+        .order_by("-submitted_at")[:10]
+    )

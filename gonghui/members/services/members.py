@@ -1,0 +1,339 @@
+"""Member records and their 会籍 (membership status)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit, crypto
+from gonghui.core.text import clean
+from gonghui.members import pinyin
+from gonghui.members.choices import (
+    ETHNICITIES,
+    Education,
+    EmploymentForm,
+    EmploymentStatus,
+    EventKind,
+    MembershipStatus,
+    PiiField,
+    PoliticalStatus,
+    SkillGrade,
+)
+from gonghui.members.models import Member, MemberNumberSequence, MembershipEvent
+from gonghui.members.services import personal
+from gonghui.organisations import scoping
+from gonghui.organisations.models import Organisation
+
+Action = scoping.Action
+
+AUDITED_FIELDS = [
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number_masked",
+    "phone_masked",
+    "education",
+    "political_status",
+    "employer",
+    "job",
+    "skill_grade",
+    "employment_status",
+    "employment_form",
+    "is_migrant_worker",
+    "organisation_id",
+    "member_no",
+    "joined_on",
+    "card_no",
+    "status",
+]
+PROFILE_FIELDS = [
+    "name",
+    "ethnicity",
+    "education",
+    "political_status",
+    "employer",
+    "job",
+    "skill_grade",
+    "employment_status",
+    "employment_form",
+    "is_migrant_worker",
+    "card_no",
+]
+_CHOICES = {
+    "ethnicity": {code for code, _label in ETHNICITIES},
+    "education": set(Education.values) | {""},
+    "political_status": set(PoliticalStatus.values) | {""},
+    "skill_grade": set(SkillGrade.values) | {""},
+    "employment_status": set(EmploymentStatus.values),
+    "employment_form": set(EmploymentForm.values),
+}
+
+# Which 会籍 changes an officer may make by hand (transfers have their own service).
+STATUS_TRANSITIONS: dict[str, dict[str, str]] = {
+    MembershipStatus.MEMBER: {
+        MembershipStatus.RETAINED: EventKind.RETAINED,
+        MembershipStatus.EXPELLED: EventKind.EXPELLED,
+        MembershipStatus.WITHDRAWN: EventKind.WITHDRAWN,
+    },
+    MembershipStatus.PRE_MEMBER: {
+        MembershipStatus.MEMBER: EventKind.CONVERTED,
+        MembershipStatus.RETAINED: EventKind.RETAINED,
+        MembershipStatus.EXPELLED: EventKind.EXPELLED,
+        MembershipStatus.WITHDRAWN: EventKind.WITHDRAWN,
+    },
+    MembershipStatus.RETAINED: {
+        MembershipStatus.MEMBER: EventKind.RESTORED,
+        MembershipStatus.EXPELLED: EventKind.EXPELLED,
+        MembershipStatus.WITHDRAWN: EventKind.WITHDRAWN,
+    },
+    MembershipStatus.TRANSFERRING: {},
+    MembershipStatus.EXPELLED: {},
+    MembershipStatus.WITHDRAWN: {},
+}
+
+
+def _check_choices(data: dict) -> None:
+    errors = {}
+    for field, allowed in _CHOICES.items():
+        if field in data and data[field] not in allowed:
+            errors[field] = ValidationError(
+                _("%(value)s is not an allowed value.") % {"value": data[field]}, code="invalid_choice"
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_profile(data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        out[key] = clean(value) if isinstance(value, str) else value
+    if "name" in out:
+        if not out["name"]:
+            raise ValidationError({"name": ValidationError(_("A name is required."), code="name_required")})
+        if len(out["name"]) > 50:
+            raise ValidationError({"name": ValidationError(_("The name is too long."), code="name_too_long")})
+    _check_choices(out)
+    return out
+
+
+def issue_member_no(organisation: Organisation, on: datetime.date) -> str:
+    """Next member number: six-digit division, two-digit year, seven-digit serial. Must run
+    inside the caller's transaction (the sequence row is locked)."""
+    prefix = f"{organisation.division_code}{on:%y}"
+    seq, _created = MemberNumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{prefix}{seq.last:07d}"
+
+
+def _apply_pinyin(member: Member) -> None:
+    member.name_pinyin, member.name_initials = pinyin.name_keys(member.name)
+
+
+def _event(member: Member, *, kind, from_status, actor, effective_on, reason="", from_org=None) -> None:
+    MembershipEvent.objects.create(
+        member=member,
+        kind=kind,
+        from_status=from_status or "",
+        to_status=member.status,
+        from_organisation=from_org,
+        organisation=member.organisation,
+        effective_on=effective_on,
+        reason=reason,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _ensure_member_holder(organisation: Organisation) -> None:
+    if not organisation.is_active:
+        raise ValidationError(_("This union is no longer active."), code="org_inactive")
+
+
+def member_create(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    id_number: str,
+    phone: str = "",
+    gender: str | None = None,
+    birth_date: datetime.date | None = None,
+    joined_on: datetime.date | None = None,
+    status: str = MembershipStatus.MEMBER,
+    **profile,
+) -> Member:
+    """Register a member directly (an officer keeping the roster). The actor needs
+    ``manage_members`` on ``organisation``. Birth date and gender come from the ID number;
+    if typed, they must agree. A second record for the same ID number is refused
+    (``duplicate_id``). Writes a ``joined`` event and an audit entry."""
+    if actor is not None:
+        scoping.require(actor, Action.MANAGE_MEMBERS, organisation)
+    return _create(
+        actor=actor,
+        organisation=organisation,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        gender=gender,
+        birth_date=birth_date,
+        joined_on=joined_on,
+        status=status,
+        reason="",
+        **profile,
+    )
+
+
+def _create(*, actor, organisation, name, id_number, phone, gender, birth_date, joined_on, status, reason, **profile):
+    if status not in {MembershipStatus.MEMBER, MembershipStatus.PRE_MEMBER}:
+        raise ValidationError(_("A new member is a member or a pre-member."), code="invalid_status")
+    _ensure_member_holder(organisation)
+    data = _clean_profile({"name": name, **profile})
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field")
+    member = Member(organisation=organisation, status=status, **data)
+    facts = personal.set_id_number(member, id_number)
+    personal.check_typed_facts(facts, gender=gender, birth_date=birth_date)
+    personal.set_phone(member, phone, required=False)
+    member.gender = facts.gender
+    member.birth_date = facts.birth_date
+    member.joined_on = joined_on or timezone.localdate()
+    if member.joined_on > timezone.localdate():
+        raise ValidationError({"joined_on": ValidationError(_("The join date is in the future."), code="date_future")})
+    _apply_pinyin(member)
+    with transaction.atomic():
+        if Member.objects.filter(id_number_hash=member.id_number_hash).exists():
+            raise ValidationError(
+                {"id_number": ValidationError(_("A member with this ID number already exists."), code="duplicate_id")}
+            )
+        member.member_no = issue_member_no(organisation, member.joined_on)
+        try:
+            with transaction.atomic():
+                member.save(force_insert=True)
+        except IntegrityError:
+            raise ValidationError(
+                {"id_number": ValidationError(_("A member with this ID number already exists."), code="duplicate_id")}
+            ) from None
+        _event(member, kind=EventKind.JOINED, from_status="", actor=actor, effective_on=member.joined_on, reason=reason)
+        audit.record(
+            actor=actor,
+            action="members.member.created",
+            obj=member,
+            organisation_id=organisation.pk,
+            changes=audit.diff({}, audit.snapshot(member, AUDITED_FIELDS)),
+        )
+    return member
+
+
+def member_update(*, actor, member: Member, phone: str | None = None, **profile) -> Member:
+    """Edit a member's profile (not their 会籍, union or ID number). Needs ``manage_members``
+    on the member's union."""
+    scoping.require(actor, Action.MANAGE_MEMBERS, member.organisation)
+    data = _clean_profile(profile)
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field")
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        before = audit.snapshot(locked, AUDITED_FIELDS)
+        for key, value in data.items():
+            setattr(locked, key, value)
+        if phone is not None:
+            personal.set_phone(locked, phone, required=False)
+        if "name" in data:
+            _apply_pinyin(locked)
+        locked.save()
+        changes = audit.diff(before, audit.snapshot(locked, AUDITED_FIELDS))
+        if changes:
+            audit.record(
+                actor=actor,
+                action="members.member.updated",
+                obj=locked,
+                organisation_id=locked.organisation_id,
+                changes=changes,
+            )
+    return locked
+
+
+def member_change_status(
+    *, actor, member: Member, to_status: str, reason: str, effective_on: datetime.date | None = None
+) -> Member:
+    """Change 会籍 by hand: retain (retired, unemployed), restore, expel, withdraw, convert a
+    pre-member. A reason is required; the change is dated and kept as an event."""
+    scoping.require(actor, Action.MANAGE_MEMBERS, member.organisation)
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError({"reason": ValidationError(_("Give a reason for the change."), code="reason_required")})
+    effective_on = effective_on or timezone.localdate()
+    if effective_on > timezone.localdate():
+        raise ValidationError(_("The change cannot be dated in the future."), code="date_future")
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
+        kind = STATUS_TRANSITIONS.get(locked.status, {}).get(to_status)
+        if kind is None:
+            raise ValidationError(
+                _("A %(from)s cannot become %(to)s here.")
+                % {
+                    "from": MembershipStatus(locked.status).label,
+                    "to": MembershipStatus(to_status).label if to_status in MembershipStatus.values else to_status,
+                },
+                code="invalid_transition",
+            )
+        if effective_on < locked.joined_on:
+            raise ValidationError(_("The change cannot be dated before the member joined."), code="date_before_join")
+        before = locked.status
+        locked.status = to_status
+        locked.save(update_fields=["status", "updated_at"])
+        _event(locked, kind=kind, from_status=before, actor=actor, effective_on=effective_on, reason=reason)
+        audit.record(
+            actor=actor,
+            action=f"members.member.{kind}",
+            obj=locked,
+            organisation_id=locked.organisation_id,
+            changes={"status": [before, to_status]},
+            reason=reason,
+        )
+    return locked
+
+
+def member_reveal_pii(*, actor, member: Member, field: str, reason: str) -> str:
+    """Return the clear ID number or phone of a member. Needs ``reveal_pii`` on the member's
+    union and a reason; every reveal is audit-logged."""
+    scoping.require(actor, Action.REVEAL_PII, member.organisation)
+    if field not in PiiField.values:
+        raise ValidationError(_("Unknown field."), code="unknown_field")
+    reason = clean(reason)
+    if len(reason) < 2:
+        raise ValidationError({"reason": ValidationError(_("Say why you need to see it."), code="reason_required")})
+    value = crypto.decrypt(member.id_number_enc if field == PiiField.ID_NUMBER else member.phone_enc)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="members.member.pii_revealed",
+            obj=member,
+            organisation_id=member.organisation_id,
+            changes={"field": [None, field]},
+            reason=reason,
+        )
+    return value
+
+
+def member_link_user(*, actor, member: Member, user) -> Member:
+    """Give a member self-service access through a login (an officer sets it up)."""
+    scoping.require(actor, Action.MANAGE_MEMBERS, member.organisation)
+    if Member.objects.filter(user=user).exclude(pk=member.pk).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(user=user)
+        audit.record(
+            actor=actor,
+            action="members.member.user_linked",
+            obj=member,
+            organisation_id=member.organisation_id,
+            changes={"user": [None, user.get_username()]},
+        )
+    member.user = user
+    return member

@@ -1,0 +1,76 @@
+from ninja import Router, Schema
+
+from gonghui.core import pagination
+from gonghui.organisations import scoping
+
+router = Router(tags=["organisations"])
+
+
+class OrgRef(Schema):
+    code: str
+    name: str
+
+
+class OrgItem(Schema):
+    id: str
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    level: int
+    grassroots_type: str
+    division_code: str
+    parent: OrgRef | None
+    children: int
+    is_active: bool
+
+
+class OrgList(Schema):
+    items: list[OrgItem]
+    count: int
+
+
+def org_ref(org) -> dict | None:
+    return {"code": org.code, "name": org.name} if org else None
+
+
+def org_item(org, parent=None) -> dict:
+    return {
+        "id": str(org.pk),
+        "code": org.code,
+        "name": org.name,
+        "short_name": org.short_name,
+        "kind": org.kind,
+        "level": org.level,
+        "grassroots_type": org.grassroots_type,
+        "division_code": org.division_code,
+        "parent": org_ref(parent),
+        "children": org.numchild,
+        "is_active": org.is_active,
+    }
+
+
+@router.get("", response=OrgList)
+def list_organisations(request, q: str = "", parent: str = "", page: int = 1, page_size: int = 20):
+    """Organisations in scope; ``parent=<code>`` lists one node's children."""
+    req = pagination.parse(page, page_size)
+    if parent:
+        node = scoping.get_organisation_or_404(request.user, parent)
+        qs = node.get_children().order_by("kind", "code")
+    else:
+        qs = scoping.visible_organisations(request.user)
+        if q:
+            qs = qs.filter(name__contains=q.strip()) | qs.filter(code__startswith=q.strip().upper())
+        qs = qs.order_by("depth", "code")
+    items, count = pagination.slice_queryset(qs, req)
+    return {"items": [org_item(o) for o in items], "count": count}
+
+
+@router.get("/{code}", response=OrgItem)
+def get_organisation(request, code: str):
+    org = scoping.get_organisation_or_404(request.user, code)
+    parent = org.get_parent()
+    visible_parent = parent if parent and scoping.can(request.user, scoping.Action.VIEW, parent) else None
+    return org_item(org, visible_parent)
+
+

@@ -1,0 +1,12 @@
+from gonghui.organisations import scoping
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_can_manage": scoping.has_any(user, scoping.Action.MANAGE_MEMBERS),
+        "nav_can_audit": scoping.has_any(user, scoping.Action.VIEW_AUDIT),
+        "nav_is_officer": scoping.has_any(user, scoping.Action.VIEW),
+    }

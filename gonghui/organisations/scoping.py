@@ -1,0 +1,166 @@
+"""The one place that decides what a user may see and do (SPEC §2.1).
+
+A role granted on organisation N covers N and everything below it, nothing else. Callers ask
+for a :class:`~django.db.models.Q` or a restricted queryset; objects outside the user's scope
+are answered exactly like missing ones (404) by :func:`get_organisation_or_404` and by the
+``*_or_404`` helpers of the domain apps, which all build on :func:`restrict`.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from gonghui.organisations.choices import Role
+from gonghui.organisations.models import Organisation, RoleAssignment
+
+
+class Action:
+    VIEW = "view"  # read records of the subtree
+    VIEW_STATS = "view_stats"
+    MANAGE_ORGANISATIONS = "manage_organisations"
+    MANAGE_ROLES = "manage_roles"
+    MANAGE_MEMBERS = "manage_members"  # create, edit, import, change 会籍
+    APPROVE_ENROLMENT = "approve_enrolment"
+    TRANSFER = "transfer"
+    DUES = "dues"
+    EXPORT = "export"
+    REVEAL_PII = "reveal_pii"
+    VIEW_AUDIT = "view_audit"
+
+
+_OFFICER = {
+    Action.VIEW,
+    Action.VIEW_STATS,
+    Action.MANAGE_MEMBERS,
+    Action.APPROVE_ENROLMENT,
+    Action.TRANSFER,
+    Action.DUES,
+    Action.EXPORT,
+}
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        _OFFICER | {Action.MANAGE_ORGANISATIONS, Action.MANAGE_ROLES, Action.REVEAL_PII, Action.VIEW_AUDIT}
+    ),
+    Role.OFFICER: frozenset(_OFFICER),
+    Role.VIEWER: frozenset({Action.VIEW, Action.VIEW_STATS}),
+    # Judges, station keepers and members reach their own objects through their apps
+    # (assigned competitions, assigned stations, their own member record), not a subtree.
+    Role.JUDGE: frozenset(),
+    Role.STATION_KEEPER: frozenset(),
+    Role.MEMBER: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    path: str
+    role: str
+    organisation_id: object
+
+
+def _grants(user) -> tuple[Grant, ...]:
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    cached = getattr(user, "_gonghui_grants", None)
+    if cached is None:
+        cached = tuple(
+            Grant(path, role, org_id)
+            for path, role, org_id in RoleAssignment.objects.filter(
+                user_id=user.pk, organisation__is_active=True
+            ).values_list("organisation__path", "role", "organisation_id")
+        )
+        user._gonghui_grants = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the per-request cache after roles change."""
+    if hasattr(user, "_gonghui_grants"):
+        del user._gonghui_grants
+
+
+def is_operator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser and user.is_active)
+
+
+def root_paths(user, action: str = Action.VIEW) -> list[str]:
+    """The minimal set of subtree roots where ``user`` may do ``action``."""
+    paths = sorted({g.path for g in _grants(user) if action in ROLE_ACTIONS.get(g.role, ())})
+    roots: list[str] = []
+    for path in paths:
+        if not any(path.startswith(r) for r in roots):
+            roots.append(path)
+    return roots
+
+
+def org_q(user, action: str = Action.VIEW, *, field: str = "") -> Q:
+    """A Q selecting rows whose organisation is in scope. ``field`` is the lookup path to the
+    organisation (``"organisation"`` for a member, ``""`` for an Organisation itself)."""
+    if is_operator(user):
+        return Q()
+    prefix = f"{field}__" if field else ""
+    roots = root_paths(user, action)
+    if not roots:
+        return Q(pk__in=[])
+    q = Q()
+    for path in roots:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
+
+
+def restrict(qs: QuerySet, user, action: str = Action.VIEW, *, field: str = "organisation") -> QuerySet:
+    """``qs`` narrowed to the user's scope for ``action``."""
+    if is_operator(user):
+        return qs
+    roots = root_paths(user, action)
+    if not roots:
+        return qs.none()
+    return qs.filter(org_q(user, action, field=field))
+
+
+def visible_organisations(user, action: str = Action.VIEW) -> QuerySet:
+    return restrict(Organisation.objects.all(), user, action, field="")
+
+
+def can(user, action: str, organisation: Organisation) -> bool:
+    if is_operator(user):
+        return True
+    return any(organisation.path.startswith(root) for root in root_paths(user, action))
+
+
+def require(user, action: str, organisation: Organisation) -> None:
+    """404 when the organisation is not visible at all; 403 when it is visible but the user's
+    role there does not allow ``action``."""
+    if can(user, action, organisation):
+        return
+    if can(user, Action.VIEW, organisation):
+        raise PermissionDenied
+    raise Http404
+
+
+def get_organisation_or_404(user, code: str, action: str = Action.VIEW) -> Organisation:
+    org = Organisation.objects.filter(code=code).first()
+    if org is None or not can(user, Action.VIEW, org):
+        raise Http404
+    require(user, action, org)
+    return org
+
+
+def visible_organisation_ids(user, action: str = Action.VIEW):
+    """A subquery of organisation ids in scope, for tables that store only the id (audit)."""
+    return visible_organisations(user, action).values("id")
+
+
+def home_organisations(user, action: str = Action.VIEW) -> list[Organisation]:
+    """The roots of the user's scope, for navigation and default filters."""
+    if is_operator(user):
+        return list(Organisation.get_root_nodes())
+    roots = root_paths(user, action)
+    return list(Organisation.objects.filter(path__in=roots).order_by("path"))
+
+
+def has_any(user, action: str) -> bool:
+    return is_operator(user) or bool(root_paths(user, action))

@@ -1,0 +1,144 @@
+"""Builders for tests: a small deterministic tree with personas and valid ID numbers."""
+
+import datetime
+import itertools
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+
+from gonghui.core.validators import id_check_char
+from gonghui.members.services import members as member_services
+from gonghui.organisations import services as org_services
+from gonghui.organisations.choices import GrassrootsType, Kind, Role
+
+PASSWORD = "pass-word-123"
+_serial = itertools.count(1)
+
+
+def make_id_number(region: str = "610113", birth: datetime.date = datetime.date(1990, 5, 17), gender: str = "M", seq: int | None = None) -> str:
+    """A valid GB 11643 number for the region, birth date and gender."""
+    n = next(_serial) if seq is None else seq
+    order = (n % 99) + 1
+    gender_digit = (n % 5) * 2 + (1 if gender == "M" else 0)
+    body = f"{region}{birth:%Y%m%d}{order:02d}{gender_digit}"
+    return body + id_check_char(body)
+
+
+def make_phone(seq: int | None = None) -> str:
+    n = next(_serial) if seq is None else seq
+    return f"139{n:08d}"
+
+
+def make_user(username: str, *, superuser: bool = False):
+    User = get_user_model()
+    if superuser:
+        return User.objects.create_superuser(username=username, password=PASSWORD)
+    return User.objects.create_user(username=username, password=PASSWORD)
+
+
+@dataclass
+class World:
+    orgs: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    members: dict = field(default_factory=dict)
+
+
+def build_world() -> World:
+    w = World()
+    create = org_services.organisation_create
+    w.orgs["national"] = create(actor=None, parent=None, kind=Kind.NATIONAL, code="ACFTU", name="中华全国总工会")
+    w.orgs["shaanxi"] = create(
+        actor=None, parent=w.orgs["national"], kind=Kind.PROVINCIAL, code="610000", name="陕西省总工会", division_code="610000"
+    )
+    w.orgs["gansu"] = create(
+        actor=None, parent=w.orgs["national"], kind=Kind.PROVINCIAL, code="620000", name="甘肃省总工会", division_code="620000"
+    )
+    w.orgs["xian"] = create(
+        actor=None, parent=w.orgs["shaanxi"], kind=Kind.CITY, code="610100", name="西安市总工会", division_code="610100"
+    )
+    w.orgs["baoji"] = create(
+        actor=None, parent=w.orgs["shaanxi"], kind=Kind.CITY, code="610300", name="宝鸡市总工会", division_code="610300"
+    )
+    w.orgs["yanta"] = create(
+        actor=None, parent=w.orgs["xian"], kind=Kind.COUNTY, code="610113", name="雁塔区总工会", division_code="610113"
+    )
+    w.orgs["xian_factory"] = create(
+        actor=None,
+        parent=w.orgs["yanta"],
+        kind=Kind.GRASSROOTS,
+        code="XA-0001",
+        name="西安某机械厂工会委员会",
+        division_code="610113",
+        host_name="西安某机械厂",
+        grassroots_type=GrassrootsType.INDEPENDENT,
+    )
+    w.orgs["yanta_joint"] = create(
+        actor=None,
+        parent=w.orgs["yanta"],
+        kind=Kind.GRASSROOTS,
+        code="XA-0002",
+        name="雁塔区新就业形态劳动者联合工会",
+        division_code="610113",
+        grassroots_type=GrassrootsType.JOINT,
+    )
+    w.orgs["baoji_factory"] = create(
+        actor=None,
+        parent=w.orgs["baoji"],
+        kind=Kind.GRASSROOTS,
+        code="BJ-0001",
+        name="宝鸡某钢厂工会",
+        division_code="610302",
+        host_name="宝鸡某钢厂",
+    )
+    w.orgs["lanzhou_factory"] = create(
+        actor=None,
+        parent=w.orgs["gansu"],
+        kind=Kind.GRASSROOTS,
+        code="LZ-0001",
+        name="兰州某石化厂工会",
+        division_code="620102",
+        host_name="兰州某石化厂",
+    )
+    roles = {
+        "national": ("national", Role.ADMIN),
+        "shaanxi": ("shaanxi", Role.ADMIN),
+        "gansu": ("gansu", Role.ADMIN),
+        "xian": ("xian", Role.ADMIN),
+        "baoji": ("baoji", Role.ADMIN),
+        "xian_officer": ("xian", Role.OFFICER),
+        "xian_viewer": ("xian", Role.VIEWER),
+    }
+    for username, (org_key, role) in roles.items():
+        user = make_user(username)
+        org_services.role_assign(actor=None, user=user, organisation=w.orgs[org_key], role=role)
+        w.users[username] = user
+    w.users["operator"] = make_user("operator", superuser=True)
+    w.members["xian_worker"] = member_services.member_create(
+        actor=None,
+        organisation=w.orgs["xian_factory"],
+        name="张伟",
+        id_number=make_id_number("610113", datetime.date(1988, 3, 9), "M", seq=1),
+        phone=make_phone(1),
+        joined_on=datetime.date(2020, 1, 15),
+    )
+    w.members["baoji_worker"] = member_services.member_create(
+        actor=None,
+        organisation=w.orgs["baoji_factory"],
+        name="单晓燕",
+        id_number=make_id_number("610302", datetime.date(1992, 7, 1), "F", seq=2),
+        phone=make_phone(2),
+        joined_on=datetime.date(2021, 6, 1),
+    )
+    w.members["gansu_worker"] = member_services.member_create(
+        actor=None,
+        organisation=w.orgs["lanzhou_factory"],
+        name="曾乐",
+        id_number=make_id_number("620102", datetime.date(1985, 11, 30), "M", seq=3),
+        phone=make_phone(3),
+        joined_on=datetime.date(2019, 9, 1),
+    )
+    member_user = make_user("member")
+    org_services.role_assign(actor=None, user=member_user, organisation=w.orgs["xian_factory"], role=Role.MEMBER)
+    member_services.member_link_user(actor=w.users["xian"], member=w.members["xian_worker"], user=member_user)
+    w.users["member"] = member_user
+    return w
