@@ -29,7 +29,9 @@ def _required(name: str, dev_value: str | None) -> str:
 
 SECRET_KEY = _required("GONGHUI_SECRET_KEY", _dev.get("secret_key"))
 DEBUG = env.get_bool("GONGHUI_DEBUG", default=not PRODUCTION)
-ALLOWED_HOSTS = env.get_list("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+ALLOWED_HOSTS = env.get_list("GONGHUI_ALLOWED_HOSTS", "" if PRODUCTION else "*")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("GONGHUI_ALLOWED_HOSTS must be set when GONGHUI_ENV=production")
 CSRF_TRUSTED_ORIGINS = env.get_list("GONGHUI_CSRF_TRUSTED_ORIGINS")
 
 # Personal data encryption (see gonghui/core/crypto.py and docs/adr/0006-personal-data.md).

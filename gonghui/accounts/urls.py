@@ -1,4 +1,11 @@
 from django.urls import path
 
+from gonghui.accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("tokens/", views.tokens, name="tokens"),
+]

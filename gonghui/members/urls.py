@@ -1,6 +1,4 @@
-from django.urls import path
-from django.views.generic import TemplateView
+from gonghui.members import urls_officer, urls_public
 
-urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="dashboard"),
-]
+app_name = "members"
+urlpatterns = urls_officer.urlpatterns + urls_public.urlpatterns

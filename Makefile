@@ -1,0 +1,82 @@
+# Gonghui — `make run` serves the demo, `make test` runs the suite, `make bench` the benchmarks.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCALE ?= 1000000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ASSETS := gonghui/static/vendor/htmx.min.js
+
+# A Python >= 3.12: PYTHON=... if given, else the first suitable one on PATH or under pyenv.
+PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) $(wildcard /usr/local/bin/python3.1[23]) $(wildcard /usr/bin/python3.1[23])
+FIND_PYTHON = for c in $(PYTHON_CANDIDATES); do \
+	  if command -v "$$c" >/dev/null 2>&1 && "$$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo "$$c"; break; fi; \
+	done
+
+.PHONY: help install run test bench lint messages clean
+
+help:
+	@echo "make run    — set up and serve the demo at http://$(HOST):$(PORT) (SQLite)"
+	@echo "make test   — install and run the whole test suite"
+	@echo "make bench  — run the benchmarks (SCALE=$(SCALE))"
+	@echo "make lint   — ruff"
+
+$(PY):
+	@py="$$($(FIND_PYTHON))"; \
+	if [ -z "$$py" ]; then \
+	  echo "error: Gonghui needs Python 3.12 or newer (Django 6). None found among: $(PYTHON_CANDIDATES)." >&2; \
+	  echo "       Install python3.12 or python3.13, or run: make PYTHON=/path/to/python3.12 ..." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Using $$py ($$("$$py" --version))"; \
+	"$$py" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import django, ninja, treebeard, pypinyin, cryptography, psycopg, pytest" 
+	touch $(STAMP)
+
+$(ASSETS): package.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch htmx from the npm registry" >&2; exit 1; }
+	npm install --ignore-scripts --no-audit --no-fund --silent
+	mkdir -p gonghui/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js gonghui/static/vendor/htmx.min.js
+
+install: $(STAMP) $(ASSETS)
+
+var:
+	mkdir -p var
+
+run: export GONGHUI_DEBUG ?= false
+run: install | var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Gonghui demo: http://$(HOST):$(PORT)/   (API: http://$(HOST):$(PORT)/api/v1/openapi.json)"
+	@echo "Demo logins (password demo12345): admin (operator), shaanxi, xian, baoji, gansu"
+	@echo ""
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+	  --access-logfile -
+
+test: install
+	$(PY) -m pytest -q -p no:randomly $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+bench: install
+	$(PY) -m bench.run --scale $(SCALE)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*" --ignore "bench/*"
+	$(PY) manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) node_modules gonghui/static/vendor var/static
