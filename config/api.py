@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from gonghui.accounts.api import router as accounts_router
 from gonghui.core.api import AUTH, install_error_handlers
 from gonghui.members.api import router as members_router
+from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
 
 api = NinjaAPI(
@@ -18,4 +19,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth", accounts_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/audit", audit_router)
 api.add_router("/", members_router)

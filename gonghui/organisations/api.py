@@ -74,3 +74,55 @@ def get_organisation(request, code: str):
     return org_item(org, visible_parent)
 
 
+
+
+audit_router = Router(tags=["audit"])
+
+
+class AuditItem(Schema):
+    id: str
+    at: str
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    object: str
+    changes: dict
+    reason: str
+
+
+class AuditList(Schema):
+    items: list[AuditItem]
+    count: int
+
+
+@audit_router.get("", response=AuditList)
+def list_audit(request, organisation: str = "", action: str = "", object_id: str = "", page: int = 1, page_size: int = 20):
+    """Audit entries in the caller's scope (administrators)."""
+    from gonghui.organisations import selectors
+
+    if not scoping.has_any(request.user, scoping.Action.VIEW_AUDIT):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    req = pagination.parse(page, page_size)
+    org = scoping.get_organisation_or_404(request.user, organisation, scoping.Action.VIEW_AUDIT) if organisation else None
+    qs = selectors.audit_entries(request.user, organisation=org, action_prefix=action, object_id=object_id)
+    items, count = pagination.slice_queryset(qs, req)
+    return {
+        "items": [
+            {
+                "id": str(e.pk),
+                "at": e.at.isoformat(),
+                "actor": e.actor_label,
+                "action": e.action,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "object": e.object_repr,
+                "changes": e.changes,
+                "reason": e.reason,
+            }
+            for e in items
+        ],
+        "count": count,
+    }

@@ -39,3 +39,20 @@ def by_code(code: str) -> Organisation | None:
 
 def grassroots_in_scope(user, action: str = scoping.Action.VIEW) -> QuerySet:
     return scoping.visible_organisations(user, action).filter(kind=Kind.GRASSROOTS)
+
+
+def audit_entries(user, *, organisation: Organisation | None = None, action_prefix: str = "", object_id: str = ""):
+    """Audit entries the user may read: those of organisations in their VIEW_AUDIT scope
+    (entries without an organisation — logins, lockouts — only for operators)."""
+    from gonghui.core.models import AuditEntry
+
+    qs = AuditEntry.objects.select_related("actor")
+    if not scoping.is_operator(user):
+        qs = qs.filter(organisation_id__in=scoping.visible_organisation_ids(user, scoping.Action.VIEW_AUDIT))
+    if organisation is not None:
+        qs = qs.filter(organisation_id__in=subtree(organisation).values("id"))
+    if action_prefix:
+        qs = qs.filter(action__startswith=action_prefix)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    return qs.order_by("-at")

@@ -103,3 +103,126 @@ def test_approve_then_member_listed(world, client):
     assert ok.status_code == 200, ok.content
     assert Member.objects.filter(name="赵六", status="member").count() == 1
     assert xian.get("/api/v1/members", {"q": "zhaoliu"}).json()["count"] == 1
+
+
+def test_search_by_exact_id_number_phone_member_number_and_initials(world):
+    from gonghui.core import crypto
+
+    m = world.members["xian_worker"]
+    c = token_client("shaanxi")
+    number, phone = crypto.decrypt(m.id_number_enc), crypto.decrypt(m.phone_enc)
+    for q in [number, number.lower(), phone, f"+86 {phone[:3]} {phone[3:7]} {phone[7:]}", m.member_no, "zw", "zhangwei", "张伟", "张"]:
+        items = c.get("/api/v1/members", {"q": q}).json()["items"]
+        assert [i["id"] for i in items] == [str(m.pk)], q
+    # 单 as a surname reads "shan": 单晓燕 is found by shan…, sxy; not by dan….
+    assert c.get("/api/v1/members", {"q": "shanxiaoyan"}).json()["count"] == 1
+    assert c.get("/api/v1/members", {"q": "sxy"}).json()["count"] == 1
+    assert c.get("/api/v1/members", {"q": "danxiaoyan"}).json()["count"] == 0
+    # Partial ID numbers and phones find nothing (exact match only).
+    assert c.get("/api/v1/members", {"q": number[:10]}).json()["count"] == 0
+
+
+def test_search_never_leaves_scope(world):
+    from gonghui.core import crypto
+
+    m = world.members["xian_worker"]
+    c = token_client("gansu")
+    assert c.get("/api/v1/members", {"q": crypto.decrypt(m.id_number_enc)}).json()["count"] == 0
+    assert c.get("/api/v1/members", {"q": "zhangwei"}).json()["count"] == 0
+
+
+def test_organisation_filter_and_pagination_bounds(world):
+    c = token_client("shaanxi")
+    assert c.get("/api/v1/members", {"organisation": "610300"}).json()["count"] == 1
+    assert c.get("/api/v1/members", {"organisation": "620000"}).status_code == 404
+    assert c.get("/api/v1/members", {"organisation": "NOPE"}).status_code == 404
+    r = c.get("/api/v1/members", {"page_size": 101})
+    assert r.status_code == 400 and r.json()["code"] == "bad_page"
+    assert c.get("/api/v1/members", {"page": 0}).status_code == 400
+    page2 = c.get("/api/v1/members", {"page": 2, "page_size": 1}).json()
+    assert page2["count"] == 2 and len(page2["items"]) == 1
+
+
+def test_unauthenticated_list_is_401_with_the_error_shape(client, world):
+    r = client.get("/api/v1/members")
+    assert r.status_code == 401 and r.json()["code"] == "unauthenticated"
+    r = Client(HTTP_AUTHORIZATION="Bearer gh_nonsense").get("/api/v1/members")
+    assert r.status_code == 401
+
+
+def test_bad_credentials_do_not_issue_a_token(world, client):
+    r = client.post("/api/v1/auth/token", {"username": "xian", "password": "wrong"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "bad_credentials"
+    r = client.post("/api/v1/auth/token", {"username": "xian"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid"
+
+
+def test_member_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
+    from gonghui.members.services import members
+
+    for i in range(25):
+        members.member_create(
+            actor=world.users["xian"], organisation=world.orgs["xian_factory"], name=f"测试{i}", id_number=make_id_number("610113", seq=200 + i)
+        )
+    c = token_client("xian")
+    with django_assert_max_num_queries(8):
+        r = c.get("/api/v1/members", {"page_size": 100})
+    assert r.json()["count"] == 26
+
+
+def test_member_detail_has_history_and_masked_fields(world):
+    m = world.members["xian_worker"]
+    data = token_client("xian").get(f"/api/v1/members/{m.pk}").json()
+    assert data["history"][0]["kind"] == "joined"
+    assert data["birth_date"] == "1988-03-09" and data["gender"] == "M"
+    assert "*" in data["id_number"]
+
+
+def test_reveal_over_api_needs_reason_and_is_audited(world):
+    from gonghui.core.models import AuditEntry
+
+    m = world.members["xian_worker"]
+    c = token_client("xian")
+    assert c.post(f"/api/v1/members/{m.pk}/reveal", {"field": "phone", "reason": ""}, content_type="application/json").status_code == 400
+    r = c.post(f"/api/v1/members/{m.pk}/reveal", {"field": "phone", "reason": "回访"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["value"].startswith("139")
+    assert AuditEntry.objects.filter(action="members.member.pii_revealed", reason="回访").count() == 1
+    assert token_client("baoji").post(f"/api/v1/members/{m.pk}/reveal", {"field": "phone", "reason": "x"}, content_type="application/json").status_code == 404
+
+
+def test_transfer_over_api_both_sides(world):
+    m = world.members["xian_worker"]
+    xian, baoji, gansu = token_client("xian"), token_client("baoji"), token_client("gansu")
+    r = xian.post("/api/v1/transfers", {"member": str(m.pk), "to_organisation": "BJ-0001", "reason": "调动"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    tid = r.json()["id"]
+    assert baoji.get(f"/api/v1/transfers/{tid}").status_code == 200
+    assert gansu.get(f"/api/v1/transfers/{tid}").status_code == 404
+    assert baoji.post(f"/api/v1/transfers/{tid}/accept").status_code == 400  # not released
+    assert xian.post(f"/api/v1/transfers/{tid}/release").json()["status"] == "released"
+    assert baoji.post(f"/api/v1/transfers/{tid}/accept").json()["status"] == "accepted"
+    assert xian.get(f"/api/v1/members/{m.pk}").status_code == 404
+    assert baoji.get(f"/api/v1/members/{m.pk}").json()["organisation"]["code"] == "BJ-0001"
+    bad = xian.post("/api/v1/transfers", {"member": str(world.members["xian_worker"].pk), "to_organisation": "NOPE", "reason": "x"}, content_type="application/json")
+    assert bad.status_code == 404  # the member is no longer Xi'an's
+
+
+def test_transfer_to_unknown_union_is_a_clear_error(world):
+    m = world.members["xian_worker"]
+    r = token_client("xian").post("/api/v1/transfers", {"member": str(m.pk), "to_organisation": "NOPE", "reason": "x"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "org_unknown"
+
+
+def test_audit_api_is_scoped(world):
+    xian = token_client("xian").get("/api/v1/audit").json()
+    actions = {i["action"] for i in xian["items"]}
+    assert "members.member.created" in actions
+    objects = {i["object"] for i in xian["items"]}
+    assert not any("单晓燕" in o or "曾乐" in o for o in objects)
+    assert token_client("xian_officer").get("/api/v1/audit").status_code == 403
+
+
+def test_stats_on_a_past_date(world):
+    c = token_client("shaanxi")
+    assert c.get("/api/v1/organisations/610000/stats", {"on": "2020-12-31"}).json()["members"] == 1
+    assert c.get("/api/v1/organisations/610000/stats", {"on": "not-a-date"}).status_code == 400

@@ -1,0 +1,308 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from gonghui.core import crypto
+from gonghui.core.models import AuditEntry
+from gonghui.members import selectors
+from gonghui.members.choices import MembershipStatus as S
+from gonghui.members.choices import TransferStatus
+from gonghui.members.models import DuesRecord, Enrolment, Member, MembershipEvent, Transfer
+from gonghui.members.services import dues, enrolment, members, transfers
+from gonghui.testing import make_id_number, make_phone
+
+pytestmark = pytest.mark.django_db
+
+
+def error_codes(exc: ValidationError) -> set[str]:
+    if hasattr(exc, "error_dict"):
+        return {e.code for errors in exc.error_dict.values() for e in errors}
+    return {e.code for e in exc.error_list}
+
+
+def new_member(world, org="xian_factory", **kw):
+    data = {"name": "刘洋", "id_number": make_id_number("610113"), "phone": make_phone()}
+    data.update(kw)
+    return members.member_create(actor=world.users["xian"], organisation=world.orgs[org], **data)
+
+
+# ---- creating members --------------------------------------------------------------------
+
+
+def test_member_gets_birth_date_gender_number_and_encrypted_personal_data(world):
+    number = make_id_number("610113", datetime.date(1995, 2, 3), "F")
+    m = new_member(world, id_number=number, phone="+86 139-0000-1111", joined_on=datetime.date(2024, 3, 1))
+    assert (m.birth_date, m.gender) == (datetime.date(1995, 2, 3), "F")
+    assert m.member_no.startswith("61011324")
+    assert number not in m.id_number_enc and crypto.decrypt(m.id_number_enc) == number
+    assert m.phone_masked == "139****1111"
+    assert " liuyang " in m.name_pinyin and m.name_initials.strip().startswith("ly")
+    assert MembershipEvent.objects.filter(member=m, kind="joined").count() == 1
+    entry = AuditEntry.objects.get(action="members.member.created", object_id=str(m.pk))
+    assert number not in str(entry.changes) and "1111" in str(entry.changes)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"gender": "F"}, "id_gender_mismatch"),
+        ({"birth_date": datetime.date(1990, 1, 1)}, "id_birth_mismatch"),
+        ({"phone": "12345"}, "phone_format"),
+        ({"id_number": "610113199001010010"}, "id_checksum"),
+        ({"ethnicity": "99"}, "invalid_choice"),
+        ({"name": " "}, "name_required"),
+    ],
+)
+def test_bad_member_input_is_refused_and_nothing_written(world, kwargs, code):
+    counts = (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count())
+    data = {"id_number": make_id_number("610113", datetime.date(1988, 8, 8), "M"), **kwargs}
+    with pytest.raises(ValidationError) as exc:
+        new_member(world, **data)
+    assert code in error_codes(exc.value)
+    assert (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_duplicate_id_number_is_refused_even_in_another_province(world):
+    number = make_id_number("620102")
+    members.member_create(actor=world.users["gansu"], organisation=world.orgs["lanzhou_factory"], name="甲", id_number=number)
+    before = Member.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        new_member(world, id_number=number.lower())
+    assert exc.value.error_dict["id_number"][0].code == "duplicate_id"
+    assert Member.objects.count() == before
+
+
+def test_sibling_admin_cannot_create_in_another_province(world):
+    with pytest.raises(Http404):
+        members.member_create(actor=world.users["gansu"], organisation=world.orgs["xian_factory"], name="乙", id_number=make_id_number())
+
+
+# ---- 会籍 state machine and history -------------------------------------------------------
+
+
+def test_retain_restore_and_withdraw_keep_history(world):
+    m = new_member(world, joined_on=datetime.date(2020, 1, 1))
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休", effective_on=datetime.date(2023, 5, 1))
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.MEMBER, reason="返聘", effective_on=datetime.date(2024, 1, 1))
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="本人申请", effective_on=datetime.date(2025, 1, 1))
+    assert [e.kind for e in m.events.order_by("effective_on")] == ["joined", "retained", "restored", "withdrawn"]
+    with pytest.raises(ValidationError) as exc:
+        members.member_change_status(actor=world.users["xian"], member=m, to_status=S.MEMBER, reason="x")
+    assert exc.value.code == "invalid_transition"
+
+
+def test_status_change_needs_a_reason_and_the_right(world):
+    m = world.members["xian_worker"]
+    with pytest.raises(ValidationError):
+        members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="")
+    with pytest.raises(PermissionDenied):
+        members.member_change_status(actor=world.users["xian_viewer"], member=m, to_status=S.RETAINED, reason="x")
+    with pytest.raises(Http404):
+        members.member_change_status(actor=world.users["baoji"], member=m, to_status=S.RETAINED, reason="x")
+    m.refresh_from_db()
+    assert m.status == S.MEMBER
+
+
+def test_counts_at_past_dates_are_reproducible(world):
+    xian = world.orgs["xian"]
+    m = new_member(world, joined_on=datetime.date(2022, 6, 1))
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职", effective_on=datetime.date(2024, 6, 1))
+    # world: 张伟 joined XA-0001 on 2020-01-15.
+    assert selectors.count_at(xian, datetime.date(2019, 12, 31)) == 0
+    assert selectors.count_at(xian, datetime.date(2021, 1, 1)) == 1
+    assert selectors.count_at(xian, datetime.date(2023, 1, 1)) == 2
+    assert selectors.count_at(xian, datetime.date(2024, 6, 1)) == 1
+    assert selectors.count_at(world.orgs["shaanxi"], datetime.date(2023, 1, 1)) == 3
+
+
+# ---- reveal ----------------------------------------------------------------------------
+
+
+def test_reveal_needs_the_right_and_a_reason_and_is_audited(world):
+    m = world.members["xian_worker"]
+    with pytest.raises(PermissionDenied):
+        members.member_reveal_pii(actor=world.users["xian_officer"], member=m, field="id_number", reason="核对")
+    with pytest.raises(ValidationError):
+        members.member_reveal_pii(actor=world.users["xian"], member=m, field="id_number", reason="")
+    with pytest.raises(Http404):
+        members.member_reveal_pii(actor=world.users["baoji"], member=m, field="phone", reason="核对")
+    value = members.member_reveal_pii(actor=world.users["xian"], member=m, field="id_number", reason="核对身份")
+    assert value == crypto.decrypt(m.id_number_enc)
+    entry = AuditEntry.objects.get(action="members.member.pii_revealed")
+    assert entry.actor == world.users["xian"] and entry.reason == "核对身份" and value not in str(entry.changes)
+
+
+# ---- enrolment ---------------------------------------------------------------------------
+
+
+def submit(**kw):
+    data = {
+        "name": "王芳",
+        "id_number": make_id_number("610113", gender="F"),
+        "phone": make_phone(),
+        "employer": "某快递公司",
+        "work_division": "610113",
+        "employment_form": "courier",
+    }
+    data.update(kw)
+    return enrolment.enrolment_submit(actor=None, **data)
+
+
+def test_enrolment_goes_to_the_employers_union_when_it_exists(world):
+    e = submit(employer=" 西安某机械厂 ", employment_form="standard", work_division="610102")
+    assert e.organisation.code == "XA-0001" and e.routed_by == "employer"
+
+
+def test_enrolment_without_employer_union_goes_to_the_joint_union_of_the_district(world):
+    e = submit()
+    assert e.organisation.code == "XA-0002" and e.routed_by == "territorial"
+    assert e.due_on > datetime.date.today()
+
+
+def test_enrolment_walks_up_to_the_city_and_province_federation(world):
+    assert submit(work_division="610102").organisation.code == "610100"  # 新城区: no union, city federation
+    assert submit(work_division="610802").organisation.code == "610000"  # 榆林: province
+    assert submit(work_division="110105").organisation.code == "ACFTU"  # no Beijing union: the root
+
+
+def test_pre_member_when_held_by_a_federation(world):
+    e = submit(work_division="610102")
+    m = enrolment.enrolment_approve(actor=world.users["xian"], enrolment=e)
+    assert m.status == S.PRE_MEMBER and m.organisation.code == "610100"
+
+
+def test_approval_is_scoped_and_only_once(world):
+    e = submit()
+    with pytest.raises(Http404):
+        enrolment.enrolment_approve(actor=world.users["baoji"], enrolment=e)
+    m = enrolment.enrolment_approve(actor=world.users["xian_officer"], enrolment=e)
+    assert m.status == S.MEMBER and m.employment_form == "courier"
+    with pytest.raises(ValidationError):
+        enrolment.enrolment_approve(actor=world.users["xian"], enrolment=e)
+    with pytest.raises(ValidationError) as exc:
+        submit(id_number=crypto.decrypt(m.id_number_enc))
+    assert exc.value.error_dict["id_number"][0].code == "already_member"
+
+
+def test_duplicate_pending_application_is_refused(world):
+    number = make_id_number("610113")
+    submit(id_number=number)
+    with pytest.raises(ValidationError) as exc:
+        submit(id_number=number)
+    assert exc.value.error_dict["id_number"][0].code == "enrolment_pending"
+    assert Enrolment.objects.count() == 1
+
+
+def test_reject_needs_a_reason_and_withdrawn_members_rejoin_on_their_record(world):
+    e = submit()
+    with pytest.raises(ValidationError):
+        enrolment.enrolment_reject(actor=world.users["xian"], enrolment=e, reason=" ")
+    enrolment.enrolment_reject(actor=world.users["xian"], enrolment=e, reason="信息不全")
+    e.refresh_from_db()
+    assert e.status == "rejected" and e.decision_reason == "信息不全"
+    m = world.members["xian_worker"]
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职")
+    again = submit(id_number=crypto.decrypt(m.id_number_enc), employer="西安某机械厂")
+    rejoined = enrolment.enrolment_approve(actor=world.users["xian"], enrolment=again)
+    assert rejoined.pk == m.pk and rejoined.member_no == m.member_no and rejoined.status == S.MEMBER
+
+
+def test_lookup_needs_both_id_and_phone(world):
+    number, phone = make_id_number("610113"), make_phone()
+    e = submit(id_number=number, phone=phone)
+    assert enrolment.enrolment_lookup(id_number=number, phone=phone) == [e]
+    assert enrolment.enrolment_lookup(id_number=number, phone="13900000000") == []
+
+
+# ---- transfers ---------------------------------------------------------------------------
+
+
+def test_transfer_from_xian_to_baoji_moves_the_member_with_history(world):
+    m = world.members["xian_worker"]
+    t = transfers.transfer_request(actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动")
+    m.refresh_from_db()
+    assert m.status == S.TRANSFERRING
+    # Both sides see the case; the sibling province does not.
+    assert selectors.transfer_queue(world.users["baoji"]).filter(pk=t.pk).exists()
+    assert selectors.transfer_queue(world.users["xian"]).filter(pk=t.pk).exists()
+    assert not selectors.transfer_queue(world.users["gansu"]).filter(pk=t.pk).exists()
+    with pytest.raises(ValidationError):
+        transfers.transfer_accept(actor=world.users["baoji"], transfer=t)  # not released yet
+    with pytest.raises(Http404):
+        transfers.transfer_release(actor=world.users["baoji"], transfer=t)
+    transfers.transfer_release(actor=world.users["xian"], transfer=t)
+    transfers.transfer_accept(actor=world.users["baoji"], transfer=t)
+    m.refresh_from_db()
+    assert m.organisation.code == "BJ-0001" and m.status == S.MEMBER
+    assert m.member_no == world.members["xian_worker"].member_no
+    assert [e.kind for e in m.events.order_by("created_at")] == ["joined", "transfer_requested", "transferred_in"]
+    with pytest.raises(Http404):
+        selectors.member_or_404(world.users["xian"], m.pk)
+    assert selectors.member_or_404(world.users["baoji"], m.pk) == m
+
+
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_refusal_on_either_side_leaves_the_member_where_they_were(world, side):
+    m = world.members["xian_worker"]
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
+    t = transfers.transfer_request(actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="随子女迁居")
+    if side == "new":
+        transfers.transfer_release(actor=world.users["xian"], transfer=t)
+        transfers.transfer_refuse(actor=world.users["baoji"], transfer=t, reason="不属于本单位")
+    else:
+        transfers.transfer_refuse(actor=world.users["xian"], transfer=t, reason="材料不全")
+    m.refresh_from_db()
+    t.refresh_from_db()
+    assert m.status == S.RETAINED and m.organisation.code == "XA-0001"
+    assert t.status == (TransferStatus.REFUSED_IN if side == "new" else TransferStatus.REFUSED_OUT)
+
+
+def test_member_may_ask_for_their_own_transfer_and_cancel_it(world):
+    m = world.members["xian_worker"]
+    t = transfers.transfer_request(actor=world.users["member"], member=m, to_organisation=world.orgs["baoji_factory"], reason="换工作")
+    with pytest.raises(ValidationError):
+        transfers.transfer_request(actor=world.users["member"], member=m, to_organisation=world.orgs["baoji_factory"], reason="again")
+    transfers.transfer_cancel(actor=world.users["member"], transfer=t)
+    m.refresh_from_db()
+    assert m.status == S.MEMBER and Transfer.objects.get(pk=t.pk).status == TransferStatus.CANCELLED
+
+
+def test_another_members_transfer_cannot_be_requested_by_a_member(world):
+    with pytest.raises(Http404):
+        transfers.transfer_request(actor=world.users["member"], member=world.members["baoji_worker"], to_organisation=world.orgs["xian_factory"], reason="x")
+
+
+# ---- dues --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wage", "base", "amount"),
+    [("5678.90", "5670.00", "28.35"), ("9.99", "0.00", "0.00"), ("10", "10.00", "0.05"), ("3000", "3000.00", "15.00"), ("12345.67", "12340.00", "61.70"), (4999, "4990.00", "24.95")],
+)
+def test_dues_are_half_a_percent_of_the_wage_without_the_part_under_ten_yuan(wage, base, amount):
+    assert dues.calculate(wage) == (Decimal(base), Decimal(amount))
+
+
+@pytest.mark.parametrize(("wage", "code"), [("-1", "wage_negative"), ("abc", "wage_invalid"), ("1.234", "wage_precision"), ("NaN", "wage_invalid"), ("1e12", "wage_too_large"), (True, "wage_invalid")])
+def test_bad_wages_are_refused(wage, code):
+    with pytest.raises(ValidationError) as exc:
+        dues.calculate(wage)
+    assert exc.value.code == code
+
+
+def test_dues_ledger_one_record_a_month_and_retained_members_exempt(world):
+    m = world.members["xian_worker"]
+    dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2026, 1, 15), monthly_wage="5678.90")
+    with pytest.raises(ValidationError) as exc:
+        dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2026, 1, 1), monthly_wage="6000")
+    assert exc.value.code == "dues_duplicate"
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
+    m.refresh_from_db()
+    r = dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2026, 2, 1), monthly_wage="4000")
+    assert r.exempt and r.amount == Decimal("0.00")
+    assert list(DuesRecord.objects.filter(member=m).values_list("amount", flat=True).order_by("month")) == [Decimal("28.35"), Decimal("0.00")]
+    with pytest.raises(Http404):
+        dues.dues_record(actor=world.users["baoji"], member=m, month=datetime.date(2026, 3, 1), monthly_wage="1")

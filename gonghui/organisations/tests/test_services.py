@@ -1,0 +1,108 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from gonghui.core.models import AuditEntry
+from gonghui.core.validators import credit_check_char
+from gonghui.organisations import scoping, selectors, services
+from gonghui.organisations.choices import Kind, Role
+from gonghui.organisations.models import Organisation, RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def union_code(body17: str = "81610113MC1234567") -> str:
+    return body17 + credit_check_char(body17)
+
+
+def test_grassroots_union_with_a_registered_credit_code(world):
+    org = services.organisation_create(
+        actor=world.users["xian"],
+        parent=world.orgs["yanta"],
+        kind=Kind.GRASSROOTS,
+        code=union_code().lower(),
+        name="某公司工会",
+        division_code="610113",
+    )
+    assert org.code == union_code()
+    assert org.get_parent() == world.orgs["yanta"]
+    assert org.level == 5
+    assert AuditEntry.objects.filter(action="organisations.organisation.created", object_id=str(org.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "division", "error"),
+    [
+        ("81610113MC123456X0", "610113", "credit_checksum"),
+        ("XA-0001", "610113", "org_code_taken"),
+        ("NEW-1", "999999", "division_unknown"),
+        ("a b", "610113", "org_code"),
+    ],
+)
+def test_bad_organisation_input_writes_nothing(world, code, division, error):
+    before = Organisation.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.organisation_create(
+            actor=world.users["xian"],
+            parent=world.orgs["yanta"],
+            kind=Kind.GRASSROOTS,
+            code=code,
+            name="x",
+            division_code=division,
+        )
+    assert exc.value.code == error or error in str(exc.value)
+    assert Organisation.objects.count() == before
+
+
+def test_sibling_province_admin_cannot_add_under_shaanxi(world):
+    with pytest.raises(Http404):
+        services.organisation_create(
+            actor=world.users["gansu"], parent=world.orgs["xian"], kind=Kind.GRASSROOTS, code="GS-X", name="x", division_code="610113"
+        )
+
+
+def test_viewer_sees_but_may_not_manage(world):
+    viewer = world.users["xian_viewer"]
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(actor=viewer, organisation=world.orgs["yanta"], chairman="李四")
+
+
+def test_moving_a_subtree_carries_its_descendants_and_members(world):
+    yanta = world.orgs["yanta"]
+    services.organisation_move(actor=world.users["shaanxi"], organisation=yanta, new_parent=world.orgs["baoji"])
+    yanta.refresh_from_db()
+    assert yanta.get_parent().code == "610300"
+    factory = Organisation.objects.get(code="XA-0001")
+    assert factory.path.startswith(yanta.path)
+    baoji_admin = world.users["baoji"]
+    scoping.forget(baoji_admin)
+    assert scoping.can(baoji_admin, scoping.Action.VIEW, factory)
+    assert not scoping.can(world.users["xian"], scoping.Action.VIEW, factory)
+
+
+def test_moving_under_own_descendant_is_refused(world):
+    with pytest.raises(ValidationError) as exc:
+        services.organisation_move(actor=world.users["shaanxi"], organisation=world.orgs["xian"], new_parent=world.orgs["yanta"])
+    assert exc.value.code == "org_cycle"
+    assert world.orgs["yanta"].get_parent().code == "610100"
+
+
+def test_city_admin_cannot_move_a_unit_to_another_city(world):
+    with pytest.raises(Http404):
+        services.organisation_move(actor=world.users["xian"], organisation=world.orgs["yanta"], new_parent=world.orgs["baoji"])
+
+
+def test_role_assignment_is_scoped_and_audited(world):
+    from gonghui.testing import make_user
+
+    user = make_user("newofficer")
+    services.role_assign(actor=world.users["xian"], user=user, organisation=world.orgs["yanta"], role=Role.OFFICER)
+    assert RoleAssignment.objects.filter(user=user, role=Role.OFFICER).exists()
+    with pytest.raises(Http404):
+        services.role_assign(actor=world.users["baoji"], user=user, organisation=world.orgs["yanta"], role=Role.ADMIN)
+    assert AuditEntry.objects.filter(action="organisations.role.assigned").count() >= 1
+
+
+def test_subtree_counts(world):
+    assert selectors.subtree_count(world.orgs["shaanxi"]) == 7
+    assert selectors.subtree_count(world.orgs["xian"]) == 4
