@@ -132,6 +132,9 @@ class MemberNumberSequence(models.Model):
     prefix = models.CharField(max_length=10, primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last}"
+
 
 class Enrolment(PersonalData):
     """An application to join (入会申请), online or entered for the worker. Routed to the
