@@ -1,10 +1,11 @@
 """Scoped reads of the organisation tree."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from gonghui.organisations import scoping
 from gonghui.organisations.choices import Kind
-from gonghui.organisations.models import Organisation
+from gonghui.organisations.models import Organisation, RoleAssignment
 
 
 def subtree(org: Organisation) -> QuerySet:
@@ -56,3 +57,25 @@ def audit_entries(user, *, organisation: Organisation | None = None, action_pref
     if object_id:
         qs = qs.filter(object_id=object_id)
     return qs.order_by("-at")
+
+
+def role_assignments(user, org: Organisation) -> QuerySet:
+    """The roles held directly on ``org``, for its administrators (``manage_roles``)."""
+    scoping.require(user, scoping.Action.MANAGE_ROLES, org)
+    return org.role_assignments.select_related("user").order_by("role", "user__username")
+
+
+def role_assignment_or_404(user, org: Organisation, assignment_id) -> RoleAssignment:
+    """One role held on ``org``; 404 when it is not there, whatever the reason."""
+    scoping.require(user, scoping.Action.MANAGE_ROLES, org)
+    assignment = org.role_assignments.select_related("user", "organisation").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def active_user_by_username(username: str):
+    """The active login called ``username``, for granting it a role (None when there is none)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=(username or "").strip(), is_active=True).first()

@@ -6,4 +6,10 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/children/", views.children, name="children"),
+    path("<str:code>/edit/", views.edit, name="edit"),
+    path("<str:code>/new-child/", views.new_child, name="new_child"),
+    path("<str:code>/move/", views.move, name="move"),
+    path("<str:code>/roles/", views.role_assign, name="role_assign"),
+    path("<str:code>/roles/<uuid:assignment_id>/revoke/", views.role_revoke, name="role_revoke"),
 ]

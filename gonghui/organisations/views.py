@@ -1,10 +1,333 @@
-"""Organisation pages (stub: to be written)."""
+"""Organisation pages: the tree browser, an organisation's page with its edit, add-child, move
+and role forms, and the audit log.
 
-from django.http import HttpResponse
+Every organisation is fetched with ``scoping.get_organisation_or_404`` (404 for "missing"
+and "not yours" alike, 403 when visible but the role does not allow the action); every
+change goes through ``organisations.services``.
+"""
+
+import functools
+import math
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gonghui.core import divisions, pagination
+from gonghui.organisations import forms, scoping, selectors, services
+
+Action = scoping.Action
+CHILDREN_PER_PAGE = 50
+TREE_CHILDREN_LIMIT = 200
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
+def officer_required(view):
+    """Signed in (else to the login page) and holding an officer role somewhere (else 403)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not scoping.has_any(request.user, Action.VIEW):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-tree = detail = audit_log = _todo
+def is_fragment_request(request, target: str) -> bool:
+    """An htmx request that swaps only the element ``target`` (not a history restore, which
+    needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and htmx.target == target and not htmx.history_restore_request
+
+
+@dataclass
+class PageOf:
+    """One page of a list, for ``organisations/_pager.html``."""
+
+    items: list
+    count: int
+    number: int
+    page_size: int
+    rows: list = field(default_factory=list)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+def paginate(request, queryset, page_size: int = pagination.DEFAULT_PAGE_SIZE, param: str = "page") -> PageOf:
+    """The page asked for in ``?page=`` (a bad or too-high number gives the first or last page)."""
+    try:
+        wanted = pagination.parse(request.GET.get(param), page_size)
+    except ValidationError:
+        wanted = pagination.PageRequest(1, page_size)
+    items, count = pagination.slice_queryset(queryset, wanted)
+    last = max(1, math.ceil(count / page_size))
+    if wanted.page > last:
+        wanted = pagination.PageRequest(last, page_size)
+        items, count = pagination.slice_queryset(queryset, wanted)
+    return PageOf(items=items, count=count, number=wanted.page, page_size=page_size)
+
+
+# ---- the tree --------------------------------------------------------------------------
+
+
+@officer_required
+def tree(request):
+    form = forms.OrganisationSearchForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results = list(selectors.search(request.user, q, limit=50)) if q else None
+    if is_fragment_request(request, "org-search-results"):
+        response = render(request, "organisations/_search_results.html", {"results": results, "q": q})
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+    roots = [
+        (root, list(selectors.children(request.user, root)[:TREE_CHILDREN_LIMIT]))
+        for root in scoping.home_organisations(request.user)
+    ]
+    response = render(
+        request,
+        "organisations/tree.html",
+        {"form": form, "q": q, "results": results, "roots": roots, "limit": TREE_CHILDREN_LIMIT},
+    )
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@officer_required
+def children(request, code):
+    """The children of one node, as the fragment the tree expands with."""
+    org = scoping.get_organisation_or_404(request.user, code)
+    return render(
+        request,
+        "organisations/_children.html",
+        {
+            "parent": org,
+            "children": list(selectors.children(request.user, org)[:TREE_CHILDREN_LIMIT]),
+            "limit": TREE_CHILDREN_LIMIT,
+        },
+    )
+
+
+# ---- one organisation ------------------------------------------------------------------
+
+
+def _detail(request, org, **overrides):
+    user = request.user
+    chain = selectors.ancestors_visible(user, org)
+    parent = chain[-2] if len(chain) > 1 and chain[-2].depth == org.depth - 1 else None
+    can = {
+        "stats": scoping.can(user, Action.VIEW_STATS, org),
+        "manage": scoping.can(user, Action.MANAGE_ORGANISATIONS, org),
+        "move": parent is not None and scoping.can(user, Action.MANAGE_ORGANISATIONS, parent),
+        "roles": scoping.can(user, Action.MANAGE_ROLES, org),
+        "members": scoping.can(user, Action.MANAGE_MEMBERS, org),
+        "audit": scoping.can(user, Action.VIEW_AUDIT, org),
+    }
+    context = {
+        "org": org,
+        "crumbs": chain[:-1],
+        "parent": parent,
+        "division_name": divisions.full_name(org.division_code) if org.division_code else "",
+        "can": can,
+        "children_page": paginate(request, selectors.children(user, org), CHILDREN_PER_PAGE),
+        "roles": list(selectors.role_assignments(user, org)) if can["roles"] else None,
+        "role_form": forms.RoleAssignForm() if can["roles"] else None,
+        "panel": None,
+    }
+    if can["stats"]:
+        # Members sit above organisations; the import stays local so that this module never
+        # loads the members app when it is imported.
+        from gonghui.members.views.officer import stats_panel
+
+        context["panel"] = stats_panel(org)
+    context.update(overrides)
+    return render(request, "organisations/detail.html", context)
+
+
+@officer_required
+def detail(request, code):
+    return _detail(request, scoping.get_organisation_or_404(request.user, code))
+
+
+@officer_required
+def edit(request, code):
+    org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ORGANISATIONS)
+    initial = {name: getattr(org, name) for name in services.EDITABLE_FIELDS}
+    form = forms.OrganisationEditForm(request.POST or None, initial=initial, kind=org.kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=request.user, organisation=org, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_error(form, exc, form.ERROR_FIELDS)
+        else:
+            messages.success(request, _("The organisation is saved."))
+            return redirect("organisations:detail", code=org.code)
+    return render(
+        request,
+        "organisations/form.html",
+        {"org": org, "form": form, "title": _("Edit %(name)s") % {"name": org.name}},
+    )
+
+
+@officer_required
+def new_child(request, code):
+    parent = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ORGANISATIONS)
+    form = forms.OrganisationCreateForm(request.POST or None, initial={"division_code": parent.division_code})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        kind, org_code = data.pop("kind"), data.pop("code")
+        if not data.get("grassroots_type"):
+            data.pop("grassroots_type", None)
+        try:
+            child = services.organisation_create(
+                actor=request.user, parent=parent, kind=kind, code=org_code, **data
+            )
+        except ValidationError as exc:
+            forms.add_service_error(form, exc, form.ERROR_FIELDS)
+        else:
+            messages.success(request, _("%(name)s is added.") % {"name": child.name})
+            return redirect("organisations:detail", code=child.code)
+    return render(
+        request,
+        "organisations/form.html",
+        {"org": parent, "form": form, "title": _("New organisation under %(name)s") % {"name": parent.name}},
+    )
+
+
+@officer_required
+def move(request, code):
+    org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ORGANISATIONS)
+    form = forms.OrganisationMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_parent = (
+            scoping.visible_organisations(request.user, Action.MANAGE_ORGANISATIONS)
+            .filter(code=form.cleaned_data["new_parent"].strip().upper())
+            .first()
+        )
+        if new_parent is None:
+            form.add_error("new_parent", _("No organisation with this code is within your reach."))
+        else:
+            try:
+                services.organisation_move(actor=request.user, organisation=org, new_parent=new_parent)
+            except ValidationError as exc:
+                forms.add_service_error(form, exc, form.ERROR_FIELDS)
+            except (PermissionDenied, Http404):
+                # The organisation and the new parent are the user's; the current parent is not.
+                form.add_error(
+                    None,
+                    _("Moving needs the right to manage both the current and the new parent organisation."),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s now sits under %(parent)s.") % {"name": org.name, "parent": new_parent.name},
+                )
+                return redirect("organisations:detail", code=org.code)
+    return render(
+        request,
+        "organisations/form.html",
+        {"org": org, "form": form, "title": _("Move %(name)s") % {"name": org.name}},
+    )
+
+
+@officer_required
+@require_POST
+def role_assign(request, code):
+    org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ROLES)
+    form = forms.RoleAssignForm(request.POST)
+    if form.is_valid():
+        user = selectors.active_user_by_username(form.cleaned_data["username"])
+        if user is None:
+            form.add_error("username", _("There is no active user with this username."))
+        else:
+            try:
+                services.role_assign(
+                    actor=request.user, user=user, organisation=org, role=form.cleaned_data["role"]
+                )
+            except ValidationError as exc:
+                forms.add_service_error(form, exc, form.ERROR_FIELDS)
+            else:
+                messages.success(request, _("%(user)s now holds the role.") % {"user": user.get_username()})
+                return redirect("organisations:detail", code=org.code)
+    return _detail(request, org, role_form=form)
+
+
+@officer_required
+@require_POST
+def role_revoke(request, code, assignment_id):
+    org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ROLES)
+    assignment = selectors.role_assignment_or_404(request.user, org, assignment_id)
+    services.role_revoke(actor=request.user, assignment=assignment)
+    messages.success(
+        request,
+        _("%(user)s no longer holds the role %(role)s.")
+        % {"user": assignment.user.get_username(), "role": assignment.get_role_display()},
+    )
+    return redirect("organisations:detail", code=org.code)
+
+
+# ---- audit log -------------------------------------------------------------------------
+
+
+def _change_rows(changes) -> list[tuple[str, object, object]]:
+    """``{field: [before, after]}`` as rows; other shapes are shown as they are."""
+    rows = []
+    for name, value in (changes or {}).items():
+        if isinstance(value, (list, tuple)) and len(value) == 2:
+            rows.append((name, value[0], value[1]))
+        else:
+            rows.append((name, None, value))
+    return rows
+
+
+@login_required
+def audit_log(request):
+    if not scoping.has_any(request.user, Action.VIEW_AUDIT):
+        raise PermissionDenied
+    form = forms.AuditFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    organisation = None
+    queryset = None
+    if data.get("organisation"):
+        organisation = (
+            scoping.visible_organisations(request.user, Action.VIEW_AUDIT)
+            .filter(code=data["organisation"].strip().upper())
+            .first()
+        )
+        if organisation is None:
+            form.add_error("organisation", _("No organisation with this code is within your reach."))
+            queryset = selectors.audit_entries(request.user).none()
+    if queryset is None:
+        queryset = selectors.audit_entries(
+            request.user,
+            organisation=organisation,
+            action_prefix=(data.get("action") or "").strip(),
+            object_id=(data.get("object") or "").strip(),
+        )
+    page = paginate(request, queryset)
+    page.rows = [(entry, _change_rows(entry.changes)) for entry in page.items]
+    return render(request, "organisations/audit.html", {"form": form, "page": page})

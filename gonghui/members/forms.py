@@ -1,0 +1,280 @@
+"""Input shapes for the officer pages. The services decide what the input means (ID number
+checks, 会籍 transitions, scope); their errors come back onto these forms through
+``organisations.forms.add_service_error`` and the ``ERROR_FIELDS`` maps."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gonghui.core.text import clean
+from gonghui.members.choices import (
+    ETHNICITIES,
+    Education,
+    EmploymentForm,
+    EmploymentStatus,
+    Gender,
+    MembershipStatus,
+    PiiField,
+    PoliticalStatus,
+    SkillGrade,
+)
+from gonghui.organisations import scoping
+from gonghui.organisations.forms import DateInput
+
+Action = scoping.Action
+BLANK = [("", "—")]
+
+# Service error codes → form field, for errors raised without a field name.
+MEMBER_ERROR_FIELDS = {
+    "id_*": "id_number",
+    "duplicate_id": "id_number",
+    "phone_*": "phone",
+    "date_future": "joined_on",
+    "org_inactive": "organisation",
+    "name_*": "name",
+}
+
+
+class OrganisationCodeField(forms.CharField):
+    """An organisation typed by its code and resolved inside the user's scope for one action;
+    "missing" and "not yours" give the same error."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(*args, **kwargs)
+        self.user = None
+        self.action = Action.VIEW
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        org = scoping.visible_organisations(self.user, self.action).filter(code=clean(code).upper()).first()
+        if org is None:
+            raise forms.ValidationError(
+                _("No organisation with the code %(code)s is within your reach."),
+                code="org_unknown",
+                params={"code": code},
+            )
+        return org
+
+
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM (``<input type=month>``); cleaned to its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return datetime.datetime.strptime(text[:7], "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="month_invalid") from None
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, pinyin, member no., ID number or phone")}
+        ),
+    )
+    organisation = OrganisationCodeField(label=_("Organisation (code)"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), ("active", _("In membership")), *MembershipStatus.choices],
+    )
+    employment_form = forms.ChoiceField(
+        label=_("Employment form"), required=False, choices=[("", _("Any")), *EmploymentForm.choices]
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].user = user
+
+
+class MemberProfileForm(forms.Form):
+    """What an officer may edit on any member record."""
+
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=ETHNICITIES, initial="01")
+    education = forms.ChoiceField(label=_("Education"), choices=BLANK + Education.choices, required=False)
+    political_status = forms.ChoiceField(
+        label=_("Political status"), choices=BLANK + PoliticalStatus.choices, required=False
+    )
+    employer = forms.CharField(label=_("Employer"), max_length=120, required=False)
+    job = forms.CharField(label=_("Job"), max_length=60, required=False)
+    skill_grade = forms.ChoiceField(
+        label=_("Skill grade"), choices=BLANK + SkillGrade.choices, required=False
+    )
+    employment_status = forms.ChoiceField(
+        label=_("Employment status"), choices=EmploymentStatus.choices, initial=EmploymentStatus.EMPLOYED
+    )
+    employment_form = forms.ChoiceField(
+        label=_("Employment form"), choices=EmploymentForm.choices, initial=EmploymentForm.STANDARD
+    )
+    is_migrant_worker = forms.BooleanField(label=_("Migrant worker (农民工)"), required=False)
+
+    PROFILE_FIELDS = [
+        "name",
+        "ethnicity",
+        "education",
+        "political_status",
+        "employer",
+        "job",
+        "skill_grade",
+        "employment_status",
+        "employment_form",
+        "is_migrant_worker",
+    ]
+
+    def profile(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.PROFILE_FIELDS}
+
+
+class MemberCreateForm(MemberProfileForm):
+    field_order = ["organisation", "name", "id_number", "phone", "gender", "birth_date"]
+
+    organisation = OrganisationCodeField(
+        label=_("Union (code)"), help_text=_("The code of the union the member belongs to.")
+    )
+    id_number = forms.CharField(label=_("ID number"), max_length=24)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=BLANK + Gender.choices,
+        required=False,
+        help_text=_("Optional: read from the ID number; if given it must agree."),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Optional: read from the ID number; if given it must agree."),
+    )
+    joined_on = forms.DateField(
+        label=_("Joined on"), required=False, widget=DateInput, help_text=_("Today if empty.")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.user, field.action = user, Action.MANAGE_MEMBERS
+        # Suggestions for the code box: the unions where this user keeps rosters.
+        self.union_choices = list(
+            scoping.visible_organisations(user, Action.MANAGE_MEMBERS)
+            .order_by("depth", "code")
+            .values_list("code", "name")[:200]
+        )
+        field.widget.attrs["list"] = "union-codes"
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "organisation": data["organisation"],
+            "name": data["name"],
+            "id_number": data["id_number"],
+            "phone": data["phone"],
+            "gender": data["gender"] or None,
+            "birth_date": data["birth_date"],
+            "joined_on": data["joined_on"],
+            **{f: data[f] for f in self.PROFILE_FIELDS if f != "name"},
+        }
+
+
+class MemberEditForm(MemberProfileForm):
+    card_no = forms.CharField(label=_("Card number"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("New mobile phone"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the current one."),
+    )
+    clear_phone = forms.BooleanField(label=_("Remove the mobile phone"), required=False)
+
+    PROFILE_FIELDS = [*MemberProfileForm.PROFILE_FIELDS, "card_no"]
+
+    def phone_change(self) -> str | None:
+        """None keeps the phone, '' removes it, a number replaces it."""
+        if self.cleaned_data["clear_phone"]:
+            return ""
+        return self.cleaned_data["phone"] or None
+
+
+class _OnMemberPage(forms.Form):
+    """Several of these forms share the member page: each gets its own element ids."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RevealForm(_OnMemberPage):
+    id_prefix = "reveal"
+    field = forms.ChoiceField(label=_("What to show"), choices=PiiField.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Recorded in the audit log with your name."),
+        error_messages={"required": _("Say why you need to see it.")},
+    )
+
+
+class StatusForm(_OnMemberPage):
+    id_prefix = "status"
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, error_messages={"required": _("Give a reason for the change.")}
+    )
+    effective_on = forms.DateField(
+        label=_("Effective on"), required=False, widget=DateInput, help_text=_("Today if empty.")
+    )
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s, MembershipStatus(s).label) for s in allowed]
+
+    ERROR_FIELDS = {"invalid_transition": "to_status", "date_*": "effective_on"}
+
+
+class TransferRequestForm(_OnMemberPage):
+    id_prefix = "transfer"
+    to_organisation = forms.CharField(
+        label=_("New union (code)"), max_length=32, help_text=_("The code of the union the member moves to.")
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, error_messages={"required": _("Say why the member is moving.")}
+    )
+
+    ERROR_FIELDS = {"org_*": "to_organisation", "same_union": "to_organisation"}
+
+
+class DuesForm(_OnMemberPage):
+    id_prefix = "dues"
+    month = MonthField(label=_("Month"))
+    monthly_wage = forms.CharField(
+        label=_("Monthly wage (yuan)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "5678.90"}),
+    )
+    paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput)
+
+    ERROR_FIELDS = {"wage_*": "monthly_wage", "month_*": "month", "dues_duplicate": "month"}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give a reason.")},
+    )

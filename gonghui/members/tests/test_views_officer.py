@@ -1,0 +1,556 @@
+"""Officer pages for members: what each persona sees, what each form changes (through the
+services), and how many queries the lists cost."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from gonghui.core import crypto
+from gonghui.core.models import AuditEntry
+from gonghui.members.models import DuesRecord, Enrolment, Member, Transfer
+from gonghui.members.services import enrolment as enrolment_services
+from gonghui.members.services import members as member_services
+from gonghui.members.services import transfers as transfer_services
+from gonghui.testing import make_id_number, make_phone
+
+pytestmark = pytest.mark.django_db
+
+
+def login(world, username: str) -> Client:
+    client = Client()
+    client.force_login(world.users[username])
+    return client
+
+
+def submit_enrolment(name="李娜", seq=60, employer="西安某机械厂", division="610113", form="standard"):
+    return enrolment_services.enrolment_submit(
+        actor=None,
+        name=name,
+        id_number=make_id_number(division, gender="F", seq=seq),
+        phone=make_phone(seq),
+        employer=employer,
+        work_division=division,
+        employment_form=form,
+    )
+
+
+def xian_member(world) -> Member:
+    return world.members["xian_worker"]
+
+
+# ---- dashboard -------------------------------------------------------------------------
+
+
+def test_dashboard_shows_the_city_admins_subtree_counts_with_drill_down_links(world):
+    submit_enrolment()
+    response = login(world, "xian").get(reverse("dashboard"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "西安市总工会" in body
+    assert reverse("organisations:detail", args=["610100"]) in body
+    assert response.context["panels"][0]["stats"]["members"] == 1
+    assert response.context["panels"][0]["stats"]["enrolments_pending"] == 1
+    assert "宝鸡市总工会" not in body
+
+
+def test_dashboard_of_a_member_without_officer_role_links_to_their_membership(world):
+    response = login(world, "member").get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert response.context["panels"] == []
+    assert reverse("members:me") in response.content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client, world):
+    for url in (reverse("dashboard"), reverse("members:list"), reverse("members:enrolments")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_member_without_officer_role_gets_403_on_officer_lists(world):
+    client = login(world, "member")
+    assert client.get(reverse("members:list")).status_code == 403
+    assert client.get(reverse("members:transfers")).status_code == 403
+
+
+# ---- member list -----------------------------------------------------------------------
+
+
+def test_member_list_shows_in_scope_members_with_masked_personal_data(world):
+    member = xian_member(world)
+    response = login(world, "xian").get(reverse("members:list"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "张伟" in body and member.member_no in body
+    assert member.id_number_masked in body and member.phone_masked in body
+    assert crypto.decrypt(member.id_number_enc) not in body
+    assert crypto.decrypt(member.phone_enc) not in body
+    assert "单晓燕" not in body and "曾乐" not in body
+
+
+def test_member_list_of_the_sibling_city_admin_has_no_xian_rows(world):
+    body = login(world, "baoji").get(reverse("members:list")).content.decode()
+    assert "单晓燕" in body
+    assert "张伟" not in body
+
+
+def test_member_list_filter_by_an_out_of_scope_union_shows_nothing_like_a_missing_one(world):
+    client = login(world, "baoji")
+    out_of_scope = client.get(reverse("members:list"), {"organisation": "XA-0001"})
+    missing = client.get(reverse("members:list"), {"organisation": "NO-SUCH"})
+    for response in (out_of_scope, missing):
+        assert response.status_code == 200
+        assert "张伟" not in response.content.decode()
+        assert response.context["form"].errors["organisation"]
+
+
+def test_member_list_finds_by_pinyin_and_answers_htmx_with_the_rows_fragment(world):
+    response = login(world, "shaanxi").get(
+        reverse("members:list"), {"q": "zhangwei"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="member-results"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert "张伟" in body and "单晓燕" not in body
+
+
+def test_member_list_filters_by_status_and_employment_form(world):
+    client = login(world, "xian")
+    assert "张伟" in client.get(reverse("members:list"), {"status": "member"}).content.decode()
+    assert "张伟" not in client.get(reverse("members:list"), {"status": "retained"}).content.decode()
+    assert "张伟" not in client.get(reverse("members:list"), {"employment_form": "courier"}).content.decode()
+
+
+def test_member_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
+    for seq in range(100, 130):
+        member_services.member_create(
+            actor=None,
+            organisation=world.orgs["xian_factory"],
+            name=f"王{seq}",
+            id_number=make_id_number("610113", seq=seq),
+            phone=make_phone(seq),
+        )
+    client = login(world, "xian")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("members:list"))
+    assert response.status_code == 200
+    assert response.context["page"].count == 31
+    assert len(response.context["page"].items) == 20
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("members:list"), {"page": 2, "organisation": "610100"}).status_code == 200
+
+
+# ---- member detail and its actions -----------------------------------------------------
+
+
+def test_member_detail_shows_masked_record_and_the_membership_timeline(world):
+    member = xian_member(world)
+    response = login(world, "xian").get(reverse("members:detail", args=[member.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert member.id_number_masked in body
+    assert crypto.decrypt(member.id_number_enc) not in body
+    assert "2020-01-15" in body  # the joined event
+    assert response.context["reveal_form"] is not None
+
+
+@pytest.mark.parametrize("sibling", ["baoji", "gansu"])
+def test_member_pages_and_actions_are_404_for_sibling_admins(world, sibling):
+    member = xian_member(world)
+    client = login(world, sibling)
+    for name in ("members:detail", "members:edit"):
+        assert client.get(reverse(name, args=[member.pk])).status_code == 404
+    posts = {
+        "members:reveal": {"field": "id_number", "reason": "checking"},
+        "members:status": {"to_status": "retained", "reason": "retired"},
+        "members:transfer": {"to_organisation": "BJ-0001", "reason": "moved"},
+        "members:dues": {"month": "2024-01", "monthly_wage": "5000"},
+        "members:edit": {"name": "改名"},
+    }
+    for name, data in posts.items():
+        assert client.post(reverse(name, args=[member.pk]), data).status_code == 404
+    member.refresh_from_db()
+    assert member.name == "张伟" and member.status == "member"
+    assert not AuditEntry.objects.filter(action="members.member.pii_revealed").exists()
+
+
+def test_reveal_needs_a_reason_and_writes_nothing_without_one(world):
+    member = xian_member(world)
+    response = login(world, "xian").post(
+        reverse("members:reveal", args=[member.pk]), {"field": "id_number", "reason": ""}
+    )
+    assert response.status_code == 200
+    assert response.context["reveal_form"].errors["reason"]
+    assert crypto.decrypt(member.id_number_enc) not in response.content.decode()
+    assert not AuditEntry.objects.filter(action="members.member.pii_revealed").exists()
+
+
+def test_reveal_shows_the_clear_value_once_and_writes_an_audit_entry(world):
+    member = xian_member(world)
+    client = login(world, "xian")
+    response = client.post(
+        reverse("members:reveal", args=[member.pk]), {"field": "id_number", "reason": "核对身份"}
+    )
+    assert response.status_code == 200
+    assert crypto.decrypt(member.id_number_enc) in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    entry = AuditEntry.objects.get(action="members.member.pii_revealed")
+    assert entry.reason == "核对身份" and entry.actor == world.users["xian"]
+    again = client.get(reverse("members:detail", args=[member.pk]))
+    assert crypto.decrypt(member.id_number_enc) not in again.content.decode()
+
+
+def test_reveal_over_htmx_answers_with_the_fragment(world):
+    member = xian_member(world)
+    response = login(world, "xian").post(
+        reverse("members:reveal", args=[member.pk]),
+        {"field": "phone", "reason": "联系会员"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert "<html" not in body and crypto.decrypt(member.phone_enc) in body
+
+
+def test_city_officer_without_the_reveal_right_sees_no_reveal_form_and_gets_403(world):
+    member = xian_member(world)
+    client = login(world, "xian_officer")
+    assert client.get(reverse("members:detail", args=[member.pk])).context["reveal_form"] is None
+    response = client.post(
+        reverse("members:reveal", args=[member.pk]), {"field": "id_number", "reason": "x" * 5}
+    )
+    assert response.status_code == 403
+
+
+def test_status_change_goes_through_the_service_and_needs_a_reason(world):
+    member = xian_member(world)
+    client = login(world, "xian")
+    url = reverse("members:status", args=[member.pk])
+    response = client.post(url, {"to_status": "retained", "reason": ""})
+    assert response.status_code == 200 and response.context["status_form"].errors["reason"]
+    member.refresh_from_db()
+    assert member.status == "member"
+    response = client.post(url, {"to_status": "retained", "reason": "退休"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == "retained"
+    assert member.events.filter(kind="retained", reason="退休").exists()
+
+
+def test_status_change_dated_before_joining_is_shown_as_an_error(world):
+    member = xian_member(world)
+    response = login(world, "xian").post(
+        reverse("members:status", args=[member.pk]),
+        {"to_status": "retained", "reason": "退休", "effective_on": "2019-01-01"},
+    )
+    assert response.status_code == 200
+    assert response.context["status_form"].errors
+    member.refresh_from_db()
+    assert member.status == "member"
+
+
+def test_transfer_request_to_an_unknown_code_shows_an_error_and_writes_nothing(world):
+    member = xian_member(world)
+    response = login(world, "xian").post(
+        reverse("members:transfer", args=[member.pk]), {"to_organisation": "NOPE-1", "reason": "换工作"}
+    )
+    assert response.status_code == 200
+    assert response.context["transfer_form"].errors["to_organisation"]
+    assert not Transfer.objects.exists()
+
+
+def test_transfer_is_requested_released_and_accepted_through_the_pages(world):
+    member = xian_member(world)
+    client = login(world, "xian")
+    response = client.post(
+        reverse("members:transfer", args=[member.pk]), {"to_organisation": "XA-0002", "reason": "换工作"}
+    )
+    assert response.status_code == 302
+    transfer = Transfer.objects.get(member=member)
+    queue = client.get(reverse("members:transfers"))
+    assert "张伟" in queue.content.decode()
+    assert queue.context["page"].rows[0][1] == ["release", "refuse", "cancel"]
+    assert client.post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 302
+    assert client.post(reverse("members:transfer_accept", args=[transfer.pk])).status_code == 302
+    member.refresh_from_db()
+    assert member.organisation == world.orgs["yanta_joint"]
+    closed = client.get(reverse("members:transfers"), {"tab": "closed"})
+    assert "张伟" in closed.content.decode()
+
+
+def test_both_unions_see_a_cross_city_transfer_and_only_the_right_side_acts(world):
+    member = xian_member(world)
+    transfer = transfer_services.transfer_request(
+        actor=world.users["xian"], member=member, to_organisation=world.orgs["baoji_factory"], reason="调动"
+    )
+    baoji = login(world, "baoji")
+    queue = baoji.get(reverse("members:transfers"))
+    assert "张伟" in queue.content.decode()
+    assert queue.context["page"].rows[0][1] == []  # waiting for Xi'an to release
+    assert queue.context["page"].rows[0][2] is False  # the member is not yet Baoji's to open
+    # Releasing is the old union's act, and the old union is out of Baoji's sight.
+    assert baoji.post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 404
+    assert (
+        login(world, "gansu").post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 404
+    )
+    transfer.refresh_from_db()
+    assert transfer.status == "requested"
+
+
+def test_refusing_a_transfer_without_a_reason_shows_an_error_and_keeps_it_open(world):
+    member = xian_member(world)
+    transfer = transfer_services.transfer_request(
+        actor=world.users["xian"], member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
+    )
+    response = login(world, "xian").post(
+        reverse("members:transfer_refuse", args=[transfer.pk]), {"reason": ""}, follow=True
+    )
+    assert response.status_code == 200
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+    transfer.refresh_from_db()
+    assert transfer.status == "requested"
+
+
+def test_dues_are_recorded_with_base_and_amount(world):
+    member = xian_member(world)
+    client = login(world, "xian")
+    response = client.post(
+        reverse("members:dues", args=[member.pk]),
+        {"month": "2024-05", "monthly_wage": "5678.90"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "5670.00" in body and "28.35" in body
+    record = DuesRecord.objects.get(member=member)
+    assert record.month == datetime.date(2024, 5, 1)
+    assert str(record.amount) == "28.35"
+
+
+def test_dues_with_a_bad_wage_show_an_error_and_write_nothing(world):
+    member = xian_member(world)
+    response = login(world, "xian").post(
+        reverse("members:dues", args=[member.pk]), {"month": "2024-05", "monthly_wage": "abc"}
+    )
+    assert response.status_code == 200
+    assert response.context["dues_form"].errors["monthly_wage"]
+    assert not DuesRecord.objects.exists()
+
+
+def test_dues_calculator_fragment_shows_base_and_dues(world):
+    response = login(world, "xian").get(reverse("members:dues_preview"), {"monthly_wage": "5678.90"})
+    body = response.content.decode()
+    assert "5670.00" in body and "28.35" in body
+
+
+# ---- create and edit -------------------------------------------------------------------
+
+
+def _new_member_data(**overrides):
+    data = {
+        "organisation": "XA-0001",
+        "name": "欧阳明华",
+        "id_number": make_id_number("610113", datetime.date(1991, 2, 3), "M", seq=200),
+        "phone": "13800001111",
+        "gender": "",
+        "birth_date": "",
+        "ethnicity": "03",
+        "education": "bachelor",
+        "political_status": "masses",
+        "employer": "西安某机械厂",
+        "job": "钳工",
+        "skill_grade": "senior",
+        "employment_status": "employed",
+        "employment_form": "standard",
+        "is_migrant_worker": "on",
+        "joined_on": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_member_is_created_through_the_form(world):
+    client = login(world, "xian")
+    assert client.get(reverse("members:create")).status_code == 200
+    response = client.post(reverse("members:create"), _new_member_data())
+    member = Member.objects.get(name="欧阳明华")
+    assert response.status_code == 302 and response["Location"] == reverse("members:detail", args=[member.pk])
+    assert member.ethnicity == "03" and member.is_migrant_worker and member.skill_grade == "senior"
+    assert member.birth_date == datetime.date(1991, 2, 3) and member.gender == "M"
+
+
+def test_member_with_a_bad_id_checksum_shows_the_error_on_the_id_field_and_writes_nothing(world):
+    good = make_id_number("610113", seq=201)
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    response = login(world, "xian").post(reverse("members:create"), _new_member_data(id_number=bad))
+    assert response.status_code == 200
+    assert "id_number" in response.context["form"].errors
+    assert not Member.objects.filter(name="欧阳明华").exists()
+
+
+def test_typed_gender_that_disagrees_with_the_id_number_is_flagged_on_the_gender_field(world):
+    response = login(world, "xian").post(reverse("members:create"), _new_member_data(gender="F"))
+    assert "gender" in response.context["form"].errors
+    assert not Member.objects.filter(name="欧阳明华").exists()
+
+
+def test_duplicate_id_number_is_refused_on_the_id_field(world):
+    existing_id = crypto.decrypt(xian_member(world).id_number_enc)
+    response = login(world, "xian").post(reverse("members:create"), _new_member_data(id_number=existing_id))
+    assert "id_number" in response.context["form"].errors
+    assert Member.objects.count() == 3
+
+
+def test_sibling_admin_cannot_create_a_member_in_a_xian_union(world):
+    response = login(world, "baoji").post(reverse("members:create"), _new_member_data())
+    assert response.status_code == 200
+    assert "organisation" in response.context["form"].errors
+    assert not Member.objects.filter(name="欧阳明华").exists()
+
+
+def test_viewer_gets_403_on_the_create_and_edit_pages(world):
+    client = login(world, "xian_viewer")
+    assert client.get(reverse("members:create")).status_code == 403
+    assert client.get(reverse("members:edit", args=[xian_member(world).pk])).status_code == 403
+
+
+def test_member_profile_is_edited_through_the_form(world):
+    member = xian_member(world)
+    client = login(world, "xian")
+    assert client.get(reverse("members:edit", args=[member.pk])).status_code == 200
+    data = {
+        "name": "张伟",
+        "ethnicity": "01",
+        "education": "",
+        "political_status": "",
+        "employer": "西安某机械厂",
+        "job": "焊工",
+        "skill_grade": "technician",
+        "employment_status": "employed",
+        "employment_form": "standard",
+        "card_no": "C-1",
+        "phone": "13700001234",
+    }
+    response = client.post(reverse("members:edit", args=[member.pk]), data)
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (
+        member.job == "焊工" and member.skill_grade == "technician" and member.phone_masked == "137****1234"
+    )
+    assert AuditEntry.objects.filter(action="members.member.updated", object_id=str(member.pk)).exists()
+    bad = client.post(reverse("members:edit", args=[member.pk]), {**data, "phone": "12345"})
+    assert bad.status_code == 200 and "phone" in bad.context["form"].errors
+
+
+# ---- enrolment queue -------------------------------------------------------------------
+
+
+def test_enrolment_queue_shows_pending_applications_masked_with_who_holds_them(world):
+    enrolment = submit_enrolment()
+    Enrolment.objects.filter(pk=enrolment.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    response = login(world, "xian").get(reverse("members:enrolments"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "李娜" in body and enrolment.id_number_masked in body and enrolment.phone_masked in body
+    assert crypto.decrypt(enrolment.id_number_enc) not in body
+    assert "西安某机械厂工会委员会" in body
+    assert "badge bad" in body  # overdue
+    overdue = login(world, "xian").get(reverse("members:enrolments"), {"tab": "overdue"})
+    assert "李娜" in overdue.content.decode()
+
+
+def test_enrolment_queue_of_the_sibling_admin_does_not_list_xian_applications(world):
+    submit_enrolment()
+    body = login(world, "baoji").get(reverse("members:enrolments")).content.decode()
+    assert "李娜" not in body
+
+
+def test_approving_an_enrolment_puts_the_member_in_the_list(world):
+    enrolment = submit_enrolment()
+    client = login(world, "xian")
+    response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]))
+    assert response.status_code == 302
+    assert "李娜" in client.get(reverse("members:list")).content.decode()
+    decided = client.get(reverse("members:enrolments"), {"tab": "approved"})
+    assert "李娜" in decided.content.decode()
+
+
+def test_approving_twice_shows_a_message_not_an_error_page(world):
+    enrolment = submit_enrolment()
+    client = login(world, "xian")
+    client.post(reverse("members:enrolment_approve", args=[enrolment.pk]))
+    response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), follow=True)
+    assert response.status_code == 200
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+    assert Member.objects.filter(name="李娜").count() == 1
+
+
+def test_rejecting_an_enrolment_needs_a_reason(world):
+    enrolment = submit_enrolment()
+    client = login(world, "xian")
+    url = reverse("members:enrolment_reject", args=[enrolment.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    enrolment.refresh_from_db()
+    assert enrolment.status == "pending"
+    response = client.post(url, {"reason": "单位已有工会，请向单位工会申请"})
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == "rejected" and enrolment.decision_reason.startswith("单位")
+    rejected = client.get(reverse("members:enrolments"), {"tab": "rejected"})
+    assert "单位已有工会" in rejected.content.decode()
+
+
+def test_viewer_sees_the_queue_but_cannot_decide(world):
+    enrolment = submit_enrolment()
+    client = login(world, "xian_viewer")
+    response = client.get(reverse("members:enrolments"))
+    assert response.context["page"].rows[0][1] is False
+    assert client.post(reverse("members:enrolment_approve", args=[enrolment.pk])).status_code == 403
+    assert (
+        client.post(reverse("members:enrolment_reject", args=[enrolment.pk]), {"reason": "x"}).status_code
+        == 403
+    )
+
+
+def test_enrolment_queue_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
+    for seq in range(300, 330):
+        submit_enrolment(name=f"申请人{seq}", seq=seq, employer="某快递公司", form="courier")
+    client = login(world, "xian")
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("members:enrolments"))
+    assert response.status_code == 200
+    assert response.context["page"].count == 30 and len(response.context["page"].rows) == 20
+
+
+# ---- language --------------------------------------------------------------------------
+
+
+def test_every_officer_page_renders_in_chinese(world):
+    member = xian_member(world)
+    enrolment = submit_enrolment()
+    transfer_services.transfer_request(
+        actor=world.users["xian"], member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
+    )
+    client = login(world, "xian")
+    urls = [
+        reverse("dashboard"),
+        reverse("members:list"),
+        reverse("members:list") + "?q=zhang&status=active",
+        reverse("members:create"),
+        reverse("members:detail", args=[member.pk]),
+        reverse("members:edit", args=[member.pk]),
+        reverse("members:enrolments"),
+        reverse("members:enrolments") + "?tab=approved",
+        reverse("members:enrolment_reject", args=[enrolment.pk]),
+        reverse("members:transfers"),
+        reverse("members:transfers") + "?tab=closed",
+        reverse("members:dues_preview") + "?monthly_wage=100",
+    ]
+    for url in urls:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 200, url
+        if not url.startswith(reverse("members:dues_preview")):
+            assert 'lang="zh-hans"' in response.content.decode(), url

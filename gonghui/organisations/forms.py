@@ -1,0 +1,167 @@
+"""Input shapes for the organisation pages. Validation of meaning (codes, divisions, scope)
+happens in ``organisations.services``; its errors are put back on these forms by
+:func:`add_service_error`."""
+
+from collections.abc import Mapping
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.validators import validate_credit_code
+from gonghui.organisations.choices import GrassrootsType, Kind, Ownership, Role
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def add_service_error(
+    form: forms.Form, exc: ValidationError, fields_by_code: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on ``form``: keyed errors next to their field, others
+    next to the field their code points at (``fields_by_code``; a code ending in ``*`` is a
+    prefix), the rest above the form."""
+    fields_by_code = fields_by_code or {}
+
+    def target(name: str | None, code: str | None) -> str | None:
+        if name and name in form.fields:
+            return name
+        code = code or ""
+        field = fields_by_code.get(code)
+        if field is None:
+            field = next(
+                (f for c, f in fields_by_code.items() if c.endswith("*") and code.startswith(c[:-1])), None
+            )
+        return field if field in form.fields else None
+
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(target(name, error.code), error)
+    else:
+        for error in exc.error_list:
+            form.add_error(target(None, error.code), error)
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or code"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 西安 or 610100")}),
+    )
+
+
+class OrganisationEditForm(forms.Form):
+    """The descriptive fields an administrator may change (not the code, kind or place)."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    short_name = forms.CharField(label=_("Short name"), max_length=40, required=False)
+    grassroots_type = forms.ChoiceField(
+        label=_("Grassroots type"), choices=GrassrootsType.choices, required=False
+    )
+    division_code = forms.CharField(
+        label=_("Division code"),
+        max_length=6,
+        required=False,
+        help_text=_("Six-digit GB/T 2260 code of the place, e.g. 610113."),
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    host_name = forms.CharField(label=_("Host unit"), max_length=120, required=False)
+    host_credit_code = forms.CharField(label=_("Host unit credit code"), max_length=18, required=False)
+    host_industry = forms.CharField(label=_("Host unit industry"), max_length=60, required=False)
+    host_ownership = forms.ChoiceField(
+        label=_("Host unit ownership"), choices=[("", "—"), *Ownership.choices], required=False
+    )
+    host_staff_count = forms.IntegerField(label=_("Host unit staff"), min_value=0, required=False)
+    founded_on = forms.DateField(label=_("Founded on"), required=False, widget=DateInput)
+    chairman = forms.CharField(label=_("Chairman"), max_length=50, required=False)
+    chairman_term_start = forms.DateField(label=_("Chairman's term starts"), required=False, widget=DateInput)
+    chairman_term_end = forms.DateField(label=_("Chairman's term ends"), required=False, widget=DateInput)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    # Service error codes → the field they belong to.
+    ERROR_FIELDS = {
+        "org_name": "name",
+        "division_unknown": "division_code",
+        "org_grassroots_type": "grassroots_type",
+        "credit_*": "host_credit_code",
+    }
+
+    def __init__(self, *args, kind: str = Kind.GRASSROOTS, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind != Kind.GRASSROOTS:
+            del self.fields["grassroots_type"]
+
+    def clean_host_credit_code(self) -> str:
+        value = self.cleaned_data["host_credit_code"]
+        return validate_credit_code(value) if value.strip() else ""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("chairman_term_start"), data.get("chairman_term_end")
+        if start and end and end < start:
+            self.add_error("chairman_term_end", _("The term cannot end before it starts."))
+        return data
+
+
+class OrganisationCreateForm(OrganisationEditForm):
+    """A new organisation under the current one."""
+
+    field_order = ["kind", "code", "name"]
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_(
+            "Local federations: their division code. Grassroots unions: the union's 18-character "
+            "credit code, or an internal code of capitals, digits and hyphens."
+        ),
+    )
+
+    ERROR_FIELDS = {
+        **OrganisationEditForm.ERROR_FIELDS,
+        "org_kind": "kind",
+        "org_code": "code",
+        "org_code_taken": "code",
+        # The host's credit code is checked by the form, so the service's complaint is the code's.
+        "credit_*": "code",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, kind=Kind.GRASSROOTS, **kwargs)
+        del self.fields["is_active"]
+        self.fields["grassroots_type"].help_text = _("Only for grassroots unions.")
+
+
+class OrganisationMoveForm(forms.Form):
+    new_parent = forms.CharField(
+        label=_("New parent (code)"),
+        max_length=32,
+        help_text=_("The code of the organisation to move this one under."),
+    )
+
+    ERROR_FIELDS = {"org_cycle": "new_parent", "org_root": "new_parent"}
+
+
+class RoleAssignForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    ERROR_FIELDS = {"role_unknown": "role"}
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(
+        label=_("Action starts with"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "members.member"}),
+    )
+    object = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    organisation = forms.CharField(label=_("Organisation (code)"), required=False, max_length=32)

@@ -1,0 +1,367 @@
+"""Organisation pages, the audit log and the operators' admin: what each persona sees and
+what each form changes (through the services)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from gonghui.core import crypto
+from gonghui.core.models import AuditEntry
+from gonghui.members.services import members as member_services
+from gonghui.organisations.models import Organisation, RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def login(world, username: str) -> Client:
+    client = Client()
+    client.force_login(world.users[username])
+    return client
+
+
+# ---- tree ------------------------------------------------------------------------------
+
+
+def test_tree_shows_the_city_admins_root_and_its_children(world):
+    response = login(world, "xian").get(reverse("organisations:tree"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "西安市总工会" in body and "雁塔区总工会" in body
+    assert reverse("organisations:children", args=["610113"]) in body  # expandable
+    assert "陕西省总工会" not in body and "宝鸡市总工会" not in body
+
+
+def test_tree_of_the_sibling_province_admin_has_nothing_of_shaanxi(world):
+    body = login(world, "gansu").get(reverse("organisations:tree")).content.decode()
+    assert "甘肃省总工会" in body
+    assert "西安市总工会" not in body and "陕西省总工会" not in body
+
+
+def test_children_fragment_expands_a_node_and_is_404_for_the_sibling(world):
+    response = login(world, "xian").get(
+        reverse("organisations:children", args=["610113"]), HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert "西安某机械厂工会委员会" in body and "雁塔区新就业形态劳动者联合工会" in body
+    assert login(world, "baoji").get(reverse("organisations:children", args=["610113"])).status_code == 404
+
+
+def test_tree_search_finds_by_name_and_code_within_scope_only(world):
+    client = login(world, "baoji")
+    by_name = client.get(reverse("organisations:tree"), {"q": "钢厂"})
+    assert "宝鸡某钢厂工会" in by_name.content.decode()
+    hidden = client.get(
+        reverse("organisations:tree"),
+        {"q": "XA-"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="org-search-results",
+    )
+    assert hidden.status_code == 200
+    assert "西安" not in hidden.content.decode()
+
+
+# ---- detail ----------------------------------------------------------------------------
+
+
+def test_detail_shows_fields_division_name_children_and_subtree_stats(world):
+    response = login(world, "shaanxi").get(reverse("organisations:detail", args=["610100"]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "陕西省西安市" in body  # the division's full name
+    assert "雁塔区总工会" in body  # a child
+    assert response.context["panel"]["stats"]["members"] == 1
+    assert reverse("members:list") + "?organisation=610100" in body
+    crumbs = [o.code for o in response.context["crumbs"]]
+    assert crumbs == ["610000"]  # the national federation is above the province admin's reach
+
+
+def test_breadcrumbs_show_visible_ancestors_only(world):
+    response = login(world, "xian").get(reverse("organisations:detail", args=["XA-0001"]))
+    assert [o.code for o in response.context["crumbs"]] == ["610100", "610113"]
+    assert "陕西省总工会" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("sibling", "code"), [("baoji", "610100"), ("baoji", "XA-0001"), ("gansu", "610000")]
+)
+def test_detail_and_its_forms_are_404_for_a_sibling_admin(world, sibling, code):
+    client = login(world, sibling)
+    for name in (
+        "organisations:detail",
+        "organisations:edit",
+        "organisations:new_child",
+        "organisations:move",
+    ):
+        assert client.get(reverse(name, args=[code])).status_code == 404
+    assert (
+        client.post(
+            reverse("organisations:role_assign", args=[code]), {"username": sibling, "role": "admin"}
+        ).status_code
+        == 404
+    )
+    assert not RoleAssignment.objects.filter(user=world.users[sibling], organisation__code=code).exists()
+
+
+def test_missing_organisation_answers_404_like_an_out_of_scope_one(world):
+    assert login(world, "xian").get(reverse("organisations:detail", args=["NOPE"])).status_code == 404
+
+
+def test_admin_sees_roles_and_the_officer_does_not(world):
+    admin = login(world, "xian").get(reverse("organisations:detail", args=["610100"]))
+    assert admin.context["roles"] is not None
+    assert "xian_officer" in admin.content.decode()
+    officer = login(world, "xian_officer").get(reverse("organisations:detail", args=["610100"]))
+    assert officer.context["roles"] is None
+    assert "xian_officer" not in officer.content.decode().split("<main")[1]
+
+
+# ---- edit, add, move -------------------------------------------------------------------
+
+
+def _edit_data(**overrides):
+    data = {
+        "name": "雁塔区总工会",
+        "short_name": "雁塔总工会",
+        "division_code": "610113",
+        "address": "西安市雁塔区",
+        "host_name": "",
+        "host_credit_code": "",
+        "host_industry": "",
+        "host_ownership": "",
+        "host_staff_count": "",
+        "founded_on": "1990-05-01",
+        "chairman": "王主席",
+        "chairman_term_start": "2021-01-01",
+        "chairman_term_end": "2025-12-31",
+        "is_active": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_edit_saves_through_the_service_with_an_audit_entry(world):
+    client = login(world, "xian")
+    url = reverse("organisations:edit", args=["610113"])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _edit_data())
+    assert response.status_code == 302
+    org = Organisation.objects.get(code="610113")
+    assert org.chairman == "王主席" and org.short_name == "雁塔总工会"
+    assert AuditEntry.objects.filter(
+        action="organisations.organisation.updated", object_id=str(org.pk)
+    ).exists()
+
+
+def test_edit_with_an_unknown_division_shows_the_error_on_that_field_and_changes_nothing(world):
+    response = login(world, "xian").post(
+        reverse("organisations:edit", args=["610113"]), _edit_data(division_code="999999")
+    )
+    assert response.status_code == 200
+    assert "division_code" in response.context["form"].errors
+    assert Organisation.objects.get(code="610113").chairman == ""
+
+
+def test_viewer_cannot_edit(world):
+    client = login(world, "xian_viewer")
+    assert client.get(reverse("organisations:edit", args=["610113"])).status_code == 403
+    assert client.post(reverse("organisations:edit", args=["610113"]), _edit_data()).status_code == 403
+
+
+def test_new_child_is_created_and_a_taken_code_is_refused_on_the_code_field(world):
+    client = login(world, "xian")
+    url = reverse("organisations:new_child", args=["610113"])
+    assert client.get(url).status_code == 200
+    data = {
+        "kind": "grassroots",
+        "code": "XA-0099",
+        "name": "西安某软件公司工会",
+        "division_code": "610113",
+        "grassroots_type": "independent",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    child = Organisation.objects.get(code="XA-0099")
+    assert child.get_parent().code == "610113"
+    again = client.post(url, {**data, "name": "重复"})
+    assert again.status_code == 200 and "code" in again.context["form"].errors
+    assert not Organisation.objects.filter(name="重复").exists()
+
+
+def test_move_under_its_own_unit_shows_the_cycle_error(world):
+    response = login(world, "xian").post(
+        reverse("organisations:move", args=["610113"]), {"new_parent": "XA-0001"}
+    )
+    assert response.status_code == 200
+    assert "new_parent" in response.context["form"].errors
+    assert Organisation.objects.get(code="XA-0001").get_parent().code == "610113"
+
+
+def test_move_to_another_parent_within_scope(world):
+    response = login(world, "xian").post(
+        reverse("organisations:move", args=["XA-0002"]), {"new_parent": "610100"}
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.get(code="XA-0002").get_parent().code == "610100"
+
+
+def test_move_out_of_scope_is_refused_with_a_form_error(world):
+    client = login(world, "xian")
+    outside = client.post(reverse("organisations:move", args=["XA-0002"]), {"new_parent": "610300"})
+    assert outside.status_code == 200 and "new_parent" in outside.context["form"].errors
+    own_root = client.post(reverse("organisations:move", args=["610100"]), {"new_parent": "610113"})
+    assert own_root.status_code == 200 and own_root.context["form"].errors
+    assert Organisation.objects.get(code="610100").get_parent().code == "610000"
+
+
+# ---- roles -----------------------------------------------------------------------------
+
+
+def test_admin_assigns_and_revokes_a_role_by_username(world):
+    client = login(world, "xian")
+    url = reverse("organisations:role_assign", args=["610113"])
+    response = client.post(url, {"username": "xian_viewer", "role": "officer"})
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.get(
+        user=world.users["xian_viewer"], organisation__code="610113", role="officer"
+    )
+    revoke = client.post(reverse("organisations:role_revoke", args=["610113", assignment.pk]))
+    assert revoke.status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assert AuditEntry.objects.filter(action="organisations.role.revoked").exists()
+
+
+def test_assigning_to_an_unknown_username_shows_an_error(world):
+    response = login(world, "xian").post(
+        reverse("organisations:role_assign", args=["610113"]), {"username": "nobody", "role": "officer"}
+    )
+    assert response.status_code == 200
+    assert "username" in response.context["role_form"].errors
+
+
+def test_revoking_a_role_held_elsewhere_is_404(world):
+    assignment = RoleAssignment.objects.get(user=world.users["baoji"])
+    response = login(world, "xian").post(reverse("organisations:role_revoke", args=["610100", assignment.pk]))
+    assert response.status_code == 404
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_officer_cannot_manage_roles(world):
+    response = login(world, "xian_officer").post(
+        reverse("organisations:role_assign", args=["610100"]), {"username": "xian_viewer", "role": "admin"}
+    )
+    assert response.status_code == 403
+
+
+# ---- audit log -------------------------------------------------------------------------
+
+
+def test_audit_log_lists_entries_in_scope_newest_first_in_beijing_time(world):
+    member = world.members["xian_worker"]
+    member_services.member_update(actor=world.users["xian"], member=member, job="钳工")
+    response = login(world, "xian").get(reverse("audit"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    entries = [entry for entry, _changes in response.context["page"].rows]
+    assert entries[0].action == "members.member.updated"
+    assert all(e.at >= f.at for e, f in zip(entries, entries[1:], strict=False))
+    assert "钳工" in body and "xian" in body
+    assert "单晓燕" not in body  # Baoji's member was created in Baoji
+    from django.utils import timezone
+
+    shown = timezone.localtime(entries[0].at, timezone.get_fixed_timezone(8 * 60)).strftime("%Y-%m-%d %H:%M")
+    assert shown in body
+
+
+def test_audit_log_filters_by_object_and_action_prefix(world):
+    member = world.members["xian_worker"]
+    client = login(world, "shaanxi")
+    by_object = client.get(reverse("audit"), {"object": str(member.pk)})
+    assert {e.object_id for e, _c in by_object.context["page"].rows} == {str(member.pk)}
+    by_action = client.get(reverse("audit"), {"action": "organisations.role"})
+    assert by_action.context["page"].rows
+    assert all(e.action.startswith("organisations.role") for e, _c in by_action.context["page"].rows)
+
+
+def test_audit_log_of_the_sibling_admin_has_no_xian_entries(world):
+    member = world.members["xian_worker"]
+    client = login(world, "baoji")
+    response = client.get(reverse("audit"), {"object": str(member.pk)})
+    assert response.status_code == 200 and response.context["page"].rows == []
+    filtered = client.get(reverse("audit"), {"organisation": "610100"})
+    assert filtered.context["page"].rows == [] and filtered.context["form"].errors["organisation"]
+
+
+def test_audit_log_is_403_without_the_audit_right_and_a_login_redirect_for_anonymous(world, client):
+    assert login(world, "xian_officer").get(reverse("audit")).status_code == 403
+    assert login(world, "member").get(reverse("audit")).status_code == 403
+    assert client.get(reverse("audit")).status_code == 302
+
+
+def test_organisation_pages_render_in_chinese(world):
+    client = login(world, "xian")
+    for url in (
+        reverse("organisations:tree"),
+        reverse("organisations:tree") + "?q=雁塔",
+        reverse("organisations:detail", args=["610100"]),
+        reverse("organisations:edit", args=["610113"]),
+        reverse("organisations:new_child", args=["610113"]),
+        reverse("organisations:move", args=["XA-0002"]),
+        reverse("audit"),
+    ):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 200, url
+        assert 'lang="zh-hans"' in response.content.decode(), url
+
+
+# ---- the operators' admin --------------------------------------------------------------
+
+
+ADMIN_MODELS = [
+    "core/auditentry",
+    "accounts/user",
+    "accounts/apitoken",
+    "organisations/organisation",
+    "organisations/roleassignment",
+    "members/member",
+    "members/membershipevent",
+    "members/enrolment",
+    "members/transfer",
+    "members/duesrecord",
+]
+
+
+def test_admin_is_open_to_operators_and_shows_personal_data_masked_only(world):
+    client = login(world, "operator")
+    for model in ADMIN_MODELS:
+        assert client.get(f"/ops/admin/{model}/").status_code == 200, model
+    member = world.members["xian_worker"]
+    body = client.get(f"/ops/admin/members/member/{member.pk}/change/").content.decode()
+    assert member.id_number_masked in body
+    assert crypto.decrypt(member.id_number_enc) not in body
+    assert member.id_number_enc not in body and member.id_number_hash not in body
+
+
+def test_admin_is_closed_to_non_operators_even_with_the_staff_flag(world):
+    user = world.users["shaanxi"]
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client = login(world, "shaanxi")
+    response = client.get("/ops/admin/members/member/")
+    assert response.status_code == 302 and "/ops/admin/login/" in response["Location"]
+
+
+def test_admin_role_assignment_goes_through_the_service(world):
+    client = login(world, "operator")
+    response = client.post(
+        "/ops/admin/organisations/roleassignment/add/",
+        {
+            "user": str(world.users["xian_viewer"].pk),
+            "organisation": str(world.orgs["baoji"].pk),
+            "role": "viewer",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert AuditEntry.objects.filter(
+        action="organisations.role.assigned", actor=world.users["operator"]
+    ).exists()
