@@ -4,7 +4,6 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 
 from gonghui.core.validators import id_check_char
 from gonghui.members.services import members as member_services
@@ -30,10 +29,11 @@ def make_phone(seq: int | None = None) -> str:
 
 
 def make_user(username: str, *, superuser: bool = False):
-    User = get_user_model()
-    if superuser:
-        return User.objects.create_superuser(username=username, password=PASSWORD)
-    return User.objects.create_user(username=username, password=PASSWORD)
+    from django.contrib.auth.hashers import make_password
+
+    from gonghui.accounts.services import user_create
+
+    return user_create(actor=None, username=username, password_hash=make_password(PASSWORD), superuser=superuser)
 
 
 @dataclass

@@ -125,3 +125,43 @@ def issue_token_for_credentials(*, request, username: str, password: str) -> str
     return secret
 
 
+
+
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str | None = None,
+    password_hash: str | None = None,
+    display_name: str = "",
+    superuser: bool = False,
+):
+    """Create a login. Operators (or the system, ``actor=None``: seeding, commands) only;
+    roles are given separately through ``organisations.services.role_assign``. Pass either a
+    clear ``password`` (validated) or an already hashed one."""
+    from django.contrib.auth.password_validation import validate_password
+
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied
+    username = (username or "").strip()
+    if not username or len(username) > 150:
+        raise ValidationError(_("Enter a user name of at most 150 characters."), code="username_invalid")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("That user name is taken."), code="username_taken")
+    user = User(username=username, display_name=display_name, is_superuser=superuser, is_staff=superuser)
+    if password_hash:
+        user.password = password_hash
+    elif password:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    with transaction.atomic():
+        user.save()
+        audit.record(
+            actor=actor,
+            action="accounts.user.created",
+            obj=user,
+            changes={"username": [None, username], "superuser": [None, superuser]},
+        )
+    return user

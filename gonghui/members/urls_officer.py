@@ -3,6 +3,7 @@ from django.urls import path
 from gonghui.members.views import officer
 
 urlpatterns = [
+    path("members/stats/<str:code>/", officer.organisation_stats, name="org_stats"),
     path("members/", officer.member_list, name="list"),
     path("members/new/", officer.member_create, name="create"),
     path("members/dues-calculator/", officer.dues_preview, name="dues_preview"),

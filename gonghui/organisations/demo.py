@@ -298,14 +298,15 @@ class DemoPassword:
 def ensure_user(username: str, display_name: str, *, password: DemoPassword, superuser: bool = False):
     """Make sure a demo login exists, is active and has the demo password. Only accounts that
     are missing or changed are written, so a second run changes nothing. There is no
-    account-creation service yet; the user is saved as ``createsuperuser`` would."""
+    new login is made by ``accounts.services.user_create``."""
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, display_name=display_name, is_superuser=superuser, is_staff=superuser)
-        user.password = password.hash
-        user.save()
-        return user
+        from gonghui.accounts.services import user_create
+
+        return user_create(
+            actor=None, username=username, password_hash=password.hash, display_name=display_name, superuser=superuser
+        )
     changed = []
     if not user.is_active:
         user.is_active = True

@@ -156,14 +156,7 @@ def _detail(request, org, **overrides):
         "children_page": paginate(request, selectors.children(user, org), CHILDREN_PER_PAGE),
         "roles": list(selectors.role_assignments(user, org)) if can["roles"] else None,
         "role_form": forms.RoleAssignForm() if can["roles"] else None,
-        "panel": None,
     }
-    if can["stats"]:
-        # Members sit above organisations; the import stays local so that this module never
-        # loads the members app when it is imported.
-        from gonghui.members.views.officer import stats_panel
-
-        context["panel"] = stats_panel(org)
     context.update(overrides)
     return render(request, "organisations/detail.html", context)
 

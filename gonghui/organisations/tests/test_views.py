@@ -70,7 +70,9 @@ def test_detail_shows_fields_division_name_children_and_subtree_stats(world):
     assert response.status_code == 200
     assert "陕西省西安市" in body  # the division's full name
     assert "雁塔区总工会" in body  # a child
-    assert response.context["panel"]["stats"]["members"] == 1
+    stats = login(world, "shaanxi").get(reverse("members:org_stats", args=["610100"]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="org-stats")
+    assert stats.context["panel"]["stats"]["members"] == 1
+    assert login(world, "baoji").get(reverse("members:org_stats", args=["610100"])).status_code == 404
     assert reverse("members:list") + "?organisation=610100" in body
     crumbs = [o.code for o in response.context["crumbs"]]
     assert crumbs == ["610000"]  # the national federation is above the province admin's reach
