@@ -1,10 +1,107 @@
-"""Account pages (stub: to be written)."""
+"""Account pages: sign in and out, change password, API tokens. Thin: forms collect the
+input, services in ``gonghui.accounts.services`` do the work."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.accounts import services
+from gonghui.accounts.forms import LoginForm, PasswordChangeForm, TokenCreateForm
+from gonghui.accounts.models import ApiToken
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
+def home_url(user) -> str:
+    """Where a user lands after signing in: officers on the dashboard, a plain member (a
+    linked member record and no officer role) on their membership page."""
+    # Roles live one layer up (organisations); asking the scoping module is the one way to
+    # know whether someone is an officer, so it is imported here rather than at the top.
+    from gonghui.organisations import scoping
+
+    if scoping.has_any(user, scoping.Action.VIEW):
+        return reverse("dashboard")
+    if hasattr(user, "member"):
+        return reverse("members:me")
+    return reverse("dashboard")
 
 
-login = logout = password_change = tokens = _todo
+class GonghuiLoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def get_default_redirect_url(self):
+        return home_url(self.request.user)
+
+
+login = GonghuiLoginView.as_view()
+logout = auth_views.LogoutView.as_view()
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """The signed-in user changes their password and stays signed in."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:password_change")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+def _token_page(request, form: TokenCreateForm, *, new_token=None, secret: str = ""):
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "new_token": new_token,
+            "secret": secret,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    """The user's API tokens. A new token's secret is shown in this one response only and
+    is never stored in clear."""
+    if request.method == "GET":
+        return _token_page(request, TokenCreateForm())
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        return _token_page(request, form)
+    token, secret = services.token_create(
+        actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+    )
+    return _token_page(request, TokenCreateForm(), new_token=token, secret=secret)
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id):
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    if token is None:
+        raise Http404
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

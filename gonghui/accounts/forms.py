@@ -1,0 +1,89 @@
+"""Input shape for the account pages. Password rules and lockout live in the services and
+the authentication backend."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_LIFETIMES = [
+    ("30", _("30 days")),
+    ("90", _("90 days")),
+    ("365", _("One year")),
+    ("", _("No expiry")),
+]
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with one generic error: it never says whether the username
+    exists, whether the password was wrong, or whether the account is locked."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Wrong username or password. After %(max)s failed attempts the account is locked "
+            "for %(minutes)s minutes; if that has happened, wait and try again."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update(autocapitalize="none", spellcheck="false")
+
+    def get_invalid_login_error(self):
+        return ValidationError(
+            self.error_messages["invalid_login"],
+            code="invalid_login",
+            params={
+                "max": settings.GONGHUI_LOGIN_MAX_FAILURES,
+                "minutes": settings.GONGHUI_LOGIN_LOCK_MINUTES,
+            },
+        )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error(
+                "new_password2", ValidationError(_("The two new passwords differ."), code="mismatch")
+            )
+        return data
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """A wrong current password goes next to that field; password-rule failures next to
+        the new password."""
+        codes = {e.code for e in exc.error_list} if not hasattr(exc, "error_dict") else set()
+        self.add_error("old_password" if "wrong_password" in codes else "new_password1", exc)
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the name of the system that uses it."),
+        error_messages={"required": _("Give the token a name.")},
+    )
+    days = forms.ChoiceField(label=_("Valid for"), choices=TOKEN_LIFETIMES, required=False, initial="90")
+
+    def clean_days(self) -> int | None:
+        value = self.cleaned_data.get("days")
+        return int(value) if value else None

@@ -1,0 +1,503 @@
+"""Public pages (join, application status, card check) and member self-service (/me/)."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import signing
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+
+from gonghui.core.validators import id_check_char
+from gonghui.members.choices import EnrolmentStatus, MembershipStatus, TransferStatus
+from gonghui.members.models import Enrolment, Member, Transfer
+from gonghui.members.services import cards, dues
+from gonghui.members.services import enrolment as enrolment_services
+from gonghui.members.services import members as member_services
+from gonghui.testing import make_id_number
+
+pytestmark = pytest.mark.django_db
+
+APPLICANT_ID = make_id_number("610113", datetime.date(1995, 4, 2), "F", seq=60)
+APPLICANT_PHONE = "13912345678"
+# The persona member 张伟 (world.members["xian_worker"]) was made with these.
+XIAN_WORKER_ID = make_id_number("610113", datetime.date(1988, 3, 9), "M", seq=1)
+
+
+def join_data(**overrides) -> dict:
+    data = {
+        "name": "李娜",
+        "id_number": APPLICANT_ID,
+        "phone": APPLICANT_PHONE,
+        "employer": "某快递公司",
+        "province": "610000",
+        "city": "610100",
+        "work_division": "610113",
+        "work_address": "",
+        "employment_form": "courier",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def en_client() -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def field_error_codes(response, field: str) -> list[str]:
+    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
+
+
+def with_check_char(first17: str) -> str:
+    return first17 + id_check_char(first17)
+
+
+# ---- join page ---------------------------------------------------------------------------
+
+
+def test_join_page_renders_in_chinese_by_default_and_in_english(world, client, en_client):
+    zh = client.get("/join/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert zh.status_code == 200
+    html = zh.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "陕西省" in html and 'name="work_division"' in html
+    assert 'type="tel"' in html and 'inputmode="numeric"' in html
+    en = en_client.get("/join/")
+    assert en.status_code == 200
+    html = en.content.decode()
+    assert '<html lang="en">' in html
+    assert "Join the union online" in html and "Courier" in html and "Food delivery rider" in html
+
+
+def test_courier_working_in_yanta_is_routed_to_the_joint_union_and_sees_the_status_page(world, client):
+    r = client.post("/join/", join_data())
+    enrolment = Enrolment.objects.get()
+    assert r.status_code == 302
+    assert r["Location"] == reverse("members:join_status", kwargs={"enrolment_id": enrolment.pk})
+    assert enrolment.organisation.code == "XA-0002"
+    assert enrolment.routed_by == "territorial"
+    assert enrolment.status == EnrolmentStatus.PENDING
+    assert enrolment.employment_form == "courier"
+    assert client.get(r["Location"]).status_code == 200
+
+
+def test_factory_worker_is_routed_to_the_employers_union(world, client):
+    r = client.post("/join/", join_data(employer="西安某机械厂", employment_form="standard"))
+    assert r.status_code == 302
+    enrolment = Enrolment.objects.get()
+    assert enrolment.organisation.code == "XA-0001"
+    assert enrolment.routed_by == "employer"
+
+
+def test_a_county_code_alone_is_enough_without_the_selects(world, client):
+    r = client.post("/join/", join_data(province="", city="", work_division="610113"))
+    assert r.status_code == 302
+    assert Enrolment.objects.get().work_division == "610113"
+
+
+def test_a_beijing_district_needs_no_county(world, client):
+    r = client.post("/join/", join_data(province="110000", city="110101", work_division=""))
+    assert r.status_code == 302
+    assert Enrolment.objects.get().work_division == "110101"
+
+
+BAD_INPUTS = [
+    pytest.param(
+        {"id_number": APPLICANT_ID[:17] + ("0" if APPLICANT_ID[17] != "0" else "1")},
+        "id_number",
+        "id_checksum",
+        "check character",
+        id="bad-checksum",
+    ),
+    pytest.param(
+        {"id_number": with_check_char("61011319901332123")},
+        "id_number",
+        "id_birth_date",
+        "birth date",
+        id="impossible-birth-date",
+    ),
+    pytest.param({"id_number": "61011319950402"}, "id_number", "id_format", "18 characters", id="short-id"),
+    pytest.param({"phone": "1391234"}, "phone", "phone_format", "11 digits", id="malformed-phone"),
+    pytest.param({"phone": ""}, "phone", "phone_required", "mobile number is required", id="missing-phone"),
+    pytest.param(
+        {"province": "", "city": "", "work_division": "999999"},
+        "work_division",
+        "division_unknown",
+        "999999",
+        id="unknown-division",
+    ),
+    pytest.param(
+        {"work_division": ""},
+        "work_division",
+        "division_incomplete",
+        "district or county",
+        id="city-without-county",
+    ),
+    pytest.param(
+        {"province": "", "city": "", "work_division": ""},
+        "work_division",
+        "division_required",
+        "province, city and district",
+        id="no-place",
+    ),
+    pytest.param(
+        {"employer": "  "}, "employer", "employer_required", "company or platform", id="missing-employer"
+    ),
+    pytest.param({"name": ""}, "name", "name_required", "name is required", id="missing-name"),
+    pytest.param(
+        {"employment_form": "astronaut"},
+        "employment_form",
+        "invalid_choice",
+        "form of employment",
+        id="unknown-employment-form",
+    ),
+    pytest.param({"consent": ""}, "consent", "required", "agree", id="no-consent"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "field", "code", "text"), BAD_INPUTS)
+def test_bad_join_input_shows_the_error_next_to_the_field_and_saves_nothing(
+    world, en_client, overrides, field, code, text
+):
+    members_before = Member.objects.count()
+    r = en_client.post("/join/", join_data(**overrides))
+    assert r.status_code == 200
+    assert code in field_error_codes(r, field)
+    html = r.content.decode()
+    error_list = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
+    assert error_list and text in error_list.group(1)
+    assert Enrolment.objects.count() == 0
+    assert Member.objects.count() == members_before
+
+
+def test_a_second_application_while_one_is_pending_is_refused(world, en_client):
+    assert en_client.post("/join/", join_data()).status_code == 302
+    r = en_client.post("/join/", join_data(employer="另一家公司"))
+    assert r.status_code == 200
+    assert field_error_codes(r, "id_number") == ["enrolment_pending"]
+    assert "already being processed" in r.content.decode()
+    assert Enrolment.objects.count() == 1
+
+
+def test_an_existing_member_cannot_apply_again(world, en_client):
+    members_before = Member.objects.count()
+    r = en_client.post("/join/", join_data(id_number=XIAN_WORKER_ID, name="张伟"))
+    assert r.status_code == 200
+    assert field_error_codes(r, "id_number") == ["already_member"]
+    assert "already a union member" in r.content.decode()
+    assert Enrolment.objects.count() == 0 and Member.objects.count() == members_before
+
+
+def test_the_form_keeps_what_was_typed_after_an_error(world, en_client):
+    r = en_client.post("/join/", join_data(phone="123"))
+    html = r.content.decode()
+    assert 'value="李娜"' in html and 'value="某快递公司"' in html
+    assert '<option value="610113" selected>' in html
+    assert 'value="courier" checked' in html
+
+
+def test_without_javascript_the_place_button_fills_the_next_select_and_saves_nothing(world, client):
+    r = client.post("/join/", {"name": "李娜", "province": "610000", "pick": "1"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert '<option value="610100">西安市</option>' in html
+    assert 'class="errorlist"' not in html
+    assert Enrolment.objects.count() == 0
+
+
+def test_the_division_endpoint_returns_the_cities_then_the_districts(world, client):
+    cities = client.get("/join/divisions/", {"province": "610000"}).content.decode()
+    assert '<option value="610100">西安市</option>' in cities
+    assert 'name="work_division" id="id_work_division" autocomplete="off" disabled' in cities
+    districts = client.get("/join/divisions/", {"province": "610000", "city": "610100"}).content.decode()
+    assert '<option value="610113">雁塔区</option>' in districts
+    moved = client.get(
+        "/join/divisions/", {"province": "620000", "city": "610100", "work_division": ""}
+    ).content.decode()
+    assert "兰州市" in moved and "雁塔区" not in moved
+    junk = client.get("/join/divisions/", {"province": "<script>", "city": "x" * 500})
+    assert junk.status_code == 200 and "<script>" not in junk.content.decode()
+
+
+# ---- status and lookup ---------------------------------------------------------------------
+
+
+def submit(world, **overrides) -> Enrolment:
+    data = join_data(**overrides)
+    for key in ("province", "city", "consent"):
+        data.pop(key)
+    return enrolment_services.enrolment_submit(actor=None, **data)
+
+
+def test_status_page_shows_the_responsible_union_and_masked_data_only(world, en_client):
+    enrolment = submit(world)
+    r = en_client.get(reverse("members:join_status", kwargs={"enrolment_id": enrolment.pk}))
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert 'data-status="pending"' in html
+    assert "雁塔区新就业形态劳动者联合工会" in html
+    assert "Territorial union for the work place" in html
+    assert enrolment.due_on.isoformat() in html
+    assert enrolment.id_number_masked in html and enrolment.phone_masked in html
+    assert "李*" in html
+    assert APPLICANT_ID not in html and APPLICANT_PHONE not in html and "李娜" not in html
+    assert "陕西省西安市雁塔区" in html
+    assert r["Cache-Control"].startswith("max-age=0") or "no-cache" in r["Cache-Control"]
+
+
+def test_status_page_flags_an_overdue_application(world, en_client):
+    enrolment = submit(world)
+    Enrolment.objects.filter(pk=enrolment.pk).update(due_on=datetime.date(2020, 1, 1))
+    html = en_client.get(
+        reverse("members:join_status", kwargs={"enrolment_id": enrolment.pk})
+    ).content.decode()
+    assert "Overdue" in html and "The decision is late" in html
+
+
+def test_status_page_shows_the_member_number_once_approved(world, en_client):
+    enrolment = submit(world)
+    member = enrolment_services.enrolment_approve(actor=world.users["xian"], enrolment=enrolment)
+    html = en_client.get(
+        reverse("members:join_status", kwargs={"enrolment_id": enrolment.pk})
+    ).content.decode()
+    assert 'data-status="approved"' in html
+    assert member.member_no in html
+
+
+def test_status_page_shows_the_reason_for_a_rejection(world, en_client):
+    enrolment = submit(world)
+    enrolment_services.enrolment_reject(
+        actor=world.users["xian"], enrolment=enrolment, reason="请补充工作证明"
+    )
+    html = en_client.get(
+        reverse("members:join_status", kwargs={"enrolment_id": enrolment.pk})
+    ).content.decode()
+    assert 'data-status="rejected"' in html and "请补充工作证明" in html
+
+
+def test_status_page_of_an_unknown_application_is_404(world, client):
+    assert client.get("/join/status/0190a0a0-0000-7000-8000-000000000000/").status_code == 404
+
+
+def test_lookup_finds_the_applications_with_id_number_and_phone_together(world, en_client):
+    enrolment = submit(world)
+    r = en_client.post("/join/status/", {"id_number": APPLICANT_ID.lower(), "phone": "139 1234 5678"})
+    html = r.content.decode()
+    assert reverse("members:join_status", kwargs={"enrolment_id": enrolment.pk}) in html
+    assert APPLICANT_ID not in html and APPLICANT_PHONE not in html
+
+
+def test_lookup_needs_both_numbers(world, en_client):
+    submit(world)
+    r = en_client.post("/join/status/", {"id_number": APPLICANT_ID})
+    assert r.status_code == 200
+    assert "phone" in r.context["form"].errors
+    assert r.context["results"] is None
+
+
+def test_lookup_answers_the_same_for_a_wrong_phone_and_an_unknown_id(world, en_client):
+    submit(world)
+
+    def results_section(data):
+        html = en_client.post("/join/status/", data).content.decode()
+        return re.search(
+            r'<section aria-live="polite" id="lookup-results">(.*?)</section>', html, re.S
+        ).group(1)
+
+    wrong_phone = results_section({"id_number": APPLICANT_ID, "phone": "13900000000"})
+    unknown_id = results_section({"id_number": make_id_number("610113", seq=77), "phone": APPLICANT_PHONE})
+    garbage = results_section({"id_number": "not an id", "phone": "nope"})
+    assert wrong_phone == unknown_id == garbage
+    assert "No application matches" in wrong_phone
+
+
+# ---- member self-service -----------------------------------------------------------------
+
+
+@pytest.fixture
+def member_client(world) -> Client:
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(world.users["member"])
+    return c
+
+
+def test_member_sees_their_own_membership_masked(world, member_client):
+    member = world.members["xian_worker"]
+    r = member_client.get("/me/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert member.member_no in html and "西安某机械厂工会委员会" in html
+    assert member.id_number_masked in html and member.phone_masked in html
+    assert XIAN_WORKER_ID not in html
+    assert "Joined" in html  # the membership timeline
+
+
+@pytest.mark.parametrize("url", ["/me/", "/me/card/"])
+def test_anonymous_visitor_is_sent_to_sign_in(world, client, url):
+    r = client.get(url)
+    assert r.status_code == 302
+    assert r["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+@pytest.mark.parametrize("url", ["/me/", "/me/card/"])
+def test_a_login_without_a_member_record_gets_404(world, client, url):
+    client.force_login(world.users["xian_officer"])
+    assert client.get(url).status_code == 404
+
+
+def test_member_page_lists_dues_read_only(world, member_client):
+    member = world.members["xian_worker"]
+    dues.dues_record(
+        actor=world.users["xian"],
+        member=member,
+        month=datetime.date(2024, 3, 1),
+        monthly_wage=Decimal("5678.90"),
+    )
+    html = member_client.get("/me/").content.decode()
+    assert "2024-03" in html and "28.35" in html and "5670.00" in html
+
+
+def test_member_asks_to_move_to_another_union_and_can_cancel(world, member_client):
+    member = world.members["xian_worker"]
+    r = member_client.post("/me/transfer/", {"to_organisation": "xa-0002", "reason": "换了工作"})
+    assert r.status_code == 302 and r["Location"].endswith("/me/#transfers")
+    transfer = Transfer.objects.get(member=member)
+    assert transfer.to_organisation.code == "XA-0002"
+    assert transfer.requested_by == world.users["member"]
+    member.refresh_from_db()
+    assert member.status == MembershipStatus.TRANSFERRING
+    html = member_client.get("/me/").content.decode()
+    assert "雁塔区新就业形态劳动者联合工会" in html and "Cancel this request" in html
+    assert 'id="transfer-form"' not in html
+    r = member_client.post(reverse("members:me_transfer_cancel", kwargs={"transfer_id": transfer.pk}))
+    assert r.status_code == 302
+    transfer.refresh_from_db()
+    member.refresh_from_db()
+    assert transfer.status == TransferStatus.CANCELLED
+    assert member.status == MembershipStatus.MEMBER
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "text"),
+    [
+        ({"to_organisation": "NOPE-1", "reason": "x"}, "to_organisation", "No union has the code NOPE-1"),
+        ({"to_organisation": "XA-0001", "reason": "x"}, "to_organisation", "already belongs"),
+        ({"to_organisation": "XA-0002", "reason": ""}, "reason", "Say why"),
+        ({"to_organisation": "", "reason": "x"}, "to_organisation", "Enter the code"),
+    ],
+)
+def test_a_bad_transfer_request_shows_the_error_and_changes_nothing(world, member_client, data, field, text):
+    r = member_client.post("/me/transfer/", data)
+    assert r.status_code == 200
+    assert text in " ".join(r.context["transfer_form"].errors.get(field, []))
+    assert Transfer.objects.count() == 0
+
+
+def test_the_union_hint_names_the_union_for_a_code(world, member_client):
+    assert (
+        "雁塔区新就业形态劳动者联合工会"
+        in member_client.get("/me/transfer/union/", {"to_organisation": "xa-0002"}).content.decode()
+    )
+    assert (
+        "No union has the code"
+        in member_client.get("/me/transfer/union/", {"to_organisation": "ZZ"}).content.decode()
+    )
+
+
+def test_a_member_cannot_cancel_someone_elses_transfer(world, member_client):
+    from gonghui.members.services import transfers
+
+    other = transfers.transfer_request(
+        actor=world.users["baoji"],
+        member=world.members["baoji_worker"],
+        to_organisation=world.orgs["xian_factory"],
+        reason="调动",
+    )
+    r = member_client.post(reverse("members:me_transfer_cancel", kwargs={"transfer_id": other.pk}))
+    assert r.status_code == 404
+    other.refresh_from_db()
+    assert other.status == TransferStatus.REQUESTED
+
+
+# ---- e-member card -----------------------------------------------------------------------
+
+
+def test_card_shows_the_member_and_a_qr_code_without_personal_data(world, member_client):
+    member = world.members["xian_worker"]
+    r = member_client.get("/me/card/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert member.member_no in html and "张伟" in html and "<svg" in html
+    url = r.context["card_url"]
+    assert url.startswith("http://testserver/card/verify/")
+    for secret in (XIAN_WORKER_ID, member.phone_masked[:3] + "000", "张伟", member.member_no):
+        assert secret not in url
+    token = url.removeprefix("http://testserver/card/verify/").rstrip("/")
+    payload = signing.TimestampSigner(salt=cards.SALT).unsign_object(token)
+    assert payload == {"m": member.pk.hex}
+
+
+def test_card_check_shows_valid_for_a_fresh_code_with_a_masked_name(world, client):
+    member = world.members["xian_worker"]
+    r = client.get(reverse("members:card_verify", kwargs={"token": cards.card_token(member)}))
+    html = r.content.decode()
+    assert 'data-result="ok"' in html
+    assert "张*" in html and "张伟" not in html
+    assert member.member_no in html and "西安某机械厂工会委员会" in html
+    assert member.id_number_masked not in html and member.phone_masked not in html
+
+
+def test_card_check_rejects_a_tampered_code(world, client):
+    token = cards.card_token(world.members["xian_worker"])
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    html = client.get(reverse("members:card_verify", kwargs={"token": tampered})).content.decode()
+    assert 'data-result="invalid"' in html and "张*" not in html
+    junk = client.get("/card/verify/not-a-token/")
+    assert junk.status_code == 200 and 'data-result="invalid"' in junk.content.decode()
+
+
+def test_card_check_reports_an_expired_code(world, client, settings):
+    token = cards.card_token(world.members["xian_worker"])
+    settings.GONGHUI_CARD_TOKEN_MAX_AGE = -1
+    html = client.get(reverse("members:card_verify", kwargs={"token": token})).content.decode()
+    assert 'data-result="expired"' in html
+
+
+@pytest.mark.parametrize("status", [MembershipStatus.EXPELLED, MembershipStatus.WITHDRAWN])
+def test_card_check_reports_a_former_member_as_inactive(world, client, member_client, status):
+    member = world.members["xian_worker"]
+    token = cards.card_token(member)
+    member_services.member_change_status(
+        actor=world.users["xian"], member=member, to_status=status, reason="测试"
+    )
+    html = client.get(reverse("members:card_verify", kwargs={"token": token})).content.decode()
+    assert 'data-result="inactive"' in html and "张*" in html
+    card = member_client.get("/me/card/")
+    assert card.status_code == 200 and "<svg" not in card.content.decode()
+
+
+# ---- error pages -------------------------------------------------------------------------
+
+
+def test_an_unknown_address_gets_the_house_404_page(world, en_client):
+    r = en_client.get("/no/such/page/")
+    assert r.status_code == 404
+    assert "This page does not exist" in r.content.decode()
+
+
+def test_the_500_page_renders_without_a_request():
+    html = render_to_string("500.html")
+    assert "500" in html and "Something went wrong" in html
+
+
+@pytest.mark.parametrize("name", ["400.html", "403.html", "404.html"])
+def test_the_other_error_pages_render(name, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert name[:3] in render_to_string(name, request=request)
