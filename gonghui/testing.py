@@ -4,7 +4,6 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
-
 from gonghui.core.validators import id_check_char
 from gonghui.members.services import members as member_services
 from gonghui.organisations import services as org_services

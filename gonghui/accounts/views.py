@@ -19,16 +19,9 @@ from gonghui.accounts.models import ApiToken
 
 
 def home_url(user) -> str:
-    """Where a user lands after signing in: officers on the dashboard, a plain member (a
-    linked member record and no officer role) on their membership page."""
-    # Roles live one layer up (organisations); asking the scoping module is the one way to
-    # know whether someone is an officer, so it is imported here rather than at the top.
-    from gonghui.organisations import scoping
-
-    if scoping.has_any(user, scoping.Action.VIEW):
-        return reverse("dashboard")
-    if hasattr(user, "member"):
-        return reverse("members:me")
+    """Where a user lands after signing in: the dashboard, which sends a plain member (no
+    officer role) on to their membership page. Accounts do not know about roles; the
+    dashboard, one layer up, does."""
     return reverse("dashboard")
 
 

@@ -1,6 +1,6 @@
 """Input shapes for the officer pages. The services decide what the input means (ID number
 checks, 会籍 transitions, scope); their errors come back onto these forms through
-``organisations.forms.add_service_error`` and the ``ERROR_FIELDS`` maps."""
+``core.forms.add_service_error`` and the ``ERROR_FIELDS`` maps."""
 
 import datetime
 

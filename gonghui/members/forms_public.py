@@ -28,16 +28,6 @@ OTHER_FORMS = [
 ]
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: keyed errors next to their field (or at
-    the top when the form has no such field), plain errors at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _text(max_length: int, label, help_text="", **attrs) -> forms.CharField:
     return forms.CharField(
         required=False,

@@ -1,11 +1,9 @@
 """Input shapes for the organisation pages. Validation of meaning (codes, divisions, scope)
 happens in ``organisations.services``; its errors are put back on these forms by
-:func:`add_service_error`."""
+:func:`gonghui.core.forms.add_service_error`."""
 
-from collections.abc import Mapping
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.validators import validate_credit_code
@@ -17,34 +15,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-def add_service_error(
-    form: forms.Form, exc: ValidationError, fields_by_code: Mapping[str, str] | None = None
-) -> None:
-    """Show a service's ValidationError on ``form``: keyed errors next to their field, others
-    next to the field their code points at (``fields_by_code``; a code ending in ``*`` is a
-    prefix), the rest above the form."""
-    fields_by_code = fields_by_code or {}
-
-    def target(name: str | None, code: str | None) -> str | None:
-        if name and name in form.fields:
-            return name
-        code = code or ""
-        field = fields_by_code.get(code)
-        if field is None:
-            field = next(
-                (f for c, f in fields_by_code.items() if c.endswith("*") and code.startswith(c[:-1])), None
-            )
-        return field if field in form.fields else None
-
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(target(name, error.code), error)
-    else:
-        for error in exc.error_list:
-            form.add_error(target(None, error.code), error)
 
 
 class OrganisationSearchForm(forms.Form):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core import divisions, pagination
+from gonghui.core.forms import add_service_error
 from gonghui.organisations import forms, scoping, selectors, services
 
 Action = scoping.Action
@@ -175,7 +176,7 @@ def edit(request, code):
         try:
             services.organisation_update(actor=request.user, organisation=org, **form.cleaned_data)
         except ValidationError as exc:
-            forms.add_service_error(form, exc, form.ERROR_FIELDS)
+            add_service_error(form, exc, form.ERROR_FIELDS)
         else:
             messages.success(request, _("The organisation is saved."))
             return redirect("organisations:detail", code=org.code)
@@ -200,7 +201,7 @@ def new_child(request, code):
                 actor=request.user, parent=parent, kind=kind, code=org_code, **data
             )
         except ValidationError as exc:
-            forms.add_service_error(form, exc, form.ERROR_FIELDS)
+            add_service_error(form, exc, form.ERROR_FIELDS)
         else:
             messages.success(request, _("%(name)s is added.") % {"name": child.name})
             return redirect("organisations:detail", code=child.code)
@@ -227,7 +228,7 @@ def move(request, code):
             try:
                 services.organisation_move(actor=request.user, organisation=org, new_parent=new_parent)
             except ValidationError as exc:
-                forms.add_service_error(form, exc, form.ERROR_FIELDS)
+                add_service_error(form, exc, form.ERROR_FIELDS)
             except (PermissionDenied, Http404):
                 # The organisation and the new parent are the user's; the current parent is not.
                 form.add_error(
@@ -262,7 +263,7 @@ def role_assign(request, code):
                     actor=request.user, user=user, organisation=org, role=form.cleaned_data["role"]
                 )
             except ValidationError as exc:
-                forms.add_service_error(form, exc, form.ERROR_FIELDS)
+                add_service_error(form, exc, form.ERROR_FIELDS)
             else:
                 messages.success(request, _("%(user)s now holds the role.") % {"user": user.get_username()})
                 return redirect("organisations:detail", code=org.code)

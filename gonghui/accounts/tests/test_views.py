@@ -37,8 +37,8 @@ def test_officer_lands_on_the_dashboard_after_signing_in(world, client):
 
 
 def test_plain_member_lands_on_their_membership_page(world, client):
-    r = client.post(LOGIN, {"username": "member", "password": PASSWORD})
-    assert r.status_code == 302 and r["Location"] == reverse("members:me")
+    r = client.post(LOGIN, {"username": "member", "password": PASSWORD}, follow=True)
+    assert r.redirect_chain[-1] == (reverse("members:me"), 302)
 
 
 def test_sign_in_follows_a_safe_next_address_only(world, client):
@@ -48,7 +48,7 @@ def test_sign_in_follows_a_safe_next_address_only(world, client):
     assert r["Location"] == "/me/card/"
     other = Client()
     r = other.post(LOGIN, {"username": "member", "password": PASSWORD, "next": "https://evil.example/"})
-    assert r["Location"] == reverse("members:me")
+    assert r["Location"] == reverse("dashboard")
 
 
 def test_wrong_password_gives_a_generic_error_that_mentions_the_lock(world, en_client, settings):
@@ -219,3 +219,13 @@ def test_revoking_needs_a_post(world):
 
 def test_tokens_page_needs_a_login(world, client):
     assert client.get("/accounts/tokens/")["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_form_sent_without_its_security_token_explains_itself_and_saves_nothing(world):
+    from gonghui.members.models import Enrolment
+
+    c = Client(enforce_csrf_checks=True)
+    r = c.post(reverse("members:join"), {"name": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 403
+    assert "Nothing was saved" in r.content.decode()
+    assert Enrolment.objects.count() == 0

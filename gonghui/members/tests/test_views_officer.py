@@ -56,11 +56,19 @@ def test_dashboard_shows_the_city_admins_subtree_counts_with_drill_down_links(wo
     assert "宝鸡市总工会" not in body
 
 
-def test_dashboard_of_a_member_without_officer_role_links_to_their_membership(world):
+def test_dashboard_sends_a_member_without_officer_role_to_their_membership(world):
     response = login(world, "member").get(reverse("dashboard"))
-    assert response.status_code == 200
-    assert response.context["panels"] == []
-    assert reverse("members:me") in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == reverse("members:me")
+
+
+def test_dashboard_of_a_login_without_any_role_explains_itself(world):
+    from gonghui.testing import make_user
+
+    user = make_user("norole")
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200 and response.context["panels"] == []
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client, world):

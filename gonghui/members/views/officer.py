@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gonghui.core.forms import add_service_error
 from gonghui.members import forms, selectors
 from gonghui.members.choices import (
     IN_MEMBERSHIP,
@@ -34,7 +35,6 @@ from gonghui.members.services import members as member_services
 from gonghui.members.services import transfers as transfer_services
 from gonghui.organisations import scoping
 from gonghui.organisations import selectors as org_selectors
-from gonghui.organisations.forms import add_service_error
 from gonghui.organisations.views import is_fragment_request, officer_required, paginate
 
 Action = scoping.Action
@@ -81,6 +81,8 @@ def organisation_stats(request, code):
 
 @login_required
 def dashboard(request):
+    if not scoping.has_any(request.user, Action.VIEW) and hasattr(request.user, "member"):
+        return redirect("members:me")
     homes = scoping.home_organisations(request.user, Action.VIEW_STATS)
     return render(
         request,

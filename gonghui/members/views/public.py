@@ -2,7 +2,7 @@
 membership, transfers and e-member card, and the card check a station scans.
 
 Thin views: parse the form, call one service, redirect or render. Services raise
-ValidationError keyed by field; :func:`add_service_errors` puts it next to the field.
+ValidationError keyed by field; :func:`add_service_error` puts it next to the field.
 """
 
 import segno
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core import divisions
+from gonghui.core.forms import add_service_error
 from gonghui.core.validators import mask_name
 from gonghui.members import selectors
 from gonghui.members.choices import (
@@ -34,7 +35,6 @@ from gonghui.members.forms_public import (
     JoinForm,
     LookupForm,
     TransferRequestForm,
-    add_service_errors,
 )
 from gonghui.members.models import Member
 from gonghui.members.services import cards, enrolment, transfers
@@ -89,7 +89,7 @@ def join(request):
         try:
             application = enrolment.enrolment_submit(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("Your application has been sent. Keep this page's address to check on it.")
@@ -216,7 +216,7 @@ def me_transfer(request):
                 if not hasattr(exc, "error_dict") and exc.code in _TARGET_ERRORS:
                     form.add_error("to_organisation", exc)
                 else:
-                    add_service_errors(form, exc)
+                    add_service_error(form, exc)
             else:
                 messages.success(
                     request,
