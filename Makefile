@@ -37,7 +37,7 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c "import django, ninja, treebeard, pypinyin, cryptography, psycopg, pytest" 
+	$(PY) -c "import importlib.util as u, sys; missing = [m for m in ('django', 'ninja', 'treebeard', 'pypinyin', 'cryptography', 'psycopg', 'pytest', 'playwright') if u.find_spec(m) is None]; sys.exit('missing after install: ' + ', '.join(missing) if missing else 0)"
 	touch $(STAMP)
 
 $(ASSETS): package.json
