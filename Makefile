@@ -58,7 +58,6 @@ run: install | var
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "Gonghui demo: http://$(HOST):$(PORT)/   (API: http://$(HOST):$(PORT)/api/v1/openapi.json)"
-	@echo "Demo logins (password demo12345): admin (operator), shaanxi, xian, baoji, gansu"
 	@echo ""
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 	  --access-logfile -

@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from gonghui.accounts.api import router as accounts_router
-from gonghui.core.api import AUTH, install_error_handlers
+from gonghui.core.api import AUTH, UnicodeJSONRenderer, install_error_handlers
 from gonghui.members.api import router as members_router
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
@@ -15,6 +15,7 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    renderer=UnicodeJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("/auth", accounts_router)
