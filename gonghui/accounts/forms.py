@@ -77,7 +77,7 @@ class PasswordChangeForm(forms.Form):
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Token name"),
         max_length=100,
         help_text=_("What the token is for, e.g. the name of the system that uses it."),
         error_messages={"required": _("Give the token a name.")},
