@@ -2,8 +2,9 @@
 
 from ninja import NinjaAPI
 
+from gonghui.accounts.api import AUTH
 from gonghui.accounts.api import router as accounts_router
-from gonghui.core.api import AUTH, UnicodeJSONRenderer, install_error_handlers
+from gonghui.core.api import UnicodeJSONRenderer, install_error_handlers
 from gonghui.members.api import router as members_router
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router

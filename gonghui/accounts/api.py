@@ -1,12 +1,25 @@
 from datetime import datetime
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+from ninja.security import HttpBearer, django_auth
 
-from gonghui.accounts import services
-from gonghui.accounts.models import ApiToken
+from gonghui.accounts import selectors, services
 
 router = Router(tags=["auth"])
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` from ``POST /api/v1/auth/token``."""
+
+    def authenticate(self, request, token):
+        user = services.token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+# Every endpoint accepts a bearer token or the browser session (with its CSRF check).
+AUTH = [TokenAuth(), django_auth]
 
 
 class TokenIn(Schema):
@@ -50,13 +63,13 @@ def list_tokens(request):
             "expires_at": t.expires_at,
             "revoked": t.revoked_at is not None,
         }
-        for t in ApiToken.objects.filter(user=request.user)[:100]
+        for t in selectors.tokens_of(request.user)[:100]
     ]
 
 
 @router.post("/tokens/{token_id}/revoke", response={204: None})
 def revoke_token(request, token_id: str):
-    token = get_object_or_404(ApiToken, pk=_uuid(token_id), user=request.user)
+    token = selectors.token_of_or_404(request.user, _uuid(token_id))
     services.token_revoke(actor=request.user, token=token)
     return Status(204, None)
 

@@ -6,16 +6,14 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.accounts import services
+from gonghui.accounts import selectors, services
 from gonghui.accounts.forms import LoginForm, PasswordChangeForm, TokenCreateForm
-from gonghui.accounts.models import ApiToken
 
 
 def home_url(user) -> str:
@@ -65,7 +63,7 @@ def _token_page(request, form: TokenCreateForm, *, new_token=None, secret: str =
         "accounts/tokens.html",
         {
             "form": form,
-            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "tokens": selectors.tokens_of(request.user),
             "new_token": new_token,
             "secret": secret,
         },
@@ -92,9 +90,7 @@ def tokens(request):
 @login_required
 @require_POST
 def token_revoke(request, token_id):
-    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
-    if token is None:
-        raise Http404
+    token = selectors.token_of_or_404(request.user, token_id)
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

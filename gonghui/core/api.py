@@ -1,4 +1,4 @@
-"""Shared pieces of the HTTP API: authentication, one error shape, pagination.
+"""Shared pieces of the HTTP API: one error shape and its handlers, the JSON renderer.
 
 Every error is ``{"detail": <message>, "code": <machine code>}`` (validation errors add
 ``"errors": [{"field", "code", "message"}]``), with a 4xx status for anything the caller did
@@ -16,7 +16,6 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer, django_auth
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -25,19 +24,6 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` from ``POST /api/v1/auth/token``."""
-
-    def authenticate(self, request, token):
-        from gonghui.accounts.services import token_authenticate
-
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-AUTH = [TokenAuth(), django_auth]
 
 
 class ErrorItem(Schema):

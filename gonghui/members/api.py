@@ -12,6 +12,7 @@ from gonghui.members import selectors
 from gonghui.members.models import Member
 from gonghui.members.services import cards, dues, enrolment, members, transfers
 from gonghui.organisations import scoping
+from gonghui.organisations import selectors as org_selectors
 from gonghui.organisations.api import OrgRef, org_ref
 from gonghui.organisations.models import Organisation
 
@@ -415,7 +416,7 @@ def _target(code: str) -> Organisation:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    org = Organisation.objects.filter(code=code.strip().upper()).first()
+    org = org_selectors.transfer_target(code)
     if org is None:
         raise ValidationError(
             {"to_organisation": ValidationError(_("No union has the code %(code)s.") % {"code": code}, code="org_unknown")}

@@ -79,3 +79,9 @@ def active_user_by_username(username: str):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(username=(username or "").strip(), is_active=True).first()
+
+
+def transfer_target(code: str) -> Organisation | None:
+    """The union a member moves to, by its code. Deliberately not scoped: a member may move
+    to any active union in the country, and a union's code and name are public."""
+    return Organisation.objects.filter(code=(code or "").strip().upper(), is_active=True).first()

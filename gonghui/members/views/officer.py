@@ -258,7 +258,7 @@ def member_transfer(request, member_id):
     member = selectors.member_or_404(request.user, member_id, Action.TRANSFER)
     form = forms.TransferRequestForm(request.POST)
     if form.is_valid():
-        target = org_selectors.by_code(form.cleaned_data["to_organisation"].strip().upper())
+        target = org_selectors.transfer_target(form.cleaned_data["to_organisation"])
         if target is None:
             form.add_error("to_organisation", _("No union has this code."))
         else:

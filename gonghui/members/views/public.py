@@ -196,7 +196,7 @@ def me_transfer(request):
     member = _own_member(request)
     form = TransferRequestForm(request.POST)
     if form.is_valid():
-        target = org_selectors.by_code(form.cleaned_data["to_organisation"])
+        target = org_selectors.transfer_target(form.cleaned_data["to_organisation"])
         if target is None:
             form.add_error(
                 "to_organisation",
@@ -233,7 +233,7 @@ def me_transfer_union(request):
     they are asking to go."""
     _own_member(request)
     code = (request.GET.get("to_organisation") or "").strip().upper()
-    target = org_selectors.by_code(code) if code else None
+    target = org_selectors.transfer_target(code) if code else None
     return render(request, "members/public/_union_hint.html", {"code": code, "target": target})
 
 

@@ -1,0 +1,48 @@
+"""Structural guards (STYLE.md): pages and endpoints read data only through selectors and
+the scoping module, and apps import only in the allowed direction."""
+
+import ast
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+GONGHUI = Path(settings.BASE_DIR) / "gonghui"
+ENTRY_MODULES = [p for p in GONGHUI.rglob("*.py") if p.name in {"views.py", "api.py"} or p.parent.name == "views"]
+
+# Who may import whom: core ← accounts ← organisations ← members.
+LAYERS = ["core", "accounts", "organisations", "members"]
+
+
+def test_views_and_endpoints_do_not_query_models_directly():
+    offenders = []
+    for path in ENTRY_MODULES:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\.objects\b|get_object_or_404\(|get_list_or_404\(", line):
+                offenders.append(f"{path.relative_to(GONGHUI)}:{number}: {line.strip()}")
+    assert offenders == [], "use a selector or scoping.restrict():\n" + "\n".join(offenders)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_apps_import_only_downwards():
+    offenders = []
+    for layer in LAYERS:
+        allowed = set(LAYERS[: LAYERS.index(layer) + 1])
+        for path in (GONGHUI / layer).rglob("*.py"):
+            if "tests" in path.parts or "migrations" in path.parts:
+                continue
+            for module in _imports(path):
+                parts = module.split(".")
+                if parts[0] == "gonghui" and len(parts) > 1 and parts[1] in LAYERS and parts[1] not in allowed:
+                    offenders.append(f"{path.relative_to(GONGHUI)} imports {module}")
+    assert offenders == [], "\n".join(offenders)
