@@ -9,6 +9,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ASSETS := gonghui/static/vendor/htmx.min.js
+# Access log without query strings: a search for an ID or phone number must not land in logs.
+ACCESS_LOG_FORMAT := %(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms
 
 # A Python >= 3.12: PYTHON=... if given, else the first suitable one on PATH or under pyenv.
 PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) $(wildcard /usr/local/bin/python3.1[23]) $(wildcard /usr/bin/python3.1[23])
@@ -60,7 +62,7 @@ run: install | var
 	@echo "Gonghui demo: http://$(HOST):$(PORT)/   (API: http://$(HOST):$(PORT)/api/v1/openapi.json)"
 	@echo ""
 	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \
-	  --access-logfile -
+	  --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
 
 test: install
 	$(PY) -m pytest -q -p no:randomly $(PYTEST_ARGS); status=$$?; \

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gonghui.core.api.ApiBodyLimitMiddleware",
+    "gonghui.core.middleware.RejectNulMiddleware",
+    "gonghui.core.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -161,6 +163,8 @@ CACHES = {
 # Enrolment service level: working days to decide an application.
 GONGHUI_ENROLMENT_SLA_DAYS = int(env.get("GONGHUI_ENROLMENT_SLA_DAYS", "15"))
 GONGHUI_TRANSFER_SLA_DAYS = int(env.get("GONGHUI_TRANSFER_SLA_DAYS", "15"))
+# Anonymous enrolment and application look-ups allowed per client address and hour.
+GONGHUI_PUBLIC_FORM_RATE = int(env.get("GONGHUI_PUBLIC_FORM_RATE", "30"))
 # E-member card QR codes stay valid this long (seconds).
 GONGHUI_CARD_TOKEN_MAX_AGE = int(env.get("GONGHUI_CARD_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
 

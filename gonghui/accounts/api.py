@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from ninja import Router, Schema, Status
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from gonghui.accounts import selectors, services
 
@@ -19,7 +19,18 @@ class TokenAuth(HttpBearer):
 
 
 # Every endpoint accepts a bearer token or the browser session (with its CSRF check).
-AUTH = [TokenAuth(), django_auth]
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser session, CSRF-checked. Without a signed-in session it steps
+    aside, so a caller with a bad or missing token gets 401, not a CSRF 403."""
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+AUTH = [TokenAuth(), BrowserSessionAuth()]
 
 
 class TokenIn(Schema):

@@ -51,6 +51,7 @@ def login_failed(*, username: str) -> None:
 
 
 def login_succeeded(*, user) -> None:
+    """A correct password clears the failure count and any lock."""
     if user.failed_logins or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None, last_failed_login=None)
 
@@ -102,11 +103,14 @@ def token_revoke(*, actor, token: ApiToken) -> None:
 
 
 def token_authenticate(secret: str):
-    """Return the active user for a bearer secret, or None."""
+    """Return the active user for a bearer secret, or None (unknown, revoked or expired
+    token, inactive user). Marks the token used at most every five minutes."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(secret)).first()
-    if token is None or not token.is_active or not token.user.is_active or token.user.is_locked:
+    # The password lockout guards password logins only: otherwise anyone could switch off an
+    # integration by typing wrong passwords for its user.
+    if token is None or not token.is_active or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):

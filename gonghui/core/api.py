@@ -17,6 +17,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from gonghui.core.throttle import Throttled
+
 
 class UnicodeJSONRenderer(JSONRenderer):
     """JSON with Chinese as characters, not \\u escapes (smaller and readable)."""
@@ -57,6 +59,29 @@ def _message(err: DjangoValidationError) -> str:
     return str(err.message % err.params) if err.params else str(err.message)
 
 
+def _schema_message(kind: str, fallback: str) -> str:
+    """Pydantic's English messages for the common cases, in the user's language."""
+    messages = {
+        "missing": _("This field is required."),
+        "string_type": _("Enter text."),
+        "int_type": _("Enter a whole number."),
+        "int_parsing": _("Enter a whole number."),
+        "float_parsing": _("Enter a number."),
+        "bool_parsing": _("Enter true or false."),
+        "bool_type": _("Enter true or false."),
+        "date_parsing": _("Enter a date as YYYY-MM-DD."),
+        "date_from_datetime_parsing": _("Enter a date as YYYY-MM-DD."),
+        "date_type": _("Enter a date as YYYY-MM-DD."),
+        "uuid_parsing": _("Enter a valid identifier."),
+        "json_invalid": _("The request body is not valid JSON."),
+        "model_attributes_type": _("The request body must be a JSON object."),
+        "dict_type": _("The request body must be a JSON object."),
+        "list_type": _("Enter a list."),
+        "string_too_long": _("The text is too long."),
+    }
+    return str(messages.get(kind, fallback))
+
+
 def error_response(status: int, detail: str, code: str, **extra) -> JsonResponse:
     return JsonResponse({"detail": detail, "code": code, **extra}, status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -74,10 +99,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
         items = []
         for err in exc.errors:
             loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
-            items.append({"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")})
+            kind = err.get("type", "invalid")
+            items.append({"field": ".".join(loc), "code": kind, "message": _schema_message(kind, err.get("msg", ""))})
         first = items[0] if items else {"field": "", "message": _("Invalid input.")}
         detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return error_response(400, detail, "invalid", errors=items)
+
+    @api.exception_handler(Throttled)
+    def _throttled(request, exc):
+        return error_response(429, _("Too many attempts; please try again later."), "throttled")
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
@@ -94,7 +124,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def _http(request, exc):
         codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "too_large"}
-        return error_response(exc.status_code, str(exc), codes.get(exc.status_code, "error"))
+        detail = str(exc)
+        if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+            detail = _("The request body is not valid JSON.")
+        elif exc.status_code == 403 and detail.startswith("CSRF"):
+            detail = _("The security token (CSRF) is missing or wrong; reload the page.")
+        return error_response(exc.status_code, detail, codes.get(exc.status_code, "error"))
 
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request, exc):

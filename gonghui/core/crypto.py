@@ -13,6 +13,7 @@ import hmac
 import os
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -74,8 +75,11 @@ def decrypt(token: str) -> str:
         raise ValueError("not an encrypted value")
     for kid, aead in _keys():
         if kid == key_id:
-            raw = _b64decode(body)
-            return aead.decrypt(raw[:_NONCE], raw[_NONCE:], key_id.encode()).decode("utf-8")
+            try:
+                raw = _b64decode(body)
+                return aead.decrypt(raw[:_NONCE], raw[_NONCE:], key_id.encode()).decode("utf-8")
+            except (InvalidTag, ValueError, UnicodeDecodeError):
+                raise ValueError(f"value under key {key_id!r} does not decrypt (wrong key material?)") from None
     raise ValueError(f"no key {key_id!r} configured to decrypt this value")
 
 

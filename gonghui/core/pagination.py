@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Deep paging past ten million rows is refused: it is never what a person wants and the
+# offset would overflow the database's integer types.
+MAX_OFFSET = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ def parse(page: object = None, page_size: object = None) -> PageRequest:
         raise ValidationError(
             _("page_size must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE}, code="bad_page"
         )
+    if (p - 1) * s > MAX_OFFSET:
+        raise ValidationError(_("page is too large."), code="bad_page")
     return PageRequest(p, s)
 
 

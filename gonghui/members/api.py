@@ -4,10 +4,12 @@ import datetime
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import Http404
 from ninja import Router, Schema, Status
+from pydantic import StrictFloat, StrictInt, StrictStr
 
-from gonghui.core import pagination
+from gonghui.core import pagination, throttle
 from gonghui.members import selectors
 from gonghui.members.models import Member
 from gonghui.members.services import cards, dues, enrolment, members, transfers
@@ -57,7 +59,8 @@ class MemberEvent(Schema):
 
 
 class MemberDetail(MemberItem):
-    birth_date: datetime.date
+    birth_month: str
+    age: int
     ethnicity: str
     education: str
     political_status: str
@@ -143,7 +146,9 @@ def member_item(m: Member) -> dict:
 def member_detail(m: Member) -> dict:
     data = member_item(m)
     data.update(
-        birth_date=m.birth_date,
+        # Year and month only: with the masked ID number a full date would give it away.
+        birth_month=f"{m.birth_date:%Y-%m}",
+        age=m.age,
         ethnicity=m.ethnicity,
         education=m.education,
         political_status=m.political_status,
@@ -329,6 +334,7 @@ def enrolment_item(e) -> dict:
 def submit_enrolment(request, payload: EnrolmentIn):
     """Apply to join (public). Routed to the employer's union, else to the territorial union
     of the work place (``work_division``, a GB/T 2260 code)."""
+    throttle.hit("enrolment", throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600)
     e = enrolment.enrolment_submit(actor=request.user, **payload.dict())
     return Status(201, enrolment_out(e))
 
@@ -477,7 +483,7 @@ def cancel_transfer(request, transfer_id: str, payload: ReasonIn):
 
 
 class DuesIn(Schema):
-    monthly_wage: str | int | float
+    monthly_wage: StrictStr | StrictInt | StrictFloat
 
 
 class DuesOut(Schema):
@@ -487,7 +493,7 @@ class DuesOut(Schema):
 
 class DuesRecordIn(Schema):
     month: datetime.date
-    monthly_wage: str | int | float
+    monthly_wage: StrictStr | StrictInt | StrictFloat
     paid_on: datetime.date | None = None
 
 

@@ -121,6 +121,15 @@ class EnrolmentStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class EnrolmentConflict(models.TextChoices):
+    """Why an application needs a closer look. The applicant is not told (the answer to an
+    anonymous form must not reveal whether an ID number belongs to a member)."""
+
+    NONE = "", _("None")
+    ALREADY_MEMBER = "already_member", _("The ID number already belongs to a member")
+    DUPLICATE_PENDING = "duplicate_pending", _("Another application with this ID number is pending")
+
+
 class RoutingBasis(models.TextChoices):
     EMPLOYER = "employer", _("Employer's union")
     TERRITORIAL = "territorial", _("Territorial union for the work place")

@@ -11,6 +11,7 @@ from gonghui.members.choices import (
     Education,
     EmploymentForm,
     EmploymentStatus,
+    EnrolmentConflict,
     EnrolmentStatus,
     EventKind,
     Gender,
@@ -163,12 +164,22 @@ class Enrolment(PersonalData):
     )
     decision_reason = models.TextField(_("reason"), blank=True)
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    conflict = models.CharField(
+        _("needs attention"), max_length=20, choices=EnrolmentConflict.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["submitted_at"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         indexes = [models.Index(fields=["organisation", "status", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash", "phone_hash"],
+                condition=models.Q(status="pending"),
+                name="one_pending_enrolment_per_person_and_phone",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} → {self.organisation_id}"

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -26,7 +27,7 @@ def member_or_404(user, member_id, action: str = Action.VIEW) -> Member:
     A member may always read their own record."""
     try:
         member = Member.objects.select_related("organisation").get(pk=member_id)
-    except (Member.DoesNotExist, ValueError, TypeError, Exception):
+    except (Member.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
     if action == Action.VIEW and getattr(user, "is_authenticated", False) and member.user_id == user.pk:
         return member
@@ -152,7 +153,7 @@ def enrolment_queue(user, *, status: str = EnrolmentStatus.PENDING, overdue_only
 def enrolment_or_404(user, enrolment_id, action: str = Action.VIEW) -> Enrolment:
     try:
         enrolment = Enrolment.objects.select_related("organisation", "member").get(pk=enrolment_id)
-    except Exception:
+    except (Enrolment.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
     scoping.require(user, Action.VIEW, enrolment.organisation)
     if action != Action.VIEW:
@@ -164,7 +165,7 @@ def enrolment_public(enrolment_id) -> Enrolment:
     """For the applicant's status page: by the unguessable id only."""
     try:
         return Enrolment.objects.select_related("organisation").get(pk=enrolment_id)
-    except Exception:
+    except (Enrolment.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
 
 
@@ -189,7 +190,7 @@ def transfer_queue(user, *, open_only: bool = True) -> QuerySet:
 def transfer_or_404(user, transfer_id) -> Transfer:
     try:
         transfer = transfers_visible_to(user).get(pk=transfer_id)
-    except Exception:
+    except (Transfer.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
     return transfer
 

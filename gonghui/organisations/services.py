@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from gonghui.core import audit, divisions
-from gonghui.core.text import clean
-from gonghui.core.validators import validate_credit_code
+from gonghui.core.text import check_lengths, clean
+from gonghui.core.validators import is_union_credit_code, validate_credit_code
 from gonghui.organisations import scoping
 from gonghui.organisations.choices import KIND_LEVEL, TERRITORIAL_KINDS, GrassrootsType, Kind, Role
 from gonghui.organisations.models import Organisation, RoleAssignment
@@ -48,7 +48,15 @@ def validate_code(code: str, kind: str) -> str:
             raise ValidationError(_("%(code)s is not a division code.") % {"code": code}, code="org_code")
         return code
     if len(code) == 18 and code[:1].isdigit() and code[:2].isalnum():
-        return validate_credit_code(code)
+        code = validate_credit_code(code)
+        if kind == Kind.GRASSROOTS and not is_union_credit_code(code):
+            # A union registers with 工会 as the registering department: its code starts
+            # with 8. A company's code (91…) belongs in host_credit_code.
+            raise ValidationError(
+                _("A union's own credit code starts with 8; the employer's code goes in the host unit field."),
+                code="org_code_not_union",
+            )
+        return code
     if not _INTERNAL_CODE.match(code):
         raise ValidationError(
             _("An organisation code is a credit code or 4–32 capitals, digits and hyphens."), code="org_code"
@@ -64,6 +72,12 @@ def _level_for(kind: str, parent: Organisation | None) -> int:
 
 def _clean_fields(fields: dict, kind: str) -> dict:
     data = {k: (clean(v) if isinstance(v, str) else v) for k, v in fields.items()}
+    check_lengths(Organisation, data)
+    staff = data.get("host_staff_count")
+    if staff is not None and not 0 <= staff <= 10_000_000:
+        raise ValidationError(
+            {"host_staff_count": ValidationError(_("Enter a plausible number of staff."), code="staff_count")}
+        )
     if not data.get("name"):
         raise ValidationError(_("An organisation needs a name."), code="org_name")
     division = data.get("division_code", "")
@@ -98,6 +112,10 @@ def organisation_create(*, actor, parent: Organisation | None, kind: str, code: 
     code = validate_code(code, kind)
     data = _clean_fields(fields, kind)
     with transaction.atomic():
+        if parent is not None:
+            # Serialise additions under one parent: treebeard derives the new path from the
+            # parent's child count.
+            parent = Organisation.objects.select_for_update().get(pk=parent.pk)
         if Organisation.objects.filter(code=code).exists():
             raise ValidationError(_("The code %(code)s is already used.") % {"code": code}, code="org_code_taken")
         node = Organisation(kind=kind, code=code, level=_level_for(kind, parent), **data)
@@ -191,6 +209,7 @@ def role_assign(*, actor, user, organisation: Organisation, role: str) -> RoleAs
 
 
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    """Take a role away; needs ``manage_roles`` on the assignment's organisation."""
     scoping.require(actor, scoping.Action.MANAGE_ROLES, assignment.organisation)
     with transaction.atomic():
         audit.record(

@@ -114,10 +114,18 @@ def test_revoked_and_expired_tokens_stop_working(user):
     assert services.token_authenticate(old_secret) is None
 
 
-def test_a_token_of_a_locked_user_stops_working(user, settings):
+def test_wrong_passwords_do_not_switch_off_an_integrations_token(user, settings):
     _token, secret = services.token_create(actor=user, name="sync")
     for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES):
         services.login_failed(username="worker")
+    user.refresh_from_db()
+    assert user.is_locked
+    assert services.token_authenticate(secret) == user
+
+
+def test_a_token_of_a_deactivated_user_stops_working(user):
+    _token, secret = services.token_create(actor=user, name="sync")
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
     assert services.token_authenticate(secret) is None
 
 

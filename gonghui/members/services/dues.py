@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
-from gonghui.members.choices import DUES_EXEMPT, IN_MEMBERSHIP
+from gonghui.members.choices import DUES_EXEMPT, IN_MEMBERSHIP, MembershipStatus
 from gonghui.members.models import DuesRecord, Member
 from gonghui.organisations import scoping
 
@@ -20,10 +20,14 @@ MAX_WAGE = Decimal("10000000")
 
 
 def parse_wage(value) -> Decimal:
-    if isinstance(value, bool) or value is None:
+    """A wage as typed: digits with an optional decimal point and thousands commas."""
+    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float, Decimal)):
+        raise ValidationError(_("Enter the monthly wage as a number."), code="wage_invalid")
+    text = str(value).strip().replace(",", "")
+    if "_" in text:
         raise ValidationError(_("Enter the monthly wage as a number."), code="wage_invalid")
     try:
-        wage = Decimal(str(value).strip().replace(",", ""))
+        wage = Decimal(text)
     except (InvalidOperation, ValueError):
         raise ValidationError(_("Enter the monthly wage as a number."), code="wage_invalid") from None
     if not wage.is_finite():
@@ -34,7 +38,7 @@ def parse_wage(value) -> Decimal:
         raise ValidationError(_("The wage is implausibly large."), code="wage_too_large")
     if wage != wage.quantize(CENT, rounding=ROUND_DOWN):
         raise ValidationError(_("The wage has at most two decimal places."), code="wage_precision")
-    return wage
+    return wage + Decimal("0.00")  # normalises -0 to 0
 
 
 def calculate(monthly_wage) -> tuple[Decimal, Decimal]:
@@ -42,7 +46,20 @@ def calculate(monthly_wage) -> tuple[Decimal, Decimal]:
     wage = parse_wage(monthly_wage)
     base = (wage / 10).to_integral_value(rounding=ROUND_DOWN) * 10
     dues = (base * RATE).quantize(CENT, rounding=ROUND_HALF_UP)
-    return base.quantize(CENT), dues
+    return abs(base).quantize(CENT), abs(dues)
+
+
+def status_in_month(member: Member, month: datetime.date) -> str:
+    """The member's 会籍 at the end of ``month``, replayed from their history. A transfer in
+    progress does not change what the member owes, so its status is looked through."""
+    last_day = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    for event in member.events.filter(effective_on__lte=last_day).order_by("-effective_on", "-created_at"):
+        if event.to_status == MembershipStatus.TRANSFERRING:
+            if event.from_status:
+                return event.from_status
+            continue
+        return event.to_status
+    return ""
 
 
 def dues_record(
@@ -54,10 +71,13 @@ def dues_record(
     month = month.replace(day=1)
     if month > timezone.localdate().replace(day=1):
         raise ValidationError(_("Dues cannot be recorded for a future month."), code="month_future")
-    if member.status not in IN_MEMBERSHIP:
-        raise ValidationError(_("This person is no longer a member."), code="not_member")
+    if month < member.joined_on.replace(day=1):
+        raise ValidationError(_("The member had not joined yet in that month."), code="month_before_join")
+    status = status_in_month(member, month)
+    if status not in IN_MEMBERSHIP:
+        raise ValidationError(_("This person was not a member in that month."), code="not_member")
     base, amount = calculate(monthly_wage)
-    exempt = member.status in DUES_EXEMPT
+    exempt = status in DUES_EXEMPT
     if exempt:
         amount = Decimal("0.00")
     try:

@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from gonghui.core.validators import validate_division_code
 from gonghui.members.choices import (
     IN_MEMBERSHIP,
     EmploymentForm,
+    EnrolmentConflict,
     EnrolmentStatus,
     EventKind,
     MembershipStatus,
@@ -104,7 +105,7 @@ def enrolment_submit(
         name=name,
         employer=employer[:120],
         work_division=work_division if "work_division" not in errors else "",
-        work_address=clean(work_address)[:200],
+        work_address=clean(work_address),
         employment_form=employment_form,
     )
     try:
@@ -116,6 +117,8 @@ def enrolment_submit(
         personal.set_phone(enrolment, phone, required=True)
     except ValidationError as exc:
         errors["phone"] = exc
+    if len(enrolment.work_address) > 200:
+        errors["work_address"] = ValidationError(_("At most %(limit)d characters.") % {"limit": 200}, code="too_long")
     if errors:
         raise ValidationError(errors)
     organisation, basis = route(employer=employer, work_division=work_division)
@@ -125,19 +128,24 @@ def enrolment_submit(
     enrolment.submitted_at = now
     enrolment.due_on = workdays.add_working_days(timezone.localdate(now), settings.GONGHUI_ENROLMENT_SLA_DAYS)
     with transaction.atomic():
+        # Only someone who also knows the phone number on file is told about an existing
+        # membership or application; anyone else's application is taken like any other and
+        # flagged for the officer, so the form reveals nothing about an ID number and a
+        # stranger cannot block the real worker's application.
         existing = Member.objects.filter(id_number_hash=enrolment.id_number_hash).first()
         if existing is not None and existing.status in IN_MEMBERSHIP:
-            raise ValidationError(
-                {
-                    "id_number": ValidationError(
-                        _("You are already a union member. To change union, ask for a transfer."),
-                        code="already_member",
-                    )
-                }
-            )
-        if Enrolment.objects.filter(
-            id_number_hash=enrolment.id_number_hash, status=EnrolmentStatus.PENDING
-        ).exists():
+            if existing.phone_hash and existing.phone_hash == enrolment.phone_hash:
+                raise ValidationError(
+                    {
+                        "id_number": ValidationError(
+                            _("You are already a union member. To change union, ask for a transfer."),
+                            code="already_member",
+                        )
+                    }
+                )
+            enrolment.conflict = EnrolmentConflict.ALREADY_MEMBER
+        pending = Enrolment.objects.filter(id_number_hash=enrolment.id_number_hash, status=EnrolmentStatus.PENDING)
+        if pending.filter(phone_hash=enrolment.phone_hash).exists():
             raise ValidationError(
                 {
                     "id_number": ValidationError(
@@ -146,13 +154,30 @@ def enrolment_submit(
                     )
                 }
             )
-        enrolment.save(force_insert=True)
+        if not enrolment.conflict and pending.exists():
+            enrolment.conflict = EnrolmentConflict.DUPLICATE_PENDING
+        try:
+            with transaction.atomic():
+                enrolment.save(force_insert=True)
+        except IntegrityError:  # the same person and phone, submitted twice at once
+            raise ValidationError(
+                {
+                    "id_number": ValidationError(
+                        _("An application with this ID number is already being processed."),
+                        code="enrolment_pending",
+                    )
+                }
+            ) from None
         audit.record(
             actor=actor,
             action="members.enrolment.submitted",
             obj=enrolment,
             organisation_id=organisation.pk,
-            changes={"status": [None, EnrolmentStatus.PENDING], "routed_by": [None, basis]},
+            changes={
+                "status": [None, EnrolmentStatus.PENDING],
+                "routed_by": [None, basis],
+                "conflict": [None, enrolment.conflict or None],
+            },
         )
     return enrolment
 
@@ -180,6 +205,7 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
             raise ValidationError(_("This person is already a member."), code="already_member")
         if former is not None:
             before = former.status
+            before_snapshot = member_services.audit_snapshot(former)
             former.organisation = locked.organisation
             former.status = status
             former.name = locked.name
@@ -194,6 +220,13 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
             former.save()
             member_services._event(
                 former, kind=EventKind.REJOINED, from_status=before, actor=actor, effective_on=joined
+            )
+            audit.record(
+                actor=actor,
+                action="members.member.rejoined",
+                obj=former,
+                organisation_id=former.organisation_id,
+                changes=audit.diff(before_snapshot, member_services.audit_snapshot(former)),
             )
             member = former
         else:

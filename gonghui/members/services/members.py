@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto
-from gonghui.core.text import clean
+from gonghui.core.text import check_lengths, clean
 from gonghui.members import pinyin
 from gonghui.members.choices import (
     ETHNICITIES,
@@ -110,6 +110,7 @@ def _clean_profile(data: dict) -> dict:
     out = {}
     for key, value in data.items():
         out[key] = clean(value) if isinstance(value, str) else value
+    check_lengths(Member, out)
     if "name" in out:
         if not out["name"]:
             raise ValidationError({"name": ValidationError(_("A name is required."), code="name_required")})
@@ -127,6 +128,15 @@ def issue_member_no(organisation: Organisation, on: datetime.date) -> str:
     seq.last += 1
     seq.save(update_fields=["last"])
     return f"{prefix}{seq.last:07d}"
+
+
+def audit_snapshot(member: Member) -> dict:
+    """The audited fields of a member with the birth date cut to year and month: together
+    with a masked ID number the full date would give the number away."""
+    data = audit.snapshot(member, AUDITED_FIELDS)
+    if member.birth_date:
+        data["birth_date"] = f"{member.birth_date:%Y-%m}"
+    return data
 
 
 def _apply_pinyin(member: Member) -> None:
@@ -203,6 +213,10 @@ def _create(*, actor, organisation, name, id_number, phone, gender, birth_date, 
     member.joined_on = joined_on or timezone.localdate()
     if member.joined_on > timezone.localdate():
         raise ValidationError({"joined_on": ValidationError(_("The join date is in the future."), code="date_future")})
+    if member.joined_on < member.birth_date:
+        raise ValidationError(
+            {"joined_on": ValidationError(_("The join date is before the birth date."), code="date_before_birth")}
+        )
     _apply_pinyin(member)
     with transaction.atomic():
         if Member.objects.filter(id_number_hash=member.id_number_hash).exists():
@@ -223,7 +237,7 @@ def _create(*, actor, organisation, name, id_number, phone, gender, birth_date, 
             action="members.member.created",
             obj=member,
             organisation_id=organisation.pk,
-            changes=audit.diff({}, audit.snapshot(member, AUDITED_FIELDS)),
+            changes=audit.diff({}, audit_snapshot(member)),
         )
     return member
 
@@ -238,7 +252,7 @@ def member_update(*, actor, member: Member, phone: str | None = None, **profile)
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field")
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
-        before = audit.snapshot(locked, AUDITED_FIELDS)
+        before = audit_snapshot(locked)
         for key, value in data.items():
             setattr(locked, key, value)
         if phone is not None:
@@ -246,7 +260,7 @@ def member_update(*, actor, member: Member, phone: str | None = None, **profile)
         if "name" in data:
             _apply_pinyin(locked)
         locked.save()
-        changes = audit.diff(before, audit.snapshot(locked, AUDITED_FIELDS))
+        changes = audit.diff(before, audit_snapshot(locked))
         if changes:
             audit.record(
                 actor=actor,
@@ -284,6 +298,13 @@ def member_change_status(
             )
         if effective_on < locked.joined_on:
             raise ValidationError(_("The change cannot be dated before the member joined."), code="date_before_join")
+        last = locked.events.order_by("-effective_on", "-created_at").values_list("effective_on", flat=True).first()
+        if last is not None and effective_on < last:
+            # History is replayed in date order: an earlier date would rewrite the past.
+            raise ValidationError(
+                _("The change cannot be dated before the last recorded change (%(date)s).") % {"date": last},
+                code="date_before_last_event",
+            )
         before = locked.status
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
@@ -308,7 +329,12 @@ def member_reveal_pii(*, actor, member: Member, field: str, reason: str) -> str:
     reason = clean(reason)
     if len(reason) < 2:
         raise ValidationError({"reason": ValidationError(_("Say why you need to see it."), code="reason_required")})
-    value = crypto.decrypt(member.id_number_enc if field == PiiField.ID_NUMBER else member.phone_enc)
+    try:
+        value = crypto.decrypt(member.id_number_enc if field == PiiField.ID_NUMBER else member.phone_enc)
+    except ValueError:
+        raise ValidationError(
+            _("This value cannot be decrypted with the configured keys; tell the operator."), code="undecryptable"
+        ) from None
     with transaction.atomic():
         audit.record(
             actor=actor,

@@ -5,6 +5,7 @@ member's previous status at the old union; nothing is lost."""
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,15 +73,32 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation, re
             effective_on=timezone.localdate(),
             reason=reason,
         )
-        audit.record(
-            actor=actor,
-            action="members.transfer.requested",
-            obj=transfer,
-            organisation_id=locked.organisation_id,
-            changes={"to": [None, to_organisation.code], "member_status": [before, locked.status]},
-            reason=reason,
-        )
+        # Both unions keep the case in their audit log.
+        for org_id in (locked.organisation_id, to_organisation.pk):
+            audit.record(
+                actor=actor,
+                action="members.transfer.requested",
+                obj=transfer,
+                organisation_id=org_id,
+                changes={"to": [None, to_organisation.code], "member_status": [before, locked.status]},
+                reason=reason,
+            )
     return transfer
+
+
+def _require_either_side_visible(actor, transfer: Transfer) -> None:
+    """Both unions see a transfer; only a caller who sees neither side gets 404. Acting on
+    the side that is not yours is then 403, not 404."""
+    if not (
+        scoping.can(actor, Action.VIEW, transfer.from_organisation)
+        or scoping.can(actor, Action.VIEW, transfer.to_organisation)
+    ):
+        raise Http404
+
+
+def _require_on(actor, action: str, organisation: Organisation) -> None:
+    if not scoping.can(actor, action, organisation):
+        raise PermissionDenied
 
 
 def _lock(transfer: Transfer) -> Transfer:
@@ -105,7 +123,8 @@ def _restore(transfer: Transfer, *, actor, reason: str) -> None:
 
 def transfer_release(*, actor, transfer: Transfer) -> Transfer:
     """The old union lets the member go (转出). Needs ``transfer`` on the old union."""
-    scoping.require(actor, Action.TRANSFER, transfer.from_organisation)
+    _require_either_side_visible(actor, transfer)
+    _require_on(actor, Action.TRANSFER, transfer.from_organisation)
     with transaction.atomic():
         locked = _lock(transfer)
         if locked.status != TransferStatus.REQUESTED:
@@ -114,20 +133,22 @@ def transfer_release(*, actor, transfer: Transfer) -> Transfer:
         locked.released_by = actor
         locked.released_at = timezone.now()
         locked.save(update_fields=["status", "released_by", "released_at"])
-        audit.record(
-            actor=actor,
-            action="members.transfer.released",
-            obj=locked,
-            organisation_id=locked.from_organisation_id,
-            changes={"status": [TransferStatus.REQUESTED, TransferStatus.RELEASED]},
-        )
+        for org_id in (locked.from_organisation_id, locked.to_organisation_id):
+            audit.record(
+                actor=actor,
+                action="members.transfer.released",
+                obj=locked,
+                organisation_id=org_id,
+                changes={"status": [TransferStatus.REQUESTED, TransferStatus.RELEASED]},
+            )
     return locked
 
 
 def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
     """The new union takes the member in (转入): the member moves with their number, history
     and dues ledger. Needs ``transfer`` on the new union."""
-    scoping.require(actor, Action.TRANSFER, transfer.to_organisation)
+    _require_either_side_visible(actor, transfer)
+    _require_on(actor, Action.TRANSFER, transfer.to_organisation)
     with transaction.atomic():
         locked = _lock(transfer)
         if locked.status != TransferStatus.RELEASED:
@@ -150,6 +171,13 @@ def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
             effective_on=timezone.localdate(),
             reason=locked.reason,
             from_org=old_org,
+        )
+        audit.record(
+            actor=actor,
+            action="members.member.transferred",
+            obj=member,
+            organisation_id=member.organisation_id,
+            changes={"organisation": [old_org.code, locked.to_organisation.code], "status": [MembershipStatus.TRANSFERRING, member.status]},
         )
         locked.status = TransferStatus.ACCEPTED
         locked.decided_by = actor
@@ -175,13 +203,14 @@ def transfer_refuse(*, actor, transfer: Transfer, reason: str) -> Transfer:
     reason = clean(reason)
     if not reason:
         raise ValidationError({"reason": ValidationError(_("Give a reason for refusing."), code="reason_required")})
+    _require_either_side_visible(actor, transfer)
     with transaction.atomic():
         locked = _lock(transfer)
         if locked.status == TransferStatus.REQUESTED:
-            scoping.require(actor, Action.TRANSFER, locked.from_organisation)
+            _require_on(actor, Action.TRANSFER, locked.from_organisation)
             new_status, org_id = TransferStatus.REFUSED_OUT, locked.from_organisation_id
         elif locked.status == TransferStatus.RELEASED:
-            scoping.require(actor, Action.TRANSFER, locked.to_organisation)
+            _require_on(actor, Action.TRANSFER, locked.to_organisation)
             new_status, org_id = TransferStatus.REFUSED_IN, locked.to_organisation_id
         else:
             raise ValidationError(_("This transfer is already closed."), code="invalid_transition")
@@ -212,8 +241,6 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str = "") -> Transfer:
                 actor, Action.VIEW, locked.to_organisation
             ):
                 raise PermissionDenied
-            from django.http import Http404
-
             raise Http404
         if locked.status not in {TransferStatus.REQUESTED, TransferStatus.RELEASED}:
             raise ValidationError(_("This transfer is already closed."), code="invalid_transition")

@@ -182,18 +182,86 @@ def test_approval_is_scoped_and_only_once(world):
     assert m.status == S.MEMBER and m.employment_form == "courier"
     with pytest.raises(ValidationError):
         enrolment.enrolment_approve(actor=world.users["xian"], enrolment=e)
+    # The member themself (same ID and phone) is told; anyone else is not.
     with pytest.raises(ValidationError) as exc:
-        submit(id_number=crypto.decrypt(m.id_number_enc))
+        submit(id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc))
     assert exc.value.error_dict["id_number"][0].code == "already_member"
-
-
-def test_duplicate_pending_application_is_refused(world):
-    number = make_id_number("610113")
-    submit(id_number=number)
+    stranger = submit(id_number=crypto.decrypt(m.id_number_enc), phone=make_phone())
+    assert stranger.status == "pending" and stranger.conflict == "already_member"
     with pytest.raises(ValidationError) as exc:
-        submit(id_number=number)
+        enrolment.enrolment_approve(actor=world.users["xian"], enrolment=stranger)
+    assert exc.value.code == "already_member"
+
+
+def test_duplicate_pending_application_from_the_same_phone_is_refused(world):
+    number, phone = make_id_number("610113"), make_phone()
+    submit(id_number=number, phone=phone)
+    with pytest.raises(ValidationError) as exc:
+        submit(id_number=number, phone=phone)
     assert exc.value.error_dict["id_number"][0].code == "enrolment_pending"
     assert Enrolment.objects.count() == 1
+
+
+def test_someone_else_using_my_id_number_cannot_block_my_application(world):
+    number = make_id_number("610113")
+    squatter = submit(id_number=number, phone=make_phone())
+    mine = submit(id_number=number, phone=make_phone())
+    assert squatter.conflict == "" and mine.conflict == "duplicate_pending"
+    assert Enrolment.objects.filter(status="pending").count() == 2
+
+
+def test_the_answer_to_an_anonymous_application_does_not_reveal_membership(world, client):
+    from gonghui.members.models import Member as M
+
+    m = world.members["xian_worker"]
+    payload = {
+        "name": "张伟",
+        "id_number": crypto.decrypt(m.id_number_enc),
+        "phone": make_phone(),
+        "employer": "某公司",
+        "work_division": "610113",
+        "employment_form": "standard",
+    }
+    r = client.post("/api/v1/enrolments", payload, content_type="application/json")
+    assert r.status_code == 201 and set(r.json()) == {"id", "status", "organisation", "routed_by", "submitted_at", "due_on"}
+    assert M.objects.count() == 3
+
+
+def test_member_history_cannot_be_rewritten_with_an_earlier_date(world):
+    m = new_member(world, joined_on=datetime.date(2020, 1, 1))
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休", effective_on=datetime.date(2024, 5, 1))
+    with pytest.raises(ValidationError) as exc:
+        members.member_change_status(actor=world.users["xian"], member=m, to_status=S.MEMBER, reason="返聘", effective_on=datetime.date(2024, 3, 1))
+    assert exc.value.code == "date_before_last_event"
+    assert selectors.count_at(world.orgs["xian"], datetime.date.today()) == selectors.stats(world.orgs["xian"])["members"]
+
+
+def test_join_date_before_birth_is_refused(world):
+    with pytest.raises(ValidationError) as exc:
+        new_member(world, id_number=make_id_number("610113", datetime.date(1985, 1, 1)), joined_on=datetime.date(1901, 1, 1))
+    assert "date_before_birth" in error_codes(exc.value)
+
+
+def test_rejoining_is_audited(world):
+    m = world.members["xian_worker"]
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职")
+    again = submit(id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc), employer="西安某机械厂")
+    enrolment.enrolment_approve(actor=world.users["xian"], enrolment=again)
+    entry = AuditEntry.objects.get(action="members.member.rejoined")
+    assert entry.changes["status"] == ["withdrawn", "member"]
+
+
+@pytest.mark.parametrize("field", ["employer", "job", "card_no"])
+def test_overlong_fields_are_refused_by_name(world, field):
+    with pytest.raises(ValidationError) as exc:
+        new_member(world, **{field: "x" * 500})
+    assert field in exc.value.error_dict and exc.value.error_dict[field][0].code == "too_long"
+
+
+def test_audit_entries_keep_only_the_birth_month(world):
+    m = world.members["xian_worker"]
+    entry = AuditEntry.objects.get(action="members.member.created", object_id=str(m.pk))
+    assert entry.changes["birth_date"] == [None, "1988-03"]
 
 
 def test_reject_needs_a_reason_and_withdrawn_members_rejoin_on_their_record(world):
@@ -205,7 +273,7 @@ def test_reject_needs_a_reason_and_withdrawn_members_rejoin_on_their_record(worl
     assert e.status == "rejected" and e.decision_reason == "信息不全"
     m = world.members["xian_worker"]
     members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职")
-    again = submit(id_number=crypto.decrypt(m.id_number_enc), employer="西安某机械厂")
+    again = submit(id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc), employer="西安某机械厂")
     rejoined = enrolment.enrolment_approve(actor=world.users["xian"], enrolment=again)
     assert rejoined.pk == m.pk and rejoined.member_no == m.member_no and rejoined.status == S.MEMBER
 
@@ -231,8 +299,10 @@ def test_transfer_from_xian_to_baoji_moves_the_member_with_history(world):
     assert not selectors.transfer_queue(world.users["gansu"]).filter(pk=t.pk).exists()
     with pytest.raises(ValidationError):
         transfers.transfer_accept(actor=world.users["baoji"], transfer=t)  # not released yet
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):  # Baoji sees the case (new side) but may not release
         transfers.transfer_release(actor=world.users["baoji"], transfer=t)
+    with pytest.raises(Http404):
+        transfers.transfer_release(actor=world.users["gansu"], transfer=t)
     transfers.transfer_release(actor=world.users["xian"], transfer=t)
     transfers.transfer_accept(actor=world.users["baoji"], transfer=t)
     m.refresh_from_db()
@@ -301,8 +371,42 @@ def test_dues_ledger_one_record_a_month_and_retained_members_exempt(world):
     assert exc.value.code == "dues_duplicate"
     members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
     m.refresh_from_db()
-    r = dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2026, 2, 1), monthly_wage="4000")
+    r = dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date.today(), monthly_wage="4000")
     assert r.exempt and r.amount == Decimal("0.00")
     assert list(DuesRecord.objects.filter(member=m).values_list("amount", flat=True).order_by("month")) == [Decimal("28.35"), Decimal("0.00")]
     with pytest.raises(Http404):
         dues.dues_record(actor=world.users["baoji"], member=m, month=datetime.date(2026, 3, 1), monthly_wage="1")
+
+
+def test_a_retained_member_in_transfer_still_pays_nothing(world):
+    m = world.members["xian_worker"]
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
+    transfers.transfer_request(actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="迁居")
+    m.refresh_from_db()
+    month = datetime.date.today().replace(day=1)
+    r = dues.dues_record(actor=world.users["xian"], member=m, month=month, monthly_wage="3000")
+    assert r.exempt and r.amount == Decimal("0.00")
+
+
+def test_dues_follow_the_status_in_the_month_recorded(world):
+    m = new_member(world, joined_on=datetime.date(2024, 1, 10))
+    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休", effective_on=datetime.date(2025, 6, 1))
+    m.refresh_from_db()
+    before = dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2025, 3, 1), monthly_wage="5000")
+    after = dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2025, 7, 1), monthly_wage="5000")
+    assert (before.amount, before.exempt) == (Decimal("25.00"), False)
+    assert (after.amount, after.exempt) == (Decimal("0.00"), True)
+    with pytest.raises(ValidationError) as exc:
+        dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(1800, 1, 1), monthly_wage="5000")
+    assert exc.value.code == "month_before_join"
+
+
+@pytest.mark.parametrize("wage", ["1_000", [1], {"a": 1}])
+def test_odd_wage_inputs_are_refused(wage):
+    with pytest.raises(ValidationError):
+        dues.calculate(wage)
+
+
+def test_minus_zero_is_zero():
+    assert dues.calculate("-0") == (Decimal("0.00"), Decimal("0.00"))
+    assert str(dues.calculate("-0")[0]) == "0.00"

@@ -184,12 +184,21 @@ def test_a_second_application_while_one_is_pending_is_refused(world, en_client):
 
 
 def test_an_existing_member_cannot_apply_again(world, en_client):
+    from gonghui.core import crypto
+
     members_before = Member.objects.count()
-    r = en_client.post("/join/", join_data(id_number=XIAN_WORKER_ID, name="张伟"))
+    phone = crypto.decrypt(world.members["xian_worker"].phone_enc)
+    r = en_client.post("/join/", join_data(id_number=XIAN_WORKER_ID, name="张伟", phone=phone))
     assert r.status_code == 200
     assert field_error_codes(r, "id_number") == ["already_member"]
     assert "already a union member" in r.content.decode()
     assert Enrolment.objects.count() == 0 and Member.objects.count() == members_before
+
+
+def test_someone_else_with_a_members_id_number_learns_nothing_and_the_union_is_warned(world, en_client):
+    r = en_client.post("/join/", join_data(id_number=XIAN_WORKER_ID, name="张伟"))
+    assert r.status_code == 302
+    assert Enrolment.objects.get().conflict == "already_member"
 
 
 def test_the_form_keeps_what_was_typed_after_an_error(world, en_client):

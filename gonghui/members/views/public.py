@@ -6,6 +6,7 @@ ValidationError keyed by field; :func:`add_service_error` puts it next to the fi
 """
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core import divisions
+from gonghui.core import divisions, throttle
 from gonghui.core.forms import add_service_error
 from gonghui.core.validators import mask_name
 from gonghui.members import selectors
@@ -87,7 +88,10 @@ def join(request):
     form = JoinForm(request.POST)
     if form.is_valid():
         try:
+            throttle.hit("enrolment", throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600)
             application = enrolment.enrolment_submit(actor=request.user, **form.service_kwargs())
+        except throttle.Throttled:
+            form.add_error(None, _("Too many attempts; please try again later."))
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -139,6 +143,10 @@ def join_lookup(request):
     results = None
     if request.method == "POST":
         form = LookupForm(request.POST)
+        try:
+            throttle.hit("lookup", throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600)
+        except throttle.Throttled:
+            form.add_error(None, _("Too many attempts; please try again later."))
         if form.is_valid():
             results = [
                 {"enrolment": e, "masked_name": mask_name(e.name)}
