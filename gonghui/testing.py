@@ -13,7 +13,12 @@ PASSWORD = "pass-word-123"
 _serial = itertools.count(1)
 
 
-def make_id_number(region: str = "610113", birth: datetime.date = datetime.date(1990, 5, 17), gender: str = "M", seq: int | None = None) -> str:
+def make_id_number(
+    region: str = "610113",
+    birth: datetime.date = datetime.date(1990, 5, 17),
+    gender: str = "M",
+    seq: int | None = None,
+) -> str:
     """A valid GB 11643 number for the region, birth date and gender."""
     n = next(_serial) if seq is None else seq
     order = (n % 99) + 1
@@ -32,7 +37,9 @@ def make_user(username: str, *, superuser: bool = False):
 
     from gonghui.accounts.services import user_create
 
-    return user_create(actor=None, username=username, password_hash=make_password(PASSWORD), superuser=superuser)
+    return user_create(
+        actor=None, username=username, password_hash=make_password(PASSWORD), superuser=superuser
+    )
 
 
 @dataclass
@@ -45,21 +52,48 @@ class World:
 def build_world() -> World:
     w = World()
     create = org_services.organisation_create
-    w.orgs["national"] = create(actor=None, parent=None, kind=Kind.NATIONAL, code="ACFTU", name="中华全国总工会")
+    w.orgs["national"] = create(
+        actor=None, parent=None, kind=Kind.NATIONAL, code="ACFTU", name="中华全国总工会"
+    )
     w.orgs["shaanxi"] = create(
-        actor=None, parent=w.orgs["national"], kind=Kind.PROVINCIAL, code="610000", name="陕西省总工会", division_code="610000"
+        actor=None,
+        parent=w.orgs["national"],
+        kind=Kind.PROVINCIAL,
+        code="610000",
+        name="陕西省总工会",
+        division_code="610000",
     )
     w.orgs["gansu"] = create(
-        actor=None, parent=w.orgs["national"], kind=Kind.PROVINCIAL, code="620000", name="甘肃省总工会", division_code="620000"
+        actor=None,
+        parent=w.orgs["national"],
+        kind=Kind.PROVINCIAL,
+        code="620000",
+        name="甘肃省总工会",
+        division_code="620000",
     )
     w.orgs["xian"] = create(
-        actor=None, parent=w.orgs["shaanxi"], kind=Kind.CITY, code="610100", name="西安市总工会", division_code="610100"
+        actor=None,
+        parent=w.orgs["shaanxi"],
+        kind=Kind.CITY,
+        code="610100",
+        name="西安市总工会",
+        division_code="610100",
     )
     w.orgs["baoji"] = create(
-        actor=None, parent=w.orgs["shaanxi"], kind=Kind.CITY, code="610300", name="宝鸡市总工会", division_code="610300"
+        actor=None,
+        parent=w.orgs["shaanxi"],
+        kind=Kind.CITY,
+        code="610300",
+        name="宝鸡市总工会",
+        division_code="610300",
     )
     w.orgs["yanta"] = create(
-        actor=None, parent=w.orgs["xian"], kind=Kind.COUNTY, code="610113", name="雁塔区总工会", division_code="610113"
+        actor=None,
+        parent=w.orgs["xian"],
+        kind=Kind.COUNTY,
+        code="610113",
+        name="雁塔区总工会",
+        division_code="610113",
     )
     w.orgs["xian_factory"] = create(
         actor=None,
@@ -137,7 +171,9 @@ def build_world() -> World:
         joined_on=datetime.date(2019, 9, 1),
     )
     member_user = make_user("member")
-    org_services.role_assign(actor=None, user=member_user, organisation=w.orgs["xian_factory"], role=Role.MEMBER)
+    org_services.role_assign(
+        actor=None, user=member_user, organisation=w.orgs["xian_factory"], role=Role.MEMBER
+    )
     member_services.member_link_user(actor=w.users["xian"], member=w.members["xian_worker"], user=member_user)
     w.users["member"] = member_user
     return w

@@ -124,11 +124,11 @@ def issue_token_for_credentials(*, request, username: str, password: str) -> str
 
     user = authenticate(request, username=username, password=password)
     if user is None:
-        raise ValidationError(_("Wrong username or password, or the account is locked."), code="bad_credentials")
+        raise ValidationError(
+            _("Wrong username or password, or the account is locked."), code="bad_credentials"
+        )
     _token, secret = token_create(actor=user, name="api-login", days=30)
     return secret
-
-
 
 
 def user_create(

@@ -26,8 +26,6 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-
-
 class ErrorItem(Schema):
     field: str
     code: str
@@ -83,7 +81,9 @@ def _schema_message(kind: str, fallback: str) -> str:
 
 
 def error_response(status: int, detail: str, code: str, **extra) -> JsonResponse:
-    return JsonResponse({"detail": detail, "code": code, **extra}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"detail": detail, "code": code, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -98,9 +98,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _schema(request, exc):
         items = []
         for err in exc.errors:
-            loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
+            loc = [
+                str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form", "payload")
+            ]
             kind = err.get("type", "invalid")
-            items.append({"field": ".".join(loc), "code": kind, "message": _schema_message(kind, err.get("msg", ""))})
+            items.append(
+                {"field": ".".join(loc), "code": kind, "message": _schema_message(kind, err.get("msg", ""))}
+            )
         first = items[0] if items else {"field": "", "message": _("Invalid input.")}
         detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return error_response(400, detail, "invalid", errors=items)
@@ -123,7 +127,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc):
-        codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 413: "too_large"}
+        codes = {
+            400: "bad_request",
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            413: "too_large",
+        }
         detail = str(exc)
         if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
             detail = _("The request body is not valid JSON.")

@@ -79,7 +79,9 @@ def decrypt(token: str) -> str:
                 raw = _b64decode(body)
                 return aead.decrypt(raw[:_NONCE], raw[_NONCE:], key_id.encode()).decode("utf-8")
             except (InvalidTag, ValueError, UnicodeDecodeError):
-                raise ValueError(f"value under key {key_id!r} does not decrypt (wrong key material?)") from None
+                raise ValueError(
+                    f"value under key {key_id!r} does not decrypt (wrong key material?)"
+                ) from None
     raise ValueError(f"no key {key_id!r} configured to decrypt this value")
 
 

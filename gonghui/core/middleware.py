@@ -59,7 +59,10 @@ class ApiErrorShapeMiddleware:
                     return response
             except (ValueError, TypeError):
                 pass
-        codes = {404: ("not_found", _("Not found.")), 405: ("method_not_allowed", _("This method is not allowed here."))}
+        codes = {
+            404: ("not_found", _("Not found.")),
+            405: ("method_not_allowed", _("This method is not allowed here.")),
+        }
         code, detail = codes.get(response.status_code, ("error", _("The request failed.")))
         fixed = error_response(response.status_code, detail, code)
         if response.has_header("Allow"):

@@ -53,7 +53,9 @@ def parse_id_number(value: object, *, today: datetime.date | None = None) -> IdN
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError(_("The birth date inside the ID number does not exist."), code="id_birth_date") from None
+        raise ValidationError(
+            _("The birth date inside the ID number does not exist."), code="id_birth_date"
+        ) from None
     today = today or datetime.date.today()
     if birth > today or birth.year < 1900:
         raise ValidationError(_("The birth date inside the ID number is impossible."), code="id_birth_date")
@@ -84,7 +86,9 @@ def validate_credit_code(value: object) -> str:
     code = normalise_credit_code(value)
     if not _CREDIT_RE.match(code):
         raise ValidationError(
-            _("A unified social credit code has 18 characters (digits and capital letters except I, O, Z, S, V)."),
+            _(
+                "A unified social credit code has 18 characters (digits and capital letters except I, O, Z, S, V)."
+            ),
             code="credit_format",
         )
     if credit_check_char(code[:17]) != code[17]:
@@ -115,7 +119,9 @@ def normalise_mobile(value: object) -> str:
 def validate_mobile(value: object) -> str:
     number = normalise_mobile(value)
     if not _MOBILE_RE.match(number):
-        raise ValidationError(_("Enter a mainland mobile number: 11 digits starting with 1."), code="phone_format")
+        raise ValidationError(
+            _("Enter a mainland mobile number: 11 digits starting with 1."), code="phone_format"
+        )
     return number
 
 

@@ -226,7 +226,9 @@ def change_status(request, member_id: str, payload: StatusIn):
 def reveal(request, member_id: str, payload: RevealIn):
     """Show an ID number or phone in clear. Needs the reveal right; audit-logged with the reason."""
     member = selectors.member_or_404(request.user, _uuid(member_id))
-    value = members.member_reveal_pii(actor=request.user, member=member, field=payload.field, reason=payload.reason)
+    value = members.member_reveal_pii(
+        actor=request.user, member=member, field=payload.field, reason=payload.reason
+    )
     return {"field": payload.field, "value": value}
 
 
@@ -290,6 +292,7 @@ class EnrolmentItem(EnrolmentOut):
     work_division: str
     employment_form: str
     overdue: bool
+    conflict: str
     decision_reason: str
     member_no: str | None
 
@@ -324,6 +327,7 @@ def enrolment_item(e) -> dict:
         work_division=e.work_division,
         employment_form=e.employment_form,
         overdue=e.is_overdue,
+        conflict=e.conflict,
         decision_reason=e.decision_reason,
         member_no=e.member.member_no if e.member_id else None,
     )
@@ -334,7 +338,9 @@ def enrolment_item(e) -> dict:
 def submit_enrolment(request, payload: EnrolmentIn):
     """Apply to join (public). Routed to the employer's union, else to the territorial union
     of the work place (``work_division``, a GB/T 2260 code)."""
-    throttle.hit("enrolment", throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600)
+    throttle.hit(
+        "enrolment", throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600
+    )
     e = enrolment.enrolment_submit(actor=request.user, **payload.dict())
     return Status(201, enrolment_out(e))
 
@@ -346,7 +352,9 @@ def enrolment_status(request, enrolment_id: str):
 
 
 @router.get("enrolments", response=EnrolmentList, tags=["enrolment"])
-def list_enrolments(request, status: str = "pending", overdue: bool = False, page: int = 1, page_size: int = 20):
+def list_enrolments(
+    request, status: str = "pending", overdue: bool = False, page: int = 1, page_size: int = 20
+):
     req = pagination.parse(page, page_size)
     qs = selectors.enrolment_queue(request.user, status=status, overdue_only=overdue).select_related("member")
     items, count = pagination.slice_queryset(qs, req)
@@ -425,7 +433,11 @@ def _target(code: str) -> Organisation:
     org = org_selectors.transfer_target(code)
     if org is None:
         raise ValidationError(
-            {"to_organisation": ValidationError(_("No union has the code %(code)s.") % {"code": code}, code="org_unknown")}
+            {
+                "to_organisation": ValidationError(
+                    _("No union has the code %(code)s.") % {"code": code}, code="org_unknown"
+                )
+            }
         )
     return org
 
@@ -441,9 +453,17 @@ def list_transfers(request, open: bool = True, page: int = 1, page_size: int = 2
 def request_transfer(request, payload: TransferIn):
     member = selectors.member_or_404(request.user, _uuid(payload.member))
     t = transfers.transfer_request(
-        actor=request.user, member=member, to_organisation=_target(payload.to_organisation), reason=payload.reason
+        actor=request.user,
+        member=member,
+        to_organisation=_target(payload.to_organisation),
+        reason=payload.reason,
     )
-    return Status(201, transfer_out(selectors.transfer_or_404(request.user, t.pk) if not member.user_id == request.user.pk else t))
+    return Status(
+        201,
+        transfer_out(
+            selectors.transfer_or_404(request.user, t.pk) if not member.user_id == request.user.pk else t
+        ),
+    )
 
 
 @router.get("transfers/{transfer_id}", response=TransferOut, tags=["transfers"])
@@ -453,20 +473,26 @@ def get_transfer(request, transfer_id: str):
 
 @router.post("transfers/{transfer_id}/release", response=TransferOut, tags=["transfers"])
 def release_transfer(request, transfer_id: str):
-    t = transfers.transfer_release(actor=request.user, transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)))
+    t = transfers.transfer_release(
+        actor=request.user, transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id))
+    )
     return transfer_out(t)
 
 
 @router.post("transfers/{transfer_id}/accept", response=TransferOut, tags=["transfers"])
 def accept_transfer(request, transfer_id: str):
-    t = transfers.transfer_accept(actor=request.user, transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)))
+    t = transfers.transfer_accept(
+        actor=request.user, transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id))
+    )
     return transfer_out(t)
 
 
 @router.post("transfers/{transfer_id}/refuse", response=TransferOut, tags=["transfers"])
 def refuse_transfer(request, transfer_id: str, payload: ReasonIn):
     t = transfers.transfer_refuse(
-        actor=request.user, transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)), reason=payload.reason
+        actor=request.user,
+        transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)),
+        reason=payload.reason,
     )
     return transfer_out(t)
 
@@ -474,7 +500,9 @@ def refuse_transfer(request, transfer_id: str, payload: ReasonIn):
 @router.post("transfers/{transfer_id}/cancel", response=TransferOut, tags=["transfers"])
 def cancel_transfer(request, transfer_id: str, payload: ReasonIn):
     t = transfers.transfer_cancel(
-        actor=request.user, transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)), reason=payload.reason
+        actor=request.user,
+        transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)),
+        reason=payload.reason,
     )
     return transfer_out(t)
 
@@ -546,7 +574,11 @@ def member_dues(request, member_id: str, page: int = 1, page_size: int = 20):
 def record_dues(request, member_id: str, payload: DuesRecordIn):
     member = selectors.member_or_404(request.user, _uuid(member_id))
     record = dues.dues_record(
-        actor=request.user, member=member, month=payload.month, monthly_wage=payload.monthly_wage, paid_on=payload.paid_on
+        actor=request.user,
+        member=member,
+        month=payload.month,
+        monthly_wage=payload.monthly_wage,
+        paid_on=payload.paid_on,
     )
     return Status(201, dues_out(record))
 

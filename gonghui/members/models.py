@@ -61,7 +61,10 @@ class Member(PersonalData):
     job = models.CharField(_("job"), max_length=60, blank=True)
     skill_grade = models.CharField(_("skill grade"), max_length=20, choices=SkillGrade.choices, blank=True)
     employment_status = models.CharField(
-        _("employment status"), max_length=20, choices=EmploymentStatus.choices, default=EmploymentStatus.EMPLOYED
+        _("employment status"),
+        max_length=20,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.EMPLOYED,
     )
     employment_form = models.CharField(
         _("employment form"), max_length=20, choices=EmploymentForm.choices, default=EmploymentForm.STANDARD
@@ -74,7 +77,10 @@ class Member(PersonalData):
     joined_on = models.DateField(_("joined on"))
     card_no = models.CharField(_("card number"), max_length=30, blank=True)
     status = models.CharField(
-        _("membership status"), max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.MEMBER
+        _("membership status"),
+        max_length=20,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.MEMBER,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -195,7 +201,9 @@ class Transfer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers")
-    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="transfers_out")
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="transfers_out"
+    )
     to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="transfers_in")
     status = models.CharField(
         _("status"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.REQUESTED
@@ -234,7 +242,10 @@ class Transfer(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in {TransferStatus.REQUESTED, TransferStatus.RELEASED} and timezone.localdate() > self.due_on
+        return (
+            self.status in {TransferStatus.REQUESTED, TransferStatus.RELEASED}
+            and timezone.localdate() > self.due_on
+        )
 
 
 class DuesRecord(models.Model):

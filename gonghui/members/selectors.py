@@ -69,7 +69,9 @@ def search(
         return qs.filter(member_no__startswith=compact).order_by("member_no")
     if pinyin.looks_like_pinyin(compact):
         key = " " + compact.lower()
-        return qs.filter(Q(name_pinyin__contains=key) | Q(name_initials__contains=key)).order_by("name", "member_no")
+        return qs.filter(Q(name_pinyin__contains=key) | Q(name_initials__contains=key)).order_by(
+            "name", "member_no"
+        )
     return qs.filter(name__contains=compact).order_by("name", "member_no")
 
 
@@ -83,7 +85,9 @@ def stats(organisation: Organisation) -> dict:
     """Counts for a subtree: members in membership, organisations, and the breakdowns the
     dashboard shows."""
     today = timezone.localdate()
-    members = Member.objects.filter(organisation__path__startswith=organisation.path, status__in=IN_MEMBERSHIP)
+    members = Member.objects.filter(
+        organisation__path__startswith=organisation.path, status__in=IN_MEMBERSHIP
+    )
     month_start = today.replace(day=1)
     agg = members.aggregate(
         total=Count("pk"),
@@ -96,12 +100,20 @@ def stats(organisation: Organisation) -> dict:
     by_status = dict(members.values_list("status").annotate(n=Count("pk")).order_by())
     by_form = dict(members.values_list("employment_form").annotate(n=Count("pk")).order_by())
     bands = {}
-    for label, lo, hi in (("<25", 0, 25), ("25-34", 25, 35), ("35-44", 35, 45), ("45-54", 45, 55), ("55+", 55, 200)):
+    for label, lo, hi in (
+        ("<25", 0, 25),
+        ("25-34", 25, 35),
+        ("35-44", 35, 45),
+        ("45-54", 45, 55),
+        ("55+", 55, 200),
+    ):
         newest = _years_before(today, lo)
         oldest = _years_before(today, hi)
         bands[label] = members.filter(birth_date__gt=oldest, birth_date__lte=newest).count()
     orgs = Organisation.objects.filter(path__startswith=organisation.path)
-    enrol = Enrolment.objects.filter(organisation__path__startswith=organisation.path, status=EnrolmentStatus.PENDING)
+    enrol = Enrolment.objects.filter(
+        organisation__path__startswith=organisation.path, status=EnrolmentStatus.PENDING
+    )
     return {
         "members": agg["total"],
         "organisations": orgs.count(),

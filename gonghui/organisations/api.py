@@ -74,8 +74,6 @@ def get_organisation(request, code: str):
     return org_item(org, visible_parent)
 
 
-
-
 audit_router = Router(tags=["audit"])
 
 
@@ -97,7 +95,9 @@ class AuditList(Schema):
 
 
 @audit_router.get("", response=AuditList)
-def list_audit(request, organisation: str = "", action: str = "", object_id: str = "", page: int = 1, page_size: int = 20):
+def list_audit(
+    request, organisation: str = "", action: str = "", object_id: str = "", page: int = 1, page_size: int = 20
+):
     """Audit entries in the caller's scope (administrators)."""
     from gonghui.organisations import selectors
 
@@ -106,7 +106,11 @@ def list_audit(request, organisation: str = "", action: str = "", object_id: str
 
         raise PermissionDenied
     req = pagination.parse(page, page_size)
-    org = scoping.get_organisation_or_404(request.user, organisation, scoping.Action.VIEW_AUDIT) if organisation else None
+    org = (
+        scoping.get_organisation_or_404(request.user, organisation, scoping.Action.VIEW_AUDIT)
+        if organisation
+        else None
+    )
     qs = selectors.audit_entries(request.user, organisation=org, action_prefix=action, object_id=object_id)
     items, count = pagination.slice_queryset(qs, req)
     return {

@@ -305,7 +305,11 @@ def ensure_user(username: str, display_name: str, *, password: DemoPassword, sup
         from gonghui.accounts.services import user_create
 
         return user_create(
-            actor=None, username=username, password_hash=password.hash, display_name=display_name, superuser=superuser
+            actor=None,
+            username=username,
+            password_hash=password.hash,
+            display_name=display_name,
+            superuser=superuser,
         )
     changed = []
     if not user.is_active:

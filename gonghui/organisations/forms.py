@@ -2,7 +2,6 @@
 happens in ``organisations.services``; its errors are put back on these forms by
 :func:`gonghui.core.forms.add_service_error`."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -42,7 +42,9 @@ def grassroots_in_scope(user, action: str = scoping.Action.VIEW) -> QuerySet:
     return scoping.visible_organisations(user, action).filter(kind=Kind.GRASSROOTS)
 
 
-def audit_entries(user, *, organisation: Organisation | None = None, action_prefix: str = "", object_id: str = ""):
+def audit_entries(
+    user, *, organisation: Organisation | None = None, action_prefix: str = "", object_id: str = ""
+):
     """Audit entries the user may read: those of organisations in their VIEW_AUDIT scope
     (entries without an organisation — logins, lockouts — only for operators)."""
     from gonghui.core.models import AuditEntry

@@ -53,7 +53,9 @@ def validate_code(code: str, kind: str) -> str:
             # A union registers with 工会 as the registering department: its code starts
             # with 8. A company's code (91…) belongs in host_credit_code.
             raise ValidationError(
-                _("A union's own credit code starts with 8; the employer's code goes in the host unit field."),
+                _(
+                    "A union's own credit code starts with 8; the employer's code goes in the host unit field."
+                ),
                 code="org_code_not_union",
             )
         return code
@@ -85,7 +87,8 @@ def _clean_fields(fields: dict, kind: str) -> dict:
         data["division_code"] = ""
     elif not divisions.exists(division):
         raise ValidationError(
-            _("%(code)s is not a GB/T 2260 division code.") % {"code": division or "—"}, code="division_unknown"
+            _("%(code)s is not a GB/T 2260 division code.") % {"code": division or "—"},
+            code="division_unknown",
         )
     if data.get("host_credit_code"):
         data["host_credit_code"] = validate_credit_code(data["host_credit_code"])
@@ -98,7 +101,9 @@ def _clean_fields(fields: dict, kind: str) -> dict:
     return data
 
 
-def organisation_create(*, actor, parent: Organisation | None, kind: str, code: str, **fields) -> Organisation:
+def organisation_create(
+    *, actor, parent: Organisation | None, kind: str, code: str, **fields
+) -> Organisation:
     """Add an organisation under ``parent`` (a root only for an operator). The actor needs
     ``manage_organisations`` on the parent. Raises ValidationError (bad or duplicate code,
     unknown division) or PermissionDenied/Http404."""
@@ -117,9 +122,15 @@ def organisation_create(*, actor, parent: Organisation | None, kind: str, code: 
             # parent's child count.
             parent = Organisation.objects.select_for_update().get(pk=parent.pk)
         if Organisation.objects.filter(code=code).exists():
-            raise ValidationError(_("The code %(code)s is already used.") % {"code": code}, code="org_code_taken")
+            raise ValidationError(
+                _("The code %(code)s is already used.") % {"code": code}, code="org_code_taken"
+            )
         node = Organisation(kind=kind, code=code, level=_level_for(kind, parent), **data)
-        org = Organisation.objects.add_child(parent, instance=node) if parent else Organisation.objects.add_root(instance=node)
+        org = (
+            Organisation.objects.add_child(parent, instance=node)
+            if parent
+            else Organisation.objects.add_root(instance=node)
+        )
         audit.record(
             actor=actor,
             action="organisations.organisation.created",
@@ -135,7 +146,9 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
     scoping.require(actor, scoping.Action.MANAGE_ORGANISATIONS, organisation)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = audit.snapshot(org, AUDITED_FIELDS)
@@ -195,7 +208,9 @@ def role_assign(*, actor, user, organisation: Organisation, role: str) -> RoleAs
     if actor is not None:
         scoping.require(actor, scoping.Action.MANAGE_ROLES, organisation)
     with transaction.atomic():
-        assignment, created = RoleAssignment.objects.get_or_create(user=user, organisation=organisation, role=role)
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, organisation=organisation, role=role
+        )
         if created:
             audit.record(
                 actor=actor,

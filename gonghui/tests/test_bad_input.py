@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def token_client(username: str) -> Client:
     c = Client()
-    token = c.post("/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json").json()["token"]
+    token = c.post(
+        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
+    ).json()["token"]
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
@@ -53,14 +55,20 @@ def test_nul_characters_in_json_bodies_write_nothing(world, client):
         content_type="application/json",
     )
     assert_api_error(r, 400)
-    r = client.post("/api/v1/auth/token", '{"username": "x\\u0000", "password": "y"}', content_type="application/json")
+    r = client.post(
+        "/api/v1/auth/token", '{"username": "x\\u0000", "password": "y"}', content_type="application/json"
+    )
     assert_api_error(r, 400)
     assert (Enrolment.objects.count(), AuditEntry.objects.count()) == before
 
 
 def test_huge_page_numbers_are_a_400(world):
     c = token_client("shaanxi")
-    for url in ["/api/v1/members?page=99999999999999999999", "/api/v1/members?page=abc", "/api/v1/organisations?page=1000000000"]:
+    for url in [
+        "/api/v1/members?page=99999999999999999999",
+        "/api/v1/members?page=abc",
+        "/api/v1/organisations?page=1000000000",
+    ]:
         assert_api_error(c.get(url), 400)
 
 
@@ -123,7 +131,9 @@ def test_dues_calculator_bad_values(client, payload):
 def test_member_create_with_unknown_organisation_is_404_and_writes_nothing(world):
     before = Member.objects.count()
     r = token_client("xian").post(
-        "/api/v1/members", {"organisation": "NOPE", "name": "甲", "id_number": "11010519491231002X"}, content_type="application/json"
+        "/api/v1/members",
+        {"organisation": "NOPE", "name": "甲", "id_number": "11010519491231002X"},
+        content_type="application/json",
     )
     assert_api_error(r, 404)
     assert Member.objects.count() == before

@@ -1,5 +1,6 @@
 """The main member flows in a real browser on a phone-sized screen (375 × 812): a rider
-joins online, a city officer approves, the member shows the e-member card.
+joins online, a city officer approves, the member shows the e-member card; and every officer
+page fits the phone's width.
 
 Runs Debian's Chromium through Playwright; skipped when /usr/bin/chromium is missing, unless
 GONGHUI_REQUIRE_BROWSER=1 (CI), where it fails instead. Screenshots go to /tmp for a look.
@@ -12,8 +13,11 @@ import pytest
 from django.urls import reverse
 
 from gonghui.members.models import Enrolment
-from gonghui.members.services import cards
-from gonghui.testing import PASSWORD, make_id_number
+from gonghui.members.services import cards, dues
+from gonghui.members.services import enrolment as enrolment_services
+from gonghui.members.services import members as member_services
+from gonghui.members.services import transfers as transfer_services
+from gonghui.testing import PASSWORD, make_id_number, make_phone
 from gonghui.tests import browser
 from gonghui.tests.browser import PHONE_VIEWPORT
 
@@ -26,9 +30,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 APPROVE = re.compile(r"Approve|批准")
 
 
+# The elements that stick out past the right edge, to say what made a page too wide.
+WIDEST_ELEMENTS = """(limit) => [...document.querySelectorAll("body *")]
+    .map((el) => [el, el.getBoundingClientRect().right])
+    .filter(([, right]) => right > limit + 0.5)
+    .sort((a, b) => b[1] - a[1]).slice(0, 5)
+    .map(([el, right]) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(right)}px`)"""
+
+
+# Boxes that scroll sideways inside the page (a wide table in its scrolling wrapper).
+SIDEWAYS_SCROLLERS = """() => [...document.querySelectorAll("body *")]
+    .filter((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+    .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}px in ${el.clientWidth}px`)"""
+
+
 def assert_fits_the_phone(page):
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_VIEWPORT["width"], f"{page.url} scrolls sideways on a phone ({width}px wide)"
+    if width > PHONE_VIEWPORT["width"]:
+        culprits = page.evaluate(WIDEST_ELEMENTS, PHONE_VIEWPORT["width"])
+        raise AssertionError(f"{page.url} scrolls sideways on a phone ({width}px wide): {culprits}")
+    scrollers = page.evaluate(SIDEWAYS_SCROLLERS)
+    assert not scrollers, f"{page.url} has content that scrolls sideways on a phone: {scrollers}"
 
 
 def choose(page, select: str, label: str, *, with_htmx: bool):
@@ -163,4 +185,90 @@ def test_a_member_signs_in_and_shows_the_card_on_a_phone(world, phone):
     expect(station.locator("main")).to_contain_text("张*")
     expect(station.locator("main")).not_to_contain_text("张伟")
     assert_fits_the_phone(station)
+    assert not phone.errors, phone.errors
+
+
+def _officer_work(world):
+    """Applications in every state and transfers open and closed, made through the services,
+    so the officer lists have long rows to lay out."""
+    xian = world.users["xian"]
+    applicants = [
+        ("欧阳明轩", "某同城即时配送平台有限公司西安分公司", "food_delivery"),
+        ("李娜", "西安某机械厂", "standard"),
+        ("王建国", "某快递公司雁塔区营业部", "courier"),
+        ("赵丽", "某网约车平台", "ride_hailing"),
+    ]
+    enrolments = [
+        enrolment_services.enrolment_submit(
+            actor=None,
+            name=name,
+            id_number=make_id_number("610113", datetime.date(1990, 1, 1 + seq), "F", seq=70 + seq),
+            phone=make_phone(70 + seq),
+            employer=employer,
+            work_division="610113",
+            employment_form=form,
+            work_address="陕西省西安市雁塔区科技路与丈八东路十字东南角某大厦",
+        )
+        for seq, (name, employer, form) in enumerate(applicants)
+    ]
+    enrolment_services.enrolment_approve(actor=xian, enrolment=enrolments[2])
+    enrolment_services.enrolment_reject(
+        actor=xian, enrolment=enrolments[3], reason="单位已建立工会，请向所在单位工会提出入会申请"
+    )
+    worker = world.members["xian_worker"]
+    member_services.member_update(
+        actor=xian, member=worker, employment_form="courier", is_migrant_worker=True
+    )
+    for month in (3, 4):
+        dues.dues_record(
+            actor=xian,
+            member=worker,
+            month=datetime.date(2024, month, 1),
+            monthly_wage="12345.67",
+            paid_on=datetime.date(2024, month, 15),
+        )
+    transfer_services.transfer_request(
+        actor=xian,
+        member=worker,
+        to_organisation=world.orgs["yanta_joint"],
+        reason="转岗到新就业形态劳动者联合工会",
+    )
+    second = enrolment_services.enrolment_approve(actor=xian, enrolment=enrolments[1])
+    refused = transfer_services.transfer_request(
+        actor=xian, member=second, to_organisation=world.orgs["yanta_joint"], reason="工作调动"
+    )
+    transfer_services.transfer_refuse(
+        actor=xian, transfer=refused, reason="材料不全，请补充劳动合同后重新申请"
+    )
+    return worker
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-GB"])
+def test_every_officer_page_fits_a_phone(world, phone, locale):
+    from playwright.sync_api import expect
+
+    worker = _officer_work(world)
+    page = phone.new_page(locale=locale)
+    sign_in(page, "xian")
+    pages = {
+        "dashboard": "/",
+        "organisations": "/organisations/",
+        "organisation-city": "/organisations/610100/",
+        "organisation-county": "/organisations/610113/",
+        "members": "/members/",
+        "member": f"/members/{worker.pk}/",
+        "enrolments": "/enrolments/",
+        "enrolments-approved": "/enrolments/?tab=approved",
+        "enrolments-rejected": "/enrolments/?tab=rejected",
+        "transfers": "/transfers/",
+        "transfers-closed": "/transfers/?tab=closed",
+        "audit": "/audit/",
+    }
+    for name, url in pages.items():
+        page.goto(url)
+        expect(page.locator("h1")).to_be_visible()
+        if name.startswith("organisation-"):
+            expect(page.locator("#org-stats .stat").first).to_be_visible()  # loaded by htmx
+        assert_fits_the_phone(page)
+        page.screenshot(path=f"/tmp/gonghui-officer-{name}-{locale}.png", full_page=True)
     assert not phone.errors, phone.errors

@@ -8,7 +8,9 @@ from pathlib import Path
 from django.conf import settings
 
 GONGHUI = Path(settings.BASE_DIR) / "gonghui"
-ENTRY_MODULES = [p for p in GONGHUI.rglob("*.py") if p.name in {"views.py", "api.py"} or p.parent.name == "views"]
+ENTRY_MODULES = [
+    p for p in GONGHUI.rglob("*.py") if p.name in {"views.py", "api.py"} or p.parent.name == "views"
+]
 
 # Who may import whom: core ← accounts ← organisations ← members.
 LAYERS = ["core", "accounts", "organisations", "members"]
@@ -43,6 +45,11 @@ def test_apps_import_only_downwards():
                 continue
             for module in _imports(path):
                 parts = module.split(".")
-                if parts[0] == "gonghui" and len(parts) > 1 and parts[1] in LAYERS and parts[1] not in allowed:
+                if (
+                    parts[0] == "gonghui"
+                    and len(parts) > 1
+                    and parts[1] in LAYERS
+                    and parts[1] not in allowed
+                ):
                     offenders.append(f"{path.relative_to(GONGHUI)} imports {module}")
     assert offenders == [], "\n".join(offenders)

@@ -35,7 +35,11 @@ def _unquote(text: str) -> str:
 
 
 def test_catalogue_has_no_untranslated_or_fuzzy_entries():
-    bad = [e["msgid"] for e in _entries() if not (e.get("msgstr") or e.get("msgstr[0]")) or "fuzzy" in e.get("flags", "")]
+    bad = [
+        e["msgid"]
+        for e in _entries()
+        if not (e.get("msgstr") or e.get("msgstr[0]")) or "fuzzy" in e.get("flags", "")
+    ]
     assert bad == [], f"untranslated: {bad[:10]}"
 
 
@@ -43,7 +47,9 @@ def test_compiled_catalogue_exists():
     assert PO.with_suffix(".mo").exists()
 
 
-_TEMPLATE_TRANS = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?[^%]*%}""")
+_TEMPLATE_TRANS = re.compile(
+    r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?[^%]*%}"""
+)
 _PY_TRANS = re.compile(r"""(?<![\w.])_\(\s*(["'])((?:(?!\1).)+)\1\s*[,)]""")
 
 

@@ -83,7 +83,9 @@ def test_published_credit_code_validates():
     assert validate_credit_code("91350100M000100Y43") == "91350100M000100Y43"
 
 
-@pytest.mark.parametrize("raw", ["13812345678", "+86 138-1234-5678", "0086 13812345678", "138 1234 5678", "１３８１２３４５６７８"])
+@pytest.mark.parametrize(
+    "raw", ["13812345678", "+86 138-1234-5678", "0086 13812345678", "138 1234 5678", "１３８１２３４５６７８"]
+)
 def test_mobile_numbers_are_normalised(raw):
     assert validate_mobile(raw) == "13812345678"
 

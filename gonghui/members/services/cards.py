@@ -17,7 +17,9 @@ def card_token(member: Member) -> str:
 def card_verify(token: str) -> tuple[Member | None, str]:
     """(member, reason): reason is 'ok', 'expired', 'invalid' or 'inactive'."""
     try:
-        data = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=settings.GONGHUI_CARD_TOKEN_MAX_AGE)
+        data = signing.TimestampSigner(salt=SALT).unsign_object(
+            token, max_age=settings.GONGHUI_CARD_TOKEN_MAX_AGE
+        )
     except signing.SignatureExpired:
         return None, "expired"
     except (signing.BadSignature, ValueError, TypeError):

@@ -52,7 +52,9 @@ def calculate(monthly_wage) -> tuple[Decimal, Decimal]:
 def status_in_month(member: Member, month: datetime.date) -> str:
     """The member's 会籍 at the end of ``month``, replayed from their history. A transfer in
     progress does not change what the member owes, so its status is looked through."""
-    last_day = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    last_day = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
     for event in member.events.filter(effective_on__lte=last_day).order_by("-effective_on", "-created_at"):
         if event.to_status == MembershipStatus.TRANSFERRING:
             if event.from_status:

@@ -46,18 +46,18 @@ def route(*, employer: str, work_division: str) -> tuple[Organisation, str]:
     employer_key = normalise_employer(employer)
     if employer_key:
         candidates = list(
-            Organisation.objects.filter(kind=Kind.GRASSROOTS, is_active=True, host_name=employer_key).order_by(
-                "depth", "code"
-            )[:20]
+            Organisation.objects.filter(
+                kind=Kind.GRASSROOTS, is_active=True, host_name=employer_key
+            ).order_by("depth", "code")[:20]
         )
         if candidates:
             same_place = [o for o in candidates if o.division_code == work_division]
             return (same_place or candidates)[0], RoutingBasis.EMPLOYER
     for code in divisions.ancestors(work_division):
         found = list(
-            Organisation.objects.filter(division_code=code, is_active=True, kind__in=_TERRITORIAL_ORDER).exclude(
-                kind=Kind.GRASSROOTS, grassroots_type=GrassrootsType.INDEPENDENT
-            )
+            Organisation.objects.filter(
+                division_code=code, is_active=True, kind__in=_TERRITORIAL_ORDER
+            ).exclude(kind=Kind.GRASSROOTS, grassroots_type=GrassrootsType.INDEPENDENT)
         )
         if found:
             found.sort(key=lambda o: (_TERRITORIAL_ORDER.index(o.kind), o.depth, o.code))
@@ -118,7 +118,9 @@ def enrolment_submit(
     except ValidationError as exc:
         errors["phone"] = exc
     if len(enrolment.work_address) > 200:
-        errors["work_address"] = ValidationError(_("At most %(limit)d characters.") % {"limit": 200}, code="too_long")
+        errors["work_address"] = ValidationError(
+            _("At most %(limit)d characters.") % {"limit": 200}, code="too_long"
+        )
     if errors:
         raise ValidationError(errors)
     organisation, basis = route(employer=employer, work_division=work_division)
@@ -144,7 +146,9 @@ def enrolment_submit(
                     }
                 )
             enrolment.conflict = EnrolmentConflict.ALREADY_MEMBER
-        pending = Enrolment.objects.filter(id_number_hash=enrolment.id_number_hash, status=EnrolmentStatus.PENDING)
+        pending = Enrolment.objects.filter(
+            id_number_hash=enrolment.id_number_hash, status=EnrolmentStatus.PENDING
+        )
         if pending.filter(phone_hash=enrolment.phone_hash).exists():
             raise ValidationError(
                 {
@@ -254,7 +258,10 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
             action="members.enrolment.approved",
             obj=locked,
             organisation_id=locked.organisation_id,
-            changes={"status": [EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED], "member_no": [None, member.member_no]},
+            changes={
+                "status": [EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED],
+                "member_no": [None, member.member_no],
+            },
         )
     return member
 
@@ -264,7 +271,9 @@ def enrolment_reject(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
     scoping.require(actor, scoping.Action.APPROVE_ENROLMENT, enrolment.organisation)
     reason = clean(reason)
     if not reason:
-        raise ValidationError({"reason": ValidationError(_("Give the applicant a reason."), code="reason_required")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Give the applicant a reason."), code="reason_required")}
+        )
     with transaction.atomic():
         locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if locked.status != EnrolmentStatus.PENDING:

@@ -196,14 +196,18 @@ def member_create(
     )
 
 
-def _create(*, actor, organisation, name, id_number, phone, gender, birth_date, joined_on, status, reason, **profile):
+def _create(
+    *, actor, organisation, name, id_number, phone, gender, birth_date, joined_on, status, reason, **profile
+):
     if status not in {MembershipStatus.MEMBER, MembershipStatus.PRE_MEMBER}:
         raise ValidationError(_("A new member is a member or a pre-member."), code="invalid_status")
     _ensure_member_holder(organisation)
     data = _clean_profile({"name": name, **profile})
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field")
+        raise ValidationError(
+            _("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field"
+        )
     member = Member(organisation=organisation, status=status, **data)
     facts = personal.set_id_number(member, id_number)
     personal.check_typed_facts(facts, gender=gender, birth_date=birth_date)
@@ -212,16 +216,26 @@ def _create(*, actor, organisation, name, id_number, phone, gender, birth_date, 
     member.birth_date = facts.birth_date
     member.joined_on = joined_on or timezone.localdate()
     if member.joined_on > timezone.localdate():
-        raise ValidationError({"joined_on": ValidationError(_("The join date is in the future."), code="date_future")})
+        raise ValidationError(
+            {"joined_on": ValidationError(_("The join date is in the future."), code="date_future")}
+        )
     if member.joined_on < member.birth_date:
         raise ValidationError(
-            {"joined_on": ValidationError(_("The join date is before the birth date."), code="date_before_birth")}
+            {
+                "joined_on": ValidationError(
+                    _("The join date is before the birth date."), code="date_before_birth"
+                )
+            }
         )
     _apply_pinyin(member)
     with transaction.atomic():
         if Member.objects.filter(id_number_hash=member.id_number_hash).exists():
             raise ValidationError(
-                {"id_number": ValidationError(_("A member with this ID number already exists."), code="duplicate_id")}
+                {
+                    "id_number": ValidationError(
+                        _("A member with this ID number already exists."), code="duplicate_id"
+                    )
+                }
             )
         member.member_no = issue_member_no(organisation, member.joined_on)
         try:
@@ -229,9 +243,20 @@ def _create(*, actor, organisation, name, id_number, phone, gender, birth_date, 
                 member.save(force_insert=True)
         except IntegrityError:
             raise ValidationError(
-                {"id_number": ValidationError(_("A member with this ID number already exists."), code="duplicate_id")}
+                {
+                    "id_number": ValidationError(
+                        _("A member with this ID number already exists."), code="duplicate_id"
+                    )
+                }
             ) from None
-        _event(member, kind=EventKind.JOINED, from_status="", actor=actor, effective_on=member.joined_on, reason=reason)
+        _event(
+            member,
+            kind=EventKind.JOINED,
+            from_status="",
+            actor=actor,
+            effective_on=member.joined_on,
+            reason=reason,
+        )
         audit.record(
             actor=actor,
             action="members.member.created",
@@ -249,7 +274,9 @@ def member_update(*, actor, member: Member, phone: str | None = None, **profile)
     data = _clean_profile(profile)
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field")
+        raise ValidationError(
+            _("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field"
+        )
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
         before = audit_snapshot(locked)
@@ -280,7 +307,9 @@ def member_change_status(
     scoping.require(actor, Action.MANAGE_MEMBERS, member.organisation)
     reason = clean(reason)
     if not reason:
-        raise ValidationError({"reason": ValidationError(_("Give a reason for the change."), code="reason_required")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Give a reason for the change."), code="reason_required")}
+        )
     effective_on = effective_on or timezone.localdate()
     if effective_on > timezone.localdate():
         raise ValidationError(_("The change cannot be dated in the future."), code="date_future")
@@ -292,13 +321,21 @@ def member_change_status(
                 _("A %(from)s cannot become %(to)s here.")
                 % {
                     "from": MembershipStatus(locked.status).label,
-                    "to": MembershipStatus(to_status).label if to_status in MembershipStatus.values else to_status,
+                    "to": MembershipStatus(to_status).label
+                    if to_status in MembershipStatus.values
+                    else to_status,
                 },
                 code="invalid_transition",
             )
         if effective_on < locked.joined_on:
-            raise ValidationError(_("The change cannot be dated before the member joined."), code="date_before_join")
-        last = locked.events.order_by("-effective_on", "-created_at").values_list("effective_on", flat=True).first()
+            raise ValidationError(
+                _("The change cannot be dated before the member joined."), code="date_before_join"
+            )
+        last = (
+            locked.events.order_by("-effective_on", "-created_at")
+            .values_list("effective_on", flat=True)
+            .first()
+        )
         if last is not None and effective_on < last:
             # History is replayed in date order: an earlier date would rewrite the past.
             raise ValidationError(
@@ -328,12 +365,15 @@ def member_reveal_pii(*, actor, member: Member, field: str, reason: str) -> str:
         raise ValidationError(_("Unknown field."), code="unknown_field")
     reason = clean(reason)
     if len(reason) < 2:
-        raise ValidationError({"reason": ValidationError(_("Say why you need to see it."), code="reason_required")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why you need to see it."), code="reason_required")}
+        )
     try:
         value = crypto.decrypt(member.id_number_enc if field == PiiField.ID_NUMBER else member.phone_enc)
     except ValueError:
         raise ValidationError(
-            _("This value cannot be decrypted with the configured keys; tell the operator."), code="undecryptable"
+            _("This value cannot be decrypted with the configured keys; tell the operator."),
+            code="undecryptable",
         ) from None
     with transaction.atomic():
         audit.record(

@@ -37,7 +37,9 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation, re
         scoping.require(actor, Action.TRANSFER, member.organisation)
     reason = clean(reason)
     if not reason:
-        raise ValidationError({"reason": ValidationError(_("Say why the member is moving."), code="reason_required")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why the member is moving."), code="reason_required")}
+        )
     if not to_organisation.is_active:
         raise ValidationError(_("The new union is not active."), code="org_inactive")
     if to_organisation.kind not in {Kind.GRASSROOTS, Kind.STREET, Kind.COUNTY, Kind.FEDERATION}:
@@ -51,7 +53,9 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation, re
             raise ValidationError(_("The member already belongs to that union."), code="same_union")
         if locked.status not in _TRANSFERABLE:
             raise ValidationError(_("This membership cannot be transferred now."), code="invalid_transition")
-        if Transfer.objects.filter(member=locked, status__in=[TransferStatus.REQUESTED, TransferStatus.RELEASED]).exists():
+        if Transfer.objects.filter(
+            member=locked, status__in=[TransferStatus.REQUESTED, TransferStatus.RELEASED]
+        ).exists():
             raise ValidationError(_("A transfer for this member is already open."), code="transfer_open")
         transfer = Transfer.objects.create(
             member=locked,
@@ -102,8 +106,10 @@ def _require_on(actor, action: str, organisation: Organisation) -> None:
 
 
 def _lock(transfer: Transfer) -> Transfer:
-    return Transfer.objects.select_for_update().select_related("member", "from_organisation", "to_organisation").get(
-        pk=transfer.pk
+    return (
+        Transfer.objects.select_for_update()
+        .select_related("member", "from_organisation", "to_organisation")
+        .get(pk=transfer.pk)
     )
 
 
@@ -152,7 +158,9 @@ def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
     with transaction.atomic():
         locked = _lock(transfer)
         if locked.status != TransferStatus.RELEASED:
-            raise ValidationError(_("The old union has not released this member yet."), code="invalid_transition")
+            raise ValidationError(
+                _("The old union has not released this member yet."), code="invalid_transition"
+            )
         member = Member.objects.select_for_update().get(pk=locked.member_id)
         old_org = member.organisation
         member.organisation = locked.to_organisation
@@ -177,7 +185,10 @@ def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
             action="members.member.transferred",
             obj=member,
             organisation_id=member.organisation_id,
-            changes={"organisation": [old_org.code, locked.to_organisation.code], "status": [MembershipStatus.TRANSFERRING, member.status]},
+            changes={
+                "organisation": [old_org.code, locked.to_organisation.code],
+                "status": [MembershipStatus.TRANSFERRING, member.status],
+            },
         )
         locked.status = TransferStatus.ACCEPTED
         locked.decided_by = actor
@@ -202,7 +213,9 @@ def transfer_refuse(*, actor, transfer: Transfer, reason: str) -> Transfer:
     reason. The member returns to their previous status at the old union."""
     reason = clean(reason)
     if not reason:
-        raise ValidationError({"reason": ValidationError(_("Give a reason for refusing."), code="reason_required")})
+        raise ValidationError(
+            {"reason": ValidationError(_("Give a reason for refusing."), code="reason_required")}
+        )
     _require_either_side_visible(actor, transfer)
     with transaction.atomic():
         locked = _lock(transfer)
@@ -236,7 +249,9 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str = "") -> Transfer:
     """Whoever asked (the member or an officer of the old union) withdraws an open transfer."""
     with transaction.atomic():
         locked = _lock(transfer)
-        if not (_is_self(actor, locked.member) or scoping.can(actor, Action.TRANSFER, locked.from_organisation)):
+        if not (
+            _is_self(actor, locked.member) or scoping.can(actor, Action.TRANSFER, locked.from_organisation)
+        ):
             if scoping.can(actor, Action.VIEW, locked.from_organisation) or scoping.can(
                 actor, Action.VIEW, locked.to_organisation
             ):

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def token_client(username: str) -> Client:
     c = Client()
-    r = c.post("/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json")
+    r = c.post(
+        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
+    )
     assert r.status_code == 200, r.content
     return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
 
@@ -71,7 +73,14 @@ def test_enrolment_with_bad_checksum_writes_nothing(world, client):
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     r = client.post(
         "/api/v1/enrolments",
-        {"name": "王五", "id_number": bad, "phone": "13912345678", "employer": "x", "work_division": "610113", "employment_form": "courier"},
+        {
+            "name": "王五",
+            "id_number": bad,
+            "phone": "13912345678",
+            "employer": "x",
+            "work_division": "610113",
+            "employment_form": "courier",
+        },
         content_type="application/json",
     )
     assert r.status_code == 400
@@ -80,7 +89,9 @@ def test_enrolment_with_bad_checksum_writes_nothing(world, client):
 
 
 def test_oversized_body_is_refused(client):
-    r = client.post("/api/v1/enrolments", json.dumps({"name": "x" * 2_000_000}), content_type="application/json")
+    r = client.post(
+        "/api/v1/enrolments", json.dumps({"name": "x" * 2_000_000}), content_type="application/json"
+    )
     assert r.status_code == 413 and r.json()["code"] == "too_large"
 
 
@@ -92,7 +103,14 @@ def test_malformed_json_is_400(client):
 def test_approve_then_member_listed(world, client):
     r = client.post(
         "/api/v1/enrolments",
-        {"name": "赵六", "id_number": make_id_number("610113", seq=52), "phone": "13912345679", "employer": "西安某机械厂", "work_division": "610113", "employment_form": "standard"},
+        {
+            "name": "赵六",
+            "id_number": make_id_number("610113", seq=52),
+            "phone": "13912345679",
+            "employer": "西安某机械厂",
+            "work_division": "610113",
+            "employment_form": "standard",
+        },
         content_type="application/json",
     )
     eid = r.json()["id"]
@@ -111,7 +129,17 @@ def test_search_by_exact_id_number_phone_member_number_and_initials(world):
     m = world.members["xian_worker"]
     c = token_client("shaanxi")
     number, phone = crypto.decrypt(m.id_number_enc), crypto.decrypt(m.phone_enc)
-    for q in [number, number.lower(), phone, f"+86 {phone[:3]} {phone[3:7]} {phone[7:]}", m.member_no, "zw", "zhangwei", "张伟", "张"]:
+    for q in [
+        number,
+        number.lower(),
+        phone,
+        f"+86 {phone[:3]} {phone[3:7]} {phone[7:]}",
+        m.member_no,
+        "zw",
+        "zhangwei",
+        "张伟",
+        "张",
+    ]:
         items = c.get("/api/v1/members", {"q": q}).json()["items"]
         assert [i["id"] for i in items] == [str(m.pk)], q
     # 单 as a surname reads "shan": 单晓燕 is found by shan…, sxy; not by dan….
@@ -151,7 +179,9 @@ def test_unauthenticated_list_is_401_with_the_error_shape(client, world):
 
 
 def test_bad_credentials_do_not_issue_a_token(world, client):
-    r = client.post("/api/v1/auth/token", {"username": "xian", "password": "wrong"}, content_type="application/json")
+    r = client.post(
+        "/api/v1/auth/token", {"username": "xian", "password": "wrong"}, content_type="application/json"
+    )
     assert r.status_code == 400 and r.json()["code"] == "bad_credentials"
     r = client.post("/api/v1/auth/token", {"username": "xian"}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "invalid"
@@ -162,7 +192,10 @@ def test_member_list_query_count_does_not_grow_with_rows(world, django_assert_ma
 
     for i in range(25):
         members.member_create(
-            actor=world.users["xian"], organisation=world.orgs["xian_factory"], name=f"测试{i}", id_number=make_id_number("610113", seq=200 + i)
+            actor=world.users["xian"],
+            organisation=world.orgs["xian_factory"],
+            name=f"测试{i}",
+            id_number=make_id_number("610113", seq=200 + i),
         )
     c = token_client("xian")
     with django_assert_max_num_queries(8):
@@ -184,17 +217,41 @@ def test_reveal_over_api_needs_reason_and_is_audited(world):
 
     m = world.members["xian_worker"]
     c = token_client("xian")
-    assert c.post(f"/api/v1/members/{m.pk}/reveal", {"field": "phone", "reason": ""}, content_type="application/json").status_code == 400
-    r = c.post(f"/api/v1/members/{m.pk}/reveal", {"field": "phone", "reason": "回访"}, content_type="application/json")
+    assert (
+        c.post(
+            f"/api/v1/members/{m.pk}/reveal",
+            {"field": "phone", "reason": ""},
+            content_type="application/json",
+        ).status_code
+        == 400
+    )
+    r = c.post(
+        f"/api/v1/members/{m.pk}/reveal",
+        {"field": "phone", "reason": "回访"},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["value"].startswith("139")
     assert AuditEntry.objects.filter(action="members.member.pii_revealed", reason="回访").count() == 1
-    assert token_client("baoji").post(f"/api/v1/members/{m.pk}/reveal", {"field": "phone", "reason": "x"}, content_type="application/json").status_code == 404
+    assert (
+        token_client("baoji")
+        .post(
+            f"/api/v1/members/{m.pk}/reveal",
+            {"field": "phone", "reason": "x"},
+            content_type="application/json",
+        )
+        .status_code
+        == 404
+    )
 
 
 def test_transfer_over_api_both_sides(world):
     m = world.members["xian_worker"]
     xian, baoji, gansu = token_client("xian"), token_client("baoji"), token_client("gansu")
-    r = xian.post("/api/v1/transfers", {"member": str(m.pk), "to_organisation": "BJ-0001", "reason": "调动"}, content_type="application/json")
+    r = xian.post(
+        "/api/v1/transfers",
+        {"member": str(m.pk), "to_organisation": "BJ-0001", "reason": "调动"},
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     tid = r.json()["id"]
     assert baoji.get(f"/api/v1/transfers/{tid}").status_code == 200
@@ -204,13 +261,21 @@ def test_transfer_over_api_both_sides(world):
     assert baoji.post(f"/api/v1/transfers/{tid}/accept").json()["status"] == "accepted"
     assert xian.get(f"/api/v1/members/{m.pk}").status_code == 404
     assert baoji.get(f"/api/v1/members/{m.pk}").json()["organisation"]["code"] == "BJ-0001"
-    bad = xian.post("/api/v1/transfers", {"member": str(world.members["xian_worker"].pk), "to_organisation": "NOPE", "reason": "x"}, content_type="application/json")
+    bad = xian.post(
+        "/api/v1/transfers",
+        {"member": str(world.members["xian_worker"].pk), "to_organisation": "NOPE", "reason": "x"},
+        content_type="application/json",
+    )
     assert bad.status_code == 404  # the member is no longer Xi'an's
 
 
 def test_transfer_to_unknown_union_is_a_clear_error(world):
     m = world.members["xian_worker"]
-    r = token_client("xian").post("/api/v1/transfers", {"member": str(m.pk), "to_organisation": "NOPE", "reason": "x"}, content_type="application/json")
+    r = token_client("xian").post(
+        "/api/v1/transfers",
+        {"member": str(m.pk), "to_organisation": "NOPE", "reason": "x"},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and r.json()["code"] == "org_unknown"
 
 

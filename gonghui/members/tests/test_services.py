@@ -67,7 +67,9 @@ def test_bad_member_input_is_refused_and_nothing_written(world, kwargs, code):
 
 def test_duplicate_id_number_is_refused_even_in_another_province(world):
     number = make_id_number("620102")
-    members.member_create(actor=world.users["gansu"], organisation=world.orgs["lanzhou_factory"], name="甲", id_number=number)
+    members.member_create(
+        actor=world.users["gansu"], organisation=world.orgs["lanzhou_factory"], name="甲", id_number=number
+    )
     before = Member.objects.count()
     with pytest.raises(ValidationError) as exc:
         new_member(world, id_number=number.lower())
@@ -77,7 +79,12 @@ def test_duplicate_id_number_is_refused_even_in_another_province(world):
 
 def test_sibling_admin_cannot_create_in_another_province(world):
     with pytest.raises(Http404):
-        members.member_create(actor=world.users["gansu"], organisation=world.orgs["xian_factory"], name="乙", id_number=make_id_number())
+        members.member_create(
+            actor=world.users["gansu"],
+            organisation=world.orgs["xian_factory"],
+            name="乙",
+            id_number=make_id_number(),
+        )
 
 
 # ---- 会籍 state machine and history -------------------------------------------------------
@@ -85,10 +92,33 @@ def test_sibling_admin_cannot_create_in_another_province(world):
 
 def test_retain_restore_and_withdraw_keep_history(world):
     m = new_member(world, joined_on=datetime.date(2020, 1, 1))
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休", effective_on=datetime.date(2023, 5, 1))
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.MEMBER, reason="返聘", effective_on=datetime.date(2024, 1, 1))
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="本人申请", effective_on=datetime.date(2025, 1, 1))
-    assert [e.kind for e in m.events.order_by("effective_on")] == ["joined", "retained", "restored", "withdrawn"]
+    members.member_change_status(
+        actor=world.users["xian"],
+        member=m,
+        to_status=S.RETAINED,
+        reason="退休",
+        effective_on=datetime.date(2023, 5, 1),
+    )
+    members.member_change_status(
+        actor=world.users["xian"],
+        member=m,
+        to_status=S.MEMBER,
+        reason="返聘",
+        effective_on=datetime.date(2024, 1, 1),
+    )
+    members.member_change_status(
+        actor=world.users["xian"],
+        member=m,
+        to_status=S.WITHDRAWN,
+        reason="本人申请",
+        effective_on=datetime.date(2025, 1, 1),
+    )
+    assert [e.kind for e in m.events.order_by("effective_on")] == [
+        "joined",
+        "retained",
+        "restored",
+        "withdrawn",
+    ]
     with pytest.raises(ValidationError) as exc:
         members.member_change_status(actor=world.users["xian"], member=m, to_status=S.MEMBER, reason="x")
     assert exc.value.code == "invalid_transition"
@@ -99,7 +129,9 @@ def test_status_change_needs_a_reason_and_the_right(world):
     with pytest.raises(ValidationError):
         members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="")
     with pytest.raises(PermissionDenied):
-        members.member_change_status(actor=world.users["xian_viewer"], member=m, to_status=S.RETAINED, reason="x")
+        members.member_change_status(
+            actor=world.users["xian_viewer"], member=m, to_status=S.RETAINED, reason="x"
+        )
     with pytest.raises(Http404):
         members.member_change_status(actor=world.users["baoji"], member=m, to_status=S.RETAINED, reason="x")
     m.refresh_from_db()
@@ -109,7 +141,13 @@ def test_status_change_needs_a_reason_and_the_right(world):
 def test_counts_at_past_dates_are_reproducible(world):
     xian = world.orgs["xian"]
     m = new_member(world, joined_on=datetime.date(2022, 6, 1))
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职", effective_on=datetime.date(2024, 6, 1))
+    members.member_change_status(
+        actor=world.users["xian"],
+        member=m,
+        to_status=S.WITHDRAWN,
+        reason="离职",
+        effective_on=datetime.date(2024, 6, 1),
+    )
     # world: 张伟 joined XA-0001 on 2020-01-15.
     assert selectors.count_at(xian, datetime.date(2019, 12, 31)) == 0
     assert selectors.count_at(xian, datetime.date(2021, 1, 1)) == 1
@@ -124,15 +162,21 @@ def test_counts_at_past_dates_are_reproducible(world):
 def test_reveal_needs_the_right_and_a_reason_and_is_audited(world):
     m = world.members["xian_worker"]
     with pytest.raises(PermissionDenied):
-        members.member_reveal_pii(actor=world.users["xian_officer"], member=m, field="id_number", reason="核对")
+        members.member_reveal_pii(
+            actor=world.users["xian_officer"], member=m, field="id_number", reason="核对"
+        )
     with pytest.raises(ValidationError):
         members.member_reveal_pii(actor=world.users["xian"], member=m, field="id_number", reason="")
     with pytest.raises(Http404):
         members.member_reveal_pii(actor=world.users["baoji"], member=m, field="phone", reason="核对")
-    value = members.member_reveal_pii(actor=world.users["xian"], member=m, field="id_number", reason="核对身份")
+    value = members.member_reveal_pii(
+        actor=world.users["xian"], member=m, field="id_number", reason="核对身份"
+    )
     assert value == crypto.decrypt(m.id_number_enc)
     entry = AuditEntry.objects.get(action="members.member.pii_revealed")
-    assert entry.actor == world.users["xian"] and entry.reason == "核对身份" and value not in str(entry.changes)
+    assert (
+        entry.actor == world.users["xian"] and entry.reason == "核对身份" and value not in str(entry.changes)
+    )
 
 
 # ---- enrolment ---------------------------------------------------------------------------
@@ -223,29 +267,57 @@ def test_the_answer_to_an_anonymous_application_does_not_reveal_membership(world
         "employment_form": "standard",
     }
     r = client.post("/api/v1/enrolments", payload, content_type="application/json")
-    assert r.status_code == 201 and set(r.json()) == {"id", "status", "organisation", "routed_by", "submitted_at", "due_on"}
+    assert r.status_code == 201 and set(r.json()) == {
+        "id",
+        "status",
+        "organisation",
+        "routed_by",
+        "submitted_at",
+        "due_on",
+    }
     assert M.objects.count() == 3
 
 
 def test_member_history_cannot_be_rewritten_with_an_earlier_date(world):
     m = new_member(world, joined_on=datetime.date(2020, 1, 1))
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休", effective_on=datetime.date(2024, 5, 1))
+    members.member_change_status(
+        actor=world.users["xian"],
+        member=m,
+        to_status=S.RETAINED,
+        reason="退休",
+        effective_on=datetime.date(2024, 5, 1),
+    )
     with pytest.raises(ValidationError) as exc:
-        members.member_change_status(actor=world.users["xian"], member=m, to_status=S.MEMBER, reason="返聘", effective_on=datetime.date(2024, 3, 1))
+        members.member_change_status(
+            actor=world.users["xian"],
+            member=m,
+            to_status=S.MEMBER,
+            reason="返聘",
+            effective_on=datetime.date(2024, 3, 1),
+        )
     assert exc.value.code == "date_before_last_event"
-    assert selectors.count_at(world.orgs["xian"], datetime.date.today()) == selectors.stats(world.orgs["xian"])["members"]
+    assert (
+        selectors.count_at(world.orgs["xian"], datetime.date.today())
+        == selectors.stats(world.orgs["xian"])["members"]
+    )
 
 
 def test_join_date_before_birth_is_refused(world):
     with pytest.raises(ValidationError) as exc:
-        new_member(world, id_number=make_id_number("610113", datetime.date(1985, 1, 1)), joined_on=datetime.date(1901, 1, 1))
+        new_member(
+            world,
+            id_number=make_id_number("610113", datetime.date(1985, 1, 1)),
+            joined_on=datetime.date(1901, 1, 1),
+        )
     assert "date_before_birth" in error_codes(exc.value)
 
 
 def test_rejoining_is_audited(world):
     m = world.members["xian_worker"]
     members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职")
-    again = submit(id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc), employer="西安某机械厂")
+    again = submit(
+        id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc), employer="西安某机械厂"
+    )
     enrolment.enrolment_approve(actor=world.users["xian"], enrolment=again)
     entry = AuditEntry.objects.get(action="members.member.rejoined")
     assert entry.changes["status"] == ["withdrawn", "member"]
@@ -273,7 +345,9 @@ def test_reject_needs_a_reason_and_withdrawn_members_rejoin_on_their_record(worl
     assert e.status == "rejected" and e.decision_reason == "信息不全"
     m = world.members["xian_worker"]
     members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职")
-    again = submit(id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc), employer="西安某机械厂")
+    again = submit(
+        id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc), employer="西安某机械厂"
+    )
     rejoined = enrolment.enrolment_approve(actor=world.users["xian"], enrolment=again)
     assert rejoined.pk == m.pk and rejoined.member_no == m.member_no and rejoined.status == S.MEMBER
 
@@ -290,7 +364,9 @@ def test_lookup_needs_both_id_and_phone(world):
 
 def test_transfer_from_xian_to_baoji_moves_the_member_with_history(world):
     m = world.members["xian_worker"]
-    t = transfers.transfer_request(actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动")
+    t = transfers.transfer_request(
+        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动"
+    )
     m.refresh_from_db()
     assert m.status == S.TRANSFERRING
     # Both sides see the case; the sibling province does not.
@@ -308,7 +384,11 @@ def test_transfer_from_xian_to_baoji_moves_the_member_with_history(world):
     m.refresh_from_db()
     assert m.organisation.code == "BJ-0001" and m.status == S.MEMBER
     assert m.member_no == world.members["xian_worker"].member_no
-    assert [e.kind for e in m.events.order_by("created_at")] == ["joined", "transfer_requested", "transferred_in"]
+    assert [e.kind for e in m.events.order_by("created_at")] == [
+        "joined",
+        "transfer_requested",
+        "transferred_in",
+    ]
     with pytest.raises(Http404):
         selectors.member_or_404(world.users["xian"], m.pk)
     assert selectors.member_or_404(world.users["baoji"], m.pk) == m
@@ -318,7 +398,9 @@ def test_transfer_from_xian_to_baoji_moves_the_member_with_history(world):
 def test_refusal_on_either_side_leaves_the_member_where_they_were(world, side):
     m = world.members["xian_worker"]
     members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
-    t = transfers.transfer_request(actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="随子女迁居")
+    t = transfers.transfer_request(
+        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="随子女迁居"
+    )
     if side == "new":
         transfers.transfer_release(actor=world.users["xian"], transfer=t)
         transfers.transfer_refuse(actor=world.users["baoji"], transfer=t, reason="不属于本单位")
@@ -332,9 +414,13 @@ def test_refusal_on_either_side_leaves_the_member_where_they_were(world, side):
 
 def test_member_may_ask_for_their_own_transfer_and_cancel_it(world):
     m = world.members["xian_worker"]
-    t = transfers.transfer_request(actor=world.users["member"], member=m, to_organisation=world.orgs["baoji_factory"], reason="换工作")
+    t = transfers.transfer_request(
+        actor=world.users["member"], member=m, to_organisation=world.orgs["baoji_factory"], reason="换工作"
+    )
     with pytest.raises(ValidationError):
-        transfers.transfer_request(actor=world.users["member"], member=m, to_organisation=world.orgs["baoji_factory"], reason="again")
+        transfers.transfer_request(
+            actor=world.users["member"], member=m, to_organisation=world.orgs["baoji_factory"], reason="again"
+        )
     transfers.transfer_cancel(actor=world.users["member"], transfer=t)
     m.refresh_from_db()
     assert m.status == S.MEMBER and Transfer.objects.get(pk=t.pk).status == TransferStatus.CANCELLED
@@ -342,7 +428,12 @@ def test_member_may_ask_for_their_own_transfer_and_cancel_it(world):
 
 def test_another_members_transfer_cannot_be_requested_by_a_member(world):
     with pytest.raises(Http404):
-        transfers.transfer_request(actor=world.users["member"], member=world.members["baoji_worker"], to_organisation=world.orgs["xian_factory"], reason="x")
+        transfers.transfer_request(
+            actor=world.users["member"],
+            member=world.members["baoji_worker"],
+            to_organisation=world.orgs["xian_factory"],
+            reason="x",
+        )
 
 
 # ---- dues --------------------------------------------------------------------------------
@@ -350,13 +441,30 @@ def test_another_members_transfer_cannot_be_requested_by_a_member(world):
 
 @pytest.mark.parametrize(
     ("wage", "base", "amount"),
-    [("5678.90", "5670.00", "28.35"), ("9.99", "0.00", "0.00"), ("10", "10.00", "0.05"), ("3000", "3000.00", "15.00"), ("12345.67", "12340.00", "61.70"), (4999, "4990.00", "24.95")],
+    [
+        ("5678.90", "5670.00", "28.35"),
+        ("9.99", "0.00", "0.00"),
+        ("10", "10.00", "0.05"),
+        ("3000", "3000.00", "15.00"),
+        ("12345.67", "12340.00", "61.70"),
+        (4999, "4990.00", "24.95"),
+    ],
 )
 def test_dues_are_half_a_percent_of_the_wage_without_the_part_under_ten_yuan(wage, base, amount):
     assert dues.calculate(wage) == (Decimal(base), Decimal(amount))
 
 
-@pytest.mark.parametrize(("wage", "code"), [("-1", "wage_negative"), ("abc", "wage_invalid"), ("1.234", "wage_precision"), ("NaN", "wage_invalid"), ("1e12", "wage_too_large"), (True, "wage_invalid")])
+@pytest.mark.parametrize(
+    ("wage", "code"),
+    [
+        ("-1", "wage_negative"),
+        ("abc", "wage_invalid"),
+        ("1.234", "wage_precision"),
+        ("NaN", "wage_invalid"),
+        ("1e12", "wage_too_large"),
+        (True, "wage_invalid"),
+    ],
+)
 def test_bad_wages_are_refused(wage, code):
     with pytest.raises(ValidationError) as exc:
         dues.calculate(wage)
@@ -365,23 +473,36 @@ def test_bad_wages_are_refused(wage, code):
 
 def test_dues_ledger_one_record_a_month_and_retained_members_exempt(world):
     m = world.members["xian_worker"]
-    dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2026, 1, 15), monthly_wage="5678.90")
+    dues.dues_record(
+        actor=world.users["xian"], member=m, month=datetime.date(2026, 1, 15), monthly_wage="5678.90"
+    )
     with pytest.raises(ValidationError) as exc:
-        dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2026, 1, 1), monthly_wage="6000")
+        dues.dues_record(
+            actor=world.users["xian"], member=m, month=datetime.date(2026, 1, 1), monthly_wage="6000"
+        )
     assert exc.value.code == "dues_duplicate"
     members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
     m.refresh_from_db()
-    r = dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date.today(), monthly_wage="4000")
+    r = dues.dues_record(
+        actor=world.users["xian"], member=m, month=datetime.date.today(), monthly_wage="4000"
+    )
     assert r.exempt and r.amount == Decimal("0.00")
-    assert list(DuesRecord.objects.filter(member=m).values_list("amount", flat=True).order_by("month")) == [Decimal("28.35"), Decimal("0.00")]
+    assert list(DuesRecord.objects.filter(member=m).values_list("amount", flat=True).order_by("month")) == [
+        Decimal("28.35"),
+        Decimal("0.00"),
+    ]
     with pytest.raises(Http404):
-        dues.dues_record(actor=world.users["baoji"], member=m, month=datetime.date(2026, 3, 1), monthly_wage="1")
+        dues.dues_record(
+            actor=world.users["baoji"], member=m, month=datetime.date(2026, 3, 1), monthly_wage="1"
+        )
 
 
 def test_a_retained_member_in_transfer_still_pays_nothing(world):
     m = world.members["xian_worker"]
     members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
-    transfers.transfer_request(actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="迁居")
+    transfers.transfer_request(
+        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="迁居"
+    )
     m.refresh_from_db()
     month = datetime.date.today().replace(day=1)
     r = dues.dues_record(actor=world.users["xian"], member=m, month=month, monthly_wage="3000")
@@ -390,14 +511,26 @@ def test_a_retained_member_in_transfer_still_pays_nothing(world):
 
 def test_dues_follow_the_status_in_the_month_recorded(world):
     m = new_member(world, joined_on=datetime.date(2024, 1, 10))
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休", effective_on=datetime.date(2025, 6, 1))
+    members.member_change_status(
+        actor=world.users["xian"],
+        member=m,
+        to_status=S.RETAINED,
+        reason="退休",
+        effective_on=datetime.date(2025, 6, 1),
+    )
     m.refresh_from_db()
-    before = dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2025, 3, 1), monthly_wage="5000")
-    after = dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(2025, 7, 1), monthly_wage="5000")
+    before = dues.dues_record(
+        actor=world.users["xian"], member=m, month=datetime.date(2025, 3, 1), monthly_wage="5000"
+    )
+    after = dues.dues_record(
+        actor=world.users["xian"], member=m, month=datetime.date(2025, 7, 1), monthly_wage="5000"
+    )
     assert (before.amount, before.exempt) == (Decimal("25.00"), False)
     assert (after.amount, after.exempt) == (Decimal("0.00"), True)
     with pytest.raises(ValidationError) as exc:
-        dues.dues_record(actor=world.users["xian"], member=m, month=datetime.date(1800, 1, 1), monthly_wage="5000")
+        dues.dues_record(
+            actor=world.users["xian"], member=m, month=datetime.date(1800, 1, 1), monthly_wage="5000"
+        )
     assert exc.value.code == "month_before_join"
 
 

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from gonghui.core import crypto
@@ -298,8 +298,9 @@ def test_both_unions_see_a_cross_city_transfer_and_only_the_right_side_acts(worl
     assert "张伟" in queue.content.decode()
     assert queue.context["page"].rows[0][1] == []  # waiting for Xi'an to release
     assert queue.context["page"].rows[0][2] is False  # the member is not yet Baoji's to open
-    # Releasing is the old union's act, and the old union is out of Baoji's sight.
-    assert baoji.post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 404
+    # Releasing is the old union's act: Baoji sees the transfer (it is the new union) but may
+    # not act for Xi'an; Gansu sees neither side.
+    assert baoji.post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 403
     assert (
         login(world, "gansu").post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 404
     )
@@ -533,6 +534,52 @@ def test_enrolment_queue_query_count_does_not_grow_with_rows(world, django_asser
     assert response.context["page"].count == 30 and len(response.context["page"].rows) == 20
 
 
+# ---- page numbers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-5", "0", "abc", "1e3", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse_lazy("members:list"),
+        reverse_lazy("members:enrolments"),
+        reverse_lazy("members:enrolments") + "?tab=approved",
+        reverse_lazy("members:transfers"),
+        reverse_lazy("members:transfers") + "?tab=closed",
+    ],
+)
+def test_officer_lists_clamp_any_page_number_instead_of_failing(world, url, page):
+    submit_enrolment()
+    transfer_services.transfer_request(
+        actor=world.users["xian"],
+        member=xian_member(world),
+        to_organisation=world.orgs["yanta_joint"],
+        reason="调动",
+    )
+    response = login(world, "xian").get(str(url), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+
+
+def test_member_list_past_the_last_page_shows_the_last_page(world):
+    for seq in range(400, 425):
+        submit_enrolment(name=f"会员{seq}", seq=seq)
+    client = login(world, "xian")
+    for enrolment in Enrolment.objects.all():
+        client.post(reverse("members:enrolment_approve", args=[enrolment.pk]))
+    response = client.get(reverse("members:list"), {"page": "99999999999999999999"})
+    page = response.context["page"]
+    assert response.status_code == 200 and page.count == 26
+    assert page.number == page.num_pages > 1 and page.items
+    fragment = client.get(
+        reverse("members:list"),
+        {"page": "99999999999999999999"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="member-results",
+    )
+    assert fragment.status_code == 200
+
+
 # ---- language --------------------------------------------------------------------------
 
 
@@ -562,3 +609,22 @@ def test_every_officer_page_renders_in_chinese(world):
         assert response.status_code == 200, url
         if not url.startswith(reverse("members:dues_preview")):
             assert 'lang="zh-hans"' in response.content.decode(), url
+
+
+def test_the_queue_flags_an_application_that_uses_a_members_id_number(world):
+    from gonghui.core import crypto
+    from gonghui.members.services import enrolment as enrolment_services
+    from gonghui.testing import make_phone
+
+    m = world.members["xian_worker"]
+    enrolment_services.enrolment_submit(
+        actor=None,
+        name="张伟",
+        id_number=crypto.decrypt(m.id_number_enc),
+        phone=make_phone(),
+        employer="西安某机械厂",
+        work_division="610113",
+        employment_form="standard",
+    )
+    response = login(world, "xian").get(reverse("members:enrolments"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "already belongs to a member" in response.content.decode()

@@ -75,7 +75,11 @@ def organisation_stats(request, code):
     """The subtree counts of one organisation: an htmx fragment on the organisation page, or
     a page of its own when opened directly."""
     org = scoping.get_organisation_or_404(request.user, code, Action.VIEW_STATS)
-    template = "members/officer/_stats.html" if is_fragment_request(request, "org-stats") else "members/officer/org_stats.html"
+    template = (
+        "members/officer/_stats.html"
+        if is_fragment_request(request, "org-stats")
+        else "members/officer/org_stats.html"
+    )
     return render(request, template, {"panel": stats_panel(org)})
 
 

@@ -88,7 +88,12 @@ def join(request):
     form = JoinForm(request.POST)
     if form.is_valid():
         try:
-            throttle.hit("enrolment", throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600)
+            throttle.hit(
+                "enrolment",
+                throttle.client_key(request),
+                limit=settings.GONGHUI_PUBLIC_FORM_RATE,
+                window=3600,
+            )
             application = enrolment.enrolment_submit(actor=request.user, **form.service_kwargs())
         except throttle.Throttled:
             form.add_error(None, _("Too many attempts; please try again later."))
@@ -144,7 +149,9 @@ def join_lookup(request):
     if request.method == "POST":
         form = LookupForm(request.POST)
         try:
-            throttle.hit("lookup", throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600)
+            throttle.hit(
+                "lookup", throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600
+            )
         except throttle.Throttled:
             form.add_error(None, _("Too many attempts; please try again later."))
         if form.is_valid():

@@ -27,7 +27,9 @@ def test_grassroots_union_with_a_registered_credit_code(world):
     assert org.code == union_code()
     assert org.get_parent() == world.orgs["yanta"]
     assert org.level == 5
-    assert AuditEntry.objects.filter(action="organisations.organisation.created", object_id=str(org.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="organisations.organisation.created", object_id=str(org.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -57,7 +59,12 @@ def test_bad_organisation_input_writes_nothing(world, code, division, error):
 def test_sibling_province_admin_cannot_add_under_shaanxi(world):
     with pytest.raises(Http404):
         services.organisation_create(
-            actor=world.users["gansu"], parent=world.orgs["xian"], kind=Kind.GRASSROOTS, code="GS-X", name="x", division_code="610113"
+            actor=world.users["gansu"],
+            parent=world.orgs["xian"],
+            kind=Kind.GRASSROOTS,
+            code="GS-X",
+            name="x",
+            division_code="610113",
         )
 
 
@@ -69,7 +76,9 @@ def test_viewer_sees_but_may_not_manage(world):
 
 def test_moving_a_subtree_carries_its_descendants_and_members(world):
     yanta = world.orgs["yanta"]
-    services.organisation_move(actor=world.users["shaanxi"], organisation=yanta, new_parent=world.orgs["baoji"])
+    services.organisation_move(
+        actor=world.users["shaanxi"], organisation=yanta, new_parent=world.orgs["baoji"]
+    )
     yanta.refresh_from_db()
     assert yanta.get_parent().code == "610300"
     factory = Organisation.objects.get(code="XA-0001")
@@ -82,24 +91,32 @@ def test_moving_a_subtree_carries_its_descendants_and_members(world):
 
 def test_moving_under_own_descendant_is_refused(world):
     with pytest.raises(ValidationError) as exc:
-        services.organisation_move(actor=world.users["shaanxi"], organisation=world.orgs["xian"], new_parent=world.orgs["yanta"])
+        services.organisation_move(
+            actor=world.users["shaanxi"], organisation=world.orgs["xian"], new_parent=world.orgs["yanta"]
+        )
     assert exc.value.code == "org_cycle"
     assert world.orgs["yanta"].get_parent().code == "610100"
 
 
 def test_city_admin_cannot_move_a_unit_to_another_city(world):
     with pytest.raises(Http404):
-        services.organisation_move(actor=world.users["xian"], organisation=world.orgs["yanta"], new_parent=world.orgs["baoji"])
+        services.organisation_move(
+            actor=world.users["xian"], organisation=world.orgs["yanta"], new_parent=world.orgs["baoji"]
+        )
 
 
 def test_role_assignment_is_scoped_and_audited(world):
     from gonghui.testing import make_user
 
     user = make_user("newofficer")
-    services.role_assign(actor=world.users["xian"], user=user, organisation=world.orgs["yanta"], role=Role.OFFICER)
+    services.role_assign(
+        actor=world.users["xian"], user=user, organisation=world.orgs["yanta"], role=Role.OFFICER
+    )
     assert RoleAssignment.objects.filter(user=user, role=Role.OFFICER).exists()
     with pytest.raises(Http404):
-        services.role_assign(actor=world.users["baoji"], user=user, organisation=world.orgs["yanta"], role=Role.ADMIN)
+        services.role_assign(
+            actor=world.users["baoji"], user=user, organisation=world.orgs["yanta"], role=Role.ADMIN
+        )
     assert AuditEntry.objects.filter(action="organisations.role.assigned").count() >= 1
 
 

