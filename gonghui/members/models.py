@@ -82,6 +82,10 @@ class Member(PersonalData):
         choices=MembershipStatus.choices,
         default=MembershipStatus.MEMBER,
     )
+    # The import batch that created or last updated this record (undo and audit).
+    import_batch = models.ForeignKey(
+        "members.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -270,3 +274,137 @@ class DuesRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.month:%Y-%m} {self.amount}"
+
+
+class ImportBatch(models.Model):
+    """One roster file brought in (or previewed): its options, live progress, per-row errors
+    and the members it created or updated, so the whole batch can be undone."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
+
+    class Duplicates(models.TextChoices):
+        SKIP = "skip", _("Skip rows whose ID number exists")
+        UPDATE = "update", _("Update existing members")
+        FILL = "fill", _("Fill only empty fields of existing members")
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Union for rows that name none"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_path = models.CharField(max_length=500, blank=True, editable=False)
+    file_format = models.CharField(max_length=10, blank=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    dry_run = models.BooleanField(_("preview only"), default=False)
+    duplicates = models.CharField(
+        _("duplicates"), max_length=10, choices=Duplicates.choices, default=Duplicates.SKIP
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # first errors: [{"row", "column", "message"}]
+    message = models.TextField(blank=True)  # why the whole file failed
+    # Resume point: rows up to here are committed (imports run in committed chunks).
+    checkpoint_row = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+
+class ImportChange(models.Model):
+    """What one batch did to one member: created it, or updated it from ``before`` (masked
+    copies are not enough to undo, so ``before`` holds the plain profile fields only — never
+    the ID number or phone, which an import does not change)."""
+
+    id = models.BigAutoField(primary_key=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    created = models.BooleanField(default=False)
+    before = models.JSONField(default=dict, blank=True)
+    row = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "member"], name="one_change_per_member_and_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.member_id}"
+
+
+class ExportJob(models.Model):
+    """A member export of a subtree: masked unless the exporter may reveal personal data;
+    the file is downloadable until ``expires_at``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_format = models.CharField(max_length=10)
+    filters = models.JSONField(default=dict, blank=True)
+    unmasked = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    file_path = models.CharField(max_length=500, blank=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.file_format} ({self.status})"
+
+
+class MemberSearchKey(models.Model):
+    """One search key of a member (a pinyin reading, initials, the Chinese name): exact keys
+    indexed for prefix range scans, which both databases answer from a B-tree."""
+
+    id = models.BigAutoField(primary_key=True)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="search_keys")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "member"], name="member_search_key")]
+        constraints = [models.UniqueConstraint(fields=["member", "key"], name="one_search_key_per_member")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -72,3 +72,27 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class SubtreeCount(models.Model):
+    """A pre-aggregated count for an organisation's whole subtree, one row per
+    (dimension, value) — e.g. members by status, employment form, gender, birth year, join
+    month. Domain apps add deltas through ``organisations.counters``, which applies them to
+    the organisation and all its ancestors in the caller's transaction; moving a subtree
+    moves its totals. Statistics for any node are then a handful of indexed rows."""
+
+    id = models.BigAutoField(primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=30)
+    value = models.CharField(max_length=30)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "dimension", "value"], name="one_count_per_dimension_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.dimension}={self.value}: {self.n}"

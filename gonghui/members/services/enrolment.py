@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import audit, divisions, workdays
 from gonghui.core.text import clean
 from gonghui.core.validators import validate_division_code
+from gonghui.members import counters
 from gonghui.members.choices import (
     IN_MEMBERSHIP,
     EmploymentForm,
@@ -22,8 +23,8 @@ from gonghui.members.choices import (
     RoutingBasis,
 )
 from gonghui.members.models import Enrolment, Member
+from gonghui.members.services import hooks, personal
 from gonghui.members.services import members as member_services
-from gonghui.members.services import personal
 from gonghui.organisations import scoping
 from gonghui.organisations.choices import GrassrootsType, Kind
 from gonghui.organisations.models import Organisation
@@ -210,6 +211,7 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
         if former is not None:
             before = former.status
             before_snapshot = member_services.audit_snapshot(former)
+            counted = counters.snapshot(former)
             former.organisation = locked.organisation
             former.status = status
             former.name = locked.name
@@ -222,6 +224,7 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
             )
             member_services._apply_pinyin(former)
             former.save()
+            hooks.member_changed(counted, former)
             member_services._event(
                 former, kind=EventKind.REJOINED, from_status=before, actor=actor, effective_on=joined
             )

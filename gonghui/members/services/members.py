@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto
 from gonghui.core.text import check_lengths, clean
-from gonghui.members import pinyin
+from gonghui.members import counters, pinyin
 from gonghui.members.choices import (
     ETHNICITIES,
     Education,
@@ -22,7 +22,7 @@ from gonghui.members.choices import (
     SkillGrade,
 )
 from gonghui.members.models import Member, MemberNumberSequence, MembershipEvent
-from gonghui.members.services import personal
+from gonghui.members.services import hooks, personal
 from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
@@ -280,6 +280,7 @@ def member_update(*, actor, member: Member, phone: str | None = None, **profile)
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
         before = audit_snapshot(locked)
+        counted = counters.snapshot(locked)
         for key, value in data.items():
             setattr(locked, key, value)
         if phone is not None:
@@ -287,6 +288,7 @@ def member_update(*, actor, member: Member, phone: str | None = None, **profile)
         if "name" in data:
             _apply_pinyin(locked)
         locked.save()
+        hooks.member_changed(counted, locked)
         changes = audit.diff(before, audit_snapshot(locked))
         if changes:
             audit.record(
@@ -343,8 +345,10 @@ def member_change_status(
                 code="date_before_last_event",
             )
         before = locked.status
+        counted = counters.snapshot(locked)
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
+        hooks.member_changed(counted, locked)
         _event(locked, kind=kind, from_status=before, actor=actor, effective_on=effective_on, reason=reason)
         audit.record(
             actor=actor,

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, workdays
 from gonghui.core.text import clean
+from gonghui.members import counters
 from gonghui.members.choices import (
     EventKind,
     MembershipStatus,
     TransferStatus,
 )
 from gonghui.members.models import Member, Transfer
+from gonghui.members.services import hooks
 from gonghui.members.services import members as member_services
 from gonghui.organisations import scoping
 from gonghui.organisations.choices import Kind
@@ -67,8 +69,10 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation, re
             due_on=workdays.add_working_days(timezone.localdate(), settings.GONGHUI_TRANSFER_SLA_DAYS),
         )
         before = locked.status
+        counted = counters.snapshot(locked)
         locked.status = MembershipStatus.TRANSFERRING
         locked.save(update_fields=["status", "updated_at"])
+        hooks.member_changed(counted, locked)
         member_services._event(
             locked,
             kind=EventKind.TRANSFER_REQUESTED,
@@ -115,8 +119,10 @@ def _lock(transfer: Transfer) -> Transfer:
 
 def _restore(transfer: Transfer, *, actor, reason: str) -> None:
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    counted = counters.snapshot(member)
     member.status = transfer.previous_status
     member.save(update_fields=["status", "updated_at"])
+    hooks.member_changed(counted, member)
     member_services._event(
         member,
         kind=EventKind.TRANSFER_CANCELLED,
@@ -162,6 +168,7 @@ def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
                 _("The old union has not released this member yet."), code="invalid_transition"
             )
         member = Member.objects.select_for_update().get(pk=locked.member_id)
+        counted = counters.snapshot(member)
         old_org = member.organisation
         member.organisation = locked.to_organisation
         if locked.previous_status == MembershipStatus.RETAINED:
@@ -171,6 +178,7 @@ def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
         else:
             member.status = MembershipStatus.PRE_MEMBER
         member.save(update_fields=["organisation", "status", "updated_at"])
+        hooks.member_changed(counted, member)
         member_services._event(
             member,
             kind=EventKind.TRANSFERRED_IN,
