@@ -6,6 +6,8 @@ from gonghui.accounts.api import AUTH
 from gonghui.accounts.api import router as accounts_router
 from gonghui.core.api import UnicodeJSONRenderer, install_error_handlers
 from gonghui.members.api import router as members_router
+from gonghui.members.api_exports import router as exports_router
+from gonghui.members.api_imports import router as imports_router
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
 
@@ -22,4 +24,7 @@ install_error_handlers(api)
 api.add_router("/auth", accounts_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/audit", audit_router)
+# Before the members router, whose members/{member_id} would otherwise take "imports".
+api.add_router("/members/imports", imports_router)
+api.add_router("/members/exports", exports_router)
 api.add_router("/", members_router)
