@@ -163,6 +163,10 @@ CACHES = {
 # Enrolment service level: working days to decide an application.
 GONGHUI_ENROLMENT_SLA_DAYS = int(env.get("GONGHUI_ENROLMENT_SLA_DAYS", "15"))
 GONGHUI_TRANSFER_SLA_DAYS = int(env.get("GONGHUI_TRANSFER_SLA_DAYS", "15"))
+# Roster imports: largest file and most rows accepted; exports: hours a download link lives.
+GONGHUI_IMPORT_MAX_BYTES = int(env.get("GONGHUI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+GONGHUI_IMPORT_MAX_ROWS = int(env.get("GONGHUI_IMPORT_MAX_ROWS", "2000000"))
+GONGHUI_EXPORT_TTL_HOURS = int(env.get("GONGHUI_EXPORT_TTL_HOURS", "24"))
 # Anonymous enrolment and application look-ups allowed per client address and hour.
 GONGHUI_PUBLIC_FORM_RATE = int(env.get("GONGHUI_PUBLIC_FORM_RATE", "30"))
 # E-member card QR codes stay valid this long (seconds).

@@ -10,7 +10,7 @@ from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import GrassrootsType, Kind, Role
 
 PASSWORD = "pass-word-123"
-_serial = itertools.count(1)
+_serial = itertools.count(100)  # explicit seq values below 100 are the world fixture's
 
 
 def make_id_number(

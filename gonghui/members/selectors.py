@@ -3,15 +3,12 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.core.validators import normalise_id_number, normalise_mobile
-from gonghui.members import pinyin
-from gonghui.members.choices import IN_MEMBERSHIP, NEW_EMPLOYMENT_FORMS, EnrolmentStatus, TransferStatus
+from gonghui.members.choices import IN_MEMBERSHIP, EnrolmentStatus, TransferStatus
 from gonghui.members.models import Enrolment, Member, MembershipEvent, Transfer
-from gonghui.members.services import personal
 from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
@@ -46,33 +43,13 @@ def search(
     employment_form: str = "",
 ) -> QuerySet:
     """Members in scope matching ``q``: exact ID number or phone (through the blind index),
-    member number, Chinese name (prefix, then contains), full pinyin or initials (prefix of any
-    reading). Exact matches are ranked first by the caller's ordering."""
-    qs = members_visible_to(user).select_related("organisation")
-    if organisation is not None:
-        qs = qs.filter(organisation__path__startswith=organisation.path)
-    if status:
-        qs = qs.filter(status=status) if status != "active" else qs.filter(status__in=IN_MEMBERSHIP)
-    if employment_form:
-        qs = qs.filter(employment_form=employment_form)
-    q = (q or "").strip()
-    if not q:
-        return qs.order_by("-joined_on", "member_no")
-    compact = q.replace(" ", "")
-    id_like = normalise_id_number(compact)
-    if len(id_like) == 18 and id_like[:17].isdigit():
-        return qs.filter(id_number_hash=personal.id_hash(id_like))
-    phone = normalise_mobile(compact)
-    if len(phone) == 11 and phone.isdigit() and phone.startswith("1"):
-        return qs.filter(Q(phone_hash=personal.phone_hash(phone)) | Q(member_no=phone))
-    if compact.isdigit():
-        return qs.filter(member_no__startswith=compact).order_by("member_no")
-    if pinyin.looks_like_pinyin(compact):
-        key = " " + compact.lower()
-        return qs.filter(Q(name_pinyin__contains=key) | Q(name_initials__contains=key)).order_by(
-            "name", "member_no"
-        )
-    return qs.filter(name__contains=compact).order_by("name", "member_no")
+    member number (exact or prefix), Chinese name, full pinyin or initials (prefix of any
+    reading, through ``MemberSearchKey``), exact matches first. See ``members.search``."""
+    from gonghui.members import search as member_search
+
+    return member_search.search(
+        user, q, organisation=organisation, status=status, employment_form=employment_form
+    )
 
 
 def member_history(member: Member) -> QuerySet:
@@ -83,58 +60,11 @@ def member_history(member: Member) -> QuerySet:
 
 def stats(organisation: Organisation) -> dict:
     """Counts for a subtree: members in membership, organisations, and the breakdowns the
-    dashboard shows."""
-    today = timezone.localdate()
-    members = Member.objects.filter(
-        organisation__path__startswith=organisation.path, status__in=IN_MEMBERSHIP
-    )
-    month_start = today.replace(day=1)
-    agg = members.aggregate(
-        total=Count("pk"),
-        new_this_month=Count("pk", filter=Q(joined_on__gte=month_start)),
-        migrant=Count("pk", filter=Q(is_migrant_worker=True)),
-        new_forms=Count("pk", filter=Q(employment_form__in=NEW_EMPLOYMENT_FORMS)),
-        female=Count("pk", filter=Q(gender="F")),
-        male=Count("pk", filter=Q(gender="M")),
-    )
-    by_status = dict(members.values_list("status").annotate(n=Count("pk")).order_by())
-    by_form = dict(members.values_list("employment_form").annotate(n=Count("pk")).order_by())
-    bands = {}
-    for label, lo, hi in (
-        ("<25", 0, 25),
-        ("25-34", 25, 35),
-        ("35-44", 35, 45),
-        ("45-54", 45, 55),
-        ("55+", 55, 200),
-    ):
-        newest = _years_before(today, lo)
-        oldest = _years_before(today, hi)
-        bands[label] = members.filter(birth_date__gt=oldest, birth_date__lte=newest).count()
-    orgs = Organisation.objects.filter(path__startswith=organisation.path)
-    enrol = Enrolment.objects.filter(
-        organisation__path__startswith=organisation.path, status=EnrolmentStatus.PENDING
-    )
-    return {
-        "members": agg["total"],
-        "organisations": orgs.count(),
-        "grassroots": orgs.filter(kind="grassroots").count(),
-        "new_this_month": agg["new_this_month"],
-        "migrant_workers": agg["migrant"],
-        "new_employment_forms": agg["new_forms"],
-        "by_gender": {"M": agg["male"], "F": agg["female"]},
-        "by_status": by_status,
-        "by_employment_form": by_form,
-        "by_age_band": bands,
-        "enrolments_pending": enrol.count(),
-        "enrolments_overdue": enrol.filter(due_on__lt=today).count(),
-    }
+    dashboard shows — read from the subtree counters (``members.counters``), which every member
+    write keeps in step with the member table. Ages are at month precision."""
+    from gonghui.members import counters
 
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    return counters.subtree_stats(organisation)
 
 
 def count_at(organisation: Organisation, on: datetime.date) -> int:

@@ -10,7 +10,7 @@ from treebeard.exceptions import InvalidMoveToDescendant
 from gonghui.core import audit, divisions
 from gonghui.core.text import check_lengths, clean
 from gonghui.core.validators import is_union_credit_code, validate_credit_code
-from gonghui.organisations import scoping
+from gonghui.organisations import counters, scoping
 from gonghui.organisations.choices import KIND_LEVEL, TERRITORIAL_KINDS, GrassrootsType, Kind, Role
 from gonghui.organisations.models import Organisation, RoleAssignment
 
@@ -131,6 +131,7 @@ def organisation_create(
             if parent
             else Organisation.objects.add_root(instance=node)
         )
+        counters.apply(counters.organisation_deltas(org))
         audit.record(
             actor=actor,
             action="organisations.organisation.created",
@@ -182,6 +183,9 @@ def organisation_move(*, actor, organisation: Organisation, new_parent: Organisa
             _("An organisation cannot be moved under itself or one of its own units."), code="org_cycle"
         )
     with transaction.atomic():
+        # The subtree's totals leave the old ancestors and join the new ones (read before the
+        # move, which rewrites the paths they are found by).
+        counters.move_subtree(organisation, old_parent.path, new_parent.path)
         try:
             Organisation.objects.move(organisation, new_parent, pos="last-child")
         except InvalidMoveToDescendant:

@@ -249,6 +249,7 @@ def _create(
                     )
                 }
             ) from None
+        hooks.member_created(member)
         _event(
             member,
             kind=EventKind.JOINED,

@@ -1,0 +1,32 @@
+"""The upload form of the import page (input shape only)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.members.models import ImportBatch
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_("Excel (.xlsx) or CSV in UTF-8 or GB18030, with the template's column names."),
+    )
+    organisation = forms.CharField(
+        label=_("Union for rows without a union code"),
+        required=False,
+        max_length=30,
+        help_text=_("The code of a union in your scope; leave empty when every row has 所属工会代码."),
+    )
+    duplicates = forms.ChoiceField(
+        label=_("When the ID number is already a member"),
+        choices=ImportBatch.Duplicates.choices,
+        initial=ImportBatch.Duplicates.SKIP,
+        widget=forms.RadioSelect,
+    )
+    dry_run = forms.TypedChoiceField(
+        label=_("Mode"),
+        choices=[("1", _("Preview first (nothing is saved)")), ("0", _("Import now"))],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )

@@ -1,0 +1,307 @@
+"""Member exports: start one (checked, counted, audit-logged), run it in the background into a
+file under ``exports/`` of the default storage, serve it to its creator until it expires, and
+prune expired files.
+
+Exports are masked unless the exporter holds ``reveal_pii`` on the organisation and gives a
+reason (SPEC §2.2); every export and every download is in the audit log.
+"""
+
+import datetime
+import tempfile
+import uuid
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit
+from gonghui.core.text import clean
+from gonghui.members import exports as writers
+from gonghui.members import selectors
+from gonghui.members.choices import EmploymentForm, MembershipStatus
+from gonghui.members.models import ExportJob
+from gonghui.organisations import scoping
+from gonghui.organisations.models import Organisation
+
+Action = scoping.Action
+CHUNK = 2000
+FILTER_KEYS = ("q", "status", "employment_form")
+STATUS_FILTERS = frozenset({"", "active", *MembershipStatus.values})
+
+
+class Gone(Exception):
+    """The export's file has expired (or been pruned): answered 410."""
+
+
+def ttl() -> datetime.timedelta:
+    return datetime.timedelta(hours=getattr(settings, "GONGHUI_EXPORT_TTL_HOURS", 24))
+
+
+def clean_filters(filters: dict | None) -> dict:
+    """The member-list filters an export accepts, validated: ``q`` (as the list's search box),
+    ``status`` (a 会籍 code or ``active``) and ``employment_form``."""
+    filters = dict(filters or {})
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown filters: %(names)s") % {"names": ", ".join(sorted(map(str, unknown)))},
+            code="unknown_filter",
+        )
+    out = {}
+    for key in FILTER_KEYS:
+        value = filters.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ValidationError({key: ValidationError(_("Enter text."), code="invalid")})
+        out[key] = clean(value or "")
+    if len(out["q"]) > 60:
+        raise ValidationError({"q": ValidationError(_("The text is too long."), code="too_long")})
+    if out["status"] not in STATUS_FILTERS:
+        raise ValidationError({"status": ValidationError(_("Unknown status."), code="invalid_status")})
+    if out["employment_form"] and out["employment_form"] not in EmploymentForm.values:
+        raise ValidationError(
+            {
+                "employment_form": ValidationError(
+                    _("Unknown employment form."), code="invalid_employment_form"
+                )
+            }
+        )
+    return out
+
+
+def _members(user, organisation: Organisation, filters: dict) -> QuerySet:
+    """The members an export writes: the list's search, inside the organisation's subtree."""
+    return selectors.search(
+        user,
+        filters.get("q", ""),
+        organisation=organisation,
+        status=filters.get("status", ""),
+        employment_form=filters.get("employment_form", ""),
+    ).select_related("organisation")
+
+
+def export_start(
+    *,
+    actor,
+    organisation: Organisation,
+    file_format: str,
+    filters: dict | None = None,
+    unmasked: bool = False,
+    reason: str = "",
+) -> ExportJob:
+    """Start exporting the members of ``organisation``'s subtree that match ``filters``.
+
+    Needs ``export`` on the organisation (403 when visible but not allowed, 404 when not
+    visible); ``unmasked`` needs ``reveal_pii`` there and a reason. Creates an
+    :class:`ExportJob`, audit-logs ``members.export.started`` with the filters, the row count,
+    masked or not and the reason, and queues the background task once committed. Raises
+    ``ValidationError`` (unknown format or filter, missing reason) before writing anything.
+    """
+    scoping.require(actor, Action.EXPORT, organisation)
+    if file_format not in writers.FORMATS:
+        raise ValidationError(
+            {"format": ValidationError(_("Choose CSV or Excel (.xlsx)."), code="invalid_format")}
+        )
+    filters = clean_filters(filters)
+    reason = clean(reason)
+    if len(reason) > 500:
+        raise ValidationError({"reason": ValidationError(_("The text is too long."), code="too_long")})
+    if unmasked:
+        scoping.require(actor, Action.REVEAL_PII, organisation)
+        if len(reason) < 2:
+            raise ValidationError(
+                {
+                    "reason": ValidationError(
+                        _("Say why you need unmasked personal data."), code="reason_required"
+                    )
+                }
+            )
+    total = _members(actor, organisation, filters).count()
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            organisation=organisation,
+            created_by=actor,
+            file_format=file_format,
+            filters=filters,
+            unmasked=bool(unmasked),
+            reason=reason,
+            total=total,
+        )
+        audit.record(
+            actor=actor,
+            action="members.export.started",
+            obj=job,
+            organisation_id=organisation.pk,
+            changes={
+                "format": [None, file_format],
+                "filters": [None, _filters_text(filters)],
+                "rows": [None, total],
+                "unmasked": [None, bool(unmasked)],
+            },
+            reason=reason,
+        )
+        from gonghui.members.tasks_exports import run_export_task
+
+        transaction.on_commit(partial(run_export_task.enqueue, str(job.pk)))
+    return job
+
+
+def _filters_text(filters: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in filters.items() if v) or "-"
+
+
+def run_export(job_id) -> ExportJob:
+    """Write the export file (the background task calls this). Progress is saved every
+    chunk; the job ends ``done`` with its file and an expiry, or ``failed`` with a message and
+    no file. A job that is not waiting is left as it is, so a repeated task does nothing."""
+    job = ExportJob.objects.select_related("organisation", "created_by").get(pk=job_id)
+    # Claim the job: of two workers handed the same job, only one moves it out of "pending".
+    claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.PENDING).update(
+        status=ExportJob.Status.RUNNING
+    )
+    if not claimed:
+        return job
+    actor = job.created_by
+    name = f"exports/{job.pk}.{job.file_format}"
+    try:
+        # Rights are checked again: they may have been withdrawn since the job was queued.
+        if actor is None or not actor.is_active or not scoping.can(actor, Action.EXPORT, job.organisation):
+            raise PermissionDenied
+        if job.unmasked and not scoping.can(actor, Action.REVEAL_PII, job.organisation):
+            raise PermissionDenied
+        members = _members(actor, job.organisation, job.filters).iterator(chunk_size=CHUNK)
+
+        def progress(n: int) -> None:
+            ExportJob.objects.filter(pk=job.pk).update(processed=n)
+
+        with tempfile.TemporaryFile() as tmp:
+            rows = writers.WRITERS[job.file_format](
+                members, tmp, unmasked=job.unmasked, progress=progress, every=CHUNK
+            )
+            tmp.seek(0)
+            if default_storage.exists(name):
+                default_storage.delete(name)
+            saved = default_storage.save(name, File(tmp, name=name))
+    except Exception as exc:  # noqa: BLE001 — any failure ends the job as failed, with no file
+        message = (
+            _("You may no longer export this organisation.")
+            if isinstance(exc, PermissionDenied)
+            else _("The export failed: %(error)s") % {"error": type(exc).__name__}
+        )
+        with transaction.atomic():
+            ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, message=message)
+            audit.record(
+                actor=None,
+                action="members.export.failed",
+                obj=job,
+                organisation_id=job.organisation_id,
+                changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.FAILED]},
+                reason=message,
+            )
+        job.refresh_from_db()
+        return job
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.DONE,
+            total=rows,
+            processed=rows,
+            file_path=saved,
+            expires_at=timezone.now() + ttl(),
+        )
+        audit.record(
+            actor=None,
+            action="members.export.finished",
+            obj=job,
+            organisation_id=job.organisation_id,
+            changes={"status": [ExportJob.Status.RUNNING, ExportJob.Status.DONE], "rows": [None, rows]},
+        )
+    job.refresh_from_db()
+    return job
+
+
+def job_or_404(user, job_id) -> ExportJob:
+    """An export job of ``user`` (only its creator sees it, while they may still export the
+    organisation); 404 for missing and not-yours alike."""
+    try:
+        job = ExportJob.objects.select_related("organisation").get(pk=uuid.UUID(str(job_id)))
+    except (ExportJob.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if not getattr(user, "is_authenticated", False) or job.created_by_id != user.pk:
+        raise Http404
+    if not scoping.can(user, Action.EXPORT, job.organisation):
+        raise Http404
+    return job
+
+
+def recent_jobs(user, limit: int = 10) -> list[ExportJob]:
+    """The user's own latest exports (for the export page)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(ExportJob.objects.filter(created_by=user).select_related("organisation")[:limit])
+
+
+def is_available(job: ExportJob, now: datetime.datetime | None = None) -> bool:
+    """Done, with a file, and not expired."""
+    now = now or timezone.now()
+    return (
+        job.status == ExportJob.Status.DONE
+        and bool(job.file_path)
+        and job.expires_at is not None
+        and job.expires_at > now
+    )
+
+
+def export_download(*, actor, job: ExportJob):
+    """Open the export file for its creator (``job`` from :func:`job_or_404`) and audit-log
+    ``members.export.downloaded``. Raises ``Http404`` while the export is not finished and
+    :class:`Gone` once it has expired; the caller closes the returned file."""
+    if job.created_by_id != getattr(actor, "pk", None):
+        raise Http404
+    if job.status != ExportJob.Status.DONE:
+        raise Http404
+    if not is_available(job) or not default_storage.exists(job.file_path):
+        raise Gone
+    handle = default_storage.open(job.file_path, "rb")
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="members.export.downloaded",
+            obj=job,
+            organisation_id=job.organisation_id,
+            changes={"unmasked": [None, job.unmasked]},
+            reason=job.reason,
+        )
+    return handle
+
+
+def download_name(job: ExportJob) -> str:
+    stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")
+    return f"members-{job.organisation.code}-{stamp}.{job.file_format}"
+
+
+def prune_exports(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of expired exports (the ``prune_exports`` command, run from cron);
+    the job rows stay as the record. Returns how many files were removed."""
+    now = now or timezone.now()
+    removed = 0
+    expired = ExportJob.objects.filter(expires_at__lte=now).exclude(file_path="")
+    for job in expired.iterator():
+        if default_storage.exists(job.file_path):
+            default_storage.delete(job.file_path)
+        with transaction.atomic():
+            ExportJob.objects.filter(pk=job.pk).update(file_path="")
+            audit.record(
+                actor=None,
+                action="members.export.pruned",
+                obj=job,
+                organisation_id=job.organisation_id,
+                changes={"file": [job.file_path, None]},
+            )
+        removed += 1
+    return removed

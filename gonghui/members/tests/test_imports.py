@@ -1,0 +1,541 @@
+"""Bulk member import: encodings, messy values, bad files, duplicates, scope, undo, resume.
+Each test checks the outcome and that nothing else changed."""
+
+import codecs
+import csv
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.test import override_settings
+
+from gonghui.core.models import AuditEntry
+from gonghui.members.choices import EventKind, MembershipStatus
+from gonghui.members.imports import importer, normalise, template
+from gonghui.members.models import ImportBatch, ImportChange, Member, MembershipEvent
+from gonghui.members.services import imports as import_services
+from gonghui.members.services import members as member_services
+from gonghui.testing import make_id_number, make_phone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads go to a temporary MEDIA_ROOT, not the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+HEADER = [
+    "姓名",
+    "身份证号码",
+    "手机号码",
+    "民族",
+    "学历",
+    "就业形态",
+    "是否农民工",
+    "入会日期",
+    "所属工会代码",
+]
+
+
+def _id(seq, region="610113", gender="M", birth=datetime.date(1990, 5, 17)):
+    return make_id_number(region, birth, gender, seq=seq)
+
+
+def person(seq, org="XA-0001", **over):
+    row = {
+        "姓名": f"王{'一二三四五六七八九十'[seq % 10]}",
+        "身份证号码": _id(seq, birth=datetime.date(1980, 1, 1) + datetime.timedelta(days=seq)),
+        "手机号码": make_phone(1000 + seq),
+        "民族": "汉族",
+        "学历": "本科",
+        "就业形态": "快递员",
+        "是否农民工": "是",
+        "入会日期": "2021-03-05",
+        "所属工会代码": org,
+    }
+    row.update(over)
+    return row
+
+
+def write_csv(path, rows, encoding="utf-8", header=HEADER):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(h, "") for h in header] if isinstance(row, dict) else row)
+    data = out.getvalue()
+    if encoding == "utf-8-sig":
+        raw = codecs.BOM_UTF8 + data.encode("utf-8")
+    else:
+        raw = data.encode(encoding)
+    path.write_bytes(raw)
+    return path
+
+
+def write_xlsx(path, rows, header=HEADER):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append([row.get(h, "") for h in header] if isinstance(row, dict) else row)
+    wb.save(path)
+    return path
+
+
+def run(actor, path, **kwargs):
+    batch = import_services.import_start(actor=actor, file=str(path), file_name=path.name, **kwargs)
+    return importer.run(batch.pk)
+
+
+def snapshot():
+    """Everything an import may touch, to prove that nothing else changed."""
+    return (
+        sorted(Member.objects.values_list("member_no", "name", "education", "employer", "import_batch_id")),
+        MembershipEvent.objects.count(),
+        ImportChange.objects.count(),
+    )
+
+
+# ---- formats and encodings ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_in_each_encoding_is_detected_and_imported(world, tmp_path, encoding):
+    path = write_csv(tmp_path / "roster.csv", [person(101), person(102, 姓名="单雪")], encoding)
+    before = Member.objects.count()
+    batch = run(world.users["xian"], path)
+    assert batch.status == "done", batch.message
+    assert batch.encoding == encoding and batch.file_format == "csv"
+    assert (batch.total, batch.processed, batch.created, batch.error_count) == (2, 2, 2, 0)
+    assert Member.objects.count() == before + 2
+    m = Member.objects.get(name="单雪")
+    assert m.organisation == world.orgs["xian_factory"]
+    assert m.import_batch_id == batch.pk and m.status == MembershipStatus.MEMBER
+    assert m.member_no.startswith("61011321") and m.employment_form == "courier" and m.is_migrant_worker
+    assert m.education == "bachelor" and m.joined_on == datetime.date(2021, 3, 5)
+    assert m.phone_masked == "139****1102" and m.name_pinyin
+    assert list(m.events.values_list("kind", flat=True)) == [EventKind.JOINED]
+    assert ImportChange.objects.get(member=m).created is True
+    actions = set(AuditEntry.objects.filter(object_id=str(batch.pk)).values_list("action", flat=True))
+    assert actions == {"members.import.started", "members.import.finished"}
+
+
+def test_xlsx_with_excel_dates_and_numbers_is_imported(world, tmp_path):
+    rows = [
+        person(111, 入会日期=datetime.datetime(2020, 6, 1), 手机号码=13912345678),
+        person(112, 入会日期=44260),  # an Excel serial: 2021-03-05
+    ]
+    batch = run(world.users["xian"], write_xlsx(tmp_path / "roster.xlsx", rows))
+    assert batch.status == "done", batch.errors
+    assert batch.file_format == "xlsx" and batch.created == 2
+    dates = set(Member.objects.filter(import_batch=batch).values_list("joined_on", flat=True))
+    assert dates == {datetime.date(2020, 6, 1), datetime.date(2021, 3, 5)}
+
+
+def test_messy_values_are_normalised(world, tmp_path):
+    full_width_id = _id(121, gender="F").translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    lower_x = next(_id(s, gender="F").lower() for s in range(122, 400) if _id(s, gender="F").endswith("X"))
+    rows = [
+        person(121, 姓名="  欧阳　娜 ", 身份证号码=f" {full_width_id} ", 手机号码="+86 139-0000-1234",
+               入会日期="2021年3月5日", 学历=" 大专 ", 民族="回", 是否农民工="否", 就业形态="外卖骑手"),
+        person(122, 身份证号码=lower_x, 手机号码="139 0000 5678", 入会日期="20210305", 学历="硕士"),
+        person(123, 入会日期="2021/3/5", 是否农民工="Y", 学历="Bachelor"),
+    ]  # fmt: skip
+    batch = run(world.users["xian"], write_csv(tmp_path / "messy.csv", rows))
+    assert batch.errors == [] and batch.created == 3
+    a = Member.objects.get(import_batch=batch, education="college")
+    assert a.name == "欧阳 娜" and a.ethnicity == "03" and not a.is_migrant_worker
+    assert a.employment_form == "food_delivery" and a.phone_masked == "139****1234"
+    assert {m.joined_on for m in Member.objects.filter(import_batch=batch)} == {datetime.date(2021, 3, 5)}
+    assert Member.objects.filter(import_batch=batch, id_number_masked__endswith="X").exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2021-3-5", datetime.date(2021, 3, 5)),
+        ("2021.03.05", datetime.date(2021, 3, 5)),
+        ("２０２１年３月５日", datetime.date(2021, 3, 5)),
+        ("2021-03-05 00:00:00", datetime.date(2021, 3, 5)),
+        (44260.0, datetime.date(2021, 3, 5)),
+        ("", None),
+    ],
+)
+def test_dates_in_every_usual_form(raw, expected):
+    assert normalise.date(raw) == expected
+
+
+def test_choice_labels_and_codes_map_to_codes():
+    assert normalise.choice("political_status", "中共党员") == "cpc"
+    assert normalise.choice("employment_status", "退休") == "retired"
+    assert normalise.choice("skill_grade", "高级技师") == "senior_technician"
+    assert normalise.choice("employment_form", "ride_hailing") == "ride_hailing"
+    assert normalise.choice("ethnicity", "1") == "01"
+    with pytest.raises(ValidationError):
+        normalise.choice("education", "幼儿园")
+
+
+def test_row_errors_name_row_and_column_and_other_rows_still_import(world, tmp_path):
+    bad_check = _id(131)[:-1] + ("0" if _id(131)[-1] != "0" else "1")
+    rows = [
+        person(132),
+        person(131, 身份证号码=bad_check),
+        person(133, 手机号码="12345"),
+        person(134, 学历="幼儿园", 入会日期="2099-01-01"),
+        person(135, 姓名=""),
+    ]
+    before = snapshot()
+    batch = run(world.users["xian"], write_csv(tmp_path / "errors.csv", rows))
+    assert batch.status == "done" and batch.created == 1 and batch.error_count == 5
+    cells = [(e["row"], e["column"]) for e in batch.errors]
+    assert cells == [(3, "身份证号码"), (4, "手机号码"), (5, "学历"), (5, "入会日期"), (6, "姓名")]
+    assert Member.objects.count() == len(before[0]) + 1
+
+
+# ---- whole-file failures -----------------------------------------------------------------
+
+
+def _xlsx_bytes(tmp_path):
+    return write_xlsx(tmp_path / "ok.xlsx", [person(141)]).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("kind", "code_words"),
+    [
+        ("truncated", "damaged"),
+        ("encrypted", "password"),
+        ("junk", "not a CSV"),
+        ("no_header", "header"),
+        ("missing_id", "身份证号码"),
+        ("empty", "empty"),
+        ("not_workbook_zip", "not an Excel"),
+    ],
+)
+def test_bad_files_fail_with_a_clear_message_and_write_nothing(world, tmp_path, kind, code_words):
+    path = tmp_path / "bad.xlsx"
+    if kind == "truncated":
+        data = _xlsx_bytes(tmp_path)
+        path.write_bytes(data[: len(data) // 2])
+    elif kind == "encrypted":
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
+    elif kind == "junk":
+        path.write_bytes(bytes(range(256)) * 20)
+    elif kind == "no_header":
+        path = write_csv(tmp_path / "bad.csv", [["a", "b"]], header=["foo", "bar"])
+    elif kind == "missing_id":
+        path = write_csv(tmp_path / "bad.csv", [["张三", "139"]], header=["姓名", "手机号码"])
+    elif kind == "empty":
+        path.write_bytes(b"")
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as zf:
+            zf.writestr("hello.txt", "hi")
+        path.write_bytes(buffer.getvalue())
+    before = snapshot()
+    with override_settings(LANGUAGE_CODE="en"):
+        batch = run(world.users["xian"], path)
+    assert batch.status == "failed"
+    assert code_words.lower() in batch.message.lower()
+    assert batch.errors[0]["message"] == batch.message and batch.created == 0
+    assert snapshot() == before
+
+
+def test_oversized_file_fails_before_reading(world, tmp_path):
+    path = write_csv(tmp_path / "big.csv", [person(150 + i) for i in range(5)])
+    before = snapshot()
+    with override_settings(GONGHUI_IMPORT_MAX_BYTES=100, LANGUAGE_CODE="en"):
+        batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="big.csv")
+        assert batch.status == "failed" and "larger than" in batch.message
+        assert importer.run(batch.pk).status == "failed"
+    assert snapshot() == before
+
+
+def test_too_many_rows_fail_and_write_nothing(world, tmp_path):
+    path = write_csv(tmp_path / "rows.csv", [person(160 + i) for i in range(3)])
+    before = snapshot()
+    with override_settings(GONGHUI_IMPORT_MAX_ROWS=2):
+        batch = run(world.users["xian"], path)
+    assert batch.status == "failed" and snapshot() == before
+
+
+def test_mixed_encoding_is_refused_whole(world, tmp_path):
+    path = tmp_path / "mixed.csv"
+    good = write_csv(tmp_path / "a.csv", [person(170)]).read_bytes()
+    path.write_bytes(good + ("王五," + _id(171) + "\n").encode("gb18030") * 1 + b"\xff\xfe\xfa\n" * 100000)
+    before = snapshot()
+    batch = run(world.users["xian"], path)
+    assert batch.status == "failed" and snapshot() == before
+
+
+# ---- duplicates ----------------------------------------------------------------------------
+
+
+def test_same_id_twice_in_the_file_is_a_row_error(world, tmp_path):
+    rows = [person(180), person(181), person(180, 姓名="李四")]
+    batch = run(world.users["xian"], write_csv(tmp_path / "dup.csv", rows))
+    assert batch.created == 2
+    assert batch.errors == [
+        {"row": 4, "column": "身份证号码", "message": batch.errors[0]["message"]},
+    ]
+    assert "2" in batch.errors[0]["message"]
+
+
+def test_same_id_across_chunks_is_a_row_error(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    rows = [person(182), person(183), person(184), person(182, 姓名="李四")]
+    for dry_run in (True, False):
+        batch = run(world.users["xian"], write_csv(tmp_path / "dup.csv", rows), dry_run=dry_run)
+        assert batch.created == 3 and [e["row"] for e in batch.errors] == [5]
+
+
+def _existing(world):
+    return member_services.member_create(
+        actor=None,
+        organisation=world.orgs["xian_factory"],
+        name="赵六",
+        id_number=person(190)["身份证号码"],
+        employer="",
+        education="junior",
+        joined_on=datetime.date(2019, 1, 1),
+    )
+
+
+def test_duplicates_skip_leaves_the_member_alone(world, tmp_path):
+    existing = _existing(world)
+    rows = [person(190, 姓名="赵六改", 学历="硕士"), person(191)]
+    batch = run(world.users["xian"], write_csv(tmp_path / "d.csv", rows), duplicates="skip")
+    existing.refresh_from_db()
+    assert (batch.created, batch.skipped, batch.updated) == (1, 1, 0)
+    assert existing.name == "赵六" and existing.education == "junior" and existing.import_batch_id is None
+
+
+def test_duplicates_update_overwrites_and_undo_restores(world, tmp_path):
+    existing = _existing(world)
+    rows = [person(190, 姓名="赵六改", 学历="硕士", 工作单位="新单位"), person(192)]
+    header = [*HEADER, "工作单位"]
+    batch = run(world.users["xian"], write_csv(tmp_path / "d.csv", rows, header=header), duplicates="update")
+    existing.refresh_from_db()
+    assert (batch.created, batch.updated, batch.skipped) == (1, 1, 0)
+    assert (existing.name, existing.education, existing.employer) == ("赵六改", "master", "新单位")
+    assert existing.import_batch_id == batch.pk and existing.member_no.startswith("61011319")
+    change = ImportChange.objects.get(batch=batch, member=existing)
+    assert change.before["name"] == "赵六" and change.before["education"] == "junior" and change.row == 2
+    import_services.import_undo(actor=world.users["xian"], batch=batch)
+    existing.refresh_from_db()
+    assert (existing.name, existing.education, existing.employer) == ("赵六", "junior", "")
+    assert existing.import_batch_id is None
+    assert not Member.objects.filter(import_batch=batch).exists()
+
+
+def test_duplicates_fill_sets_only_empty_fields(world, tmp_path):
+    existing = _existing(world)
+    header = [*HEADER, "工作单位"]
+    rows = [person(190, 姓名="赵六改", 学历="硕士", 工作单位="新单位")]
+    batch = run(world.users["xian"], write_csv(tmp_path / "d.csv", rows, header=header), duplicates="fill")
+    existing.refresh_from_db()
+    assert batch.updated == 1
+    assert (existing.name, existing.education, existing.employer) == ("赵六", "junior", "新单位")
+
+
+def test_update_of_a_member_outside_scope_is_refused_per_row(world, tmp_path):
+    baoji_worker = world.members["baoji_worker"]
+    header = [*HEADER, "工作单位"]
+    rows = [
+        person(2, 身份证号码=make_id_number("610302", datetime.date(1992, 7, 1), "F", seq=2), 工作单位="X")
+    ]
+    batch = run(world.users["xian"], write_csv(tmp_path / "d.csv", rows, header=header), duplicates="update")
+    baoji_worker.refresh_from_db()
+    assert batch.updated == 0 and batch.error_count == 1 and baoji_worker.employer == ""
+
+
+# ---- scope ---------------------------------------------------------------------------------
+
+
+def test_rows_naming_a_union_outside_scope_or_unknown_are_errors_with_the_same_text(world, tmp_path):
+    rows = [person(200, 所属工会代码="BJ-0001"), person(201, 所属工会代码="NOPE-1"), person(202)]
+    batch = run(world.users["xian"], write_csv(tmp_path / "s.csv", rows))
+    assert batch.created == 1
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "所属工会代码"), (3, "所属工会代码")]
+    assert batch.errors[0]["message"] == batch.errors[1]["message"]
+    assert not Member.objects.filter(organisation=world.orgs["baoji_factory"], import_batch=batch).exists()
+
+
+def test_default_union_outside_scope_is_404_and_nothing_is_created(world, tmp_path):
+    path = write_csv(tmp_path / "s.csv", [person(210, 所属工会代码="")])
+    with pytest.raises(Http404):
+        import_services.import_start(
+            actor=world.users["baoji"], file=str(path), file_name="s.csv", organisation="XA-0001"
+        )
+    assert not ImportBatch.objects.exists()
+
+
+def test_rows_without_a_union_use_the_default(world, tmp_path):
+    path = write_csv(tmp_path / "s.csv", [person(211, 所属工会代码="")])
+    batch = run(world.users["xian"], path, organisation="XA-0002")
+    assert Member.objects.get(import_batch=batch).organisation == world.orgs["yanta_joint"]
+
+
+def test_viewer_may_not_import(world, tmp_path):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        import_services.import_start(
+            actor=world.users["xian_viewer"],
+            file=str(write_csv(tmp_path / "v.csv", [person(212)])),
+            file_name="v",
+        )
+
+
+# ---- dry run -------------------------------------------------------------------------------
+
+
+def test_dry_run_writes_nothing_then_import_for_real(world, tmp_path):
+    _existing(world)
+    rows = [person(220), person(221), person(190), person(222, 手机号码="1")]
+    before = snapshot()
+    preview = run(world.users["xian"], write_csv(tmp_path / "p.csv", rows), dry_run=True)
+    assert preview.status == "done" and preview.dry_run
+    assert (preview.created, preview.skipped, preview.error_count) == (2, 1, 1)
+    assert snapshot() == before
+    batch = import_services.import_confirm(actor=world.users["xian"], batch=preview)
+    batch = importer.run(batch.pk)
+    assert (batch.created, batch.skipped, batch.error_count, batch.dry_run) == (2, 1, 1, False)
+    assert Member.objects.filter(import_batch=batch).count() == 2
+
+
+# ---- undo, resume, rollback ----------------------------------------------------------------
+
+
+def test_undo_removes_created_members_and_is_audited(world, tmp_path):
+    before = snapshot()
+    batch = run(world.users["xian"], write_csv(tmp_path / "u.csv", [person(230), person(231)]))
+    assert Member.objects.filter(import_batch=batch).count() == 2
+    with pytest.raises(Http404):
+        import_services.import_undo(actor=world.users["baoji"], batch=batch)
+    batch = import_services.import_undo(actor=world.users["xian"], batch=batch)
+    assert batch.status == "undone" and snapshot() == before
+    entry = AuditEntry.objects.get(action="members.import.undone", object_id=str(batch.pk))
+    assert entry.changes["removed"] == [None, 2]
+    with pytest.raises(ValidationError):
+        import_services.import_undo(actor=world.users["xian"], batch=batch)
+
+
+def test_undo_is_refused_when_a_created_member_changed_since(world, tmp_path):
+    batch = run(world.users["xian"], write_csv(tmp_path / "u.csv", [person(240), person(241)]))
+    member = Member.objects.filter(import_batch=batch).order_by("member_no").first()
+    member_services.member_change_status(
+        actor=world.users["xian"], member=member, to_status="retained", reason="退休"
+    )
+    count = Member.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        import_services.import_undo(actor=world.users["xian"], batch=batch)
+    assert member.member_no in str(exc.value) and exc.value.code == "changed_since"
+    batch.refresh_from_db()
+    assert batch.status == "done" and Member.objects.count() == count
+
+
+class Killed(BaseException):
+    """Stands for the process being killed (not an ordinary error the importer catches)."""
+
+
+def _kill_after(monkeypatch, chunks):
+    real = importer.Importer.chunk
+    calls = {"n": 0}
+
+    def chunk(self, rows):
+        calls["n"] += 1
+        if calls["n"] > chunks:
+            raise Killed
+        return real(self, rows)
+
+    monkeypatch.setattr(importer.Importer, "chunk", chunk)
+    return real
+
+
+def test_a_killed_import_resumes_without_duplicates(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    path = write_csv(tmp_path / "k.csv", [person(250 + i) for i in range(5)])
+    batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="k.csv")
+    real = _kill_after(monkeypatch, 1)
+    with pytest.raises(Killed):
+        importer.run(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == "running" and batch.checkpoint_row == 3 and batch.created == 2
+    with pytest.raises(ValidationError):  # still fresh: it might be running elsewhere
+        import_services.import_resume(actor=world.users["xian"], batch=batch)
+    monkeypatch.setattr(importer, "is_stale", lambda batch, **kwargs: True)  # as after a minute
+    monkeypatch.setattr(importer.Importer, "chunk", real)
+    import_services.import_resume(actor=world.users["xian"], batch=batch)
+    batch = importer.run(batch.pk)
+    assert (batch.status, batch.processed, batch.created, batch.error_count) == ("done", 5, 5, 0)
+    assert Member.objects.filter(import_batch=batch).count() == 5
+    assert ImportChange.objects.filter(batch=batch).count() == 5
+
+
+def test_a_killed_import_can_be_rolled_back(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    before = snapshot()
+    path = write_csv(tmp_path / "k.csv", [person(260 + i) for i in range(5)])
+    batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="k.csv")
+    _kill_after(monkeypatch, 2)
+    with pytest.raises(Killed):
+        importer.run(batch.pk)
+    monkeypatch.setattr(importer, "is_stale", lambda batch, **kwargs: True)  # as after a minute
+    batch.refresh_from_db()
+    assert batch.created == 4
+    batch = import_services.import_rollback(actor=world.users["xian"], batch=batch)
+    assert batch.status == "undone" and snapshot() == before
+
+
+# ---- template, task, command ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_template_imports_cleanly(world, tmp_path, fmt):
+    path = tmp_path / f"template.{fmt}"
+    path.write_bytes(template.as_xlsx() if fmt == "xlsx" else template.as_csv())
+    batch = run(world.users["xian"], path, organisation="XA-0001")
+    assert batch.status == "done" and batch.errors == [] and batch.created == 1
+    m = Member.objects.get(import_batch=batch)
+    assert (m.name, m.gender, m.skill_grade, m.joined_on) == (
+        "张三",
+        "F",
+        "senior",
+        datetime.date(2021, 3, 5),
+    )
+
+
+def test_the_task_runs_the_import_after_commit(world, tmp_path, django_capture_on_commit_callbacks):
+    path = write_csv(tmp_path / "t.csv", [person(270)])
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="t.csv")
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.created == 1
+
+
+def test_import_members_command(world, tmp_path):
+    from django.core.management import call_command
+
+    path = write_csv(tmp_path / "c.csv", [person(280), person(281)])
+    out = io.StringIO()
+    call_command("import_members", str(path), "--user", "xian", stdout=out)
+    assert "done" in out.getvalue() and Member.objects.filter(import_batch__isnull=False).count() == 2
+
+
+def test_subtree_counters_stay_consistent_after_import_update_and_undo(world, tmp_path):
+    from gonghui.members import counters
+
+    _existing(world)
+    header = [*HEADER, "工作单位"]
+    rows = [person(290), person(291, 就业形态="网约车司机"), person(190, 就业形态="快递员", 工作单位="X")]
+    batch = run(world.users["xian"], write_csv(tmp_path / "c.csv", rows, header=header), duplicates="update")
+    assert (batch.created, batch.updated) == (2, 1)
+    assert counters.check_all() == []
+    import_services.import_undo(actor=world.users["xian"], batch=batch)
+    assert counters.check_all() == []

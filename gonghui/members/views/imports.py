@@ -1,0 +1,112 @@
+"""Officer pages for bulk member import: upload (with the duplicate policy and a preview
+choice), a live progress page (htmx polls it every second), import-for-real after a preview,
+undo, resume and roll back. Thin: scoped fetch → service → redirect or render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gonghui.members.imports import forms, importer, queries
+from gonghui.members.imports import template as import_template
+from gonghui.members.models import ImportBatch
+from gonghui.members.services import imports as import_services
+from gonghui.organisations import scoping
+from gonghui.organisations.views import is_fragment_request, officer_required
+
+Action = scoping.Action
+
+
+def _can_import(user) -> None:
+    if not scoping.has_any(user, Action.MANAGE_MEMBERS):
+        raise PermissionDenied
+
+
+@officer_required
+def import_list(request):
+    """Recent batches in scope and the upload form."""
+    _can_import(request.user)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_services.import_start(
+                actor=request.user,
+                file=upload,
+                file_name=upload.name,
+                organisation=form.cleaned_data["organisation"] or None,
+                dry_run=form.cleaned_data["dry_run"],
+                duplicates=form.cleaned_data["duplicates"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            return redirect("members:import_detail", batch_id=batch.pk)
+    context = {"form": form, "batches": queries.recent_batches(request.user)}
+    return render(request, "members/officer/imports/list.html", context)
+
+
+@officer_required
+def import_detail(request, batch_id):
+    batch = queries.batch_or_404(request.user, batch_id)
+    context = {
+        "batch": batch,
+        "live": batch.status in {ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING}
+        and not (batch.status == ImportBatch.Status.RUNNING and importer.is_stale(batch)),
+        "stale": batch.status == ImportBatch.Status.RUNNING and importer.is_stale(batch),
+        "percent": int(100 * batch.processed / batch.total) if batch.total else 0,
+        "remaining_errors": max(0, batch.error_count - len(batch.errors)),
+    }
+    if is_fragment_request(request, "import-progress"):
+        return render(request, "members/officer/imports/_progress.html", context)
+    return render(request, "members/officer/imports/detail.html", context)
+
+
+def _act(request, batch_id, service, success: str):
+    batch = queries.batch_or_404(request.user, batch_id)
+    try:
+        result = service(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("members:import_detail", batch_id=batch.pk)
+    messages.success(request, success)
+    return redirect("members:import_detail", batch_id=result.pk)
+
+
+@officer_required
+@require_POST
+def import_commit(request, batch_id):
+    return _act(request, batch_id, import_services.import_confirm, _("The import has started."))
+
+
+@officer_required
+@require_POST
+def import_undo(request, batch_id):
+    return _act(request, batch_id, import_services.import_undo, _("The import is undone."))
+
+
+@officer_required
+@require_POST
+def import_resume(request, batch_id):
+    return _act(request, batch_id, import_services.import_resume, _("The import carries on."))
+
+
+@officer_required
+@require_POST
+def import_rollback(request, batch_id):
+    return _act(request, batch_id, import_services.import_rollback, _("The import is rolled back."))
+
+
+@officer_required
+def import_template_download(request, file_format):
+    if file_format == "csv":
+        response = HttpResponse(import_template.as_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            import_template.as_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="members-template.{file_format}"'
+    return response
