@@ -69,7 +69,7 @@ test: install
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 bench: install
-	$(PY) -m bench.run --scale $(SCALE)
+	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

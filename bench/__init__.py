@@ -1,0 +1,1 @@
+"""Benchmarks of SPEC §5 (``make bench``). Not part of the test suite except ``tests/test_smoke.py``."""
