@@ -153,16 +153,22 @@ _ZH_GENDER = {"男": "M", "女": "F", "男性": "M", "女性": "F", "m": "M", "f
 
 @functools.cache
 def _maps() -> dict[str, dict[str, str]]:
-    # English labels (the codes' own language) plus the Chinese names people type.
-    with translation.override("en"):
-        return {
-            "education": _label_map(Education.choices, _ZH_EDUCATION),
-            "political_status": _label_map(PoliticalStatus.choices, _ZH_POLITICAL),
-            "skill_grade": _label_map(SkillGrade.choices, _ZH_SKILL),
-            "employment_status": _label_map(EmploymentStatus.choices, _ZH_STATUS),
-            "employment_form": _label_map(EmploymentForm.choices, _ZH_FORM),
-            "gender": _label_map(Gender.choices, _ZH_GENDER),
-        }
+    # The labels in both languages (so our own exports import back: they carry the Chinese
+    # labels) plus the other Chinese names people type.
+    fields = {
+        "education": (Education.choices, _ZH_EDUCATION),
+        "political_status": (PoliticalStatus.choices, _ZH_POLITICAL),
+        "skill_grade": (SkillGrade.choices, _ZH_SKILL),
+        "employment_status": (EmploymentStatus.choices, _ZH_STATUS),
+        "employment_form": (EmploymentForm.choices, _ZH_FORM),
+        "gender": (Gender.choices, _ZH_GENDER),
+    }
+    maps: dict[str, dict[str, str]] = {name: {} for name in fields}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for name, (choices, typed) in fields.items():
+                maps[name].update(_label_map(choices, typed))
+    return maps
 
 
 _ETHNICITY: dict[str, str] = {}

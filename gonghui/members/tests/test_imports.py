@@ -539,3 +539,12 @@ def test_subtree_counters_stay_consistent_after_import_update_and_undo(world, tm
     assert counters.check_all() == []
     import_services.import_undo(actor=world.users["xian"], batch=batch)
     assert counters.check_all() == []
+
+
+def test_the_apps_own_chinese_labels_import_back():
+    from gonghui.members.imports import normalise
+
+    maps = normalise._maps()
+    assert maps["education"][normalise._squash("高中/中专/技校")] == "senior"
+    assert maps["education"][normalise._squash("大学专科")] == "college"
+    assert maps["employment_form"][normalise._squash("网约送餐员")] == "food_delivery"
