@@ -21,6 +21,7 @@ import datetime
 import json
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, reset_queries, transaction
@@ -261,6 +262,19 @@ class Importer:
 
     # ---- one chunk ----------------------------------------------------------------------
 
+    def _still_mine(self) -> None:
+        """Inside the chunk's transaction: lock the batch and stop if it was rolled back,
+        undone or handed to a newer runner (resume) meanwhile. Undo and rollback take the
+        same lock, so they never interleave with a chunk."""
+        current = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .filter(pk=self.batch.pk)
+            .values_list("status", "started_at")
+            .first()
+        )
+        if current is None or current[0] != ImportBatch.Status.RUNNING or current[1] != self.batch.started_at:
+            raise Superseded
+
     def chunk(self, rows: list[tuple[int, list]]) -> None:
         parsed = [self.parse(number, row) for number, row in rows]
         self._resolve_orgs({p.org_code for p in parsed if p.org_code})
@@ -276,6 +290,7 @@ class Importer:
                     raise
 
     def _commit(self, parsed: list[Parsed]) -> None:
+        self._still_mine()
         batch = self.batch
         errors: list = []
         candidates: list[tuple[Parsed, Organisation]] = []
@@ -312,13 +327,16 @@ class Importer:
                     errors, p.number, "id_number",
                     _("The same ID number is already in row %(row)s.") % {"row": earlier[current.pk]},
                 )  # fmt: skip
-            elif batch.duplicates == ImportBatch.Duplicates.SKIP:
-                skipped += 1
             elif not scoping.can(self.actor, scoping.Action.MANAGE_MEMBERS, current.organisation):
+                # Whatever the duplicate policy, one neutral answer: membership is once per
+                # person nationwide, so the row cannot be registered here, and nothing more
+                # about the other union is said.
                 self._error(
                     errors, p.number, "id_number",
-                    _("A member with this ID number exists in a union that is not yours; it was not changed."),
+                    _("This ID number cannot be registered in your unions. If the person is a member elsewhere, ask for a transfer."),
                 )  # fmt: skip
+            elif batch.duplicates == ImportBatch.Duplicates.SKIP:
+                skipped += 1
             else:
                 updates.append((p, current))
         if batch.dry_run:
@@ -563,6 +581,18 @@ def _audit_finished(batch: ImportBatch) -> None:
     )
 
 
+def discard_file(batch: ImportBatch) -> None:
+    """Delete the stored roster (it holds clear ID and phone numbers) once nothing needs it:
+    after a real import finishes or a batch is undone. Runs after the transaction commits."""
+    path = batch.file_path
+    if path:
+        transaction.on_commit(lambda: Path(path).unlink(missing_ok=True))
+
+
+class Superseded(Exception):
+    """The batch is no longer this runner's: rolled back, undone or resumed elsewhere."""
+
+
 def run(batch_id) -> ImportBatch:
     """Import (or preview) the batch's file. Only a PENDING batch is started — a batch that
     is running elsewhere, finished or undone is returned as it is."""
@@ -575,11 +605,15 @@ def run(batch_id) -> ImportBatch:
         if batch.status != ImportBatch.Status.PENDING:
             return batch
         batch.status = ImportBatch.Status.RUNNING
-        batch.started_at = batch.started_at or timezone.now()
-        batch.heartbeat_at = timezone.now()
+        # A fresh start time is this runner's token (see Importer._still_mine).
+        batch.started_at = timezone.now()
+        batch.heartbeat_at = batch.started_at
         batch.save(update_fields=["status", "started_at", "heartbeat_at"])
     try:
         Importer(batch).run()
+    except Superseded:
+        batch.refresh_from_db()
+        return batch
     except reader.FileError as exc:
         _fail(batch, exc.message)
         return batch
@@ -593,11 +627,22 @@ def run(batch_id) -> ImportBatch:
         )
         return batch
     with transaction.atomic():
+        token = batch.started_at
+        current = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .filter(pk=batch.pk)
+            .values_list("status", "started_at")
+        )
+        if current.first() != (ImportBatch.Status.RUNNING, token):
+            batch.refresh_from_db()
+            return batch
         batch.status = ImportBatch.Status.DONE
         batch.finished_at = timezone.now()
         batch.heartbeat_at = batch.finished_at
         batch.save(update_fields=["status", "finished_at", "heartbeat_at"])
         _audit_finished(batch)
+        if not batch.dry_run:  # a preview keeps its file until it is confirmed or pruned
+            discard_file(batch)
     return batch
 
 

@@ -81,12 +81,14 @@ def date(value) -> datetime.date | None:
                 return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 break
-    raise ValidationError(_("%(value)s is not a date; write it as 2021-03-05.") % {"value": raw[:30]})
+    raise ValidationError(_("%(value)s is not a date; write it as 2021-03-05.") % {"value": shown(raw)})
 
 
 def _serial(number: float) -> datetime.date:
     if not 1 <= number < 2958466:
-        raise ValidationError(_("%(value)s is not a date; write it as 2021-03-05.") % {"value": number})
+        raise ValidationError(
+            _("%(value)s is not a date; write it as 2021-03-05.") % {"value": shown(str(number))}
+        )
     return _EXCEL_EPOCH + datetime.timedelta(days=int(number))
 
 
@@ -101,6 +103,16 @@ def boolean(value) -> bool:
     if raw in _FALSE:
         return False
     raise ValidationError(_("Write 是 or 否 (yes or no)."))
+
+
+_LONG_DIGITS = re.compile(r"[0-9Xx]{7,}")
+
+
+def shown(raw: str) -> str:
+    """A cell's text as repeated in an error message: cut short, and any long run of digits
+    masked — an ID or phone number typed in the wrong column must not end up in the batch's
+    stored errors in clear."""
+    return _LONG_DIGITS.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 5) + m.group()[-2:], raw[:30])
 
 
 def _squash(value: str) -> str:
@@ -196,5 +208,5 @@ def _choice(field: str, value: str) -> str:
     else:
         code = _maps()[field].get(_squash(raw))
     if code is None:
-        raise ValidationError(_("%(value)s is not one of the allowed values.") % {"value": raw[:30]})
+        raise ValidationError(_("%(value)s is not one of the allowed values.") % {"value": shown(raw)})
     return code

@@ -1,13 +1,12 @@
 """Scoped reads of import batches, for pages and the API.
 
-A batch is visible to the user who started it, to operators, and to whoever may manage
-members of the batch's union (its default union); anyone else gets 404, as for a missing
-batch.
+A batch is visible to the user who started it (while they may still manage members) and to
+operators; anyone else gets 404, as for a missing batch.
 """
 
 import uuid
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from gonghui.members.models import ImportBatch
@@ -20,10 +19,11 @@ def visible_batches(user) -> QuerySet:
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    in_scope = scoping.org_q(user, scoping.Action.MANAGE_MEMBERS, field="organisation")
-    if not scoping.root_paths(user, scoping.Action.MANAGE_MEMBERS):
-        return qs.filter(created_by=user)
-    return qs.filter(Q(created_by=user) | (Q(organisation__isnull=False) & in_scope))
+    # Only the person who started it: a batch's rows and errors may name unions beyond the
+    # scope of other officers of its default union, and it runs with its creator's rights.
+    if not scoping.has_any(user, scoping.Action.MANAGE_MEMBERS):
+        return qs.none()
+    return qs.filter(created_by=user)
 
 
 def batch_or_404(user, batch_id) -> ImportBatch:

@@ -133,11 +133,29 @@ def _clean_cell(value):
     return value
 
 
+MAX_LINE_CHARS = 1024 * 1024
+
+
+def _bounded_lines(text) -> Iterator[str]:
+    """Physical lines, refusing one longer than any roster row could be (a single line of
+    200 MB would otherwise become a list of millions of cells)."""
+    while True:
+        line = text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_CHARS:
+            raise FileError(_("A line of the file is far too long; this is not a roster."), "not_a_table")
+        yield line
+
+
 def _csv_rows(source: Source) -> Iterator[list]:
     with open(source.path, "rb") as raw:
         text = io.TextIOWrapper(raw, encoding=source.encoding, errors="strict", newline="")
         try:
-            yield from csv.reader(text)
+            for row in csv.reader(_bounded_lines(text)):
+                if len(row) > MAX_COLUMNS:
+                    raise _too_wide()
+                yield row
         except UnicodeDecodeError:
             raise FileError(
                 _("The file mixes text encodings (it is not all %(encoding)s); save it again as CSV UTF-8.")
@@ -154,6 +172,39 @@ def _bad_xlsx() -> FileError:
     )
 
 
+# A real roster packs about 5:1 and unpacks to a few times its size; openpyxl keeps every
+# shared string in memory even in read-only mode, so a small file of repeated strings (a zip
+# bomb) could exhaust a worker. Refuse such files before anything is unpacked.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 200 * 1024 * 1024
+MAX_PACKING_RATIO = 100
+MAX_COLUMNS = 200
+
+
+def _check_unpacked_sizes(zf: zipfile.ZipFile) -> None:
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        too_dense = info.file_size > 1024 * 1024 and ratio > MAX_PACKING_RATIO
+        too_many_strings = (
+            info.filename == "xl/sharedStrings.xml" and info.file_size > MAX_SHARED_STRINGS_BYTES
+        )
+        if too_dense or too_many_strings or total > MAX_UNPACKED_BYTES:
+            raise FileError(
+                _(
+                    "The Excel file unpacks to far more data than a roster holds; save it again as .xlsx or CSV."
+                ),
+                "too_big",
+            )
+
+
+def _too_wide() -> FileError:
+    return FileError(
+        _("A row has more than %(n)d columns; this is not a roster.") % {"n": MAX_COLUMNS}, "not_a_table"
+    )
+
+
 def _open_workbook(path: str):
     import openpyxl  # only when needed: importing it costs ~0.2 s
 
@@ -167,6 +218,7 @@ def _open_workbook(path: str):
                     _("This zip file is not an Excel workbook; save the roster as .xlsx or CSV."),
                     "not_a_table",
                 )
+            _check_unpacked_sizes(zf)
             if zf.testzip() is not None:
                 raise _bad_xlsx()
         # A file object, not the path: openpyxl refuses paths without an .xlsx extension
@@ -193,6 +245,8 @@ def _xlsx_rows(source: Source) -> Iterator[list]:
             raise FileError(_("The workbook has no sheet."), "no_header")
         try:
             for row in sheet.iter_rows(values_only=True):
+                if len(row) > MAX_COLUMNS:
+                    raise _too_wide()
                 yield [_clean_cell(v) for v in row]
         except FileError:
             raise

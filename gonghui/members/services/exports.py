@@ -265,6 +265,10 @@ def export_download(*, actor, job: ExportJob):
         raise Http404
     if job.status != ExportJob.Status.DONE:
         raise Http404
+    # Rights may have been withdrawn since the export was made: check them again.
+    scoping.require(actor, scoping.Action.EXPORT, job.organisation)
+    if job.unmasked:
+        scoping.require(actor, scoping.Action.REVEAL_PII, job.organisation)
     if not is_available(job) or not default_storage.exists(job.file_path):
         raise Gone
     handle = default_storage.open(job.file_path, "rb")

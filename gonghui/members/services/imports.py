@@ -140,12 +140,14 @@ def import_start(
 
 
 def _require_manage(actor, batch: ImportBatch) -> None:
-    if batch.organisation is not None:
-        scoping.require(actor, Action.MANAGE_MEMBERS, batch.organisation)
-    elif not (scoping.is_operator(actor) or batch.created_by_id == getattr(actor, "pk", None)):
-        raise Http404  # someone else's batch answers like a missing one
+    """Confirm, resume, undo and roll back are for the batch's creator (it runs with their
+    rights) or an operator; anyone else gets 404 like a missing batch."""
+    if not (scoping.is_operator(actor) or batch.created_by_id == getattr(actor, "pk", None)):
+        raise Http404
     if not scoping.has_any(actor, Action.MANAGE_MEMBERS):
         raise PermissionDenied
+    if batch.organisation is not None:
+        scoping.require(actor, Action.MANAGE_MEMBERS, batch.organisation)
 
 
 def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
@@ -153,7 +155,7 @@ def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
     _require_manage(actor, batch)
     if not batch.dry_run or batch.status != ImportBatch.Status.DONE:
         raise ValidationError(_("Only a finished preview can be imported."), code="not_a_preview")
-    return import_start(
+    real = import_start(
         actor=actor,
         file=batch.file_path,
         file_name=batch.file_name,
@@ -161,6 +163,8 @@ def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
         dry_run=False,
         duplicates=batch.duplicates,
     )
+    importer.discard_file(batch)  # the real batch has its own copy
+    return real
 
 
 def _is_interrupted(batch: ImportBatch) -> bool:
@@ -285,6 +289,7 @@ def _undo(*, actor, batch: ImportBatch, allowed, action: str) -> ImportBatch:
         locked.status = ImportBatch.Status.UNDONE
         locked.finished_at = locked.finished_at or timezone.now()
         locked.save(update_fields=["status", "finished_at"])
+        importer.discard_file(locked)
         audit.record(
             actor=actor,
             action=action,

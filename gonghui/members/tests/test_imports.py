@@ -548,3 +548,46 @@ def test_the_apps_own_chinese_labels_import_back():
     assert maps["education"][normalise._squash("高中/中专/技校")] == "senior"
     assert maps["education"][normalise._squash("大学专科")] == "college"
     assert maps["employment_form"][normalise._squash("网约送餐员")] == "food_delivery"
+
+
+def test_a_runner_that_was_rolled_back_under_it_stops_and_writes_nothing_more(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    before = snapshot()
+    path = write_csv(tmp_path / "r.csv", [person(270 + i) for i in range(6)])
+    batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="r.csv")
+    real = importer.Importer.chunk
+    calls = {"n": 0}
+
+    def chunk(self, rows):
+        calls["n"] += 1
+        if calls["n"] == 2:  # someone rolls the batch back while this runner is between chunks
+            monkeypatch.setattr(importer, "is_stale", lambda batch, **kwargs: True)
+            import_services.import_rollback(
+                actor=world.users["xian"], batch=ImportBatch.objects.get(pk=batch.pk)
+            )
+        return real(self, rows)
+
+    monkeypatch.setattr(importer.Importer, "chunk", chunk)
+    batch = importer.run(batch.pk)
+    assert batch.status == "undone"
+    assert snapshot() == before
+
+
+def test_the_stored_roster_is_deleted_after_a_real_import(
+    world, tmp_path, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    path = write_csv(tmp_path / "d.csv", [person(280)])
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="d.csv")
+        batch = importer.run(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == "done" and not Path(batch.file_path).exists()
+
+
+def test_an_id_number_in_the_wrong_column_is_masked_in_the_error():
+    from gonghui.members.imports import normalise
+
+    assert "610113199001011097" not in normalise.shown("610113199001011097")
+    assert normalise.shown("2021-03-05x") == "2021-03-05x"
