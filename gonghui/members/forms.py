@@ -20,6 +20,7 @@ from gonghui.members.choices import (
     PoliticalStatus,
     SkillGrade,
 )
+from gonghui.members.services import members as member_services
 from gonghui.organisations import scoping
 from gonghui.organisations.forms import DateInput
 
@@ -122,18 +123,8 @@ class MemberProfileForm(forms.Form):
     )
     is_migrant_worker = forms.BooleanField(label=_("Migrant worker (农民工)"), required=False)
 
-    PROFILE_FIELDS = [
-        "name",
-        "ethnicity",
-        "education",
-        "political_status",
-        "employer",
-        "job",
-        "skill_grade",
-        "employment_status",
-        "employment_form",
-        "is_migrant_worker",
-    ]
+    # The service's editable profile, less the card number (only the edit form has it).
+    PROFILE_FIELDS = [f for f in member_services.PROFILE_FIELDS if f != "card_no"]
 
     def profile(self) -> dict:
         return {f: self.cleaned_data[f] for f in self.PROFILE_FIELDS}
