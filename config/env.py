@@ -69,3 +69,14 @@ def database_from_url(url: str, base_dir: Path) -> dict:
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (sqlite or postgres)")
+
+
+def replica_databases(urls: list[str], base_dir: Path) -> dict[str, dict]:
+    """DATABASES entries ``replica1`` … ``replicaN`` for read replicas, each parsed like
+    DATABASE_URL. In tests a replica mirrors ``default`` (no test database of its own)."""
+    out = {}
+    for number, url in enumerate(urls, start=1):
+        entry = database_from_url(url, base_dir)
+        entry["TEST"] = {"MIRROR": "default"}
+        out[f"replica{number}"] = entry
+    return out

@@ -97,6 +97,20 @@ DATABASES = {
         env.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'gonghui.sqlite3'}"), BASE_DIR
     )
 }
+# Read replicas (docs/ops/deploy.md "Read replicas"): comma-separated database URLs, parsed like
+# DATABASE_URL, become the aliases replica1..N; reads of web requests go to them through
+# gonghui.core.dbrouter, with read-your-writes for GONGHUI_REPLICA_STICKY_SECONDS after a write.
+# Unset (the default): one database, no router, no middleware.
+_replicas = env.replica_databases(env.get_list("GONGHUI_REPLICA_URLS"), BASE_DIR)
+DATABASES.update(_replicas)
+GONGHUI_REPLICA_DATABASES = list(_replicas)
+GONGHUI_REPLICA_STICKY_SECONDS = int(env.get("GONGHUI_REPLICA_STICKY_SECONDS", "5"))
+DATABASE_ROUTERS = ["gonghui.core.dbrouter.ReplicaRouter"] if _replicas else []
+if _replicas:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "gonghui.core.middleware.ReplicaRoutingMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -167,6 +181,8 @@ GONGHUI_TRANSFER_SLA_DAYS = int(env.get("GONGHUI_TRANSFER_SLA_DAYS", "15"))
 GONGHUI_IMPORT_MAX_BYTES = int(env.get("GONGHUI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 GONGHUI_IMPORT_MAX_ROWS = int(env.get("GONGHUI_IMPORT_MAX_ROWS", "2000000"))
 GONGHUI_EXPORT_TTL_HOURS = int(env.get("GONGHUI_EXPORT_TTL_HOURS", "24"))
+# Minutes after which an export still waiting or running is marked failed (its worker died).
+GONGHUI_EXPORT_TIMEOUT_MINUTES = int(env.get("GONGHUI_EXPORT_TIMEOUT_MINUTES", "120"))
 # Anonymous enrolment and application look-ups allowed per client address and hour.
 GONGHUI_PUBLIC_FORM_RATE = int(env.get("GONGHUI_PUBLIC_FORM_RATE", "30"))
 # E-member card QR codes stay valid this long (seconds).

@@ -1,12 +1,15 @@
 """Request guards that apply to every page and endpoint."""
 
 import json
+import time
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseBadRequest
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from gonghui.core import dbrouter
 from gonghui.core.api import error_response
 
 
@@ -68,3 +71,33 @@ class ApiErrorShapeMiddleware:
         if response.has_header("Allow"):
             fixed["Allow"] = response["Allow"]
         return fixed
+
+
+class ReplicaRoutingMiddleware:
+    """Opens the read-routing scope of one request (``gonghui.core.dbrouter``): safe methods
+    may read from replicas until they write; unsafe methods and clients inside the sticky
+    window of their last write read from the primary. After a write the response sets a cookie
+    that keeps the client on the primary for ``GONGHUI_REPLICA_STICKY_SECONDS``.
+
+    Installed by the settings only when ``GONGHUI_REPLICA_URLS`` is set; does nothing when no
+    replica is configured."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not dbrouter.replica_aliases():
+            return self.get_response(request)
+        with dbrouter.request_scope(pinned=dbrouter.starts_pinned(request)) as state:
+            response = self.get_response(request)
+        seconds = dbrouter.sticky_seconds()
+        if state.wrote and seconds:
+            response.set_cookie(
+                dbrouter.COOKIE_NAME,
+                f"{time.time() + seconds:.3f}",
+                max_age=seconds,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

@@ -44,6 +44,12 @@ def ttl() -> datetime.timedelta:
     return datetime.timedelta(hours=getattr(settings, "GONGHUI_EXPORT_TTL_HOURS", 24))
 
 
+def timeout() -> datetime.timedelta:
+    """How long a job may stay waiting or running before it counts as lost (its worker died
+    or its task was never run): ``GONGHUI_EXPORT_TIMEOUT_MINUTES``, default 120."""
+    return datetime.timedelta(minutes=getattr(settings, "GONGHUI_EXPORT_TIMEOUT_MINUTES", 120))
+
+
 def clean_filters(filters: dict | None) -> dict:
     """The member-list filters an export accepts, validated: ``q`` (as the list's search box),
     ``status`` (a 会籍 code or ``active``) and ``employment_form``."""
@@ -195,7 +201,12 @@ def run_export(job_id) -> ExportJob:
             else _("The export failed: %(error)s") % {"error": type(exc).__name__}
         )
         with transaction.atomic():
-            ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, message=message)
+            failed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+                status=ExportJob.Status.FAILED, message=message
+            )
+            if not failed:  # already given up on by fail_stuck_exports
+                job.refresh_from_db()
+                return job
             audit.record(
                 actor=None,
                 action="members.export.failed",
@@ -207,13 +218,19 @@ def run_export(job_id) -> ExportJob:
         job.refresh_from_db()
         return job
     with transaction.atomic():
-        ExportJob.objects.filter(pk=job.pk).update(
+        finished = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
             status=ExportJob.Status.DONE,
             total=rows,
             processed=rows,
             file_path=saved,
             expires_at=timezone.now() + ttl(),
         )
+        if not finished:
+            # fail_stuck_exports gave up on this job while it ran (the user was told it failed
+            # and may have started another): the file is not offered, so it is not kept.
+            transaction.on_commit(partial(default_storage.delete, saved))
+            job.refresh_from_db()
+            return job
         audit.record(
             actor=None,
             action="members.export.finished",
@@ -236,6 +253,9 @@ def job_or_404(user, job_id) -> ExportJob:
         raise Http404
     if not scoping.can(user, Action.EXPORT, job.organisation):
         raise Http404
+    if is_stuck(job):  # the progress page polls this: say it failed without waiting for cron
+        fail_stuck_exports(job_id=job.pk)
+        job.refresh_from_db()
     return job
 
 
@@ -309,3 +329,49 @@ def prune_exports(*, now: datetime.datetime | None = None) -> int:
             )
         removed += 1
     return removed
+
+
+def is_stuck(job: ExportJob, now: datetime.datetime | None = None) -> bool:
+    """Waiting or running for longer than :func:`timeout` since it was started."""
+    now = now or timezone.now()
+    return job.status in (ExportJob.Status.PENDING, ExportJob.Status.RUNNING) and (
+        job.created_at < now - timeout()
+    )
+
+
+def fail_stuck_exports(*, now: datetime.datetime | None = None, job_id=None) -> int:
+    """Mark failed the exports still waiting or running :func:`timeout` after they were
+    started — their worker died, or their task was lost — with a message the user sees on the
+    export page and in the API (the ``prune_exports`` command, and on read by
+    :func:`job_or_404`). A worker that is in fact still running finds the job failed when it
+    ends and throws its file away. Returns how many jobs were marked."""
+    now = now or timezone.now()
+    stuck = ExportJob.objects.filter(
+        status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING], created_at__lt=now - timeout()
+    )
+    if job_id is not None:
+        stuck = stuck.filter(pk=job_id)
+    minutes = int(timeout().total_seconds() // 60)
+    message = _(
+        "The export did not finish within %(minutes)s minutes (the background worker may have "
+        "stopped); start it again."
+    ) % {"minutes": minutes}
+    marked = 0
+    for job in stuck.only("pk", "status", "organisation_id", "file_format", "created_at").iterator():
+        with transaction.atomic():
+            # Only if it is still in the state we saw (the worker may have finished meanwhile).
+            changed = ExportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ExportJob.Status.FAILED, message=message
+            )
+            if not changed:
+                continue
+            audit.record(
+                actor=None,
+                action="members.export.failed",
+                obj=job,
+                organisation_id=job.organisation_id,
+                changes={"status": [job.status, ExportJob.Status.FAILED]},
+                reason=message,
+            )
+        marked += 1
+    return marked

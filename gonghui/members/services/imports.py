@@ -6,11 +6,15 @@ that scope (checked per row by the importer). Undo and rollback need ``manage_me
 every member the batch touched.
 """
 
+import datetime
+import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +30,7 @@ from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
 UNDO_CHUNK = 2000
+PRUNE_AFTER_HOURS = 24
 _COPY_BLOCK = 1024 * 1024
 
 
@@ -155,16 +160,25 @@ def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
     _require_manage(actor, batch)
     if not batch.dry_run or batch.status != ImportBatch.Status.DONE:
         raise ValidationError(_("Only a finished preview can be imported."), code="not_a_preview")
-    real = import_start(
-        actor=actor,
-        file=batch.file_path,
-        file_name=batch.file_name,
-        organisation=batch.organisation,
-        dry_run=False,
-        duplicates=batch.duplicates,
-    )
+    if not _file_exists(batch):
+        raise ValidationError(_("The uploaded file is no longer available."), code="file_gone")
+    try:
+        real = import_start(
+            actor=actor,
+            file=batch.file_path,
+            file_name=batch.file_name,
+            organisation=batch.organisation,
+            dry_run=False,
+            duplicates=batch.duplicates,
+        )
+    except FileNotFoundError:  # pruned at that very moment
+        raise ValidationError(_("The uploaded file is no longer available."), code="file_gone") from None
     importer.discard_file(batch)  # the real batch has its own copy
     return real
+
+
+def _file_exists(batch: ImportBatch) -> bool:
+    return bool(batch.file_path) and Path(batch.file_path).is_file()
 
 
 def _is_interrupted(batch: ImportBatch) -> bool:
@@ -181,7 +195,7 @@ def import_resume(*, actor, batch: ImportBatch) -> ImportBatch:
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if not _is_interrupted(locked):
             raise ValidationError(_("Only an interrupted import can be resumed."), code="not_interrupted")
-        if not Path(locked.file_path).exists():
+        if not _file_exists(locked):
             raise ValidationError(_("The uploaded file is no longer available."), code="file_gone")
         locked.status = ImportBatch.Status.PENDING
         locked.message = ""
@@ -325,3 +339,95 @@ def import_rollback(*, actor, batch: ImportBatch) -> ImportBatch:
         allowed=lambda b: b.status == ImportBatch.Status.DONE or _is_interrupted(b),
         action="members.import.undone",
     )
+
+
+def _imports_folder() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def prune_imports(*, older_than_hours: int = PRUNE_AFTER_HOURS, now: datetime.datetime | None = None) -> dict:
+    """Delete stored roster files (clear ID and phone numbers) that nothing needs any more —
+    the ``prune_imports`` command, run from cron. Returns ``{"batches": n, "orphans": m}``.
+
+    - previews never confirmed, finished more than ``older_than_hours`` ago;
+    - failed imports and imports whose runner stopped reporting, more than ``older_than_hours``
+      ago (they can no longer be resumed, but can still be rolled back);
+    - undone (rolled back) and finished real imports, whatever their age (their file is
+      normally deleted at once; this catches a worker that died before it could);
+    - files in ``imports/`` that no batch refers to, older than ``older_than_hours``.
+
+    Waiting batches, recent previews and recent failures are left alone. The batch keeps its
+    row; ``file_path`` is cleared and, where the user could still want the file, ``message``
+    says it is gone. Running it again changes nothing. One audit entry per run that removed
+    something."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=older_than_hours)
+    status = ImportBatch.Status
+    candidates = (
+        ImportBatch.objects.exclude(file_path="")
+        .annotate(last_seen=Coalesce("finished_at", "heartbeat_at", "started_at", "created_at"))
+        .filter(
+            Q(status=status.UNDONE)
+            | Q(status=status.DONE, dry_run=False)
+            | Q(status__in=[status.DONE, status.FAILED, status.RUNNING], last_seen__lt=cutoff)
+        )
+        .only("pk", "status", "dry_run", "file_path", "message", "heartbeat_at")
+    )
+    gone = _("The uploaded file has been deleted; upload it again to import it.")
+    paths = []
+    for batch in candidates.iterator():
+        tell = batch.status in (status.FAILED, status.RUNNING) or (
+            batch.status == status.DONE and batch.dry_run
+        )
+        message = f"{batch.message} {gone}".strip() if tell else batch.message
+        # Only if nothing changed it meanwhile (a resume, a confirm, a runner reporting back).
+        cleared = ImportBatch.objects.filter(
+            pk=batch.pk, status=batch.status, file_path=batch.file_path, heartbeat_at=batch.heartbeat_at
+        ).update(file_path="", message=message)
+        if cleared:
+            paths.append(Path(batch.file_path))
+    for path in paths:
+        path.unlink(missing_ok=True)
+    orphans = _prune_orphans(cutoff)
+    if paths or orphans:
+        audit.record(
+            actor=None,
+            action="members.import.files_pruned",
+            object_type="members.importbatch",
+            object_repr=f"{len(paths)} batch file(s), {orphans} orphan file(s)",
+            changes={
+                "batches": [None, len(paths)],
+                "orphans": [None, orphans],
+                "older_than_hours": [None, older_than_hours],
+            },
+        )
+    return {"batches": len(paths), "orphans": orphans}
+
+
+def _prune_orphans(cutoff: datetime.datetime) -> int:
+    """Files under imports/ named after a batch id that no batch (still) refers to: an upload
+    whose batch was never saved, or a file that outlived its batch's pruning. Other names are
+    not ours and are left alone."""
+    folder = _imports_folder()
+    if not folder.is_dir():
+        return 0
+    limit = cutoff.timestamp()
+    old = {}
+    for path in folder.iterdir():
+        try:
+            batch_id = uuid.UUID(path.name)
+        except ValueError:
+            continue
+        if path.is_file() and path.stat().st_mtime < limit:
+            old[batch_id] = path
+    if not old:
+        return 0
+    kept = set(
+        ImportBatch.objects.filter(pk__in=list(old)).exclude(file_path="").values_list("pk", flat=True)
+    )
+    removed = 0
+    for batch_id, path in old.items():
+        if batch_id not in kept:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

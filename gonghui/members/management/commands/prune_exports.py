@@ -1,4 +1,5 @@
-"""Delete the files of expired member exports (run it from cron, e.g. hourly)."""
+"""Give up on member exports whose worker died, and delete the files of expired exports (run
+it from cron, e.g. hourly; see docs/ops/deploy.md)."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,8 +7,13 @@ from gonghui.members.services import exports
 
 
 class Command(BaseCommand):
-    help = "Delete the files of expired member exports."
+    help = (
+        "Mark failed the member exports still waiting or running past GONGHUI_EXPORT_TIMEOUT_MINUTES "
+        "and delete the files of expired exports."
+    )
 
     def handle(self, *args, **options):
+        failed = exports.fail_stuck_exports()
         removed = exports.prune_exports()
+        self.stdout.write(f"{failed} stuck export(s) marked failed.")
         self.stdout.write(f"{removed} expired export file(s) removed.")

@@ -1,0 +1,299 @@
+"""Scheduled clean-up: stored roster files of unconfirmed previews and failed imports
+(``prune_imports``), and exports whose worker died (``prune_exports``). Files go, the rows stay
+and say why, recent work is left alone, a second run changes nothing."""
+
+import datetime
+import io
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from gonghui.core.models import AuditEntry
+from gonghui.members import exports as writers
+from gonghui.members.imports import importer
+from gonghui.members.models import ExportJob, ImportBatch
+from gonghui.members.services import exports
+from gonghui.members.services import imports as import_services
+from gonghui.members.tests.test_imports import person, snapshot, write_csv
+
+pytestmark = pytest.mark.django_db
+
+GONE = "The uploaded file has been deleted"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "en"
+
+
+def _batch(world, tmp_path, name, seq, **kwargs) -> ImportBatch:
+    path = write_csv(tmp_path / name, [person(seq)])
+    batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name=name, **kwargs)
+    return importer.run(batch.pk)
+
+
+def _age(batch: ImportBatch, hours: float) -> None:
+    when = timezone.now() - datetime.timedelta(hours=hours)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=when, started_at=when, heartbeat_at=when, finished_at=when
+    )
+    batch.refresh_from_db()
+
+
+def _failed(batch: ImportBatch, message="The file could not be read.") -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=message)
+    batch.refresh_from_db()
+
+
+def _rows(*batches):
+    return {
+        b.pk: (b.status, b.file_path, b.message, b.created, b.processed)
+        for b in ImportBatch.objects.filter(pk__in=[x.pk for x in batches])
+    }
+
+
+# ---- imports -------------------------------------------------------------------------------
+
+
+def test_old_previews_and_failures_lose_their_file_recent_ones_keep_it(world, tmp_path):
+    old_preview = _batch(world, tmp_path, "old.csv", 401, dry_run=True)
+    new_preview = _batch(world, tmp_path, "new.csv", 402, dry_run=True)
+    old_failed = _batch(world, tmp_path, "oldf.csv", 403, dry_run=True)
+    new_failed = _batch(world, tmp_path, "newf.csv", 404, dry_run=True)
+    waiting = import_services.import_start(
+        actor=world.users["xian"], file=str(write_csv(tmp_path / "w.csv", [person(405)])), file_name="w.csv"
+    )
+    _failed(old_failed)
+    _failed(new_failed)
+    for b in (old_preview, old_failed, waiting):
+        _age(b, 30)
+    _age(new_preview, 23)
+    _age(new_failed, 1)
+    files = {b.pk: Path(b.file_path) for b in (old_preview, new_preview, old_failed, new_failed, waiting)}
+    assert all(p.is_file() for p in files.values())
+    kept = _rows(new_preview, new_failed, waiting)
+    before = snapshot()
+
+    result = import_services.prune_imports(older_than_hours=24)
+
+    assert result == {"batches": 2, "orphans": 0}
+    assert not files[old_preview.pk].exists() and not files[old_failed.pk].exists()
+    for b in (new_preview, new_failed, waiting):
+        assert files[b.pk].is_file()
+    assert _rows(new_preview, new_failed, waiting) == kept  # not touched at all
+    old_preview.refresh_from_db()
+    old_failed.refresh_from_db()
+    assert old_preview.file_path == "" and old_preview.status == "done" and GONE in old_preview.message
+    assert old_failed.file_path == "" and old_failed.status == "failed"
+    # the reason it failed is kept, the deletion is said after it
+    assert old_failed.message.startswith("The file could not be read.") and GONE in old_failed.message
+    assert snapshot() == before  # no member, event or change touched
+    entries = AuditEntry.objects.filter(action="members.import.files_pruned")
+    assert entries.count() == 1
+    assert entries.get().changes["batches"] == [None, 2]
+
+
+def test_a_second_run_changes_nothing_and_writes_no_audit(world, tmp_path):
+    preview = _batch(world, tmp_path, "p.csv", 410, dry_run=True)
+    _age(preview, 48)
+    assert import_services.prune_imports()["batches"] == 1
+    preview.refresh_from_db()
+    state = _rows(preview)
+    assert import_services.prune_imports() == {"batches": 0, "orphans": 0}
+    assert _rows(preview) == state
+    assert GONE in preview.message and preview.message.count(GONE) == 1
+    assert AuditEntry.objects.filter(action="members.import.files_pruned").count() == 1
+
+
+def test_a_pruned_preview_cannot_be_confirmed_nor_a_pruned_failure_resumed(world, tmp_path):
+    preview = _batch(world, tmp_path, "p.csv", 420, dry_run=True)
+    real = _batch(world, tmp_path, "r.csv", 421)
+    _failed(real, "The import stopped unexpectedly after row 0; resume it or roll it back.")
+    _age(preview, 25)
+    _age(real, 25)
+    import_services.prune_imports()
+    preview.refresh_from_db()
+    real.refresh_from_db()
+    batches = ImportBatch.objects.count()
+    with pytest.raises(ValidationError) as confirm:
+        import_services.import_confirm(actor=world.users["xian"], batch=preview)
+    assert confirm.value.code == "file_gone"
+    with pytest.raises(ValidationError) as resume:
+        import_services.import_resume(actor=world.users["xian"], batch=real)
+    assert resume.value.code == "file_gone"
+    assert ImportBatch.objects.count() == batches
+
+
+def test_the_import_page_and_api_say_the_file_is_gone(world, tmp_path):
+    preview = _batch(world, tmp_path, "p.csv", 425, dry_run=True)
+    _age(preview, 25)
+    import_services.prune_imports()
+    web = Client()
+    web.force_login(world.users["xian"])
+    page = web.get(reverse("members:import_detail", args=[preview.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert GONE in page.content.decode()
+    response = web.post(reverse("members:import_commit", args=[preview.pk]), follow=True)
+    assert response.status_code == 200
+    assert ImportBatch.objects.filter(dry_run=False).count() == 0
+
+
+def test_undone_and_interrupted_batches_lose_their_file(world, tmp_path, django_capture_on_commit_callbacks):
+    undone = _batch(world, tmp_path, "u.csv", 430)
+    stale = _batch(world, tmp_path, "s.csv", 431, dry_run=True)
+    recent_stale = _batch(world, tmp_path, "rs.csv", 432, dry_run=True)
+    # An undone batch whose file survived (the worker died before the on-commit delete).
+    ImportBatch.objects.filter(pk=undone.pk).update(status=ImportBatch.Status.UNDONE)
+    Path(undone.file_path).write_bytes(b"left behind")
+    # Runners killed 30 hours and 1 hour ago.
+    ImportBatch.objects.filter(pk__in=[stale.pk, recent_stale.pk]).update(status=ImportBatch.Status.RUNNING)
+    _age(stale, 30)
+    _age(recent_stale, 1)
+    result = import_services.prune_imports()
+    assert result["batches"] == 2
+    undone.refresh_from_db()
+    stale.refresh_from_db()
+    recent_stale.refresh_from_db()
+    assert undone.file_path == "" and undone.message == "" and undone.status == "undone"
+    assert stale.file_path == "" and GONE in stale.message and stale.status == "running"
+    assert Path(recent_stale.file_path).is_file() and recent_stale.message == ""
+
+
+def test_a_real_import_keeps_nothing_to_prune(world, tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        done = _batch(world, tmp_path, "d.csv", 440)
+    assert done.status == "done" and done.created == 1
+    _age(done, 100)
+    import_services.prune_imports()
+    done.refresh_from_db()
+    assert done.file_path == "" and done.message == "" and done.created == 1
+
+
+def test_orphan_files_are_removed_when_old_and_other_files_left_alone(world, tmp_path):
+    preview = _batch(world, tmp_path, "p.csv", 450, dry_run=True)
+    folder = Path(preview.file_path).parent
+    old_orphan = folder / str(uuid.uuid4())
+    new_orphan = folder / str(uuid.uuid4())
+    not_ours = folder / "README"
+    for p in (old_orphan, new_orphan, not_ours):
+        p.write_bytes(b"x")
+    past = time.time() - 30 * 3600
+    for p in (old_orphan, not_ours, Path(preview.file_path)):
+        os.utime(p, (past, past))
+    result = import_services.prune_imports()
+    assert result == {"batches": 0, "orphans": 1}
+    assert not old_orphan.exists()
+    assert new_orphan.exists() and not_ours.exists()
+    assert Path(preview.file_path).is_file()  # its batch is recent and refers to it
+
+
+def test_prune_imports_command(world, tmp_path):
+    preview = _batch(world, tmp_path, "p.csv", 460, dry_run=True)
+    _age(preview, 5)
+    out = io.StringIO()
+    call_command("prune_imports", stdout=out)
+    assert out.getvalue().startswith("0 import file(s)")
+    assert Path(preview.file_path).is_file()
+    out = io.StringIO()
+    call_command("prune_imports", "--hours", "4", stdout=out)
+    assert out.getvalue().startswith("1 import file(s)")
+    assert not Path(preview.file_path).exists()
+
+
+# ---- exports whose worker died ------------------------------------------------------------
+
+
+def _queued(world, **kwargs) -> ExportJob:
+    """An export whose task never ran (its on-commit callback is not executed here)."""
+    return exports.export_start(
+        actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv", **kwargs
+    )
+
+
+def _started_ago(job: ExportJob, minutes: float) -> None:
+    ExportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+    job.refresh_from_db()
+
+
+def test_stuck_exports_are_marked_failed_with_a_message(world, django_capture_on_commit_callbacks):
+    lost_pending = _queued(world)
+    lost_running = _queued(world)
+    recent = _queued(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = _queued(world)
+    done.refresh_from_db()
+    assert done.status == "done"
+    ExportJob.objects.filter(pk=lost_running.pk).update(status=ExportJob.Status.RUNNING, processed=2000)
+    for job in (lost_pending, lost_running, done):
+        _started_ago(job, 121)
+    _started_ago(recent, 60)
+
+    out = io.StringIO()
+    call_command("prune_exports", stdout=out)
+    assert "2 stuck export(s) marked failed." in out.getvalue()
+
+    for job in (lost_pending, lost_running, recent, done):
+        job.refresh_from_db()
+    assert lost_pending.status == lost_running.status == "failed"
+    assert "did not finish within 120 minutes" in lost_running.message
+    assert lost_running.file_path == "" and lost_running.expires_at is None
+    assert recent.status == "pending" and recent.message == ""
+    assert done.status == "done" and default_storage.exists(done.file_path)
+    audits = AuditEntry.objects.filter(action="members.export.failed")
+    assert sorted(audits.values_list("object_id", flat=True)) == sorted(
+        [str(lost_pending.pk), str(lost_running.pk)]
+    )
+    assert exports.fail_stuck_exports() == 0  # idempotent
+
+
+def test_the_timeout_is_a_setting(world, settings):
+    job = _queued(world)
+    _started_ago(job, 20)
+    assert exports.fail_stuck_exports() == 0
+    settings.GONGHUI_EXPORT_TIMEOUT_MINUTES = 15
+    assert exports.fail_stuck_exports() == 1
+
+
+def test_the_progress_page_reports_a_lost_export_without_waiting_for_cron(world):
+    job = _queued(world)
+    _started_ago(job, 180)
+    web = Client()
+    web.force_login(world.users["xian"])
+    page = web.get(reverse("members:export_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "did not finish within" in page.content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    # a late worker does nothing with it
+    assert exports.run_export(job.pk).status == "failed"
+
+
+def test_a_worker_that_finishes_after_being_given_up_on_keeps_no_file(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    job = _queued(world)
+    real_writer = writers.WRITERS["csv"]
+
+    def slow_writer(members, out, **kwargs):
+        rows = real_writer(members, out, **kwargs)
+        _started_ago(job, 500)  # meanwhile cron decided the worker was dead
+        assert exports.fail_stuck_exports() == 1
+        return rows
+
+    monkeypatch.setitem(writers.WRITERS, "csv", slow_writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = exports.run_export(job.pk)
+    assert result.status == "failed" and result.file_path == ""
+    assert not default_storage.exists(f"exports/{job.pk}.csv")
+    assert not AuditEntry.objects.filter(action="members.export.finished", object_id=str(job.pk)).exists()
