@@ -134,14 +134,24 @@ def test_a_pruned_preview_cannot_be_confirmed_nor_a_pruned_failure_resumed(world
     assert ImportBatch.objects.count() == batches
 
 
+def web_page(world, batch) -> str:
+    web = Client()
+    web.force_login(world.users["xian"])
+    return web.get(reverse("members:import_detail", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
 def test_the_import_page_and_api_say_the_file_is_gone(world, tmp_path):
     preview = _batch(world, tmp_path, "p.csv", 425, dry_run=True)
     _age(preview, 25)
     import_services.prune_imports()
     web = Client()
     web.force_login(world.users["xian"])
+    fresh = _batch(world, tmp_path, "q.csv", 426, dry_run=True)
+    assert "Import for real" in web_page(world, fresh)
     page = web.get(reverse("members:import_detail", args=[preview.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert GONE in page.content.decode()
+    # The page no longer offers what cannot work without the file.
+    assert "Import for real" not in page.content.decode()
     response = web.post(reverse("members:import_commit", args=[preview.pk]), follow=True)
     assert response.status_code == 200
     assert ImportBatch.objects.filter(dry_run=False).count() == 0
