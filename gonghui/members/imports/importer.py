@@ -33,15 +33,20 @@ from gonghui.core.ids import new_id
 from gonghui.members import counters, pinyin
 from gonghui.members.choices import EventKind, MembershipStatus
 from gonghui.members.imports import columns, normalise, reader
-from gonghui.members.models import ImportBatch, ImportChange, Member, MemberNumberSequence, MembershipEvent
+from gonghui.members.models import ImportBatch, ImportChange, Member, MembershipEvent
 from gonghui.members.services import hooks, personal
-from gonghui.members.services.members import PROFILE_FIELDS, _clean_profile
+from gonghui.members.services.members import (
+    PROFILE_FIELDS,
+    _clean_profile,
+    member_no_prefix,
+    reserve_member_numbers,
+)
 from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
 log = logging.getLogger(__name__)
 
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 5000
 MAX_ERRORS = 1000
 CHOICE_FIELDS = (
     "ethnicity",
@@ -373,18 +378,15 @@ class Importer:
     # ---- writes -------------------------------------------------------------------------
 
     def _reserve_numbers(self, creates: list[tuple[Parsed, Organisation]]) -> None:
-        needed: dict[str, list[Member]] = {}
-        for p, org in creates:
-            prefix = f"{org.division_code}{p.member.joined_on:%y}"
-            needed.setdefault(prefix, []).append(p.member)
-        for prefix in sorted(needed):  # a fixed order: two imports never deadlock
-            members = needed[prefix]
-            seq, _created = MemberNumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
-            first = seq.last + 1
-            seq.last += len(members)
-            seq.save(update_fields=["last"])
-            for offset, member in enumerate(members):
-                member.member_no = f"{prefix}{first + offset:07d}"
+        prefixes = [member_no_prefix(org, p.member.joined_on) for p, org in creates]
+        needed: dict[str, int] = {}
+        for prefix in prefixes:
+            needed[prefix] = needed.get(prefix, 0) + 1
+        following = reserve_member_numbers(needed)
+        for (p, _org), prefix in zip(creates, prefixes, strict=True):
+            serial = following[prefix]
+            following[prefix] = serial + 1
+            p.member.member_no = f"{prefix}{serial:07d}"
 
     def _create(self, creates: list[tuple[Parsed, Organisation]]) -> list[Member]:
         if not creates:
@@ -433,12 +435,12 @@ class Importer:
 
     def _update(self, updates: list[tuple[Parsed, Member]]) -> int:
         batch = self.batch
-        touched, changes = [], []
+        touched, changes, counted = [], [], []
         for p, member in updates:
             new = self._changes(p, member)
             if not new:
                 continue
-            counted = counters.snapshot(member)
+            counted.append((counters.snapshot(member), member))
             before = {name: getattr(member, name) for name in new}
             before["import_batch"] = str(member.import_batch_id) if member.import_batch_id else None
             for name, value in new.items():
@@ -447,12 +449,12 @@ class Importer:
                 member.name_pinyin, member.name_initials = pinyin.name_keys(member.name)
             member.import_batch_id = batch.pk
             member.save()
-            hooks.member_changed(counted, member)
             touched.append(member)
             changes.append(
                 ImportChange(batch_id=batch.pk, member=member, created=False, before=before, row=p.number)
             )
         ImportChange.objects.bulk_create(changes)
+        hooks.members_bulk_changed(counted)
         return len(touched)
 
     def _progress(self, processed, created, updated, skipped, errors, parsed) -> None:

@@ -37,7 +37,7 @@ _DATE_PATTERNS = [
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def _clean_text(value: str) -> str:
     # Roster columns repeat the same few values (汉族, 本科, the union code …): cached.
     return clean(value)

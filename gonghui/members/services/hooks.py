@@ -21,9 +21,19 @@ def member_changed(before: dict, member: Member) -> None:
 
 
 def members_bulk_created(members: Iterable[Member]) -> None:
+    """Counters last: they lock counter rows shared with every writer under the same
+    ancestors (up to the national root), so they are held only from here to the commit."""
     members = list(members)
-    counters.members_added(members)
     search.index_members(members)
+    counters.members_added(members)
+
+
+def members_bulk_changed(changes: Iterable[tuple[dict, Member]]) -> None:
+    """Many ``(before, member)`` pairs (``before`` as in ``member_changed``): one counter
+    update and one search-key rewrite for the renamed, whatever their number."""
+    changes = list(changes)
+    search.index_members([m for before, m in changes if before.get("name") != m.name])
+    counters.members_changed(changes)
 
 
 def members_bulk_removed(members: Iterable[Member]) -> None:

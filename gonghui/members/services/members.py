@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,11 +123,36 @@ def _clean_profile(data: dict) -> dict:
 def issue_member_no(organisation: Organisation, on: datetime.date) -> str:
     """Next member number: six-digit division, two-digit year, seven-digit serial. Must run
     inside the caller's transaction (the sequence row is locked)."""
-    prefix = f"{organisation.division_code}{on:%y}"
-    seq, _created = MemberNumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"{prefix}{seq.last:07d}"
+    prefix = member_no_prefix(organisation, on)
+    return f"{prefix}{reserve_member_numbers({prefix: 1})[prefix]:07d}"
+
+
+def member_no_prefix(organisation: Organisation, on: datetime.date) -> str:
+    return f"{organisation.division_code}{on:%y}"
+
+
+def reserve_member_numbers(needed: dict[str, int]) -> dict[str, int]:
+    """Reserve ``needed[prefix]`` consecutive serials under each prefix and return the first
+    serial of each range. Three queries however many prefixes (create the missing sequence
+    rows, lock and read them in prefix order, write them back), in the caller's transaction:
+    two writers lock shared prefixes in the same order and never deadlock."""
+    prefixes = sorted(p for p, n in needed.items() if n > 0)
+    if not prefixes:
+        return {}
+    MemberNumberSequence.objects.bulk_create(
+        [MemberNumberSequence(prefix=p) for p in prefixes], ignore_conflicts=True
+    )
+    rows = list(
+        MemberNumberSequence.objects.select_for_update().filter(prefix__in=prefixes).order_by("prefix")
+    )
+    first = {}
+    for row in rows:
+        first[row.prefix] = row.last + 1
+        row.last += needed[row.prefix]
+    table = connection.ops.quote_name(MemberNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET last = %s WHERE prefix = %s", [(r.last, r.prefix) for r in rows])
+    return first
 
 
 def audit_snapshot(member: Member) -> dict:

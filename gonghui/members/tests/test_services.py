@@ -543,3 +543,16 @@ def test_odd_wage_inputs_are_refused(wage):
 def test_minus_zero_is_zero():
     assert dues.calculate("-0") == (Decimal("0.00"), Decimal("0.00"))
     assert str(dues.calculate("-0")[0]) == "0.00"
+
+
+def test_member_numbers_are_reserved_in_consecutive_ranges_per_prefix(world):
+    from gonghui.members.services.members import issue_member_no, reserve_member_numbers
+
+    org = world.orgs["xian_factory"]
+    on = datetime.date(2021, 3, 5)
+    prefix = f"{org.division_code}21"
+    assert issue_member_no(org, on) == f"{prefix}0000001"
+    first = reserve_member_numbers({prefix: 3, "62010022": 2, "61030020": 0})
+    assert first == {prefix: 2, "62010022": 1}  # nothing reserved for a count of 0
+    assert issue_member_no(org, on) == f"{prefix}0000005"
+    assert reserve_member_numbers({}) == {}
