@@ -151,7 +151,9 @@ def reserve_member_numbers(needed: dict[str, int]) -> dict[str, int]:
         row.last += needed[row.prefix]
     table = connection.ops.quote_name(MemberNumberSequence._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET last = %s WHERE prefix = %s", [(r.last, r.prefix) for r in rows])
+        cursor.executemany(
+            f"UPDATE {table} SET last = %s WHERE prefix = %s", [(r.last, r.prefix) for r in rows]
+        )
     return first
 
 
