@@ -280,8 +280,7 @@ class Importer:
         if current is None or current[0] != ImportBatch.Status.RUNNING or current[1] != self.batch.started_at:
             raise Superseded
 
-    def chunk(self, rows: list[tuple[int, list]]) -> None:
-        parsed = [self.parse(number, row) for number, row in rows]
+    def commit_chunk(self, parsed: list[Parsed]) -> None:
         self._resolve_orgs({p.org_code for p in parsed if p.org_code})
         for attempt in range(3):
             try:
@@ -486,19 +485,24 @@ class Importer:
         batch.encoding = source.encoding
         batch.total = self.header.total
         batch.save(update_fields=["file_format", "encoding", "total"])
-        pending: list[tuple[int, list]] = []
+        for parsed in self._chunks(source):
+            self.commit_chunk(parsed)
+            # With DEBUG on, Django keeps the last 9,000 statements (with their values) in
+            # memory; an import is a long request of its own.
+            reset_queries()
+
+    def _chunks(self, source: reader.Source):
+        """The file's data rows after the checkpoint, parsed, ``CHUNK_ROWS`` at a time."""
+        pending: list[Parsed] = []
         for number, row in enumerate(reader.rows(source), 1):
-            if number <= self.header.row or number <= batch.checkpoint_row or reader.is_blank(row):
+            if number <= self.header.row or number <= self.batch.checkpoint_row or reader.is_blank(row):
                 continue
-            pending.append((number, row))
+            pending.append(self.parse(number, row))
             if len(pending) >= CHUNK_ROWS:
-                self.chunk(pending)
+                yield pending
                 pending = []
-                # With DEBUG on, Django keeps the last 9,000 statements (with their values)
-                # in memory; an import is a long request of its own.
-                reset_queries()
         if pending:
-            self.chunk(pending)
+            yield pending
 
 
 EVENT_COLUMNS = (

@@ -445,16 +445,16 @@ class Killed(BaseException):
 
 
 def _kill_after(monkeypatch, chunks):
-    real = importer.Importer.chunk
+    real = importer.Importer.commit_chunk
     calls = {"n": 0}
 
-    def chunk(self, rows):
+    def commit_chunk(self, parsed):
         calls["n"] += 1
         if calls["n"] > chunks:
             raise Killed
-        return real(self, rows)
+        return real(self, parsed)
 
-    monkeypatch.setattr(importer.Importer, "chunk", chunk)
+    monkeypatch.setattr(importer.Importer, "commit_chunk", commit_chunk)
     return real
 
 
@@ -470,7 +470,7 @@ def test_a_killed_import_resumes_without_duplicates(world, tmp_path, monkeypatch
     with pytest.raises(ValidationError):  # still fresh: it might be running elsewhere
         import_services.import_resume(actor=world.users["xian"], batch=batch)
     monkeypatch.setattr(importer, "is_stale", lambda batch, **kwargs: True)  # as after a minute
-    monkeypatch.setattr(importer.Importer, "chunk", real)
+    monkeypatch.setattr(importer.Importer, "commit_chunk", real)
     import_services.import_resume(actor=world.users["xian"], batch=batch)
     batch = importer.run(batch.pk)
     assert (batch.status, batch.processed, batch.created, batch.error_count) == ("done", 5, 5, 0)
@@ -555,19 +555,19 @@ def test_a_runner_that_was_rolled_back_under_it_stops_and_writes_nothing_more(wo
     before = snapshot()
     path = write_csv(tmp_path / "r.csv", [person(270 + i) for i in range(6)])
     batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="r.csv")
-    real = importer.Importer.chunk
+    real = importer.Importer.commit_chunk
     calls = {"n": 0}
 
-    def chunk(self, rows):
+    def commit_chunk(self, parsed):
         calls["n"] += 1
         if calls["n"] == 2:  # someone rolls the batch back while this runner is between chunks
             monkeypatch.setattr(importer, "is_stale", lambda batch, **kwargs: True)
             import_services.import_rollback(
                 actor=world.users["xian"], batch=ImportBatch.objects.get(pk=batch.pk)
             )
-        return real(self, rows)
+        return real(self, parsed)
 
-    monkeypatch.setattr(importer.Importer, "chunk", chunk)
+    monkeypatch.setattr(importer.Importer, "commit_chunk", commit_chunk)
     batch = importer.run(batch.pk)
     assert batch.status == "undone"
     assert snapshot() == before
