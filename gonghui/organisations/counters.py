@@ -33,8 +33,6 @@ Key = tuple  # (organisation_id, dimension, value)
 ORGANISATIONS = "organisations"  # dimension: organisations by kind, and "all"
 ALL = "all"
 
-_BATCH = 1000  # rows per INSERT statement (4 parameters each)
-
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
@@ -73,7 +71,7 @@ def _upsert(rows: Mapping[Key, int]) -> None:
     """Add each delta to its row, creating missing rows; keys are ``(organisation id as a
     string, dimension, value)``. Rows are written in key order (see module doc): on
     PostgreSQL in one statement over arrays (``unnest``: four parameters however many rows),
-    elsewhere in multi-row VALUES batches."""
+    elsewhere as one single-row statement executed for every row."""
     items = sorted((k, n) for k, n in rows.items() if n)
     if not items:
         return
@@ -101,20 +99,19 @@ def _upsert(rows: Mapping[Key, int]) -> None:
                 ],
             )
             return
-        for start in range(0, len(items), _BATCH):
-            chunk = items[start : start + _BATCH]
-            params: list = []
-            for (org, dimension, value), n in chunk:
-                params.extend((ids[org], dimension, value, n))
-            cursor.execute(head + "VALUES " + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)) + tail, params)
+        # One single-row statement, prepared once (see members.search._insert).
+        cursor.executemany(
+            head + "VALUES (%s, %s, %s, %s)" + tail,
+            [(ids[org], dimension, value, n) for (org, dimension, value), n in items],
+        )
 
 
 def apply(deltas: Mapping[Key, int]) -> None:
     """Add ``deltas`` — ``{(organisation_id, dimension, value): change}`` — to each
     organisation named and to all its ancestors, in the caller's transaction. Deltas are summed
     per row first (a change that cancels out writes nothing). Three queries whatever the size
-    of ``deltas`` (the paths, the ancestors' ids, the upsert; on SQLite the upsert goes in
-    batches of 1,000 rows). Raises ``Organisation.DoesNotExist`` for an unknown organisation."""
+    of ``deltas`` (the paths, the ancestors' ids, the upsert; on SQLite the upsert is one
+    ``executemany``). Raises ``Organisation.DoesNotExist`` for an unknown organisation."""
     summed: dict[Key, int] = defaultdict(int)
     for (org_id, dimension, value), n in deltas.items():
         if n:
