@@ -1,8 +1,9 @@
 """HTTP benchmark: gunicorn (2 sync workers, the same settings for every target) serving the
-member list page (session cookie), the subtree statistics API (bearer token) and a bare
-Django "hello" view (``bench.urls``). Load from this machine on loopback only, bounded in
-time and requests: ``wrk`` when installed, else Python threads with ``http.client``. The
-server and the load generator share the machine's cores: compare ratios, not absolutes."""
+member list page (session cookie), the member list API and the subtree statistics API (bearer
+token) and a bare Django "hello" view (``bench.urls``). Load from this machine on loopback
+only, bounded in time and requests: ``wrk`` when installed, else Python threads with
+``http.client``. The server and the load generator share the machine's cores: compare
+ratios, not absolutes."""
 
 import contextlib
 import http.client
@@ -144,8 +145,10 @@ def bench(*, db: str, user, seconds: float = 8.0, max_requests: int = 20000) -> 
     from django.conf import settings
     from django.test import Client
 
+    from bench.bench_search import analyze
     from gonghui.accounts.services import token_create
 
+    analyze()
     client = Client()
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
@@ -155,6 +158,7 @@ def bench(*, db: str, user, seconds: float = 8.0, max_requests: int = 20000) -> 
     targets = [
         ("hello", "/bench/hello/", {}),
         ("member list page /members/", "/members/", {"Cookie": cookie}),
+        ("member list API /api/v1/members", "/api/v1/members", {"Authorization": f"Bearer {secret}"}),
         ("stats API /api/v1/organisations/610100/stats", "/api/v1/organisations/610100/stats",
          {"Authorization": f"Bearer {secret}"}),
     ]  # fmt: skip

@@ -177,11 +177,12 @@ def member_detail(m: Member) -> dict:
 def list_members(
     request, q: str = "", organisation: str = "", status: str = "", page: int = 1, page_size: int = 20
 ):
-    """Members in the caller's scope. ``q`` matches a name (Chinese, full pinyin or initials),
-    a member number, or exactly an ID number or a mobile number."""
+    """Members in the caller's scope, newest record first. ``q`` matches a name (Chinese,
+    full pinyin or initials; exact matches first), a member number, or exactly an ID number or
+    a mobile number."""
     req = pagination.parse(page, page_size)
     org = scoping.get_organisation_or_404(request.user, organisation) if organisation else None
-    qs = selectors.search(request.user, q, organisation=org, status=status)
+    qs = selectors.member_list(request.user, q, organisation=org, status=status)
     items, count = pagination.slice_queryset(qs, req)
     return {"items": [member_item(m) for m in items], "count": count}
 

@@ -400,10 +400,18 @@ class MemberSearchKey(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="search_keys")
+    # The member's union, copied here (``search.index_members``, ``search.member_changed``) so
+    # that counting the matches of a prefix inside a subtree reads this table's index only.
+    # No constraint or index of its own: members PROTECT their union, keys go with members.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    # On PostgreSQL the column has the "C" collation (migration 0004), so prefix ranges
+    # compare code points and use the index whatever the cluster's locale.
     key = models.CharField(max_length=64)
 
     class Meta:
-        indexes = [models.Index(fields=["key", "member"], name="member_search_key")]
+        indexes = [models.Index(fields=["key", "member", "organisation"], name="member_search_key_org")]
         constraints = [models.UniqueConstraint(fields=["member", "key"], name="one_search_key_per_member")]
 
     def __str__(self) -> str:

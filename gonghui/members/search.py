@@ -14,10 +14,18 @@ index in key order. The page is walked in that order, so the database stops afte
 
 ID numbers and phones are found only exactly, through the blind index; member numbers exactly
 or by prefix. Everything is restricted to the user's scope (``scoping.restrict``).
+
+Lists answer an exact count (SPEC §4) without counting member rows where they can
+(``CountedQuerySet``): the list without a query, or filtered by status, reads the subtree
+counters (``counted_totals``); a name search counts search keys, which carry their member's
+union for that (``key_match_count``). The list without a query is newest record first
+(``LIST_ORDER``), read through the primary key or through the unions, whichever the counts
+say is shorter (``listing``).
 """
 
 import itertools
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -31,6 +39,7 @@ from gonghui.members.choices import IN_MEMBERSHIP
 from gonghui.members.models import Member, MemberSearchKey
 from gonghui.members.services import personal
 from gonghui.organisations import scoping
+from gonghui.organisations.models import Organisation, SubtreeCount
 
 KEY_LENGTH = MemberSearchKey._meta.get_field("key").max_length
 MAX_CHAR = "\U0010ffff"
@@ -41,7 +50,10 @@ MAX_CHAR = "\U0010ffff"
 TIE_ORDER = ("sk__member_id",)
 DELETE_BATCH = 500
 REBUILD_CACHE_KIB = 256 * 1024
-INSERT_BATCH = 5000
+# The list without a query: newest record first. Ids are UUIDv7, so this is the primary key
+# read backwards, stopping after one page (see ``listing``).
+LIST_ORDER = ("-id",)
+WALK_PAGE = 20
 
 
 # ---- keys ------------------------------------------------------------------------------
@@ -53,7 +65,9 @@ def _compact(text: str) -> str:
 
 # The readings are combined per name part, each part cached: a roster has a few hundred
 # surnames and some ten thousand given names, so a million names cost a million string joins,
-# not a million pinyin look-ups. ``pinyin.name_keys`` gives the same variants (tested).
+# not a million pinyin look-ups. ``pinyin.name_keys`` gives the same variants (tested). The
+# caches are small on purpose: whole names rarely repeat, and an entry costs about a kilobyte,
+# so a cache of a quarter of a million names made an import's memory grow by 300 MB.
 Combos = tuple[tuple[str, str], ...]  # (full pinyin, initials) variants, most common first
 
 
@@ -68,7 +82,7 @@ def _surname_combos(surname: str) -> Combos:
     return tuple((r, r[:1]) for r in pinyin.char_readings(surname))
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=16384)
 def _given_combos(given: str) -> Combos:
     syllables = [r for r in (pinyin.char_readings(ch) for ch in given) if r]
     combos = itertools.islice(itertools.product(*syllables), pinyin.MAX_VARIANTS)
@@ -81,7 +95,7 @@ def name_search_keys(name: str) -> frozenset[str]:
     return _compact_name_keys(_compact(name))
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=8192)
 def _compact_name_keys(compact: str) -> frozenset[str]:
     if not compact:
         return frozenset()
@@ -110,49 +124,81 @@ def keys_for(member: Member) -> set[str]:
     return set(name_search_keys(member.name or ""))
 
 
-def index_members(members: Iterable[Member]) -> int:
-    """Replace the search keys of ``members`` (after create, rename, import). Runs in the
+def index_members(members: Iterable[Member], *, new: bool = False) -> int:
+    """Replace the search keys of ``members`` (after create, rename, import); ``new=True``
+    for rows inserted in this transaction, which have no keys to delete yet. Runs in the
     caller's transaction; returns the number of keys written."""
     members = list({m.pk: m for m in members if m.pk is not None}.values())  # each member once
     if not members:
         return 0
     ids = [m.pk for m in members]
-    for i in range(0, len(ids), DELETE_BATCH):
+    for i in range(0, 0 if new else len(ids), DELETE_BATCH):
         MemberSearchKey.objects.filter(member_id__in=ids[i : i + DELETE_BATCH]).delete()
-    rows = []
-    for m in members:
-        member_id = _db_id(m.pk)
-        rows.extend((member_id, key) for key in name_search_keys(m.name or ""))
-    # In key order: the (key, member) index then takes the batch in one sweep instead of
-    # jumping around a B-tree much larger than the cache.
-    rows.sort(key=lambda row: row[1])
+    rows = key_rows(members)
     _insert(rows)
     return len(rows)
 
 
+def key_rows(members: Iterable[Member]) -> list[tuple]:
+    """The ``(member_id, organisation_id, key)`` rows of ``members``' search keys, as the
+    database stores the ids, in key order: the ``(key, member, organisation)`` index then
+    takes a batch in one sweep instead of jumping around a B-tree much larger than the cache.
+    For bulk writers that insert keys themselves (``index_members`` does it for the others)."""
+    rows = []
+    for m in members:
+        member_id, org_id = _db_id(m.pk), _db_id(m.organisation_id)
+        rows.extend((member_id, org_id, key) for key in name_search_keys(m.name or ""))
+    rows.sort(key=lambda row: row[2])
+    return rows
+
+
+def member_changed(before: dict, member: Member) -> None:
+    """After a member row changed (``before`` is ``counters.snapshot`` taken before): new keys
+    when the name changed, the keys moved with the member when the union changed. Runs in the
+    caller's transaction."""
+    members_changed([(before, member)])
+
+
+def members_changed(changes: Iterable[tuple[dict, Member]]) -> None:
+    """``member_changed`` for many ``(before, member)`` pairs: one rewrite for the renamed,
+    one UPDATE per new union for the moved."""
+    renamed, moved = [], defaultdict(list)
+    for before, member in changes:
+        if before.get("name") != member.name:
+            renamed.append(member)
+        elif before.get("organisation_id") != member.organisation_id:
+            moved[member.organisation_id].append(member.pk)
+    index_members(renamed)
+    for organisation_id, ids in moved.items():
+        for i in range(0, len(ids), DELETE_BATCH):
+            MemberSearchKey.objects.filter(member_id__in=ids[i : i + DELETE_BATCH]).update(
+                organisation_id=organisation_id
+            )
+
+
 def _db_id(pk):
-    """The member id as the database stores it (hex text on SQLite, a UUID on PostgreSQL)."""
+    """A UUID id as the database stores it (hex text on SQLite, a UUID on PostgreSQL)."""
     return pk if connection.vendor == "postgresql" else Member._meta.pk.get_db_prep_value(pk, connection)
 
 
 def _insert(rows: list[tuple]) -> None:
-    """Bulk insert ``(member_id, key)`` rows: plain multi-row INSERTs (no model instances),
-    COPY on PostgreSQL."""
+    """Bulk insert ``(member_id, organisation_id, key)`` rows (``key_rows``), without model
+    instances: COPY on PostgreSQL, one ``executemany`` on SQLite."""
     if not rows:
         return
     table = connection.ops.quote_name(MemberSearchKey._meta.db_table)
+    columns = "(member_id, organisation_id, key)"
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} (member_id, key) FROM STDIN") as copy:
-                for member_id, key in rows:
-                    copy.write_row((member_id, key))
+            with cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         return
+    # One single-row statement for every row, prepared once. (Multi-row VALUES lists of
+    # varying length are each a prepared statement of their own, megabytes each, kept in the
+    # connection's statement cache: import memory grew with every chunk.)
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), INSERT_BATCH):
-            chunk = rows[i : i + INSERT_BATCH]
-            values = ",".join(["(%s,%s)"] * len(chunk))
-            params = [v for row in chunk for v in row]
-            cursor.execute(f"INSERT INTO {table} (member_id, key) VALUES {values}", params)
+        cursor.executemany(f"INSERT INTO {table} {columns} VALUES (%s, %s, %s)", rows)
 
 
 def rebuild_all(*, batch_size: int = 20000, progress=None) -> int:
@@ -168,7 +214,7 @@ def rebuild_all(*, batch_size: int = 20000, progress=None) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size=-{REBUILD_CACHE_KIB}")
     while True:
-        qs = Member.objects.order_by("pk").only("pk", "name")
+        qs = Member.objects.order_by("pk").only("pk", "name", "organisation_id")
         if last is not None:
             qs = qs.filter(pk__gt=last)
         batch = list(qs[:batch_size])
@@ -205,11 +251,12 @@ def search(
     if employment_form:
         qs = qs.filter(employment_form=employment_form)
     q = (q or "").strip()
-    if not q:
-        return qs.order_by("-joined_on", "member_no")
     compact = _compact(q)
     if not compact:
-        return qs.order_by("-joined_on", "member_no")
+        if employment_form and status != "active":
+            # The counters hold employment forms of members in membership only.
+            return qs.order_by(*LIST_ORDER)
+        return listing(qs, user, organisation, status, employment_form)
     id_like = normalise_id_number(compact)
     if len(id_like) == 18 and id_like[:17].isdigit() and (id_like[17].isdigit() or id_like[17] == "X"):
         return qs.filter(id_number_hash=personal.id_hash(id_like)).order_by("name", "member_no")
@@ -221,7 +268,147 @@ def search(
     if compact.isdigit():
         # A range, not LIKE: SQLite's LIKE ... ESCAPE never uses an index.
         return qs.filter(member_no__gte=compact, member_no__lt=prefix_end(compact)).order_by("member_no")
-    return by_key(qs, compact[:KEY_LENGTH])
+    key = compact[:KEY_LENGTH]
+    found = by_key(qs, key, scope_organisations(user, organisation))
+    if status or employment_form:
+        return found  # those filters need the member rows: the plain count
+    return _counted(found, lambda: key_match_count(user, key, organisation))
+
+
+# ---- exact counts, cheaply ------------------------------------------------------------------
+
+
+class CountedQuerySet(QuerySet):
+    """A queryset whose ``count()`` is answered by a cheaper query giving the same exact
+    number (the subtree counters, an index-only count of search keys). Any further
+    narrowing (``filter``, slicing, ``select_related`` ...) makes a plain queryset again:
+    clones do not carry the shortcut."""
+
+    _exact_count = None
+
+    def count(self) -> int:
+        if self._result_cache is None and self._exact_count is not None:
+            return self._exact_count()
+        return super().count()
+
+    def _same_rows(self, clone: QuerySet) -> QuerySet:
+        clone._exact_count = self._exact_count
+        return clone
+
+    # What changes the columns read, not the rows, keeps the shortcut.
+    def only(self, *fields):
+        return self._same_rows(super().only(*fields))
+
+    def defer(self, *fields):
+        return self._same_rows(super().defer(*fields))
+
+    def select_related(self, *fields):
+        return self._same_rows(super().select_related(*fields))
+
+
+def _counted(qs: QuerySet, exact_count) -> QuerySet:
+    counted = qs._chain()
+    counted.__class__ = CountedQuerySet
+    counted._exact_count = exact_count
+    return counted
+
+
+def scope_roots(user, organisation=None) -> dict[str, object]:
+    """``{path: id}`` of the organisations whose (disjoint) subtrees make up what ``user``
+    sees, narrowed to ``organisation``'s subtree when given. No query for an officer (the
+    grants are loaded once per request); one for an operator without an organisation."""
+    if scoping.is_operator(user):
+        if organisation is not None:
+            return {organisation.path: organisation.pk}
+        return dict(Organisation.objects.filter(depth=1).values_list("path", "pk"))
+    roots = scoping.root_ids(user, scoping.Action.VIEW)
+    if organisation is None:
+        return roots
+    if any(organisation.path.startswith(path) for path in roots):
+        return {organisation.path: organisation.pk}
+    return {path: pk for path, pk in roots.items() if path.startswith(organisation.path)}
+
+
+def counted_totals(user, organisation=None, status: str = "", employment_form: str = "") -> tuple[int, int]:
+    """``(in scope, in all)``: the number of members the list without a query shows (all,
+    or filtered by status, or by employment form among members in membership), and the same
+    over the whole table, from the subtree counters (``members.counters``), which every
+    member write keeps in step in its own transaction. One indexed query over the scope's
+    root organisations and the tree's roots, whatever their size."""
+    from gonghui.members import counters
+
+    roots = scope_roots(user, organisation)
+    if not roots:
+        return 0, 0
+    if employment_form:  # with status "active" (see ``search``)
+        dimension, value = counters.EMPLOYMENT_FORM, employment_form
+    elif status == "active":
+        dimension, value = counters.MEMBERS, counters.IN
+    else:
+        dimension, value = counters.STATUS, status  # every status when empty
+    # The whole table is the count of the scope's tree roots (paths of one step): two sums,
+    # each an index range on (organisation, dimension, value).
+    tops = sorted({path[: Organisation.steplen] for path in roots})
+    qn = connection.ops.quote_name
+    table, org = qn(SubtreeCount._meta.db_table), qn(Organisation._meta.db_table)
+    where = "dimension = %s" + (" AND value = %s" if value else "")
+    params = [dimension, value] if value else [dimension]
+    pk = Organisation._meta.pk
+    ids = [pk.get_db_prep_value(i, connection) for i in roots.values()]
+    sql = (
+        f"SELECT (SELECT SUM(n) FROM {table} WHERE organisation_id IN ({', '.join(['%s'] * len(ids))}) "
+        f"AND {where}), (SELECT SUM(n) FROM {table} WHERE organisation_id IN "
+        f"(SELECT id FROM {org} WHERE path IN ({', '.join(['%s'] * len(tops))})) AND {where})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *params, *tops, *params])
+        in_scope, total = cursor.fetchone()
+    return int(in_scope or 0), int(total or 0)
+
+
+def listing(qs: QuerySet, user, organisation=None, status: str = "", employment_form: str = "") -> QuerySet:
+    """``qs`` (the scope, narrowed by status or employment form) in ``LIST_ORDER``, with its
+    exact count from the counters, and the plan for the first pages chosen from the counts:
+
+    * a large part of the table (a city holding half the members): read the primary key
+      backwards and keep the rows in scope; a page of 20 costs about 20 x all / scope rows;
+    * a small part (a grassroots union): take the scope's rows through the
+      ``(organisation, status)`` index and sort them; costs about ``scope`` rows.
+
+    The break-even is at scope ** 2 = 20 x all (4,500 members at a million). PostgreSQL's
+    planner mostly finds this itself; SQLite has no statistics, and a primary-key walk over a
+    million rows for a union of fifty would take a second."""
+    in_scope, total = counted_totals(user, organisation, status, employment_form)
+    listed = qs.order_by(*LIST_ORDER)
+    if in_scope == 0:
+        listed = listed.none()
+    elif in_scope * in_scope < WALK_PAGE * total:
+        organisations = scope_organisations(user, organisation)
+        if organisations is not None:  # else everything: nothing to read through
+            listed = listed.filter(organisation_id__in=organisations)
+    return _counted(listed, lambda: in_scope)
+
+
+def scope_organisations(user, organisation=None) -> QuerySet | None:
+    """A subquery of the ids of the unions in scope (``scope_roots`` and everything under
+    them); ``None`` for an operator without an organisation (everything)."""
+    if organisation is None and scoping.is_operator(user):
+        return None
+    in_scope = Q(pk__in=[])
+    for path in scope_roots(user, organisation):
+        in_scope |= Q(path__startswith=path)
+    return Organisation.objects.filter(in_scope).values("pk")
+
+
+def key_match_count(user, key: str, organisation=None) -> int:
+    """The number of members in scope with a search key starting with ``key``: counted from
+    ``MemberSearchKey`` alone (each key carries its member's union, so the ``(key, member,
+    organisation)`` index answers it without reading the member table), each member once."""
+    keys = MemberSearchKey.objects.filter(key__gte=key, key__lt=prefix_end(key))
+    organisations = scope_organisations(user, organisation)
+    if organisations is not None:
+        keys = keys.filter(organisation_id__in=organisations)
+    return keys.values("member_id").distinct().count()
 
 
 def prefix_end(prefix: str) -> str:
@@ -237,20 +424,28 @@ def prefix_end(prefix: str) -> str:
     return stripped[:-1] + chr(last)
 
 
-def by_key(qs: QuerySet, key: str) -> QuerySet:
+def by_key(qs: QuerySet, key: str, organisations: QuerySet | None = None) -> QuerySet:
     """``qs`` narrowed to members with a key starting with ``key``, each once, ordered by
-    its smallest matching key (exact first), then ``TIE_ORDER``."""
+    its smallest matching key (exact first), then ``TIE_ORDER``. ``organisations`` (ids of
+    the unions in scope) narrows the keys as well: the scope is then visible on the key
+    index, and PostgreSQL walks that index even before it has statistics (right after a
+    bulk import it would otherwise start from every member of the scope)."""
     end = prefix_end(key)
     smaller = MemberSearchKey.objects.filter(
         member_id=OuterRef("pk"), key__gte=key, key__lt=OuterRef("matched_key")
     )
+    # One filter() call, so both conditions are on the same join: an inner join, which the
+    # key index drives.
+    on_key = {"sk__key__gte": key}
+    if organisations is not None:
+        on_key["sk__organisation_id__in"] = organisations
     return (
         qs.annotate(
             sk=FilteredRelation(
                 "search_keys", condition=Q(search_keys__key__gte=key, search_keys__key__lt=end)
             )
         )
-        .filter(sk__key__gte=key)  # an inner join: the key index drives the query
+        .filter(**on_key)
         .annotate(matched_key=F("sk__key"))
         .filter(~Exists(smaller))
         .order_by("matched_key", *TIE_ORDER)

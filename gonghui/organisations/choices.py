@@ -61,5 +61,6 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Officer")
     VIEWER = "viewer", _("Viewer")
     JUDGE = "judge", _("Judge")
+    SUPERVISOR = "supervisor", _("Supervisor")
     STATION_KEEPER = "station_keeper", _("Station keeper")
     MEMBER = "member", _("Member")

@@ -28,6 +28,10 @@ class Action:
     EXPORT = "export"
     REVEAL_PII = "reveal_pii"
     VIEW_AUDIT = "view_audit"
+    MANAGE_COMPETITIONS = "manage_competitions"  # competitions, entries, judges, results
+    MANAGE_HONOURS = "manage_honours"  # honour registry, nomination lists, 公示
+    MANAGE_INNOVATION = "manage_innovation"  # studios, alliances, idea review
+    SUPERVISE = "supervise"  # decide appeals and objections (监督)
 
 
 _OFFICER = {
@@ -38,6 +42,9 @@ _OFFICER = {
     Action.TRANSFER,
     Action.DUES,
     Action.EXPORT,
+    Action.MANAGE_COMPETITIONS,
+    Action.MANAGE_HONOURS,
+    Action.MANAGE_INNOVATION,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -49,6 +56,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # Judges, station keepers and members reach their own objects through their apps
     # (assigned competitions, assigned stations, their own member record), not a subtree.
     Role.JUDGE: frozenset(),
+    # Supervision (纪检/监督) reads the subtree and decides appeals and objections; it manages
+    # nothing itself, so it never judges its own decisions.
+    Role.SUPERVISOR: frozenset({Action.VIEW, Action.SUPERVISE}),
     Role.STATION_KEEPER: frozenset(),
     Role.MEMBER: frozenset(),
 }
@@ -94,6 +104,14 @@ def root_paths(user, action: str = Action.VIEW) -> list[str]:
         if not any(path.startswith(r) for r in roots):
             roots.append(path)
     return roots
+
+
+def root_ids(user, action: str = Action.VIEW) -> dict[str, object]:
+    """``{path: organisation id}`` of :func:`root_paths`, from the grants already loaded (no
+    query): for reading per-subtree counters of the user's whole scope."""
+    roots = root_paths(user, action)
+    ids = {g.path: g.organisation_id for g in _grants(user)}
+    return {path: ids[path] for path in roots}
 
 
 def org_q(user, action: str = Action.VIEW, *, field: str = "") -> Q:

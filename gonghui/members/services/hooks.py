@@ -9,22 +9,21 @@ from gonghui.members.models import Member
 
 
 def member_created(member: Member) -> None:
+    search.index_members([member], new=True)
     counters.members_added([member])
-    search.index_members([member])
 
 
 def member_changed(before: dict, member: Member) -> None:
     """``before`` is ``counters.snapshot(member)`` taken before the change."""
     counters.member_changed(before, member)
-    if before.get("name") != member.name:
-        search.index_members([member])
+    search.member_changed(before, member)  # new keys on a rename; keys follow a change of union
 
 
 def members_bulk_created(members: Iterable[Member]) -> None:
     """Counters last: they lock counter rows shared with every writer under the same
     ancestors (up to the national root), so they are held only from here to the commit."""
     members = list(members)
-    search.index_members(members)
+    search.index_members(members, new=True)
     counters.members_added(members)
 
 
@@ -32,7 +31,7 @@ def members_bulk_changed(changes: Iterable[tuple[dict, Member]]) -> None:
     """Many ``(before, member)`` pairs (``before`` as in ``member_changed``): one counter
     update and one search-key rewrite for the renamed, whatever their number."""
     changes = list(changes)
-    search.index_members([m for before, m in changes if before.get("name") != m.name])
+    search.members_changed(changes)
     counters.members_changed(changes)
 
 

@@ -137,7 +137,9 @@ def test_a_pruned_preview_cannot_be_confirmed_nor_a_pruned_failure_resumed(world
 def web_page(world, batch) -> str:
     web = Client()
     web.force_login(world.users["xian"])
-    return web.get(reverse("members:import_detail", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    return web.get(
+        reverse("members:import_detail", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
 
 
 def test_the_import_page_and_api_say_the_file_is_gone(world, tmp_path):

@@ -235,7 +235,7 @@ def test_rebuild_search_keys_command(world):
 
 def test_index_members_replaces_keys(world):
     member = world.members["xian_worker"]
-    MemberSearchKey.objects.create(member=member, key="stale")
+    MemberSearchKey.objects.create(member=member, organisation_id=member.organisation_id, key="stale")
     member.name = "王芳"
     assert search.index_members([member]) == len(search.keys_for(member))
     keys = set(MemberSearchKey.objects.filter(member=member).values_list("key", flat=True))

@@ -6,6 +6,8 @@ yours" alike), parse a form, call one service, then redirect with a message or r
 form again with the service's errors next to the right fields.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +41,7 @@ from gonghui.organisations.views import is_fragment_request, officer_required, p
 
 Action = scoping.Action
 MEMBERS_PER_PAGE = 20
+_URL_PLACEHOLDER = uuid.UUID(int=0)
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -101,6 +104,38 @@ def dashboard(request):
 # ---- roster ----------------------------------------------------------------------------
 
 
+_BADGES = {
+    MembershipStatus.MEMBER: " ok",
+    MembershipStatus.TRANSFERRING: " warn",
+    MembershipStatus.PRE_MEMBER: " warn",
+    MembershipStatus.EXPELLED: " bad",
+    MembershipStatus.WITHDRAWN: " bad",
+}
+
+
+def roster_rows(members) -> list[dict]:
+    """What a roster row shows, as plain values: the template then does no per-row look-ups,
+    translations or URL reversing (a page of 20 rows rendered in a fraction of the time)."""
+    statuses = dict(MembershipStatus.choices)
+    forms_labels = dict(EmploymentForm.choices)
+    detail = reverse("members:detail", args=[_URL_PLACEHOLDER])
+    return [
+        {
+            "url": detail.replace(str(_URL_PLACEHOLDER), str(m.pk)),
+            "name": m.name,
+            "member_no": m.member_no,
+            "union": m.organisation.name,
+            "status": statuses.get(m.status, m.status),
+            "badge": _BADGES.get(m.status, ""),
+            "id_number": m.id_number_masked,
+            "phone": m.phone_masked,
+            "form": forms_labels.get(m.employment_form, m.employment_form),
+            "joined": m.joined_on.isoformat() if m.joined_on else "",
+        }
+        for m in members
+    ]
+
+
 @officer_required
 def member_list(request):
     form = forms.MemberFilterForm(request.GET or None, user=request.user)
@@ -108,14 +143,16 @@ def member_list(request):
         queryset = selectors.members_visible_to(request.user).none()
     else:
         data = form.cleaned_data if form.is_bound else {}
-        queryset = selectors.search(
+        queryset = selectors.member_list(
             request.user,
             data.get("q", ""),
             organisation=data.get("organisation"),
             status=data.get("status", ""),
             employment_form=data.get("employment_form", ""),
         )
-    context = {"form": form, "page": paginate(request, queryset, MEMBERS_PER_PAGE)}
+    page = paginate(request, queryset, MEMBERS_PER_PAGE)
+    page.rows = roster_rows(page.items)
+    context = {"form": form, "page": page}
     if is_fragment_request(request, "member-results"):
         response = render(request, "members/officer/_member_rows.html", context)
     else:
