@@ -33,7 +33,7 @@ from gonghui.core.ids import new_id
 from gonghui.members import counters, pinyin
 from gonghui.members.choices import EventKind, MembershipStatus
 from gonghui.members.imports import columns, normalise, reader
-from gonghui.members.models import ImportBatch, ImportChange, Member, MembershipEvent
+from gonghui.members.models import ImportBatch, ImportChange, Member, MemberSearchKey, MembershipEvent
 from gonghui.members.services import hooks, personal
 from gonghui.members.services.members import (
     PROFILE_FIELDS,
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5000
 MAX_ERRORS = 1000
+ANALYZE_AFTER_ROWS = 10_000  # a real import writing this many rows refreshes the statistics
 CHOICE_FIELDS = (
     "ethnicity",
     "education",
@@ -649,7 +650,23 @@ def run(batch_id) -> ImportBatch:
         _audit_finished(batch)
         if not batch.dry_run:  # a preview keeps its file until it is confirmed or pruned
             discard_file(batch)
+    if not batch.dry_run and batch.created + batch.updated >= ANALYZE_AFTER_ROWS:
+        analyze_member_tables()
     return batch
+
+
+def analyze_member_tables() -> None:
+    """Refresh PostgreSQL's planner statistics of the member tables after a large import:
+    until autovacuum gets to it, the planner still sees the tables as they were and can pick a
+    plan that reads a whole city for one page of the member list."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (Member, MemberSearchKey, MembershipEvent)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def is_stale(batch: ImportBatch, *, seconds: int = 60) -> bool:

@@ -591,3 +591,19 @@ def test_an_id_number_in_the_wrong_column_is_masked_in_the_error():
 
     assert "610113199001011097" not in normalise.shown("610113199001011097")
     assert normalise.shown("2021-03-05x") == "2021-03-05x"
+
+
+def test_a_large_import_refreshes_the_planner_statistics(world, tmp_path, monkeypatch):
+    calls = []
+    real = importer.analyze_member_tables
+    monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 2)
+    monkeypatch.setattr(importer, "analyze_member_tables", lambda: calls.append("analyze"))
+    path = write_csv(tmp_path / "a.csv", [person(300 + i) for i in range(3)])
+    preview = import_services.import_start(
+        actor=world.users["xian"], file=str(path), file_name="a.csv", dry_run=True
+    )
+    importer.run(preview.pk)
+    assert calls == []  # a preview writes no members
+    batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="a.csv")
+    assert importer.run(batch.pk).created == 3 and calls == ["analyze"]
+    real()  # runs on either database (a no-op on SQLite)
