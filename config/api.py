@@ -4,7 +4,10 @@ from ninja import NinjaAPI
 
 from gonghui.accounts.api import AUTH
 from gonghui.accounts.api import router as accounts_router
+from gonghui.competitions.api import router as competitions_router
 from gonghui.core.api import UnicodeJSONRenderer, install_error_handlers
+from gonghui.honours.api import router as honours_router
+from gonghui.innovation.api import router as innovation_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_exports import router as exports_router
 from gonghui.members.api_imports import router as imports_router
@@ -27,4 +30,8 @@ api.add_router("/audit", audit_router)
 # Before the members router, whose members/{member_id} would otherwise take "imports".
 api.add_router("/members/imports", imports_router)
 api.add_router("/members/exports", exports_router)
+api.add_router("/competitions", competitions_router)
+api.add_router("/honours", honours_router)
+# /ideas, /studios, /alliances
+api.add_router("/", innovation_router)
 api.add_router("/", members_router)

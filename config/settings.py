@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.organisations",
     "gonghui.members",
+    "gonghui.honours",
+    "gonghui.innovation",
+    "gonghui.competitions",
+    "gonghui.demo",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,8 @@ urlpatterns = [
     path("audit/", organisation_views.audit_log, name="audit"),
     path("accounts/", include("gonghui.accounts.urls")),
     path("organisations/", include("gonghui.organisations.urls")),
+    path("competitions/", include("gonghui.competitions.urls")),
+    path("honours/", include("gonghui.honours.urls")),
+    path("innovation/", include("gonghui.innovation.urls")),
     path("", include("gonghui.members.urls")),
 ]

@@ -1,4 +1,5 @@
 from gonghui.organisations import scoping
+from gonghui.organisations.choices import Role
 
 
 def navigation(request):
@@ -9,4 +10,5 @@ def navigation(request):
         "nav_can_manage": scoping.has_any(user, scoping.Action.MANAGE_MEMBERS),
         "nav_can_audit": scoping.has_any(user, scoping.Action.VIEW_AUDIT),
         "nav_is_officer": scoping.has_any(user, scoping.Action.VIEW),
+        "nav_is_judge": scoping.holds_role(user, Role.JUDGE),
     }

@@ -146,6 +146,7 @@ DEMO_USERS = [
     ("xian_officer", "610100", Role.OFFICER, "西安市总工会组织部干部"),
     ("xian_viewer", "610100", Role.VIEWER, "西安市总工会统计员"),
     ("yanta", "610113", Role.ADMIN, "雁塔区总工会管理员"),
+    ("supervisor", "610000", Role.SUPERVISOR, "陕西省总工会监督员"),
 ]
 # fmt: on
 

@@ -182,3 +182,8 @@ def home_organisations(user, action: str = Action.VIEW) -> list[Organisation]:
 
 def has_any(user, action: str) -> bool:
     return is_operator(user) or bool(root_paths(user, action))
+
+
+def holds_role(user, role: str) -> bool:
+    """The user holds ``role`` somewhere (from the grants already loaded for the request)."""
+    return any(g.role == role for g in _grants(user))

@@ -12,8 +12,9 @@ ENTRY_MODULES = [
     p for p in GONGHUI.rglob("*.py") if p.name in {"views.py", "api.py"} or p.parent.name == "views"
 ]
 
-# Who may import whom: core ← accounts ← organisations ← members.
-LAYERS = ["core", "accounts", "organisations", "members"]
+# Who may import whom: core ← accounts ← organisations ← members ← honours ← innovation ←
+# competitions ← demo (the demo loader sits on top of everything it loads).
+LAYERS = ["core", "accounts", "organisations", "members", "honours", "innovation", "competitions", "demo"]
 
 
 def test_views_and_endpoints_do_not_query_models_directly():

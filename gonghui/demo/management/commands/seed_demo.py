@@ -5,6 +5,7 @@ of it. Idempotent: when 陕西省总工会 (610000) already exists, only the dem
 passwords and roles are checked.
 """
 
+import importlib
 import random
 import time
 
@@ -16,6 +17,21 @@ from gonghui.organisations import demo as org_demo
 from gonghui.organisations.models import Organisation
 
 SEED = 2021  # the year of the ACFTU tasks the platform is built for (source/2021-tasks.zh.md)
+# Apps whose ``demo.build(tree=, users=, rng=)`` loads their part after the members, in order.
+# A module without ``demo.py`` (or without ``build``) is skipped.
+DEMO_APPS = ("gonghui.honours", "gonghui.innovation", "gonghui.competitions")
+
+
+def _app_demos():
+    for app in DEMO_APPS:
+        try:
+            module = importlib.import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo":
+                raise
+            continue
+        if hasattr(module, "build"):
+            yield module
 
 
 class Command(BaseCommand):
@@ -54,6 +70,8 @@ class Command(BaseCommand):
                 org_demo.ensure_roles(users, actor=users["admin"])
                 summary = member_demo.build(tree=tree, users=users, rng=rng, count=members)
                 member_demo.ensure_worker(users=users, worker=worker)
+                for module in _app_demos():
+                    module.build(tree=tree, users=users, rng=random.Random(f"{SEED}:{module.__name__}"))
                 self._report(tree, summary)
         self.stdout.write(self.style.SUCCESS(f"seed_demo finished in {time.monotonic() - started:.1f} s"))
         self._logins()

@@ -1,0 +1,82 @@
+"""Choices of the competitions app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    LABOUR = "labour", _("Labour competition")
+    SKILLS = "skills", _("Skills competition")
+
+
+class Stage(models.TextChoices):
+    GRASSROOTS = "grassroots", _("Grassroots selection")
+    CITY = "city", _("City competition")
+    PROVINCIAL = "provincial", _("Provincial competition")
+    FINAL = "final", _("Final")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REGISTRATION = "registration", _("Registration open")
+    MARKING = "marking", _("Marking")
+    RESULTS = "results", _("Results")
+
+
+class ResultsState(models.TextChoices):
+    NONE = "", _("Not computed")
+    DRAFT = "draft", _("Draft results")
+    VERIFIED = "verified", _("Verified")
+    PUBLISHED = "published", _("Published")
+
+
+class EntryKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    TEAM = "team", _("Team")
+
+
+class AspectKind(models.TextChoices):
+    MEASUREMENT = "measurement", _("Measurement")
+    JUDGEMENT = "judgement", _("Judgement")
+
+
+class MeasurementMode(models.TextChoices):
+    FULL_OR_ZERO = "full", _("Full mark or zero")
+    BANDS = "bands", _("Tolerance bands")
+
+
+class SheetStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SIGNED_OFF = "signed_off", _("Signed off")
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second approver")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    UPHELD = "upheld", _("Upheld")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RecommendationKind(models.TextChoices):
+    TITLE = "title", _("Title")
+    GRADE = "grade", _("Skill grade promotion")
+    HONOUR = "honour", _("Honour nomination")
+
+
+class RecommendationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    SUPERSEDED = "superseded", _("Superseded by a recomputation")
+
+
+# Judges score a judgement aspect 0, 1, 2 or 3 (WorldSkills CIS).
+JUDGEMENT_SCORES = (0, 1, 2, 3)
+JUDGES_PER_JUDGEMENT = 3
+# Theory may weigh at most this much unless the competition explicitly allows more.
+MAX_THEORY_WEIGHT = "0.30"

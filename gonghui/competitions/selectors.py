@@ -1,0 +1,397 @@
+"""Scoped reads of competitions.
+
+Who sees a competition (its scope is the organiser's subtree):
+
+* anyone holding ``view`` on the organiser or above it (the subtree rule), and anyone holding
+  ``view`` somewhere *inside* the organiser's subtree — a city union sees the provincial
+  competition its workers take part in, but never a sibling's;
+* a member whose union lies inside the organiser's subtree;
+* the judges assigned to it (and substitutes).
+
+Managing needs ``manage_competitions`` on the organiser itself (or above). Results that are
+not yet published are visible only to managers. Everything else answers 404.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from gonghui.competitions.choices import ResultsState
+from gonghui.competitions.models import (
+    Appeal,
+    Aspect,
+    Competition,
+    Correction,
+    Entry,
+    EntryMember,
+    JudgeAssignment,
+    Mark,
+    Recommendation,
+    Result,
+    Section,
+    Sheet,
+    Substitution,
+)
+from gonghui.organisations import scoping
+from gonghui.organisations.models import Organisation
+
+Action = scoping.Action
+STEP = Organisation.steplen
+
+
+def _prefixes(path: str) -> list[str]:
+    return [path[:i] for i in range(STEP, len(path) + 1, STEP)]
+
+
+def member_of(user):
+    """The member record linked to ``user``'s login, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.member
+    except Exception:  # noqa: BLE001 — RelatedObjectDoesNotExist
+        return None
+
+
+def _visible_q(user) -> Q:
+    roots = scoping.root_paths(user, Action.VIEW)
+    q = Q(pk__in=[])
+    ancestors: set[str] = set()
+    for root in roots:
+        q |= Q(organisation__path__startswith=root)
+        ancestors.update(_prefixes(root))
+    member = member_of(user)
+    if member is not None:
+        ancestors.update(_prefixes(member.organisation.path))
+    if ancestors:
+        q |= Q(organisation__path__in=sorted(ancestors))
+    if getattr(user, "is_authenticated", False):
+        q |= Q(pk__in=JudgeAssignment.objects.filter(judge=user).values("competition_id"))
+        q |= Q(pk__in=Substitution.objects.filter(substitute=user).values("competition_id"))
+    return q
+
+
+def competitions_visible_to(user) -> QuerySet:
+    qs = Competition.objects.select_related("organisation")
+    if scoping.is_operator(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(_visible_q(user))
+
+
+def competition_list(user, *, status: str = "", q: str = "") -> QuerySet:
+    qs = competitions_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(occupation__icontains=q))
+    return qs.order_by("-registration_opens", "title")
+
+
+def can_manage(user, competition: Competition) -> bool:
+    return scoping.can(user, Action.MANAGE_COMPETITIONS, competition.organisation)
+
+
+def can_supervise(user, competition: Competition) -> bool:
+    return scoping.can(user, Action.SUPERVISE, competition.organisation)
+
+
+def competition_or_404(user, competition_id, action: str = Action.VIEW) -> Competition:
+    """A competition the user may see, else 404; with another ``action`` (manage,
+    supervise) 403 when visible but not allowed."""
+    try:
+        competition = Competition.objects.select_related("organisation", "previous_stage").get(
+            pk=competition_id
+        )
+    except (Competition.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if not competitions_visible_to(user).filter(pk=competition.pk).exists():
+        raise Http404
+    if action != Action.VIEW and not scoping.can(user, action, competition.organisation):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return competition
+
+
+def _child_or_404(user, model, obj_id, related: tuple[str, ...], action: str):
+    try:
+        obj = model.objects.select_related(*related).get(pk=obj_id)
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    competition_or_404(user, obj.competition_id, action)
+    return obj
+
+
+def entry_or_404(user, entry_id, action: str = Action.VIEW) -> Entry:
+    return _child_or_404(user, Entry, entry_id, ("competition__organisation",), action)
+
+
+def sheet_or_404(user, sheet_id, action: str = Action.VIEW) -> Sheet:
+    return _child_or_404(user, Sheet, sheet_id, ("competition__organisation", "entry", "section"), action)
+
+
+def section_or_404(user, section_id, action: str = Action.VIEW) -> Section:
+    return _child_or_404(user, Section, section_id, ("competition__organisation",), action)
+
+
+def correction_or_404(user, correction_id, action: str = Action.VIEW) -> Correction:
+    try:
+        obj = Correction.objects.select_related("sheet__competition__organisation", "aspect").get(
+            pk=correction_id
+        )
+    except (Correction.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    competition_or_404(user, obj.sheet.competition_id, action)
+    return obj
+
+
+def appeal_or_404(user, appeal_id, action: str = Action.VIEW) -> Appeal:
+    return _child_or_404(user, Appeal, appeal_id, ("competition__organisation", "entry"), action)
+
+
+def recommendation_or_404(user, rec_id, action: str = Action.VIEW) -> Recommendation:
+    return _child_or_404(
+        user, Recommendation, rec_id, ("competition__organisation", "member__organisation", "entry"), action
+    )
+
+
+# ---- scheme, entries, judges -------------------------------------------------------------
+
+
+def sections_with_aspects(competition: Competition) -> list[Section]:
+    return list(
+        Section.objects.filter(competition=competition).prefetch_related(
+            Prefetch("aspects", queryset=Aspect.objects.order_by("order", "code"))
+        )
+    )
+
+
+def aspect_by_code(competition: Competition, code: str) -> Aspect | None:
+    return Aspect.objects.select_related("section").filter(competition=competition, code=code).first()
+
+
+def entries(competition: Competition) -> list[Entry]:
+    return list(
+        Entry.objects.filter(competition=competition).prefetch_related(
+            Prefetch("competitors", queryset=EntryMember.objects.select_related("member__organisation"))
+        )
+    )
+
+
+def entry_by_number(competition: Competition, number) -> Entry | None:
+    try:
+        return Entry.objects.filter(competition=competition, number=int(number)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def entry_members(entry: Entry) -> list:
+    return [
+        em.member for em in EntryMember.objects.filter(entry=entry).select_related("member__organisation")
+    ]
+
+
+def judges(competition: Competition) -> list[JudgeAssignment]:
+    return list(
+        JudgeAssignment.objects.filter(competition=competition)
+        .select_related("judge", "section")
+        .order_by("section__order", "judge__username")
+    )
+
+
+def substitutions(competition: Competition) -> list[Substitution]:
+    return list(
+        Substitution.objects.filter(competition=competition).select_related(
+            "entry", "section", "conflicted_judge", "substitute"
+        )
+    )
+
+
+def normalise_employer(text: str) -> str:
+    """Employer names compared loosely: full-width to half-width, case and spaces and
+    punctuation ignored (“西安某机械厂 ” = “西安某机械厂”)."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def conflicts(judge_user, members) -> list[str]:
+    """Why ``judge_user`` may not mark these competitors: same employer or same grassroots
+    union as any of them (empty list: no conflict)."""
+    own = member_of(judge_user)
+    if own is None:
+        return []
+    reasons = []
+    own_employer = normalise_employer(own.employer)
+    for m in members:
+        if own_employer and own_employer == normalise_employer(m.employer):
+            reasons.append(f"employer:{m.pk}")
+        if own.organisation_id == m.organisation_id:
+            reasons.append(f"union:{m.pk}")
+    return reasons
+
+
+def may_mark(judge_user, sheet: Sheet) -> bool:
+    """Assigned to the section and not stood down for this entry, or the substitute."""
+    subs = Substitution.objects.filter(entry_id=sheet.entry_id, section_id=sheet.section_id)
+    if subs.filter(substitute=judge_user).exists():
+        return True
+    if subs.filter(conflicted_judge=judge_user).exists():
+        return False
+    return JudgeAssignment.objects.filter(section_id=sheet.section_id, judge=judge_user).exists()
+
+
+def is_judge(user, competition: Competition) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        JudgeAssignment.objects.filter(competition=competition, judge=user).exists()
+        or Substitution.objects.filter(competition=competition, substitute=user).exists()
+    )
+
+
+def competitions_judged_by(user) -> QuerySet:
+    """The competitions a user is assigned to judge (or substitutes in), newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Competition.objects.none()
+    return (
+        Competition.objects.select_related("organisation")
+        .filter(
+            Q(pk__in=JudgeAssignment.objects.filter(judge=user).values("competition_id"))
+            | Q(pk__in=Substitution.objects.filter(substitute=user).values("competition_id"))
+        )
+        .order_by("-registration_opens")
+    )
+
+
+def sheets_for_judge(user, competition: Competition) -> list[Sheet]:
+    """The sheets a judge marks: of their sections (minus stood-down entries) plus their
+    substitutions."""
+    sections = JudgeAssignment.objects.filter(competition=competition, judge=user).values("section_id")
+    stood_down = Substitution.objects.filter(competition=competition, conflicted_judge=user)
+    subs = Substitution.objects.filter(competition=competition, substitute=user)
+    qs = Sheet.objects.filter(competition=competition).filter(
+        Q(section_id__in=sections) | Q(pk__in=[s.pk for s in _sheets_of(subs)])
+    )
+    excluded = [s.pk for s in _sheets_of(stood_down)]
+    return list(
+        qs.exclude(pk__in=excluded)
+        .select_related("entry", "section")
+        .order_by("entry__number", "section__order")
+    )
+
+
+def _sheets_of(substitution_qs) -> list[Sheet]:
+    q = Q(pk__in=[])
+    for sub in substitution_qs:
+        q |= Q(entry_id=sub.entry_id, section_id=sub.section_id)
+    return list(Sheet.objects.filter(q))
+
+
+def sheets(competition: Competition) -> list[Sheet]:
+    return list(
+        Sheet.objects.filter(competition=competition)
+        .select_related("entry", "section", "signed_off_by")
+        .order_by("entry__number", "section__order")
+    )
+
+
+def sheet_for(entry: Entry, section: Section) -> Sheet | None:
+    return (
+        Sheet.objects.select_related("competition__organisation", "entry", "section")
+        .filter(entry=entry, section=section)
+        .first()
+    )
+
+
+def sheet_marks(sheet: Sheet) -> list[Mark]:
+    return list(Mark.objects.filter(sheet=sheet).select_related("aspect", "judge"))
+
+
+def corrections(competition: Competition) -> list[Correction]:
+    return list(
+        Correction.objects.filter(sheet__competition=competition)
+        .select_related("sheet__entry", "sheet__section", "aspect", "judge", "requested_by", "decided_by")
+        .order_by("-requested_at")
+    )
+
+
+# ---- results -----------------------------------------------------------------------------
+
+
+def results(user, competition: Competition) -> list[Result]:
+    """The stored results: everyone in scope once published; before that only managers."""
+    if competition.results_state != ResultsState.PUBLISHED and not can_manage(user, competition):
+        return []
+    return list(
+        Result.objects.filter(competition=competition)
+        .select_related("entry")
+        .prefetch_related(
+            Prefetch(
+                "entry__recommendations",
+                queryset=Recommendation.objects.exclude(status="superseded").order_by("kind", "detail"),
+            )
+        )
+        .order_by("rank", "entry__number")
+    )
+
+
+def appeals(competition: Competition) -> list[Appeal]:
+    return list(
+        Appeal.objects.filter(competition=competition).select_related("entry", "filed_by", "decided_by")
+    )
+
+
+def recommendations(competition: Competition) -> list[Recommendation]:
+    return list(
+        Recommendation.objects.filter(competition=competition)
+        .select_related("entry", "member", "decided_by")
+        .order_by("entry__number", "kind")
+    )
+
+
+def members_by_number(user, numbers: list[str]) -> list:
+    """Members in the user's scope by member number (for registering entries)."""
+    from gonghui.members import selectors as member_selectors
+
+    return list(
+        member_selectors.members_visible_to(user)
+        .filter(member_no__in=[n.strip() for n in numbers if n.strip()])
+        .select_related("organisation")
+    )
+
+
+def section_in(competition: Competition, section_id) -> Section | None:
+    try:
+        return (
+            Section.objects.select_related("competition__organisation")
+            .filter(competition=competition, pk=section_id)
+            .first()
+        )
+    except (ValueError, ValidationError):
+        return None
+
+
+def user_by_username(username: str):
+    """An active login by its username (judges are named by login)."""
+    from django.contrib.auth import get_user_model
+
+    username = (username or "").strip()
+    if not username:
+        return None
+    return get_user_model().objects.filter(username=username, is_active=True).first()
+
+
+def entry_of_member(competition: Competition, member) -> Entry | None:
+    """The entry a member competes in, if any."""
+    if member is None:
+        return None
+    em = (
+        EntryMember.objects.select_related("entry__competition__organisation")
+        .filter(competition=competition, member=member)
+        .first()
+    )
+    return em.entry if em else None

@@ -1,0 +1,478 @@
+"""Results: compute (draft) → verify (a second person) → publish (with recommendations);
+recomputation of published results through a confirmed diff; appeals; recommendations
+accepted or declined by an officer."""
+
+import datetime
+import hashlib
+import json
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.competitions import rules as rule_sets
+from gonghui.competitions import scoring, selectors
+from gonghui.competitions.choices import (
+    AppealStatus,
+    RecommendationKind,
+    RecommendationStatus,
+    ResultsState,
+    SheetStatus,
+    Stage,
+    Status,
+)
+from gonghui.competitions.models import Appeal, Competition, Entry, Mark, Recommendation, Result, Sheet
+from gonghui.competitions.services.marking import aspect_mark
+from gonghui.core import audit
+from gonghui.core.text import clean
+from gonghui.honours.choices import HonourKind, HonourLevel
+from gonghui.honours.services import registry as honour_registry
+from gonghui.members.services import members as member_services
+from gonghui.organisations import scoping
+
+Action = scoping.Action
+
+
+def _error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def compute(competition: Competition) -> list[dict]:
+    """Every entry's figures from the signed-off sheets and theory scores (nothing written):
+    ``[{"entry", "theory", "practical", "raw_total", "rank", "standardised",
+    "meets_standard"}]`` ordered by rank. Raises ``sheets_open`` / ``theory_missing``."""
+    entries = list(Entry.objects.filter(competition=competition).order_by("number"))
+    if not entries:
+        raise _error("results", _("There are no entries."), "no_entries")
+    sheets = list(Sheet.objects.filter(competition=competition).select_related("section"))
+    if any(s.status != SheetStatus.SIGNED_OFF for s in sheets):
+        raise _error("results", _("Some sheets are not signed off."), "sheets_open")
+    if competition.theory_weight > 0:
+        missing = [e.number for e in entries if e.theory_score is None]
+        if missing:
+            raise _error(
+                "results",
+                _("Theory scores are missing for competitor numbers %(numbers)s.")
+                % {"numbers": ", ".join(str(n) for n in missing)},
+                "theory_missing",
+            )
+    sections = selectors.sections_with_aspects(competition)
+    marks: dict = {}
+    for m in Mark.objects.filter(sheet__competition=competition).only("sheet_id", "aspect_id", "value"):
+        marks.setdefault(m.sheet_id, {}).setdefault(m.aspect_id, []).append(m.value)
+    sheet_of = {(s.entry_id, s.section_id): s.pk for s in sheets}
+    rows = []
+    for entry in entries:
+        parts = []
+        for section in sections:
+            sheet_marks = marks.get(sheet_of.get((entry.pk, section.pk)), {})
+            got = sum((aspect_mark(a, sheet_marks.get(a.pk, [])) for a in section.aspects.all()), Decimal(0))
+            maximum = sum((a.max_mark for a in section.aspects.all()), Decimal(0))
+            parts.append((section.weight, got, maximum))
+        practical = scoring.practical_score(parts)
+        theory = entry.theory_score if entry.theory_score is not None else Decimal(0)
+        total = scoring.raw_total(competition.theory_weight, theory, practical)
+        rows.append(
+            {
+                "entry": entry,
+                "theory": scoring.store(theory),
+                "practical": scoring.store(practical),
+                "raw_total": scoring.store(total),
+            }
+        )
+    totals = [r["raw_total"] for r in rows]
+    for row, rank, std in zip(rows, scoring.ranks(totals), scoring.standardise(totals), strict=True):
+        row["rank"] = rank
+        row["standardised"] = std
+        row["meets_standard"] = scoring.meets_standard(std)
+    rows.sort(key=lambda r: (r["rank"], r["entry"].number))
+    return rows
+
+
+def _write(competition: Competition, rows: list[dict]) -> None:
+    Result.objects.filter(competition=competition).delete()
+    Result.objects.bulk_create(
+        [
+            Result(
+                competition=competition,
+                entry=r["entry"],
+                theory=r["theory"],
+                practical=r["practical"],
+                raw_total=r["raw_total"],
+                rank=r["rank"],
+                standardised=r["standardised"],
+                meets_standard=r["meets_standard"],
+            )
+            for r in rows
+        ]
+    )
+
+
+def _locked(competition: Competition) -> Competition:
+    return Competition.objects.select_for_update().select_related("organisation").get(pk=competition.pk)
+
+
+def results_compute(*, actor, competition: Competition) -> list[dict]:
+    """Compute draft results (replacing earlier drafts; a verification is undone). Needs
+    ``manage_competitions`` and marking closed (``not_closed``). Published results change
+    only through ``results_recompute_preview`` / ``results_recompute_apply``
+    (``results_published``)."""
+    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    if competition.status != Status.RESULTS:
+        raise _error("results", _("Close marking first."), "not_closed")
+    with transaction.atomic():
+        competition = _locked(competition)
+        if competition.results_state == ResultsState.PUBLISHED:
+            raise _error(
+                "results", _("The results are published; recompute through the diff."), "results_published"
+            )
+        rows = compute(competition)
+        _write(competition, rows)
+        before = competition.results_state
+        competition.results_state = ResultsState.DRAFT
+        competition.results_computed_by = actor
+        competition.results_computed_at = timezone.now()
+        competition.results_verified_by = None
+        competition.results_verified_at = None
+        competition.save()
+        audit.record(
+            actor=actor,
+            action="competitions.results.computed",
+            obj=competition,
+            organisation_id=competition.organisation_id,
+            changes={"results_state": [before, ResultsState.DRAFT], "entries": [None, len(rows)]},
+        )
+    return rows
+
+
+def results_verify(*, actor, competition: Competition) -> Competition:
+    """A second person (not the one who computed them) verifies the draft results. Needs
+    ``manage_competitions``. Raises ``not_draft``, ``same_person``."""
+    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    with transaction.atomic():
+        competition = _locked(competition)
+        if competition.results_state != ResultsState.DRAFT:
+            raise _error("results", _("There are no draft results to verify."), "not_draft")
+        if competition.results_computed_by_id == actor.pk:
+            raise _error(
+                "results", _("Someone other than who computed the results must verify them."), "same_person"
+            )
+        competition.results_state = ResultsState.VERIFIED
+        competition.results_verified_by = actor
+        competition.results_verified_at = timezone.now()
+        competition.save()
+        audit.record(
+            actor=actor,
+            action="competitions.results.verified",
+            obj=competition,
+            organisation_id=competition.organisation_id,
+            changes={"results_state": [ResultsState.DRAFT, ResultsState.VERIFIED]},
+        )
+    return competition
+
+
+def results_publish(*, actor, competition: Competition, now: datetime.datetime | None = None) -> Competition:
+    """Publish verified results; the appeal window opens and the rule set turns places into
+    recommendations (pending, with reasons). Needs ``manage_competitions``. Raises
+    ``not_verified``."""
+    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    with transaction.atomic():
+        competition = _locked(competition)
+        if competition.results_state != ResultsState.VERIFIED:
+            raise _error("results", _("The results must be verified before publication."), "not_verified")
+        competition.results_state = ResultsState.PUBLISHED
+        competition.results_published_by = actor
+        competition.results_published_at = now or timezone.now()
+        competition.save()
+        made = _recommend(competition)
+        audit.record(
+            actor=actor,
+            action="competitions.results.published",
+            obj=competition,
+            organisation_id=competition.organisation_id,
+            changes={
+                "results_state": [ResultsState.VERIFIED, ResultsState.PUBLISHED],
+                "recommendations": [None, made],
+            },
+        )
+    return competition
+
+
+def _recommend(competition: Competition) -> int:
+    """Create the recommendations the rules suggest that do not exist yet (pending ones
+    left from an earlier computation are superseded first). Returns how many were made."""
+    Recommendation.objects.filter(competition=competition, status=RecommendationStatus.PENDING).update(
+        status=RecommendationStatus.SUPERSEDED
+    )
+    decided = set(
+        Recommendation.objects.filter(
+            competition=competition, status__in=[RecommendationStatus.ACCEPTED, RecommendationStatus.DECLINED]
+        ).values_list("entry_id", "member_id", "kind", "detail")
+    )
+    new = []
+    results = Result.objects.filter(competition=competition).select_related("entry")
+    for result in results:
+        for member in selectors.entry_members(result.entry):
+            for s in rule_sets.suggestions(
+                competition.rules, place=result.rank, current_grade=member.skill_grade
+            ):
+                if (result.entry_id, member.pk, s.kind, s.detail) in decided:
+                    continue
+                new.append(
+                    Recommendation(
+                        competition=competition,
+                        entry=result.entry,
+                        member=member,
+                        kind=s.kind,
+                        detail=s.detail,
+                        from_grade=s.from_grade,
+                        reason=str(s.reason)[:300],
+                    )
+                )
+    Recommendation.objects.bulk_create(new)
+    return len(new)
+
+
+def _figures(rows) -> dict:
+    return {
+        str(r["entry"].pk if isinstance(r, dict) else r.entry_id): {
+            "raw_total": str(r["raw_total"] if isinstance(r, dict) else r.raw_total),
+            "rank": r["rank"] if isinstance(r, dict) else r.rank,
+            "standardised": str(r["standardised"] if isinstance(r, dict) else r.standardised),
+        }
+        for r in rows
+    }
+
+
+def _fingerprint(figures: dict) -> str:
+    return hashlib.sha256(json.dumps(figures, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def results_recompute_preview(*, actor, competition: Competition) -> dict:
+    """What a recomputation would change in the published results, before anything is
+    replaced: ``{"changes": [{"entry", "name", "number", "before", "after"}], "fingerprint"}``
+    (fields raw_total, rank, standardised). Needs ``manage_competitions``."""
+    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    if competition.results_state != ResultsState.PUBLISHED:
+        raise _error("results", _("Only published results are recomputed through a diff."), "not_published")
+    rows = compute(competition)
+    old = _figures(Result.objects.filter(competition=competition))
+    new = _figures(rows)
+    names = {str(r["entry"].pk): r["entry"] for r in rows}
+    changes = []
+    for key, after in new.items():
+        before = old.get(key)
+        if before != after:
+            entry = names[key]
+            changes.append({"entry": entry, "before": before, "after": after})
+    changes.sort(key=lambda c: c["after"]["rank"])
+    return {"changes": changes, "fingerprint": _fingerprint(new)}
+
+
+def results_recompute_apply(*, actor, competition: Competition, fingerprint: str) -> dict:
+    """Replace the published results with the recomputation the actor confirmed. The
+    ``fingerprint`` of the preview must still match (``stale_preview`` if marks changed
+    since). Pending recommendations are superseded and re-derived; decided ones stay.
+    Audited with the diff."""
+    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    with transaction.atomic():
+        competition = _locked(competition)
+        preview = results_recompute_preview(actor=actor, competition=competition)
+        if preview["fingerprint"] != fingerprint:
+            raise _error(
+                "fingerprint",
+                _("The results changed since the preview; review the diff again."),
+                "stale_preview",
+            )
+        rows = compute(competition)
+        _write(competition, rows)
+        made = _recommend(competition)
+        audit.record(
+            actor=actor,
+            action="competitions.results.recomputed",
+            obj=competition,
+            organisation_id=competition.organisation_id,
+            changes={str(c["entry"].number): [c["before"], c["after"]] for c in preview["changes"]}
+            | {"recommendations": [None, made]},
+        )
+    return preview
+
+
+# ---- appeals ---------------------------------------------------------------------------
+
+
+def appeal_deadline(competition: Competition) -> datetime.datetime | None:
+    if competition.results_published_at is None:
+        return None
+    return competition.results_published_at + datetime.timedelta(hours=competition.appeal_window_hours)
+
+
+def may_appeal(actor, entry: Entry) -> bool:
+    """The competitor themself, or an officer of a competitor's union."""
+    members = selectors.entry_members(entry)
+    own = selectors.member_of(actor)
+    if own is not None and any(m.pk == own.pk for m in members):
+        return True
+    return any(scoping.can(actor, Action.MANAGE_MEMBERS, m.organisation) for m in members)
+
+
+def appeal_file(*, actor, entry: Entry, reason: str, now: datetime.datetime | None = None) -> Appeal:
+    """A competitor (or their union) appeals the published results within the window
+    (default 2 hours after publication). Raises ``not_published``, ``appeal_late``,
+    ``reason_required``; PermissionDenied for anyone else."""
+    competition = Competition.objects.select_related("organisation").get(pk=entry.competition_id)
+    if not may_appeal(actor, entry):
+        raise PermissionDenied
+    if competition.results_state != ResultsState.PUBLISHED:
+        raise _error("entry", _("The results are not published."), "not_published")
+    now = now or timezone.now()
+    if now > appeal_deadline(competition):
+        raise _error("entry", _("The appeal window has closed."), "appeal_late")
+    reason = clean(reason)
+    if len(reason) < 5:
+        raise _error("reason", _("Say what the appeal is about (at least 5 characters)."), "reason_required")
+    with transaction.atomic():
+        appeal = Appeal.objects.create(
+            competition=competition, entry=entry, reason=reason, filed_by=actor, filed_at=now
+        )
+        audit.record(
+            actor=actor,
+            action="competitions.appeal.filed",
+            obj=appeal,
+            organisation_id=competition.organisation_id,
+            reason=reason,
+        )
+    return appeal
+
+
+def appeal_decide(*, actor, appeal: Appeal, upheld: bool, reason: str) -> Appeal:
+    """A supervisor (``supervise`` on the organiser) upholds or rejects an appeal; a
+    rejection needs a reason. Upheld: officers correct the marks (correction flow) and
+    recompute. Raises ``not_pending``, ``reason_required``."""
+    competition = appeal.competition
+    scoping.require(actor, Action.SUPERVISE, competition.organisation)
+    reason = clean(reason)
+    if not upheld and not reason:
+        raise _error("reason", _("Give the reason for rejecting the appeal."), "reason_required")
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if locked.status != AppealStatus.PENDING:
+            raise _error("status", _("The appeal is already decided."), "not_pending")
+        locked.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_reason = reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        audit.record(
+            actor=actor,
+            action="competitions.appeal.decided",
+            obj=locked,
+            organisation_id=competition.organisation_id,
+            changes={"status": [AppealStatus.PENDING, locked.status]},
+            reason=reason,
+        )
+    return locked
+
+
+# ---- recommendations -------------------------------------------------------------------
+
+
+def recommendation_accept(*, actor, recommendation: Recommendation) -> Recommendation:
+    """An officer accepts a recommendation. A grade promotion changes the member's skill
+    grade through ``members.services.members.member_update`` (needs ``manage_members`` on
+    the member's union; audited there too); a 技术能手 title becomes an honour in the registry
+    (``honours.services.registry.honour_grant``); an honour nomination is recorded as accepted
+    for the union to put on its nomination list. Needs ``manage_competitions`` on the organiser. Raises
+    ``not_pending``, ``grade_already``."""
+    competition = recommendation.competition
+    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    with transaction.atomic():
+        rec = (
+            Recommendation.objects.select_for_update()
+            .select_related("member__organisation")
+            .get(pk=recommendation.pk)
+        )
+        if rec.status != RecommendationStatus.PENDING:
+            raise _error("status", _("The recommendation is no longer pending."), "not_pending")
+        if rec.kind == RecommendationKind.GRADE:
+            member = rec.member
+            if rule_sets.grade_rank(member.skill_grade) >= rule_sets.grade_rank(rec.detail):
+                raise _error(
+                    "detail", _("The member already holds this grade or a higher one."), "grade_already"
+                )
+            if not scoping.can(actor, Action.MANAGE_MEMBERS, member.organisation):
+                raise PermissionDenied
+            member_services.member_update(actor=actor, member=member, skill_grade=rec.detail)
+        elif rec.kind == RecommendationKind.TITLE and "技术能手" in rec.detail:
+            _grant_technical_expert(actor, rec, competition)
+        rec.status = RecommendationStatus.ACCEPTED
+        rec.decided_by = actor
+        rec.decided_at = timezone.now()
+        rec.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record(
+            actor=actor,
+            action="competitions.recommendation.accepted",
+            obj=rec,
+            organisation_id=competition.organisation_id,
+            changes={
+                "status": [RecommendationStatus.PENDING, RecommendationStatus.ACCEPTED],
+                rec.kind: [None, rec.detail],
+            },
+        )
+    return rec
+
+
+_TITLE_LEVEL = {
+    Stage.FINAL: HonourLevel.NATIONAL,
+    Stage.PROVINCIAL: HonourLevel.PROVINCIAL,
+    Stage.CITY: HonourLevel.CITY,
+    Stage.GRASSROOTS: HonourLevel.CITY,
+}
+
+
+def _grant_technical_expert(actor, rec: Recommendation, competition: Competition) -> None:
+    """An accepted 技术能手 title goes into the honours registry (``honour_grant``, audited
+    there): national for 全国技术能手, else at the level of the competition's stage; the
+    organiser is the issuing body, the recommendation the source."""
+    level = HonourLevel.NATIONAL if rec.detail.startswith("全国") else _TITLE_LEVEL[competition.stage]
+    year = (competition.results_published_at or timezone.now()).year
+    honour_registry.honour_grant(
+        actor=actor,
+        member=rec.member,
+        organisation=rec.member.organisation,
+        kind=HonourKind.TECHNICAL_EXPERT,
+        level=level,
+        year=year,
+        issuing_body=competition.organisation.name,
+        source=f"competitions.recommendation: {competition.title}",
+        source_id=str(rec.pk),
+    )
+
+
+def recommendation_decline(*, actor, recommendation: Recommendation, reason: str) -> Recommendation:
+    """An officer declines a recommendation with a reason; nothing else changes."""
+    competition = recommendation.competition
+    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    reason = clean(reason)
+    if not reason:
+        raise _error("reason", _("Give the reason for declining."), "reason_required")
+    with transaction.atomic():
+        rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        if rec.status != RecommendationStatus.PENDING:
+            raise _error("status", _("The recommendation is no longer pending."), "not_pending")
+        rec.status = RecommendationStatus.DECLINED
+        rec.decided_by = actor
+        rec.decided_at = timezone.now()
+        rec.decision_reason = reason
+        rec.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        audit.record(
+            actor=actor,
+            action="competitions.recommendation.declined",
+            obj=rec,
+            organisation_id=competition.organisation_id,
+            changes={"status": [RecommendationStatus.PENDING, RecommendationStatus.DECLINED]},
+            reason=reason,
+        )
+    return rec

@@ -1,0 +1,603 @@
+"""Services of the competitions app: setup, eligibility, conflict of interest, marking,
+spread rule, lock and correction, results lifecycle, recomputation, appeals,
+recommendations. Bad input leaves nothing written."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.competitions import selectors
+from gonghui.competitions.choices import (
+    AppealStatus,
+    CorrectionStatus,
+    RecommendationStatus,
+    ResultsState,
+    SheetStatus,
+)
+from gonghui.competitions.models import (
+    Aspect,
+    Competition,
+    Entry,
+    Mark,
+    Recommendation,
+    Result,
+    Section,
+    Substitution,
+)
+from gonghui.competitions.services import marking, results, setup
+from gonghui.competitions.tests import helpers
+from gonghui.core.models import AuditEntry
+from gonghui.members.choices import SkillGrade
+from gonghui.organisations.choices import Role
+
+
+def _code(exc) -> str:
+    err = exc.value
+    if hasattr(err, "error_dict"):
+        return next(iter(err.error_dict.values()))[0].code
+    return err.error_list[0].code
+
+
+def _field(exc) -> str:
+    return next(iter(exc.value.error_dict))
+
+
+# ---- setup ---------------------------------------------------------------------------
+
+
+def test_competition_created_with_defaults_and_audited(world):
+    s = helpers.build(world, n=0, judges=False)
+    c = s.competition
+    assert c.theory_weight == D("0.300")
+    assert c.appeal_window_hours == 2
+    assert AuditEntry.objects.filter(action="competitions.competition.created", object_id=str(c.pk)).exists()
+
+
+def test_theory_weight_above_30_percent_is_refused_unless_allowed(world):
+    now = timezone.now()
+    kwargs = dict(
+        actor=world.users["shaanxi"],
+        organisation=world.orgs["shaanxi"],
+        title="t",
+        occupation="焊工",
+        registration_opens=now,
+        registration_closes=now,
+        theory_weight="0.35",
+    )
+    with pytest.raises(ValidationError) as exc:
+        setup.competition_create(**kwargs)
+    assert _code(exc) == "theory_weight_too_high"
+    assert not Competition.objects.exists()
+    c = setup.competition_create(**kwargs, allow_high_theory_weight=True)
+    assert c.theory_weight == D("0.35")
+
+
+def test_sibling_admin_cannot_create_in_another_province(world):
+    now = timezone.now()
+    with pytest.raises(Http404):
+        setup.competition_create(
+            actor=world.users["gansu"],
+            organisation=world.orgs["shaanxi"],
+            title="t",
+            occupation="焊工",
+            registration_opens=now,
+            registration_closes=now,
+        )
+
+
+def test_viewer_gets_403_on_creating(world):
+    now = timezone.now()
+    with pytest.raises(PermissionDenied):
+        setup.competition_create(
+            actor=world.users["xian_viewer"],
+            organisation=world.orgs["xian"],
+            title="t",
+            occupation="焊工",
+            registration_opens=now,
+            registration_closes=now,
+        )
+
+
+def test_scheme_round_trips_through_json(world):
+    s = helpers.build(world, n=0, judges=False)
+    exported = setup.scheme_export(s.competition)
+    assert exported["sections"][0]["weight"] == "0.6000"
+    assert exported["sections"][0]["aspects"][1]["bands"] == [
+        {"within": "0.5", "mark": "5"},
+        {"within": "1", "mark": "3"},
+    ]
+    setup.scheme_import(actor=world.users["shaanxi"], competition=s.competition, data=exported)
+    assert setup.scheme_export(s.competition) == exported
+
+
+@pytest.mark.parametrize(
+    "mutate,code",
+    [
+        (lambda d: d["sections"][0].update(weight="0.5"), "weights_sum"),
+        (lambda d: d["sections"][1]["aspects"][0].update(code="A1"), "duplicate_aspect"),
+        (lambda d: d["sections"][1]["aspects"][0]["descriptors"].pop("3"), "bad_descriptors"),
+        (lambda d: d["sections"][0]["aspects"][1].update(bands=[{"within": "1", "mark": "99"}]), "bad_bands"),
+        (lambda d: d["sections"][0]["aspects"][0].update(max_mark="-1"), "bad_max_mark"),
+        (lambda d: d["sections"][0]["aspects"][0].update(kind="vibes"), "bad_kind"),
+        (lambda d: d.update(sections=[]), "bad_scheme"),
+    ],
+)
+def test_a_bad_scheme_writes_nothing(world, mutate, code):
+    import copy
+
+    s = helpers.build(world, n=0, judges=False)
+    before = setup.scheme_export(s.competition)
+    data = copy.deepcopy(helpers.SCHEME)
+    mutate(data)
+    with pytest.raises(ValidationError) as exc:
+        setup.scheme_import(actor=world.users["shaanxi"], competition=s.competition, data=data)
+    assert _code(exc) == code
+    assert _field(exc) == "scheme"
+    assert setup.scheme_export(s.competition) == before
+    assert Section.objects.filter(competition=s.competition).count() == 2
+    assert Aspect.objects.filter(competition=s.competition).count() == 3
+
+
+# ---- entries ---------------------------------------------------------------------------
+
+
+def test_eligibility_scope_membership_age_and_grade(world):
+    s = helpers.build(
+        world, n=0, judges=False, min_age=20, max_age=40, min_skill_grade=SkillGrade.INTERMEDIATE
+    )
+    admin = world.users["shaanxi"]
+    c = s.competition
+    gansu_worker = world.members["gansu_worker"]
+    young = helpers.make_member(
+        world.orgs["xian_factory"], "年轻", birth=datetime.date(2010, 1, 1), skill_grade="senior"
+    )
+    ungraded = helpers.make_member(world.orgs["xian_factory"], "无等级")
+    ok = helpers.make_member(world.orgs["xian_factory"], "合格", skill_grade=SkillGrade.SENIOR)
+    for member, code in [(gansu_worker, "not_in_scope"), (young, "too_young"), (ungraded, "grade_too_low")]:
+        with pytest.raises(ValidationError) as exc:
+            setup.entry_register(actor=admin, competition=c, members=[member])
+        assert _code(exc) == code
+    assert not Entry.objects.filter(competition=c).exists()
+    entry = setup.entry_register(actor=admin, competition=c, members=[ok])
+    assert entry.number == 1 and entry.name == "合格"
+
+
+def test_a_member_enters_once_and_teams_need_a_name(world):
+    s = helpers.build(world, n=1, judges=False)
+    admin = world.users["shaanxi"]
+    other = helpers.make_member(world.orgs["xian_factory"], "队友")
+    with pytest.raises(ValidationError) as exc:
+        setup.entry_register(actor=admin, competition=s.competition, members=[s.members[0]])
+    assert _code(exc) == "already_entered"
+    with pytest.raises(ValidationError) as exc:
+        setup.entry_register(
+            actor=admin, competition=s.competition, members=[other, world.members["xian_worker"]]
+        )
+    assert _code(exc) == "team_name_required"
+    team = setup.entry_register(
+        actor=admin,
+        competition=s.competition,
+        members=[other, world.members["xian_worker"]],
+        team_name="焊花队",
+    )
+    assert team.kind == "team" and team.competitors.count() == 2
+    assert Entry.objects.filter(competition=s.competition).count() == 2
+
+
+def test_registration_window_is_enforced(world):
+    s = helpers.build(world, n=0, judges=False)
+    late = timezone.now() + datetime.timedelta(days=3)
+    with pytest.raises(ValidationError) as exc:
+        setup.entry_register(
+            actor=world.users["shaanxi"],
+            competition=s.competition,
+            members=[world.members["xian_worker"]],
+            now=late,
+        )
+    assert _code(exc) == "registration_closed"
+
+
+def test_a_city_union_registers_its_own_members_into_the_provincial_competition(world):
+    s = helpers.build(world, n=0, judges=False)
+    entry = setup.entry_register(
+        actor=world.users["xian"], competition=s.competition, members=[world.members["xian_worker"]]
+    )
+    assert entry.pk
+    with pytest.raises(PermissionDenied):
+        setup.entry_register(
+            actor=world.users["xian"], competition=s.competition, members=[world.members["baoji_worker"]]
+        )
+
+
+# ---- conflict of interest ----------------------------------------------------------------
+
+
+def test_a_judge_from_the_same_union_cannot_mark_and_a_substitution_is_logged(world):
+    s = helpers.build(world, n=1, judges=False)
+    admin = world.users["shaanxi"]
+    competitor = s.members[0]  # xian_factory
+    conflicted = helpers.make_judge(world, "jx", member_org=world.orgs["xian_factory"])
+    other = helpers.make_judge(world, "jb", member_org=world.orgs["baoji_factory"])
+    setup.judge_assign(actor=admin, section=s.sections[0], judge=conflicted)
+    helpers.start_marking(world, s)
+    sheet = helpers.sheet(s, s.entries[0], 0)
+    a1 = helpers.aspect(s, "A1")
+    with pytest.raises(ValidationError) as exc:
+        marking.mark_record(actor=conflicted, sheet=sheet, aspect=a1, value=1)
+    assert _code(exc) == "conflict_of_interest" and _field(exc) == "entry"
+    assert not Mark.objects.exists()
+    table = setup.conflict_table(s.competition)
+    assert [(row["judge"], row["reasons"], row["substitution"]) for row in table] == [
+        (conflicted, ["union"], None)
+    ]
+    sub = setup.judge_substitute(
+        actor=admin, entry=s.entries[0], section=s.sections[0], conflicted_judge=conflicted, substitute=other
+    )
+    assert sub.reason == "union"
+    assert AuditEntry.objects.filter(action="competitions.judge.substituted", object_id=str(sub.pk)).exists()
+    marking.mark_record(actor=other, sheet=sheet, aspect=a1, value=1)
+    with pytest.raises(ValidationError) as exc:
+        marking.mark_record(actor=conflicted, sheet=sheet, aspect=a1, value=0)
+    assert _code(exc) == "not_assigned"
+    assert Mark.objects.get().value == 1
+    assert competitor.pk
+
+
+def test_same_employer_is_a_conflict_after_normalising_the_text(world):
+    s = helpers.build(world, n=2, judges=False)
+    # entry 2 is at baoji_factory with employer 某单位1
+    judge = helpers.make_judge(world, "je", member_org=world.orgs["xian_factory"], employer=" 某单位１ ")
+    assert selectors.conflicts(judge, [s.members[1]]) == [f"employer:{s.members[1].pk}"]
+    assert selectors.conflicts(judge, [world.members["gansu_worker"]]) == []
+
+
+def test_substitute_with_a_conflict_is_refused(world):
+    s = helpers.build(world, n=1, judges=False)
+    admin = world.users["shaanxi"]
+    c1 = helpers.make_judge(world, "c1", member_org=world.orgs["xian_factory"])
+    c2 = helpers.make_judge(world, "c2", member_org=world.orgs["xian_factory"])
+    setup.judge_assign(actor=admin, section=s.sections[0], judge=c1)
+    with pytest.raises(ValidationError) as exc:
+        setup.judge_substitute(
+            actor=admin, entry=s.entries[0], section=s.sections[0], conflicted_judge=c1, substitute=c2
+        )
+    assert _code(exc) == "substitute_conflict"
+    assert not Substitution.objects.exists()
+
+
+# ---- marking -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def marking_setup(world):
+    s = helpers.build(world, n=3)
+    helpers.start_marking(world, s)
+    return s
+
+
+@pytest.mark.parametrize(
+    "code_aspect,value,code",
+    [
+        ("B1", 4, "out_of_range"),
+        ("B1", "1.5", "out_of_range"),
+        ("A1", 2, "out_of_range"),
+        ("A2", "abc", "invalid_number"),
+    ],
+)
+def test_bad_marks_are_refused_and_nothing_is_written(world, marking_setup, code_aspect, value, code):
+    s = marking_setup
+    aspect = helpers.aspect(s, code_aspect)
+    sheet = helpers.sheet(s, s.entries[0], 0 if code_aspect.startswith("A") else 1)
+    audits = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=aspect, value=value)
+    assert _code(exc) == code and _field(exc) == "score"
+    assert not Mark.objects.exists()
+    assert AuditEntry.objects.count() == audits
+
+
+def test_aspect_of_another_section_and_unassigned_judge_are_refused(world, marking_setup):
+    s = marking_setup
+    sheet_a = helpers.sheet(s, s.entries[0], 0)
+    with pytest.raises(ValidationError) as exc:
+        marking.mark_record(actor=s.judges[0], sheet=sheet_a, aspect=helpers.aspect(s, "B1"), value=2)
+    assert _code(exc) == "unknown_aspect"
+    with pytest.raises(ValidationError) as exc:
+        marking.mark_record(actor=s.judges[1], sheet=sheet_a, aspect=helpers.aspect(s, "A1"), value=1)
+    assert _code(exc) == "not_assigned"
+    assert not Mark.objects.exists()
+
+
+def test_marks_are_stored_raw_and_audited(world, marking_setup):
+    s = marking_setup
+    sheet = helpers.sheet(s, s.entries[0], 0)
+    mark = marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=helpers.aspect(s, "A2"), value="0.3333")
+    assert mark.value == D("0.3333")
+    marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=helpers.aspect(s, "A2"), value="0.7")
+    assert Mark.objects.get().value == D("0.7")
+    entries = AuditEntry.objects.filter(action="competitions.mark.recorded").order_by("at")
+    assert [e.changes["A2"] for e in entries] == [[None, "0.3333"], ["0.3333", "0.7"]]
+
+
+def test_a_spread_above_one_blocks_sign_off_until_rescored_or_justified(world, marking_setup):
+    s = marking_setup
+    b1 = helpers.aspect(s, "B1")
+    sheet = helpers.sheet(s, s.entries[0], 1)
+    for judge, score in zip(s.judges, (1, 2, 3), strict=True):
+        marking.mark_record(actor=judge, sheet=sheet, aspect=b1, value=score)
+    with pytest.raises(ValidationError) as exc:
+        marking.sheet_sign_off(actor=s.judges[0], sheet=sheet)
+    assert _code(exc) == "spread_too_wide"
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.OPEN
+    # re-scored: 2, 2, 3 → spread 1 → fine
+    marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=b1, value=2)
+    assert marking.sheet_sign_off(actor=s.judges[0], sheet=sheet).status == SheetStatus.SIGNED_OFF
+    # another sheet: justified in writing instead
+    other = helpers.sheet(s, s.entries[1], 1)
+    for judge, score in zip(s.judges, (0, 2, 3), strict=True):
+        marking.mark_record(actor=judge, sheet=other, aspect=b1, value=score)
+    with pytest.raises(ValidationError) as exc:
+        marking.sheet_justify(actor=s.judges[0], sheet=other, aspect=b1, text="")
+    assert _code(exc) == "justification_required"
+    marking.sheet_justify(actor=s.judges[0], sheet=other, aspect=b1, text="选手焊缝一侧咬边，裁判视角不同")
+    assert marking.sheet_sign_off(actor=s.judges[0], sheet=other).locked
+
+
+def test_sign_off_needs_three_judgement_scores(world, marking_setup):
+    s = marking_setup
+    sheet = helpers.sheet(s, s.entries[0], 1)
+    marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=helpers.aspect(s, "B1"), value=2)
+    with pytest.raises(ValidationError) as exc:
+        marking.sheet_sign_off(actor=s.judges[0], sheet=sheet)
+    assert _code(exc) == "marks_missing"
+
+
+def test_a_locked_sheet_needs_a_correction_approved_by_a_second_person(world, marking_setup):
+    s = marking_setup
+    a1 = helpers.aspect(s, "A1")
+    sheet = helpers.sheet(s, s.entries[0], 0)
+    marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=a1, value=1)
+    marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=helpers.aspect(s, "A2"), value="0.2")
+    marking.sheet_sign_off(actor=s.judges[0], sheet=sheet)
+    sheet.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=a1, value=0)
+    assert _code(exc) == "sheet_locked"
+    with pytest.raises(ValidationError) as exc:
+        marking.correction_request(
+            actor=world.users["shaanxi"], sheet=sheet, aspect=a1, new_value=0, reason=""
+        )
+    assert _code(exc) == "reason_required"
+    correction = marking.correction_request(
+        actor=world.users["shaanxi"], sheet=sheet, aspect=a1, new_value=0, reason="复检发现焊缝有裂纹"
+    )
+    assert Mark.objects.get(aspect=a1).value == 1  # pending: not applied
+    with pytest.raises(ValidationError) as exc:
+        marking.correction_approve(actor=world.users["shaanxi"], correction=correction)
+    assert _code(exc) == "same_person"
+    viewer = helpers.make_user_with_role(world, "sxv", "shaanxi", Role.VIEWER)
+    with pytest.raises(PermissionDenied):
+        marking.correction_approve(actor=viewer, correction=correction)
+    with pytest.raises(Http404):
+        marking.correction_approve(actor=world.users["gansu"], correction=correction)
+    assert Mark.objects.get(aspect=a1).value == 1
+    marking.correction_approve(actor=world.users["national"], correction=correction)
+    assert Mark.objects.get(aspect=a1).value == 0
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.APPROVED and correction.decided_by == world.users["national"]
+    audit = AuditEntry.objects.get(action="competitions.mark.corrected")
+    assert audit.changes == {"A1": ["1", "0"]} and audit.reason == "复检发现焊缝有裂纹"
+
+
+def test_marks_after_marking_closed_are_refused(world, marking_setup):
+    s = marking_setup
+    helpers.mark_all(world, s)
+    helpers.theory_all(world, s, [80, 80, 80])
+    setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    s.competition.refresh_from_db()
+    sheet = helpers.sheet(s, s.entries[0], 0)
+    with pytest.raises(ValidationError) as exc:
+        marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=helpers.aspect(s, "A1"), value=1)
+    assert _code(exc) == "marking_closed" and _field(exc) == "competition"
+
+
+def test_closing_marking_needs_every_sheet_signed_off(world, marking_setup):
+    with pytest.raises(ValidationError) as exc:
+        setup.competition_advance_status(actor=world.users["shaanxi"], competition=marking_setup.competition)
+    assert _code(exc) == "sheets_open"
+
+
+def test_theory_score_range(world, marking_setup):
+    entry = marking_setup.entries[0]
+    for bad in ("101", "-1", "x"):
+        with pytest.raises(ValidationError) as exc:
+            marking.theory_record(actor=world.users["shaanxi"], entry=entry, score=bad)
+        assert _field(exc) == "theory_score"
+    entry.refresh_from_db()
+    assert entry.theory_score is None
+
+
+# ---- results -------------------------------------------------------------------------------
+
+
+PLAN = {
+    # entry 0: A1 full (10), deviation 0.2 → 5, B1 3,3,3 → 6: practical 0.6×15/15×100 + 0.4×6/6×100 = 100
+    0: (1, "0.2", (3, 3, 3)),
+    # entry 1: A1 0, deviation 0.7 → 3, B1 2,2,3 → 14/3: 0.6×3/15×100 + 0.4×(14/3)/6×100 = 12 + 31.111… = 43.111…
+    1: (0, "0.7", (2, 2, 3)),
+    # entry 2: A1 full, deviation 2 → 0, B1 2,2,2 → 4: 0.6×10/15×100 + 0.4×4/6×100 = 40 + 26.666… = 66.666…
+    2: (1, "2", (2, 2, 2)),
+}
+
+
+def test_results_lifecycle_draft_verified_published_with_hand_worked_totals(world):
+    s = helpers.build(world, n=3)
+    helpers.start_marking(world, s)
+    helpers.mark_all(world, s, PLAN)
+    helpers.theory_all(world, s, [90, 60, 70])
+    c = setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    rows = results.results_compute(actor=world.users["shaanxi"], competition=c)
+    # totals: 0.3×90 + 0.7×100 = 97; 0.3×60 + 0.7×43.111… = 48.1777…; 0.3×70 + 0.7×66.666… = 67.666…
+    by_number = {r["entry"].number: r for r in rows}
+    assert by_number[1]["raw_total"] == D("97.0000000000")
+    assert by_number[2]["raw_total"] == D("48.1777777778")
+    assert by_number[3]["raw_total"] == D("67.6666666667")
+    assert [by_number[n]["rank"] for n in (1, 2, 3)] == [1, 3, 2]
+    # median 67.666…; MAD median(29.333…, 19.488…, 0) = 19.4888888889; s = 28.89…
+    assert by_number[3]["standardised"] == D("700.0000000000")
+    assert by_number[1]["meets_standard"] and not by_number[2]["meets_standard"]
+    c.refresh_from_db()
+    assert c.results_state == ResultsState.DRAFT
+    # draft: only managers see them
+    assert selectors.results(world.users["xian"], c) == []
+    assert len(selectors.results(world.users["shaanxi"], c)) == 3
+    with pytest.raises(ValidationError) as exc:
+        results.results_verify(actor=world.users["shaanxi"], competition=c)
+    assert _code(exc) == "same_person"
+    with pytest.raises(ValidationError) as exc:
+        results.results_publish(actor=world.users["shaanxi"], competition=c)
+    assert _code(exc) == "not_verified"
+    results.results_verify(actor=world.users["national"], competition=c)
+    results.results_publish(actor=world.users["shaanxi"], competition=c)
+    c.refresh_from_db()
+    assert c.results_state == ResultsState.PUBLISHED
+    assert len(selectors.results(world.users["xian"], c)) == 3
+
+
+def test_recomputation_shows_a_diff_and_needs_confirmation(world):
+    s = helpers.build(world, n=3)
+    c = helpers.publish(world, s, PLAN, [90, 60, 70])
+    # correct entry 2's A1 from 0 to 1 (+10 marks → practical +40×0.7 → total +28)
+    sheet = helpers.sheet(s, s.entries[1], 0)
+    corr = marking.correction_request(
+        actor=world.users["shaanxi"],
+        sheet=sheet,
+        aspect=helpers.aspect(s, "A1"),
+        new_value=1,
+        reason="申诉复核成立",
+    )
+    marking.correction_approve(actor=world.users["national"], correction=corr)
+    with pytest.raises(ValidationError) as exc:
+        results.results_compute(actor=world.users["shaanxi"], competition=c)
+    assert _code(exc) == "results_published"
+    preview = results.results_recompute_preview(actor=world.users["shaanxi"], competition=c)
+    changed = {ch["entry"].number: ch for ch in preview["changes"]}
+    assert changed[2]["before"]["raw_total"] == "48.1777777778"
+    assert changed[2]["after"]["raw_total"] == "76.1777777778"
+    assert changed[2]["after"]["rank"] == 2 and changed[3]["after"]["rank"] == 3
+    # nothing replaced yet
+    assert Result.objects.get(entry=s.entries[1]).rank == 3
+    with pytest.raises(ValidationError) as exc:
+        results.results_recompute_apply(actor=world.users["shaanxi"], competition=c, fingerprint="nope")
+    assert _code(exc) == "stale_preview"
+    assert Result.objects.get(entry=s.entries[1]).rank == 3
+    results.results_recompute_apply(
+        actor=world.users["shaanxi"], competition=c, fingerprint=preview["fingerprint"]
+    )
+    assert Result.objects.get(entry=s.entries[1]).rank == 2
+    assert AuditEntry.objects.filter(action="competitions.results.recomputed").exists()
+
+
+def test_publication_produces_default_recommendations_with_reasons(world):
+    s = helpers.build(world, n=3)
+    s.members[0].skill_grade = ""
+    helpers.publish(world, s, PLAN, [90, 60, 70])
+    recs = Recommendation.objects.filter(entry=s.entries[0]).order_by("kind")
+    # place 1 without a grade: 技师 promotion, 全国技术能手, 五一劳动奖章
+    assert sorted((r.kind, r.detail) for r in recs) == [
+        ("grade", SkillGrade.TECHNICIAN),
+        ("honour", "全国五一劳动奖章"),
+        ("title", "全国技术能手"),
+    ]
+    assert all(r.status == RecommendationStatus.PENDING and r.reason for r in recs)
+    reason = recs.get(kind="grade").reason
+    assert "Place 1" in reason or "第 1 名" in reason
+
+
+def test_accepting_a_grade_recommendation_changes_the_grade_through_members(world):
+    s = helpers.build(world, n=3)
+    helpers.publish(world, s, PLAN, [90, 60, 70])
+    rec = Recommendation.objects.get(entry=s.entries[0], kind="grade")
+    member = rec.member
+    assert member.skill_grade == ""
+    with pytest.raises(Http404):
+        results.recommendation_accept(actor=world.users["gansu"], recommendation=rec)
+    results.recommendation_accept(actor=world.users["shaanxi"], recommendation=rec)
+    member.refresh_from_db()
+    assert member.skill_grade == SkillGrade.TECHNICIAN
+    assert AuditEntry.objects.filter(action="members.member.updated", object_id=str(member.pk)).exists()
+    honour = Recommendation.objects.get(entry=s.entries[0], kind="honour")
+    with pytest.raises(ValidationError) as exc:
+        results.recommendation_decline(actor=world.users["shaanxi"], recommendation=honour, reason="")
+    assert _code(exc) == "reason_required"
+    results.recommendation_decline(actor=world.users["shaanxi"], recommendation=honour, reason="名额已满")
+    honour.refresh_from_db()
+    assert honour.status == RecommendationStatus.DECLINED
+
+
+def test_accepting_a_technical_expert_title_records_the_honour(world):
+    from gonghui.honours.models import Honour
+
+    s = helpers.build(world, n=3)
+    c = helpers.publish(world, s, PLAN, [90, 60, 70])
+    rec = Recommendation.objects.get(entry=s.entries[0], kind="title")
+    assert not Honour.objects.filter(member=rec.member).exists()
+    results.recommendation_accept(actor=world.users["shaanxi"], recommendation=rec)
+    honour = Honour.objects.get(member=rec.member)
+    assert (honour.kind, honour.level, honour.year) == (
+        "technical_expert",
+        "national",
+        c.results_published_at.year,
+    )
+    assert honour.source_id == str(rec.pk) and honour.organisation_id == rec.member.organisation_id
+    assert AuditEntry.objects.filter(action="honours.honour.granted").count() == 1
+    # the honours registry refuses the same honour twice: nothing is accepted twice either
+    with pytest.raises(ValidationError):
+        results.recommendation_accept(actor=world.users["shaanxi"], recommendation=rec)
+    assert Honour.objects.filter(member=rec.member).count() == 1
+
+
+def test_appeals_within_the_window_decided_by_a_supervisor(world):
+    s = helpers.build(world, n=3)
+    c = helpers.publish(world, s, PLAN, [90, 60, 70])
+    entry = s.entries[1]  # baoji_factory member
+    with pytest.raises(PermissionDenied):
+        results.appeal_file(actor=world.users["xian"], entry=entry, reason="评分有误，请复核")
+    late = c.results_published_at + datetime.timedelta(hours=2, minutes=1)
+    with pytest.raises(ValidationError) as exc:
+        results.appeal_file(actor=world.users["baoji"], entry=entry, reason="评分有误，请复核", now=late)
+    assert _code(exc) == "appeal_late"
+    appeal = results.appeal_file(actor=world.users["baoji"], entry=entry, reason="评分有误，请复核")
+    supervisor = helpers.make_user_with_role(world, "sup", "shaanxi", Role.SUPERVISOR)
+    with pytest.raises(PermissionDenied):
+        results.appeal_decide(actor=world.users["shaanxi"], appeal=appeal, upheld=False, reason="x")
+    with pytest.raises(ValidationError) as exc:
+        results.appeal_decide(actor=supervisor, appeal=appeal, upheld=False, reason="")
+    assert _code(exc) == "reason_required"
+    decided = results.appeal_decide(actor=supervisor, appeal=appeal, upheld=False, reason="复核无误")
+    assert decided.status == AppealStatus.REJECTED
+
+
+def test_advancing_registers_the_top_places_of_the_previous_stage(world):
+    s = helpers.build(world, n=3)
+    helpers.publish(world, s, PLAN, [90, 60, 70])
+    now = timezone.now()
+    final = setup.competition_create(
+        actor=world.users["national"],
+        organisation=world.orgs["national"],
+        title="全国决赛",
+        occupation="焊工",
+        stage="final",
+        previous_stage=s.competition,
+        advance_count=2,
+        registration_opens=now,
+        registration_closes=now + datetime.timedelta(days=1),
+    )
+    created = setup.competition_advance(actor=world.users["national"], competition=final)
+    assert [e.name for e in created] == [s.entries[0].name, s.entries[2].name]
+    assert setup.competition_advance(actor=world.users["national"], competition=final) == []

@@ -1,0 +1,244 @@
+"""Pages: officer list and detail with actions, judge marking page, published results page;
+scoped (sibling 404) and rendered in zh-hans."""
+
+import pytest
+from django.test import Client
+
+from gonghui.competitions.choices import ResultsState, SheetStatus
+from gonghui.competitions.models import Mark, Recommendation
+from gonghui.competitions.services import results, setup
+from gonghui.competitions.tests import helpers
+from gonghui.competitions.tests.test_services import PLAN
+from gonghui.organisations.choices import Role
+from gonghui.testing import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(username: str) -> Client:
+    c = Client()
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def test_officer_list_and_detail_are_scoped(world):
+    s = helpers.build(world, n=2)
+    for username in ("shaanxi", "xian"):
+        page = login(username).get("/competitions/")
+        assert page.status_code == 200 and "焊工技能竞赛" in page.content.decode()
+    assert "焊工技能竞赛" not in login("gansu").get("/competitions/").content.decode()
+    url = f"/competitions/{s.competition.pk}/"
+    page = login("shaanxi").get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "选手1" in body and "试件焊接" in body
+    for username in ("gansu",):
+        assert login(username).get(url).status_code == 404
+        assert login(username).get(url + "results/").status_code == 404
+        assert login(username).get(url + "judge/").status_code == 404
+
+
+def test_sibling_city_sees_nothing_of_a_city_competition(world):
+    s = helpers.build(world, organiser="xian", n=0, judges=False)
+    assert login("xian").get(f"/competitions/{s.competition.pk}/").status_code == 200
+    assert login("baoji").get(f"/competitions/{s.competition.pk}/").status_code == 404
+    r = login("baoji").post(f"/competitions/{s.competition.pk}/do/advance_status/")
+    assert r.status_code == 404
+
+
+def test_officer_runs_the_competition_through_the_pages(world):
+    s = helpers.build(world, n=3)
+    shaanxi, national = login("shaanxi"), login("national")
+    base = f"/competitions/{s.competition.pk}/"
+    assert shaanxi.post(base + "do/advance_status/").status_code == 302
+    s.competition.refresh_from_db()
+    assert s.competition.status == "marking"
+    helpers.mark_all(world, s, PLAN)
+    for number, score in ((1, "90"), (2, "60"), (3, "70")):
+        shaanxi.post(base + "do/theory/", {"number": number, "score": score})
+    r = shaanxi.post(base + "do/theory/", {"number": 1, "score": "120"}, follow=True)
+    assert r.status_code == 200 and list(r.context["messages"])
+    s.entries[0].refresh_from_db()
+    assert s.entries[0].theory_score == 90
+    shaanxi.post(base + "do/advance_status/")
+    shaanxi.post(base + "do/compute/")
+    national.post(base + "do/verify/")
+    national.post(base + "do/publish/")
+    s.competition.refresh_from_db()
+    assert s.competition.results_state == ResultsState.PUBLISHED
+    page = shaanxi.get(base).content.decode()
+    assert "97.00" in page and "全国技术能手" in page
+    rec = Recommendation.objects.get(entry=s.entries[0], kind="grade")
+    assert shaanxi.post(f"/competitions/recommendations/{rec.pk}/accept/").status_code == 302
+    rec.refresh_from_db()
+    assert rec.status == "accepted"
+    assert shaanxi.get(base + "recompute/").context["rows"] == []
+    # public page, phone-first, for the member in scope
+    public = login("member").get(base + "results/")
+    assert public.status_code == 200 and "97.00" in public.content.decode()
+
+
+def test_judge_marks_on_the_tablet_page(world):
+    s = helpers.build(world, n=1)
+    helpers.start_marking(world, s)
+    sheet = helpers.sheet(s, s.entries[0], 1)
+    j1 = login("j1")
+    page = j1.get(f"/competitions/{s.competition.pk}/judge/")
+    assert page.status_code == 200 and "选手1" in page.content.decode()
+    url = f"/competitions/sheets/{sheet.pk}/"
+    assert j1.get(url).status_code == 200
+    assert j1.post(url, {"aspect": "B1", "value": "0"}).status_code == 302
+    login("j2").post(url, {"aspect": "B1", "value": "3"})
+    login("j3").post(url, {"aspect": "B1", "value": "3"})
+    page = j1.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "blocked" in page  # the spread warning
+    j1.post(url, {"do": "sign_off"})
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.OPEN
+    j1.post(url, {"do": "justify", "aspect": "B1", "text": "选手操作姿势存在争议"})
+    j1.post(url, {"do": "sign_off"})
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.SIGNED_OFF
+    # another user without an assignment gets 404
+    helpers.make_user_with_role(world, "outsider", "shaanxi", Role.JUDGE)
+    assert login("outsider").get(url).status_code == 404
+    assert login("gansu").get(url).status_code == 404
+    assert Mark.objects.count() == 3
+
+
+def test_recompute_page_lists_changes_and_applies_on_confirmation(world):
+    from gonghui.competitions.services import marking
+
+    s = helpers.build(world, n=3)
+    c = helpers.publish(world, s, PLAN, [90, 60, 70])
+    sheet = helpers.sheet(s, s.entries[1], 0)
+    corr = marking.correction_request(
+        actor=world.users["shaanxi"],
+        sheet=sheet,
+        aspect=helpers.aspect(s, "A1"),
+        new_value=1,
+        reason="申诉复核成立",
+    )
+    shaanxi = login("shaanxi")
+    assert login("national").post(f"/competitions/corrections/{corr.pk}/approve/").status_code == 302
+    page = shaanxi.get(f"/competitions/{c.pk}/recompute/")
+    body = page.content.decode()
+    assert "48.18" in body and "76.18" in body
+    fingerprint = page.context["fingerprint"]
+    shaanxi.post(f"/competitions/{c.pk}/recompute/", {"fingerprint": fingerprint})
+    assert results.compute(c)[1]["entry"] == s.entries[1]
+    assert c.results.get(entry=s.entries[1]).rank == 2
+
+
+def test_supervisor_decides_an_appeal_on_the_page(world):
+    s = helpers.build(world, n=3)
+    helpers.publish(world, s, PLAN, [90, 60, 70])
+    appeal = results.appeal_file(actor=world.users["baoji"], entry=s.entries[1], reason="评分有误，请复核")
+    helpers.make_user_with_role(world, "sup", "shaanxi", Role.SUPERVISOR)
+    sup = login("sup")
+    assert sup.get(f"/competitions/{s.competition.pk}/").status_code == 200
+    assert (
+        login("shaanxi")
+        .post(f"/competitions/appeals/{appeal.pk}/decide/", {"decision": "upheld"})
+        .status_code
+        == 403
+    )
+    sup.post(f"/competitions/appeals/{appeal.pk}/decide/", {"decision": "rejected", "reason": "复核无误"})
+    appeal.refresh_from_db()
+    assert appeal.status == "rejected"
+    assert (
+        login("gansu").post(f"/competitions/appeals/{appeal.pk}/decide/", {"decision": "upheld"}).status_code
+        == 404
+    )
+
+
+def test_scheme_import_page_refuses_bad_json(world):
+    s = helpers.build(world, n=0, judges=False)
+    before = setup.scheme_export(s.competition)
+    r = login("shaanxi").post(
+        f"/competitions/{s.competition.pk}/do/scheme/", {"scheme": "{not json"}, follow=True
+    )
+    assert r.status_code == 200
+    assert setup.scheme_export(s.competition) == before
+
+
+def test_a_judge_finds_their_competitions(world):
+    s = helpers.build(world, n=1)
+    page = login("j1").get("/competitions/judging/")
+    assert page.status_code == 200 and s.competition.title in page.content.decode()
+    assert s.competition.title not in login("gansu").get("/competitions/judging/").content.decode()
+
+
+def test_officer_creates_a_competition_and_a_too_heavy_theory_is_refused(world):
+    shaanxi = login("shaanxi")
+    data = {
+        "organisation": "610000",
+        "title": "省焊工赛",
+        "kind": "skills",
+        "occupation": "焊工",
+        "stage": "provincial",
+        "registration_opens": "2026-12-01T08:00",
+        "registration_closes": "2026-12-10T18:00",
+        "theory_weight": "0.40",
+        "appeal_window_hours": "2",
+    }
+    r = shaanxi.post("/competitions/new/", data)
+    assert r.status_code == 200 and r.context["form"].errors["theory_weight"]
+    from gonghui.competitions.models import Competition
+
+    assert not Competition.objects.exists()
+    r = shaanxi.post("/competitions/new/", {**data, "theory_weight": "0.30"})
+    assert r.status_code == 302
+    assert Competition.objects.get().organisation.code == "610000"
+    assert login("gansu").post("/competitions/new/", {**data, "theory_weight": "0.30"}).status_code == 404
+    assert Competition.objects.count() == 1
+
+
+def test_registration_judges_substitution_and_rules_from_the_detail_page(world):
+    s = helpers.build(world, n=0, judges=False)
+    shaanxi = login("shaanxi")
+    base = f"/competitions/{s.competition.pk}/do/"
+    worker = world.members["xian_worker"]
+    shaanxi.post(base + "register/", {"members": worker.member_no})
+    assert s.competition.entries.count() == 1
+    r = shaanxi.post(base + "register/", {"members": "NOPE"}, follow=True)
+    assert list(r.context["messages"]) and s.competition.entries.count() == 1
+    conflicted = helpers.make_judge(world, "jx", member_org=world.orgs["xian_factory"])
+    helpers.make_judge(world, "jok")
+    shaanxi.post(base + "judge/", {"section": s.sections[0].pk, "username": "jx"})
+    assert s.sections[0].judges.filter(judge=conflicted).exists()
+    page = shaanxi.get(f"/competitions/{s.competition.pk}/").content.decode()
+    assert "jx" in page
+    shaanxi.post(
+        base + "substitute/", {"number": 1, "section": s.sections[0].pk, "judge": "jx", "substitute": "jok"}
+    )
+    from gonghui.competitions.models import Substitution
+
+    assert Substitution.objects.get().substitute.username == "jok"
+    shaanxi.post(base + "rules/", {"rules": '{"rules": [{"from": 1, "to": 1, "kind": "bribe"}]}'})
+    s.competition.refresh_from_db()
+    assert s.competition.rules == {}
+    shaanxi.post(
+        base + "rules/",
+        {"rules": '{"name": "市赛", "rules": [{"from": 1, "to": 1, "kind": "title", "detail": "能手"}]}'},
+    )
+    s.competition.refresh_from_db()
+    assert s.competition.rules["name"] == "市赛"
+
+
+def test_a_competitor_appeals_from_the_results_page(world):
+    s = helpers.build(world, n=2)
+    worker = world.members["xian_worker"]
+    entry = setup.entry_register(actor=world.users["shaanxi"], competition=s.competition, members=[worker])
+    s.entries.append(entry)
+    helpers.publish(world, s, None, [80, 70, 60])
+    member = login("member")
+    page = member.get(f"/competitions/{s.competition.pk}/results/")
+    assert page.context["appeal_open"]
+    member.post(f"/competitions/{s.competition.pk}/results/", {"reason": "实操模块计时有误"})
+    assert entry.appeals.get().reason == "实操模块计时有误"
+    # someone without an entry cannot post an appeal there
+    assert (
+        login("xian").post(f"/competitions/{s.competition.pk}/results/", {"reason": "xxxxxx"}).status_code
+        == 404
+    )

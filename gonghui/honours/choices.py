@@ -1,0 +1,73 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HonourKind(models.TextChoices):
+    """The honours the registry keeps. 工人先锋号 goes to a team, the others to a person."""
+
+    MODEL_WORKER = "model_worker", _("Model worker")  # 劳动模范
+    ADVANCED_WORKER = "advanced_worker", _("Advanced worker")  # 先进工作者
+    MAY_DAY_MEDAL = "may_day_medal", _("May Day Labour Medal")  # 五一劳动奖章
+    PIONEER_TEAM = "pioneer_team", _("Workers' Pioneer")  # 工人先锋号
+    TECHNICAL_EXPERT = "technical_expert", _("Technical expert")  # 技术能手
+
+
+TEAM_KINDS = frozenset({HonourKind.PIONEER_TEAM})
+
+
+class HonourLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    CITY = "city", _("City")
+
+
+# The highest organisation level (organisations.choices.Level: 0 national, 1 provincial,
+# 2 city) that may organise a nomination list of each honour level.
+LEVEL_ORGANISER_DEPTH = {HonourLevel.NATIONAL: 0, HonourLevel.PROVINCIAL: 1, HonourLevel.CITY: 2}
+
+
+class ListStatus(models.TextChoices):
+    BUILDING = "building", _("Recommending and reviewing")
+    PUBLICITY = "publicity", _("Public notice")
+    APPROVED = "approved", _("Approved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class NomineeStatus(models.TextChoices):
+    IN_REVIEW = "in_review", _("In review")
+    ACCEPTED = "accepted", _("Accepted by the organiser")
+    RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STRUCK = "struck", _("Struck off after an objection")
+
+
+# Nominees that are on the list (counted by the quota check).
+ON_LIST = frozenset({NomineeStatus.IN_REVIEW, NomineeStatus.ACCEPTED})
+
+
+class Ownership(models.TextChoices):
+    """Of the nominee's enterprise, as the quota counts it."""
+
+    PUBLIC = "public", _("Public enterprise")
+    NON_PUBLIC = "non_public", _("Non-public enterprise")
+    NOT_ENTERPRISE = "none", _("Not an enterprise (government, institution, other)")
+
+
+class ReviewDecision(models.TextChoices):
+    RECOMMENDED = "recommended", _("Recommended")
+    APPROVED = "approved", _("Passed to the next level")
+    ACCEPTED = "accepted", _("Accepted by the organiser")
+    RETURNED = "returned", _("Returned")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STRUCK = "struck", _("Struck off")
+
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    INVESTIGATING = "investigating", _("Investigating")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+OPEN_OBJECTION = frozenset({ObjectionStatus.RECEIVED, ObjectionStatus.INVESTIGATING})

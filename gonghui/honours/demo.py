@@ -1,0 +1,154 @@
+"""Demo honours for ``seed_demo``: a few honoured workers and a team, and one provincial
+nomination list on public notice with an objection — all built through the services.
+
+Called once, after the members are loaded. Deterministic: the people are the members demo's
+showcase workers (fixed names and unions) plus members picked in member-number order.
+"""
+
+import random
+
+from django.utils import timezone
+
+from gonghui.honours import quota
+from gonghui.honours.choices import ListStatus, NomineeStatus
+from gonghui.honours.services import nominations, objections, registry
+from gonghui.members.choices import IN_MEMBERSHIP
+from gonghui.members.demo import actor_for
+from gonghui.members.models import Member
+from gonghui.organisations import scoping
+from gonghui.organisations.demo import PROVINCE_CODE, DemoTree
+
+Action = scoping.Action
+
+# (name, union key, kind, level, year, issuing body, allowance, medical benefit)
+HONOURED = [
+    ("仇建国", "xa_aerospace", "model_worker", "provincial", 2020, "陕西省人民政府", True, True),
+    ("区志强", "xa_autoparts", "may_day_medal", "national", 2023, "中华全国总工会", False, False),
+    (
+        "解朝阳",
+        "xa_equipment",
+        "technical_expert",
+        "provincial",
+        2022,
+        "陕西省人力资源和社会保障厅",
+        False,
+        False,
+    ),
+]
+TEAM = ("宝鸡渭滨钛材有限公司真空熔炼班", "bj_titanium", "pioneer_team", "provincial", 2024, "陕西省总工会")
+
+# The 2026 provincial May Day medal list: (name or None, union key, facts the union enters).
+NOMINEES = [
+    ("解朝阳", "xa_equipment", {"is_front_line": True}),
+    ("欧阳明华", "bj_machine_tools", {"is_front_line": True}),
+    ("尉迟敬文", "xa_bus", {"is_front_line": True}),
+    ("翟丽娟", "xa_hospital", {"is_front_line": True}),
+    ("盖晓东", "xa_changan_trucks", {"is_front_line": True, "enterprise_ownership": "non_public"}),
+    ("查文博", "xa_software", {"is_front_line": False}),
+    (None, "xa_store", {"is_front_line": True}),
+]
+DEEDS = "立足岗位、攻坚克难，带领班组完成多项技术革新，年创经济效益百万元以上。"
+
+
+def _member(tree: DemoTree, name, union_key):
+    """A showcase worker by name (wherever a demo transfer took them), else the first member
+    of the union."""
+    qs = Member.objects.filter(status__in=IN_MEMBERSHIP)
+    qs = qs.filter(name=name) if name else qs.filter(organisation=tree.grassroots[union_key])
+    return qs.select_related("organisation").order_by("member_no").first()
+
+
+def build(*, tree: DemoTree, users: dict, rng: random.Random) -> None:
+    province = tree.by_code[PROVINCE_CODE]
+    for name, key, kind, level, year, body, allowance, medical in HONOURED:
+        member = _member(tree, name, key)
+        if member is None:
+            continue
+        registry.honour_grant(
+            actor=actor_for(users, member.organisation, Action.MANAGE_HONOURS),
+            member=member,
+            organisation=member.organisation,
+            kind=kind,
+            level=level,
+            year=year,
+            issuing_body=body,
+            allowance=allowance,
+            medical_benefit=medical,
+            source="档案录入",
+        )
+    team_name, key, kind, level, year, body = TEAM
+    union = tree.grassroots[key]
+    crew = list(Member.objects.filter(organisation=union, status__in=IN_MEMBERSHIP).order_by("member_no")[:5])
+    registry.honour_grant(
+        actor=actor_for(users, union, Action.MANAGE_HONOURS),
+        team_name=team_name,
+        team_host=union.host_name,
+        team_members=crew,
+        organisation=union,
+        kind=kind,
+        level=level,
+        year=year,
+        issuing_body=body,
+    )
+    _nomination_list(tree, users, province)
+
+
+def _nomination_list(tree: DemoTree, users: dict, province) -> None:
+    today = timezone.localdate()
+    nl = nominations.nomination_list_create(
+        actor=users["shaanxi"],
+        organiser=province,
+        title=f"{today.year}年陕西省五一劳动奖章推荐评选",
+        kind="may_day_medal",
+        level="provincial",
+        year=today.year,
+        issuing_body="陕西省总工会",
+    )
+    chosen = []
+    for name, key, facts in NOMINEES:
+        member = _member(tree, name, key)
+        if member is not None and member not in chosen:
+            chosen.append((member, facts))
+    migrant = (
+        Member.objects.filter(
+            organisation__path__startswith=province.path,
+            status__in=IN_MEMBERSHIP,
+            is_migrant_worker=True,
+            organisation__host_ownership__gt="",
+        )
+        .exclude(pk__in=[m.pk for m, _f in chosen])
+        .select_related("organisation")
+        .order_by("member_no")
+        .first()
+    )
+    if migrant is not None:
+        chosen.append((migrant, {"is_front_line": True}))
+    for member, facts in chosen:
+        union = member.organisation
+        nominee = nominations.nominee_recommend(
+            actor=actor_for(users, union, Action.MANAGE_HONOURS),
+            nomination_list=nl,
+            recommending_org=union,
+            member=member,
+            deeds=DEEDS,
+            **facts,
+        )
+        while nominee.status == NomineeStatus.IN_REVIEW:
+            nominee = nominations.nominee_approve(
+                actor=actor_for(users, nominee.current_org, Action.MANAGE_HONOURS), nominee=nominee
+            )
+    lines = nominations.quota_lines(nl)
+    reason = "" if quota.all_met(lines) else "演示数据：名额结构待调整"
+    nl = nominations.publicity_start(
+        actor=users["shaanxi"], nomination_list=nl, start=today, override_reason=reason
+    )
+    if nl.status == ListStatus.PUBLICITY:
+        first = nl.nominees.filter(status=NomineeStatus.ACCEPTED).order_by("created_at").first()
+        objections.objection_submit(
+            actor=None,
+            nomination_list=nl,
+            nominee_id=first.pk if first else None,
+            name="",
+            contact="13700001234",
+            text="反映该同志所在班组的技术革新成果系集体完成，请核实个人事迹。",
+        )

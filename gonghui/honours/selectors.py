@@ -1,0 +1,204 @@
+"""Scoped reads of the honours app (out of scope answers like missing: 404).
+
+* Honours and nominees are scoped by their union (``organisation``): a union and every level
+  above it see them; siblings see nothing.
+* A nomination list is visible to users in the organiser's scope **and** to unions below the
+  organiser (they recommend to it) — but those see only the nominees of their own subtree.
+"""
+
+import uuid
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.honours.choices import ListStatus, NomineeStatus
+from gonghui.honours.models import Honour, NominationList, Nominee, Objection
+from gonghui.members.selectors import members_visible_to
+from gonghui.organisations import scoping
+
+Action = scoping.Action
+
+
+def _uuid_or_404(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        raise Http404 from None
+
+
+# ---- honours ----------------------------------------------------------------------------
+
+
+def honours_visible_to(user, action: str = Action.VIEW) -> QuerySet:
+    return scoping.restrict(Honour.objects.all(), user, action, field="organisation")
+
+
+def honour_list(
+    user, *, q: str = "", organisation=None, kind: str = "", level: str = "", year=None
+) -> QuerySet:
+    qs = honours_visible_to(user).select_related("organisation", "member")
+    if organisation is not None:
+        qs = qs.filter(organisation__path__startswith=organisation.path)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if level:
+        qs = qs.filter(level=level)
+    if year:
+        qs = qs.filter(year=year)
+    if q:
+        qs = qs.filter(Q(member__name__contains=q) | Q(team_name__contains=q) | Q(member__member_no=q))
+    return qs.order_by("-year", "kind", "id")
+
+
+def honour_or_404(user, honour_id) -> Honour:
+    pk = _uuid_or_404(honour_id)
+    honour = (
+        Honour.objects.select_related("organisation", "member__organisation", "nominee").filter(pk=pk).first()
+    )
+    if honour is None:
+        raise Http404
+    scoping.require(user, Action.VIEW, honour.organisation)
+    return honour
+
+
+def member_honours(member) -> QuerySet:
+    """The honours of one member (for other apps: talent profile, competitions)."""
+    return Honour.objects.filter(member=member).order_by("-year")
+
+
+# ---- nomination lists -------------------------------------------------------------------
+
+
+def _ancestor_paths(user, action: str) -> list[str]:
+    """Paths of every organisation on the way down to the user's scope roots (the roots
+    included): a list organised there is open to the user."""
+    paths = set()
+    for root in scoping.root_paths(user, action):
+        for end in range(4, len(root) + 1, 4):
+            paths.add(root[:end])
+    return sorted(paths)
+
+
+def nomination_lists_visible_to(user, action: str = Action.VIEW) -> QuerySet:
+    qs = NominationList.objects.all()
+    if scoping.is_operator(user):
+        return qs
+    if not scoping.root_paths(user, action):
+        return qs.none()
+    return qs.filter(
+        scoping.org_q(user, action, field="organiser") | Q(organiser__path__in=_ancestor_paths(user, action))
+    )
+
+
+def nomination_list_list(user, *, status: str = "", year=None) -> QuerySet:
+    qs = nomination_lists_visible_to(user).select_related("organiser")
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(year=year)
+    # Only the nominees the user may see are counted (a union below the organiser must not
+    # learn how many its sibling branches recommended).
+    on_list = Q(nominees__status__in=[NomineeStatus.IN_REVIEW, NomineeStatus.ACCEPTED])
+    in_scope = scoping.org_q(user, Action.VIEW, field="nominees__organisation")
+    return qs.annotate(nominee_count=Count("nominees", filter=on_list & in_scope)).order_by(
+        "-year", "-created_at"
+    )
+
+
+def nomination_list_or_404(user, list_id, action: str = Action.VIEW) -> NominationList:
+    pk = _uuid_or_404(list_id)
+    nl = nomination_lists_visible_to(user).select_related("organiser").filter(pk=pk).first()
+    if nl is None:
+        raise Http404
+    if action != Action.VIEW:
+        scoping.require(user, action, nl.organiser)
+    return nl
+
+
+def nominees_visible_to(user, nomination_list: NominationList) -> QuerySet:
+    return scoping.restrict(
+        Nominee.objects.filter(nomination_list=nomination_list), user, Action.VIEW, field="organisation"
+    ).select_related("organisation", "recommended_by_org", "current_org", "member")
+
+
+def nominee_or_404(user, nominee_id) -> Nominee:
+    pk = _uuid_or_404(nominee_id)
+    n = (
+        Nominee.objects.select_related(
+            "organisation", "recommended_by_org", "current_org", "nomination_list__organiser", "member"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if n is None:
+        raise Http404
+    scoping.require(user, Action.VIEW, n.organisation)
+    return n
+
+
+def nominee_timeline(nominee: Nominee) -> QuerySet:
+    return nominee.reviews.select_related("organisation", "actor")
+
+
+def objections_for(user, nomination_list: NominationList) -> QuerySet:
+    """The objections to a list: for the organiser's scope only (officers and supervision)."""
+    if not scoping.can(user, Action.VIEW, nomination_list.organiser):
+        return Objection.objects.none()
+    return nomination_list.objections.select_related("nominee", "decided_by")
+
+
+def objection_or_404(user, objection_id) -> Objection:
+    pk = _uuid_or_404(objection_id)
+    o = Objection.objects.select_related("nomination_list__organiser", "nominee").filter(pk=pk).first()
+    if o is None:
+        raise Http404
+    scoping.require(user, Action.VIEW, o.nomination_list.organiser)
+    return o
+
+
+# ---- public notice ----------------------------------------------------------------------
+
+
+def public_notices() -> QuerySet:
+    """Lists whose notice is running or over (shown until approved or cancelled)."""
+    return (
+        NominationList.objects.filter(status=ListStatus.PUBLICITY, publicity_start__lte=timezone.localdate())
+        .select_related("organiser")
+        .order_by("-publicity_start")
+    )
+
+
+def public_notice_or_404(list_id) -> NominationList:
+    """A list on public notice (or approved after one), for anyone; else 404."""
+    pk = _uuid_or_404(list_id)
+    nl = (
+        NominationList.objects.select_related("organiser")
+        .filter(
+            pk=pk,
+            status__in=[ListStatus.PUBLICITY, ListStatus.APPROVED],
+            publicity_start__lte=timezone.localdate(),
+        )
+        .first()
+    )
+    if nl is None:
+        raise Http404
+    return nl
+
+
+def public_nominees(nomination_list: NominationList) -> QuerySet:
+    """What the notice shows: name, union, employer — no ID number, no phone."""
+    return (
+        Nominee.objects.filter(nomination_list=nomination_list, status=NomineeStatus.ACCEPTED)
+        .select_related("organisation")
+        .only("id", "display_name", "employer", "team_name", "deeds", "organisation__name")
+        .order_by("created_at")
+    )
+
+
+def member_by_number(user, member_no: str):
+    """A member in the user's scope by member number, or None (missing and not yours alike)."""
+    member_no = (member_no or "").strip()
+    if not member_no:
+        return None
+    return members_visible_to(user).filter(member_no=member_no).select_related("organisation").first()

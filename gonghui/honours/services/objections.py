@@ -1,0 +1,161 @@
+"""Objections (异议) to a list on public notice: anyone may send one from the notice page
+while the notice runs; supervision (``supervise`` on the organiser) investigates and upholds
+or dismisses it with a reply."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit, crypto, workdays
+from gonghui.core.text import check_lengths, clean
+from gonghui.core.validators import mask_phone, normalise_mobile
+from gonghui.honours.choices import NomineeStatus, ObjectionStatus
+from gonghui.honours.models import NominationList, Nominee, Objection
+from gonghui.organisations import scoping
+
+Action = scoping.Action
+DECIDE_WITHIN = 5  # working days for supervision to decide an objection
+MAX_TEXT = 2000
+
+
+def mask_contact(contact: str) -> str:
+    """A mobile number as 138****5678; anything else (a mail address, a landline) keeps its
+    first two and last two characters."""
+    mobile = normalise_mobile(contact)
+    if mobile.isdigit() and len(mobile) == 11:
+        return mask_phone(mobile)
+    if len(contact) <= 4:
+        return "*" * len(contact)
+    return contact[:2] + "*" * min(len(contact) - 4, 20) + contact[-2:]
+
+
+def objection_submit(
+    *, actor, nomination_list: NominationList, contact: str, text: str, name: str = "", nominee_id=None
+) -> Objection:
+    """Anyone (no login) objects to a list on public notice, optionally naming a nominee.
+    Refused outside the notice period (``not_on_notice``). Contact and text are required."""
+    contact, text, name = clean(contact), clean(text), clean(name)
+    errors = {}
+    if not contact:
+        errors["contact"] = ValidationError(
+            _("Leave a phone number or address so we can reply."), code="required"
+        )
+    elif len(contact) > 60:
+        errors["contact"] = ValidationError(
+            _("At most %(limit)d characters.") % {"limit": 60}, code="too_long"
+        )
+    if not text:
+        errors["text"] = ValidationError(_("Write what the objection is about."), code="required")
+    elif len(text) > MAX_TEXT:
+        errors["text"] = ValidationError(
+            _("At most %(limit)d characters.") % {"limit": MAX_TEXT}, code="too_long"
+        )
+    nominee = None
+    if nominee_id not in (None, ""):
+        nominee = (
+            Nominee.objects.filter(
+                nomination_list=nomination_list, status=NomineeStatus.ACCEPTED, pk=nominee_id
+            ).first()
+            if _is_uuid(nominee_id)
+            else None
+        )
+        if nominee is None:
+            errors["nominee"] = ValidationError(_("Choose a nominee from this list."), code="nominee_unknown")
+    if errors:
+        raise ValidationError(errors)
+    check_lengths(Objection, {"name": name})
+    with transaction.atomic():
+        nl = NominationList.objects.select_for_update().get(pk=nomination_list.pk)
+        if not nl.publicity_open():
+            raise ValidationError(_("This list is not on public notice now."), code="not_on_notice")
+        objection = Objection.objects.create(
+            nomination_list=nl,
+            nominee=nominee,
+            name=name,
+            contact_enc=crypto.encrypt(contact),
+            contact_masked=mask_contact(contact),
+            text=text,
+            due_on=workdays.add_working_days(timezone.localdate(), DECIDE_WITHIN),
+        )
+        audit.record(
+            actor=actor,
+            action="honours.objection.received",
+            obj=objection,
+            organisation_id=nl.organiser_id,
+            changes={
+                "status": [None, "received"],
+                "nominee": [None, nominee.display_name if nominee else None],
+            },
+        )
+    return objection
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def objection_contact(*, actor, objection: Objection, reason: str) -> str:
+    """The clear contact, for supervision to reply; the reason is logged."""
+    scoping.require(actor, Action.SUPERVISE, objection.nomination_list.organiser)
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError({"reason": ValidationError(_("Give the reason."), code="reason_required")})
+    audit.record(
+        actor=actor,
+        action="honours.objection.contact_revealed",
+        obj=objection,
+        organisation_id=objection.nomination_list.organiser_id,
+        reason=reason,
+    )
+    return crypto.decrypt(objection.contact_enc)
+
+
+_TRANSITIONS = {
+    ObjectionStatus.INVESTIGATING: {ObjectionStatus.RECEIVED},
+    ObjectionStatus.UPHELD: {ObjectionStatus.RECEIVED, ObjectionStatus.INVESTIGATING},
+    ObjectionStatus.DISMISSED: {ObjectionStatus.RECEIVED, ObjectionStatus.INVESTIGATING},
+}
+
+
+def objection_decide(*, actor, objection: Objection, status: str, reply: str = "") -> Objection:
+    """Supervision moves an objection on: ``investigating``, then ``upheld`` or ``dismissed``
+    with a reply to the objector (required). Needs ``supervise`` on the list's organiser."""
+    scoping.require(actor, Action.SUPERVISE, objection.nomination_list.organiser)
+    reply = clean(reply)
+    if status not in _TRANSITIONS:
+        raise ValidationError({"status": ValidationError(_("Choose a decision."), code="status")})
+    if status != ObjectionStatus.INVESTIGATING and not reply:
+        raise ValidationError(
+            {"reply": ValidationError(_("Write the reply to the objector."), code="reply_required")}
+        )
+    with transaction.atomic():
+        o = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("nomination_list")
+            .get(pk=objection.pk)
+        )
+        if o.status not in _TRANSITIONS[status]:
+            raise ValidationError(_("This objection has already been decided."), code="objection_decided")
+        before = o.status
+        o.status = status
+        if reply:
+            o.reply = reply
+        if status != ObjectionStatus.INVESTIGATING:
+            o.decided_at, o.decided_by = timezone.now(), actor
+        o.save(update_fields=["status", "reply", "decided_at", "decided_by"])
+        audit.record(
+            actor=actor,
+            action=f"honours.objection.{status}",
+            obj=o,
+            organisation_id=o.nomination_list.organiser_id,
+            changes={"status": [before, status]},
+            reason=reply,
+        )
+    return o

@@ -1,0 +1,412 @@
+"""Officer pages: the honour registry, nomination lists (build with the live quota check,
+review per level, public notice, objections, approval).
+
+Thin: fetch through a scoped selector (404 for missing and not yours), parse a form, call one
+service, redirect with a message or render the form again with the service's errors."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.core.forms import add_service_error
+from gonghui.honours import categories, forms, quota, selectors
+from gonghui.honours.choices import TEAM_KINDS, ListStatus, NomineeStatus, ObjectionStatus
+from gonghui.honours.services import nominations, objections, registry
+from gonghui.organisations import scoping
+from gonghui.organisations.views import is_fragment_request, officer_required, paginate
+
+Action = scoping.Action
+PER_PAGE = 20
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# ---- registry ---------------------------------------------------------------------------
+
+
+@officer_required
+def honour_list(request):
+    form = forms.HonourFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        queryset = selectors.honours_visible_to(request.user).none()
+    else:
+        d = form.cleaned_data if form.is_bound else {}
+        queryset = selectors.honour_list(
+            request.user,
+            q=(d.get("q") or "").strip(),
+            organisation=d.get("organisation"),
+            kind=d.get("kind", ""),
+            level=d.get("level", ""),
+            year=d.get("year"),
+        )
+    page = paginate(request, queryset, PER_PAGE)
+    context = {"form": form, "page": page, "can_grant": scoping.has_any(request.user, Action.MANAGE_HONOURS)}
+    template = (
+        "honours/_honour_rows.html" if is_fragment_request(request, "honour-results") else "honours/list.html"
+    )
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@officer_required
+def honour_detail(request, honour_id):
+    return render(
+        request, "honours/detail.html", {"honour": selectors.honour_or_404(request.user, honour_id)}
+    )
+
+
+@officer_required
+def honour_grant(request):
+    if not scoping.has_any(request.user, Action.MANAGE_HONOURS):
+        raise PermissionDenied
+    form = forms.HonourGrantForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        member = selectors.member_by_number(request.user, d["member_no"])
+        if d["member_no"] and member is None:
+            form.add_error("member_no", _("No member with this number is within your reach."))
+        else:
+            try:
+                honour = registry.honour_grant(
+                    actor=request.user,
+                    member=member,
+                    team_name=d["team_name"],
+                    team_host=d["team_host"],
+                    organisation=d["organisation"],
+                    kind=d["kind"],
+                    level=d["level"],
+                    year=d["year"],
+                    issuing_body=d["issuing_body"],
+                    allowance=d["allowance"],
+                    medical_benefit=d["medical_benefit"],
+                    source=_("Entered by hand"),
+                )
+            except ValidationError as exc:
+                add_service_error(
+                    form, exc, {**forms.ERROR_FIELDS, "member_outside": "member_no", "required": "member_no"}
+                )
+            else:
+                messages.success(request, _("The honour is on record."))
+                return redirect("honours:detail", honour_id=honour.pk)
+    return render(request, "honours/grant.html", {"form": form})
+
+
+# ---- nomination lists -------------------------------------------------------------------
+
+
+@officer_required
+def list_index(request):
+    status = request.GET.get("status", "")
+    status = status if status in ListStatus.values else ""
+    page = paginate(request, selectors.nomination_list_list(request.user, status=status), PER_PAGE)
+    return render(
+        request,
+        "honours/lists.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ListStatus.choices,
+            "can_create": scoping.has_any(request.user, Action.MANAGE_HONOURS),
+        },
+    )
+
+
+@officer_required
+def list_create(request):
+    if not scoping.has_any(request.user, Action.MANAGE_HONOURS):
+        raise PermissionDenied
+    form = forms.ListCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nl = nominations.nomination_list_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The nomination list is open for recommendations."))
+            return redirect("honours:list_detail", list_id=nl.pk)
+    return render(request, "honours/list_form.html", {"form": form})
+
+
+def _nominee_actions(user, n, nl) -> list[str]:
+    actions = []
+    if nl.status == ListStatus.BUILDING:
+        if nominations.can_review(user, n):
+            actions += ["approve", "return"]
+        if scoping.can(user, Action.MANAGE_HONOURS, n.recommended_by_org):
+            if n.status == NomineeStatus.RETURNED:
+                actions.append("resubmit")
+            if n.status in {NomineeStatus.IN_REVIEW, NomineeStatus.RETURNED, NomineeStatus.ACCEPTED}:
+                actions.append("withdraw")
+    if (
+        nl.status == ListStatus.PUBLICITY
+        and n.status == NomineeStatus.ACCEPTED
+        and scoping.can(user, Action.MANAGE_HONOURS, nl.organiser)
+        and any(o.status == ObjectionStatus.UPHELD for o in n.objections.all())
+    ):
+        actions.append("strike")
+    return actions
+
+
+def _default_recommender(user, nl) -> str:
+    for org in scoping.home_organisations(user, Action.MANAGE_HONOURS):
+        if org.path.startswith(nl.organiser.path) and org.path != nl.organiser.path:
+            return org.code
+    return ""
+
+
+def _list_page(request, nl, **overrides):
+    user = request.user
+    organiser_view = scoping.can(user, Action.VIEW, nl.organiser)
+    manage = scoping.can(user, Action.MANAGE_HONOURS, nl.organiser)
+    nominees = list(
+        selectors.nominees_visible_to(user, nl).prefetch_related(
+            "objections", "reviews__organisation", "reviews__actor"
+        )
+    )
+    building = nl.status == ListStatus.BUILDING
+    may_recommend = building and scoping.has_any(user, Action.MANAGE_HONOURS)
+    context = {
+        "nl": nl,
+        "rows": [(n, _nominee_actions(user, n, nl)) for n in nominees],
+        "organiser_view": organiser_view,
+        "manage": manage,
+        "supervise": scoping.can(user, Action.SUPERVISE, nl.organiser),
+        "lines": nominations.quota_lines(nl) if organiser_view else None,
+        "recommend_form": forms.RecommendForm(
+            user=user, initial={"recommending_org": _default_recommender(user, nl), "is_front_line": True}
+        )
+        if may_recommend
+        else None,
+        "is_team_list": nl.kind in TEAM_KINDS,
+        "publicity_form": forms.PublicityForm() if manage and building else None,
+        "quota_form": forms.QuotaRulesForm(initial={"quota_rules": _rules_json(nl)})
+        if manage and building
+        else None,
+        "objections": list(selectors.objections_for(user, nl)) if organiser_view else [],
+        "decision_form": forms.ObjectionDecisionForm(),
+        "reason_form": forms.ReasonForm(),
+        "can_approve": manage and nl.status == ListStatus.PUBLICITY,
+        "can_cancel": manage and nl.status in {ListStatus.BUILDING, ListStatus.PUBLICITY},
+    }
+    context.update(overrides)
+    return render(request, "honours/list_detail.html", context)
+
+
+def _rules_json(nl) -> str:
+    return json.dumps(nl.quota_rules, ensure_ascii=False, indent=1)
+
+
+@officer_required
+def list_detail(request, list_id):
+    return _list_page(request, selectors.nomination_list_or_404(request.user, list_id))
+
+
+@officer_required
+@require_GET
+def list_quota(request, list_id):
+    """htmx: the live quota check. With the recommend form's facts in the query string it
+    shows the shares as they would be with that nominee added."""
+    nl = selectors.nomination_list_or_404(request.user, list_id)
+    if not scoping.can(request.user, Action.VIEW, nl.organiser):
+        raise PermissionDenied
+    extra = None
+    if request.GET.get("preview"):
+        get = request.GET
+        industrial, migrant = forms.tri(get.get("industrial", "")), forms.tri(get.get("migrant", ""))
+        ownership = get.get("ownership", "")
+        member = selectors.member_by_number(request.user, get.get("member_no", ""))
+        if member is not None:  # "from the record": what the service would derive
+            if industrial is None:
+                industrial = categories.industrial_from(member.organisation, member.employment_form)
+            if migrant is None:
+                migrant = member.is_migrant_worker
+            ownership = ownership or categories.ownership_from(member.organisation) or ""
+        extra = quota.nominee_categories(
+            is_industrial_worker=bool(industrial),
+            is_front_line=get.get("is_front_line") in {"on", "true", "1"},
+            is_migrant_worker=bool(migrant),
+            enterprise_ownership=ownership,
+        )
+    lines = nominations.quota_lines(nl, extra=extra)
+    response = render(
+        request, "honours/_quota.html", {"nl": nl, "lines": lines, "preview": extra is not None}
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@officer_required
+@require_POST
+def list_recommend(request, list_id):
+    nl = selectors.nomination_list_or_404(request.user, list_id)
+    form = forms.RecommendForm(request.POST, user=request.user)
+    if form.is_valid():
+        d = form.cleaned_data
+        member = selectors.member_by_number(request.user, d["member_no"]) if d["member_no"] else None
+        if d["member_no"] and member is None:
+            form.add_error("member_no", _("No member with this number is within your reach."))
+        else:
+            try:
+                n = nominations.nominee_recommend(
+                    actor=request.user,
+                    nomination_list=nl,
+                    recommending_org=d["recommending_org"],
+                    member=member,
+                    team_name=d["team_name"],
+                    team_organisation=d["team_org"],
+                    team_host=d["team_host"],
+                    deeds=d["deeds"],
+                    **form.facts(),
+                )
+            except ValidationError as exc:
+                add_service_error(
+                    form,
+                    exc,
+                    {
+                        **forms.ERROR_FIELDS,
+                        "member_outside": "member_no",
+                        "not_member": "member_no",
+                        "team_only": "member_no",
+                        "industrial_required": "industrial",
+                        "ownership_required": "ownership",
+                        "list_not_building": None,
+                    },
+                )
+            else:
+                messages.success(request, _("%(name)s is recommended.") % {"name": n.display_name})
+                return redirect("honours:list_detail", list_id=nl.pk)
+    return _list_page(request, nl, recommend_form=form)
+
+
+_NOMINEE_DONE = {
+    "approve": gettext_lazy("The nominee is passed on."),
+    "return": gettext_lazy("The nominee is returned to the recommending union."),
+    "resubmit": gettext_lazy("The nominee is sent up again."),
+    "withdraw": gettext_lazy("The nominee is withdrawn."),
+    "strike": gettext_lazy("The nominee is struck off the list."),
+}
+
+
+@officer_required
+@require_POST
+def nominee_act(request, nominee_id, action):
+    n = selectors.nominee_or_404(request.user, nominee_id)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "approve":
+            nominations.nominee_approve(actor=request.user, nominee=n)
+        elif action == "return":
+            nominations.nominee_return(actor=request.user, nominee=n, reason=reason)
+        elif action == "resubmit":
+            nominations.nominee_resubmit(actor=request.user, nominee=n, deeds=request.POST.get("deeds", ""))
+        elif action == "withdraw":
+            nominations.nominee_withdraw(actor=request.user, nominee=n, reason=reason)
+        else:
+            nominations.nominee_strike(actor=request.user, nominee=n, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, str(_NOMINEE_DONE[action]))
+    return redirect("honours:list_detail", list_id=n.nomination_list_id)
+
+
+@officer_required
+@require_POST
+def list_quotas(request, list_id):
+    nl = selectors.nomination_list_or_404(request.user, list_id, Action.MANAGE_HONOURS)
+    form = forms.QuotaRulesForm(request.POST)
+    if form.is_valid():
+        try:
+            nominations.nomination_list_set_quotas(
+                actor=request.user, nomination_list=nl, quota_rules=form.cleaned_data["quota_rules"]
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The quota rules are saved."))
+            return redirect("honours:list_detail", list_id=nl.pk)
+    return _list_page(request, nl, quota_form=form)
+
+
+@officer_required
+@require_POST
+def list_publicity(request, list_id):
+    nl = selectors.nomination_list_or_404(request.user, list_id, Action.MANAGE_HONOURS)
+    form = forms.PublicityForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            nominations.publicity_start(
+                actor=request.user,
+                nomination_list=nl,
+                start=d["start"],
+                days=d["days"],
+                override_reason=d["override_reason"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The list is on public notice."))
+            return redirect("honours:list_detail", list_id=nl.pk)
+    return _list_page(request, nl, publicity_form=form)
+
+
+@officer_required
+@require_POST
+def list_approve(request, list_id):
+    nl = selectors.nomination_list_or_404(request.user, list_id, Action.MANAGE_HONOURS)
+    try:
+        honours = nominations.nomination_list_approve(actor=request.user, nomination_list=nl)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request, _("The list is approved: %(n)d honours are on record.") % {"n": len(honours)}
+        )
+    return redirect("honours:list_detail", list_id=nl.pk)
+
+
+@officer_required
+@require_POST
+def list_cancel(request, list_id):
+    nl = selectors.nomination_list_or_404(request.user, list_id, Action.MANAGE_HONOURS)
+    try:
+        nominations.nomination_list_cancel(
+            actor=request.user, nomination_list=nl, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The list is cancelled."))
+    return redirect("honours:list_detail", list_id=nl.pk)
+
+
+@officer_required
+@require_POST
+def objection_decide(request, objection_id):
+    o = selectors.objection_or_404(request.user, objection_id)
+    form = forms.ObjectionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+    else:
+        try:
+            objections.objection_decide(
+                actor=request.user,
+                objection=o,
+                status=form.cleaned_data["status"],
+                reply=form.cleaned_data["reply"],
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("The objection is updated."))
+    return redirect("honours:list_detail", list_id=o.nomination_list_id)

@@ -1,0 +1,103 @@
+"""Checks for files attached to ideas: size, count and type.
+
+The type is decided by the file's first bytes (its signature), not by the name or the
+browser's Content-Type, which the sender controls; the name's extension must agree. Limits
+come from settings with defaults: ``GONGHUI_IDEA_ATTACHMENT_MAX_BYTES`` (5 MB per file) and
+``GONGHUI_IDEA_ATTACHMENTS_MAX`` (5 files per idea).
+"""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_FILES = 5
+
+# extension → (content type, accepted signatures)
+TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "GONGHUI_IDEA_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_files() -> int:
+    return int(getattr(settings, "GONGHUI_IDEA_ATTACHMENTS_MAX", DEFAULT_MAX_FILES))
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    content_type: str
+    data: bytes
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def _safe_name(name: str) -> str:
+    base = PurePath(str(name or "").replace("\\", "/")).name.strip() or "file"
+    return "".join(ch for ch in base if ch.isprintable())[-120:]
+
+
+def check(files) -> list[CheckedFile]:
+    """Read and check uploads (objects with ``name`` and ``read()``/``chunks()``). Raises
+    ValidationError keyed ``attachments`` (codes ``too_many_files``, ``file_too_large``,
+    ``file_empty``, ``file_type``) before anything is written."""
+    files = list(files or [])
+    limit = max_bytes()
+    if len(files) > max_files():
+        raise ValidationError(
+            {
+                "attachments": ValidationError(
+                    _("At most %(max)d files can be attached.") % {"max": max_files()}, code="too_many_files"
+                )
+            }
+        )
+    checked = []
+    for upload in files:
+        name = _safe_name(getattr(upload, "name", ""))
+        declared = getattr(upload, "size", None)
+        if declared is not None and declared > limit:
+            raise _too_large(name, limit)
+        data = upload.read(limit + 1)
+        if len(data) > limit:
+            raise _too_large(name, limit)
+        if not data:
+            raise ValidationError(
+                {"attachments": ValidationError(_("%(name)s is empty.") % {"name": name}, code="file_empty")}
+            )
+        ext = PurePath(name).suffix.lower()
+        kind = TYPES.get(ext)
+        if kind is None or not any(data.startswith(sig) for sig in kind[1]):
+            raise ValidationError(
+                {
+                    "attachments": ValidationError(
+                        _("%(name)s is not a PDF, PNG or JPEG file.") % {"name": name}, code="file_type"
+                    )
+                }
+            )
+        checked.append(CheckedFile(name, kind[0], data, hashlib.sha256(data).hexdigest()))
+    return checked
+
+
+def _too_large(name: str, limit: int) -> ValidationError:
+    return ValidationError(
+        {
+            "attachments": ValidationError(
+                _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": f"{limit / 1024 / 1024:g}"},
+                code="file_too_large",
+            )
+        }
+    )

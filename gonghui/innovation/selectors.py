@@ -1,0 +1,410 @@
+"""Scoped reads of studios, alliances and ideas.
+
+Who sees an idea:
+* officers (any role with ``view``) — ideas owned by unions in their subtree, hidden and
+  removed ones included (they moderate);
+* members — the ideas of their **community**: every union under the same city federation
+  (市总工会) as their own union (the nearest ancestor of kind "city federation"; a union with none above
+  it at that level forms its own community). Hidden and removed ideas are left out, except
+  the member's own;
+* an expert assigned to an idea — that idea.
+Anything else answers 404, like a missing idea.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from gonghui.innovation import similarity
+from gonghui.innovation.choices import ADOPTED_STATES, IdeaStatus, Moderation, StudioStatus
+from gonghui.innovation.models import (
+    Alliance,
+    AllianceMembership,
+    Idea,
+    IdeaExpert,
+    IdeaSettings,
+    Studio,
+    StudioMember,
+)
+from gonghui.members.choices import IN_MEMBERSHIP
+from gonghui.members.models import Member
+from gonghui.organisations import scoping
+from gonghui.organisations.choices import Kind
+from gonghui.organisations.models import Organisation
+
+Action = scoping.Action
+
+DEFAULT_SUPPORT_THRESHOLD = 10
+DEFAULT_REPORT_THRESHOLD = 3
+DEFAULT_REVIEW_DAYS = 30
+
+
+# ---- who is asking -------------------------------------------------------------------------
+
+
+def member_for(user) -> Member | None:
+    """The member record linked to ``user`` (cached on the user for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_innovation_member"):
+        user._innovation_member = (
+            Member.objects.select_related("organisation").filter(user_id=user.pk).first()
+        )
+    return user._innovation_member
+
+
+def active_member_for(user) -> Member | None:
+    member = member_for(user)
+    return member if member is not None and member.status in IN_MEMBERSHIP else None
+
+
+def _ancestor_paths(org: Organisation) -> list[str]:
+    step = Organisation.steplen
+    return [org.path[: i * step] for i in range(1, len(org.path) // step + 1)]
+
+
+def community_root(org: Organisation) -> Organisation:
+    """The union whose subtree is a member's idea community: the nearest ancestor (or the
+    union itself) that is a city federation (kind ``city``), else the union itself."""
+    cached = getattr(org, "_innovation_community", None)
+    if cached is None:
+        cached = (
+            Organisation.objects.filter(path__in=_ancestor_paths(org), kind=Kind.CITY)
+            .order_by("-depth")
+            .first()
+            or org
+        )
+        org._innovation_community = cached
+    return cached
+
+
+def in_community(member: Member, organisation: Organisation) -> bool:
+    return organisation.path.startswith(community_root(member.organisation).path)
+
+
+# ---- thresholds ------------------------------------------------------------------------------
+
+
+def idea_thresholds(organisation: Organisation) -> tuple[int, int]:
+    """``(supports needed for review, reports that hide)`` for ideas of ``organisation``: the
+    nearest ``IdeaSettings`` up the tree, else ``GONGHUI_IDEA_SUPPORT_THRESHOLD`` (10) and
+    ``GONGHUI_IDEA_REPORT_THRESHOLD`` (3)."""
+    from django.conf import settings
+
+    row = (
+        IdeaSettings.objects.filter(organisation__path__in=_ancestor_paths(organisation))
+        .order_by("-organisation__depth")
+        .first()
+    )
+    if row is not None:
+        return row.support_threshold, row.report_threshold
+    return (
+        int(getattr(settings, "GONGHUI_IDEA_SUPPORT_THRESHOLD", DEFAULT_SUPPORT_THRESHOLD)),
+        int(getattr(settings, "GONGHUI_IDEA_REPORT_THRESHOLD", DEFAULT_REPORT_THRESHOLD)),
+    )
+
+
+def review_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "GONGHUI_IDEA_REVIEW_DAYS", DEFAULT_REVIEW_DAYS))
+
+
+# ---- ideas -------------------------------------------------------------------------------------
+
+
+def _idea_q(user) -> Q | None:
+    if scoping.is_operator(user):
+        return Q()
+    q = None
+
+    def add(extra):
+        nonlocal q
+        q = extra if q is None else q | extra
+
+    if scoping.root_paths(user, Action.VIEW):
+        add(scoping.org_q(user, Action.VIEW, field="organisation"))
+    member = member_for(user)
+    if member is not None:
+        root = community_root(member.organisation)
+        add(Q(organisation__path__startswith=root.path, moderation=Moderation.VISIBLE) | Q(author=member))
+    if getattr(user, "is_authenticated", False):
+        add(Q(pk__in=IdeaExpert.objects.filter(user_id=user.pk).values("idea_id")))
+    return q
+
+
+def ideas_visible_to(user) -> QuerySet:
+    q = _idea_q(user)
+    if q is None:
+        return Idea.objects.none()
+    return Idea.objects.filter(q).select_related("author", "organisation")
+
+
+def idea_list(
+    user, *, status: str = "", kind: str = "", mine: bool = False, moderation: str = ""
+) -> QuerySet:
+    qs = ideas_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if moderation:
+        qs = qs.filter(moderation=moderation)
+    if mine:
+        member = member_for(user)
+        qs = qs.filter(author=member) if member is not None else qs.none()
+    return qs.order_by("-submitted_at")
+
+
+def idea_or_404(user, idea_id) -> Idea:
+    try:
+        return ideas_visible_to(user).get(pk=idea_id)
+    except (Idea.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def idea_detail(idea: Idea) -> Idea:
+    """The idea with what its page shows, in a fixed number of queries."""
+    return (
+        Idea.objects.select_related("author", "organisation", "review")
+        .prefetch_related("milestones", "rewards", "attachments", "experts__user")
+        .defer("attachments__data")
+        .get(pk=idea.pk)
+    )
+
+
+def can_manage_idea(user, idea: Idea) -> bool:
+    return scoping.can(user, Action.MANAGE_INNOVATION, idea.organisation)
+
+
+def is_assigned_expert(user, idea: Idea) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and IdeaExpert.objects.filter(idea=idea, user_id=user.pk).exists()
+    )
+
+
+def can_review_idea(user, idea: Idea) -> bool:
+    return can_manage_idea(user, idea) or is_assigned_expert(user, idea)
+
+
+def has_supported(member: Member | None, idea: Idea) -> bool:
+    return member is not None and idea.supports.filter(member=member).exists()
+
+
+def has_reported(member: Member | None, idea: Idea) -> bool:
+    return member is not None and idea.reports.filter(member=member).exists()
+
+
+def progress(idea: Idea) -> int:
+    """Implementation progress in whole percent: milestones done ÷ milestones × 100, rounded
+    down (0 without milestones), so 100 means every milestone is done."""
+    milestones = list(idea.milestones.all())
+    if not milestones:
+        return 0
+    done = sum(1 for m in milestones if m.done_on is not None)
+    return done * 100 // len(milestones)
+
+
+def attachment_or_404(user, idea_id, attachment_id):
+    idea = idea_or_404(user, idea_id)
+    found = idea.attachments.filter(pk=attachment_id).first() if _is_uuid(attachment_id) else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def _is_uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def similar_ideas(
+    user, query: str, *, exclude=None, limit: int = similarity.LIMIT
+) -> list[tuple[float, Idea]]:
+    """Ideas like ``query`` among those the user can see (not removed or hidden), by
+    character-bigram Jaccard over title + problem (``innovation.similarity``)."""
+    qs = ideas_visible_to(user).filter(moderation=Moderation.VISIBLE)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    candidates = qs.order_by("-submitted_at").only(
+        "id", "title", "problem", "kind", "status", "support_count", "submitted_at", "organisation", "author"
+    )[: similarity.CANDIDATES]
+    return similarity.rank(query, candidates, limit=limit)
+
+
+def review_queue(user) -> QuerySet:
+    """Ideas in review the user may decide: in their MANAGE_INNOVATION scope or assigned."""
+    q = scoping.org_q(user, Action.MANAGE_INNOVATION, field="organisation")
+    if not scoping.is_operator(user) and not scoping.root_paths(user, Action.MANAGE_INNOVATION):
+        q = Q(pk__in=[])
+    if getattr(user, "is_authenticated", False):
+        q |= Q(pk__in=IdeaExpert.objects.filter(user_id=user.pk).values("idea_id"))
+    return (
+        Idea.objects.filter(q, status=IdeaStatus.IN_REVIEW)
+        .select_related("author", "organisation")
+        .order_by("review_due_on", "submitted_at")
+    )
+
+
+def moderation_queue(user) -> QuerySet:
+    return scoping.restrict(
+        Idea.objects.filter(moderation=Moderation.HIDDEN).select_related("author", "organisation"),
+        user,
+        Action.MANAGE_INNOVATION,
+    ).order_by("submitted_at")
+
+
+def implementation_queue(user) -> QuerySet:
+    return (
+        scoping.restrict(
+            Idea.objects.filter(status__in=ADOPTED_STATES).select_related("author", "organisation"),
+            user,
+            Action.MANAGE_INNOVATION,
+        )
+        .prefetch_related("milestones", "rewards")
+        .order_by("-decided_at")
+    )
+
+
+def adopted_ideas_for(member: Member) -> QuerySet:
+    """The member's adopted ideas (adopted or implemented), with their review and rewards —
+    for the talent profile. Not scoped: the caller has already scoped ``member``."""
+    return (
+        Idea.objects.filter(author=member, status__in=ADOPTED_STATES)
+        .exclude(moderation=Moderation.REMOVED)
+        .select_related("review", "organisation")
+        .prefetch_related("rewards", "milestones")
+        .order_by("-decided_at")
+    )
+
+
+# ---- studios and alliances ----------------------------------------------------------------------
+
+
+def studios_visible_to(user, action: str = Action.VIEW) -> QuerySet:
+    return scoping.restrict(Studio.objects.select_related("organisation", "lead"), user, action)
+
+
+def studio_list(user, *, status: str = "", level: str = "", q: str = "") -> QuerySet:
+    qs = studios_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level=level)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(employer__icontains=q))
+    return qs.order_by("name")
+
+
+def studio_or_404(user, studio_id) -> Studio:
+    try:
+        return studios_visible_to(user).get(pk=studio_id)
+    except (Studio.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def studio_detail(studio: Studio) -> Studio:
+    return (
+        Studio.objects.select_related("organisation", "lead")
+        .prefetch_related(
+            Prefetch("team", queryset=StudioMember.objects.select_related("member")),
+            "achievements",
+            "reviews",
+            "funding",
+            "alliances",
+        )
+        .get(pk=studio.pk)
+    )
+
+
+def studio_totals(studio: Studio) -> dict:
+    savings = studio.achievements.aggregate(total=Sum("savings"))["total"] or Decimal("0")
+    funding = studio.funding.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return {"savings": savings, "funding": funding}
+
+
+@dataclass
+class StudioWork:
+    """One studio a member works in, for the talent profile."""
+
+    studio: Studio
+    role: str  # "lead" or "member"
+    achievements: list = field(default_factory=list)
+
+    @property
+    def savings(self) -> Decimal:
+        return sum((a.savings for a in self.achievements), Decimal("0"))
+
+
+def studio_work_for(member: Member) -> list[StudioWork]:
+    """Studios the member leads or is on the team of (not de-listed ones), with their
+    achievements — for the talent profile. Not scoped: the caller has already scoped ``member``."""
+    studios = (
+        Studio.objects.filter(Q(lead=member) | Q(team__member=member))
+        .exclude(status=StudioStatus.DELISTED)
+        .distinct()
+        .prefetch_related("achievements")
+        .order_by("named_on")
+    )
+    return [
+        StudioWork(
+            studio=s,
+            role="lead" if s.lead_id == member.pk else "member",
+            achievements=list(s.achievements.all()),
+        )
+        for s in studios
+    ]
+
+
+def alliances_visible_to(user) -> QuerySet:
+    """Alliances founded by a union in scope, or with a member studio owned by one."""
+    if scoping.is_operator(user):
+        return Alliance.objects.select_related("organisation")
+    if not scoping.root_paths(user, Action.VIEW):
+        return Alliance.objects.none()
+    via_studios = AllianceMembership.objects.filter(
+        scoping.org_q(user, Action.VIEW, field="studio__organisation")
+    ).values("alliance_id")
+    return Alliance.objects.filter(
+        scoping.org_q(user, Action.VIEW, field="organisation") | Q(pk__in=via_studios)
+    ).select_related("organisation")
+
+
+def alliance_or_404(user, alliance_id) -> Alliance:
+    try:
+        return alliances_visible_to(user).get(pk=alliance_id)
+    except (Alliance.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+
+
+def alliance_detail(alliance: Alliance) -> Alliance:
+    return (
+        Alliance.objects.select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "memberships", queryset=AllianceMembership.objects.select_related("studio__organisation")
+            ),
+            "lead_terms__studio",
+            "projects__studios",
+        )
+        .get(pk=alliance.pk)
+    )
+
+
+def current_lead(alliance: Alliance, on=None):
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    for term in alliance.lead_terms.all():
+        if term.starts_on <= on < term.ends_on:
+            return term
+    return None

@@ -1,0 +1,481 @@
+"""五小 ideas: submit, support (智慧众筹), report and moderate, review, implement, reward.
+
+Every function is the one way to make its change; each runs in a transaction, checks who may
+act before writing, and writes one audit entry per state change.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit
+from gonghui.innovation import attachments, selectors
+from gonghui.innovation.choices import (
+    ADOPTED_STATES,
+    Feasibility,
+    IdeaKind,
+    IdeaStatus,
+    Moderation,
+    ModerationDecision,
+    RewardKind,
+)
+from gonghui.innovation.models import (
+    Idea,
+    IdeaAttachment,
+    IdeaExpert,
+    IdeaMilestone,
+    IdeaReport,
+    IdeaReview,
+    IdeaReward,
+    IdeaSettings,
+    IdeaSupport,
+)
+from gonghui.innovation.services import _common
+from gonghui.organisations import scoping
+from gonghui.organisations.models import Organisation
+
+Action = scoping.Action
+
+
+class AlreadySupported(ValidationError):
+    """The member has supported this idea already (the API answers 409)."""
+
+
+def _acting_member(actor):
+    member = selectors.active_member_for(actor)
+    if member is None:
+        raise ValidationError(_("Only union members can do this."), code="not_a_member")
+    return member
+
+
+def _locked(idea: Idea) -> Idea:
+    return Idea.objects.select_for_update().select_related("organisation", "author").get(pk=idea.pk)
+
+
+def _require_manage(actor, idea: Idea) -> None:
+    scoping.require(actor, Action.MANAGE_INNOVATION, idea.organisation)
+
+
+# ---- submit --------------------------------------------------------------------------------------
+
+
+def idea_submit(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    problem: str,
+    proposal: str,
+    expected_benefit: str = "",
+    files: Iterable = (),
+) -> Idea:
+    """A member submits a 五小 idea; it belongs to the member's union. Attachments are PDF, PNG
+    or JPEG within the size and count limits (``innovation.attachments``). Raises
+    ValidationError (``not_a_member``, ``required``, ``too_long``, ``invalid_choice``,
+    ``file_*``) before anything is written."""
+    member = _acting_member(actor)
+    data = {
+        "kind": _common.choice(kind, "kind", IdeaKind),
+        "title": _common.text(title, "title", max_length=120),
+        "problem": _common.text(problem, "problem"),
+        "proposal": _common.text(proposal, "proposal"),
+        "expected_benefit": _common.text(expected_benefit, "expected_benefit", required=False),
+    }
+    checked = attachments.check(files)
+    with transaction.atomic():
+        idea = Idea.objects.create(author=member, organisation=member.organisation, **data)
+        for f in checked:
+            IdeaAttachment.objects.create(
+                idea=idea, name=f.name, content_type=f.content_type, size=f.size, sha256=f.sha256, data=f.data
+            )
+        audit.record(
+            actor=actor,
+            action="innovation.idea.submitted",
+            obj=idea,
+            organisation_id=idea.organisation_id,
+            changes={
+                "status": [None, idea.status],
+                "kind": [None, idea.kind],
+                "attachments": [None, len(checked)],
+            },
+        )
+    return idea
+
+
+# ---- support ---------------------------------------------------------------------------------------
+
+
+def _start_review(idea: Idea, *, actor, reason: str) -> None:
+    now = timezone.now()
+    before = idea.status
+    idea.status = IdeaStatus.IN_REVIEW
+    idea.review_started_at = now
+    idea.review_due_on = timezone.localdate() + datetime.timedelta(days=selectors.review_days())
+    idea.save(update_fields=["status", "review_started_at", "review_due_on"])
+    audit.record(
+        actor=actor,
+        action="innovation.idea.review_started",
+        obj=idea,
+        organisation_id=idea.organisation_id,
+        changes={"status": [before, idea.status], "review_due_on": [None, idea.review_due_on.isoformat()]},
+        reason=reason,
+    )
+
+
+def idea_support(*, actor, idea: Idea) -> Idea:
+    """A member in the idea's community supports it, once. When the supports reach the
+    union's threshold (``selectors.idea_thresholds``) the idea moves to expert review.
+    Raises Http404 (not in the community), ValidationError ``own_idea`` / ``not_open`` /
+    ``not_a_member``, or :class:`AlreadySupported` (``already_supported``)."""
+    member = _acting_member(actor)
+    if not selectors.in_community(member, idea.organisation) and idea.author_id != member.pk:
+        raise Http404
+    if idea.author_id == member.pk:
+        raise ValidationError(_("You cannot support your own idea."), code="own_idea")
+    support_threshold, _reports = selectors.idea_thresholds(idea.organisation)
+    with transaction.atomic():
+        idea = _locked(idea)  # serialises supports of one idea (PostgreSQL)
+        if idea.moderation != Moderation.VISIBLE or idea.status != IdeaStatus.SUBMITTED:
+            raise ValidationError(_("This idea is no longer gathering support."), code="not_open")
+        if IdeaSupport.objects.filter(idea=idea, member=member).exists():
+            raise AlreadySupported(_("You have already supported this idea."), code="already_supported")
+        try:
+            # A savepoint: a racing second request hits the unique constraint and fails alone.
+            with transaction.atomic():
+                IdeaSupport.objects.create(idea=idea, member=member)
+        except IntegrityError:
+            raise AlreadySupported(
+                _("You have already supported this idea."), code="already_supported"
+            ) from None
+        Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
+        idea.refresh_from_db(fields=["support_count"])
+        audit.record(
+            actor=actor,
+            action="innovation.idea.supported",
+            obj=idea,
+            organisation_id=idea.organisation_id,
+            changes={"support_count": [idea.support_count - 1, idea.support_count]},
+        )
+        if idea.support_count >= support_threshold:
+            _start_review(
+                idea,
+                actor=None,
+                reason=_("%(n)d supports reached the threshold of %(t)d.")
+                % {"n": idea.support_count, "t": support_threshold},
+            )
+    return idea
+
+
+def idea_send_to_review(*, actor, idea: Idea) -> Idea:
+    """An officer with ``manage_innovation`` sends an idea to review before the threshold."""
+    _require_manage(actor, idea)
+    with transaction.atomic():
+        idea = _locked(idea)
+        if idea.status != IdeaStatus.SUBMITTED:
+            raise ValidationError(_("This idea is no longer gathering support."), code="not_open")
+        _start_review(idea, actor=actor, reason=_("Sent to review by an officer."))
+    return idea
+
+
+def idea_assign_expert(*, actor, idea: Idea, user) -> IdeaExpert:
+    """Assign an expert login to review the idea. Needs ``manage_innovation``."""
+    _require_manage(actor, idea)
+    with transaction.atomic():
+        expert, created = IdeaExpert.objects.get_or_create(idea=idea, user=user)
+        if created:
+            audit.record(
+                actor=actor,
+                action="innovation.idea.expert_assigned",
+                obj=idea,
+                organisation_id=idea.organisation_id,
+                changes={"expert": [None, user.get_username()]},
+            )
+    return expert
+
+
+# ---- review ------------------------------------------------------------------------------------
+
+
+def idea_review(
+    *,
+    actor,
+    idea: Idea,
+    feasibility: str,
+    estimated_benefit,
+    score,
+    adopted: bool,
+    answer: str,
+) -> IdeaReview:
+    """An officer with ``manage_innovation`` on the idea's union, or an assigned expert,
+    decides an idea in review: feasibility, estimated benefit (yuan), score 0–100, adopted or
+    not, and the answer published to the author and supporters. Raises PermissionDenied,
+    ValidationError (``not_in_review``, ``score_range``, ``bad_amount``, ``required``,
+    ``invalid_choice``)."""
+    if not selectors.can_review_idea(actor, idea):
+        scoping.require(actor, Action.MANAGE_INNOVATION, idea.organisation)
+        raise PermissionDenied
+    feasibility = _common.choice(feasibility, "feasibility", Feasibility)
+    benefit = _common.money(estimated_benefit, "estimated_benefit")
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = -1
+    if not 0 <= score <= 100:
+        raise ValidationError(
+            {"score": ValidationError(_("Enter a score from 0 to 100."), code="score_range")}
+        )
+    answer = _common.text(answer, "answer")
+    with transaction.atomic():
+        idea = _locked(idea)
+        if idea.status != IdeaStatus.IN_REVIEW:
+            raise ValidationError(_("Only an idea in review can be decided."), code="not_in_review")
+        review = IdeaReview.objects.create(
+            idea=idea,
+            reviewer=actor,
+            feasibility=feasibility,
+            estimated_benefit=benefit,
+            score=score,
+            adopted=bool(adopted),
+        )
+        before = idea.status
+        idea.status = IdeaStatus.ADOPTED if adopted else IdeaStatus.NOT_ADOPTED
+        idea.answer = answer
+        idea.decided_at = timezone.now()
+        idea.save(update_fields=["status", "answer", "decided_at"])
+        audit.record(
+            actor=actor,
+            action="innovation.idea.adopted" if adopted else "innovation.idea.not_adopted",
+            obj=idea,
+            organisation_id=idea.organisation_id,
+            changes={
+                "status": [before, idea.status],
+                "score": [None, score],
+                "estimated_benefit": [None, f"{benefit:.2f}"],
+                "feasibility": [None, feasibility],
+            },
+        )
+    return review
+
+
+# ---- implementation and reward ---------------------------------------------------------------------
+
+
+def _require_adopted(idea: Idea) -> None:
+    if idea.status not in ADOPTED_STATES:
+        raise ValidationError(_("Only an adopted idea has milestones and rewards."), code="not_adopted")
+
+
+def _sync_implemented(idea: Idea, *, actor) -> None:
+    milestones = list(IdeaMilestone.objects.filter(idea=idea))
+    all_done = bool(milestones) and all(m.done_on is not None for m in milestones)
+    target = IdeaStatus.IMPLEMENTED if all_done else IdeaStatus.ADOPTED
+    if idea.status != target:
+        before = idea.status
+        idea.status = target
+        idea.save(update_fields=["status"])
+        audit.record(
+            actor=actor,
+            action="innovation.idea.implemented" if all_done else "innovation.idea.reopened",
+            obj=idea,
+            organisation_id=idea.organisation_id,
+            changes={"status": [before, target]},
+        )
+
+
+def milestone_add(*, actor, idea: Idea, title: str, due_on) -> IdeaMilestone:
+    """Add an implementation milestone to an adopted idea. Needs ``manage_innovation``."""
+    _require_manage(actor, idea)
+    title = _common.text(title, "title", max_length=200)
+    due_on = _common.date(due_on, "due_on")
+    with transaction.atomic():
+        idea = _locked(idea)
+        _require_adopted(idea)
+        milestone = IdeaMilestone.objects.create(idea=idea, title=title, due_on=due_on)
+        audit.record(
+            actor=actor,
+            action="innovation.milestone.added",
+            obj=milestone,
+            organisation_id=idea.organisation_id,
+            changes={"title": [None, title], "due_on": [None, due_on.isoformat()]},
+        )
+        _sync_implemented(idea, actor=actor)
+    return milestone
+
+
+def milestone_complete(*, actor, milestone: IdeaMilestone, done_on=None) -> IdeaMilestone:
+    """Mark a milestone done; when every milestone is done the idea is implemented."""
+    idea = milestone.idea
+    _require_manage(actor, idea)
+    done_on = _common.date(done_on, "done_on") if done_on else timezone.localdate()
+    with transaction.atomic():
+        idea = _locked(idea)
+        milestone = IdeaMilestone.objects.select_for_update().get(pk=milestone.pk)
+        if milestone.done_on is not None:
+            raise ValidationError(_("This milestone is done already."), code="already_done")
+        milestone.done_on = done_on
+        milestone.save(update_fields=["done_on"])
+        audit.record(
+            actor=actor,
+            action="innovation.milestone.done",
+            obj=milestone,
+            organisation_id=idea.organisation_id,
+            changes={"done_on": [None, done_on.isoformat()]},
+        )
+        _sync_implemented(idea, actor=actor)
+    return milestone
+
+
+def reward_record(*, actor, idea: Idea, kind: str, amount="0", awarded_on=None, note: str = "") -> IdeaReward:
+    """Record a reward for an adopted idea. Needs ``manage_innovation``. Raises
+    ValidationError (``not_adopted``, ``bad_amount``, ``invalid_choice``)."""
+    _require_manage(actor, idea)
+    kind = _common.choice(kind, "kind", RewardKind)
+    amount = _common.money(amount if amount not in (None, "") else "0", "amount")
+    if kind == RewardKind.CASH and amount == 0:
+        raise ValidationError(
+            {"amount": ValidationError(_("Enter an amount in yuan above zero."), code="bad_amount")}
+        )
+    awarded_on = _common.date(awarded_on, "awarded_on") if awarded_on else timezone.localdate()
+    note = _common.text(note, "note", required=False, max_length=200)
+    with transaction.atomic():
+        idea = _locked(idea)
+        _require_adopted(idea)
+        reward = IdeaReward.objects.create(
+            idea=idea, kind=kind, amount=amount, awarded_on=awarded_on, note=note, recorded_by=actor
+        )
+        audit.record(
+            actor=actor,
+            action="innovation.idea.rewarded",
+            obj=idea,
+            organisation_id=idea.organisation_id,
+            changes={"reward": [None, f"{kind} {amount:.2f}"]},
+        )
+    return reward
+
+
+# ---- moderation ------------------------------------------------------------------------------------
+
+
+def idea_report(*, actor, idea: Idea, reason: str) -> IdeaReport:
+    """A member in the idea's community reports it (once). When the open reports reach the
+    union's threshold (default 3) the idea is hidden until a moderator decides. Raises
+    Http404, ValidationError (``own_idea``, ``already_reported``, ``required``)."""
+    member = _acting_member(actor)
+    if not selectors.in_community(member, idea.organisation):
+        raise Http404
+    if idea.author_id == member.pk:
+        raise ValidationError(_("You cannot report your own idea."), code="own_idea")
+    reason = _common.text(reason, "reason", max_length=200)
+    _supports, report_threshold = selectors.idea_thresholds(idea.organisation)
+    with transaction.atomic():
+        idea = _locked(idea)
+        if idea.moderation == Moderation.REMOVED:
+            raise Http404
+        if IdeaReport.objects.filter(idea=idea, member=member).exists():
+            raise ValidationError(_("You have already reported this idea."), code="already_reported")
+        try:
+            with transaction.atomic():
+                report = IdeaReport.objects.create(idea=idea, member=member, reason=reason)
+        except IntegrityError:
+            raise ValidationError(
+                _("You have already reported this idea."), code="already_reported"
+            ) from None
+        audit.record(
+            actor=actor,
+            action="innovation.idea.reported",
+            obj=idea,
+            organisation_id=idea.organisation_id,
+            reason=reason,
+        )
+        open_reports = IdeaReport.objects.filter(idea=idea, resolved=False).count()
+        if idea.moderation == Moderation.VISIBLE and open_reports >= report_threshold:
+            idea.moderation = Moderation.HIDDEN
+            idea.save(update_fields=["moderation"])
+            audit.record(
+                actor=None,
+                action="innovation.idea.hidden",
+                obj=idea,
+                organisation_id=idea.organisation_id,
+                changes={"moderation": [Moderation.VISIBLE, Moderation.HIDDEN]},
+                reason=_("%(n)d reports reached the threshold of %(t)d.")
+                % {"n": open_reports, "t": report_threshold},
+            )
+    return report
+
+
+def idea_moderate(*, actor, idea: Idea, decision: str, reason: str) -> Idea:
+    """A moderator (``manage_innovation``) restores a hidden idea or removes an idea, with a
+    reason; the open reports are closed. Raises ValidationError (``required``,
+    ``invalid_choice``, ``not_hidden``)."""
+    _require_manage(actor, idea)
+    decision = _common.choice(decision, "decision", ModerationDecision)
+    reason = _common.text(reason, "reason", max_length=1000)
+    with transaction.atomic():
+        idea = _locked(idea)
+        if decision == ModerationDecision.RESTORE and idea.moderation != Moderation.HIDDEN:
+            raise ValidationError(_("Only a hidden idea can be restored."), code="not_hidden")
+        if idea.moderation == Moderation.REMOVED:
+            raise ValidationError(_("This idea has been removed already."), code="not_hidden")
+        before = idea.moderation
+        idea.moderation = Moderation.VISIBLE if decision == ModerationDecision.RESTORE else Moderation.REMOVED
+        idea.moderation_reason = reason
+        idea.save(update_fields=["moderation", "moderation_reason"])
+        IdeaReport.objects.filter(idea=idea, resolved=False).update(resolved=True)
+        audit.record(
+            actor=actor,
+            action="innovation.idea.restored"
+            if decision == ModerationDecision.RESTORE
+            else "innovation.idea.removed",
+            obj=idea,
+            organisation_id=idea.organisation_id,
+            changes={"moderation": [before, idea.moderation]},
+            reason=reason,
+        )
+    return idea
+
+
+# ---- settings ------------------------------------------------------------------------------------------
+
+
+def idea_settings_set(
+    *, actor, organisation: Organisation, support_threshold, report_threshold
+) -> IdeaSettings:
+    """Set the thresholds for ideas of a union's subtree. Needs ``manage_innovation``."""
+    scoping.require(actor, Action.MANAGE_INNOVATION, organisation)
+    values = {}
+    for field, value in (("support_threshold", support_threshold), ("report_threshold", report_threshold)):
+        try:
+            n = int(value)
+        except (TypeError, ValueError):
+            n = 0
+        if not 1 <= n <= 100000:
+            raise ValidationError(
+                {field: ValidationError(_("Enter a whole number of at least 1."), code="bad_threshold")}
+            )
+        values[field] = n
+    with transaction.atomic():
+        row = IdeaSettings.objects.select_for_update().filter(organisation=organisation).first()
+        before = (
+            {"support_threshold": row.support_threshold, "report_threshold": row.report_threshold}
+            if row
+            else {}
+        )
+        if row is None:
+            row = IdeaSettings.objects.create(organisation=organisation, **values)
+        else:
+            IdeaSettings.objects.filter(pk=row.pk).update(**values)
+            row.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action="innovation.settings.changed",
+            obj=row,
+            organisation_id=organisation.pk,
+            changes=audit.diff(before, values),
+        )
+    return row

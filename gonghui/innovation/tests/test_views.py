@@ -1,0 +1,112 @@
+import io
+
+import pytest
+from django.test import Client
+
+from gonghui.innovation.models import Idea, IdeaAttachment, IdeaSupport
+from gonghui.innovation.services import ideas as services
+from gonghui.innovation.services import studios as studio_services
+from gonghui.innovation.tests.helpers import PNG, member_with_login
+from gonghui.innovation.tests.test_api import IDEA, make_studio
+from gonghui.testing import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(username: str) -> Client:
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def test_member_submits_idea_with_attachment_through_the_page(world):
+    c = login("member")
+    assert c.get("/innovation/ideas/new/").status_code == 200
+    f = io.BytesIO(PNG)
+    f.name = "草图.png"
+    r = c.post("/innovation/ideas/new/", {**IDEA, "attachments": [f]})
+    assert r.status_code == 302
+    idea = Idea.objects.get()
+    assert IdeaAttachment.objects.get(idea=idea).name == "草图.png"
+    page = c.get(r["Location"])
+    assert page.status_code == 200 and "车间照明改造" in page.content.decode()
+    att = IdeaAttachment.objects.get()
+    download = c.get(f"/innovation/ideas/{idea.pk}/files/{att.pk}/")
+    assert download.status_code == 200 and download.content == PNG
+    assert login("baoji").get(f"/innovation/ideas/{idea.pk}/files/{att.pk}/").status_code == 404
+
+
+def test_wrong_type_attachment_shows_error_and_writes_nothing(world):
+    f = io.BytesIO(b"MZ\x90\x00binary")
+    f.name = "tool.exe"
+    r = login("member").post("/innovation/ideas/new/", {**IDEA, "attachments": [f]})
+    assert r.status_code == 200
+    assert "tool.exe" in r.content.decode()
+    assert Idea.objects.count() == 0
+
+
+def test_similar_panel_fragment(world):
+    services.idea_submit(actor=world.users["member"], **IDEA)
+    member_with_login(world, "yanta_joint", "typist")
+    r = login("typist").get(
+        "/innovation/ideas/similar/", {"title": "车间照明", "problem": "照明不足"}, HTTP_HX_REQUEST="true"
+    )
+    assert r.status_code == 200 and "车间照明改造" in r.content.decode()
+
+
+def test_support_button_and_sibling_404(world):
+    idea = services.idea_submit(actor=world.users["member"], **IDEA)
+    member_with_login(world, "yanta_joint", "presser")
+    c = login("presser")
+    assert c.get(f"/innovation/ideas/{idea.pk}/").status_code == 200
+    c.post(f"/innovation/ideas/{idea.pk}/support/")
+    c.post(f"/innovation/ideas/{idea.pk}/support/")  # double click
+    assert IdeaSupport.objects.filter(idea=idea).count() == 1
+    assert login("baoji").get(f"/innovation/ideas/{idea.pk}/").status_code == 404
+    assert login("baoji").post(f"/innovation/ideas/{idea.pk}/support/").status_code == 404
+
+
+def test_officer_pages_render_and_are_scoped(world):
+    idea = services.idea_submit(actor=world.users["member"], **IDEA)
+    services.idea_send_to_review(actor=world.users["xian"], idea=idea)
+    studio = make_studio(world)
+    alliance = studio_services.alliance_create(
+        actor=world.users["xian"], organisation=world.orgs["xian"], name="西安联盟", studios=[studio]
+    )
+    c = login("xian_officer")
+    for url in [
+        "/innovation/ideas/review/",
+        "/innovation/ideas/moderation/",
+        "/innovation/ideas/implementation/",
+        "/innovation/ideas/",
+        f"/innovation/ideas/{idea.pk}/",
+        "/innovation/studios/",
+        f"/innovation/studios/{studio.pk}/",
+        "/innovation/alliances/",
+        f"/innovation/alliances/{alliance.pk}/",
+    ]:
+        assert c.get(url).status_code == 200, url
+    assert "车间照明改造" in c.get("/innovation/ideas/review/").content.decode()
+    r = c.post(
+        f"/innovation/ideas/{idea.pk}/decide/",
+        {
+            "feasibility": "high",
+            "estimated_benefit": "100",
+            "score": "80",
+            "outcome": "adopted",
+            "answer": "采纳",
+        },
+    )
+    assert r.status_code == 302
+    idea.refresh_from_db()
+    assert idea.status == "adopted"
+    b = login("baoji")
+    assert "车间照明改造" not in b.get("/innovation/ideas/review/").content.decode()
+    assert b.get(f"/innovation/studios/{studio.pk}/").status_code == 404
+    assert b.get(f"/innovation/alliances/{alliance.pk}/").status_code == 404
+    assert (
+        b.post(
+            f"/innovation/studios/{studio.pk}/funding/", {"year": "2024", "amount": "1", "source": "x"}
+        ).status_code
+        == 404
+    )
