@@ -1,5 +1,6 @@
 """The scoping guard (STYLE.md "Tests"): walk every scoped officer page and every scoped API
-endpoint of the members and organisations apps for objects of 西安, and check that
+endpoint of the members, organisations, competitions, honours and innovation apps for
+objects of 西安, and check that
 
 * an anonymous visitor is sent to the login page (pages) or gets 401 (API);
 * the sibling-branch admins — 宝鸡 (a sibling city) and 甘肃 (a sibling province) — get
@@ -12,14 +13,34 @@ walked as soon as it exists; one whose parameters or payload this walk cannot fi
 loudly instead of being skipped.
 """
 
+import datetime
+import itertools
 import json
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, reverse
 
+from gonghui.competitions import api as competitions_api
+from gonghui.competitions import models as competition_models
+from gonghui.competitions import urls as competition_urls
+from gonghui.competitions.services import marking, results
+from gonghui.competitions.tests import helpers as competition_helpers
 from gonghui.core.models import AuditEntry
+from gonghui.honours import api as honours_api
+from gonghui.honours import models as honour_models
+from gonghui.honours import urls as honour_urls
+from gonghui.honours.services import nominations, objections
+from gonghui.honours.services import registry as honour_registry
+from gonghui.innovation import api as innovation_api
+from gonghui.innovation import models as innovation_models
+from gonghui.innovation import urls as innovation_urls
+from gonghui.innovation.services import ideas as idea_services
+from gonghui.innovation.services import studios as studio_services
+from gonghui.innovation.tests.helpers import PNG, member_with_login
 from gonghui.members import urls_officer
 from gonghui.members.api import router as members_router
 from gonghui.members.models import Enrolment, Member, Transfer
@@ -36,15 +57,49 @@ pytestmark = pytest.mark.django_db
 
 SIBLINGS = ["baoji", "gansu"]
 # Names that appear only on 西安 objects: a sibling page containing one of them leaks.
-XIAN_MARKERS = ["张伟", "李娜", "王建国", "西安某机械厂"]
+XIAN_MARKERS = [
+    "张伟",
+    "李娜",
+    "王建国",
+    "西安某机械厂",
+    # competitions: the competition and its competitor
+    "西安市焊工技能竞赛",
+    "选手1",
+    # honours: the list and its nominee
+    "西安市劳动模范推荐评选",
+    "赵劳模",
+    # innovation: the idea, the studio, the alliance
+    "车间照明改造",
+    "西安焊接创新工作室",
+    "西安装备制造创新联盟",
+]
 
 # Officer pages: (namespace, urlpatterns). The dashboard and the audit log hang off the root
 # URLconf and are walked as list pages below.
-HTML_URLCONFS = [("members", urls_officer.urlpatterns), ("organisations", organisation_urls.urlpatterns)]
+HTML_URLCONFS = [
+    ("members", urls_officer.urlpatterns),
+    ("organisations", organisation_urls.urlpatterns),
+    ("competitions", competition_urls.urlpatterns),
+    ("honours", honour_urls.urlpatterns),
+    ("innovation", innovation_urls.urlpatterns),
+]
+
+# Pages open to everyone by design, walked by their own tests below instead of the rules
+# above: the 公示 of a nomination list is a public notice — anyone, signed in or not, reads
+# it and may object while it runs (SPEC §3.4; the objection is written only for a complete
+# form inside the notice period).
+PUBLIC_PAGES = {"honours:notices", "honours:notice"}
 TOP_LEVEL_PAGES = ["dashboard", "audit"]
 
 # API routers of the scoped apps, walked operation by operation.
-API_ROUTERS = [members_router, organisations_router, audit_router]
+API_ROUTERS = [
+    members_router,
+    organisations_router,
+    audit_router,
+    competitions_api.router,
+    honours_api.router,
+    innovation_api.router,
+]
 
 # One POST body for every officer form: whatever the form, the object is fetched (and
 # refused) before the input is looked at.
@@ -62,6 +117,22 @@ FORM_POST = {
     "kind": "grassroots",
     "code": "BJ-9999",
     "division_code": "610300",
+    # competitions, honours, innovation
+    "decision": "upheld",
+    "status": "dismissed",
+    "reply": "walk",
+    "fingerprint": "walk",
+    "aspect": "A1",
+    "value": "1",
+    "score": "90",
+    "number": "1",
+    "members": "1",
+    "title": "walk",
+    "due_on": "2026-01-01",
+    "amount": "100",
+    "year": "2026",
+    "rating": "excellent",
+    "source": "walk",
 }
 
 
@@ -95,25 +166,194 @@ def xian(world):
         "transfer_id": transfer.pk,
         "assignment_id": assignment.pk,
         "code": "610100",
+        **_xian_competition(world),
+        **_xian_honours(world),
+        **_xian_innovation(world),
     }
 
 
-def _fill(params: list[str], values: dict, where: str) -> dict:
+def _xian_competition(world) -> dict:
+    """A competition organised by 西安市总工会 with one entry (选手1 of the 西安 factory),
+    marked, published, with a pending correction, an appeal and the recommendations the
+    default rules make."""
+    s = competition_helpers.build(world, organiser="xian", n=1)
+    competition = s.competition
+    competition.title = "西安市焊工技能竞赛"
+    competition.save(update_fields=["title"])
+    competition = competition_helpers.publish(world, s)
+    entry = s.entries[0]
+    sheet = competition_helpers.sheet(s, entry, 0)
+    correction = marking.correction_request(
+        actor=world.users["xian"],
+        sheet=sheet,
+        aspect=competition_helpers.aspect(s, "A1"),
+        new_value=0,
+        reason="复核发现焊缝裂纹",
+    )
+    appeal = results.appeal_file(actor=world.users["xian"], entry=entry, reason="理论成绩有误，请复核")
+    recommendation = competition_models.Recommendation.objects.filter(competition=competition).first()
+    assert recommendation is not None, "the default rules recommend the winner"
+    return {
+        "competition_id": competition.pk,
+        "entry_id": entry.pk,
+        "sheet_id": sheet.pk,
+        "correction_id": correction.pk,
+        "appeal_id": appeal.pk,
+        "recommendation_id": recommendation.pk,
+        # every button of the competition page
+        "action": [
+            "advance_status",
+            "advance_entries",
+            "compute",
+            "verify",
+            "publish",
+            "scheme",
+            "register",
+            "judge",
+            "substitute",
+            "rules",
+            "theory",
+        ],
+    }
+
+
+def _xian_honours(world) -> dict:
+    """An honour filed by 西安, and a city list of 西安 on public notice with a nominee
+    (recommended by the 西安 factory, accepted) and an objection against them."""
+    honour = honour_registry.honour_grant(
+        actor=world.users["xian"],
+        member=world.members["xian_worker"],
+        organisation=world.orgs["xian"],
+        kind="model_worker",
+        level="provincial",
+        year=2020,
+        issuing_body="陕西省人民政府",
+    )
+    nomination_list = nominations.nomination_list_create(
+        actor=world.users["xian"],
+        organiser=world.orgs["xian"],
+        title="2026年西安市劳动模范推荐评选",
+        kind="model_worker",
+        level="city",
+        year=2026,
+    )
+    secrets = [make_id_number("610113", seq=73), make_phone(73), "13800000001"]
+    member = member_services.member_create(
+        actor=None,
+        organisation=world.orgs["xian_factory"],
+        name="赵劳模",
+        id_number=secrets[0],
+        phone=secrets[1],
+        joined_on=datetime.date(2015, 1, 1),
+    )
+    nominee = nominations.nominee_recommend(
+        actor=world.users["xian"],
+        nomination_list=nomination_list,
+        recommending_org=world.orgs["xian_factory"],
+        member=member,
+        deeds="技术革新十余项，年节约成本200万元。",
+        is_front_line=True,
+        is_industrial_worker=True,
+        enterprise_ownership="non_public",
+        is_migrant_worker=True,
+    )
+    while nominee.status == "in_review":
+        nominee = nominations.nominee_approve(actor=world.users["xian"], nominee=nominee)
+    nomination_list = nominations.publicity_start(
+        actor=world.users["xian"], nomination_list=nomination_list, override_reason="本批次仅一人"
+    )
+    objection = objections.objection_submit(
+        actor=AnonymousUser(),
+        nomination_list=nomination_list,
+        contact=secrets[2],
+        text="该同志事迹与实际不符。",
+        nominee_id=nominee.pk,
+    )
+    return {
+        "honour_id": honour.pk,
+        "list_id": nomination_list.pk,
+        "nominee_id": nominee.pk,
+        "objection_id": objection.pk,
+        "notice_secrets": secrets,  # the nominee's ID number and phone, the objector's contact
+    }
+
+
+def _xian_innovation(world) -> dict:
+    """An adopted 五小 idea of a 西安 factory member (with an attachment, a milestone and a
+    report), a studio of the factory and an alliance of 西安 holding it."""
+    member = world.users["member"]  # 张伟, 西安某机械厂
+    idea = idea_services.idea_submit(
+        actor=member,
+        kind="suggestion",
+        title="车间照明改造",
+        problem="车间照明不足",
+        proposal="更换LED灯具",
+        files=[SimpleUploadedFile("草图.png", PNG, content_type="image/png")],
+    )
+    _reporter, reporter = member_with_login(world, "yanta_joint", "walk_reporter")
+    idea_services.idea_report(actor=reporter, idea=idea, reason="内容重复")
+    idea_services.idea_send_to_review(actor=world.users["xian"], idea=idea)
+    idea_services.idea_review(
+        actor=world.users["xian"],
+        idea=idea,
+        feasibility="high",
+        estimated_benefit="12000.50",
+        score=86,
+        adopted=True,
+        answer="方案可行，在二车间试点。",
+    )
+    milestone = idea_services.milestone_add(
+        actor=world.users["xian"], idea=idea, title="试点安装", due_on=datetime.date(2027, 1, 1)
+    )
+    studio = studio_services.studio_create(
+        actor=world.users["xian"],
+        organisation=world.orgs["xian_factory"],
+        name="西安焊接创新工作室",
+        employer="西安某机械厂",
+        lead=world.members["xian_worker"],
+        level="city",
+        named_on="2021-04-28",
+        naming_body="西安市总工会",
+    )
+    alliance = studio_services.alliance_create(
+        actor=world.users["xian"],
+        organisation=world.orgs["xian"],
+        name="西安装备制造创新联盟",
+        studios=[studio],
+    )
+    return {
+        "idea_id": idea.pk,
+        "attachment_id": innovation_models.IdeaAttachment.objects.get(idea=idea).pk,
+        "milestone_id": milestone.pk,
+        "studio_id": studio.pk,
+        "alliance_id": alliance.pk,
+    }
+
+
+def _fill(params: list[str], values: dict, where: str) -> list[dict]:
+    """Every way of filling ``params``: a value given as a list (the competition page's
+    buttons) is walked once per item."""
     unknown = [p for p in params if p not in values]
     assert not unknown, f"the URL walk cannot fill {unknown} in {where}: add a 西安 object for it"
-    return {p: values[p] for p in params}
+    options = [values[p] if isinstance(values[p], list) else [values[p]] for p in params]
+    return [dict(zip(params, combo, strict=True)) for combo in itertools.product(*options)]
 
 
-def html_urls(values: dict) -> list[tuple[str, bool]]:
-    """Every officer page as (url, takes_an_object)."""
+def html_urls(values: dict, *, public: bool = False) -> list[tuple[str, bool]]:
+    """Every officer page as (url, takes_an_object); with ``public``, the public pages
+    (PUBLIC_PAGES) instead."""
     urls = []
     for namespace, patterns in HTML_URLCONFS:
         for pattern in patterns:
             assert isinstance(pattern, URLPattern), pattern
+            name = f"{namespace}:{pattern.name}"
+            if (name in PUBLIC_PAGES) != public:
+                continue
             params = list(pattern.pattern.converters)
-            kwargs = _fill(params, values, str(pattern.pattern))
-            urls.append((reverse(f"{namespace}:{pattern.name}", kwargs=kwargs), bool(params)))
-    urls += [(reverse(name), False) for name in TOP_LEVEL_PAGES]
+            for kwargs in _fill(params, values, str(pattern.pattern)):
+                urls.append((reverse(name, kwargs=kwargs), bool(params)))
+    if not public:
+        urls += [(reverse(name), False) for name in TOP_LEVEL_PAGES]
     return urls
 
 
@@ -123,16 +363,65 @@ def signed_in(world, username: str) -> Client:
     return client
 
 
+# Tables whose row count must not move while a sibling walks (with the audit log, which
+# every service writes to).
+COUNTED = [
+    Member,
+    RoleAssignment,
+    AuditEntry,
+    competition_models.Competition,
+    competition_models.Entry,
+    competition_models.Section,
+    competition_models.Aspect,
+    competition_models.JudgeAssignment,
+    competition_models.Substitution,
+    competition_models.Mark,
+    competition_models.Correction,
+    competition_models.Result,
+    competition_models.Appeal,
+    competition_models.Recommendation,
+    honour_models.Honour,
+    honour_models.NominationList,
+    honour_models.Nominee,
+    honour_models.NomineeReview,
+    honour_models.Objection,
+    innovation_models.Idea,
+    innovation_models.IdeaSupport,
+    innovation_models.IdeaReport,
+    innovation_models.IdeaReview,
+    innovation_models.IdeaMilestone,
+    innovation_models.IdeaReward,
+    innovation_models.Studio,
+    innovation_models.StudioMember,
+    innovation_models.Achievement,
+    innovation_models.StudioReview,
+    innovation_models.Funding,
+    innovation_models.Alliance,
+    innovation_models.AllianceMembership,
+]
+
+
 def snapshot(values: dict) -> tuple:
     member = Member.objects.get(pk=values["member_id"])
+    competition = competition_models.Competition.objects.get(pk=values["competition_id"])
+    idea = innovation_models.Idea.objects.get(pk=values["idea_id"])
     return (
         member.name,
         member.status,
-        Member.objects.count(),
         Enrolment.objects.get(pk=values["enrolment_id"]).status,
         Transfer.objects.get(pk=values["transfer_id"]).status,
-        RoleAssignment.objects.count(),
-        AuditEntry.objects.count(),
+        (competition.status, competition.results_state, competition.title),
+        competition_models.Sheet.objects.get(pk=values["sheet_id"]).status,
+        competition_models.Correction.objects.get(pk=values["correction_id"]).status,
+        competition_models.Appeal.objects.get(pk=values["appeal_id"]).status,
+        competition_models.Recommendation.objects.get(pk=values["recommendation_id"]).status,
+        honour_models.NominationList.objects.get(pk=values["list_id"]).status,
+        honour_models.Nominee.objects.get(pk=values["nominee_id"]).status,
+        honour_models.Objection.objects.get(pk=values["objection_id"]).status,
+        (idea.status, idea.moderation),
+        innovation_models.IdeaMilestone.objects.get(pk=values["milestone_id"]).done_on,
+        innovation_models.Studio.objects.get(pk=values["studio_id"]).status,
+        {model.__name__: model.objects.count() for model in COUNTED},
     )
 
 
@@ -144,6 +433,10 @@ def test_every_officer_page_sends_anonymous_visitors_to_the_login_page(world, xi
     for url, _has_object in html_urls(xian):
         for method in ("get", "post"):
             response = getattr(client, method)(url)
+            if method == "get" and response.status_code == 405:
+                # a POST-only button refuses the method before it looks anything up: nothing
+                # about the object is revealed, and its POST is checked below
+                continue
             assert response.status_code == 302, (method, url, response.status_code)
             assert response["Location"].startswith(login), (method, url)
 
@@ -153,15 +446,19 @@ def test_every_xian_object_page_is_403_or_404_for_sibling_admins(world, xian, si
     before = snapshot(xian)
     client = signed_in(world, sibling)
     walked = 0
+    apps = set()
     for url, has_object in html_urls(xian):
         if not has_object:
             continue
         walked += 1
+        apps.add(url.split("/")[1])
         got = client.get(url).status_code
         assert got in {403, 404, 405}, ("GET", url, got)
         posted = client.post(url, FORM_POST).status_code
-        assert posted in {403, 404}, ("POST", url, posted)
-    assert walked >= 15
+        # 405: a read-only page (refused above) that takes no POST
+        assert posted in {403, 404} or (posted == 405 and got in {403, 404}), ("POST", url, posted)
+    assert walked >= 60
+    assert {"members", "organisations", "competitions", "honours", "innovation"} <= apps, apps
     assert snapshot(xian) == before
 
 
@@ -177,6 +474,14 @@ def test_list_pages_show_sibling_admins_no_xian_rows(world, xian, sibling):
         reverse("organisations:tree") + "?q=610100",
         reverse("audit") + f"?object={xian['member_id']}",
         reverse("audit") + "?organisation=610100",
+        reverse("competitions:list") + "?q=焊工",
+        reverse("honours:list") + "?q=张",
+        reverse("honours:list") + "?organisation=610100",
+        reverse("honours:lists") + "?status=publicity",
+        reverse("innovation:idea_list") + "?status=adopted",
+        reverse("innovation:idea_similar") + "?title=车间照明&problem=照明不足",
+        reverse("innovation:studio_list") + "?q=西安",
+        reverse("audit") + f"?object={xian['competition_id']}",
     ]
     for url in pages:
         response = client.get(url)
@@ -214,13 +519,45 @@ API_BODIES = {
     ("POST", "transfers/{transfer_id}/accept"): None,
     ("POST", "transfers/{transfer_id}/refuse"): {"reason": "walk"},
     ("POST", "transfers/{transfer_id}/cancel"): {"reason": "walk"},
+    # competitions
+    ("POST", "/{competition_id}/scheme"): competition_helpers.SCHEME,
+    ("POST", "/{competition_id}/marks"): {"entry": "{entry_id}", "aspect": "A1", "score": 1},
+    ("POST", "/{competition_id}/sheets/{sheet_id}/sign-off"): None,
+    ("POST", "/{competition_id}/appeals"): {"entry": "{entry_id}", "reason": "理论成绩有误，请复核"},
+    # innovation
+    ("POST", "ideas"): {"kind": "suggestion", "title": "walk", "problem": "walk", "proposal": "walk"},
+    ("POST", "ideas/{idea_id}/support"): None,
+    ("POST", "ideas/{idea_id}/report"): {"reason": "walk"},
+    ("POST", "ideas/{idea_id}/review"): {
+        "feasibility": "high",
+        "estimated_benefit": "1",
+        "score": 1,
+        "adopted": False,
+        "answer": "walk",
+    },
 }
+
+# Writes that name no union: they act in the caller's own union, so there is no 西安 object
+# for the sibling to be refused; a sibling admin, who is no member, is refused as such.
+# (A member submits a 五小 idea to their own union — innovation.services.ideas.idea_submit.)
+API_OWN_UNION_WRITES = {("POST", "ideas"): (400, "not_a_member")}
 
 # Scoped look-ups through query parameters of list endpoints, keyed by URL name.
 API_SCOPED_QUERIES = {
     "list_members": {"organisation": "610100"},
     "list_organisations": {"parent": "610100"},
     "list_audit": {"organisation": "610100"},
+    "list_honours": {"organisation": "610100"},
+}
+
+# Searches of list endpoints that must find no 西安 row for a sibling (200, no marker).
+API_SEARCHES = {
+    "list_competitions": {"q": "焊工"},
+    "list_honours": {"q": "张"},
+    "list_nomination_lists": {"status": "publicity"},
+    "list_ideas": {"status": "adopted"},
+    "similar_ideas": {"q": "车间照明 照明不足"},
+    "list_studios": {"q": "西安"},
 }
 
 
@@ -232,11 +569,11 @@ def api_operations(values: dict):
                 if operation.auth_param is None:  # public: enrolment, dues calculator, card check
                     continue
                 params = re.findall(r"{(\w+)}", path)
-                kwargs = _fill(params, values, f"API {path}")
                 name = path_view.url_name or operation.view_func.__name__
-                url = reverse(f"api:{name}", kwargs=kwargs)
-                for method in operation.methods:
-                    yield method, path, url, name
+                for kwargs in _fill(params, values, f"API {path}"):
+                    url = reverse(f"api:{name}", kwargs=kwargs)
+                    for method in operation.methods:
+                        yield method, path, url, name
 
 
 def _call(client: Client, method: str, url: str, body=None, query=None):
@@ -282,8 +619,141 @@ def test_every_scoped_api_endpoint_is_403_or_404_for_sibling_admins(world, xian,
             if name in API_SCOPED_QUERIES:
                 scoped = _call(client, method, url, query=API_SCOPED_QUERIES[name])
                 assert scoped.status_code == 404, (method, url, scoped.status_code)
+            if name in API_SEARCHES:
+                found = _call(client, method, url, query=API_SEARCHES[name])
+                assert found.status_code == 200, (method, url, found.status_code)
+                leaked = [marker for marker in XIAN_MARKERS if marker in found.content.decode()]
+                assert not leaked, (url, API_SEARCHES[name], leaked)
             continue
         body = _body(method, path, xian) if method != "GET" else None
         response = _call(client, method, url, body)
+        if (method, path) in API_OWN_UNION_WRITES:
+            status, code = API_OWN_UNION_WRITES[(method, path)]
+            assert (response.status_code, response.json()["code"]) == (status, code), (method, url)
+            continue
         assert response.status_code in {403, 404}, (method, url, response.status_code, response.content[:200])
     assert snapshot(xian) == before
+
+
+def test_the_xian_admin_reaches_every_api_read(world, xian):
+    client = signed_in(world, "xian")
+    walked = 0
+    for method, _path, url, _name in api_operations(xian):
+        if method != "GET":
+            continue
+        walked += 1
+        response = _call(client, method, url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:200])
+    assert walked >= 15
+
+
+# ---- open by design ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("visitor", [None, *SIBLINGS])
+def test_the_public_notice_is_open_to_everyone_and_shows_no_personal_data(world, xian, visitor):
+    """PUBLIC_PAGES: the 公示 of 西安's list is read by anyone — anonymous or a sibling admin —
+    with the nominee's name, never their ID number or phone, nor the objector's contact; a
+    POST without a complete objection writes nothing; a list not on notice is 404."""
+    client = Client() if visitor is None else signed_in(world, visitor)
+    before = snapshot(xian)
+    pages = html_urls(xian, public=True)
+    assert {url for url, _ in pages} == {
+        reverse("honours:notices"),
+        reverse("honours:notice", kwargs={"list_id": xian["list_id"]}),
+    }
+    for url, _has_object in pages:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        body = response.content.decode()
+        assert "西安市劳动模范推荐评选" in body
+        for secret in xian["notice_secrets"]:
+            assert secret not in body, (url, secret)
+    notice = reverse("honours:notice", kwargs={"list_id": xian["list_id"]})
+    assert client.post(notice, FORM_POST).status_code == 200  # the form again, with its errors
+    assert snapshot(xian) == before
+    building = nominations.nomination_list_create(
+        actor=world.users["xian"],
+        organiser=world.orgs["xian"],
+        title="2026年西安市五一劳动奖章推荐",
+        kind="may_day_medal",
+        level="city",
+        year=2026,
+    )
+    assert client.get(reverse("honours:notice", kwargs={"list_id": building.pk})).status_code == 404
+    assert "五一劳动奖章推荐" not in client.get(reverse("honours:notices")).content.decode()
+
+
+def test_ideas_are_open_to_members_of_the_city_community_only(world, xian):
+    """A 五小 idea is read and supported by the members of its city's community (a member of
+    another 西安 union sees it, by design); a member of 宝鸡 gets 404 on every idea page,
+    and the idea lists and searches show them no 西安 idea."""
+    neighbour, outsider = Client(), Client()
+    neighbour.force_login(member_with_login(world, "yanta_joint", "xian_neighbour")[1])
+    outsider.force_login(member_with_login(world, "baoji_factory", "baoji_member")[1])
+    detail = reverse("innovation:idea_detail", kwargs={"idea_id": xian["idea_id"]})
+    page = neighbour.get(detail)
+    assert page.status_code == 200 and "车间照明改造" in page.content.decode()
+    before = snapshot(xian)
+    idea_pages = [(url, obj) for url, obj in html_urls(xian) if url.startswith("/innovation/ideas/")]
+    for url, has_object in idea_pages:
+        if not has_object:  # lists, queues, the new-idea form, the similar-ideas hint
+            response = outsider.get(url, {"title": "车间照明", "problem": "照明不足"})
+            assert response.status_code in {200, 403}, (url, response.status_code)
+            leaked = [marker for marker in XIAN_MARKERS if marker in response.content.decode()]
+            assert not leaked, (url, leaked)
+            continue
+        assert outsider.get(url).status_code in {403, 404, 405}, url  # 403: officer pages
+        assert outsider.post(url, FORM_POST).status_code in {403, 404, 405}, url
+    assert snapshot(xian) == before
+
+
+def test_a_provincial_list_is_open_to_the_sibling_city_without_xians_nominee(world, xian):
+    """A list organised above 宝鸡 (陕西's provincial selection) is open to the 宝鸡 admin, by
+    design — they recommend to it — but 西安's nominee on it is not: the list page and the
+    API show them no 西安 row, every page of the nominee is 404, and nothing is written.
+    甘肃 does not see the list at all."""
+    plist = nominations.nomination_list_create(
+        actor=world.users["shaanxi"],
+        organiser=world.orgs["shaanxi"],
+        title="2026年陕西省劳动模范推荐评选",
+        kind="model_worker",
+        level="provincial",
+        year=2026,
+    )
+    nominee = nominations.nominee_recommend(
+        actor=world.users["xian"],
+        nomination_list=plist,
+        recommending_org=world.orgs["xian_factory"],
+        member=world.members["xian_worker"],
+        deeds="技术革新十余项，年节约成本200万元。",
+        is_front_line=True,
+        is_industrial_worker=True,
+        enterprise_ownership="non_public",
+        is_migrant_worker=True,
+    )
+    baoji, gansu = signed_in(world, "baoji"), signed_in(world, "gansu")
+    before = snapshot(xian)
+    for url in (
+        reverse("honours:list_detail", kwargs={"list_id": plist.pk}),
+        reverse("honours:lists"),
+        reverse("api:list_nomination_lists"),
+        reverse("api:get_nomination_list", kwargs={"list_id": plist.pk}),
+    ):
+        response = baoji.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        body = response.content.decode()
+        assert "2026年陕西省劳动模范推荐评选" in body, url
+        leaked = [marker for marker in XIAN_MARKERS if marker in body]
+        assert not leaked, (url, leaked)
+    assert gansu.get(reverse("honours:list_detail", kwargs={"list_id": plist.pk})).status_code == 404
+    assert "2026年陕西省劳动模范推荐评选" not in gansu.get(reverse("honours:lists")).content.decode()
+    nominee_urls = [
+        reverse(f"honours:nominee_{action}", kwargs={"nominee_id": nominee.pk})
+        for action in ("approve", "return", "resubmit", "withdraw", "strike")
+    ]
+    for url in nominee_urls:
+        for client in (baoji, gansu):
+            assert client.post(url, FORM_POST).status_code in {403, 404}, url
+    assert snapshot(xian) == before
+    assert honour_models.Nominee.objects.get(pk=nominee.pk).status == "in_review"
