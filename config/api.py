@@ -13,6 +13,7 @@ from gonghui.members.api_exports import router as exports_router
 from gonghui.members.api_imports import router as imports_router
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
+from gonghui.talent.api import router as talent_router
 
 api = NinjaAPI(
     title="Gonghui API",
@@ -32,6 +33,7 @@ api.add_router("/members/imports", imports_router)
 api.add_router("/members/exports", exports_router)
 api.add_router("/competitions", competitions_router)
 api.add_router("/honours", honours_router)
+api.add_router("/talent", talent_router)
 # /ideas, /studios, /alliances
 api.add_router("/", innovation_router)
 api.add_router("/", members_router)

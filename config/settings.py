@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gonghui.honours",
     "gonghui.innovation",
     "gonghui.competitions",
+    "gonghui.talent",
     "gonghui.demo",
 ]
 

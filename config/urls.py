@@ -16,5 +16,6 @@ urlpatterns = [
     path("competitions/", include("gonghui.competitions.urls")),
     path("honours/", include("gonghui.honours.urls")),
     path("innovation/", include("gonghui.innovation.urls")),
+    path("talent/", include("gonghui.talent.urls")),
     path("", include("gonghui.members.urls")),
 ]

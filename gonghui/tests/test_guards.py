@@ -13,8 +13,18 @@ ENTRY_MODULES = [
 ]
 
 # Who may import whom: core ← accounts ← organisations ← members ← honours ← innovation ←
-# competitions ← demo (the demo loader sits on top of everything it loads).
-LAYERS = ["core", "accounts", "organisations", "members", "honours", "innovation", "competitions", "demo"]
+# competitions ← talent ← demo (the demo loader sits on top of everything it loads).
+LAYERS = [
+    "core",
+    "accounts",
+    "organisations",
+    "members",
+    "honours",
+    "innovation",
+    "competitions",
+    "talent",
+    "demo",
+]
 
 
 def test_views_and_endpoints_do_not_query_models_directly():

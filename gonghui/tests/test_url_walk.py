@@ -51,6 +51,8 @@ from gonghui.organisations import urls as organisation_urls
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
 from gonghui.organisations.models import RoleAssignment
+from gonghui.talent import api as talent_api
+from gonghui.talent import urls as talent_urls
 from gonghui.testing import make_id_number, make_phone
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +84,9 @@ HTML_URLCONFS = [
     ("competitions", competition_urls.urlpatterns),
     ("honours", honour_urls.urlpatterns),
     ("innovation", innovation_urls.urlpatterns),
+    # "my talent profile" is the signed-in member's own page (404 for officers without a
+    # member record): its own tests cover it.
+    ("talent", [p for p in talent_urls.urlpatterns if p.name != "me"]),
 ]
 
 # Pages open to everyone by design, walked by their own tests below instead of the rules
@@ -99,6 +104,7 @@ API_ROUTERS = [
     competitions_api.router,
     honours_api.router,
     innovation_api.router,
+    talent_api.router,
 ]
 
 # One POST body for every officer form: whatever the form, the object is fetched (and
