@@ -63,7 +63,7 @@ class AppealStatus(models.TextChoices):
 
 
 class RecommendationKind(models.TextChoices):
-    TITLE = "title", _("Title")
+    TITLE = "title", _("Honorary title")
     GRADE = "grade", _("Skill grade promotion")
     HONOUR = "honour", _("Honour nomination")
 

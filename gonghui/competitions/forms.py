@@ -11,7 +11,7 @@ class CompetitionForm(forms.Form):
     organisation = forms.CharField(label=_("Organiser (union code)"), max_length=40)
     title = forms.CharField(label=_("Title"), max_length=200)
     theme = forms.CharField(label=_("Theme"), max_length=200, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.SKILLS)
+    kind = forms.ChoiceField(label=_("Kind of competition"), choices=Kind.choices, initial=Kind.SKILLS)
     occupation = forms.CharField(label=_("Occupation"), max_length=60)
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
     registration_opens = forms.DateTimeField(

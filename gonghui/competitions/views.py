@@ -355,6 +355,7 @@ def judge_sheet(request, sheet_id):
         row["mine"] = next((m.value for m in row["marks"] if m.judge_id == request.user.pk), None)
         row["mark_display"] = scoring.display(row["mark"]) if row["mark"] is not None else ""
         row["values_display"] = [marking.plain(v) for v in row["values"]]
+        row["spread_display"] = marking.plain(row["spread"]) if row.get("spread") is not None else None
     sheets = selectors.sheets_for_judge(request.user, competition)
     ids = [s.pk for s in sheets]
     position = ids.index(sheet.pk) if sheet.pk in ids else -1

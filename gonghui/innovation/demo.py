@@ -13,6 +13,7 @@ import random
 
 from django.contrib.auth.hashers import make_password
 
+from gonghui.honours import selectors as honour_selectors
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.innovation.services import studios as studio_services
 from gonghui.members import demo as member_demo
@@ -66,6 +67,12 @@ def _member_below(org, *, exclude=()) -> Member:
     raise LookupError("no member to lead a demo studio")
 
 
+def _note_unless_honoured(lead, note: str) -> str:
+    """No note for a lead with an honour in the registry; else the officer's written reason
+    (a studio is led by an honoured worker: innovation.services.studios)."""
+    return "" if honour_selectors.member_honours(lead).exists() else note
+
+
 def build(*, tree, users: dict, rng: random.Random) -> dict:
     g = tree.grassroots
     actor_for = member_demo.actor_for
@@ -87,7 +94,11 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
         employer=tree.specs["xa_equipment"].host or xa_union.host_name or "西安高新智能装备有限公司",
         industry="装备制造",
         lead=xa_lead,
-        lead_honour_note="2020年 陕西省劳动模范（待与荣誉库关联）",
+        # 解朝阳 holds a registry honour (honours demo: 2022 陕西省技术能手), shown on the page;
+        # a stand-in lead (smallest rosters) needs the written reason instead.
+        lead_honour_note=_note_unless_honoured(
+            xa_lead, "2020年 陕西省劳动模范（陕西省人民政府表彰，荣誉库待补录）"
+        ),
         level="provincial",
         named_on=datetime.date(2019, 4, 28),
         naming_body="陕西省总工会",
@@ -128,7 +139,10 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
         employer=tree.specs["bj_titanium"].host or bj_union.host_name or "宝鸡渭滨钛材有限公司",
         industry="有色金属",
         lead=bj_lead,
-        lead_honour_note="2018年 宝鸡市劳动模范（待与荣誉库关联）",
+        # Not in the registry: named on the officer's written reason (kept and audited).
+        lead_honour_note=_note_unless_honoured(
+            bj_lead, "2018年 宝鸡市劳动模范（宝鸡市人民政府表彰，荣誉库待补录）"
+        ),
         level="city",
         named_on=datetime.date(2020, 4, 28),
         naming_body="宝鸡市总工会",
@@ -199,7 +213,11 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
     xian = tree.by_code["610100"]
     x_actor = actor_for(users, xian, Action.MANAGE_INNOVATION)
     idea_services.idea_settings_set(
-        actor=users["xian"], organisation=xian, support_threshold=SUPPORT_THRESHOLD, report_threshold=3
+        actor=users["xian"],
+        organisation=xian,
+        support_threshold=SUPPORT_THRESHOLD,
+        report_threshold=3,
+        review_days=20,
     )
     worker_member = Member.objects.filter(user__username="worker").select_related("organisation").first()
     # Members of unions in 西安 without a login (the roster is generated, so pick by number).

@@ -49,8 +49,10 @@ class Studio(models.Model):
     lead = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="led_studios", verbose_name=_("lead")
     )
-    # The honour that qualifies the lead (e.g. "2020 陕西省劳动模范"). Free text until the
-    # honours registry can be linked (see docs/modules/innovation.md).
+    # The lead's honours come from the honours registry (gonghui.honours). This note is the
+    # officer's written reason when the lead has no honour there (an honour not yet entered,
+    # e.g. "2018 宝鸡市劳动模范, 宝市总发〔2018〕12号"), or a remark; it is audited. Studios named
+    # before the registry existed keep theirs (see docs/modules/innovation.md).
     lead_honour_note = models.CharField(_("lead's honour"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=StudioLevel.choices)
     named_on = models.DateField(_("named on"))
@@ -242,6 +244,7 @@ class IdeaSettings(models.Model):
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="idea_settings")
     support_threshold = models.PositiveIntegerField(_("supports needed for review"))
     report_threshold = models.PositiveIntegerField(_("reports that hide an idea"))
+    review_days = models.PositiveIntegerField(_("days for the expert review"), default=30)
 
     class Meta:
         constraints = [
@@ -251,6 +254,7 @@ class IdeaSettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(report_threshold__gte=1), name="report_threshold_gte_1"
             ),
+            models.CheckConstraint(condition=models.Q(review_days__gte=1), name="review_days_gte_1"),
         ]
 
     def __str__(self) -> str:

@@ -88,29 +88,102 @@ def in_community(member: Member, organisation: Organisation) -> bool:
 # ---- thresholds ------------------------------------------------------------------------------
 
 
-def idea_thresholds(organisation: Organisation) -> tuple[int, int]:
-    """``(supports needed for review, reports that hide)`` for ideas of ``organisation``: the
-    nearest ``IdeaSettings`` up the tree, else ``GONGHUI_IDEA_SUPPORT_THRESHOLD`` (10) and
-    ``GONGHUI_IDEA_REPORT_THRESHOLD`` (3)."""
+@dataclass(frozen=True)
+class EffectiveSettings:
+    """The idea thresholds that apply to a union, and where they come from: ``source`` is
+    the union whose ``IdeaSettings`` row gives them (the union itself or the nearest ancestor
+    with a row), ``None`` for the settings defaults."""
+
+    support_threshold: int
+    report_threshold: int
+    review_days: int
+    source: Organisation | None = None
+
+
+def _defaults() -> EffectiveSettings:
     from django.conf import settings
 
+    return EffectiveSettings(
+        support_threshold=int(getattr(settings, "GONGHUI_IDEA_SUPPORT_THRESHOLD", DEFAULT_SUPPORT_THRESHOLD)),
+        report_threshold=int(getattr(settings, "GONGHUI_IDEA_REPORT_THRESHOLD", DEFAULT_REPORT_THRESHOLD)),
+        review_days=int(getattr(settings, "GONGHUI_IDEA_REVIEW_DAYS", DEFAULT_REVIEW_DAYS)),
+    )
+
+
+def idea_settings_for(organisation: Organisation) -> EffectiveSettings:
+    """The thresholds for ideas of ``organisation``: the nearest ``IdeaSettings`` row up the
+    tree (the union's own first) gives all three values; without one, the settings defaults
+    ``GONGHUI_IDEA_SUPPORT_THRESHOLD`` (10), ``GONGHUI_IDEA_REPORT_THRESHOLD`` (3) and
+    ``GONGHUI_IDEA_REVIEW_DAYS`` (30)."""
     row = (
         IdeaSettings.objects.filter(organisation__path__in=_ancestor_paths(organisation))
+        .select_related("organisation")
         .order_by("-organisation__depth")
         .first()
     )
-    if row is not None:
-        return row.support_threshold, row.report_threshold
-    return (
-        int(getattr(settings, "GONGHUI_IDEA_SUPPORT_THRESHOLD", DEFAULT_SUPPORT_THRESHOLD)),
-        int(getattr(settings, "GONGHUI_IDEA_REPORT_THRESHOLD", DEFAULT_REPORT_THRESHOLD)),
+    if row is None:
+        return _defaults()
+    return EffectiveSettings(
+        support_threshold=row.support_threshold,
+        report_threshold=row.report_threshold,
+        review_days=row.review_days,
+        source=row.organisation,
     )
 
 
-def review_days() -> int:
-    from django.conf import settings
+def idea_thresholds(organisation: Organisation) -> tuple[int, int]:
+    """``(supports needed for review, reports that hide)`` for ideas of ``organisation``
+    (see ``idea_settings_for``)."""
+    found = idea_settings_for(organisation)
+    return found.support_threshold, found.report_threshold
 
-    return int(getattr(settings, "GONGHUI_IDEA_REVIEW_DAYS", DEFAULT_REVIEW_DAYS))
+
+def review_days(organisation: Organisation | None = None) -> int:
+    """Days the expert review of an idea of ``organisation`` may take (see
+    ``idea_settings_for``); without a union, the settings default."""
+    if organisation is None:
+        return _defaults().review_days
+    return idea_settings_for(organisation).review_days
+
+
+def idea_settings_rows(user) -> QuerySet:
+    """The unions in ``user``'s scope that set their own thresholds."""
+    qs = IdeaSettings.objects.select_related("organisation").order_by("organisation__path")
+    if scoping.is_operator(user):
+        return qs
+    if not scoping.root_paths(user, Action.VIEW):
+        return qs.none()
+    return qs.filter(scoping.org_q(user, Action.VIEW, field="organisation"))
+
+
+def expert_candidates(user, idea: Idea) -> QuerySet:
+    """Logins holding an officer role (admin, officer, viewer, supervisor) or the judge role
+    on the idea's union or a union above or below it, within ``user``'s scope — people who
+    could review it — minus those assigned already and the author."""
+    from django.contrib.auth import get_user_model
+
+    from gonghui.organisations.choices import Role
+    from gonghui.organisations.models import RoleAssignment
+
+    roles = RoleAssignment.objects.filter(
+        Q(organisation__path__in=_ancestor_paths(idea.organisation))
+        | Q(organisation__path__startswith=idea.organisation.path),
+        role__in=[Role.ADMIN, Role.OFFICER, Role.VIEWER, Role.SUPERVISOR, Role.JUDGE],
+    )
+    if not scoping.is_operator(user):
+        roles = roles.filter(scoping.org_q(user, Action.VIEW, field="organisation"))
+    assigned = IdeaExpert.objects.filter(idea=idea).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=roles.values("user_id"))
+        .exclude(pk__in=assigned)
+        .exclude(pk=idea.author.user_id or 0)
+        .order_by("username")
+    )
+
+
+def idea_experts(idea: Idea) -> QuerySet:
+    return IdeaExpert.objects.filter(idea=idea).select_related("user").order_by("assigned_at")
 
 
 # ---- ideas -------------------------------------------------------------------------------------
@@ -408,3 +481,81 @@ def current_lead(alliance: Alliance, on=None):
         if term.starts_on <= on < term.ends_on:
             return term
     return None
+
+
+# ---- officer pickers ----------------------------------------------------------------------------
+
+
+def member_by_number(user, member_no: str) -> Member | None:
+    """The member with ``member_no`` in ``user``'s scope, else ``None`` (the service then
+    answers "no such member in your scope")."""
+    member_no = (member_no or "").strip().upper()
+    if not member_no:
+        return None
+    member = Member.objects.select_related("organisation").filter(member_no=member_no).first()
+    if member is None or not scoping.can(user, Action.VIEW, member.organisation):
+        return None
+    return member
+
+
+def member_picker(user, q: str, organisation: Organisation, limit: int = 10) -> list[Member]:
+    """Up to ``limit`` members in membership of ``organisation``'s subtree matching ``q``
+    (name, pinyin, member number…: ``members.selectors.search``), with their honours."""
+    from django.db.models import prefetch_related_objects
+
+    from gonghui.members import selectors as member_selectors
+
+    q = (q or "").strip()[:60]
+    if not q:
+        return []
+    found = [
+        m
+        for m in member_selectors.search(user, q, organisation=organisation)[: limit * 3]
+        if m.status in IN_MEMBERSHIP
+    ][:limit]
+    prefetch_related_objects(found, "organisation", "honours")
+    return found
+
+
+def studio_choices(user, *, exclude_alliance: Alliance | None = None) -> QuerySet:
+    """Studios the user may put in an alliance: in scope, not de-listed, not in it yet."""
+    qs = studios_visible_to(user).exclude(status=StudioStatus.DELISTED)
+    if exclude_alliance is not None:
+        qs = qs.exclude(alliance_memberships__alliance=exclude_alliance)
+    return qs.order_by("name")[:500]
+
+
+def project_or_404(alliance: Alliance, project_id):
+    from gonghui.innovation.models import JointProject
+
+    found = (
+        JointProject.objects.filter(alliance=alliance, pk=project_id).first()
+        if _is_uuid(project_id)
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def studio_by_id(user, studio_id) -> Studio | None:
+    """A studio in scope by id (from a form), else ``None``."""
+    if not _is_uuid(studio_id):
+        return None
+    return studios_visible_to(user).filter(pk=studio_id).first()
+
+
+def user_for_expert(user_id="", username: str = ""):
+    """The login chosen as an expert: by id (from the candidates list) or by username."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if user_id:
+        try:
+            return User.objects.filter(pk=user_id).first()
+        except (TypeError, ValueError, ValidationError):
+            return None
+    username = (username or "").strip()
+    if not username:
+        return None
+    return User.objects.filter(**{f"{User.USERNAME_FIELD}__iexact": username}).first()

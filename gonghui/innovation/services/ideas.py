@@ -116,7 +116,9 @@ def _start_review(idea: Idea, *, actor, reason: str) -> None:
     before = idea.status
     idea.status = IdeaStatus.IN_REVIEW
     idea.review_started_at = now
-    idea.review_due_on = timezone.localdate() + datetime.timedelta(days=selectors.review_days())
+    idea.review_due_on = timezone.localdate() + datetime.timedelta(
+        days=selectors.review_days(idea.organisation)
+    )
     idea.save(update_fields=["status", "review_started_at", "review_due_on"])
     audit.record(
         actor=actor,
@@ -184,19 +186,59 @@ def idea_send_to_review(*, actor, idea: Idea) -> Idea:
 
 
 def idea_assign_expert(*, actor, idea: Idea, user) -> IdeaExpert:
-    """Assign an expert login to review the idea. Needs ``manage_innovation``."""
+    """Assign an expert login to review an idea in review. Needs ``manage_innovation``. The
+    expert may be outside the union's officers (any active login); not the idea's author.
+    Raises ValidationError ``not_in_review``, ``expert_unknown``, ``expert_is_author``,
+    ``already_assigned``."""
+    _require_manage(actor, idea)
+    if user is None or not getattr(user, "is_active", False):
+        raise ValidationError(
+            {"expert": ValidationError(_("No active login with that username."), code="expert_unknown")}
+        )
+    with transaction.atomic():
+        idea = _locked(idea)
+        if idea.status != IdeaStatus.IN_REVIEW:
+            raise ValidationError(_("Experts are assigned to ideas in review."), code="not_in_review")
+        if idea.author.user_id == user.pk:
+            raise ValidationError(
+                {
+                    "expert": ValidationError(
+                        _("The author cannot review their own idea."), code="expert_is_author"
+                    )
+                }
+            )
+        if IdeaExpert.objects.filter(idea=idea, user=user).exists():
+            raise ValidationError(
+                {"expert": ValidationError(_("Already assigned to this idea."), code="already_assigned")}
+            )
+        expert = IdeaExpert.objects.create(idea=idea, user=user)
+        audit.record(
+            actor=actor,
+            action="innovation.idea.expert_assigned",
+            obj=idea,
+            organisation_id=idea.organisation_id,
+            changes={"expert": [None, user.get_username()]},
+        )
+    return expert
+
+
+def idea_unassign_expert(*, actor, idea: Idea, user) -> None:
+    """Take an expert off an idea (before or after the decision; a decided review stays)."""
     _require_manage(actor, idea)
     with transaction.atomic():
-        expert, created = IdeaExpert.objects.get_or_create(idea=idea, user=user)
-        if created:
-            audit.record(
-                actor=actor,
-                action="innovation.idea.expert_assigned",
-                obj=idea,
-                organisation_id=idea.organisation_id,
-                changes={"expert": [None, user.get_username()]},
+        row = IdeaExpert.objects.filter(idea=idea, user=user).first() if user is not None else None
+        if row is None:
+            raise ValidationError(
+                {"expert": ValidationError(_("Not assigned to this idea."), code="not_assigned")}
             )
-    return expert
+        row.delete()
+        audit.record(
+            actor=actor,
+            action="innovation.idea.expert_unassigned",
+            obj=idea,
+            organisation_id=idea.organisation_id,
+            changes={"expert": [user.get_username(), None]},
+        )
 
 
 # ---- review ------------------------------------------------------------------------------------
@@ -443,29 +485,43 @@ def idea_moderate(*, actor, idea: Idea, decision: str, reason: str) -> Idea:
 # ---- settings ------------------------------------------------------------------------------------------
 
 
+SETTING_LIMITS = {"support_threshold": 100000, "report_threshold": 100000, "review_days": 365}
+
+
 def idea_settings_set(
-    *, actor, organisation: Organisation, support_threshold, report_threshold
+    *, actor, organisation: Organisation, support_threshold, report_threshold, review_days=None
 ) -> IdeaSettings:
-    """Set the thresholds for ideas of a union's subtree. Needs ``manage_innovation``."""
+    """Set the thresholds for ideas of a union's subtree (the union and every union under it
+    without its own row, see ``selectors.idea_settings_for``). Needs ``manage_innovation``.
+    ``review_days`` left out keeps the value that applies now (inherited or default). Each
+    value is a whole number from 1 (review days at most 365)."""
     scoping.require(actor, Action.MANAGE_INNOVATION, organisation)
+    if review_days is None:
+        review_days = selectors.idea_settings_for(organisation).review_days
     values = {}
-    for field, value in (("support_threshold", support_threshold), ("report_threshold", report_threshold)):
+    for field, value in (
+        ("support_threshold", support_threshold),
+        ("report_threshold", report_threshold),
+        ("review_days", review_days),
+    ):
         try:
-            n = int(value)
+            n = int(str(value).strip())
         except (TypeError, ValueError):
             n = 0
-        if not 1 <= n <= 100000:
+        if not 1 <= n <= SETTING_LIMITS[field]:
             raise ValidationError(
-                {field: ValidationError(_("Enter a whole number of at least 1."), code="bad_threshold")}
+                {
+                    field: ValidationError(
+                        _("Enter a whole number from 1 to %(max)d.") % {"max": SETTING_LIMITS[field]},
+                        code="bad_threshold",
+                    )
+                }
             )
         values[field] = n
+    fields = list(values)
     with transaction.atomic():
         row = IdeaSettings.objects.select_for_update().filter(organisation=organisation).first()
-        before = (
-            {"support_threshold": row.support_threshold, "report_threshold": row.report_threshold}
-            if row
-            else {}
-        )
+        before = audit.snapshot(row, fields) if row else {}
         if row is None:
             row = IdeaSettings.objects.create(organisation=organisation, **values)
         else:
@@ -479,3 +535,25 @@ def idea_settings_set(
             changes=audit.diff(before, values),
         )
     return row
+
+
+def idea_settings_clear(*, actor, organisation: Organisation) -> None:
+    """Remove a union's own thresholds: it inherits again from the nearest union above with
+    a row, else the defaults."""
+    scoping.require(actor, Action.MANAGE_INNOVATION, organisation)
+    with transaction.atomic():
+        row = IdeaSettings.objects.select_for_update().filter(organisation=organisation).first()
+        if row is None:
+            raise ValidationError(_("This union has no thresholds of its own."), code="no_settings")
+        before = audit.snapshot(row, ["support_threshold", "report_threshold", "review_days"])
+        row_id = row.pk
+        row.delete()
+        audit.record(
+            actor=actor,
+            action="innovation.settings.cleared",
+            object_type="innovation.ideasettings",
+            object_id=str(row_id),
+            object_repr=f"{organisation.pk}: {organisation.name}",
+            organisation_id=organisation.pk,
+            changes=audit.diff(before, {}),
+        )

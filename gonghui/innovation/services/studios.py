@@ -4,6 +4,11 @@ de-listing; alliances with member studios, a rotating lead and joint projects.
 
 All writes need ``manage_innovation`` on the owning union (the founding union for an
 alliance) and write one audit entry each.
+
+The lead (领衔人) is an honoured worker: a member of the owning union's subtree holding at
+least one honour in the honours registry (``gonghui.honours``). A lead without one is taken
+only with the officer's written reason (``lead_honour_note``, e.g. an honour not entered in the
+registry yet), which is kept on the studio and in the audit entry.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
+from gonghui.honours import selectors as honour_selectors
 from gonghui.innovation.choices import AchievementKind, ProjectStatus, ReviewRating, StudioLevel, StudioStatus
 from gonghui.innovation.models import (
     Achievement,
@@ -44,6 +50,37 @@ def _member_in_scope(actor, member: Member | None, field: str) -> Member:
     return member
 
 
+def _lead_checked(actor, organisation: Organisation, lead: Member | None, note: str) -> tuple[Member, bool]:
+    """The lead, checked: in scope, in the owning union's subtree, and honoured (an honour in
+    the registry) or else explained by ``note``. Returns ``(lead, honoured)``."""
+    lead = _member_in_scope(actor, lead, "lead")
+    if not lead.organisation.path.startswith(organisation.path):
+        raise ValidationError(
+            {
+                "lead": ValidationError(
+                    _("The lead must be a member of the owning union or a union under it."),
+                    code="lead_outside_union",
+                )
+            }
+        )
+    honoured = honour_selectors.member_honours(lead).exists()
+    if not honoured and not note:
+        raise ValidationError(
+            {
+                "lead_honour_note": ValidationError(
+                    _(
+                        "%(name)s holds no honour in the honours registry. A studio is led by an "
+                        "honoured worker: record the honour in the registry, or give the reason "
+                        "(which honour, conferred by whom, when) here."
+                    )
+                    % {"name": lead.name},
+                    code="lead_not_honoured",
+                )
+            }
+        )
+    return lead, honoured
+
+
 def _studio_in_scope(actor, studio: Studio | None, field: str = "studio") -> Studio:
     if studio is None or not scoping.can(actor, Action.VIEW, studio.organisation):
         raise ValidationError(
@@ -73,7 +110,8 @@ def studio_create(
     industry: str = "",
     description: str = "",
 ) -> Studio:
-    """Register a named studio. The lead must be a member in the actor's scope."""
+    """Register a named studio. The lead must be a member of the owning union's subtree in the
+    actor's scope, holding an honour in the registry or explained by ``lead_honour_note``."""
     _require(actor, organisation)
     data = {
         "name": _common.text(name, "name", max_length=120),
@@ -87,20 +125,118 @@ def studio_create(
         "industry": _common.text(industry, "industry", required=False, max_length=60),
         "description": _common.text(description, "description", required=False),
     }
-    lead = _member_in_scope(actor, lead, "lead")
+    lead, honoured = _lead_checked(actor, organisation, lead, data["lead_honour_note"])
     with transaction.atomic():
         studio = Studio.objects.create(organisation=organisation, lead=lead, **data)
+        changes = {
+            "status": [None, studio.status],
+            "level": [None, studio.level],
+            "lead": [None, lead.name],
+        }
+        if studio.lead_honour_note:
+            changes["lead_honour_note"] = [None, studio.lead_honour_note]
         audit.record(
             actor=actor,
             action="innovation.studio.named",
             obj=studio,
             organisation_id=organisation.pk,
-            changes={
-                "status": [None, studio.status],
-                "level": [None, studio.level],
-                "lead": [None, lead.name],
-            },
+            changes=changes,
+            reason="" if honoured else studio.lead_honour_note,
         )
+    return studio
+
+
+EDITABLE = (
+    "name",
+    "organisation",
+    "employer",
+    "industry",
+    "level",
+    "named_on",
+    "naming_body",
+    "lead",
+    "lead_honour_note",
+    "description",
+)
+
+
+def studio_update(*, actor, studio: Studio, **fields) -> Studio:
+    """Edit a studio's record (any of ``EDITABLE``; others are refused). The actor needs
+    ``manage_innovation`` on the owning union, and on the new one when it moves. The lead is
+    re-checked (subtree and honour, see ``studio_create``) when the lead, the owning union or
+    the note changes, so a studio named before the registry keeps its note untouched until
+    then. A new lead leaves the team if on it. Audited with the changed fields; a lead taken
+    on a written reason has that reason on the entry."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    _require(actor, studio.organisation)
+    checks = {
+        "name": lambda v: _common.text(v, "name", max_length=120),
+        "employer": lambda v: _common.text(v, "employer", max_length=120),
+        "level": lambda v: _common.choice(v, "level", StudioLevel),
+        "named_on": lambda v: _common.date(v, "named_on"),
+        "naming_body": lambda v: _common.text(v, "naming_body", max_length=120),
+        "lead_honour_note": lambda v: _common.text(v, "lead_honour_note", required=False, max_length=200),
+        "industry": lambda v: _common.text(v, "industry", required=False, max_length=60),
+        "description": lambda v: _common.text(v, "description", required=False),
+    }
+    data = {k: checks[k](v) for k, v in fields.items() if k in checks}
+    organisation = fields.get("organisation", studio.organisation)
+    if organisation is None:
+        raise ValidationError(
+            {"organisation": ValidationError(_("Choose a union in your scope."), code="org_unknown")}
+        )
+    if organisation.pk != studio.organisation_id:
+        _require(actor, organisation)
+    lead = fields["lead"] if "lead" in fields else studio.lead
+    note = data.get("lead_honour_note", studio.lead_honour_note)
+    honoured = True
+    recheck = (
+        (lead is None or lead.pk != studio.lead_id)
+        or organisation.pk != studio.organisation_id
+        or note != studio.lead_honour_note
+    )
+    if recheck:
+        lead, honoured = _lead_checked(actor, organisation, lead, note)
+    with transaction.atomic():
+        studio = _locked(studio)
+        before = {
+            "name": studio.name,
+            "organisation": studio.organisation.code,
+            "employer": studio.employer,
+            "industry": studio.industry,
+            "level": studio.level,
+            "named_on": studio.named_on.isoformat(),
+            "naming_body": studio.naming_body,
+            "lead": studio.lead.name,
+            "lead_honour_note": studio.lead_honour_note,
+            "description": studio.description,
+        }
+        for k, v in data.items():
+            setattr(studio, k, v)
+        studio.organisation = organisation
+        lead_changed = lead.pk != studio.lead_id
+        studio.lead = lead
+        studio.save()
+        if lead_changed:
+            StudioMember.objects.filter(studio=studio, member=lead).delete()
+        after = {
+            **before,
+            **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()},
+            "organisation": organisation.code,
+            "lead": lead.name,
+        }
+        changes = audit.diff(before, after)
+        if changes:
+            audit.record(
+                actor=actor,
+                action="innovation.studio.updated",
+                obj=studio,
+                organisation_id=studio.organisation_id,
+                changes=changes,
+                reason="" if honoured else studio.lead_honour_note,
+            )
     return studio
 
 
@@ -125,6 +261,29 @@ def studio_add_member(
             changes={"team": [None, member.name]},
         )
     return row
+
+
+def studio_remove_member(*, actor, studio: Studio, member: Member | None) -> None:
+    """Take a member off the studio's team (the lead is changed on the studio instead)."""
+    _require(actor, studio.organisation)
+    with transaction.atomic():
+        row = (
+            StudioMember.objects.select_for_update().filter(studio=studio, member=member).first()
+            if member is not None
+            else None
+        )
+        if row is None:
+            raise ValidationError(
+                {"member": ValidationError(_("Not on this studio's team."), code="not_a_member")}
+            )
+        row.delete()
+        audit.record(
+            actor=actor,
+            action="innovation.studio.member_removed",
+            obj=studio,
+            organisation_id=studio.organisation_id,
+            changes={"team": [member.name, None]},
+        )
 
 
 def studio_activate(*, actor, studio: Studio) -> Studio:
@@ -319,6 +478,68 @@ def alliance_add_studio(
     return row
 
 
+def alliance_update(*, actor, alliance: Alliance, name=None, charter=None, founded_on=None) -> Alliance:
+    """Edit an alliance's name, charter or founding date (the founding union stays)."""
+    _require(actor, alliance.organisation)
+    data = {}
+    if name is not None:
+        data["name"] = _common.text(name, "name", max_length=120)
+    if charter is not None:
+        data["charter"] = _common.text(charter, "charter", required=False, max_length=20000)
+    if founded_on is not None:
+        data["founded_on"] = _common.date(founded_on, "founded_on")
+    with transaction.atomic():
+        alliance = Alliance.objects.select_for_update().select_related("organisation").get(pk=alliance.pk)
+        before = audit.snapshot(alliance, data.keys())
+        for k, v in data.items():
+            setattr(alliance, k, v)
+        changes = audit.diff(before, audit.snapshot(alliance, data.keys()))
+        if changes:
+            alliance.save(update_fields=list(data))
+            audit.record(
+                actor=actor,
+                action="innovation.alliance.updated",
+                obj=alliance,
+                organisation_id=alliance.organisation_id,
+                changes=changes,
+            )
+    return alliance
+
+
+def alliance_remove_studio(*, actor, alliance: Alliance, studio: Studio | None) -> None:
+    """A studio leaves the alliance. Refused while it holds the current or a future lead term
+    (end or reassign the term first); its past terms and joint projects stay as history."""
+    _require(actor, alliance.organisation)
+    today = timezone.localdate()
+    with transaction.atomic():
+        Alliance.objects.select_for_update().get(pk=alliance.pk)
+        row = (
+            AllianceMembership.objects.filter(alliance=alliance, studio=studio).first()
+            if studio is not None
+            else None
+        )
+        if row is None:
+            raise ValidationError(
+                {"studio": ValidationError(_("Not a member of this alliance."), code="not_a_member")}
+            )
+        if AllianceLeadTerm.objects.filter(alliance=alliance, studio=studio, ends_on__gt=today).exists():
+            raise ValidationError(
+                {
+                    "studio": ValidationError(
+                        _("This studio holds the current or a coming lead term."), code="studio_leads"
+                    )
+                }
+            )
+        row.delete()
+        audit.record(
+            actor=actor,
+            action="innovation.alliance.studio_left",
+            obj=alliance,
+            organisation_id=alliance.organisation_id,
+            changes={"studio": [studio.name, None]},
+        )
+
+
 def alliance_set_lead(
     *, actor, alliance: Alliance, studio: Studio | None, starts_on, ends_on
 ) -> AllianceLeadTerm:
@@ -378,6 +599,56 @@ def joint_project_create(
             organisation_id=alliance.organisation_id,
             changes={"title": [None, title], "studios": [None, len(studios)]},
         )
+    return project
+
+
+def joint_project_update(
+    *, actor, project: JointProject, title=None, studios=None, status=None
+) -> JointProject:
+    """Change a joint project's title, studios (member studios of the alliance) or status."""
+    alliance = project.alliance
+    _require(actor, alliance.organisation)
+    data = {}
+    if title is not None:
+        data["title"] = _common.text(title, "title", max_length=200)
+    if status is not None:
+        data["status"] = _common.choice(status, "status", ProjectStatus)
+    if studios is not None:
+        studios = list(studios)
+        members = set(
+            AllianceMembership.objects.filter(alliance=alliance).values_list("studio_id", flat=True)
+        )
+        # studios that left the alliance may stay on a project they worked on
+        current = set(project.studios.values_list("pk", flat=True))
+        if not studios or any(s is None or (s.pk not in members and s.pk not in current) for s in studios):
+            raise ValidationError(
+                {
+                    "studios": ValidationError(
+                        _("Choose member studios of this alliance."), code="studio_unknown"
+                    )
+                }
+            )
+    with transaction.atomic():
+        before = {"title": project.title, "status": project.status}
+        if data:
+            JointProject.objects.filter(pk=project.pk).update(**data)
+            for k, v in data.items():
+                setattr(project, k, v)
+        changes = audit.diff(before, {"title": project.title, "status": project.status})
+        if studios is not None:
+            old_names = sorted(project.studios.values_list("name", flat=True))
+            project.studios.set(studios)
+            new_names = sorted(s.name for s in dict.fromkeys(studios))
+            if old_names != new_names:
+                changes["studios"] = [", ".join(old_names), ", ".join(new_names)]
+        if changes:
+            audit.record(
+                actor=actor,
+                action="innovation.alliance.project_updated",
+                obj=project,
+                organisation_id=alliance.organisation_id,
+                changes=changes,
+            )
     return project
 
 

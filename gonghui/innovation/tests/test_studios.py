@@ -103,6 +103,7 @@ def test_alliance_with_unknown_studio_is_refused(world):
         level="provincial",
         named_on="2020-05-01",
         naming_body="陕西省总工会",
+        lead_honour_note="2019 宝鸡市劳动模范",
     )
     with pytest.raises(ValidationError) as exc:
         services.alliance_create(
@@ -130,6 +131,7 @@ def test_rotating_lead_keeps_history_and_refuses_overlap(world):
         level="provincial",
         named_on="2020-05-01",
         naming_body="陕西省总工会",
+        lead_honour_note="2019 宝鸡市劳动模范",
     )
     admin = world.users["shaanxi"]
     alliance = services.alliance_create(

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.honours import selectors as honour_selectors
 from gonghui.innovation import selectors
 from gonghui.innovation.choices import AchievementKind, ReviewRating, StudioLevel, StudioStatus
 from gonghui.innovation.services import studios as services
@@ -35,6 +36,7 @@ def studio_list(request):
             "q": q,
             "statuses": StudioStatus.choices,
             "levels": StudioLevel.choices,
+            "can_create": scoping.has_any(request.user, scoping.Action.MANAGE_INNOVATION),
         },
     )
 
@@ -49,6 +51,7 @@ def studio_detail(request, studio_id):
         {
             "studio": studio,
             "totals": selectors.studio_totals(studio),
+            "lead_honours": list(honour_selectors.member_honours(studio.lead)),
             "can_manage": scoping.can(request.user, scoping.Action.MANAGE_INNOVATION, studio.organisation),
             "achievement_kinds": AchievementKind.choices,
             "ratings": ReviewRating.choices,
@@ -127,7 +130,11 @@ def alliance_list(request):
     qs = selectors.alliances_visible_to(request.user).prefetch_related("memberships", "lead_terms__studio")
     page = paginate(request, qs.order_by("name"))
     page.rows = [(a, selectors.current_lead(a)) for a in page.items]
-    return render(request, "innovation/officer/alliance_list.html", {"page": page})
+    return render(
+        request,
+        "innovation/officer/alliance_list.html",
+        {"page": page, "can_create": scoping.has_any(request.user, scoping.Action.MANAGE_INNOVATION)},
+    )
 
 
 @officer_required
@@ -138,5 +145,10 @@ def alliance_detail(request, alliance_id):
     return render(
         request,
         "innovation/officer/alliance_detail.html",
-        {"alliance": alliance, "lead": selectors.current_lead(alliance), "visible_studios": visible},
+        {
+            "alliance": alliance,
+            "lead": selectors.current_lead(alliance),
+            "visible_studios": visible,
+            "can_manage": scoping.can(request.user, scoping.Action.MANAGE_INNOVATION, alliance.organisation),
+        },
     )

@@ -1,0 +1,509 @@
+"""Officer pages that set up studios and alliances and run idea review: studio create/edit
+with the lead picker (an honoured worker) and the team; alliance create/edit with member
+studios, the rotating lead and joint projects; idea experts; idea thresholds per union.
+
+Thin like the other views: a selector finds the object in scope (404 outside), a form checks
+the shape, the service decides and audits; its keyed errors are shown on the form's fields and
+nothing is written."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gonghui.core.forms import add_service_error
+from gonghui.honours import selectors as honour_selectors
+from gonghui.innovation import forms, selectors
+from gonghui.innovation.services import ideas as idea_services
+from gonghui.innovation.services import studios as services
+from gonghui.organisations import scoping
+from gonghui.organisations.views import officer_required
+
+Action = scoping.Action
+
+
+def _require_manage(user, organisation) -> None:
+    scoping.require(user, Action.MANAGE_INNOVATION, organisation)
+
+
+# ---- studios -----------------------------------------------------------------------------------
+
+
+def _studio_kwargs(request, form) -> dict:
+    data = dict(form.cleaned_data)
+    data["lead"] = selectors.member_by_number(request.user, data["lead"])
+    return data
+
+
+def _lead_panel(user, lead):
+    """(lead, their honours) for the form's honour panel, or (None, [])."""
+    if lead is None:
+        return None, []
+    return lead, list(honour_selectors.member_honours(lead))
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def studio_new(request):
+    if not scoping.has_any(request.user, Action.MANAGE_INNOVATION):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = forms.StudioForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                studio = services.studio_create(actor=request.user, **_studio_kwargs(request, form))
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Studio registered."))
+                return redirect("innovation:studio_edit", studio_id=studio.pk)
+    else:
+        homes = scoping.home_organisations(request.user, Action.MANAGE_INNOVATION)
+        form = forms.StudioForm(
+            user=request.user, initial={"organisation": homes[0].code if len(homes) == 1 else ""}
+        )
+    lead, honours = _lead_panel(request.user, selectors.member_by_number(request.user, form["lead"].value()))
+    return render(
+        request,
+        "innovation/officer/studio_form.html",
+        {"form": form, "studio": None, "lead": lead, "lead_honours": honours},
+    )
+
+
+def _studio_edit_page(request, studio, *, form=None, team_form=None, status=200):
+    if form is None:
+        form = forms.StudioForm(
+            user=request.user,
+            initial={
+                "name": studio.name,
+                "organisation": studio.organisation.code,
+                "employer": studio.employer,
+                "industry": studio.industry,
+                "level": studio.level,
+                "named_on": studio.named_on,
+                "naming_body": studio.naming_body,
+                "lead": studio.lead.member_no,
+                "lead_honour_note": studio.lead_honour_note,
+                "description": studio.description,
+            },
+        )
+    lead = selectors.member_by_number(request.user, form["lead"].value()) or studio.lead
+    lead, honours = _lead_panel(request.user, lead)
+    return render(
+        request,
+        "innovation/officer/studio_form.html",
+        {
+            "form": form,
+            "studio": selectors.studio_detail(studio),
+            "team_form": team_form or forms.TeamMemberForm(),
+            "lead": lead,
+            "lead_honours": honours,
+        },
+        status=status,
+    )
+
+
+def _studio_to_manage(request, studio_id):
+    studio = selectors.studio_or_404(request.user, studio_id)
+    _require_manage(request.user, studio.organisation)
+    return studio
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def studio_edit(request, studio_id):
+    studio = _studio_to_manage(request, studio_id)
+    if request.method != "POST":
+        return _studio_edit_page(request, studio)
+    form = forms.StudioForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.studio_update(actor=request.user, studio=studio, **_studio_kwargs(request, form))
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Studio saved."))
+            return redirect("innovation:studio_detail", studio_id=studio.pk)
+    return _studio_edit_page(request, studio, form=form)
+
+
+@officer_required
+@require_POST
+def studio_team_add(request, studio_id):
+    studio = _studio_to_manage(request, studio_id)
+    form = forms.TeamMemberForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.studio_add_member(
+                actor=request.user,
+                studio=studio,
+                member=selectors.member_by_number(request.user, data["member"]),
+                role=data["role"],
+                joined_on=data["joined_on"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Added to the team."))
+            return redirect("innovation:studio_edit", studio_id=studio.pk)
+    return _studio_edit_page(request, studio, team_form=form)
+
+
+@officer_required
+@require_POST
+def studio_team_remove(request, studio_id):
+    studio = _studio_to_manage(request, studio_id)
+    member = selectors.member_by_number(request.user, request.POST.get("member", ""))
+    try:
+        services.studio_remove_member(actor=request.user, studio=studio, member=member)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Taken off the team."))
+    return redirect("innovation:studio_edit", studio_id=studio.pk)
+
+
+@officer_required
+@require_GET
+def member_picker(request):
+    """htmx: members of the owning union's subtree (``organisation``, a code) matching ``q`` —
+    a name, pinyin or member number — with their honours, to fill the lead or team box."""
+    code = request.GET.get("organisation", "").strip().upper()[:32]
+    target = "member" if request.GET.get("target") == "member" else "lead"
+    organisation = None
+    if code:
+        try:
+            organisation = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_INNOVATION)
+        except (Http404, PermissionDenied):
+            organisation = None
+    q = request.GET.get("q", "").strip()[:60]
+    results = selectors.member_picker(request.user, q, organisation) if organisation else []
+    return render(
+        request,
+        "innovation/officer/_member_picker.html",
+        {"results": results, "organisation": organisation, "code": code, "target": target, "q": q},
+    )
+
+
+# ---- alliances ---------------------------------------------------------------------------------
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def alliance_new(request):
+    if not scoping.has_any(request.user, Action.MANAGE_INNOVATION):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = forms.AllianceForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                alliance = services.alliance_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Alliance founded. Add its member studios below."))
+                return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
+    else:
+        homes = scoping.home_organisations(request.user, Action.MANAGE_INNOVATION)
+        form = forms.AllianceForm(
+            user=request.user, initial={"organisation": homes[0].code if len(homes) == 1 else ""}
+        )
+    return render(request, "innovation/officer/alliance_form.html", {"form": form, "alliance": None})
+
+
+def _alliance_to_manage(request, alliance_id):
+    alliance = selectors.alliance_or_404(request.user, alliance_id)
+    _require_manage(request.user, alliance.organisation)
+    return alliance
+
+
+def _alliance_edit_page(request, alliance, *, status=200, **bound):
+    alliance = selectors.alliance_detail(alliance)
+    members = [m.studio for m in alliance.memberships.all()]
+    form = bound.get("form") or forms.AllianceForm(
+        user=request.user,
+        editing=True,
+        initial={"name": alliance.name, "charter": alliance.charter, "founded_on": alliance.founded_on},
+    )
+    projects = []
+    for p in alliance.projects.all():
+        on_it = list(p.studios.all())
+        studios = members + [s for s in on_it if s not in members]
+        given = bound.get("project_form") if bound.get("project_id") == p.pk else None
+        projects.append(
+            (
+                p,
+                given
+                or forms.JointProjectForm(
+                    studios=studios,
+                    prefix=f"p{p.pk.hex[:8]}",
+                    initial={"title": p.title, "status": p.status, "studios": [str(s.pk) for s in on_it]},
+                ),
+            )
+        )
+    return render(
+        request,
+        "innovation/officer/alliance_form.html",
+        {
+            "alliance": alliance,
+            "form": form,
+            "lead": selectors.current_lead(alliance),
+            "studio_form": bound.get("studio_form")
+            or forms.AllianceStudioForm(
+                studios=selectors.studio_choices(request.user, exclude_alliance=alliance)
+            ),
+            "lead_form": bound.get("lead_form") or forms.LeadTermForm(studios=members),
+            "new_project_form": bound.get("new_project_form") or forms.JointProjectForm(studios=members),
+            "projects": projects,
+        },
+        status=status,
+    )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def alliance_edit(request, alliance_id):
+    alliance = _alliance_to_manage(request, alliance_id)
+    if request.method != "POST":
+        return _alliance_edit_page(request, alliance)
+    form = forms.AllianceForm(request.POST, user=request.user, editing=True)
+    if form.is_valid():
+        try:
+            services.alliance_update(actor=request.user, alliance=alliance, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Alliance saved."))
+            return redirect("innovation:alliance_detail", alliance_id=alliance.pk)
+    return _alliance_edit_page(request, alliance, form=form)
+
+
+@officer_required
+@require_POST
+def alliance_studio_add(request, alliance_id):
+    alliance = _alliance_to_manage(request, alliance_id)
+    form = forms.AllianceStudioForm(
+        request.POST, studios=selectors.studio_choices(request.user, exclude_alliance=alliance)
+    )
+    if form.is_valid():
+        try:
+            services.alliance_add_studio(
+                actor=request.user,
+                alliance=alliance,
+                studio=selectors.studio_by_id(request.user, form.cleaned_data["studio"]),
+                joined_on=form.cleaned_data["joined_on"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Studio joined the alliance."))
+            return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
+    return _alliance_edit_page(request, alliance, studio_form=form)
+
+
+@officer_required
+@require_POST
+def alliance_studio_remove(request, alliance_id):
+    alliance = _alliance_to_manage(request, alliance_id)
+    studio = selectors.studio_by_id(request.user, request.POST.get("studio", ""))
+    try:
+        services.alliance_remove_studio(actor=request.user, alliance=alliance, studio=studio)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Studio left the alliance."))
+    return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
+
+
+def _member_studios(alliance):
+    return [m.studio for m in selectors.alliance_detail(alliance).memberships.all()]
+
+
+@officer_required
+@require_POST
+def alliance_lead(request, alliance_id):
+    alliance = _alliance_to_manage(request, alliance_id)
+    members = _member_studios(alliance)
+    form = forms.LeadTermForm(request.POST, studios=members)
+    if form.is_valid():
+        data = form.cleaned_data
+        chosen = next((s for s in members if str(s.pk) == data["studio"]), None)
+        try:
+            services.alliance_set_lead(
+                actor=request.user,
+                alliance=alliance,
+                studio=chosen,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Lead term recorded."))
+            return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
+    return _alliance_edit_page(request, alliance, lead_form=form)
+
+
+@officer_required
+@require_POST
+def alliance_project_add(request, alliance_id):
+    alliance = _alliance_to_manage(request, alliance_id)
+    members = _member_studios(alliance)
+    form = forms.JointProjectForm(request.POST, studios=members)
+    if form.is_valid():
+        data = form.cleaned_data
+        chosen = [s for s in members if str(s.pk) in set(data["studios"])]
+        try:
+            services.joint_project_create(
+                actor=request.user,
+                alliance=alliance,
+                title=data["title"],
+                studios=chosen,
+                status=data["status"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Joint project added."))
+            return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
+    return _alliance_edit_page(request, alliance, new_project_form=form)
+
+
+@officer_required
+@require_POST
+def alliance_project_update(request, alliance_id):
+    alliance = _alliance_to_manage(request, alliance_id)
+    project = selectors.project_or_404(alliance, request.POST.get("project", ""))
+    on_it = list(project.studios.all())
+    members = _member_studios(alliance)
+    studios = members + [s for s in on_it if s not in members]
+    form = forms.JointProjectForm(request.POST, studios=studios, prefix=f"p{project.pk.hex[:8]}")
+    if form.is_valid():
+        data = form.cleaned_data
+        chosen = [s for s in studios if str(s.pk) in set(data["studios"])]
+        try:
+            services.joint_project_update(
+                actor=request.user,
+                project=project,
+                title=data["title"],
+                studios=chosen,
+                status=data["status"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Joint project saved."))
+            return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
+    return _alliance_edit_page(request, alliance, project_form=form, project_id=project.pk)
+
+
+# ---- idea experts and thresholds -----------------------------------------------------------------
+
+
+def _idea_to_manage(request, idea_id):
+    idea = selectors.idea_or_404(request.user, idea_id)
+    _require_manage(request.user, idea.organisation)
+    return idea
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def idea_experts(request, idea_id):
+    """The experts of an idea: list, assign (an officer in scope or any login by username)
+    and take off."""
+    idea = _idea_to_manage(request, idea_id)
+    candidates = selectors.expert_candidates(request.user, idea)[:200]
+    form = forms.ExpertForm(candidates=candidates)
+    status = 200
+    if request.method == "POST":
+        form = forms.ExpertForm(request.POST, candidates=candidates)
+        if form.is_valid():
+            data = form.cleaned_data
+            user = selectors.user_for_expert(data["expert"], data["username"])
+            try:
+                idea_services.idea_assign_expert(actor=request.user, idea=idea, user=user)
+            except ValidationError as exc:
+                add_service_error(form, exc, {"not_in_review": None})
+            else:
+                messages.success(request, _("Expert assigned."))
+                return redirect("innovation:idea_experts", idea_id=idea.pk)
+    return render(
+        request,
+        "innovation/officer/idea_experts.html",
+        {"idea": idea, "experts": selectors.idea_experts(idea), "form": form},
+        status=status,
+    )
+
+
+@officer_required
+@require_POST
+def idea_expert_remove(request, idea_id):
+    idea = _idea_to_manage(request, idea_id)
+    user = selectors.user_for_expert(request.POST.get("expert", ""))
+    try:
+        idea_services.idea_unassign_expert(actor=request.user, idea=idea, user=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Expert taken off."))
+    return redirect("innovation:idea_experts", idea_id=idea.pk)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def idea_settings(request):
+    """Thresholds per union: what applies to the chosen union and where it comes from, the
+    unions in scope that set their own, and the form to set or clear them."""
+    homes = scoping.home_organisations(request.user, Action.VIEW)
+    code = (request.POST.get("organisation") or request.GET.get("organisation") or "").strip().upper()[:32]
+    if code:
+        organisation = scoping.get_organisation_or_404(request.user, code, Action.VIEW)
+    elif homes:
+        organisation = homes[0]
+    else:
+        raise Http404
+    can_manage = scoping.can(request.user, Action.MANAGE_INNOVATION, organisation)
+    effective = selectors.idea_settings_for(organisation)
+    initial = {
+        "support_threshold": effective.support_threshold,
+        "report_threshold": effective.report_threshold,
+        "review_days": effective.review_days,
+    }
+    form = forms.IdeaSettingsForm(initial=initial)
+    if request.method == "POST":
+        _require_manage(request.user, organisation)
+        if request.POST.get("action") == "clear":
+            try:
+                idea_services.idea_settings_clear(actor=request.user, organisation=organisation)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The union inherits the thresholds again."))
+            return redirect(f"{request.path}?organisation={organisation.code}")
+        form = forms.IdeaSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                idea_services.idea_settings_set(
+                    actor=request.user, organisation=organisation, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Thresholds saved."))
+                return redirect(f"{request.path}?organisation={organisation.code}")
+    return render(
+        request,
+        "innovation/officer/idea_settings.html",
+        {
+            "organisation": organisation,
+            "effective": effective,
+            "own": effective.source is not None and effective.source.pk == organisation.pk,
+            "rows": selectors.idea_settings_rows(request.user)[:200],
+            "form": form,
+            "can_manage": can_manage,
+            "union_choices": forms.union_choices(request.user),
+        },
+    )
