@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from gonghui.accounts.api import AUTH
 from gonghui.accounts.api import router as accounts_router
+from gonghui.assistance.api import router as assistance_router
 from gonghui.competitions.api import router as competitions_router
 from gonghui.core.api import UnicodeJSONRenderer, install_error_handlers
 from gonghui.honours.api import router as honours_router
@@ -13,6 +14,7 @@ from gonghui.members.api_exports import router as exports_router
 from gonghui.members.api_imports import router as imports_router
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
+from gonghui.rights.api import router as rights_router
 from gonghui.talent.api import router as talent_router
 
 api = NinjaAPI(
@@ -34,6 +36,9 @@ api.add_router("/members/exports", exports_router)
 api.add_router("/competitions", competitions_router)
 api.add_router("/honours", honours_router)
 api.add_router("/talent", talent_router)
+api.add_router("/assistance", assistance_router)
+# /requests, /wage-arrears, /legal-aid, /practical-needs
+api.add_router("/", rights_router)
 # /ideas, /studios, /alliances
 api.add_router("/", innovation_router)
 api.add_router("/", members_router)

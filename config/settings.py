@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "gonghui.innovation",
     "gonghui.competitions",
     "gonghui.talent",
+    "gonghui.assistance",
+    "gonghui.rights",
     "gonghui.demo",
 ]
 

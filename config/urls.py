@@ -17,5 +17,7 @@ urlpatterns = [
     path("honours/", include("gonghui.honours.urls")),
     path("innovation/", include("gonghui.innovation.urls")),
     path("talent/", include("gonghui.talent.urls")),
+    path("assistance/", include("gonghui.assistance.urls")),
+    path("rights/", include("gonghui.rights.urls")),
     path("", include("gonghui.members.urls")),
 ]

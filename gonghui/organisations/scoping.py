@@ -32,6 +32,8 @@ class Action:
     MANAGE_HONOURS = "manage_honours"  # honour registry, nomination lists, 公示
     MANAGE_INNOVATION = "manage_innovation"  # studios, alliances, idea review
     SUPERVISE = "supervise"  # decide appeals and objections (监督)
+    MANAGE_ASSISTANCE = "manage_assistance"  # hardship files, visits, payments, reviews (帮扶)
+    HANDLE_REQUESTS = "handle_requests"  # requests, wage arrears, legal aid, practical needs (维权)
 
 
 _OFFICER = {
@@ -45,6 +47,8 @@ _OFFICER = {
     Action.MANAGE_COMPETITIONS,
     Action.MANAGE_HONOURS,
     Action.MANAGE_INNOVATION,
+    Action.MANAGE_ASSISTANCE,
+    Action.HANDLE_REQUESTS,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {

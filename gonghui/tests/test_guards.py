@@ -23,6 +23,8 @@ LAYERS = [
     "innovation",
     "competitions",
     "talent",
+    "assistance",
+    "rights",
     "demo",
 ]
 

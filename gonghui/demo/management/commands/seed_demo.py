@@ -19,7 +19,13 @@ from gonghui.organisations.models import Organisation
 SEED = 2021  # the year of the ACFTU tasks the platform is built for (source/2021-tasks.zh.md)
 # Apps whose ``demo.build(tree=, users=, rng=)`` loads their part after the members, in order.
 # A module without ``demo.py`` (or without ``build``) is skipped.
-DEMO_APPS = ("gonghui.honours", "gonghui.innovation", "gonghui.competitions")
+DEMO_APPS = (
+    "gonghui.honours",
+    "gonghui.innovation",
+    "gonghui.competitions",
+    "gonghui.assistance",
+    "gonghui.rights",
+)
 
 
 def _app_demos():
