@@ -13,7 +13,8 @@ ENTRY_MODULES = [
 ]
 
 # Who may import whom: core ← accounts ← organisations ← members ← honours ← innovation ←
-# competitions ← talent ← demo (the demo loader sits on top of everything it loads).
+# competitions ← talent ← assistance ← rights ← demo (the demo loader sits on top of everything it
+# loads).
 LAYERS = [
     "core",
     "accounts",
