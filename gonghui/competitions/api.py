@@ -294,3 +294,88 @@ def file_appeal(request, competition_id: str, payload: AppealIn):
         201,
         {"id": str(appeal.pk), "entry": str(entry.pk), "status": appeal.status, "filed_at": appeal.filed_at},
     )
+
+
+# ---- the officers' results workflow -------------------------------------------------------
+
+
+class ResultsStateOut(Schema):
+    id: str
+    results_state: str
+    results: int
+
+
+def _results_state(c, user) -> dict:
+    return {"id": str(c.pk), "results_state": c.results_state, "results": len(selectors.results(user, c))}
+
+
+@router.post("/{competition_id}/results/compute", response=ResultsStateOut)
+def compute_results(request, competition_id: str):
+    """Compute draft results from the locked sheets and the theory scores (managers)."""
+    c = selectors.competition_or_404(request.user, _uuid(competition_id))
+    results.results_compute(actor=request.user, competition=c)
+    c.refresh_from_db()
+    return _results_state(c, request.user)
+
+
+@router.post("/{competition_id}/results/verify", response=ResultsStateOut)
+def verify_results(request, competition_id: str):
+    """A second manager, not the one who computed them, verifies the draft results."""
+    c = selectors.competition_or_404(request.user, _uuid(competition_id))
+    c = results.results_verify(actor=request.user, competition=c)
+    return _results_state(c, request.user)
+
+
+@router.post("/{competition_id}/results/publish", response=ResultsStateOut)
+def publish_results(request, competition_id: str):
+    """Publish verified results: the appeal window opens, the rules make recommendations."""
+    c = selectors.competition_or_404(request.user, _uuid(competition_id))
+    c = results.results_publish(actor=request.user, competition=c)
+    return _results_state(c, request.user)
+
+
+class RecommendationOut(Schema):
+    id: str
+    kind: str
+    detail: str
+    status: str
+    reason: str
+
+
+class DeclineIn(Schema):
+    reason: str = ""
+
+
+def _recommendation(competition_id: str, rec_id: str, user):
+    c = selectors.competition_or_404(user, _uuid(competition_id))
+    rec = selectors.recommendation_or_404(user, _uuid(rec_id))
+    if rec.competition_id != c.pk:
+        raise Http404
+    return rec
+
+
+def _rec_out(rec) -> dict:
+    return {
+        "id": str(rec.pk),
+        "kind": rec.kind,
+        "detail": rec.detail,
+        "status": rec.status,
+        "reason": rec.reason,
+    }
+
+
+@router.post("/{competition_id}/recommendations/{recommendation_id}/accept", response=RecommendationOut)
+def accept_recommendation(request, competition_id: str, recommendation_id: str):
+    """Accept: a grade promotion changes the member's grade, a 技术能手 title enters the
+    honours registry (both audited)."""
+    rec = _recommendation(competition_id, recommendation_id, request.user)
+    return _rec_out(results.recommendation_accept(actor=request.user, recommendation=rec))
+
+
+@router.post("/{competition_id}/recommendations/{recommendation_id}/decline", response=RecommendationOut)
+def decline_recommendation(request, competition_id: str, recommendation_id: str, payload: DeclineIn):
+    """Decline with a reason; nothing else changes."""
+    rec = _recommendation(competition_id, recommendation_id, request.user)
+    return _rec_out(
+        results.recommendation_decline(actor=request.user, recommendation=rec, reason=payload.reason)
+    )

@@ -529,6 +529,11 @@ API_BODIES = {
     ("POST", "/{competition_id}/scheme"): competition_helpers.SCHEME,
     ("POST", "/{competition_id}/marks"): {"entry": "{entry_id}", "aspect": "A1", "score": 1},
     ("POST", "/{competition_id}/sheets/{sheet_id}/sign-off"): None,
+    ("POST", "/{competition_id}/results/compute"): None,
+    ("POST", "/{competition_id}/results/verify"): None,
+    ("POST", "/{competition_id}/results/publish"): None,
+    ("POST", "/{competition_id}/recommendations/{recommendation_id}/accept"): None,
+    ("POST", "/{competition_id}/recommendations/{recommendation_id}/decline"): {"reason": "walk"},
     ("POST", "/{competition_id}/appeals"): {"entry": "{entry_id}", "reason": "理论成绩有误，请复核"},
     # innovation
     ("POST", "ideas"): {"kind": "suggestion", "title": "walk", "problem": "walk", "proposal": "walk"},

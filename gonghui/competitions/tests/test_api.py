@@ -221,3 +221,34 @@ def test_list_and_results_cost_a_fixed_number_of_queries(world):
     assert _queries(c, "/api/v1/competitions") == list_small
     assert _queries(c, f"/api/v1/competitions/{big.competition.pk}/results") == results_small
     assert results_small <= 12
+
+
+def test_the_results_workflow_and_recommendations_over_the_api(world):
+    from gonghui.competitions.models import Competition, Recommendation
+    from gonghui.competitions.tests.test_services import PLAN
+    from gonghui.members.models import Member
+
+    s = helpers.build(world, n=3)
+    helpers.start_marking(world, s)
+    helpers.mark_all(world, s, PLAN)
+    helpers.theory_all(world, s, [90, 60, 70])
+    c = setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    base = f"/api/v1/competitions/{c.pk}"
+    # a sibling province sees nothing; nothing is computed
+    assert client("gansu").post(f"{base}/results/compute").status_code == 404
+    assert Competition.objects.get(pk=c.pk).results_state == ""
+    r = client("shaanxi").post(f"{base}/results/compute")
+    assert r.status_code == 200 and r.json()["results_state"] == "draft" and r.json()["results"] == 3
+    same = client("shaanxi").post(f"{base}/results/verify")  # the one who computed cannot verify
+    assert same.status_code == 400 and same.json()["code"] == "same_person"
+    assert client("national").post(f"{base}/results/verify").json()["results_state"] == "verified"
+    assert client("national").post(f"{base}/results/publish").json()["results_state"] == "published"
+    rec = Recommendation.objects.get(entry=s.entries[0], kind="grade")
+    assert client("baoji").post(f"{base}/recommendations/{rec.pk}/accept").status_code in {403, 404}
+    refused = client("shaanxi").post(
+        f"{base}/recommendations/{rec.pk}/decline", {}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "reason_required"
+    ok = client("shaanxi").post(f"{base}/recommendations/{rec.pk}/accept")
+    assert ok.status_code == 200 and ok.json()["status"] == "accepted"
+    assert Member.objects.get(pk=rec.member_id).skill_grade == rec.detail
