@@ -192,6 +192,12 @@ GONGHUI_EXPORT_TTL_HOURS = int(env.get("GONGHUI_EXPORT_TTL_HOURS", "24"))
 GONGHUI_EXPORT_TIMEOUT_MINUTES = int(env.get("GONGHUI_EXPORT_TIMEOUT_MINUTES", "120"))
 # Anonymous enrolment and application look-ups allowed per client address and hour.
 GONGHUI_PUBLIC_FORM_RATE = int(env.get("GONGHUI_PUBLIC_FORM_RATE", "30"))
+# Anonymous POST /api/v1/assistance/assess calls per client address and hour (it only computes).
+GONGHUI_ASSESS_RATE = int(env.get("GONGHUI_ASSESS_RATE", str(10 * GONGHUI_PUBLIC_FORM_RATE)))
+# Legal aid: the monthly income under which a worker passes the income test (set the local
+# figure), and the largest evidence upload.
+GONGHUI_LEGAL_AID_INCOME_THRESHOLD = env.get("GONGHUI_LEGAL_AID_INCOME_THRESHOLD", "4000.00")
+GONGHUI_EVIDENCE_MAX_BYTES = int(env.get("GONGHUI_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 # E-member card QR codes stay valid this long (seconds).
 GONGHUI_CARD_TOKEN_MAX_AGE = int(env.get("GONGHUI_CARD_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
 

@@ -1,0 +1,169 @@
+"""The hardship category of a household, with its explanation. One function, used by the
+assessment API, the household files and the periodic reviews. Pure: no database.
+
+Rules (docs/modules/assistance.md has the sources):
+
+* per-capita income = (Σ monthly incomes − Σ rigid monthly expenses) / household size, never
+  below 0, rounded half-up to the fen; comparisons use the rounded figure the explanation shows.
+* With an event, its compensation is a one-off sum: it counts as income spread over 12 months
+  (compensation / 12 a month) in the figure above.
+* 深度困难 ``deep``: per-capita income < 低保 (strictly below; exactly 低保 is not deep).
+* 意外致困 ``accident``: an event (accident, disaster, critical illness), per-capita income
+  *before* rigid expenses (and without compensation) ≤ 3 × 低保, and the figure above still
+  ≤ 2 × 低保 (still in hardship after compensation).
+* 相对困难 ``relative``: per-capita income ≤ 2 × 低保.
+* otherwise ``none``.
+The tiers are checked from the most severe: deep, then accident (which names the cause of a
+hardship that would otherwise be relative), then relative.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from gonghui.assistance.choices import Category, EventKind
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("100000000")
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    compensation: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    category: str
+    label: str
+    per_capita_income: Decimal
+    threshold: Decimal
+    dibao: Decimal
+    explanation: str
+
+
+def parse_amount(value: object, field: str, *, positive: bool = False) -> Decimal:
+    """A yuan amount from a string, int or Decimal: non-negative, at most 2 decimal places."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError({field: ValidationError(_("Enter an amount in yuan."), code="amount_invalid")})
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(
+            {field: ValidationError(_("Enter an amount in yuan."), code="amount_invalid")}
+        ) from None
+    if not amount.is_finite() or amount.as_tuple().exponent < -2 or amount >= MAX_AMOUNT:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("Enter an amount in yuan with at most two decimals."), code="amount_invalid"
+                )
+            }
+        )
+    if amount < 0:
+        raise ValidationError(
+            {field: ValidationError(_("The amount cannot be negative."), code="amount_negative")}
+        )
+    if positive and amount == 0:
+        raise ValidationError(
+            {field: ValidationError(_("The amount must be above zero."), code="amount_zero")}
+        )
+    return amount.quantize(CENT)
+
+
+def parse_amounts(values: Iterable[object], field: str) -> list[Decimal]:
+    return [parse_amount(v, f"{field}.{i}") for i, v in enumerate(values)]
+
+
+def _money(value: Decimal) -> str:
+    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):.2f}"
+
+
+def assess(
+    *,
+    household_size: int,
+    monthly_incomes: Iterable[Decimal],
+    rigid_expenses: Iterable[Decimal],
+    dibao_monthly: Decimal,
+    event: Event | None = None,
+) -> Assessment:
+    """The category of a household and why. Amounts are Decimals in yuan a month (already
+    parsed with :func:`parse_amount`); raises ValidationError naming the field otherwise."""
+    if isinstance(household_size, bool) or not isinstance(household_size, int) or household_size < 1:
+        raise ValidationError(
+            {
+                "household_size": ValidationError(
+                    _("A household has at least one person."), code="size_invalid"
+                )
+            }
+        )
+    if dibao_monthly is None or dibao_monthly <= 0:
+        raise ValidationError(
+            {
+                "dibao_monthly": ValidationError(
+                    _("The 低保 standard must be above zero."), code="dibao_invalid"
+                )
+            }
+        )
+    if event is not None and event.kind not in EventKind.values:
+        raise ValidationError(
+            {
+                "event.kind": ValidationError(
+                    _("Unknown event kind %(kind)s.") % {"kind": event.kind}, code="event_unknown"
+                )
+            }
+        )
+    incomes = sum(monthly_incomes, Decimal("0"))
+    expenses = sum(rigid_expenses, Decimal("0"))
+    compensation = event.compensation if event is not None else Decimal("0")
+    size = Decimal(household_size)
+
+    gross = (incomes / size).quantize(CENT, rounding=ROUND_HALF_UP)
+    net = max(Decimal("0"), incomes + compensation / 12 - expenses)
+    per_capita = (net / size).quantize(CENT, rounding=ROUND_HALF_UP)
+    dibao = dibao_monthly.quantize(CENT)
+    basis = (
+        _("after rigid expenses")
+        if event is None
+        else _("after rigid expenses, compensation spread over 12 months")
+    )
+    params = {"income": _money(per_capita), "dibao": _money(dibao), "basis": basis}
+
+    if per_capita < dibao:
+        category, threshold = Category.DEEP, dibao
+        params["label"] = Category.DEEP.label
+        text = _(
+            "Monthly per-capita household income %(income)s yuan (%(basis)s) < 低保 %(dibao)s yuan → %(label)s"
+        )
+    elif event is not None and gross <= 3 * dibao and per_capita <= 2 * dibao:
+        category, threshold = Category.ACCIDENT, 2 * dibao
+        params.update(label=Category.ACCIDENT.label, gross=_money(gross), event=EventKind(event.kind).label)
+        text = _(
+            "%(event)s: monthly per-capita household income %(gross)s yuan before rigid expenses ≤ 3 × 低保 "
+            "%(dibao)s yuan, and %(income)s yuan (%(basis)s) ≤ 2 × 低保 → %(label)s"
+        )
+    elif per_capita <= 2 * dibao:
+        category, threshold = Category.RELATIVE, 2 * dibao
+        params["label"] = Category.RELATIVE.label
+        text = _(
+            "Monthly per-capita household income %(income)s yuan (%(basis)s) ≤ 2 × 低保 %(dibao)s yuan → %(label)s"
+        )
+    else:
+        category, threshold = Category.NONE, 2 * dibao
+        params["label"] = Category.NONE.label
+        text = _(
+            "Monthly per-capita household income %(income)s yuan (%(basis)s) > 2 × 低保 %(dibao)s yuan → %(label)s"
+        )
+    params = {k: str(v) for k, v in params.items()}
+    return Assessment(
+        category=str(category),
+        label=str(category.label),
+        per_capita_income=per_capita,
+        threshold=threshold.quantize(CENT),
+        dibao=dibao,
+        explanation=text % params,
+    )

@@ -1,0 +1,109 @@
+"""Choices of the assistance app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    DEEP = "deep", _("deep hardship")
+    RELATIVE = "relative", _("relative hardship")
+    ACCIDENT = "accident", _("hardship caused by an accident")
+    NONE = "none", _("not eligible")
+
+
+class EventKind(models.TextChoices):
+    ACCIDENT = "accident", _("accident")
+    DISASTER = "disaster", _("disaster")
+    CRITICAL_ILLNESS = "critical_illness", _("critical illness")
+
+
+class Status(models.TextChoices):
+    APPLIED = "applied", _("applied")
+    SCREENED = "screened", _("first check passed")
+    VISITED = "visited", _("home visit done")
+    REVIEWED = "reviewed", _("approved by the upper union")
+    PUBLICISED = "publicised", _("on public notice")
+    FILED = "filed", _("filed")
+    LEFT = "left", _("out of hardship")
+    CLOSED = "closed", _("closed")
+
+
+OPEN_STATUSES = (Status.APPLIED, Status.SCREENED, Status.VISITED, Status.REVIEWED, Status.PUBLICISED)
+
+
+class Source(models.TextChoices):
+    APPLICATION = "application", _("application by the worker")
+    DISCOVERED = "discovered", _("found by the union on a visit")
+
+
+class Housing(models.TextChoices):
+    OWN = "own", _("own home")
+    PUBLIC_RENTAL = "public_rental", _("public rental")
+    PRIVATE_RENTAL = "private_rental", _("private rental")
+    DORMITORY = "dormitory", _("dormitory")
+    OTHER = "other", _("other")
+
+
+class Cause(models.TextChoices):
+    ILLNESS = "illness", _("illness")
+    DISABILITY = "disability", _("disability")
+    SCHOOLING = "schooling", _("schooling costs")
+    UNEMPLOYMENT = "unemployment", _("unemployment")
+    LOW_WAGE = "low_wage", _("low wage")
+    ACCIDENT = "accident", _("accident")
+    DISASTER = "disaster", _("disaster")
+    SINGLE_PARENT = "single_parent", _("single parent")
+    OTHER = "other", _("other")
+
+
+class ExpenseKind(models.TextChoices):
+    MEDICAL = "medical", _("medical")
+    SCHOOLING = "schooling", _("schooling")
+    DISABILITY_CARE = "disability_care", _("disability care")
+    OTHER = "other", _("other")
+
+
+class MedicalInsurance(models.TextChoices):
+    EMPLOYEE = "employee", _("employee medical insurance")
+    RESIDENT = "resident", _("resident medical insurance")
+    NONE = "none", _("none")
+
+
+class Relation(models.TextChoices):
+    SELF = "self", _("head of household")
+    SPOUSE = "spouse", _("spouse")
+    CHILD = "child", _("child")
+    PARENT = "parent", _("parent")
+    OTHER = "other", _("other relative")
+
+
+class Health(models.TextChoices):
+    HEALTHY = "healthy", _("healthy")
+    CHRONIC = "chronic", _("chronic illness")
+    CRITICAL = "critical", _("critical illness")
+
+
+class Schooling(models.TextChoices):
+    NONE = "", _("not at school")
+    PRESCHOOL = "preschool", _("preschool")
+    COMPULSORY = "compulsory", _("primary or middle school")
+    HIGH_SCHOOL = "high_school", _("high school or vocational school")
+    HIGHER = "higher", _("college or university")
+
+
+class Employment(models.TextChoices):
+    EMPLOYED = "employed", _("employed")
+    UNEMPLOYED = "unemployed", _("unemployed")
+    RETIRED = "retired", _("retired")
+    UNABLE = "unable", _("unable to work")
+    STUDENT = "student", _("student")
+    CHILD = "child", _("child or infant")
+
+
+class PaymentKind(models.TextChoices):
+    LIVING = "living", _("living assistance")
+    SCHOOLING = "schooling", _("schooling assistance")
+    CRITICAL_ILLNESS = "critical_illness", _("critical illness assistance")
+    TRAINING = "training", _("vocational training")
+    JOB_REFERRAL = "job_referral", _("job referral")
+    WARMTH = "warmth", _("festival visit (送温暖)")

@@ -1,0 +1,86 @@
+"""Scoped reads of hardship files. Out of scope is 404, like missing."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.assistance.choices import Status
+from gonghui.assistance.models import DibaoStandard, Household
+from gonghui.organisations import scoping
+
+Action = scoping.Action
+
+
+def households_visible_to(user, action: str = Action.VIEW) -> QuerySet:
+    return scoping.restrict(Household.objects.all(), user, action).select_related("organisation", "head")
+
+
+def household_or_404(user, household_id, action: str = Action.VIEW) -> Household:
+    h = households_visible_to(user, action).filter(pk=household_id).first()
+    if h is None:
+        raise Http404
+    return h
+
+
+def household_queue(
+    user, *, status: str = "", overdue_only: bool = False, today: datetime.date | None = None
+):
+    today = today or timezone.localdate()
+    qs = households_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue_only:
+        qs = qs.filter(status=Status.FILED, next_review_on__lt=today)
+    return qs.order_by("-created_at")
+
+
+def overdue_reviews(user, today: datetime.date | None = None) -> QuerySet:
+    """Filed households whose periodic review date has passed, oldest due first."""
+    today = today or timezone.localdate()
+    return (
+        households_visible_to(user)
+        .filter(status=Status.FILED, next_review_on__lt=today)
+        .order_by("next_review_on")
+    )
+
+
+def household_of_user(user) -> Household | None:
+    """The signed-in worker's own file, if they head one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Household.objects.filter(head__user=user).select_related("organisation").first()
+
+
+def member_of_user(user):
+    from gonghui.members.models import Member
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.filter(user=user).select_related("organisation").first()
+
+
+def dibao_rows(division_prefix: str = "") -> QuerySet:
+    qs = DibaoStandard.objects.all()
+    if division_prefix:
+        qs = qs.filter(division_code__startswith=division_prefix)
+    return qs.order_by("division_code", "-effective_from")
+
+
+def open_alerts(user) -> QuerySet:
+    """Open return-to-hardship alerts in the user's scope, the nearest re-visit deadline first."""
+    from gonghui.assistance.models import RiskAlert
+
+    return (
+        scoping.restrict(RiskAlert.objects.filter(is_open=True), user, field="household__organisation")
+        .select_related("household", "household__head", "household__organisation")
+        .order_by("revisit_by")
+    )
+
+
+def alert_or_404(user, alert_id):
+    alert = open_alerts(user).filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    return alert

@@ -1,0 +1,105 @@
+"""The 低保 standard table: look-up by division and date, and edits by admins."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from gonghui.assistance.category import parse_amount
+from gonghui.assistance.models import DibaoStandard
+from gonghui.core import audit, divisions
+from gonghui.core.validators import validate_division_code
+from gonghui.organisations import scoping
+
+Action = scoping.Action
+
+
+def lookup(division_code: str, on: datetime.date) -> DibaoStandard | None:
+    """The row of the most specific division (county, then city, then province) that has a
+    standard in force on ``on`` (the latest ``effective_from`` not after it)."""
+    chain = divisions.ancestors(division_code)
+    if not chain:
+        return None
+    rows = DibaoStandard.objects.filter(division_code__in=chain, effective_from__lte=on).order_by(
+        "-effective_from"
+    )
+    best: dict[str, DibaoStandard] = {}
+    for row in rows:
+        best.setdefault(row.division_code, row)
+    for code in chain:
+        if code in best:
+            return best[code]
+    return None
+
+
+def monthly_for(division_code: str, on: datetime.date, *, field: str = "division") -> Decimal:
+    """The 低保 in yuan a month, or ValidationError naming ``field`` when there is none."""
+    row = lookup(division_code, on)
+    if row is None:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("No 低保 standard is recorded for %(division)s on %(date)s.")
+                    % {
+                        "division": divisions.full_name(division_code) or division_code,
+                        "date": on.isoformat(),
+                    },
+                    code="dibao_missing",
+                )
+            }
+        )
+    return row.monthly
+
+
+def can_edit(user, division_code: str) -> bool:
+    """Admins (MANAGE_ORGANISATIONS) of a union whose division covers the code; a national
+    admin (no division) covers every code."""
+    if scoping.is_operator(user):
+        return True
+    chain = set(divisions.ancestors(division_code))
+    for org in scoping.home_organisations(user, Action.MANAGE_ORGANISATIONS):
+        if not org.division_code or org.division_code in chain:
+            return True
+    return False
+
+
+def dibao_set(
+    *, actor, division_code: str, effective_from: datetime.date, monthly: object, note: str = ""
+) -> DibaoStandard:
+    """Record (or correct) the 低保 of a division from a date. Admins whose union covers the
+    division. Raises ValidationError (unknown division, bad amount) or PermissionDenied."""
+    try:
+        code = validate_division_code(division_code)
+    except ValidationError as exc:
+        raise ValidationError({"division_code": exc}) from None
+    amount = parse_amount(monthly, "monthly", positive=True)
+    if not isinstance(effective_from, datetime.date):
+        raise ValidationError({"effective_from": ValidationError(_("Enter a date."), code="date_invalid")})
+    if not can_edit(actor, code):
+        raise PermissionDenied
+    with transaction.atomic():
+        row = (
+            DibaoStandard.objects.select_for_update()
+            .filter(division_code=code, effective_from=effective_from)
+            .first()
+        )
+        before = {"monthly": row.monthly if row else None}
+        try:
+            if row is None:
+                row = DibaoStandard.objects.create(
+                    division_code=code, effective_from=effective_from, monthly=amount, note=note
+                )
+            else:
+                row.monthly, row.note = amount, note
+                row.save(update_fields=["monthly", "note"])
+        except IntegrityError:  # two admins at once; the other one won
+            raise ValidationError(_("This standard was just changed; try again."), code="conflict") from None
+        audit.record(
+            actor=actor,
+            action="assistance.dibao.set",
+            obj=row,
+            changes=audit.diff(before, {"monthly": amount}),
+        )
+    return row

@@ -1,0 +1,695 @@
+"""Hardship household files: opening (application or 主动发现), the workflow 初审 → home
+visit → upper review → 公示 → filed, payments, monthly incomes, periodic reviews, 脱困 and
+closing. Every write here is checked for scope and audited; files are never deleted."""
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.assistance import category as category_fn
+from gonghui.assistance.choices import (
+    Category,
+    Cause,
+    Employment,
+    EventKind,
+    ExpenseKind,
+    Health,
+    Housing,
+    MedicalInsurance,
+    PaymentKind,
+    Relation,
+    Schooling,
+    Source,
+    Status,
+)
+from gonghui.assistance.models import FamilyMember, Household, HouseholdEvent, MonthlyIncome, Payment
+from gonghui.assistance.services import dibao
+from gonghui.core import audit, crypto, workdays
+from gonghui.core.validators import mask_id_number, parse_id_number
+from gonghui.members.models import Member
+from gonghui.organisations import scoping
+
+Action = scoping.Action
+REVIEW_MONTHS = 6
+LEAVE_MONTHS = 6
+NOTICE_WORKING_DAYS = 5
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (or earlier), clipped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month + 1, min(d, day.day))
+        except ValueError:
+            continue
+    raise AssertionError
+
+
+# ---- personal data ---------------------------------------------------------------------
+
+
+def normalise_bank_card(value: object) -> str:
+    return re.sub(r"[\s-]", "", str(value or ""))
+
+
+def mask_bank_card(number: str) -> str:
+    """First six (the bank) and last four digits, as banks print them: 622202******1234."""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def set_bank_card(household: Household, number: str) -> None:
+    card = normalise_bank_card(number)
+    if not card:
+        household.bank_card_enc = household.bank_card_hash = household.bank_card_masked = ""
+        return
+    if not re.fullmatch(r"\d{12,19}", card):
+        raise ValidationError(
+            {
+                "bank_card": ValidationError(
+                    _("A bank card number has 12 to 19 digits."), code="bank_card_invalid"
+                )
+            }
+        )
+    household.bank_card_enc = crypto.encrypt(card)
+    household.bank_card_hash = crypto.blind_index("bank_card", card)
+    household.bank_card_masked = mask_bank_card(card)
+
+
+def bank_card_reveal(*, actor, household: Household) -> str:
+    """The full payout card number, for admins with REVEAL_PII on the owning union; logged."""
+    _require(actor, household, action=Action.REVEAL_PII)
+    if not household.bank_card_enc:
+        return ""
+    audit.record(actor=actor, action="assistance.household.bank_card_revealed", obj=household)
+    return crypto.decrypt(household.bank_card_enc)
+
+
+# ---- the category of a file ------------------------------------------------------------
+
+
+def division_of(household_or_member) -> str:
+    org = household_or_member.organisation
+    return org.division_code
+
+
+def assess(
+    *,
+    people: list[dict] | list[FamilyMember],
+    expenses: list[Decimal],
+    event_kind: str,
+    compensation: Decimal,
+    division: str,
+    on: datetime.date,
+) -> category_fn.Assessment:
+    incomes = [p["monthly_income"] if isinstance(p, dict) else p.monthly_income for p in people]
+    return category_fn.assess(
+        household_size=len(people),
+        monthly_incomes=incomes,
+        rigid_expenses=expenses,
+        dibao_monthly=dibao.monthly_for(division, on),
+        event=category_fn.Event(event_kind, compensation) if event_kind else None,
+    )
+
+
+def assess_household(household: Household, on: datetime.date | None = None) -> category_fn.Assessment:
+    on = on or timezone.localdate()
+    return assess(
+        people=list(household.people.all()),
+        expenses=household.rigid_expense_amounts(),
+        event_kind=household.event_kind,
+        compensation=household.event_compensation,
+        division=household.organisation.division_code,
+        on=on,
+    )
+
+
+def _apply(household: Household, a: category_fn.Assessment, on: datetime.date) -> None:
+    household.category = a.category
+    household.category_explanation = a.explanation
+    household.per_capita_income = a.per_capita_income
+    household.dibao_monthly = a.dibao
+    household.assessed_on = on
+
+
+# ---- input ----------------------------------------------------------------------------
+
+
+def _choice(value, allowed, field: str, *, blank: bool = False) -> str:
+    value = "" if value is None else str(value)
+    if (blank and value == "") or value in allowed:
+        return value
+    raise ValidationError(
+        {field: ValidationError(_("Choose one of the listed options."), code="choice_invalid")}
+    )
+
+
+@dataclass
+class _Person:
+    data: dict
+    id_number: str
+
+
+def _clean_person(raw: dict, index: int) -> _Person:
+    f = f"family.{index}"
+    name = str(raw.get("name") or "").strip()
+    if not name or len(name) > 50:
+        raise ValidationError({f"{f}.name": ValidationError(_("Enter the name."), code="name_required")})
+    relation = _choice(
+        raw.get("relation"), [r for r in Relation.values if r != Relation.SELF], f"{f}.relation"
+    )
+    id_number = ""
+    if raw.get("id_number"):
+        try:
+            id_number = parse_id_number(raw["id_number"]).number
+        except ValidationError as exc:
+            raise ValidationError({f"{f}.id_number": exc}) from None
+    grade = raw.get("disability_grade")
+    disabled = bool(raw.get("disabled"))
+    if grade in ("", None):
+        grade = None
+    elif not disabled or str(grade) not in {"1", "2", "3", "4"}:
+        raise ValidationError(
+            {
+                f"{f}.disability_grade": ValidationError(
+                    _("A disability grade is 1 to 4."), code="grade_invalid"
+                )
+            }
+        )
+    data = {
+        "relation": relation,
+        "name": name,
+        "monthly_income": category_fn.parse_amount(raw.get("monthly_income", "0"), f"{f}.monthly_income"),
+        "health": _choice(raw.get("health", Health.HEALTHY), Health.values, f"{f}.health"),
+        "disabled": disabled,
+        "disability_grade": int(grade) if grade else None,
+        "schooling": _choice(raw.get("schooling", ""), Schooling.values, f"{f}.schooling", blank=True),
+        "employment": _choice(raw.get("employment"), Employment.values, f"{f}.employment"),
+    }
+    return _Person(data, id_number)
+
+
+def _clean_expenses(items) -> list[dict]:
+    out = []
+    for i, item in enumerate(items or []):
+        kind = _choice(item.get("kind"), ExpenseKind.values, f"rigid_expenses.{i}.kind")
+        monthly = category_fn.parse_amount(item.get("monthly"), f"rigid_expenses.{i}.monthly")
+        out.append({"kind": kind, "monthly": f"{monthly:.2f}"})
+    return out
+
+
+def _next_file_no(on: datetime.date) -> str:
+    prefix = f"KN{on:%Y}"
+    last = (
+        Household.objects.filter(file_no__startswith=prefix)
+        .order_by("-file_no")
+        .values_list("file_no", flat=True)
+        .first()
+    )
+    n = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{n:06d}"
+
+
+def duplicate_of(*, head: Member, id_hashes: list[str]) -> Household | None:
+    """The existing file this household would duplicate: the same head, or a person (head
+    included) whose ID number is already in another file."""
+    existing = Household.objects.filter(head=head).first()
+    if existing:
+        return existing
+    hashes = [h for h in [head.id_number_hash, *id_hashes] if h]
+    person = FamilyMember.objects.filter(id_number_hash__in=hashes).select_related("household").first()
+    return person.household if person else None
+
+
+def household_open(
+    *,
+    actor,
+    head: Member,
+    source: str = Source.APPLICATION,
+    housing: str,
+    main_cause: str,
+    secondary_causes: list[str] | None = None,
+    rigid_expenses: list[dict] | None = None,
+    medical_insurance: str,
+    zero_employment: bool = False,
+    event_kind: str = "",
+    event_compensation: object = "0",
+    bank_name: str = "",
+    bank_card: str = "",
+    head_income: object = "0",
+    head_health: str = Health.HEALTHY,
+    head_employment: str = Employment.EMPLOYED,
+    family: list[dict] | None = None,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> Household:
+    """Open a hardship file. The head applies for their own household (source application), or
+    an officer with MANAGE_ASSISTANCE on the head's union files it (application on paper, or
+    主动发现 after a visit). Refuses a duplicate with the existing file number. Computes the
+    category with the 低保 of the union's division on ``on``. Raises ValidationError /
+    PermissionDenied; writes nothing then."""
+    on = on or timezone.localdate()
+    own = getattr(actor, "is_authenticated", False) and head.user_id == actor.pk
+    if own:
+        source = Source.APPLICATION
+    elif not scoping.can(actor, Action.MANAGE_ASSISTANCE, head.organisation):
+        raise PermissionDenied
+    source = _choice(source, Source.values, "source")
+    fields = {
+        "housing": _choice(housing, Housing.values, "housing"),
+        "main_cause": _choice(main_cause, Cause.values, "main_cause"),
+        "secondary_causes": [_choice(c, Cause.values, "secondary_causes") for c in (secondary_causes or [])],
+        "rigid_expenses": _clean_expenses(rigid_expenses),
+        "medical_insurance": _choice(medical_insurance, MedicalInsurance.values, "medical_insurance"),
+        "zero_employment": bool(zero_employment),
+        "event_kind": _choice(event_kind, EventKind.values, "event_kind", blank=True),
+        "event_compensation": category_fn.parse_amount(event_compensation or "0", "event_compensation"),
+        "bank_name": str(bank_name or "")[:60],
+    }
+    head_row = {
+        "relation": Relation.SELF,
+        "name": head.name,
+        "monthly_income": category_fn.parse_amount(head_income, "head_income"),
+        "health": _choice(head_health, Health.values, "head_health"),
+        "disabled": False,
+        "disability_grade": None,
+        "schooling": "",
+        "employment": _choice(head_employment, Employment.values, "head_employment"),
+    }
+    people = [_clean_person(raw, i) for i, raw in enumerate(family or [])]
+    hashes = [crypto.blind_index("id", p.id_number) for p in people if p.id_number]
+    if len(set(hashes)) != len(hashes) or head.id_number_hash in hashes:
+        raise ValidationError(
+            {"family": ValidationError(_("The same ID number is listed twice."), code="id_repeated")}
+        )
+    household = Household(
+        organisation=head.organisation, head=head, source=source, status=Status.APPLIED, **fields
+    )
+    set_bank_card(household, bank_card)
+    a = assess(
+        people=[head_row, *(p.data for p in people)],
+        expenses=[Decimal(e["monthly"]) for e in fields["rigid_expenses"]],
+        event_kind=fields["event_kind"],
+        compensation=fields["event_compensation"],
+        division=head.organisation.division_code,
+        on=on,
+    )
+    _apply(household, a, on)
+    with transaction.atomic():
+        Member.objects.select_for_update().filter(pk=head.pk).first()
+        existing = duplicate_of(head=head, id_hashes=hashes)
+        if existing is not None:
+            raise ValidationError(
+                _("This household already has a file: %(file_no)s.") % {"file_no": existing.file_no},
+                code="duplicate",
+                params=None,
+            )
+        for _attempt in range(5):
+            household.file_no = _next_file_no(on)
+            try:
+                with transaction.atomic():
+                    household.save(force_insert=True)
+                break
+            except IntegrityError:
+                if Household.objects.filter(head=head).exists():
+                    raise ValidationError(_("This household already has a file."), code="duplicate") from None
+        FamilyMember.objects.create(
+            household=household,
+            id_number_enc=head.id_number_enc,
+            id_number_hash=head.id_number_hash,
+            id_number_masked=head.id_number_masked,
+            **head_row,
+        )
+        for p in people:
+            row = FamilyMember(household=household, **p.data)
+            if p.id_number:
+                row.id_number_enc = crypto.encrypt(p.id_number)
+                row.id_number_hash = crypto.blind_index("id", p.id_number)
+                row.id_number_masked = mask_id_number(p.id_number)
+            row.save(force_insert=True)
+        _event(actor, household, "opened", "", Status.APPLIED, note or a.explanation)
+        audit.record(
+            actor=actor,
+            action="assistance.household.opened",
+            obj=household,
+            organisation_id=household.organisation_id,
+            changes={"category": [None, a.category], "source": [None, source]},
+        )
+    return household
+
+
+# ---- workflow --------------------------------------------------------------------------
+
+
+def _event(actor, household: Household, kind: str, before: str, after: str, note: str = "") -> None:
+    authed = getattr(actor, "is_authenticated", False)
+    HouseholdEvent.objects.create(
+        household=household,
+        kind=kind,
+        from_status=before,
+        to_status=after,
+        actor=actor if authed else None,
+        actor_label=actor.get_username() if authed else "system",
+        note=note,
+    )
+
+
+def _locked(household: Household) -> Household:
+    return Household.objects.select_for_update().select_related("organisation").get(pk=household.pk)
+
+
+def _wrong_state(household: Household) -> ValidationError:
+    return ValidationError(
+        _("This step is not possible while the file is %(status)s.")
+        % {"status": household.get_status_display()},
+        code="wrong_state",
+    )
+
+
+def upper_union(household: Household):
+    parent = household.organisation.get_parent()
+    return parent or household.organisation
+
+
+def _require(
+    actor, household: Household, *, scope: str = "owner", action: str = Action.MANAGE_ASSISTANCE
+) -> None:
+    """MANAGE_ASSISTANCE on the owning union (or its parent, for the upper union's steps).
+    403 for whoever can see the file but not take this step; 404 for the rest."""
+    target = household.organisation if scope == "owner" else upper_union(household)
+    if scoping.can(actor, action, target):
+        return
+    if scoping.can(actor, Action.VIEW, household.organisation):
+        raise PermissionDenied
+    raise Http404
+
+
+def _move(actor, household, *, expect, to, kind, note="", scope="owner", **changes) -> Household:
+    _require(actor, household, scope=scope)
+    with transaction.atomic():
+        h = _locked(household)
+        if h.status not in expect:
+            raise _wrong_state(h)
+        before = h.status
+        h.status = to
+        for k, v in changes.items():
+            setattr(h, k, v)
+        h.save()
+        _event(actor, h, kind, before, to, note)
+        audit.record(
+            actor=actor,
+            action=f"assistance.household.{kind}",
+            obj=h,
+            organisation_id=h.organisation_id,
+            changes={"status": [before, to], **{k: [None, audit._plain(v)] for k, v in changes.items()}},
+            reason=note,
+        )
+    household.refresh_from_db()
+    return h
+
+
+def _reason(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"reason": ValidationError(_("Give a reason."), code="reason_required")})
+    return note[:200]
+
+
+def household_screen(*, actor, household: Household, approve: bool, note: str = "") -> Household:
+    """初审 by the owning (grassroots) union: pass it on to the home visit, or close it."""
+    if approve:
+        return _move(
+            actor, household, expect=[Status.APPLIED], to=Status.SCREENED, kind="screened", note=note
+        )
+    return _move(
+        actor,
+        household,
+        expect=[Status.APPLIED],
+        to=Status.CLOSED,
+        kind="rejected",
+        note=_reason(note),
+        close_reason=_reason(note),
+    )
+
+
+def household_visit(
+    *,
+    actor,
+    household: Household,
+    visited_on: datetime.date,
+    visitor: str,
+    consent_signed: bool,
+    note: str = "",
+) -> Household:
+    """The home visit (入户核查) by the owning union. Without the family's signed consent to
+    the check the file cannot go on."""
+    if not consent_signed:
+        raise ValidationError(
+            {
+                "consent_signed": ValidationError(
+                    _("The family's signed consent is required."), code="consent_required"
+                )
+            }
+        )
+    if not (visitor or "").strip():
+        raise ValidationError({"visitor": ValidationError(_("Name who visited."), code="visitor_required")})
+    if visited_on > timezone.localdate():
+        raise ValidationError(
+            {"visited_on": ValidationError(_("The date is in the future."), code="date_future")}
+        )
+    return _move(
+        actor,
+        household,
+        expect=[Status.SCREENED],
+        to=Status.VISITED,
+        kind="visited",
+        note=note,
+        visited_on=visited_on,
+        visitor=visitor.strip()[:60],
+        consent_signed=True,
+    )
+
+
+def household_review(*, actor, household: Household, approve: bool, note: str = "") -> Household:
+    """审核 by the upper union (the owning union's parent): approve, or close with a reason.
+    Re-computes the category on the day."""
+    if not approve:
+        return _move(
+            actor,
+            household,
+            expect=[Status.VISITED],
+            to=Status.CLOSED,
+            kind="rejected",
+            scope="upper",
+            note=_reason(note),
+            close_reason=_reason(note),
+        )
+    today = timezone.localdate()
+    a = assess_household(household, today)
+    if a.category == Category.NONE:
+        raise ValidationError(_("Not eligible: %(why)s") % {"why": a.explanation}, code="not_eligible")
+    return _move(
+        actor,
+        household,
+        expect=[Status.VISITED],
+        to=Status.REVIEWED,
+        kind="reviewed",
+        scope="upper",
+        note=note,
+        category=a.category,
+        category_explanation=a.explanation,
+        per_capita_income=a.per_capita_income,
+        dibao_monthly=a.dibao,
+        assessed_on=today,
+    )
+
+
+def household_publicise(*, actor, household: Household, start: datetime.date | None = None) -> Household:
+    """Put the file on public notice (公示) for five working days, by the upper union."""
+    start = start or timezone.localdate()
+    until = (
+        workdays.add_working_days(start, NOTICE_WORKING_DAYS - 1)
+        if workdays.is_workday(start)
+        else workdays.add_working_days(start, NOTICE_WORKING_DAYS)
+    )
+    return _move(
+        actor,
+        household,
+        expect=[Status.REVIEWED],
+        to=Status.PUBLICISED,
+        kind="publicised",
+        scope="upper",
+        notice_from=start,
+        notice_until=until,
+    )
+
+
+def household_file(*, actor, household: Household, on: datetime.date | None = None) -> Household:
+    """File it (建档) once the public notice has run without objection; the first periodic
+    review falls due six months later. By the upper union."""
+    on = on or timezone.localdate()
+    if household.notice_until and on <= household.notice_until:
+        raise ValidationError(
+            _("The public notice runs until %(date)s.") % {"date": household.notice_until.isoformat()},
+            code="notice_running",
+        )
+    return _move(
+        actor,
+        household,
+        expect=[Status.PUBLICISED],
+        to=Status.FILED,
+        kind="filed",
+        scope="upper",
+        filed_on=on,
+        next_review_on=add_months(on, REVIEW_MONTHS),
+    )
+
+
+def household_close(*, actor, household: Household, reason: str) -> Household:
+    """Close a file with a reason (moved away, no longer eligible, died …); never deleted."""
+    reason = _reason(reason)
+    return _move(
+        actor,
+        household,
+        expect=[*Status.values[:6]],
+        to=Status.CLOSED,
+        kind="closed",
+        note=reason,
+        close_reason=reason,
+    )
+
+
+# ---- help, incomes, reviews ------------------------------------------------------------
+
+
+def payment_record(
+    *, actor, household: Household, kind: str, amount: object, paid_on: datetime.date, note: str = ""
+) -> Payment:
+    """Record help delivered to a filed household (owning union, MANAGE_ASSISTANCE)."""
+    _require(actor, household)
+    kind = _choice(kind, PaymentKind.values, "kind")
+    value = category_fn.parse_amount(amount, "amount", positive=True)
+    if not isinstance(paid_on, datetime.date) or paid_on > timezone.localdate():
+        raise ValidationError(
+            {"paid_on": ValidationError(_("Enter a date not in the future."), code="date_invalid")}
+        )
+    with transaction.atomic():
+        h = _locked(household)
+        if h.status != Status.FILED:
+            raise _wrong_state(h)
+        p = Payment.objects.create(
+            household=h,
+            kind=kind,
+            amount=value,
+            paid_on=paid_on,
+            note=str(note or "")[:200],
+            recorded_by=actor,
+        )
+        _event(actor, h, "paid", h.status, h.status, f"{p.get_kind_display()} {value:.2f}")
+        audit.record(
+            actor=actor,
+            action="assistance.payment.recorded",
+            obj=p,
+            organisation_id=h.organisation_id,
+            changes={"amount": [None, f"{value:.2f}"], "kind": [None, kind]},
+        )
+    return p
+
+
+def income_record(
+    *, actor, household: Household, month: datetime.date, income: object, rigid_expenses: object = "0"
+) -> MonthlyIncome:
+    """Record one month's household income (and rigid expenses) of a filed household, with the
+    per-capita figure and the 低保 of that month. Re-recording a month corrects it."""
+    _require(actor, household)
+    month = month.replace(day=1)
+    total = category_fn.parse_amount(income, "income")
+    expenses = category_fn.parse_amount(rigid_expenses, "rigid_expenses")
+    size = household.people.count()
+    a = category_fn.assess(
+        household_size=size,
+        monthly_incomes=[total],
+        rigid_expenses=[expenses],
+        dibao_monthly=dibao.monthly_for(household.organisation.division_code, month, field="month"),
+    )
+    with transaction.atomic():
+        h = _locked(household)
+        if h.status != Status.FILED:
+            raise _wrong_state(h)
+        row, _created = MonthlyIncome.objects.update_or_create(
+            household=h,
+            month=month,
+            defaults={
+                "income": total,
+                "rigid_expenses": expenses,
+                "household_size": size,
+                "per_capita_income": a.per_capita_income,
+                "dibao_monthly": a.dibao,
+            },
+        )
+        audit.record(
+            actor=actor,
+            action="assistance.income.recorded",
+            obj=h,
+            organisation_id=h.organisation_id,
+            changes={"month": [None, month.isoformat()], "income": [None, f"{total:.2f}"]},
+        )
+    return row
+
+
+def months_above_dibao(household: Household) -> int:
+    """How many consecutive months, back from the latest record, had per-capita income above
+    the 低保 of their month (a missing month breaks the run)."""
+    run, expected = 0, None
+    for row in household.incomes.order_by("-month"):
+        if expected is not None and row.month != expected:
+            break
+        if row.per_capita_income <= row.dibao_monthly:
+            break
+        run += 1
+        expected = add_months(row.month, -1)
+    return run
+
+
+def household_periodic_review(
+    *, actor, household: Household, note: str = "", on: datetime.date | None = None
+):
+    """The periodic review of a filed household: re-computes the category with today's data
+    and 低保, sets the next review six months on. Moves it out of hardship (脱困) when the
+    per-capita income was above 低保 for six consecutive recorded months."""
+    on = on or timezone.localdate()
+    _require(actor, household)
+    if months_above_dibao(household) >= LEAVE_MONTHS:
+        return _move(
+            actor,
+            household,
+            expect=[Status.FILED],
+            to=Status.LEFT,
+            kind="left",
+            note=note or _("Per-capita income above 低保 for six consecutive months."),
+            left_on=on,
+            next_review_on=None,
+        )
+    a = assess_household(household, on)
+    return _move(
+        actor,
+        household,
+        expect=[Status.FILED],
+        to=Status.FILED,
+        kind="reviewed_periodic",
+        note=note or a.explanation,
+        category=a.category,
+        category_explanation=a.explanation,
+        per_capita_income=a.per_capita_income,
+        dibao_monthly=a.dibao,
+        assessed_on=on,
+        next_review_on=add_months(on, REVIEW_MONTHS),
+    )

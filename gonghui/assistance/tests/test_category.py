@@ -1,0 +1,129 @@
+"""The category function on hand-worked cases at the boundaries."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from gonghui.assistance.category import Event, assess, parse_amount
+
+
+def run(size, incomes, expenses=(), dibao="780", event=None):
+    return assess(
+        household_size=size,
+        monthly_incomes=[D(x) for x in incomes],
+        rigid_expenses=[D(x) for x in expenses],
+        dibao_monthly=D(dibao),
+        event=event,
+    )
+
+
+def test_just_below_dibao_is_deep():
+    # (2339.97 − 0) / 3 = 779.99 < 780
+    a = run(3, ["2339.97"])
+    assert (a.category, a.per_capita_income, a.threshold) == ("deep", D("779.99"), D("780.00"))
+    assert "779.99" in a.explanation and "780.00" in a.explanation
+
+
+def test_exactly_dibao_is_relative_not_deep():
+    # (3000 − 660) / 3 = 780.00 — deep is strictly below
+    a = run(3, ["2000", "1000"], ["660"])
+    assert (a.category, a.per_capita_income, a.threshold) == ("relative", D("780.00"), D("1560.00"))
+
+
+def test_exactly_twice_dibao_is_relative():
+    # (3500 − 380) / 2 = 1560.00 = 2 × 780
+    a = run(2, ["3500"], ["380"])
+    assert (a.category, a.per_capita_income) == ("relative", D("1560.00"))
+
+
+def test_one_fen_above_twice_dibao_is_none():
+    a = run(2, ["3120.02"])
+    assert (a.category, a.per_capita_income, a.threshold) == ("none", D("1560.01"), D("1560.00"))
+
+
+def test_explanation_names_the_numbers_like_the_issue_example():
+    # (2460 + 1230 − 1230) / 2 = 1230.00 ≤ 2 × 780
+    a = run(2, ["2460", "1230"], ["1230"])
+    assert a.category == "relative"
+    assert "1230.00" in a.explanation and "780.00" in a.explanation and "2 ×" in a.explanation
+
+
+def test_zero_income_is_deep_at_zero():
+    a = run(4, ["0", "0"])
+    assert (a.category, a.per_capita_income) == ("deep", D("0.00"))
+
+
+def test_household_of_one():
+    assert run(1, ["779.99"]).category == "deep"
+    assert run(1, ["780"]).category == "relative"
+    assert run(1, ["1560"]).category == "relative"
+    assert run(1, ["1560.01"]).category == "none"
+
+
+def test_expenses_above_income_floor_at_zero():
+    a = run(2, ["1000"], ["1500", "300"])
+    assert (a.category, a.per_capita_income) == ("deep", D("0.00"))
+
+
+def test_rounding_is_half_up_to_the_fen():
+    # 2340.01 / 3 = 780.00333… → 780.00 → relative
+    assert run(3, ["2340.01"]).per_capita_income == D("780.00")
+
+
+@pytest.mark.parametrize("kind", ["accident", "disaster", "critical_illness"])
+def test_each_event_kind_still_in_hardship_after_compensation_is_accident(kind):
+    # gross 2 × 1200 / 2 = 1200 ≤ 3 × 500; after: (2400 + 12000/12 − 1600) / 2 = 900 ≤ 1000
+    a = run(2, ["2400"], ["1600"], dibao="500", event=Event(kind, D("12000")))
+    assert (a.category, a.per_capita_income, a.threshold) == ("accident", D("900.00"), D("1000.00"))
+    assert "1200.00" in a.explanation and "500.00" in a.explanation
+
+
+def test_event_with_income_above_three_times_dibao_is_not_accident():
+    # gross 3200/2 = 1600 > 3 × 500; after (3200 − 1400)/2 = 900 ≤ 1000 → relative
+    a = run(2, ["3200"], ["1400"], dibao="500", event=Event("accident"))
+    assert a.category == "relative"
+
+
+def test_event_fully_compensated_is_none():
+    # gross 1400 ≤ 1500; after (1400 + 24000/12 − 0) / 1 = 3400 > 1000
+    a = run(1, ["1400"], dibao="500", event=Event("disaster", D("24000")))
+    assert (a.category, a.per_capita_income) == ("none", D("3400.00"))
+
+
+def test_event_still_below_dibao_after_compensation_is_deep():
+    a = run(1, ["300"], dibao="500", event=Event("critical_illness", D("1200")))
+    assert (a.category, a.per_capita_income) == ("deep", D("400.00"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"household_size": 0}, "household_size"),
+        ({"dibao_monthly": D("0")}, "dibao_monthly"),
+        ({"event": Event("flood")}, "event.kind"),
+    ],
+)
+def test_bad_input_names_the_field(kwargs, field):
+    args = {
+        "household_size": 1,
+        "monthly_incomes": [D("1")],
+        "rigid_expenses": [],
+        "dibao_monthly": D("780"),
+        **kwargs,
+    }
+    with pytest.raises(ValidationError) as exc:
+        assess(**args)
+    assert field in exc.value.error_dict
+
+
+@pytest.mark.parametrize("value", ["-1", "abc", "1.234", "NaN", None, True, "1e9"])
+def test_parse_amount_refuses_bad_amounts(value):
+    with pytest.raises(ValidationError) as exc:
+        parse_amount(value, "monthly_incomes.0")
+    assert "monthly_incomes.0" in exc.value.error_dict
+
+
+def test_parse_amount_accepts_strings_and_ints():
+    assert parse_amount("12.5", "x") == D("12.50")
+    assert parse_amount(7, "x") == D("7.00")

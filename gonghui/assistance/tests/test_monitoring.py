@@ -1,0 +1,91 @@
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from gonghui.assistance import risk, selectors
+from gonghui.assistance.models import RiskAlert
+from gonghui.assistance.services import households as hh
+from gonghui.assistance.services import monitoring
+from gonghui.assistance.tests.conftest import OPEN
+from gonghui.assistance.tests.test_api import post, token_client
+from gonghui.core import workdays
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def test_score_is_explained_point_by_point():
+    r = risk.score(recent_income=D("2000"), earlier_incomes=[D("3000"), D("3000"), D("3000")], job_loss=True)
+    assert r.score == 55 and r.alert  # drop 33 % → 30, job lost 25
+    assert "33%" in r.explanation() and "+25" in r.explanation()
+    assert risk.score(recent_income=D("2400"), earlier_incomes=[D("3000")]).score == 15  # 20 % → 15
+    assert not risk.score(recent_income=None, earlier_incomes=[], extra_dependants=3).alert  # 30 < 40
+    assert risk.score(recent_income=None, earlier_incomes=[], extra_dependants=4).alert
+
+
+@pytest.fixture
+def left(world, dibao):
+    a = world.users["xian"]
+    h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
+    hh.household_screen(actor=a, household=h, approve=True)
+    hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
+    hh.household_review(actor=a, household=h, approve=True)
+    hh.household_publicise(actor=a, household=h, start=TODAY - datetime.timedelta(days=20))
+    hh.household_file(actor=a, household=h)
+    first = TODAY.replace(day=1)
+    for i in range(6, 0, -1):
+        hh.income_record(actor=a, household=h, month=hh.add_months(first, -i), income="4500")
+    return hh.household_periodic_review(actor=a, household=h)
+
+
+def test_income_drop_and_illness_open_one_alert_with_revisit_deadline(world, left):
+    assert left.status == "left"
+    # the latest recorded month fell to 2500 against 4500 before: 44 % down
+    left.incomes.filter(month=hh.add_months(TODAY.replace(day=1), -1)).update(income=D("2500"))
+    r, alert = monitoring.risk_check(
+        actor=world.users["xian_officer"], household=left, new_critical_illness=True
+    )
+    assert r.score == 60 and alert is not None
+    assert alert.revisit_by == workdays.add_working_days(TODAY, 10)
+    again, same = monitoring.risk_check(actor=world.users["xian_officer"], household=left, job_loss=True)
+    assert same == alert and RiskAlert.objects.count() == 1
+    assert list(selectors.open_alerts(world.users["xian"])) == [alert]
+    assert list(selectors.open_alerts(world.users["baoji"])) == []
+    with pytest.raises(ValidationError):
+        monitoring.alert_close(actor=world.users["xian"], alert=alert, outcome="")
+    monitoring.alert_close(actor=world.users["xian"], alert=alert, outcome="入户回访，已恢复就业")
+    assert not selectors.open_alerts(world.users["xian"]).exists()
+
+
+def test_low_score_opens_no_alert_and_sibling_gets_404(world, left):
+    r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, extra_dependants=1)
+    assert (r.score, alert) == (10, None)
+    with pytest.raises(Http404):
+        monitoring.risk_check(actor=world.users["baoji"], household=left, job_loss=True)
+    assert not RiskAlert.objects.exists()
+
+
+def test_only_watched_households_are_scored(world, dibao):
+    h = hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
+    with pytest.raises(ValidationError):
+        monitoring.risk_check(actor=world.users["xian"], household=h, job_loss=True)
+
+
+def test_risk_api_and_alert_list(world, left):
+    c = token_client("xian")
+    r = post(c, f"/api/v1/assistance/households/{left.pk}/risk", {"job_loss": True, "accident": True})
+    assert r.status_code == 200 and r.json()["score"] == 50 and r.json()["alert"]
+    assert c.get("/api/v1/assistance/alerts").json()["count"] == 1
+    assert token_client("baoji").get("/api/v1/assistance/alerts").json()["count"] == 0
+    alert_id = r.json()["alert"]["id"]
+    assert (
+        post(
+            token_client("baoji"), f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "x"}
+        ).status_code
+        == 404
+    )
+    assert post(c, f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "已回访"}).status_code == 200
+    assert c.get("/api/v1/assistance/alerts").json()["count"] == 0

@@ -1,0 +1,92 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    APP = "app", _("App or website")
+    PHONE = "phone", _("Phone (12351)")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit in person")
+
+
+class Category(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation")
+    COMPLAINT = "complaint", _("Complaint")
+    HELP = "help", _("Request for help")
+    SUGGESTION = "suggestion", _("Suggestion")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    WAGE_ARREARS = "wage_arrears", _("Wage arrears")
+
+
+class Complexity(models.TextChoices):
+    ORDINARY = "ordinary", _("Ordinary")
+    DIFFICULT = "difficult", _("Difficult")
+    COMPLEX = "complex", _("Especially complex")
+
+
+class RequestStatus(models.TextChoices):
+    NEW = "new", _("Waiting to be accepted")
+    HANDLING = "handling", _("Being handled")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.HANDLING)
+
+
+class RoutedBy(models.TextChoices):
+    EMPLOYER = "employer", _("Employer's union")
+    TERRITORIAL = "territorial", _("Union of the work place")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the receiving union")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class EventKind(models.TextChoices):
+    FILED = "filed", _("Filed")
+    ACCEPTED = "accepted", _("Accepted")
+    COMPLEXITY = "complexity", _("Time limit changed")
+    TRANSFER_ASKED = "transfer_asked", _("Transfer proposed")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
+    TRANSFER_REFUSED = "transfer_refused", _("Transfer refused")
+    ESCALATED = "escalated", _("Escalated to the union above")
+    CLOSED = "closed", _("Replied and closed")
+    FOLLOW_UP = "follow_up", _("Follow-up call")
+    RATED = "rated", _("Rated by the worker")
+    RECOVERY = "recovery", _("Wages recovered")
+
+
+class Cause(models.TextChoices):
+    CONTRACT = "contract", _("Labour contract")
+    INJURY = "injury", _("Work injury")
+    WAGES = "wages", _("Wages")
+    INSURANCE = "insurance", _("Social insurance")
+    REST = "rest", _("Rest and leave")
+    OTHER = "other", _("Other")
+
+
+class AidForm(models.TextChoices):
+    MEDIATION = "mediation", _("Negotiation or mediation")
+    DOCUMENTS = "documents", _("Drafting documents")
+    ARBITRATION = "arbitration", _("Representation in arbitration")
+    LITIGATION = "litigation", _("Representation in court")
+
+
+class Outcome(models.TextChoices):
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+    SETTLED = "settled", _("Settled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class NeedSource(models.TextChoices):
+    REQUEST = "request", _("From a request")
+    MEETING = "meeting", _("From a meeting")
+
+
+class NeedStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")

@@ -1,0 +1,83 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.rights.choices import AidForm, Category, Cause, Channel, Complexity
+
+
+class RequestForm(forms.Form):
+    """The worker's form: phone first, few fields. Officers taking a call also pick a channel."""
+
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000
+    )
+    name = forms.CharField(label=_("Full name"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+    employer = forms.CharField(label=_("Employer"), max_length=120, required=False)
+    work_division = forms.CharField(required=False, widget=forms.HiddenInput)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.APP, required=False
+    )
+    project = forms.CharField(label=_("Project or work site"), max_length=120, required=False)
+    amount_owed = forms.CharField(label=_("Amount owed (yuan)"), max_length=20, required=False)
+    workers_count = forms.IntegerField(label=_("Number of workers"), min_value=1, required=False)
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you?"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
+    phone = forms.CharField(label=_("The mobile number you gave"), max_length=20, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+
+class TransferForm(forms.Form):
+    to = forms.CharField(label=_("Union code"), max_length=40)
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+    letter = forms.BooleanField(label=_("Cross-region referral with a letter"), required=False)
+
+
+class ComplexityForm(forms.Form):
+    complexity = forms.ChoiceField(label=_("Complexity"), choices=Complexity.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Reply to the worker"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000)
+
+
+class DecideForm(forms.Form):
+    accept = forms.BooleanField(required=False)
+    note = forms.CharField(max_length=1000, required=False)
+
+
+class RecoveryForm(forms.Form):
+    amount = forms.CharField(label=_("Amount recovered (yuan)"), max_length=20)
+    recovered_on = forms.DateField(label=_("Date"))
+    reason = forms.CharField(label=_("Reason if more than owed"), max_length=200, required=False)
+
+
+class LegalAidForm(forms.Form):
+    cause = forms.ChoiceField(label=_("Cause"), choices=Cause.choices)
+    form = forms.ChoiceField(label=_("Form of aid"), choices=AidForm.choices)
+    monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=20)
+    amount_in_dispute = forms.CharField(label=_("Amount in dispute (yuan)"), max_length=20, required=False)
+    knew_on = forms.DateField(label=_("Knew of the infringement on"))
+
+
+class NeedForm(forms.Form):
+    organisation = forms.CharField(label=_("Union code"), max_length=40)
+    title = forms.CharField(label=_("Need"), max_length=120)
+    owner = forms.CharField(label=_("Owner"), max_length=60)
+    deadline = forms.DateField(label=_("Deadline"))
+    request_id = forms.UUIDField(label=_("From request (id)"), required=False)

@@ -1,0 +1,272 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.http import Http404
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from gonghui.core.models import AuditEntry
+from gonghui.rights import selectors
+from gonghui.rights.choices import Complexity, RequestStatus, TransferStatus
+from gonghui.rights.models import ArrearsWorker, Recovery, Request, RequestEvent, RequestTransfer
+from gonghui.rights.services import requests as svc
+from gonghui.testing import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def token_client(username: str) -> Client:
+    c = Client()
+    r = c.post(
+        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
+    )
+    assert r.status_code == 200, r.content
+    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
+
+
+def file(world, **kw):
+    data = {
+        "actor": None,
+        "channel": "phone",
+        "category": "complaint",
+        "description": "加班费未发放",
+        "work_division": "610113",
+        "employer": "",
+        "name": "王强",
+        "phone": "13800001111",
+    }
+    data.update(kw)
+    return svc.request_file(**data)
+
+
+def test_routing_by_employer_then_territory(world):
+    by_employer = file(world, employer="西安某机械厂")
+    assert by_employer.organisation == world.orgs["xian_factory"] and by_employer.routed_by == "employer"
+    courier = file(world, employer="某快递站点")
+    assert courier.organisation == world.orgs["yanta_joint"] and courier.routed_by == "territorial"
+    baoji = file(world, work_division="610302", employer="")
+    assert baoji.organisation == world.orgs["baoji"]
+    assert RequestEvent.objects.filter(request=courier, kind="filed").count() == 1
+    assert AuditEntry.objects.filter(action="rights.request.filed").count() == 3
+
+
+def test_personal_data_is_encrypted_and_masked(world):
+    r = file(world)
+    assert r.phone_masked == "138****1111"
+    assert "13800001111" not in r.phone_enc and r.phone_hash
+    item = token_client("xian").get(f"/api/v1/requests/{r.pk}").json()
+    assert item["phone"] == "138****1111"
+
+
+def test_bad_input_writes_nothing(world):
+    with pytest.raises(ValidationError) as exc:
+        file(world, work_division="999999", name="", phone="123", category="nope")
+    assert {"work_division", "name", "phone", "category"} <= set(exc.value.error_dict)
+    with pytest.raises(ValidationError) as exc:
+        file(world, category="wage_arrears", amount_owed="abc", workers=[{"name": "甲", "amount": "-1"}])
+    assert {"amount_owed", "workers.0"} <= set(exc.value.error_dict)
+    assert Request.objects.count() == 0 and RequestEvent.objects.count() == 0
+    assert ArrearsWorker.objects.count() == 0
+    assert not AuditEntry.objects.filter(action__startswith="rights.").exists()
+
+
+def test_sla_in_working_days_skips_holidays():
+    # 2025-09-30 + 5 working days: 1–8 October off, Saturday 11 October a make-up working day.
+    assert svc.due_date(datetime.date(2025, 9, 30), Complexity.ORDINARY) == datetime.date(2025, 10, 14)
+    assert svc.due_date(datetime.date(2025, 3, 3), Complexity.DIFFICULT) == datetime.date(2025, 3, 24)
+    with override_settings(GONGHUI_REQUEST_SLA_DAYS={"ordinary": 1}):
+        assert svc.due_date(datetime.date(2025, 9, 30), Complexity.ORDINARY) == datetime.date(2025, 10, 9)
+
+
+def test_complexity_recomputes_due_date(world):
+    r = file(world)
+    r = svc.request_set_complexity(
+        actor=world.users["xian_officer"], request=r, complexity="complex", reason="涉及多方"
+    )
+    assert r.due_on == svc.due_date(timezone.localdate(r.submitted_at), "complex")
+
+
+def test_accept_close_follow_up_and_rate_once(world):
+    r = file(world)
+    officer = world.users["xian_officer"]
+    with pytest.raises(ValidationError):
+        svc.request_rate(actor=None, request=r, rating=5, phone="13800001111")  # not closed
+    svc.request_accept(actor=officer, request=r)
+    r = svc.request_close(actor=officer, request=r, reply="已协调企业补发")
+    assert r.status == RequestStatus.CLOSED and r.closed_on_time is True
+    svc.request_follow_up(actor=officer, request=r, note="工人表示满意")
+    with pytest.raises(ValidationError) as exc:
+        svc.request_rate(actor=None, request=r, rating=5, phone="13900000000")
+    assert exc.value.error_dict["phone"][0].code == "not_worker"
+    for bad in (0, 6, "x"):
+        with pytest.raises(ValidationError) as exc:
+            svc.request_rate(actor=None, request=r, rating=bad, phone="13800001111")
+        assert exc.value.error_dict["rating"][0].code == "rating_invalid"
+    r = svc.request_rate(actor=None, request=r, rating=4, phone="13800001111")
+    assert r.rating == 4
+    with pytest.raises(ValidationError) as exc:
+        svc.request_rate(actor=None, request=r, rating=1, phone="13800001111")
+    assert exc.value.code == "already_rated"
+    r.refresh_from_db()
+    assert r.rating == 4
+    kinds = [e.kind for e in selectors.timeline(r)]
+    assert kinds == ["filed", "accepted", "closed", "follow_up", "rated"]
+
+
+def test_scoping_sibling_and_viewer(world):
+    r = file(world)  # held by the yanta joint union under xian
+    with pytest.raises(Http404):
+        svc.request_accept(actor=world.users["baoji"], request=r)
+    with pytest.raises(PermissionDenied):
+        svc.request_accept(actor=world.users["xian_viewer"], request=r)
+    assert token_client("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 404
+    assert token_client("gansu").get("/api/v1/requests").json()["count"] == 0
+    assert token_client("xian").get("/api/v1/requests").json()["count"] == 1
+    assert token_client("shaanxi").get(f"/api/v1/requests/{r.pk}").status_code == 200
+
+
+def test_transfer_needs_acceptance_by_receiver(world):
+    r = file(world)
+    xian = world.users["xian"]
+    t = svc.request_transfer(actor=xian, request=r, to=world.orgs["baoji"], reason="工地在宝鸡", letter=True)
+    r.refresh_from_db()
+    assert r.organisation == world.orgs["yanta_joint"]
+    # the receiver sees it offered; the sender cannot accept for them
+    assert token_client("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 200
+    with pytest.raises(Http404):
+        svc.transfer_decide(actor=xian, transfer=t, accept=True)
+    with pytest.raises(ValidationError):
+        svc.request_transfer(actor=xian, request=r, to=world.orgs["xian"], reason="again")
+    svc.transfer_decide(actor=world.users["baoji"], transfer=t, accept=True)
+    r.refresh_from_db()
+    assert r.organisation == world.orgs["baoji"] and r.status == RequestStatus.HANDLING
+    assert token_client("xian").get(f"/api/v1/requests/{r.pk}").status_code == 404
+
+
+def test_refused_transfer_leaves_request(world):
+    r = file(world)
+    t = svc.request_transfer(actor=world.users["xian"], request=r, to=world.orgs["baoji"], reason="x")
+    with pytest.raises(ValidationError):
+        svc.transfer_decide(actor=world.users["baoji"], transfer=t, accept=False, note="")
+    svc.transfer_decide(actor=world.users["baoji"], transfer=t, accept=False, note="不属本地")
+    r.refresh_from_db()
+    t.refresh_from_db()
+    assert r.organisation == world.orgs["yanta_joint"] and t.status == TransferStatus.REFUSED
+
+
+def test_manual_and_automatic_escalation_is_idempotent(world):
+    r = file(world)
+    svc.request_escalate(actor=world.users["xian"], request=r, reason="企业拒不配合")
+    r.refresh_from_db()
+    assert r.organisation == world.orgs["yanta"] and r.escalations == 1
+    late = file(world, employer="西安某机械厂")
+    Request.objects.filter(pk=late.pk).update(due_on=datetime.date(2025, 9, 30))
+    # 30 September is the due date itself: not yet overdue
+    assert svc.escalate_overdue(today=datetime.date(2025, 9, 30)) == []
+    done = svc.escalate_overdue(today=datetime.date(2025, 10, 9))
+    assert [d.pk for d in done] == [late.pk]
+    assert svc.escalate_overdue(today=datetime.date(2025, 10, 9)) == []
+    call_command("escalate_overdue_requests")
+    late.refresh_from_db()
+    assert late.organisation == world.orgs["yanta"] and late.escalations == 1 and late.auto_escalated
+
+
+def test_rates_arithmetic(world):
+    officer = world.users["xian"]
+    reqs = [file(world, phone=f"1380000{i:04d}") for i in range(4)]
+    for r in reqs[:3]:
+        svc.request_close(actor=officer, request=r, reply="办结")
+    Request.objects.filter(pk=reqs[2].pk).update(closed_on_time=False)
+    svc.request_rate(actor=None, request=reqs[0], rating=5, phone="13800000000")
+    svc.request_rate(actor=None, request=reqs[1], rating=2, phone="13800000001")
+    own = selectors.rates(world.orgs["yanta_joint"], subtree=False)
+    assert (own.total, own.open, own.closed, own.on_time, own.rated, own.satisfied) == (4, 1, 3, 2, 2, 1)
+    assert own.on_time_rate == Decimal("66.7") and own.satisfaction_rate == Decimal("50.0")
+    assert selectors.rates(world.orgs["shaanxi"]).closed == 3
+    assert selectors.rates(world.orgs["baoji"]).on_time_rate is None
+
+
+def test_api_file_anonymous_and_member_sees_own(world, client):
+    r = client.post(
+        "/api/v1/requests",
+        {
+            "category": "help",
+            "description": "工伤求助",
+            "work_division": "610113",
+            "name": "赵六",
+            "phone": "13700001234",
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["held_by"]["code"] == "XA-0002" and r.json()["phone"] == "137****1234"
+    bad = client.post(
+        "/api/v1/requests",
+        {
+            "category": "help",
+            "description": "x",
+            "work_division": "000000",
+            "name": "赵六",
+            "phone": "13700001234",
+        },
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and Request.objects.count() == 1
+    member = token_client("member")
+    mine = member.post(
+        "/api/v1/requests",
+        {
+            "category": "consultation",
+            "description": "合同问题",
+            "work_division": "610113",
+            "employer": "西安某机械厂",
+        },
+        content_type="application/json",
+    )
+    assert mine.status_code == 201 and mine.json()["name"] == "张伟"
+    listed = member.get("/api/v1/requests").json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == mine.json()["id"]
+    assert member.get(f"/api/v1/requests/{r.json()['id']}").status_code == 404
+    # rate through the API once closed
+    req = Request.objects.get(pk=mine.json()["id"])
+    svc.request_close(actor=world.users["xian"], request=req, reply="已答复")
+    ok = member.post(f"/api/v1/requests/{req.pk}/rate", {"rating": 5}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["rating"] == 5
+    again = member.post(f"/api/v1/requests/{req.pk}/rate", {"rating": 3}, content_type="application/json")
+    assert again.status_code == 400 and again.json()["code"] == "already_rated"
+
+
+def test_wage_arrears_group_case_and_recoveries(world):
+    r = file(
+        world,
+        category="wage_arrears",
+        employer="某建筑劳务公司",
+        project="高新区某住宅项目",
+        amount_owed="30000.00",
+        workers=[
+            {"name": "甲", "phone": "13600000001", "amount": "10000.00"},
+            {"name": "乙", "phone": "", "amount": "20000.00"},
+        ],
+    )
+    assert r.workers_count == 2 and r.amount_owed == Decimal("30000.00")
+    assert sorted(w.phone_masked for w in selectors.arrears_workers(r)) == ["", "136****0001"]
+    xian = world.users["xian"]
+    svc.recovery_add(actor=xian, request=r, amount="10000.00", recovered_on=datetime.date(2025, 1, 10))
+    svc.recovery_add(actor=xian, request=r, amount="15000.50", recovered_on=datetime.date(2025, 2, 10))
+    assert selectors.recovered_total(r) == Decimal("25000.50")
+    with pytest.raises(ValidationError) as exc:
+        svc.recovery_add(actor=xian, request=r, amount="5000.00", recovered_on=datetime.date(2025, 3, 1))
+    assert exc.value.error_dict["amount"][0].code == "exceeds_owed"
+    assert Recovery.objects.count() == 2
+    svc.recovery_add(
+        actor=xian, request=r, amount="5000.00", recovered_on=datetime.date(2025, 3, 1), reason="含赔偿金"
+    )
+    assert selectors.recovered_total(r) == Decimal("30000.50")
+    with pytest.raises(Http404):
+        svc.recovery_add(
+            actor=world.users["baoji"], request=r, amount="1.00", recovered_on=datetime.date(2025, 3, 1)
+        )
+    assert RequestTransfer.objects.count() == 0
