@@ -1,6 +1,6 @@
 """The scoping guard (STYLE.md "Tests"): walk every scoped officer page and every scoped API
-endpoint of the members, organisations, competitions, honours and innovation apps for
-objects of 西安, and check that
+endpoint of the members, organisations, competitions, honours, innovation, assistance and
+rights apps for objects of 西安, and check that
 
 * an anonymous visitor is sent to the login page (pages) or gets 401 (API);
 * the sibling-branch admins — 宝鸡 (a sibling city) and 甘肃 (a sibling province) — get
@@ -24,6 +24,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, reverse
 
+from gonghui.assistance import api as assistance_api
+from gonghui.assistance import models as assistance_models
+from gonghui.assistance import urls as assistance_urls
+from gonghui.assistance.services import dibao as dibao_services
+from gonghui.assistance.services import households as household_services
+from gonghui.assistance.services import monitoring as assistance_monitoring
+from gonghui.assistance.tests.conftest import OPEN as HOUSEHOLD
 from gonghui.competitions import api as competitions_api
 from gonghui.competitions import models as competition_models
 from gonghui.competitions import urls as competition_urls
@@ -51,6 +58,12 @@ from gonghui.organisations import urls as organisation_urls
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
 from gonghui.organisations.models import RoleAssignment
+from gonghui.rights import api as rights_api
+from gonghui.rights import models as rights_models
+from gonghui.rights import urls as rights_urls
+from gonghui.rights.services import legal_aid as legal_aid_services
+from gonghui.rights.services import needs as need_services
+from gonghui.rights.services import requests as request_services
 from gonghui.talent import api as talent_api
 from gonghui.talent import urls as talent_urls
 from gonghui.testing import make_id_number, make_phone
@@ -74,6 +87,15 @@ XIAN_MARKERS = [
     "车间照明改造",
     "西安焊接创新工作室",
     "西安装备制造创新联盟",
+    # assistance: the household's child (the head is 张伟, the spouse 李娜), its payment note
+    "张小明",
+    "西安困难职工春节慰问",
+    # rights: the worker's request, the referral, the legal-aid evidence, the practical need
+    "钱维权",
+    "西安工地拖欠加班费",
+    "转交雁塔区联合工会",
+    "劳动合同照片",
+    "西安职工食堂改造",
 ]
 
 # Officer pages: (namespace, urlpatterns). The dashboard and the audit log hang off the root
@@ -87,13 +109,31 @@ HTML_URLCONFS = [
     # "my talent profile" is the signed-in member's own page (404 for officers without a
     # member record): its own tests cover it.
     ("talent", [p for p in talent_urls.urlpatterns if p.name != "me"]),
+    ("assistance", assistance_urls.urlpatterns),
+    ("rights", rights_urls.urlpatterns),
 ]
+
+# URL parameters whose name means another object in one namespace: (namespace, parameter)
+# → the key of the 西安 object in the fixture.
+PARAM_ALIASES = {("rights", "transfer_id"): "request_transfer_id"}
 
 # Pages open to everyone by design, walked by their own tests below instead of the rules
 # above: the 公示 of a nomination list is a public notice — anyone, signed in or not, reads
 # it and may object while it runs (SPEC §3.4; the objection is written only for a complete
 # form inside the notice period).
-PUBLIC_PAGES = {"honours:notices", "honours:notice"}
+PUBLIC_PAGES = {
+    "honours:notices",
+    "honours:notice",
+    # 维权: a worker files a request without an account (SPEC §3.5, phone first) and follows it
+    # on a page found by the request's unguessable id, with masked name and phone only; the
+    # union's 我为群众办实事 list is published with its progress, without personal data.
+    "rights:file",
+    "rights:status",
+    "rights:needs_public",
+    # 帮扶: the signed-in worker's own application page — their own file or the form, never
+    # anyone else's (officers without a member record see a notice).
+    "assistance:apply",
+}
 TOP_LEVEL_PAGES = ["dashboard", "audit"]
 
 # API routers of the scoped apps, walked operation by operation.
@@ -105,7 +145,13 @@ API_ROUTERS = [
     honours_api.router,
     innovation_api.router,
     talent_api.router,
+    assistance_api.router,
+    rights_api.router,
 ]
+
+# Operations open to everyone by design (the worker files and rates a request without an
+# account), walked by their own test below instead of the rules above.
+API_PUBLIC = {("POST", "requests"), ("POST", "requests/{request_id}/rate")}
 
 # One POST body for every officer form: whatever the form, the object is fetched (and
 # refused) before the input is looked at.
@@ -139,6 +185,24 @@ FORM_POST = {
     "year": "2026",
     "rating": "excellent",
     "source": "walk",
+    # assistance, rights
+    "approve": "1",
+    "visited_on": "2026-01-01",
+    "visitor": "walk",
+    "consent_signed": "on",
+    "paid_on": "2026-01-01",
+    "note": "walk",
+    "accept": "1",
+    "complexity": "complex",
+    "to": "610100",
+    "outcome": "settled",
+    "progress": "walk",
+    "owner": "walk",
+    "deadline": "2027-01-01",
+    "recovered_on": "2026-01-01",
+    "organisation": "610100",
+    "effective_from": "2026-01-01",
+    "monthly": "955",
 }
 
 
@@ -175,6 +239,8 @@ def xian(world):
         **_xian_competition(world),
         **_xian_honours(world),
         **_xian_innovation(world),
+        **_xian_assistance(world),
+        **_xian_rights(world),
     }
 
 
@@ -336,6 +402,118 @@ def _xian_innovation(world) -> dict:
     }
 
 
+def _xian_assistance(world) -> dict:
+    """The hardship file of 张伟 (西安某机械厂): filed, paid once, then out of hardship after six
+    months above 低保 and flagged by the 防止返困 check with an open alert."""
+    admin = world.users["xian"]
+    dibao_services.dibao_set(
+        actor=world.users["shaanxi"],
+        division_code="610100",
+        effective_from=datetime.date(2025, 1, 1),
+        monthly="900",
+    )
+    today = datetime.date.today()
+    household = household_services.household_open(actor=admin, head=world.members["xian_worker"], **HOUSEHOLD)
+    household_services.household_screen(actor=admin, household=household, approve=True)
+    household_services.household_visit(
+        actor=admin, household=household, visited_on=today, visitor="王干事", consent_signed=True
+    )
+    household_services.household_review(actor=admin, household=household, approve=True)
+    household_services.household_publicise(
+        actor=admin, household=household, start=today - datetime.timedelta(days=20)
+    )
+    household_services.household_file(actor=admin, household=household)
+    payment = household_services.payment_record(
+        actor=admin,
+        household=household,
+        kind="living",
+        amount="800",
+        paid_on=today,
+        note="西安困难职工春节慰问",
+    )
+    first = today.replace(day=1)
+    for months_ago in range(6, 0, -1):
+        household_services.income_record(
+            actor=admin,
+            household=household,
+            month=household_services.add_months(first, -months_ago),
+            income="4500",
+        )
+    household = household_services.household_periodic_review(actor=admin, household=household)
+    assert household.status == "left"
+    _risk, alert = assistance_monitoring.risk_check(
+        actor=admin, household=household, job_loss=True, accident=True
+    )
+    assert alert is not None
+    return {
+        "household_id": household.pk,
+        "payment_id": payment.pk,
+        "alert_id": alert.pk,
+        # every button of the household page
+        "name": ["screen", "review", "publicise", "file", "periodic_review", "close"],
+        "household_secrets": ["6222021234567890123", "6222 0212 3456 7890 123"],
+    }
+
+
+def _xian_rights(world) -> dict:
+    """A legal-aid request of a worker of 西安某机械厂 (held by the factory union), offered to
+    the 雁塔 joint union with a referral letter, with legal-aid details and one piece of
+    evidence; and a practical need of 西安市总工会 linked to it."""
+    admin = world.users["xian"]
+    phone = make_phone(74)
+    request = request_services.request_file(
+        actor=None,
+        channel="phone",
+        category="legal_aid",
+        description="西安工地拖欠加班费，被违法解除劳动合同",
+        work_division="610113",
+        employer="西安某机械厂",
+        name="钱维权",
+        phone=phone,
+    )
+    assert request.organisation == world.orgs["xian_factory"]
+    aid = legal_aid_services.legal_aid_open(
+        actor=admin,
+        request=request,
+        cause="contract",
+        form="arbitration",
+        monthly_income="3217.00",
+        knew_on=datetime.date.today() - datetime.timedelta(days=30),
+        amount_in_dispute="48123.00",
+    )
+    evidence = legal_aid_services.evidence_add(
+        actor=admin, aid=aid, upload=SimpleUploadedFile("劳动合同照片.png", PNG, content_type="image/png")
+    )
+    transfer = request_services.request_transfer(
+        actor=admin, request=request, to=world.orgs["yanta_joint"], reason="转交雁塔区联合工会", letter=True
+    )
+    need = need_services.need_create(
+        actor=admin,
+        organisation=world.orgs["xian"],
+        title="西安职工食堂改造",
+        owner="刘主席",
+        deadline=datetime.date.today() + datetime.timedelta(days=60),
+        request=request,
+    )
+    return {
+        "request_id": request.pk,
+        "request_transfer_id": transfer.pk,
+        "evidence_id": evidence.pk,
+        "need_id": need.pk,
+        "legal_aid_id": aid.pk,
+        # the worker's full name and phone, the story, the referral reason, the evidence, the income
+        "request_secrets": [
+            "钱维权",
+            phone,
+            "西安工地拖欠加班费",
+            "转交雁塔区联合工会",
+            "劳动合同照片",
+            "3217",
+            "48123",
+        ],
+    }
+
+
 def _fill(params: list[str], values: dict, where: str) -> list[dict]:
     """Every way of filling ``params``: a value given as a list (the competition page's
     buttons) is walked once per item."""
@@ -350,13 +528,14 @@ def html_urls(values: dict, *, public: bool = False) -> list[tuple[str, bool]]:
     (PUBLIC_PAGES) instead."""
     urls = []
     for namespace, patterns in HTML_URLCONFS:
+        scoped = values | {p: values[key] for (ns, p), key in PARAM_ALIASES.items() if ns == namespace}
         for pattern in patterns:
             assert isinstance(pattern, URLPattern), pattern
             name = f"{namespace}:{pattern.name}"
             if (name in PUBLIC_PAGES) != public:
                 continue
             params = list(pattern.pattern.converters)
-            for kwargs in _fill(params, values, str(pattern.pattern)):
+            for kwargs in _fill(params, scoped, str(pattern.pattern)):
                 urls.append((reverse(name, kwargs=kwargs), bool(params)))
     if not public:
         urls += [(reverse(name), False) for name in TOP_LEVEL_PAGES]
@@ -404,6 +583,21 @@ COUNTED = [
     innovation_models.Funding,
     innovation_models.Alliance,
     innovation_models.AllianceMembership,
+    assistance_models.DibaoStandard,
+    assistance_models.Household,
+    assistance_models.FamilyMember,
+    assistance_models.HouseholdEvent,
+    assistance_models.MonthlyIncome,
+    assistance_models.Payment,
+    assistance_models.RiskAlert,
+    rights_models.Request,
+    rights_models.RequestTransfer,
+    rights_models.RequestEvent,
+    rights_models.ArrearsWorker,
+    rights_models.Recovery,
+    rights_models.LegalAid,
+    rights_models.Evidence,
+    rights_models.PracticalNeed,
 ]
 
 
@@ -411,6 +605,9 @@ def snapshot(values: dict) -> tuple:
     member = Member.objects.get(pk=values["member_id"])
     competition = competition_models.Competition.objects.get(pk=values["competition_id"])
     idea = innovation_models.Idea.objects.get(pk=values["idea_id"])
+    household = assistance_models.Household.objects.get(pk=values["household_id"])
+    request = rights_models.Request.objects.get(pk=values["request_id"])
+    need = rights_models.PracticalNeed.objects.get(pk=values["need_id"])
     return (
         member.name,
         member.status,
@@ -427,6 +624,12 @@ def snapshot(values: dict) -> tuple:
         (idea.status, idea.moderation),
         innovation_models.IdeaMilestone.objects.get(pk=values["milestone_id"]).done_on,
         innovation_models.Studio.objects.get(pk=values["studio_id"]).status,
+        (household.status, household.category, household.bank_card_enc, household.next_review_on),
+        assistance_models.RiskAlert.objects.get(pk=values["alert_id"]).closed_at,
+        (request.status, request.organisation_id, request.complexity, request.rating, request.escalations),
+        rights_models.RequestTransfer.objects.get(pk=values["request_transfer_id"]).status,
+        rights_models.LegalAid.objects.get(pk=values["legal_aid_id"]).outcome,
+        (need.status, need.progress, need.rating),
         {model.__name__: model.objects.count() for model in COUNTED},
     )
 
@@ -447,6 +650,10 @@ def test_every_officer_page_sends_anonymous_visitors_to_the_login_page(world, xi
             assert response["Location"].startswith(login), (method, url)
 
 
+# Scoped look-ups through query parameters of officer pages: 404 for a sibling.
+HTML_SCOPED_QUERIES = [("rights:rates", "?org=610100")]
+
+
 @pytest.mark.parametrize("sibling", SIBLINGS)
 def test_every_xian_object_page_is_403_or_404_for_sibling_admins(world, xian, sibling):
     before = snapshot(xian)
@@ -463,8 +670,18 @@ def test_every_xian_object_page_is_403_or_404_for_sibling_admins(world, xian, si
         posted = client.post(url, FORM_POST).status_code
         # 405: a read-only page (refused above) that takes no POST
         assert posted in {403, 404} or (posted == 405 and got in {403, 404}), ("POST", url, posted)
-    assert walked >= 60
-    assert {"members", "organisations", "competitions", "honours", "innovation"} <= apps, apps
+    assert walked >= 80
+    assert {
+        "members",
+        "organisations",
+        "competitions",
+        "honours",
+        "innovation",
+        "assistance",
+        "rights",
+    } <= apps, apps
+    for name, query in HTML_SCOPED_QUERIES:
+        assert client.get(reverse(name) + query).status_code == 404, (name, query)
     assert snapshot(xian) == before
 
 
@@ -488,6 +705,14 @@ def test_list_pages_show_sibling_admins_no_xian_rows(world, xian, sibling):
         reverse("innovation:idea_similar") + "?title=车间照明&problem=照明不足",
         reverse("innovation:studio_list") + "?q=西安",
         reverse("audit") + f"?object={xian['competition_id']}",
+        reverse("assistance:queue") + "?status=left",
+        reverse("assistance:queue") + "?overdue=1",
+        reverse("assistance:dibao") + "?division=6101",
+        reverse("rights:queue") + "?tab=open",
+        reverse("rights:queue") + "?tab=overdue",
+        reverse("rights:queue") + "?tab=",
+        reverse("audit") + f"?object={xian['household_id']}",
+        reverse("audit") + f"?object={xian['request_id']}",
     ]
     for url in pages:
         response = client.get(url)
@@ -495,6 +720,26 @@ def test_list_pages_show_sibling_admins_no_xian_rows(world, xian, sibling):
         body = response.content.decode()
         leaked = [marker for marker in XIAN_MARKERS if marker in body]
         assert not leaked, (url, leaked)
+
+
+@pytest.mark.parametrize("sibling", SIBLINGS)
+def test_sibling_admins_write_nothing_of_xian_through_the_assistance_and_rights_forms(world, xian, sibling):
+    """The forms of pages that take no object name 西安 in their input: the 低保 of 西安, a
+    practical need of 西安市总工会, or one of the sibling's own union linked to 西安's request.
+    Each is refused and nothing is written."""
+    client = signed_in(world, sibling)
+    before = snapshot(xian)
+    dibao = {"division_code": "610100", "effective_from": "2026-01-01", "monthly": "955"}
+    got = client.post(reverse("assistance:dibao"), dibao).status_code
+    assert got in {400, 403, 404}, got
+    need = {"title": "walk", "owner": "walk", "deadline": "2027-01-01"}
+    for data in (
+        {**need, "organisation": "610100"},
+        {**need, "organisation": world.orgs[sibling].code, "request_id": str(xian["request_id"])},
+    ):
+        got = client.post(reverse("rights:needs"), data).status_code
+        assert got in {400, 403, 404}, (data, got)
+    assert snapshot(xian) == before
 
 
 def test_the_xian_admin_reaches_every_page_the_walk_visits(world, xian):
@@ -546,6 +791,34 @@ API_BODIES = {
         "adopted": False,
         "answer": "walk",
     },
+    # assistance: the 低保 of 西安, a second file for 张伟, the buttons of 张伟's file
+    ("POST", "dibao"): {"division_code": "610100", "effective_from": "2026-01-01", "monthly": "955"},
+    ("POST", "households"): {
+        "head": "{member_id}",
+        "housing": "own",
+        "main_cause": "illness",
+        "medical_insurance": "employee",
+    },
+    ("POST", "households/{household_id}/screen"): {"approve": True},
+    ("POST", "households/{household_id}/visit"): {
+        "visited_on": "2026-01-01",
+        "visitor": "walk",
+        "consent_signed": True,
+    },
+    ("POST", "households/{household_id}/review"): {"approve": True},
+    ("POST", "households/{household_id}/publicise"): {},
+    ("POST", "households/{household_id}/file"): None,
+    ("POST", "households/{household_id}/close"): {"reason": "walk"},
+    ("POST", "households/{household_id}/periodic-review"): None,
+    ("POST", "households/{household_id}/payments"): {
+        "kind": "living",
+        "amount": "1",
+        "paid_on": "2026-01-01",
+    },
+    ("POST", "households/{household_id}/incomes"): {"month": "2026-01-01", "income": "1"},
+    ("POST", "households/{household_id}/bank-card/reveal"): None,
+    ("POST", "households/{household_id}/risk"): {"job_loss": True, "accident": True},
+    ("POST", "alerts/{alert_id}/close"): {"outcome": "walk"},
 }
 
 # Writes that name no union: they act in the caller's own union, so there is no 西安 object
@@ -569,11 +842,14 @@ API_SEARCHES = {
     "list_ideas": {"status": "adopted"},
     "similar_ideas": {"q": "车间照明 照明不足"},
     "list_studios": {"q": "西安"},
+    "list_households": {"status": "left"},
+    "list_requests": {"status": "new"},
 }
 
 
-def api_operations(values: dict):
-    """Every authenticated operation as (method, router path, url, URL name)."""
+def api_operations(values: dict, *, public: bool = False):
+    """Every authenticated operation as (method, router path, url, URL name); with ``public``,
+    the operations open to everyone (API_PUBLIC) instead."""
     for router in API_ROUTERS:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
@@ -583,8 +859,10 @@ def api_operations(values: dict):
                 name = path_view.url_name or operation.view_func.__name__
                 for kwargs in _fill(params, values, f"API {path}"):
                     url = reverse(f"api:{name}", kwargs=kwargs)
+                    assert url.endswith(path.format(**kwargs)), (url, path)  # not a namesake
                     for method in operation.methods:
-                        yield method, path, url, name
+                        if ((method, path) in API_PUBLIC) == public:
+                            yield method, path, url, name
 
 
 def _call(client: Client, method: str, url: str, body=None, query=None):
@@ -620,7 +898,9 @@ def test_every_scoped_api_endpoint_answers_401_to_anonymous_callers(world, xian,
 def test_every_scoped_api_endpoint_is_403_or_404_for_sibling_admins(world, xian, sibling):
     before = snapshot(xian)
     client = signed_in(world, sibling)
+    prefixes = set()
     for method, path, url, name in api_operations(xian):
+        prefixes.add(url.removeprefix(reverse("api:api-root")).split("/")[0])
         takes_object = "{" in path
         if method == "GET" and not takes_object:
             response = _call(client, method, url)
@@ -643,6 +923,7 @@ def test_every_scoped_api_endpoint_is_403_or_404_for_sibling_admins(world, xian,
             assert (response.status_code, response.json()["code"]) == (status, code), (method, url)
             continue
         assert response.status_code in {403, 404}, (method, url, response.status_code, response.content[:200])
+    assert {"assistance", "requests"} <= prefixes, prefixes
     assert snapshot(xian) == before
 
 
@@ -668,7 +949,7 @@ def test_the_public_notice_is_open_to_everyone_and_shows_no_personal_data(world,
     POST without a complete objection writes nothing; a list not on notice is 404."""
     client = Client() if visitor is None else signed_in(world, visitor)
     before = snapshot(xian)
-    pages = html_urls(xian, public=True)
+    pages = [(url, obj) for url, obj in html_urls(xian, public=True) if url.startswith("/honours/")]
     assert {url for url, _ in pages} == {
         reverse("honours:notices"),
         reverse("honours:notice", kwargs={"list_id": xian["list_id"]}),
@@ -693,6 +974,63 @@ def test_the_public_notice_is_open_to_everyone_and_shows_no_personal_data(world,
     )
     assert client.get(reverse("honours:notice", kwargs={"list_id": building.pk})).status_code == 404
     assert "五一劳动奖章推荐" not in client.get(reverse("honours:notices")).content.decode()
+
+
+@pytest.mark.parametrize("visitor", [None, *SIBLINGS])
+def test_the_workers_rights_and_assistance_pages_are_open_and_show_no_personal_data(world, xian, visitor):
+    """PUBLIC_PAGES of 维权 and 帮扶: the filing form and the union's practical needs are open to
+    anyone, the request's progress page to whoever holds its id — with the name and phone
+    masked, without the story, the referral reason or the legal-aid details; the application
+    page sends an anonymous visitor to log in and shows an officer without a member record no
+    file. None of them shows the household's bank card, and a POST of the walk's form writes
+    nothing."""
+    client = Client() if visitor is None else signed_in(world, visitor)
+    before = snapshot(xian)
+    pages = {url for url, _ in html_urls(xian, public=True) if not url.startswith("/honours/")}
+    status = reverse("rights:status", kwargs={"request_id": xian["request_id"]})
+    needs = reverse("rights:needs_public", kwargs={"code": "610100"})
+    apply = reverse("assistance:apply")
+    assert pages == {reverse("rights:file"), status, needs, apply}
+    secrets = [*xian["request_secrets"], *xian["household_secrets"], "张小明"]
+    for url in (reverse("rights:file"), status, needs, apply):
+        response = client.get(url)
+        if url == apply and visitor is None:
+            assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+            continue
+        assert response.status_code == 200, (url, response.status_code)
+        body = response.content.decode()
+        leaked = [secret for secret in secrets if secret in body]
+        assert not leaked, (url, leaked)
+        if url == status:
+            assert "钱**" in body or "钱*" in body, "the progress page shows the masked name"
+        if url == needs:
+            assert "西安职工食堂改造" in body  # the need itself is public by design
+        posted = client.post(url, FORM_POST)
+        assert posted.status_code in {200, 302, 400}, (url, posted.status_code)
+        leaked = [secret for secret in secrets if secret in posted.content.decode()]
+        assert not leaked, (url, leaked)
+    assert snapshot(xian) == before
+    assert client.get(reverse("rights:status", kwargs={"request_id": xian["need_id"]})).status_code == 404
+
+
+@pytest.mark.parametrize("visitor", [None, *SIBLINGS])
+def test_the_public_rights_api_writes_nothing_for_a_xian_request_and_shows_no_personal_data(
+    world, xian, visitor
+):
+    """API_PUBLIC: anyone files a request (walked by the rights tests) and rates one by its
+    id; rating 西安's open request is refused without showing anything of it."""
+    client = Client() if visitor is None else signed_in(world, visitor)
+    before = snapshot(xian)
+    operations = {(method, path) for method, path, _url, _name in api_operations(xian, public=True)}
+    assert operations == API_PUBLIC
+    rate = reverse("api:rate_request", kwargs={"request_id": xian["request_id"]})
+    response = _call(client, "POST", rate, {"rating": 5, "phone": make_phone(75)})
+    assert response.status_code in {400, 403, 404}, (rate, response.status_code)
+    leaked = [secret for secret in xian["request_secrets"] if secret in response.content.decode()]
+    assert not leaked, leaked
+    filed = _call(client, "POST", reverse("api:file_request"), {"category": "complaint"})
+    assert filed.status_code in {400, 422}, filed.status_code
+    assert snapshot(xian) == before
 
 
 def test_ideas_are_open_to_members_of_the_city_community_only(world, xian):
