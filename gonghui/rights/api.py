@@ -166,7 +166,13 @@ def get_request(request, request_id: str):
     return _detail(selectors.request_or_404(request.user, _uuid(request_id)))
 
 
-@router.post("requests/{request_id}/rate", response=RequestDetail, auth=[*AUTH, _anyone])
+class RatedOut(Schema):
+    id: str
+    status: str
+    rating: int
+
+
+@router.post("requests/{request_id}/rate", response=RatedOut, auth=[*AUTH, _anyone])
 def rate_request(request, request_id: str, payload: RateIn):
     """The worker rates a closed request 1–5, once (logged in, or with the phone number)."""
     throttle.hit(
@@ -176,4 +182,5 @@ def rate_request(request, request_id: str, payload: RateIn):
     r = services.request_rate(
         actor=request.user, request=r, rating=payload.rating, comment=payload.comment, phone=payload.phone
     )
-    return _detail(r)
+    # Only what the rater needs: whoever rates by phone number gets none of the request back.
+    return {"id": str(r.pk), "status": r.status, "rating": r.rating}

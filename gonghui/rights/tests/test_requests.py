@@ -234,7 +234,7 @@ def test_api_file_anonymous_and_member_sees_own(world, client):
     req = Request.objects.get(pk=mine.json()["id"])
     svc.request_close(actor=world.users["xian"], request=req, reply="已答复")
     ok = member.post(f"/api/v1/requests/{req.pk}/rate", {"rating": 5}, content_type="application/json")
-    assert ok.status_code == 200 and ok.json()["rating"] == 5
+    assert ok.status_code == 200 and ok.json() == {"id": str(req.pk), "status": "closed", "rating": 5}
     again = member.post(f"/api/v1/requests/{req.pk}/rate", {"rating": 3}, content_type="application/json")
     assert again.status_code == 400 and again.json()["code"] == "already_rated"
 
