@@ -165,7 +165,7 @@ def dibao_out(row) -> dict:
 
 @router.get("dibao", response=DibaoList, auth=None)
 def dibao_list(
-    request, division: str = "", on: datetime.date | None = None, page: int = 1, page_size: int = 50
+    request, division: str = "", on: datetime.date | None = None, page: int = 1, page_size: int = 20
 ):
     """The 低保 table (public figures). With ``division`` and ``on``: the one row in force
     there on that date (county, else city, else province)."""

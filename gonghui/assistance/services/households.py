@@ -622,7 +622,9 @@ def income_record(
     )
     with transaction.atomic():
         h = _locked(household)
-        if h.status != Status.FILED:
+        # Filed files for the 脱困 rule; households that left hardship stay watched (防止返困),
+        # so their months keep being recorded for the risk score.
+        if h.status not in (Status.FILED, Status.LEFT):
             raise _wrong_state(h)
         row, _created = MonthlyIncome.objects.update_or_create(
             household=h,

@@ -60,6 +60,14 @@ def test_income_drop_and_illness_open_one_alert_with_revisit_deadline(world, lef
     assert not selectors.open_alerts(world.users["xian"]).exists()
 
 
+def test_a_month_recorded_after_leaving_hardship_is_scored(world, left):
+    assert left.status == "left"
+    # the watched household's new month is recorded like any other, and the drop raises an alert
+    hh.income_record(actor=world.users["xian"], household=left, month=TODAY.replace(day=1), income="2500")
+    r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, job_loss=True)
+    assert r.score == 55 and alert is not None  # 44 % down → 30, job lost 25
+
+
 def test_low_score_opens_no_alert_and_sibling_gets_404(world, left):
     r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, extra_dependants=1)
     assert (r.score, alert) == (10, None)
