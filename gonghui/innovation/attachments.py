@@ -14,16 +14,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from gonghui.core import uploads
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_FILES = 5
-
-# extension → (content type, accepted signatures)
-TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-}
 
 
 def max_bytes() -> int:
@@ -46,11 +40,6 @@ class CheckedFile:
         return len(self.data)
 
 
-def _safe_name(name: str) -> str:
-    base = PurePath(str(name or "").replace("\\", "/")).name.strip() or "file"
-    return "".join(ch for ch in base if ch.isprintable())[-120:]
-
-
 def check(files) -> list[CheckedFile]:
     """Read and check uploads (objects with ``name`` and ``read()``/``chunks()``). Raises
     ValidationError keyed ``attachments`` (codes ``too_many_files``, ``file_too_large``,
@@ -67,20 +56,16 @@ def check(files) -> list[CheckedFile]:
         )
     checked = []
     for upload in files:
-        name = _safe_name(getattr(upload, "name", ""))
-        declared = getattr(upload, "size", None)
-        if declared is not None and declared > limit:
-            raise _too_large(name, limit)
-        data = upload.read(limit + 1)
-        if len(data) > limit:
+        name = uploads.safe_name(getattr(upload, "name", ""))
+        data = uploads.read_bounded(upload, limit)
+        if data is None:
             raise _too_large(name, limit)
         if not data:
             raise ValidationError(
                 {"attachments": ValidationError(_("%(name)s is empty.") % {"name": name}, code="file_empty")}
             )
-        ext = PurePath(name).suffix.lower()
-        kind = TYPES.get(ext)
-        if kind is None or not any(data.startswith(sig) for sig in kind[1]):
+        content_type = uploads.sniff(data)
+        if content_type is None or uploads.EXTENSIONS.get(PurePath(name).suffix.lower()) != content_type:
             raise ValidationError(
                 {
                     "attachments": ValidationError(
@@ -88,7 +73,7 @@ def check(files) -> list[CheckedFile]:
                     )
                 }
             )
-        checked.append(CheckedFile(name, kind[0], data, hashlib.sha256(data).hexdigest()))
+        checked.append(CheckedFile(name, content_type, data, hashlib.sha256(data).hexdigest()))
     return checked
 
 

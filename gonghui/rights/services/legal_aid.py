@@ -5,7 +5,6 @@ evidence files checked by their first bytes, and the outcome."""
 import datetime
 import hashlib
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, uploads
 from gonghui.organisations import scoping
 from gonghui.rights.choices import AidForm, Category, Cause, Outcome
 from gonghui.rights.models import Evidence, LegalAid, Request
@@ -23,11 +22,6 @@ Action = scoping.Action
 DEFAULT_INCOME_THRESHOLD = Decimal("4000.00")
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 WARN_DAYS = 30
-SIGNATURES = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
 
 
 def income_threshold() -> Decimal:
@@ -122,16 +116,11 @@ def evidence_add(*, actor, aid: LegalAid, upload) -> Evidence:
     limit. A refused file writes nothing."""
     scoping.require(actor, Action.HANDLE_REQUESTS, aid.request.organisation)
     limit = evidence_max_bytes()
-    name = PurePath(str(getattr(upload, "name", "") or "file").replace("\\", "/")).name[-120:] or "file"
-    declared = getattr(upload, "size", None)
-    if declared is not None and declared > limit:
+    name = uploads.safe_name(getattr(upload, "name", ""))
+    data = uploads.read_bounded(upload, limit)
+    if data is None:
         raise ValidationError({"file": ValidationError(_("The file is too large."), code="file_too_large")})
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationError({"file": ValidationError(_("The file is too large."), code="file_too_large")})
-    content_type = next(
-        (ct for ct, sigs in SIGNATURES.items() if any(data.startswith(sig) for sig in sigs)), None
-    )
+    content_type = uploads.sniff(data)
     if content_type is None:
         raise ValidationError({"file": ValidationError(_("Only PDF, JPEG or PNG files."), code="file_type")})
     with transaction.atomic():
