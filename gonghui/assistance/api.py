@@ -4,12 +4,10 @@
 dues calculator; anonymous calls are rate-limited per client like the public forms."""
 
 import datetime
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -21,6 +19,7 @@ from gonghui.assistance.services import dibao as dibao_services
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.services import monitoring
 from gonghui.core import pagination, throttle
+from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.core.validators import validate_division_code
 from gonghui.members import selectors as member_selectors
 from gonghui.organisations import scoping
@@ -33,13 +32,6 @@ Amount = StrictStr | StrictInt | StrictFloat
 
 def _money(value: Decimal) -> str:
     return f"{value:.2f}"
-
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 # ---- assessment ------------------------------------------------------------------------

@@ -12,18 +12,12 @@ from ninja import Body, Router, Schema, Status
 from gonghui.competitions import scoring, selectors
 from gonghui.competitions.services import marking, results, setup
 from gonghui.core import pagination
+from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.organisations import scoping
 from gonghui.organisations.api import OrgRef, org_ref
 
 router = Router(tags=["competitions"])
 Action = scoping.Action
-
-
-def _uuid(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 class CompetitionItem(Schema):

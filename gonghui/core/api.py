@@ -7,6 +7,8 @@ large. Services raise Django's ValidationError/PermissionDenied/Http404; they ar
 in one place.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -164,3 +166,11 @@ class ApiBodyLimitMiddleware:
             if not content_type.startswith("multipart/") and limit and length > limit:
                 return error_response(413, _("The request body is too large."), "too_large")
         return self.get_response(request)
+
+
+def uuid_or_404(value) -> uuid.UUID:
+    """A UUID from a URL path segment; anything else answers 404 like a missing object."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None

@@ -2,26 +2,18 @@
 shape. Lists are ``{"items", "count"}``; amounts are strings with two decimals."""
 
 import datetime
-import uuid
 from decimal import Decimal
 
-from django.http import Http404
 from ninja import Router, Schema, Status
 
 from gonghui.core import pagination
 from gonghui.core.api import Error
+from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.innovation import selectors
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.organisations.api import OrgRef, org_ref
 
 router = Router(tags=["innovation"])
-
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -1,15 +1,14 @@
 """Members, enrolments, transfers, dues and cards over HTTP. Thin: parse → service → shape."""
 
 import datetime
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import StrictFloat, StrictInt, StrictStr
 
 from gonghui.core import pagination, throttle
+from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.members import selectors
 from gonghui.members.models import Member
 from gonghui.members.services import cards, dues, enrolment, members, transfers
@@ -20,13 +19,6 @@ from gonghui.organisations.models import Organisation
 
 router = Router(tags=["members"])
 Action = scoping.Action
-
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 def _money(value: Decimal) -> str:

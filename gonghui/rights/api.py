@@ -1,14 +1,13 @@
 """Requests over HTTP (mounted at /api/v1/). Thin: parse → service → shape."""
 
 import datetime
-import uuid
 
 from django.conf import settings
-from django.http import Http404
 from ninja import Router, Schema, Status
 
 from gonghui.accounts.api import AUTH
 from gonghui.core import pagination, throttle
+from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.organisations import scoping
 from gonghui.organisations.api import OrgRef, org_ref
 from gonghui.rights import selectors
@@ -19,13 +18,6 @@ router = Router(tags=["rights"])
 
 def _anyone(request):
     return True
-
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 class WorkerIn(Schema):

@@ -1,11 +1,9 @@
 """The talent profile over HTTP (mounted at /api/v1/talent). Thin: scope → selector → shape.
 Points and scores are decimal strings with two places."""
 
-import uuid
-
-from django.http import Http404
 from ninja import Router, Schema
 
+from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.talent import selectors
 
 router = Router(tags=["talent"])
@@ -38,13 +36,6 @@ class ProfileOut(Schema):
     member: MemberRef
     dimensions: list[DimensionOut]
     total: str
-
-
-def _uuid(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 def profile_out(member, profile) -> dict:
