@@ -19,13 +19,21 @@ class RequestForm(forms.Form):
         label=_("Channel"), choices=Channel.choices, initial=Channel.APP, required=False
     )
     project = forms.CharField(label=_("Project or work site"), max_length=120, required=False)
-    amount_owed = forms.CharField(label=_("Amount owed (yuan)"), max_length=20, required=False)
+    amount_owed = forms.CharField(
+        label=_("Amount owed (yuan)"),
+        max_length=20,
+        required=False,  # required by the service for unpaid wages only
+        help_text=_("Needed for unpaid wages."),
+    )
     workers_count = forms.IntegerField(label=_("Number of workers"), min_value=1, required=False)
 
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("How satisfied are you?"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int
+        label=_("How satisfied are you?"),
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
     phone = forms.CharField(label=_("The mobile number you gave"), max_length=20, required=False)
@@ -73,6 +81,15 @@ class LegalAidForm(forms.Form):
     monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=20)
     amount_in_dispute = forms.CharField(label=_("Amount in dispute (yuan)"), max_length=20, required=False)
     knew_on = forms.DateField(label=_("Knew of the infringement on"))
+    employment_ended_on = forms.DateField(
+        label=_("Employment ended on"),
+        required=False,
+        help_text=_("Leave empty while the employment continues."),
+    )
+
+
+class EmploymentEndedForm(forms.Form):
+    employment_ended_on = forms.DateField(label=_("Employment ended on"))
 
 
 class NeedForm(forms.Form):

@@ -211,7 +211,11 @@ class LegalAid(models.Model):
         _("amount in dispute"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     knew_on = models.DateField(_("knew of the infringement on"))
-    limitation_ends_on = models.DateField(_("arbitration limitation ends on"))
+    # Wage claims (劳动报酬) are not time-barred while the employment continues; the year runs
+    # from its end (劳动争议调解仲裁法 art. 27(4)). Empty: the employment continues.
+    employment_ended_on = models.DateField(_("employment ended on"), null=True, blank=True)
+    # Empty while a wage claim's employment continues (no limitation running).
+    limitation_ends_on = models.DateField(_("arbitration limitation ends on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_on = models.DateField(null=True, blank=True)
 

@@ -35,7 +35,7 @@ def request_queue(user, *, status: str = "", overdue_only: bool = False, organis
         from django.utils import timezone
 
         qs = qs.filter(status__in=OPEN_STATUSES, due_on__lt=timezone.localdate())
-    return qs.select_related("organisation").order_by("due_on", "submitted_at")
+    return qs.select_related("organisation", "routed_to").order_by("due_on", "submitted_at")
 
 
 def own_requests(user) -> QuerySet:
@@ -43,7 +43,7 @@ def own_requests(user) -> QuerySet:
         return Request.objects.none()
     return (
         Request.objects.filter(Q(user_id=user.pk) | Q(member__user_id=user.pk))
-        .select_related("organisation")
+        .select_related("organisation", "routed_to")
         .order_by("-submitted_at")
     )
 
@@ -56,9 +56,13 @@ def request_or_404(user, pk) -> Request:
     return req
 
 
+def request_public_or_none(pk) -> Request | None:
+    return Request.objects.select_related("organisation", "routed_to").filter(pk=pk).first()
+
+
 def request_public(pk) -> Request:
     """For the worker's progress page (masked data only), found by the request's id."""
-    req = Request.objects.select_related("organisation").filter(pk=pk).first()
+    req = request_public_or_none(pk)
     if req is None:
         raise Http404
     return req
@@ -69,7 +73,11 @@ def timeline(req: Request):
 
 
 def pending_transfer(req: Request) -> RequestTransfer | None:
-    return req.transfers.filter(status=TransferStatus.PENDING).select_related("to_organisation").first()
+    return (
+        req.transfers.filter(status=TransferStatus.PENDING)
+        .select_related("from_organisation", "to_organisation")
+        .first()
+    )
 
 
 def transfers(req: Request):
@@ -227,3 +235,60 @@ def evidence_or_404(user, pk):
     if ev is None or not request_queue(user).filter(pk=ev.legal_aid.request_id).exists():
         raise Http404
     return ev
+
+
+def wage_arrears_cases(user, *, status: str = "", overdue_only: bool = False) -> QuerySet:
+    """Wage-arrears cases in scope, with what has been recovered so far (one query)."""
+    from gonghui.rights.choices import Category
+
+    return (
+        request_queue(user, status=status, overdue_only=overdue_only)
+        .filter(category=Category.WAGE_ARREARS)
+        .annotate(recovered=Sum("recoveries__amount"))
+    )
+
+
+def wage_arrears_or_404(user, pk) -> Request:
+    from gonghui.rights.choices import Category
+
+    req = request_or_404(user, pk)
+    if req.category != Category.WAGE_ARREARS:
+        raise Http404
+    return req
+
+
+def legal_aid_cases(user, *, outcome: str | None = None, near_deadline: bool = False, today=None) -> QuerySet:
+    """Legal-aid cases whose request is in scope; ``outcome=""`` the open ones; the nearest
+    arbitration deadline first, cases without a running limitation last."""
+    import datetime
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from gonghui.rights.models import LegalAid
+
+    qs = LegalAid.objects.filter(request__in=request_queue(user).values("pk"))
+    if outcome is not None:
+        qs = qs.filter(outcome=outcome)
+    if near_deadline:
+        today = today or timezone.localdate()
+        qs = qs.filter(outcome="", limitation_ends_on__lt=today + datetime.timedelta(days=30))
+    return qs.select_related("request", "request__organisation").order_by(
+        F("limitation_ends_on").asc(nulls_last=True), "request__submitted_at"
+    )
+
+
+def legal_aid_or_404(user, pk):
+    aid = legal_aid_cases(user).filter(pk=pk).first()
+    if aid is None:
+        raise Http404
+    return aid
+
+
+def needs_filtered(user, *, status: str = "", organisation=None) -> QuerySet:
+    qs = needs_in_scope(user)
+    if status:
+        qs = qs.filter(status=status)
+    if organisation is not None:
+        qs = qs.filter(organisation__path__startswith=organisation.path)
+    return qs

@@ -25,6 +25,11 @@ urlpatterns += [
     path("requests/<uuid:request_id>/legal-aid/", views.legal_aid_open, name="legal_aid_open"),
     path("requests/<uuid:request_id>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("requests/<uuid:request_id>/outcome/", views.legal_aid_outcome, name="legal_aid_outcome"),
+    path(
+        "requests/<uuid:request_id>/employment-ended/",
+        views.legal_aid_employment_ended,
+        name="legal_aid_employment_ended",
+    ),
     path("evidence/<uuid:evidence_id>/", views.evidence_file, name="evidence_file"),
     path("needs/", views.needs_list, name="needs"),
     path("needs/<uuid:need_id>/progress/", views.need_progress, name="need_progress"),

@@ -29,12 +29,18 @@ Action = scoping.Action
 
 
 def _render_file(request, form, picker):
+    # The wage-arrears details are open when they are asked for (category 欠薪 chosen) or hold
+    # an error, so that no error is hidden in a closed <details> (no JavaScript needed).
+    arrears_fields = ("project", "amount_owed", "workers_count")
+    arrears_open = any(form[f].errors for f in arrears_fields) if form.is_bound else False
+    chosen = (form.data if form.is_bound else form.initial).get("category")
     return render(
         request,
         "rights/public/file.html",
         {
             "form": form,
             "picker": picker,
+            "arrears_open": arrears_open or chosen == Category.WAGE_ARREARS,
             "is_member": selectors.own_member(request.user) is not None,
             "is_officer": scoping.has_any(request.user, Action.HANDLE_REQUESTS),
         },
@@ -105,6 +111,7 @@ def status(request, request_id):
                 limit=settings.GONGHUI_PUBLIC_FORM_RATE,
                 window=3600,
             )
+            services.count_rating_attempt(actor=request.user, request_id=req.pk, req=req)
             services.request_rate(
                 actor=request.user,
                 request=req,
@@ -114,6 +121,8 @@ def status(request, request_id):
             )
         except throttle.Throttled:
             form.add_error(None, _("Too many attempts; please try again later."))
+        except Http404:
+            form.add_error("phone", _("This is not the mobile number the request was filed with."))
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -149,6 +158,7 @@ def queue(request):
     page_req = pagination.parse(request.GET.get("page"), request.GET.get("page_size"))
     rows, count = pagination.slice_queryset(qs, page_req)
     mine = list(selectors.own_requests(request.user)[:20])
+    is_officer = scoping.has_any(request.user, Action.VIEW)
     return render(
         request,
         "rights/officer/queue.html",
@@ -161,7 +171,8 @@ def queue(request):
             "next_page": page_req.page + 1 if page_req.offset + len(rows) < count else None,
             "prev_page": page_req.page - 1 if page_req.page > 1 else None,
             "mine": mine,
-            "is_officer": scoping.has_any(request.user, Action.VIEW),
+            "is_officer": is_officer,
+            "reminders": list(selectors.legal_aid_near_deadline(request.user)[:20]) if is_officer else [],
         },
     )
 
@@ -193,6 +204,7 @@ def detail(request, request_id):
             "is_legal_aid": req.category == Category.LEGAL_AID,
             "aid": aid,
             "aid_days_left": legal_aid.days_left(aid) if aid else None,
+            "aid_limitation": legal_aid.limitation_of(aid) if aid else None,
             "aid_near": legal_aid.deadline_near(aid) if aid else False,
             "evidence": selectors.evidence_of(aid) if aid else [],
             "outcomes": Outcome.choices,
@@ -395,6 +407,7 @@ def legal_aid_open(request, request_id):
             monthly_income=d["monthly_income"],
             knew_on=d["knew_on"],
             amount_in_dispute=d["amount_in_dispute"] or None,
+            employment_ended_on=d["employment_ended_on"],
         )
     except ValidationError as exc:
         _errors(request, exc)
@@ -426,6 +439,28 @@ def evidence_file(request, evidence_id):
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def legal_aid_employment_ended(request, request_id):
+    req = selectors.request_or_404(request.user, request_id)
+    aid = selectors.legal_aid_of(req)
+    if aid is None:
+        raise Http404
+    f = forms.EmploymentEndedForm(request.POST)
+    if not f.is_valid():
+        messages.error(request, _("Give the day the employment ended."))
+        return redirect("rights:detail", request_id=req.pk)
+    try:
+        legal_aid.legal_aid_employment_ended(
+            actor=request.user, aid=aid, ended_on=f.cleaned_data["employment_ended_on"]
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("rights:detail", request_id=req.pk)
 
 
 @login_required

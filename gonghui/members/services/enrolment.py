@@ -39,22 +39,32 @@ def normalise_employer(name: str) -> str:
     return "".join(clean(name).split()).replace("（", "(").replace("）", ")")
 
 
-def route(*, employer: str, work_division: str) -> tuple[Organisation, str]:
+def route(*, employer: str, work_division: str, territory: bool = False) -> tuple[Organisation, str]:
     """The union responsible for a worker: the grassroots union of their employer if it is in
     the tree (preferring one in the same division), else the territorial union for the work
     place, walking up county → city → province; the root federation as a last resort, so
-    nobody is left without a responsible union."""
+    nobody is left without a responsible union.
+
+    ``territory=True`` (rights requests and wage-arrears cases, 属地管理): the employer's union
+    counts only when it lies in the work place's territory — same county first, then same city,
+    then same province; otherwise the territorial union of the work place is responsible.
+    Enrolment keeps the default: a worker joins their employer's union wherever it is."""
     employer_key = normalise_employer(employer)
+    chain = divisions.ancestors(work_division)  # the work place, its city, its province
     if employer_key:
         candidates = list(
             Organisation.objects.filter(
                 kind=Kind.GRASSROOTS, is_active=True, host_name=employer_key
             ).order_by("depth", "code")[:20]
         )
-        if candidates:
+        if candidates and not territory:
             same_place = [o for o in candidates if o.division_code == work_division]
             return (same_place or candidates)[0], RoutingBasis.EMPLOYER
-    for code in divisions.ancestors(work_division):
+        for code in chain:
+            inside = [o for o in candidates if code in divisions.ancestors(o.division_code)]
+            if inside:
+                return inside[0], RoutingBasis.EMPLOYER
+    for code in chain:
         found = list(
             Organisation.objects.filter(
                 division_code=code, is_active=True, kind__in=_TERRITORIAL_ORDER

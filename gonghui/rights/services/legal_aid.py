@@ -4,6 +4,7 @@ evidence files checked by their first bytes, and the outcome."""
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, uploads
+from gonghui.core import audit, uploads, workdays
 from gonghui.organisations import scoping
 from gonghui.rights.choices import AidForm, Category, Cause, Outcome
 from gonghui.rights.models import Evidence, LegalAid, Request
-from gonghui.rights.services.requests import parse_amount
+from gonghui.rights.services.requests import parse_amount, request_file
 
 Action = scoping.Action
 DEFAULT_INCOME_THRESHOLD = Decimal("4000.00")
@@ -33,21 +34,96 @@ def evidence_max_bytes() -> int:
     return int(getattr(settings, "GONGHUI_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES))
 
 
-def limitation_ends_on(knew_on: datetime.date) -> datetime.date:
-    """One year from the day the worker knew of the infringement (29 February → 28 February)."""
+ARBITRATION_LAW = "《劳动争议调解仲裁法》第二十七条"
+WAGES_CLAUSE = "《劳动争议调解仲裁法》第二十七条第四款"
+CIVIL_CODE_PERIOD_END = "《民法典》第二百零三条"
+
+
+def _one_year(start: datetime.date) -> datetime.date:
+    """The corresponding day a year later; without one (29 February), the month's last day
+    (民法典 art. 202)."""
     try:
-        return knew_on.replace(year=knew_on.year + 1)
+        return start.replace(year=start.year + 1)
     except ValueError:
-        return knew_on.replace(year=knew_on.year + 1, day=28)
+        return start.replace(year=start.year + 1, day=28)
 
 
-def days_left(aid: LegalAid, today: datetime.date | None = None) -> int:
+def limitation_ends_on(start: datetime.date) -> datetime.date:
+    """The last day to apply for arbitration: one year from ``start``; when that day is a
+    statutory holiday or rest day it moves to the next working day (民法典 art. 203). 调休
+    Saturdays are working days (``gonghui.core.workdays``)."""
+    day = _one_year(start)
+    while not workdays.is_workday(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class Limitation:
+    """The arbitration deadline of a case (None: not running) and how it was found."""
+
+    ends_on: datetime.date | None
+    explanation: str
+
+
+def limitation(
+    *, cause: str, knew_on: datetime.date, employment_ended_on: datetime.date | None
+) -> Limitation:
+    """One year from the day the worker knew or should have known of the infringement; for a
+    wage claim (劳动报酬) no limitation while the employment continues, then one year from its
+    end (劳动争议调解仲裁法 art. 27(1), (4))."""
+    if cause == Cause.WAGES:
+        if employment_ended_on is None:
+            return Limitation(
+                None,
+                _(
+                    "A wage claim is not time-barred while the employment continues (%(law)s); "
+                    "the year runs from the day the employment ends. Record that day when it ends."
+                )
+                % {"law": WAGES_CLAUSE},
+            )
+        start = employment_ended_on
+        text = _("One year from the end of the employment on %(start)s (%(law)s).") % {
+            "start": start.isoformat(),
+            "law": WAGES_CLAUSE,
+        }
+    else:
+        start = knew_on
+        text = _(
+            "One year from %(start)s, when the worker knew or should have known of the infringement (%(law)s)."
+        ) % {
+            "start": start.isoformat(),
+            "law": ARBITRATION_LAW,
+        }
+    ends_on = limitation_ends_on(start)
+    plain = _one_year(start)
+    if ends_on != plain:
+        text += " " + _(
+            "%(day)s is a public holiday or rest day, so the period ends on the next working day, %(end)s (%(law)s)."
+        ) % {"day": plain.isoformat(), "end": ends_on.isoformat(), "law": CIVIL_CODE_PERIOD_END}
+    return Limitation(ends_on, text)
+
+
+def limitation_of(aid: LegalAid) -> Limitation:
+    return limitation(cause=aid.cause, knew_on=aid.knew_on, employment_ended_on=aid.employment_ended_on)
+
+
+def days_left(aid: LegalAid, today: datetime.date | None = None) -> int | None:
+    """Days until the limitation runs out; None when it is not running."""
+    if aid.limitation_ends_on is None:
+        return None
     return (aid.limitation_ends_on - (today or timezone.localdate())).days
 
 
 def deadline_near(aid: LegalAid, today: datetime.date | None = None) -> bool:
     """Fewer than 30 days left before the limitation runs out, and no outcome yet."""
-    return not aid.outcome and days_left(aid, today) < WARN_DAYS
+    left = days_left(aid, today)
+    return not aid.outcome and left is not None and left < WARN_DAYS
+
+
+def _past_date(value, field: str, errors: dict) -> None:
+    if not isinstance(value, datetime.date) or value > timezone.localdate():
+        errors[field] = ValidationError(_("Give a date that has passed."), code="date_invalid")
 
 
 def legal_aid_open(
@@ -59,9 +135,11 @@ def legal_aid_open(
     monthly_income,
     knew_on: datetime.date,
     amount_in_dispute=None,
+    employment_ended_on: datetime.date | None = None,
 ) -> LegalAid:
     """Record the legal-aid details of a request; the income test is against the threshold
-    in force now, and both are kept."""
+    in force now, and both are kept. ``employment_ended_on``: empty while the employment
+    continues (a wage claim then has no limitation running)."""
     scoping.require(actor, Action.HANDLE_REQUESTS, request.organisation)
     errors: dict[str, ValidationError] = {}
     if request.category != Category.LEGAL_AID:
@@ -79,8 +157,9 @@ def legal_aid_open(
         dispute = parse_amount(amount_in_dispute, "amount_in_dispute", required=False)
     except ValidationError as exc:
         errors.update(exc.error_dict)
-    if not isinstance(knew_on, datetime.date) or knew_on > timezone.localdate():
-        errors["knew_on"] = ValidationError(_("Give a date that has passed."), code="date_invalid")
+    _past_date(knew_on, "knew_on", errors)
+    if employment_ended_on is not None:
+        _past_date(employment_ended_on, "employment_ended_on", errors)
     if errors:
         raise ValidationError(errors)
     threshold = income_threshold()
@@ -96,7 +175,10 @@ def legal_aid_open(
             passes_income_test=income <= threshold,
             amount_in_dispute=dispute,
             knew_on=knew_on,
-            limitation_ends_on=limitation_ends_on(knew_on),
+            employment_ended_on=employment_ended_on,
+            limitation_ends_on=limitation(
+                cause=cause, knew_on=knew_on, employment_ended_on=employment_ended_on
+            ).ends_on,
         )
         audit.record(
             actor=actor,
@@ -105,10 +187,50 @@ def legal_aid_open(
             organisation_id=request.organisation_id,
             changes={
                 "passes_income_test": [None, aid.passes_income_test],
-                "limitation_ends_on": [None, str(aid.limitation_ends_on)],
+                "limitation_ends_on": [None, _iso(aid.limitation_ends_on)],
             },
         )
     return aid
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def legal_aid_employment_ended(*, actor, aid: LegalAid, ended_on: datetime.date) -> LegalAid:
+    """Record (or correct) the day the employment ended; the arbitration deadline is
+    computed again (for a wage claim it now runs, one year from that day)."""
+    scoping.require(actor, Action.HANDLE_REQUESTS, aid.request.organisation)
+    errors: dict[str, ValidationError] = {}
+    _past_date(ended_on, "employment_ended_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = LegalAid.objects.select_for_update().get(pk=aid.pk)
+        before = (locked.employment_ended_on, locked.limitation_ends_on)
+        locked.employment_ended_on = ended_on
+        locked.limitation_ends_on = limitation_of(locked).ends_on
+        locked.save(update_fields=["employment_ended_on", "limitation_ends_on"])
+        audit.record(
+            actor=actor,
+            action="rights.legal_aid.employment_ended",
+            obj=locked,
+            organisation_id=aid.request.organisation_id,
+            changes={
+                "employment_ended_on": [_iso(before[0]), _iso(ended_on)],
+                "limitation_ends_on": [_iso(before[1]), _iso(locked.limitation_ends_on)],
+            },
+        )
+    return locked
+
+
+def legal_aid_case_open(*, actor, filing: dict, **details) -> LegalAid:
+    """An officer opens a legal-aid case for a worker in one step: the request (category
+    法律援助, routed like any request and within the officer's own area) and its legal-aid
+    details. Either both are written or nothing."""
+    with transaction.atomic():
+        req = request_file(actor=actor, category=Category.LEGAL_AID, in_actor_scope=True, **filing)
+        return legal_aid_open(actor=actor, request=req, **details)
 
 
 def evidence_add(*, actor, aid: LegalAid, upload) -> Evidence:

@@ -11,6 +11,7 @@ from gonghui.core.text import clean
 from gonghui.organisations import scoping
 from gonghui.rights.choices import NeedSource, NeedStatus
 from gonghui.rights.models import PracticalNeed
+from gonghui.rights.services.requests import prose
 
 Action = scoping.Action
 
@@ -56,7 +57,7 @@ def need_create(
 def need_progress(*, actor, need: PracticalNeed, status: str, progress: str, rating=None) -> PracticalNeed:
     """Update the public progress; a rating (1–5, the people's evaluation) only once done."""
     scoping.require(actor, Action.HANDLE_REQUESTS, need.organisation)
-    progress = clean(progress)
+    progress = prose(progress)
     if status not in NeedStatus.values:
         raise ValidationError({"status": ValidationError(_("Choose a status."), code="invalid_choice")})
     if rating is not None and (
@@ -77,5 +78,26 @@ def need_progress(*, actor, need: PracticalNeed, status: str, progress: str, rat
             obj=need,
             organisation_id=need.organisation_id,
             changes={"status": [before, status]},
+        )
+    return need
+
+
+def need_rate(*, actor, need: PracticalNeed, rating) -> PracticalNeed:
+    """Record the people's evaluation (1–5) of a need that is done; it can be revised."""
+    scoping.require(actor, Action.HANDLE_REQUESTS, need.organisation)
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": ValidationError(_("Rate from 1 to 5."), code="rating_invalid")})
+    if need.status != NeedStatus.DONE:
+        raise ValidationError({"rating": ValidationError(_("Rate from 1 to 5 once done."), code="not_done")})
+    with transaction.atomic():
+        before = need.rating
+        need.rating = rating
+        need.save(update_fields=["rating"])
+        audit.record(
+            actor=actor,
+            action="rights.need.rated",
+            obj=need,
+            organisation_id=need.organisation_id,
+            changes={"rating": [before, rating]},
         )
     return need

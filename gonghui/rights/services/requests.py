@@ -5,15 +5,17 @@ Every transition checks ``handle_requests`` on the union holding the request (ou
 404), writes a timeline event and an audit entry in one transaction."""
 
 import datetime
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, workdays
+from gonghui.core import audit, throttle, workdays
 from gonghui.core.text import clean
 from gonghui.core.validators import validate_division_code
 from gonghui.members.services import enrolment as member_enrolment
@@ -68,6 +70,15 @@ def _audit(req: Request, action: str, *, actor, changes=None, reason: str = "") 
     )
 
 
+def prose(value) -> str:
+    """Free text a person wrote (a story, a reply, a reason): kept as written — full-width
+    Chinese punctuation (，：（）！？) stays — in NFC without surrounding whitespace. Control
+    characters are refused, as by ``core.text.clean``, which is for names and codes."""
+    text = "" if value is None else str(value)
+    clean(text)  # the shared check: refuses control characters
+    return unicodedata.normalize("NFC", text).strip()
+
+
 def parse_amount(value, field: str, *, required: bool = True) -> Decimal | None:
     if value in (None, ""):
         if required:
@@ -100,14 +111,20 @@ def request_file(
     workers_count: int | None = None,
     workers: list[dict] | None = None,
     received_at: datetime.datetime | None = None,
+    in_actor_scope: bool = False,
 ) -> Request:
     """File a request for a worker (the worker themself, anonymously or logged in, or an
     officer taking a call). A member's name and phone come from their record. The request is
     routed like an online enrolment: the employer's union, else the territorial union of the
     work place (分级负责、属地管理). ``received_at``: when a letter or call came in, if it is
-    entered later (not in the future); the time limit counts from then."""
+    entered later (not in the future); the time limit counts from then.
+
+    ``in_actor_scope``: an officer opening a case for their own area (the case APIs) — the
+    union it is routed to must be one the actor handles requests for (404 outside their
+    subtree, 403 without the right); for anywhere else a request is filed as usual and goes to
+    the responsible union."""
     errors: dict[str, ValidationError] = {}
-    description = clean(description)
+    description = prose(description)
     employer = clean(employer)
     project = clean(project)
     if channel not in Channel.values:
@@ -183,7 +200,11 @@ def request_file(
             req.workers_count = count
     if errors:
         raise ValidationError(errors)
-    organisation, basis = member_enrolment.route(employer=employer, work_division=work_division)
+    organisation, basis = member_enrolment.route(
+        employer=employer, work_division=work_division, territory=True
+    )
+    if in_actor_scope:
+        scoping.require(actor, Action.HANDLE_REQUESTS, organisation)
     req.work_division = work_division
     req.organisation = req.routed_to = organisation
     req.routed_by = basis
@@ -211,6 +232,12 @@ def request_file(
             },
         )
     return req
+
+
+def require_handle(*, actor, request: Request) -> None:
+    """403 for someone who sees the request but may not act on it (checked before the input,
+    so a viewer learns nothing from validation errors)."""
+    scoping.require(actor, Action.HANDLE_REQUESTS, request.organisation)
 
 
 def _lock(req: Request) -> Request:
@@ -245,7 +272,7 @@ def request_set_complexity(*, actor, request: Request, complexity: str, reason: 
         raise ValidationError(
             {"complexity": ValidationError(_("Choose a complexity."), code="invalid_choice")}
         )
-    reason = clean(reason)
+    reason = prose(reason)
     if not reason:
         raise ValidationError({"reason": ValidationError(_("Give a reason."), code="reason_required")})
     with transaction.atomic():
@@ -272,7 +299,7 @@ def request_transfer(
     """Propose passing the request to another union; it moves when that union accepts.
     ``letter``: a cross-region referral with a printable letter (转办函)."""
     scoping.require(actor, Action.HANDLE_REQUESTS, request.organisation)
-    reason = clean(reason)
+    reason = prose(reason)
     if not reason:
         raise ValidationError({"reason": ValidationError(_("Give a reason."), code="reason_required")})
     if to is None or not to.is_active:
@@ -307,7 +334,7 @@ def transfer_decide(*, actor, transfer: RequestTransfer, accept: bool, note: str
     """The receiving union accepts (the request moves, with a fresh time limit) or refuses
     with a note (it stays where it was)."""
     scoping.require(actor, Action.HANDLE_REQUESTS, transfer.to_organisation)
-    note = clean(note)
+    note = prose(note)
     if not accept and not note:
         raise ValidationError({"note": ValidationError(_("Give a reason."), code="reason_required")})
     with transaction.atomic():
@@ -372,7 +399,7 @@ def _escalate(req: Request, *, actor, reason: str, automatic: bool) -> Request:
 def request_escalate(*, actor, request: Request, reason: str) -> Request:
     """Hand the request up to the parent union (上报/提级), keeping its due date."""
     scoping.require(actor, Action.HANDLE_REQUESTS, request.organisation)
-    reason = clean(reason)
+    reason = prose(reason)
     if not reason:
         raise ValidationError({"reason": ValidationError(_("Give a reason."), code="reason_required")})
     with transaction.atomic():
@@ -411,7 +438,7 @@ def escalate_overdue(*, today: datetime.date | None = None) -> list[Request]:
 def request_close(*, actor, request: Request, reply: str) -> Request:
     """Reply to the worker and close (办结); on time when closed on or before the due date."""
     scoping.require(actor, Action.HANDLE_REQUESTS, request.organisation)
-    reply = clean(reply)
+    reply = prose(reply)
     if not reply:
         raise ValidationError(
             {"reply": ValidationError(_("Write the reply to the worker."), code="reply_required")}
@@ -443,7 +470,7 @@ def request_close(*, actor, request: Request, reply: str) -> Request:
 def request_follow_up(*, actor, request: Request, note: str) -> Request:
     """Record the follow-up call (回访) after closing."""
     scoping.require(actor, Action.HANDLE_REQUESTS, request.organisation)
-    note = clean(note)
+    note = prose(note)
     if not note:
         raise ValidationError(
             {"note": ValidationError(_("Write what the worker said."), code="note_required")}
@@ -466,9 +493,22 @@ def is_own(user, req: Request) -> bool:
     return req.user_id == user.pk or (req.member_id is not None and req.member.user_id == user.pk)
 
 
+RATE_ATTEMPTS_PER_REQUEST = 10
+
+
+def count_rating_attempt(*, actor, request_id, req: Request | None) -> None:
+    """Rating by phone number is throttled per request too (whatever the client address), so
+    the four hidden digits of a masked phone cannot be guessed from many addresses. The
+    logged-in filer is not counted. Unknown request numbers count the same way."""
+    if req is not None and is_own(actor, req):
+        return
+    throttle.hit("rights-rate-request", str(request_id), limit=RATE_ATTEMPTS_PER_REQUEST, window=3600)
+
+
 def request_rate(*, actor, request: Request, rating, comment: str = "", phone: str = "") -> Request:
     """The worker rates the handling 1–5, once, after closing. The worker is the logged-in
-    filer, or whoever gives the phone number the request was filed with."""
+    filer, or whoever gives the phone number the request was filed with; anyone else gets
+    404, as for a request that does not exist (no oracle for phone numbers)."""
     from gonghui.core.validators import normalise_mobile
 
     own = is_own(actor, request)
@@ -481,9 +521,8 @@ def request_rate(*, actor, request: Request, rating, comment: str = "", phone: s
         except ValidationError:
             own = False
     if not own:
-        raise ValidationError(
-            {"phone": ValidationError(_("Only the worker can rate this request."), code="not_worker")}
-        )
+        # Answered exactly like an unknown request number: a stranger learns nothing.
+        raise Http404
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         try:
             rating = int(str(rating)) if not isinstance(rating, bool) else 0
@@ -491,7 +530,7 @@ def request_rate(*, actor, request: Request, rating, comment: str = "", phone: s
             rating = 0
         if not 1 <= rating <= 5:
             raise ValidationError({"rating": ValidationError(_("Rate from 1 to 5."), code="rating_invalid")})
-    comment = clean(comment)[:200]
+    comment = prose(comment)[:200]
     with transaction.atomic():
         req = _lock(request)
         if req.status != RequestStatus.CLOSED:
@@ -522,7 +561,7 @@ def recovery_add(
         raise ValidationError(
             {"recovered_on": ValidationError(_("Give a date that has passed."), code="date_invalid")}
         )
-    reason = clean(reason)[:200]
+    reason = prose(reason)[:200]
     with transaction.atomic():
         req = _lock(request)
         total = sum((r.amount for r in req.recoveries.all()), Decimal("0")) + amount
@@ -542,3 +581,60 @@ def recovery_add(
             reason=reason,
         )
     return rec
+
+
+def arrears_worker_add(*, actor, request: Request, name: str, amount, phone: str = "") -> ArrearsWorker:
+    """Add a worker to a (group) wage-arrears case. The number of workers is at least the
+    workers listed: it grows with the list when needed."""
+    scoping.require(actor, Action.HANDLE_REQUESTS, request.organisation)
+    if request.category != Category.WAGE_ARREARS:
+        raise ValidationError(_("Only wage-arrears cases list workers."), code="not_wage_arrears")
+    errors: dict[str, ValidationError] = {}
+    w = ArrearsWorker(name=clean(name))
+    if not w.name:
+        errors["name"] = ValidationError(_("A name is required."), code="name_required")
+    elif len(w.name) > 50:
+        errors["name"] = ValidationError(_("The name is too long."), code="name_too_long")
+    try:
+        personal.set_phone(w, phone, required=False)
+    except ValidationError as exc:
+        errors["phone"] = exc
+    try:
+        w.amount = parse_amount(amount, "amount")
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        req = _lock(request)
+        w.request = req
+        w.save(force_insert=True)
+        listed = req.arrears_workers.count()
+        before = req.workers_count
+        if (req.workers_count or 0) < listed:
+            req.workers_count = listed
+            req.save(update_fields=["workers_count"])
+        _audit(
+            req,
+            "arrears_worker",
+            actor=actor,
+            changes={"workers_listed": [listed - 1, listed], "workers_count": [before, req.workers_count]},
+        )
+    return w
+
+
+def work_site_union(req: Request) -> Organisation:
+    """The territorial union of the request's work place (联合工会 → street → county → city →
+    province), where a cross-region wage-arrears case is referred (工程所在地)."""
+    organisation, _basis = member_enrolment.route(
+        employer="", work_division=req.work_division, territory=True
+    )
+    return organisation
+
+
+def referral_send(*, actor, request: Request, reason: str, to: Organisation | None = None) -> RequestTransfer:
+    """Refer a case with a letter (转办函) to the union of the work site — by default the
+    territorial union of its work place; it moves when that union accepts."""
+    if to is None:
+        to = work_site_union(request)
+    return request_transfer(actor=actor, request=request, to=to, reason=reason, letter=True)

@@ -48,18 +48,19 @@ def open_aid(world, **kw):
 
 
 def test_limitation_is_one_year_from_knowledge():
-    assert la.limitation_ends_on(datetime.date(2025, 3, 1)) == datetime.date(2026, 3, 1)
+    # 2026-03-01 is a Sunday: the period ends on Monday 2 March (民法典 art. 203)
+    assert la.limitation_ends_on(datetime.date(2025, 3, 1)) == datetime.date(2026, 3, 2)
     assert la.limitation_ends_on(datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
 
 
 def test_income_test_deadline_flag_and_outcome(world):
     aid = open_aid(world)
     assert aid.passes_income_test and aid.income_threshold == Decimal("4000.00")
-    assert aid.limitation_ends_on == datetime.date(2026, 3, 1)
-    assert la.days_left(aid, datetime.date(2026, 2, 1)) == 28 and la.deadline_near(
+    assert aid.limitation_ends_on == datetime.date(2026, 3, 2)
+    assert la.days_left(aid, datetime.date(2026, 2, 1)) == 29 and la.deadline_near(
         aid, datetime.date(2026, 2, 1)
     )
-    assert not la.deadline_near(aid, datetime.date(2026, 1, 30))  # 30 days left: not yet flagged
+    assert not la.deadline_near(aid, datetime.date(2026, 1, 31))  # 30 days left: not yet flagged
     with override_settings(GONGHUI_LEGAL_AID_INCOME_THRESHOLD="3000.00"):
         rich = open_aid(world)
     assert not rich.passes_income_test

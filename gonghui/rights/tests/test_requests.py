@@ -98,9 +98,8 @@ def test_accept_close_follow_up_and_rate_once(world):
     r = svc.request_close(actor=officer, request=r, reply="已协调企业补发")
     assert r.status == RequestStatus.CLOSED and r.closed_on_time is True
     svc.request_follow_up(actor=officer, request=r, note="工人表示满意")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(Http404):  # not the worker: answered like a missing request
         svc.request_rate(actor=None, request=r, rating=5, phone="13900000000")
-    assert exc.value.error_dict["phone"][0].code == "not_worker"
     for bad in (0, 6, "x"):
         with pytest.raises(ValidationError) as exc:
             svc.request_rate(actor=None, request=r, rating=bad, phone="13800001111")

@@ -108,7 +108,13 @@ def test_legal_aid_page_upload_and_needs_pages(world):
     xian = login("xian")
     xian.post(
         f"/rights/requests/{req.pk}/legal-aid/",
-        {"cause": "wages", "form": "mediation", "monthly_income": "2500.00", "knew_on": "2025-06-01"},
+        {
+            "cause": "wages",
+            "form": "mediation",
+            "monthly_income": "2500.00",
+            "knew_on": "2025-03-01",
+            "employment_ended_on": "2025-06-01",
+        },
     )
     assert LegalAid.objects.get().limitation_ends_on.isoformat() == "2026-06-01"
     xian.post(f"/rights/requests/{req.pk}/evidence/", {"file": SimpleUploadedFile("a.png", b"GIF89a....")})
