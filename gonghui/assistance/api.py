@@ -8,17 +8,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import StrictFloat, StrictInt, StrictStr
 
 from gonghui.assistance import category as category_fn
 from gonghui.assistance import selectors
+from gonghui.assistance.services import attachments as attachment_services
 from gonghui.assistance.services import dibao as dibao_services
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.services import monitoring
 from gonghui.core import pagination, throttle
+from gonghui.core.api import error_response
 from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.core.validators import validate_division_code
 from gonghui.members import selectors as member_selectors
@@ -181,6 +185,7 @@ def dibao_set(request, payload: DibaoIn):
 
 
 class PersonOut(Schema):
+    id: str
     relation: str
     name: str
     id_number: str
@@ -234,6 +239,7 @@ class HouseholdDetail(HouseholdItem):
     close_reason: str
     people: list[PersonOut]
     payments: list[PaymentOut]
+    attachments: list["AttachmentOut"]
 
 
 class HouseholdList(Schema):
@@ -284,6 +290,7 @@ def household_detail(h) -> dict:
         "close_reason": h.close_reason,
         "people": [
             {
+                "id": str(p.pk),
                 "relation": p.relation,
                 "name": p.name,
                 "id_number": p.id_number_masked,
@@ -300,6 +307,31 @@ def household_detail(h) -> dict:
             {"kind": p.kind, "amount": _money(p.amount), "paid_on": p.paid_on, "note": p.note}
             for p in h.payments.all()
         ],
+        "attachments": [attachment_out(a) for a in selectors.attachments_of(h)],
+    }
+
+
+class AttachmentOut(Schema):
+    id: str
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime.datetime
+    url: str
+
+
+def attachment_out(a) -> dict:
+    return {
+        "id": str(a.pk),
+        "kind": a.kind,
+        "name": a.name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "created_at": a.created_at,
+        "url": f"/api/v1/assistance/households/{a.household_id}/attachments/{a.pk}",
     }
 
 
@@ -318,6 +350,41 @@ class PersonIn(Schema):
     disability_grade: StrictInt | None = None
     schooling: StrictStr = ""
     employment: StrictStr
+
+
+class PersonEditIn(PersonIn):
+    id: StrictStr = ""  # an existing person of the household (kept ID number unless a new one is given)
+
+
+class HouseholdEditIn(Schema):
+    """Only the fields sent are changed; ``family`` is the whole list of people besides the head
+    (people not listed again are removed)."""
+
+    housing: StrictStr | None = None
+    main_cause: StrictStr | None = None
+    secondary_causes: list[StrictStr] | None = None
+    rigid_expenses: list[ExpenseIn] | None = None
+    medical_insurance: StrictStr | None = None
+    zero_employment: bool | None = None
+    event_kind: StrictStr | None = None
+    event_compensation: Amount | None = None
+    bank_name: StrictStr | None = None
+    bank_card: StrictStr | None = None
+    head_income: Amount | None = None
+    head_health: StrictStr | None = None
+    head_employment: StrictStr | None = None
+    family: list[PersonEditIn] | None = None
+    note: str = ""
+
+
+class PeriodicReviewIn(HouseholdEditIn):
+    pass
+
+
+def _edit_changes(payload: HouseholdEditIn) -> tuple[dict, str]:
+    data = payload.dict(exclude_unset=True)
+    note = data.pop("note", "")
+    return data, note
 
 
 class HouseholdIn(Schema):
@@ -358,8 +425,34 @@ def open_household(request, payload: HouseholdIn):
         head = own
     else:
         head = member_selectors.member_or_404(request.user, member_id, Action.MANAGE_ASSISTANCE)
-    h = hh.household_open(actor=request.user, head=head, **data)
+    try:
+        h = hh.household_open(actor=request.user, head=head, **data)
+    except hh.DuplicateFile as exc:
+        return duplicate_response(exc)
     return Status(201, household_detail(h))
+
+
+def duplicate_response(exc: "hh.DuplicateFile"):
+    """400 with the usual error shape; ``existing`` points to the file (and how to reopen it)
+    only when the caller may see it (the service decides: ``exc.household`` is None otherwise)."""
+    message = exc.messages[0]
+    existing = None
+    if exc.household is not None:
+        base = f"/api/v1/assistance/households/{exc.household.pk}"
+        existing = {
+            "id": str(exc.household.pk),
+            "file_no": exc.household.file_no,
+            "status": exc.household.status,
+            "url": base,
+            "reopen_url": f"{base}/reopen" if exc.code == "duplicate_reopen" else None,
+        }
+    return error_response(
+        400,
+        message,
+        exc.code,
+        errors=[{"field": "", "code": exc.code, "message": message}],
+        existing=existing,
+    )
 
 
 @router.get("households/{household_id}", response=HouseholdDetail)
@@ -451,11 +544,36 @@ def close(request, household_id: str, payload: ReasonIn):
     )
 
 
-@router.post("households/{household_id}/periodic-review", response=HouseholdDetail)
-def periodic_review(request, household_id: str):
-    """Periodic review: re-categorise, or 脱困 after six months above 低保."""
+@router.post("households/{household_id}/reopen", response=HouseholdDetail)
+def reopen(request, household_id: str, payload: ReasonIn):
+    """Reopen a closed file or a household that left hardship (返困): the same file re-enters
+    the workflow at 初审 with a fresh assessment; the timeline keeps the earlier rounds."""
     return household_detail(
-        hh.household_periodic_review(actor=request.user, household=_h(request, household_id))
+        hh.household_reopen(actor=request.user, household=_h(request, household_id), reason=payload.reason)
+    )
+
+
+@router.patch("households/{household_id}", response=HouseholdDetail)
+def edit_household(request, household_id: str, payload: HouseholdEditIn):
+    """Correct household data and family members before filing; re-assesses and records the
+    change (before → after). After the upper review it goes back to that review; a filed file
+    changes at its periodic review."""
+    changes, note = _edit_changes(payload)
+    return household_detail(
+        hh.household_edit(actor=request.user, household=_h(request, household_id), changes=changes, note=note)
+    )
+
+
+@router.post("households/{household_id}/periodic-review", response=HouseholdDetail)
+def periodic_review(request, household_id: str, payload: PeriodicReviewIn | None = None):
+    """Periodic review: re-categorise, or 脱困 after six months above 低保 (the six calendar
+    months before the review month). The body may correct household data found at the review
+    (fields as for PATCH)."""
+    changes, note = _edit_changes(payload) if payload is not None else ({}, "")
+    return household_detail(
+        hh.household_periodic_review(
+            actor=request.user, household=_h(request, household_id), note=note, changes=changes or None
+        )
     )
 
 
@@ -476,6 +594,45 @@ def record_income(request, household_id: str, payload: IncomeIn):
             "dibao_monthly": _money(row.dibao_monthly),
         },
     )
+
+
+class AttachmentList(Schema):
+    items: list[AttachmentOut]
+    count: int
+
+
+@router.get("households/{household_id}/attachments", response=AttachmentList)
+def list_attachments(request, household_id: str):
+    """The documents of a file (without their bytes)."""
+    items = [attachment_out(a) for a in selectors.attachments_of(_h(request, household_id))]
+    return {"items": items, "count": len(items)}
+
+
+@router.post("households/{household_id}/attachments", response={201: AttachmentOut})
+def add_attachment(request, household_id: str, file: File[UploadedFile] = None, kind: Form[str] = ""):
+    """Attach a document (multipart ``file`` and ``kind``: income_proof, medical_bills,
+    disability_certificate, consent_form, schooling_proof, event_proof, other): PDF, JPEG or PNG
+    by its first bytes, at most 10 MB (``GONGHUI_ASSISTANCE_ATTACHMENT_MAX_BYTES``). The file is
+    looked up (404 when not yours) before the input is checked (400 naming ``kind`` or ``file``)."""
+    a = attachment_services.attachment_add(
+        actor=request.user, household=_h(request, household_id), kind=kind, upload=file
+    )
+    return Status(201, attachment_out(a))
+
+
+def attachment_response(a) -> HttpResponse:
+    response = HttpResponse(bytes(a.data), content_type=a.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.get("households/{household_id}/attachments/{document_id}")
+def download_attachment(request, household_id: str, document_id: str):
+    """The document's bytes (in scope only; every download is audited)."""
+    a = selectors.attachment_or_404(request.user, _uuid(household_id), _uuid(document_id))
+    return attachment_response(attachment_services.attachment_download(actor=request.user, attachment=a))
 
 
 @router.post("households/{household_id}/bank-card/reveal", response=RevealOut)

@@ -107,3 +107,13 @@ class PaymentKind(models.TextChoices):
     TRAINING = "training", _("vocational training")
     JOB_REFERRAL = "job_referral", _("job referral")
     WARMTH = "warmth", _("festival visit (送温暖)")
+
+
+class AttachmentKind(models.TextChoices):
+    INCOME_PROOF = "income_proof", _("proof of income")
+    MEDICAL_BILLS = "medical_bills", _("medical bills")
+    DISABILITY_CERTIFICATE = "disability_certificate", _("disability certificate")
+    CONSENT_FORM = "consent_form", _("signed consent form")
+    SCHOOLING_PROOF = "schooling_proof", _("proof of schooling costs")
+    EVENT_PROOF = "event_proof", _("proof of the accident, disaster or illness")
+    OTHER = "other", _("other")

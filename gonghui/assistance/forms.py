@@ -1,6 +1,7 @@
 """Input shapes of the assistance pages (rules live in the services)."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -71,3 +72,153 @@ class PersonForm(forms.Form):
     monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=14, required=False)
     employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)
     health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices, required=False)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=choices.AttachmentKind.choices)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+
+class IncomeForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    income = forms.CharField(label=_("Household income that month (yuan)"), max_length=14)
+    rigid_expenses = forms.CharField(
+        label=_("Rigid expenses that month (yuan)"), max_length=14, initial="0", required=False
+    )
+
+
+class RiskForm(forms.Form):
+    new_critical_illness = forms.BooleanField(label=_("New critical illness"), required=False)
+    job_loss = forms.BooleanField(label=_("Job lost"), required=False)
+    accident = forms.BooleanField(label=_("Accident or disaster"), required=False)
+    extra_dependants = forms.IntegerField(
+        label=_("More dependants since leaving hardship"), min_value=0, max_value=20, initial=0
+    )
+
+
+class AlertCloseForm(forms.Form):
+    outcome = forms.CharField(label=_("What the re-visit found"), max_length=200)
+
+
+class EditForm(forms.Form):
+    """A file's household data and the head's row (the family is a formset of PersonEditForm)."""
+
+    housing = forms.ChoiceField(label=_("Housing"), choices=choices.Housing.choices)
+    main_cause = forms.ChoiceField(label=_("Main cause of hardship"), choices=choices.Cause.choices)
+    secondary_causes = forms.MultipleChoiceField(
+        label=_("Other causes"),
+        choices=choices.Cause.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    medical_insurance = forms.ChoiceField(
+        label=_("Medical insurance"), choices=choices.MedicalInsurance.choices
+    )
+    zero_employment = forms.BooleanField(label=_("No one in the household is in work"), required=False)
+    medical = forms.CharField(label=_("Medical costs a month (yuan)"), max_length=14, required=False)
+    schooling = forms.CharField(label=_("Schooling costs a month (yuan)"), max_length=14, required=False)
+    disability_care = forms.CharField(
+        label=_("Disability care a month (yuan)"), max_length=14, required=False
+    )
+    other_expense = forms.CharField(
+        label=_("Other rigid costs a month (yuan)"), max_length=14, required=False
+    )
+    event_kind = forms.ChoiceField(
+        label=_("Event"), choices=[("", "—"), *choices.EventKind.choices], required=False
+    )
+    event_compensation = forms.CharField(
+        label=_("Compensation received (yuan)"), max_length=14, required=False
+    )
+    bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
+    bank_card = forms.CharField(
+        label=_("New bank card number (empty: keep the current one)"), max_length=25, required=False
+    )
+    head_income = forms.CharField(label=_("Head's monthly income (yuan)"), max_length=14)
+    head_health = forms.ChoiceField(label=_("Head's health"), choices=choices.Health.choices)
+    head_employment = forms.ChoiceField(label=_("Head's work"), choices=choices.Employment.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    EXPENSES = (
+        ("medical", "medical"),
+        ("schooling", "schooling"),
+        ("disability_care", "disability_care"),
+        ("other", "other_expense"),
+    )
+
+    @classmethod
+    def initial_for(cls, h, head) -> dict:
+        initial = {
+            "housing": h.housing,
+            "main_cause": h.main_cause,
+            "secondary_causes": list(h.secondary_causes),
+            "medical_insurance": h.medical_insurance,
+            "zero_employment": h.zero_employment,
+            "event_kind": h.event_kind,
+            "event_compensation": f"{h.event_compensation:.2f}",
+            "bank_name": h.bank_name,
+            "head_income": f"{head.monthly_income:.2f}",
+            "head_health": head.health,
+            "head_employment": head.employment,
+        }
+        by_kind: dict[str, Decimal] = {}
+        for item in h.rigid_expenses:
+            by_kind[item["kind"]] = by_kind.get(item["kind"], Decimal("0")) + Decimal(str(item["monthly"]))
+        for kind, field in cls.EXPENSES:
+            if kind in by_kind:
+                initial[field] = f"{by_kind[kind]:.2f}"
+        return initial
+
+    def changes(self) -> dict:
+        d = self.cleaned_data
+        out = {
+            name: d[name]
+            for name in (
+                "housing",
+                "main_cause",
+                "secondary_causes",
+                "medical_insurance",
+                "zero_employment",
+                "event_kind",
+                "bank_name",
+                "head_income",
+                "head_health",
+                "head_employment",
+            )
+        }
+        out["event_compensation"] = (d.get("event_compensation") or "0").strip()
+        out["rigid_expenses"] = [
+            {"kind": kind, "monthly": d[field].strip()}
+            for kind, field in self.EXPENSES
+            if (d.get(field) or "").strip() not in ("", "0", "0.00")
+        ]
+        if (d.get("bank_card") or "").strip():
+            out["bank_card"] = d["bank_card"]
+        return out
+
+
+class PersonEditForm(forms.Form):
+    """One person of the household besides the head; a row without a name is left out (the
+    person is removed)."""
+
+    id = forms.CharField(widget=forms.HiddenInput, required=False)
+    relation = forms.ChoiceField(
+        label=_("Relation"), choices=[c for c in choices.Relation.choices if c[0] != "self"], required=False
+    )
+    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    id_number = forms.CharField(
+        label=_("ID number (empty: keep the recorded one)"), max_length=18, required=False
+    )
+    monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=14, required=False)
+    health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices, required=False)
+    disabled = forms.BooleanField(label=_("Disability"), required=False)
+    disability_grade = forms.ChoiceField(
+        label=_("Disability grade"),
+        choices=[("", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")],
+        required=False,
+    )
+    schooling = forms.ChoiceField(label=_("Schooling"), choices=choices.Schooling.choices, required=False)
+    employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)

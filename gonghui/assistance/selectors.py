@@ -84,3 +84,53 @@ def alert_or_404(user, alert_id):
     if alert is None:
         raise Http404
     return alert
+
+
+def attachments_of(household) -> QuerySet:
+    """The documents of a file, without their bytes."""
+    return household.attachments.defer("data").select_related("uploaded_by")
+
+
+def attachment_or_404(user, household_id, attachment_id):
+    """A document of a file the user sees; 404 otherwise (or when it belongs to another file)."""
+    household = household_or_404(user, household_id)
+    attachment = household.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    attachment.household = household
+    return attachment
+
+
+def recent_incomes(household, n: int = 12):
+    return household.incomes.order_by("-month")[:n]
+
+
+def alerts_of(household):
+    """Every return-to-hardship alert of a file, the open ones first."""
+    return household.alerts.order_by("-is_open", "-created_at")
+
+
+def watch_per_union(user) -> list[dict]:
+    """Per union in the user's scope: filed households whose review is overdue and open
+    alerts, the unions with most first."""
+    from django.db.models import Count
+
+    today = timezone.localdate()
+    counts: dict = {}
+    for row in (
+        households_visible_to(user)
+        .filter(status=Status.FILED, next_review_on__lt=today)
+        .values("organisation__code", "organisation__name")
+        .annotate(n=Count("id"))
+    ):
+        key = (row["organisation__code"], row["organisation__name"])
+        counts.setdefault(key, {"overdue": 0, "alerts": 0})["overdue"] = row["n"]
+    for row in (
+        open_alerts(user)
+        .values("household__organisation__code", "household__organisation__name")
+        .annotate(n=Count("id"))
+    ):
+        key = (row["household__organisation__code"], row["household__organisation__name"])
+        counts.setdefault(key, {"overdue": 0, "alerts": 0})["alerts"] = row["n"]
+    rows = [{"code": code, "name": name, **c} for (code, name), c in counts.items()]
+    return sorted(rows, key=lambda r: (-(r["overdue"] + r["alerts"]), r["code"]))

@@ -4,8 +4,8 @@
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,14 +14,17 @@ from django.views.decorators.http import require_POST
 
 from gonghui.assistance import forms, selectors
 from gonghui.assistance.choices import Status
+from gonghui.assistance.services import attachments as attachment_services
 from gonghui.assistance.services import dibao as dibao_services
 from gonghui.assistance.services import households as hh
+from gonghui.assistance.services import monitoring
 from gonghui.core.forms import add_service_error
 from gonghui.organisations import scoping
 from gonghui.organisations.views import officer_required, paginate
 
 Action = scoping.Action
 PeopleFormSet = django_forms.formset_factory(forms.PersonForm, extra=4, max_num=10)
+PeopleEditFormSet = django_forms.formset_factory(forms.PersonEditForm, extra=2, max_num=20)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -55,12 +58,22 @@ def queue(request):
 
 def _detail_context(request, h, **extra):
     upper = hh.upper_union(h)
+    incomes = [(row, row.per_capita_income > row.dibao_monthly) for row in selectors.recent_incomes(h)]
     return {
         "h": h,
         "people": h.people.all(),
         "events": h.events.all(),
         "payments": h.payments.all(),
-        "incomes": h.incomes.order_by("-month")[:12],
+        "incomes": incomes,
+        "months_above": hh.months_above_dibao(h) if h.status == Status.FILED else None,
+        "leave_months": hh.LEAVE_MONTHS,
+        "attachments": selectors.attachments_of(h),
+        "alerts": selectors.alerts_of(h),
+        "attachment_form": extra.pop("attachment_form", None) or forms.AttachmentForm(),
+        "income_form": extra.pop("income_form", None) or forms.IncomeForm(),
+        "risk_form": extra.pop("risk_form", None) or forms.RiskForm(),
+        "alert_form": forms.AlertCloseForm(),
+        "editable": h.status in (*hh.EDIT_IN_PLACE, *hh.EDIT_BACK_TO_REVIEW, Status.FILED),
         "can_manage": scoping.can(request.user, Action.MANAGE_ASSISTANCE, h.organisation),
         "can_upper": scoping.can(request.user, Action.MANAGE_ASSISTANCE, upper),
         "can_reveal": scoping.can(request.user, Action.REVEAL_PII, h.organisation),
@@ -93,6 +106,7 @@ ACTIONS = {
         actor=a, household=h, note=p.get("note", "")
     ),
     "close": lambda a, h, p: hh.household_close(actor=a, household=h, reason=p.get("reason", "")),
+    "reopen": lambda a, h, p: hh.household_reopen(actor=a, household=h, reason=p.get("reason", "")),
 }
 
 
@@ -179,7 +193,24 @@ def apply(request):
     """The worker's own page: their file's state and explanation, or the application."""
     own = selectors.household_of_user(request.user)
     if own is not None:
-        return render(request, "assistance/mine.html", {"h": own, "events": own.events.all()})
+        # One file per household for life: a closed file (or one out of hardship) is reopened,
+        # never opened again.
+        status = 200
+        if request.method == "POST" and request.POST.get("reopen") == "1":
+            try:
+                hh.household_reopen(actor=request.user, household=own, reason=request.POST.get("reason", ""))
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+                status = 400
+            else:
+                messages.success(request, _("Your application has been sent to your union."))
+                return redirect(reverse("assistance:apply"))
+        return render(
+            request,
+            "assistance/mine.html",
+            {"h": own, "events": own.events.all(), "can_reopen": own.status in (Status.CLOSED, Status.LEFT)},
+            status=status,
+        )
     member = selectors.member_of_user(request.user)
     if member is None:
         return render(request, "assistance/mine.html", {"h": None, "no_member": True})
@@ -217,5 +248,190 @@ def apply(request):
         request,
         "assistance/apply.html",
         {"form": form, "people": people, "member": member},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# ---- documents -------------------------------------------------------------------------
+
+
+@officer_required
+@require_POST
+def attachment_upload(request, household_id):
+    h = selectors.household_or_404(request.user, household_id)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_services.attachment_add(
+                actor=request.user,
+                household=h,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Document attached."))
+            return redirect("assistance:detail", h.pk)
+    return render(
+        request, "assistance/detail.html", _detail_context(request, h, attachment_form=form), status=400
+    )
+
+
+@officer_required
+def attachment_file(request, household_id, document_id):
+    a = selectors.attachment_or_404(request.user, household_id, document_id)
+    a = attachment_services.attachment_download(actor=request.user, attachment=a)
+    response = HttpResponse(bytes(a.data), content_type=a.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---- monthly incomes and 防止返困 -------------------------------------------------------
+
+
+@officer_required
+@require_POST
+def income(request, household_id):
+    h = selectors.household_or_404(request.user, household_id)
+    form = forms.IncomeForm(request.POST)
+    if form.is_valid():
+        try:
+            hh.income_record(
+                actor=request.user,
+                household=h,
+                month=form.cleaned_data["month"],
+                income=form.cleaned_data["income"],
+                rigid_expenses=form.cleaned_data["rigid_expenses"] or "0",
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Monthly income recorded."))
+            return redirect("assistance:detail", h.pk)
+    return render(
+        request, "assistance/detail.html", _detail_context(request, h, income_form=form), status=400
+    )
+
+
+@officer_required
+@require_POST
+def risk(request, household_id):
+    """Score the household with the signals reported; the result and its explanation are shown
+    on the file page (an alert opens at 40 points)."""
+    h = selectors.household_or_404(request.user, household_id)
+    form = forms.RiskForm(request.POST)
+    if form.is_valid():
+        try:
+            result, alert = monitoring.risk_check(actor=request.user, household=h, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            return render(
+                request,
+                "assistance/detail.html",
+                _detail_context(request, h, risk_form=form, risk_result=result, risk_alert=alert),
+            )
+    return render(request, "assistance/detail.html", _detail_context(request, h, risk_form=form), status=400)
+
+
+@officer_required
+@require_POST
+def alert_close(request, household_id, alert_id):
+    h = selectors.household_or_404(request.user, household_id)
+    alert = selectors.alert_or_404(request.user, alert_id)
+    if alert.household_id != h.pk:
+        raise Http404
+    try:
+        monitoring.alert_close(actor=request.user, alert=alert, outcome=request.POST.get("outcome", ""))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return render(request, "assistance/detail.html", _detail_context(request, h), status=400)
+    messages.success(request, _("Alert closed."))
+    return redirect("assistance:detail", h.pk)
+
+
+WATCH_ALERTS = 50
+
+
+@officer_required
+def watch(request):
+    """Overdue periodic reviews and open return-to-hardship alerts, counted per union and
+    listed (nearest deadline first), in the user's scope."""
+    overdue = paginate(request, selectors.overdue_reviews(request.user), param="page")
+    alerts = selectors.open_alerts(request.user)
+    return render(
+        request,
+        "assistance/watch.html",
+        {
+            "overdue": overdue,
+            "alerts": alerts[:WATCH_ALERTS],
+            "alerts_count": alerts.count(),
+            "per_union": selectors.watch_per_union(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# ---- editing a file --------------------------------------------------------------------
+
+
+def _family_from(people) -> list[dict]:
+    out = []
+    for p in people.cleaned_data:
+        if not p or not (p.get("name") or "").strip():
+            continue
+        row = {k: v for k, v in p.items() if v not in (None, "")}
+        row["monthly_income"] = p.get("monthly_income") or "0"
+        row["disabled"] = bool(p.get("disabled"))
+        out.append(row)
+    return out
+
+
+@officer_required
+def edit(request, household_id):
+    """Correct a file's household data and family: before filing in place (after the upper
+    union's approval it goes back to that review); a filed file with its periodic review."""
+    h = selectors.household_or_404(request.user, household_id)
+    if not scoping.can(request.user, Action.MANAGE_ASSISTANCE, h.organisation):
+        raise PermissionDenied
+    people_rows = list(h.people.all())
+    head = next(p for p in people_rows if p.relation == "self")
+    initial_people = [
+        {
+            "id": str(p.pk),
+            "relation": p.relation,
+            "name": p.name,
+            "monthly_income": f"{p.monthly_income:.2f}",
+            "health": p.health,
+            "disabled": p.disabled,
+            "disability_grade": str(p.disability_grade or ""),
+            "schooling": p.schooling,
+            "employment": p.employment,
+        }
+        for p in people_rows
+        if p.relation != "self"
+    ]
+    form = forms.EditForm(request.POST or None, initial=forms.EditForm.initial_for(h, head))
+    people = PeopleEditFormSet(request.POST or None, prefix="p", initial=initial_people)
+    if request.method == "POST" and form.is_valid() and people.is_valid():
+        changes = {**form.changes(), "family": _family_from(people)}
+        note = form.cleaned_data.get("note", "")
+        try:
+            if h.status == Status.FILED:
+                hh.household_periodic_review(actor=request.user, household=h, note=note, changes=changes)
+            else:
+                hh.household_edit(actor=request.user, household=h, changes=changes, note=note)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("assistance:detail", h.pk)
+    return render(
+        request,
+        "assistance/edit.html",
+        {"h": h, "form": form, "people": people, "at_review": h.status == Status.FILED},
         status=400 if request.method == "POST" else 200,
     )

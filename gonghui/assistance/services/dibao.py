@@ -17,21 +17,24 @@ Action = scoping.Action
 
 
 def lookup(division_code: str, on: datetime.date) -> DibaoStandard | None:
-    """The row of the most specific division (county, then city, then province) that has a
-    standard in force on ``on`` (the latest ``effective_from`` not after it)."""
+    """The standard in force on ``on`` for a division: among the rows of the division and its
+    ancestors (county → city → province) that took effect on or before ``on``, the one with the
+    latest ``effective_from``; on the same date the most specific division wins. So a city's
+    newer standard replaces an older county row, and a county without a row uses its city's."""
     chain = divisions.ancestors(division_code)
     if not chain:
         return None
-    rows = DibaoStandard.objects.filter(division_code__in=chain, effective_from__lte=on).order_by(
-        "-effective_from"
+    # At most one row per (division, date): the newest len(chain) rows hold every row of the
+    # latest date.
+    rows = list(
+        DibaoStandard.objects.filter(division_code__in=chain, effective_from__lte=on).order_by(
+            "-effective_from"
+        )[: len(chain)]
     )
-    best: dict[str, DibaoStandard] = {}
-    for row in rows:
-        best.setdefault(row.division_code, row)
-    for code in chain:
-        if code in best:
-            return best[code]
-    return None
+    if not rows:
+        return None
+    latest = [row for row in rows if row.effective_from == rows[0].effective_from]
+    return min(latest, key=lambda row: chain.index(row.division_code))
 
 
 def monthly_for(division_code: str, on: datetime.date, *, field: str = "division") -> Decimal:

@@ -218,15 +218,70 @@ def _next_file_no(on: datetime.date) -> str:
     return f"{prefix}{n:06d}"
 
 
-def duplicate_of(*, head: Member, id_hashes: list[str]) -> Household | None:
-    """The existing file this household would duplicate: the same head, or a person (head
-    included) whose ID number is already in another file."""
-    existing = Household.objects.filter(head=head).first()
-    if existing:
-        return existing
-    hashes = [h for h in [head.id_number_hash, *id_hashes] if h]
-    person = FamilyMember.objects.filter(id_number_hash__in=hashes).select_related("household").first()
+def duplicate_of(*, head: Member, id_hashes: list[str], exclude: Household | None = None) -> Household | None:
+    """The existing file this household would duplicate: the head's own file, whatever its
+    state (one file per household, for life: a closed one is reopened, never opened again), or
+    a file that is not closed listing one of the people (the head included) by ID number — a
+    person belongs to one live household file at a time; one who was in a closed file (moved
+    out, married) may be listed in a new household."""
+    if head is not None:
+        existing = Household.objects.filter(head=head).exclude(pk=getattr(exclude, "pk", None)).first()
+        if existing:
+            return existing
+    hashes = [h for h in [getattr(head, "id_number_hash", ""), *id_hashes] if h]
+    if not hashes:
+        return None
+    people = FamilyMember.objects.filter(id_number_hash__in=hashes).exclude(household__status=Status.CLOSED)
+    if exclude is not None:
+        people = people.exclude(household=exclude)
+    person = people.select_related("household", "household__organisation").first()
     return person.household if person else None
+
+
+class DuplicateFile(ValidationError):
+    """A refused duplicate. ``household`` is the existing file when the actor may see it (its
+    number is then named in the message), else None (nothing about it is told)."""
+
+    household: Household | None = None
+
+
+def can_see(actor, household: Household) -> bool:
+    """Whether ``actor`` may see this file: VIEW on its union, or the head themself."""
+    if getattr(actor, "is_authenticated", False) and household.head.user_id == actor.pk:
+        return True
+    return scoping.can(actor, Action.VIEW, household.organisation)
+
+
+def duplicate_error(actor, existing: Household, head: Member | None) -> DuplicateFile:
+    """The refusal for a duplicate: names the existing file (number, state; reopen it if it is
+    the head's own closed file) only to those who may see it; others are told a file exists
+    with another union and to ask the upper union, without its number or union."""
+    if not can_see(actor, existing):
+        err = DuplicateFile(
+            _(
+                "This household or one of its people already has a hardship file with another union. "
+                "Contact the upper union to sort it out."
+            ),
+            code="duplicate_elsewhere",
+        )
+        err.household = None
+        return err
+    params = {"file_no": existing.file_no, "status": existing.get_status_display()}
+    if head is not None and existing.head_id == head.pk and existing.status in (Status.CLOSED, Status.LEFT):
+        err = DuplicateFile(
+            _("This household already has a file: %(file_no)s (%(status)s). Reopen that file instead.")
+            % params,
+            code="duplicate_reopen",
+        )
+    elif head is not None and existing.head_id == head.pk:
+        err = DuplicateFile(_("This household already has a file: %(file_no)s.") % params, code="duplicate")
+    else:
+        err = DuplicateFile(
+            _("A person listed is already in another household's file: %(file_no)s.") % params,
+            code="duplicate",
+        )
+    err.household = existing
+    return err
 
 
 def household_open(
@@ -307,11 +362,7 @@ def household_open(
         Member.objects.select_for_update().filter(pk=head.pk).first()
         existing = duplicate_of(head=head, id_hashes=hashes)
         if existing is not None:
-            raise ValidationError(
-                _("This household already has a file: %(file_no)s.") % {"file_no": existing.file_no},
-                code="duplicate",
-                params=None,
-            )
+            raise duplicate_error(actor, existing, head)
         for _attempt in range(5):
             household.file_no = _next_file_no(on)
             try:
@@ -319,8 +370,9 @@ def household_open(
                     household.save(force_insert=True)
                 break
             except IntegrityError:
-                if Household.objects.filter(head=head).exists():
-                    raise ValidationError(_("This household already has a file."), code="duplicate") from None
+                raced = Household.objects.filter(head=head).first()
+                if raced is not None:
+                    raise duplicate_error(actor, raced, head) from None
         FamilyMember.objects.create(
             household=household,
             id_number_enc=head.id_number_enc,
@@ -567,6 +619,360 @@ def household_close(*, actor, household: Household, reason: str) -> Household:
     )
 
 
+# The fields of the last round that a reopened file starts again without, with their empty value.
+REOPEN_CLEARS = {
+    "visited_on": None,
+    "visitor": "",
+    "consent_signed": False,
+    "notice_from": None,
+    "notice_until": None,
+    "filed_on": None,
+    "next_review_on": None,
+    "left_on": None,
+    "close_reason": "",
+}
+
+
+def household_reopen(
+    *, actor, household: Household, reason: str, on: datetime.date | None = None
+) -> Household:
+    """Reopen a closed file (rejected, or closed) or a household that left hardship (返困): one
+    file per household for life, as the national system keeps it. The file re-enters the
+    workflow at 初审 (status applied) with a fresh assessment on the day; the visit, consent,
+    notice and filing of the last round are cleared (the timeline and the audit log keep them),
+    and open 防止返困 alerts are closed as answered. By the owning union (MANAGE_ASSISTANCE), or
+    the head themself applying again. Raises ValidationError / PermissionDenied / Http404;
+    writes nothing then."""
+    reason = _reason(reason)
+    on = on or timezone.localdate()
+    own = getattr(actor, "is_authenticated", False) and household.head.user_id == actor.pk
+    if not own:
+        _require(actor, household)
+    with transaction.atomic():
+        h = _locked(household)
+        if h.status not in (Status.CLOSED, Status.LEFT):
+            raise _wrong_state(h)
+        a = assess_household(h, on)
+        before_status = h.status
+        before = {
+            "status": h.status,
+            "category": h.category,
+            "per_capita_income": h.per_capita_income,
+            **{name: getattr(h, name) for name in REOPEN_CLEARS},
+        }
+        h.status = Status.APPLIED
+        for name, empty in REOPEN_CLEARS.items():
+            setattr(h, name, empty)
+        if own:
+            h.source = Source.APPLICATION
+        _apply(h, a, on)
+        h.save()
+        for alert in h.alerts.select_for_update().filter(is_open=True):
+            alert.is_open, alert.closed_at = False, timezone.now()
+            alert.outcome = _("File reopened: back in hardship.")[:200]
+            alert.save(update_fields=["is_open", "closed_at", "outcome"])
+            audit.record(
+                actor=actor,
+                action="assistance.alert.closed",
+                obj=alert,
+                organisation_id=h.organisation_id,
+                reason=alert.outcome,
+            )
+        _event(actor, h, "reopened", before_status, Status.APPLIED, f"{reason}\n{a.explanation}")
+        after = {
+            "status": h.status,
+            "category": h.category,
+            "per_capita_income": h.per_capita_income,
+            **{name: getattr(h, name) for name in REOPEN_CLEARS},
+        }
+        audit.record(
+            actor=actor,
+            action="assistance.household.reopened",
+            obj=h,
+            organisation_id=h.organisation_id,
+            changes=audit.diff(before, after),
+            reason=reason,
+        )
+    household.refresh_from_db()
+    return h
+
+
+# ---- editing a file --------------------------------------------------------------------
+
+EDITABLE = (
+    "housing",
+    "main_cause",
+    "secondary_causes",
+    "rigid_expenses",
+    "medical_insurance",
+    "zero_employment",
+    "event_kind",
+    "event_compensation",
+    "bank_name",
+    "bank_card",
+    "head_income",
+    "head_health",
+    "head_employment",
+    "family",
+)
+# Before the upper union approves, data is corrected in place; after its approval (and during
+# 公示) a change sends the file back to it; once filed, data changes at the periodic review.
+EDIT_IN_PLACE = (Status.APPLIED, Status.SCREENED, Status.VISITED)
+EDIT_BACK_TO_REVIEW = (Status.REVIEWED, Status.PUBLICISED)
+
+
+def _person_line(p: dict) -> str:
+    return f"{p['relation']} {p['name']} {p['monthly_income']:.2f} {p['health']} {p['employment']}"
+
+
+def _snapshot(h: Household, people: list[dict]) -> dict:
+    return {
+        "housing": h.housing,
+        "main_cause": h.main_cause,
+        "secondary_causes": ",".join(h.secondary_causes),
+        "rigid_expenses": ", ".join(f"{e['kind']} {e['monthly']}" for e in h.rigid_expenses),
+        "medical_insurance": h.medical_insurance,
+        "zero_employment": h.zero_employment,
+        "event_kind": h.event_kind,
+        "event_compensation": f"{Decimal(h.event_compensation):.2f}",
+        "bank_name": h.bank_name,
+        "bank_card": h.bank_card_masked,
+        "people": "; ".join(_person_line(p) for p in people),
+        "category": h.category,
+        "per_capita_income": f"{Decimal(h.per_capita_income):.2f}",
+    }
+
+
+PERSON_FIELDS = (
+    "relation",
+    "name",
+    "monthly_income",
+    "health",
+    "disabled",
+    "disability_grade",
+    "schooling",
+    "employment",
+)
+
+
+@dataclass
+class _Edit:
+    fields: dict  # household attributes to set
+    head: dict  # the head's row after the edit
+    family: list[tuple[FamilyMember | None, _Person]] | None  # None: family unchanged
+    assessment: category_fn.Assessment
+
+
+def _row_data(row: FamilyMember) -> dict:
+    return {name: getattr(row, name) for name in PERSON_FIELDS}
+
+
+def _plan_edit(h: Household, changes: dict, on: datetime.date) -> _Edit:
+    """Check every change and compute the new category; nothing is written here."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ValidationError(
+            {unknown[0]: ValidationError(_("This cannot be changed here."), code="not_editable")}
+        )
+    fields: dict = {}
+    if "housing" in changes:
+        fields["housing"] = _choice(changes["housing"], Housing.values, "housing")
+    if "main_cause" in changes:
+        fields["main_cause"] = _choice(changes["main_cause"], Cause.values, "main_cause")
+    if "secondary_causes" in changes:
+        fields["secondary_causes"] = [
+            _choice(c, Cause.values, "secondary_causes") for c in (changes["secondary_causes"] or [])
+        ]
+    if "rigid_expenses" in changes:
+        fields["rigid_expenses"] = _clean_expenses(changes["rigid_expenses"])
+    if "medical_insurance" in changes:
+        fields["medical_insurance"] = _choice(
+            changes["medical_insurance"], MedicalInsurance.values, "medical_insurance"
+        )
+    if "zero_employment" in changes:
+        fields["zero_employment"] = bool(changes["zero_employment"])
+    if "event_kind" in changes:
+        fields["event_kind"] = _choice(changes["event_kind"], EventKind.values, "event_kind", blank=True)
+    if "event_compensation" in changes:
+        fields["event_compensation"] = category_fn.parse_amount(
+            changes["event_compensation"] or "0", "event_compensation"
+        )
+    if "bank_name" in changes:
+        fields["bank_name"] = str(changes["bank_name"] or "")[:60]
+    if "bank_card" in changes:
+        card = Household()
+        set_bank_card(card, changes["bank_card"])  # a new number is encrypted again
+        fields.update(
+            bank_card_enc=card.bank_card_enc,
+            bank_card_hash=card.bank_card_hash,
+            bank_card_masked=card.bank_card_masked,
+        )
+    rows = list(h.people.all())
+    head_row = next(r for r in rows if r.relation == Relation.SELF)
+    head = _row_data(head_row)
+    if "head_income" in changes:
+        head["monthly_income"] = category_fn.parse_amount(changes["head_income"], "head_income")
+    if "head_health" in changes:
+        head["health"] = _choice(changes["head_health"], Health.values, "head_health")
+    if "head_employment" in changes:
+        head["employment"] = _choice(changes["head_employment"], Employment.values, "head_employment")
+    others = {str(r.pk): r for r in rows if r.relation != Relation.SELF}
+    family = None
+    if "family" in changes:
+        family = []
+        seen: set[str] = set()
+        for i, raw in enumerate(changes["family"] or []):
+            if not isinstance(raw, dict):
+                raise ValidationError({f"family.{i}": ValidationError(_("Enter a person."), code="invalid")})
+            pid = str(raw.get("id") or "")
+            row = None
+            if pid:
+                row = others.get(pid)
+                if row is None or pid in seen:
+                    raise ValidationError(
+                        {
+                            f"family.{i}.id": ValidationError(
+                                _("This person is not in this household."), code="person_unknown"
+                            )
+                        }
+                    )
+                seen.add(pid)
+            family.append((row, _clean_person(raw, i)))
+        # ID numbers: the ones given now, and the kept ones of people listed again
+        hashes = [crypto.blind_index("id", p.id_number) for _row, p in family if p.id_number]
+        kept = [
+            row.id_number_hash
+            for row, p in family
+            if row is not None and not p.id_number and row.id_number_hash
+        ]
+        every = [*hashes, *kept]
+        if len(set(every)) != len(every) or head_row.id_number_hash in every:
+            raise ValidationError(
+                {"family": ValidationError(_("The same ID number is listed twice."), code="id_repeated")}
+            )
+        existing = duplicate_of(head=None, id_hashes=hashes, exclude=h)
+        if existing is not None:
+            raise ValidationError(
+                {
+                    "family": ValidationError(
+                        _("A person listed is already in another household's file."), code="duplicate"
+                    )
+                }
+            )
+        people = [head, *(p.data for _row, p in family)]
+    else:
+        people = [head, *(_row_data(r) for r in others.values())]
+    expenses = fields.get("rigid_expenses", h.rigid_expenses)
+    a = assess(
+        people=people,
+        expenses=[Decimal(str(e["monthly"])) for e in expenses],
+        event_kind=fields.get("event_kind", h.event_kind),
+        compensation=fields.get("event_compensation", h.event_compensation),
+        division=h.organisation.division_code,
+        on=on,
+    )
+    return _Edit(fields=fields, head=head, family=family, assessment=a)
+
+
+def _write_edit(actor, h: Household, plan: _Edit, on: datetime.date, note: str) -> dict:
+    """Write a checked edit to the locked file: household data, the head's row, the family
+    (listed people updated, new ones added, people no longer listed removed), the category;
+    one timeline entry and one audit entry with before → after."""
+    before = _snapshot(h, [_row_data(r) for r in h.people.all()])
+    for name, value in plan.fields.items():
+        setattr(h, name, value)
+    _apply(h, plan.assessment, on)
+    h.save()
+    head_row = h.people.get(relation=Relation.SELF)
+    for name in ("monthly_income", "health", "employment"):
+        setattr(head_row, name, plan.head[name])
+    head_row.save()
+    if plan.family is not None:
+        keep = {row.pk for row, _p in plan.family if row is not None}
+        h.people.exclude(relation=Relation.SELF).exclude(pk__in=keep).delete()
+        for row, p in plan.family:
+            row = row or FamilyMember(household=h)
+            for name, value in p.data.items():
+                setattr(row, name, value)
+            if p.id_number:
+                row.id_number_enc = crypto.encrypt(p.id_number)
+                row.id_number_hash = crypto.blind_index("id", p.id_number)
+                row.id_number_masked = mask_id_number(p.id_number)
+            row.save()
+    after = _snapshot(h, [_row_data(r) for r in h.people.all()])
+    changes = audit.diff(before, after)
+    text = "; ".join(f"{k}: {b} → {a}" for k, (b, a) in changes.items() if k != "people")
+    if "people" in changes:
+        text = "; ".join(
+            x
+            for x in (
+                text,
+                _("people: %(before)s → %(after)s")
+                % {"before": changes["people"][0], "after": changes["people"][1]},
+            )
+            if x
+        )
+    _event(
+        actor,
+        h,
+        "edited",
+        h.status,
+        h.status,
+        "\n".join(x for x in (note, text, plan.assessment.explanation) if x),
+    )
+    audit.record(
+        actor=actor,
+        action="assistance.household.edited",
+        obj=h,
+        organisation_id=h.organisation_id,
+        changes=changes,
+        reason=note,
+    )
+    return changes
+
+
+def household_edit(
+    *, actor, household: Household, changes: dict, note: str = "", on: datetime.date | None = None
+) -> Household:
+    """Correct a file's household data and family members before it is filed (owning union,
+    MANAGE_ASSISTANCE); the category is computed again on the day and the change is recorded
+    with before → after. A change after the upper union's approval (or during 公示) sends the
+    file back to that review. Once filed, data changes at the periodic review
+    (:func:`household_periodic_review` with ``changes``); a closed file is reopened first.
+    Bank card: a new number is encrypted again. Raises ValidationError naming the field;
+    writes nothing then."""
+    on = on or timezone.localdate()
+    _require(actor, household)
+    if household.status == Status.FILED:
+        raise ValidationError(
+            _("A filed household's data changes at its periodic review."), code="edit_at_review"
+        )
+    if household.status not in (*EDIT_IN_PLACE, *EDIT_BACK_TO_REVIEW):
+        raise _wrong_state(household)
+    if not changes:
+        raise ValidationError(_("Nothing to change."), code="no_changes")
+    plan = _plan_edit(household, changes, on)
+    with transaction.atomic():
+        h = _locked(household)
+        if h.status not in (*EDIT_IN_PLACE, *EDIT_BACK_TO_REVIEW):
+            raise _wrong_state(h)
+        before_status = h.status
+        _write_edit(actor, h, plan, on, (note or "").strip()[:500])
+        if before_status in EDIT_BACK_TO_REVIEW:
+            h.status, h.notice_from, h.notice_until = Status.VISITED, None, None
+            h.save()
+            _event(actor, h, "back_to_review", before_status, Status.VISITED)
+            audit.record(
+                actor=actor,
+                action="assistance.household.back_to_review",
+                obj=h,
+                organisation_id=h.organisation_id,
+                changes={"status": [before_status, Status.VISITED]},
+            )
+    household.refresh_from_db()
+    return h
+
+
 # ---- help, incomes, reviews ------------------------------------------------------------
 
 
@@ -610,16 +1016,18 @@ def income_record(
     """Record one month's household income (and rigid expenses) of a filed household, with the
     per-capita figure and the 低保 of that month. Re-recording a month corrects it."""
     _require(actor, household)
+    if not isinstance(month, datetime.date):
+        raise ValidationError({"month": ValidationError(_("Enter a month."), code="date_invalid")})
     month = month.replace(day=1)
+    if month > timezone.localdate():
+        raise ValidationError(
+            {"month": ValidationError(_("The month is in the future."), code="date_future")}
+        )
     total = category_fn.parse_amount(income, "income")
     expenses = category_fn.parse_amount(rigid_expenses, "rigid_expenses")
     size = household.people.count()
-    a = category_fn.assess(
-        household_size=size,
-        monthly_incomes=[total],
-        rigid_expenses=[expenses],
-        dibao_monthly=dibao.monthly_for(household.organisation.division_code, month, field="month"),
-    )
+    line = dibao.monthly_for(household.organisation.division_code, month, field="month")
+    per_capita = category_fn.per_capita_income(total, expenses, size)
     with transaction.atomic():
         h = _locked(household)
         # Filed files for the 脱困 rule; households that left hardship stay watched (防止返困),
@@ -633,8 +1041,8 @@ def income_record(
                 "income": total,
                 "rigid_expenses": expenses,
                 "household_size": size,
-                "per_capita_income": a.per_capita_income,
-                "dibao_monthly": a.dibao,
+                "per_capita_income": per_capita,
+                "dibao_monthly": line,
             },
         )
         audit.record(
@@ -647,29 +1055,71 @@ def income_record(
     return row
 
 
-def months_above_dibao(household: Household) -> int:
-    """How many consecutive months, back from the latest record, had per-capita income above
-    the 低保 of their month (a missing month breaks the run)."""
-    run, expected = 0, None
-    for row in household.incomes.order_by("-month"):
-        if expected is not None and row.month != expected:
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def leave_window(on: datetime.date) -> list[datetime.date]:
+    """The six calendar months (first days, oldest first) that end with the month before ``on``."""
+    first = first_of_month(on)
+    return [add_months(first, -i) for i in range(LEAVE_MONTHS, 0, -1)]
+
+
+def months_above_dibao(household: Household, on: datetime.date | None = None) -> int:
+    """How many consecutive months, counting back from the month before ``on`` (default today)
+    and at most six, were recorded with a per-capita income above the 低保 in force in that
+    month (looked up again, so a corrected standard counts; the recorded one if none is found).
+    A month not recorded ends the run, like a month at or below 低保: months recorded long ago
+    do not count."""
+    on = on or timezone.localdate()
+    window = leave_window(on)
+    rows = {row.month: row for row in household.incomes.filter(month__gte=window[0], month__lte=window[-1])}
+    division = household.organisation.division_code
+    run = 0
+    for month in reversed(window):
+        row = rows.get(month)
+        if row is None:
             break
-        if row.per_capita_income <= row.dibao_monthly:
+        standard = dibao.lookup(division, month)
+        line = standard.monthly if standard is not None else row.dibao_monthly
+        if row.per_capita_income <= line:
             break
         run += 1
-        expected = add_months(row.month, -1)
     return run
 
 
 def household_periodic_review(
-    *, actor, household: Household, note: str = "", on: datetime.date | None = None
+    *,
+    actor,
+    household: Household,
+    note: str = "",
+    on: datetime.date | None = None,
+    changes: dict | None = None,
 ):
     """The periodic review of a filed household: re-computes the category with today's data
     and 低保, sets the next review six months on. Moves it out of hardship (脱困) when the
-    per-capita income was above 低保 for six consecutive recorded months."""
+    per-capita income was above 低保 in each of the six calendar months before the review
+    month (all six recorded). ``changes`` (as for :func:`household_edit`) first corrects the
+    household data and family found at the review, recorded with before → after, in the same
+    transaction; a bad change writes nothing."""
     on = on or timezone.localdate()
     _require(actor, household)
-    if months_above_dibao(household) >= LEAVE_MONTHS:
+    if changes:
+        if household.status != Status.FILED:
+            raise _wrong_state(household)
+        plan = _plan_edit(household, changes, on)
+        with transaction.atomic():
+            h = _locked(household)
+            if h.status != Status.FILED:
+                raise _wrong_state(h)
+            _write_edit(actor, h, plan, on, (note or "").strip()[:500])
+            household.refresh_from_db()
+            return _periodic_review(actor, household, note, on)
+    return _periodic_review(actor, household, note, on)
+
+
+def _periodic_review(actor, household: Household, note: str, on: datetime.date):
+    if months_above_dibao(household, on) >= LEAVE_MONTHS:
         return _move(
             actor,
             household,

@@ -47,7 +47,7 @@ def test_assess_contract_anonymous(client, db):
 def test_assess_with_an_event(client, db):
     body = {
         **BASE,
-        "monthly_incomes": ["2400"],
+        "monthly_incomes": ["2400", "0"],
         "rigid_expenses": ["1600"],
         "dibao_monthly": "500",
         "event": {"kind": "critical_illness", "compensation": "12000"},
@@ -66,7 +66,7 @@ def test_assess_with_division_and_date_uses_the_table(client, dibao):
         "dibao_monthly": None,
         "division": "610113",
         "date": "2026-03-01",
-        "monthly_incomes": ["1900"],
+        "monthly_incomes": ["1900", "0.00"],
         "rigid_expenses": [],
     }
     data = post(client, "/api/v1/assistance/assess", body).json()
@@ -85,7 +85,10 @@ def test_assess_with_division_and_date_uses_the_table(client, dibao):
         ({"household_size": 0}, "household_size", "size_invalid"),
         ({"household_size": "two"}, "household_size", "invalid"),
         ({"monthly_incomes": ["100", "-1"]}, "monthly_incomes.1", "amount_negative"),
-        ({"monthly_incomes": ["abc"]}, "monthly_incomes.0", "amount_invalid"),
+        ({"monthly_incomes": ["abc", "0"]}, "monthly_incomes.0", "amount_invalid"),
+        ({"monthly_incomes": []}, "monthly_incomes", "incomes_count"),
+        ({"monthly_incomes": ["2460"]}, "monthly_incomes", "incomes_count"),
+        ({"monthly_incomes": ["1", "2", "3"]}, "monthly_incomes", "incomes_count"),
         ({"rigid_expenses": ["1.234"]}, "rigid_expenses.0", "amount_invalid"),
         ({"dibao_monthly": "0"}, "dibao_monthly", "amount_zero"),
         ({"dibao_monthly": None}, "dibao_monthly", "dibao_required"),

@@ -43,6 +43,23 @@ def test_lookup_prefers_county_then_city_then_province(dibao):
     assert dibao_services.lookup("610103", datetime.date(2025, 6, 1)).monthly == D("900")
 
 
+def test_lookup_a_newer_city_row_replaces_an_older_county_row(db):
+    rows = [
+        ("610103", datetime.date(2024, 1, 1), "850"),  # 碑林 county row, old
+        ("610100", datetime.date(2025, 7, 1), "955"),  # 西安 raised later
+        ("610000", datetime.date(2026, 1, 1), "990"),  # the province later still
+        ("610113", datetime.date(2026, 1, 1), "970"),  # 雁塔 on the same day as the province
+    ]
+    for code, day, monthly in rows:
+        DibaoStandard.objects.create(division_code=code, effective_from=day, monthly=monthly)
+    assert dibao_services.lookup("610103", datetime.date(2025, 6, 30)).monthly == D("850")
+    assert dibao_services.lookup("610103", datetime.date(2025, 7, 1)).monthly == D("955")
+    assert dibao_services.lookup("610103", datetime.date(2026, 1, 1)).monthly == D("990")
+    # same effective date: the most specific division wins
+    assert dibao_services.lookup("610113", datetime.date(2026, 1, 1)).monthly == D("970")
+    assert dibao_services.lookup("610113", datetime.date(2025, 12, 31)).monthly == D("955")
+
+
 def test_lookup_before_any_row_or_elsewhere_is_none(dibao):
     assert dibao_services.lookup("610100", datetime.date(2024, 12, 31)) is None
     assert dibao_services.lookup("620102", datetime.date(2026, 6, 1)) is None
@@ -355,6 +372,59 @@ def test_five_months_or_a_gap_do_not_leave_hardship(world, dibao):
     h = hh.household_periodic_review(actor=officer, household=h)
     assert h.status == "filed" and h.next_review_on == hh.add_months(TODAY, 6)
     assert MonthlyIncome.objects.filter(household=h).count() == 7
+
+
+def test_six_old_months_above_dibao_followed_by_a_gap_do_not_leave_hardship(world, dibao):
+    h = to_filed(world, open_file(world))
+    officer = world.users["xian_officer"]
+    for month in _months_back(9)[:6]:  # nine to four months ago; the last three not recorded
+        hh.income_record(actor=officer, household=h, month=month, income="3000")
+    assert hh.months_above_dibao(h) == 0
+    h = hh.household_periodic_review(actor=officer, household=h)
+    assert h.status == "filed"
+
+
+def test_the_six_months_end_with_the_month_before_the_review(world, dibao):
+    h = to_filed(world, open_file(world))
+    officer = world.users["xian_officer"]
+    for month in _months_back(6):
+        hh.income_record(actor=officer, household=h, month=month, income="3000")
+    # the current month recorded too does not matter; a review a month later misses one
+    hh.income_record(actor=officer, household=h, month=TODAY, income="3000")
+    assert hh.months_above_dibao(h, TODAY) == 6
+    assert hh.months_above_dibao(h, hh.add_months(TODAY, 1)) == 6
+    assert hh.months_above_dibao(h, hh.add_months(TODAY, 2)) == 0  # last month not recorded
+
+
+def test_a_month_at_exactly_dibao_within_the_six_keeps_the_file(world, dibao):
+    h = to_filed(world, open_file(world))
+    officer = world.users["xian_officer"]
+    for i, month in enumerate(_months_back(6)):
+        income = "2865" if i == 3 else "3000"  # 2865 / 3 = 955.00, exactly 低保
+        hh.income_record(actor=officer, household=h, month=month, income=income)
+    assert hh.months_above_dibao(h) == 2
+    assert hh.household_periodic_review(actor=officer, household=h).status == "filed"
+
+
+def test_the_six_months_use_the_dibao_in_force_in_each_month(world, dibao):
+    h = to_filed(world, open_file(world))
+    officer = world.users["xian_officer"]
+    for month in _months_back(6):
+        hh.income_record(actor=officer, household=h, month=month, income="3000")  # 1000 a head
+    # a corrected standard of 1000 from three months ago: those months are no longer above it
+    DibaoStandard.objects.create(division_code="610113", effective_from=_months_back(3)[0], monthly="1000")
+    assert hh.months_above_dibao(h) == 0
+    assert hh.household_periodic_review(actor=officer, household=h).status == "filed"
+
+
+def test_a_future_month_is_refused(world, dibao):
+    h = to_filed(world, open_file(world))
+    with pytest.raises(ValidationError) as exc:
+        hh.income_record(
+            actor=world.users["xian_officer"], household=h, month=hh.add_months(TODAY, 1), income="1"
+        )
+    assert "month" in exc.value.error_dict
+    assert not MonthlyIncome.objects.exists()
 
 
 def test_periodic_review_recategorises(world, dibao):

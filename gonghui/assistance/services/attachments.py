@@ -1,0 +1,76 @@
+"""Documents of a hardship file (proof of income, medical bills, disability certificate, the
+signed consent form …): the upload is checked by ``gonghui.core.uploads`` (type by its first
+bytes, safe name, bounded read), like legal-aid evidence; each upload and each download is
+audited. Documents are never deleted."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from gonghui.assistance.choices import AttachmentKind
+from gonghui.assistance.models import Household, HouseholdAttachment
+from gonghui.assistance.services.households import _choice, _event, _locked, _require
+from gonghui.core import audit, uploads
+from gonghui.organisations import scoping
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def max_bytes() -> int:
+    """``GONGHUI_ASSISTANCE_ATTACHMENT_MAX_BYTES``, default 10 MB (as legal-aid evidence)."""
+    return int(getattr(settings, "GONGHUI_ASSISTANCE_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def attachment_add(*, actor, household: Household, kind: str, upload) -> HouseholdAttachment:
+    """Attach a PDF, JPEG or PNG to a file, in any state (a proof may come late). Owning union,
+    MANAGE_ASSISTANCE (404 out of scope, 403 for viewers). A refused file writes nothing."""
+    _require(actor, household)
+    kind = _choice(kind, AttachmentKind.values, "kind")
+    if upload is None:
+        raise ValidationError({"file": ValidationError(_("Choose a file."), code="file_required")})
+    name = uploads.safe_name(getattr(upload, "name", ""))
+    data = uploads.read_bounded(upload, max_bytes())
+    if data is None:
+        raise ValidationError({"file": ValidationError(_("The file is too large."), code="file_too_large")})
+    content_type = uploads.sniff(data)
+    if content_type is None:
+        raise ValidationError({"file": ValidationError(_("Only PDF, JPEG or PNG files."), code="file_type")})
+    with transaction.atomic():
+        h = _locked(household)
+        attachment = HouseholdAttachment.objects.create(
+            household=h,
+            kind=kind,
+            name=name,
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            uploaded_by=actor,
+        )
+        _event(actor, h, "attachment", h.status, h.status, f"{attachment.get_kind_display()}: {name}")
+        audit.record(
+            actor=actor,
+            action="assistance.attachment.added",
+            obj=attachment,
+            organisation_id=h.organisation_id,
+            changes={"household": [None, h.file_no], "kind": [None, kind], "name": [None, name]},
+        )
+    return attachment
+
+
+def attachment_download(*, actor, attachment: HouseholdAttachment) -> HouseholdAttachment:
+    """Whoever sees the file may open its documents (they hold personal data: every download
+    is audited)."""
+    if not scoping.can(actor, scoping.Action.VIEW, attachment.household.organisation):
+        raise Http404
+    audit.record(
+        actor=actor,
+        action="assistance.attachment.downloaded",
+        obj=attachment,
+        organisation_id=attachment.household.organisation_id,
+    )
+    return attachment
