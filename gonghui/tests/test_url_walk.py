@@ -27,6 +27,7 @@ from django.urls import URLPattern, reverse
 from gonghui.assistance import api as assistance_api
 from gonghui.assistance import models as assistance_models
 from gonghui.assistance import urls as assistance_urls
+from gonghui.assistance.services import attachments as assistance_attachments
 from gonghui.assistance.services import dibao as dibao_services
 from gonghui.assistance.services import households as household_services
 from gonghui.assistance.services import monitoring as assistance_monitoring
@@ -445,12 +446,19 @@ def _xian_assistance(world) -> dict:
         actor=admin, household=household, job_loss=True, accident=True
     )
     assert alert is not None
+    document = assistance_attachments.attachment_add(
+        actor=admin,
+        household=household,
+        kind="income_proof",
+        upload=SimpleUploadedFile("收入证明.pdf", b"%PDF-1.4 walk"),
+    )
     return {
         "household_id": household.pk,
+        "document_id": document.pk,
         "payment_id": payment.pk,
         "alert_id": alert.pk,
         # every button of the household page
-        "name": ["screen", "review", "publicise", "file", "periodic_review", "close"],
+        "name": ["screen", "review", "publicise", "file", "periodic_review", "close", "reopen"],
         "household_secrets": ["6222021234567890123", "6222 0212 3456 7890 123"],
     }
 
@@ -495,8 +503,20 @@ def _xian_rights(world) -> dict:
         deadline=datetime.date.today() + datetime.timedelta(days=60),
         request=request,
     )
+    wage_arrears = request_services.request_file(
+        actor=None,
+        channel="phone",
+        category="wage_arrears",
+        description="西安某工地拖欠三个月工资",
+        work_division="610113",
+        employer="西安某机械厂",
+        name="孙欠薪",
+        phone=make_phone(75),
+        amount_owed="9999.00",
+    )
     return {
         "request_id": request.pk,
+        "wage_arrears_id": wage_arrears.pk,
         "request_transfer_id": transfer.pk,
         "evidence_id": evidence.pk,
         "need_id": need.pk,
@@ -590,6 +610,7 @@ COUNTED = [
     assistance_models.MonthlyIncome,
     assistance_models.Payment,
     assistance_models.RiskAlert,
+    assistance_models.HouseholdAttachment,
     rights_models.Request,
     rights_models.RequestTransfer,
     rights_models.RequestEvent,
@@ -819,6 +840,46 @@ API_BODIES = {
     ("POST", "households/{household_id}/bank-card/reveal"): None,
     ("POST", "households/{household_id}/risk"): {"job_loss": True, "accident": True},
     ("POST", "alerts/{alert_id}/close"): {"outcome": "walk"},
+    ("PATCH", "households/{household_id}"): {"housing": "own"},
+    ("POST", "households/{household_id}/reopen"): {"reason": "walk"},
+    ("POST", "households/{household_id}/attachments"): {"kind": "other"},
+    # rights: officer actions on 西安 requests, wage arrears, legal aid, practical needs
+    ("POST", "requests/{request_id}/accept"): None,
+    ("POST", "requests/{request_id}/complexity"): {"complexity": "complex", "reason": "walk"},
+    ("POST", "requests/{request_id}/close"): {"reply": "walk"},
+    ("POST", "requests/{request_id}/transfer"): {"to": "610300", "reason": "walk"},
+    ("POST", "requests/{request_id}/transfer/accept"): None,
+    ("POST", "requests/{request_id}/transfer/refuse"): {"note": "walk"},
+    ("POST", "requests/{request_id}/escalate"): {"reason": "walk"},
+    ("POST", "requests/{request_id}/follow-up"): {"note": "walk"},
+    ("POST", "wage-arrears"): {
+        "description": "walk",
+        "work_division": "610113",
+        "name": "walk",
+        "phone": "13600000003",
+        "amount_owed": "1.00",
+    },
+    ("POST", "wage-arrears/{wage_arrears_id}/workers"): {"name": "walk", "amount": "1.00"},
+    ("POST", "wage-arrears/{wage_arrears_id}/referral"): {"reason": "walk", "to": "610300"},
+    ("POST", "wage-arrears/{wage_arrears_id}/recoveries"): {"amount": "1.00", "recovered_on": "2026-01-01"},
+    ("POST", "legal-aid"): {
+        "request": "{request_id}",
+        "cause": "contract",
+        "form": "mediation",
+        "monthly_income": "1.00",
+        "knew_on": "2026-01-01",
+    },
+    ("POST", "legal-aid/{legal_aid_id}/evidence"): None,
+    ("POST", "legal-aid/{legal_aid_id}/employment-end"): {"employment_ended_on": "2026-01-01"},
+    ("POST", "legal-aid/{legal_aid_id}/outcome"): {"outcome": "settled"},
+    ("POST", "practical-needs"): {
+        "organisation": "610100",
+        "title": "walk",
+        "owner": "walk",
+        "deadline": "2027-01-01",
+    },
+    ("POST", "practical-needs/{need_id}/progress"): {"status": "done", "progress": "walk"},
+    ("POST", "practical-needs/{need_id}/rate"): {"rating": 5},
 }
 
 # Writes that name no union: they act in the caller's own union, so there is no 西安 object
@@ -832,6 +893,7 @@ API_SCOPED_QUERIES = {
     "list_organisations": {"parent": "610100"},
     "list_audit": {"organisation": "610100"},
     "list_honours": {"organisation": "610100"},
+    "list_practical_needs": {"organisation": "610100"},
 }
 
 # Searches of list endpoints that must find no 西安 row for a sibling (200, no marker).
@@ -844,6 +906,7 @@ API_SEARCHES = {
     "list_studios": {"q": "西安"},
     "list_households": {"status": "left"},
     "list_requests": {"status": "new"},
+    "list_wage_arrears": {"status": "open"},
 }
 
 
