@@ -28,6 +28,26 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+class Step(models.TextChoices):
+    """What a line of a file's timeline (HouseholdEvent.kind) records."""
+
+    OPENED = "opened", _("application received")
+    SCREENED = "screened", _("first check passed")
+    REJECTED = "rejected", _("rejected")
+    VISITED = "visited", _("home visit recorded")
+    REVIEWED = "reviewed", _("approved by the upper union")
+    PUBLICISED = "publicised", _("public notice started")
+    FILED = "filed", _("filed")
+    CLOSED = "closed", _("file closed")
+    REOPENED = "reopened", _("file reopened")
+    EDITED = "edited", _("household data corrected")
+    BACK_TO_REVIEW = "back_to_review", _("sent back to the upper union's review")
+    ATTACHMENT = "attachment", _("document attached")
+    PAID = "paid", _("payment recorded")
+    REVIEWED_PERIODIC = "reviewed_periodic", _("periodic review")
+    LEFT = "left", _("out of hardship")
+
+
 OPEN_STATUSES = (Status.APPLIED, Status.SCREENED, Status.VISITED, Status.REVIEWED, Status.PUBLICISED)
 
 
@@ -75,6 +95,13 @@ class Relation(models.TextChoices):
     CHILD = "child", _("child")
     PARENT = "parent", _("parent")
     OTHER = "other", _("other relative")
+
+
+def relation_rank(relation: str) -> int:
+    """Where a person is listed: the head first, then spouse, children, parents, other relatives
+    (then by name)."""
+    values = Relation.values
+    return values.index(relation) if relation in values else len(values)
 
 
 class Health(models.TextChoices):

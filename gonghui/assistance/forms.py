@@ -5,32 +5,28 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.assistance import choices
+from gonghui.organisations.forms import DateInput
 
 
 class DibaoForm(forms.Form):
     division_code = forms.CharField(label=_("Division code (GB/T 2260)"), max_length=6)
-    effective_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
     monthly = forms.CharField(label=_("Yuan a month"), max_length=12)
     note = forms.CharField(label=_("Source"), max_length=200, required=False)
 
 
 class PaymentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=choices.PaymentKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of help"), choices=choices.PaymentKind.choices)
     amount = forms.CharField(label=_("Amount (yuan)"), max_length=14)
-    paid_on = forms.DateField(
-        label=_("Paid on"), initial=datetime.date.today, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    paid_on = forms.DateField(label=_("Paid out on"), initial=datetime.date.today, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(
-        label=_("Visited on"), initial=datetime.date.today, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visited_on = forms.DateField(label=_("Visited on"), initial=datetime.date.today, widget=DateInput())
     visitor = forms.CharField(label=_("Visited by"), max_length=60)
     consent_signed = forms.BooleanField(label=_("The family signed the consent form"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -62,16 +58,37 @@ class ApplyForm(forms.Form):
         return out
 
 
-class PersonForm(forms.Form):
-    """One family member on the application (empty rows are skipped)."""
+# The relations of the people besides the head, with an empty first choice: a blank card stays
+# blank (it is not read as a spouse).
+FAMILY_RELATIONS = [("", _("— choose —")), *(c for c in choices.Relation.choices if c[0] != "self")]
 
-    relation = forms.ChoiceField(
-        label=_("Relation"), choices=[c for c in choices.Relation.choices if c[0] != "self"], required=False
-    )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+
+def _relation_needed(form: forms.Form) -> None:
+    """A card with a name needs its relation; a card without a name is left out."""
+    d = form.cleaned_data
+    if (d.get("name") or "").strip() and not d.get("relation"):
+        form.add_error("relation", forms.ValidationError(_("Choose the relation."), code="required"))
+
+
+class PersonForm(forms.Form):
+    """One family member on the application: a card without name, relation and income is left
+    out; a name needs its relation and the other way round."""
+
+    relation = forms.ChoiceField(label=_("Relation"), choices=FAMILY_RELATIONS, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=14, required=False)
     employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)
     health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        _relation_needed(self)
+        d = self.cleaned_data
+        if not (d.get("name") or "").strip() and (
+            d.get("relation") or (d.get("monthly_income") or "").strip()
+        ):
+            self.add_error("name", forms.ValidationError(_("Enter the person's name."), code="required"))
+        return cleaned
 
 
 class AttachmentForm(forms.Form):
@@ -205,10 +222,8 @@ class PersonEditForm(forms.Form):
     person is removed)."""
 
     id = forms.CharField(widget=forms.HiddenInput, required=False)
-    relation = forms.ChoiceField(
-        label=_("Relation"), choices=[c for c in choices.Relation.choices if c[0] != "self"], required=False
-    )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    relation = forms.ChoiceField(label=_("Relation"), choices=FAMILY_RELATIONS, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     id_number = forms.CharField(
         label=_("ID number (empty: keep the recorded one)"), max_length=18, required=False
     )
@@ -222,3 +237,8 @@ class PersonEditForm(forms.Form):
     )
     schooling = forms.ChoiceField(label=_("Schooling"), choices=choices.Schooling.choices, required=False)
     employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        _relation_needed(self)
+        return cleaned

@@ -87,6 +87,15 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.file_no
 
+    def rigid_expense_lines(self) -> list[tuple[str, str]]:
+        """The rigid monthly expenses as (label in the active language, amount) pairs."""
+        labels = dict(choices.ExpenseKind.choices)
+        return [(str(labels.get(e["kind"], e["kind"])), e["monthly"]) for e in self.rigid_expenses]
+
+    def secondary_cause_labels(self) -> list[str]:
+        labels = dict(choices.Cause.choices)
+        return [str(labels.get(c, c)) for c in self.secondary_causes]
+
     def rigid_expense_amounts(self):
         from decimal import Decimal
 
@@ -122,9 +131,9 @@ class HouseholdEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
+    kind = models.CharField(_("step"), max_length=30, choices=choices.Step.choices)
+    from_status = models.CharField(max_length=12, choices=choices.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=choices.Status.choices, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

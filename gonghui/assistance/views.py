@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.assistance import forms, selectors
-from gonghui.assistance.choices import Status
+from gonghui.assistance.choices import Status, relation_rank
 from gonghui.assistance.services import attachments as attachment_services
 from gonghui.assistance.services import dibao as dibao_services
 from gonghui.assistance.services import households as hh
@@ -23,12 +23,41 @@ from gonghui.organisations import scoping
 from gonghui.organisations.views import officer_required, paginate
 
 Action = scoping.Action
-PeopleFormSet = django_forms.formset_factory(forms.PersonForm, extra=4, max_num=10)
+PEOPLE_MAX = 10
+PeopleFormSet = django_forms.formset_factory(forms.PersonForm, extra=1, max_num=PEOPLE_MAX)
 PeopleEditFormSet = django_forms.formset_factory(forms.PersonEditForm, extra=2, max_num=20)
 
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def _run(form, call) -> tuple[bool, object]:
+    """The one path of every form page: when ``form`` is valid, ``call(cleaned_data)`` (the
+    service); its ValidationError is shown on the form. Returns (done, the service's result)."""
+    if not form.is_valid():
+        return False, None
+    try:
+        return True, call(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return False, None
+
+
+def _file_form(request, h, key: str, form, call, done: str):
+    """A form of the file page: saved → message and back to the file; else the file page with
+    the form and its errors (400)."""
+    ok, _result = _run(form, call)
+    if ok:
+        messages.success(request, done)
+        return redirect("assistance:detail", h.pk)
+    return render(request, "assistance/detail.html", _detail_context(request, h, **{key: form}), status=400)
+
+
+def _people(h) -> list:
+    """The household's people: the head first, then spouse, children, parents, other relatives,
+    each by name."""
+    return sorted(h.people.all(), key=lambda p: (relation_rank(p.relation), p.name, str(p.pk)))
 
 
 @officer_required
@@ -61,7 +90,7 @@ def _detail_context(request, h, **extra):
     incomes = [(row, row.per_capita_income > row.dibao_monthly) for row in selectors.recent_incomes(h)]
     return {
         "h": h,
-        "people": h.people.all(),
+        "people": _people(h),
         "events": h.events.all(),
         "payments": h.payments.all(),
         "incomes": incomes,
@@ -129,33 +158,27 @@ def action(request, household_id, name):
 @require_POST
 def visit(request, household_id):
     h = selectors.household_or_404(request.user, household_id)
-    form = forms.VisitForm(request.POST)
-    if form.is_valid():
-        try:
-            hh.household_visit(actor=request.user, household=h, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Home visit recorded."))
-            return redirect("assistance:detail", h.pk)
-    return render(request, "assistance/detail.html", _detail_context(request, h, visit_form=form), status=400)
+    return _file_form(
+        request,
+        h,
+        "visit_form",
+        forms.VisitForm(request.POST),
+        lambda d: hh.household_visit(actor=request.user, household=h, **d),
+        _("Home visit recorded."),
+    )
 
 
 @officer_required
 @require_POST
 def payment(request, household_id):
     h = selectors.household_or_404(request.user, household_id)
-    form = forms.PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            hh.payment_record(actor=request.user, household=h, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Payment recorded."))
-            return redirect("assistance:detail", h.pk)
-    return render(
-        request, "assistance/detail.html", _detail_context(request, h, payment_form=form), status=400
+    return _file_form(
+        request,
+        h,
+        "payment_form",
+        forms.PaymentForm(request.POST),
+        lambda d: hh.payment_record(actor=request.user, household=h, **d),
+        _("Payment recorded."),
     )
 
 
@@ -170,14 +193,12 @@ def reveal(request, household_id):
 @officer_required
 def dibao(request):
     form = forms.DibaoForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dibao_services.dibao_set(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("低保 standard saved."))
-            return redirect("assistance:dibao")
+    if (
+        request.method == "POST"
+        and _run(form, lambda d: dibao_services.dibao_set(actor=request.user, **d))[0]
+    ):
+        messages.success(request, _("低保 standard saved."))
+        return redirect("assistance:dibao")
     prefix = request.GET.get("division", "")[:6]
     page = paginate(request, selectors.dibao_rows(prefix), page_size=50)
     return render(
@@ -214,42 +235,52 @@ def apply(request):
     member = selectors.member_of_user(request.user)
     if member is None:
         return render(request, "assistance/mine.html", {"h": None, "no_member": True})
+    if request.method == "POST" and request.POST.get("add_person"):
+        # Without JavaScript: the same page again with what was typed and one more card.
+        return render(request, "assistance/apply.html", _apply_with_one_more(request.POST, member))
     form = forms.ApplyForm(request.POST or None)
     people = PeopleFormSet(request.POST or None, prefix="p")
-    if request.method == "POST" and form.is_valid() and people.is_valid():
+
+    def send(data):
         family = [
             {k: v for k, v in p.items() if v not in (None, "")}
             | {"monthly_income": p.get("monthly_income") or "0"}
             for p in people.cleaned_data
-            if p and p.get("name")
+            if p and (p.get("name") or "").strip()
         ]
-        data = form.cleaned_data
-        try:
-            hh.household_open(
-                actor=request.user,
-                head=member,
-                housing=data["housing"],
-                main_cause=data["main_cause"],
-                medical_insurance=data["medical_insurance"],
-                head_income=data["head_income"],
-                head_employment=data["head_employment"],
-                rigid_expenses=form.expenses(),
-                zero_employment=data["zero_employment"],
-                bank_name=data["bank_name"],
-                bank_card=data["bank_card"],
-                family=family,
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Your application has been sent to your union."))
-            return redirect(reverse("assistance:apply"))
+        return hh.household_open(
+            actor=request.user,
+            head=member,
+            housing=data["housing"],
+            main_cause=data["main_cause"],
+            medical_insurance=data["medical_insurance"],
+            head_income=data["head_income"],
+            head_employment=data["head_employment"],
+            rigid_expenses=form.expenses(),
+            zero_employment=data["zero_employment"],
+            bank_name=data["bank_name"],
+            bank_card=data["bank_card"],
+            family=family,
+        )
+
+    if request.method == "POST" and people.is_valid() and _run(form, send)[0]:
+        messages.success(request, _("Your application has been sent to your union."))
+        return redirect(reverse("assistance:apply"))
     return render(
         request,
         "assistance/apply.html",
-        {"form": form, "people": people, "member": member},
+        {"form": form, "people": people, "member": member, "can_add": people.total_form_count() < PEOPLE_MAX},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _apply_with_one_more(data, member) -> dict:
+    """The application as typed (unbound: no errors yet) with one more person card."""
+    form = forms.ApplyForm(initial={name: data.get(name) for name in forms.ApplyForm.base_fields})
+    posted = PeopleFormSet(data, prefix="p")
+    cards = [{name: f[name].data for name in f.fields} for f in posted.forms][: PEOPLE_MAX - 1]
+    people = PeopleFormSet(prefix="p", initial=cards)
+    return {"form": form, "people": people, "member": member, "can_add": len(cards) + 1 < PEOPLE_MAX}
 
 
 # ---- documents -------------------------------------------------------------------------
@@ -259,22 +290,15 @@ def apply(request):
 @require_POST
 def attachment_upload(request, household_id):
     h = selectors.household_or_404(request.user, household_id)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment_services.attachment_add(
-                actor=request.user,
-                household=h,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Document attached."))
-            return redirect("assistance:detail", h.pk)
-    return render(
-        request, "assistance/detail.html", _detail_context(request, h, attachment_form=form), status=400
+    return _file_form(
+        request,
+        h,
+        "attachment_form",
+        forms.AttachmentForm(request.POST, request.FILES),
+        lambda d: attachment_services.attachment_add(
+            actor=request.user, household=h, kind=d["kind"], upload=d["file"]
+        ),
+        _("Document attached."),
     )
 
 
@@ -296,23 +320,19 @@ def attachment_file(request, household_id, document_id):
 @require_POST
 def income(request, household_id):
     h = selectors.household_or_404(request.user, household_id)
-    form = forms.IncomeForm(request.POST)
-    if form.is_valid():
-        try:
-            hh.income_record(
-                actor=request.user,
-                household=h,
-                month=form.cleaned_data["month"],
-                income=form.cleaned_data["income"],
-                rigid_expenses=form.cleaned_data["rigid_expenses"] or "0",
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Monthly income recorded."))
-            return redirect("assistance:detail", h.pk)
-    return render(
-        request, "assistance/detail.html", _detail_context(request, h, income_form=form), status=400
+    return _file_form(
+        request,
+        h,
+        "income_form",
+        forms.IncomeForm(request.POST),
+        lambda d: hh.income_record(
+            actor=request.user,
+            household=h,
+            month=d["month"],
+            income=d["income"],
+            rigid_expenses=d["rigid_expenses"] or "0",
+        ),
+        _("Monthly income recorded."),
     )
 
 
@@ -323,17 +343,14 @@ def risk(request, household_id):
     on the file page (an alert opens at 40 points)."""
     h = selectors.household_or_404(request.user, household_id)
     form = forms.RiskForm(request.POST)
-    if form.is_valid():
-        try:
-            result, alert = monitoring.risk_check(actor=request.user, household=h, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            return render(
-                request,
-                "assistance/detail.html",
-                _detail_context(request, h, risk_form=form, risk_result=result, risk_alert=alert),
-            )
+    ok, checked = _run(form, lambda d: monitoring.risk_check(actor=request.user, household=h, **d))
+    if ok:
+        result, alert = checked
+        return render(
+            request,
+            "assistance/detail.html",
+            _detail_context(request, h, risk_form=form, risk_result=result, risk_alert=alert),
+        )
     return render(request, "assistance/detail.html", _detail_context(request, h, risk_form=form), status=400)
 
 
@@ -397,7 +414,7 @@ def edit(request, household_id):
     h = selectors.household_or_404(request.user, household_id)
     if not scoping.can(request.user, Action.MANAGE_ASSISTANCE, h.organisation):
         raise PermissionDenied
-    people_rows = list(h.people.all())
+    people_rows = _people(h)
     head = next(p for p in people_rows if p.relation == "self")
     initial_people = [
         {
@@ -416,19 +433,17 @@ def edit(request, household_id):
     ]
     form = forms.EditForm(request.POST or None, initial=forms.EditForm.initial_for(h, head))
     people = PeopleEditFormSet(request.POST or None, prefix="p", initial=initial_people)
-    if request.method == "POST" and form.is_valid() and people.is_valid():
+
+    def save(data):
         changes = {**form.changes(), "family": _family_from(people)}
-        note = form.cleaned_data.get("note", "")
-        try:
-            if h.status == Status.FILED:
-                hh.household_periodic_review(actor=request.user, household=h, note=note, changes=changes)
-            else:
-                hh.household_edit(actor=request.user, household=h, changes=changes, note=note)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("assistance:detail", h.pk)
+        note = data.get("note", "")
+        if h.status == Status.FILED:
+            return hh.household_periodic_review(actor=request.user, household=h, note=note, changes=changes)
+        return hh.household_edit(actor=request.user, household=h, changes=changes, note=note)
+
+    if request.method == "POST" and people.is_valid() and _run(form, save)[0]:
+        messages.success(request, _("Saved."))
+        return redirect("assistance:detail", h.pk)
     return render(
         request,
         "assistance/edit.html",

@@ -28,6 +28,8 @@ from gonghui.assistance.choices import (
     Schooling,
     Source,
     Status,
+    Step,
+    relation_rank,
 )
 from gonghui.assistance.models import FamilyMember, Household, HouseholdEvent, MonthlyIncome, Payment
 from gonghui.assistance.services import dibao
@@ -402,6 +404,7 @@ def household_open(
 
 
 def _event(actor, household: Household, kind: str, before: str, after: str, note: str = "") -> None:
+    assert kind in Step.values, kind  # every timeline line has a label (choices.Step)
     authed = getattr(actor, "is_authenticated", False)
     HouseholdEvent.objects.create(
         household=household,
@@ -725,6 +728,50 @@ def _person_line(p: dict) -> str:
     return f"{p['relation']} {p['name']} {p['monthly_income']:.2f} {p['health']} {p['employment']}"
 
 
+def _person_words(p: dict) -> str:
+    return (
+        f"{_label(Relation, p['relation'])} {p['name']} {p['monthly_income']:.2f} "
+        f"{_label(Health, p['health'])} {_label(Employment, p['employment'])}"
+    )
+
+
+def _in_order(people: list[dict]) -> list[dict]:
+    """The head first, then spouse, children, parents, other relatives; each by name."""
+    return sorted(people, key=lambda p: (relation_rank(p["relation"]), p["name"]))
+
+
+def _label(choices, value) -> str:
+    return str(dict(choices.choices).get(value, value)) if value else "—"
+
+
+# The timeline says an edit in words (the audit entry keeps the codes): field → its choices.
+_CHOSEN = {
+    "housing": Housing,
+    "main_cause": Cause,
+    "medical_insurance": MedicalInsurance,
+    "event_kind": EventKind,
+    "category": Category,
+}
+_FIELD = {"bank_card": "bank_card_masked"}
+
+
+def _change_words(key: str, before, after) -> str:
+    def words(value) -> str:
+        if key in _CHOSEN:
+            return _label(_CHOSEN[key], value)
+        if key == "secondary_causes":
+            return "、".join(_label(Cause, c) for c in value.split(",") if c) or "—"
+        if key == "rigid_expenses":
+            items = [item.rsplit(" ", 1) for item in value.split(", ") if item]
+            return ", ".join(f"{_label(ExpenseKind, k)} {m}" for k, m in items) or "—"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return str(value) if value not in (None, "") else "—"
+
+    name = Household._meta.get_field(_FIELD.get(key, key)).verbose_name
+    return f"{name}: {words(before)} → {words(after)}"
+
+
 def _snapshot(h: Household, people: list[dict]) -> dict:
     return {
         "housing": h.housing,
@@ -878,7 +925,8 @@ def _write_edit(actor, h: Household, plan: _Edit, on: datetime.date, note: str) 
     """Write a checked edit to the locked file: household data, the head's row, the family
     (listed people updated, new ones added, people no longer listed removed), the category;
     one timeline entry and one audit entry with before → after."""
-    before = _snapshot(h, [_row_data(r) for r in h.people.all()])
+    before_people = [_row_data(r) for r in h.people.all()]
+    before = _snapshot(h, before_people)
     for name, value in plan.fields.items():
         setattr(h, name, value)
     _apply(h, plan.assessment, on)
@@ -899,16 +947,20 @@ def _write_edit(actor, h: Household, plan: _Edit, on: datetime.date, note: str) 
                 row.id_number_hash = crypto.blind_index("id", p.id_number)
                 row.id_number_masked = mask_id_number(p.id_number)
             row.save()
-    after = _snapshot(h, [_row_data(r) for r in h.people.all()])
+    after_people = [_row_data(r) for r in h.people.all()]
+    after = _snapshot(h, after_people)
     changes = audit.diff(before, after)
-    text = "; ".join(f"{k}: {b} → {a}" for k, (b, a) in changes.items() if k != "people")
+    text = "; ".join(_change_words(k, b, a) for k, (b, a) in changes.items() if k != "people")
     if "people" in changes:
         text = "; ".join(
             x
             for x in (
                 text,
                 _("people: %(before)s → %(after)s")
-                % {"before": changes["people"][0], "after": changes["people"][1]},
+                % {
+                    "before": "; ".join(_person_words(p) for p in _in_order(before_people)),
+                    "after": "; ".join(_person_words(p) for p in _in_order(after_people)),
+                },
             )
             if x
         )

@@ -83,7 +83,7 @@ def test_edit_re_assesses_and_records_before_and_after(world, household):
         "applied",
     )
     event = h.events.get(kind="edited")
-    assert "妻子找到工作" in event.note and "relative" in event.note and "1000.00" in event.note
+    assert "妻子找到工作" in event.note and "深度困难 → 相对困难" in event.note and "1000.00" in event.note
     entry = AuditEntry.objects.get(action="assistance.household.edited")
     assert entry.changes["category"] == ["deep", "relative"]
     assert entry.changes["housing"] == ["private_rental", "public_rental"]
