@@ -56,6 +56,7 @@ class EventOut(Schema):
 
 class RequestItem(Schema):
     id: str
+    number: str
     channel: str
     category: str
     complexity: str
@@ -114,6 +115,7 @@ class RateIn(Schema):
 def _item(r) -> dict:
     return {
         "id": str(r.pk),
+        "number": r.number,
         "channel": r.channel,
         "category": r.category,
         "complexity": r.complexity,
@@ -388,6 +390,7 @@ class RecoveryOut(Schema):
 
 class WageArrearsItem(Schema):
     id: str
+    number: str
     status: str
     name: str
     phone: str
@@ -438,6 +441,7 @@ def _arrears_item(r, recovered=None) -> dict:
         recovered = getattr(r, "recovered", None)
     return {
         "id": str(r.pk),
+        "number": r.number,
         "status": r.status,
         "name": r.name,
         "phone": r.phone_masked,

@@ -1,5 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Labels whose English is shared with other apps but whose Chinese differs here (a request is
+# 受理, not 采纳; a transfer of a request is 转办, not a membership 转会) carry the context
+# "rights".
 
 
 class Channel(models.TextChoices):
@@ -40,17 +45,17 @@ class RoutedBy(models.TextChoices):
 
 class TransferStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the receiving union")
-    ACCEPTED = "accepted", _("Accepted")
-    REFUSED = "refused", _("Refused")
+    ACCEPTED = "accepted", pgettext_lazy("rights", "Transfer accepted")
+    REFUSED = "refused", pgettext_lazy("rights", "Transfer refused")
 
 
 class EventKind(models.TextChoices):
     FILED = "filed", _("Filed")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("rights", "Accepted")
     COMPLEXITY = "complexity", _("Time limit changed")
     TRANSFER_ASKED = "transfer_asked", _("Transfer proposed")
-    TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
-    TRANSFER_REFUSED = "transfer_refused", _("Transfer refused")
+    TRANSFER_ACCEPTED = "transfer_accepted", pgettext_lazy("rights", "Transfer accepted")
+    TRANSFER_REFUSED = "transfer_refused", pgettext_lazy("rights", "Transfer refused")
     ESCALATED = "escalated", _("Escalated to the union above")
     CLOSED = "closed", _("Replied and closed")
     FOLLOW_UP = "follow_up", _("Follow-up call")
@@ -78,7 +83,7 @@ class Outcome(models.TextChoices):
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
     SETTLED = "settled", _("Settled")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("rights", "Withdrawn")
 
 
 class NeedSource(models.TextChoices):

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.rights.choices import AidForm, Category, Cause, Channel, Complexity
 
@@ -39,12 +40,21 @@ class RateForm(forms.Form):
     phone = forms.CharField(label=_("The mobile number you gave"), max_length=20, required=False)
 
 
+class LookupForm(forms.Form):
+    """Find one's request by its number and the mobile number it was filed with."""
+
+    number = forms.CharField(
+        label=_("Request number"), max_length=30, help_text=_("For example RQ202506010007.")
+    )
+    phone = forms.CharField(label=_("The mobile number you gave"), max_length=20)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000)
 
 
 class TransferForm(forms.Form):
-    to = forms.CharField(label=_("Union code"), max_length=40)
+    to = forms.CharField(label=pgettext_lazy("rights", "Union code"), max_length=40)
     reason = forms.CharField(label=_("Reason"), max_length=1000)
     letter = forms.BooleanField(label=_("Cross-region referral with a letter"), required=False)
 

@@ -30,6 +30,9 @@ class Request(models.Model):
     """A worker's request (诉求) held by one union at a time (``organisation``)."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    # The short number the worker quotes (RQ + day it came in + that day's sequence, e.g.
+    # RQ202506010007); given at filing by ``services.requests.request_file``.
+    number = models.CharField(_("request number"), max_length=20, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     complexity = models.CharField(

@@ -68,6 +68,11 @@ def request_public(pk) -> Request:
     return req
 
 
+def request_by_number(number: str) -> Request | None:
+    """The request with that short number (``RQ…``), or None; callers decide who may know."""
+    return Request.objects.select_related("organisation", "routed_to").filter(number=number).first()
+
+
 def timeline(req: Request):
     return req.events.select_related("organisation", "actor").order_by("at", "id")
 

@@ -7,6 +7,7 @@ app_name = "rights"
 urlpatterns = [
     path("new/", views.file_request, name="file"),
     path("r/<uuid:request_id>/", views.status, name="status"),
+    path("find/", views.find, name="find"),
     path("", views.queue, name="queue"),
     path("rates/", views.rates, name="rates"),
     path("requests/<uuid:request_id>/", views.detail, name="detail"),

@@ -92,7 +92,11 @@ def file_request(request):
         except ValidationError as exc:
             add_service_error(form, exc, {"invalid_division": "work_division"})
         else:
-            messages.success(request, _("Your request has been sent. Keep this page's address to follow it."))
+            messages.success(
+                request,
+                _("Your request has been sent. Its number is %(number)s: keep it to follow the request.")
+                % {"number": req.number},
+            )
             return redirect("rights:status", request_id=req.pk)
     return _render_file(request, form, picker)
 
@@ -139,6 +143,41 @@ def status(request, request_id):
             "form": form,
             "own": services.is_own(request.user, req),
         },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def find(request):
+    """Find one's request by its number and the mobile number it was filed with; a match goes
+    to the request's page. An unknown number and a wrong phone get the same answer."""
+    form = forms.LookupForm(request.POST or None)
+    not_found = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            throttle.hit(
+                "rights-lookup",
+                throttle.client_key(request),
+                limit=settings.GONGHUI_PUBLIC_FORM_RATE,
+                window=3600,
+            )
+            req = services.request_lookup(
+                number=form.cleaned_data["number"], phone=form.cleaned_data["phone"]
+            )
+        except throttle.Throttled:
+            form.add_error(None, _("Too many attempts; please try again later."))
+        except Http404:
+            not_found = True
+            form = forms.LookupForm(
+                initial={"number": form.cleaned_data["number"]}
+            )  # the phone is not echoed
+        else:
+            return redirect("rights:status", request_id=req.pk)
+    return render(
+        request,
+        "rights/public/find.html",
+        {"form": form, "not_found": not_found},
+        status=404 if not_found else 200,
     )
 
 

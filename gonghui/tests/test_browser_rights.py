@@ -177,11 +177,6 @@ def test_a_worker_applies_for_hardship_help_on_a_small_phone(world, screens):
     assert not screens.errors, screens.errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assistance/mine.html (and detail.html) print HouseholdEvent.kind raw: the worker reads "
-    "'opened', 'screened' instead of words in their language",
-)
 def test_the_workers_file_timeline_reads_in_words_not_codes(world, screens):
     from playwright.sync_api import expect
 
@@ -402,11 +397,6 @@ def test_the_reply_keeps_its_chinese_punctuation(world, screens):
     expect(page.locator("main")).to_contain_text(reply)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rights: a request has no short reference number; the worker gets only the page's "
-    "36-character address to quote or keep",
-)
 def test_the_worker_gets_a_request_number_to_quote(world, screens):
     req = request_services.request_file(
         actor=None,
@@ -565,12 +555,6 @@ def test_an_officer_works_the_queue_and_a_household_file_on_a_desktop(world, scr
     assert not errors, errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assistance/forms.py uses forms.DateInput(attrs={'type': 'date'}) without an ISO format: "
-    "in Chinese it renders value='2026/11/26', which a date input drops, so 'paid on' and "
-    "'visited on' start empty (use gonghui.organisations.forms.DateInput)",
-)
 def test_the_payment_date_starts_at_today_in_chinese(world, screens):
     from playwright.sync_api import expect
 

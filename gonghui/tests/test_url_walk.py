@@ -130,6 +130,7 @@ PUBLIC_PAGES = {
     # union's 我为群众办实事 list is published with its progress, without personal data.
     "rights:file",
     "rights:status",
+    "rights:find",
     "rights:needs_public",
     # 帮扶: the signed-in worker's own application page — their own file or the form, never
     # anyone else's (officers without a member record see a notice).
@@ -1053,9 +1054,10 @@ def test_the_workers_rights_and_assistance_pages_are_open_and_show_no_personal_d
     status = reverse("rights:status", kwargs={"request_id": xian["request_id"]})
     needs = reverse("rights:needs_public", kwargs={"code": "610100"})
     apply = reverse("assistance:apply")
-    assert pages == {reverse("rights:file"), status, needs, apply}
+    find = reverse("rights:find")
+    assert pages == {reverse("rights:file"), status, find, needs, apply}
     secrets = [*xian["request_secrets"], *xian["household_secrets"], "张小明"]
-    for url in (reverse("rights:file"), status, needs, apply):
+    for url in (reverse("rights:file"), status, find, needs, apply):
         response = client.get(url)
         if url == apply and visitor is None:
             assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))

@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +69,53 @@ def _audit(req: Request, action: str, *, actor, changes=None, reason: str = "") 
         changes=changes or {},
         reason=reason,
     )
+
+
+NUMBER_PREFIX = "RQ"
+NUMBER_ATTEMPTS = 10
+
+
+def number_prefix(day: datetime.date) -> str:
+    return f"{NUMBER_PREFIX}{day:%Y%m%d}"
+
+
+def next_number(day: datetime.date) -> str:
+    """The next free number of that day: RQ + yyyymmdd + a sequence of at least four digits
+    (RQ202506010001, …, RQ202506019999, RQ2025060110000). Read as a range on the unique index
+    (no LIKE: any collation orders these ASCII prefixes the same way); the longest, then the
+    highest, is the last given."""
+    prefix = number_prefix(day)
+    last = (
+        Request.objects.filter(number__gte=prefix, number__lt=number_prefix(day + datetime.timedelta(days=1)))
+        .order_by(Length("number").desc(), "-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+def normalise_number(value) -> str:
+    """What a worker types: spaces and dashes dropped, letters upper-cased (rq 20250601-0007)."""
+    text = "" if value is None else str(value)
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch not in " -_").upper()
+
+
+def _insert_numbered(req: Request) -> None:
+    """Save a new request with the next number of the day it came in. Two filings at once may
+    pick the same number: the unique index refuses the second, which takes the next one
+    (in a savepoint, so the surrounding transaction goes on)."""
+    day = timezone.localdate(req.submitted_at)
+    for _attempt in range(NUMBER_ATTEMPTS):
+        req.number = next_number(day)
+        try:
+            with transaction.atomic():
+                req.save(force_insert=True)
+            return
+        except IntegrityError:
+            if not Request.objects.filter(number=req.number).exists():
+                raise  # another constraint: not a clash of numbers
+    raise IntegrityError(f"no free request number for {day} after {NUMBER_ATTEMPTS} attempts")
 
 
 def prose(value) -> str:
@@ -216,7 +264,7 @@ def request_file(
     req.submitted_at = received_at or now
     req.due_on = due_date(timezone.localdate(req.submitted_at), req.complexity)
     with transaction.atomic():
-        req.save(force_insert=True)
+        _insert_numbered(req)
         for w in arrears_rows:
             w.request = req
         ArrearsWorker.objects.bulk_create(arrears_rows)
@@ -503,6 +551,34 @@ def count_rating_attempt(*, actor, request_id, req: Request | None) -> None:
     if req is not None and is_own(actor, req):
         return
     throttle.hit("rights-rate-request", str(request_id), limit=RATE_ATTEMPTS_PER_REQUEST, window=3600)
+
+
+LOOKUP_ATTEMPTS_PER_NUMBER = 10
+
+
+def _phone_matches(req: Request | None, phone: str) -> bool:
+    from gonghui.core.validators import normalise_mobile
+
+    try:
+        digest = personal.phone_hash(normalise_mobile(phone))
+    except ValidationError:
+        return False
+    return req is not None and bool(req.phone_hash) and digest == req.phone_hash
+
+
+def request_lookup(*, number: str, phone: str) -> Request:
+    """A worker finds their request by its number and the mobile number it was filed with.
+    Both must match: an unknown number and a wrong phone both raise ``Http404`` (no oracle for
+    numbers or phones). Throttled per number whatever the client (like rating), so the phone
+    of a known number cannot be guessed from many addresses; the caller throttles per client."""
+    from gonghui.rights import selectors
+
+    number = normalise_number(number)[:20]
+    throttle.hit("rights-lookup-number", number or "-", limit=LOOKUP_ATTEMPTS_PER_NUMBER, window=3600)
+    req = selectors.request_by_number(number) if number else None
+    if not _phone_matches(req, phone or ""):
+        raise Http404
+    return req
 
 
 def request_rate(*, actor, request: Request, rating, comment: str = "", phone: str = "") -> Request:
