@@ -8,7 +8,7 @@ SCALE ?= 1000000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-ASSETS := gonghui/static/vendor/htmx.min.js
+ASSETS := gonghui/static/vendor/htmx.min.js gonghui/static/vendor/leaflet/leaflet.js
 # Access log without query strings: a search for an ID or phone number must not land in logs.
 ACCESS_LOG_FORMAT := %(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms
 
@@ -42,11 +42,14 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -c "import importlib.util as u, sys; missing = [m for m in ('django', 'ninja', 'treebeard', 'pypinyin', 'cryptography', 'psycopg', 'pytest', 'playwright') if u.find_spec(m) is None]; sys.exit('missing after install: ' + ', '.join(missing) if missing else 0)"
 	touch $(STAMP)
 
-$(ASSETS): package.json
-	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch htmx from the npm registry" >&2; exit 1; }
+# One recipe makes every vendored asset (a grouped target: npm runs once).
+$(ASSETS) &: package.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch htmx and Leaflet from the npm registry" >&2; exit 1; }
 	npm install --ignore-scripts --no-audit --no-fund --silent
-	mkdir -p gonghui/static/vendor
+	mkdir -p gonghui/static/vendor/leaflet
 	cp node_modules/htmx.org/dist/htmx.min.js gonghui/static/vendor/htmx.min.js
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images gonghui/static/vendor/leaflet/
+	touch $(ASSETS)
 
 install: $(STAMP) $(ASSETS)
 

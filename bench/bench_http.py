@@ -1,6 +1,7 @@
 """HTTP benchmark: gunicorn (2 sync workers, the same settings for every target) serving the
 member list page (session cookie), the member list API and the subtree statistics API (bearer
-token) and a bare Django "hello" view (``bench.urls``). Load from this machine on loopback
+token), the public nearest-station API (a few fixed points in and around 西安, throttle on at
+a limit the load cannot reach) and a bare Django "hello" view (``bench.urls``). Load from this machine on loopback
 only, bounded in time and requests: ``wrk`` when installed, else Python threads with
 ``http.client``. The server and the load generator share the machine's cores: compare
 ratios, not absolutes."""
@@ -20,6 +21,8 @@ from pathlib import Path
 from bench.common import result
 
 GOAL = 0.5
+# 西安 钟楼 as 高德 (GCJ-02) gives it: the conversion is part of the measured work.
+NEAREST_PATH = "/api/v1/stations/nearest?lat=34.2596&lng=108.9469&crs=gcj02&limit=10"
 WORKERS = 2
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -161,6 +164,7 @@ def bench(*, db: str, user, seconds: float = 8.0, max_requests: int = 20000) -> 
         ("member list API /api/v1/members", "/api/v1/members", {"Authorization": f"Bearer {secret}"}),
         ("stats API /api/v1/organisations/610100/stats", "/api/v1/organisations/610100/stats",
          {"Authorization": f"Bearer {secret}"}),
+        ("nearest-station API /api/v1/stations/nearest", NEAREST_PATH, {}),
     ]  # fmt: skip
     measured = {}
     with gunicorn(env) as port:

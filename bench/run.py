@@ -6,7 +6,8 @@ machine, versions, scale and per-benchmark details).
 Each database runs in its own child process (``--child``) so that Django is configured once
 per database: migrate a fresh database, load the demo tree (``seed_demo`` with the smallest
 roster), generate the synthetic roster over its grassroots unions, then import, search,
-statistics and HTTP in that order (search and statistics read the imported members).
+statistics, stations and HTTP in that order (search and statistics read the imported
+members; the HTTP nearest-station target reads the generated stations).
 """
 
 import argparse
@@ -21,7 +22,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-ALL = ("import", "search", "stats", "http")
+ALL = ("import", "search", "stats", "stations", "http")
 ORM_SAMPLE = 20_000
 SEARCH_CITY = "610100"
 
@@ -38,6 +39,12 @@ def parse_args(argv=None):
     p.add_argument("--orm-sample", type=int, default=ORM_SAMPLE, help="rows of the per-row ORM reference")
     p.add_argument("--http-seconds", type=float, default=8.0)
     p.add_argument("--search-repeat", type=int, default=100)
+    p.add_argument(
+        "--stations", type=int, default=200_000, help="synthetic stations of the nearest-station bench"
+    )
+    p.add_argument(
+        "--station-queries", type=int, default=1000, help="query points of the nearest-station bench"
+    )
     p.add_argument(
         "--importer",
         default="real",
@@ -64,7 +71,7 @@ def child(args) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import bench_http, bench_import, bench_search, bench_stats, datagen
+    from bench import bench_http, bench_import, bench_search, bench_stations, bench_stats, datagen
     from gonghui.accounts.models import User
     from gonghui.members import demo as member_demo
     from gonghui.organisations.models import Organisation
@@ -122,6 +129,13 @@ def child(args) -> None:
         results += r
         details["stats"] = info
         log("stats done")
+    if "stations" in args.only:
+        r, info = bench_stations.bench(
+            db=db, organisation=city, count=args.stations, queries=args.station_queries
+        )
+        results += r
+        details["stations"] = info
+        log(f"stations done ({info['data']['stations']:,} generated in {info['data']['seconds']} s)")
     if "http" in args.only:
         r, info = bench_http.bench(db=db, user=city_admin, seconds=args.http_seconds)
         results += r
@@ -184,6 +198,7 @@ def run_child(args, db: str, database_url: str, work: Path) -> dict:
     cmd = [sys.executable, "-m", "bench.run", "--child", "--db", db, "--scale", str(args.scale),
            "--only", ",".join(args.only), "--out", str(out), "--orm-sample", str(args.orm_sample),
            "--http-seconds", str(args.http_seconds), "--search-repeat", str(args.search_repeat),
+           "--stations", str(args.stations), "--station-queries", str(args.station_queries),
            "--importer", args.importer]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, env=env)
     if proc.returncode != 0 or not out.exists():

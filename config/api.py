@@ -15,6 +15,7 @@ from gonghui.members.api_imports import router as imports_router
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
 from gonghui.rights.api import router as rights_router
+from gonghui.stations.api import router as stations_router
 from gonghui.talent.api import router as talent_router
 
 api = NinjaAPI(
@@ -37,6 +38,7 @@ api.add_router("/competitions", competitions_router)
 api.add_router("/honours", honours_router)
 api.add_router("/talent", talent_router)
 api.add_router("/assistance", assistance_router)
+api.add_router("/stations", stations_router)
 # /requests, /wage-arrears, /legal-aid, /practical-needs
 api.add_router("/", rights_router)
 # /ideas, /studios, /alliances

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gonghui.talent",
     "gonghui.assistance",
     "gonghui.rights",
+    "gonghui.stations",
     "gonghui.demo",
 ]
 
@@ -198,6 +199,17 @@ GONGHUI_ASSESS_RATE = int(env.get("GONGHUI_ASSESS_RATE", str(10 * GONGHUI_PUBLIC
 # figure), and the largest evidence upload.
 GONGHUI_LEGAL_AID_INCOME_THRESHOLD = env.get("GONGHUI_LEGAL_AID_INCOME_THRESHOLD", "4000.00")
 GONGHUI_EVIDENCE_MAX_BYTES = int(env.get("GONGHUI_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Station maps (ADR 0011): an XYZ tile URL such as https://tiles.example.org/{z}/{x}/{y}.png —
+# empty means no tiles (markers on a plain background; tests and offline installs) — its
+# attribution, and the coordinate system of the tiles ("wgs84", or "gcj02" for 高德/腾讯 tiles,
+# whose markers are then shifted to match).
+GONGHUI_MAP_TILE_URL = env.get("GONGHUI_MAP_TILE_URL", "")
+GONGHUI_MAP_TILE_ATTRIBUTION = env.get("GONGHUI_MAP_TILE_ATTRIBUTION", "")
+GONGHUI_MAP_TILE_CRS = env.get("GONGHUI_MAP_TILE_CRS", "wgs84")
+# Anonymous GET /api/v1/stations/nearest calls per client address and minute (0: unlimited).
+GONGHUI_STATIONS_NEAREST_RATE = int(env.get("GONGHUI_STATIONS_NEAREST_RATE", "600"))
+GONGHUI_STATION_IMPORT_MAX_BYTES = int(env.get("GONGHUI_STATION_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+GONGHUI_STATION_IMPORT_MAX_ROWS = int(env.get("GONGHUI_STATION_IMPORT_MAX_ROWS", "20000"))
 # E-member card QR codes stay valid this long (seconds).
 GONGHUI_CARD_TOKEN_MAX_AGE = int(env.get("GONGHUI_CARD_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("talent/", include("gonghui.talent.urls")),
     path("assistance/", include("gonghui.assistance.urls")),
     path("rights/", include("gonghui.rights.urls")),
+    path("stations/", include("gonghui.stations.urls")),
     path("", include("gonghui.members.urls")),
 ]

@@ -22,8 +22,9 @@ def _importer() -> str:
 
 def test_tiny_run_writes_results_in_the_documented_shape(tmp_path):
     out = tmp_path / "results.json"
-    cmd = [sys.executable, "-m", "bench.run", "--scale", "300", "--db", "sqlite", "--only", "import,search,stats",
-           "--orm-sample", "100", "--search-repeat", "10", "--out", str(out), "--importer", _importer()]  # fmt: skip
+    cmd = [sys.executable, "-m", "bench.run", "--scale", "300", "--db", "sqlite", "--only", "import,search,stats,stations",
+           "--orm-sample", "100", "--search-repeat", "10", "--stations", "2000",
+           "--station-queries", "40", "--out", str(out), "--importer", _importer()]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
@@ -42,6 +43,12 @@ def test_tiny_run_writes_results_in_the_documented_shape(tmp_path):
         assert part in names
     for kind in ("name", "pinyin", "initials", "member_no", "id_number", "phone"):
         assert f"search {kind} p95" in names
+    for mode in ("limit 10", "open_now", "facility microwave"):
+        assert (
+            f"stations nearest {mode} p95" in names and f"stations nearest {mode} p50 vs full scan" in names
+        )
+    mismatches = next(r for r in results if "stations nearest mismatches" in r["name"])
+    assert mismatches["value"] == 0 and mismatches["met"] is True
     created = next(r for r in results if "import rows created" in r["name"])
     assert created["value"] == 300 and created["met"] is True
 

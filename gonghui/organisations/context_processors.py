@@ -11,4 +11,5 @@ def navigation(request):
         "nav_can_audit": scoping.has_any(user, scoping.Action.VIEW_AUDIT),
         "nav_is_officer": scoping.has_any(user, scoping.Action.VIEW),
         "nav_is_judge": scoping.holds_role(user, Role.JUDGE),
+        "nav_is_keeper": scoping.holds_role(user, Role.STATION_KEEPER),
     }

@@ -34,6 +34,7 @@ class Action:
     SUPERVISE = "supervise"  # decide appeals and objections (监督)
     MANAGE_ASSISTANCE = "manage_assistance"  # hardship files, visits, payments, reviews (帮扶)
     HANDLE_REQUESTS = "handle_requests"  # requests, wage arrears, legal aid, practical needs (维权)
+    MANAGE_STATIONS = "manage_stations"  # outdoor-worker stations, their tickets and suggested sites
 
 
 _OFFICER = {
@@ -49,6 +50,7 @@ _OFFICER = {
     Action.MANAGE_INNOVATION,
     Action.MANAGE_ASSISTANCE,
     Action.HANDLE_REQUESTS,
+    Action.MANAGE_STATIONS,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {

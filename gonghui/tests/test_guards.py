@@ -13,7 +13,7 @@ ENTRY_MODULES = [
 ]
 
 # Who may import whom: core ← accounts ← organisations ← members ← honours ← innovation ←
-# competitions ← talent ← assistance ← rights ← demo (the demo loader sits on top of everything it
+# competitions ← talent ← assistance ← rights ← stations ← demo (the demo loader sits on top of everything it
 # loads).
 LAYERS = [
     "core",
@@ -26,6 +26,7 @@ LAYERS = [
     "talent",
     "assistance",
     "rights",
+    "stations",
     "demo",
 ]
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from gonghui.members import demo as member_demo
 from gonghui.organisations import demo as org_demo
 from gonghui.organisations.models import Organisation
+from gonghui.stations import demo as station_demo
 
 SEED = 2021  # the year of the ACFTU tasks the platform is built for (source/2021-tasks.zh.md)
 # Apps whose ``demo.build(tree=, users=, rng=)`` loads their part after the members, in order.
@@ -25,6 +26,7 @@ DEMO_APPS = (
     "gonghui.competitions",
     "gonghui.assistance",
     "gonghui.rights",
+    "gonghui.stations",
 )
 
 
@@ -105,4 +107,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<14} {where:<22} {display}")
         self.stdout.write(
             f"  {'worker':<14} {'member login':<22} {member_demo.WORKER_NAME}（{member_demo.WORKER_UNION}）"
+        )
+        self.stdout.write(
+            f"  {station_demo.KEEPER_USERNAME:<14} {'station keeper':<22} {station_demo.KEEPER_NAME}"
+            f"（{station_demo.KEEPER_UNION}）"
         )

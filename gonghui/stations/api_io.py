@@ -1,0 +1,79 @@
+"""API of station export (GeoJSON, POI sheet, registry sheet). Public: anyone gets the public
+data of active stations; ``scope=subtree`` gives a signed-in officer the stations of their
+subtree, inactive and closed ones included."""
+
+from django.http import HttpResponse, StreamingHttpResponse
+from ninja import Router
+
+from gonghui.accounts.api import AUTH
+from gonghui.stations.services import exporting
+
+router = Router(tags=["stations"])
+
+
+def _anyone(request):
+    """Steps in after the token and the session: the caller is anonymous (public data)."""
+    return True
+
+
+PUBLIC = [*AUTH, _anyone]
+
+
+def download(body, *, fmt: str, name: str) -> HttpResponse:
+    """A file response: ``body`` is bytes or an iterator of byte chunks (streamed)."""
+    content_type = exporting.CONTENT_TYPES[fmt]
+    if isinstance(body, bytes):
+        response = HttpResponse(body, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _selection(request, scope: str, union: str):
+    scope, _crs, _fmt = exporting.clean_options(scope=scope)
+    return scope, exporting.stations(request.user, scope=scope, union=union)
+
+
+@router.get(
+    "export.geojson",
+    auth=PUBLIC,
+    url_name="stations_io_export_geojson",
+    summary="Stations as a GeoJSON FeatureCollection",
+)
+def export_geojson(request, scope: str = "public", union: str = ""):
+    """RFC 7946: WGS-84, ``[lng, lat]``. ``scope=public`` (default): active stations, public
+    fields; ``scope=subtree``: the officer's subtree incl. inactive and closed (403 without an
+    officer role; ``union`` out of scope → 404)."""
+    scope, qs = _selection(request, scope, union)
+    private = scope == "subtree"
+    return download(exporting.geojson_chunks(qs, private=private), fmt="geojson", name="stations.geojson")
+
+
+@router.get(
+    "export.poi",
+    auth=PUBLIC,
+    url_name="stations_io_export_poi",
+    summary="Stations as a POI sheet for map providers",
+)
+def export_poi(request, format: str = "xlsx", crs: str = "gcj02", scope: str = "public", union: str = ""):  # noqa: A002
+    """名称, 地址, 经度, 纬度, 坐标系, 电话, 营业时间, 分类, 标签, 省, 市, 区; ``crs`` gcj02 (高德/腾讯,
+    default), bd09 (百度) or wgs84; coordinates rounded to 6 decimals."""
+    scope, crs, fmt = exporting.clean_options(scope=scope, crs=crs, fmt=format)
+    qs = exporting.stations(request.user, scope=scope, union=union)
+    body = exporting.poi_sheet(qs, crs=crs, fmt=fmt)
+    return download(body, fmt=fmt, name=exporting.file_name("poi", fmt, crs))
+
+
+@router.get(
+    "export.registry",
+    auth=PUBLIC,
+    url_name="stations_io_export_registry",
+    summary="Stations in the import template's columns",
+)
+def export_registry(request, format: str = "xlsx", scope: str = "public", union: str = ""):  # noqa: A002
+    """The import template's columns (WGS-84): the file can be imported again."""
+    scope, _crs, fmt = exporting.clean_options(scope=scope, fmt=format)
+    qs = exporting.stations(request.user, scope=scope, union=union)
+    return download(exporting.registry_sheet(qs, fmt=fmt), fmt=fmt, name=exporting.file_name("registry", fmt))

@@ -1,0 +1,84 @@
+"""Choices of the stations app (工会驿站 / 户外劳动者服务站点)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Status(models.TextChoices):
+    OPEN = "open", pgettext_lazy("station", "open")
+    CLOSED = "closed", pgettext_lazy("station", "closed")
+    MAINTENANCE = "maintenance", _("under maintenance")
+
+
+class Tier(models.TextChoices):
+    MODEL = "model", _("model station (示范)")
+    STANDARD = "standard", _("standard station (标准)")
+    ORDINARY = "ordinary", _("ordinary station (普通)")
+
+
+class Facility(models.TextChoices):
+    """What a station offers. The codes are the API's ``facility`` filter values."""
+
+    SEATING = "seating", _("seating")
+    WATER = "water", _("drinking water")
+    MICROWAVE = "microwave", _("microwave")
+    CHARGING = "charging", _("phone and e-bike charging")
+    TOILET = "toilet", _("toilet")
+    AIR_CONDITIONING = "air_conditioning", _("air-conditioning")
+    FIRST_AID = "first_aid", _("first-aid kit")
+    BOOKS = "books", _("books")
+    BATTERY_SWAP = "battery_swap", _("battery swap")
+    WIFI = "wifi", _("Wi-Fi")
+    LOCKERS = "lockers", _("lockers")
+    REPAIR_KIT = "repair_kit", _("repair tools")
+    UMBRELLA = "umbrella", _("umbrellas")
+    SHOWER = "shower", _("shower")
+
+
+class SixHas(models.TextChoices):
+    """The "六有" checklist (Zhengzhou variant, see docs/modules/stations.md): one point each."""
+
+    SIGN = "sign", _("has the unified sign and name")
+    PLACE = "place", _("has a fixed place")
+    FACILITIES = "facilities", _("has complete facilities")
+    RULES = "rules", _("has management rules")
+    STAFF = "staff", _("has staff in charge")
+    ON_MAP = "on_map", _("can be found on a map")
+
+
+class ProblemKind(models.TextChoices):
+    LOCKED = "locked", _("locked during opening hours")
+    NO_WATER = "no_water", _("no drinking water")
+    BROKEN_MICROWAVE = "broken_microwave", _("microwave broken")
+    NO_POWER = "no_power", _("charging or power not working")
+    AIR_CONDITIONING = "air_conditioning", _("air-conditioning not working")
+    DIRTY = "dirty", _("dirty or untidy")
+    SUPPLIES = "supplies", _("first-aid or other supplies run out")
+    WRONG_INFO = "wrong_info", _("wrong hours, address or location")
+    OTHER = "other", _("other")
+
+
+class TicketStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged by the keeper")
+    RESOLVED = "resolved", _("resolved")
+    REJECTED = "rejected", _("rejected")
+
+
+OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.ACKNOWLEDGED)
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for review")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+
+
+class Crs(models.TextChoices):
+    """Coordinate reference systems: stored WGS-84; Chinese map apps use GCJ-02 (高德, 腾讯)
+    and BD-09 (百度)."""
+
+    WGS84 = "wgs84", "WGS-84"
+    GCJ02 = "gcj02", "GCJ-02"
+    BD09 = "bd09", "BD-09"

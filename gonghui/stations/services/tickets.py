@@ -1,0 +1,339 @@
+"""Problem reports and repair tickets (报修工单) of stations.
+
+A worker — signed in or not — reports a problem at a station (locked, no water …). It becomes
+a ticket for the station's keeper, owned by the station's union, due within the SLA of its
+kind. A second report of the same kind at the same station while a ticket is still open is
+added to that ticket ("same problem reported again") instead of opening another one.
+
+The keeper of the station, or an officer with ``manage_stations`` on the owning union's
+subtree, acknowledges the ticket and then resolves it (saying what was done) or rejects it
+(with a reason). ``resolved_on_time`` is ``resolved_at <= due_at``. Overdue open tickets are
+escalated by the ``escalate_station_tickets`` command (once per ticket). Every change is a
+:class:`TicketEvent` and an audit entry.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import audit, crypto
+from gonghui.core.text import clean
+from gonghui.core.validators import mask_phone, validate_mobile
+from gonghui.organisations import scoping
+from gonghui.stations import hours
+from gonghui.stations.choices import OPEN_TICKET_STATUSES, ProblemKind, TicketStatus
+from gonghui.stations.models import Station, Ticket, TicketEvent
+
+Action = scoping.Action
+
+# Hours from the report to the due time, per kind of problem. A locked station shuts workers
+# out in heat or cold, so it comes first; a broken microwave or wrong map data can wait
+# longer. Override any of them with the setting GONGHUI_STATION_TICKET_SLA_HOURS (a dict).
+DEFAULT_SLA_HOURS: dict[str, int] = {
+    ProblemKind.LOCKED: 4,
+    ProblemKind.NO_WATER: 24,
+    ProblemKind.NO_POWER: 24,
+    ProblemKind.AIR_CONDITIONING: 24,
+    ProblemKind.BROKEN_MICROWAVE: 72,
+    ProblemKind.DIRTY: 24,
+    ProblemKind.SUPPLIES: 48,
+    ProblemKind.WRONG_INFO: 72,
+    ProblemKind.OTHER: 72,
+}
+
+DESCRIPTION_MAX = 500
+NOTE_MAX = 500
+
+
+class EventKind:
+    """``TicketEvent.kind`` values."""
+
+    REPORTED = "reported"
+    REPORTED_AGAIN = "reported_again"
+    SHOULD_BE_OPEN = "should_be_open"  # a "locked" report while the hours say open
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    ESCALATED = "escalated"
+
+
+def event_label(kind: str) -> str:
+    return {
+        EventKind.REPORTED: _("reported"),
+        EventKind.REPORTED_AGAIN: _("same problem reported again"),
+        EventKind.SHOULD_BE_OPEN: _("reported while it should be open"),
+        EventKind.ACKNOWLEDGED: _("acknowledged by the keeper"),
+        EventKind.RESOLVED: _("resolved"),
+        EventKind.REJECTED: _("rejected"),
+        EventKind.ESCALATED: _("overdue: escalated to the union"),
+    }.get(kind, kind)
+
+
+def sla_hours(kind: str) -> int:
+    """The SLA of ``kind`` in hours: the setting's value if it has one, else the default."""
+    override = getattr(settings, "GONGHUI_STATION_TICKET_SLA_HOURS", None) or {}
+    value = override.get(kind, DEFAULT_SLA_HOURS.get(kind, DEFAULT_SLA_HOURS[ProblemKind.OTHER]))
+    return int(value)
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def is_keeper(user, ticket: Ticket) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and ticket.station.keeper_id == user.pk)
+
+
+def can_handle(user, ticket: Ticket) -> bool:
+    """The station's keeper, or an officer with ``manage_stations`` on the owning union."""
+    return is_keeper(user, ticket) or scoping.can(user, Action.MANAGE_STATIONS, ticket.organisation)
+
+
+def _require_handle(user, ticket: Ticket) -> None:
+    if not can_handle(user, ticket):
+        raise PermissionDenied
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def _next_number(day: datetime.date) -> str:
+    prefix = f"WX{day:%Y%m%d}"
+    last = (
+        Ticket.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+def clean_report(*, kind: object, description: object = "", contact: object = "") -> dict:
+    """Validate a report's fields → clean values; one ValidationError naming every bad field."""
+    errors = {}
+    kind = clean(kind)
+    if kind not in ProblemKind.values:
+        errors["kind"] = ValidationError(_("Choose what is wrong."), code="invalid_choice")
+    description = clean(description)
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = ValidationError(
+            _("At most %(n)d characters.") % {"n": DESCRIPTION_MAX}, code="too_long"
+        )
+    phone = ""
+    if clean(contact):
+        try:
+            phone = validate_mobile(contact)
+        except ValidationError as exc:
+            errors["contact"] = exc
+    if errors:
+        raise ValidationError(errors)
+    return {"kind": kind, "description": description, "phone": phone}
+
+
+def report_problem(
+    *, actor, station: Station, kind: str, description: str = "", contact: str = "", at=None
+) -> tuple[Ticket, bool]:
+    """Anyone (anonymous too; the view throttles) reports a problem at an active station.
+    Returns ``(ticket, merged)``: a new ticket, or the open ticket of the same kind at the
+    station with a "same problem reported again" event (``merged`` True). The optional
+    contact mobile is stored encrypted and shown masked only. Raises ValidationError naming
+    ``kind``, ``description`` or ``contact``."""
+    values = clean_report(kind=kind, description=description, contact=contact)
+    at = at or timezone.now()
+    reporter = actor if getattr(actor, "is_authenticated", False) else None
+    should_be_open = values["kind"] == ProblemKind.LOCKED and hours.is_open(station, at)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                # One report at a time per station: the duplicate check below stays true.
+                Station.objects.select_for_update().filter(pk=station.pk).first()
+                existing = (
+                    Ticket.objects.select_for_update()
+                    .filter(station=station, kind=values["kind"], status__in=OPEN_TICKET_STATUSES)
+                    .order_by("reported_at")
+                    .first()
+                )
+                if existing is not None:
+                    TicketEvent.objects.create(
+                        ticket=existing, at=at, actor=reporter, kind=EventKind.REPORTED_AGAIN
+                    )
+                    if should_be_open:
+                        TicketEvent.objects.create(
+                            ticket=existing, at=at, actor=reporter, kind=EventKind.SHOULD_BE_OPEN
+                        )
+                    audit.record(
+                        actor=actor, action="stations.ticket.reported_again", obj=existing,
+                        organisation_id=existing.organisation_id,
+                        changes={"reports": [None, reports_count(existing)]},
+                    )  # fmt: skip
+                    return existing, True
+                ticket = Ticket.objects.create(
+                    number=_next_number(timezone.localdate(at)),
+                    station=station,
+                    organisation_id=station.organisation_id,
+                    kind=values["kind"],
+                    description=values["description"],
+                    reporter=reporter,
+                    contact_enc=crypto.encrypt(values["phone"]),
+                    contact_masked=mask_phone(values["phone"]),
+                    reported_at=at,
+                    due_at=at + datetime.timedelta(hours=sla_hours(values["kind"])),
+                )
+                TicketEvent.objects.create(ticket=ticket, at=at, actor=reporter, kind=EventKind.REPORTED)
+                if should_be_open:
+                    TicketEvent.objects.create(
+                        ticket=ticket, at=at, actor=reporter, kind=EventKind.SHOULD_BE_OPEN
+                    )
+                audit.record(
+                    actor=actor, action="stations.ticket.reported", obj=ticket,
+                    organisation_id=ticket.organisation_id,
+                    changes={"kind": [None, ticket.kind], "station": [None, station.code]},
+                )  # fmt: skip
+            return ticket, False
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def reports_count(ticket: Ticket) -> int:
+    """How many reports the ticket stands for (the first and every repeat)."""
+    return 1 + ticket.events.filter(kind=EventKind.REPORTED_AGAIN).count()
+
+
+def should_have_been_open(ticket: Ticket) -> bool:
+    return ticket.events.filter(kind=EventKind.SHOULD_BE_OPEN).exists()
+
+
+# --- the keeper's and officers' lifecycle ----------------------------------------------------
+
+
+def _note(value: object, field: str, *, required: bool) -> str:
+    text = clean(value)
+    if required and not text:
+        raise ValidationError({field: ValidationError(_("This field is required."), code="required")})
+    if len(text) > NOTE_MAX:
+        raise ValidationError(
+            {field: ValidationError(_("At most %(n)d characters.") % {"n": NOTE_MAX}, code="too_long")}
+        )
+    return text
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("station", "organisation").get(pk=ticket.pk)
+
+
+def _transition(actor, ticket: Ticket, *, kind: str, note: str, changes: dict) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        note=note,
+    )
+    audit.record(
+        actor=actor, action=f"stations.ticket.{kind}", obj=ticket,
+        organisation_id=ticket.organisation_id, changes=changes, reason=note,
+    )  # fmt: skip
+
+
+def _not_open() -> ValidationError:
+    return ValidationError({"status": ValidationError(_("This ticket is already closed."), code="not_open")})
+
+
+def ticket_acknowledge(*, actor, ticket: Ticket, note: str = "", at=None) -> Ticket:
+    """The keeper (or an officer) has seen the ticket and is on it. Only an open ticket."""
+    _require_handle(actor, ticket)
+    note = _note(note, "note", required=False)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status != TicketStatus.OPEN:
+            raise ValidationError(
+                {"status": ValidationError(_("Only an open ticket can be acknowledged."), code="not_open")}
+            )
+        ticket.status = TicketStatus.ACKNOWLEDGED
+        ticket.acknowledged_at = at or timezone.now()
+        ticket.save(update_fields=["status", "acknowledged_at"])
+        _transition(
+            actor, ticket, kind=EventKind.ACKNOWLEDGED, note=note,
+            changes={"status": [TicketStatus.OPEN, ticket.status]},
+        )  # fmt: skip
+    return ticket
+
+
+def ticket_resolve(*, actor, ticket: Ticket, resolution: str, at=None) -> Ticket:
+    """Fixed: say what was done. On time when resolved at or before ``due_at``."""
+    _require_handle(actor, ticket)
+    resolution = _note(resolution, "resolution", required=True)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status not in OPEN_TICKET_STATUSES:
+            raise _not_open()
+        before = ticket.status
+        ticket.status = TicketStatus.RESOLVED
+        ticket.resolved_at = at or timezone.now()
+        ticket.resolved_on_time = ticket.resolved_at <= ticket.due_at
+        ticket.resolution = resolution
+        ticket.save(update_fields=["status", "resolved_at", "resolved_on_time", "resolution"])
+        _transition(
+            actor, ticket, kind=EventKind.RESOLVED, note=resolution,
+            changes={"status": [before, ticket.status], "on_time": [None, ticket.resolved_on_time]},
+        )  # fmt: skip
+    return ticket
+
+
+def ticket_reject(*, actor, ticket: Ticket, reason: str, at=None) -> Ticket:
+    """Not a real problem (or not this station's): close it with a reason the worker sees."""
+    _require_handle(actor, ticket)
+    reason = _note(reason, "reason", required=True)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status not in OPEN_TICKET_STATUSES:
+            raise _not_open()
+        before = ticket.status
+        ticket.status = TicketStatus.REJECTED
+        ticket.resolution = reason
+        ticket.save(update_fields=["status", "resolution"])
+        _transition(
+            actor, ticket, kind=EventKind.REJECTED, note=reason,
+            changes={"status": [before, ticket.status]},
+        )  # fmt: skip
+    return ticket
+
+
+def escalate_overdue(*, now=None) -> list[Ticket]:
+    """Mark every open ticket past its due time as escalated (an event and an audit entry
+    each), once: a ticket already escalated is left alone, so running it again changes
+    nothing. Officers of the owning union see escalated tickets on top of their queue."""
+    now = now or timezone.now()
+    done = []
+    pending = Ticket.objects.filter(
+        status__in=OPEN_TICKET_STATUSES, escalated=False, due_at__lt=now
+    ).values_list("pk", flat=True)
+    for pk in list(pending):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
+            if (
+                ticket is None
+                or ticket.escalated
+                or ticket.status not in OPEN_TICKET_STATUSES
+                or ticket.due_at >= now
+            ):
+                continue
+            ticket.escalated = True
+            ticket.save(update_fields=["escalated"])
+            TicketEvent.objects.create(ticket=ticket, at=now, kind=EventKind.ESCALATED)
+            audit.record(
+                actor=None, action="stations.ticket.escalated", obj=ticket,
+                organisation_id=ticket.organisation_id, changes={"escalated": [False, True]},
+            )  # fmt: skip
+            done.append(ticket)
+    return done
+
+
+def contact_of(ticket: Ticket) -> str:
+    """The masked contact number (the clear number is never shown)."""
+    return ticket.contact_masked

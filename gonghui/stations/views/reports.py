@@ -1,0 +1,556 @@
+"""Pages of problem reports (tickets), check-ins and suggested sites.
+
+Worker pages are phone-first and work without JavaScript: report a problem at a station, follow
+the ticket by its number, check in by the QR code at the door, suggest a new site and follow
+the decision. Keepers get their open tickets and the last 30 days' check-ins on one phone
+page; officers a ticket queue with SLA colours, the closed-loop rates, the printable QR code
+and the review of suggested sites. Thin: parse → one service → redirect or render.
+"""
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gonghui.core import divisions, pagination, throttle
+from gonghui.core.forms import add_service_error
+from gonghui.members.forms_public import DivisionPicker
+from gonghui.stations import hours
+from gonghui.stations import selectors_reports as selectors
+from gonghui.stations.choices import Crs, ProblemKind, SuggestionStatus, TicketStatus
+from gonghui.stations.services import checkins, suggestions, tickets
+
+# ---- forms (input shape only; the services validate) ------------------------------------------
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What is wrong?"), choices=ProblemKind.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Tell us more"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+    )
+    contact = forms.CharField(
+        label=gettext_lazy("Mobile number, if the keeper may call you back"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=500)
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=gettext_lazy("What was done"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SuggestForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Place"), max_length=80)
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=200)
+    lat = forms.CharField(label=gettext_lazy("Latitude"), required=False, max_length=30)
+    lng = forms.CharField(label=gettext_lazy("Longitude"), required=False, max_length=30)
+    crs = forms.ChoiceField(
+        label=gettext_lazy("Coordinate system"), choices=Crs.choices, required=False, initial=Crs.WGS84
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why here?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AcceptForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
+    host_unit = forms.CharField(label=gettext_lazy("Host unit"), max_length=120, required=False)
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=200)
+    division_code = forms.CharField(label=gettext_lazy("District code"), max_length=6)
+    lat = forms.CharField(label=gettext_lazy("Latitude"), max_length=30)
+    lng = forms.CharField(label=gettext_lazy("Longitude"), max_length=30)
+    crs = forms.ChoiceField(label=gettext_lazy("Coordinate system"), choices=Crs.choices, initial=Crs.WGS84)
+    hours = forms.CharField(
+        label=gettext_lazy("Opening hours"),
+        max_length=200,
+        help_text=gettext_lazy("For example 周一至周五 08:30-18:00；周六 09:00-12:00, or 24小时."),
+    )
+    phone = forms.CharField(label=gettext_lazy("Station telephone"), max_length=20, required=False)
+    note = forms.CharField(label=gettext_lazy("Note for workers"), max_length=200, required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _hit(request, scope: str, limit: int | None = None) -> None:
+    throttle.hit(
+        scope,
+        throttle.client_key(request),
+        limit=settings.GONGHUI_PUBLIC_FORM_RATE if limit is None else limit,
+        window=3600,
+    )
+
+
+# ---- worker: report a problem and follow the ticket -------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request, code):
+    """Report a problem at a station (phone page; no sign-in needed)."""
+    station = selectors.station_by_code_or_404(code)
+    form = ReportForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            _hit(request, "stations-report")
+            ticket, merged = tickets.report_problem(actor=request.user, station=station, **form.cleaned_data)
+        except throttle.Throttled:
+            form.add_error(None, _("Too many attempts; please try again later."))
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            if merged:
+                messages.info(
+                    request,
+                    _("This problem was already reported; your report was added to the same ticket."),
+                )
+            else:
+                messages.success(request, _("Thank you. Keep the ticket number to follow the repair."))
+            return redirect("stations:ticket", number=ticket.number)
+    return render(
+        request,
+        "stations/report_form.html",
+        {"station": station, "form": form, "open_now": hours.is_open(station)},
+    )
+
+
+@never_cache
+@require_GET
+def ticket(request, number):
+    """The reporter's progress page, reached by the ticket number (no personal data)."""
+    t = selectors.ticket_public_or_404(number)
+    t.sla_colour, t.sla_code = selectors.sla_state(t)
+    return render(
+        request,
+        "stations/ticket_status.html",
+        {
+            "ticket": t,
+            "events": [(e, tickets.event_label(e.kind)) for e in selectors.timeline(t)],
+            "reports": selectors.reports_count(t),
+            "can_handle": tickets.can_handle(request.user, t),
+        },
+    )
+
+
+# ---- keeper and officers: the lifecycle -------------------------------------------------------
+
+
+def _back(request, t) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("stations:ticket_detail", kwargs={"number": t.number})
+
+
+def _ticket_action(request, number, form_class, call):
+    t = selectors.ticket_or_404(request.user, number)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_back(request, t))
+    try:
+        call(t, form.cleaned_data)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Ticket %(number)s updated.") % {"number": t.number})
+    return redirect(_back(request, t))
+
+
+@login_required
+@require_POST
+def ticket_acknowledge(request, number):
+    return _ticket_action(
+        request,
+        number,
+        NoteForm,
+        lambda t, d: tickets.ticket_acknowledge(actor=request.user, ticket=t, note=d["note"]),
+    )
+
+
+@login_required
+@require_POST
+def ticket_resolve(request, number):
+    return _ticket_action(
+        request,
+        number,
+        ResolveForm,
+        lambda t, d: tickets.ticket_resolve(actor=request.user, ticket=t, resolution=d["resolution"]),
+    )
+
+
+@login_required
+@require_POST
+def ticket_reject(request, number):
+    return _ticket_action(
+        request,
+        number,
+        RejectForm,
+        lambda t, d: tickets.ticket_reject(actor=request.user, ticket=t, reason=d["reason"]),
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def ticket_detail(request, number):
+    """A ticket for its keeper and the officers in scope: timeline, masked contact, actions."""
+    t = selectors.ticket_or_404(request.user, number)
+    t.sla_colour, t.sla_code = selectors.sla_state(t)
+    return render(
+        request,
+        "stations/ticket_detail.html",
+        {
+            "ticket": t,
+            "events": [(e, tickets.event_label(e.kind)) for e in selectors.timeline(t)],
+            "reports": selectors.reports_count(t),
+            "can_handle": tickets.can_handle(request.user, t),
+            "resolve_form": ResolveForm(),
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def keeper_tickets(request):
+    """The keeper's phone page: open tickets of their stations (oldest due first) with the
+    actions, and each station's check-ins over the last 30 days."""
+    stations = list(selectors.keeper_stations(request.user))
+    rows = selectors.with_sla(selectors.keeper_tickets(request.user))
+    usage = [(s, list(reversed(selectors.usage(s)))) for s in stations]
+    return render(
+        request,
+        "stations/ticket_keeper.html",
+        {
+            "rows": rows,
+            "usage": [(s, days, sum(n for _d, n in days)) for s, days in usage],
+            "stations": stations,
+            "resolve_form": ResolveForm(),
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+_STATUS_TABS = [
+    "active",
+    TicketStatus.OPEN,
+    TicketStatus.ACKNOWLEDGED,
+    TicketStatus.RESOLVED,
+    TicketStatus.REJECTED,
+]
+
+
+@login_required
+@never_cache
+@require_GET
+def ticket_queue(request):
+    """Officers: the tickets of the subtree, escalated first, with SLA colours; filters
+    status, overdue and union; 20 a page."""
+    if not selectors.can_view_tickets(request.user):
+        raise Http404
+    status = request.GET.get("status", "active")
+    if status not in _STATUS_TABS and status != "all":
+        status = "active"
+    overdue = request.GET.get("overdue") == "1"
+    union = None
+    if request.GET.get("union"):
+        union = selectors.organisation_in_scope_or_404(request.user, request.GET["union"])
+    try:
+        page = pagination.parse(request.GET.get("page"), 20)
+    except ValidationError:
+        raise Http404 from None
+    qs = selectors.ticket_queue(
+        request.user, status="" if status == "all" else status, overdue=overdue, organisation=union
+    )
+    items, count = pagination.slice_queryset(qs, page)
+    labels = dict(TicketStatus.choices)
+    labels["active"] = _("open or acknowledged")
+    labels["all"] = _("all")
+    return render(
+        request,
+        "stations/ticket_queue.html",
+        {
+            "rows": selectors.with_sla(items),
+            "count": count,
+            "tabs": [(key, labels[key]) for key in [*_STATUS_TABS, "all"]],
+            "status": status,
+            "overdue": overdue,
+            "union": union,
+            "prev_page": page.page - 1 if page.page > 1 else None,
+            "next_page": page.page + 1 if page.offset + page.page_size < count else None,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def ticket_rates(request):
+    """Closed-loop rates of the last 90 days per child union of the viewer's scope."""
+    if request.GET.get("org"):
+        org = selectors.organisation_in_scope_or_404(request.user, request.GET["org"])
+    else:
+        org = selectors.home_organisation(request.user)
+        if org is None:
+            raise Http404
+    start, end = selectors.default_period()
+    return render(
+        request,
+        "stations/ticket_rates.html",
+        {
+            "org": org,
+            "rows": selectors.closed_loop_table(request.user, org, start=start, end=end),
+            "start": start,
+            "end": end,
+            "days": selectors.RATE_PERIOD_DAYS,
+        },
+    )
+
+
+# ---- check-ins -----------------------------------------------------------------------------
+
+
+def _qr_svg(content: str) -> str:
+    qr = segno.make(content, error="m")
+    # segno writes the SVG from our own URL only, so it is safe to inline.
+    return mark_safe(
+        qr.svg_inline(scale=8, border=2, omitsize=True, dark="#000", light="#fff", title=_("Check-in code"))
+    )
+
+
+def checkin_url(request, station) -> str:
+    path = reverse("stations:checkin", kwargs={"code": station.code})
+    return request.build_absolute_uri(f"{path}?k={station.checkin_key}")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def station_qr(request, code):
+    """The printable check-in QR code for the station's door (keeper or managing officer);
+    POST makes a new code (the old one stops working)."""
+    station = selectors.station_by_code_or_404(code)
+    selectors.require_keep(request.user, station)
+    if request.method == "POST":
+        checkins.key_rotate(actor=request.user, station=station)
+        messages.success(request, _("A new check-in code was made; print it and replace the old one."))
+        return redirect("stations:station_qr", code=station.code)
+    url = checkin_url(request, station)
+    return render(
+        request, "stations/checkin_qr.html", {"station": station, "url": url, "qr_svg": _qr_svg(url)}
+    )
+
+
+def _visitor_token(request) -> tuple[str, bool]:
+    token = request.COOKIES.get(checkins.VISITOR_COOKIE, "")
+    if 16 <= len(token) <= 100:
+        return token, False
+    return checkins.new_visitor_token(), True
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkin(request, code):
+    """Scanned at the door: a "check in" button (GET), the check-in itself (POST). A wrong
+    key answers 404 and writes nothing."""
+    station = selectors.station_by_code_or_404(code)
+    key = request.POST.get("k") if request.method == "POST" else request.GET.get("k")
+    if not checkins.key_matches(station, key):
+        raise Http404
+    token, new_cookie = _visitor_token(request)
+    context = {"station": station, "key": key, "done": None, "open_now": hours.is_open(station)}
+    if request.method == "POST":
+        try:
+            _hit(request, "stations-checkin", checkins.checkin_rate())
+            _checkin, created = checkins.check_in(station=station, key=key, user=request.user, token=token)
+        except throttle.Throttled:
+            context["error"] = _("Too many attempts; please try again later.")
+        else:
+            context["done"] = "counted" if created else "already"
+    response = render(request, "stations/checkin_page.html", context)
+    if new_cookie:
+        response.set_cookie(
+            checkins.VISITOR_COOKIE,
+            token,
+            max_age=checkins.VISITOR_COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+# ---- suggested sites -------------------------------------------------------------------------
+
+
+def _picker(data) -> DivisionPicker:
+    return DivisionPicker(
+        province=data.get("province", ""), city=data.get("city", ""), county=data.get("work_division", "")
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def suggest(request):
+    """Suggest a new site (phone page; signed in or not)."""
+    if request.method == "GET":
+        return render(
+            request, "stations/suggest_form.html", {"form": SuggestForm(), "picker": DivisionPicker()}
+        )
+    picker = _picker(request.POST)
+    if "pick" in request.POST:
+        form = SuggestForm(initial=request.POST.dict())
+        return render(request, "stations/suggest_form.html", {"form": form, "picker": picker})
+    form = SuggestForm(request.POST)
+    division_error = None
+    if form.is_valid():
+        try:
+            _hit(request, "stations-suggest")
+            s = suggestions.suggestion_submit(
+                actor=request.user,
+                data={
+                    **form.cleaned_data,
+                    "division_code": picker.code or request.POST.get("work_division", ""),
+                },
+            )
+        except throttle.Throttled:
+            form.add_error(None, _("Too many attempts; please try again later."))
+        except ValidationError as exc:
+            division_error = exc.error_dict.pop("division_code", None) if hasattr(exc, "error_dict") else None
+            if not hasattr(exc, "error_dict") or exc.error_dict:
+                add_service_error(form, exc)
+        else:
+            messages.success(request, _("Thank you. Keep this page's address to see the union's decision."))
+            return redirect("stations:suggestion", suggestion_id=s.pk)
+    return render(
+        request,
+        "stations/suggest_form.html",
+        {"form": form, "picker": picker, "division_error": division_error and division_error[0].messages[0]},
+    )
+
+
+@never_cache
+@require_GET
+def suggestion(request, suggestion_id):
+    """The suggester's page: the decision and, once accepted, the new station (no personal
+    data). Officers who may review it see the review actions here too."""
+    s = selectors.suggestion_public_or_404(suggestion_id)
+    return render(
+        request,
+        "stations/suggest_status.html",
+        {
+            "s": s,
+            "place": divisions.full_name(s.division_code),
+            "can_review": selectors.can_review(request.user, s),
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def suggestion_queue(request):
+    """Officers: suggested sites routed to the unions in scope."""
+    if not selectors.can_view_tickets(request.user):
+        raise Http404
+    status = request.GET.get("status", SuggestionStatus.PENDING)
+    if status not in SuggestionStatus.values and status != "all":
+        status = SuggestionStatus.PENDING
+    try:
+        page = pagination.parse(request.GET.get("page"), 20)
+    except ValidationError:
+        raise Http404 from None
+    items, count = pagination.slice_queryset(
+        selectors.suggestion_queue(request.user, status="" if status == "all" else status), page
+    )
+    return render(
+        request,
+        "stations/suggest_queue.html",
+        {
+            "rows": [(s, divisions.full_name(s.division_code)) for s in items],
+            "count": count,
+            "status": status,
+            "tabs": [*SuggestionStatus.choices, ("all", _("all"))],
+            "prev_page": page.page - 1 if page.page > 1 else None,
+            "next_page": page.page + 1 if page.offset + page.page_size < count else None,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def suggestion_accept(request, suggestion_id):
+    """Officers: create the station from the suggestion (the form starts from it)."""
+    s = selectors.suggestion_or_404(request.user, suggestion_id)
+    if not selectors.can_review(request.user, s):
+        raise PermissionDenied
+    if s.status != SuggestionStatus.PENDING:
+        messages.error(request, _("This suggestion has already been decided."))
+        return redirect("stations:suggestion", suggestion_id=s.pk)
+    form = AcceptForm(request.POST or None, initial=suggestions.initial_station_data(s))
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestions.suggestion_accept(actor=request.user, suggestion=s, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The station was created from the suggestion."))
+            return redirect("stations:suggestion", suggestion_id=s.pk)
+    return render(request, "stations/suggest_accept.html", {"s": s, "form": form})
+
+
+@login_required
+@require_POST
+def suggestion_decline(request, suggestion_id):
+    s = selectors.suggestion_or_404(request.user, suggestion_id)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect("stations:suggestion", suggestion_id=s.pk)
+    try:
+        suggestions.suggestion_decline(actor=request.user, suggestion=s, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("The suggestion was declined."))
+    return redirect("stations:suggestion", suggestion_id=s.pk)
