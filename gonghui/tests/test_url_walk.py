@@ -1,6 +1,6 @@
 """The scoping guard (STYLE.md "Tests"): walk every scoped officer page and every scoped API
-endpoint of the members, organisations, competitions, honours, innovation, assistance and
-rights apps for objects of 西安, and check that
+endpoint of the members, organisations, competitions, honours, innovation, assistance,
+rights and stations apps for objects of 西安, and check that
 
 * an anonymous visitor is sent to the login page (pages) or gets 401 (API);
 * the sibling-branch admins — 宝鸡 (a sibling city) and 甘肃 (a sibling province) — get
@@ -65,6 +65,14 @@ from gonghui.rights import urls as rights_urls
 from gonghui.rights.services import legal_aid as legal_aid_services
 from gonghui.rights.services import needs as need_services
 from gonghui.rights.services import requests as request_services
+from gonghui.stations import api as stations_api
+from gonghui.stations import models as station_models
+from gonghui.stations import urls as station_urls
+from gonghui.stations.services import checkins as station_checkins
+from gonghui.stations.services import registry as station_registry
+from gonghui.stations.services import suggestions as station_suggestions
+from gonghui.stations.services import tickets as station_tickets
+from gonghui.stations.tests.helpers import BELL_TOWER, make_keeper
 from gonghui.talent import api as talent_api
 from gonghui.talent import urls as talent_urls
 from gonghui.testing import make_id_number, make_phone
@@ -97,6 +105,12 @@ XIAN_MARKERS = [
     "转交雁塔区联合工会",
     "劳动合同照片",
     "西安职工食堂改造",
+    # stations: the station (public by design, but on no sibling's officer page), the ticket's
+    # description, the suggested site and its reason
+    "西安钟楼环卫工会驿站",
+    "饮水机漏水走查",
+    "西安走查建议点",
+    "外卖骑手聚集走查",
 ]
 
 # Officer pages: (namespace, urlpatterns). The dashboard and the audit log hang off the root
@@ -112,11 +126,15 @@ HTML_URLCONFS = [
     ("talent", [p for p in talent_urls.urlpatterns if p.name != "me"]),
     ("assistance", assistance_urls.urlpatterns),
     ("rights", rights_urls.urlpatterns),
+    ("stations", station_urls.urlpatterns),
 ]
 
 # URL parameters whose name means another object in one namespace: (namespace, parameter)
 # → the key of the 西安 object in the fixture.
-PARAM_ALIASES = {("rights", "transfer_id"): "request_transfer_id"}
+PARAM_ALIASES = {("rights", "transfer_id"): "request_transfer_id", ("stations", "code"): "station_code"}
+
+# URL parameters that name no 西安 object (a page taking only these is a list page).
+NOT_AN_OBJECT = {"file_format"}
 
 # Pages open to everyone by design, walked by their own tests below instead of the rules
 # above: the 公示 of a nomination list is a public notice — anyone, signed in or not, reads
@@ -135,10 +153,26 @@ PUBLIC_PAGES = {
     # 帮扶: the signed-in worker's own application page — their own file or the form, never
     # anyone else's (officers without a member record see a notice).
     "assistance:apply",
+    # 工会驿站: anyone finds a station, reads its page, photos and map, reports a problem and
+    # follows the ticket by its number (no contact, no description), checks in with the door's
+    # key, suggests a site and follows it by its unguessable id (no reason), and exports the
+    # public data of active stations (SPEC §3.3).
+    "stations:find",
+    "stations:map",
+    "stations:detail",
+    "stations:photo",
+    "stations:report",
+    "stations:checkin",
+    "stations:ticket",
+    "stations:suggest",
+    "stations:suggestion",
+    "stations:io_export",
+    "stations:io_export_download",
 }
 TOP_LEVEL_PAGES = ["dashboard", "audit"]
 
-# API routers of the scoped apps, walked operation by operation.
+# API routers of the scoped apps, walked operation by operation with the routers mounted
+# inside them.
 API_ROUTERS = [
     members_router,
     organisations_router,
@@ -149,11 +183,29 @@ API_ROUTERS = [
     talent_api.router,
     assistance_api.router,
     rights_api.router,
+    stations_api.router,  # with api_reports and api_io mounted inside
 ]
+# Routers whose paths are keyed with their mount below the API root (their own paths, "" and
+# "{station_id}", would clash with other routers' keys).
+API_KEY_PREFIX = {stations_api.router: "stations"}
 
 # Operations open to everyone by design (the worker files and rates a request without an
 # account), walked by their own test below instead of the rules above.
 API_PUBLIC = {("POST", "requests"), ("POST", "requests/{request_id}/rate")}
+# 工会驿站: the stations' public data (list, nearest, details, exports) and the worker's problem
+# report, check-in and suggested site (SPEC §3.3), walked by their own test below.
+STATIONS_API_PUBLIC = {
+    ("GET", "stations"),
+    ("GET", "stations/nearest"),
+    ("GET", "stations/{station_id}"),
+    ("GET", "stations/export.geojson"),
+    ("GET", "stations/export.poi"),
+    ("GET", "stations/export.registry"),
+    ("POST", "stations/{station_id}/reports"),
+    ("POST", "stations/{station_id}/checkins"),
+    ("POST", "stations/suggestions"),
+}
+API_PUBLIC |= STATIONS_API_PUBLIC
 
 # One POST body for every officer form: whatever the form, the object is fetched (and
 # refused) before the input is looked at.
@@ -243,6 +295,7 @@ def xian(world):
         **_xian_innovation(world),
         **_xian_assistance(world),
         **_xian_rights(world),
+        **_xian_stations(world),
     }
 
 
@@ -535,6 +588,83 @@ def _xian_rights(world) -> dict:
     }
 
 
+def _xian_stations(world) -> dict:
+    """A station of 西安市总工会 at the Bell Tower with a keeper, a photo, a closed day, an open
+    repair ticket (with the reporter's contact), a check-in, and a pending suggested site in
+    未央区 (no union of its own, so routed to 西安市总工会)."""
+    admin = world.users["xian"]
+    keeper = make_keeper(world, "walk_keeper", "xian")
+    station = station_registry.station_create(
+        actor=admin,
+        organisation=world.orgs["xian"],
+        data={
+            "name": "西安钟楼环卫工会驿站",
+            "address": "西安市碑林区南大街1号",
+            "division_code": "610103",
+            "lat": BELL_TOWER[0],
+            "lng": BELL_TOWER[1],
+            "crs": "wgs84",
+            "hours": "24小时",
+            "facilities": ["seating", "water"],
+        },
+        keeper=keeper,
+    )
+    photo = station_registry.photo_add(
+        actor=admin, station=station, upload=SimpleUploadedFile("驿站.png", PNG, content_type="image/png")
+    )
+    exception = station_registry.exception_set(
+        actor=admin,
+        station=station,
+        date=datetime.date.today() + datetime.timedelta(days=7),
+        closed=True,
+        note="设备检修",
+    )
+    contact = make_phone(76)
+    ticket, merged = station_tickets.report_problem(
+        actor=AnonymousUser(),
+        station=station,
+        kind="no_water",
+        description="饮水机漏水走查，请联系孙师傅",
+        contact=contact,
+    )
+    assert not merged
+    station_checkins.check_in(station=station, key=station.checkin_key, token="walk-visitor-token-0001")
+    suggestion = station_suggestions.suggestion_submit(
+        actor=AnonymousUser(),
+        data={
+            "name": "西安走查建议点",
+            "address": "未央区凤城八路",
+            "division_code": "610112",
+            "lat": "34.3400",
+            "lng": "108.9400",
+            "crs": "wgs84",
+            "reason": "外卖骑手聚集走查，无处歇脚",
+        },
+    )
+    assert suggestion.organisation == world.orgs["xian"]
+    return {
+        "station_id": station.pk,
+        "station_code": station.code,
+        "photo_id": photo.pk,
+        "exception_id": exception.pk,
+        "number": ticket.number,
+        "suggestion_id": suggestion.pk,
+        "file_format": ["xlsx", "csv"],  # the import templates
+        "checkin_key": station.checkin_key,
+        # never outside the keeper and the officers of 西安: the reporter's contact (in full and
+        # masked), the ticket's description, the suggestion's reason, the door's check-in key,
+        # the keeper's account
+        "station_secrets": [
+            contact,
+            ticket.contact_masked,
+            "饮水机漏水走查",
+            "外卖骑手聚集走查",
+            station.checkin_key,
+            "walk_keeper",
+        ],
+    }
+
+
 def _fill(params: list[str], values: dict, where: str) -> list[dict]:
     """Every way of filling ``params``: a value given as a list (the competition page's
     buttons) is walked once per item."""
@@ -557,7 +687,7 @@ def html_urls(values: dict, *, public: bool = False) -> list[tuple[str, bool]]:
                 continue
             params = list(pattern.pattern.converters)
             for kwargs in _fill(params, scoped, str(pattern.pattern)):
-                urls.append((reverse(name, kwargs=kwargs), bool(params)))
+                urls.append((reverse(name, kwargs=kwargs), bool(set(params) - NOT_AN_OBJECT)))
     if not public:
         urls += [(reverse(name), False) for name in TOP_LEVEL_PAGES]
     return urls
@@ -620,7 +750,26 @@ COUNTED = [
     rights_models.LegalAid,
     rights_models.Evidence,
     rights_models.PracticalNeed,
+    station_models.Station,
+    station_models.OpeningHours,
+    station_models.HoursException,
+    station_models.Photo,
+    station_models.Ticket,
+    station_models.TicketEvent,
+    station_models.CheckIn,
+    station_models.Suggestion,
 ]
+
+
+def text(response) -> str:
+    """The body as text; a file (a template, an export) may be binary or streamed."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8", errors="replace")
+
+
+def leaks(body: str, values: dict) -> list[str]:
+    """The 西安 markers and secrets found in ``body``."""
+    return [marker for marker in [*XIAN_MARKERS, *values["station_secrets"]] if marker in body]
 
 
 def snapshot(values: dict) -> tuple:
@@ -630,6 +779,9 @@ def snapshot(values: dict) -> tuple:
     household = assistance_models.Household.objects.get(pk=values["household_id"])
     request = rights_models.Request.objects.get(pk=values["request_id"])
     need = rights_models.PracticalNeed.objects.get(pk=values["need_id"])
+    station = station_models.Station.objects.get(pk=values["station_id"])
+    ticket = station_models.Ticket.objects.get(number=values["number"])
+    suggestion = station_models.Suggestion.objects.get(pk=values["suggestion_id"])
     return (
         member.name,
         member.status,
@@ -652,6 +804,10 @@ def snapshot(values: dict) -> tuple:
         rights_models.RequestTransfer.objects.get(pk=values["request_transfer_id"]).status,
         rights_models.LegalAid.objects.get(pk=values["legal_aid_id"]).outcome,
         (need.status, need.progress, need.rating),
+        (station.name, station.status, station.note, station.always_open, station.verified_on),
+        (station.keeper_id, station.checkin_key, station.is_active, station.lat, station.lng),
+        (ticket.status, ticket.escalated, ticket.resolution),
+        (suggestion.status, suggestion.decision_note, suggestion.station_id),
         {model.__name__: model.objects.count() for model in COUNTED},
     )
 
@@ -673,7 +829,11 @@ def test_every_officer_page_sends_anonymous_visitors_to_the_login_page(world, xi
 
 
 # Scoped look-ups through query parameters of officer pages: 404 for a sibling.
-HTML_SCOPED_QUERIES = [("rights:rates", "?org=610100")]
+HTML_SCOPED_QUERIES = [
+    ("rights:rates", "?org=610100"),
+    ("stations:tickets", "?union=610100"),
+    ("stations:ticket_rates", "?org=610100"),
+]
 
 
 @pytest.mark.parametrize("sibling", SIBLINGS)
@@ -687,8 +847,10 @@ def test_every_xian_object_page_is_403_or_404_for_sibling_admins(world, xian, si
             continue
         walked += 1
         apps.add(url.split("/")[1])
-        got = client.get(url).status_code
+        response = client.get(url)
+        got = response.status_code
         assert got in {403, 404, 405}, ("GET", url, got)
+        assert not leaks(text(response), xian), url
         posted = client.post(url, FORM_POST).status_code
         # 405: a read-only page (refused above) that takes no POST
         assert posted in {403, 404} or (posted == 405 and got in {403, 404}), ("POST", url, posted)
@@ -701,6 +863,7 @@ def test_every_xian_object_page_is_403_or_404_for_sibling_admins(world, xian, si
         "innovation",
         "assistance",
         "rights",
+        "stations",
     } <= apps, apps
     for name, query in HTML_SCOPED_QUERIES:
         assert client.get(reverse(name) + query).status_code == 404, (name, query)
@@ -735,12 +898,20 @@ def test_list_pages_show_sibling_admins_no_xian_rows(world, xian, sibling):
         reverse("rights:queue") + "?tab=",
         reverse("audit") + f"?object={xian['household_id']}",
         reverse("audit") + f"?object={xian['request_id']}",
+        reverse("stations:manage") + "?union=610100",
+        reverse("stations:manage") + "?problems=1",
+        reverse("stations:manage") + "?stale=1",
+        reverse("stations:tickets") + "?status=all",
+        reverse("stations:tickets") + "?status=open&overdue=",
+        reverse("stations:suggestions") + "?status=all",
+        reverse("audit") + f"?object={xian['station_id']}",
     ]
     for url in pages:
         response = client.get(url)
+        if response.status_code == 405:  # a POST-only button (the import's confirm): its POST is
+            continue  # walked by test_sibling_admins_write_nothing_of_xian_through_the_station_forms
         assert response.status_code == 200, (url, response.status_code)
-        body = response.content.decode()
-        leaked = [marker for marker in XIAN_MARKERS if marker in body]
+        leaked = leaks(text(response), xian)
         assert not leaked, (url, leaked)
 
 
@@ -881,6 +1052,25 @@ API_BODIES = {
     },
     ("POST", "practical-needs/{need_id}/progress"): {"status": "done", "progress": "walk"},
     ("POST", "practical-needs/{need_id}/rate"): {"rating": 5},
+    # stations: a new station of 西安市总工会, the buttons of the 西安 station, its ticket and
+    # the suggestion routed to 西安
+    ("POST", "stations"): {
+        "organisation": "610100",
+        "name": "walk",
+        "address": "walk",
+        "division_code": "610113",
+        "lat": 34.2,
+        "lng": 108.9,
+        "hours": "24小时",
+    },
+    ("PATCH", "stations/{station_id}"): {"name": "改名"},
+    ("POST", "stations/{station_id}/status"): {"status": "closed", "note": "walk"},
+    ("PUT", "stations/{station_id}/hours"): {"hours": "周一至周五 08:30-18:00"},
+    ("POST", "stations/{station_id}/verify"): None,
+    ("POST", "stations/tickets/{number}/acknowledge"): {"note": "walk"},
+    ("POST", "stations/tickets/{number}/resolve"): {"resolution": "walk"},
+    ("POST", "stations/tickets/{number}/reject"): {"reason": "walk"},
+    ("POST", "stations/suggestions/{suggestion_id}/decline"): {"reason": "walk"},
 }
 
 # Writes that name no union: they act in the caller's own union, so there is no 西安 object
@@ -895,6 +1085,7 @@ API_SCOPED_QUERIES = {
     "list_audit": {"organisation": "610100"},
     "list_honours": {"organisation": "610100"},
     "list_practical_needs": {"organisation": "610100"},
+    "stations_list_tickets": {"union": "610100"},
 }
 
 # Searches of list endpoints that must find no 西安 row for a sibling (200, no marker).
@@ -908,23 +1099,40 @@ API_SEARCHES = {
     "list_households": {"status": "left"},
     "list_requests": {"status": "new"},
     "list_wage_arrears": {"status": "open"},
+    "stations_list_tickets": {"status": "open"},
+    "stations_list_suggestions": {"status": "all"},
 }
 
 
-def api_operations(values: dict, *, public: bool = False):
-    """Every authenticated operation as (method, router path, url, URL name); with ``public``,
-    the operations open to everyone (API_PUBLIC) instead."""
+def _routers():
+    """(key prefix, router) for every router of API_ROUTERS and every router mounted inside."""
+
+    def walk(prefix: str, router):
+        yield prefix, router
+        for child_prefix, child, *_tags in router._routers:
+            yield from walk("/".join(p for p in (prefix, child_prefix.strip("/")) if p), child)
+
     for router in API_ROUTERS:
-        for path, path_view in router.path_operations.items():
+        yield from walk(API_KEY_PREFIX.get(router, ""), router)
+
+
+def api_operations(values: dict, *, public: bool = False):
+    """Every authenticated operation as (method, key path, url, URL name); with ``public``,
+    the operations open to everyone (API_PUBLIC) instead. The key path is the router's path
+    without converters ("{uuid:station_id}" → "{station_id}"), below API_KEY_PREFIX."""
+    for prefix, router in _routers():
+        for router_path, path_view in router.path_operations.items():
+            bare = re.sub(r"{\w+:(\w+)}", r"{\1}", router_path)
+            path = "/".join(p for p in (prefix, bare) if p) if prefix else bare
             for operation in path_view.operations:
-                if operation.auth_param is None:  # public: enrolment, dues calculator, card check
-                    continue
                 params = re.findall(r"{(\w+)}", path)
                 name = path_view.url_name or operation.view_func.__name__
                 for kwargs in _fill(params, values, f"API {path}"):
                     url = reverse(f"api:{name}", kwargs=kwargs)
                     assert url.endswith(path.format(**kwargs)), (url, path)  # not a namesake
                     for method in operation.methods:
+                        if operation.auth_param is None and (method, path) not in API_PUBLIC:
+                            continue  # public by design: enrolment, dues calculator, card check
                         if ((method, path) in API_PUBLIC) == public:
                             yield method, path, url, name
 
@@ -969,7 +1177,7 @@ def test_every_scoped_api_endpoint_is_403_or_404_for_sibling_admins(world, xian,
         if method == "GET" and not takes_object:
             response = _call(client, method, url)
             assert response.status_code == 200, (method, url, response.status_code)
-            leaked = [marker for marker in XIAN_MARKERS if marker in response.content.decode()]
+            leaked = leaks(text(response), xian)
             assert not leaked, (url, leaked)
             if name in API_SCOPED_QUERIES:
                 scoped = _call(client, method, url, query=API_SCOPED_QUERIES[name])
@@ -977,7 +1185,7 @@ def test_every_scoped_api_endpoint_is_403_or_404_for_sibling_admins(world, xian,
             if name in API_SEARCHES:
                 found = _call(client, method, url, query=API_SEARCHES[name])
                 assert found.status_code == 200, (method, url, found.status_code)
-                leaked = [marker for marker in XIAN_MARKERS if marker in found.content.decode()]
+                leaked = leaks(found.content.decode(), xian)
                 assert not leaked, (url, API_SEARCHES[name], leaked)
             continue
         body = _body(method, path, xian) if method != "GET" else None
@@ -987,7 +1195,9 @@ def test_every_scoped_api_endpoint_is_403_or_404_for_sibling_admins(world, xian,
             assert (response.status_code, response.json()["code"]) == (status, code), (method, url)
             continue
         assert response.status_code in {403, 404}, (method, url, response.status_code, response.content[:200])
-    assert {"assistance", "requests"} <= prefixes, prefixes
+        leaked = leaks(text(response), xian)
+        assert not leaked, (method, url, leaked)
+    assert {"assistance", "requests", "stations"} <= prefixes, prefixes
     assert snapshot(xian) == before
 
 
@@ -1050,7 +1260,9 @@ def test_the_workers_rights_and_assistance_pages_are_open_and_show_no_personal_d
     nothing."""
     client = Client() if visitor is None else signed_in(world, visitor)
     before = snapshot(xian)
-    pages = {url for url, _ in html_urls(xian, public=True) if not url.startswith("/honours/")}
+    pages = {
+        url for url, _ in html_urls(xian, public=True) if not url.startswith(("/honours/", "/stations/"))
+    }
     status = reverse("rights:status", kwargs={"request_id": xian["request_id"]})
     needs = reverse("rights:needs_public", kwargs={"code": "610100"})
     apply = reverse("assistance:apply")
@@ -1171,3 +1383,151 @@ def test_a_provincial_list_is_open_to_the_sibling_city_without_xians_nominee(wor
             assert client.post(url, FORM_POST).status_code in {403, 404}, url
     assert snapshot(xian) == before
     assert honour_models.Nominee.objects.get(pk=nominee.pk).status == "in_review"
+
+
+# ---- 工会驿站: open by design ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("visitor", [None, *SIBLINGS])
+def test_the_public_station_pages_are_open_and_show_no_personal_data(world, xian, visitor):
+    """PUBLIC_PAGES of 工会驿站: anyone finds 西安's station, reads its page, photo and map,
+    opens the report and check-in pages (the latter only with the door's key), follows the
+    ticket by its number and the suggestion by its id, and exports the public data — without
+    the reporter's contact, the ticket's description, the suggestion's reason, the check-in key
+    (except on the page reached with it) or the keeper. A POST of the walk's form writes
+    nothing."""
+    client = Client() if visitor is None else signed_in(world, visitor)
+    before = snapshot(xian)
+    code = xian["station_code"]
+    checkin = reverse("stations:checkin", kwargs={"code": code})
+    pages = {url for url, _ in html_urls(xian, public=True) if url.startswith("/stations/")}
+    assert pages == {
+        reverse("stations:find"),
+        reverse("stations:map"),
+        reverse("stations:detail", kwargs={"code": code}),
+        reverse("stations:photo", kwargs={"code": code, "photo_id": xian["photo_id"]}),
+        reverse("stations:report", kwargs={"code": code}),
+        checkin,
+        reverse("stations:ticket", kwargs={"number": xian["number"]}),
+        reverse("stations:suggest"),
+        reverse("stations:suggestion", kwargs={"suggestion_id": xian["suggestion_id"]}),
+        reverse("stations:io_export"),
+        reverse("stations:io_export_download"),
+    }
+    queries = {
+        reverse("stations:find"): {"lat": "34.2611", "lng": "108.9422", "crs": "wgs84"},
+        checkin: {"k": xian["checkin_key"]},
+        reverse("stations:io_export_download"): {
+            "kind": "registry",
+            "format": "csv",
+            "crs": "wgs84",
+            "scope": "public",
+        },
+    }
+    secrets = xian["station_secrets"]
+    shows_station = pages - {
+        reverse("stations:photo", kwargs={"code": code, "photo_id": xian["photo_id"]}),
+        reverse("stations:suggest"),
+        reverse("stations:suggestion", kwargs={"suggestion_id": xian["suggestion_id"]}),
+        reverse("stations:io_export"),
+    }
+    for url in sorted(pages):
+        response = client.get(url, queries.get(url, {}))
+        assert response.status_code == 200, (url, response.status_code)
+        body = text(response)
+        if url == checkin:  # the page reached with the key carries it in its form
+            body = body.replace(xian["checkin_key"], "")
+        leaked = [secret for secret in secrets if secret in body]
+        assert not leaked, (url, leaked)
+        if url in shows_station:
+            name = "西安钟楼环卫工会驿站"  # the walk hits the real station (the map: in JSON)
+            assert name in body or json.dumps(name)[1:-1] in body, url
+        posted = client.post(url, FORM_POST)
+        assert posted.status_code in {200, 302, 400, 404, 405}, (url, posted.status_code)
+        leaked = [secret for secret in secrets if secret in text(posted)]
+        assert not leaked, (url, leaked)
+    assert client.get(checkin).status_code == 404  # no key, no button
+    assert client.get(checkin, {"k": "wrong"}).status_code == 404
+    subtree = {"kind": "geojson", "format": "csv", "crs": "wgs84", "scope": "subtree", "union": "610100"}
+    got = client.get(reverse("stations:io_export_download"), subtree)
+    assert got.status_code == (302 if visitor is None else 404), got.status_code
+    assert snapshot(xian) == before
+
+
+@pytest.mark.parametrize("visitor", [None, *SIBLINGS])
+def test_the_public_stations_api_shows_no_personal_data_and_writes_nothing_for_bad_input(
+    world, xian, visitor
+):
+    """STATIONS_API_PUBLIC: the list, the nearest stations, a station's details and the
+    exports answer anyone with 西安's station and none of its secrets; a report, a check-in
+    or a suggestion with bad input (a wrong key) writes nothing; the subtree export of 西安 is
+    refused (403 without an officer role, 404 for a sibling)."""
+    client = Client() if visitor is None else signed_in(world, visitor)
+    before = snapshot(xian)
+    operations = {
+        (m, p): url for m, p, url, _name in api_operations(xian, public=True) if p.startswith("stations")
+    }
+    assert set(operations) == STATIONS_API_PUBLIC
+    queries = {
+        "stations/nearest": {"lat": "34.2611", "lng": "108.9422"},
+        "stations/export.poi": {"format": "csv"},
+        "stations/export.registry": {"format": "csv"},
+    }
+    for (method, path), url in sorted(operations.items()):
+        if method != "GET":
+            continue
+        response = _call(client, method, url, query=queries.get(path))
+        assert response.status_code == 200, (url, response.status_code)
+        body = text(response)
+        assert "西安钟楼环卫工会驿站" in body, url
+        leaked = [secret for secret in xian["station_secrets"] if secret in body]
+        assert not leaked, (url, leaked)
+    bad = {
+        "stations/{station_id}/reports": ({"kind": "", "contact": "1"}, {400}),
+        "stations/{station_id}/checkins": ({"key": "wrong", "visitor": "walk-visitor-token-9999"}, {404}),
+        "stations/suggestions": ({"name": "", "reason": ""}, {400}),
+    }
+    for (method, path), url in sorted(operations.items()):
+        if method == "GET":
+            continue
+        body, statuses = bad[path]
+        response = _call(client, method, url, body)
+        assert response.status_code in statuses, (url, response.status_code)
+        leaked = [secret for secret in xian["station_secrets"] if secret in text(response)]
+        assert not leaked, (url, leaked)
+    for name in ("stations_io_export_geojson", "stations_io_export_poi", "stations_io_export_registry"):
+        response = _call(client, "GET", reverse(f"api:{name}"), query={"scope": "subtree", "union": "610100"})
+        assert response.status_code == (403 if visitor is None else 404), (name, response.status_code)
+    assert snapshot(xian) == before
+
+
+@pytest.mark.parametrize("sibling", SIBLINGS)
+def test_sibling_admins_write_nothing_of_xian_through_the_station_forms(
+    world, xian, sibling, settings, tmp_path
+):
+    """The forms of station pages that take no object name 西安 in their input: a new station
+    of 西安市总工会, an import file of 西安's union. Each is refused and nothing is written."""
+    settings.MEDIA_ROOT = tmp_path
+    client = signed_in(world, sibling)
+    before = snapshot(xian)
+    station = {
+        "organisation": "610100",
+        "name": "walk",
+        "address": "walk",
+        "division_code": "610113",
+        "lat": "34.2",
+        "lng": "108.9",
+        "crs": "wgs84",
+        "hours": "24小时",
+        "status": "open",
+        "tier": "ordinary",
+    }
+    got = client.post(reverse("stations:manage_create"), station).status_code
+    assert got in {200, 400, 403, 404}, got
+    csv = "名称,所属工会代码,行政区划代码,地址,纬度,经度,开放时间\r\nwalk,610100,610113,walk,34.2,108.9,24小时\r\n"
+    upload = SimpleUploadedFile("stations.csv", csv.encode("utf-8"), content_type="text/csv")
+    preview = client.post(reverse("stations:io_import"), {"file": upload})
+    assert preview.status_code in {400, 403, 404}, preview.status_code
+    confirm = client.post(reverse("stations:io_import_confirm"), {"token": "walk"})
+    assert confirm.status_code in {302, 403, 404}, confirm.status_code
+    assert snapshot(xian) == before
