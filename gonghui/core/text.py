@@ -32,6 +32,15 @@ def clean(value: object) -> str:
     return text.strip()
 
 
+def prose(value: object) -> str:
+    """Free text a person wrote (a story, a reply, a reason, a note): kept as written — full-width
+    Chinese punctuation (，：（）！？) stays — in NFC without surrounding whitespace. Control
+    characters are refused, as by :func:`clean`, which is for names and codes."""
+    text = "" if value is None else str(value)
+    clean(text)  # the shared check: refuses control characters
+    return unicodedata.normalize("NFC", text).strip()
+
+
 def check_lengths(model, data: dict) -> None:
     """Refuse values longer than the model's CharField limits (PostgreSQL would fail, SQLite
     would silently store them), naming each field."""

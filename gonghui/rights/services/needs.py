@@ -7,11 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
-from gonghui.core.text import clean
+from gonghui.core.text import clean, prose
 from gonghui.organisations import scoping
 from gonghui.rights.choices import NeedSource, NeedStatus
 from gonghui.rights.models import PracticalNeed
-from gonghui.rights.services.requests import prose
 
 Action = scoping.Action
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, throttle, workdays
-from gonghui.core.text import clean
+from gonghui.core.text import clean, prose
 from gonghui.core.validators import validate_division_code
 from gonghui.members.services import enrolment as member_enrolment
 from gonghui.members.services import personal
@@ -116,15 +116,6 @@ def _insert_numbered(req: Request) -> None:
             if not Request.objects.filter(number=req.number).exists():
                 raise  # another constraint: not a clash of numbers
     raise IntegrityError(f"no free request number for {day} after {NUMBER_ATTEMPTS} attempts")
-
-
-def prose(value) -> str:
-    """Free text a person wrote (a story, a reply, a reason): kept as written — full-width
-    Chinese punctuation (，：（）！？) stays — in NFC without surrounding whitespace. Control
-    characters are refused, as by ``core.text.clean``, which is for names and codes."""
-    text = "" if value is None else str(value)
-    clean(text)  # the shared check: refuses control characters
-    return unicodedata.normalize("NFC", text).strip()
 
 
 def parse_amount(value, field: str, *, required: bool = True) -> Decimal | None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, uploads
-from gonghui.core.text import clean
+from gonghui.core.text import clean, prose
 from gonghui.core.validators import validate_division_code
 from gonghui.organisations import scoping
 from gonghui.stations import geo, search
@@ -253,7 +253,8 @@ def format_hours(station: Station) -> str:
 
 
 def _text(data: dict, field: str, *, required: bool, errors: dict) -> str:
-    value = clean(data.get(field, ""))
+    # the note to workers is prose (Chinese punctuation kept); names and addresses are cleaned
+    value = (prose if field == "note" else clean)(data.get(field, ""))
     if required and not value:
         errors[field] = ValidationError(_("This field is required."), code="required")
     elif len(value) > _TEXT_LIMITS[field]:
@@ -476,7 +477,7 @@ def status_set(*, actor, station: Station, status: str, note: str = "") -> Stati
         raise ValidationError(
             {"status": ValidationError(_("Choose a value from the list."), code="invalid_choice")}
         )
-    note = clean(note)
+    note = prose(note)
     if len(note) > _TEXT_LIMITS["note"]:
         raise ValidationError(
             {"note": ValidationError(_("At most %(n)d characters.") % {"n": 200}, code="too_long")}
@@ -522,7 +523,7 @@ def exception_set(
         errors["opens"] = ValidationError(
             _("Give the opening and closing time, or mark the day closed."), code="hours_invalid"
         )
-    note = clean(note)[:120]
+    note = prose(note)[:120]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
-from gonghui.core.text import clean
+from gonghui.core.text import clean, prose
 from gonghui.core.validators import validate_division_code
 from gonghui.members.services.enrolment import route
 from gonghui.organisations import scoping
@@ -32,7 +32,7 @@ def clean_suggestion(data: dict) -> dict:
     errors = {}
     out = {}
     for field in ("name", "address", "reason"):
-        value = clean(data.get(field, ""))
+        value = (prose if field == "reason" else clean)(data.get(field, ""))
         if not value:
             errors[field] = ValidationError(_("This field is required."), code="required")
         elif len(value) > _LIMITS[field]:
@@ -112,7 +112,7 @@ def suggestion_accept(*, actor, suggestion: Suggestion, data: dict, keeper=None)
 def suggestion_decline(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
     """Decline with a reason the suggester reads (officers with ``manage_stations``)."""
     scoping.require(actor, Action.MANAGE_STATIONS, suggestion.organisation)
-    reason = clean(reason)
+    reason = prose(reason)
     if not reason:
         raise ValidationError({"reason": ValidationError(_("Give a reason."), code="required")})
     if len(reason) > 500:

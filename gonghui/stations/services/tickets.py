@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto
-from gonghui.core.text import clean
+from gonghui.core.text import clean, prose
 from gonghui.core.validators import mask_phone, validate_mobile
 from gonghui.organisations import scoping
 from gonghui.stations import hours
@@ -118,7 +118,7 @@ def clean_report(*, kind: object, description: object = "", contact: object = ""
     kind = clean(kind)
     if kind not in ProblemKind.values:
         errors["kind"] = ValidationError(_("Choose what is wrong."), code="invalid_choice")
-    description = clean(description)
+    description = prose(description)
     if len(description) > DESCRIPTION_MAX:
         errors["description"] = ValidationError(
             _("At most %(n)d characters.") % {"n": DESCRIPTION_MAX}, code="too_long"
@@ -213,7 +213,7 @@ def should_have_been_open(ticket: Ticket) -> bool:
 
 
 def _note(value: object, field: str, *, required: bool) -> str:
-    text = clean(value)
+    text = prose(value)
     if required and not text:
         raise ValidationError({field: ValidationError(_("This field is required."), code="required")})
     if len(text) > NOTE_MAX:
