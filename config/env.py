@@ -50,6 +50,10 @@ def database_from_url(url: str, base_dir: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(name),
+            # Keep the connection between requests: opening a file and running the PRAGMAs per
+            # request cost more than the nearest-station search itself (docs/ops/performance.md).
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
