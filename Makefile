@@ -8,7 +8,7 @@ SCALE ?= 1000000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-ASSETS := gonghui/static/vendor/htmx.min.js gonghui/static/vendor/leaflet/leaflet.js
+ASSETS := gonghui/static/vendor/htmx.min.js gonghui/static/vendor/leaflet/leaflet.js gonghui/static/vendor/leaflet/leaflet.js.map
 # Access log without query strings: a search for an ID or phone number must not land in logs.
 ACCESS_LOG_FORMAT := %(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms
 
@@ -48,7 +48,7 @@ $(ASSETS) &: package.json
 	npm install --ignore-scripts --no-audit --no-fund --silent
 	mkdir -p gonghui/static/vendor/leaflet
 	cp node_modules/htmx.org/dist/htmx.min.js gonghui/static/vendor/htmx.min.js
-	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images gonghui/static/vendor/leaflet/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images gonghui/static/vendor/leaflet/
 	touch $(ASSETS)
 
 install: $(STAMP) $(ASSETS)
