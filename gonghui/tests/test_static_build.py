@@ -22,9 +22,7 @@ def test_collectstatic_with_manifest_storage(tmp_path):
         STATIC_ROOT=tmp_path,
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-            "staticfiles": {
-                "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            },
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
         },
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
