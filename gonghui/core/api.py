@@ -12,7 +12,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -26,6 +26,21 @@ class UnicodeJSONRenderer(JSONRenderer):
     """JSON with Chinese as characters, not \\u escapes (smaller and readable)."""
 
     json_dumps_params = {"ensure_ascii": False}
+
+
+_RENDERER = UnicodeJSONRenderer()
+
+
+def prevalidated_response(request, data, *, status: int = 200) -> HttpResponse:
+    """``data`` rendered as the API renders it, skipping ninja's validation of the result
+    against the operation's ``response`` schema (which still documents it). Only for a hot
+    operation that builds plain JSON values in exactly that shape, with a test checking the
+    output against the schema: the per-field validation costs more than such a view's work."""
+    return HttpResponse(
+        _RENDERER.render(request, data, response_status=status),
+        status=status,
+        content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}",
+    )
 
 
 class ErrorItem(Schema):

@@ -20,11 +20,14 @@ Queries: the box is read with ``cell_y IN (…) AND cell_x BETWEEN … AND …``
 row of cells on SQLite and PostgreSQL), selecting only the six columns needed to rank, as plain
 SQL. Opening hours and exceptions (only of today's and yesterday's weekday/date) are read for
 candidates only when filtering by ``open_now``, nearest first, in batches; otherwise only for
-the returned stations (for their ``open_now``). The returned stations are then loaded in one
-query. So a search costs: one query per round (usually 1–3) + 2 small hours queries + 1.
+the returned stations (for their ``open_now``). :func:`nearest` then loads the returned
+stations in one query; :func:`locate` (the public API) answers from the rows already read (id,
+name, point, facilities) and skips it. So a search costs: one query per round (usually 1–3) +
+1 small hours query (weekly hours and exceptions in one ``UNION ALL``) (+ 1 for :func:`nearest`).
 """
 
 import datetime
+import json
 import math
 import uuid
 from dataclasses import dataclass
@@ -50,6 +53,20 @@ def cell_of(lat: float, lng: float) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Hit:
     station: Station
+    distance_m: float
+    open_now: bool
+
+
+@dataclass(frozen=True)
+class Place:
+    """A found station as the search read it — enough for a list or the API, without loading
+    the model (:func:`locate`)."""
+
+    id: uuid.UUID
+    name: str
+    lat: float
+    lng: float
+    facilities: list[str]
     distance_m: float
     open_now: bool
 
@@ -136,13 +153,15 @@ def box_queryset(box: Box):
 
 
 def _read(box: Box | None) -> list[tuple]:
-    """Ranking rows ``(id hex, lat, lng, facilities, status, always_open)`` of the active
+    """Ranking rows ``(id hex, lat, lng, facilities, status, always_open, name)`` of the active
     stations in ``box`` (all of them for None), read with plain SQL: the ORM's query building
     and per-value conversion cost more than the search itself. ``facilities`` stays as the
-    driver gives it (JSON text on SQLite, a list on PostgreSQL); see :func:`_has_facility`."""
+    driver gives it (JSON text on SQLite, a list on PostgreSQL); see :func:`_has_facility`.
+    The name rides along so that :func:`locate` answers without loading the stations."""
     q = connection.ops.quote_name
     table = q(Station._meta.db_table)
-    sql = f"SELECT {q('id')}, {q('lat')}, {q('lng')}, {q('facilities')}, {q('status')}, {q('always_open')} FROM {table} WHERE {q('is_active')} = %s"
+    columns = ", ".join(q(c) for c in ("id", "lat", "lng", "facilities", "status", "always_open", "name"))
+    sql = f"SELECT {columns} FROM {table} WHERE {q('is_active')} = %s"
     params: list = [True]
     if box is not None:
         rows = box.y1 - box.y0 + 1
@@ -162,26 +181,49 @@ def _read(box: Box | None) -> list[tuple]:
     return [(r[0].replace("-", ""), *r[1:]) for r in fetched] if fetched and "-" in fetched[0][0] else fetched
 
 
+def _facility_list(raw) -> list[str]:
+    return json.loads(raw) if isinstance(raw, str) else list(raw or ())
+
+
 def _has_facility(raw, facility: str) -> bool:
     if isinstance(raw, str):
         return f'"{facility}"' in raw  # JSON text of a list of codes
     return facility in (raw or ())
 
 
-def _plain(model, columns: tuple, station_ids: list[str], key: str, values: list) -> list[tuple]:
-    """Rows of an hours table for these stations (ids as hex) and ``key`` values, as plain
-    SQL; the station id comes back as hex, times and dates as the driver gives them."""
+def _hours_rows(hour_ids: list[str], weekdays: list[int], exc_ids: list[str], days: list) -> list[tuple]:
+    """Weekly hours of ``hour_ids`` on ``weekdays`` and exceptions of ``exc_ids`` on ``days``
+    (station ids as hex), in ONE plain-SQL round trip (``UNION ALL``): rows ``(station id hex,
+    weekday or None, date or None, closed, opens, closes)``, a weekly row having no date;
+    times and dates as the driver gives them."""
     q = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
-    ids = [uuid.UUID(h) for h in station_ids] if postgres else station_ids
-    sql = (
-        f"SELECT {', '.join(q(c) for c in columns)} FROM {q(model._meta.db_table)} "
-        f"WHERE {q('station_id')} IN ({', '.join(['%s'] * len(ids))}) "
-        f"AND {q(key)} IN ({', '.join(['%s'] * len(values))})"
-    )
-    params = [*ids, *(v.isoformat() if isinstance(v, datetime.date) and not postgres else v for v in values)]
+
+    def marks(values) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    def ids(values):
+        return [uuid.UUID(h) for h in values] if postgres else values
+
+    parts, params = [], []
+    if hour_ids:
+        parts.append(
+            f"SELECT {q('station_id')}, {q('weekday')}, NULL, %s, {q('opens')}, {q('closes')} "
+            f"FROM {q(OpeningHours._meta.db_table)} "
+            f"WHERE {q('station_id')} IN ({marks(hour_ids)}) AND {q('weekday')} IN ({marks(weekdays)})"
+        )
+        params += [False, *ids(hour_ids), *weekdays]
+    if exc_ids:
+        parts.append(
+            f"SELECT {q('station_id')}, NULL, {q('date')}, {q('closed')}, {q('opens')}, {q('closes')} "
+            f"FROM {q(HoursException._meta.db_table)} "
+            f"WHERE {q('station_id')} IN ({marks(exc_ids)}) AND {q('date')} IN ({marks(days)})"
+        )
+        params += [*ids(exc_ids), *(d if postgres else d.isoformat() for d in days)]
+    if not parts:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(" UNION ALL ".join(parts), params)
         fetched = cursor.fetchall()
     if postgres:
         return [(r[0].hex, *r[1:]) for r in fetched]
@@ -219,17 +261,11 @@ class _OpenCache:
         by_exc: dict = {r[0]: [] for r in need}
         open_ids = [r[0] for r in need if r[4] == Status.OPEN]
         hour_ids = [r[0] for r in need if r[4] == Status.OPEN and not r[5]]
-        if hour_ids:
-            weekdays = sorted({self.day.weekday(), self.yesterday.weekday()})
-            for sid, wd, o, c in _plain(
-                OpeningHours, ("station_id", "weekday", "opens", "closes"), hour_ids, "weekday", weekdays
-            ):
+        weekdays = sorted({self.day.weekday(), self.yesterday.weekday()})
+        for sid, wd, d, closed, o, c in _hours_rows(hour_ids, weekdays, open_ids, [self.yesterday, self.day]):
+            if d is None:
                 by_hours[sid].append((wd, _as_time(o), _as_time(c)))
-        if open_ids:
-            days = [self.yesterday, self.day]
-            for sid, d, closed, o, c in _plain(
-                HoursException, ("station_id", "date", "closed", "opens", "closes"), open_ids, "date", days
-            ):
+            else:
                 by_exc[sid].append((_as_date(d), bool(closed), _as_time(o), _as_time(c)))
         for r in need:
             sid = r[0]
@@ -311,25 +347,10 @@ def full_scan(
     return _hits(_select(ranked, limit, None, opener if open_now else None), opener)
 
 
-def nearest(
-    lat: float,
-    lng: float,
-    *,
-    limit: int = 10,
-    open_now: bool = False,
-    facility: str | None = None,
-    at: datetime.datetime | None = None,
-    stats: dict | None = None,
-) -> list[Hit]:
-    """The ``limit`` nearest active stations to (lat, lng) (WGS-84), by (distance, id); the
-    same list as :func:`brute_force`. ``stats`` (optional) receives the rounds and rows read.
-
-    The returned ``Hit.station`` objects carry no prefetched hours: callers needing hours
-    (``hours.next_change``) should prefetch them for these few stations."""
-    at = at or timezone.now()
-    if limit <= 0:
-        return []
-    opener = _OpenCache(timezone.localtime(at))
+def _search(lat, lng, limit, open_now, facility, at, stats) -> tuple[list, "_OpenCache"]:
+    """The matches ``(distance, id hex, row)`` nearest first, and the open-now cache that
+    knows (or will read) whether each is open."""
+    opener = _OpenCache(timezone.localtime(at or timezone.now()))
     filtering = opener if open_now else None
     radius = START_RADIUS_M
     rounds = rows_read = 0
@@ -355,4 +376,50 @@ def nearest(
             radius *= 2.0 if found == 0 else max(1.5, min(4.0, math.sqrt(limit / found) * 1.1))
     if stats is not None:
         stats.update(rounds=rounds, rows=rows_read)
+    return matches, opener
+
+
+def nearest(
+    lat: float,
+    lng: float,
+    *,
+    limit: int = 10,
+    open_now: bool = False,
+    facility: str | None = None,
+    at: datetime.datetime | None = None,
+    stats: dict | None = None,
+) -> list[Hit]:
+    """The ``limit`` nearest active stations to (lat, lng) (WGS-84), by (distance, id); the
+    same list as :func:`brute_force`. ``stats`` (optional) receives the rounds and rows read.
+
+    The returned ``Hit.station`` objects carry no prefetched hours: callers needing hours
+    (``hours.next_change``) should prefetch them for these few stations."""
+    if limit <= 0:
+        return []
+    matches, opener = _search(lat, lng, limit, open_now, facility, at, stats)
     return _hits(matches, opener)
+
+
+def locate(
+    lat: float,
+    lng: float,
+    *,
+    limit: int = 10,
+    open_now: bool = False,
+    facility: str | None = None,
+    at: datetime.datetime | None = None,
+    stats: dict | None = None,
+) -> list[Place]:
+    """The same stations as :func:`nearest`, as :class:`Place` rows straight from the search:
+    no query to load the stations (the public nearest-station API)."""
+    if limit <= 0:
+        return []
+    matches, opener = _search(lat, lng, limit, open_now, facility, at, stats)
+    if not matches:
+        return []
+    opener.load([t[2] for t in matches])
+    return [
+        Place(uuid.UUID(t[1]), r[6], r[1], r[2], _facility_list(r[3]), t[0], opener(r))
+        for t in matches
+        for r in (t[2],)
+    ]

@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 
 from gonghui.core.models import AuditEntry
 from gonghui.stations import geo, search
+from gonghui.stations.api import NearestList
 from gonghui.stations.models import OpeningHours, Station
 from gonghui.stations.tests.helpers import BELL_TOWER, make_keeper, make_station
 from gonghui.testing import PASSWORD
@@ -72,6 +73,11 @@ def test_nearest_contract_and_ordering(world, three):
     assert items[0]["lat"] == pytest.approx(34.2611) and items[0]["lng"] == pytest.approx(108.9422)
     assert items[0]["facilities"] == ["water", "microwave"]
     assert items[2]["open_now"] is False  # under maintenance, but it counts without open_now
+    # The view renders its result without ninja's validation: it must be exactly the
+    # documented schema, field for field, and served as the rest of the API is.
+    assert NearestList.model_validate(body).model_dump() == body
+    assert r["Content-Type"] == "application/json; charset=utf-8"
+    assert "钟楼驿站" in r.content.decode()  # Chinese as characters, like every API answer
 
 
 def test_nearest_crs_round_trip(world, three):

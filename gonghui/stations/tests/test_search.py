@@ -28,6 +28,20 @@ def check(lat, lng, **kw):
     got = search.nearest(lat, lng, **kw)
     want = search.brute_force(lat, lng, **kw)
     assert same(got, want), (lat, lng, kw)
+    # locate() (the API's path, no model load) finds the same stations with the same fields.
+    places = search.locate(lat, lng, **kw)
+    assert [(p.id, p.name, p.lat, p.lng, p.facilities, p.distance_m, p.open_now) for p in places] == [
+        (
+            h.station.pk,
+            h.station.name,
+            h.station.lat,
+            h.station.lng,
+            list(h.station.facilities),
+            h.distance_m,
+            h.open_now,
+        )
+        for h in want
+    ], (lat, lng, kw)
     return got
 
 
@@ -197,6 +211,15 @@ def test_the_query_reads_cells_not_the_table(world):
     assert stats["rows"] < 300  # only the box, not the table
     # The one other read of the table loads the 10 hits by primary key.
     assert all("cell_y" in s or '"id" IN' in s for s in station_reads)
+    # Opening hours and exceptions come in one round trip.
+    assert len(ctx.captured_queries) == stats["rounds"] + 2
+
+    # locate() answers from the ranking rows: no station load, the same stations.
+    with CaptureQueriesContext(connection) as ctx:
+        places = search.locate(*BELL_TOWER, limit=10)
+    assert [p.id for p in places] == [h.station.pk for h in hits]
+    assert len(ctx.captured_queries) == stats["rounds"] + 1
+    assert all("cell_y" in q["sql"] for q in ctx.captured_queries if '"stations_station"' in q["sql"])
 
 
 def test_index_serves_the_box_query(world):
