@@ -5,8 +5,9 @@ degrees). :func:`nearest` reads the stations of the cells in a box around the ca
 guaranteed to contain every point within a radius ``r`` (see :func:`_box`), computes the exact
 great-circle distance in Python (``geo.haversine_m``) and sorts by ``(distance, id)``. When the
 ``limit``-th match is within ``r``, no station outside the box can come before it and the answer
-is final; otherwise the radius grows (at least doubling; straight to the ``limit``-th match's
-distance once there are enough matches) and the box is read again. Past :data:`MAX_RADIUS_M`
+is final; otherwise the radius grows (4× while nothing matches, by the density seen when some
+do, straight to the ``limit``-th match's distance once there are enough) and the box is read
+again. Past :data:`MAX_RADIUS_M`
 (or when the box would cross a pole or the 180° meridian) it falls back to one full scan
 (:func:`full_scan`). So the answer is always the same list as :func:`brute_force`, the
 reference, which the tests and the benchmark compare against.
@@ -41,7 +42,7 @@ from gonghui.stations.models import HoursException, OpeningHours, Station
 
 CELL_DEG = 0.01  # grid cell size in degrees (about 1.1 km north–south)
 START_RADIUS_M = 1_500.0  # first box: a city block of stations
-MAX_RADIUS_M = 300_000.0  # past this the box costs more than one scan of the table
+MAX_RADIUS_M = 2_500_000.0  # past this a box covers most of China: one scan of the table instead
 MAX_IN_ROWS = 400  # more rows of cells than this: cell_y BETWEEN instead of an IN list
 _SAFETY = 1.0 + 1e-9  # float margin on the box and on the stop test
 
@@ -370,10 +371,11 @@ def _search(lat, lng, limit, open_now, facility, at, stats) -> tuple[list, "_Ope
             # Everything up to the limit-th match's distance is in a box of that radius.
             radius = max(matches[-1][0] * _SAFETY, radius * 1.0001)
         else:
-            # Double with nothing found (a dense city may lie just beyond); with some found,
-            # scale by the density seen (area ∝ r²), between 1.5× and 4×.
+            # Nothing found: 4× (empty country is common — desert, sea — and each round is a
+            # round trip; a city just beyond adds rows, not rounds). Some found: scale by the
+            # density seen (area ∝ r²), between 1.5× and 4×.
             found = len(matches)
-            radius *= 2.0 if found == 0 else max(1.5, min(4.0, math.sqrt(limit / found) * 1.1))
+            radius *= 4.0 if found == 0 else max(1.5, min(4.0, math.sqrt(limit / found) * 1.1))
     if stats is not None:
         stats.update(rounds=rounds, rows=rows_read)
     return matches, opener

@@ -271,3 +271,22 @@ def test_station_helpers_agree_on_cells(world):
     s = make_station(world, lat=34.27, lng=108.95)
     s = Station.objects.get(pk=s.pk)
     assert (s.cell_y, s.cell_x) == search.cell_of(34.27, 108.95)
+
+
+def test_a_filter_far_from_any_match_widens_the_box_instead_of_scanning(world):
+    """In empty country with a filter that rejects the stations near by, the box keeps growing
+    (4× while nothing matches) instead of reading the whole table past a few hundred km."""
+    org = world.orgs["xian"]
+    rng = random.Random(5)
+    bulk_stations(org, [(34.26 + rng.gauss(0, 0.02), 108.94 + rng.gauss(0, 0.02)) for _ in range(40)])
+    harbin = bulk_stations(
+        org, [(45.8 + rng.gauss(0, 0.02), 126.6 + rng.gauss(0, 0.02)) for _ in range(40)], start=100
+    )
+    lanzhou = bulk_stations(org, [(36.06, 103.83)], start=200, facilities=["microwave"])
+    caller = (40.0, 100.0)  # 河西走廊 desert, ≈ 540 km from 兰州, ≈ 2,300 km from 哈尔滨
+    stats = {}
+    hits = check(*caller, limit=1, facility="microwave")
+    assert [h.station.pk for h in hits] == [lanzhou[0].pk]
+    search.nearest(*caller, limit=1, facility="microwave", stats=stats)
+    # 0 rows until the 1,536 km box, which reads 西安 and 兰州 but not 哈尔滨 (a scan reads 81).
+    assert stats["rows"] == 41 and len(harbin) == 40 and stats["rounds"] == 6
