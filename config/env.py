@@ -37,6 +37,19 @@ def get_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def get_int_map(name: str, default: str = "") -> dict[str, int]:
+    """``key=number`` pairs separated by commas, e.g. ``locked=2,no_water=12``; a malformed
+    pair stops start-up naming the variable (which keys are allowed is the app's to check)."""
+    out: dict[str, int] = {}
+    for item in get_list(name, default):
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value.isdigit():
+            raise ImproperlyConfigured(f"{name}: {item!r} is not key=whole number")
+        out[key] = int(value)
+    return out
+
+
 def database_from_url(url: str, base_dir: Path) -> dict:
     """Turn ``sqlite:///path`` or ``postgres://user:pw@host:port/name`` into a DATABASES entry."""
     parsed = urlparse(url)

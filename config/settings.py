@@ -210,6 +210,11 @@ GONGHUI_MAP_TILE_CRS = env.get("GONGHUI_MAP_TILE_CRS", "wgs84")
 GONGHUI_STATIONS_NEAREST_RATE = int(env.get("GONGHUI_STATIONS_NEAREST_RATE", "600"))
 GONGHUI_STATION_IMPORT_MAX_BYTES = int(env.get("GONGHUI_STATION_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 GONGHUI_STATION_IMPORT_MAX_ROWS = int(env.get("GONGHUI_STATION_IMPORT_MAX_ROWS", "20000"))
+GONGHUI_STATION_CHECKIN_RATE = int(
+    env.get("GONGHUI_STATION_CHECKIN_RATE", str(10 * GONGHUI_PUBLIC_FORM_RATE))
+)
+# Repair-ticket SLA hours per problem kind, overriding the defaults (stations/services/tickets.py).
+GONGHUI_STATION_TICKET_SLA_HOURS = env.get_int_map("GONGHUI_STATION_TICKET_SLA_HOURS")
 # E-member card QR codes stay valid this long (seconds).
 GONGHUI_CARD_TOKEN_MAX_AGE = int(env.get("GONGHUI_CARD_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
 

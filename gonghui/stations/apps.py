@@ -6,3 +6,6 @@ class StationsConfig(AppConfig):
     name = "gonghui.stations"
     label = "stations"
     verbose_name = _("Outdoor-worker stations")
+
+    def ready(self):
+        from gonghui.stations import checks  # noqa: F401  (registers the settings checks)
