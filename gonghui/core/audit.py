@@ -26,7 +26,7 @@ def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     return {f: _plain(getattr(obj, f)) for f in fields}
 
 
-def record(
+def entry(
     *,
     actor,
     action: str,
@@ -38,8 +38,8 @@ def record(
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEntry:
-    """Write one audit entry. ``actor`` may be None for the public (an anonymous applicant)
-    or the system."""
+    """One audit entry, not yet saved (for :func:`record_many`). ``actor`` may be None for
+    the public (an anonymous applicant) or the system."""
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id or str(obj.pk)
@@ -51,7 +51,7 @@ def record(
         label = "system"
     else:
         label = "anonymous"
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_label=label,
         action=action,
@@ -62,3 +62,16 @@ def record(
         changes=dict(changes or {}),
         reason=reason,
     )
+
+
+def record(**kwargs) -> AuditEntry:
+    """Write one audit entry (the arguments of :func:`entry`)."""
+    item = entry(**kwargs)
+    item.save(force_insert=True)
+    return item
+
+
+def record_many(entries: Iterable[AuditEntry], *, batch_size: int = 1000) -> None:
+    """Write many entries made by :func:`entry` in batches (bulk operations: one entry per
+    object still, without one round trip each)."""
+    AuditEntry.objects.bulk_create(list(entries), batch_size=batch_size)

@@ -9,7 +9,7 @@ transaction through ``registry.station_create`` (each creation audited).
 
 Reading reuses the member importer's reader (``gonghui.members.imports.reader``): format by
 content (``PK`` = .xlsx), CSV in UTF-8 with or without a BOM or GB18030, zip-bomb and width
-checks. Limits: ``GONGHUI_STATION_IMPORT_MAX_BYTES`` (5 MB) and
+checks. Limits: ``GONGHUI_STATION_IMPORT_MAX_BYTES`` (16 MB) and
 ``GONGHUI_STATION_IMPORT_MAX_ROWS`` (20,000 data rows), read from settings with these defaults.
 
 A duplicate is a station with the same name within 50 m, or any station within 5 m.
@@ -40,7 +40,7 @@ from gonghui.stations.services import registry
 
 Action = scoping.Action
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # 20,000 rows of long addresses and notes
 DEFAULT_MAX_ROWS = 20_000
 SAME_NAME_M = 50.0
 SAME_PLACE_M = 5.0
@@ -484,10 +484,10 @@ def commit(*, actor, path: str, file_name: str = "") -> list[Station]:
                 )
             }
         )
-    created = []
     with transaction.atomic():
-        for _number, union, data in preview.rows:
-            created.append(registry.station_create(actor=actor, organisation=union, data=data))
+        created = registry.stations_create_many(
+            actor=actor, items=[(union, data) for _n, union, data in preview.rows]
+        )
         audit.record(
             actor=actor,
             action="stations.import",

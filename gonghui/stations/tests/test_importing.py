@@ -5,10 +5,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from gonghui.core.models import AuditEntry
-from gonghui.stations import geo
+from gonghui.stations import geo, search
 from gonghui.stations.models import OpeningHours, Station
 from gonghui.stations.services import importing, registry
 from gonghui.stations.tests.helpers import make_station
@@ -190,7 +192,7 @@ def test_too_many_rows(world, officer, tmp_path, settings):
 
 
 def test_default_limits():
-    assert importing.max_bytes() == 5 * 1024 * 1024
+    assert importing.max_bytes() == 16 * 1024 * 1024
     assert importing.max_rows() == 20_000
 
 
@@ -296,20 +298,70 @@ def test_existing_station_of_another_union_at_the_same_spot(world, tmp_path):
 
 def test_a_failure_half_way_writes_nothing(world, officer, tmp_path, monkeypatch):
     path = write(tmp_path, csv_bytes(spread(5)))
-    real = registry.station_create
-    calls = []
 
-    def failing(**kwargs):
-        calls.append(1)
-        if len(calls) == 4:
-            raise RuntimeError("disk full")
-        return real(**kwargs)
+    def failing(entries, **kwargs):
+        list(entries)
+        assert Station.objects.count() == 5 and OpeningHours.objects.exists()  # written by now
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(registry, "station_create", failing)
+    monkeypatch.setattr(registry.audit, "record_many", failing)
     with pytest.raises(RuntimeError):
         importing.commit(actor=officer, path=path)
     assert Station.objects.count() == 0
+    assert OpeningHours.objects.count() == 0
     assert not AuditEntry.objects.filter(action__startswith="stations.").exists()
+
+
+def test_a_large_file_is_written_in_batches_like_one_by_one(world, officer, tmp_path):
+    """The import creates stations in batches: a few queries per batch, not seven per row;
+    each station gets what ``station_create`` gives it (number, cell, hours, key, audit)."""
+    existing = make_station(world, "yanta", name="已有驿站", lat=34.1, lng=108.8)
+    rows = spread(60) + [
+        row(
+            **{
+                "名称": "碑林区测试驿站",
+                "所属工会代码": "610100",
+                "行政区划代码": "610103",
+                "开放时间": "24小时",
+            }
+        )
+    ]
+    path = write(tmp_path, csv_bytes(rows))
+    with CaptureQueriesContext(connection) as ctx:
+        created = importing.commit(actor=officer, path=path)
+    writes = [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    assert len(created) == 61 and len(writes) <= 6, len(writes)
+    yanta = sorted(s.code for s in Station.objects.filter(division_code="610113").exclude(pk=existing.pk))
+    number = int(existing.code.rsplit("-", 1)[1])
+    assert yanta == [f"610113-{number + i:05d}" for i in range(1, 61)]
+    beilin = Station.objects.get(division_code="610103")
+    assert beilin.code.endswith("-00001") and beilin.always_open and not beilin.hours.exists()
+    one = Station.objects.get(name="雁塔区测试驿站7")
+    assert registry.format_hours(one) == "周一至周五 08:30-17:30；周六 09:00-16:00"
+    assert (one.cell_y, one.cell_x) == search.cell_of(one.lat, one.lng)
+    keys = set(Station.objects.values_list("checkin_key", flat=True))
+    assert len(keys) == 62 and "" not in keys
+    entries = AuditEntry.objects.filter(action="stations.station.created", object_id=str(one.pk))
+    assert [e.changes for e in entries] == [{"name": [None, one.name], "code": [None, one.code]}]
+    assert entries[0].organisation_id == world.orgs["yanta"].pk and entries[0].actor == officer
+
+
+def test_numbers_taken_meanwhile_are_drawn_again(world, officer, tmp_path, monkeypatch):
+    """Another import took this district's next numbers between reading and writing: the
+    whole batch is numbered again instead of failing."""
+    taken = make_station(world, "yanta", name="已有驿站", lat=34.1, lng=108.8)
+    real = registry._next_code
+    calls = []
+
+    def stale(division):
+        calls.append(division)
+        return taken.code if len(calls) == 1 else real(division)
+
+    monkeypatch.setattr(registry, "_next_code", stale)
+    path = write(tmp_path, csv_bytes(spread(3)))
+    created = importing.commit(actor=officer, path=path)
+    assert len(created) == 3 and len(calls) == 2
+    assert Station.objects.count() == 4 and len(set(Station.objects.values_list("code", flat=True))) == 4
 
 
 def test_commit_checks_again(world, officer, tmp_path):

@@ -62,6 +62,13 @@ def test_import_page_links_the_templates(officer_client):
     assert officer_client.get(reverse("stations:io_import_template", args=["pdf"])).status_code == 404
 
 
+def test_import_page_states_the_limits_in_force(officer_client, settings):
+    assert "16 MB and 20,000 rows" in officer_client.get(IMPORT).content.decode()
+    settings.GONGHUI_STATION_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    settings.GONGHUI_STATION_IMPORT_MAX_ROWS = 5000
+    assert "2 MB and 5,000 rows" in officer_client.get(IMPORT).content.decode()
+
+
 def test_upload_preview_then_confirm(officer_client, settings):
     response = _upload(officer_client, xlsx_bytes(spread(3)), "stations.xlsx")
     assert response.status_code == 200

@@ -21,12 +21,14 @@ PREVIEW_ROWS = 20
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Station file"),
-        help_text=gettext_lazy(
-            "Excel (.xlsx) or CSV in UTF-8 or GB18030, with the template's header row; at most 5 MB and 20,000 rows."
-        ),
-    )
+    file = forms.FileField(label=gettext_lazy("Station file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Excel (.xlsx) or CSV in UTF-8 or GB18030, with the template's header row; "
+            "at most %(mb)s MB and %(rows)s rows."
+        ) % {"mb": f"{importing.max_bytes() / 1024 / 1024:g}", "rows": f"{importing.max_rows():,}"}
 
 
 class ExportForm(forms.Form):
