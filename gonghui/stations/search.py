@@ -348,10 +348,22 @@ def full_scan(
     return _hits(_select(ranked, limit, None, opener if open_now else None), opener)
 
 
-def _search(lat, lng, limit, open_now, facility, at, stats) -> tuple[list, "_OpenCache"]:
-    """The matches ``(distance, id hex, row)`` nearest first, and the open-now cache that
-    knows (or will read) whether each is open."""
+def _search(
+    lat: float,
+    lng: float,
+    *,
+    limit: int = 10,
+    open_now: bool = False,
+    facility: str | None = None,
+    at: datetime.datetime | None = None,
+    stats: dict | None = None,
+) -> tuple[list, "_OpenCache"]:
+    """The matches ``(distance, id hex, row)`` nearest first (none for ``limit`` ≤ 0), and the
+    open-now cache that knows (or will read) whether each is open. The options of
+    :func:`nearest` and :func:`locate`."""
     opener = _OpenCache(timezone.localtime(at or timezone.now()))
+    if limit <= 0:
+        return [], opener
     filtering = opener if open_now else None
     radius = START_RADIUS_M
     rounds = rows_read = 0
@@ -381,42 +393,21 @@ def _search(lat, lng, limit, open_now, facility, at, stats) -> tuple[list, "_Ope
     return matches, opener
 
 
-def nearest(
-    lat: float,
-    lng: float,
-    *,
-    limit: int = 10,
-    open_now: bool = False,
-    facility: str | None = None,
-    at: datetime.datetime | None = None,
-    stats: dict | None = None,
-) -> list[Hit]:
+def nearest(lat: float, lng: float, **options) -> list[Hit]:
     """The ``limit`` nearest active stations to (lat, lng) (WGS-84), by (distance, id); the
-    same list as :func:`brute_force`. ``stats`` (optional) receives the rounds and rows read.
+    same list as :func:`brute_force`. Options (keywords): ``limit`` (10), ``open_now``,
+    ``facility``, ``at`` (now), ``stats`` (a dict that receives the rounds and rows read).
 
     The returned ``Hit.station`` objects carry no prefetched hours: callers needing hours
     (``hours.next_change``) should prefetch them for these few stations."""
-    if limit <= 0:
-        return []
-    matches, opener = _search(lat, lng, limit, open_now, facility, at, stats)
+    matches, opener = _search(lat, lng, **options)
     return _hits(matches, opener)
 
 
-def locate(
-    lat: float,
-    lng: float,
-    *,
-    limit: int = 10,
-    open_now: bool = False,
-    facility: str | None = None,
-    at: datetime.datetime | None = None,
-    stats: dict | None = None,
-) -> list[Place]:
-    """The same stations as :func:`nearest`, as :class:`Place` rows straight from the search:
-    no query to load the stations (the public nearest-station API)."""
-    if limit <= 0:
-        return []
-    matches, opener = _search(lat, lng, limit, open_now, facility, at, stats)
+def locate(lat: float, lng: float, **options) -> list[Place]:
+    """The same stations as :func:`nearest` (same options), as :class:`Place` rows straight
+    from the search: no query to load the stations (the public nearest-station API)."""
+    matches, opener = _search(lat, lng, **options)
     if not matches:
         return []
     opener.load([t[2] for t in matches])

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -250,6 +251,43 @@ def test_viewer_may_not_import(world, tmp_path):
         with pytest.raises(PermissionDenied):
             importing.commit(actor=user, path=path)
     assert Station.objects.count() == 0
+
+
+def test_the_batch_writer_checks_scope_itself(world, officer):
+    """``stations_create_many`` does not rely on the preview's scope check: a sibling city's
+    admin (宝鸡) cannot create stations for a 西安 union through it, and nothing is written."""
+    data = {
+        "name": "越权驿站",
+        "address": "小寨东路1号",
+        "division_code": "610113",
+        "lat": 34.22,
+        "lng": 108.94,
+        "hours": "24小时",
+    }
+    with pytest.raises(Http404):  # out of scope looks like missing, as everywhere
+        registry.stations_create_many(actor=world.users["baoji"], items=[(world.orgs["yanta"], data)])
+    assert Station.objects.count() == 0
+    assert not AuditEntry.objects.filter(action__startswith="stations.").exists()
+    created = registry.stations_create_many(actor=officer, items=[(world.orgs["yanta"], data)])
+    assert [s.name for s in created] == ["越权驿站"]
+
+
+def test_one_bad_item_in_a_batch_writes_nothing(world, officer):
+    good = {
+        "name": "好驿站",
+        "address": "小寨东路1号",
+        "division_code": "610113",
+        "lat": 34.22,
+        "lng": 108.94,
+        "hours": "24小时",
+    }
+    bad = {**good, "name": "坏驿站", "lat": 95.0}
+    with pytest.raises(ValidationError) as exc:
+        registry.stations_create_many(
+            actor=officer, items=[(world.orgs["yanta"], good), (world.orgs["yanta"], bad)]
+        )
+    assert "lat" in exc.value.message_dict
+    assert Station.objects.count() == 0 and OpeningHours.objects.count() == 0
 
 
 # --- duplicates ------------------------------------------------------------------------------
