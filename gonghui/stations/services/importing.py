@@ -1,11 +1,12 @@
 """Station import from a spreadsheet (.xlsx or CSV), all or nothing.
 
-The officer uploads a file; :func:`preview` reads every row and checks it with
+The officer uploads a file; :func:`check` reads every row and checks it with
 ``registry.clean_station`` plus the checks only a whole file can make (the union code is in the
 importer's subtree, no duplicate within the file or with a station already registered). Nothing
 is written until the officer confirms a preview without a single error; :func:`commit` then
 checks the file again (the registry may have changed meanwhile) and creates every row in one
-transaction through ``registry.station_create`` (each creation audited).
+transaction through ``registry.stations_create_many`` (the rules of ``station_create``,
+written in batches; each creation audited).
 
 Reading reuses the member importer's reader (``gonghui.members.imports.reader``): format by
 content (``PK`` = .xlsx), CSV in UTF-8 with or without a BOM or GB18030, zip-bomb and width
