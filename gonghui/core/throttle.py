@@ -214,7 +214,8 @@ def reset(scope: str, key: str, *, window: int) -> None:
 
 def hit(scope: str, key: str, *, limit: int, window: int) -> None:
     """Count one attempt; raise :class:`Throttled` past ``limit`` attempts per ``window`` s.
-    ``limit`` 0 or less: no limit (nothing is counted)."""
+    ``limit`` 0 or less: no limit (nothing is counted). Call it outside ``transaction.atomic``:
+    in the database cache a count made inside a transaction that rolls back is lost with it."""
     if limit <= 0:
         return
     if add(scope, key, window=window) > limit:
