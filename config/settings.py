@@ -132,9 +132,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lockout: this many failures within the window lock the account for the window.
+# Sign-in limits (docs/adr/0013-throttles-and-lockout.md), counted on the shared cache and shared
+# by the login page and POST /api/v1/auth/token: this many failed passwords for one user name
+# from one client address within GONGHUI_LOGIN_LOCK_MINUTES lock that address out of that user
+# name for GONGHUI_LOGIN_LOCK_MINUTES (other addresses are not affected); and one address may
+# fail this many times in GONGHUI_LOGIN_ADDRESS_WINDOW_MINUTES, whatever the user names, before
+# all its sign-ins wait for the next window.
 GONGHUI_LOGIN_MAX_FAILURES = int(env.get("GONGHUI_LOGIN_MAX_FAILURES", "5"))
 GONGHUI_LOGIN_LOCK_MINUTES = int(env.get("GONGHUI_LOGIN_LOCK_MINUTES", "15"))
+GONGHUI_LOGIN_ADDRESS_MAX_FAILURES = int(env.get("GONGHUI_LOGIN_ADDRESS_MAX_FAILURES", "30"))
+GONGHUI_LOGIN_ADDRESS_WINDOW_MINUTES = int(env.get("GONGHUI_LOGIN_ADDRESS_WINDOW_MINUTES", "10"))
+# The client address behind reverse proxies (docs/ops/deploy.md "Reverse proxy, client addresses
+# and the shared cache"): either the number of proxies that append to X-Forwarded-For (the
+# client is the Nth address from the right), or a header one trusted proxy sets (X-Real-IP).
+# Neither by default: the peer address. Checked by `manage.py check` (core.E001-E003).
+GONGHUI_TRUSTED_PROXY_COUNT = env.get("GONGHUI_TRUSTED_PROXY_COUNT", "0")
+GONGHUI_CLIENT_IP_HEADER = env.get("GONGHUI_CLIENT_IP_HEADER", "")
 
 # Sessions in the database so app servers stay stateless.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -175,12 +188,24 @@ TASKS = {
     }
 }
 
+# One cache shared by every app-server process and host: rate limits and sign-in locks count
+# there, so they hold in total (a per-process LocMemCache would multiply them by the number of
+# gunicorn workers). By default the database cache, whose table the migration
+# core.0002_cache_table creates; Redis with GONGHUI_CACHE_BACKEND=
+# django.core.cache.backends.redis.RedisCache and GONGHUI_CACHE_LOCATION=redis://… (the redis
+# package is not a dependency: install it where you use it).
+_CACHE_BACKEND = env.get("GONGHUI_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache")
 CACHES = {
     "default": {
-        "BACKEND": env.get("GONGHUI_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env.get("GONGHUI_CACHE_LOCATION", "gonghui"),
+        "BACKEND": _CACHE_BACKEND,
+        "LOCATION": env.get("GONGHUI_CACHE_LOCATION", "gonghui_cache"),
     }
 }
+if _CACHE_BACKEND == "django.core.cache.backends.db.DatabaseCache":
+    # The table culls itself: past this many rows, a write first deletes the expired rows (and
+    # only if that is not enough, a third of the rest). Counters live minutes, so expired rows
+    # go long before live ones; Django's default of 300 is too small for per-address counters.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(env.get("GONGHUI_CACHE_MAX_ENTRIES", "50000"))}
 
 # Enrolment service level: working days to decide an application.
 GONGHUI_ENROLMENT_SLA_DAYS = int(env.get("GONGHUI_ENROLMENT_SLA_DAYS", "15"))
@@ -206,8 +231,12 @@ GONGHUI_EVIDENCE_MAX_BYTES = int(env.get("GONGHUI_EVIDENCE_MAX_BYTES", str(10 * 
 GONGHUI_MAP_TILE_URL = env.get("GONGHUI_MAP_TILE_URL", "")
 GONGHUI_MAP_TILE_ATTRIBUTION = env.get("GONGHUI_MAP_TILE_ATTRIBUTION", "")
 GONGHUI_MAP_TILE_CRS = env.get("GONGHUI_MAP_TILE_CRS", "wgs84")
-# Anonymous GET /api/v1/stations/nearest calls per client address and minute (0: unlimited).
+# Anonymous GET /api/v1/stations/nearest calls per client address and minute (0: unlimited);
+# signed-in callers (session or API token) are counted per user instead, at the second rate.
 GONGHUI_STATIONS_NEAREST_RATE = int(env.get("GONGHUI_STATIONS_NEAREST_RATE", "600"))
+GONGHUI_STATIONS_NEAREST_USER_RATE = int(
+    env.get("GONGHUI_STATIONS_NEAREST_USER_RATE", str(10 * GONGHUI_STATIONS_NEAREST_RATE))
+)
 GONGHUI_STATION_IMPORT_MAX_BYTES = int(env.get("GONGHUI_STATION_IMPORT_MAX_BYTES", str(16 * 1024 * 1024)))
 GONGHUI_STATION_IMPORT_MAX_ROWS = int(env.get("GONGHUI_STATION_IMPORT_MAX_ROWS", "20000"))
 GONGHUI_STATION_CHECKIN_RATE = int(

@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts import services
@@ -11,7 +14,8 @@ from gonghui.core.admin import OperatorAdmin
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Logins are kept by operators with Django's own user forms; lockouts are lifted
-    through the accounts service so the audit log records it."""
+    through the accounts service so the audit log records it. A password reset or a
+    deactivation here also revokes the user's API tokens, through the accounts services."""
 
     list_display = ["username", "display_name", "is_active", "is_superuser", "locked_until", "last_login"]
     list_filter = ["is_active", "is_superuser"]
@@ -28,6 +32,27 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password form saves the new password; then the accounts service records
+        the reset and revokes the user's API tokens, in the same transaction."""
+        user = self.get_object(request, unquote(id))
+        before = user.password if user is not None else None
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = super().user_change_password(request, id, form_url)
+            if user is not None and request.method == "POST":
+                user.refresh_from_db(fields=["password"])
+                if user.password != before:
+                    services.password_reset_record(actor=request.user, user=user)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            services.tokens_revoke_all(
+                actor=request.user, user=obj, reason=gettext("The login was deactivated.")
+            )
 
     @admin.action(description=_("Lift the lockout"))
     def unlock(self, request, queryset):

@@ -4,6 +4,7 @@ from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
 from gonghui.accounts import selectors, services
+from gonghui.core import throttle
 
 router = Router(tags=["auth"])
 
@@ -33,6 +34,30 @@ class BrowserSessionAuth(SessionAuth):
 AUTH = [TokenAuth(), BrowserSessionAuth()]
 
 
+def signed_in_user(request):
+    """Who calls a public endpoint (``auth=None``): the signed-in browser user, or the owner of
+    a valid bearer token; None for anyone else (a bad token counts as no token there)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return services.token_authenticate(secret.strip())
+    return None
+
+
+def throttle_per_caller(request, scope: str, *, anonymous_limit: int, user_limit: int, window: int) -> None:
+    """Rate-limit a public endpoint: anonymous callers per client address at
+    ``anonymous_limit``, signed-in callers (session or token) per user at ``user_limit`` —
+    an officer is accountable and is not held to the rate of an anonymous address. Raises
+    :class:`~gonghui.core.throttle.Throttled` (429)."""
+    user = signed_in_user(request)
+    if user is None:
+        throttle.hit(scope, throttle.client_key(request), limit=anonymous_limit, window=window)
+    else:
+        throttle.hit(f"{scope}-user", str(user.pk), limit=user_limit, window=window)
+
+
 class TokenIn(Schema):
     username: str
     password: str
@@ -55,7 +80,10 @@ class TokenItem(Schema):
 @router.post("/token", response=TokenOut, auth=None)
 def create_token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (30 days). Failed attempts count
-    towards the account lockout."""
+    towards the sign-in limits shared with the login page: after too many failures for one
+    username from one client address, or too many from one address whatever the usernames,
+    that address gets 429 ``throttled`` for a while, right password or not; other addresses
+    are not affected. A token stops working when its user's password changes."""
     secret = services.issue_token_for_credentials(
         request=request, username=payload.username, password=payload.password
     )
@@ -72,7 +100,7 @@ def list_tokens(request):
             "created_at": t.created_at,
             "last_used_at": t.last_used_at,
             "expires_at": t.expires_at,
-            "revoked": t.revoked_at is not None,
+            "revoked": t.revoked_at is not None or t.stopped_by_password_change,
         }
         for t in selectors.tokens_of(request.user)[:100]
     ]

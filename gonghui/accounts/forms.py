@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.accounts import services
+
 TOKEN_LIFETIMES = [
     ("30", _("30 days")),
     ("90", _("90 days")),
@@ -17,19 +19,39 @@ TOKEN_LIFETIMES = [
 
 class LoginForm(AuthenticationForm):
     """Django's login form with one generic error: it never says whether the username
-    exists, whether the password was wrong, or whether the account is locked."""
+    exists or whether the password was wrong. When the sign-in limits refuse the client
+    address (ADR 0013) it says so, and for how long — the same for known and unknown names."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
-            "Wrong username or password. After %(max)s failed attempts the account is locked "
-            "for %(minutes)s minutes; if that has happened, wait and try again."
+            "Wrong username or password. After %(max)s failed attempts, signing in with this "
+            "username from your network is locked for %(minutes)s minutes."
+        ),
+        "locked_name": _(
+            "Too many failed sign-ins for this username from your network: signing in with it "
+            "is locked for %(minutes)s minutes. Please try again later."
+        ),
+        "locked_address": _(
+            "Too many failed sign-ins from your network: signing in is locked for %(minutes)s "
+            "minutes. Please try again later."
         ),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].widget.attrs.update(autocapitalize="none", spellcheck="false")
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            refusal = services.login_refusal(address=services.client_of(self.request), username=username)
+            if refusal is not None:
+                code = "locked_address" if refusal.reason == "address" else "locked_name"
+                raise ValidationError(
+                    self.error_messages[code], code=code, params={"minutes": refusal.minutes}
+                )
+        return super().clean()
 
     def get_invalid_login_error(self):
         return ValidationError(

@@ -1,10 +1,32 @@
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.ids import new_id
+
+_FINGERPRINT_SALT = "gonghui.accounts.ApiToken.password_fingerprint"
+
+
+def password_fingerprint(password_hash: str, *, secret: str | None = None) -> str:
+    """A keyed digest of a password hash, as Django's session auth hash is: a token stores the
+    fingerprint of its user's password at issue time and stops working when it no longer
+    matches, so every way of changing a password (the service, the Django admin, ``manage.py
+    changepassword``, ``set_password`` anywhere) also ends the user's API tokens."""
+    return salted_hmac(_FINGERPRINT_SALT, password_hash, secret=secret, algorithm="sha256").hexdigest()
+
+
+def fingerprint_matches(fingerprint: str, password_hash: str) -> bool:
+    """Whether ``fingerprint`` was made from ``password_hash`` under the secret key or one of
+    SECRET_KEY_FALLBACKS (so rotating the key with a fallback keeps tokens working)."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return bool(fingerprint) and any(
+        constant_time_compare(fingerprint, password_fingerprint(password_hash, secret=s)) for s in secrets
+    )
 
 
 class User(AbstractUser):
@@ -26,7 +48,30 @@ class User(AbstractUser):
 
     @property
     def is_locked(self) -> bool:
+        """Whether some client address is locked out of this login now (``locked_until`` is
+        the end of the latest such lock; other addresses still sign in — ADR 0013)."""
         return bool(self.locked_until and self.locked_until > timezone.now())
+
+    def check_password(self, raw_password):
+        """Django's check, except that rehashing the same password with a stronger hasher (which
+        Django does at sign-in after an upgrade) carries the API tokens over to the new hash:
+        the password did not change, so the tokens must not die with the old hash."""
+
+        def setter(raw_password):
+            old_hash = self.password
+            self.set_password(raw_password)
+            self._password = None
+            with transaction.atomic():
+                self.save(update_fields=["password"])
+                for token in self.api_tokens.filter(revoked_at__isnull=True):
+                    if fingerprint_matches(token.password_fingerprint, old_hash):
+                        token.password_fingerprint = password_fingerprint(self.password)
+                        token.save(update_fields=["password_fingerprint"])
+
+        return check_password(raw_password, self.password, setter)
+
+    async def acheck_password(self, raw_password):
+        return await sync_to_async(self.check_password)(raw_password)
 
 
 class ApiToken(models.Model):
@@ -42,6 +87,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # password_fingerprint() of the user's password hash when the token was made.
+    password_fingerprint = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         ordering = ["-created_at"]
@@ -53,5 +100,16 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
+        """Not revoked, not expired, and the user's password is still the one it was made under."""
         now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        return (
+            self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > now)
+            and not self.stopped_by_password_change
+        )
+
+    @property
+    def stopped_by_password_change(self) -> bool:
+        """The user's password changed after the token was made (by any path), so it no longer
+        works, even if nobody has marked it revoked."""
+        return not fingerprint_matches(self.password_fingerprint, self.user.password)

@@ -8,7 +8,7 @@ from gonghui.accounts.models import ApiToken
 
 
 def tokens_of(user) -> QuerySet:
-    return ApiToken.objects.filter(user=user).order_by("-created_at")
+    return ApiToken.objects.filter(user=user).select_related("user").order_by("-created_at")
 
 
 def token_of_or_404(user, token_id) -> ApiToken:

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "gonghui.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from gonghui.core import throttle  # noqa: F401  (registers the client-address and cache checks)

@@ -306,6 +306,7 @@ ACTION_LABELS = {
     "accounts.user.locked": gettext_lazy("Sign-in locked"),
     "accounts.user.unlocked": gettext_lazy("Sign-in unlocked"),
     "accounts.user.password_changed": gettext_lazy("Password changed"),
+    "accounts.user.password_reset": gettext_lazy("Password reset by an operator"),
     "members.dues.recorded": gettext_lazy("Dues recorded"),
     "members.enrolment.submitted": gettext_lazy("Application submitted"),
     "members.enrolment.approved": gettext_lazy("Application approved"),
@@ -347,6 +348,8 @@ CHANGE_NAMES = {
     "to": gettext_lazy("New union"),
     "parent": gettext_lazy("Parent"),
     "user": gettext_lazy("User"),
+    "from_network": gettext_lazy("From network"),
+    "from_address_ref": gettext_lazy("Address reference"),
 }
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from gonghui.core import pagination, throttle
+from gonghui.accounts.api import throttle_per_caller
+from gonghui.core import pagination
 from gonghui.core.api import prevalidated_response
 from gonghui.core.text import clean
 from gonghui.organisations import scoping
@@ -263,7 +264,13 @@ def nearest_stations(
     station counts, whatever its status (``open_now`` tells); ``open_now=true`` keeps those open
     now, ``facility`` those that have it. Answers in the same ``crs``. Public, limited per
     client address."""
-    throttle.hit("stations-nearest", throttle.client_key(request), limit=_nearest_rate(), window=60)
+    throttle_per_caller(
+        request,
+        "stations-nearest",
+        anonymous_limit=_nearest_rate(),
+        user_limit=settings.GONGHUI_STATIONS_NEAREST_USER_RATE,
+        window=60,
+    )
     errors: dict = {}
     parsed: dict = {}
     for name, fn in (

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gonghui.accounts import services
 from gonghui.accounts.models import ApiToken
+from gonghui.core import throttle
 from gonghui.core.models import AuditEntry
 from gonghui.testing import PASSWORD, make_user
 
@@ -45,21 +46,26 @@ def test_a_locked_account_refuses_the_right_password(user, settings):
     assert authenticate(username="worker", password=PASSWORD) is None
 
 
-def test_the_lock_ends_after_its_time(user, settings):
+def test_the_lock_ends_after_its_time(user, settings, monkeypatch):
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(throttle, "now", lambda: clock[0])
     for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES):
         services.login_failed(username="worker")
-    type(user).objects.filter(pk=user.pk).update(locked_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert authenticate(username="worker", password=PASSWORD) is None
+    clock[0] += settings.GONGHUI_LOGIN_LOCK_MINUTES * 60
     assert authenticate(username="worker", password=PASSWORD) == user
 
 
-def test_old_failures_outside_the_window_are_forgotten(user, settings):
+def test_old_failures_outside_the_window_are_forgotten(user, settings, monkeypatch):
+    clock = [1_800_000_000.0]  # the start of a counting window
+    monkeypatch.setattr(throttle, "now", lambda: clock[0])
     for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES - 1):
         services.login_failed(username="worker")
-    long_ago = timezone.now() - datetime.timedelta(minutes=settings.GONGHUI_LOGIN_LOCK_MINUTES + 1)
-    type(user).objects.filter(pk=user.pk).update(last_failed_login=long_ago)
+    clock[0] += settings.GONGHUI_LOGIN_LOCK_MINUTES * 60
     services.login_failed(username="worker")
     user.refresh_from_db()
     assert user.failed_logins == 1 and not user.is_locked
+    assert authenticate(username="worker", password=PASSWORD) == user
 
 
 def test_a_successful_login_clears_the_failure_count(user):

@@ -27,7 +27,7 @@ def today(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(db):
     cache.clear()
     yield
     cache.clear()

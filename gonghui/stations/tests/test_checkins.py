@@ -21,7 +21,7 @@ TOKEN_B = "b" * 32
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
+def _fresh_throttles(db):
     cache.clear()
     yield
     cache.clear()

@@ -27,7 +27,7 @@ def _names(html: str) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(db):
     cache.clear()  # the district list is cached between requests
     yield
     cache.clear()

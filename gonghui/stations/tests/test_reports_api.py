@@ -18,7 +18,7 @@ BASE = "/api/v1/stations"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
+def _fresh_throttles(db):
     cache.clear()
     yield
     cache.clear()

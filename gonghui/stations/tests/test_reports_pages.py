@@ -12,7 +12,7 @@ from gonghui.stations.tests.helpers import make_keeper, make_station
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
+def _fresh_throttles(db):
     cache.clear()
     yield
     cache.clear()

@@ -29,7 +29,7 @@ WED_10 = datetime.datetime(2026, 6, 10, 10, 0, tzinfo=SH)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
+def _fresh_throttles(db):
     cache.clear()
     yield
     cache.clear()
