@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto
 from gonghui.core.text import check_lengths, clean
+from gonghui.core.validators import validate_person_name
 from gonghui.members import counters, pinyin
 from gonghui.members.choices import (
     ETHNICITIES,
@@ -107,16 +108,26 @@ def _check_choices(data: dict) -> None:
 
 
 def _clean_profile(data: dict) -> dict:
+    """Profile values cleaned and checked; the name by the one rule for person names
+    (``validate_person_name``), which the import and the forms share through here."""
     out = {}
+    name_error = None
     for key, value in data.items():
-        out[key] = clean(value) if isinstance(value, str) else value
-    check_lengths(Member, out)
-    if "name" in out:
-        if not out["name"]:
-            raise ValidationError({"name": ValidationError(_("A name is required."), code="name_required")})
-        if len(out["name"]) > 50:
-            raise ValidationError({"name": ValidationError(_("The name is too long."), code="name_too_long")})
-    _check_choices(out)
+        if key == "name":
+            try:
+                out[key] = validate_person_name(value)
+            except ValidationError as exc:
+                name_error, out[key] = exc, ""
+        else:
+            out[key] = clean(value) if isinstance(value, str) else value
+    errors = {"name": name_error} if name_error is not None else {}
+    for check in (lambda: check_lengths(Member, out), lambda: _check_choices(out)):
+        try:
+            check()
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
     return out
 
 
