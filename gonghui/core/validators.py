@@ -192,7 +192,7 @@ _LATIN_TOKEN = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*\.?")
 
 def _is_han(ch: str) -> bool:
     code = ord(ch)
-    return any(low <= code <= high for low, high in _HAN_RANGES)
+    return code >= 0x3007 and any(low <= code <= high for low, high in _HAN_RANGES)
 
 
 def _is_latin_letter(ch: str) -> bool:
