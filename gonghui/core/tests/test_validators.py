@@ -319,3 +319,54 @@ def test_a_woman_past_the_cadre_age_is_flagged_without_the_second_age():
 def test_no_flag_below_the_retirement_age():
     assert retirement_note(datetime.date(1990, 1, 1), "M", today=datetime.date(2026, 11, 20)) is None
     assert retirement_note(datetime.date(1990, 1, 1), "F", today=datetime.date(2026, 11, 20)) is None
+
+
+# ---- natural form messages (core.forms) --------------------------------------------------
+
+
+def test_forms_speak_natural_chinese_instead_of_djangos_stock_messages():
+    from django import forms
+    from django.utils import translation
+
+    from gonghui.core.forms import Form
+
+    class Sample(Form):
+        title = forms.CharField(label="标题", max_length=5, min_length=2)
+        day = forms.DateField(label="日期")
+        count = forms.IntegerField(label="人数", min_value=1, max_value=9)
+        kind = forms.ChoiceField(label="类别", choices=[("a", "甲类")])
+        agree = forms.BooleanField(label="同意条款")
+        code = forms.CharField(label="代码", error_messages={"required": "请填写工会代码。"})  # kept
+
+    with translation.override("zh-hans"):
+        empty = Sample({})
+        assert {f: list(e) for f, e in empty.errors.items()} == {
+            "title": ["请填写标题。"],
+            "day": ["请填写日期。"],
+            "count": ["请填写人数。"],
+            "kind": ["请选择类别。"],
+            "agree": ["请勾选“同意条款”。"],
+            "code": ["请填写工会代码。"],
+        }
+        bad = Sample(
+            {
+                "title": "一二三四五六",
+                "day": "2024-02-30",
+                "count": "0",
+                "kind": "z",
+                "agree": "on",
+                "code": "c",
+            }
+        )
+        assert {f: list(e) for f, e in bad.errors.items()} == {
+            "title": ["最多5个字，现在是6个字。"],
+            "day": ["请按 2024-03-05 的格式填写日期。"],
+            "count": ["不能小于1。"],
+            "kind": ["请从列出的选项中选择。"],
+        }
+        short = Sample(
+            {"title": "一", "day": "2024-03-05", "count": "x", "kind": "a", "agree": "on", "code": "c"}
+        )
+        assert short.errors == {"title": ["至少2个字，现在是1个字。"], "count": ["请输入整数。"]}
+    with translation.override("en"):
+        assert Sample({}).errors["title"] == ["Please fill in: 标题."]
