@@ -37,6 +37,7 @@ MEMBER_ERROR_FIELDS = {
     "date_future": "joined_on",
     "org_inactive": "organisation",
     "name_*": "name",
+    "age_*": "id_number",
 }
 
 

@@ -240,31 +240,44 @@ def _create(
     if status not in {MembershipStatus.MEMBER, MembershipStatus.PRE_MEMBER}:
         raise ValidationError(_("A new member is a member or a pre-member."), code="invalid_status")
     _ensure_member_holder(organisation)
-    data = _clean_profile({"name": name, **profile})
-    unknown = set(data) - set(PROFILE_FIELDS)
+    unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(
             _("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field"
         )
+    # Every field is checked before anything is refused, so one answer lists every problem.
+    errors: dict[str, ValidationError] = {}
+    data: dict = {}
+    try:
+        data = _clean_profile({"name": name, **profile})
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
     member = Member(organisation=organisation, status=status, **data)
-    facts = personal.set_id_number(member, id_number)
-    personal.check_typed_facts(facts, gender=gender, birth_date=birth_date)
-    personal.set_phone(member, phone, required=False)
-    member.gender = facts.gender
-    member.birth_date = facts.birth_date
+    facts = None
+    try:
+        facts = personal.set_id_number(member, id_number)
+    except ValidationError as exc:
+        errors["id_number"] = exc
+    else:
+        try:
+            personal.check_typed_facts(facts, gender=gender, birth_date=birth_date)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    try:
+        personal.set_phone(member, phone, required=False)
+    except ValidationError as exc:
+        errors["phone"] = exc
     member.joined_on = joined_on or timezone.localdate()
     if member.joined_on > timezone.localdate():
-        raise ValidationError(
-            {"joined_on": ValidationError(_("The join date is in the future."), code="date_future")}
+        errors["joined_on"] = ValidationError(_("The join date is in the future."), code="date_future")
+    elif facts is not None and member.joined_on < facts.birth_date:
+        errors["joined_on"] = ValidationError(
+            _("The join date is before the birth date."), code="date_before_birth"
         )
-    if member.joined_on < member.birth_date:
-        raise ValidationError(
-            {
-                "joined_on": ValidationError(
-                    _("The join date is before the birth date."), code="date_before_birth"
-                )
-            }
-        )
+    if errors:
+        raise ValidationError(errors)
+    member.gender = facts.gender
+    member.birth_date = facts.birth_date
     _apply_pinyin(member)
     with transaction.atomic():
         if Member.objects.filter(id_number_hash=member.id_number_hash).exists():

@@ -162,6 +162,20 @@ def test_a_pending_application_from_a_child_cannot_be_approved_over_the_api(worl
     assert e.status == "pending" and Member.objects.filter(name="李小红").count() == 0
 
 
+def test_member_create_reports_every_bad_field_at_once_and_writes_nothing(world):
+    xian = token_client("xian")
+    counts = (Member.objects.count(), AuditEntry.objects.count())
+    r = xian.post(
+        "/api/v1/members",
+        {"organisation": "XA-0001", "name": "<b>x</b>", "id_number": _child_id(56), "phone": "123"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400
+    codes = {e["field"]: e["code"] for e in r.json()["errors"]}
+    assert codes == {"name": "name_invalid_character", "id_number": "age_under_16", "phone": "phone_format"}
+    assert (Member.objects.count(), AuditEntry.objects.count()) == counts
+
+
 def test_oversized_body_is_refused(client):
     r = client.post(
         "/api/v1/enrolments", json.dumps({"name": "x" * 2_000_000}), content_type="application/json"
