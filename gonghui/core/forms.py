@@ -8,6 +8,7 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Django's stock messages ("确保该变量包含不超过 50 字符 (目前字符数 51)。", "这个字段是必填项。")
 # read like a machine; these say what to do, in full-width punctuation. The label is named
@@ -98,10 +99,16 @@ def _with_label(message, label):
     return lazy(lambda: str(message) % {"label": str(label)}, str)()
 
 
+# Django's Chinese catalogue ends labels with a half-width ":"; ours gives the full-width "：".
+_LABEL_SUFFIX = pgettext_lazy("form label suffix", ":")
+
+
 class Form(forms.Form):
-    """``forms.Form`` with natural messages (:func:`natural_messages`)."""
+    """``forms.Form`` with natural messages (:func:`natural_messages`) and the label suffix
+    in the reader's punctuation."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", _LABEL_SUFFIX)
         super().__init__(*args, **kwargs)
         natural_messages(self)
 

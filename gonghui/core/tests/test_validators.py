@@ -368,5 +368,6 @@ def test_forms_speak_natural_chinese_instead_of_djangos_stock_messages():
             {"title": "一", "day": "2024-03-05", "count": "x", "kind": "a", "agree": "on", "code": "c"}
         )
         assert short.errors == {"title": ["至少2个字，现在是1个字。"], "count": ["请输入整数。"]}
+        assert "标题：</label>" in Sample()["title"].label_tag()  # full-width, not Django's ":"
     with translation.override("en"):
         assert Sample({}).errors["title"] == ["Please fill in: 标题."]

@@ -101,8 +101,8 @@ def enrolment_check(
     personal data encrypted. Raises one ValidationError keyed by field, so the applicant sees
     every problem in one round; the join form calls it for exactly that. Codes: ``name_*``
     (see ``validate_person_name``), ``id_required``, ``id_*``, ``age_under_16``,
-    ``phone_required``, ``phone_format``, ``employer_required``, ``invalid_choice``,
-    ``division_unknown``, ``too_long``."""
+    ``phone_required``, ``phone_format``, ``employer_required``, ``employer_too_long``,
+    ``invalid_choice``, ``division_unknown``, ``too_long``."""
     errors: dict[str, ValidationError] = {}
     try:
         name = validate_person_name(name)
