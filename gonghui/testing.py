@@ -27,6 +27,15 @@ def make_id_number(
     return body + id_check_char(body)
 
 
+_HAN_DIGITS = "零一二三四五六七八九"
+
+
+def person_name(n: int, surname: str = "王") -> str:
+    """A different valid person name for every ``n``, its digits written as Han numerals
+    (王一二 for 12): names may not contain digits."""
+    return surname + "".join(_HAN_DIGITS[int(d)] for d in str(n))
+
+
 def make_phone(seq: int | None = None) -> str:
     n = next(_serial) if seq is None else seq
     return f"139{n:08d}"

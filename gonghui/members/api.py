@@ -288,6 +288,8 @@ class EnrolmentItem(EnrolmentOut):
     conflict: str
     decision_reason: str
     member_no: str | None
+    age: int
+    retirement_flag: str
 
 
 class EnrolmentList(Schema):
@@ -323,6 +325,9 @@ def enrolment_item(e) -> dict:
         conflict=e.conflict,
         decision_reason=e.decision_reason,
         member_no=e.member.member_no if e.member_id else None,
+        age=enrolment.applicant_age(e),
+        # Past the statutory retirement age: why the officer should check (empty if not).
+        retirement_flag=str(enrolment.retirement_flag(e) or ""),
     )
     return data
 

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gonghui.core.forms import Form
 from gonghui.core.text import clean
+from gonghui.core.validators import check_working_age, parse_id_number, validate_mobile, validate_person_name
 from gonghui.members.choices import (
     ETHNICITIES,
     Education,
@@ -35,6 +37,7 @@ MEMBER_ERROR_FIELDS = {
     "date_future": "joined_on",
     "org_inactive": "organisation",
     "name_*": "name",
+    "age_*": "id_number",
 }
 
 
@@ -77,7 +80,7 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="month_invalid") from None
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -101,7 +104,7 @@ class MemberFilterForm(forms.Form):
         self.fields["organisation"].user = user
 
 
-class MemberProfileForm(forms.Form):
+class MemberProfileForm(Form):
     """What an officer may edit on any member record."""
 
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
@@ -125,6 +128,14 @@ class MemberProfileForm(forms.Form):
 
     # The service's editable profile, less the card number (only the edit form has it).
     PROFILE_FIELDS = [f for f in member_services.PROFILE_FIELDS if f != "card_no"]
+
+    def clean_name(self) -> str:
+        # The services check it again; checking here too shows it with the other errors.
+        return validate_person_name(self.cleaned_data["name"])
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone", "")
+        return validate_mobile(phone) if phone else ""
 
     def profile(self) -> dict:
         return {f: self.cleaned_data[f] for f in self.PROFILE_FIELDS}
@@ -166,6 +177,12 @@ class MemberCreateForm(MemberProfileForm):
         )
         field.widget.attrs["list"] = "union-codes"
 
+    def clean_id_number(self) -> str:
+        """Format, checksum and the working-age floor now, with the other fields' errors."""
+        facts = parse_id_number(self.cleaned_data["id_number"])
+        check_working_age(facts.birth_date)
+        return facts.number
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
@@ -199,7 +216,7 @@ class MemberEditForm(MemberProfileForm):
         return self.cleaned_data["phone"] or None
 
 
-class _OnMemberPage(forms.Form):
+class _OnMemberPage(Form):
     """Several of these forms share the member page: each gets its own element ids."""
 
     id_prefix = ""
@@ -262,7 +279,7 @@ class DuesForm(_OnMemberPage):
     ERROR_FIELDS = {"wage_*": "monthly_wage", "month_*": "month", "dues_duplicate": "month"}
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,

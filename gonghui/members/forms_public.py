@@ -1,14 +1,16 @@
-"""Input shape for the public and member self-service pages. Validation of meaning (ID
-checksum, phone format, routing, duplicates) is the services' job; these forms only collect
-the fields and carry the services' errors back to the right field."""
+"""Input shape for the public and member self-service pages. Validation of meaning (names,
+ID checksum and age, phone format, routing, duplicates) is the services' job; these forms
+collect the fields, ask the services' checks, and carry their errors back to the right field."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import divisions
+from gonghui.core.forms import Form
 from gonghui.core.text import clean
 from gonghui.members.choices import EmploymentForm
+from gonghui.members.services.enrolment import enrolment_check
 
 # The forms new-employment workers pick most, shown first and larger on the join page.
 PROMINENT_FORMS = [
@@ -81,9 +83,12 @@ class DivisionPicker:
         return ""
 
 
-class JoinForm(forms.Form):
-    # The HTML ``required`` attributes let the phone's browser catch gaps at once; the
-    # service still checks everything and owns the messages.
+class JoinForm(Form):
+    """The application. Every field is checked on the first submit: the form checks the shape
+    (lengths, the place selects, consent), then :func:`enrolment_check` checks the meaning of
+    every field at once, so the applicant never meets a second round of errors. The HTML
+    ``required`` attributes let the phone's browser catch gaps at once."""
+
     name = _text(50, _("Full name"), _("As on your ID card."), autocomplete="name", required=True)
     id_number = _text(
         30,
@@ -125,6 +130,16 @@ class JoinForm(forms.Form):
         error_messages={"required": _("Please agree to the use of your personal data for this application.")},
     )
 
+    SERVICE_FIELDS = (
+        "name",
+        "id_number",
+        "phone",
+        "employer",
+        "work_division",
+        "work_address",
+        "employment_form",
+    )
+
     def picker(self) -> DivisionPicker:
         data = self.data if self.is_bound else self.initial
         return DivisionPicker(
@@ -148,20 +163,25 @@ class JoinForm(forms.Form):
             _("Choose the province, city and district where you work."), code="division_required"
         )
 
+    def clean(self):
+        data = super().clean()
+        try:
+            checked = enrolment_check(**{f: data.get(f, "") for f in self.SERVICE_FIELDS})
+        except ValidationError as exc:
+            # A field whose shape is already wrong keeps that one message.
+            for field, errors in exc.error_dict.items():
+                if field not in self.errors:
+                    for error in errors:
+                        self.add_error(field, error)
+        else:
+            data["name"] = checked.name
+        return data
+
     def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "id_number": data["id_number"],
-            "phone": data["phone"],
-            "employer": data["employer"],
-            "work_division": data["work_division"],
-            "work_address": data["work_address"],
-            "employment_form": data["employment_form"],
-        }
+        return {f: self.cleaned_data[f] for f in self.SERVICE_FIELDS}
 
 
-class LookupForm(forms.Form):
+class LookupForm(Form):
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,
@@ -178,7 +198,7 @@ class LookupForm(forms.Form):
     )
 
 
-class TransferRequestForm(forms.Form):
+class TransferRequestForm(Form):
     to_organisation = forms.CharField(
         label=_("Code of the new union"),
         help_text=_("Ask the new union for its code."),

@@ -5,6 +5,7 @@ happens in ``organisations.services``; its errors are put back on these forms by
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import Form
 from gonghui.core.validators import validate_credit_code
 from gonghui.organisations.choices import GrassrootsType, Kind, Ownership, Role
 
@@ -16,7 +17,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class OrganisationSearchForm(forms.Form):
+class OrganisationSearchForm(Form):
     q = forms.CharField(
         label=_("Name or code"),
         required=False,
@@ -25,7 +26,7 @@ class OrganisationSearchForm(forms.Form):
     )
 
 
-class OrganisationEditForm(forms.Form):
+class OrganisationEditForm(Form):
     """The descriptive fields an administrator may change (not the code, kind or place)."""
 
     name = forms.CharField(label=_("Name"), max_length=120)
@@ -108,7 +109,7 @@ class OrganisationCreateForm(OrganisationEditForm):
         self.fields["grassroots_type"].help_text = _("Only for grassroots unions.")
 
 
-class OrganisationMoveForm(forms.Form):
+class OrganisationMoveForm(Form):
     new_parent = forms.CharField(
         label=_("New parent (code)"),
         max_length=32,
@@ -118,14 +119,31 @@ class OrganisationMoveForm(forms.Form):
     ERROR_FIELDS = {"org_cycle": "new_parent", "org_root": "new_parent"}
 
 
-class RoleAssignForm(forms.Form):
+# Least right first, and nothing chosen until the administrator picks: a slip of the
+# finger must not hand out administration.
+ROLE_ORDER = [
+    Role.MEMBER,
+    Role.VIEWER,
+    Role.STATION_KEEPER,
+    Role.JUDGE,
+    Role.SUPERVISOR,
+    Role.OFFICER,
+    Role.ADMIN,
+]
+
+
+class RoleAssignForm(Form):
     username = forms.CharField(label=_("Username"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("— choose a role —"))] + [(r.value, r.label) for r in ROLE_ORDER],
+        error_messages={"required": _("Choose a role.")},
+    )
 
     ERROR_FIELDS = {"role_unknown": "role"}
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     action = forms.CharField(
         label=_("Action starts with"),
         required=False,

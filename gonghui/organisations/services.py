@@ -9,7 +9,7 @@ from treebeard.exceptions import InvalidMoveToDescendant
 
 from gonghui.core import audit, divisions
 from gonghui.core.text import check_lengths, clean
-from gonghui.core.validators import is_union_credit_code, validate_credit_code
+from gonghui.core.validators import is_union_credit_code, validate_credit_code, validate_person_name
 from gonghui.organisations import counters, scoping
 from gonghui.organisations.choices import KIND_LEVEL, TERRITORIAL_KINDS, GrassrootsType, Kind, Role
 from gonghui.organisations.models import Organisation, RoleAssignment
@@ -92,6 +92,11 @@ def _clean_fields(fields: dict, kind: str) -> dict:
         )
     if data.get("host_credit_code"):
         data["host_credit_code"] = validate_credit_code(data["host_credit_code"])
+    if "chairman" in data:
+        try:
+            data["chairman"] = validate_person_name(data["chairman"], required=False)
+        except ValidationError as exc:
+            raise ValidationError({"chairman": exc}) from None
     if kind == Kind.GRASSROOTS:
         data.setdefault("grassroots_type", GrassrootsType.INDEPENDENT)
         if data["grassroots_type"] not in GrassrootsType.values:
@@ -228,9 +233,20 @@ def role_assign(*, actor, user, organisation: Organisation, role: str) -> RoleAs
 
 
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
-    """Take a role away; needs ``manage_roles`` on the assignment's organisation."""
+    """Take a role away; needs ``manage_roles`` on the assignment's organisation. An admin may
+    not revoke their own admin role when no other admin role of theirs — on the same
+    organisation or one above it — would keep them admin there (``role_last_admin``): one
+    click must not lock the last administrator out of their own branch."""
     scoping.require(actor, scoping.Action.MANAGE_ROLES, assignment.organisation)
     with transaction.atomic():
+        if _is_own_last_admin_role(actor, assignment):
+            raise ValidationError(
+                _(
+                    "You cannot revoke your own last administrator role on this organisation: "
+                    "you would lose the right to manage it. Ask an administrator above it."
+                ),
+                code="role_last_admin",
+            )
         audit.record(
             actor=actor,
             action="organisations.role.revoked",
@@ -240,3 +256,21 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
         )
         assignment.delete()
     scoping.forget(assignment.user)
+
+
+def _is_own_last_admin_role(actor, assignment: RoleAssignment) -> bool:
+    """Whether revoking ``assignment`` would leave ``actor`` without admin over its
+    organisation. The actor's admin rows are locked, so two revocations at once cannot each
+    count on the other."""
+    if assignment.role != Role.ADMIN or assignment.user_id != getattr(actor, "pk", None):
+        return False
+    if actor.is_active and actor.is_superuser:
+        return False
+    path = assignment.organisation.path
+    others = (
+        RoleAssignment.objects.select_for_update(of=("self",))
+        .filter(user_id=actor.pk, role=Role.ADMIN)
+        .exclude(pk=assignment.pk)
+        .values_list("organisation__path", flat=True)
+    )
+    return not any(path.startswith(other) for other in others)

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.text import capfirst
@@ -285,13 +286,17 @@ def role_assign(request, code):
 def role_revoke(request, code, assignment_id):
     org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ROLES)
     assignment = selectors.role_assignment_or_404(request.user, org, assignment_id)
-    services.role_revoke(actor=request.user, assignment=assignment)
-    messages.success(
-        request,
-        _("%(user)s no longer holds the role %(role)s.")
-        % {"user": assignment.user.get_username(), "role": assignment.get_role_display()},
-    )
-    return redirect("organisations:detail", code=org.code)
+    try:
+        services.role_revoke(actor=request.user, assignment=assignment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(user)s no longer holds the role %(role)s.")
+            % {"user": assignment.user.get_username(), "role": assignment.get_role_display()},
+        )
+    return redirect(reverse("organisations:detail", kwargs={"code": org.code}) + "#roles")
 
 
 # ---- audit log -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ phone = browser.phone
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 APPROVE = re.compile(r"Approve|批准")
+CONFIRM_APPROVAL = re.compile(r"Confirm approval|确认批准")
 
 
 # The elements that stick out past the right edge, to say what made a page too wide.
@@ -114,14 +115,22 @@ def test_a_rider_joins_on_a_phone_and_an_officer_approves(world, phone):
     enrolment = Enrolment.objects.get()
     assert enrolment.organisation.code == "XA-0002" and enrolment.work_division == "610113"
 
-    # The Xi'an city officer signs in and approves it from the enrolment queue.
+    # The Xi'an city officer signs in, opens the application from the enrolment queue, checks
+    # it on the decision page and confirms.
     officer = phone.new_page()
     sign_in(officer, "xian")
     officer.goto("/enrolments/")
-    approve = officer.locator(f'form[action="/enrolments/{enrolment.pk}/approve/"] button[type=submit]')
-    expect(approve).to_have_text(APPROVE)
+    open_decision = officer.locator(f'a[href^="/enrolments/{enrolment.pk}/approve/"]')
+    expect(open_decision).to_have_text(APPROVE)
     with officer.expect_navigation():
-        approve.click()
+        open_decision.click()
+    expect(officer.locator("main")).to_contain_text(enrolment.id_number_masked)
+    assert_fits_the_phone(officer)
+    officer.screenshot(path="/tmp/gonghui-enrolment-decide.png", full_page=True)
+    confirm = officer.locator(f'form[action="/enrolments/{enrolment.pk}/approve/"] button[type=submit]')
+    expect(confirm).to_have_text(CONFIRM_APPROVAL)
+    with officer.expect_navigation():
+        confirm.click()
     member = Enrolment.objects.get().member
     assert member is not None and member.organisation.code == "XA-0002"
 

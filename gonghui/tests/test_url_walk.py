@@ -88,7 +88,7 @@ XIAN_MARKERS = [
     "西安某机械厂",
     # competitions: the competition and its competitor
     "西安市焊工技能竞赛",
-    "选手1",
+    "选手一",
     # honours: the list and its nominee
     "西安市劳动模范推荐评选",
     "赵劳模",
@@ -300,7 +300,7 @@ def xian(world):
 
 
 def _xian_competition(world) -> dict:
-    """A competition organised by 西安市总工会 with one entry (选手1 of the 西安 factory),
+    """A competition organised by 西安市总工会 with one entry (选手一 of the 西安 factory),
     marked, published, with a pending correction, an appeal and the recommendations the
     default rules make."""
     s = competition_helpers.build(world, organiser="xian", n=1)

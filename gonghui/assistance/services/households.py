@@ -34,7 +34,7 @@ from gonghui.assistance.choices import (
 from gonghui.assistance.models import FamilyMember, Household, HouseholdEvent, MonthlyIncome, Payment
 from gonghui.assistance.services import dibao
 from gonghui.core import audit, crypto, workdays
-from gonghui.core.validators import mask_id_number, parse_id_number
+from gonghui.core.validators import mask_id_number, parse_id_number, validate_person_name
 from gonghui.members.models import Member
 from gonghui.organisations import scoping
 
@@ -162,9 +162,10 @@ class _Person:
 
 def _clean_person(raw: dict, index: int) -> _Person:
     f = f"family.{index}"
-    name = str(raw.get("name") or "").strip()
-    if not name or len(name) > 50:
-        raise ValidationError({f"{f}.name": ValidationError(_("Enter the name."), code="name_required")})
+    try:
+        name = validate_person_name(raw.get("name"))
+    except ValidationError as exc:
+        raise ValidationError({f"{f}.name": exc}) from None
     relation = _choice(
         raw.get("relation"), [r for r in Relation.values if r != Relation.SELF], f"{f}.relation"
     )

@@ -139,7 +139,7 @@ def test_bank_card_change_is_encrypted_again(world, household):
                     {
                         "id": "00000000-0000-0000-0000-000000000000",
                         "relation": "child",
-                        "name": "x",
+                        "name": "李明",
                         "employment": "student",
                     }
                 ]

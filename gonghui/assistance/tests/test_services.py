@@ -199,10 +199,16 @@ def test_family_id_number_is_encrypted_and_masked(world, dibao):
         ({"rigid_expenses": [{"kind": "medical", "monthly": "abc"}]}, "rigid_expenses.0.monthly"),
         ({"family": [{"relation": "spouse", "name": "", "employment": "employed"}]}, "family.0.name"),
         (
-            {"family": [{"relation": "spouse", "name": "李", "id_number": "123", "employment": "employed"}]},
+            {
+                "family": [
+                    {"relation": "spouse", "name": "李明", "id_number": "123", "employment": "employed"}
+                ]
+            },
             "family.0.id_number",
         ),
         ({"event_kind": "flood"}, "event_kind"),
+        ({"family": [{"relation": "child", "name": "<b>x</b>", "employment": "student"}]}, "family.0.name"),
+        ({"family": [{"relation": "child", "name": "孩子1", "employment": "student"}]}, "family.0.name"),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(world, dibao, override, field):

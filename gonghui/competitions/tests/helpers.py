@@ -12,7 +12,7 @@ from gonghui.competitions.services import marking, results, setup
 from gonghui.members.services import members as member_services
 from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import Role
-from gonghui.testing import make_id_number, make_phone, make_user
+from gonghui.testing import make_id_number, make_phone, make_user, person_name
 
 SCHEME = {
     "sections": [
@@ -71,7 +71,7 @@ def make_judge(world, username, *, member_org=None, employer=""):
     user = make_user(username)
     org_services.role_assign(actor=None, user=user, organisation=world.orgs["shaanxi"], role=Role.JUDGE)
     if member_org is not None:
-        member = make_member(member_org, f"裁判{username}", employer=employer)
+        member = make_member(member_org, "裁判员", employer=employer)
         member_services.member_link_user(actor=world.users["operator"], member=member, user=user)
     return user
 
@@ -105,7 +105,7 @@ def build(world, *, organiser="shaanxi", n=3, judges=True, **settings) -> Setup:
     s = Setup(competition=competition, sections=sections)
     for i in range(n):
         org = world.orgs["xian_factory"] if i % 2 == 0 else world.orgs["baoji_factory"]
-        m = make_member(org, f"选手{i + 1}", employer="某单位" + str(i))
+        m = make_member(org, person_name(i + 1, "选手"), employer="某单位" + str(i))
         s.members.append(m)
         s.entries.append(setup.entry_register(actor=admin, competition=competition, members=[m]))
     if judges:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto, workdays
 from gonghui.core.text import check_lengths, clean
-from gonghui.core.validators import mask_phone, normalise_mobile
+from gonghui.core.validators import mask_phone, normalise_mobile, validate_person_name
 from gonghui.honours.choices import NomineeStatus, ObjectionStatus
 from gonghui.honours.models import NominationList, Nominee, Objection
 from gonghui.organisations import scoping
@@ -37,8 +37,12 @@ def objection_submit(
 ) -> Objection:
     """Anyone (no login) objects to a list on public notice, optionally naming a nominee.
     Refused outside the notice period (``not_on_notice``). Contact and text are required."""
-    contact, text, name = clean(contact), clean(text), clean(name)
+    contact, text = clean(contact), clean(text)
     errors = {}
+    try:
+        name = validate_person_name(name, required=False)  # optional: objections may be anonymous
+    except ValidationError as exc:
+        errors["name"], name = exc, ""
     if not contact:
         errors["contact"] = ValidationError(
             _("Leave a phone number or address so we can reply."), code="required"

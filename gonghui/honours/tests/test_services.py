@@ -483,6 +483,16 @@ def test_an_objection_is_tracked_and_decided_by_supervision(world, on_notice, su
     assert AuditEntry.objects.filter(action="honours.objection.contact_revealed").count() == 1
 
 
+def test_an_objectors_name_is_optional_but_must_look_like_a_name(world, on_notice):
+    assert object_to(world, on_notice).name == ""
+    assert object_to(world, on_notice, name=" 欧阳娜娜 ").name == "欧阳娜娜"
+    before = Objection.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        object_to(world, on_notice, name='=HYPERLINK("x")')
+    assert exc.value.error_dict["name"][0].code == "name_invalid_character"
+    assert Objection.objects.count() == before
+
+
 def test_an_upheld_objection_stops_the_approval_until_the_nominee_is_struck_off(
     world, on_notice, supervisor, today
 ):

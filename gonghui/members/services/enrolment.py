@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, divisions, workdays
 from gonghui.core.text import clean
-from gonghui.core.validators import validate_division_code
+from gonghui.core.validators import (
+    RetirementNote,
+    age_on,
+    check_working_age,
+    china_today,
+    retirement_note,
+    validate_division_code,
+    validate_person_name,
+)
 from gonghui.members import counters
 from gonghui.members.choices import (
     IN_MEMBERSHIP,
@@ -79,6 +87,85 @@ def route(*, employer: str, work_division: str, territory: bool = False) -> tupl
     return root, RoutingBasis.TERRITORIAL
 
 
+def enrolment_check(
+    *,
+    name: str,
+    id_number: str,
+    phone: str,
+    employer: str,
+    work_division: str,
+    employment_form: str,
+    work_address: str = "",
+) -> Enrolment:
+    """Check an application field by field, all at once, and return it unsaved with its
+    personal data encrypted. Raises one ValidationError keyed by field, so the applicant sees
+    every problem in one round; the join form calls it for exactly that. Codes: ``name_*``
+    (see ``validate_person_name``), ``id_required``, ``id_*``, ``age_under_16``,
+    ``phone_required``, ``phone_format``, ``employer_required``, ``employer_too_long``,
+    ``invalid_choice``, ``division_unknown``, ``too_long``."""
+    errors: dict[str, ValidationError] = {}
+    try:
+        name = validate_person_name(name)
+    except ValidationError as exc:
+        errors["name"] = exc
+    try:
+        employer = clean(employer)
+        if not employer:
+            raise ValidationError(
+                _("Say where you work (the company or platform)."), code="employer_required"
+            )
+        if len(employer) > 120:
+            raise ValidationError(
+                _("At most %(limit)d characters.") % {"limit": 120}, code="employer_too_long"
+            )
+    except ValidationError as exc:
+        errors["employer"], employer = exc, ""
+    if employment_form not in EmploymentForm.values:
+        errors["employment_form"] = ValidationError(_("Choose a form of employment."), code="invalid_choice")
+    try:
+        work_division = validate_division_code(work_division)
+    except ValidationError as exc:
+        errors["work_division"] = exc
+    try:
+        work_address = clean(work_address)
+    except ValidationError as exc:
+        errors["work_address"], work_address = exc, ""
+    if len(work_address) > 200:
+        errors["work_address"] = ValidationError(
+            _("At most %(limit)d characters.") % {"limit": 200}, code="too_long"
+        )
+    enrolment = Enrolment(
+        name=name if "name" not in errors else "",
+        employer=employer[:120],
+        work_division=work_division if "work_division" not in errors else "",
+        work_address=work_address,
+        employment_form=employment_form,
+    )
+    if not _blank(id_number):
+        try:
+            facts = personal.set_id_number(enrolment, id_number)
+        except ValidationError as exc:
+            errors["id_number"] = exc
+        else:
+            enrolment.gender, enrolment.birth_date = facts.gender, facts.birth_date
+    else:
+        errors["id_number"] = ValidationError(_("Fill in the ID number."), code="id_required")
+    try:
+        personal.set_phone(enrolment, phone if not _blank(phone) else "", required=True)
+    except ValidationError as exc:
+        errors["phone"] = exc
+    if errors:
+        raise ValidationError(errors)
+    return enrolment
+
+
+def _blank(value) -> bool:
+    try:
+        return not clean(value)
+    except ValidationError:  # control characters: not blank, the field's own check says why
+        return False
+
+
 def enrolment_submit(
     *,
     actor,
@@ -90,50 +177,21 @@ def enrolment_submit(
     employment_form: str,
     work_address: str = "",
 ) -> Enrolment:
-    """A worker applies to join (anyone may call it; ``actor`` is usually anonymous). Refused
-    when the person is already a member (``already_member``) or has an application pending
-    (``enrolment_pending``). Sets the decision deadline from the SLA in working days."""
-    errors: dict[str, ValidationError] = {}
-    name = clean(name)
-    employer = clean(employer)
-    if not name:
-        errors["name"] = ValidationError(_("A name is required."), code="name_required")
-    elif len(name) > 50:
-        errors["name"] = ValidationError(_("The name is too long."), code="name_too_long")
-    if not employer:
-        errors["employer"] = ValidationError(
-            _("Say where you work (the company or platform)."), code="employer_required"
-        )
-    elif len(employer) > 120:
-        errors["employer"] = ValidationError(_("The employer name is too long."), code="employer_too_long")
-    if employment_form not in EmploymentForm.values:
-        errors["employment_form"] = ValidationError(_("Choose a form of employment."), code="invalid_choice")
-    try:
-        work_division = validate_division_code(work_division)
-    except ValidationError as exc:
-        errors["work_division"] = exc
-    enrolment = Enrolment(
+    """A worker applies to join (anyone may call it; ``actor`` is usually anonymous). Every
+    field is checked at once (:func:`enrolment_check`; children under 16 are refused with
+    ``age_under_16``). Refused when the person is already a member (``already_member``) or
+    has an application pending (``enrolment_pending``). Sets the decision deadline from the
+    SLA in working days."""
+    enrolment = enrolment_check(
         name=name,
-        employer=employer[:120],
-        work_division=work_division if "work_division" not in errors else "",
-        work_address=clean(work_address),
+        id_number=id_number,
+        phone=phone,
+        employer=employer,
+        work_division=work_division,
         employment_form=employment_form,
+        work_address=work_address,
     )
-    try:
-        facts = personal.set_id_number(enrolment, id_number)
-        enrolment.gender, enrolment.birth_date = facts.gender, facts.birth_date
-    except ValidationError as exc:
-        errors["id_number"] = exc
-    try:
-        personal.set_phone(enrolment, phone, required=True)
-    except ValidationError as exc:
-        errors["phone"] = exc
-    if len(enrolment.work_address) > 200:
-        errors["work_address"] = ValidationError(
-            _("At most %(limit)d characters.") % {"limit": 200}, code="too_long"
-        )
-    if errors:
-        raise ValidationError(errors)
+    employer, work_division = enrolment.employer, enrolment.work_division
     organisation, basis = route(employer=employer, work_division=work_division)
     enrolment.organisation = organisation
     enrolment.routed_by = basis
@@ -202,11 +260,30 @@ def _holder_status(organisation: Organisation) -> str:
     return MembershipStatus.MEMBER if organisation.kind == Kind.GRASSROOTS else MembershipStatus.PRE_MEMBER
 
 
+def applicant_age(enrolment: Enrolment) -> int:
+    """The applicant's age today (Beijing time), from the birth date in the ID number."""
+    return age_on(enrolment.birth_date, china_today())
+
+
+def retirement_flag(enrolment: Enrolment) -> RetirementNote | None:
+    """Why the officer should check the applicant still works (past the statutory retirement
+    age), or None. A flag, never a refusal: retired workers may still be employed."""
+    return retirement_note(enrolment.birth_date, enrolment.gender)
+
+
 def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date | None = None) -> Member:
     """Approve an application: a member record is made (or a former member who withdrew or
     was expelled rejoins on their old record) and a member number issued. Needs
-    ``approve_enrolment`` on the responsible union."""
+    ``approve_enrolment`` on the responsible union. An applicant still under 16 today cannot
+    be approved (``age_under_16``), even if the application was taken before the rule."""
     scoping.require(actor, scoping.Action.APPROVE_ENROLMENT, enrolment.organisation)
+    try:
+        check_working_age(enrolment.birth_date)
+    except ValidationError:
+        raise ValidationError(
+            _("The applicant is under 16 and cannot be approved; reject the application with a reason."),
+            code="age_under_16",
+        ) from None
     from gonghui.core import crypto
 
     with transaction.atomic():

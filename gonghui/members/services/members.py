@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto
 from gonghui.core.text import check_lengths, clean
+from gonghui.core.validators import validate_person_name
 from gonghui.members import counters, pinyin
 from gonghui.members.choices import (
     ETHNICITIES,
@@ -107,16 +108,26 @@ def _check_choices(data: dict) -> None:
 
 
 def _clean_profile(data: dict) -> dict:
+    """Profile values cleaned and checked; the name by the one rule for person names
+    (``validate_person_name``), which the import and the forms share through here."""
     out = {}
+    name_error = None
     for key, value in data.items():
-        out[key] = clean(value) if isinstance(value, str) else value
-    check_lengths(Member, out)
-    if "name" in out:
-        if not out["name"]:
-            raise ValidationError({"name": ValidationError(_("A name is required."), code="name_required")})
-        if len(out["name"]) > 50:
-            raise ValidationError({"name": ValidationError(_("The name is too long."), code="name_too_long")})
-    _check_choices(out)
+        if key == "name":
+            try:
+                out[key] = validate_person_name(value)
+            except ValidationError as exc:
+                name_error, out[key] = exc, ""
+        else:
+            out[key] = clean(value) if isinstance(value, str) else value
+    errors = {"name": name_error} if name_error is not None else {}
+    for check in (lambda: check_lengths(Member, out), lambda: _check_choices(out)):
+        try:
+            check()
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
     return out
 
 
@@ -229,31 +240,44 @@ def _create(
     if status not in {MembershipStatus.MEMBER, MembershipStatus.PRE_MEMBER}:
         raise ValidationError(_("A new member is a member or a pre-member."), code="invalid_status")
     _ensure_member_holder(organisation)
-    data = _clean_profile({"name": name, **profile})
-    unknown = set(data) - set(PROFILE_FIELDS)
+    unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(
             _("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field"
         )
+    # Every field is checked before anything is refused, so one answer lists every problem.
+    errors: dict[str, ValidationError] = {}
+    data: dict = {}
+    try:
+        data = _clean_profile({"name": name, **profile})
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
     member = Member(organisation=organisation, status=status, **data)
-    facts = personal.set_id_number(member, id_number)
-    personal.check_typed_facts(facts, gender=gender, birth_date=birth_date)
-    personal.set_phone(member, phone, required=False)
-    member.gender = facts.gender
-    member.birth_date = facts.birth_date
+    facts = None
+    try:
+        facts = personal.set_id_number(member, id_number)
+    except ValidationError as exc:
+        errors["id_number"] = exc
+    else:
+        try:
+            personal.check_typed_facts(facts, gender=gender, birth_date=birth_date)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    try:
+        personal.set_phone(member, phone, required=False)
+    except ValidationError as exc:
+        errors["phone"] = exc
     member.joined_on = joined_on or timezone.localdate()
     if member.joined_on > timezone.localdate():
-        raise ValidationError(
-            {"joined_on": ValidationError(_("The join date is in the future."), code="date_future")}
+        errors["joined_on"] = ValidationError(_("The join date is in the future."), code="date_future")
+    elif facts is not None and member.joined_on < facts.birth_date:
+        errors["joined_on"] = ValidationError(
+            _("The join date is before the birth date."), code="date_before_birth"
         )
-    if member.joined_on < member.birth_date:
-        raise ValidationError(
-            {
-                "joined_on": ValidationError(
-                    _("The join date is before the birth date."), code="date_before_birth"
-                )
-            }
-        )
+    if errors:
+        raise ValidationError(errors)
+    member.gender = facts.gender
+    member.birth_date = facts.birth_date
     _apply_pinyin(member)
     with transaction.atomic():
         if Member.objects.filter(id_number_hash=member.id_number_hash).exists():

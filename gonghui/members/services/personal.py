@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import crypto
 from gonghui.core.validators import (
     IdNumberFacts,
+    check_working_age,
     mask_id_number,
     mask_phone,
     normalise_id_number,
@@ -23,7 +24,11 @@ def phone_hash(number: str) -> str:
 
 
 def set_id_number(obj, number: str) -> IdNumberFacts:
+    """Check a member's or applicant's ID number and store it encrypted, indexed and masked.
+    Members and applicants are workers: someone under 16 is refused (``age_under_16``), so the
+    floor holds for enrolment, the officer's forms, the API and the import alike."""
     facts = parse_id_number(number)
+    check_working_age(facts.birth_date)
     obj.id_number_enc = crypto.encrypt(facts.number)
     obj.id_number_hash = id_hash(facts.number)
     obj.id_number_masked = mask_id_number(facts.number)

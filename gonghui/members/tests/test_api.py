@@ -3,8 +3,12 @@ import json
 import pytest
 from django.test import Client
 
+from gonghui.core.models import AuditEntry
+from gonghui.core.validators import china_today
 from gonghui.members.models import Enrolment, Member
-from gonghui.testing import PASSWORD, make_id_number
+from gonghui.members.services.enrolment import enrolment_submit
+from gonghui.members.tests.test_services import pending_child_application
+from gonghui.testing import PASSWORD, make_id_number, person_name
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +90,90 @@ def test_enrolment_with_bad_checksum_writes_nothing(world, client):
     assert r.status_code == 400
     assert r.json()["code"] == "id_checksum"
     assert Enrolment.objects.count() == 0
+
+
+def _child_id(seq: int) -> str:
+    today = china_today()
+    return make_id_number("610113", today.replace(year=today.year - 15), "F", seq=seq)
+
+
+def test_enrolment_of_a_child_is_refused_and_writes_nothing(world, client):
+    audit_before = AuditEntry.objects.count()
+    payload = {
+        "name": "李小红",
+        "id_number": _child_id(53),
+        "phone": "13912345670",
+        "employer": "某外卖平台",
+        "work_division": "610113",
+        "employment_form": "food_delivery",
+    }
+    r = client.post("/api/v1/enrolments", payload, content_type="application/json")
+    assert r.status_code == 400
+    assert r.json()["code"] == "age_under_16"
+    assert "16" in r.json()["detail"]
+    assert Enrolment.objects.count() == 0 and AuditEntry.objects.count() == audit_before
+
+
+def test_enrolment_reports_every_bad_field_at_once(world, client):
+    payload = {
+        "name": "=cmd|' /C calc'!A0",
+        "id_number": "",
+        "phone": "",
+        "employer": "",
+        "work_division": "999999",
+        "employment_form": "astronaut",
+    }
+    r = client.post("/api/v1/enrolments", payload, content_type="application/json")
+    assert r.status_code == 400
+    codes = {e["field"]: e["code"] for e in r.json()["errors"]}
+    assert codes == {
+        "name": "name_invalid_character",
+        "id_number": "id_required",
+        "phone": "phone_required",
+        "employer": "employer_required",
+        "work_division": "division_unknown",
+        "employment_form": "invalid_choice",
+    }
+    assert Enrolment.objects.count() == 0
+
+
+def test_enrolment_detail_shows_the_age_and_the_retirement_flag(world, client):
+    today = china_today()
+    old = make_id_number("610113", today.replace(year=today.year - 70), "M", seq=54)
+    e = enrolment_submit(
+        actor=None,
+        name="王建国",
+        id_number=old,
+        phone="13912345671",
+        employer="西安某机械厂",
+        work_division="610113",
+        employment_form="standard",
+    )
+    item = token_client("xian").get(f"/api/v1/enrolments/{e.pk}", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert item["age"] == 70
+    assert item["retirement_flag"].startswith("已到法定退休年龄（男职工60岁")
+
+
+def test_a_pending_application_from_a_child_cannot_be_approved_over_the_api(world):
+    e = pending_child_application(world)
+    r = token_client("xian").post(f"/api/v1/enrolments/{e.pk}/approve")
+    assert r.status_code == 400 and r.json()["code"] == "age_under_16"
+    e.refresh_from_db()
+    assert e.status == "pending" and Member.objects.filter(name="李小红").count() == 0
+
+
+def test_member_create_reports_every_bad_field_at_once_and_writes_nothing(world):
+    xian = token_client("xian")
+    counts = (Member.objects.count(), AuditEntry.objects.count())
+    r = xian.post(
+        "/api/v1/members",
+        {"organisation": "XA-0001", "name": "<b>x</b>", "id_number": _child_id(56), "phone": "123"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400
+    codes = {e["field"]: e["code"] for e in r.json()["errors"]}
+    assert codes == {"name": "name_invalid_character", "id_number": "age_under_16", "phone": "phone_format"}
+    assert (Member.objects.count(), AuditEntry.objects.count()) == counts
 
 
 def test_oversized_body_is_refused(client):
@@ -194,7 +282,7 @@ def test_member_list_query_count_does_not_grow_with_rows(world, django_assert_ma
         members.member_create(
             actor=world.users["xian"],
             organisation=world.orgs["xian_factory"],
-            name=f"测试{i}",
+            name=person_name(i, "测试"),
             id_number=make_id_number("610113", seq=200 + i),
         )
     c = token_client("xian")

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.test import override_settings
 
 from gonghui.core.models import AuditEntry
+from gonghui.core.validators import china_today
 from gonghui.members.choices import EventKind, MembershipStatus
 from gonghui.members.imports import importer, normalise, template
 from gonghui.members.models import ImportBatch, ImportChange, Member, MembershipEvent
@@ -150,7 +151,7 @@ def test_messy_values_are_normalised(world, tmp_path):
     batch = run(world.users["xian"], write_csv(tmp_path / "messy.csv", rows))
     assert batch.errors == [] and batch.created == 3
     a = Member.objects.get(import_batch=batch, education="college")
-    assert a.name == "欧阳 娜" and a.ethnicity == "03" and not a.is_migrant_worker
+    assert a.name == "欧阳娜" and a.ethnicity == "03" and not a.is_migrant_worker  # padding space gone
     assert a.employment_form == "food_delivery" and a.phone_masked == "139****1234"
     assert {m.joined_on for m in Member.objects.filter(import_batch=batch)} == {datetime.date(2021, 3, 5)}
     assert Member.objects.filter(import_batch=batch, id_number_masked__endswith="X").exists()
@@ -196,6 +197,38 @@ def test_row_errors_name_row_and_column_and_other_rows_still_import(world, tmp_p
     cells = [(e["row"], e["column"]) for e in batch.errors]
     assert cells == [(3, "身份证号码"), (4, "手机号码"), (5, "学历"), (5, "入会日期"), (6, "姓名")]
     assert Member.objects.count() == len(before[0]) + 1
+
+
+def test_names_that_are_not_names_and_children_are_row_errors(world, tmp_path):
+    today = china_today()
+    child = _id(136, birth=datetime.date(today.year - 15, today.month, min(today.day, 28)))
+    rows = [
+        person(137, 姓名="买买提•艾力"),
+        person(138, 姓名="=cmd|' /C calc'!A0"),
+        person(139, 姓名="<b>x</b>"),
+        person(140, 姓名="张三1"),
+        person(136, 身份证号码=child),
+    ]
+    before = snapshot()
+    batch = run(world.users["xian"], write_csv(tmp_path / "names.csv", rows))
+    assert batch.status == "done" and batch.created == 1
+    assert Member.objects.get(import_batch=batch).name == "买买提·艾力"
+    cells = [(e["row"], e["column"]) for e in batch.errors]
+    assert cells == [(3, "姓名"), (4, "姓名"), (5, "姓名"), (6, "身份证号码")]
+    assert "16" in batch.errors[-1]["message"]
+    assert Member.objects.count() == len(before[0]) + 1
+
+
+def test_a_formula_stored_as_text_in_a_workbook_is_not_a_name(world, tmp_path):
+    path = write_xlsx(tmp_path / "formula.xlsx", [person(146)])
+    wb = openpyxl.load_workbook(path)
+    cell = wb.active["A2"]
+    cell.value, cell.data_type = "=cmd|' /C calc'!A0", "s"
+    wb.save(path)
+    before = snapshot()
+    batch = run(world.users["xian"], path)
+    assert batch.created == 0 and [(e["row"], e["column"]) for e in batch.errors] == [(2, "姓名")]
+    assert snapshot() == before
 
 
 # ---- whole-file failures -----------------------------------------------------------------

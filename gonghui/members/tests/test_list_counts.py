@@ -17,7 +17,7 @@ from gonghui.members.choices import MembershipStatus
 from gonghui.members.models import Member, MemberSearchKey
 from gonghui.members.services import members as member_services
 from gonghui.members.services import transfers as transfer_services
-from gonghui.testing import PASSWORD, make_id_number
+from gonghui.testing import PASSWORD, make_id_number, person_name
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_list_is_newest_record_first_whichever_plan(world, monkeypatch, walk_pag
 def test_a_small_scope_is_read_through_the_organisation(world):
     """A union far smaller than the table is sorted, not found by walking the whole key."""
     for i in range(30):
-        add(world, f"王{i}", org="baoji_factory")
+        add(world, person_name(i), org="baoji_factory")
     small = search.search(world.users["xian"], "")
     big = search.search(world.users["baoji"], "")
     assert "IN (SELECT" in str(small.query)
@@ -172,7 +172,7 @@ def test_list_page_and_api_run_a_fixed_number_of_queries(world, params):
     page_one, _ = _queries(web, reverse("members:list"), **params)
     api_one, _ = _queries(api, "/api/v1/members", **params)
     for i in range(25):
-        add(world, f"王{i}{i}", org="xian_factory" if i % 2 else "yanta_joint")
+        add(world, person_name(11 * i), org="xian_factory" if i % 2 else "yanta_joint")
     page_many, response = _queries(web, reverse("members:list"), **params)
     api_many, api_response = _queries(api, "/api/v1/members", **params)
     assert page_many == page_one and api_many == api_one

@@ -7,11 +7,12 @@ from django.http import Http404
 
 from gonghui.core import crypto
 from gonghui.core.models import AuditEntry
+from gonghui.core.validators import china_today, mask_id_number, parse_id_number
 from gonghui.members import selectors
 from gonghui.members.choices import MembershipStatus as S
 from gonghui.members.choices import TransferStatus
 from gonghui.members.models import DuesRecord, Enrolment, Member, MembershipEvent, Transfer
-from gonghui.members.services import dues, enrolment, members, transfers
+from gonghui.members.services import dues, enrolment, members, personal, transfers
 from gonghui.testing import make_id_number, make_phone
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,36 @@ def error_codes(exc: ValidationError) -> set[str]:
     if hasattr(exc, "error_dict"):
         return {e.code for errors in exc.error_dict.values() for e in errors}
     return {e.code for e in exc.error_list}
+
+
+def years_ago(years: int, days: int = 0) -> datetime.date:
+    """The birth date of someone who turns ``years`` old ``days`` days from today (Beijing)."""
+    today = china_today()
+    return datetime.date(today.year - years, today.month, min(today.day, 28)) + datetime.timedelta(days=days)
+
+
+def pending_child_application(world) -> Enrolment:
+    """An application from a 15-year-old taken before the age floor existed, written as the
+    old code wrote it (the service now refuses it)."""
+    number = make_id_number("610113", years_ago(15), "F", seq=55)
+    facts = parse_id_number(number)
+    e = Enrolment(
+        name="李小红",
+        gender=facts.gender,
+        birth_date=facts.birth_date,
+        employer="某外卖平台",
+        work_division="610113",
+        employment_form="food_delivery",
+        organisation=world.orgs["yanta_joint"],
+        routed_by="territorial",
+        due_on=china_today(),
+        id_number_enc=crypto.encrypt(number),
+        id_number_hash=personal.id_hash(number),
+        id_number_masked=mask_id_number(number),
+    )
+    personal.set_phone(e, make_phone(55), required=True)
+    e.save()
+    return e
 
 
 def new_member(world, org="xian_factory", **kw):
@@ -54,6 +85,10 @@ def test_member_gets_birth_date_gender_number_and_encrypted_personal_data(world)
         ({"id_number": "610113199001010010"}, "id_checksum"),
         ({"ethnicity": "99"}, "invalid_choice"),
         ({"name": " "}, "name_required"),
+        ({"name": "=cmd|' /C calc'!A0"}, "name_invalid_character"),
+        ({"name": "张三1"}, "name_invalid_character"),
+        ({"name": "王"}, "name_too_short"),
+        ({"id_number": make_id_number("610113", years_ago(15), "F")}, "age_under_16"),
     ],
 )
 def test_bad_member_input_is_refused_and_nothing_written(world, kwargs, code):
@@ -68,7 +103,7 @@ def test_bad_member_input_is_refused_and_nothing_written(world, kwargs, code):
 def test_duplicate_id_number_is_refused_even_in_another_province(world):
     number = make_id_number("620102")
     members.member_create(
-        actor=world.users["gansu"], organisation=world.orgs["lanzhou_factory"], name="甲", id_number=number
+        actor=world.users["gansu"], organisation=world.orgs["lanzhou_factory"], name="甲乙", id_number=number
     )
     before = Member.objects.count()
     with pytest.raises(ValidationError) as exc:
@@ -350,6 +385,52 @@ def test_reject_needs_a_reason_and_withdrawn_members_rejoin_on_their_record(worl
     )
     rejoined = enrolment.enrolment_approve(actor=world.users["xian"], enrolment=again)
     assert rejoined.pk == m.pk and rejoined.member_no == m.member_no and rejoined.status == S.MEMBER
+
+
+def test_a_pending_application_from_a_child_cannot_be_approved(world):
+    e = pending_child_application(world)
+    counts = (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(ValidationError) as exc:
+        enrolment.enrolment_approve(actor=world.users["xian"], enrolment=e)
+    assert exc.value.code == "age_under_16"
+    e.refresh_from_db()
+    assert e.status == "pending"
+    assert (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count()) == counts
+    # It can still be rejected, with the reason the applicant will read.
+    enrolment.enrolment_reject(actor=world.users["xian"], enrolment=e, reason="未满16周岁，不能入会")
+    e.refresh_from_db()
+    assert e.status == "rejected"
+
+
+@pytest.mark.parametrize(("years", "days", "refused"), [(15, 0, True), (16, 1, True), (16, 0, False)])
+def test_enrolment_age_floor_is_the_sixteenth_birthday(world, years, days, refused):
+    number = make_id_number("610113", years_ago(years, days), "F")
+    if refused:
+        with pytest.raises(ValidationError) as exc:
+            submit(id_number=number)
+        assert error_codes(exc.value) == {"age_under_16"}
+        assert Enrolment.objects.count() == 0
+    else:
+        assert submit(id_number=number).birth_date == years_ago(years, days)
+
+
+def test_names_are_stored_normalised_and_checked_on_update(world):
+    m = new_member(world, name="买买提•艾力")
+    assert m.name == "买买提·艾力"
+    before = Member.objects.filter(pk=m.pk).values().get()
+    audit_before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        members.member_update(actor=world.users["xian"], member=m, name="<b>x</b>")
+    assert error_codes(exc.value) == {"name_invalid_character"}
+    assert (
+        Member.objects.filter(pk=m.pk).values().get() == before and AuditEntry.objects.count() == audit_before
+    )
+
+
+def test_every_bad_profile_field_is_reported_at_once(world):
+    with pytest.raises(ValidationError) as exc:
+        new_member(world, name="张三1", ethnicity="99", employer="某" * 121)
+    assert set(exc.value.error_dict) == {"name", "ethnicity", "employer"}
 
 
 def test_lookup_needs_both_id_and_phone(world):

@@ -14,7 +14,8 @@ from gonghui.members.models import DuesRecord, Enrolment, Member, Transfer
 from gonghui.members.services import enrolment as enrolment_services
 from gonghui.members.services import members as member_services
 from gonghui.members.services import transfers as transfer_services
-from gonghui.testing import make_id_number, make_phone
+from gonghui.members.tests.test_services import pending_child_application
+from gonghui.testing import make_id_number, make_phone, person_name
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,10 @@ def submit_enrolment(name="李娜", seq=60, employer="西安某机械厂", divis
         work_division=division,
         employment_form=form,
     )
+
+
+# What the decision page posts: the officer has seen the application and confirms.
+CONFIRMED = {"confirm": "yes"}
 
 
 def xian_member(world) -> Member:
@@ -137,7 +142,7 @@ def test_member_list_query_count_does_not_grow_with_rows(world, django_assert_ma
         member_services.member_create(
             actor=None,
             organisation=world.orgs["xian_factory"],
-            name=f"王{seq}",
+            name=person_name(seq),
             id_number=make_id_number("610113", seq=seq),
             phone=make_phone(seq),
         )
@@ -411,6 +416,52 @@ def test_duplicate_id_number_is_refused_on_the_id_field(world):
     assert Member.objects.count() == 3
 
 
+def test_the_officer_form_shows_every_error_at_once_in_natural_chinese(world):
+    today = timezone.localdate()
+    child = make_id_number("610113", datetime.date(today.year - 15, 1, 1), "F", seq=202)
+    counts = (Member.objects.count(), AuditEntry.objects.count())
+    response = login(world, "xian").post(
+        reverse("members:create"),
+        _new_member_data(organisation="NOPE", name="=1+1", id_number=child, employer="某" * 121, phone="123"),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["organisation"] == ["在您的权限范围内没有代码为 NOPE 的组织。"]
+    assert errors["name"] == ["姓名不能以“=”开头：请填写身份证或护照上的姓名。"]
+    assert errors["id_number"] == ["未满16周岁不能入会：《劳动法》禁止用人单位招用未满16周岁的未成年人。"]
+    assert errors["employer"] == ["最多120个字，现在是121个字。"]
+    assert errors["phone"] == ["请输入中国大陆手机号码：以 1 开头的 11 位数字。"]
+    assert (Member.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_an_empty_officer_form_asks_for_each_required_field(world):
+    response = login(world, "xian").post(
+        reverse("members:create"),
+        {"ethnicity": "01", "employment_status": "employed", "employment_form": "standard"},
+    )
+    errors = response.context["form"].errors
+    assert errors["organisation"] == ["请填写所属工会（代码）。"]
+    assert errors["name"] == ["请填写姓名。"]
+    assert errors["id_number"] == ["请填写身份证号码。"]
+
+
+def test_editing_a_member_refuses_a_name_that_is_not_a_name(world):
+    member = xian_member(world)
+    response = login(world, "xian").post(
+        reverse("members:edit", args=[member.pk]),
+        {
+            "name": "<b>x</b>",
+            "ethnicity": "01",
+            "employment_status": "employed",
+            "employment_form": "standard",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == ["姓名里不能有“<”：请填写身份证或护照上的姓名。"]
+    member.refresh_from_db()
+    assert member.name == "张伟"
+
+
 def test_sibling_admin_cannot_create_a_member_in_a_xian_union(world):
     response = login(world, "baoji").post(reverse("members:create"), _new_member_data())
     assert response.status_code == 200
@@ -478,7 +529,7 @@ def test_enrolment_queue_of_the_sibling_admin_does_not_list_xian_applications(wo
 def test_approving_an_enrolment_puts_the_member_in_the_list(world):
     enrolment = submit_enrolment()
     client = login(world, "xian")
-    response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]))
+    response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED)
     assert response.status_code == 302
     assert "李娜" in client.get(reverse("members:list")).content.decode()
     decided = client.get(reverse("members:enrolments"), {"tab": "approved"})
@@ -488,8 +539,8 @@ def test_approving_an_enrolment_puts_the_member_in_the_list(world):
 def test_approving_twice_shows_a_message_not_an_error_page(world):
     enrolment = submit_enrolment()
     client = login(world, "xian")
-    client.post(reverse("members:enrolment_approve", args=[enrolment.pk]))
-    response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), follow=True)
+    client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED)
+    response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED, follow=True)
     assert response.status_code == 200
     assert any(m.level_tag == "error" for m in response.context["messages"])
     assert Member.objects.filter(name="李娜").count() == 1
@@ -501,15 +552,95 @@ def test_rejecting_an_enrolment_needs_a_reason(world):
     url = reverse("members:enrolment_reject", args=[enrolment.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"reason": ""})
-    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    assert response.status_code == 200 and response.context["reject_form"].errors["reason"]
     enrolment.refresh_from_db()
     assert enrolment.status == "pending"
-    response = client.post(url, {"reason": "单位已有工会，请向单位工会申请"})
+    response = client.post(url, {"reason": "单位已有工会，请向单位工会申请", **CONFIRMED})
     assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.status == "rejected" and enrolment.decision_reason.startswith("单位")
     rejected = client.get(reverse("members:enrolments"), {"tab": "rejected"})
     assert "单位已有工会" in rejected.content.decode()
+
+
+def test_approving_goes_through_a_page_that_shows_the_application_and_asks_to_confirm(world):
+    enrolment = submit_enrolment()
+    client = login(world, "xian")
+    queue = client.get(reverse("members:enrolments")).content.decode()
+    approve_url = reverse("members:enrolment_approve", args=[enrolment.pk])
+    assert f'<form method="post" action="{approve_url}"' not in queue  # no one-click approval
+    page = client.get(approve_url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert enrolment.id_number_masked in body and crypto.decrypt(enrolment.id_number_enc) not in body
+    assert "西安某机械厂" in body and f"{enrolment_services.applicant_age(enrolment)}岁" in body
+    assert 'name="confirm" value="yes"' in body and "确认批准" in body
+
+
+def test_one_post_without_the_confirmation_approves_nothing(world):
+    enrolment = submit_enrolment()
+    counts = (Member.objects.count(), AuditEntry.objects.count())
+    response = login(world, "xian").post(reverse("members:enrolment_approve", args=[enrolment.pk]))
+    assert response.status_code == 200
+    assert "尚未做出决定" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status == "pending" and (Member.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_one_post_without_the_confirmation_rejects_nothing(world):
+    enrolment = submit_enrolment()
+    audit_before = AuditEntry.objects.count()
+    response = login(world, "xian").post(
+        reverse("members:enrolment_reject", args=[enrolment.pk]), {"reason": "信息不全"}
+    )
+    assert response.status_code == 200
+    assert 'value="yes"' in response.content.decode() and "信息不全" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status == "pending" and AuditEntry.objects.count() == audit_before
+
+
+def test_the_sibling_city_admin_cannot_open_the_decision_page(world):
+    enrolment = submit_enrolment()
+    client = login(world, "baoji")
+    assert client.get(reverse("members:enrolment_approve", args=[enrolment.pk])).status_code == 404
+    assert client.get(reverse("members:enrolment_reject", args=[enrolment.pk])).status_code == 404
+    assert (
+        client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED).status_code == 404
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.status == "pending"
+
+
+def test_an_applicant_past_retirement_age_is_flagged_in_the_queue_and_on_the_decision_page(world):
+    today = timezone.localdate()
+    enrolment = enrolment_services.enrolment_submit(
+        actor=None,
+        name="王建国",
+        id_number=make_id_number("610113", datetime.date(today.year - 66, 1, 15), "M", seq=61),
+        phone=make_phone(61),
+        employer="西安某机械厂",
+        work_division="610113",
+        employment_form="standard",
+    )
+    client = login(world, "xian")
+    for url in (reverse("members:enrolments"), reverse("members:enrolment_approve", args=[enrolment.pk])):
+        body = client.get(url).content.decode()
+        assert "已到法定退休年龄" in body and "男职工" in body and "请核实是否仍在职" in body
+    # A flag, not a refusal.
+    client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED)
+    enrolment.refresh_from_db()
+    assert enrolment.status == "approved"
+
+
+def test_a_pending_application_from_a_child_offers_only_rejection(world):
+    enrolment = pending_child_application(world)
+    client = login(world, "xian")
+    body = client.get(reverse("members:enrolment_approve", args=[enrolment.pk])).content.decode()
+    assert "确认批准" not in body and "未满16周岁，不能批准入会" in body
+    response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED, follow=True)
+    assert any("未满16周岁" in str(m) for m in response.context["messages"])
+    enrolment.refresh_from_db()
+    assert enrolment.status == "pending" and not Member.objects.filter(name="李小红").exists()
 
 
 def test_viewer_sees_the_queue_but_cannot_decide(world):
@@ -526,7 +657,7 @@ def test_viewer_sees_the_queue_but_cannot_decide(world):
 
 def test_enrolment_queue_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
     for seq in range(300, 330):
-        submit_enrolment(name=f"申请人{seq}", seq=seq, employer="某快递公司", form="courier")
+        submit_enrolment(name=person_name(seq, "申请"), seq=seq, employer="某快递公司", form="courier")
     client = login(world, "xian")
     with django_assert_max_num_queries(10):
         response = client.get(reverse("members:enrolments"))
@@ -563,10 +694,10 @@ def test_officer_lists_clamp_any_page_number_instead_of_failing(world, url, page
 
 def test_member_list_past_the_last_page_shows_the_last_page(world):
     for seq in range(400, 425):
-        submit_enrolment(name=f"会员{seq}", seq=seq)
+        submit_enrolment(name=person_name(seq, "会员"), seq=seq)
     client = login(world, "xian")
     for enrolment in Enrolment.objects.all():
-        client.post(reverse("members:enrolment_approve", args=[enrolment.pk]))
+        client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED)
     response = client.get(reverse("members:list"), {"page": "99999999999999999999"})
     page = response.context["page"]
     assert response.status_code == 200 and page.count == 26

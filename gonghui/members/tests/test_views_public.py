@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from gonghui.core.validators import id_check_char
+from gonghui.core.models import AuditEntry
+from gonghui.core.validators import china_today, id_check_char
 from gonghui.members.choices import EnrolmentStatus, MembershipStatus, TransferStatus
 from gonghui.members.models import Enrolment, Member, Transfer
 from gonghui.members.services import cards, dues
@@ -147,7 +148,18 @@ BAD_INPUTS = [
     pytest.param(
         {"employer": "  "}, "employer", "employer_required", "company or platform", id="missing-employer"
     ),
-    pytest.param({"name": ""}, "name", "name_required", "name is required", id="missing-name"),
+    pytest.param({"name": ""}, "name", "name_required", "Enter the name", id="missing-name"),
+    pytest.param(
+        {"name": "=cmd|' /C calc'!A0"},
+        "name",
+        "name_invalid_character",
+        "cannot start with",
+        id="formula-name",
+    ),
+    pytest.param({"name": "<b>x</b>"}, "name", "name_invalid_character", "cannot contain", id="markup-name"),
+    pytest.param({"name": "张三1"}, "name", "name_invalid_character", "cannot contain", id="digit-name"),
+    pytest.param({"name": "王"}, "name", "name_too_short", "at least 2", id="one-character-name"),
+    pytest.param({"id_number": ""}, "id_number", "id_required", "Fill in the ID number", id="missing-id"),
     pytest.param(
         {"employment_form": "astronaut"},
         "employment_form",
@@ -172,6 +184,69 @@ def test_bad_join_input_shows_the_error_next_to_the_field_and_saves_nothing(
     assert error_list and text in error_list.group(1)
     assert Enrolment.objects.count() == 0
     assert Member.objects.count() == members_before
+
+
+def test_an_empty_join_form_shows_every_error_at_once_in_natural_chinese(world, client):
+    audit_before = AuditEntry.objects.count()
+    r = client.post("/join/", {"province": "", "city": "", "work_division": ""})
+    assert r.status_code == 200
+    errors = {field: [str(m) for m in messages] for field, messages in r.context["form"].errors.items()}
+    assert errors == {
+        "name": ["请填写姓名。"],
+        "id_number": ["请填写身份证号码。"],
+        "phone": ["请填写手机号码。"],
+        "employer": ["请填写您的工作单位（公司或平台）。"],
+        "work_division": ["请选择您工作所在的省、市、区（县）。"],
+        "employment_form": ["请选择就业形态。"],
+        "consent": ["请同意为办理本申请而使用您的个人信息。"],
+    }
+    html = r.content.decode()
+    for field, messages in errors.items():
+        shown = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
+        assert shown and messages[0] in shown.group(1), field
+    assert Enrolment.objects.count() == 0 and AuditEntry.objects.count() == audit_before
+
+
+def test_overlong_fields_get_natural_chinese_messages_not_djangos(world, client):
+    r = client.post("/join/", join_data(employer="某" * 121, work_address="路" * 201))
+    errors = r.context["form"].errors
+    assert errors["employer"] == ["最多120个字，现在是121个字。"]
+    assert errors["work_address"] == ["最多200个字，现在是201个字。"]
+    html = r.content.decode()
+    assert "确保" not in html and "(目前" not in html
+    assert Enrolment.objects.count() == 0
+
+
+def _id_of_age(years: int, days: int = 0, gender: str = "F", seq: int = 70) -> str:
+    """An ID number of someone who turns ``years`` old ``days`` days from today (Beijing)."""
+    today = china_today()
+    birthday = today.replace(year=today.year - years) + datetime.timedelta(days=days)
+    return make_id_number("610113", birthday, gender, seq=seq)
+
+
+@pytest.mark.parametrize(("years", "days"), [(11, 0), (15, 0), (16, 1)], ids=["11", "15", "16-tomorrow"])
+def test_children_under_sixteen_are_refused_with_a_clear_message(world, client, years, days):
+    audit_before = AuditEntry.objects.count()
+    r = client.post("/join/", join_data(id_number=_id_of_age(years, days)))
+    assert r.status_code == 200
+    assert field_error_codes(r, "id_number") == ["age_under_16"]
+    assert "未满16周岁不能入会" in r.content.decode()
+    assert Enrolment.objects.count() == 0 and AuditEntry.objects.count() == audit_before
+
+
+def test_a_worker_on_their_sixteenth_birthday_may_apply(world, client):
+    r = client.post("/join/", join_data(id_number=_id_of_age(16)))
+    assert r.status_code == 302
+    assert Enrolment.objects.count() == 1
+
+
+def test_an_applicant_past_retirement_age_is_taken_and_flagged_for_the_officer(world, client):
+    r = client.post("/join/", join_data(id_number=_id_of_age(86, gender="M", seq=71), name="王建国"))
+    assert r.status_code == 302
+    application = Enrolment.objects.get()
+    assert enrolment_services.retirement_flag(application) is not None
+    # The applicant is not told anything about it: the flag is for the officer.
+    assert "退休" not in client.get(r["Location"]).content.decode()
 
 
 def test_a_second_application_while_one_is_pending_is_refused(world, en_client):

@@ -19,9 +19,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.forms import add_service_error
+from gonghui.core.validators import MIN_WORKING_AGE
 from gonghui.members import forms, selectors
 from gonghui.members.choices import (
     IN_MEMBERSHIP,
@@ -375,6 +376,11 @@ ENROLMENT_TABS = {
 }
 
 
+def _applicant_facts(enrolment) -> tuple[int, object]:
+    """The applicant's age today and the retirement flag (None, or why to check)."""
+    return enrolment_services.applicant_age(enrolment), enrolment_services.retirement_flag(enrolment)
+
+
 @officer_required
 def enrolment_queue(request):
     tab = request.GET.get("tab", "pending")
@@ -387,7 +393,10 @@ def enrolment_queue(request):
     if status != EnrolmentStatus.PENDING:
         queryset = queryset.order_by("-decided_at")
     page = paginate(request, queryset, MEMBERS_PER_PAGE)
-    page.rows = [(e, scoping.can(request.user, Action.APPROVE_ENROLMENT, e.organisation)) for e in page.items]
+    page.rows = [
+        (e, scoping.can(request.user, Action.APPROVE_ENROLMENT, e.organisation), *_applicant_facts(e))
+        for e in page.items
+    ]
     return render(
         request,
         "members/officer/enrolments.html",
@@ -404,10 +413,38 @@ def _enrolment_tab_labels():
     ]
 
 
+# Approving or rejecting takes two steps: the queue links to this page, which shows what the
+# officer is deciding on (masked ID, age, employer, flags) and posts with ``confirm=yes``. A
+# POST without it — an old form, a stray click, a forged request — only shows the page again.
+CONFIRM = "yes"
+
+
+def _decision_page(request, enrolment, *, reject_form=None, unconfirmed: str = ""):
+    age, flag = _applicant_facts(enrolment)
+    return render(
+        request,
+        "members/officer/enrolment_decide.html",
+        {
+            "enrolment": enrolment,
+            "age": age,
+            "too_young": age < MIN_WORKING_AGE,
+            "retirement_flag": flag,
+            "reject_form": reject_form or forms.ReasonForm(),
+            "unconfirmed": unconfirmed,
+            "confirm": CONFIRM,
+            "next": _next_or(request, ""),
+        },
+    )
+
+
 @officer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enrolment_approve(request, enrolment_id):
+    """GET shows the application to confirm; POST with ``confirm=yes`` approves it."""
     enrolment = selectors.enrolment_or_404(request.user, enrolment_id, Action.APPROVE_ENROLMENT)
+    if request.method == "GET" or request.POST.get("confirm") != CONFIRM:
+        unconfirmed = "approve" if request.method == "POST" else ""
+        return _decision_page(request, enrolment, unconfirmed=unconfirmed)
     try:
         member = enrolment_services.enrolment_approve(actor=request.user, enrolment=enrolment)
     except ValidationError as exc:
@@ -421,11 +458,14 @@ def enrolment_approve(request, enrolment_id):
 
 
 @officer_required
+@require_http_methods(["GET", "POST"])
 def enrolment_reject(request, enrolment_id):
-    """GET shows the application and the form; POST rejects it with the reason."""
+    """GET shows the application and the reason box; POST with ``confirm=yes`` rejects it."""
     enrolment = selectors.enrolment_or_404(request.user, enrolment_id, Action.APPROVE_ENROLMENT)
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != CONFIRM:
+            return _decision_page(request, enrolment, reject_form=form, unconfirmed="reject")
         try:
             enrolment_services.enrolment_reject(
                 actor=request.user, enrolment=enrolment, reason=form.cleaned_data["reason"]
@@ -437,7 +477,7 @@ def enrolment_reject(request, enrolment_id):
                 request, _("The application of %(name)s is rejected.") % {"name": enrolment.name}
             )
             return redirect(_next_or(request, reverse("members:enrolments")))
-    return render(request, "members/officer/enrolment_reject.html", {"enrolment": enrolment, "form": form})
+    return _decision_page(request, enrolment, reject_form=form)
 
 
 # ---- transfer queue --------------------------------------------------------------------

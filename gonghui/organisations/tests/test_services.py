@@ -120,6 +120,58 @@ def test_role_assignment_is_scoped_and_audited(world):
     assert AuditEntry.objects.filter(action="organisations.role.assigned").count() >= 1
 
 
+def test_revoking_ones_own_last_admin_role_is_refused(world):
+    xian = world.users["xian"]
+    own = RoleAssignment.objects.get(user=xian, organisation=world.orgs["xian"], role=Role.ADMIN)
+    with pytest.raises(ValidationError) as exc:
+        services.role_revoke(actor=xian, assignment=own)
+    assert exc.value.code == "role_last_admin"
+    assert RoleAssignment.objects.filter(pk=own.pk).exists()
+    assert not AuditEntry.objects.filter(action="organisations.role.revoked").exists()
+
+
+def test_an_admin_role_above_keeps_the_admin_in_charge_so_the_lower_one_may_go(world):
+    xian = world.users["xian"]
+    services.role_assign(
+        actor=world.users["shaanxi"], user=xian, organisation=world.orgs["shaanxi"], role=Role.ADMIN
+    )
+    own = RoleAssignment.objects.get(user=xian, organisation=world.orgs["xian"], role=Role.ADMIN)
+    services.role_revoke(actor=xian, assignment=own)
+    assert not RoleAssignment.objects.filter(pk=own.pk).exists()
+
+
+def test_an_admin_role_below_does_not_count_as_keeping_admin_over_the_organisation(world):
+    xian = world.users["xian"]
+    services.role_assign(actor=xian, user=xian, organisation=world.orgs["yanta"], role=Role.ADMIN)
+    own = RoleAssignment.objects.get(user=xian, organisation=world.orgs["xian"], role=Role.ADMIN)
+    with pytest.raises(ValidationError) as exc:
+        services.role_revoke(actor=xian, assignment=own)
+    assert exc.value.code == "role_last_admin"
+
+
+def test_revoking_another_admins_role_and_ones_own_lesser_roles_stays_possible(world):
+    xian = world.users["xian"]
+    viewer = services.role_assign(actor=xian, user=xian, organisation=world.orgs["yanta"], role=Role.VIEWER)
+    services.role_revoke(actor=xian, assignment=viewer)
+    baoji = RoleAssignment.objects.get(user=world.users["baoji"], role=Role.ADMIN)
+    services.role_revoke(actor=world.users["shaanxi"], assignment=baoji)
+    assert not RoleAssignment.objects.filter(pk__in=[viewer.pk, baoji.pk]).exists()
+
+
+def test_the_chairman_is_a_person_name(world):
+    org = world.orgs["yanta"]
+    updated = services.organisation_update(
+        actor=world.users["xian"], organisation=org, chairman=" 买买提•艾力 "
+    )
+    assert updated.chairman == "买买提·艾力"
+    audit_before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.organisation_update(actor=world.users["xian"], organisation=org, chairman="=HYPERLINK(1)")
+    assert exc.value.error_dict["chairman"][0].code == "name_invalid_character"
+    org.refresh_from_db()
+    assert org.chairman == "买买提·艾力" and AuditEntry.objects.count() == audit_before
+
+
 def test_subtree_counts(world):
     assert selectors.subtree_count(world.orgs["shaanxi"]) == 7
     assert selectors.subtree_count(world.orgs["xian"]) == 4

@@ -8,6 +8,7 @@ from django.urls import reverse
 from gonghui.core import crypto
 from gonghui.core.models import AuditEntry
 from gonghui.members.services import members as member_services
+from gonghui.organisations.choices import Role
 from gonghui.organisations.models import Organisation, RoleAssignment
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +249,59 @@ def test_revoking_a_role_held_elsewhere_is_404(world):
     response = login(world, "xian").post(reverse("organisations:role_revoke", args=["610100", assignment.pk]))
     assert response.status_code == 404
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_the_role_select_starts_empty_and_lists_the_least_right_first(world):
+    client = login(world, "xian")
+    response = client.get(reverse("organisations:detail", args=["610113"]))
+    field = response.context["role_form"]["role"]
+    assert field.value() in (None, "")
+    values = [value for value, _label in field.field.choices]
+    assert values == ["", "member", "viewer", "station_keeper", "judge", "supervisor", "officer", "admin"]
+    assert set(values[1:]) == set(Role.values)  # a new role must be placed in the order too
+    body = response.content.decode()
+    assert '<option value="" selected>' in body and '<option value="admin" selected>' not in body
+    before = (RoleAssignment.objects.count(), AuditEntry.objects.count())
+    missing = client.post(
+        reverse("organisations:role_assign", args=["610113"]),
+        {"username": "xian_viewer"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert missing.status_code == 200
+    assert missing.context["role_form"].errors["role"] == ["请选择角色。"]
+    assert (RoleAssignment.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_an_admin_cannot_revoke_their_own_last_admin_role(world):
+    own = RoleAssignment.objects.get(user=world.users["xian"], organisation__code="610100", role="admin")
+    audit_before = AuditEntry.objects.count()
+    response = login(world, "xian").post(
+        reverse("organisations:role_revoke", args=["610100", own.pk]),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert any("不能撤销自己在此组织的最后一个管理员角色" in str(m) for m in response.context["messages"])
+    assert RoleAssignment.objects.filter(pk=own.pk).exists() and AuditEntry.objects.count() == audit_before
+
+
+def test_an_admin_may_drop_an_admin_role_that_another_one_covers(world):
+    from gonghui.organisations import services
+
+    lower = services.role_assign(
+        actor=world.users["xian"], user=world.users["xian"], organisation=world.orgs["yanta"], role="admin"
+    )
+    response = login(world, "xian").post(reverse("organisations:role_revoke", args=["610113", lower.pk]))
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(pk=lower.pk).exists()
+
+
+def test_the_sibling_city_admin_can_neither_see_nor_revoke_xian_roles(world):
+    own = RoleAssignment.objects.get(user=world.users["xian"], organisation__code="610100", role="admin")
+    client = login(world, "baoji")
+    assert client.get(reverse("organisations:detail", args=["610100"])).status_code == 404
+    assert client.post(reverse("organisations:role_revoke", args=["610100", own.pk])).status_code == 404
+    assert RoleAssignment.objects.filter(pk=own.pk).exists()
 
 
 def test_officer_cannot_manage_roles(world):

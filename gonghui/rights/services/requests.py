@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, throttle, workdays
 from gonghui.core.text import clean, prose
-from gonghui.core.validators import validate_division_code
+from gonghui.core.validators import validate_division_code, validate_person_name
 from gonghui.members.services import enrolment as member_enrolment
 from gonghui.members.services import personal
 from gonghui.organisations import scoping
@@ -192,12 +192,10 @@ def request_file(
             member.phone_masked,
         )
     else:
-        name = clean(name)
-        if not name:
-            errors["name"] = ValidationError(_("A name is required."), code="name_required")
-        elif len(name) > 50:
-            errors["name"] = ValidationError(_("The name is too long."), code="name_too_long")
-        req.name = name
+        try:
+            req.name = validate_person_name(name)
+        except ValidationError as exc:
+            errors["name"] = exc
         try:
             personal.set_phone(req, phone, required=True)
         except ValidationError as exc:
@@ -214,10 +212,9 @@ def request_file(
         except ValidationError as exc:
             errors.update(exc.error_dict)
         for i, row in enumerate(workers or []):
-            w = ArrearsWorker(name=clean(row.get("name", ""))[:50])
+            w = ArrearsWorker()
             try:
-                if not w.name:
-                    raise ValidationError(_("A name is required."), code="name_required")
+                w.name = validate_person_name(row.get("name", ""))
                 personal.set_phone(w, row.get("phone", ""), required=False)
                 w.amount = parse_amount(row.get("amount"), "amount")
             except ValidationError as exc:
@@ -657,11 +654,11 @@ def arrears_worker_add(*, actor, request: Request, name: str, amount, phone: str
     if request.category != Category.WAGE_ARREARS:
         raise ValidationError(_("Only wage-arrears cases list workers."), code="not_wage_arrears")
     errors: dict[str, ValidationError] = {}
-    w = ArrearsWorker(name=clean(name))
-    if not w.name:
-        errors["name"] = ValidationError(_("A name is required."), code="name_required")
-    elif len(w.name) > 50:
-        errors["name"] = ValidationError(_("The name is too long."), code="name_too_long")
+    w = ArrearsWorker()
+    try:
+        w.name = validate_person_name(name)
+    except ValidationError as exc:
+        errors["name"] = exc
     try:
         personal.set_phone(w, phone, required=False)
     except ValidationError as exc:

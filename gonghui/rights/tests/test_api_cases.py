@@ -89,7 +89,7 @@ def arrears_case():
         employer="某建筑劳务公司",
         project="高新区某住宅项目",
         amount_owed="30000.00",
-        workers=[{"name": "甲", "phone": "13600000001", "amount": "10000.00"}],
+        workers=[{"name": "王甲", "phone": "13600000001", "amount": "10000.00"}],
     )
 
 
@@ -206,7 +206,7 @@ def test_wage_arrears_happy_path(world):
             "phone": "13600000009",
             "project": "雁塔某工地",
             "amount_owed": "24000.00",
-            "workers": [{"name": "甲", "phone": "13600000001", "amount": "8000.00"}],
+            "workers": [{"name": "王甲", "phone": "13600000001", "amount": "8000.00"}],
         },
     )
     assert created.status_code == 201, created.content
@@ -214,7 +214,9 @@ def test_wage_arrears_happy_path(world):
     assert case["held_by"]["code"] == "XA-0002" and case["request"]["routed_by"] == "territorial"
     assert case["amount_owed"] == "24000.00" and case["recovered"] == "0.00" and case["workers_count"] == 1
     cid = case["id"]
-    w = post(xian, f"wage-arrears/{cid}/workers", {"name": "乙", "phone": "13600000002", "amount": "8000.00"})
+    w = post(
+        xian, f"wage-arrears/{cid}/workers", {"name": "李乙", "phone": "13600000002", "amount": "8000.00"}
+    )
     assert w.status_code == 201 and w.json()["phone"] == "136****0002"
     workers = get(xian, f"wage-arrears/{cid}/workers")
     assert workers.json()["count"] == 2 and get(xian, f"wage-arrears/{cid}").json()["workers_count"] == 2
@@ -243,14 +245,14 @@ def test_wage_arrears_anonymous_sibling_and_viewer(world):
     body = {
         "description": "x",
         "work_division": "610113",
-        "name": "甲",
+        "name": "王甲",
         "phone": "13600000003",
         "amount_owed": "1",
     }
     urls = [
         ("GET", f"wage-arrears/{case.pk}", None),
         ("GET", f"wage-arrears/{case.pk}/workers", None),
-        ("POST", f"wage-arrears/{case.pk}/workers", {"name": "丙", "amount": "1.00"}),
+        ("POST", f"wage-arrears/{case.pk}/workers", {"name": "赵丙", "amount": "1.00"}),
         ("POST", f"wage-arrears/{case.pk}/referral", {"reason": "x", "to": "610300"}),
         ("POST", f"wage-arrears/{case.pk}/recoveries", {"amount": "1.00", "recovered_on": "2026-01-01"}),
         ("POST", "wage-arrears", body),  # routed to 西安 (610113)
@@ -276,7 +278,7 @@ def test_wage_arrears_bad_input_names_the_field(world):
         {
             "description": "x",
             "work_division": "999999",
-            "name": "甲",
+            "name": "王甲",
             "phone": "13600000003",
             "amount_owed": "1",
         },
@@ -288,15 +290,15 @@ def test_wage_arrears_bad_input_names_the_field(world):
         {
             "description": "x",
             "work_division": "610113",
-            "name": "甲",
+            "name": "王甲",
             "phone": "13600000003",
             "amount_owed": "-5",
         },
         "amount_owed",
     )
-    assert_bad(xian, f"wage-arrears/{case.pk}/workers", {"name": "丙", "amount": "abc"}, "amount")
+    assert_bad(xian, f"wage-arrears/{case.pk}/workers", {"name": "赵丙", "amount": "abc"}, "amount")
     assert_bad(
-        xian, f"wage-arrears/{case.pk}/workers", {"name": "丙", "amount": "1", "phone": "123"}, "phone"
+        xian, f"wage-arrears/{case.pk}/workers", {"name": "赵丙", "amount": "1", "phone": "123"}, "phone"
     )
     assert_bad(xian, f"wage-arrears/{case.pk}/recoveries", {"amount": "1.00"}, "recovered_on")
     assert_bad(
@@ -418,7 +420,7 @@ def test_legal_aid_anonymous_sibling_and_viewer(world):
             {
                 "description": "x",
                 "work_division": "610113",
-                "name": "甲",
+                "name": "王甲",
                 "phone": "13600000003",
                 "cause": "contract",
                 "form": "mediation",
@@ -464,7 +466,7 @@ def test_legal_aid_bad_input_names_the_field(world, settings):
         {
             "description": "x",
             "work_division": "610113",
-            "name": "甲",
+            "name": "王甲",
             "phone": "13600000003",
             "cause": "contract",
             "form": "nope",

@@ -66,11 +66,24 @@ def test_bad_input_writes_nothing(world):
         file(world, work_division="999999", name="", phone="123", category="nope")
     assert {"work_division", "name", "phone", "category"} <= set(exc.value.error_dict)
     with pytest.raises(ValidationError) as exc:
-        file(world, category="wage_arrears", amount_owed="abc", workers=[{"name": "甲", "amount": "-1"}])
+        file(world, category="wage_arrears", amount_owed="abc", workers=[{"name": "王甲", "amount": "-1"}])
     assert {"amount_owed", "workers.0"} <= set(exc.value.error_dict)
     assert Request.objects.count() == 0 and RequestEvent.objects.count() == 0
     assert ArrearsWorker.objects.count() == 0
     assert not AuditEntry.objects.filter(action__startswith="rights.").exists()
+
+
+def test_names_of_requesters_and_arrears_workers_follow_the_person_name_rule(world):
+    with pytest.raises(ValidationError) as exc:
+        file(world, name="=cmd|' /C calc'!A0")
+    assert exc.value.error_dict["name"][0].code == "name_invalid_character"
+    with pytest.raises(ValidationError) as exc:
+        file(world, category="wage_arrears", amount_owed="100", workers=[{"name": "工人1", "amount": "100"}])
+    assert exc.value.error_dict["workers.0"][0].code == "name_invalid_character"
+    assert (
+        Request.objects.count() == 0 and not AuditEntry.objects.filter(action__startswith="rights.").exists()
+    )
+    assert file(world, name="买买提•艾力").name == "买买提·艾力"
 
 
 def test_sla_in_working_days_skips_holidays():
@@ -246,8 +259,8 @@ def test_wage_arrears_group_case_and_recoveries(world):
         project="高新区某住宅项目",
         amount_owed="30000.00",
         workers=[
-            {"name": "甲", "phone": "13600000001", "amount": "10000.00"},
-            {"name": "乙", "phone": "", "amount": "20000.00"},
+            {"name": "王甲", "phone": "13600000001", "amount": "10000.00"},
+            {"name": "李乙", "phone": "", "amount": "20000.00"},
         ],
     )
     assert r.workers_count == 2 and r.amount_owed == Decimal("30000.00")
