@@ -9,8 +9,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SWAGGER := gonghui/static/vendor/swagger-ui
-# Access log without query strings: a search for an ID or phone number must not land in logs.
-ACCESS_LOG_FORMAT := %(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms
 ASSETS := gonghui/static/vendor/htmx.min.js gonghui/static/vendor/leaflet/leaflet.js gonghui/static/vendor/leaflet/leaflet.js.map \
 	$(SWAGGER)/swagger-ui-bundle.js $(SWAGGER)/swagger-ui.css $(SWAGGER)/swagger-ui.css.map
 # Host names `make run` answers to (any other Host header gets 400): loopback, the HOST it binds
@@ -73,8 +71,7 @@ run: install | var
 	@echo ""
 	@echo "Gonghui demo: http://$(HOST):$(PORT)/   (API: http://$(HOST):$(PORT)/api/v1/openapi.json)"
 	@echo ""
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \
-	  --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
+	$(VENV)/bin/gunicorn config.wsgi:application -c config/gunicorn.conf.py --bind $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest -q -p no:randomly $(PYTEST_ARGS); status=$$?; \
