@@ -15,6 +15,7 @@ from django.test import override_settings
 from config import security
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.rights.services import requests as request_services
+from gonghui.testing import PASSWORD
 from gonghui.tests import browser
 from gonghui.tests.test_browser import sign_in
 
@@ -169,4 +170,20 @@ def test_the_api_docs_render_swagger_from_our_static_files_under_the_policy(worl
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=20_000)
     expect(page.locator(".swagger-ui")).to_contain_text("/api/v1/organisations/{code}/stats")
     assert outside == [], outside
+    assert not watched.phone.errors, watched.phone.errors
+
+
+def test_the_django_admin_works_under_the_policy(world, watched):
+    from playwright.sync_api import expect
+
+    page = watched.new_page(locale="en-GB")
+    page.goto("/ops/admin/login/")
+    page.fill("#id_username", "operator")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("input[type=submit]").click()
+    page.goto("/ops/admin/organisations/organisation/")
+    expect(page.locator("#result_list")).to_be_visible()
+    page.locator("#result_list tbody th a").first.click()
+    expect(page.locator("form#organisation_form, form[id$=_form]").first).to_be_visible()
     assert not watched.phone.errors, watched.phone.errors
