@@ -8,9 +8,14 @@ SCALE ?= 1000000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-ASSETS := gonghui/static/vendor/htmx.min.js gonghui/static/vendor/leaflet/leaflet.js gonghui/static/vendor/leaflet/leaflet.js.map
-# Access log without query strings: a search for an ID or phone number must not land in logs.
-ACCESS_LOG_FORMAT := %(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms
+SWAGGER := gonghui/static/vendor/swagger-ui
+ASSETS := gonghui/static/vendor/htmx.min.js gonghui/static/vendor/leaflet/leaflet.js gonghui/static/vendor/leaflet/leaflet.js.map \
+	$(SWAGGER)/swagger-ui-bundle.js $(SWAGGER)/swagger-ui.css $(SWAGGER)/swagger-ui.css.map
+# Host names `make run` answers to (any other Host header gets 400): loopback, the HOST it binds
+# (the address it prints) and, bound to every address, this machine's names and IPv4 addresses.
+comma := ,
+MACHINE_NAMES = $(shell { hostname; hostname -f; hostname -I; } 2>/dev/null | tr ' ' '\n' | grep -v -e '^$$' -e ':' | sort -u | paste -sd, -)
+RUN_HOSTS = localhost,127.0.0.1,[::1],$(HOST)$(if $(filter 0.0.0.0 ::,$(HOST)),$(if $(MACHINE_NAMES),$(comma)$(MACHINE_NAMES)))
 
 # A Python >= 3.12: PYTHON=... if given, else the first suitable one on PATH or under pyenv.
 PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) $(wildcard /usr/local/bin/python3.1[23]) $(wildcard /usr/bin/python3.1[23])
@@ -44,11 +49,12 @@ $(STAMP): pyproject.toml | $(PY)
 
 # One recipe makes every vendored asset (a grouped target: npm runs once).
 $(ASSETS) &: package.json
-	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch htmx and Leaflet from the npm registry" >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch htmx, Leaflet and Swagger UI from the npm registry" >&2; exit 1; }
 	npm install --ignore-scripts --no-audit --no-fund --silent
-	mkdir -p gonghui/static/vendor/leaflet
+	mkdir -p gonghui/static/vendor/leaflet $(SWAGGER)
 	cp node_modules/htmx.org/dist/htmx.min.js gonghui/static/vendor/htmx.min.js
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images gonghui/static/vendor/leaflet/
+	cd node_modules/swagger-ui-dist && cp swagger-ui-bundle.js swagger-ui.css swagger-ui.css.map LICENSE NOTICE ../../$(SWAGGER)/
 	touch $(ASSETS)
 
 install: $(STAMP) $(ASSETS)
@@ -57,6 +63,7 @@ var:
 	mkdir -p var
 
 run: export GONGHUI_DEBUG ?= false
+run: export GONGHUI_ALLOWED_HOSTS ?= $(RUN_HOSTS)
 run: install | var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -64,8 +71,7 @@ run: install | var
 	@echo ""
 	@echo "Gonghui demo: http://$(HOST):$(PORT)/   (API: http://$(HOST):$(PORT)/api/v1/openapi.json)"
 	@echo ""
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 \
-	  --access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
+	$(VENV)/bin/gunicorn config.wsgi:application -c config/gunicorn.conf.py --bind $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest -q -p no:randomly $(PYTEST_ARGS); status=$$?; \

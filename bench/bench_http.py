@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,18 +34,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SYNC_ARGS = ["--workers", str(WORKERS), "--worker-class", "sync", "--log-level", "warning", "--timeout", "60"]
+
+
 @contextlib.contextmanager
-def gunicorn(env: dict):
+def gunicorn(env: dict, args=None):
+    """gunicorn on a free loopback port with ``args`` (default: 2 sync workers); the port is
+    given last so it wins over a ``bind`` in a configuration file."""
     port = free_port()
     exe = Path(sys.executable).parent / "gunicorn"
-    cmd = [str(exe), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-           "--worker-class", "sync", "--log-level", "warning", "--timeout", "60"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    cmd = [str(exe), "config.wsgi:application", *(SYNC_ARGS if args is None else args),
+           "--bind", f"127.0.0.1:{port}"]  # fmt: skip
+    # The server's log goes to a file, not a pipe: nobody reads a pipe during the load, and a
+    # full one would block the workers' logging (stalls that are the benchmark's, not the app's).
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError("gunicorn exited: " + proc.stderr.read().decode(errors="replace")[-2000:])
+                log.seek(0)
+                raise RuntimeError("gunicorn exited: " + log.read().decode(errors="replace")[-2000:])
             with contextlib.suppress(OSError):
                 with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                     break
@@ -59,6 +69,7 @@ def gunicorn(env: dict):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
 
 
 def _python_load(

@@ -6,14 +6,21 @@ machine, versions, scale and per-benchmark details).
 Each database runs in its own child process (``--child``) so that Django is configured once
 per database: migrate a fresh database, load the demo tree (``seed_demo`` with the smallest
 roster), generate the synthetic roster over its grassroots unions, then import, search,
-statistics, stations and HTTP in that order (search and statistics read the imported
+statistics, stations, HTTP and load in that order (search and statistics read the imported
 members; the HTTP nearest-station target reads the generated stations).
+
+``--only load`` is the load scenario (``bench/bench_load.py``): signed-in officers doing a mix
+of pages at 50 and 200 users for 60 s each against gunicorn as ``make run`` serves it, with a
+"hello" reference at the same concurrency; it reports req/s, p50/p95/p99, non-2xx answers and
+connection errors (resets) apart. ``--load-think`` adds pauses between pages and
+``--load-gunicorn`` compares another server configuration.
 """
 
 import argparse
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -22,7 +29,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-ALL = ("import", "search", "stats", "stations", "http")
+ALL = ("import", "search", "stats", "stations", "http", "load")
 ORM_SAMPLE = 20_000
 SEARCH_CITY = "610100"
 
@@ -38,6 +45,20 @@ def parse_args(argv=None):
     )
     p.add_argument("--orm-sample", type=int, default=ORM_SAMPLE, help="rows of the per-row ORM reference")
     p.add_argument("--http-seconds", type=float, default=8.0)
+    p.add_argument("--load-seconds", type=float, default=60.0, help="length of each load run (per level)")
+    p.add_argument(
+        "--load-users", default="50,200", help="comma-separated concurrent virtual users of the load scenario"
+    )
+    p.add_argument(
+        "--load-think",
+        default="0,0",
+        help="min,max seconds a virtual user pauses between pages (default 0,0: no think time)",
+    )
+    p.add_argument(
+        "--load-gunicorn",
+        default="",
+        help="gunicorn arguments replacing make run's configuration file (to compare a configuration)",
+    )
     p.add_argument("--search-repeat", type=int, default=100)
     p.add_argument(
         "--stations", type=int, default=200_000, help="synthetic stations of the nearest-station bench"
@@ -71,7 +92,7 @@ def child(args) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import bench_http, bench_import, bench_search, bench_stations, bench_stats, datagen
+    from bench import bench_http, bench_import, bench_load, bench_search, bench_stations, bench_stats, datagen
     from gonghui.accounts.models import User
     from gonghui.members import demo as member_demo
     from gonghui.organisations.models import Organisation
@@ -141,6 +162,16 @@ def child(args) -> None:
         results += r
         details["http"] = info
         log("http done")
+    if "load" in args.only:
+        users = [int(n) for n in args.load_users.split(",") if n.strip()]
+        server_args = shlex.split(args.load_gunicorn) if args.load_gunicorn else None
+        think = tuple(float(x) for x in args.load_think.split(","))
+        r, info = bench_load.bench(
+            db=db, seconds=args.load_seconds, users=users, server_args=server_args, think=think
+        )
+        results += r
+        details["load"] = info
+        log("load done")
     connection.close()
     Path(args.out).write_text(
         json.dumps({"results": results, "details": details}, ensure_ascii=False, indent=1)
@@ -198,6 +229,8 @@ def run_child(args, db: str, database_url: str, work: Path) -> dict:
     cmd = [sys.executable, "-m", "bench.run", "--child", "--db", db, "--scale", str(args.scale),
            "--only", ",".join(args.only), "--out", str(out), "--orm-sample", str(args.orm_sample),
            "--http-seconds", str(args.http_seconds), "--search-repeat", str(args.search_repeat),
+           "--load-seconds", str(args.load_seconds), "--load-users", args.load_users,
+           f"--load-gunicorn={args.load_gunicorn}", "--load-think", args.load_think,
            "--stations", str(args.stations), "--station-queries", str(args.station_queries),
            "--importer", args.importer]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, env=env)

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from config.api_docs import GonghuiSwagger, docs_access
 from gonghui.accounts.api import AUTH
 from gonghui.accounts.api import router as accounts_router
 from gonghui.assistance.api import router as assistance_router
@@ -25,6 +26,8 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    docs=GonghuiSwagger(),
+    docs_decorator=docs_access,
     renderer=UnicodeJSONRenderer(),
 )
 install_error_handlers(api)

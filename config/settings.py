@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import dev_secrets, env
+from config import dev_secrets, env, security
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,10 @@ def _required(name: str, dev_value: str | None) -> str:
 
 SECRET_KEY = _required("GONGHUI_SECRET_KEY", _dev.get("secret_key"))
 DEBUG = env.get_bool("GONGHUI_DEBUG", default=not PRODUCTION)
-ALLOWED_HOSTS = env.get_list("GONGHUI_ALLOWED_HOSTS", "" if PRODUCTION else "*")
+# Host names the site answers to; any other Host header gets 400 (a forged Host would otherwise
+# reach absolute URLs and links). Development: this machine's loopback names (`make run` adds
+# its HOST and the machine's own names); production: required.
+ALLOWED_HOSTS = env.get_list("GONGHUI_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("GONGHUI_ALLOWED_HOSTS must be set when GONGHUI_ENV=production")
 CSRF_TRUSTED_ORIGINS = env.get_list("GONGHUI_CSRF_TRUSTED_ORIGINS")
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gonghui.organisations.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gonghui.core.api.ApiBodyLimitMiddleware",
@@ -94,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "gonghui.organisations.context_processors.navigation",
             ],
         },
@@ -154,8 +160,36 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# Session lifetime (gonghui/organisations/middleware.py): a member stays signed in
+# GONGHUI_SESSION_HOURS after their last sign-in or change; anyone holding an officer-type
+# role (they see other people's records) is signed out after GONGHUI_OFFICER_IDLE_MINUTES
+# without a request and GONGHUI_OFFICER_SESSION_MINUTES after signing in, whatever they do.
+GONGHUI_SESSION_HOURS = int(env.get("GONGHUI_SESSION_HOURS", "168"))
+GONGHUI_OFFICER_IDLE_MINUTES = int(env.get("GONGHUI_OFFICER_IDLE_MINUTES", "30"))
+GONGHUI_OFFICER_SESSION_MINUTES = int(env.get("GONGHUI_OFFICER_SESSION_MINUTES", "480"))
+if min(GONGHUI_SESSION_HOURS, GONGHUI_OFFICER_IDLE_MINUTES, GONGHUI_OFFICER_SESSION_MINUTES) < 1:
+    raise ImproperlyConfigured("session lifetimes must be at least 1 (hour or minute)")
+SESSION_COOKIE_AGE = GONGHUI_SESSION_HOURS * 3600
+
+# Security headers (docs/ops/deploy.md "Security headers"). HTTPS only in production: HSTS for a
+# year on the domain and its subdomains, plain-HTTP requests redirected. Behind a proxy that
+# terminates TLS, GONGHUI_PROXY_SSL_HEADER names the header saying the original scheme
+# (X-Forwarded-Proto: https), without which every request would look like plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env.get_bool("GONGHUI_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = int(env.get("GONGHUI_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.get_bool("GONGHUI_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+# Preloading puts the domain in the browsers' built-in HTTPS-only lists, which takes months to
+# undo: the domain owner opts in (GONGHUI_HSTS_PRELOAD=true, then hstspreload.org). Until then
+# the deploy check that asks for it (security.W021) is silenced, and only that one.
+SECURE_HSTS_PRELOAD = env.get_bool("GONGHUI_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+_proxy_ssl_header = env.get("GONGHUI_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -244,6 +278,12 @@ GONGHUI_STATION_CHECKIN_RATE = int(
 )
 # Repair-ticket SLA hours per problem kind, overriding the defaults (stations/services/tickets.py).
 GONGHUI_STATION_TICKET_SLA_HOURS = env.get_int_map("GONGHUI_STATION_TICKET_SLA_HOURS")
+# Content-Security-Policy of every page (config/security.py): scripts from our origin or with
+# the request's nonce only; images also from the map tile server.
+SECURE_CSP = security.content_security_policy(tile_url=GONGHUI_MAP_TILE_URL, production=PRODUCTION)
+# The API's Swagger page and OpenAPI document: open in development, signed-in users only in
+# production (the document lists every operation and field).
+GONGHUI_API_DOCS_PUBLIC = env.get_bool("GONGHUI_API_DOCS_PUBLIC", default=not PRODUCTION)
 # E-member card QR codes stay valid this long (seconds).
 GONGHUI_CARD_TOKEN_MAX_AGE = int(env.get("GONGHUI_CARD_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
 

@@ -19,3 +19,5 @@ STORAGES = {
 DEBUG = False
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+# The test client's host and the live server's; any other Host header is refused (400).
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

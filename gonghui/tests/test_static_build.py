@@ -27,7 +27,10 @@ def test_collectstatic_with_manifest_storage(tmp_path):
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
-    for name in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/htmx.min.js"):
+    shipped = ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/htmx.min.js",
+               "vendor/swagger-ui/swagger-ui-bundle.js", "vendor/swagger-ui/swagger-ui.css", "js/gonghui.js",
+               "js/swagger-init.js")  # fmt: skip
+    for name in shipped:
         assert name in manifest, name
         assert (tmp_path / manifest[name]).exists()
     # Leaflet's stylesheet names its marker and layer images; they were rewritten to hashed names.

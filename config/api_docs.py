@@ -1,0 +1,40 @@
+"""The API's Swagger page: Swagger UI from our own static files (``swagger-ui-dist`` from npm,
+copied by ``make`` into ``static/vendor/swagger-ui/``), started by a static script so that it
+runs under the Content-Security-Policy (django-ninja's own page loads a CDN or runs inline
+code), and signed-in users only unless ``GONGHUI_API_DOCS_PUBLIC`` (development)."""
+
+import functools
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from ninja.openapi.docs import Swagger, _csrf_needed
+
+from gonghui.core.api import error_response
+
+
+class GonghuiSwagger(Swagger):
+    template = "api/swagger.html"
+    # No calls to the public validator.swagger.io: the page talks to this site only.
+    default_settings = {"layout": "BaseLayout", "deepLinking": True, "validatorUrl": None}
+
+    def render_page(self, request, api, **kwargs):
+        swagger_settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        context = {"swagger_settings": swagger_settings, "api": api, "add_csrf": _csrf_needed(api)}
+        return render(request, self.template, context)
+
+
+def docs_access(view):
+    """The OpenAPI document and its page for signed-in users only, unless the docs are public:
+    the page sends a visitor to sign in, the document answers 401."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if settings.GONGHUI_API_DOCS_PUBLIC or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return error_response(401, _("Sign in to read the API documentation."), "unauthorized")
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper

@@ -1,0 +1,42 @@
+// Site-wide behaviours, from a static file because the Content-Security-Policy allows no
+// inline script and no inline event handler (onclick=, onchange=, hx-on). Templates ask for
+// a behaviour with a data attribute; one delegated listener per event serves every page,
+// including fragments that htmx swaps in later.
+(function () {
+  "use strict";
+
+  // With htmx the place pickers fill themselves: drop the no-JavaScript refresh buttons,
+  // which would otherwise be the button the Enter key presses.
+  function dropNoJsButtons(root) {
+    if (!window.htmx) return;
+    root.querySelectorAll("[data-nojs]").forEach(function (el) { el.remove(); });
+  }
+  dropNoJsButtons(document);
+
+  // <select data-autosubmit>: choosing an option sends its form (a filter).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-autosubmit]") && el.form) el.form.submit();
+  });
+
+  // <button data-print>: print the page; <a data-back>: go back to the previous page (the
+  // link's own href is where it goes without history or without JavaScript).
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest && event.target.closest("[data-print], [data-back]");
+    if (!el) return;
+    if (el.hasAttribute("data-print")) {
+      window.print();
+    } else if (window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+
+  // A tree toggle (data-expands) says it is open once its children have loaded.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var el = event.detail && event.detail.elt;
+    if (el && el.matches && el.matches("[data-expands]") && event.detail.successful) {
+      el.setAttribute("aria-expanded", "true");
+    }
+  });
+})();
