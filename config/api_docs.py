@@ -8,10 +8,8 @@ import functools
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from ninja.openapi.docs import Swagger, _csrf_needed
 
-from gonghui.core.api import error_response
 
 
 class GonghuiSwagger(Swagger):
@@ -26,15 +24,15 @@ class GonghuiSwagger(Swagger):
 
 
 def docs_access(view):
-    """The OpenAPI document and its page for signed-in users only, unless the docs are public:
-    the page sends a visitor to sign in, the document answers 401."""
+    """The Swagger page for signed-in users only, unless the docs are public: a visitor is sent
+    to sign in. The OpenAPI document itself stays open (``/api/v1/openapi.json`` is part of the
+    published contract, and integrations read it with a bearer token that this decorator, running
+    before the API's authentication, could not see); it describes operations, never data."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if settings.GONGHUI_API_DOCS_PUBLIC or request.user.is_authenticated:
+        if settings.GONGHUI_API_DOCS_PUBLIC or request.user.is_authenticated or request.path.endswith(".json"):
             return view(request, *args, **kwargs)
-        if request.path.endswith(".json"):
-            return error_response(401, _("Sign in to read the API documentation."), "unauthorized")
         return redirect_to_login(request.get_full_path())
 
     return wrapper
