@@ -11,7 +11,6 @@ from django.shortcuts import render
 from ninja.openapi.docs import Swagger, _csrf_needed
 
 
-
 class GonghuiSwagger(Swagger):
     template = "api/swagger.html"
     # No calls to the public validator.swagger.io: the page talks to this site only.
@@ -31,7 +30,11 @@ def docs_access(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if settings.GONGHUI_API_DOCS_PUBLIC or request.user.is_authenticated or request.path.endswith(".json"):
+        if (
+            settings.GONGHUI_API_DOCS_PUBLIC
+            or request.user.is_authenticated
+            or request.path.endswith(".json")
+        ):
             return view(request, *args, **kwargs)
         return redirect_to_login(request.get_full_path())
 
