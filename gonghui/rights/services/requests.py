@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, throttle, workdays
 from gonghui.core.text import clean, prose
+from gonghui.core.validation import merge_errors
 from gonghui.core.validators import validate_division_code
 from gonghui.members.services import enrolment as member_enrolment
 from gonghui.members.services import personal
@@ -212,7 +213,7 @@ def request_file(
         try:
             req.amount_owed = parse_amount(amount_owed, "amount_owed")
         except ValidationError as exc:
-            errors.update(exc.error_dict)
+            merge_errors(errors, exc, field="amount_owed")
         for i, row in enumerate(workers or []):
             w = ArrearsWorker(name=clean(row.get("name", ""))[:50])
             try:
@@ -669,7 +670,7 @@ def arrears_worker_add(*, actor, request: Request, name: str, amount, phone: str
     try:
         w.amount = parse_amount(amount, "amount")
     except ValidationError as exc:
-        errors.update(exc.error_dict)
+        merge_errors(errors, exc, field="amount")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
