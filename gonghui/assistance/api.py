@@ -476,7 +476,7 @@ class PubliciseIn(Schema):
     start: datetime.date | None = None
 
 
-class ReasonIn(Schema):
+class HouseholdReasonIn(Schema):
     reason: str
 
 
@@ -493,7 +493,7 @@ class IncomeIn(Schema):
     rigid_expenses: Amount = "0"
 
 
-class RevealOut(Schema):
+class BankCardOut(Schema):
     bank_card: str
 
 
@@ -538,14 +538,14 @@ def file_household(request, household_id: str):
 
 
 @router.post("households/{household_id}/close", response=HouseholdDetail)
-def close(request, household_id: str, payload: ReasonIn):
+def close(request, household_id: str, payload: HouseholdReasonIn):
     return household_detail(
         hh.household_close(actor=request.user, household=_h(request, household_id), reason=payload.reason)
     )
 
 
 @router.post("households/{household_id}/reopen", response=HouseholdDetail)
-def reopen(request, household_id: str, payload: ReasonIn):
+def reopen(request, household_id: str, payload: HouseholdReasonIn):
     """Reopen a closed file or a household that left hardship (返困): the same file re-enters
     the workflow at 初审 with a fresh assessment; the timeline keeps the earlier rounds."""
     return household_detail(
@@ -635,7 +635,7 @@ def download_attachment(request, household_id: str, document_id: str):
     return attachment_response(attachment_services.attachment_download(actor=request.user, attachment=a))
 
 
-@router.post("households/{household_id}/bank-card/reveal", response=RevealOut)
+@router.post("households/{household_id}/bank-card/reveal", response=BankCardOut)
 def reveal_bank_card(request, household_id: str):
     """The full payout card number (admins; logged)."""
     return {"bank_card": hh.bank_card_reveal(actor=request.user, household=_h(request, household_id))}

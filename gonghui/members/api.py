@@ -104,18 +104,18 @@ class MemberPatch(Schema):
     card_no: str | None = None
 
 
-class StatusIn(Schema):
+class MemberStatusIn(Schema):
     status: str
     reason: str
     effective_on: datetime.date | None = None
 
 
-class RevealIn(Schema):
+class MemberRevealIn(Schema):
     field: str
     reason: str
 
 
-class RevealOut(Schema):
+class MemberRevealOut(Schema):
     field: str
     value: str
 
@@ -202,7 +202,7 @@ def update_member(request, member_id: str, payload: MemberPatch):
 
 
 @router.post("members/{member_id}/status", response=MemberDetail)
-def change_status(request, member_id: str, payload: StatusIn):
+def change_status(request, member_id: str, payload: MemberStatusIn):
     """Change 会籍: retained, member (restore or convert), expelled, withdrawn."""
     member = selectors.member_or_404(request.user, _uuid(member_id))
     members.member_change_status(
@@ -215,8 +215,8 @@ def change_status(request, member_id: str, payload: StatusIn):
     return member_detail(selectors.member_or_404(request.user, member.pk))
 
 
-@router.post("members/{member_id}/reveal", response=RevealOut)
-def reveal(request, member_id: str, payload: RevealIn):
+@router.post("members/{member_id}/reveal", response=MemberRevealOut)
+def reveal(request, member_id: str, payload: MemberRevealIn):
     """Show an ID number or phone in clear. Needs the reveal right; audit-logged with the reason."""
     member = selectors.member_or_404(request.user, _uuid(member_id))
     value = members.member_reveal_pii(
@@ -295,7 +295,7 @@ class EnrolmentList(Schema):
     count: int
 
 
-class RejectIn(Schema):
+class EnrolmentRejectIn(Schema):
     reason: str
 
 
@@ -367,7 +367,7 @@ def approve_enrolment(request, enrolment_id: str):
 
 
 @router.post("enrolments/{enrolment_id}/reject", response=EnrolmentItem, tags=["enrolment"])
-def reject_enrolment(request, enrolment_id: str, payload: RejectIn):
+def reject_enrolment(request, enrolment_id: str, payload: EnrolmentRejectIn):
     e = selectors.enrolment_or_404(request.user, _uuid(enrolment_id))
     enrolment.enrolment_reject(actor=request.user, enrolment=e, reason=payload.reason)
     return enrolment_item(selectors.enrolment_or_404(request.user, e.pk))
@@ -400,7 +400,7 @@ class TransferList(Schema):
     count: int
 
 
-class ReasonIn(Schema):
+class TransferReasonIn(Schema):
     reason: str = ""
 
 
@@ -481,7 +481,7 @@ def accept_transfer(request, transfer_id: str):
 
 
 @router.post("transfers/{transfer_id}/refuse", response=TransferOut, tags=["transfers"])
-def refuse_transfer(request, transfer_id: str, payload: ReasonIn):
+def refuse_transfer(request, transfer_id: str, payload: TransferReasonIn):
     t = transfers.transfer_refuse(
         actor=request.user,
         transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)),
@@ -491,7 +491,7 @@ def refuse_transfer(request, transfer_id: str, payload: ReasonIn):
 
 
 @router.post("transfers/{transfer_id}/cancel", response=TransferOut, tags=["transfers"])
-def cancel_transfer(request, transfer_id: str, payload: ReasonIn):
+def cancel_transfer(request, transfer_id: str, payload: TransferReasonIn):
     t = transfers.transfer_cancel(
         actor=request.user,
         transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)),

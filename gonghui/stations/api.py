@@ -367,7 +367,7 @@ class StationPatch(Schema):
     verified_on: str | None = None
 
 
-class StatusIn(Schema):
+class StationStatusIn(Schema):
     status: str = ""
     note: str = ""
 
@@ -428,7 +428,7 @@ def update_station(request, station_id: uuid.UUID, payload: StationPatch):
 
 
 @router.post("{uuid:station_id}/status", response=StationDetail)
-def set_station_status(request, station_id: uuid.UUID, payload: StatusIn):
+def set_station_status(request, station_id: uuid.UUID, payload: StationStatusIn):
     """Open, close or mark under maintenance (the keeper or an officer), with a note for
     workers."""
     station = selectors.station_or_404(request.user, station_id)

@@ -39,7 +39,7 @@ def _hit(request, scope: str, limit: int | None = None) -> None:
 # ---- problem reports and tickets --------------------------------------------------------------
 
 
-class ReportIn(Schema):
+class ProblemReportIn(Schema):
     kind: str = ""
     description: str = ""
     contact: str = ""
@@ -60,7 +60,7 @@ class TicketCreated(Schema):
     summary="Report a problem at a station",
     url_name="stations_report_problem",
 )
-def report_problem(request, station_id, payload: ReportIn):
+def report_problem(request, station_id, payload: ProblemReportIn):
     """Anyone reports a problem (``kind``: locked, no_water, broken_microwave, no_power,
     air_conditioning, dirty, supplies, wrong_info, other; ``description`` ≤ 500; optional
     ``contact`` mobile). A repeat of an open ticket's problem is added to it (``merged``).
@@ -201,7 +201,7 @@ class ResolveIn(Schema):
     resolution: str = ""
 
 
-class RejectIn(Schema):
+class TicketRejectIn(Schema):
     reason: str = ""
 
 
@@ -241,7 +241,7 @@ def resolve_ticket(request, number: str, payload: ResolveIn):
     summary="Reject a ticket",
     url_name="stations_reject_ticket",
 )
-def reject_ticket(request, number: str, payload: RejectIn):
+def reject_ticket(request, number: str, payload: TicketRejectIn):
     """Not a real problem: ``reason`` is shown to the worker."""
     t = selectors.ticket_or_404(request.user, number)
     tickets.ticket_reject(actor=request.user, ticket=t, reason=payload.reason)
@@ -403,7 +403,7 @@ def list_suggestions(request, status: str = SuggestionStatus.PENDING, page: int 
     return {"items": [_suggestion(s, full=True) for s in items], "count": count}
 
 
-class DeclineIn(Schema):
+class SuggestionDeclineIn(Schema):
     reason: str = ""
 
 
@@ -413,7 +413,7 @@ class DeclineIn(Schema):
     summary="Decline a suggested site",
     url_name="stations_decline_suggestion",
 )
-def decline_suggestion(request, suggestion_id, payload: DeclineIn):
+def decline_suggestion(request, suggestion_id, payload: SuggestionDeclineIn):
     s = selectors.suggestion_or_404(request.user, uuid_or_404(suggestion_id))
     suggestions.suggestion_decline(actor=request.user, suggestion=s, reason=payload.reason)
     return _suggestion(selectors.suggestion_or_404(request.user, s.pk), full=True)
