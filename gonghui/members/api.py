@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from pydantic import StrictFloat, StrictInt, StrictStr
 
 from gonghui.core import pagination, throttle
+from gonghui.core.api import error_answers
 from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.members import selectors
 from gonghui.members.models import Member
@@ -327,7 +328,7 @@ def enrolment_item(e) -> dict:
     return data
 
 
-@router.post("enrolments", response={201: EnrolmentOut}, auth=None, tags=["enrolment"])
+@router.post("enrolments", response={201: EnrolmentOut, **error_answers(429)}, auth=None, tags=["enrolment"])
 def submit_enrolment(request, payload: EnrolmentIn):
     """Apply to join (public). Routed to the employer's union, else to the territorial union
     of the work place (``work_division``, a GB/T 2260 code)."""

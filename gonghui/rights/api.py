@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from gonghui.accounts.api import AUTH
 from gonghui.core import pagination, throttle
+from gonghui.core.api import anyone, error_answers
 from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.organisations import scoping
 from gonghui.organisations import selectors as org_selectors
@@ -21,10 +22,6 @@ from gonghui.rights.services import needs as need_services
 from gonghui.rights.services import requests as services
 
 router = Router(tags=["rights"])
-
-
-def _anyone(request):
-    return True
 
 
 class WorkerIn(Schema):
@@ -171,7 +168,7 @@ def _detail(r) -> dict:
     return data
 
 
-@router.post("requests", response={201: RequestDetail}, auth=[*AUTH, _anyone])
+@router.post("requests", response={201: RequestDetail, **error_answers(429)}, auth=[*AUTH, anyone])
 def file_request(request, payload: RequestIn):
     """File a request (诉求). A logged-in member files as themself; anyone else gives a name
     and mobile number. Routed to the employer's union, else the union of the work place."""
@@ -208,7 +205,9 @@ class RatedOut(Schema):
     rating: int
 
 
-@router.post("requests/{request_id}/rate", response=RatedOut, auth=[*AUTH, _anyone])
+@router.post(
+    "requests/{request_id}/rate", response={200: RatedOut, **error_answers(429)}, auth=[*AUTH, anyone]
+)
 def rate_request(request, request_id: str, payload: RateIn):
     """The worker rates a closed request 1–5, once (logged in, or with the phone number). A
     wrong phone number answers 404 exactly like an unknown request; throttled per client and

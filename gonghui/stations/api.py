@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from gonghui.core import pagination, throttle
-from gonghui.core.api import prevalidated_response
+from gonghui.core.api import error_answers, prevalidated_response
 from gonghui.core.text import clean
 from gonghui.core.validation import keyed, merge_errors
 from gonghui.organisations import scoping
@@ -256,7 +256,7 @@ def list_stations(
     return {"items": [_item(s, out_crs, now) for s in items], "count": count}
 
 
-@router.get("nearest", response=NearestList, auth=None)
+@router.get("nearest", response={200: NearestList, **error_answers(429)}, auth=None)
 def nearest_stations(
     request,
     lat: str = "",

@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from gonghui.accounts.api import AUTH
 from gonghui.core import pagination, throttle
-from gonghui.core.api import uuid_or_404
+from gonghui.core.api import anyone, error_answers, uuid_or_404
 from gonghui.organisations.api import OrgRef, org_ref
 from gonghui.stations import selectors_reports as selectors
 from gonghui.stations.choices import SuggestionStatus, TicketStatus
@@ -20,11 +20,7 @@ from gonghui.stations.services import checkins, suggestions, tickets
 router = Router(tags=["stations"])
 
 
-def _anyone(request):
-    return True
-
-
-PUBLIC = [*AUTH, _anyone]
+PUBLIC = [*AUTH, anyone]
 
 
 def _hit(request, scope: str, limit: int | None = None) -> None:
@@ -55,7 +51,7 @@ class TicketCreated(Schema):
 
 @router.post(
     "{uuid:station_id}/reports",
-    response={201: TicketCreated},
+    response={201: TicketCreated, **error_answers(429)},
     auth=PUBLIC,
     summary="Report a problem at a station",
     url_name="stations_report_problem",
@@ -166,7 +162,10 @@ _STATUSES = {"", "active", *TicketStatus.values}
 
 
 @router.get(
-    "tickets", response=TicketList, summary="Repair tickets in scope", url_name="stations_list_tickets"
+    "tickets",
+    response=TicketList,
+    summary="Repair tickets in scope",
+    url_name="stations_list_tickets",
 )
 def list_tickets(
     request, status: str = "", overdue: bool = False, union: str = "", page: int = 1, page_size: int = 20
@@ -263,7 +262,7 @@ class CheckInOut(Schema):
 
 @router.post(
     "{uuid:station_id}/checkins",
-    response={200: CheckInOut, 201: CheckInOut},
+    response={200: CheckInOut, 201: CheckInOut, **error_answers(429)},
     auth=PUBLIC,
     summary="Check in at a station",
     url_name="stations_check_in",
@@ -371,7 +370,7 @@ def _suggestion(s, *, full: bool = False) -> dict:
 
 @router.post(
     "suggestions",
-    response={201: SuggestionOut},
+    response={201: SuggestionOut, **error_answers(429)},
     auth=PUBLIC,
     summary="Suggest a new site",
     url_name="stations_suggest_site",
