@@ -119,6 +119,11 @@ def _insert_numbered(req: Request) -> None:
     raise IntegrityError(f"no free request number for {day} after {NUMBER_ATTEMPTS} attempts")
 
 
+# The workers of one wage-arrears case: far above any group case, far below the database's
+# integer limit (a number past it was an OverflowError, a 500).
+MAX_WORKERS = 100_000
+
+
 def parse_amount(value, field: str, *, required: bool = True) -> Decimal | None:
     if value in (None, ""):
         if required:
@@ -237,6 +242,10 @@ def request_file(
                 _("The number of workers must be at least the workers listed."), code="workers_count_invalid"
             )
         else:
+            if count > MAX_WORKERS:
+                errors["workers_count"] = ValidationError(
+                    _("At most %(max)d workers.") % {"max": MAX_WORKERS}, code="workers_count_invalid"
+                )
             req.workers_count = count
     if errors:
         raise ValidationError(errors)
