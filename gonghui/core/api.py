@@ -153,19 +153,11 @@ class _Document(OpenAPISchema):
         result = super().responses(operation)
         for status in sorted(error_statuses(operation) - set(result)):
             model = _ERROR_MODELS[InvalidInput if status == 400 else Error]
-            schema = self._create_schema_from_model(model, by_alias=operation.by_alias, mode="serialization")[
-                0
-            ]
-            result[status] = {
-                "description": _ERROR_DESCRIPTIONS[status],
-                "content": {self.api.renderer.media_type: {"schema": schema}},
-            }
+            schema, _required = self._create_schema_from_model(model, mode="serialization")
+            result[status] = {"content": {self.api.renderer.media_type: {"schema": schema}}}
         for status, details in result.items():
-            if status in _ERROR_DESCRIPTIONS and details.get("description") in (
-                None,
-                "",
-                responses.get(status),
-            ):
+            # ours, or one an endpoint declared (ninja gives it the bare reason phrase)
+            if status in _ERROR_DESCRIPTIONS and details.get("description") in (None, responses.get(status)):
                 details["description"] = _ERROR_DESCRIPTIONS[status]
         return result
 
