@@ -1,13 +1,11 @@
 """The HTTP API under /api/v1/ (django-ninja, ADR 0003). Routers live in each app's api.py."""
 
-from ninja import NinjaAPI
-
 from config.api_docs import GonghuiSwagger, docs_access
 from gonghui.accounts.api import AUTH
 from gonghui.accounts.api import router as accounts_router
 from gonghui.assistance.api import router as assistance_router
 from gonghui.competitions.api import router as competitions_router
-from gonghui.core.api import UnicodeJSONRenderer, install_error_handlers
+from gonghui.core.api import Api, UnicodeJSONRenderer, install_error_handlers
 from gonghui.honours.api import router as honours_router
 from gonghui.innovation.api import router as innovation_router
 from gonghui.members.api import router as members_router
@@ -19,7 +17,7 @@ from gonghui.rights.api import router as rights_router
 from gonghui.stations.api import router as stations_router
 from gonghui.talent.api import router as talent_router
 
-api = NinjaAPI(
+api = Api(
     title="Gonghui API",
     version="1",
     description="Smart trade-union platform. Errors are {detail, code}; lists are {items, count}.",

@@ -5,6 +5,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from gonghui.accounts import selectors, services
 from gonghui.core import throttle
+from gonghui.core.api import error_answers, uuid_or_404
 
 router = Router(tags=["auth"])
 
@@ -77,7 +78,7 @@ class TokenItem(Schema):
     revoked: bool
 
 
-@router.post("/token", response=TokenOut, auth=None)
+@router.post("/token", response={200: TokenOut, **error_answers(429)}, auth=None)
 def create_token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (30 days). Failed attempts count
     towards the sign-in limits shared with the login page: after too many failures for one
@@ -108,17 +109,6 @@ def list_tokens(request):
 
 @router.post("/tokens/{token_id}/revoke", response={204: None})
 def revoke_token(request, token_id: str):
-    token = selectors.token_of_or_404(request.user, _uuid(token_id))
+    token = selectors.token_of_or_404(request.user, uuid_or_404(token_id))
     services.token_revoke(actor=request.user, token=token)
     return Status(204, None)
-
-
-def _uuid(value: str):
-    import uuid
-
-    from django.http import Http404
-
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise Http404 from None

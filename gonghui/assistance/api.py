@@ -21,8 +21,8 @@ from gonghui.assistance.services import attachments as attachment_services
 from gonghui.assistance.services import dibao as dibao_services
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.services import monitoring
-from gonghui.core import pagination, throttle
-from gonghui.core.api import error_response
+from gonghui.core import pagination, throttle, uploads
+from gonghui.core.api import error_answers, error_response, file_answer
 from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.core.validators import validate_division_code
 from gonghui.members import selectors as member_selectors
@@ -80,7 +80,7 @@ def _assess_rate() -> int:
     return getattr(settings, "GONGHUI_ASSESS_RATE", 10 * settings.GONGHUI_PUBLIC_FORM_RATE)
 
 
-@router.post("assess", response=AssessOut, auth=None)
+@router.post("assess", response={200: AssessOut, **error_answers(429)}, auth=None)
 def assess(request, payload: AssessIn):
     """The hardship category of a household with its explanation. Give the 低保 directly
     (``dibao_monthly``) or as ``division`` (GB/T 2260) + ``date`` (default today) to use the
@@ -476,7 +476,7 @@ class PubliciseIn(Schema):
     start: datetime.date | None = None
 
 
-class ReasonIn(Schema):
+class HouseholdReasonIn(Schema):
     reason: str
 
 
@@ -493,7 +493,7 @@ class IncomeIn(Schema):
     rigid_expenses: Amount = "0"
 
 
-class RevealOut(Schema):
+class BankCardOut(Schema):
     bank_card: str
 
 
@@ -538,14 +538,14 @@ def file_household(request, household_id: str):
 
 
 @router.post("households/{household_id}/close", response=HouseholdDetail)
-def close(request, household_id: str, payload: ReasonIn):
+def close(request, household_id: str, payload: HouseholdReasonIn):
     return household_detail(
         hh.household_close(actor=request.user, household=_h(request, household_id), reason=payload.reason)
     )
 
 
 @router.post("households/{household_id}/reopen", response=HouseholdDetail)
-def reopen(request, household_id: str, payload: ReasonIn):
+def reopen(request, household_id: str, payload: HouseholdReasonIn):
     """Reopen a closed file or a household that left hardship (返困): the same file re-enters
     the workflow at 初审 with a fresh assessment; the timeline keeps the earlier rounds."""
     return household_detail(
@@ -583,7 +583,13 @@ def record_payment(request, household_id: str, payload: PaymentIn):
     return Status(201, {"kind": p.kind, "amount": _money(p.amount), "paid_on": p.paid_on, "note": p.note})
 
 
-@router.post("households/{household_id}/incomes", response={201: dict})
+class IncomeOut(Schema):
+    month: str
+    per_capita_income: str
+    dibao_monthly: str
+
+
+@router.post("households/{household_id}/incomes", response={201: IncomeOut})
 def record_income(request, household_id: str, payload: IncomeIn):
     row = hh.income_record(actor=request.user, household=_h(request, household_id), **payload.dict())
     return Status(
@@ -628,14 +634,17 @@ def attachment_response(a) -> HttpResponse:
     return response
 
 
-@router.get("households/{household_id}/attachments/{document_id}")
+@router.get(
+    "households/{household_id}/attachments/{document_id}",
+    openapi_extra=file_answer(*sorted(uploads.SIGNATURES), description="The document as it was uploaded."),
+)
 def download_attachment(request, household_id: str, document_id: str):
     """The document's bytes (in scope only; every download is audited)."""
     a = selectors.attachment_or_404(request.user, _uuid(household_id), _uuid(document_id))
     return attachment_response(attachment_services.attachment_download(actor=request.user, attachment=a))
 
 
-@router.post("households/{household_id}/bank-card/reveal", response=RevealOut)
+@router.post("households/{household_id}/bank-card/reveal", response=BankCardOut)
 def reveal_bank_card(request, household_id: str):
     """The full payout card number (admins; logged)."""
     return {"bank_card": hh.bank_card_reveal(actor=request.user, household=_h(request, household_id))}

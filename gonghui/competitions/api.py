@@ -57,7 +57,10 @@ class CompetitionDetail(CompetitionItem):
     sections: list[SectionOut]
 
 
-class RecommendationOut(Schema):
+class ResultRecommendation(Schema):
+    """What the results show everyone in scope (as the results page does); the decision
+    (``RecommendationOut``) is for the managers who accept or decline it."""
+
     kind: str
     detail: str
 
@@ -69,7 +72,7 @@ class ResultItem(Schema):
     rank: int
     standardised: str
     meets_standard: bool
-    recommendations: list[RecommendationOut]
+    recommendations: list[ResultRecommendation]
 
 
 class ResultList(Schema):
@@ -336,7 +339,7 @@ class RecommendationOut(Schema):
     reason: str
 
 
-class DeclineIn(Schema):
+class RecommendationDeclineIn(Schema):
     reason: str = ""
 
 
@@ -367,7 +370,9 @@ def accept_recommendation(request, competition_id: str, recommendation_id: str):
 
 
 @router.post("/{competition_id}/recommendations/{recommendation_id}/decline", response=RecommendationOut)
-def decline_recommendation(request, competition_id: str, recommendation_id: str, payload: DeclineIn):
+def decline_recommendation(
+    request, competition_id: str, recommendation_id: str, payload: RecommendationDeclineIn
+):
     """Decline with a reason; nothing else changes."""
     rec = _recommendation(competition_id, recommendation_id, request.user)
     return _rec_out(

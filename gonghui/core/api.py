@@ -1,13 +1,20 @@
-"""Shared pieces of the HTTP API: one error shape and its handlers, the JSON renderer.
+"""Shared pieces of the HTTP API: one error shape and its handlers, the JSON renderer, and
+the OpenAPI document that declares those errors.
 
 Every error is ``{"detail": <message>, "code": <machine code>}`` (validation errors add
 ``"errors": [{"field", "code", "message"}]``), with a 4xx status for anything the caller did
-wrong: 400 bad input, 401 not signed in, 403 not allowed, 404 missing or not yours, 413 too
-large. Services raise Django's ValidationError/PermissionDenied/Http404; they are mapped here
-in one place.
+wrong: 400 bad input, 401 not signed in, 403 not allowed, 404 missing or not yours, 409
+conflict, 413 too large, 429 too many attempts. Services raise Django's
+ValidationError/PermissionDenied/Http404; they are mapped here in one place.
+
+The document declares the errors an operation can give from its shape (:func:`error_statuses`),
+so that a client, or a fuzzer checking every answer against the document, knows them; an
+endpoint adds the ones its shape does not show (409, 429) with
+``response={200: Out, **error_answers(429)}``.
 """
 
 import uuid
+from http.client import responses
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -17,6 +24,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from gonghui.core.throttle import Throttled
@@ -50,12 +58,123 @@ class ErrorItem(Schema):
 
 
 class Error(Schema):
+    """Every error answer: a message for people and a stable code for programs."""
+
     detail: str
     code: str
 
 
+class InvalidInput(Error):
+    """400: what was wrong, field by field (no ``errors`` when the body could not be read)."""
+
+    errors: list[ErrorItem] = []
+
+
 class Page(Schema):
     count: int
+
+
+# --- the errors in the OpenAPI document -------------------------------------------------------
+
+
+def anyone(request) -> bool:
+    """Auth callback that lets every caller through. Last in ``auth=[*AUTH, anyone]``: a token
+    or a session is used when sent, and anonymous callers are served too (public forms)."""
+    return True
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Bad input: `errors` names each field (`code` `invalid` for a malformed body).",
+    401: "Not signed in: send `Authorization: Bearer <token>` (POST /api/v1/auth/token).",
+    403: "Signed in but not allowed (or the session's CSRF token is missing).",
+    404: "Missing, or outside the caller's scope: the same answer for both.",
+    409: "Conflicts with the current state.",
+    413: "The request body is too large.",
+    429: "Too many attempts from this client; try again later.",
+}
+_BODY_SOURCES = {"body", "form", "file"}
+
+
+def error_answers(*statuses: int) -> dict[int, type[Schema]]:
+    """Error answers to add to an operation's ``response=`` beyond those :func:`error_statuses`
+    gives it: ``response={201: Out, **error_answers(429)}``."""
+    return {status: InvalidInput if status == 400 else Error for status in statuses}
+
+
+def file_answer(*media_types: str, description: str, schema: dict | None = None) -> dict:
+    """``openapi_extra`` for an operation whose 200 answer is a file, not the usual JSON: its
+    media types (``text/csv``, ``application/pdf``...), binary unless ``schema`` describes the
+    content (a JSON file such as GeoJSON), so the document says what comes back.
+    ``@router.get(..., openapi_extra=file_answer("text/csv", description=...))``"""
+    content = {"schema": schema or {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"description": description, "content": {t: content for t in media_types}}}}
+
+
+def error_statuses(operation) -> set[int]:
+    """The error statuses a django-ninja operation can answer, read from its shape:
+
+    - 400 when it takes any parameter or body (ninja's parsing, the services' ValidationError);
+    - 401 when signing in is required (auth without :func:`anyone`);
+    - 403 when it authenticates at all (permissions; a session without its CSRF token);
+    - 404 when its path names an object, or when it authenticates and takes any input (a
+      union's code or an object's id in the query or the body): missing or not yours;
+    - 413 when it takes a body (``ApiBodyLimitMiddleware``, Django's upload limits).
+
+    409 and 429 are declared by the endpoint."""
+    sources = {model.__ninja_param_source__ for model in operation.models}
+    callbacks = operation.auth_callbacks
+    statuses = set()
+    if sources:
+        statuses.add(400)
+    if callbacks and anyone not in callbacks:
+        statuses.add(401)
+    if callbacks:
+        statuses.add(403)
+    if "path" in sources or (callbacks and sources):
+        statuses.add(404)
+    if sources & _BODY_SOURCES:
+        statuses.add(413)
+    return statuses
+
+
+def _wrapped(model: type[Schema]) -> type[Schema]:
+    # ninja documents a response through a one-field wrapper (see Operation._create_response_model)
+    return type("NinjaResponseSchema", (Schema,), {"__annotations__": {"response": model}})
+
+
+_ERROR_MODELS = {InvalidInput: _wrapped(InvalidInput), Error: _wrapped(Error)}
+
+
+class _Document(OpenAPISchema):
+    """ninja's OpenAPI document, plus each operation's error answers (:func:`error_statuses`)
+    and optional sign-in shown as such (an empty security requirement)."""
+
+    def responses(self, operation) -> dict:
+        result = super().responses(operation)
+        for status in sorted(error_statuses(operation) - set(result)):
+            model = _ERROR_MODELS[InvalidInput if status == 400 else Error]
+            schema, _required = self._create_schema_from_model(model, mode="serialization")
+            result[status] = {"content": {self.api.renderer.media_type: {"schema": schema}}}
+        for status, details in result.items():
+            # ours, or one an endpoint declared (ninja gives it the bare reason phrase)
+            if status in _ERROR_DESCRIPTIONS and details.get("description") in (None, responses.get(status)):
+                details["description"] = _ERROR_DESCRIPTIONS[status]
+        return result
+
+    def operation_security(self, operation):
+        security = super().operation_security(operation)
+        if security and anyone in operation.auth_callbacks:
+            security.append({})
+        return security
+
+
+class Api(NinjaAPI):
+    """The project's NinjaAPI: its OpenAPI document declares the error answers."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _Document(self, path_prefix)
 
 
 def _validation_items(exc: DjangoValidationError) -> list[dict]:

@@ -8,6 +8,7 @@ from django.conf import settings
 from ninja import Router, Schema, Status
 
 from gonghui.core import pagination, throttle
+from gonghui.core.api import error_answers
 from gonghui.honours import quota, selectors
 from gonghui.honours.models import Honour, NominationList, Nominee
 from gonghui.honours.services import nominations, objections
@@ -221,7 +222,9 @@ def get_nomination_list(request, list_id: str):
     }
 
 
-@router.post("nomination-lists/{list_id}/objections", response={201: ObjectionOut}, auth=None)
+@router.post(
+    "nomination-lists/{list_id}/objections", response={201: ObjectionOut, **error_answers(429)}, auth=None
+)
 def submit_objection(request, list_id: str, payload: ObjectionIn):
     """Object to a list on public notice (no login; throttled like the enrolment form)."""
     throttle.hit(

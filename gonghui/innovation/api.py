@@ -209,7 +209,7 @@ def support_idea(request, idea_id: str):
     return Status(201, {"id": str(idea.pk), "status": idea.status, "support_count": idea.support_count})
 
 
-class ReportIn(Schema):
+class IdeaReportIn(Schema):
     reason: str
 
 
@@ -219,7 +219,7 @@ class ModerationOut(Schema):
 
 
 @router.post("ideas/{idea_id}/report", response={201: ModerationOut})
-def report_idea(request, idea_id: str, payload: ReportIn):
+def report_idea(request, idea_id: str, payload: IdeaReportIn):
     """Report an inappropriate idea (once); enough reports hide it pending moderation."""
     idea = selectors.idea_or_404(request.user, _uuid(idea_id))
     idea_services.idea_report(actor=request.user, idea=idea, reason=payload.reason)

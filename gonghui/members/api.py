@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from pydantic import StrictFloat, StrictInt, StrictStr
 
 from gonghui.core import pagination, throttle
+from gonghui.core.api import error_answers
 from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.members import selectors
 from gonghui.members.models import Member
@@ -104,18 +105,18 @@ class MemberPatch(Schema):
     card_no: str | None = None
 
 
-class StatusIn(Schema):
+class MemberStatusIn(Schema):
     status: str
     reason: str
     effective_on: datetime.date | None = None
 
 
-class RevealIn(Schema):
+class MemberRevealIn(Schema):
     field: str
     reason: str
 
 
-class RevealOut(Schema):
+class MemberRevealOut(Schema):
     field: str
     value: str
 
@@ -202,7 +203,7 @@ def update_member(request, member_id: str, payload: MemberPatch):
 
 
 @router.post("members/{member_id}/status", response=MemberDetail)
-def change_status(request, member_id: str, payload: StatusIn):
+def change_status(request, member_id: str, payload: MemberStatusIn):
     """Change 会籍: retained, member (restore or convert), expelled, withdrawn."""
     member = selectors.member_or_404(request.user, _uuid(member_id))
     members.member_change_status(
@@ -215,8 +216,8 @@ def change_status(request, member_id: str, payload: StatusIn):
     return member_detail(selectors.member_or_404(request.user, member.pk))
 
 
-@router.post("members/{member_id}/reveal", response=RevealOut)
-def reveal(request, member_id: str, payload: RevealIn):
+@router.post("members/{member_id}/reveal", response=MemberRevealOut)
+def reveal(request, member_id: str, payload: MemberRevealIn):
     """Show an ID number or phone in clear. Needs the reveal right; audit-logged with the reason."""
     member = selectors.member_or_404(request.user, _uuid(member_id))
     value = members.member_reveal_pii(
@@ -297,7 +298,7 @@ class EnrolmentList(Schema):
     count: int
 
 
-class RejectIn(Schema):
+class EnrolmentRejectIn(Schema):
     reason: str
 
 
@@ -332,7 +333,7 @@ def enrolment_item(e) -> dict:
     return data
 
 
-@router.post("enrolments", response={201: EnrolmentOut}, auth=None, tags=["enrolment"])
+@router.post("enrolments", response={201: EnrolmentOut, **error_answers(429)}, auth=None, tags=["enrolment"])
 def submit_enrolment(request, payload: EnrolmentIn):
     """Apply to join (public). Routed to the employer's union, else to the territorial union
     of the work place (``work_division``, a GB/T 2260 code)."""
@@ -372,7 +373,7 @@ def approve_enrolment(request, enrolment_id: str):
 
 
 @router.post("enrolments/{enrolment_id}/reject", response=EnrolmentItem, tags=["enrolment"])
-def reject_enrolment(request, enrolment_id: str, payload: RejectIn):
+def reject_enrolment(request, enrolment_id: str, payload: EnrolmentRejectIn):
     e = selectors.enrolment_or_404(request.user, _uuid(enrolment_id))
     enrolment.enrolment_reject(actor=request.user, enrolment=e, reason=payload.reason)
     return enrolment_item(selectors.enrolment_or_404(request.user, e.pk))
@@ -405,7 +406,7 @@ class TransferList(Schema):
     count: int
 
 
-class ReasonIn(Schema):
+class TransferReasonIn(Schema):
     reason: str = ""
 
 
@@ -486,7 +487,7 @@ def accept_transfer(request, transfer_id: str):
 
 
 @router.post("transfers/{transfer_id}/refuse", response=TransferOut, tags=["transfers"])
-def refuse_transfer(request, transfer_id: str, payload: ReasonIn):
+def refuse_transfer(request, transfer_id: str, payload: TransferReasonIn):
     t = transfers.transfer_refuse(
         actor=request.user,
         transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)),
@@ -496,7 +497,7 @@ def refuse_transfer(request, transfer_id: str, payload: ReasonIn):
 
 
 @router.post("transfers/{transfer_id}/cancel", response=TransferOut, tags=["transfers"])
-def cancel_transfer(request, transfer_id: str, payload: ReasonIn):
+def cancel_transfer(request, transfer_id: str, payload: TransferReasonIn):
     t = transfers.transfer_cancel(
         actor=request.user,
         transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)),

@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from gonghui.accounts.api import AUTH
 from gonghui.core import pagination, throttle
+from gonghui.core.api import anyone, error_answers
 from gonghui.core.api import uuid_or_404 as _uuid
 from gonghui.organisations import scoping
 from gonghui.organisations import selectors as org_selectors
@@ -21,10 +22,6 @@ from gonghui.rights.services import needs as need_services
 from gonghui.rights.services import requests as services
 
 router = Router(tags=["rights"])
-
-
-def _anyone(request):
-    return True
 
 
 class WorkerIn(Schema):
@@ -75,7 +72,7 @@ class RequestItem(Schema):
     rating: int | None
 
 
-class TransferOut(Schema):
+class RequestTransferOut(Schema):
     id: str
     from_organisation: OrgRef
     to_organisation: OrgRef
@@ -91,7 +88,7 @@ class RequestDetail(RequestItem):
     accepted_at: datetime.datetime | None
     followed_up_at: datetime.datetime | None
     follow_up_note: str
-    pending_transfer: TransferOut | None
+    pending_transfer: RequestTransferOut | None
     reply: str
     closed_at: datetime.datetime | None
     closed_on_time: bool | None
@@ -171,7 +168,7 @@ def _detail(r) -> dict:
     return data
 
 
-@router.post("requests", response={201: RequestDetail}, auth=[*AUTH, _anyone])
+@router.post("requests", response={201: RequestDetail, **error_answers(429)}, auth=[*AUTH, anyone])
 def file_request(request, payload: RequestIn):
     """File a request (诉求). A logged-in member files as themself; anyone else gives a name
     and mobile number. Routed to the employer's union, else the union of the work place."""
@@ -208,7 +205,9 @@ class RatedOut(Schema):
     rating: int
 
 
-@router.post("requests/{request_id}/rate", response=RatedOut, auth=[*AUTH, _anyone])
+@router.post(
+    "requests/{request_id}/rate", response={200: RatedOut, **error_answers(429)}, auth=[*AUTH, anyone]
+)
 def rate_request(request, request_id: str, payload: RateIn):
     """The worker rates a closed request 1–5, once (logged in, or with the phone number). A
     wrong phone number answers 404 exactly like an unknown request; throttled per client and
@@ -234,7 +233,7 @@ def rate_request(request, request_id: str, payload: RateIn):
 # that the object is always looked up before the input: the service names the missing field.
 
 
-class ReasonIn(Schema):
+class EscalateIn(Schema):
     reason: str = ""
 
 
@@ -251,7 +250,7 @@ class ComplexityIn(Schema):
     reason: str = ""
 
 
-class TransferIn(Schema):
+class RequestTransferIn(Schema):
     to: str = ""
     reason: str = ""
     letter: bool = False
@@ -296,8 +295,8 @@ def close_request(request, request_id: str, payload: ReplyIn):
     return _fresh(request, r)
 
 
-@router.post("requests/{request_id}/transfer", response={201: TransferOut})
-def transfer_request(request, request_id: str, payload: TransferIn):
+@router.post("requests/{request_id}/transfer", response={201: RequestTransferOut})
+def transfer_request(request, request_id: str, payload: RequestTransferIn):
     """转办: propose another union (by code) with a reason; it moves when that union accepts.
     ``letter``: a cross-region referral with a printable letter."""
     r = selectors.request_or_404(request.user, _uuid(request_id))
@@ -324,7 +323,7 @@ def accept_request_transfer(request, request_id: str):
     return _fresh(request, r)
 
 
-@router.post("requests/{request_id}/transfer/refuse", response=TransferOut)
+@router.post("requests/{request_id}/transfer/refuse", response=RequestTransferOut)
 def refuse_request_transfer(request, request_id: str, payload: NoteIn):
     """The receiving union refuses the waiting transfer with a reason (``note``); the request
     stays where it was (and leaves the refusing union's view)."""
@@ -335,7 +334,7 @@ def refuse_request_transfer(request, request_id: str, payload: NoteIn):
 
 
 @router.post("requests/{request_id}/escalate", response=RequestDetail)
-def escalate_request(request, request_id: str, payload: ReasonIn):
+def escalate_request(request, request_id: str, payload: EscalateIn):
     """上报: hand the request up to the parent union with a reason (the due date is kept)."""
     r = selectors.request_or_404(request.user, _uuid(request_id))
     # the escalating union may no longer see the request: answer with what it just did
@@ -410,7 +409,7 @@ class WageArrearsDetail(WageArrearsItem):
     recoveries: list[RecoveryOut]
     workers_listed: int
     work_site_union: OrgRef
-    referrals: list[TransferOut]
+    referrals: list[RequestTransferOut]
 
 
 class WageArrearsList(Schema):
@@ -527,7 +526,7 @@ def add_wage_arrears_worker(request, wage_arrears_id: str, payload: ArrearsWorke
     return Status(201, _worker(w))
 
 
-@router.post("wage-arrears/{wage_arrears_id}/referral", response={201: TransferOut})
+@router.post("wage-arrears/{wage_arrears_id}/referral", response={201: RequestTransferOut})
 def refer_wage_arrears(request, wage_arrears_id: str, payload: ReferralIn):
     """Refer the case with a letter (转办函) to the union of the work site — by default the
     territorial union of its work place, or the union ``to`` (code). It moves when that union

@@ -18,8 +18,9 @@ from ninja import Router, Schema, Status
 
 from gonghui.accounts.api import throttle_per_caller
 from gonghui.core import pagination
-from gonghui.core.api import prevalidated_response
+from gonghui.core.api import error_answers, prevalidated_response
 from gonghui.core.text import clean
+from gonghui.core.validation import keyed, merge_errors
 from gonghui.organisations import scoping
 from gonghui.organisations.api import OrgRef, org_ref
 from gonghui.stations import geo, hours, search, selectors
@@ -44,8 +45,16 @@ def _field_error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
+def _clean(value: object, field: str) -> str:
+    """``core.text.clean`` with its refusal (control characters) naming the parameter."""
+    try:
+        return clean(value)
+    except ValidationError as exc:
+        raise keyed(exc, field) from None
+
+
 def _crs(value: str) -> str:
-    value = clean(value or Crs.WGS84).lower()
+    value = _clean(value or Crs.WGS84, "crs").lower()
     if value not in Crs.values:
         raise _field_error(
             "crs", _("Use one of %(choices)s.") % {"choices": ", ".join(Crs.values)}, "invalid_choice"
@@ -54,14 +63,14 @@ def _crs(value: str) -> str:
 
 
 def _facility(value: str) -> str:
-    value = clean(value)
+    value = _clean(value, "facility")
     if value and value not in Facility.values:
         raise _field_error("facility", _("Unknown facility %(value)s.") % {"value": value}, "invalid_choice")
     return value
 
 
 def _bool(value: str, field: str) -> bool:
-    value = clean(value).lower()
+    value = _clean(value, field).lower()
     if value in ("", "0", "false", "no"):
         return False
     if value in ("1", "true", "yes"):
@@ -70,7 +79,7 @@ def _bool(value: str, field: str) -> bool:
 
 
 def _limit(value: str) -> int:
-    value = clean(value)
+    value = _clean(value, "limit")
     if not value:
         return NEAREST_DEFAULT
     try:
@@ -234,21 +243,21 @@ def list_stations(
     out_crs = _crs(crs)
     org = None
     if organisation:
-        org = selectors.organisation_by_code(clean(organisation))
+        org = selectors.organisation_by_code(_clean(organisation, "organisation"))
         if org is None:
             raise _field_error("organisation", _("No union has this code."), "org_unknown")
-    status = clean(status)
+    status = _clean(status, "status")
     if status and status not in StationStatus.values:
         raise _field_error("status", _("Choose a value from the list."), "invalid_choice")
     qs = selectors.public_stations(
-        organisation=org, facility=_facility(facility), status=status, q=clean(q)[:80]
+        organisation=org, facility=_facility(facility), status=status, q=_clean(q, "q")[:80]
     )
     items, count = pagination.slice_queryset(qs, req)
     now = timezone.now()
     return {"items": [_item(s, out_crs, now) for s in items], "count": count}
 
 
-@router.get("nearest", response=NearestList, auth=None)
+@router.get("nearest", response={200: NearestList, **error_answers(429)}, auth=None)
 def nearest_stations(
     request,
     lat: str = "",
@@ -282,11 +291,12 @@ def nearest_stations(
         try:
             parsed[name] = fn()
         except ValidationError as exc:
-            errors.update(exc.error_dict)
+            merge_errors(errors, exc, field=name)
     try:
         point = registry.parse_point(lat, lng, parsed.get("crs", Crs.WGS84))
     except ValidationError as exc:
-        errors = {**exc.error_dict, **errors}
+        # the point's errors first: lat and lng are what a caller most often gets wrong
+        errors = {**merge_errors({}, exc, field="lat"), **errors}
     if errors:
         raise ValidationError(errors)
     out_crs = parsed["crs"]
@@ -364,7 +374,7 @@ class StationPatch(Schema):
     verified_on: str | None = None
 
 
-class StatusIn(Schema):
+class StationStatusIn(Schema):
     status: str = ""
     note: str = ""
 
@@ -400,7 +410,7 @@ def create_station(request, payload: StationIn):
     """A new station of the union ``organisation`` (its code; ``manage_stations`` there). Hours
     as text ("24小时", "周一至周五 08:30-18:00；周六 09:00-12:00"); ``lat``/``lng`` in ``crs``."""
     org = scoping.get_organisation_or_404(
-        request.user, clean(payload.organisation), scoping.Action.MANAGE_STATIONS
+        request.user, _clean(payload.organisation, "organisation"), scoping.Action.MANAGE_STATIONS
     )
     data = payload.dict()
     data.pop("organisation")
@@ -425,16 +435,18 @@ def update_station(request, station_id: uuid.UUID, payload: StationPatch):
 
 
 @router.post("{uuid:station_id}/status", response=StationDetail)
-def set_station_status(request, station_id: uuid.UUID, payload: StatusIn):
+def set_station_status(request, station_id: uuid.UUID, payload: StationStatusIn):
     """Open, close or mark under maintenance (the keeper or an officer), with a note for
     workers."""
     station = selectors.station_or_404(request.user, station_id)
-    registry.status_set(actor=request.user, station=station, status=clean(payload.status), note=payload.note)
+    registry.status_set(
+        actor=request.user, station=station, status=_clean(payload.status, "status"), note=payload.note
+    )
     return _fresh(request, station)
 
 
 def _parse_time(value: str, field: str) -> datetime.time:
-    text = clean(value)
+    text = _clean(value, field)
     try:
         hh, mm = text.split(":")
         h, m = int(hh), int(mm)

@@ -6,17 +6,41 @@ from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Router
 
 from gonghui.accounts.api import AUTH
+from gonghui.core.api import anyone, file_answer
 from gonghui.stations.services import exporting
 
 router = Router(tags=["stations"])
 
 
-def _anyone(request):
-    """Steps in after the token and the session: the caller is anonymous (public data)."""
-    return True
-
-
-PUBLIC = [*AUTH, _anyone]
+PUBLIC = [*AUTH, anyone]
+# the sheets' media types, without parameters (``text/csv``, the xlsx type)
+SHEET_TYPES = sorted({exporting.CONTENT_TYPES[f].split(";")[0] for f in ("csv", "xlsx")})
+FEATURE_COLLECTION = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "geometry": {
+                        "type": "object",
+                        "required": ["type", "coordinates"],
+                        "properties": {
+                            "type": {"const": "Point"},
+                            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2},
+                        },
+                    },
+                    "properties": {"type": "object"},
+                },
+            },
+        },
+    },
+}
 
 
 def download(body, *, fmt: str, name: str) -> HttpResponse:
@@ -39,6 +63,12 @@ def _selection(request, scope: str, union: str):
 @router.get(
     "export.geojson",
     auth=PUBLIC,
+    response=None,
+    openapi_extra=file_answer(
+        "application/geo+json",
+        description="A GeoJSON FeatureCollection (RFC 7946).",
+        schema=FEATURE_COLLECTION,
+    ),
     url_name="stations_io_export_geojson",
     summary="Stations as a GeoJSON FeatureCollection",
 )
@@ -54,6 +84,8 @@ def export_geojson(request, scope: str = "public", union: str = ""):
 @router.get(
     "export.poi",
     auth=PUBLIC,
+    response=None,
+    openapi_extra=file_answer(*SHEET_TYPES, description="The POI sheet (``format`` xlsx or csv)."),
     url_name="stations_io_export_poi",
     summary="Stations as a POI sheet for map providers",
 )
@@ -69,6 +101,8 @@ def export_poi(request, format: str = "xlsx", crs: str = "gcj02", scope: str = "
 @router.get(
     "export.registry",
     auth=PUBLIC,
+    response=None,
+    openapi_extra=file_answer(*SHEET_TYPES, description="The registry sheet (``format`` xlsx or csv)."),
     url_name="stations_io_export_registry",
     summary="Stations in the import template's columns",
 )

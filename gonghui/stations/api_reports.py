@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from gonghui.accounts.api import AUTH
 from gonghui.core import pagination, throttle
-from gonghui.core.api import uuid_or_404
+from gonghui.core.api import anyone, error_answers, uuid_or_404
 from gonghui.organisations.api import OrgRef, org_ref
 from gonghui.stations import selectors_reports as selectors
 from gonghui.stations.choices import SuggestionStatus, TicketStatus
@@ -20,11 +20,7 @@ from gonghui.stations.services import checkins, suggestions, tickets
 router = Router(tags=["stations"])
 
 
-def _anyone(request):
-    return True
-
-
-PUBLIC = [*AUTH, _anyone]
+PUBLIC = [*AUTH, anyone]
 
 
 def _hit(request, scope: str, limit: int | None = None) -> None:
@@ -39,7 +35,7 @@ def _hit(request, scope: str, limit: int | None = None) -> None:
 # ---- problem reports and tickets --------------------------------------------------------------
 
 
-class ReportIn(Schema):
+class ProblemReportIn(Schema):
     kind: str = ""
     description: str = ""
     contact: str = ""
@@ -55,12 +51,12 @@ class TicketCreated(Schema):
 
 @router.post(
     "{uuid:station_id}/reports",
-    response={201: TicketCreated},
+    response={201: TicketCreated, **error_answers(429)},
     auth=PUBLIC,
     summary="Report a problem at a station",
     url_name="stations_report_problem",
 )
-def report_problem(request, station_id, payload: ReportIn):
+def report_problem(request, station_id, payload: ProblemReportIn):
     """Anyone reports a problem (``kind``: locked, no_water, broken_microwave, no_power,
     air_conditioning, dirty, supplies, wrong_info, other; ``description`` ≤ 500; optional
     ``contact`` mobile). A repeat of an open ticket's problem is added to it (``merged``).
@@ -166,7 +162,10 @@ _STATUSES = {"", "active", *TicketStatus.values}
 
 
 @router.get(
-    "tickets", response=TicketList, summary="Repair tickets in scope", url_name="stations_list_tickets"
+    "tickets",
+    response=TicketList,
+    summary="Repair tickets in scope",
+    url_name="stations_list_tickets",
 )
 def list_tickets(
     request, status: str = "", overdue: bool = False, union: str = "", page: int = 1, page_size: int = 20
@@ -201,7 +200,7 @@ class ResolveIn(Schema):
     resolution: str = ""
 
 
-class RejectIn(Schema):
+class TicketRejectIn(Schema):
     reason: str = ""
 
 
@@ -241,7 +240,7 @@ def resolve_ticket(request, number: str, payload: ResolveIn):
     summary="Reject a ticket",
     url_name="stations_reject_ticket",
 )
-def reject_ticket(request, number: str, payload: RejectIn):
+def reject_ticket(request, number: str, payload: TicketRejectIn):
     """Not a real problem: ``reason`` is shown to the worker."""
     t = selectors.ticket_or_404(request.user, number)
     tickets.ticket_reject(actor=request.user, ticket=t, reason=payload.reason)
@@ -263,7 +262,7 @@ class CheckInOut(Schema):
 
 @router.post(
     "{uuid:station_id}/checkins",
-    response={200: CheckInOut, 201: CheckInOut},
+    response={200: CheckInOut, 201: CheckInOut, **error_answers(429)},
     auth=PUBLIC,
     summary="Check in at a station",
     url_name="stations_check_in",
@@ -371,7 +370,7 @@ def _suggestion(s, *, full: bool = False) -> dict:
 
 @router.post(
     "suggestions",
-    response={201: SuggestionOut},
+    response={201: SuggestionOut, **error_answers(429)},
     auth=PUBLIC,
     summary="Suggest a new site",
     url_name="stations_suggest_site",
@@ -403,7 +402,7 @@ def list_suggestions(request, status: str = SuggestionStatus.PENDING, page: int 
     return {"items": [_suggestion(s, full=True) for s in items], "count": count}
 
 
-class DeclineIn(Schema):
+class SuggestionDeclineIn(Schema):
     reason: str = ""
 
 
@@ -413,7 +412,7 @@ class DeclineIn(Schema):
     summary="Decline a suggested site",
     url_name="stations_decline_suggestion",
 )
-def decline_suggestion(request, suggestion_id, payload: DeclineIn):
+def decline_suggestion(request, suggestion_id, payload: SuggestionDeclineIn):
     s = selectors.suggestion_or_404(request.user, uuid_or_404(suggestion_id))
     suggestions.suggestion_decline(actor=request.user, suggestion=s, reason=payload.reason)
     return _suggestion(selectors.suggestion_or_404(request.user, s.pk), full=True)

@@ -9,7 +9,7 @@ from gonghui.talent import selectors
 router = Router(tags=["talent"])
 
 
-class MemberRef(Schema):
+class TalentMemberRef(Schema):
     id: str
     name: str
 
@@ -33,7 +33,7 @@ class DimensionOut(Schema):
 
 
 class ProfileOut(Schema):
-    member: MemberRef
+    member: TalentMemberRef
     dimensions: list[DimensionOut]
     total: str
 

@@ -68,3 +68,49 @@ def test_apps_import_only_downwards():
                 ):
                     offenders.append(f"{path.relative_to(GONGHUI)} imports {module}")
     assert offenders == [], "\n".join(offenders)
+
+
+def _api_operations():
+    """Every operation of the HTTP API, nested routers included, as mounted."""
+    from config.api import api
+
+    for bound_router in api._get_bound_routers():
+        for path, path_view in bound_router.path_operations.items():
+            for operation in path_view.operations:
+                yield f"/{bound_router.prefix}/{path}".replace("//", "/"), operation
+
+
+def _models_in(annotation, found: set) -> None:
+    """The pydantic models in a type annotation, and the models their fields use, recursively."""
+    import typing
+
+    import pydantic
+
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        if annotation in found:
+            return
+        # ninja's own wrappers (one per operation: BodyParams, NinjaResponseSchema...) are
+        # inlined in the document, not named components; what they wrap is
+        if not hasattr(annotation, "__ninja_param_source__") and annotation.__name__ != "NinjaResponseSchema":
+            found.add(annotation)
+        for field in annotation.model_fields.values():
+            _models_in(field.annotation, found)
+        return
+    for arg in typing.get_args(annotation):
+        _models_in(arg, found)
+
+
+def test_api_schema_names_are_unique():
+    # The OpenAPI document names each schema by its class name: two classes with one name
+    # make one component, and the document describes the wrong body for one of them.
+    models: set = set()
+    for _path, operation in _api_operations():
+        for model in [*operation.models, *operation.response_models.values()]:
+            _models_in(model, models)
+    by_name: dict[str, list[str]] = {}
+    for model in models:
+        by_name.setdefault(model.__name__, []).append(f"{model.__module__}.{model.__qualname__}")
+    duplicates = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert duplicates == {}, "rename so each API schema name is used once:\n" + "\n".join(
+        f"{name}: {', '.join(where)}" for name, where in sorted(duplicates.items())
+    )

@@ -42,6 +42,7 @@ Action = scoping.Action
 REVIEW_MONTHS = 6
 LEAVE_MONTHS = 6
 NOTICE_WORKING_DAYS = 5
+NOTICE_MAX_DAYS_AHEAD = 366
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -569,8 +570,19 @@ def household_review(*, actor, household: Household, approve: bool, note: str = 
 
 
 def household_publicise(*, actor, household: Household, start: datetime.date | None = None) -> Household:
-    """Put the file on public notice (公示) for five working days, by the upper union."""
+    """Put the file on public notice (公示) for five working days, by the upper union. ``start``
+    defaults to today; it may lie in the past (a notice already posted) but not more than a
+    year ahead (ValidationError ``date_invalid`` on ``start``)."""
     start = start or timezone.localdate()
+    if start > timezone.localdate() + datetime.timedelta(days=NOTICE_MAX_DAYS_AHEAD):
+        # also keeps the working-day count below date.max (9999-12-31 + 5 days was a 500)
+        raise ValidationError(
+            {
+                "start": ValidationError(
+                    _("The public notice cannot start more than a year from today."), code="date_invalid"
+                )
+            }
+        )
     until = (
         workdays.add_working_days(start, NOTICE_WORKING_DAYS - 1)
         if workdays.is_workday(start)

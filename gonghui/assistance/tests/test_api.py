@@ -211,3 +211,25 @@ def test_workflow_over_the_api(world, dibao):
         == 404
     )
     assert xian.get(url).json()["payments"][0]["amount"] == "500.00"
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "2999-01-01"])
+def test_a_public_notice_starting_years_ahead_is_400_and_changes_nothing(world, dibao, start):
+    # 9999-12-31 + five working days overflowed the date: a 500 (found by make fuzz)
+    xian = token_client("xian")
+    hid = _open(world, xian).json()["id"]
+    url = f"/api/v1/assistance/households/{hid}"
+    post(xian, url + "/screen", {"approve": True})
+    post(
+        xian,
+        url + "/visit",
+        {"visited_on": str(datetime.date.today()), "visitor": "王干事", "consent_signed": True},
+    )
+    assert post(xian, url + "/review", {"approve": True}).json()["status"] == "reviewed"
+    before = AuditEntry.objects.count()
+    r = post(xian, url + "/publicise", {"start": start})
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "date_invalid" and r.json()["detail"].startswith("start:")
+    h = Household.objects.get(pk=hid)
+    assert (h.status, h.notice_from, h.notice_until) == ("reviewed", None, None)
+    assert AuditEntry.objects.count() == before

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, uploads, workdays
+from gonghui.core.validation import merge_errors
 from gonghui.organisations import scoping
 from gonghui.rights.choices import AidForm, Category, Cause, Outcome
 from gonghui.rights.models import Evidence, LegalAid, Request
@@ -152,11 +153,11 @@ def legal_aid_open(
     try:
         income = parse_amount(monthly_income, "monthly_income")
     except ValidationError as exc:
-        errors.update(exc.error_dict)
+        merge_errors(errors, exc, field="monthly_income")
     try:
         dispute = parse_amount(amount_in_dispute, "amount_in_dispute", required=False)
     except ValidationError as exc:
-        errors.update(exc.error_dict)
+        merge_errors(errors, exc, field="amount_in_dispute")
     _past_date(knew_on, "knew_on", errors)
     if employment_ended_on is not None:
         _past_date(employment_ended_on, "employment_ended_on", errors)

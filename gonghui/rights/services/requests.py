@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, throttle, workdays
 from gonghui.core.text import clean, prose
+from gonghui.core.validation import merge_errors
 from gonghui.core.validators import validate_division_code, validate_person_name
 from gonghui.members.services import enrolment as member_enrolment
 from gonghui.members.services import personal
@@ -118,6 +119,11 @@ def _insert_numbered(req: Request) -> None:
     raise IntegrityError(f"no free request number for {day} after {NUMBER_ATTEMPTS} attempts")
 
 
+# The workers of one wage-arrears case: far above any group case, far below the database's
+# integer limit (a number past it was an OverflowError, a 500).
+MAX_WORKERS = 100_000
+
+
 def parse_amount(value, field: str, *, required: bool = True) -> Decimal | None:
     if value in (None, ""):
         if required:
@@ -210,7 +216,7 @@ def request_file(
         try:
             req.amount_owed = parse_amount(amount_owed, "amount_owed")
         except ValidationError as exc:
-            errors.update(exc.error_dict)
+            merge_errors(errors, exc, field="amount_owed")
         for i, row in enumerate(workers or []):
             w = ArrearsWorker()
             try:
@@ -233,6 +239,10 @@ def request_file(
                 _("The number of workers must be at least the workers listed."), code="workers_count_invalid"
             )
         else:
+            if count > MAX_WORKERS:
+                errors["workers_count"] = ValidationError(
+                    _("At most %(max)d workers.") % {"max": MAX_WORKERS}, code="workers_count_invalid"
+                )
             req.workers_count = count
     if errors:
         raise ValidationError(errors)
@@ -666,7 +676,7 @@ def arrears_worker_add(*, actor, request: Request, name: str, amount, phone: str
     try:
         w.amount = parse_amount(amount, "amount")
     except ValidationError as exc:
-        errors.update(exc.error_dict)
+        merge_errors(errors, exc, field="amount")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -86,6 +86,28 @@ def test_names_of_requesters_and_arrears_workers_follow_the_person_name_rule(wor
     assert file(world, name="买买提•艾力").name == "买买提·艾力"
 
 
+@pytest.mark.parametrize("count", [10**20, 2**31, svc.MAX_WORKERS + 1])
+def test_a_huge_number_of_workers_is_400_naming_the_field_and_writes_nothing(world, count):
+    # 10**20 reached the database: an OverflowError and an anonymous 500 (found by make fuzz)
+    body = {
+        "category": "wage_arrears",
+        "description": "工程款拖欠",
+        "work_division": "610113",
+        "name": "王强",
+        "phone": "13800001111",
+        "amount_owed": "1000.00",
+        "workers_count": count,
+    }
+    r = Client().post("/api/v1/requests", body, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "workers_count_invalid" and r.json()["detail"].startswith("workers_count:")
+    officer = token_client("xian_officer").post("/api/v1/wage-arrears", body, content_type="application/json")
+    assert officer.status_code == 400 and officer.json()["code"] == "workers_count_invalid"
+    assert (
+        Request.objects.count() == 0 and not AuditEntry.objects.filter(action__startswith="rights.").exists()
+    )
+
+
 def test_sla_in_working_days_skips_holidays():
     # 2025-09-30 + 5 working days: 1–8 October off, Saturday 11 October a make-up working day.
     assert svc.due_date(datetime.date(2025, 9, 30), Complexity.ORDINARY) == datetime.date(2025, 10, 14)

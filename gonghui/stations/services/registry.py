@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit, uploads
 from gonghui.core.text import clean, prose
+from gonghui.core.validation import keyed, merge_errors
 from gonghui.core.validators import validate_division_code
 from gonghui.organisations import scoping
 from gonghui.stations import geo, search
@@ -69,6 +70,8 @@ def parse_coordinate(value: object, field: str, *, low: float, high: float) -> f
         value = None
     try:
         number = float(clean(value)) if isinstance(value, str) else float(value)
+    except ValidationError as exc:  # control characters
+        raise keyed(exc, field) from None
     except (TypeError, ValueError):
         raise ValidationError({field: ValidationError(_("Give a number."), code="not_a_number")}) from None
     if not math.isfinite(number) or not low <= number <= high:
@@ -86,17 +89,21 @@ def parse_coordinate(value: object, field: str, *, low: float, high: float) -> f
 def parse_point(lat: object, lng: object, crs: object = Crs.WGS84) -> tuple[float, float]:
     """(lat, lng) in WGS-84 from a point in ``crs``; errors name ``lat``, ``lng`` or ``crs``."""
     errors = {}
-    crs = clean(crs or Crs.WGS84).lower()
-    if crs not in Crs.values:
-        errors["crs"] = ValidationError(
-            _("Use one of %(choices)s.") % {"choices": ", ".join(Crs.values)}, code="invalid_choice"
-        )
+    try:
+        crs = clean(crs or Crs.WGS84).lower()
+    except ValidationError as exc:
+        merge_errors(errors, exc, field="crs")
+    else:
+        if crs not in Crs.values:
+            errors["crs"] = ValidationError(
+                _("Use one of %(choices)s.") % {"choices": ", ".join(Crs.values)}, code="invalid_choice"
+            )
     values = {}
     for field, raw, low, high in (("lat", lat, -90.0, 90.0), ("lng", lng, -180.0, 180.0)):
         try:
             values[field] = parse_coordinate(raw, field, low=low, high=high)
         except ValidationError as exc:
-            errors.update(exc.error_dict)
+            merge_errors(errors, exc, field=field)
     if errors:
         raise ValidationError(errors)
     return geo.to_wgs84(values["lat"], values["lng"], crs)
@@ -107,7 +114,10 @@ def clean_facilities(values) -> list[str]:
         values = [v for v in re.split(r"[,，、;；\s]+", values) if v]
     chosen = []
     for value in values or []:
-        value = clean(value)
+        try:
+            value = clean(value)
+        except ValidationError as exc:
+            raise keyed(exc, "facilities") from None
         code = value if value in _FACILITIES else _FACILITY_BY_LABEL.get(value)
         if code is None:
             raise ValidationError(
@@ -198,7 +208,10 @@ def parse_hours(text: object) -> tuple[bool, list[tuple[int, datetime.time, date
     Accepts "24小时" / "24h" / "全天"; or parts separated by ";" / "；" / "," / newline, each
     "周一至周五 08:30-18:00", "周六 09:00-17:00", "Mon-Fri 08:30-18:00" or just "07:00-21:00"
     (every day); "24:00" means midnight. Raises a ValidationError naming ``hours``."""
-    text = clean(text)
+    try:
+        text = clean(text)
+    except ValidationError as exc:
+        raise keyed(exc, "hours") from None
     if not text:
         raise ValidationError({"hours": ValidationError(_("Give the opening hours."), code="hours_required")})
     if _ALWAYS.match(text):
@@ -260,7 +273,11 @@ def format_hours(station: Station) -> str:
 
 def _text(data: dict, field: str, *, required: bool, errors: dict) -> str:
     # the note to workers is prose (Chinese punctuation kept); names and addresses are cleaned
-    value = (prose if field == "note" else clean)(data.get(field, ""))
+    try:
+        value = (prose if field == "note" else clean)(data.get(field, ""))
+    except ValidationError as exc:
+        merge_errors(errors, exc, field=field)
+        return ""
     if required and not value:
         errors[field] = ValidationError(_("This field is required."), code="required")
     elif len(value) > _TEXT_LIMITS[field]:
@@ -293,23 +310,27 @@ def clean_station(data: dict, *, partial: bool = False) -> dict:
         try:
             out["division_code"] = validate_division_code(data.get("division_code"))
         except ValidationError as exc:
-            errors["division_code"] = exc
+            merge_errors(errors, exc, field="division_code")
     if wanted("lat", "lng", "crs"):
         try:
             out["lat"], out["lng"] = parse_point(
                 data.get("lat"), data.get("lng"), data.get("crs") or Crs.WGS84
             )
         except ValidationError as exc:
-            errors.update(exc.error_dict)
+            merge_errors(errors, exc, field="lat")
     for field, fn in (("facilities", clean_facilities), ("six_has", clean_six_has)):
         if wanted(field):
             try:
                 out[field] = fn(data.get(field) or [])
             except ValidationError as exc:
-                errors.update(exc.error_dict)
+                merge_errors(errors, exc, field=field)
     for field, choices in (("status", _STATUSES), ("tier", _TIERS)):
         if wanted(field):
-            value = clean(data.get(field) or (Status.OPEN if field == "status" else Tier.ORDINARY))
+            try:
+                value = clean(data.get(field) or (Status.OPEN if field == "status" else Tier.ORDINARY))
+            except ValidationError as exc:
+                merge_errors(errors, exc, field=field)
+                continue
             if value not in choices:
                 errors[field] = ValidationError(_("Choose a value from the list."), code="invalid_choice")
             else:
@@ -322,7 +343,7 @@ def clean_station(data: dict, *, partial: bool = False) -> dict:
             try:
                 out["always_open"], out["intervals"] = parse_hours(data.get("hours"))
             except ValidationError as exc:
-                errors.update(exc.error_dict)
+                merge_errors(errors, exc, field="hours")
     if wanted("verified_on") and data.get("verified_on"):
         value = data["verified_on"]
         if isinstance(value, str):

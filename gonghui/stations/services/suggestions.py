@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit
 from gonghui.core.text import clean, prose
+from gonghui.core.validation import merge_errors
 from gonghui.core.validators import validate_division_code
 from gonghui.members.services.enrolment import route
 from gonghui.organisations import scoping
@@ -32,7 +33,11 @@ def clean_suggestion(data: dict) -> dict:
     errors = {}
     out = {}
     for field in ("name", "address", "reason"):
-        value = (prose if field == "reason" else clean)(data.get(field, ""))
+        try:
+            value = (prose if field == "reason" else clean)(data.get(field, ""))
+        except ValidationError as exc:
+            merge_errors(errors, exc, field=field)
+            continue
         if not value:
             errors[field] = ValidationError(_("This field is required."), code="required")
         elif len(value) > _LIMITS[field]:
@@ -43,7 +48,7 @@ def clean_suggestion(data: dict) -> dict:
     try:
         out["division_code"] = validate_division_code(data.get("division_code"))
     except ValidationError as exc:
-        errors["division_code"] = exc
+        merge_errors(errors, exc, field="division_code")
     lat, lng = data.get("lat"), data.get("lng")
     given = [v for v in (lat, lng) if v not in (None, "")]
     out["lat"] = out["lng"] = None
@@ -51,7 +56,7 @@ def clean_suggestion(data: dict) -> dict:
         try:
             out["lat"], out["lng"] = registry.parse_point(lat, lng, data.get("crs") or Crs.WGS84)
         except ValidationError as exc:
-            errors.update(exc.error_dict)
+            merge_errors(errors, exc, field="lat")
     if errors:
         raise ValidationError(errors)
     return out

@@ -303,3 +303,74 @@ def test_bad_hours_and_status_are_400_and_nothing_written(world):
     assert s.always_open and s.status == "open" and s.verified_on is None and s.lat == BELL_TOWER[0]
     assert not OpeningHours.objects.filter(station=s).exists()
     assert AuditEntry.objects.count() == before
+
+
+# --- control characters: a 400 naming the field, never a 500 --------------------------------
+
+
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"lat": "\x01", "lng": "108.9"}, "lat"),
+        ({"lat": "34", "lng": "108\x7f"}, "lng"),
+        ({"lat": "34", "lng": "108", "crs": "wgs84\x02"}, "crs"),
+        ({"lat": "34", "lng": "108", "limit": "\x03"}, "limit"),
+        ({"lat": "34", "lng": "108", "open_now": "\x04"}, "open_now"),
+        ({"lat": "34", "lng": "108", "facility": "water\x05"}, "facility"),
+    ],
+)
+def test_nearest_with_control_characters_is_400_naming_the_field(world, params, field):
+    r = Client().get("/api/v1/stations/nearest", params)
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["code"] == "control_characters" and body["detail"].startswith(f"{field}:")
+    assert [e["field"] for e in body["errors"]] == [field]
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"lat": "\x01", "lng": 108.9}, "lat"),
+        ({"lat": 34.2, "lng": 108.9, "crs": "\x01"}, "crs"),
+        ({"facilities": ["water", "\x01"]}, "facilities"),
+        ({"hours": "08:00-\x0118:00"}, "hours"),
+        ({"name": "驿站\x01"}, "name"),
+        ({"note": "\x1f"}, "note"),
+    ],
+)
+def test_station_patch_with_control_characters_is_400_and_nothing_written(world, body, field):
+    s = make_station(world, "xian")
+    c = api("xian")
+    before = AuditEntry.objects.count()
+    r = send(c, "patch", f"/{s.pk}", body)
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "control_characters" and r.json()["detail"].startswith(f"{field}:")
+    fresh = Station.objects.get(pk=s.pk)
+    assert (fresh.name, fresh.lat, fresh.lng, fresh.facilities) == (s.name, s.lat, s.lng, s.facilities)
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"lat": "\x01", "lng": "108.9"}, "lat"),
+        ({"lat": "34.2", "lng": "108.9", "crs": "gcj02\x01"}, "crs"),
+        ({"name": "\x01"}, "name"),
+        ({"address": "路\x0b"}, "address"),
+    ],
+)
+def test_suggestion_with_control_characters_is_400_and_nothing_written(world, body, field):
+    from gonghui.stations.models import Suggestion
+
+    payload = {
+        "name": "小寨地铁站C口",
+        "address": "长安中路",
+        "division_code": "610113",
+        "reason": "歇脚",
+        **body,
+    }
+    before = AuditEntry.objects.count()
+    r = Client().post("/api/v1/stations/suggestions", json.dumps(payload), content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "control_characters" and r.json()["detail"].startswith(f"{field}:")
+    assert Suggestion.objects.count() == 0 and AuditEntry.objects.count() == before

@@ -147,6 +147,7 @@ def test_keeper_sets_24_hours_and_hours_as_text(world, kept):
         {"mode": "days", **{f"closed_{d}": "on" for d in range(7)}},  # closed every day, not 24 h
         {"mode": "text", "text": "whenever"},
         {"mode": "text", "text": ""},
+        {"mode": "text", "text": "08:00-18:00\x01"},  # control character: an error, not a 500
     ],
 )
 def test_bad_hours_show_an_error_and_write_nothing(world, kept, data):

@@ -123,6 +123,9 @@ def test_find_by_district_uses_the_mean_of_its_stations(world, three):
         {"lat": "nan", "lng": "108.9"},
         {"lat": "34.2", "lng": "108.9", "crs": "mars"},
         {"district": "999999", "use": "district"},
+        # control characters: an error on the page, not a 500
+        {"lat": "\x01", "lng": "108.9"},
+        {"lat": "34.2", "lng": "108.9", "crs": "wgs84\x01"},
     ],
 )
 def test_find_bad_place_is_a_400_with_the_fallback(world, three, params):
