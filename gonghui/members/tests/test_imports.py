@@ -205,19 +205,7 @@ def _xlsx_bytes(tmp_path):
     return write_xlsx(tmp_path / "ok.xlsx", [person(141)]).read_bytes()
 
 
-@pytest.mark.parametrize(
-    ("kind", "code_words"),
-    [
-        ("truncated", "damaged"),
-        ("encrypted", "password"),
-        ("junk", "not a CSV"),
-        ("no_header", "header"),
-        ("missing_id", "身份证号码"),
-        ("empty", "empty"),
-        ("not_workbook_zip", "not an Excel"),
-    ],
-)
-def test_bad_files_fail_with_a_clear_message_and_write_nothing(world, tmp_path, kind, code_words):
+def _bad_file(tmp_path, kind):
     path = tmp_path / "bad.xlsx"
     if kind == "truncated":
         data = _xlsx_bytes(tmp_path)
@@ -237,6 +225,57 @@ def test_bad_files_fail_with_a_clear_message_and_write_nothing(world, tmp_path, 
         with zipfile.ZipFile(buffer, "w") as zf:
             zf.writestr("hello.txt", "hi")
         path.write_bytes(buffer.getvalue())
+    return path
+
+
+def stored_files(settings):
+    """Every file under MEDIA_ROOT (uploads are stored there while they wait)."""
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def assert_refused_and_nothing_written(settings, before, call, code, words):
+    """``call`` raises the ValidationError of a refused upload, and nothing was written: no
+    batch, no audit entry, no stored file, no member."""
+    audits = AuditEntry.objects.count()
+    with override_settings(LANGUAGE_CODE="en"), pytest.raises(ValidationError) as caught:
+        call()
+    assert caught.value.code == code
+    assert words.lower() in caught.value.messages[0].lower()
+    assert not ImportBatch.objects.exists() and AuditEntry.objects.count() == audits
+    assert stored_files(settings) == [] and snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "words"),
+    [
+        ("truncated", "damaged", "damaged"),
+        ("encrypted", "encrypted_or_xls", "password"),
+        ("junk", "not_a_table", "not a CSV"),
+        ("empty", "empty", "empty"),
+        ("not_workbook_zip", "not_a_table", "not an Excel"),
+    ],
+)
+def test_files_known_bad_at_upload_are_refused_and_nothing_is_written(
+    world, tmp_path, settings, kind, code, words
+):
+    path = _bad_file(tmp_path, kind)
+    assert_refused_and_nothing_written(
+        settings,
+        snapshot(),
+        lambda: import_services.import_start(actor=world.users["xian"], file=str(path), file_name=path.name),
+        code,
+        words,
+    )
+
+
+@pytest.mark.parametrize(("kind", "code_words"), [("no_header", "header"), ("missing_id", "身份证号码")])
+def test_files_bad_inside_fail_the_batch_with_a_clear_message_and_write_nothing(
+    world, tmp_path, kind, code_words
+):
+    path = _bad_file(tmp_path, kind)
     before = snapshot()
     with override_settings(LANGUAGE_CODE="en"):
         batch = run(world.users["xian"], path)
@@ -246,14 +285,18 @@ def test_bad_files_fail_with_a_clear_message_and_write_nothing(world, tmp_path, 
     assert snapshot() == before
 
 
-def test_oversized_file_fails_before_reading(world, tmp_path):
+def test_oversized_file_is_refused_before_anything_is_stored(world, tmp_path, settings):
     path = write_csv(tmp_path / "big.csv", [person(150 + i) for i in range(5)])
-    before = snapshot()
-    with override_settings(GONGHUI_IMPORT_MAX_BYTES=100, LANGUAGE_CODE="en"):
-        batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="big.csv")
-        assert batch.status == "failed" and "larger than" in batch.message
-        assert importer.run(batch.pk).status == "failed"
-    assert snapshot() == before
+    with override_settings(GONGHUI_IMPORT_MAX_BYTES=100):
+        assert_refused_and_nothing_written(
+            settings,
+            snapshot(),
+            lambda: import_services.import_start(
+                actor=world.users["xian"], file=str(path), file_name="big.csv"
+            ),
+            "file_too_large",
+            "larger than",
+        )
 
 
 def test_too_many_rows_fail_and_write_nothing(world, tmp_path):
@@ -264,13 +307,31 @@ def test_too_many_rows_fail_and_write_nothing(world, tmp_path):
     assert batch.status == "failed" and snapshot() == before
 
 
-def test_mixed_encoding_is_refused_whole(world, tmp_path):
+def test_a_file_in_no_known_encoding_is_refused_at_upload(world, tmp_path, settings):
     path = tmp_path / "mixed.csv"
     good = write_csv(tmp_path / "a.csv", [person(170)]).read_bytes()
     path.write_bytes(good + ("王五," + _id(171) + "\n").encode("gb18030") * 1 + b"\xff\xfe\xfa\n" * 100000)
+    assert_refused_and_nothing_written(
+        settings,
+        snapshot(),
+        lambda: import_services.import_start(actor=world.users["xian"], file=str(path), file_name="m.csv"),
+        "encoding",
+        "encoding",
+    )
+
+
+def test_mixed_encoding_after_the_first_part_fails_the_batch_whole(world, tmp_path):
+    # The first 256 KB are clean UTF-8, so the upload is accepted; the bad bytes further on
+    # are found while reading, and nothing is imported.
+    path = tmp_path / "mixed.csv"
+    rows = [person(3000 + i) for i in range(3300)]
+    good = write_csv(tmp_path / "a.csv", rows).read_bytes()
+    assert len(good) > 256 * 1024
+    path.write_bytes(good + "王五,x\n".encode("gb18030"))
     before = snapshot()
-    batch = run(world.users["xian"], path)
-    assert batch.status == "failed" and snapshot() == before
+    with override_settings(LANGUAGE_CODE="en"):
+        batch = run(world.users["xian"], path)
+    assert batch.status == "failed" and "mixes text encodings" in batch.message and snapshot() == before
 
 
 # ---- duplicates ----------------------------------------------------------------------------
