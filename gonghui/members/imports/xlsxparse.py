@@ -337,6 +337,7 @@ class StringTable:
     the text is small (``IN_MEMORY_BYTES``) it is read back into one bytes object instead."""
 
     IN_MEMORY_BYTES = 32 * 1024 * 1024
+    CACHED_BYTES = 256
 
     def __init__(self, limits: Limits):
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the table
@@ -345,7 +346,7 @@ class StringTable:
         self.size = 0
         self.count = 0
         self.data: bytes | None = None
-        self.get = functools.lru_cache(maxsize=1 << 16)(self._read)
+        self._cached = functools.lru_cache(maxsize=1 << 16)(self._read)
 
     def append(self, text: str) -> None:
         data = text.encode("utf-8")
@@ -356,6 +357,13 @@ class StringTable:
 
     def __len__(self) -> int:
         return self.count
+
+    def get(self, index: int) -> str:
+        """The string at ``index`` (0 ≤ index < len). Only short strings are cached, so the
+        cache stays a few megabytes even when every string is as long as a cell may be."""
+        if self.offsets[index + 1] - self.offsets[index] > self.CACHED_BYTES:
+            return self._read(index)
+        return self._cached(index)
 
     def _read(self, index: int) -> str:
         start, end = self.offsets[index], self.offsets[index + 1]
