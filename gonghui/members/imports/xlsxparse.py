@@ -686,7 +686,7 @@ class SheetReader:
                         raise ParseError("blank_rows", BLANK_ROWS)
             elif tag == IS:
                 in_inline = collecting = False
-                text = "".join(parts).replace("x005F_", "") if kind == "inlineStr" else text
+                text = "".join(parts) if kind == "inlineStr" else text
             elif tag == T:
                 collecting = False
             elif tag == RPH:

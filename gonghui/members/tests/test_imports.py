@@ -138,6 +138,113 @@ def test_xlsx_with_excel_dates_and_numbers_is_imported(world, tmp_path):
     assert dates == {datetime.date(2020, 6, 1), datetime.date(2021, 3, 5)}
 
 
+def _as_openpyxl_reads(path):
+    """(row number, values) as openpyxl 3.1.5 reads the first sheet in read-only, data-only
+    mode — what the importer used before the .xlsx parser ran in a child process — with
+    None as "", trailing empty cells and empty rows left out, as the parser gives them."""
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    out = []
+    for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+        values = ["" if v is None else v for v in row]
+        while values and values[-1] == "":
+            values.pop()
+        if values:
+            out.append((number, values))
+    workbook.close()
+    return out
+
+
+def _to_shared_strings(path):
+    """The workbook as Excel writes it: openpyxl writes text as inline strings, Excel and WPS
+    as shared strings (a separate part the cells point into)."""
+    import re
+
+    inline = re.compile(
+        rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>'
+    )
+    strings: list[bytes] = []
+
+    def shared(match):
+        strings.append(match.group(3))
+        return b'<c %st="s"%s><v>%d</v></c>' % (match.group(1), match.group(2), len(strings) - 1)
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = inline.sub(shared, data)
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+                )
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                    b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            dst.writestr(info, data)
+        dst.writestr(
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + b"".join(b'<si><t xml:space="preserve">%s</t></si>' % text for text in strings)
+            + b"</sst>",
+        )
+    path.write_bytes(out.getvalue())
+    assert strings
+
+
+@pytest.mark.parametrize("mode", ["inline_strings", "shared_strings", "write_only", "epoch_1904"])
+def test_the_xlsx_parser_reads_what_openpyxl_reads(tmp_path, mode):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    from gonghui.members.imports import reader
+
+    path = tmp_path / f"{mode}.xlsx"
+    values = [
+        ["姓名", "身份证号码", "数", "日期", "时间", "布尔"],
+        [
+            "欧阳娜",
+            "61011319900101123X",
+            1.5,
+            datetime.datetime(2021, 3, 5, 8, 30),
+            datetime.time(9, 15),
+            True,
+        ],
+        ["  空格 ", "", -3, datetime.date(1990, 5, 17), None, False],
+        [None, None, None, None, None, None],
+        ["=1+1", 10**15, 44260, "#N/A", "x005F_x000D_", "ok"],
+        ["第三列后", None, None, None, None, "跳过列"],
+    ]
+    if mode == "write_only":
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for row in values:
+            sheet.append(row)
+    else:
+        workbook = openpyxl.Workbook()
+        if mode == "epoch_1904":
+            workbook.epoch = CALENDAR_MAC_1904
+        sheet = workbook.active
+        for row in values:
+            sheet.append(row)
+        sheet["B9"] = CellRichText(["普通", TextBlock(InlineFont(b=True), "加粗")])
+        sheet["C9"] = datetime.datetime(2020, 2, 29)
+        sheet["C9"].number_format = 'yyyy"年"m"月"d"日"'
+        sheet["D9"] = 0.5
+        sheet["D9"].number_format = "[h]:mm:ss"
+        sheet["AZ12"] = "远处的格"
+    workbook.save(path)
+    if mode == "shared_strings":
+        _to_shared_strings(path)
+    assert list(reader.rows(reader.detect(str(path)))) == _as_openpyxl_reads(path)
+
+
 def test_messy_values_are_normalised(world, tmp_path):
     full_width_id = _id(121, gender="F").translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
     lower_x = next(_id(s, gender="F").lower() for s in range(122, 400) if _id(s, gender="F").endswith("X"))
