@@ -422,3 +422,25 @@ def test_a_reader_waiting_for_a_slot_gets_it_when_one_frees(tmp_path, settings):
     finally:
         release.set()
         holder.join()
+
+
+@pytest.mark.parametrize(
+    ("how", "code"), [("lzma", "damaged"), ("bzip2", "damaged"), ("encrypted", "encrypted_or_xls")]
+)
+def test_parts_packed_otherwise_than_spreadsheets_are_refused_before_unpacking(tmp_path, how, code):
+    path = tmp_path / f"{how}.xlsx"
+    method = {"lzma": zipfile.ZIP_LZMA, "bzip2": zipfile.ZIP_BZIP2}.get(how, zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(path, "w", method) as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        zf.writestr("xl/workbook.xml", WORKBOOK)
+    if how == "encrypted":  # what a password-protected zip says of its parts (zipfile cannot write one)
+        data = bytearray(path.read_bytes())
+        for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+            at = data.find(signature)
+            while at >= 0:
+                data[at + flags] |= 0x1
+                at = data.find(signature, at + 4)
+        path.write_bytes(bytes(data))
+    with pytest.raises(reader.FileError) as caught:
+        reader.detect(str(path))
+    assert caught.value.code == code

@@ -103,7 +103,7 @@ class Limits:
     columns: int = 200
     cell_chars: int = 32_767
     memory_mb: int = 256
-    seconds: int = 900
+    seconds: int = 600
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -175,6 +175,10 @@ def check_package(zf: zipfile.ZipFile, limits: Limits, strings_part: str = SHARE
         raise ParseError("encrypted" if "EncryptedPackage" in names else "not_workbook")
     total = 0
     for info in names.values():
+        if info.flag_bits & 0x1:
+            raise ParseError("encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ParseError("damaged")  # what every spreadsheet program writes; no other decoder runs
         total += info.file_size
         if total > limits.unpacked:
             raise ParseError("unpacked", limits.unpacked)
