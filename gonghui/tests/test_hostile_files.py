@@ -444,3 +444,11 @@ def test_parts_packed_otherwise_than_spreadsheets_are_refused_before_unpacking(t
     with pytest.raises(reader.FileError) as caught:
         reader.detect(str(path))
     assert caught.value.code == code
+
+
+def test_a_lock_folder_others_may_write_is_refused(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    os.chmod(folder, 0o777)  # as someone else could have made it first in /tmp
+    with pytest.raises(PermissionError), sandbox.slot(folder=str(folder), slots=1, wait_seconds=0):
+        pass

@@ -22,6 +22,7 @@ import logging
 import os
 import select
 import signal
+import stat
 import struct
 import subprocess
 import sys
@@ -58,8 +59,7 @@ class Refused(Exception):
 def slot(*, folder: str, slots: int, wait_seconds: float):
     """Hold one of ``slots`` machine-wide parser slots while the block runs; raises
     :class:`Refused` (``busy``) when none frees up within ``wait_seconds``."""
-    path = Path(folder)
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = _private_folder(folder)
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
@@ -80,6 +80,18 @@ def slot(*, folder: str, slots: int, wait_seconds: float):
             raise Refused("busy", slots)
         time.sleep(delay)
         delay = min(delay * 2, 0.5)
+
+
+def _private_folder(folder: str) -> Path:
+    """The lock folder, made if missing; refused unless it is a real folder of this user that
+    nobody else may write (in a shared temporary folder someone could have made it first, to
+    hold every slot)."""
+    path = Path(folder)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        raise PermissionError(f"the parser lock folder {path} is not a private folder of this user")
+    return path
 
 
 def default_lock_folder() -> str:
