@@ -11,6 +11,7 @@ time). Every file is generated here, small on disk, in well under a second each.
 import io
 import json
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -103,7 +104,7 @@ STRINGS = 1_500_000  # enough for the old reader to grow by ~200 MB
 
 def make_files(folder: Path) -> dict[str, Path]:
     files = {}
-    # A zip bomb: one part of 200 MB of spaces, packed about a thousand to one.
+    # A zip bomb: one part of 200 MB of spaces, packed over two hundred to one.
     spaces = b" " * (1024 * 1024)
     files["zip_bomb"] = workbook(folder / "zip_bomb.xlsx", (spaces for _ in range(200)))
     # Shared-strings bombs: 1.5 M strings that a tiny sheet never uses, with and without the
@@ -124,14 +125,14 @@ def make_files(folder: Path) -> dict[str, Path]:
     files["million_columns_xlsx"] = workbook(folder / "million_columns.xlsx", million)
     files["million_columns_csv"] = folder / "million_columns.csv"
     files["million_columns_csv"].write_bytes(b"," * 1_000_000 + b"\n")
-    # Over-long lines: one physical line of 2 MB, and one record of 2.5 MB spread over a
+    # Over-long lines: one physical line of 2 MB, and one record of 2.5 MB spread over half a
     # million short lines inside quotes.
     files["long_line"] = folder / "long_line.csv"
     files["long_line"].write_bytes("姓名,身份证号码\n".encode() + b"a" * (2 * 1024 * 1024) + b"\n")
     files["long_record"] = folder / "long_record.csv"
     files["long_record"].write_bytes("姓名,身份证号码\n".encode() + b'"a\n",' * 500_000 + b"\n")
     files["garbage"] = folder / "garbage.xlsx"
-    files["garbage"].write_bytes(os.urandom(64 * 1024))
+    files["garbage"].write_bytes(random.Random(12).randbytes(64 * 1024))
     files["utf16"] = folder / "utf16.csv"
     files["utf16"].write_bytes("姓名,身份证号码\n王五,610113199001011234\n".encode("utf-16"))
     files["unknown_encoding"] = folder / "unknown.csv"
