@@ -56,8 +56,10 @@ def _receive(file) -> Path:
     written = 0
     try:
         with out:
-            blocks = source.chunks(_COPY_BLOCK) if hasattr(source, "chunks") else iter(
-                lambda: source.read(_COPY_BLOCK), b""
+            blocks = (
+                source.chunks(_COPY_BLOCK)
+                if hasattr(source, "chunks")
+                else iter(lambda: source.read(_COPY_BLOCK), b"")
             )
             for block in blocks:
                 if isinstance(block, str):
