@@ -35,9 +35,10 @@ from gonghui.members.imports import sandbox, xlsxparse
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 200 * MB
 DEFAULT_MAX_ROWS = 2_000_000
-# Sized for the largest roster (2,000,000 rows): a workbook as Excel writes it needs about 19
-# cells, 3.8 shared strings (116 bytes of them) and 670 unpacked bytes a row; as openpyxl's
-# write-only mode (and this app's export) writes it, 940 bytes a row and no shared strings.
+# Sized for the largest roster (2,000,000 rows). Measured on a 15-column roster: as Excel
+# writes it, 3.8 shared strings (116 bytes of their XML) and 665 unpacked bytes a row; as
+# openpyxl's write-only mode writes it (so this app's 19-column export), 940 bytes a row and no
+# shared strings. Hence 30-38 M cells, 7.7 M strings and up to 2.4 GB unpacked.
 DEFAULTS = {
     "GONGHUI_IMPORT_MAX_CELLS": 60_000_000,
     "GONGHUI_IMPORT_MAX_SHARED_STRINGS": 10_000_000,
