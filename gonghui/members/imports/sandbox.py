@@ -181,11 +181,18 @@ class _Child:
 
 
 def xlsx_rows(
-    path: str, limits: xlsxparse.Limits, *, lock_folder: str, slots: int, wait_seconds: float
+    path: str,
+    limits: xlsxparse.Limits,
+    *,
+    lock_folder: str,
+    slots: int,
+    wait_seconds: float,
+    stats: dict | None = None,
 ) -> Iterator[tuple[int, list]]:
     """(row number, values) of the first sheet of the workbook at ``path``, read by a child
     process under ``limits``; rows without any value are left out. Raises :class:`Refused`.
-    Closing the iterator early (the caller found what it needed) stops the child."""
+    Closing the iterator early (the caller found what it needed) stops the child. A read to
+    the end fills ``stats`` (rows, cells, strings, the child's peak memory) and logs them."""
     with slot(folder=lock_folder, slots=slots, wait_seconds=wait_seconds):
         child = _Child(path, limits)
         try:
@@ -202,6 +209,9 @@ def xlsx_rows(
                 elif kind == b"E":
                     raise Refused(payload.get("code", "damaged"), payload.get("limit"))
                 elif kind == b"D":
+                    if stats is not None:
+                        stats.update(payload)
+                    log.info("xlsx read: %s", payload)
                     return
             raise child._died()
         finally:

@@ -16,7 +16,7 @@ strings into an unlinked temporary file (UTF-8 text and an array of offsets, loo
     1 byte kind + 4 bytes big-endian length + JSON payload
     R  [[row number, [cell, …], [indexes of tagged cells]], …]   a batch of rows
     E  {"code": …, "limit": …}                                    an error; nothing follows
-    D  {"rows": …, "cells": …, "strings": …}                       done
+    D  {"rows": …, "cells": …, "strings": …, "peak_mb": …}         done
 
 Cells are JSON strings, numbers, booleans, or tagged lists for the types JSON lacks:
 ``["dt", iso]`` (datetime), ``["d", iso]`` (date), ``["t", iso]`` (time), ``["td", seconds]``
@@ -731,6 +731,19 @@ def frame(kind: bytes, payload) -> bytes:
     return kind + struct.pack(">I", len(data)) + data
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory since it started running this script (VmHWM: the
+    usage of the parent it was forked from is not counted, unlike ``ru_maxrss``)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
 def _lower(which: int, soft: int, hard: int) -> None:
     """Set a resource limit, never above the one this process already has."""
     import resource
@@ -783,7 +796,8 @@ def run(path: str, limits: Limits, out) -> None:
                     reader.chars = 0
             if batch:
                 out.write(frame(b"R", batch))
-            out.write(frame(b"D", {"rows": reader.rows, "cells": reader.cells, "strings": len(strings)}))
+            done = {"rows": reader.rows, "cells": reader.cells, "strings": len(strings), "peak_mb": peak_mb()}
+            out.write(frame(b"D", done))
         finally:
             strings.close()
 
