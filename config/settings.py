@@ -247,6 +247,25 @@ GONGHUI_TRANSFER_SLA_DAYS = int(env.get("GONGHUI_TRANSFER_SLA_DAYS", "15"))
 # Roster imports: largest file and most rows accepted; exports: hours a download link lives.
 GONGHUI_IMPORT_MAX_BYTES = int(env.get("GONGHUI_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 GONGHUI_IMPORT_MAX_ROWS = int(env.get("GONGHUI_IMPORT_MAX_ROWS", "2000000"))
+# What reading one .xlsx may cost (docs/ops/uploads.md): checked from the zip directory before
+# anything is unpacked, then counted while a child process with its own memory and CPU limits
+# reads it. The defaults fit the largest roster (2,000,000 rows).
+GONGHUI_IMPORT_MAX_CELLS = int(env.get("GONGHUI_IMPORT_MAX_CELLS", "60000000"))
+GONGHUI_IMPORT_MAX_SHARED_STRINGS = int(env.get("GONGHUI_IMPORT_MAX_SHARED_STRINGS", "10000000"))
+GONGHUI_IMPORT_MAX_SHARED_STRINGS_MB = int(env.get("GONGHUI_IMPORT_MAX_SHARED_STRINGS_MB", "512"))
+GONGHUI_IMPORT_MAX_UNPACKED_MB = int(env.get("GONGHUI_IMPORT_MAX_UNPACKED_MB", "3072"))
+GONGHUI_IMPORT_MAX_PACKING_RATIO = int(env.get("GONGHUI_IMPORT_MAX_PACKING_RATIO", "100"))
+GONGHUI_IMPORT_PARSER_MEMORY_MB = int(env.get("GONGHUI_IMPORT_PARSER_MEMORY_MB", "256"))
+GONGHUI_IMPORT_PARSE_SECONDS = int(env.get("GONGHUI_IMPORT_PARSE_SECONDS", "600"))
+# At most this many .xlsx readers at once on a machine (each up to the memory above); a read
+# waits this long for a free one, then the import fails saying so (and can be resumed).
+GONGHUI_IMPORT_PARSERS = int(env.get("GONGHUI_IMPORT_PARSERS", "2"))
+GONGHUI_IMPORT_PARSER_WAIT_SECONDS = int(env.get("GONGHUI_IMPORT_PARSER_WAIT_SECONDS", "120"))
+# Local folder of the readers' lock files (default: gonghui-parsers-<uid> in the temp folder).
+GONGHUI_IMPORT_PARSER_LOCK_DIR = env.get("GONGHUI_IMPORT_PARSER_LOCK_DIR", "")
+for _name in ("GONGHUI_IMPORT_PARSERS", "GONGHUI_IMPORT_PARSER_MEMORY_MB", "GONGHUI_IMPORT_PARSE_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
 GONGHUI_EXPORT_TTL_HOURS = int(env.get("GONGHUI_EXPORT_TTL_HOURS", "24"))
 # Minutes after which an export still waiting or running is marked failed (its worker died).
 GONGHUI_EXPORT_TIMEOUT_MINUTES = int(env.get("GONGHUI_EXPORT_TIMEOUT_MINUTES", "120"))

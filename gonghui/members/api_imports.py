@@ -67,7 +67,10 @@ def import_create(
 ):
     """Upload a roster (.xlsx or .csv in UTF-8, UTF-8 with BOM or GB18030). ``organisation``
     is the union code for rows without a 所属工会代码; ``duplicates`` is skip, update or fill.
-    Follow the import at GET /members/imports/{id}."""
+    Follow the import at GET /members/imports/{id}. A file refused at upload (empty, not a
+    table, an unknown encoding, over a size or workbook limit) is answered 400 with ``detail``
+    and ``code``, and nothing is stored; problems found while reading end the import
+    ``failed``."""
     batch = import_services.import_start(
         actor=request.user,
         file=file,

@@ -10,3 +10,12 @@ def run_import(batch_id: str) -> str:
     from gonghui.members.imports import importer
 
     return importer.run(batch_id).status
+
+
+@task
+def prune_files() -> dict:
+    """Delete stored rosters and expired exports nothing needs any more (queued by import
+    and export starts, at most every few minutes: ``services.cleanup``)."""
+    from gonghui.members.services import cleanup
+
+    return cleanup.prune_personal_files()

@@ -3,14 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.members.imports import reader
 from gonghui.members.models import ImportBatch
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Roster file"),
-        help_text=_("Excel (.xlsx) or CSV in UTF-8 or GB18030, with the template's column names."),
-    )
+    file = forms.FileField(label=_("Roster file"))
     organisation = forms.CharField(
         label=_("Union for rows without a union code"),
         required=False,
@@ -30,3 +28,10 @@ class UploadForm(forms.Form):
         initial="1",
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Excel (.xlsx) or CSV in UTF-8 or GB18030, with the template's column names; at most "
+            "%(mb)s MB and %(rows)s rows."
+        ) % {"mb": f"{reader.max_bytes() / reader.MB:g}", "rows": f"{reader.max_rows():,}"}

@@ -86,19 +86,23 @@ def scan(source: reader.Source, *, has_default_org: bool) -> Header:
     """First pass: header, required columns, row count; raises ``reader.FileError``."""
     header: Header | None = None
     limit = reader.max_rows()
-    for number, row in enumerate(reader.rows(source), 1):
-        if header is None:
-            if number > reader.HEADER_SEARCH_ROWS:
-                break
-            found = columns.map_header(row)
-            if len(found) >= 2:
-                header = Header(row=number, columns=found, total=0)
-            continue
-        if reader.is_blank(row):
-            continue
-        header.total += 1
-        if header.total > limit:
-            raise reader.too_many_rows_error()
+    rows = reader.rows(source)
+    try:
+        for number, row in rows:
+            if header is None:
+                if number > reader.HEADER_SEARCH_ROWS:
+                    break
+                found = columns.map_header(row)
+                if len(found) >= 2:
+                    header = Header(row=number, columns=found, total=0)
+                continue
+            if reader.is_blank(row):
+                continue
+            header.total += 1
+            if header.total > limit:
+                raise reader.too_many_rows_error()
+    finally:
+        rows.close()  # stops the parser process at once when the header was not found
     if header is None:
         raise reader.FileError(
             _("No header row was recognised; use the template's column names (姓名, 身份证号码 …)."),
@@ -486,22 +490,30 @@ class Importer:
         batch.encoding = source.encoding
         batch.total = self.header.total
         batch.save(update_fields=["file_format", "encoding", "total"])
-        for parsed in self._chunks(source):
-            self.commit_chunk(parsed)
-            # With DEBUG on, Django keeps the last 9,000 statements (with their values) in
-            # memory; an import is a long request of its own.
-            reset_queries()
+        chunks = self._chunks(source)
+        try:
+            for parsed in chunks:
+                self.commit_chunk(parsed)
+                # With DEBUG on, Django keeps the last 9,000 statements (with their values) in
+                # memory; an import is a long request of its own.
+                reset_queries()
+        finally:
+            chunks.close()  # a stopped import stops its parser process too
 
     def _chunks(self, source: reader.Source):
         """The file's data rows after the checkpoint, parsed, ``CHUNK_ROWS`` at a time."""
         pending: list[Parsed] = []
-        for number, row in enumerate(reader.rows(source), 1):
-            if number <= self.header.row or number <= self.batch.checkpoint_row or reader.is_blank(row):
-                continue
-            pending.append(self.parse(number, row))
-            if len(pending) >= CHUNK_ROWS:
-                yield pending
-                pending = []
+        rows = reader.rows(source)
+        try:
+            for number, row in rows:
+                if number <= self.header.row or number <= self.batch.checkpoint_row or reader.is_blank(row):
+                    continue
+                pending.append(self.parse(number, row))
+                if len(pending) >= CHUNK_ROWS:
+                    yield pending
+                    pending = []
+        finally:
+            rows.close()
         if pending:
             yield pending
 

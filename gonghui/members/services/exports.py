@@ -14,24 +14,25 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, uploads
 from gonghui.core.text import clean
 from gonghui.members import exports as writers
 from gonghui.members import selectors
 from gonghui.members.choices import EmploymentForm, MembershipStatus
 from gonghui.members.models import ExportJob
+from gonghui.members.services import cleanup
 from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
 CHUNK = 2000
+EXPORT_FOLDER = "exports"
 FILTER_KEYS = ("q", "status", "employment_form")
 STATUS_FILTERS = frozenset({"", "active", *MembershipStatus.values})
 
@@ -106,8 +107,10 @@ def export_start(
     Needs ``export`` on the organisation (403 when visible but not allowed, 404 when not
     visible); ``unmasked`` needs ``reveal_pii`` there and a reason. Creates an
     :class:`ExportJob`, audit-logs ``members.export.started`` with the filters, the row count,
-    masked or not and the reason, and queues the background task once committed. Raises
-    ``ValidationError`` (unknown format or filter, missing reason) before writing anything.
+    masked or not and the reason, and queues the background task once committed (and, at
+    most every few minutes, the clean-up of expired exports and old rosters:
+    ``services.cleanup``). Raises ``ValidationError`` (unknown format or filter, missing
+    reason) before writing anything.
     """
     scoping.require(actor, Action.EXPORT, organisation)
     if file_format not in writers.FORMATS:
@@ -155,7 +158,14 @@ def export_start(
         from gonghui.members.tasks_exports import run_export_task
 
         transaction.on_commit(partial(run_export_task.enqueue, str(job.pk)))
+        cleanup.schedule()
     return job
+
+
+def _storage():
+    """Where export files go: the default storage, 0600 files in a 0700 ``exports/`` when it is
+    the file system (an unmasked export holds ID numbers and phones in clear)."""
+    return uploads.private_storage(EXPORT_FOLDER)
 
 
 def _filters_text(filters: dict) -> str:
@@ -174,7 +184,7 @@ def run_export(job_id) -> ExportJob:
     if not claimed:
         return job
     actor = job.created_by
-    name = f"exports/{job.pk}.{job.file_format}"
+    name = f"{EXPORT_FOLDER}/{job.pk}.{job.file_format}"
     try:
         # Rights are checked again: they may have been withdrawn since the job was queued.
         if actor is None or not actor.is_active or not scoping.can(actor, Action.EXPORT, job.organisation):
@@ -186,14 +196,15 @@ def run_export(job_id) -> ExportJob:
         def progress(n: int) -> None:
             ExportJob.objects.filter(pk=job.pk).update(processed=n)
 
-        with tempfile.TemporaryFile() as tmp:
+        storage = _storage()
+        with tempfile.TemporaryFile() as tmp:  # unlinked at once: no name another user could open
             rows = writers.WRITERS[job.file_format](
                 members, tmp, unmasked=job.unmasked, progress=progress, every=CHUNK
             )
             tmp.seek(0)
-            if default_storage.exists(name):
-                default_storage.delete(name)
-            saved = default_storage.save(name, File(tmp, name=name))
+            if storage.exists(name):
+                storage.delete(name)
+            saved = storage.save(name, File(tmp, name=name))
     except Exception as exc:  # noqa: BLE001 — any failure ends the job as failed, with no file
         message = (
             _("You may no longer export this organisation.")
@@ -228,7 +239,7 @@ def run_export(job_id) -> ExportJob:
         if not finished:
             # fail_stuck_exports gave up on this job while it ran (the user was told it failed
             # and may have started another): the file is not offered, so it is not kept.
-            transaction.on_commit(partial(default_storage.delete, saved))
+            transaction.on_commit(partial(storage.delete, saved))
             job.refresh_from_db()
             return job
         audit.record(
@@ -289,9 +300,10 @@ def export_download(*, actor, job: ExportJob):
     scoping.require(actor, scoping.Action.EXPORT, job.organisation)
     if job.unmasked:
         scoping.require(actor, scoping.Action.REVEAL_PII, job.organisation)
-    if not is_available(job) or not default_storage.exists(job.file_path):
+    storage = _storage()
+    if not is_available(job) or not storage.exists(job.file_path):
         raise Gone
-    handle = default_storage.open(job.file_path, "rb")
+    handle = storage.open(job.file_path, "rb")
     with transaction.atomic():
         audit.record(
             actor=actor,
@@ -310,14 +322,16 @@ def download_name(job: ExportJob) -> str:
 
 
 def prune_exports(*, now: datetime.datetime | None = None) -> int:
-    """Delete the files of expired exports (the ``prune_exports`` command, run from cron);
-    the job rows stay as the record. Returns how many files were removed."""
+    """Delete the files of expired exports (the ``prune_exports`` command, run from cron, and
+    the clean-up every export and import start queues); the job rows stay as the record.
+    Returns how many files were removed."""
     now = now or timezone.now()
     removed = 0
     expired = ExportJob.objects.filter(expires_at__lte=now).exclude(file_path="")
+    storage = _storage()
     for job in expired.iterator():
-        if default_storage.exists(job.file_path):
-            default_storage.delete(job.file_path)
+        if storage.exists(job.file_path):
+            storage.delete(job.file_path)
         with transaction.atomic():
             ExportJob.objects.filter(pk=job.pk).update(file_path="")
             audit.record(

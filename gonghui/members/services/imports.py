@@ -7,6 +7,7 @@ every member the batch touched.
 """
 
 import datetime
+import os
 import uuid
 from pathlib import Path
 
@@ -19,12 +20,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, uploads
 from gonghui.members import counters, pinyin, tasks
 from gonghui.members.choices import EventKind
 from gonghui.members.imports import importer, reader
 from gonghui.members.models import DuesRecord, ImportBatch, ImportChange, Member, MembershipEvent, Transfer
-from gonghui.members.services import hooks
+from gonghui.members.services import cleanup, hooks
 from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
@@ -34,14 +35,13 @@ PRUNE_AFTER_HOURS = 24
 _COPY_BLOCK = 1024 * 1024
 
 
-def _store(batch: ImportBatch, file) -> bool:
-    """Copy the upload to MEDIA_ROOT/imports/<batch id>; False when it is over the limit
-    (the partial copy is removed)."""
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / str(batch.pk)
+def _receive(file) -> Path:
+    """Copy the upload (a path or a file-like object) to a new private file under
+    MEDIA_ROOT/imports/ and return its path; raises ``ValidationError`` (``file_too_large``,
+    the copy removed) when it is over ``GONGHUI_IMPORT_MAX_BYTES``."""
     limit = reader.max_bytes()
-    written = 0
+    if getattr(file, "size", None) is not None and file.size > limit:
+        raise _refused(reader.too_big_error())
     if isinstance(file, (str, Path)):
         source = open(file, "rb")  # noqa: SIM115 - closed below
         close = True
@@ -52,27 +52,33 @@ def _store(batch: ImportBatch, file) -> bool:
                 source.seek(0)
             except (OSError, ValueError):
                 pass
+    path, out = uploads.private_file(_imports_folder(), prefix=UPLOAD_PREFIX)
+    written = 0
     try:
-        with open(target, "wb") as out:
-            if hasattr(source, "chunks"):
-                blocks = source.chunks(_COPY_BLOCK)
-            else:
-                blocks = iter(lambda: source.read(_COPY_BLOCK), b"")
+        with out:
+            blocks = (
+                source.chunks(_COPY_BLOCK)
+                if hasattr(source, "chunks")
+                else iter(lambda: source.read(_COPY_BLOCK), b"")
+            )
             for block in blocks:
                 if isinstance(block, str):
                     block = block.encode("utf-8")
                 written += len(block)
                 if written > limit:
-                    break
+                    raise _refused(reader.too_big_error())
                 out.write(block)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     finally:
         if close:
             source.close()
-    batch.file_path = str(target)
-    if written > limit:
-        target.unlink(missing_ok=True)
-        return False
-    return True
+    return path
+
+
+def _refused(error: reader.FileError) -> ValidationError:
+    return ValidationError(error.message, code=error.code)
 
 
 def _resolve_organisation(actor, organisation) -> Organisation | None:
@@ -94,12 +100,20 @@ def import_start(
 ) -> ImportBatch:
     """Accept a roster file and queue its import (or its preview when ``dry_run``).
 
-    ``file`` is a path or a file-like object; it is stored under MEDIA_ROOT/imports/<batch id>.
-    ``organisation`` (an Organisation or its code) is the union for rows that name none; it
-    must be inside the actor's ``manage_members`` scope (404 otherwise). ``duplicates`` says
-    what to do with ID numbers that are already members: ``skip``, ``update`` or ``fill``.
-    A file over ``GONGHUI_IMPORT_MAX_BYTES`` gives a batch that has already failed.
-    Raises ``PermissionDenied`` (no import right anywhere), ``Http404``, ``ValidationError``."""
+    ``file`` is a path or a file-like object. ``organisation`` (an Organisation or its code)
+    is the union for rows that name none; it must be inside the actor's ``manage_members``
+    scope (404 otherwise). ``duplicates`` says what to do with ID numbers that are already
+    members: ``skip``, ``update`` or ``fill``.
+
+    The file is first copied to a private temporary file and given the checks that need no
+    reading through (size, empty, format, encoding, the workbook's zip directory: see
+    ``reader.detect``). A file that fails them raises ``ValidationError`` with the reason
+    and its code, and nothing is written: no batch, no audit entry, no file. Only then is
+    the batch created, the file moved to MEDIA_ROOT/imports/<batch id> (0600, in a 0700
+    folder) and the background read queued; problems found while reading end the batch
+    ``failed``. Also queues the clean-up of old roster and export files (at most every
+    few minutes). Raises ``PermissionDenied`` (no import right anywhere), ``Http404``,
+    ``ValidationError``."""
     if not scoping.has_any(actor, Action.MANAGE_MEMBERS):
         raise PermissionDenied
     if duplicates not in ImportBatch.Duplicates.values:
@@ -108,39 +122,44 @@ def import_start(
         )
     org = _resolve_organisation(actor, organisation)
     name = (Path(str(file_name or "")).name or "import")[:255]
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            organisation=org,
-            created_by=actor,
-            file_name=name,
-            dry_run=bool(dry_run),
-            duplicates=duplicates,
-        )
-        fits = _store(batch, file)
-        if fits:
+    received = _receive(file)
+    try:
+        try:
+            source = reader.detect(str(received))
+        except reader.FileError as exc:
+            raise _refused(exc) from None
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                organisation=org,
+                created_by=actor,
+                file_name=name,
+                dry_run=bool(dry_run),
+                duplicates=duplicates,
+                file_format=source.format,
+                encoding=source.encoding,
+            )
+            target = _imports_folder() / str(batch.pk)
+            os.replace(received, target)
+            received = target  # from here on, a failure removes the file under its new name
+            batch.file_path = str(target)
             batch.save(update_fields=["file_path"])
-        else:
-            message = reader.too_big_error().message
-            batch.status = ImportBatch.Status.FAILED
-            batch.message = message
-            batch.errors = [{"row": 0, "column": "", "message": message}]
-            batch.error_count = 1
-            batch.finished_at = timezone.now()
-            batch.save()
-        audit.record(
-            actor=actor,
-            action="members.import.started",
-            obj=batch,
-            organisation_id=org.pk if org else None,
-            changes={
-                "file": [None, name],
-                "dry_run": [None, batch.dry_run],
-                "duplicates": [None, duplicates],
-                "organisation": [None, org.code if org else None],
-            },
-        )
-        if fits:
+            audit.record(
+                actor=actor,
+                action="members.import.started",
+                obj=batch,
+                organisation_id=org.pk if org else None,
+                changes={
+                    "file": [None, name],
+                    "dry_run": [None, batch.dry_run],
+                    "duplicates": [None, duplicates],
+                    "organisation": [None, org.code if org else None],
+                },
+            )
             _enqueue(batch)
+            cleanup.schedule()
+    except BaseException:
+        received.unlink(missing_ok=True)
+        raise
     return batch
 
 
@@ -342,12 +361,14 @@ def import_rollback(*, actor, batch: ImportBatch) -> ImportBatch:
 
 
 def _imports_folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+    """MEDIA_ROOT/imports, private (0700): stored rosters hold clear ID and phone numbers."""
+    return uploads.private_folder(Path(settings.MEDIA_ROOT) / "imports")
 
 
 def prune_imports(*, older_than_hours: int = PRUNE_AFTER_HOURS, now: datetime.datetime | None = None) -> dict:
     """Delete stored roster files (clear ID and phone numbers) that nothing needs any more —
-    the ``prune_imports`` command, run from cron. Returns ``{"batches": n, "orphans": m}``.
+    the ``prune_imports`` command, run from cron, and the clean-up every import and export
+    start queues (``services.cleanup``). Returns ``{"batches": n, "orphans": m}``.
 
     - previews never confirmed, finished more than ``older_than_hours`` ago;
     - failed imports and imports whose runner stopped reporting, more than ``older_than_hours``
@@ -404,16 +425,26 @@ def prune_imports(*, older_than_hours: int = PRUNE_AFTER_HOURS, now: datetime.da
     return {"batches": len(paths), "orphans": orphans}
 
 
+UPLOAD_PREFIX = ".upload-"
+UPLOAD_STALE_SECONDS = 3600
+
+
 def _prune_orphans(cutoff: datetime.datetime) -> int:
-    """Files under imports/ named after a batch id that no batch (still) refers to: an upload
-    whose batch was never saved, or a file that outlived its batch's pruning. Other names are
-    not ours and are left alone."""
+    """Files under imports/ named after a batch id that no batch (still) refers to (a file
+    that outlived its batch's pruning), and uploads still under their temporary name an hour
+    after they arrived (the process checking them died). Other names are not ours and are
+    left alone."""
     folder = _imports_folder()
-    if not folder.is_dir():
-        return 0
     limit = cutoff.timestamp()
+    stale = timezone.now().timestamp() - UPLOAD_STALE_SECONDS  # whatever --hours says
     old = {}
+    removed = 0
     for path in folder.iterdir():
+        if path.name.startswith(UPLOAD_PREFIX):
+            if path.is_file() and path.stat().st_mtime < stale:
+                path.unlink(missing_ok=True)
+                removed += 1
+            continue
         try:
             batch_id = uuid.UUID(path.name)
         except ValueError:
@@ -421,11 +452,10 @@ def _prune_orphans(cutoff: datetime.datetime) -> int:
         if path.is_file() and path.stat().st_mtime < limit:
             old[batch_id] = path
     if not old:
-        return 0
+        return removed
     kept = set(
         ImportBatch.objects.filter(pk__in=list(old)).exclude(file_path="").values_list("pk", flat=True)
     )
-    removed = 0
     for batch_id, path in old.items():
         if batch_id not in kept:
             path.unlink(missing_ok=True)

@@ -139,6 +139,113 @@ def test_xlsx_with_excel_dates_and_numbers_is_imported(world, tmp_path):
     assert dates == {datetime.date(2020, 6, 1), datetime.date(2021, 3, 5)}
 
 
+def _as_openpyxl_reads(path):
+    """(row number, values) as openpyxl 3.1.5 reads the first sheet in read-only, data-only
+    mode — what the importer used before the .xlsx parser ran in a child process — with
+    None as "", trailing empty cells and empty rows left out, as the parser gives them."""
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    out = []
+    for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+        values = ["" if v is None else v for v in row]
+        while values and values[-1] == "":
+            values.pop()
+        if values:
+            out.append((number, values))
+    workbook.close()
+    return out
+
+
+def _to_shared_strings(path):
+    """The workbook as Excel writes it: openpyxl writes text as inline strings, Excel and WPS
+    as shared strings (a separate part the cells point into)."""
+    import re
+
+    inline = re.compile(
+        rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>'
+    )
+    strings: list[bytes] = []
+
+    def shared(match):
+        strings.append(match.group(3))
+        return b'<c %st="s"%s><v>%d</v></c>' % (match.group(1), match.group(2), len(strings) - 1)
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = inline.sub(shared, data)
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+                )
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                    b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            dst.writestr(info, data)
+        dst.writestr(
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + b"".join(b'<si><t xml:space="preserve">%s</t></si>' % text for text in strings)
+            + b"</sst>",
+        )
+    path.write_bytes(out.getvalue())
+    assert strings
+
+
+@pytest.mark.parametrize("mode", ["inline_strings", "shared_strings", "write_only", "epoch_1904"])
+def test_the_xlsx_parser_reads_what_openpyxl_reads(tmp_path, mode):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    from gonghui.members.imports import reader
+
+    path = tmp_path / f"{mode}.xlsx"
+    values = [
+        ["姓名", "身份证号码", "数", "日期", "时间", "布尔"],
+        [
+            "欧阳娜",
+            "61011319900101123X",
+            1.5,
+            datetime.datetime(2021, 3, 5, 8, 30),
+            datetime.time(9, 15),
+            True,
+        ],
+        ["  空格 ", "", -3, datetime.date(1990, 5, 17), None, False],
+        [None, None, None, None, None, None],
+        ["=1+1", 10**15, 44260, "#N/A", "x005F_x000D_", "ok"],
+        ["第三列后", None, None, None, None, "跳过列"],
+    ]
+    if mode == "write_only":
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for row in values:
+            sheet.append(row)
+    else:
+        workbook = openpyxl.Workbook()
+        if mode == "epoch_1904":
+            workbook.epoch = CALENDAR_MAC_1904
+        sheet = workbook.active
+        for row in values:
+            sheet.append(row)
+        sheet["B9"] = CellRichText(["普通", TextBlock(InlineFont(b=True), "加粗")])
+        sheet["C9"] = datetime.datetime(2020, 2, 29)
+        sheet["C9"].number_format = 'yyyy"年"m"月"d"日"'
+        sheet["D9"] = 0.5
+        sheet["D9"].number_format = "[h]:mm:ss"
+        sheet["AZ12"] = "远处的格"
+    workbook.save(path)
+    if mode == "shared_strings":
+        _to_shared_strings(path)
+    assert list(reader.rows(reader.detect(str(path)))) == _as_openpyxl_reads(path)
+
+
 def test_messy_values_are_normalised(world, tmp_path):
     full_width_id = _id(121, gender="F").translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
     lower_x = next(_id(s, gender="F").lower() for s in range(122, 400) if _id(s, gender="F").endswith("X"))
@@ -238,19 +345,7 @@ def _xlsx_bytes(tmp_path):
     return write_xlsx(tmp_path / "ok.xlsx", [person(141)]).read_bytes()
 
 
-@pytest.mark.parametrize(
-    ("kind", "code_words"),
-    [
-        ("truncated", "damaged"),
-        ("encrypted", "password"),
-        ("junk", "not a CSV"),
-        ("no_header", "header"),
-        ("missing_id", "身份证号码"),
-        ("empty", "empty"),
-        ("not_workbook_zip", "not an Excel"),
-    ],
-)
-def test_bad_files_fail_with_a_clear_message_and_write_nothing(world, tmp_path, kind, code_words):
+def _bad_file(tmp_path, kind):
     path = tmp_path / "bad.xlsx"
     if kind == "truncated":
         data = _xlsx_bytes(tmp_path)
@@ -270,6 +365,57 @@ def test_bad_files_fail_with_a_clear_message_and_write_nothing(world, tmp_path, 
         with zipfile.ZipFile(buffer, "w") as zf:
             zf.writestr("hello.txt", "hi")
         path.write_bytes(buffer.getvalue())
+    return path
+
+
+def stored_files(settings):
+    """Every file under MEDIA_ROOT (uploads are stored there while they wait)."""
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def assert_refused_and_nothing_written(settings, before, call, code, words):
+    """``call`` raises the ValidationError of a refused upload, and nothing was written: no
+    batch, no audit entry, no stored file, no member."""
+    audits = AuditEntry.objects.count()
+    with override_settings(LANGUAGE_CODE="en"), pytest.raises(ValidationError) as caught:
+        call()
+    assert caught.value.code == code
+    assert words.lower() in caught.value.messages[0].lower()
+    assert not ImportBatch.objects.exists() and AuditEntry.objects.count() == audits
+    assert stored_files(settings) == [] and snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "words"),
+    [
+        ("truncated", "damaged", "damaged"),
+        ("encrypted", "encrypted_or_xls", "password"),
+        ("junk", "not_a_table", "not a CSV"),
+        ("empty", "empty", "empty"),
+        ("not_workbook_zip", "not_a_table", "not an Excel"),
+    ],
+)
+def test_files_known_bad_at_upload_are_refused_and_nothing_is_written(
+    world, tmp_path, settings, kind, code, words
+):
+    path = _bad_file(tmp_path, kind)
+    assert_refused_and_nothing_written(
+        settings,
+        snapshot(),
+        lambda: import_services.import_start(actor=world.users["xian"], file=str(path), file_name=path.name),
+        code,
+        words,
+    )
+
+
+@pytest.mark.parametrize(("kind", "code_words"), [("no_header", "header"), ("missing_id", "身份证号码")])
+def test_files_bad_inside_fail_the_batch_with_a_clear_message_and_write_nothing(
+    world, tmp_path, kind, code_words
+):
+    path = _bad_file(tmp_path, kind)
     before = snapshot()
     with override_settings(LANGUAGE_CODE="en"):
         batch = run(world.users["xian"], path)
@@ -279,14 +425,18 @@ def test_bad_files_fail_with_a_clear_message_and_write_nothing(world, tmp_path, 
     assert snapshot() == before
 
 
-def test_oversized_file_fails_before_reading(world, tmp_path):
+def test_oversized_file_is_refused_before_anything_is_stored(world, tmp_path, settings):
     path = write_csv(tmp_path / "big.csv", [person(150 + i) for i in range(5)])
-    before = snapshot()
-    with override_settings(GONGHUI_IMPORT_MAX_BYTES=100, LANGUAGE_CODE="en"):
-        batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="big.csv")
-        assert batch.status == "failed" and "larger than" in batch.message
-        assert importer.run(batch.pk).status == "failed"
-    assert snapshot() == before
+    with override_settings(GONGHUI_IMPORT_MAX_BYTES=100):
+        assert_refused_and_nothing_written(
+            settings,
+            snapshot(),
+            lambda: import_services.import_start(
+                actor=world.users["xian"], file=str(path), file_name="big.csv"
+            ),
+            "file_too_large",
+            "larger than",
+        )
 
 
 def test_too_many_rows_fail_and_write_nothing(world, tmp_path):
@@ -297,13 +447,31 @@ def test_too_many_rows_fail_and_write_nothing(world, tmp_path):
     assert batch.status == "failed" and snapshot() == before
 
 
-def test_mixed_encoding_is_refused_whole(world, tmp_path):
+def test_a_file_in_no_known_encoding_is_refused_at_upload(world, tmp_path, settings):
     path = tmp_path / "mixed.csv"
     good = write_csv(tmp_path / "a.csv", [person(170)]).read_bytes()
     path.write_bytes(good + ("王五," + _id(171) + "\n").encode("gb18030") * 1 + b"\xff\xfe\xfa\n" * 100000)
+    assert_refused_and_nothing_written(
+        settings,
+        snapshot(),
+        lambda: import_services.import_start(actor=world.users["xian"], file=str(path), file_name="m.csv"),
+        "encoding",
+        "encoding",
+    )
+
+
+def test_mixed_encoding_after_the_first_part_fails_the_batch_whole(world, tmp_path):
+    # The first 256 KB are clean UTF-8, so the upload is accepted; the bad bytes further on
+    # are found while reading, and nothing is imported.
+    path = tmp_path / "mixed.csv"
+    rows = [person(3000 + i) for i in range(3300)]
+    good = write_csv(tmp_path / "a.csv", rows).read_bytes()
+    assert len(good) > 256 * 1024
+    path.write_bytes(good + "王五,x\n".encode("gb18030"))
     before = snapshot()
-    batch = run(world.users["xian"], path)
-    assert batch.status == "failed" and snapshot() == before
+    with override_settings(LANGUAGE_CODE="en"):
+        batch = run(world.users["xian"], path)
+    assert batch.status == "failed" and "mixes text encodings" in batch.message and snapshot() == before
 
 
 # ---- duplicates ----------------------------------------------------------------------------

@@ -168,3 +168,72 @@ def test_page_templates_download_and_viewer_is_refused(world):
     assert c.get("/members/imports/template.csv").content.decode("utf-8-sig").startswith(",".join(HEADER[:3]))
     assert c.get("/members/imports/template.xlsx").status_code == 200
     assert browser("xian_viewer").get("/members/imports/").status_code == 403
+
+
+def _stored(settings):
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "empty"),
+        (bytes(range(256)) * 40, "not_a_table"),
+        ("姓名,身份证号码\n".encode("utf-16"), "encoding"),
+        (b"PK\x03\x04" + b"\x00" * 100, "damaged"),
+    ],
+)
+def test_api_refuses_a_bad_file_with_400_and_writes_nothing(world, settings, data, code):
+    from gonghui.core.models import AuditEntry
+
+    api = token_client("xian")
+    before, audits = snapshot(), AuditEntry.objects.count()
+    r = api.post(
+        "/api/v1/members/imports", {"file": SimpleUploadedFile("roster.csv", data, content_type="text/csv")}
+    )
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["code"] == code and body["detail"]
+    assert not ImportBatch.objects.exists() and AuditEntry.objects.count() == audits
+    assert _stored(settings) == [] and snapshot() == before
+
+
+def test_api_refuses_a_file_over_the_limit_with_400_naming_it(world, settings, tmp_path):
+    from gonghui.core.models import AuditEntry
+
+    settings.GONGHUI_IMPORT_MAX_BYTES = 1024
+    api = token_client("xian")
+    audits = AuditEntry.objects.count()
+    r = api.post(
+        "/api/v1/members/imports",
+        {"file": upload(tmp_path, [person(340 + i) for i in range(40)])},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert r.status_code == 400 and r.json()["code"] == "file_too_large"
+    assert "0.0009765625 MB" not in r.json()["detail"] and "MB" in r.json()["detail"]
+    assert not ImportBatch.objects.exists() and AuditEntry.objects.count() == audits
+    assert _stored(settings) == []
+
+
+def test_upload_page_shows_a_refused_file_on_the_form_and_writes_nothing(world, settings):
+    from gonghui.core.models import AuditEntry
+
+    c = browser("xian")
+    audits = AuditEntry.objects.count()
+    r = c.post(
+        "/members/imports/",
+        {
+            "file": SimpleUploadedFile("roster.csv", bytes(range(256)) * 40),
+            "duplicates": "skip",
+            "dry_run": "1",
+        },
+    )
+    assert r.status_code == 400
+    errors = r.context["form"].errors
+    assert "file" in errors and "CSV" in errors["file"][0]
+    assert errors["file"][0] in r.content.decode()
+    assert not ImportBatch.objects.exists() and AuditEntry.objects.count() == audits
+    assert _stored(settings) == []

@@ -5,6 +5,7 @@ and say why, recent work is left alone, a second run changes nothing."""
 import datetime
 import io
 import os
+import stat
 import time
 import uuid
 from pathlib import Path
@@ -309,3 +310,115 @@ def test_a_worker_that_finishes_after_being_given_up_on_keeps_no_file(
     assert result.status == "failed" and result.file_path == ""
     assert not default_storage.exists(f"exports/{job.pk}.csv")
     assert not AuditEntry.objects.filter(action="members.export.finished", object_id=str(job.pk)).exists()
+
+
+# ---- files with personal data are private ----------------------------------------------------
+
+
+@pytest.fixture
+def open_umask():
+    """The widest umask a process could run with: the modes must not depend on it."""
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_a_stored_roster_is_readable_by_the_app_user_only(world, tmp_path, settings, open_umask):
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True)
+    os.chmod(folder, 0o755)  # as an earlier version left it
+    path = write_csv(tmp_path / "p.csv", [person(440)])
+    batch = import_services.import_start(
+        actor=world.users["xian"], file=str(path), file_name="p.csv", dry_run=True
+    )
+    assert _mode(batch.file_path) == 0o600
+    assert _mode(folder) == 0o700
+
+
+def test_an_unmasked_export_file_is_readable_by_the_app_user_only(
+    world, tmp_path, settings, open_umask, django_capture_on_commit_callbacks
+):
+    media = tmp_path / "files"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(media)},
+        },
+    }
+    (media / "exports").mkdir(parents=True)
+    os.chmod(media / "exports", 0o755)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = exports.export_start(
+            actor=world.users["xian"],
+            organisation=world.orgs["xian"],
+            file_format="csv",
+            unmasked=True,
+            reason="核对",
+        )
+    job.refresh_from_db()
+    assert job.status == "done" and (media / job.file_path).is_file()
+    assert _mode(media / job.file_path) == 0o600
+    assert _mode(media / "exports") == 0o700
+
+
+# ---- clean-up runs by itself ---------------------------------------------------------------------
+
+
+def test_an_import_start_prunes_old_files_by_itself_at_most_every_few_minutes(
+    world, tmp_path, django_capture_on_commit_callbacks
+):
+    from gonghui.members.services import cleanup
+
+    old = _batch(world, tmp_path, "old.csv", 450, dry_run=True)
+    _age(old, 30)
+    cleanup.forget()
+    with django_capture_on_commit_callbacks(execute=True):
+        _batch(world, tmp_path, "a.csv", 451, dry_run=True)
+    assert not Path(old.file_path).exists()
+    old.refresh_from_db()
+    assert old.file_path == "" and GONE in old.message
+    # Within the next few minutes another start does not queue it again.
+    later = _batch(world, tmp_path, "later.csv", 452, dry_run=True)
+    _age(later, 30)
+    with django_capture_on_commit_callbacks(execute=True):
+        _batch(world, tmp_path, "b.csv", 453, dry_run=True)
+    assert Path(later.file_path).exists()
+    # Once the interval has passed (forgotten here), an export start queues it too.
+    cleanup.forget()
+    with django_capture_on_commit_callbacks(execute=True):
+        exports.export_start(actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv")
+    assert not Path(later.file_path).exists()
+
+
+def test_an_export_start_deletes_expired_exports_by_itself(world, django_capture_on_commit_callbacks):
+    from gonghui.members.services import cleanup
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = exports.export_start(
+            actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv"
+        )
+    job.refresh_from_db()
+    ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(hours=1))
+    assert default_storage.exists(job.file_path)
+    cleanup.forget()
+    with django_capture_on_commit_callbacks(execute=True):
+        exports.export_start(actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv")
+    assert not default_storage.exists(job.file_path)
+    assert ExportJob.objects.get(pk=job.pk).file_path == ""
+
+
+def test_uploads_left_under_their_temporary_name_are_deleted_after_an_hour(world, settings):
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True)
+    stale, fresh = folder / ".upload-stale", folder / ".upload-fresh"
+    stale.write_bytes(b"id numbers")
+    fresh.write_bytes(b"id numbers")
+    hour_ago = time.time() - 3700
+    os.utime(stale, (hour_ago, hour_ago))
+    result = import_services.prune_imports()
+    assert result["orphans"] == 1 and not stale.exists() and fresh.exists()

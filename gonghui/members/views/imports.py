@@ -41,11 +41,14 @@ def import_list(request):
                 duplicates=form.cleaned_data["duplicates"],
             )
         except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
+            # A refused file (empty, not a table, over a limit …) is said on the file field,
+            # exactly as the API says it; nothing was stored.
+            form.add_error(None if hasattr(exc, "error_dict") else "file", exc)
         else:
             return redirect("members:import_detail", batch_id=batch.pk)
     context = {"form": form, "batches": queries.recent_batches(request.user)}
-    return render(request, "members/officer/imports/list.html", context)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "members/officer/imports/list.html", context, status=status)
 
 
 @officer_required

@@ -9,9 +9,11 @@ transaction through ``registry.stations_create_many`` (the rules of ``station_cr
 written in batches; each creation audited).
 
 Reading reuses the member importer's reader (``gonghui.members.imports.reader``): format by
-content (``PK`` = .xlsx), CSV in UTF-8 with or without a BOM or GB18030, zip-bomb and width
-checks. Limits: ``GONGHUI_STATION_IMPORT_MAX_BYTES`` (16 MB) and
-``GONGHUI_STATION_IMPORT_MAX_ROWS`` (20,000 data rows), read from settings with these defaults.
+content (``PK`` = .xlsx), CSV in UTF-8 with or without a BOM or GB18030, a workbook read in
+a child process under the import limits (docs/ops/uploads.md). Limits of its own:
+``GONGHUI_STATION_IMPORT_MAX_BYTES`` (16 MB) and ``GONGHUI_STATION_IMPORT_MAX_ROWS`` (20,000
+data rows), read from settings with these defaults. The upload waiting for confirmation is
+kept 0600 in a private folder and deleted after a day if never confirmed.
 
 A duplicate is a station with the same name within 50 m, or any station within 5 m.
 """
@@ -19,7 +21,7 @@ A duplicate is a station with the same name within 50 m, or any station within 5
 import codecs
 import datetime
 import re
-import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,12 +226,14 @@ def read_rows(path: str) -> tuple[list[tuple[int, dict]], list[str]]:
         raise FileRefused(
             _("The file is saved as UTF-16; save it as CSV UTF-8 or as an Excel workbook."), "encoding"
         )
+    rows = None
     try:
         source = reader.detect(path)
         header: dict[int, str] | None = None
         ignored: list[str] = []
         out: list[tuple[int, dict]] = []
-        for number, row in enumerate(reader.rows(source), 1):
+        rows = reader.rows(source, max_rows=max_rows())
+        for number, row in rows:
             if reader.is_blank(row):
                 continue
             if header is None:
@@ -259,6 +263,9 @@ def read_rows(path: str) -> tuple[list[tuple[int, dict]], list[str]]:
             out.append((number, {f: _cell(row[i]) if i < len(row) else "" for i, f in header.items()}))
     except reader.FileError as exc:
         raise FileRefused(exc.message, exc.code) from None
+    finally:
+        if rows is not None:
+            rows.close()  # stops the .xlsx parser process at once on a refusal
     if header is None:
         raise FileRefused(_("The file is empty."), "empty")
     if not out:
@@ -427,13 +434,18 @@ def check(user, path: str) -> Preview:
 # --- the stored upload between preview and confirmation --------------------------------------
 
 
+STALE_HOURS = 24  # a preview not confirmed within a day is thrown away
+
+
 def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "station_imports"
+    """MEDIA_ROOT/station_imports, private (0700): an upload may hold phone numbers."""
+    return uploads.private_folder(Path(settings.MEDIA_ROOT) / "station_imports")
 
 
 def store(upload) -> str:
-    """Keep the upload for the confirmation step; returns its token. Raises FileRefused when
-    it is larger than the limit (nothing is kept)."""
+    """Keep the upload for the confirmation step (0600, in the private folder); returns its
+    token. Raises FileRefused when it is larger than the limit (nothing is kept). Uploads
+    older than ``STALE_HOURS`` (previews never confirmed) are deleted on the way."""
     data = uploads.read_bounded(upload, max_bytes())
     if data is None:
         raise FileRefused(
@@ -442,10 +454,27 @@ def store(upload) -> str:
             "file_too_large",
         )
     folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(16)
-    (folder / token).write_bytes(data)
-    return token
+    prune_stored(folder)
+    path, out = uploads.private_file(folder, prefix="")
+    try:
+        with out:
+            out.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path.name
+
+
+def prune_stored(folder: Path | None = None) -> int:
+    """Delete stored uploads older than ``STALE_HOURS``; returns how many."""
+    folder = folder or _folder()
+    cutoff = time.time() - STALE_HOURS * 3600
+    removed = 0
+    for path in folder.iterdir():
+        if stored_path(path.name) and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def stored_path(token: str) -> str | None:

@@ -182,3 +182,44 @@ def test_export_download_bad_choice_and_login_for_subtree(client, world):
     assert response.status_code == 400
     response = client.get(DOWNLOAD, {"kind": "poi", "format": "xlsx", "crs": "gcj02", "scope": "subtree"})
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_upload_waiting_for_confirmation_is_private(officer_client, settings):
+    import os
+    import stat
+
+    previous = os.umask(0)
+    try:
+        response = _upload(officer_client, csv_bytes([row()]))
+    finally:
+        os.umask(previous)
+    assert response.status_code == 200
+    [stored] = _stored(settings)
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
+
+
+def test_previews_never_confirmed_are_deleted_after_a_day(officer_client, settings):
+    import os
+    import time
+
+    folder = Path(settings.MEDIA_ROOT) / "station_imports"
+    folder.mkdir(parents=True)
+    old, recent = folder / ("a" * 32), folder / ("b" * 32)  # another officer's previews
+    old.write_bytes(csv_bytes([row()]))
+    recent.write_bytes(csv_bytes([row()]))
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    assert _upload(officer_client, csv_bytes([row()])).status_code == 200
+    assert not old.exists() and recent.exists() and len(_stored(settings)) == 2
+
+
+def test_a_shared_strings_bomb_is_refused_and_nothing_is_kept(officer_client, settings, tmp_path):
+    from gonghui.tests.test_hostile_files import shared_strings, workbook
+
+    sheet = b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+    path = workbook(tmp_path / "bomb.xlsx", sheet, shared_strings(200_000, announce=True))
+    response = _upload(officer_client, path.read_bytes(), "bomb.xlsx")
+    assert response.status_code == 400
+    assert "shared strings" in response.content.decode()
+    assert Station.objects.count() == 0 and _stored(settings) == []

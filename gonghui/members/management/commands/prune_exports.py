@@ -1,5 +1,6 @@
 """Give up on member exports whose worker died, and delete the files of expired exports (run
-it from cron, e.g. hourly; see docs/ops/deploy.md)."""
+it from cron, e.g. hourly; see docs/ops/deploy.md — import and export starts also run it, at
+most every five minutes)."""
 
 from django.core.management.base import BaseCommand
 

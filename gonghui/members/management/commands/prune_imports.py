@@ -1,6 +1,7 @@
 """Delete stored roster files that nothing needs any more: previews never confirmed and failed
-or interrupted imports older than --hours (default 24), undone imports, and files no batch
-refers to (run it from cron, e.g. hourly; see docs/ops/deploy.md)."""
+or interrupted imports older than --hours (default 24), undone imports, files no batch refers
+to and uploads left under their temporary name for an hour (run it from cron, e.g. hourly; see
+docs/ops/deploy.md — import and export starts also run it, at most every five minutes)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,7 +11,8 @@ from gonghui.members.services import imports
 class Command(BaseCommand):
     help = (
         "Delete the uploaded roster files of unconfirmed previews and failed or interrupted "
-        "imports older than --hours, of undone imports, and files no import refers to."
+        "imports older than --hours, of undone imports, files no import refers to and abandoned "
+        "temporary uploads."
     )
 
     def add_arguments(self, parser):
