@@ -3,7 +3,12 @@ sibling province B admin, a city officer, a member with a login, and anonymous."
 
 import pytest
 
-from gonghui.testing import build_world
+from gonghui.testing import build_world, reset_serials
+
+
+@pytest.fixture(autouse=True)
+def _fresh_serials():
+    reset_serials()
 
 
 @pytest.fixture

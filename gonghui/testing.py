@@ -13,6 +13,14 @@ PASSWORD = "pass-word-123"
 _serial = itertools.count(100)  # explicit seq values below 100 are the world fixture's
 
 
+def reset_serials() -> None:
+    """Start the generated ID numbers and phones again from 100: a test's numbers then do not
+    depend on how many earlier tests drew (the ID space of one region, birth date and gender is
+    495 numbers, so a session-long counter comes round onto the explicit ``seq`` values)."""
+    global _serial
+    _serial = itertools.count(100)
+
+
 def make_id_number(
     region: str = "610113",
     birth: datetime.date = datetime.date(1990, 5, 17),
