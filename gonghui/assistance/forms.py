@@ -8,31 +8,32 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gonghui.assistance import choices
+from gonghui.core.forms import Form
 from gonghui.organisations.forms import DateInput
 
 
-class DibaoForm(forms.Form):
+class DibaoForm(Form):
     division_code = forms.CharField(label=_("Division code (GB/T 2260)"), max_length=6)
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
     monthly = forms.CharField(label=_("Yuan a month"), max_length=12)
     note = forms.CharField(label=_("Source"), max_length=200, required=False)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(Form):
     kind = forms.ChoiceField(label=_("Kind of help"), choices=choices.PaymentKind.choices)
     amount = forms.CharField(label=_("Amount (yuan)"), max_length=14)
     paid_on = forms.DateField(label=_("Paid out on"), initial=datetime.date.today, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     visited_on = forms.DateField(label=_("Visited on"), initial=datetime.date.today, widget=DateInput())
     visitor = forms.CharField(label=_("Visited by"), max_length=60)
     consent_signed = forms.BooleanField(label=_("The family signed the consent form"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     """The worker's own application: the household in a few fields."""
 
     housing = forms.ChoiceField(label=_("Housing"), choices=choices.Housing.choices)
@@ -70,7 +71,7 @@ def _relation_needed(form: forms.Form) -> None:
         form.add_error("relation", forms.ValidationError(_("Choose the relation."), code="required"))
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     """One family member on the application: a card without name, relation and income is left
     out; a name needs its relation and the other way round."""
 
@@ -91,12 +92,12 @@ class PersonForm(forms.Form):
         return cleaned
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     kind = forms.ChoiceField(label=_("Document"), choices=choices.AttachmentKind.choices)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(Form):
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
@@ -108,7 +109,7 @@ class IncomeForm(forms.Form):
     )
 
 
-class RiskForm(forms.Form):
+class RiskForm(Form):
     new_critical_illness = forms.BooleanField(label=_("New critical illness"), required=False)
     job_loss = forms.BooleanField(label=_("Job lost"), required=False)
     accident = forms.BooleanField(label=_("Accident or disaster"), required=False)
@@ -117,11 +118,11 @@ class RiskForm(forms.Form):
     )
 
 
-class AlertCloseForm(forms.Form):
+class AlertCloseForm(Form):
     outcome = forms.CharField(label=_("What the re-visit found"), max_length=200)
 
 
-class EditForm(forms.Form):
+class EditForm(Form):
     """A file's household data and the head's row (the family is a formset of PersonEditForm)."""
 
     housing = forms.ChoiceField(label=_("Housing"), choices=choices.Housing.choices)
@@ -217,7 +218,7 @@ class EditForm(forms.Form):
         return out
 
 
-class PersonEditForm(forms.Form):
+class PersonEditForm(Form):
     """One person of the household besides the head; a row without a name is left out (the
     person is removed)."""
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import Form
 from gonghui.innovation.choices import IdeaKind, ProjectStatus, StudioLevel
 from gonghui.members.forms import OrganisationCodeField
 from gonghui.organisations import scoping
@@ -27,7 +28,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(Form):
     kind = forms.ChoiceField(label=_("Kind of idea"), choices=IdeaKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=120)
     problem = forms.CharField(label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -68,7 +69,7 @@ def union_choices(user) -> list[tuple[str, str]]:
     )
 
 
-class StudioForm(forms.Form):
+class StudioForm(Form):
     name = forms.CharField(label=_("Studio name"), max_length=120)
     organisation = forms.CharField(label=_("Owning union (code)"))
     employer = forms.CharField(label=_("Host enterprise"), max_length=120)
@@ -106,13 +107,13 @@ class StudioForm(forms.Form):
         self.fields["lead"].widget.attrs.update({"autocomplete": "off", "id": "id_lead"})
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(Form):
     member = forms.CharField(label=_("Member number"), max_length=20)
     role = forms.CharField(label=_("Role in the team"), max_length=60, required=False)
     joined_on = _date(_("Joined on"), required=False, help_text=_("Today if empty."))
 
 
-class AllianceForm(forms.Form):
+class AllianceForm(Form):
     name = forms.CharField(label=_("Alliance name"), max_length=120)
     organisation = forms.CharField(label=_("Founding union (code)"))
     founded_on = _date(_("Founded on"))
@@ -130,7 +131,7 @@ class AllianceForm(forms.Form):
         self.order_fields(["name", "organisation", "founded_on", "charter"])
 
 
-class AllianceStudioForm(forms.Form):
+class AllianceStudioForm(Form):
     studio = forms.ChoiceField(label=_("Studio"))
     joined_on = _date(_("Joined on"), required=False, help_text=_("Today if empty."))
 
@@ -139,7 +140,7 @@ class AllianceStudioForm(forms.Form):
         self.fields["studio"].choices = [("", "—")] + [(str(s.pk), str(s)) for s in studios]
 
 
-class LeadTermForm(forms.Form):
+class LeadTermForm(Form):
     studio = forms.ChoiceField(label=_("Lead studio"))
     starts_on = _date(_("Term starts"))
     ends_on = _date(_("Term ends"))
@@ -149,7 +150,7 @@ class LeadTermForm(forms.Form):
         self.fields["studio"].choices = [("", "—")] + [(str(s.pk), str(s)) for s in studios]
 
 
-class JointProjectForm(forms.Form):
+class JointProjectForm(Form):
     title = forms.CharField(label=_("Project title"), max_length=200)
     studios = forms.MultipleChoiceField(
         label=_("Studios involved"), widget=forms.CheckboxSelectMultiple, required=False
@@ -161,7 +162,7 @@ class JointProjectForm(forms.Form):
         self.fields["studios"].choices = [(str(s.pk), str(s)) for s in studios]
 
 
-class ExpertForm(forms.Form):
+class ExpertForm(Form):
     expert = forms.ChoiceField(label=_("An officer in your scope"), required=False)
     username = forms.CharField(
         label=_("or a username"),
@@ -181,7 +182,7 @@ class ExpertForm(forms.Form):
         return data
 
 
-class IdeaSettingsForm(forms.Form):
+class IdeaSettingsForm(Form):
     support_threshold = forms.IntegerField(
         label=_("Supports needed for review"),
         min_value=1,

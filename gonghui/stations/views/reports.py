@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core import divisions, pagination, throttle
-from gonghui.core.forms import add_service_error
+from gonghui.core.forms import Form, add_service_error
 from gonghui.members.forms_public import DivisionPicker
 from gonghui.stations import hours
 from gonghui.stations import selectors_reports as selectors
@@ -34,7 +34,7 @@ from gonghui.stations.services import checkins, suggestions, tickets
 # ---- forms (input shape only; the services validate) ------------------------------------------
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What is wrong?"), choices=ProblemKind.choices, widget=forms.RadioSelect
     )
@@ -52,23 +52,23 @@ class ReportForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(required=False, max_length=500)
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Form):
     resolution = forms.CharField(
         label=gettext_lazy("What was done"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class SuggestForm(forms.Form):
+class SuggestForm(Form):
     name = forms.CharField(label=gettext_lazy("Place"), max_length=80)
     address = forms.CharField(label=gettext_lazy("Address"), max_length=200)
     lat = forms.CharField(label=gettext_lazy("Latitude"), required=False, max_length=30)
@@ -81,7 +81,7 @@ class SuggestForm(forms.Form):
     )
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
     host_unit = forms.CharField(label=gettext_lazy("Host unit"), max_length=120, required=False)
     address = forms.CharField(label=gettext_lazy("Address"), max_length=200)
@@ -98,7 +98,7 @@ class AcceptForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note for workers"), max_length=200, required=False)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
