@@ -122,8 +122,9 @@ def natural_messages(form: forms.BaseForm) -> None:
 
 
 def _with_label(message, label):
-    """``message % {"label": label}``, translated when it is shown, not when the form is made."""
-    return lazy(lambda: str(message) % {"label": str(label)}, str)()
+    """``message % {"label": label}``, translated when it is shown, not when the form is made.
+    A label asking a question ("遇到了什么问题？") loses its mark: 请选择遇到了什么问题。"""
+    return lazy(lambda: str(message) % {"label": str(label).rstrip("?？:：")}, str)()
 
 
 # Django's Chinese catalogue ends labels with a half-width ":"; ours gives the full-width "：".
@@ -172,3 +173,28 @@ def add_service_error(
     else:
         for error in exc.error_list:
             form.add_error(target(None, error.code), error)
+
+
+def add_check_errors(
+    form: forms.Form,
+    exc: ValidationError,
+    *,
+    field: str | None = None,
+    rename: Mapping[str, str] | None = None,
+) -> None:
+    """Put the errors of a service's check, run in ``clean()`` so that every problem shows on
+    the first submit, on ``form``: keyed errors next to their field (``rename`` maps the
+    service's keys to the form's fields), unkeyed ones next to ``field``; an error for no field
+    of the form goes above it. A field whose shape is already wrong (too long, not chosen)
+    keeps that one message."""
+    if hasattr(exc, "error_dict"):
+        groups = [((rename or {}).get(key, key), errors) for key, errors in exc.error_dict.items()]
+    else:
+        groups = [(field, exc.error_list)]
+    for name, errors in groups:
+        if name not in form.fields:
+            name = None
+        elif name in form.errors:
+            continue
+        for error in errors:
+            form.add_error(name, error)

@@ -1,13 +1,27 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gonghui.core.forms import Form
+from gonghui.core.forms import Form, add_check_errors
+from gonghui.core.text import clean
+from gonghui.core.validators import validate_division_code, validate_person_name
+from gonghui.members.forms_public import picked_division
+from gonghui.members.services import personal
 from gonghui.rights.choices import AidForm, Category, Cause, Channel, Complexity
+from gonghui.rights.models import Request
+from gonghui.rights.services.requests import parse_amount
 
 
 class RequestForm(Form):
-    """The worker's form: phone first, few fields. Officers taking a call also pick a channel."""
+    """The worker's form: phone first, few fields. Officers taking a call also pick a channel.
+
+    Every problem shows on the first submit: besides the shapes, the form runs the checks
+    ``request_file`` runs on the fields it does not require itself — the name and phone of
+    someone filing without a member record, the place, the amount owed of unpaid wages — with
+    the same functions, so the answers are the service's. ``member``: the member record of the
+    signed-in user, who files as themself unless a name or phone is typed (an officer taking a
+    call for someone else); :attr:`member` is None afterwards in that case."""
 
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
     description = forms.CharField(
@@ -28,6 +42,35 @@ class RequestForm(Form):
         help_text=_("Needed for unpaid wages."),
     )
     workers_count = forms.IntegerField(label=_("Number of workers"), min_value=1, required=False)
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_work_division(self) -> str:
+        code = picked_division(
+            self.data,
+            missing=_("Choose the province, city and district where you work."),
+            incomplete=_("Choose the district or county where you work."),
+        )
+        return validate_division_code(code)
+
+    def clean(self):
+        data = super().clean()
+        if clean(self.data.get("name", "")) or clean(self.data.get("phone", "")):
+            self.member = None
+        checks = {}
+        if self.member is None:
+            checks["name"] = lambda: validate_person_name(data.get("name", ""))
+            checks["phone"] = lambda: personal.set_phone(Request(), data.get("phone", ""), required=True)
+        if data.get("category") == Category.WAGE_ARREARS:
+            checks["amount_owed"] = lambda: parse_amount(data.get("amount_owed"), "amount_owed")
+        for field, check in checks.items():
+            try:
+                check()
+            except ValidationError as exc:
+                add_check_errors(self, exc, field=field)
+        return data
 
 
 class RateForm(Form):

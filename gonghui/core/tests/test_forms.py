@@ -2,10 +2,11 @@
 ``__init__`` too — and the number and file messages Django words as "确保…" / "确认…"."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from gonghui.core.forms import Form, natural_messages
+from gonghui.core.forms import Form, add_check_errors, natural_messages
 
 
 def _errors(form) -> dict[str, list[str]]:
@@ -60,3 +61,36 @@ def test_natural_messages_serves_forms_with_another_base():
     with translation.override("zh-hans"):
         assert _errors(Login({})) == {"username": ["请填写用户名。"]}
         assert _errors(Login({"username": "abcdef"})) == {"username": ["最多5个字，现在是6个字。"]}
+
+
+def test_a_label_asking_a_question_makes_a_plain_request():
+    class Report(Form):
+        kind = forms.ChoiceField(label="遇到了什么问题？", choices=[("a", "没水")])
+        why = forms.CharField(label="Why here?")
+
+    with translation.override("zh-hans"):
+        assert _errors(Report({})) == {"kind": ["请选择遇到了什么问题。"], "why": ["请填写Why here。"]}
+
+
+def test_a_service_check_adds_its_errors_except_where_the_shape_is_already_wrong():
+    class Sample(Form):
+        name = forms.CharField(label="姓名", max_length=3)
+        place = forms.CharField(label="地点", required=False)
+
+    form = Sample({"name": "一二三四"})
+    form.is_valid()
+    check = ValidationError(
+        {
+            "name": ValidationError("姓名不对。", code="name_bad"),
+            "division_code": ValidationError("地点不对。", code="division_unknown"),
+            "other": ValidationError("其他问题。", code="other"),
+        }
+    )
+    add_check_errors(form, check, rename={"division_code": "place"})
+    add_check_errors(form, ValidationError("也不对。", code="x"), field="place")  # one message a field
+    with translation.override("zh-hans"):
+        assert _errors(form) == {
+            "name": ["最多3个字，现在是4个字。"],
+            "place": ["地点不对。"],
+            "__all__": ["其他问题。"],
+        }
