@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import Form
 from gonghui.core.text import clean
+from gonghui.core.validators import validate_person_name
 from gonghui.honours.choices import HonourKind, HonourLevel, ObjectionStatus, Ownership
 from gonghui.members.forms import OrganisationCodeField
 from gonghui.organisations import scoping
@@ -151,11 +152,21 @@ class ObjectionDecisionForm(Form):
 
 
 class PublicObjectionForm(Form):
+    """Anyone's objection to a list on notice. The optional name is checked here with the
+    person-name rule the service applies, so a bad name shows with the missing fields."""
+
     nominee = forms.ChoiceField(label=_("About"), required=False)
     name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=50)
-    contact = forms.CharField(label=_("Phone or address for our reply"), max_length=60)
+    contact = forms.CharField(
+        label=_("Phone or address for our reply"),
+        max_length=60,
+        error_messages={"required": _("Leave a phone number or address so we can reply.")},
+    )
     text = forms.CharField(
-        label=_("Your objection"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Your objection"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write what the objection is about.")},
     )
 
     def __init__(self, *args, nominees=(), **kwargs):
@@ -163,6 +174,9 @@ class PublicObjectionForm(Form):
         self.fields["nominee"].choices = [("", _("The list as a whole"))] + [
             (str(n.pk), n.display_name) for n in nominees
         ]
+
+    def clean_name(self) -> str:
+        return validate_person_name(self.cleaned_data["name"], required=False)
 
     def clean_contact(self):
         return clean(self.cleaned_data["contact"])

@@ -1,15 +1,18 @@
 """Input shape of the idea form (the service does the real checks)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import Form
+from gonghui.innovation import attachments
 from gonghui.innovation.choices import IdeaKind, ProjectStatus, StudioLevel
 from gonghui.members.forms import OrganisationCodeField
 from gonghui.organisations import scoping
 from gonghui.organisations.forms import DateInput
 
 Action = scoping.Action
+TEXT_MAX = 5000  # the service's limit on an idea's texts (innovation.services._common.text)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,12 +32,29 @@ class MultipleFileField(forms.FileField):
 
 
 class IdeaForm(Form):
+    """A member's idea. The lengths are the service's; the attachments are checked here with
+    the service's own check, because a file input is empty again after every answer: a file
+    error held back for a second round would make the worker choose the files twice."""
+
     kind = forms.ChoiceField(label=_("Kind of idea"), choices=IdeaKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=120)
-    problem = forms.CharField(label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}))
-    proposal = forms.CharField(label=_("What do you propose?"), widget=forms.Textarea(attrs={"rows": 5}))
+    problem = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write down the problem you met.")},
+    )
+    proposal = forms.CharField(
+        label=_("What do you propose?"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write down what you propose.")},
+    )
     expected_benefit = forms.CharField(
-        label=_("Expected benefit"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Expected benefit"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -42,6 +62,17 @@ class IdeaForm(Form):
         help_text=_("Photos or sketches: PDF, PNG or JPEG, at most 5 files of 5 MB each."),
         widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        try:
+            attachments.check(files)
+        except ValidationError as exc:
+            raise ValidationError(exc.error_dict["attachments"]) from None
+        finally:
+            for f in files:
+                f.seek(0)  # the service reads them again when the idea is saved
+        return files
 
 
 # ---- officer forms: studios, alliances, idea experts and thresholds ----------------------------

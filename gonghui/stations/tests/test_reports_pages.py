@@ -359,7 +359,7 @@ def test_an_empty_suggestion_names_every_missing_field_at_once(client, world):
         "name": ["请填写地点。"],
         "address": ["请填写地址。"],
         "work_division": ["请选择这个地点所在的省、市、区（县）。"],
-        "reason": ["请填写为什么建在这里。"],
+        "reason": ["请说明为什么要在这里建驿站。"],
     }
     html = response.content.decode()
     assert '<ul class="errorlist" id="id_work_division_error">' in html

@@ -96,7 +96,10 @@ class SuggestForm(Form):
         label=gettext_lazy("Coordinate system"), choices=Crs.choices, required=False, initial=Crs.WGS84
     )
     reason = forms.CharField(
-        label=gettext_lazy("Why here?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Why here?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Say why a station is needed here.")},
     )
     work_division = forms.CharField(required=False, widget=forms.HiddenInput)
 
