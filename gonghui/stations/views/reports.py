@@ -31,7 +31,7 @@ from gonghui.stations import selectors_reports as selectors
 from gonghui.stations.choices import Crs, ProblemKind, SuggestionStatus, TicketStatus
 from gonghui.stations.services import checkins, suggestions, tickets
 
-# ---- forms (input shape only; the services validate) ------------------------------------------
+# ---- forms (input shape; the public ones run the services' checks in clean()) ---------------------
 
 
 class ReportForm(Form):
