@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts import services
+from gonghui.core.forms import Form, natural_messages
 
 TOKEN_LIFETIMES = [
     ("30", _("30 days")),
@@ -41,6 +42,7 @@ class LoginForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].widget.attrs.update(autocapitalize="none", spellcheck="false")
+        natural_messages(self)  # its base is Django's form, not core.forms.Form
 
     def clean(self):
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
@@ -64,7 +66,7 @@ class LoginForm(AuthenticationForm):
         )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
     old_password = forms.CharField(
         label=_("Current password"),
         strip=False,
@@ -97,7 +99,7 @@ class PasswordChangeForm(forms.Form):
         self.add_error("old_password" if "wrong_password" in codes else "new_password1", exc)
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,

@@ -1,38 +1,72 @@
-"""Input shapes of the assistance pages (rules live in the services)."""
+"""Input shapes of the assistance pages (rules live in the services). The amounts, the bank
+card and the family members' names are checked here too, with the functions the services use,
+so that every problem shows on the first submit (the service raises one error at a time)."""
 
 import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gonghui.assistance import choices
+from gonghui.assistance.category import parse_amount
+from gonghui.assistance.models import Household
+from gonghui.assistance.services.households import set_bank_card
+from gonghui.core.forms import Form
+from gonghui.core.validators import validate_person_name
 from gonghui.organisations.forms import DateInput
 
 
-class DibaoForm(forms.Form):
+def _service_check(form, field: str, check) -> str:
+    """``form``'s value of ``field`` once a service check raising errors keyed by ``field``
+    passes; an empty value is left to the field's own rule (required or not)."""
+    value = form.cleaned_data[field]
+    if (value or "").strip():
+        try:
+            check(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.error_dict[field]) from None
+    return value
+
+
+def _amount(form, field: str) -> str:
+    return _service_check(form, field, lambda value: parse_amount(value, field))
+
+
+def _bank_card(form) -> str:
+    # the service's own check, on a file that is never saved
+    return _service_check(form, "bank_card", lambda value: set_bank_card(Household(), value))
+
+
+def _person_name(form) -> str:
+    name = form.cleaned_data["name"]
+    return validate_person_name(name) if (name or "").strip() else name
+
+
+class DibaoForm(Form):
     division_code = forms.CharField(label=_("Division code (GB/T 2260)"), max_length=6)
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
     monthly = forms.CharField(label=_("Yuan a month"), max_length=12)
     note = forms.CharField(label=_("Source"), max_length=200, required=False)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(Form):
     kind = forms.ChoiceField(label=_("Kind of help"), choices=choices.PaymentKind.choices)
     amount = forms.CharField(label=_("Amount (yuan)"), max_length=14)
     paid_on = forms.DateField(label=_("Paid out on"), initial=datetime.date.today, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     visited_on = forms.DateField(label=_("Visited on"), initial=datetime.date.today, widget=DateInput())
     visitor = forms.CharField(label=_("Visited by"), max_length=60)
     consent_signed = forms.BooleanField(label=_("The family signed the consent form"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     """The worker's own application: the household in a few fields."""
 
     housing = forms.ChoiceField(label=_("Housing"), choices=choices.Housing.choices)
@@ -48,6 +82,21 @@ class ApplyForm(forms.Form):
     zero_employment = forms.BooleanField(label=_("No one in the household is in work"), required=False)
     bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
     bank_card = forms.CharField(label=_("Bank card for payments"), max_length=25, required=False)
+
+    def clean_head_income(self):
+        return _amount(self, "head_income")
+
+    def clean_medical(self):
+        return _amount(self, "medical")
+
+    def clean_schooling(self):
+        return _amount(self, "schooling")
+
+    def clean_disability_care(self):
+        return _amount(self, "disability_care")
+
+    def clean_bank_card(self):
+        return _bank_card(self)
 
     def expenses(self) -> list[dict]:
         out = []
@@ -65,12 +114,12 @@ FAMILY_RELATIONS = [("", _("— choose —")), *(c for c in choices.Relation.cho
 
 def _relation_needed(form: forms.Form) -> None:
     """A card with a name needs its relation; a card without a name is left out."""
-    d = form.cleaned_data
-    if (d.get("name") or "").strip() and not d.get("relation"):
+    # the name as typed: a card whose name is refused still needs its relation
+    if (form["name"].value() or "").strip() and not form.cleaned_data.get("relation"):
         form.add_error("relation", forms.ValidationError(_("Choose the relation."), code="required"))
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     """One family member on the application: a card without name, relation and income is left
     out; a name needs its relation and the other way round."""
 
@@ -80,23 +129,29 @@ class PersonForm(forms.Form):
     employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)
     health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices, required=False)
 
+    def clean_name(self):
+        return _person_name(self)
+
+    def clean_monthly_income(self):
+        return _amount(self, "monthly_income")
+
     def clean(self):
         cleaned = super().clean()
         _relation_needed(self)
         d = self.cleaned_data
-        if not (d.get("name") or "").strip() and (
-            d.get("relation") or (d.get("monthly_income") or "").strip()
+        if not (self["name"].value() or "").strip() and (
+            d.get("relation") or (self["monthly_income"].value() or "").strip()
         ):
             self.add_error("name", forms.ValidationError(_("Enter the person's name."), code="required"))
         return cleaned
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     kind = forms.ChoiceField(label=_("Document"), choices=choices.AttachmentKind.choices)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(Form):
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
@@ -108,7 +163,7 @@ class IncomeForm(forms.Form):
     )
 
 
-class RiskForm(forms.Form):
+class RiskForm(Form):
     new_critical_illness = forms.BooleanField(label=_("New critical illness"), required=False)
     job_loss = forms.BooleanField(label=_("Job lost"), required=False)
     accident = forms.BooleanField(label=_("Accident or disaster"), required=False)
@@ -117,11 +172,11 @@ class RiskForm(forms.Form):
     )
 
 
-class AlertCloseForm(forms.Form):
+class AlertCloseForm(Form):
     outcome = forms.CharField(label=_("What the re-visit found"), max_length=200)
 
 
-class EditForm(forms.Form):
+class EditForm(Form):
     """A file's household data and the head's row (the family is a formset of PersonEditForm)."""
 
     housing = forms.ChoiceField(label=_("Housing"), choices=choices.Housing.choices)
@@ -158,6 +213,27 @@ class EditForm(forms.Form):
     head_health = forms.ChoiceField(label=_("Head's health"), choices=choices.Health.choices)
     head_employment = forms.ChoiceField(label=_("Head's work"), choices=choices.Employment.choices)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_head_income(self):
+        return _amount(self, "head_income")
+
+    def clean_medical(self):
+        return _amount(self, "medical")
+
+    def clean_schooling(self):
+        return _amount(self, "schooling")
+
+    def clean_disability_care(self):
+        return _amount(self, "disability_care")
+
+    def clean_other_expense(self):
+        return _amount(self, "other_expense")
+
+    def clean_event_compensation(self):
+        return _amount(self, "event_compensation")
+
+    def clean_bank_card(self):
+        return _bank_card(self)
 
     EXPENSES = (
         ("medical", "medical"),
@@ -217,7 +293,7 @@ class EditForm(forms.Form):
         return out
 
 
-class PersonEditForm(forms.Form):
+class PersonEditForm(Form):
     """One person of the household besides the head; a row without a name is left out (the
     person is removed)."""
 
@@ -237,6 +313,12 @@ class PersonEditForm(forms.Form):
     )
     schooling = forms.ChoiceField(label=_("Schooling"), choices=choices.Schooling.choices, required=False)
     employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)
+
+    def clean_name(self):
+        return _person_name(self)
+
+    def clean_monthly_income(self):
+        return _amount(self, "monthly_income")
 
     def clean(self):
         cleaned = super().clean()

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.competitions.choices import Kind, Stage
+from gonghui.core.forms import Form
 from gonghui.members.choices import SkillGrade
 
 
-class CompetitionForm(forms.Form):
+class CompetitionForm(Form):
     organisation = forms.CharField(label=_("Organiser (union code)"), max_length=40)
     title = forms.CharField(label=_("Title"), max_length=200)
     theme = forms.CharField(label=_("Theme"), max_length=200, required=False)

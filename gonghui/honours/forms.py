@@ -7,7 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import Form
 from gonghui.core.text import clean
+from gonghui.core.validators import validate_person_name
 from gonghui.honours.choices import HonourKind, HonourLevel, ObjectionStatus, Ownership
 from gonghui.members.forms import OrganisationCodeField
 from gonghui.organisations import scoping
@@ -30,7 +32,7 @@ def _scoped(form, name: str, user, action: str) -> None:
     field.user, field.action = user, action
 
 
-class HonourFilterForm(forms.Form):
+class HonourFilterForm(Form):
     q = forms.CharField(label=_("Name or member no."), required=False, max_length=50)
     kind = forms.ChoiceField(label=_("Honour"), choices=BLANK + HonourKind.choices, required=False)
     level = forms.ChoiceField(label=_("Level"), choices=BLANK + HonourLevel.choices, required=False)
@@ -42,7 +44,7 @@ class HonourFilterForm(forms.Form):
         _scoped(self, "organisation", user, Action.VIEW)
 
 
-class HonourGrantForm(forms.Form):
+class HonourGrantForm(Form):
     """Record an honour held already (e.g. from the archives)."""
 
     organisation = OrganisationCodeField(label=_("Recording union (code)"))
@@ -61,7 +63,7 @@ class HonourGrantForm(forms.Form):
         _scoped(self, "organisation", user, Action.MANAGE_HONOURS)
 
 
-class ListCreateForm(forms.Form):
+class ListCreateForm(Form):
     organiser = OrganisationCodeField(label=_("Organiser (code)"))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Honour"), choices=HonourKind.choices)
@@ -78,7 +80,7 @@ class ListCreateForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class QuotaRulesForm(forms.Form):
+class QuotaRulesForm(Form):
     quota_rules = forms.CharField(
         label=_("Quota rules (JSON)"),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
@@ -94,7 +96,7 @@ class QuotaRulesForm(forms.Form):
             raise forms.ValidationError(_("This is not valid JSON."), code="quota_rules") from None
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(Form):
     recommending_org = OrganisationCodeField(label=_("Recommending union (code)"))
     member_no = forms.CharField(label=_("Member no."), required=False, max_length=20)
     team_name = forms.CharField(label=_("Team"), required=False, max_length=120)
@@ -125,7 +127,7 @@ class RecommendForm(forms.Form):
         }
 
 
-class PublicityForm(forms.Form):
+class PublicityForm(Form):
     start = forms.DateField(label=_("Notice starts"), required=False, widget=DateInput())
     days = forms.IntegerField(label=_("Working days"), initial=5, min_value=1, max_value=30)
     override_reason = forms.CharField(
@@ -135,11 +137,11 @@ class PublicityForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ObjectionDecisionForm(forms.Form):
+class ObjectionDecisionForm(Form):
     status = forms.ChoiceField(
         label=_("Decision"),
         choices=[(s, ObjectionStatus(s).label) for s in ("investigating", "upheld", "dismissed")],
@@ -149,12 +151,22 @@ class ObjectionDecisionForm(forms.Form):
     )
 
 
-class PublicObjectionForm(forms.Form):
+class PublicObjectionForm(Form):
+    """Anyone's objection to a list on notice. The optional name is checked here with the
+    person-name rule the service applies, so a bad name shows with the missing fields."""
+
     nominee = forms.ChoiceField(label=_("About"), required=False)
     name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=50)
-    contact = forms.CharField(label=_("Phone or address for our reply"), max_length=60)
+    contact = forms.CharField(
+        label=_("Phone or address for our reply"),
+        max_length=60,
+        error_messages={"required": _("Leave a phone number or address so we can reply.")},
+    )
     text = forms.CharField(
-        label=_("Your objection"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Your objection"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write what the objection is about.")},
     )
 
     def __init__(self, *args, nominees=(), **kwargs):
@@ -162,6 +174,9 @@ class PublicObjectionForm(forms.Form):
         self.fields["nominee"].choices = [("", _("The list as a whole"))] + [
             (str(n.pk), n.display_name) for n in nominees
         ]
+
+    def clean_name(self) -> str:
+        return validate_person_name(self.cleaned_data["name"], required=False)
 
     def clean_contact(self):
         return clean(self.cleaned_data["contact"])

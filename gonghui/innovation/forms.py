@@ -1,14 +1,18 @@
 """Input shape of the idea form (the service does the real checks)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import Form
+from gonghui.innovation import attachments
 from gonghui.innovation.choices import IdeaKind, ProjectStatus, StudioLevel
 from gonghui.members.forms import OrganisationCodeField
 from gonghui.organisations import scoping
 from gonghui.organisations.forms import DateInput
 
 Action = scoping.Action
+TEXT_MAX = 5000  # the service's limit on an idea's texts (innovation.services._common.text)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,13 +31,30 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(Form):
+    """A member's idea. The lengths are the service's; the attachments are checked here with
+    the service's own check, because a file input is empty again after every answer: a file
+    error held back for a second round would make the worker choose the files twice."""
+
     kind = forms.ChoiceField(label=_("Kind of idea"), choices=IdeaKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=120)
-    problem = forms.CharField(label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}))
-    proposal = forms.CharField(label=_("What do you propose?"), widget=forms.Textarea(attrs={"rows": 5}))
+    problem = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write down the problem you met.")},
+    )
+    proposal = forms.CharField(
+        label=_("What do you propose?"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write down what you propose.")},
+    )
     expected_benefit = forms.CharField(
-        label=_("Expected benefit"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Expected benefit"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -41,6 +62,17 @@ class IdeaForm(forms.Form):
         help_text=_("Photos or sketches: PDF, PNG or JPEG, at most 5 files of 5 MB each."),
         widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        try:
+            attachments.check(files)
+        except ValidationError as exc:
+            raise ValidationError(exc.error_dict["attachments"]) from None
+        finally:
+            for f in files:
+                f.seek(0)  # the service reads them again when the idea is saved
+        return files
 
 
 # ---- officer forms: studios, alliances, idea experts and thresholds ----------------------------
@@ -68,7 +100,7 @@ def union_choices(user) -> list[tuple[str, str]]:
     )
 
 
-class StudioForm(forms.Form):
+class StudioForm(Form):
     name = forms.CharField(label=_("Studio name"), max_length=120)
     organisation = forms.CharField(label=_("Owning union (code)"))
     employer = forms.CharField(label=_("Host enterprise"), max_length=120)
@@ -106,13 +138,13 @@ class StudioForm(forms.Form):
         self.fields["lead"].widget.attrs.update({"autocomplete": "off", "id": "id_lead"})
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(Form):
     member = forms.CharField(label=_("Member number"), max_length=20)
     role = forms.CharField(label=_("Role in the team"), max_length=60, required=False)
     joined_on = _date(_("Joined on"), required=False, help_text=_("Today if empty."))
 
 
-class AllianceForm(forms.Form):
+class AllianceForm(Form):
     name = forms.CharField(label=_("Alliance name"), max_length=120)
     organisation = forms.CharField(label=_("Founding union (code)"))
     founded_on = _date(_("Founded on"))
@@ -130,7 +162,7 @@ class AllianceForm(forms.Form):
         self.order_fields(["name", "organisation", "founded_on", "charter"])
 
 
-class AllianceStudioForm(forms.Form):
+class AllianceStudioForm(Form):
     studio = forms.ChoiceField(label=_("Studio"))
     joined_on = _date(_("Joined on"), required=False, help_text=_("Today if empty."))
 
@@ -139,7 +171,7 @@ class AllianceStudioForm(forms.Form):
         self.fields["studio"].choices = [("", "—")] + [(str(s.pk), str(s)) for s in studios]
 
 
-class LeadTermForm(forms.Form):
+class LeadTermForm(Form):
     studio = forms.ChoiceField(label=_("Lead studio"))
     starts_on = _date(_("Term starts"))
     ends_on = _date(_("Term ends"))
@@ -149,7 +181,7 @@ class LeadTermForm(forms.Form):
         self.fields["studio"].choices = [("", "—")] + [(str(s.pk), str(s)) for s in studios]
 
 
-class JointProjectForm(forms.Form):
+class JointProjectForm(Form):
     title = forms.CharField(label=_("Project title"), max_length=200)
     studios = forms.MultipleChoiceField(
         label=_("Studios involved"), widget=forms.CheckboxSelectMultiple, required=False
@@ -161,7 +193,7 @@ class JointProjectForm(forms.Form):
         self.fields["studios"].choices = [(str(s.pk), str(s)) for s in studios]
 
 
-class ExpertForm(forms.Form):
+class ExpertForm(Form):
     expert = forms.ChoiceField(label=_("An officer in your scope"), required=False)
     username = forms.CharField(
         label=_("or a username"),
@@ -181,7 +213,7 @@ class ExpertForm(forms.Form):
         return data
 
 
-class IdeaSettingsForm(forms.Form):
+class IdeaSettingsForm(Form):
     support_threshold = forms.IntegerField(
         label=_("Supports needed for review"),
         min_value=1,

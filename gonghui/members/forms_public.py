@@ -83,6 +83,21 @@ class DivisionPicker:
         return ""
 
 
+def picked_division(data, *, missing, incomplete) -> str:
+    """The place chosen with the province → city → county selects of a posted form (fields
+    ``province``, ``city`` and ``work_division``): the picker's precise choice, or a code
+    posted without the selects as typed (the service says if it is unknown). Raises
+    ``division_incomplete`` (message ``incomplete``) when only a province or city is chosen and
+    ``division_required`` (``missing``) when nothing is, so a form says so with its other errors."""
+    code = clean(data.get("work_division", ""))
+    picked = DivisionPicker(province=data.get("province", ""), city=data.get("city", ""), county=code)
+    if picked.code or code:
+        return picked.code or code
+    if picked.city or picked.province:
+        raise ValidationError(incomplete, code="division_incomplete")
+    raise ValidationError(missing, code="division_required")
+
+
 class JoinForm(Form):
     """The application. Every field is checked on the first submit: the form checks the shape
     (lengths, the place selects, consent), then :func:`enrolment_check` checks the meaning of

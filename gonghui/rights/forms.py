@@ -1,12 +1,27 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gonghui.core.forms import Form, add_check_errors
+from gonghui.core.text import clean
+from gonghui.core.validators import validate_division_code, validate_person_name
+from gonghui.members.forms_public import picked_division
+from gonghui.members.services import personal
 from gonghui.rights.choices import AidForm, Category, Cause, Channel, Complexity
+from gonghui.rights.models import Request
+from gonghui.rights.services.requests import parse_amount
 
 
-class RequestForm(forms.Form):
-    """The worker's form: phone first, few fields. Officers taking a call also pick a channel."""
+class RequestForm(Form):
+    """The worker's form: phone first, few fields. Officers taking a call also pick a channel.
+
+    Every problem shows on the first submit: besides the shapes, the form runs the checks
+    ``request_file`` runs on the fields it does not require itself — the name and phone of
+    someone filing without a member record, the place, the amount owed of unpaid wages — with
+    the same functions, so the answers are the service's. ``member``: the member record of the
+    signed-in user, who files as themself unless a name or phone is typed (an officer taking a
+    call for someone else); :attr:`member` is None afterwards in that case."""
 
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
     description = forms.CharField(
@@ -28,8 +43,37 @@ class RequestForm(forms.Form):
     )
     workers_count = forms.IntegerField(label=_("Number of workers"), min_value=1, required=False)
 
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
 
-class RateForm(forms.Form):
+    def clean_work_division(self) -> str:
+        code = picked_division(
+            self.data,
+            missing=_("Choose the province, city and district where you work."),
+            incomplete=_("Choose the district or county where you work."),
+        )
+        return validate_division_code(code)
+
+    def clean(self):
+        data = super().clean()
+        if clean(self.data.get("name", "")) or clean(self.data.get("phone", "")):
+            self.member = None
+        checks = {}
+        if self.member is None:
+            checks["name"] = lambda: validate_person_name(data.get("name", ""))
+            checks["phone"] = lambda: personal.set_phone(Request(), data.get("phone", ""), required=True)
+        if data.get("category") == Category.WAGE_ARREARS:
+            checks["amount_owed"] = lambda: parse_amount(data.get("amount_owed"), "amount_owed")
+        for field, check in checks.items():
+            try:
+                check()
+            except ValidationError as exc:
+                add_check_errors(self, exc, field=field)
+        return data
+
+
+class RateForm(Form):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you?"),
         choices=[(i, str(i)) for i in range(5, 0, -1)],
@@ -40,7 +84,7 @@ class RateForm(forms.Form):
     phone = forms.CharField(label=_("The mobile number you gave"), max_length=20, required=False)
 
 
-class LookupForm(forms.Form):
+class LookupForm(Form):
     """Find one's request by its number and the mobile number it was filed with."""
 
     number = forms.CharField(
@@ -49,43 +93,43 @@ class LookupForm(forms.Form):
     phone = forms.CharField(label=_("The mobile number you gave"), max_length=20)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000)
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     to = forms.CharField(label=pgettext_lazy("rights", "Union code"), max_length=40)
     reason = forms.CharField(label=_("Reason"), max_length=1000)
     letter = forms.BooleanField(label=_("Cross-region referral with a letter"), required=False)
 
 
-class ComplexityForm(forms.Form):
+class ComplexityForm(Form):
     complexity = forms.ChoiceField(label=_("Complexity"), choices=Complexity.choices)
     reason = forms.CharField(label=_("Reason"), max_length=1000)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     reply = forms.CharField(
         label=_("Reply to the worker"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(label=_("Note"), max_length=2000)
 
 
-class DecideForm(forms.Form):
+class DecideForm(Form):
     accept = forms.BooleanField(required=False)
     note = forms.CharField(max_length=1000, required=False)
 
 
-class RecoveryForm(forms.Form):
+class RecoveryForm(Form):
     amount = forms.CharField(label=_("Amount recovered (yuan)"), max_length=20)
     recovered_on = forms.DateField(label=_("Date"))
     reason = forms.CharField(label=_("Reason if more than owed"), max_length=200, required=False)
 
 
-class LegalAidForm(forms.Form):
+class LegalAidForm(Form):
     cause = forms.ChoiceField(label=_("Cause"), choices=Cause.choices)
     form = forms.ChoiceField(label=_("Form of aid"), choices=AidForm.choices)
     monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=20)
@@ -98,11 +142,11 @@ class LegalAidForm(forms.Form):
     )
 
 
-class EmploymentEndedForm(forms.Form):
+class EmploymentEndedForm(Form):
     employment_ended_on = forms.DateField(label=_("Employment ended on"))
 
 
-class NeedForm(forms.Form):
+class NeedForm(Form):
     organisation = forms.CharField(label=_("Union code"), max_length=40)
     title = forms.CharField(label=_("Need"), max_length=120)
     owner = forms.CharField(label=_("Owner"), max_length=60)

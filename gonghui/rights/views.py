@@ -61,11 +61,10 @@ def file_request(request):
     )
     if "pick" in request.POST:
         return _render_file(request, forms.RequestForm(initial=request.POST.dict()), picker)
-    form = forms.RequestForm(request.POST)
+    form = forms.RequestForm(request.POST, member=member)
     if form.is_valid():
         data = form.cleaned_data
-        if data["name"] or data["phone"]:
-            member = None  # an officer entering a call or letter for someone else
+        member = form.member  # None when a name or phone is typed: a call taken for someone else
         try:
             throttle.hit(
                 "rights-request",
@@ -79,7 +78,7 @@ def file_request(request):
                 channel=data["channel"] or "app",
                 category=data["category"],
                 description=data["description"],
-                work_division=picker.code or request.POST.get("work_division", ""),
+                work_division=data["work_division"],
                 employer=data["employer"],
                 name=data["name"],
                 phone=data["phone"],

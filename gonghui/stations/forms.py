@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import Form
 from gonghui.stations.choices import Crs, Facility, SixHas, Status, Tier
 
 WEEKDAYS = [
@@ -20,7 +21,7 @@ WEEKDAYS = [
 ]
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     note = forms.CharField(
         label=_("Note for workers"),
@@ -30,7 +31,7 @@ class StatusForm(forms.Form):
     )
 
 
-class HoursForm(forms.Form):
+class HoursForm(Form):
     """The weekly hours, one row per weekday (one interval a day), or the whole week as text
     (several intervals a day)."""
 
@@ -93,7 +94,7 @@ class HoursForm(forms.Form):
         return out
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     closed = forms.BooleanField(label=_("Closed all day"), required=False, initial=True)
     opens = forms.TimeField(label=_("Opens"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
@@ -103,7 +104,7 @@ class ExceptionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=120)
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(Form):
     photo = forms.FileField(
         label=_("Photo"),
         help_text=_("JPEG or PNG, at most 5 MB"),
@@ -111,7 +112,7 @@ class PhotoForm(forms.Form):
     )
 
 
-class StationForm(forms.Form):
+class StationForm(Form):
     """Every registry field of a station (officers). ``organisation`` (a union code) only when
     creating; the keeper is a username of someone holding a role in the owning union's subtree."""
 

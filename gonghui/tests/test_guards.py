@@ -40,6 +40,44 @@ def test_views_and_endpoints_do_not_query_models_directly():
     assert offenders == [], "use a selector or scoping.restrict():\n" + "\n".join(offenders)
 
 
+# Forms still on Django's stock messages, in files another change is rewriting; the integrator
+# converts them and empties this set (the guard fails while a listed file has no such form left).
+NOT_YET_NATURAL = {"members/imports/forms.py", "stations/views/io.py", "members/views/exports.py"}
+
+
+def test_every_form_speaks_natural_chinese():
+    # A class built directly on a Django form class (forms.Form, forms.ModelForm,
+    # AuthenticationForm …) must call core.forms.natural_messages; the others derive from
+    # core.forms.Form or from such a class, and inherit its messages.
+    offenders: dict[str, list[str]] = {}
+    for path in GONGHUI.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        from_django = {
+            (alias.asname or alias.name).split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            and (getattr(node, "module", None) or node.names[0].name).startswith("django")
+            for alias in node.names
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and any(
+                ast.unparse(b).split(".")[0] in from_django and ast.unparse(b).endswith("Form")
+                for b in node.bases
+            ):
+                calls = {
+                    n.func.id
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                }
+                if "natural_messages" not in calls:
+                    offenders.setdefault(str(path.relative_to(GONGHUI)), []).append(node.name)
+    stock = {f: names for f, names in offenders.items() if f not in NOT_YET_NATURAL}
+    assert stock == {}, "derive from gonghui.core.forms.Form or call natural_messages(self)"
+    assert NOT_YET_NATURAL <= offenders.keys(), "converted: remove from NOT_YET_NATURAL"
+
+
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()

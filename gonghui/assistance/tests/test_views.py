@@ -7,6 +7,7 @@ from django.utils.html import escape
 from gonghui.assistance.models import DibaoStandard, Household, Payment
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.tests.conftest import OPEN
+from gonghui.core.models import AuditEntry
 from gonghui.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +131,42 @@ def test_worker_applies_on_the_phone_page(world, dibao):
     # (1800 − 300) / 2 = 750 < 955
     assert h.category == "deep"
     assert h.file_no in c.get("/assistance/apply/").content.decode()
+
+
+def test_an_unfinished_application_names_every_problem_at_once(world, dibao):
+    audits = AuditEntry.objects.count()
+    data = {
+        "head_income": "一千",
+        "medical": "-5",
+        "schooling": "0",
+        "disability_care": "0",
+        "bank_card": "1234",
+        "p-TOTAL_FORMS": "1",
+        "p-INITIAL_FORMS": "0",
+        "p-MIN_NUM_FORMS": "0",
+        "p-MAX_NUM_FORMS": "10",
+        "p-0-relation": "spouse",
+        "p-0-name": "=1+1",
+        "p-0-monthly_income": "x",
+    }
+    r = login("member").post("/assistance/apply/", data)
+    assert r.status_code == 400
+    errors = {f: [str(m) for m in e] for f, e in r.context["form"].errors.items()}
+    assert errors == {
+        "housing": ["请选择住房。"],
+        "main_cause": ["请选择主要致困原因。"],
+        "medical_insurance": ["请选择医疗保险。"],
+        "head_employment": ["请选择本人就业状况。"],
+        "head_income": ["请输入金额（元）。"],
+        "medical": ["金额不能为负数。"],
+        "bank_card": ["银行卡号应为 12 至 19 位数字。"],
+    }
+    card = {f: [str(m) for m in e] for f, e in r.context["people"].forms[0].errors.items()}
+    assert card == {
+        "name": ["姓名不能以“=”开头：请填写身份证或护照上的姓名。"],
+        "monthly_income": ["请输入金额（元）。"],
+    }
+    assert Household.objects.count() == 0 and AuditEntry.objects.count() == audits
 
 
 def test_anonymous_is_sent_to_login(db):

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from gonghui.core.models import AuditEntry
 from gonghui.honours.models import Honour, NominationList, Nominee, Objection
 from gonghui.honours.services import nominations, objections, registry
 from gonghui.honours.tests.conftest import accept, recommend
@@ -151,6 +152,20 @@ def test_the_public_notice_shows_no_personal_data_and_takes_objections(world, on
 
 def test_the_public_page_of_a_list_not_on_notice_is_404(world, plist):
     assert Client().get(reverse("honours:notice", args=[plist.pk])).status_code == 404
+
+
+def test_an_objection_names_a_bad_name_with_the_missing_fields_at_once(world, on_notice):
+    audits = AuditEntry.objects.count()
+    r = Client().post(
+        reverse("honours:notice", args=[on_notice.pk]), {"name": "=1+1", "contact": "", "text": ""}
+    )
+    assert r.status_code == 200
+    assert {f: [str(m) for m in e] for f, e in r.context["form"].errors.items()} == {
+        "name": ["姓名不能以“=”开头：请填写身份证或护照上的姓名。"],
+        "contact": ["请留下电话或地址，以便答复。"],
+        "text": ["请填写异议内容。"],
+    }
+    assert Objection.objects.count() == 0 and AuditEntry.objects.count() == audits
 
 
 def test_public_objections_are_throttled(world, on_notice, settings):

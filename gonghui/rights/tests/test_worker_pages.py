@@ -6,8 +6,10 @@ import re
 import pytest
 from django.test import Client
 
+from gonghui.core.models import AuditEntry
 from gonghui.rights.models import Request
 from gonghui.rights.services import requests as svc
+from gonghui.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,53 @@ def test_the_status_page_shows_who_holds_it_and_the_deadline(world):
     assert f'id="due-on">{r.due_on:%Y-%m-%d}' in page
     assert '<meta name="viewport" content="width=device-width' in page
     assert "<form" not in page[page.index("<main") :]  # nothing to do while it is open
+
+
+def _errors(response) -> dict[str, list[str]]:
+    return {field: [str(m) for m in messages] for field, messages in response.context["form"].errors.items()}
+
+
+def test_an_empty_request_names_every_missing_field_at_once(world, client):
+    audits = AuditEntry.objects.count()
+    page = client.post("/rights/new/", {"province": "", "city": "", "work_division": ""})
+    assert page.status_code == 200
+    assert _errors(page) == {
+        "category": ["请选择诉求类别。"],
+        "description": ["请填写具体情况。"],
+        "name": ["请填写姓名。"],
+        "phone": ["请填写手机号码。"],
+        "work_division": ["请选择您工作所在的省、市、区（县）。"],
+    }
+    body = page.content.decode()
+    for field in ("name", "phone", "work_division"):
+        assert f'<ul class="errorlist" id="id_{field}_error">' in body, field
+    assert not Request.objects.exists() and AuditEntry.objects.count() == audits
+
+
+def test_a_bad_name_and_phone_show_with_the_missing_category(world, client):
+    page = client.post(
+        "/rights/new/",
+        {"name": "=1+1", "phone": "123", "description": "拖欠工资", "province": "610000", "city": "610100"},
+    )
+    errors = _errors(page)
+    assert errors["category"] == ["请选择诉求类别。"]
+    assert errors["name"] == ["姓名不能以“=”开头：请填写身份证或护照上的姓名。"]
+    assert errors["phone"] == ["请输入中国大陆手机号码：以 1 开头的 11 位数字。"]
+    assert errors["work_division"] == ["请选择您工作所在的区（县）。"]
+    assert not Request.objects.exists()
+
+
+def test_unpaid_wages_without_the_amount_say_so_on_the_first_answer(world, client):
+    page = client.post("/rights/new/", {"category": "wage_arrears", "work_division": "610113"})
+    errors = _errors(page)
+    assert set(errors) == {"description", "name", "phone", "amount_owed"}
+    assert errors["amount_owed"] == ["请填写金额。"]
+    assert not Request.objects.exists()
+
+
+def test_a_member_filing_as_themself_is_asked_only_for_the_request(world):
+    member = Client()
+    assert member.login(username="member", password=PASSWORD)
+    page = member.post("/rights/new/", {"province": "", "city": "", "work_division": ""})
+    assert set(_errors(page)) == {"category", "description", "work_division"}
+    assert not Request.objects.exists()

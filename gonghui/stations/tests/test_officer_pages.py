@@ -195,13 +195,13 @@ def test_create_station_through_the_registry(world):
         ({"lng": "200"}, "Must be between"),
         ({"hours": "sometimes"}, "Cannot read the opening hours"),
         ({"division_code": "999999"}, ""),
-        ({"name": ""}, "This field is required."),
+        ({"name": ""}, "Please fill in: Name."),
         ({"organisation": "620000"}, "No union with this code in your scope."),  # gansu, not 西安's
         ({"organisation": "NOPE"}, "No union with this code in your scope."),
         ({"keeper": "baoji"}, "No user with this name holds a role"),  # a role outside the subtree
         ({"keeper": "nobody"}, "No user with this name holds a role"),
-        ({"facilities": ["teleporter"]}, "Select a valid choice"),
-        ({"status": "party"}, "Select a valid choice"),
+        ({"facilities": ["teleporter"]}, "Choose one of the listed options."),
+        ({"status": "party"}, "Choose one of the listed options."),
     ],
 )
 def test_create_with_bad_input_shows_errors_and_writes_nothing(world, overrides, field_text):

@@ -335,3 +335,41 @@ def test_station_actions_fragment(world, station):
     html = render_to_string("stations/_station_actions.html", {"station": station})
     assert reverse("stations:report", args=[station.code]) in html
     assert reverse("stations:suggest") in html
+
+
+def _field_errors(response) -> dict[str, list[str]]:
+    return {field: [str(m) for m in messages] for field, messages in response.context["form"].errors.items()}
+
+
+def test_a_report_without_a_kind_and_with_a_bad_mobile_names_both_at_once(client, world, station):
+    audits = AuditEntry.objects.count()
+    response = _report(client, station, kind="", contact="12345")
+    assert response.status_code == 200
+    errors = _field_errors(response)
+    assert errors["kind"] == ["请选择遇到了什么问题。"]
+    assert errors["contact"] == ["请输入中国大陆手机号码：以 1 开头的 11 位数字。"]
+    assert Ticket.objects.count() == 0 and AuditEntry.objects.count() == audits
+
+
+def test_an_empty_suggestion_names_every_missing_field_at_once(client, world):
+    audits = AuditEntry.objects.count()
+    response = client.post(reverse("stations:suggest"), {"province": "", "city": "", "work_division": ""})
+    assert response.status_code == 200
+    assert _field_errors(response) == {
+        "name": ["请填写地点。"],
+        "address": ["请填写地址。"],
+        "work_division": ["请选择这个地点所在的省、市、区（县）。"],
+        "reason": ["请说明为什么要在这里建驿站。"],
+    }
+    html = response.content.decode()
+    assert '<ul class="errorlist" id="id_work_division_error">' in html
+    assert Suggestion.objects.count() == 0 and AuditEntry.objects.count() == audits
+
+
+def test_a_suggestion_with_a_province_but_no_district_asks_for_the_district(client, world):
+    response = client.post(
+        reverse("stations:suggest"),
+        {"name": "小寨", "address": "长安中路", "province": "610000", "city": "610100", "reason": "骑手多"},
+    )
+    assert _field_errors(response) == {"work_division": ["请选择这个地点所在的区（县）。"]}
+    assert Suggestion.objects.count() == 0

@@ -19,22 +19,25 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core import divisions, pagination, throttle
-from gonghui.core.forms import add_service_error
-from gonghui.members.forms_public import DivisionPicker
+from gonghui.core.forms import Form, add_check_errors, add_service_error
+from gonghui.members.forms_public import DivisionPicker, picked_division
 from gonghui.stations import hours
 from gonghui.stations import selectors_reports as selectors
 from gonghui.stations.choices import Crs, ProblemKind, SuggestionStatus, TicketStatus
 from gonghui.stations.services import checkins, suggestions, tickets
 
-# ---- forms (input shape only; the services validate) ------------------------------------------
+# ---- forms (input shape; the public ones run the services' checks in clean()) ---------------------
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
+    """A worker's report; the service's own check (``clean_report``) runs in ``clean`` so a bad
+    mobile number shows with a missing kind, not after it."""
+
     kind = forms.ChoiceField(
         label=gettext_lazy("What is wrong?"), choices=ProblemKind.choices, widget=forms.RadioSelect
     )
@@ -51,25 +54,41 @@ class ReportForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
+    def clean(self):
+        data = super().clean()
+        try:
+            tickets.clean_report(
+                kind=data.get("kind", ""),
+                description=data.get("description", ""),
+                contact=data.get("contact", ""),
+            )
+        except ValidationError as exc:
+            add_check_errors(self, exc)
+        return data
 
-class NoteForm(forms.Form):
+
+class NoteForm(Form):
     note = forms.CharField(required=False, max_length=500)
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Form):
     resolution = forms.CharField(
         label=gettext_lazy("What was done"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class SuggestForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Place"), max_length=80)
+class SuggestForm(Form):
+    """A suggested site; the place comes from the province → city → county selects (posted as
+    ``work_division``). The service's own check (``clean_suggestion``) runs in ``clean``, so
+    every problem — the place included — shows on the first submit."""
+
+    name = forms.CharField(label=pgettext_lazy("location", "Place"), max_length=80)
     address = forms.CharField(label=gettext_lazy("Address"), max_length=200)
     lat = forms.CharField(label=gettext_lazy("Latitude"), required=False, max_length=30)
     lng = forms.CharField(label=gettext_lazy("Longitude"), required=False, max_length=30)
@@ -77,11 +96,36 @@ class SuggestForm(forms.Form):
         label=gettext_lazy("Coordinate system"), choices=Crs.choices, required=False, initial=Crs.WGS84
     )
     reason = forms.CharField(
-        label=gettext_lazy("Why here?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Why here?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Say why a station is needed here.")},
     )
+    work_division = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_work_division(self) -> str:
+        return picked_division(
+            self.data,
+            missing=gettext_lazy("Choose the province, city and district of the place."),
+            incomplete=gettext_lazy("Choose the district or county of the place."),
+        )
+
+    def clean(self):
+        data = super().clean()
+        try:
+            suggestions.clean_suggestion({**data, "division_code": data.get("work_division", "")})
+        except ValidationError as exc:
+            add_check_errors(self, exc, rename={"division_code": "work_division"})
+        return data
+
+    def service_data(self) -> dict:
+        """What ``suggestion_submit`` takes: the place as ``division_code``."""
+        data = dict(self.cleaned_data)
+        data["division_code"] = data.pop("work_division")
+        return data
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
     host_unit = forms.CharField(label=gettext_lazy("Host unit"), max_length=120, required=False)
     address = forms.CharField(label=gettext_lazy("Address"), max_length=200)
@@ -98,7 +142,7 @@ class AcceptForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note for workers"), max_length=200, required=False)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -439,31 +483,18 @@ def suggest(request):
         form = SuggestForm(initial=request.POST.dict())
         return render(request, "stations/suggest_form.html", {"form": form, "picker": picker})
     form = SuggestForm(request.POST)
-    division_error = None
     if form.is_valid():
         try:
             _hit(request, "stations-suggest")
-            s = suggestions.suggestion_submit(
-                actor=request.user,
-                data={
-                    **form.cleaned_data,
-                    "division_code": picker.code or request.POST.get("work_division", ""),
-                },
-            )
+            s = suggestions.suggestion_submit(actor=request.user, data=form.service_data())
         except throttle.Throttled:
             form.add_error(None, _("Too many attempts; please try again later."))
         except ValidationError as exc:
-            division_error = exc.error_dict.pop("division_code", None) if hasattr(exc, "error_dict") else None
-            if not hasattr(exc, "error_dict") or exc.error_dict:
-                add_service_error(form, exc)
+            add_service_error(form, exc, {"division_*": "work_division"})
         else:
             messages.success(request, _("Thank you. Keep this page's address to see the union's decision."))
             return redirect("stations:suggestion", suggestion_id=s.pk)
-    return render(
-        request,
-        "stations/suggest_form.html",
-        {"form": form, "picker": picker, "division_error": division_error and division_error[0].messages[0]},
-    )
+    return render(request, "stations/suggest_form.html", {"form": form, "picker": picker})
 
 
 @never_cache
