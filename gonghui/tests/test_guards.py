@@ -40,11 +40,6 @@ def test_views_and_endpoints_do_not_query_models_directly():
     assert offenders == [], "use a selector or scoping.restrict():\n" + "\n".join(offenders)
 
 
-# Forms still on Django's stock messages, in files another change is rewriting; the integrator
-# converts them and empties this set (the guard fails while a listed file has no such form left).
-NOT_YET_NATURAL = {"members/imports/forms.py", "stations/views/io.py", "members/views/exports.py"}
-
-
 def test_every_form_speaks_natural_chinese():
     # A class built directly on a Django form class (forms.Form, forms.ModelForm,
     # AuthenticationForm …) must call core.forms.natural_messages; the others derive from
@@ -73,9 +68,7 @@ def test_every_form_speaks_natural_chinese():
                 }
                 if "natural_messages" not in calls:
                     offenders.setdefault(str(path.relative_to(GONGHUI)), []).append(node.name)
-    stock = {f: names for f, names in offenders.items() if f not in NOT_YET_NATURAL}
-    assert stock == {}, "derive from gonghui.core.forms.Form or call natural_messages(self)"
-    assert NOT_YET_NATURAL <= offenders.keys(), "converted: remove from NOT_YET_NATURAL"
+    assert offenders == {}, "derive from gonghui.core.forms.Form or call natural_messages(self)"
 
 
 def _imports(path: Path) -> set[str]:

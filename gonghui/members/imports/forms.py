@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import Form as NaturalForm
 from gonghui.members.imports import reader
 from gonghui.members.models import ImportBatch
 
 
-class UploadForm(forms.Form):
+class UploadForm(NaturalForm):
     file = forms.FileField(label=_("Roster file"))
     organisation = forms.CharField(
         label=_("Union for rows without a union code"),

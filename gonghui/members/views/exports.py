@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from gonghui.core.forms import Form as NaturalForm
 from gonghui.core.forms import add_service_error
 from gonghui.members.choices import EmploymentForm, MembershipStatus
 from gonghui.members.exports import CONTENT_TYPES
@@ -23,7 +24,7 @@ from gonghui.organisations.views import is_fragment_request, officer_required
 Action = scoping.Action
 
 
-class ExportForm(forms.Form):
+class ExportForm(NaturalForm):
     organisation = OrganisationCodeField(label=_("Organisation (code)"))
     file_format = forms.ChoiceField(
         label=_("File format"),

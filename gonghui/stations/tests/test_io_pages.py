@@ -105,7 +105,7 @@ def test_preview_with_errors_shows_the_table_and_cannot_be_confirmed(officer_cli
 @pytest.mark.parametrize(
     ("data", "text"),
     [
-        (b"", "The submitted file is empty."),
+        (b"", "The chosen file is empty"),
         (b"\xff\xfe" + "名称,地址".encode("utf-16-le"), "UTF-16"),
         (b"PK\x03\x04garbage", "damaged"),
         (csv_bytes([row()], headers=["名称", "地址"]), "Required columns are missing"),

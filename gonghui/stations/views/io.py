@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gonghui.core.forms import Form as NaturalForm
 from gonghui.organisations import scoping
 from gonghui.stations.api_io import download
 from gonghui.stations.choices import Crs
@@ -20,7 +21,7 @@ SESSION_KEY = "stations_import"
 PREVIEW_ROWS = 20
 
 
-class UploadForm(forms.Form):
+class UploadForm(NaturalForm):
     file = forms.FileField(label=gettext_lazy("Station file"))
 
     def __init__(self, *args, **kwargs):
@@ -31,7 +32,7 @@ class UploadForm(forms.Form):
         ) % {"mb": f"{importing.max_bytes() / 1024 / 1024:g}", "rows": f"{importing.max_rows():,}"}
 
 
-class ExportForm(forms.Form):
+class ExportForm(NaturalForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("What"),
         choices=[
