@@ -19,30 +19,50 @@ from gonghui.core.validators import validate_person_name
 from gonghui.organisations.forms import DateInput
 
 
-def _service_check(form, field: str, check) -> str:
-    """``form``'s value of ``field`` once a service check raising errors keyed by ``field``
-    passes; an empty value is left to the field's own rule (required or not)."""
-    value = form.cleaned_data[field]
-    if (value or "").strip():
+def _service_errors(exc: ValidationError) -> ValidationError:
+    """A service's error keyed by its own field name, as the form field's own error."""
+    groups = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+    return ValidationError([error for group in groups for error in group])
+
+
+class _CheckedField(forms.CharField):
+    """A text field whose value, when given, must pass the check the service itself runs on it
+    (an empty value is left to ``required``); the check's result (a normalised value) or the
+    value itself is the cleaned value."""
+
+    check = staticmethod(lambda value: None)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not (value or "").strip():
+            return value
         try:
-            check(value)
+            checked = self.check(value)
         except ValidationError as exc:
-            raise ValidationError(exc.error_dict[field]) from None
-    return value
+            raise _service_errors(exc) from None
+        return checked if isinstance(checked, str) else value
 
 
-def _amount(form, field: str) -> str:
-    return _service_check(form, field, lambda value: parse_amount(value, field))
+class AmountField(_CheckedField):
+    """An amount in yuan, checked like the services parse it."""
+
+    check = staticmethod(lambda value: parse_amount(value, "amount"))
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 14)
+        super().__init__(**kwargs)
 
 
-def _bank_card(form) -> str:
-    # the service's own check, on a file that is never saved
-    return _service_check(form, "bank_card", lambda value: set_bank_card(Household(), value))
+class BankCardField(_CheckedField):
+    """A payout bank card, checked as the service stores it (on a file that is never saved)."""
+
+    check = staticmethod(lambda value: set_bank_card(Household(), value))
 
 
-def _person_name(form) -> str:
-    name = form.cleaned_data["name"]
-    return validate_person_name(name) if (name or "").strip() else name
+class PersonNameField(_CheckedField):
+    """A person's name under the one name rule, normalised."""
+
+    check = staticmethod(validate_person_name)
 
 
 class DibaoForm(Form):
@@ -74,29 +94,14 @@ class ApplyForm(Form):
     medical_insurance = forms.ChoiceField(
         label=_("Medical insurance"), choices=choices.MedicalInsurance.choices
     )
-    head_income = forms.CharField(label=_("Your monthly income (yuan)"), max_length=14, initial="0")
+    head_income = AmountField(label=_("Your monthly income (yuan)"), max_length=14, initial="0")
     head_employment = forms.ChoiceField(label=_("Your work"), choices=choices.Employment.choices)
-    medical = forms.CharField(label=_("Medical costs a month (yuan)"), max_length=14, initial="0")
-    schooling = forms.CharField(label=_("Schooling costs a month (yuan)"), max_length=14, initial="0")
-    disability_care = forms.CharField(label=_("Disability care a month (yuan)"), max_length=14, initial="0")
+    medical = AmountField(label=_("Medical costs a month (yuan)"), max_length=14, initial="0")
+    schooling = AmountField(label=_("Schooling costs a month (yuan)"), max_length=14, initial="0")
+    disability_care = AmountField(label=_("Disability care a month (yuan)"), max_length=14, initial="0")
     zero_employment = forms.BooleanField(label=_("No one in the household is in work"), required=False)
     bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
-    bank_card = forms.CharField(label=_("Bank card for payments"), max_length=25, required=False)
-
-    def clean_head_income(self):
-        return _amount(self, "head_income")
-
-    def clean_medical(self):
-        return _amount(self, "medical")
-
-    def clean_schooling(self):
-        return _amount(self, "schooling")
-
-    def clean_disability_care(self):
-        return _amount(self, "disability_care")
-
-    def clean_bank_card(self):
-        return _bank_card(self)
+    bank_card = BankCardField(label=_("Bank card for payments"), max_length=25, required=False)
 
     def expenses(self) -> list[dict]:
         out = []
@@ -124,16 +129,10 @@ class PersonForm(Form):
     out; a name needs its relation and the other way round."""
 
     relation = forms.ChoiceField(label=_("Relation"), choices=FAMILY_RELATIONS, required=False)
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
-    monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=14, required=False)
+    name = PersonNameField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
+    monthly_income = AmountField(label=_("Monthly income (yuan)"), max_length=14, required=False)
     employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)
     health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices, required=False)
-
-    def clean_name(self):
-        return _person_name(self)
-
-    def clean_monthly_income(self):
-        return _amount(self, "monthly_income")
 
     def clean(self):
         cleaned = super().clean()
@@ -191,49 +190,22 @@ class EditForm(Form):
         label=_("Medical insurance"), choices=choices.MedicalInsurance.choices
     )
     zero_employment = forms.BooleanField(label=_("No one in the household is in work"), required=False)
-    medical = forms.CharField(label=_("Medical costs a month (yuan)"), max_length=14, required=False)
-    schooling = forms.CharField(label=_("Schooling costs a month (yuan)"), max_length=14, required=False)
-    disability_care = forms.CharField(
-        label=_("Disability care a month (yuan)"), max_length=14, required=False
-    )
-    other_expense = forms.CharField(
-        label=_("Other rigid costs a month (yuan)"), max_length=14, required=False
-    )
+    medical = AmountField(label=_("Medical costs a month (yuan)"), max_length=14, required=False)
+    schooling = AmountField(label=_("Schooling costs a month (yuan)"), max_length=14, required=False)
+    disability_care = AmountField(label=_("Disability care a month (yuan)"), max_length=14, required=False)
+    other_expense = AmountField(label=_("Other rigid costs a month (yuan)"), max_length=14, required=False)
     event_kind = forms.ChoiceField(
         label=_("Event"), choices=[("", "—"), *choices.EventKind.choices], required=False
     )
-    event_compensation = forms.CharField(
-        label=_("Compensation received (yuan)"), max_length=14, required=False
-    )
+    event_compensation = AmountField(label=_("Compensation received (yuan)"), max_length=14, required=False)
     bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
-    bank_card = forms.CharField(
+    bank_card = BankCardField(
         label=_("New bank card number (empty: keep the current one)"), max_length=25, required=False
     )
-    head_income = forms.CharField(label=_("Head's monthly income (yuan)"), max_length=14)
+    head_income = AmountField(label=_("Head's monthly income (yuan)"), max_length=14)
     head_health = forms.ChoiceField(label=_("Head's health"), choices=choices.Health.choices)
     head_employment = forms.ChoiceField(label=_("Head's work"), choices=choices.Employment.choices)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean_head_income(self):
-        return _amount(self, "head_income")
-
-    def clean_medical(self):
-        return _amount(self, "medical")
-
-    def clean_schooling(self):
-        return _amount(self, "schooling")
-
-    def clean_disability_care(self):
-        return _amount(self, "disability_care")
-
-    def clean_other_expense(self):
-        return _amount(self, "other_expense")
-
-    def clean_event_compensation(self):
-        return _amount(self, "event_compensation")
-
-    def clean_bank_card(self):
-        return _bank_card(self)
 
     EXPENSES = (
         ("medical", "medical"),
@@ -299,11 +271,11 @@ class PersonEditForm(Form):
 
     id = forms.CharField(widget=forms.HiddenInput, required=False)
     relation = forms.ChoiceField(label=_("Relation"), choices=FAMILY_RELATIONS, required=False)
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
+    name = PersonNameField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     id_number = forms.CharField(
         label=_("ID number (empty: keep the recorded one)"), max_length=18, required=False
     )
-    monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=14, required=False)
+    monthly_income = AmountField(label=_("Monthly income (yuan)"), max_length=14, required=False)
     health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices, required=False)
     disabled = forms.BooleanField(label=_("Disability"), required=False)
     disability_grade = forms.ChoiceField(
@@ -313,12 +285,6 @@ class PersonEditForm(Form):
     )
     schooling = forms.ChoiceField(label=_("Schooling"), choices=choices.Schooling.choices, required=False)
     employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)
-
-    def clean_name(self):
-        return _person_name(self)
-
-    def clean_monthly_income(self):
-        return _amount(self, "monthly_income")
 
     def clean(self):
         cleaned = super().clean()
