@@ -21,3 +21,4 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 # The test client's host and the live server's; any other Host header is refused (400).
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+GONGHUI_AUDIT_STRICT = True  # an audit code no app labels raises (gonghui.core.audit)

@@ -6,3 +6,5 @@ class AccountsConfig(AppConfig):
     name = "gonghui.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+    # Labels of the audit codes this app writes (core.audit.label).
+    audit_actions = "gonghui.accounts.choices.AuditAction"

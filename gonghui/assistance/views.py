@@ -19,8 +19,9 @@ from gonghui.assistance.services import dibao as dibao_services
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.services import monitoring
 from gonghui.core.forms import add_service_error
+from gonghui.core.web import paginate
 from gonghui.organisations import scoping
-from gonghui.organisations.views import officer_required, paginate
+from gonghui.organisations.permissions import officer_required
 
 Action = scoping.Action
 PEOPLE_MAX = 10

@@ -20,8 +20,9 @@ from gonghui.competitions import forms, scoring, selectors
 from gonghui.competitions.choices import ResultsState, Status
 from gonghui.competitions.services import marking, results, setup
 from gonghui.core.forms import add_service_error
+from gonghui.core.web import paginate
 from gonghui.organisations import scoping
-from gonghui.organisations.views import officer_required, paginate
+from gonghui.organisations.permissions import officer_required
 
 Action = scoping.Action
 

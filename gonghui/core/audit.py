@@ -1,9 +1,47 @@
-"""Writing audit entries. Services call :func:`record` inside their transaction."""
+"""Writing audit entries (services call :func:`record` inside their transaction) and naming
+their action codes for people (:func:`label`).
 
+Each app declares the codes it writes as an ``AuditAction`` TextChoices in its ``choices.py``
+(code → label) and names that class in its AppConfig (``audit_actions``); the audit page and
+API show the label. With ``GONGHUI_AUDIT_STRICT`` (the test settings) writing a code that no app
+declares raises, so a new action cannot reach officers as a bare code.
+"""
+
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from gonghui.core.models import AuditEntry
+
+
+@functools.cache
+def _labels() -> dict[str, Any]:
+    labels: dict[str, Any] = {}
+    for config in apps.get_app_configs():
+        path = getattr(config, "audit_actions", None)
+        if path:
+            labels.update(import_string(path).choices)
+    return labels
+
+
+@functools.cache
+def _declaring_apps() -> frozenset[str]:
+    return frozenset(c.label for c in apps.get_app_configs() if getattr(c, "audit_actions", None))
+
+
+def declared(code: str) -> bool:
+    """Some app declares ``code`` with a label."""
+    return code in _labels()
+
+
+def label(code: str) -> str:
+    """The name people read for an audit action code (in the active language); an unknown
+    code is shown as it is (entries written before its label existed)."""
+    return str(_labels().get(code, code))
 
 
 def _plain(value: Any) -> Any:
@@ -40,19 +78,25 @@ def entry(
 ) -> AuditEntry:
     """One audit entry, not yet saved (for :func:`record_many`). ``actor`` may be None for
     the public (an anonymous applicant) or the system."""
+    if (
+        getattr(settings, "GONGHUI_AUDIT_STRICT", False)
+        and action.split(".", 1)[0] in _declaring_apps()
+        and not declared(action)
+    ):
+        raise ValueError(f"audit action {action!r} has no label: declare it in the app's AuditAction")
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     label = ""
-    if actor is not None and getattr(actor, "is_authenticated", False):
+    if actor is not None and actor.is_authenticated:
         label = actor.get_username()
     elif actor is None:
         label = "system"
     else:
         label = "anonymous"
     return AuditEntry(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=label,
         action=action,
         object_type=object_type,

@@ -6,3 +6,5 @@ class MembersConfig(AppConfig):
     name = "gonghui.members"
     label = "members"
     verbose_name = _("Members")
+    # Labels of the audit codes this app writes (core.audit.label).
+    audit_actions = "gonghui.members.choices.AuditAction"

@@ -1,7 +1,7 @@
 from ninja import Router, Schema
 
 from gonghui.core import pagination
-from gonghui.organisations import scoping
+from gonghui.organisations import auditlog, scoping
 
 router = Router(tags=["organisations"])
 
@@ -77,15 +77,30 @@ def get_organisation(request, code: str):
 audit_router = Router(tags=["audit"])
 
 
+def _plain(value):
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
+
+class AuditChangeOut(Schema):
+    field: str
+    name: str
+    before: str | int | float | bool | None
+    after: str | int | float | bool | None
+
+
 class AuditItem(Schema):
     id: str
     at: str
     actor: str
+    actor_name: str
     action: str
+    action_label: str
     object_type: str
+    object_kind: str
     object_id: str
     object: str
     changes: dict
+    changes_in_words: list[AuditChangeOut]
     reason: str
 
 
@@ -116,17 +131,24 @@ def list_audit(
     return {
         "items": [
             {
-                "id": str(e.pk),
-                "at": e.at.isoformat(),
-                "actor": e.actor_label,
-                "action": e.action,
-                "object_type": e.object_type,
-                "object_id": e.object_id,
-                "object": e.object_repr,
-                "changes": e.changes,
-                "reason": e.reason,
+                "id": str(row.entry.pk),
+                "at": row.entry.at.isoformat(),
+                "actor": row.entry.actor_label,
+                "actor_name": row.actor,
+                "action": row.entry.action,
+                "action_label": row.action,
+                "object_type": row.entry.object_type,
+                "object_kind": row.object_kind,
+                "object_id": row.entry.object_id,
+                "object": row.entry.object_repr,
+                "changes": row.entry.changes,
+                "changes_in_words": [
+                    {"field": c.code, "name": c.name, "before": _plain(c.before), "after": _plain(c.after)}
+                    for c in row.changes
+                ],
+                "reason": row.entry.reason,
             }
-            for e in items
+            for row in auditlog.readable(items)
         ],
         "count": count,
     }

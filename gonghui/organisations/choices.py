@@ -64,3 +64,14 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     STATION_KEEPER = "station_keeper", _("Station keeper")
     MEMBER = "member", _("Member")
+
+
+class AuditAction(models.TextChoices):
+    """Every audit code the organisations app writes, with the name officers read on the
+    audit page (named by OrganisationsConfig.audit_actions)."""
+
+    ORGANISATION_CREATED = "organisations.organisation.created", _("Organisation created")
+    ORGANISATION_UPDATED = "organisations.organisation.updated", _("Organisation edited")
+    ORGANISATION_MOVED = "organisations.organisation.moved", _("Organisation moved")
+    ROLE_ASSIGNED = "organisations.role.assigned", _("Role given")
+    ROLE_REVOKED = "organisations.role.revoked", _("Role revoked")

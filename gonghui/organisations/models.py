@@ -47,6 +47,12 @@ class Organisation(MP_Node):
     def __str__(self) -> str:
         return self.name
 
+    def contains(self, other: "Organisation") -> bool:
+        """``other`` is this organisation or below it in the tree (materialised paths: a
+        descendant's path starts with its ancestor's). The one tree comparison outside
+        ``scoping``'s own queries."""
+        return other.path.startswith(self.path)
+
     @property
     def is_grassroots(self) -> bool:
         return self.kind == Kind.GRASSROOTS

@@ -165,6 +165,25 @@ def require(user, action: str, organisation: Organisation) -> None:
     raise Http404
 
 
+def require_object(user, action: str, organisation: Organisation, *, personal: bool = False) -> None:
+    """The object-level rule every app's ``permissions.py`` builds on, for an object that
+    belongs to ``organisation``: ``personal`` is a right the object itself gives this user (the
+    station's keeper, the request's own filer), decided by the app's permissions module. Passes
+    when ``personal`` or when the user's roles allow ``action`` over the organisation; else 403
+    when the object is visible to the user (a role there that only lets them read it, or a
+    personal right without this action) and 404 when it is not (docs/dev/permissions.md)."""
+    if personal or can(user, action, organisation):
+        return
+    if can(user, Action.VIEW, organisation):
+        raise PermissionDenied
+    raise Http404
+
+
+def can_object(user, action: str, organisation: Organisation, *, personal: bool = False) -> bool:
+    """:func:`require_object` as a yes/no, for showing or hiding a button."""
+    return personal or can(user, action, organisation)
+
+
 def get_organisation_or_404(user, code: str, action: str = Action.VIEW) -> Organisation:
     org = Organisation.objects.filter(code=code).first()
     if org is None or not can(user, Action.VIEW, org):

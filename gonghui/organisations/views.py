@@ -6,102 +6,25 @@ and "not yours" alike, 403 when visible but the role does not allow the action);
 change goes through ``organisations.services``.
 """
 
-import functools
-import math
-from dataclasses import dataclass, field
-
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import Promise
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gonghui.core import divisions, pagination
+from gonghui.core import divisions
 from gonghui.core.forms import add_service_error
-from gonghui.organisations import forms, scoping, selectors, services
+from gonghui.core.web import is_fragment_request, paginate
+from gonghui.organisations import auditlog, forms, scoping, selectors, services
+from gonghui.organisations.permissions import officer_required
 
 Action = scoping.Action
 CHILDREN_PER_PAGE = 50
 TREE_CHILDREN_LIMIT = 200
-
-
-def officer_required(view):
-    """Signed in (else to the login page) and holding an officer role somewhere (else 403)."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not scoping.has_any(request.user, Action.VIEW):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def is_fragment_request(request, target: str) -> bool:
-    """An htmx request that swaps only the element ``target`` (not a history restore, which
-    needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and htmx.target == target and not htmx.history_restore_request
-
-
-@dataclass
-class PageOf:
-    """One page of a list, for ``organisations/_pager.html``."""
-
-    items: list
-    count: int
-    number: int
-    page_size: int
-    rows: list = field(default_factory=list)
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.count / self.page_size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-
-def _page_number(value) -> int:
-    """``?page=`` as a whole number; anything else (missing, ``abc``, ``1.5``) is page 1."""
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return 1
-
-
-def paginate(request, queryset, page_size: int = pagination.DEFAULT_PAGE_SIZE, param: str = "page") -> PageOf:
-    """The page asked for in ``?page=``: a number below 1 or not a number gives the first page,
-    one past the end the last. The number is clamped before the queryset is sliced, so a
-    huge one never reaches the database as an out-of-range offset."""
-    count = queryset.count()
-    last = max(1, math.ceil(count / page_size))
-    number = min(max(_page_number(request.GET.get(param)), 1), last)
-    offset = (number - 1) * page_size
-    items = list(queryset[offset : offset + page_size])
-    return PageOf(items=items, count=count, number=number, page_size=page_size)
 
 
 # ---- the tree --------------------------------------------------------------------------
@@ -302,113 +225,6 @@ def role_revoke(request, code, assignment_id):
 # ---- audit log -------------------------------------------------------------------------
 
 
-# Readable names of the audit action codes (the code stays visible beside it); a code not
-# listed here is shown as it is.
-ACTION_LABELS = {
-    "accounts.token.created": gettext_lazy("API token created"),
-    "accounts.token.revoked": gettext_lazy("API token revoked"),
-    "accounts.user.created": gettext_lazy("User created"),
-    "accounts.user.locked": gettext_lazy("Sign-in locked"),
-    "accounts.user.unlocked": gettext_lazy("Sign-in unlocked"),
-    "accounts.user.password_changed": gettext_lazy("Password changed"),
-    "accounts.user.password_reset": gettext_lazy("Password reset by an operator"),
-    "members.dues.recorded": gettext_lazy("Dues recorded"),
-    "members.enrolment.submitted": gettext_lazy("Application submitted"),
-    "members.enrolment.approved": gettext_lazy("Application approved"),
-    "members.enrolment.rejected": gettext_lazy("Application rejected"),
-    "members.member.created": gettext_lazy("Member added"),
-    "members.member.updated": gettext_lazy("Member record edited"),
-    "members.member.pii_revealed": gettext_lazy("Personal data revealed"),
-    "members.member.user_linked": gettext_lazy("Member linked to a login"),
-    "members.member.converted": gettext_lazy("Pre-member became member"),
-    "members.member.retained": gettext_lazy("Membership retained"),
-    "members.member.restored": gettext_lazy("Membership restored"),
-    "members.member.expelled": gettext_lazy("Expelled"),
-    "members.member.withdrawn": gettext_lazy("Withdrawn"),
-    "members.member.rejoined": gettext_lazy("Rejoined"),
-    "members.member.transferred": gettext_lazy("Transferred in"),
-    "members.personal_data.rotated": gettext_lazy("Personal data re-encrypted"),
-    "members.transfer.requested": gettext_lazy("Transfer requested"),
-    "members.transfer.released": gettext_lazy("Transfer released"),
-    "members.transfer.accepted": gettext_lazy("Transfer accepted"),
-    "members.transfer.refused": gettext_lazy("Transfer refused"),
-    "members.transfer.cancelled": gettext_lazy("Transfer cancelled"),
-    "organisations.organisation.created": gettext_lazy("Organisation created"),
-    "organisations.organisation.updated": gettext_lazy("Organisation edited"),
-    "organisations.organisation.moved": gettext_lazy("Organisation moved"),
-    "organisations.role.assigned": gettext_lazy("Role given"),
-    "organisations.role.revoked": gettext_lazy("Role revoked"),
-}
-
-# Change keys that are not a field of the entry's own model, and the field they record.
-CHANGE_FIELD_ALIASES = {
-    ("members.transfer", "member_status"): ("members.member", "status"),
-    ("members.transfer", "organisation"): ("members.member", "organisation"),
-    ("members.enrolment", "member_no"): ("members.member", "member_no"),
-    ("accounts.user", "superuser"): ("accounts.user", "is_superuser"),
-}
-
-# Names for change keys that record no model field.
-CHANGE_NAMES = {
-    "to": gettext_lazy("New union"),
-    "parent": gettext_lazy("Parent"),
-    "user": gettext_lazy("User"),
-    "from_network": gettext_lazy("From network"),
-    "from_address_ref": gettext_lazy("Address reference"),
-}
-
-
-@dataclass
-class AuditChange:
-    """One ``{field: [before, after]}`` item of an audit entry, ready to show."""
-
-    code: str
-    name: str
-    before: object  # None: the entry has no "before" (a creation)
-    after: object
-
-
-def _audited_field(object_type: str, name: str):
-    """The model field a change key records, found through the entry's ``object_type``
-    (``app_label.model_name``) so this app needs no import of the apps that write entries."""
-    object_type, name = CHANGE_FIELD_ALIASES.get((object_type, name), (object_type, name))
-    try:
-        return apps.get_model(object_type)._meta.get_field(name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return None
-
-
-def _readable_value(field, value):
-    """A recorded value as people read it: Yes/No, a choice's label, "—" for blank."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if value == "":
-        return "—"
-    choices = {str(code): label for code, label in getattr(field, "flatchoices", None) or ()}
-    if str(value) in choices:
-        return choices[str(value)]
-    # Role assignments are recorded as "username:role".
-    owner, colon, code = str(value).rpartition(":")
-    if colon and code in choices:
-        return f"{owner}: {choices[code]}"
-    return value
-
-
-def _change_rows(object_type: str, changes) -> list[AuditChange]:
-    """``{field: [before, after]}`` as readable rows; other shapes are shown as they are."""
-    rows = []
-    for code, value in (changes or {}).items():
-        before, after = value if isinstance(value, (list, tuple)) and len(value) == 2 else (None, value)
-        field = _audited_field(object_type, code)
-        # Only a translated verbose name reads better than the code.
-        verbose_name = getattr(field, "verbose_name", None)
-        name = capfirst(verbose_name) if isinstance(verbose_name, Promise) else CHANGE_NAMES.get(code, code)
-        rows.append(AuditChange(code, name, _readable_value(field, before), _readable_value(field, after)))
-    return rows
-
-
 @login_required
 def audit_log(request):
     if not scoping.has_any(request.user, Action.VIEW_AUDIT):
@@ -434,8 +250,5 @@ def audit_log(request):
             object_id=(data.get("object") or "").strip(),
         )
     page = paginate(request, queryset)
-    page.rows = [
-        (entry, ACTION_LABELS.get(entry.action, entry.action), _change_rows(entry.object_type, entry.changes))
-        for entry in page.items
-    ]
+    page.rows = auditlog.readable(page.items)
     return render(request, "organisations/audit.html", {"form": form, "page": page})

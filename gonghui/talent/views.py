@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from gonghui.organisations.views import officer_required
+from gonghui.organisations.permissions import officer_required
 from gonghui.talent import selectors
 
 # Sources a member can open from their own profile (the others are officers' pages).

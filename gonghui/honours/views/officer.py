@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.forms import add_service_error
+from gonghui.core.web import is_fragment_request, paginate
 from gonghui.honours import categories, forms, quota, selectors
 from gonghui.honours.choices import TEAM_KINDS, ListStatus, NomineeStatus, ObjectionStatus
 from gonghui.honours.services import nominations, objections, registry
 from gonghui.organisations import scoping
-from gonghui.organisations.views import is_fragment_request, officer_required, paginate
+from gonghui.organisations.permissions import officer_required
 
 Action = scoping.Action
 PER_PAGE = 20

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core.forms import add_service_error
+from gonghui.core.web import paginate
 from gonghui.innovation import selectors
 from gonghui.innovation.choices import Feasibility, IdeaStatus, Moderation, RewardKind
 from gonghui.innovation.forms import IdeaForm
 from gonghui.innovation.services import ideas as services
-from gonghui.organisations.views import officer_required, paginate
+from gonghui.organisations.permissions import officer_required
 
 
 def _errors(request, exc: ValidationError) -> None:

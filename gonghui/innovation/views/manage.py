@@ -19,7 +19,7 @@ from gonghui.innovation import forms, selectors
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.innovation.services import studios as services
 from gonghui.organisations import scoping
-from gonghui.organisations.views import officer_required
+from gonghui.organisations.permissions import officer_required
 
 Action = scoping.Action
 

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.core.web import paginate
 from gonghui.honours import selectors as honour_selectors
 from gonghui.innovation import selectors
 from gonghui.innovation.choices import AchievementKind, ReviewRating, StudioLevel, StudioStatus
 from gonghui.innovation.services import studios as services
 from gonghui.organisations import scoping
-from gonghui.organisations.views import officer_required, paginate
+from gonghui.organisations.permissions import officer_required
 
 
 @officer_required

@@ -14,12 +14,13 @@ from django.views.decorators.cache import never_cache
 
 from gonghui.core.forms import Form as NaturalForm
 from gonghui.core.forms import add_service_error
+from gonghui.core.web import is_fragment_request
 from gonghui.members.choices import EmploymentForm, MembershipStatus
 from gonghui.members.exports import CONTENT_TYPES
 from gonghui.members.forms import OrganisationCodeField
 from gonghui.members.services import exports
 from gonghui.organisations import scoping
-from gonghui.organisations.views import is_fragment_request, officer_required
+from gonghui.organisations.permissions import officer_required
 
 Action = scoping.Action
 

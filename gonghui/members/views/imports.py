@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gonghui.core.web import is_fragment_request
 from gonghui.members.imports import forms, importer, queries
 from gonghui.members.imports import template as import_template
 from gonghui.members.models import ImportBatch
 from gonghui.members.services import imports as import_services
 from gonghui.organisations import scoping
-from gonghui.organisations.views import is_fragment_request, officer_required
+from gonghui.organisations.permissions import officer_required
 
 Action = scoping.Action
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.forms import add_service_error
 from gonghui.core.validators import MIN_WORKING_AGE
+from gonghui.core.web import is_fragment_request, paginate
 from gonghui.members import forms, selectors
 from gonghui.members.choices import (
     IN_MEMBERSHIP,
@@ -38,7 +39,7 @@ from gonghui.members.services import members as member_services
 from gonghui.members.services import transfers as transfer_services
 from gonghui.organisations import scoping
 from gonghui.organisations import selectors as org_selectors
-from gonghui.organisations.views import is_fragment_request, officer_required, paginate
+from gonghui.organisations.permissions import officer_required
 
 Action = scoping.Action
 MEMBERS_PER_PAGE = 20

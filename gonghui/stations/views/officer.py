@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core.forms import add_service_error
+from gonghui.core.web import paginate
 from gonghui.organisations import scoping
-from gonghui.organisations.views import officer_required, paginate
+from gonghui.organisations.permissions import officer_required
 from gonghui.stations import forms
 from gonghui.stations import selectors_pages as selectors
 from gonghui.stations.choices import Status, Tier
