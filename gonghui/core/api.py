@@ -77,6 +77,13 @@ class Page(Schema):
 # --- the errors in the OpenAPI document -------------------------------------------------------
 
 
+def fresh(shape, read, request, key) -> dict:
+    """An object's API shape read again through its scoped selector after a change: the caller
+    sees the state the change left (and a 404 if it took the object out of their scope).
+    ``return fresh(_detail, selectors.request_or_404, request, r.pk)``."""
+    return shape(read(request.user, key))
+
+
 def anyone(request) -> bool:
     """Auth callback that lets every caller through. Last in ``auth=[*AUTH, anyone]``: a token
     or a session is used when sent, and anonymous callers are served too (public forms)."""
