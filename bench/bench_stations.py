@@ -1,4 +1,4 @@
-"""Nearest-station benchmark (SPEC §5): ``gonghui.stations.search.nearest`` among N synthetic
+"""Nearest-station benchmark (docs/product.md §5): ``gonghui.stations.search.nearest`` among N synthetic
 stations (default 200,000), p50/p95 over ~1,000 query points, for the plain query (limit 10),
 ``open_now=True`` and a facility filter, against the reference in the same run.
 

@@ -32,7 +32,7 @@ OTHER_SURNAMES = (
     "彭肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史"
     "陶黎贺顾毛郝龚邵万钱严武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘"
 )
-# Readings that differ from the character's common reading, and compound surnames (SPEC §3.3).
+# Readings that differ from the character's common reading, and compound surnames (docs/product.md §3.3.8).
 SPECIAL_SURNAMES = (
     "单",
     "曾",

@@ -1,4 +1,4 @@
-"""``make bench``: run the benchmarks of SPEC §5 on PostgreSQL (a throwaway cluster started
+"""``make bench``: run the benchmarks of docs/product.md §5 on PostgreSQL (a throwaway cluster started
 here) and SQLite, print one table and write ``bench/results.json`` (a list of
 {"name","value","unit","reference","ratio","goal","met"}) and ``bench/machine.json`` (the
 machine, versions, scale and per-benchmark details).

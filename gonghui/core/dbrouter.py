@@ -1,4 +1,4 @@
-"""Sending reads to PostgreSQL streaming replicas, with read-your-writes (SPEC §5 "Scale-out").
+"""Sending reads to PostgreSQL streaming replicas, with read-your-writes (docs/product.md §5 "Scale-out").
 
 Active only when ``GONGHUI_REPLICA_URLS`` names replicas: the settings then add the aliases
 ``replica1`` … ``replicaN`` (``GONGHUI_REPLICA_DATABASES``), install :class:`ReplicaRouter` and

@@ -29,7 +29,7 @@ CATEGORY_LABELS = {
     NON_PUBLIC: _("Non-public enterprises"),
 }
 
-# The defaults of issue 4 / SPEC §3.4.
+# The defaults of issue 4 / docs/product.md §3.4.4.
 DEFAULT_RULES = [
     {"key": INDUSTRIAL, "label": "", "min_share": "0.35"},
     {"key": FRONT_LINE_OTHER, "label": "", "min_share": "0.20"},

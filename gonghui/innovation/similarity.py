@@ -1,4 +1,4 @@
-"""Similar ideas while a worker types (SPEC §3.4): character-bigram Jaccard similarity.
+"""Similar ideas while a worker types (docs/product.md §3.4.5): character-bigram Jaccard similarity.
 
 Explainable on purpose: a cadre can check a score by hand.
 

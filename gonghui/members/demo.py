@@ -1,4 +1,4 @@
-"""Demo members, enrolments, transfers and dues for ``seed_demo`` (SPEC §4), built through the
+"""Demo members, enrolments, transfers and dues for ``seed_demo`` (docs/product.md §4.2), built through the
 members services on top of the tree from ``gonghui.organisations.demo``.
 
 Names, ID numbers and phone numbers are synthetic: ID numbers carry a real GB/T 2260 region
@@ -131,7 +131,7 @@ COMMON_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔向汤"
 )
-# Surnames whose surname reading differs from the character's common reading (SPEC §3.3),
+# Surnames whose surname reading differs from the character's common reading (docs/product.md §3.3.8),
 # and compound surnames: every one of them appears in the demo roster.
 SPECIAL_SURNAMES = ("单", "曾", "解", "区", "仇", "查", "翟", "朴", "盖", "欧阳", "尉迟")
 MALE_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林阳建国峰亮成志海东文博晨长朝乐宏"

@@ -1,4 +1,4 @@
-"""Writing member rosters to CSV and .xlsx, streaming (SPEC §3.3 "Bulk import/export").
+"""Writing member rosters to CSV and .xlsx, streaming (docs/product.md §3.3.7).
 
 The writers take an iterable of members and a binary file object and never hold more than one
 row in memory: CSV goes straight to the file, .xlsx through openpyxl's write-only workbook

@@ -15,7 +15,7 @@ index in key order. The page is walked in that order, so the database stops afte
 ID numbers and phones are found only exactly, through the blind index; member numbers exactly
 or by prefix. Everything is restricted to the user's scope (``scoping.restrict``).
 
-Lists answer an exact count (SPEC §4) without counting member rows where they can
+Lists answer an exact count (docs/product.md §4.3) without counting member rows where they can
 (``CountedQuerySet``): the list without a query, or filtered by status, reads the subtree
 counters (``counted_totals``); a name search counts search keys, which carry their member's
 union for that (``key_match_count``). The list without a query is newest record first

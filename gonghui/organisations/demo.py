@@ -1,4 +1,4 @@
-"""Demo organisation tree and demo logins for ``seed_demo`` (SPEC §4), built through the
+"""Demo organisation tree and demo logins for ``seed_demo`` (docs/product.md §4.2), built through the
 services so the demo exercises the same validation and audit trail as real use.
 
 Everything random comes from the ``random.Random`` the caller passes in, so two runs on an

@@ -1,4 +1,4 @@
-"""The one place that decides what a user may see and do (SPEC §2.1).
+"""The one place that decides what a user may see and do (docs/product.md §2.1).
 
 A role granted on organisation N covers N and everything below it, nothing else. Callers ask
 for a :class:`~django.db.models.Q` or a restricted queryset; objects outside the user's scope

@@ -1,4 +1,4 @@
-"""Station API, mounted at /api/v1/stations (SPEC §4). Thin: parse → selector/service → shape.
+"""Station API, mounted at /api/v1/stations (docs/product.md §4.4). Thin: parse → call → shape.
 
 Public (no sign-in): the list, the nearest stations and a station's details. Officers
 (``manage_stations`` on the owning union's subtree) create and edit stations; a station's keeper

@@ -138,12 +138,12 @@ NOT_AN_OBJECT = {"file_format"}
 
 # Pages open to everyone by design, walked by their own tests below instead of the rules
 # above: the 公示 of a nomination list is a public notice — anyone, signed in or not, reads
-# it and may object while it runs (SPEC §3.4; the objection is written only for a complete
+# it and may object while it runs (docs/product.md §3.4.4; the objection is written only for a complete
 # form inside the notice period).
 PUBLIC_PAGES = {
     "honours:notices",
     "honours:notice",
-    # 维权: a worker files a request without an account (SPEC §3.5, phone first) and follows it
+    # 维权: a worker files a request without an account (docs/product.md §3.5.2) and follows it
     # on a page found by the request's unguessable id, with masked name and phone only; the
     # union's 我为群众办实事 list is published with its progress, without personal data.
     "rights:file",
@@ -156,7 +156,7 @@ PUBLIC_PAGES = {
     # 工会驿站: anyone finds a station, reads its page, photos and map, reports a problem and
     # follows the ticket by its number (no contact, no description), checks in with the door's
     # key, suggests a site and follows it by its unguessable id (no reason), and exports the
-    # public data of active stations (SPEC §3.3).
+    # public data of active stations (docs/product.md §3.5.6).
     "stations:find",
     "stations:map",
     "stations:detail",
@@ -193,7 +193,7 @@ API_KEY_PREFIX = {stations_api.router: "stations"}
 # account), walked by their own test below instead of the rules above.
 API_PUBLIC = {("POST", "requests"), ("POST", "requests/{request_id}/rate")}
 # 工会驿站: the stations' public data (list, nearest, details, exports) and the worker's problem
-# report, check-in and suggested site (SPEC §3.3), walked by their own test below.
+# report, check-in and suggested site (docs/product.md §3.5.6), walked by their own test below.
 STATIONS_API_PUBLIC = {
     ("GET", "stations"),
     ("GET", "stations/nearest"),

@@ -3,7 +3,7 @@ file under ``exports/`` of the default storage, serve it to its creator until it
 prune expired files.
 
 Exports are masked unless the exporter holds ``reveal_pii`` on the organisation and gives a
-reason (SPEC §2.2); every export and every download is in the audit log.
+reason (docs/product.md §2.2); every export and every download is in the audit log.
 """
 
 import datetime

@@ -1,5 +1,5 @@
-"""Station API (SPEC §4): list, nearest (contract, CRS round trip, ordering, filters, bad input),
-detail, and the officer/keeper writes with their permissions."""
+"""Station API (docs/product.md §4.4): list, nearest (contract, CRS round trip, ordering, filters,
+bad input), detail, and the officer/keeper writes with their permissions."""
 
 import json
 

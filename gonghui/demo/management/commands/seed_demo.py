@@ -1,4 +1,4 @@
-"""Load the deterministic demo data of SPEC §4 (``make run`` calls it on every start).
+"""Load the deterministic demo data of docs/product.md §4.2 (``make run`` calls it on every start).
 
 Built only through the services, in one transaction: either the whole demo is there or none
 of it. Idempotent: when 陕西省总工会 (610000) already exists, only the demo logins, their
@@ -17,7 +17,7 @@ from gonghui.organisations import demo as org_demo
 from gonghui.organisations.models import Organisation
 from gonghui.stations import demo as station_demo
 
-SEED = 2021  # the year of the ACFTU tasks the platform is built for (source/2021-tasks.zh.md)
+SEED = 2021  # the year of the ACFTU tasks the platform was first built for
 # Apps whose ``demo.build(tree=, users=, rng=)`` loads their part after the members, in order.
 # A module without ``demo.py`` (or without ``build``) is skipped.
 DEMO_APPS = (
