@@ -1,5 +1,5 @@
 """Validators for Chinese identifiers, written here because they are short and hot
-(NOTES.md: python-stdnum rejects real IDs; id-validator is ~9 ms a number).
+(ADR 0007: python-stdnum rejects real IDs; id-validator is ~9 ms a number).
 
 * ID numbers: GB 11643-1999 (18 characters, ISO 7064 MOD 11-2 check character).
 * Unified social credit codes: GB 32100-2015 (18 characters, MOD 31 check character).

@@ -1,4 +1,4 @@
-"""Playwright fixtures: Debian's Chromium (never ``playwright install``, NOTES.md) on a
+"""Playwright fixtures: Debian's Chromium (never ``playwright install``: it downloads a browser, which this network refuses) on a
 phone-sized viewport, against pytest-django's ``live_server``.
 
 Make the fixtures visible in a test module by assigning them::

@@ -1,5 +1,6 @@
-"""Structural guards (STYLE.md): pages and endpoints read data only through selectors and
-the scoping module, and apps import only in the allowed direction."""
+"""Structural guards (docs/dev/architecture.md): pages and endpoints read data only through
+selectors and the scoping module, apps import only in the allowed direction, and the one shape
+of the codebase holds (shared plumbing in core, rights in permissions.py, labelled audit codes)."""
 
 import ast
 import re
