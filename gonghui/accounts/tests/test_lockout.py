@@ -11,7 +11,7 @@ from django.test import Client
 from gonghui.accounts import services
 from gonghui.core import throttle
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD
+from gonghui.testing import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -155,8 +155,7 @@ def test_the_operator_unlock_lifts_every_lock_on_that_user_name(world, settings)
     user = world.users["xian"]
     user.refresh_from_db()
     assert user.is_locked  # the operator sees that someone is locked out of this login
-    operator = Client(HTTP_ACCEPT_LANGUAGE="en")
-    operator.force_login(world.users["operator"])
+    operator = client_for("operator", language="en")
     r = operator.post(
         "/ops/admin/accounts/user/", {"action": "unlock", "_selected_action": [str(user.pk)]}, follow=True
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from gonghui.accounts.models import ApiToken
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD
+from gonghui.testing import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,6 @@ LOGIN = "/accounts/login/"
 @pytest.fixture
 def en_client() -> Client:
     return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
-def signed_in(user) -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(user)
-    return c
 
 
 def test_login_page_renders_in_both_languages(world, client, en_client):
@@ -89,7 +83,7 @@ def test_failures_through_the_token_endpoint_lock_the_login_page_too(world, clie
 
 
 def test_logout_needs_a_post(world):
-    c = signed_in(world.users["xian"])
+    c = client_for("xian", language="en")
     assert c.get("/accounts/logout/").status_code == 405
     assert SESSION_KEY in c.session
     r = c.post("/accounts/logout/")
@@ -102,7 +96,7 @@ def test_logout_needs_a_post(world):
 
 def test_password_change_keeps_the_user_signed_in(world):
     user = world.users["member"]
-    c = signed_in(user)
+    c = client_for(user, language="en")
     r = c.post(
         "/accounts/password/",
         {"old_password": PASSWORD, "new_password1": "Lao-dong-2025!", "new_password2": "Lao-dong-2025!"},
@@ -147,7 +141,7 @@ def test_password_change_keeps_the_user_signed_in(world):
 )
 def test_a_rejected_password_change_shows_why_and_keeps_the_old_password(world, data, field, text):
     user = world.users["member"]
-    c = signed_in(user)
+    c = client_for(user, language="en")
     r = c.post("/accounts/password/", data)
     assert r.status_code == 200
     assert text in " ".join(r.context["form"].errors[field])
@@ -163,7 +157,7 @@ def test_password_page_needs_a_login(world, client):
 
 
 def test_a_new_token_is_shown_once_and_works_until_revoked(world):
-    c = signed_in(world.users["xian"])
+    c = client_for("xian", language="en")
     r = c.post("/accounts/tokens/", {"name": "数据同步", "days": "30"})
     assert r.status_code == 200
     secret = r.context["secret"]
@@ -186,7 +180,7 @@ def test_a_new_token_is_shown_once_and_works_until_revoked(world):
 
 
 def test_a_token_without_a_name_is_not_made(world):
-    c = signed_in(world.users["xian"])
+    c = client_for("xian", language="en")
     r = c.post("/accounts/tokens/", {"name": "", "days": "30"})
     assert r.status_code == 200 and "name" in r.context["form"].errors
     assert not r.context["secret"]
@@ -194,7 +188,7 @@ def test_a_token_without_a_name_is_not_made(world):
 
 
 def test_a_token_can_be_made_without_expiry(world):
-    c = signed_in(world.users["xian"])
+    c = client_for("xian", language="en")
     c.post("/accounts/tokens/", {"name": "长期", "days": ""})
     assert ApiToken.objects.get(name="长期").expires_at is None
 
@@ -203,7 +197,9 @@ def test_nobody_can_revoke_another_users_token(world):
     from gonghui.accounts.services import token_create
 
     token, _secret = token_create(actor=world.users["xian"], name="mine")
-    r = signed_in(world.users["baoji"]).post(reverse("accounts:token_revoke", kwargs={"token_id": token.pk}))
+    r = client_for("baoji", language="en").post(
+        reverse("accounts:token_revoke", kwargs={"token_id": token.pk})
+    )
     assert r.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
@@ -214,7 +210,7 @@ def test_revoking_needs_a_post(world):
 
     token, _secret = token_create(actor=world.users["xian"], name="mine")
     assert (
-        signed_in(world.users["xian"])
+        client_for("xian", language="en")
         .get(reverse("accounts:token_revoke", kwargs={"token_id": token.pk}))
         .status_code
         == 405

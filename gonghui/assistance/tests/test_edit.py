@@ -15,7 +15,7 @@ from gonghui.assistance.services import households as hh
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core import crypto
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD, make_id_number
+from gonghui.testing import api_for, client_for, make_id_number
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -24,19 +24,6 @@ TODAY = datetime.date.today()
 @pytest.fixture
 def household(world, dibao):
     return hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
-
-
-def login(username):
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
-def api(username):
-    r = Client().post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
 
 
 def patch(client, url, body):
@@ -247,7 +234,7 @@ def test_a_bad_change_at_the_periodic_review_writes_nothing(world, household):
 
 
 def test_edit_page_prefills_and_saves(world, household):
-    c = login("xian_officer")
+    c = client_for("xian_officer")
     r = c.get(f"/assistance/{household.pk}/edit/")
     assert r.status_code == 200 and "李娜" in r.content.decode()
     people = list(household.people.exclude(relation="self"))
@@ -292,9 +279,9 @@ def test_edit_page_anonymous_sibling_and_viewer(world, household):
     before = state(household)
     r = Client().get(url)
     assert r.status_code == 302 and "/login" in r["Location"]
-    assert login("baoji").get(url).status_code == 404
-    assert login("baoji").post(url, {"housing": "own"}).status_code == 404
-    assert login("xian_viewer").get(url).status_code == 403
+    assert client_for("baoji").get(url).status_code == 404
+    assert client_for("baoji").post(url, {"housing": "own"}).status_code == 404
+    assert client_for("xian_viewer").get(url).status_code == 403
     assert state(household) == before
 
 
@@ -302,20 +289,20 @@ def test_api_patch(world, household):
     url = f"/api/v1/assistance/households/{household.pk}"
     before = state(household)
     assert patch(Client(), url, {"housing": "own"}).status_code == 401
-    assert patch(api("baoji"), url, {"housing": "own"}).status_code == 404
-    r = patch(api("xian"), url, {"housing": "castle"})
+    assert patch(api_for("baoji"), url, {"housing": "own"}).status_code == 404
+    r = patch(api_for("xian"), url, {"housing": "castle"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "housing"
-    r = patch(api("xian"), url, {})
+    r = patch(api_for("xian"), url, {})
     assert r.status_code == 400 and r.json()["code"] == "no_changes"
     assert state(household) == before
-    data = api("xian").get(url).json()
+    data = api_for("xian").get(url).json()
     family = [
         {k: p[k] for k in ("id", "relation", "name", "monthly_income", "health", "employment", "schooling")}
         for p in data["people"]
         if p["relation"] != "self"
     ]
     next(p for p in family if p["relation"] == "spouse")["monthly_income"] = "1200"
-    r = patch(api("xian"), url, {"family": family, "note": "复核"})
+    r = patch(api_for("xian"), url, {"family": family, "note": "复核"})
     assert r.status_code == 200, r.content
     assert (r.json()["category"], r.json()["per_capita_income"]) == ("relative", "1000.00")
     assert len(r.json()["people"]) == 3
@@ -324,9 +311,9 @@ def test_api_patch(world, household):
 def test_api_periodic_review_with_changes(world, household):
     h = _to(world, household, "filed")
     url = f"/api/v1/assistance/households/{h.pk}/periodic-review"
-    r = api("xian").post(url, json.dumps({"head_income": "x"}), content_type="application/json")
+    r = api_for("xian").post(url, json.dumps({"head_income": "x"}), content_type="application/json")
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "head_income"
-    r = api("xian").post(url, json.dumps({"head_income": "3000"}), content_type="application/json")
+    r = api_for("xian").post(url, json.dumps({"head_income": "3000"}), content_type="application/json")
     assert r.status_code == 200 and r.json()["per_capita_income"] == "800.00"
-    r = api("xian").post(url, "", content_type="application/json")  # no body: a plain review
+    r = api_for("xian").post(url, "", content_type="application/json")  # no body: a plain review
     assert r.status_code == 200, r.content.decode()

@@ -15,7 +15,7 @@ from gonghui.assistance.services import households as hh
 from gonghui.assistance.services import monitoring
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD, make_id_number
+from gonghui.testing import api_for, client_for, make_id_number
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -44,20 +44,6 @@ def to_left(world, h):
     h = hh.household_periodic_review(actor=world.users["xian"], household=h)
     assert h.status == "left"
     return h
-
-
-def login(username):
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
-def api(username):
-    c = Client()
-    r = c.post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
 
 
 def post(client, url, body=None):
@@ -139,7 +125,7 @@ def test_a_viewer_sees_the_file_but_may_not_reopen_it(world, dibao):
 
 def test_the_head_applies_again_on_their_page(world, dibao):
     h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="收入超标")
-    c = login("member")
+    c = client_for("member")
     body = c.get("/assistance/apply/").content.decode()
     assert h.file_no in body and 'name="reopen"' in body
     r = c.post("/assistance/apply/", {"reopen": "1", "reason": ""})
@@ -155,12 +141,12 @@ def test_the_head_applies_again_on_their_page(world, dibao):
 
 def test_officer_reopens_on_the_file_page_and_the_api(world, dibao):
     h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
-    r = login("xian").post(f"/assistance/{h.pk}/reopen/", {"reason": "返困"})
+    r = client_for("xian").post(f"/assistance/{h.pk}/reopen/", {"reason": "返困"})
     assert r.status_code == 302
     h.refresh_from_db()
     assert h.status == "applied"
     hh.household_close(actor=world.users["xian"], household=h, reason="again")
-    r = post(api("xian"), f"/api/v1/assistance/households/{h.pk}/reopen", {"reason": "返困"})
+    r = post(api_for("xian"), f"/api/v1/assistance/households/{h.pk}/reopen", {"reason": "返困"})
     assert r.status_code == 200 and r.json()["status"] == "applied"
 
 
@@ -169,13 +155,13 @@ def test_reopen_by_page_and_api_anonymous_sibling_and_bad_input(world, dibao):
     url = f"/assistance/{h.pk}/reopen/"
     r = Client().post(url, {"reason": "x"})
     assert r.status_code == 302 and "/login" in r["Location"]
-    assert login("baoji").post(url, {"reason": "x"}).status_code == 404
+    assert client_for("baoji").post(url, {"reason": "x"}).status_code == 404
     api_url = f"/api/v1/assistance/households/{h.pk}/reopen"
     assert post(Client(), api_url, {"reason": "x"}).status_code == 401
-    assert post(api("baoji"), api_url, {"reason": "x"}).status_code == 404
-    r = post(api("xian"), api_url, {"reason": ""})
+    assert post(api_for("baoji"), api_url, {"reason": "x"}).status_code == 404
+    r = post(api_for("xian"), api_url, {"reason": ""})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "reason"
-    r = post(api("xian"), api_url, {})
+    r = post(api_for("xian"), api_url, {})
     assert r.status_code == 400
     h.refresh_from_db()
     assert h.status == "closed"
@@ -192,7 +178,7 @@ def test_a_new_application_for_a_head_whose_file_is_closed_points_to_reopen(worl
     assert exc.value.code == "duplicate_reopen" and h.file_no in exc.value.message
     assert exc.value.household == h
     r = post(
-        api("xian"),
+        api_for("xian"),
         "/api/v1/assistance/households",
         {"head": str(world.members["xian_worker"].pk), **OPEN, "family": []},
     )
@@ -215,7 +201,7 @@ def test_the_duplicate_refusal_does_not_tell_another_unions_file_number(world, d
     text = exc.value.message
     assert first.file_no not in text and "西安" not in text and "机械厂" not in text
     r = post(
-        api("baoji"),
+        api_for("baoji"),
         "/api/v1/assistance/households",
         {"head": str(world.members["baoji_worker"].pk), **OPEN, "family": [child]},
     )

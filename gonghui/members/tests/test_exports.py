@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.http import Http404
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -25,7 +24,7 @@ from gonghui.members.models import ExportJob, Member, MembershipEvent
 from gonghui.members.services import exports, personal
 from gonghui.members.services import members as member_services
 from gonghui.organisations.models import Organisation, RoleAssignment
-from gonghui.testing import PASSWORD, make_id_number, make_phone
+from gonghui.testing import api_for, client_for, make_id_number, make_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -74,15 +73,6 @@ def _xlsx_rows(job: ExportJob) -> list[list]:
 def _xlsx_text(job: ExportJob) -> bytes:
     with zipfile.ZipFile(io.BytesIO(_bytes(job))) as z:
         return b"".join(z.read(name) for name in z.namelist())
-
-
-def api(username: str) -> Client:
-    c = Client()
-    r = c.post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    assert r.status_code == 200, r.content
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
 
 
 @pytest.fixture
@@ -241,7 +231,7 @@ def test_unmasked_needs_the_reveal_right_and_a_reason(world, django_capture_on_c
 
 @pytest.mark.parametrize("sibling, code", [("baoji", "610100"), ("gansu", "610000"), ("gansu", "XA-0001")])
 def test_sibling_admin_gets_404_for_the_organisation(world, sibling, code):
-    client = api(sibling)
+    client = api_for(sibling)
     before = _state() | {"jobs": ExportJob.objects.count(), "audit": AuditEntry.objects.count()}
     r = client.post(
         "/api/v1/members/exports", {"organisation": code, "format": "csv"}, content_type="application/json"
@@ -263,20 +253,19 @@ def test_sibling_and_colleague_get_404_for_someone_elses_job(world, django_captu
     )
     downloads = AuditEntry.objects.filter(action="members.export.downloaded").count()
     for username in ("baoji", "gansu", "xian_officer"):
-        client = api(username)
+        client = api_for(username)
         for url in (f"/api/v1/members/exports/{job.pk}", f"/api/v1/members/exports/{job.pk}/download"):
             r = client.get(url)
             assert r.status_code == 404 and r.json()["code"] == "not_found", (username, url)
-        web = Client()
-        web.force_login(world.users[username])
+        web = client_for(world.users[username])
         for name in ("members:export_detail", "members:export_download"):
             assert web.get(reverse(name, args=[job.pk])).status_code == 404
-    assert api("xian").get("/api/v1/members/exports/not-a-uuid").status_code == 404
+    assert api_for("xian").get("/api/v1/members/exports/not-a-uuid").status_code == 404
     assert AuditEntry.objects.filter(action="members.export.downloaded").count() == downloads
 
 
 def test_viewer_gets_403(world):
-    client = api("xian_viewer")
+    client = api_for("xian_viewer")
     before = _state() | {"jobs": ExportJob.objects.count(), "audit": AuditEntry.objects.count()}
     r = client.post(
         "/api/v1/members/exports",
@@ -284,8 +273,7 @@ def test_viewer_gets_403(world):
         content_type="application/json",
     )
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
-    web = Client()
-    web.force_login(world.users["xian_viewer"])
+    web = client_for("xian_viewer")
     assert web.get(reverse("members:export_new")).status_code == 403
     assert (
         web.post(reverse("members:export_new"), {"organisation": "610100", "file_format": "csv"}).status_code
@@ -330,7 +318,7 @@ def test_withdrawn_rights_fail_the_queued_job_without_a_file(world):
 def test_api_export_is_polled_then_downloaded_and_every_step_is_logged(
     world, django_capture_on_commit_callbacks
 ):
-    client = api("xian")
+    client = api_for("xian")
     before = _state()
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(
@@ -376,7 +364,7 @@ def test_api_export_is_polled_then_downloaded_and_every_step_is_logged(
     ],
 )
 def test_bad_api_input_is_a_400_and_writes_nothing(world, payload, code):
-    client = api("xian")
+    client = api_for("xian")
     before = _state() | {"jobs": ExportJob.objects.count(), "audit": AuditEntry.objects.count()}
     r = client.post("/api/v1/members/exports", payload, content_type="application/json")
     assert r.status_code == 400, r.content
@@ -386,15 +374,14 @@ def test_bad_api_input_is_a_400_and_writes_nothing(world, payload, code):
 
 
 def test_unknown_organisation_is_404(world):
-    r = api("xian").post(
+    r = api_for("xian").post(
         "/api/v1/members/exports", {"organisation": "NOPE", "format": "csv"}, content_type="application/json"
     )
     assert r.status_code == 404 and ExportJob.objects.count() == 0
 
 
 def test_export_pages_from_the_member_list_to_the_download(world, django_capture_on_commit_callbacks):
-    web = Client()
-    web.force_login(world.users["xian_officer"])
+    web = client_for("xian_officer")
     listing = web.get(reverse("members:list"), {"status": "active"}).content.decode()
     assert reverse("members:export_new") + "?status=active" in listing
     form = web.get(reverse("members:export_new"), {"organisation": "610100", "status": "active"})
@@ -427,8 +414,7 @@ def test_export_pages_from_the_member_list_to_the_download(world, django_capture
 
 
 def test_web_form_refuses_unmasked_for_an_officer_and_writes_nothing(world):
-    web = Client()
-    web.force_login(world.users["xian_officer"])
+    web = client_for("xian_officer")
     r = web.post(
         reverse("members:export_new"),
         {"organisation": "610100", "file_format": "csv", "unmasked": "on", "reason": "核对"},
@@ -440,13 +426,12 @@ def test_web_form_refuses_unmasked_for_an_officer_and_writes_nothing(world):
 
 def test_pending_job_polls_and_has_no_link(world):
     job = exports.export_start(actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv")
-    state = api("xian").get(f"/api/v1/members/exports/{job.pk}").json()
+    state = api_for("xian").get(f"/api/v1/members/exports/{job.pk}").json()
     assert state["status"] == "pending" and state["download_url"] is None
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     page = web.get(reverse("members:export_detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page
-    assert api("xian").get(f"/api/v1/members/exports/{job.pk}/download").status_code == 404
+    assert api_for("xian").get(f"/api/v1/members/exports/{job.pk}/download").status_code == 404
 
 
 # ---- expiry and pruning --------------------------------------------------------------------
@@ -461,13 +446,12 @@ def test_expired_export_is_gone_and_nothing_is_served(world, django_capture_on_c
     )
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     downloads = AuditEntry.objects.filter(action="members.export.downloaded").count()
-    client = api("xian")
+    client = api_for("xian")
     state = client.get(f"/api/v1/members/exports/{job.pk}").json()
     assert state["download_url"] is None
     r = client.get(f"/api/v1/members/exports/{job.pk}/download")
     assert r.status_code == 410 and r.json()["code"] == "gone" and "张伟".encode() not in r.content
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     r = web.get(reverse("members:export_download", args=[job.pk]))
     assert r.status_code == 410 and "张伟".encode() not in r.content
     assert AuditEntry.objects.filter(action="members.export.downloaded").count() == downloads
@@ -495,7 +479,7 @@ def test_prune_removes_expired_files_only(world, django_capture_on_commit_callba
     assert not default_storage.exists(path) and default_storage.exists(fresh.file_path)
     old.refresh_from_db()
     assert old.file_path == "" and AuditEntry.objects.filter(action="members.export.pruned").count() == 1
-    r = api("xian").get(f"/api/v1/members/exports/{old.pk}/download")
+    r = api_for("xian").get(f"/api/v1/members/exports/{old.pk}/download")
     assert r.status_code == 410
     assert exports.prune_exports() == 0
 

@@ -8,7 +8,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -17,7 +16,7 @@ from gonghui.members.choices import MembershipStatus
 from gonghui.members.models import Member, MemberSearchKey
 from gonghui.members.services import members as member_services
 from gonghui.members.services import transfers as transfer_services
-from gonghui.testing import PASSWORD, make_id_number, person_name
+from gonghui.testing import client_for, make_id_number, person_name
 
 pytestmark = pytest.mark.django_db
 
@@ -164,10 +163,8 @@ def _queries(client, url, **params):
 
 @pytest.mark.parametrize("params", [{}, {"q": "wang"}, {"status": "active"}, {"organisation": "XA-0001"}])
 def test_list_page_and_api_run_a_fixed_number_of_queries(world, params):
-    web = Client()
-    assert web.login(username="xian", password=PASSWORD)
-    api = Client()
-    assert api.login(username="xian", password=PASSWORD)
+    web = client_for("xian")
+    api = client_for("xian")
     # The first request of a session records when it signed in (session lifetime): not a list cost.
     web.get(reverse("members:list")), api.get("/api/v1/members")
     add(world, "王一")
@@ -199,8 +196,7 @@ def _search_kw(params):
 
 
 def test_list_page_rows_link_and_label_as_before(world):
-    web = Client()
-    assert web.login(username="xian", password=PASSWORD)
+    web = client_for("xian")
     member = world.members["xian_worker"]
     body = web.get(reverse("members:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'href="{reverse("members:detail", args=[member.pk])}"' in body

@@ -14,7 +14,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from gonghui.members.models import ExportJob, ImportBatch
 from gonghui.members.services import exports
 from gonghui.members.services import imports as import_services
 from gonghui.members.tests.test_imports import person, snapshot, write_csv
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -136,8 +136,7 @@ def test_a_pruned_preview_cannot_be_confirmed_nor_a_pruned_failure_resumed(world
 
 
 def web_page(world, batch) -> str:
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     return web.get(
         reverse("members:import_detail", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
@@ -147,8 +146,7 @@ def test_the_import_page_and_api_say_the_file_is_gone(world, tmp_path):
     preview = _batch(world, tmp_path, "p.csv", 425, dry_run=True)
     _age(preview, 25)
     import_services.prune_imports()
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     fresh = _batch(world, tmp_path, "q.csv", 426, dry_run=True)
     assert "Import for real" in web_page(world, fresh)
     page = web.get(reverse("members:import_detail", args=[preview.pk]), HTTP_ACCEPT_LANGUAGE="en")
@@ -281,8 +279,7 @@ def test_the_timeout_is_a_setting(world, settings):
 def test_the_progress_page_reports_a_lost_export_without_waiting_for_cron(world):
     job = _queued(world)
     _started_ago(job, 180)
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     page = web.get(reverse("members:export_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert "did not finish within" in page.content.decode()

@@ -17,7 +17,7 @@ from gonghui.members.models import Enrolment, Member, Transfer
 from gonghui.members.services import cards, dues
 from gonghui.members.services import enrolment as enrolment_services
 from gonghui.members.services import members as member_services
-from gonghui.testing import make_id_number
+from gonghui.testing import client_for, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -404,9 +404,7 @@ def test_lookup_answers_the_same_for_a_wrong_phone_and_an_unknown_id(world, en_c
 
 @pytest.fixture
 def member_client(world) -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(world.users["member"])
-    return c
+    return client_for("member", language="en")
 
 
 def test_member_sees_their_own_membership_masked(world, member_client):

@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.test import Client
 from django.utils import timezone
 
 from gonghui.core.models import AuditEntry
@@ -16,6 +15,7 @@ from gonghui.rights import selectors
 from gonghui.rights.models import LegalAid
 from gonghui.rights.services import legal_aid as la
 from gonghui.rights.services import requests as svc
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -76,8 +76,7 @@ def test_wage_case_while_employed_shows_no_deadline_with_the_reason(world):
     assert la.days_left(aid) is None and not la.deadline_near(aid)
     # no reminder either, however long ago the worker knew
     assert selectors.legal_aid_near_deadline(xian).count() == 0
-    c = Client()
-    c.force_login(xian)
+    c = client_for(xian)
     page = c.get(f"/rights/requests/{aid.request_id}/").content.decode()
     assert 'id="limitation"' in page and 'data-days-left=""' in page
     assert "第二十七条" in page  # the explanation names the rule
@@ -157,8 +156,7 @@ def test_queue_reminds_of_the_corrected_deadline(world):
         monthly_income="3000.00",
         knew_on=today.replace(year=today.year - 2, day=1),
     )
-    c = Client()
-    c.force_login(world.users["xian"])
+    c = client_for("xian")
     page = c.get("/rights/").content.decode()
     reminders = page[page.index('id="legal-aid-reminders"') :]
     assert f"{aid.limitation_ends_on:%Y-%m-%d}" in reminders
@@ -178,8 +176,7 @@ def test_the_page_records_the_end_of_employment(world):
         knew_on=D(2024, 1, 10),
     )
     url = f"/rights/requests/{aid.request_id}/employment-ended/"
-    c = Client()
-    c.force_login(world.users["baoji"])
+    c = client_for("baoji")
     assert c.post(url, {"employment_ended_on": "2025-09-30"}).status_code == 404
     c.force_login(xian)
     assert c.post(url, {"employment_ended_on": "not a date"}).status_code == 302

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gonghui.rights.models import Request
 from gonghui.rights.services import requests as svc
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +93,7 @@ def test_the_worker_officers_api_and_letter_show_the_number(world):
     page = anonymous.get(f"/rights/r/{req.pk}/").content.decode()
     assert req.number in page
 
-    xian = Client()
-    xian.force_login(world.users["xian"])
+    xian = client_for("xian")
     assert req.number in xian.get("/rights/").content.decode()
     assert req.number in xian.get(f"/rights/requests/{req.pk}/").content.decode()
     items = xian.get("/api/v1/requests").json()["items"]

@@ -13,18 +13,9 @@ from gonghui.rights import selectors
 from gonghui.rights.choices import Complexity, RequestStatus, TransferStatus
 from gonghui.rights.models import ArrearsWorker, Recovery, Request, RequestEvent, RequestTransfer
 from gonghui.rights.services import requests as svc
-from gonghui.testing import PASSWORD
+from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def token_client(username: str) -> Client:
-    c = Client()
-    r = c.post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    assert r.status_code == 200, r.content
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
 
 
 def file(world, **kw):
@@ -57,7 +48,7 @@ def test_personal_data_is_encrypted_and_masked(world):
     r = file(world)
     assert r.phone_masked == "138****1111"
     assert "13800001111" not in r.phone_enc and r.phone_hash
-    item = token_client("xian").get(f"/api/v1/requests/{r.pk}").json()
+    item = api_for("xian").get(f"/api/v1/requests/{r.pk}").json()
     assert item["phone"] == "138****1111"
 
 
@@ -101,7 +92,7 @@ def test_a_huge_number_of_workers_is_400_naming_the_field_and_writes_nothing(wor
     r = Client().post("/api/v1/requests", body, content_type="application/json")
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "workers_count_invalid" and r.json()["detail"].startswith("workers_count:")
-    officer = token_client("xian_officer").post("/api/v1/wage-arrears", body, content_type="application/json")
+    officer = api_for("xian_officer").post("/api/v1/wage-arrears", body, content_type="application/json")
     assert officer.status_code == 400 and officer.json()["code"] == "workers_count_invalid"
     assert (
         Request.objects.count() == 0 and not AuditEntry.objects.filter(action__startswith="rights.").exists()
@@ -156,10 +147,10 @@ def test_scoping_sibling_and_viewer(world):
         svc.request_accept(actor=world.users["baoji"], request=r)
     with pytest.raises(PermissionDenied):
         svc.request_accept(actor=world.users["xian_viewer"], request=r)
-    assert token_client("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 404
-    assert token_client("gansu").get("/api/v1/requests").json()["count"] == 0
-    assert token_client("xian").get("/api/v1/requests").json()["count"] == 1
-    assert token_client("shaanxi").get(f"/api/v1/requests/{r.pk}").status_code == 200
+    assert api_for("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 404
+    assert api_for("gansu").get("/api/v1/requests").json()["count"] == 0
+    assert api_for("xian").get("/api/v1/requests").json()["count"] == 1
+    assert api_for("shaanxi").get(f"/api/v1/requests/{r.pk}").status_code == 200
 
 
 def test_transfer_needs_acceptance_by_receiver(world):
@@ -169,7 +160,7 @@ def test_transfer_needs_acceptance_by_receiver(world):
     r.refresh_from_db()
     assert r.organisation == world.orgs["yanta_joint"]
     # the receiver sees it offered; the sender cannot accept for them
-    assert token_client("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 200
+    assert api_for("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 200
     with pytest.raises(Http404):
         svc.transfer_decide(actor=xian, transfer=t, accept=True)
     with pytest.raises(ValidationError):
@@ -177,7 +168,7 @@ def test_transfer_needs_acceptance_by_receiver(world):
     svc.transfer_decide(actor=world.users["baoji"], transfer=t, accept=True)
     r.refresh_from_db()
     assert r.organisation == world.orgs["baoji"] and r.status == RequestStatus.HANDLING
-    assert token_client("xian").get(f"/api/v1/requests/{r.pk}").status_code == 404
+    assert api_for("xian").get(f"/api/v1/requests/{r.pk}").status_code == 404
 
 
 def test_refused_transfer_leaves_request(world):
@@ -249,7 +240,7 @@ def test_api_file_anonymous_and_member_sees_own(world, client):
         content_type="application/json",
     )
     assert bad.status_code == 400 and Request.objects.count() == 1
-    member = token_client("member")
+    member = api_for("member")
     mine = member.post(
         "/api/v1/requests",
         {

@@ -9,7 +9,7 @@ from django.test import Client
 from gonghui.core.models import AuditEntry
 from gonghui.rights.models import Request
 from gonghui.rights.services import requests as svc
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -139,8 +139,7 @@ def test_unpaid_wages_without_the_amount_say_so_on_the_first_answer(world, clien
 
 
 def test_a_member_filing_as_themself_is_asked_only_for_the_request(world):
-    member = Client()
-    assert member.login(username="member", password=PASSWORD)
+    member = client_for("member")
     page = member.post("/rights/new/", {"province": "", "city": "", "work_division": ""})
     assert set(_errors(page)) == {"category", "description", "work_division"}
     assert not Request.objects.exists()

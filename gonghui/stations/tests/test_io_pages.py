@@ -10,6 +10,7 @@ from django.urls import reverse
 from gonghui.stations.models import Station
 from gonghui.stations.tests.helpers import make_station
 from gonghui.stations.tests.helpers_io import csv_bytes, row, spread, xlsx_bytes
+from gonghui.testing import client_for
 
 IMPORT = reverse("stations:io_import")
 CONFIRM = reverse("stations:io_import_confirm")
@@ -24,9 +25,8 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def officer_client(client, world):
-    client.force_login(world.users["xian_officer"])
-    return client
+def officer_client(world):
+    return client_for("xian_officer")
 
 
 def _upload(client, data: bytes, name: str = "stations.csv"):
