@@ -65,3 +65,12 @@ def member_user(world):
 def anonymous_client(db):
     """A browser with no session: the anonymous persona."""
     return client_for(None)
+
+
+@pytest.fixture
+def xian(world):
+    """Every app's 西安 objects for the URL walk, each built by the app's ``tests/walk.py``:
+    {URL parameter: value} (see gonghui/tests/urlwalk.py)."""
+    from gonghui.tests import urlwalk
+
+    return urlwalk.xian_objects(world)

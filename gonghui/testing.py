@@ -13,6 +13,8 @@ from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import GrassrootsType, Kind, Role
 
 PASSWORD = "pass-word-123"
+# The smallest file every upload check takes for an image: the PNG signature and some bytes.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 _serial = itertools.count(100)  # explicit seq values below 100 are the world fixture's
 
 

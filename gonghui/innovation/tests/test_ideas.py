@@ -11,7 +11,8 @@ from gonghui.innovation import selectors, similarity
 from gonghui.innovation.choices import IdeaStatus, Moderation
 from gonghui.innovation.models import Idea, IdeaAttachment, IdeaMilestone, IdeaReport, IdeaSupport
 from gonghui.innovation.services import ideas as services
-from gonghui.innovation.tests.helpers import PDF, PNG, member_with_login, supporters
+from gonghui.innovation.tests.helpers import PDF, member_with_login, supporters
+from gonghui.testing import PNG
 
 pytestmark = pytest.mark.django_db
 

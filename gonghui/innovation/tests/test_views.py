@@ -6,9 +6,9 @@ from gonghui.core.models import AuditEntry
 from gonghui.innovation.models import Idea, IdeaAttachment, IdeaSupport
 from gonghui.innovation.services import ideas as services
 from gonghui.innovation.services import studios as studio_services
-from gonghui.innovation.tests.helpers import PNG, member_with_login
+from gonghui.innovation.tests.helpers import member_with_login
 from gonghui.innovation.tests.test_api import IDEA, make_studio
-from gonghui.testing import client_for
+from gonghui.testing import PNG, client_for
 
 pytestmark = pytest.mark.django_db
 
