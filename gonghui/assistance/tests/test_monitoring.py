@@ -10,8 +10,9 @@ from gonghui.assistance.models import RiskAlert
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.services import monitoring
 from gonghui.assistance.tests.conftest import OPEN
-from gonghui.assistance.tests.test_api import post, token_client
+from gonghui.assistance.tests.test_api import post
 from gonghui.core import workdays
+from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -83,15 +84,15 @@ def test_only_watched_households_are_scored(world, dibao):
 
 
 def test_risk_api_and_alert_list(world, left):
-    c = token_client("xian")
+    c = api_for("xian")
     r = post(c, f"/api/v1/assistance/households/{left.pk}/risk", {"job_loss": True, "accident": True})
     assert r.status_code == 200 and r.json()["score"] == 50 and r.json()["alert"]
     assert c.get("/api/v1/assistance/alerts").json()["count"] == 1
-    assert token_client("baoji").get("/api/v1/assistance/alerts").json()["count"] == 0
+    assert api_for("baoji").get("/api/v1/assistance/alerts").json()["count"] == 0
     alert_id = r.json()["alert"]["id"]
     assert (
         post(
-            token_client("baoji"), f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "x"}
+            api_for("baoji"), f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "x"}
         ).status_code
         == 404
     )
