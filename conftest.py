@@ -1,8 +1,8 @@
 """Persona fixtures over a small tree (STYLE.md): national admin, province A admin (陕西), the
 sibling province B admin (甘肃), the city admin (西安) and the sibling city admin (宝鸡), a city
-officer, a member with a login, and anonymous. Each fixture is the user; for a signed-in
-client use ``gonghui.testing.client_for(user)`` (a session) or ``api_for(user)`` (a bearer
-token)."""
+officer and a city viewer, a member with a login, and anonymous. Each fixture is the user; for
+a signed-in client use ``gonghui.testing.client_for(user)`` (a session) or ``api_for(user)``
+(a bearer token)."""
 
 import pytest
 
@@ -53,6 +53,12 @@ def sibling_city_admin(world):
 def city_officer(world):
     """Officer (not admin) of 西安市总工会."""
     return world.users["xian_officer"]
+
+
+@pytest.fixture
+def city_viewer(world):
+    """Viewer of 西安市总工会: sees its data, may change nothing (403 on every action)."""
+    return world.users["xian_viewer"]
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture
-def household(world, dibao):
-    return hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
+def household(world, city_admin, dibao):
+    return hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
 
 
 def upload(name="收入证明.pdf", data=PDF):
@@ -104,10 +104,8 @@ def test_a_file_over_the_limit_is_refused(world, household):
     assert nothing_written()
 
 
-def test_anonymous_is_sent_to_sign_in(world, household):
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
+def test_anonymous_is_sent_to_sign_in(city_admin, household):
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
     r = Client().post(f"/assistance/{household.pk}/attachments/", {"kind": "other", "file": upload()})
     assert r.status_code == 302 and "/login" in r["Location"]
     r = Client().get(f"/assistance/{household.pk}/attachments/{a.pk}/")
@@ -120,10 +118,8 @@ def test_anonymous_is_sent_to_sign_in(world, household):
 
 
 @pytest.mark.parametrize("username", ["baoji", "gansu"])
-def test_sibling_admins_get_404_and_write_nothing(world, household, username):
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
+def test_sibling_admins_get_404_and_write_nothing(city_admin, household, username):
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
     c = client_for(username)
     assert (
         c.post(f"/assistance/{household.pk}/attachments/", {"kind": "other", "file": upload()}).status_code
@@ -139,20 +135,16 @@ def test_sibling_admins_get_404_and_write_nothing(world, household, username):
     assert not AuditEntry.objects.filter(action="assistance.attachment.downloaded").exists()
 
 
-def test_a_document_is_only_found_under_its_own_file(world, household):
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
+def test_a_document_is_only_found_under_its_own_file(world, city_admin, province_admin, household):
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
     other = hh.household_open(
-        actor=world.users["shaanxi"], head=world.members["baoji_worker"], **{**OPEN, "family": []}
+        actor=province_admin, head=world.members["baoji_worker"], **{**OPEN, "family": []}
     )
     assert client_for("shaanxi").get(f"/assistance/{other.pk}/attachments/{a.pk}/").status_code == 404
 
 
-def test_a_viewer_downloads_but_may_not_attach(world, household):
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
+def test_a_viewer_downloads_but_may_not_attach(city_admin, household):
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
     c = client_for("xian_viewer")
     assert c.get(f"/assistance/{household.pk}/attachments/{a.pk}/").status_code == 200
     assert (
@@ -162,9 +154,7 @@ def test_a_viewer_downloads_but_may_not_attach(world, household):
     assert HouseholdAttachment.objects.count() == 1
 
 
-def test_attachments_are_allowed_in_any_state(world, household):
-    hh.household_close(actor=world.users["xian"], household=household, reason="迁出")
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
-    assert a.household_id == household.pk and a.uploaded_by == world.users["xian"]
+def test_attachments_are_allowed_in_any_state(city_admin, household):
+    hh.household_close(actor=city_admin, household=household, reason="迁出")
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
+    assert a.household_id == household.pk and a.uploaded_by == city_admin

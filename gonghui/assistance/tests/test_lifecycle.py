@@ -53,11 +53,13 @@ def post(client, url, body=None):
 # ---- reopen ----------------------------------------------------------------------------
 
 
-def test_a_rejected_file_is_reopened_at_first_check_with_a_fresh_assessment(world, dibao):
+def test_a_rejected_file_is_reopened_at_first_check_with_a_fresh_assessment(
+    world, city_admin, city_officer, dibao
+):
     h = open_file(world)
-    h = hh.household_screen(actor=world.users["xian"], household=h, approve=False, note="材料不全")
+    h = hh.household_screen(actor=city_admin, household=h, approve=False, note="材料不全")
     assert h.status == "closed"
-    h = hh.household_reopen(actor=world.users["xian_officer"], household=h, reason="补齐材料，重新申请")
+    h = hh.household_reopen(actor=city_officer, household=h, reason="补齐材料，重新申请")
     assert h.status == "applied" and h.close_reason == "" and h.assessed_on == TODAY
     assert Household.objects.count() == 1
     kinds = list(h.events.values_list("kind", flat=True))
@@ -75,10 +77,12 @@ def test_a_rejected_file_is_reopened_at_first_check_with_a_fresh_assessment(worl
     assert list(h.events.values_list("kind", flat=True)).count("filed") == 1
 
 
-def test_a_household_back_in_hardship_after_leaving_is_reopened_and_its_alert_closed(world, dibao):
+def test_a_household_back_in_hardship_after_leaving_is_reopened_and_its_alert_closed(
+    world, city_admin, dibao
+):
     h = to_left(world, open_file(world))
-    _risk, alert = monitoring.risk_check(actor=world.users["xian"], household=h, job_loss=True, accident=True)
-    h = hh.household_reopen(actor=world.users["xian"], household=h, reason="失业，收入骤降")
+    _risk, alert = monitoring.risk_check(actor=city_admin, household=h, job_loss=True, accident=True)
+    h = hh.household_reopen(actor=city_admin, household=h, reason="失业，收入骤降")
     assert h.status == "applied"
     assert (h.left_on, h.filed_on, h.visited_on, h.consent_signed, h.next_review_on) == (
         None,
@@ -93,21 +97,21 @@ def test_a_household_back_in_hardship_after_leaving_is_reopened_and_its_alert_cl
     assert h.incomes.count() == 6
 
 
-def test_only_closed_or_left_files_are_reopened(world, dibao):
+def test_only_closed_or_left_files_are_reopened(world, city_admin, dibao):
     h = open_file(world)
     with pytest.raises(ValidationError) as exc:
-        hh.household_reopen(actor=world.users["xian"], household=h, reason="x")
+        hh.household_reopen(actor=city_admin, household=h, reason="x")
     assert exc.value.code == "wrong_state"
     with pytest.raises(ValidationError) as exc:
-        hh.household_close(actor=world.users["xian"], household=h, reason="迁出")
-        hh.household_reopen(actor=world.users["xian"], household=h, reason="  ")
+        hh.household_close(actor=city_admin, household=h, reason="迁出")
+        hh.household_reopen(actor=city_admin, household=h, reason="  ")
     assert "reason" in exc.value.error_dict
     assert not HouseholdEvent.objects.filter(kind="reopened").exists()
 
 
 @pytest.mark.parametrize("username", ["baoji", "gansu"])
-def test_a_sibling_admin_cannot_reopen(world, dibao, username):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
+def test_a_sibling_admin_cannot_reopen(world, city_admin, dibao, username):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
     with pytest.raises(Http404):
         hh.household_reopen(actor=world.users[username], household=h, reason="x")
     h.refresh_from_db()
@@ -115,16 +119,16 @@ def test_a_sibling_admin_cannot_reopen(world, dibao, username):
     assert not AuditEntry.objects.filter(action="assistance.household.reopened").exists()
 
 
-def test_a_viewer_sees_the_file_but_may_not_reopen_it(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
+def test_a_viewer_sees_the_file_but_may_not_reopen_it(world, city_viewer, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
     with pytest.raises(PermissionDenied):
-        hh.household_reopen(actor=world.users["xian_viewer"], household=h, reason="x")
+        hh.household_reopen(actor=city_viewer, household=h, reason="x")
     h.refresh_from_db()
     assert h.status == "closed"
 
 
-def test_the_head_applies_again_on_their_page(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="收入超标")
+def test_the_head_applies_again_on_their_page(world, member_user, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="收入超标")
     c = client_for("member")
     body = c.get("/assistance/apply/").content.decode()
     assert h.file_no in body and 'name="reopen"' in body
@@ -136,22 +140,22 @@ def test_the_head_applies_again_on_their_page(world, dibao):
     assert r.status_code == 302
     h.refresh_from_db()
     assert h.status == "applied" and h.source == "application"
-    assert h.events.get(kind="reopened").actor == world.users["member"]
+    assert h.events.get(kind="reopened").actor == member_user
 
 
-def test_officer_reopens_on_the_file_page_and_the_api(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
+def test_officer_reopens_on_the_file_page_and_the_api(world, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
     r = client_for("xian").post(f"/assistance/{h.pk}/reopen/", {"reason": "返困"})
     assert r.status_code == 302
     h.refresh_from_db()
     assert h.status == "applied"
-    hh.household_close(actor=world.users["xian"], household=h, reason="again")
+    hh.household_close(actor=city_admin, household=h, reason="again")
     r = post(api_for("xian"), f"/api/v1/assistance/households/{h.pk}/reopen", {"reason": "返困"})
     assert r.status_code == 200 and r.json()["status"] == "applied"
 
 
-def test_reopen_by_page_and_api_anonymous_sibling_and_bad_input(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
+def test_reopen_by_page_and_api_anonymous_sibling_and_bad_input(world, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
     url = f"/assistance/{h.pk}/reopen/"
     r = Client().post(url, {"reason": "x"})
     assert r.status_code == 302 and "/login" in r["Location"]
@@ -171,8 +175,8 @@ def test_reopen_by_page_and_api_anonymous_sibling_and_bad_input(world, dibao):
 # ---- duplicates ------------------------------------------------------------------------
 
 
-def test_a_new_application_for_a_head_whose_file_is_closed_points_to_reopen(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
+def test_a_new_application_for_a_head_whose_file_is_closed_points_to_reopen(world, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
     with pytest.raises(hh.DuplicateFile) as exc:
         open_file(world, family=[])
     assert exc.value.code == "duplicate_reopen" and h.file_no in exc.value.message
@@ -227,11 +231,11 @@ def test_the_duplicate_refusal_names_the_file_to_whoever_sees_it(world, dibao):
     assert Household.objects.count() == 1
 
 
-def test_a_person_of_a_closed_file_may_be_listed_in_a_new_household(world, dibao):
+def test_a_person_of_a_closed_file_may_be_listed_in_a_new_household(world, city_admin, dibao):
     shared = make_id_number("610113", datetime.date(1990, 1, 1), "F")
     spouse = {"relation": "spouse", "name": "李娜", "id_number": shared, "employment": "employed"}
     first = open_file(world, family=[spouse])
-    hh.household_close(actor=world.users["xian"], household=first, reason="离婚，迁出")
+    hh.household_close(actor=city_admin, household=first, reason="离婚，迁出")
     second = open_file(world, actor="shaanxi", member="baoji_worker", family=[spouse])
     assert second.pk != first.pk and Household.objects.count() == 2
 
@@ -266,8 +270,8 @@ def test_one_file_per_head_is_kept_by_the_database(world, dibao):
         )
 
 
-def test_open_alerts_close_once_on_reopen(world, dibao):
+def test_open_alerts_close_once_on_reopen(world, city_admin, dibao):
     h = to_left(world, open_file(world))
-    monitoring.risk_check(actor=world.users["xian"], household=h, job_loss=True, accident=True)
-    hh.household_reopen(actor=world.users["xian"], household=h, reason="返困")
+    monitoring.risk_check(actor=city_admin, household=h, job_loss=True, accident=True)
+    hh.household_reopen(actor=city_admin, household=h, reason="返困")
     assert not RiskAlert.objects.filter(is_open=True).exists()

@@ -22,15 +22,15 @@ def _timeline(body: str) -> str:
 
 
 @pytest.fixture
-def opened(world, dibao):
-    h = hh.household_open(actor=world.users["member"], head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=world.users["xian"], household=h, approve=True)
+def opened(world, member_user, city_admin, dibao):
+    h = hh.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
+    hh.household_screen(actor=city_admin, household=h, approve=True)
     return h
 
 
 @pytest.fixture
-def filed(world, dibao):
-    a = world.users["xian"]
+def filed(world, city_admin, dibao):
+    a = city_admin
     h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
     hh.household_screen(actor=a, household=h, approve=True)
     hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
@@ -69,11 +69,11 @@ def test_the_officers_timeline_and_household_read_in_words(opened):
     assert not re.search(r"\b(opened|screened|applied)\b", _timeline(zh))
 
 
-def test_every_timeline_step_the_services_write_has_a_label(filed, world):
+def test_every_timeline_step_the_services_write_has_a_label(filed, city_admin):
     kinds = set(HouseholdEvent.objects.values_list("kind", flat=True))
     assert kinds <= set(Step.values)
     with pytest.raises(AssertionError):
-        hh._event(world.users["xian"], filed, "made_up", "", "")
+        hh._event(city_admin, filed, "made_up", "", "")
 
 
 # ---- 2. dates an <input type=date> keeps, in Chinese too -----------------------------------
@@ -85,9 +85,9 @@ def test_date_fields_start_at_today_in_iso_in_chinese(filed, opened_for_visit=No
     assert re.search(r'type="date" name="paid_on"|name="paid_on"[^>]*type="date"', body)
 
 
-def test_visit_date_starts_at_today_in_iso_in_chinese(world, dibao):
-    h = hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=world.users["xian"], household=h, approve=True)
+def test_visit_date_starts_at_today_in_iso_in_chinese(world, city_admin, dibao):
+    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    hh.household_screen(actor=city_admin, household=h, approve=True)
     body = client_for("xian").get(f"/assistance/{h.pk}/").content.decode()
     assert f'name="visited_on" value="{TODAY:%Y-%m-%d}"' in body
 
@@ -125,8 +125,8 @@ def test_the_apply_button_uses_the_site_classes(world):
     assert '<button type="submit" class="btn block">' in _apply_page(world)
 
 
-def test_the_reopen_button_on_the_workers_page_uses_the_site_classes(filed, world):
-    hh.household_close(actor=world.users["xian"], household=filed, reason="搬走")
+def test_the_reopen_button_on_the_workers_page_uses_the_site_classes(filed, city_admin):
+    hh.household_close(actor=city_admin, household=filed, reason="搬走")
     body = client_for("member").get("/assistance/apply/").content.decode()
     assert '<button type="submit" class="btn block">' in body
 
@@ -138,8 +138,8 @@ def test_buttons_use_the_site_classes(world, dibao, filed):
     assert buttons and all('class="btn' in b for b in buttons), buttons
 
 
-def test_first_check_buttons_use_the_site_classes(world, dibao):
-    h = hh.household_open(actor=world.users["member"], head=world.members["xian_worker"], **OPEN)
+def test_first_check_buttons_use_the_site_classes(world, member_user, dibao):
+    h = hh.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
     main = client_for("xian").get(f"/assistance/{h.pk}/").content.decode().split("<main", 1)[1]
     buttons = re.findall(r"<button[^>]*>", main.split("</main>", 1)[0])
     assert len(buttons) >= 4 and all('class="btn' in b for b in buttons), buttons
@@ -213,16 +213,14 @@ def test_enter_in_a_field_sends_the_application_not_add_a_person(world):
 # ---- 6. the people table: the head first ---------------------------------------------------
 
 
-def test_people_table_lists_the_head_first_then_by_relation(world, dibao):
+def test_people_table_lists_the_head_first_then_by_relation(world, city_admin, dibao):
     family = [
         {"relation": "parent", "name": "张父", "employment": "retired"},
         {"relation": "child", "name": "张小明", "employment": "student"},
         {"relation": "spouse", "name": "李娜", "employment": "employed"},
         {"relation": "child", "name": "张小红", "employment": "student"},
     ]
-    h = hh.household_open(
-        actor=world.users["xian"], head=world.members["xian_worker"], **(OPEN | {"family": family})
-    )
+    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **(OPEN | {"family": family}))
     body = client_for("xian").get(f"/assistance/{h.pk}/").content.decode()
     table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     names = [world.members["xian_worker"].name, "李娜", "张小明", "张小红", "张父"]
@@ -243,9 +241,9 @@ def test_queue_and_watch_do_not_say_document_or_plan(filed):
     assert filed.file_no in watch and "计划" not in watch
 
 
-def test_an_edit_is_told_in_words_on_the_timeline(opened, world):
+def test_an_edit_is_told_in_words_on_the_timeline(opened, city_admin):
     hh.household_edit(
-        actor=world.users["xian"],
+        actor=city_admin,
         household=opened,
         changes={"housing": "dormitory", "zero_employment": True},
         note="",

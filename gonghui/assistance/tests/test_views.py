@@ -15,9 +15,9 @@ TODAY = datetime.date.today()
 
 
 @pytest.fixture
-def filed(world, dibao):
-    h = hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
-    a = world.users["xian"]
+def filed(world, city_admin, dibao):
+    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    a = city_admin
     hh.household_screen(actor=a, household=h, approve=True)
     hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
     hh.household_review(actor=a, household=h, approve=True)
@@ -71,8 +71,8 @@ def test_reveal_bank_card_page_for_admin_only(filed):
     assert client_for("xian_officer").post(f"/assistance/{filed.pk}/bank-card/").status_code == 403
 
 
-def test_workflow_buttons_move_the_file(world, dibao):
-    h = hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
+def test_workflow_buttons_move_the_file(world, city_admin, dibao):
+    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
     c = client_for("xian")
     c.post(f"/assistance/{h.pk}/screen/", {"approve": "1"})
     r = c.post(f"/assistance/{h.pk}/visit/", {"visited_on": str(TODAY), "visitor": "王干事"})

@@ -20,8 +20,8 @@ FIRST = TODAY.replace(day=1)
 
 
 @pytest.fixture
-def filed(world, dibao):
-    a = world.users["xian"]
+def filed(world, city_admin, dibao):
+    a = city_admin
     h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
     hh.household_screen(actor=a, household=h, approve=True)
     hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
@@ -31,12 +31,10 @@ def filed(world, dibao):
 
 
 @pytest.fixture
-def left(world, filed):
+def left(city_admin, filed):
     for i in range(6, 0, -1):
-        hh.income_record(
-            actor=world.users["xian"], household=filed, month=hh.add_months(FIRST, -i), income="4500"
-        )
-    h = hh.household_periodic_review(actor=world.users["xian"], household=filed)
+        hh.income_record(actor=city_admin, household=filed, month=hh.add_months(FIRST, -i), income="4500")
+    h = hh.household_periodic_review(actor=city_admin, household=filed)
     assert h.status == "left"
     return h
 
@@ -122,8 +120,8 @@ def test_risk_page_anonymous_and_sibling(world, left):
     assert not RiskAlert.objects.exists()
 
 
-def test_alert_closed_on_the_page(world, left):
-    _r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, job_loss=True, accident=True)
+def test_alert_closed_on_the_page(city_admin, left):
+    _r, alert = monitoring.risk_check(actor=city_admin, household=left, job_loss=True, accident=True)
     url = f"/assistance/{left.pk}/alerts/{alert.pk}/close/"
     assert client_for("xian").post(url, {"outcome": ""}).status_code == 400
     r = Client().post(url, {"outcome": "x"})
@@ -136,10 +134,10 @@ def test_alert_closed_on_the_page(world, left):
     assert not alert.is_open and alert.outcome == "已就业，收入恢复"
 
 
-def test_an_alert_is_closed_only_under_its_own_file(world, left):
-    _r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, job_loss=True, accident=True)
+def test_an_alert_is_closed_only_under_its_own_file(world, city_admin, province_admin, left):
+    _r, alert = monitoring.risk_check(actor=city_admin, household=left, job_loss=True, accident=True)
     other = hh.household_open(
-        actor=world.users["shaanxi"], head=world.members["baoji_worker"], **{**OPEN, "family": []}
+        actor=province_admin, head=world.members["baoji_worker"], **{**OPEN, "family": []}
     )
     r = client_for("shaanxi").post(f"/assistance/{other.pk}/alerts/{alert.pk}/close/", {"outcome": "x"})
     assert r.status_code == 404
@@ -159,7 +157,7 @@ def test_watch_page_lists_overdue_reviews_and_open_alerts_per_union(world, filed
     assert r.status_code == 302 and "/login" in r["Location"]
 
 
-def test_watch_page_shows_open_alerts(world, left):
-    _r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, job_loss=True, accident=True)
+def test_watch_page_shows_open_alerts(city_admin, left):
+    _r, alert = monitoring.risk_check(actor=city_admin, household=left, job_loss=True, accident=True)
     body = client_for("xian").get("/assistance/watch/").content.decode()
     assert left.file_no in body and escape(alert.explanation) in body

@@ -45,23 +45,23 @@ def test_detail_shape(world):
     ]
 
 
-def test_results_shape_and_visibility(world):
+def test_results_shape_and_visibility(world, province_admin, national_admin):
     from gonghui.competitions.tests.test_services import PLAN
 
     s = helpers.build(world, n=3)
     helpers.start_marking(world, s)
     helpers.mark_all(world, s, PLAN)
     helpers.theory_all(world, s, [90, 60, 70])
-    c = setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    c = setup.competition_advance_status(actor=province_admin, competition=s.competition)
     from gonghui.competitions.services import results
 
-    results.results_compute(actor=world.users["shaanxi"], competition=c)
+    results.results_compute(actor=province_admin, competition=c)
     url = f"/api/v1/competitions/{c.pk}/results"
     assert api_for("xian").get(url).json() == {"items": []}  # draft: managers only
     assert len(api_for("shaanxi").get(url).json()["items"]) == 3
     c.refresh_from_db()
-    results.results_verify(actor=world.users["national"], competition=c)
-    results.results_publish(actor=world.users["national"], competition=c)
+    results.results_verify(actor=national_admin, competition=c)
+    results.results_publish(actor=national_admin, competition=c)
     items = api_for("xian").get(url).json()["items"]
     assert [i["rank"] for i in items] == [1, 2, 3]
     first = items[0]
@@ -137,14 +137,14 @@ def test_bad_marks_answer_4xx_with_the_field_and_write_nothing(world, marking_ap
     assert AuditEntry.objects.count() == audits
 
 
-def test_a_sheet_locked_and_late_marks_are_refused(world, marking_api):
+def test_a_sheet_locked_and_late_marks_are_refused(world, province_admin, marking_api):
     s = marking_api
     helpers.mark_all(world, s)
     r = _post("j1", s, entry=str(s.entries[0].pk), aspect="A1", score=0)
     assert r.status_code == 400 and r.json()["code"] == "sheet_locked"
     assert r.json()["errors"][0]["field"] == "entry"
     helpers.theory_all(world, s, [50, 60])
-    setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    setup.competition_advance_status(actor=province_admin, competition=s.competition)
     before = list(Mark.objects.values_list("pk", "value"))
     r = _post("j1", s, entry=str(s.entries[0].pk), aspect="A1", score=0)
     assert r.status_code == 400 and r.json()["code"] == "marking_closed"
@@ -214,7 +214,7 @@ def test_list_and_results_cost_a_fixed_number_of_queries(world):
     assert results_small <= 12
 
 
-def test_the_results_workflow_and_recommendations_over_the_api(world):
+def test_the_results_workflow_and_recommendations_over_the_api(world, province_admin):
     from gonghui.competitions.models import Competition, Recommendation
     from gonghui.competitions.tests.test_services import PLAN
     from gonghui.members.models import Member
@@ -223,7 +223,7 @@ def test_the_results_workflow_and_recommendations_over_the_api(world):
     helpers.start_marking(world, s)
     helpers.mark_all(world, s, PLAN)
     helpers.theory_all(world, s, [90, 60, 70])
-    c = setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    c = setup.competition_advance_status(actor=province_admin, competition=s.competition)
     base = f"/api/v1/competitions/{c.pk}"
     # a sibling province sees nothing; nothing is computed
     assert api_for("gansu").post(f"{base}/results/compute").status_code == 404

@@ -99,14 +99,14 @@ def test_judge_marks_on_the_tablet_page(world):
     assert Mark.objects.count() == 3
 
 
-def test_recompute_page_lists_changes_and_applies_on_confirmation(world):
+def test_recompute_page_lists_changes_and_applies_on_confirmation(world, province_admin):
     from gonghui.competitions.services import marking
 
     s = helpers.build(world, n=3)
     c = helpers.publish(world, s, PLAN, [90, 60, 70])
     sheet = helpers.sheet(s, s.entries[1], 0)
     corr = marking.correction_request(
-        actor=world.users["shaanxi"],
+        actor=province_admin,
         sheet=sheet,
         aspect=helpers.aspect(s, "A1"),
         new_value=1,
@@ -123,10 +123,10 @@ def test_recompute_page_lists_changes_and_applies_on_confirmation(world):
     assert c.results.get(entry=s.entries[1]).rank == 2
 
 
-def test_supervisor_decides_an_appeal_on_the_page(world):
+def test_supervisor_decides_an_appeal_on_the_page(world, sibling_city_admin):
     s = helpers.build(world, n=3)
     helpers.publish(world, s, PLAN, [90, 60, 70])
-    appeal = results.appeal_file(actor=world.users["baoji"], entry=s.entries[1], reason="评分有误，请复核")
+    appeal = results.appeal_file(actor=sibling_city_admin, entry=s.entries[1], reason="评分有误，请复核")
     helpers.make_user_with_role(world, "sup", "shaanxi", Role.SUPERVISOR)
     sup = client_for("sup")
     assert sup.get(f"/competitions/{s.competition.pk}/").status_code == 200
@@ -223,10 +223,10 @@ def test_registration_judges_substitution_and_rules_from_the_detail_page(world):
     assert s.competition.rules["name"] == "市赛"
 
 
-def test_a_competitor_appeals_from_the_results_page(world):
+def test_a_competitor_appeals_from_the_results_page(world, province_admin):
     s = helpers.build(world, n=2)
     worker = world.members["xian_worker"]
-    entry = setup.entry_register(actor=world.users["shaanxi"], competition=s.competition, members=[worker])
+    entry = setup.entry_register(actor=province_admin, competition=s.competition, members=[worker])
     s.entries.append(entry)
     helpers.publish(world, s, None, [80, 70, 60])
     member = client_for("member")

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def honour(world):
+def honour(world, city_admin):
     return registry.honour_grant(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=world.members["xian_worker"],
         organisation=world.orgs["xian"],
         kind="may_day_medal",
@@ -85,11 +85,9 @@ def test_a_list_shows_its_quota_status_to_the_organiser_only(world, plist):
 
 
 @pytest.fixture
-def on_notice(world, plist):
+def on_notice(world, province_admin, plist):
     accept(world, recommend(world, plist))
-    return nominations.publicity_start(
-        actor=world.users["shaanxi"], nomination_list=plist, override_reason="试点"
-    )
+    return nominations.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
 
 
 def test_anyone_may_object_to_a_list_on_notice(world, on_notice):
@@ -117,12 +115,12 @@ def test_a_bad_objection_is_a_400_and_writes_nothing(world, on_notice):
     assert Objection.objects.count() == 0
 
 
-def test_no_objection_to_a_list_not_on_notice(world, plist, today):
+def test_no_objection_to_a_list_not_on_notice(world, province_admin, plist, today):
     url = f"/api/v1/honours/nomination-lists/{plist.pk}/objections"
     r = Client().post(url, {"contact": "13800001111", "text": "x"}, content_type="application/json")
     assert r.status_code == 404
     accept(world, recommend(world, plist))
-    nominations.publicity_start(actor=world.users["shaanxi"], nomination_list=plist, override_reason="试点")
+    nominations.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
     today(datetime.date(2026, 10, 12))  # the notice is over
     r = Client().post(url, {"contact": "13800001111", "text": "x"}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "not_on_notice"
@@ -143,10 +141,12 @@ def test_anonymous_objections_are_throttled(world, on_notice, settings):
     assert Objection.objects.count() == 2
 
 
-def test_list_endpoints_cost_a_fixed_number_of_queries(world, plist, django_assert_max_num_queries):
+def test_list_endpoints_cost_a_fixed_number_of_queries(
+    world, city_admin, plist, django_assert_max_num_queries
+):
     for year in range(2015, 2025):
         registry.honour_grant(
-            actor=world.users["xian"],
+            actor=city_admin,
             member=world.members["xian_worker"],
             organisation=world.orgs["xian"],
             kind="model_worker",

@@ -15,9 +15,9 @@ from gonghui.testing import client_for
 pytestmark = pytest.mark.django_db
 
 
-def test_registry_pages_are_scoped(world):
+def test_registry_pages_are_scoped(world, city_admin):
     h = registry.honour_grant(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=world.members["xian_worker"],
         organisation=world.orgs["xian"],
         kind="model_worker",
@@ -121,11 +121,9 @@ def test_the_live_quota_fragment_previews_the_nominee_being_entered(world, plist
 
 
 @pytest.fixture
-def on_notice(world, plist):
+def on_notice(world, province_admin, plist):
     accept(world, recommend(world, plist))
-    return nominations.publicity_start(
-        actor=world.users["shaanxi"], nomination_list=plist, override_reason="试点"
-    )
+    return nominations.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
 
 
 def test_the_public_notice_shows_no_personal_data_and_takes_objections(world, on_notice):

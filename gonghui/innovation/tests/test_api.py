@@ -30,8 +30,8 @@ def test_empty_proposal_is_400_with_code_and_nothing_written(world):
     assert Idea.objects.count() == 0
 
 
-def test_support_twice_gives_409_with_code(world):
-    idea = services.idea_submit(actor=world.users["member"], **IDEA)
+def test_support_twice_gives_409_with_code(world, member_user):
+    idea = services.idea_submit(actor=member_user, **IDEA)
     member_with_login(world, "yanta_joint", "fan")
     c = api_for("fan")
     r = c.post(f"/api/v1/ideas/{idea.pk}/support")
@@ -44,8 +44,8 @@ def test_support_twice_gives_409_with_code(world):
     assert own.status_code == 400 and own.json()["code"] == "own_idea"
 
 
-def test_baoji_admin_gets_404_for_xian_idea(world):
-    idea = services.idea_submit(actor=world.users["member"], **IDEA)
+def test_baoji_admin_gets_404_for_xian_idea(member_user):
+    idea = services.idea_submit(actor=member_user, **IDEA)
     assert api_for("xian").get(f"/api/v1/ideas/{idea.pk}").status_code == 200
     r = api_for("baoji").get(f"/api/v1/ideas/{idea.pk}")
     assert r.status_code == 404 and r.json()["code"] == "not_found"
@@ -54,17 +54,17 @@ def test_baoji_admin_gets_404_for_xian_idea(world):
     assert api_for("baoji").get("/api/v1/ideas/similar?q=车间照明").json() == {"items": []}
 
 
-def test_similar_endpoint_ranks_ideas(world):
-    services.idea_submit(actor=world.users["member"], **IDEA)
-    services.idea_submit(actor=world.users["member"], **{**IDEA, "title": "食堂菜品", "problem": "菜品单一"})
+def test_similar_endpoint_ranks_ideas(member_user):
+    services.idea_submit(actor=member_user, **IDEA)
+    services.idea_submit(actor=member_user, **{**IDEA, "title": "食堂菜品", "problem": "菜品单一"})
     items = api_for("xian").get("/api/v1/ideas/similar?q=车间照明太暗").json()["items"]
     assert [i["title"] for i in items] == ["车间照明改造"]
     assert 0 < items[0]["similarity"] <= 1
 
 
-def test_review_endpoint_and_viewer_403(world):
-    idea = services.idea_submit(actor=world.users["member"], **IDEA)
-    services.idea_send_to_review(actor=world.users["xian"], idea=idea)
+def test_review_endpoint_and_viewer_403(member_user, city_admin):
+    idea = services.idea_submit(actor=member_user, **IDEA)
+    services.idea_send_to_review(actor=city_admin, idea=idea)
     payload = {
         "feasibility": "high",
         "estimated_benefit": "3000",
@@ -101,10 +101,10 @@ def make_studio(world):
     )
 
 
-def test_studios_and_alliances_are_scoped(world):
+def test_studios_and_alliances_are_scoped(world, city_admin, province_admin):
     studio = make_studio(world)
     studio_services.achievement_add(
-        actor=world.users["xian"],
+        actor=city_admin,
         studio=studio,
         kind="patent",
         title="焊枪夹具",
@@ -113,7 +113,7 @@ def test_studios_and_alliances_are_scoped(world):
         patent_no="ZL202220000001.1",
     )
     alliance = studio_services.alliance_create(
-        actor=world.users["shaanxi"],
+        actor=province_admin,
         organisation=world.orgs["shaanxi"],
         name="陕西装备制造创新工作室联盟",
         founded_on="2022-01-01",

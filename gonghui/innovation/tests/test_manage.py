@@ -141,7 +141,7 @@ def test_sibling_admin_cannot_create_in_or_edit_a_xian_studio(world):
     assert Studio.objects.count() == 1
 
 
-def test_existing_studio_with_only_a_note_keeps_working_and_is_rechecked_on_change(world):
+def test_existing_studio_with_only_a_note_keeps_working_and_is_rechecked_on_change(world, city_admin):
     studio = make_studio(world)  # lead without registry honour, note "2020 西安市劳动模范"
     c = client_for("xian")
     page = c.get(f"/innovation/studios/{studio.pk}/edit/")
@@ -169,7 +169,7 @@ def test_existing_studio_with_only_a_note_keeps_working_and_is_rechecked_on_chan
     assert studio.name == "张伟焊接工作室" and studio.lead == world.members["xian_worker"]
     assert AuditEntry.objects.filter(action="innovation.studio.updated").count() == 1
     # once honoured, the new lead is taken without a note, and leaves the team
-    services.studio_add_member(actor=world.users["xian"], studio=studio, member=mate, role="骨干")
+    services.studio_add_member(actor=city_admin, studio=studio, member=mate, role="骨干")
     honour(world, mate)
     r = c.post(
         f"/innovation/studios/{studio.pk}/edit/",
@@ -310,7 +310,7 @@ def test_alliance_pages_create_members_lead_and_projects(world):
     assert AllianceLeadTerm.objects.filter(alliance=alliance).count() == 2  # history stays
 
 
-def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world):
+def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world, city_admin):
     xa = make_studio(world)
     other = baoji_studio(world)
     c = client_for("xian")
@@ -318,7 +318,7 @@ def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world):
     assert set(codes(r)) == {"name", "organisation", "founded_on"}
     assert Alliance.objects.count() == 0
     alliance = services.alliance_create(
-        actor=world.users["xian"], organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
+        actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
     )
     url = f"/innovation/alliances/{alliance.pk}/"
     audit_before = AuditEntry.objects.count()
@@ -339,14 +339,12 @@ def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world):
     assert AuditEntry.objects.count() == audit_before + 1  # the one good lead term
 
 
-def test_sibling_admin_gets_404_on_alliance_pages(world):
+def test_sibling_admin_gets_404_on_alliance_pages(world, city_admin, province_admin):
     xa = make_studio(world)
     alliance = services.alliance_create(
-        actor=world.users["xian"], organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
+        actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
     )
-    project = services.joint_project_create(
-        actor=world.users["xian"], alliance=alliance, title="攻关", studios=[xa]
-    )
+    project = services.joint_project_create(actor=city_admin, alliance=alliance, title="攻关", studios=[xa])
     before = AuditEntry.objects.count()
     for sibling in ("baoji", "gansu"):
         c = client_for(sibling)
@@ -365,7 +363,7 @@ def test_sibling_admin_gets_404_on_alliance_pages(world):
     # a 宝鸡 officer sees an alliance founded by 陕西 with a 宝鸡 studio, but cannot manage it
     bj = baoji_studio(world)
     provincial = services.alliance_create(
-        actor=world.users["shaanxi"], organisation=world.orgs["shaanxi"], name="省联盟", studios=[bj]
+        actor=province_admin, organisation=world.orgs["shaanxi"], name="省联盟", studios=[bj]
     )
     c = client_for("baoji")
     assert c.get(f"/innovation/alliances/{provincial.pk}/").status_code == 200
@@ -385,7 +383,7 @@ def idea_in_review(world):
     return idea_services.idea_send_to_review(actor=world.users["xian"], idea=idea)
 
 
-def test_assign_and_unassign_experts_on_the_idea_page(world):
+def test_assign_and_unassign_experts_on_the_idea_page(world, city_officer):
     idea = idea_in_review(world)
     c = client_for("xian")
     detail = c.get(f"/innovation/ideas/{idea.pk}/").content.decode()
@@ -393,7 +391,7 @@ def test_assign_and_unassign_experts_on_the_idea_page(world):
     page = c.get(f"/innovation/ideas/{idea.pk}/experts/")
     offered = {label for _v, label in page.context["form"].fields["expert"].choices}
     assert "xian_officer" in offered and "member" not in offered and "baoji" not in offered
-    officer = world.users["xian_officer"]
+    officer = city_officer
     r = c.post(f"/innovation/ideas/{idea.pk}/experts/", {"expert": str(officer.pk)})
     assert r.status_code == 302, r.context["form"].errors.as_data()
     outside = make_user("prof_li")
@@ -410,7 +408,7 @@ def test_assign_and_unassign_experts_on_the_idea_page(world):
     assert AuditEntry.objects.filter(action="innovation.idea.expert_unassigned").count() == 1
 
 
-def test_expert_bad_input_and_sibling_write_nothing(world):
+def test_expert_bad_input_and_sibling_write_nothing(world, city_admin):
     idea = idea_in_review(world)
     c = client_for("xian")
     for body, field, code in (
@@ -429,7 +427,7 @@ def test_expert_bad_input_and_sibling_write_nothing(world):
     assert IdeaExpert.objects.count() == 0 and AuditEntry.objects.count() == before
     # only ideas in review take experts
     idea_services.idea_review(
-        actor=world.users["xian"],
+        actor=city_admin,
         idea=idea,
         feasibility="high",
         estimated_benefit="1",

@@ -39,8 +39,8 @@ def test_wrong_type_attachment_shows_error_and_writes_nothing(world):
     assert Idea.objects.count() == 0
 
 
-def test_similar_panel_fragment(world):
-    services.idea_submit(actor=world.users["member"], **IDEA)
+def test_similar_panel_fragment(world, member_user):
+    services.idea_submit(actor=member_user, **IDEA)
     member_with_login(world, "yanta_joint", "typist")
     r = client_for("typist").get(
         "/innovation/ideas/similar/", {"title": "车间照明", "problem": "照明不足"}, HTTP_HX_REQUEST="true"
@@ -48,8 +48,8 @@ def test_similar_panel_fragment(world):
     assert r.status_code == 200 and "车间照明改造" in r.content.decode()
 
 
-def test_support_button_and_sibling_404(world):
-    idea = services.idea_submit(actor=world.users["member"], **IDEA)
+def test_support_button_and_sibling_404(world, member_user):
+    idea = services.idea_submit(actor=member_user, **IDEA)
     member_with_login(world, "yanta_joint", "presser")
     c = client_for("presser")
     assert c.get(f"/innovation/ideas/{idea.pk}/").status_code == 200
@@ -60,12 +60,12 @@ def test_support_button_and_sibling_404(world):
     assert client_for("baoji").post(f"/innovation/ideas/{idea.pk}/support/").status_code == 404
 
 
-def test_officer_pages_render_and_are_scoped(world):
-    idea = services.idea_submit(actor=world.users["member"], **IDEA)
-    services.idea_send_to_review(actor=world.users["xian"], idea=idea)
+def test_officer_pages_render_and_are_scoped(world, member_user, city_admin):
+    idea = services.idea_submit(actor=member_user, **IDEA)
+    services.idea_send_to_review(actor=city_admin, idea=idea)
     studio = make_studio(world)
     alliance = studio_services.alliance_create(
-        actor=world.users["xian"], organisation=world.orgs["xian"], name="西安联盟", studios=[studio]
+        actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[studio]
     )
     c = client_for("xian_officer")
     for url in [

@@ -96,11 +96,11 @@ def tricky(world):
 
 
 def test_csv_is_masked_by_default_with_bom_chinese_headers_and_labels(
-    world, tricky, django_capture_on_commit_callbacks
+    world, city_officer, tricky, django_capture_on_commit_callbacks
 ):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian_officer"],
+        actor=city_officer,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
@@ -125,11 +125,11 @@ def test_csv_is_masked_by_default_with_bom_chinese_headers_and_labels(
 
 
 def test_xlsx_opens_with_openpyxl_masked_with_chinese_headers(
-    world, tricky, django_capture_on_commit_callbacks
+    world, city_admin, tricky, django_capture_on_commit_callbacks
 ):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="xlsx",
     )
@@ -143,10 +143,12 @@ def test_xlsx_opens_with_openpyxl_masked_with_chinese_headers(
         assert member.id_number_masked.encode() in text
 
 
-def test_formula_injection_is_neutralised_in_csv(world, tricky, django_capture_on_commit_callbacks):
+def test_formula_injection_is_neutralised_in_csv(
+    world, city_admin, tricky, django_capture_on_commit_callbacks
+):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["yanta_joint"],
         file_format="csv",
     )
@@ -158,10 +160,12 @@ def test_formula_injection_is_neutralised_in_csv(world, tricky, django_capture_o
     assert writers.neutralise("普通文本") == "普通文本" and writers.neutralise("") == ""
 
 
-def test_formula_injection_is_a_plain_string_in_xlsx(world, tricky, django_capture_on_commit_callbacks):
+def test_formula_injection_is_a_plain_string_in_xlsx(
+    world, city_admin, tricky, django_capture_on_commit_callbacks
+):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["yanta_joint"],
         file_format="xlsx",
     )
@@ -172,10 +176,12 @@ def test_formula_injection_is_a_plain_string_in_xlsx(world, tricky, django_captu
     assert b"<f>" not in _xlsx_text(job) and b"<f " not in _xlsx_text(job)
 
 
-def test_filters_narrow_the_export_like_the_member_list(world, tricky, django_capture_on_commit_callbacks):
+def test_filters_narrow_the_export_like_the_member_list(
+    world, city_admin, province_admin, tricky, django_capture_on_commit_callbacks
+):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
         filters={"employment_form": "courier", "status": "active"},
@@ -183,7 +189,7 @@ def test_filters_narrow_the_export_like_the_member_list(world, tricky, django_ca
     assert [r[0] for r in _csv_rows(job)[1:]] == ["王芳"]
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["shaanxi"],
+        actor=province_admin,
         organisation=world.orgs["shaanxi"],
         file_format="csv",
         filters={"q": "张伟"},
@@ -194,11 +200,13 @@ def test_filters_narrow_the_export_like_the_member_list(world, tricky, django_ca
 # ---- unmasking -----------------------------------------------------------------------------
 
 
-def test_unmasked_needs_the_reveal_right_and_a_reason(world, django_capture_on_commit_callbacks):
+def test_unmasked_needs_the_reveal_right_and_a_reason(
+    world, city_admin, city_officer, django_capture_on_commit_callbacks
+):
     before = (ExportJob.objects.count(), AuditEntry.objects.count())
     with pytest.raises(PermissionDenied):  # an officer exports, but may not reveal
         exports.export_start(
-            actor=world.users["xian_officer"],
+            actor=city_officer,
             organisation=world.orgs["xian"],
             file_format="csv",
             unmasked=True,
@@ -206,14 +214,14 @@ def test_unmasked_needs_the_reveal_right_and_a_reason(world, django_capture_on_c
         )
     with pytest.raises(ValidationError) as exc:
         exports.export_start(
-            actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv", unmasked=True
+            actor=city_admin, organisation=world.orgs["xian"], file_format="csv", unmasked=True
         )
     assert exc.value.error_dict["reason"][0].code == "reason_required"
     assert (ExportJob.objects.count(), AuditEntry.objects.count()) == before
 
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
         unmasked=True,
@@ -244,10 +252,12 @@ def test_sibling_admin_gets_404_for_the_organisation(world, sibling, code):
     assert after == before
 
 
-def test_sibling_and_colleague_get_404_for_someone_elses_job(world, django_capture_on_commit_callbacks):
+def test_sibling_and_colleague_get_404_for_someone_elses_job(
+    world, city_admin, django_capture_on_commit_callbacks
+):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
@@ -264,7 +274,7 @@ def test_sibling_and_colleague_get_404_for_someone_elses_job(world, django_captu
     assert AuditEntry.objects.filter(action="members.export.downloaded").count() == downloads
 
 
-def test_viewer_gets_403(world):
+def test_viewer_gets_403(world, city_viewer):
     client = api_for("xian_viewer")
     before = _state() | {"jobs": ExportJob.objects.count(), "audit": AuditEntry.objects.count()}
     r = client.post(
@@ -280,17 +290,15 @@ def test_viewer_gets_403(world):
         == 403
     )
     with pytest.raises(PermissionDenied):
-        exports.export_start(
-            actor=world.users["xian_viewer"], organisation=world.orgs["xian"], file_format="csv"
-        )
+        exports.export_start(actor=city_viewer, organisation=world.orgs["xian"], file_format="csv")
     after = _state() | {"jobs": ExportJob.objects.count(), "audit": AuditEntry.objects.count()}
     assert after == before
 
 
-def test_running_a_finished_job_again_changes_nothing(world, django_capture_on_commit_callbacks):
+def test_running_a_finished_job_again_changes_nothing(world, city_admin, django_capture_on_commit_callbacks):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
@@ -300,12 +308,10 @@ def test_running_a_finished_job_again_changes_nothing(world, django_capture_on_c
     assert _bytes(again) == data and AuditEntry.objects.count() == audit_count
 
 
-def test_withdrawn_rights_fail_the_queued_job_without_a_file(world):
-    job = exports.export_start(
-        actor=world.users["xian_officer"], organisation=world.orgs["xian"], file_format="csv"
-    )
-    RoleAssignment.objects.filter(user=world.users["xian_officer"]).delete()
-    world.users["xian_officer"].refresh_from_db()
+def test_withdrawn_rights_fail_the_queued_job_without_a_file(world, city_officer):
+    job = exports.export_start(actor=city_officer, organisation=world.orgs["xian"], file_format="csv")
+    RoleAssignment.objects.filter(user=city_officer).delete()
+    city_officer.refresh_from_db()
     job = exports.run_export(job.pk)
     assert job.status == "failed" and job.file_path == "" and job.message
     assert not default_storage.exists(f"exports/{job.pk}.csv")
@@ -316,7 +322,7 @@ def test_withdrawn_rights_fail_the_queued_job_without_a_file(world):
 
 
 def test_api_export_is_polled_then_downloaded_and_every_step_is_logged(
-    world, django_capture_on_commit_callbacks
+    city_admin, django_capture_on_commit_callbacks
 ):
     client = api_for("xian")
     before = _state()
@@ -346,7 +352,7 @@ def test_api_export_is_polled_then_downloaded_and_every_step_is_logged(
     started = AuditEntry.objects.get(object_id=job_id, action="members.export.started")
     assert started.changes["rows"] == [None, 1] and started.changes["unmasked"] == [None, False]
     assert started.changes["filters"] == [None, "status=active"]
-    assert started.actor == world.users["xian"]
+    assert started.actor == city_admin
     assert _state() == before
 
 
@@ -424,8 +430,8 @@ def test_web_form_refuses_unmasked_for_an_officer_and_writes_nothing(world):
     assert r.status_code == 200 and ExportJob.objects.count() == 0  # out of reach: a form error
 
 
-def test_pending_job_polls_and_has_no_link(world):
-    job = exports.export_start(actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv")
+def test_pending_job_polls_and_has_no_link(world, city_admin):
+    job = exports.export_start(actor=city_admin, organisation=world.orgs["xian"], file_format="csv")
     state = api_for("xian").get(f"/api/v1/members/exports/{job.pk}").json()
     assert state["status"] == "pending" and state["download_url"] is None
     web = client_for("xian")
@@ -437,10 +443,10 @@ def test_pending_job_polls_and_has_no_link(world):
 # ---- expiry and pruning --------------------------------------------------------------------
 
 
-def test_expired_export_is_gone_and_nothing_is_served(world, django_capture_on_commit_callbacks):
+def test_expired_export_is_gone_and_nothing_is_served(world, city_admin, django_capture_on_commit_callbacks):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
@@ -457,16 +463,16 @@ def test_expired_export_is_gone_and_nothing_is_served(world, django_capture_on_c
     assert AuditEntry.objects.filter(action="members.export.downloaded").count() == downloads
 
 
-def test_prune_removes_expired_files_only(world, django_capture_on_commit_callbacks):
+def test_prune_removes_expired_files_only(world, city_admin, django_capture_on_commit_callbacks):
     old = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
     fresh = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="xlsx",
     )
@@ -507,13 +513,11 @@ def _bulk_members(organisation, n: int) -> None:
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_a_1000_member_export_keeps_the_query_count_bounded(
-    world, file_format, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    world, city_admin, file_format, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     _bulk_members(world.orgs["xian_factory"], 1000)
     before = _state()
-    job = exports.export_start(
-        actor=world.users["xian"], organisation=world.orgs["xian"], file_format=file_format
-    )
+    job = exports.export_start(actor=city_admin, organisation=world.orgs["xian"], file_format=file_format)
     with django_assert_max_num_queries(12):
         exports.run_export(job.pk)
     job.refresh_from_db()
@@ -523,11 +527,11 @@ def test_a_1000_member_export_keeps_the_query_count_bounded(
     assert _state() == before
 
 
-def test_unknown_filters_are_refused_before_anything_is_written(world):
+def test_unknown_filters_are_refused_before_anything_is_written(world, city_admin):
     before = (ExportJob.objects.count(), AuditEntry.objects.count())
     with pytest.raises(ValidationError) as exc:
         exports.export_start(
-            actor=world.users["xian"],
+            actor=city_admin,
             organisation=world.orgs["xian"],
             file_format="csv",
             filters={"path": "/"},

@@ -193,7 +193,7 @@ def test_reveal_needs_a_reason_and_writes_nothing_without_one(world):
     assert not AuditEntry.objects.filter(action="members.member.pii_revealed").exists()
 
 
-def test_reveal_shows_the_clear_value_once_and_writes_an_audit_entry(world):
+def test_reveal_shows_the_clear_value_once_and_writes_an_audit_entry(world, city_admin):
     member = xian_member(world)
     client = client_for("xian")
     response = client.post(
@@ -203,7 +203,7 @@ def test_reveal_shows_the_clear_value_once_and_writes_an_audit_entry(world):
     assert crypto.decrypt(member.id_number_enc) in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     entry = AuditEntry.objects.get(action="members.member.pii_revealed")
-    assert entry.reason == "核对身份" and entry.actor == world.users["xian"]
+    assert entry.reason == "核对身份" and entry.actor == city_admin
     again = client.get(reverse("members:detail", args=[member.pk]))
     assert crypto.decrypt(member.id_number_enc) not in again.content.decode()
 
@@ -285,10 +285,10 @@ def test_transfer_is_requested_released_and_accepted_through_the_pages(world):
     assert "张伟" in closed.content.decode()
 
 
-def test_both_unions_see_a_cross_city_transfer_and_only_the_right_side_acts(world):
+def test_both_unions_see_a_cross_city_transfer_and_only_the_right_side_acts(world, city_admin):
     member = xian_member(world)
     transfer = transfer_services.transfer_request(
-        actor=world.users["xian"], member=member, to_organisation=world.orgs["baoji_factory"], reason="调动"
+        actor=city_admin, member=member, to_organisation=world.orgs["baoji_factory"], reason="调动"
     )
     baoji = client_for("baoji")
     queue = baoji.get(reverse("members:transfers"))
@@ -305,10 +305,10 @@ def test_both_unions_see_a_cross_city_transfer_and_only_the_right_side_acts(worl
     assert transfer.status == "requested"
 
 
-def test_refusing_a_transfer_without_a_reason_shows_an_error_and_keeps_it_open(world):
+def test_refusing_a_transfer_without_a_reason_shows_an_error_and_keeps_it_open(world, city_admin):
     member = xian_member(world)
     transfer = transfer_services.transfer_request(
-        actor=world.users["xian"], member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
+        actor=city_admin, member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
     )
     response = client_for("xian").post(
         reverse("members:transfer_refuse", args=[transfer.pk]), {"reason": ""}, follow=True
@@ -671,10 +671,10 @@ def test_enrolment_queue_query_count_does_not_grow_with_rows(world, django_asser
         reverse_lazy("members:transfers") + "?tab=closed",
     ],
 )
-def test_officer_lists_clamp_any_page_number_instead_of_failing(world, url, page):
+def test_officer_lists_clamp_any_page_number_instead_of_failing(world, city_admin, url, page):
     submit_enrolment()
     transfer_services.transfer_request(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=xian_member(world),
         to_organisation=world.orgs["yanta_joint"],
         reason="调动",
@@ -706,11 +706,11 @@ def test_member_list_past_the_last_page_shows_the_last_page(world):
 # ---- language --------------------------------------------------------------------------
 
 
-def test_every_officer_page_renders_in_chinese(world):
+def test_every_officer_page_renders_in_chinese(world, city_admin):
     member = xian_member(world)
     enrolment = submit_enrolment()
     transfer_services.transfer_request(
-        actor=world.users["xian"], member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
+        actor=city_admin, member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
     )
     client = client_for("xian")
     urls = [

@@ -216,14 +216,12 @@ def test_move_out_of_scope_is_refused_with_a_form_error(world):
 # ---- roles -----------------------------------------------------------------------------
 
 
-def test_admin_assigns_and_revokes_a_role_by_username(world):
+def test_admin_assigns_and_revokes_a_role_by_username(city_viewer):
     client = client_for("xian")
     url = reverse("organisations:role_assign", args=["610113"])
     response = client.post(url, {"username": "xian_viewer", "role": "officer"})
     assert response.status_code == 302
-    assignment = RoleAssignment.objects.get(
-        user=world.users["xian_viewer"], organisation__code="610113", role="officer"
-    )
+    assignment = RoleAssignment.objects.get(user=city_viewer, organisation__code="610113", role="officer")
     revoke = client.post(reverse("organisations:role_revoke", args=["610113", assignment.pk]))
     assert revoke.status_code == 302
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
@@ -238,8 +236,8 @@ def test_assigning_to_an_unknown_username_shows_an_error(world):
     assert "username" in response.context["role_form"].errors
 
 
-def test_revoking_a_role_held_elsewhere_is_404(world):
-    assignment = RoleAssignment.objects.get(user=world.users["baoji"])
+def test_revoking_a_role_held_elsewhere_is_404(sibling_city_admin):
+    assignment = RoleAssignment.objects.get(user=sibling_city_admin)
     response = client_for("xian").post(reverse("organisations:role_revoke", args=["610100", assignment.pk]))
     assert response.status_code == 404
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
@@ -266,8 +264,8 @@ def test_the_role_select_starts_empty_and_lists_the_least_right_first(world):
     assert (RoleAssignment.objects.count(), AuditEntry.objects.count()) == before
 
 
-def test_an_admin_cannot_revoke_their_own_last_admin_role(world):
-    own = RoleAssignment.objects.get(user=world.users["xian"], organisation__code="610100", role="admin")
+def test_an_admin_cannot_revoke_their_own_last_admin_role(city_admin):
+    own = RoleAssignment.objects.get(user=city_admin, organisation__code="610100", role="admin")
     audit_before = AuditEntry.objects.count()
     response = client_for("xian").post(
         reverse("organisations:role_revoke", args=["610100", own.pk]),
@@ -279,19 +277,19 @@ def test_an_admin_cannot_revoke_their_own_last_admin_role(world):
     assert RoleAssignment.objects.filter(pk=own.pk).exists() and AuditEntry.objects.count() == audit_before
 
 
-def test_an_admin_may_drop_an_admin_role_that_another_one_covers(world):
+def test_an_admin_may_drop_an_admin_role_that_another_one_covers(world, city_admin):
     from gonghui.organisations import services
 
     lower = services.role_assign(
-        actor=world.users["xian"], user=world.users["xian"], organisation=world.orgs["yanta"], role="admin"
+        actor=city_admin, user=city_admin, organisation=world.orgs["yanta"], role="admin"
     )
     response = client_for("xian").post(reverse("organisations:role_revoke", args=["610113", lower.pk]))
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(pk=lower.pk).exists()
 
 
-def test_the_sibling_city_admin_can_neither_see_nor_revoke_xian_roles(world):
-    own = RoleAssignment.objects.get(user=world.users["xian"], organisation__code="610100", role="admin")
+def test_the_sibling_city_admin_can_neither_see_nor_revoke_xian_roles(city_admin):
+    own = RoleAssignment.objects.get(user=city_admin, organisation__code="610100", role="admin")
     client = client_for("baoji")
     assert client.get(reverse("organisations:detail", args=["610100"])).status_code == 404
     assert client.post(reverse("organisations:role_revoke", args=["610100", own.pk])).status_code == 404
@@ -308,9 +306,9 @@ def test_officer_cannot_manage_roles(world):
 # ---- audit log -------------------------------------------------------------------------
 
 
-def test_audit_log_lists_entries_in_scope_newest_first_in_beijing_time(world):
+def test_audit_log_lists_entries_in_scope_newest_first_in_beijing_time(world, city_admin):
     member = world.members["xian_worker"]
-    member_services.member_update(actor=world.users["xian"], member=member, job="钳工")
+    member_services.member_update(actor=city_admin, member=member, job="钳工")
     response = client_for("xian").get(reverse("audit"))
     body = response.content.decode()
     assert response.status_code == 200
@@ -335,10 +333,10 @@ def test_audit_log_filters_by_object_and_action_prefix(world):
     assert all(e.action.startswith("organisations.role") for e, _l, _c in by_action.context["page"].rows)
 
 
-def test_audit_log_shows_readable_actions_and_values_with_the_codes_kept(world):
+def test_audit_log_shows_readable_actions_and_values_with_the_codes_kept(world, city_admin):
     member = world.members["xian_worker"]
     member_services.member_update(
-        actor=world.users["xian"], member=member, employment_form="courier", is_migrant_worker=True
+        actor=city_admin, member=member, employment_form="courier", is_migrant_worker=True
     )
     response = client_for("xian").get(
         reverse("audit"), {"object": str(member.pk)}, HTTP_ACCEPT_LANGUAGE="zh-hans"
@@ -468,8 +466,8 @@ def test_admin_is_open_to_operators_and_shows_personal_data_masked_only(world):
     assert member.id_number_enc not in body and member.id_number_hash not in body
 
 
-def test_admin_is_closed_to_non_operators_even_with_the_staff_flag(world):
-    user = world.users["shaanxi"]
+def test_admin_is_closed_to_non_operators_even_with_the_staff_flag(province_admin):
+    user = province_admin
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     client = client_for("shaanxi")
@@ -477,12 +475,12 @@ def test_admin_is_closed_to_non_operators_even_with_the_staff_flag(world):
     assert response.status_code == 302 and "/ops/admin/login/" in response["Location"]
 
 
-def test_admin_role_assignment_goes_through_the_service(world):
+def test_admin_role_assignment_goes_through_the_service(world, city_viewer):
     client = client_for("operator")
     response = client.post(
         "/ops/admin/organisations/roleassignment/add/",
         {
-            "user": str(world.users["xian_viewer"].pk),
+            "user": str(city_viewer.pk),
             "organisation": str(world.orgs["baoji"].pk),
             "role": "viewer",
         },

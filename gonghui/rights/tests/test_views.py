@@ -21,7 +21,7 @@ def make(world, **kw):
     return svc.request_file(**data)
 
 
-def test_worker_files_follows_and_rates(world, client):
+def test_worker_files_follows_and_rates(city_admin, client):
     page = client.get("/rights/new/")
     assert page.status_code == 200 and "work_division" in page.content.decode()
     r = client.post(
@@ -38,7 +38,7 @@ def test_worker_files_follows_and_rates(world, client):
     req = Request.objects.get()
     status = client.get(r["Location"]).content.decode()
     assert "138****2222" in status and "13800002222" not in status and req.organisation.name in status
-    svc.request_close(actor=world.users["xian"], request=req, reply="已处理")
+    svc.request_close(actor=city_admin, request=req, reply="已处理")
     bad = client.post(r["Location"], {"rating": "5", "phone": "13900000000"})
     assert bad.status_code == 200
     req.refresh_from_db()

@@ -78,7 +78,7 @@ def test_wage_arrears_without_the_amount_opens_the_details_with_the_error(world,
     assert "(optional)" not in amount[:200] and "可选" not in amount[:200]
 
 
-def test_the_status_page_shows_who_holds_it_and_the_deadline(world):
+def test_the_status_page_shows_who_holds_it_and_the_deadline(city_admin):
     r = svc.request_file(
         actor=None,
         channel="app",
@@ -88,7 +88,7 @@ def test_the_status_page_shows_who_holds_it_and_the_deadline(world):
         name="李四",
         phone="13800002222",
     )
-    svc.request_escalate(actor=world.users["xian"], request=r, reason="企业拒不配合")
+    svc.request_escalate(actor=city_admin, request=r, reason="企业拒不配合")
     page = Client().get(f"/rights/r/{r.pk}/").content.decode()
     assert 'id="held-by"' in page and "雁塔区总工会" in page[page.index('id="held-by"') :][:200]
     assert f'id="due-on">{r.due_on:%Y-%m-%d}' in page

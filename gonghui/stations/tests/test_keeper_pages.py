@@ -195,12 +195,12 @@ def test_bad_exception_writes_nothing(world, kept, data):
     assert not HoursException.objects.exists()
 
 
-def test_keeper_cannot_remove_another_stations_exception(world, kept):
+def test_keeper_cannot_remove_another_stations_exception(city_admin, kept):
     keeper, station, other = kept
     day = timezone.localdate() + datetime.timedelta(days=1)
     from gonghui.stations.services import registry
 
-    exception = registry.exception_set(actor=world.users["xian"], station=other, date=day, closed=True)
+    exception = registry.exception_set(actor=city_admin, station=other, date=day, closed=True)
     c = client_for(keeper, language="en")
     assert c.post(_url("keeper_exception_delete", station, exception.pk)).status_code == 404
     assert c.post(_url("keeper_exception_delete", other, exception.pk)).status_code == 404

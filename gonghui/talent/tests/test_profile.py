@@ -19,14 +19,14 @@ def url(member) -> str:
 
 
 @pytest.fixture
-def worker(world):
+def worker(world, city_admin):
     """张伟 (西安): a provincial model worker, on a pioneer team, two adopted ideas (one
     implemented), leads a studio with a patent and a saving, a provincial result (place 2)
     and a team result (city, place 5), technician."""
     from gonghui.members.services import members as member_services
 
     w = world.members["xian_worker"]
-    w = member_services.member_update(actor=world.users["xian"], member=w, skill_grade="technician")
+    w = member_services.member_update(actor=city_admin, member=w, skill_grade="technician")
     other = world.members["baoji_worker"]
     builders.honour(w, world.orgs["xian"], kind="model_worker", level="provincial", year=2020)
     builders.team_honour([w, other], world.orgs["xian"], level="city")
