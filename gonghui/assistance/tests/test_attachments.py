@@ -10,11 +10,10 @@ from gonghui.assistance.services import attachments
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core.models import AuditEntry
-from gonghui.testing import api_for, client_for
+from gonghui.testing import PNG, api_for, client_for
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n% proof of income\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture

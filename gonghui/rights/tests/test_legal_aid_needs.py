@@ -14,11 +14,11 @@ from gonghui.rights.models import Evidence, LegalAid, PracticalNeed
 from gonghui.rights.services import legal_aid as la
 from gonghui.rights.services import needs
 from gonghui.rights.services import requests as svc
+from gonghui.testing import PNG
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%test\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 
 
 def aid_request(world):

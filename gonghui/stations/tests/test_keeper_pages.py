@@ -13,9 +13,7 @@ from django.utils import timezone
 from gonghui.core.models import AuditEntry
 from gonghui.stations.models import HoursException, OpeningHours, Photo, Station
 from gonghui.stations.tests.helpers import make_keeper, make_station
-from gonghui.testing import client_for
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from gonghui.testing import PNG, client_for
 
 
 @pytest.fixture

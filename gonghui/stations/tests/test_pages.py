@@ -16,8 +16,8 @@ from gonghui.stations.models import Photo
 from gonghui.stations.services import registry
 from gonghui.stations.tests.helpers import BAOJI_CENTRE, BELL_TOWER, BIG_GOOSE_PAGODA, make_station
 from gonghui.stations.views import pages
+from gonghui.testing import PNG
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FIND = reverse("stations:find")
 FAKE_TILES = "https://tiles.invalid/{z}/{x}/{y}.png"
 
