@@ -1,8 +1,9 @@
 """Persona fixtures over a small tree (STYLE.md): national admin, province A admin (陕西), the
 sibling province B admin (甘肃), the city admin (西安) and the sibling city admin (宝鸡), a city
-officer and a city viewer, a member with a login, and anonymous. Each fixture is the user; for
-a signed-in client use ``gonghui.testing.client_for(user)`` (a session) or ``api_for(user)``
-(a bearer token)."""
+officer and a city viewer, a member with a login. Each fixture is the user; for a signed-in
+client use ``gonghui.testing.client_for(user)`` (a session) or ``api_for(user)`` (a bearer
+token). The anonymous persona is pytest-django's ``client`` (``en_client`` in English), or
+``client_for(None)``."""
 
 import pytest
 
@@ -68,9 +69,9 @@ def member_user(world):
 
 
 @pytest.fixture
-def anonymous_client(db):
-    """A browser with no session: the anonymous persona."""
-    return client_for(None)
+def en_client(db):
+    """An anonymous browser asking for English (the msgids), for asserting messages."""
+    return client_for(None, language="en")
 
 
 @pytest.fixture

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-@pytest.fixture
-def en_client() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
 def test_login_page_renders_in_both_languages(world, client, en_client):
     assert client.get(LOGIN).status_code == 200
     assert "Sign in" in en_client.get(LOGIN).content.decode()

@@ -44,11 +44,6 @@ def join_data(**overrides) -> dict:
     return data
 
 
-@pytest.fixture
-def en_client() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
 def field_error_codes(response, field: str) -> list[str]:
     return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
 
