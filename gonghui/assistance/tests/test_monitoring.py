@@ -91,9 +91,7 @@ def test_risk_api_and_alert_list(world, left):
     assert api_for("baoji").get("/api/v1/assistance/alerts").json()["count"] == 0
     alert_id = r.json()["alert"]["id"]
     assert (
-        post(
-            api_for("baoji"), f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "x"}
-        ).status_code
+        post(api_for("baoji"), f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "x"}).status_code
         == 404
     )
     assert post(c, f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "已回访"}).status_code == 200
