@@ -1,8 +1,11 @@
-"""Builders for tests: a small deterministic tree with personas and valid ID numbers."""
+"""Builders for tests: a small deterministic tree with personas, clients signed in as them,
+and valid ID numbers."""
 
 import datetime
 import itertools
 from dataclasses import dataclass, field
+
+from django.test import Client
 
 from gonghui.core.validators import id_check_char
 from gonghui.members.services import members as member_services
@@ -10,6 +13,8 @@ from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import GrassrootsType, Kind, Role
 
 PASSWORD = "pass-word-123"
+# The smallest file every upload check takes for an image: the PNG signature and some bytes.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 _serial = itertools.count(100)  # explicit seq values below 100 are the world fixture's
 
 
@@ -57,6 +62,47 @@ def make_user(username: str, *, superuser: bool = False):
     return user_create(
         actor=None, username=username, password_hash=make_password(PASSWORD), superuser=superuser
     )
+
+
+def _login(persona):
+    """The user behind ``persona``: a login name of the world ("xian") or a user already."""
+    if not isinstance(persona, str):
+        return persona
+    from gonghui.accounts.models import User
+
+    return User.objects.get(username=persona)
+
+
+def _headers(language: str | None) -> dict:
+    return {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+
+
+def client_for(persona, *, language: str | None = None) -> Client:
+    """A browser session signed in as ``persona`` — a login of the world (``"national"``,
+    ``"shaanxi"``, ``"xian"``, ``"baoji"`` (the sibling city), ``"gansu"`` (the sibling
+    province), ``"xian_officer"``, ``"xian_viewer"``, ``"member"``, ``"operator"``) or any other
+    user or login name a test made —, or an anonymous visitor for ``None``. The session is
+    opened directly (no password check, no sign-in limits counted), as after a successful
+    sign-in. ``language`` sets the browser's Accept-Language (``"en"``, ``"zh-hans"``);
+    without it the site's default, Chinese, is used."""
+    client = Client(**_headers(language))
+    if persona is not None:
+        client.force_login(_login(persona))
+    return client
+
+
+def api_for(persona, *, language: str | None = None) -> Client:
+    """An API client sending ``Authorization: Bearer <token>`` for ``persona`` (a login name
+    or a user, as for :func:`client_for`), with a fresh 30-day token made through
+    ``accounts.services.token_create`` — the token ``POST /api/v1/auth/token`` would hand out,
+    without the password check —, or a caller with no token for ``None``. Send JSON bodies
+    with ``content_type="application/json"``."""
+    from gonghui.accounts.services import token_create
+
+    if persona is None:
+        return Client(**_headers(language))
+    _token, secret = token_create(actor=_login(persona), name="test", days=30)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", **_headers(language))
 
 
 @dataclass

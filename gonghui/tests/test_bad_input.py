@@ -6,17 +6,9 @@ from django.test import Client
 
 from gonghui.core.models import AuditEntry
 from gonghui.members.models import Enrolment, Member
-from gonghui.testing import PASSWORD
+from gonghui.testing import api_for, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def token_client(username: str) -> Client:
-    c = Client()
-    token = c.post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    ).json()["token"]
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
 def assert_api_error(response, status):
@@ -37,13 +29,12 @@ def assert_api_error(response, status):
     ],
 )
 def test_nul_characters_in_api_urls_are_a_400(world, url):
-    assert_api_error(token_client("shaanxi").get(url), 400)
+    assert_api_error(api_for("shaanxi").get(url), 400)
 
 
 @pytest.mark.parametrize("url", ["/organisations/%00/", "/members/?q=%00", "/join/status/?x=%00"])
 def test_nul_characters_in_page_urls_are_a_400(world, url):
-    c = Client()
-    c.force_login(world.users["shaanxi"])
+    c = client_for("shaanxi")
     assert c.get(url).status_code == 400
 
 
@@ -63,7 +54,7 @@ def test_nul_characters_in_json_bodies_write_nothing(world, client):
 
 
 def test_huge_page_numbers_are_a_400(world):
-    c = token_client("shaanxi")
+    c = api_for("shaanxi")
     for url in [
         "/api/v1/members?page=99999999999999999999",
         "/api/v1/members?page=abc",
@@ -73,7 +64,7 @@ def test_huge_page_numbers_are_a_400(world):
 
 
 def test_unknown_api_paths_and_methods_have_the_error_shape(world):
-    c = token_client("shaanxi")
+    c = api_for("shaanxi")
     assert_api_error(c.get("/api/v1/no-such-thing"), 404)
     assert_api_error(c.delete("/api/v1/dues/calculate"), 405)
 
@@ -104,7 +95,7 @@ def test_schema_errors_are_in_chinese_by_default(world, client):
 def test_bad_member_patches_are_400_and_change_nothing(world, payload, field):
     m = world.members["xian_worker"]
     before = Member.objects.filter(pk=m.pk).values().get()
-    r = token_client("xian").patch(f"/api/v1/members/{m.pk}", payload, content_type="application/json")
+    r = api_for("xian").patch(f"/api/v1/members/{m.pk}", payload, content_type="application/json")
     assert_api_error(r, 400)
     assert field in r.json()["detail"] or any(e["field"] == field for e in r.json().get("errors", []))
     assert Member.objects.filter(pk=m.pk).values().get() == before
@@ -130,7 +121,7 @@ def test_dues_calculator_bad_values(client, payload):
 
 def test_member_create_with_unknown_organisation_is_404_and_writes_nothing(world):
     before = Member.objects.count()
-    r = token_client("xian").post(
+    r = api_for("xian").post(
         "/api/v1/members",
         {"organisation": "NOPE", "name": "甲", "id_number": "11010519491231002X"},
         content_type="application/json",
@@ -145,4 +136,4 @@ def test_non_utf8_body_is_a_400(world, client):
 
 
 def test_impossible_dates_in_queries_are_a_400(world):
-    assert_api_error(token_client("shaanxi").get("/api/v1/organisations/610000/stats?on=2026-02-30"), 400)
+    assert_api_error(api_for("shaanxi").get("/api/v1/organisations/610000/stats?on=2026-02-30"), 400)

@@ -322,10 +322,12 @@ def test_a_member_submits_an_idea_on_a_phone_and_a_colleague_supports_it(world, 
 # ---- 3. an objection to a 公示 notice -------------------------------------------------------
 
 
-def test_anyone_objects_to_a_public_notice_and_supervision_sees_it(world, devices):
+def test_anyone_objects_to_a_public_notice_and_supervision_sees_it(
+    world, province_admin, city_admin, devices
+):
     from playwright.sync_api import expect
 
-    province = world.users["shaanxi"]
+    province = province_admin
     supervisor = make_user("shaanxi_supervisor")
     org_services.role_assign(
         actor=None, user=supervisor, organisation=world.orgs["shaanxi"], role=Role.SUPERVISOR
@@ -339,7 +341,7 @@ def test_anyone_objects_to_a_public_notice_and_supervision_sees_it(world, device
         year=timezone.localdate().year,
     )
     nominee = nominations.nominee_recommend(
-        actor=world.users["xian"],
+        actor=city_admin,
         nomination_list=nl,
         recommending_org=world.orgs["xian_factory"],
         member=world.members["xian_worker"],

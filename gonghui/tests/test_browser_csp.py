@@ -126,11 +126,13 @@ def test_officer_pages_htmx_and_filters_work_under_the_policy(world, watched):
     assert not watched.phone.errors, watched.phone.errors
 
 
-def test_the_idea_filter_and_the_letter_print_button_work_under_the_policy(world, watched):
+def test_the_idea_filter_and_the_letter_print_button_work_under_the_policy(
+    world, member_user, city_admin, watched
+):
     from playwright.sync_api import expect
 
     idea_services.idea_submit(
-        actor=world.users["member"], kind="innovation", title="焊接夹具改进", problem="夹具松动，返工多。",
+        actor=member_user, kind="innovation", title="焊接夹具改进", problem="夹具松动，返工多。",
         proposal="改用快速夹钳。",
     )  # fmt: skip
     req = request_services.request_file(
@@ -138,7 +140,7 @@ def test_the_idea_filter_and_the_letter_print_button_work_under_the_policy(world
         work_division="610113", name="王强", phone="13800001111",
     )  # fmt: skip
     transfer = request_services.request_transfer(
-        actor=world.users["xian"], request=req, to=world.orgs["baoji"], reason="工地在宝鸡", letter=True
+        actor=city_admin, request=req, to=world.orgs["baoji"], reason="工地在宝鸡", letter=True
     )
 
     worker = watched.new_page()

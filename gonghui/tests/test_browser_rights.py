@@ -124,7 +124,7 @@ SPOUSE_ILL = {
 # ---- 1. a worker applies for hardship help on a 360 px phone ---------------------------------
 
 
-def test_a_worker_applies_for_hardship_help_on_a_small_phone(world, screens):
+def test_a_worker_applies_for_hardship_help_on_a_small_phone(world, city_admin, screens):
     from playwright.sync_api import expect
 
     _dibao(world)
@@ -168,7 +168,7 @@ def test_a_worker_applies_for_hardship_help_on_a_small_phone(world, screens):
     page.screenshot(path="/tmp/browser5_mine_applied.png", full_page=True)
 
     # The union passes the first check; the worker sees the new state.
-    hh.household_screen(actor=world.users["xian"], household=household, approve=True)
+    hh.household_screen(actor=city_admin, household=household, approve=True)
     page.reload()
     expect(main).to_contain_text(zh(HardshipStatus.SCREENED.label))
     expect(main.locator("ol li")).to_have_count(2)
@@ -177,19 +177,19 @@ def test_a_worker_applies_for_hardship_help_on_a_small_phone(world, screens):
     assert not screens.errors, screens.errors
 
 
-def test_the_workers_file_timeline_reads_in_words_not_codes(world, screens):
+def test_the_workers_file_timeline_reads_in_words_not_codes(world, member_user, city_admin, screens):
     from playwright.sync_api import expect
 
     _dibao(world)
     household = hh.household_open(
-        actor=world.users["member"],
+        actor=member_user,
         head=world.members["xian_worker"],
         housing="own",
         main_cause="illness",
         medical_insurance="employee",
         head_income="1000",
     )
-    hh.household_screen(actor=world.users["xian"], household=household, approve=True)
+    hh.household_screen(actor=city_admin, household=household, approve=True)
     page = screens.new_page()
     sign_in(page, "member")
     page.goto("/assistance/apply/")
@@ -202,7 +202,7 @@ def test_the_workers_file_timeline_reads_in_words_not_codes(world, screens):
 # ---- 2. a worker files a wage-arrears request, follows it and rates it ------------------------
 
 
-def test_a_worker_files_a_wage_arrears_request_on_a_phone_and_follows_it(world, screens):
+def test_a_worker_files_a_wage_arrears_request_on_a_phone_and_follows_it(world, city_admin, screens):
     from playwright.sync_api import expect
 
     phone_number = "13800005678"
@@ -258,7 +258,7 @@ def test_a_worker_files_a_wage_arrears_request_on_a_phone_and_follows_it(world, 
     page.screenshot(path="/tmp/browser5_request_status_new.png", full_page=True)
 
     # The union accepts it: the worker sees it being handled.
-    xian = world.users["xian"]
+    xian = city_admin
     request_services.request_accept(actor=xian, request=req)
     page.reload()
     expect(page.locator('[data-status="handling"]')).to_be_visible()
@@ -377,7 +377,7 @@ def test_a_refused_second_rating_says_why(world, screens):
     expect(stale.locator("main")).to_contain_text(zh("This request has already been rated."))
 
 
-def test_the_reply_keeps_its_chinese_punctuation(world, screens):
+def test_the_reply_keeps_its_chinese_punctuation(city_admin, screens):
     from playwright.sync_api import expect
 
     reply = "您好：已联系单位（人事部），工资本周内补发！"
@@ -391,7 +391,7 @@ def test_the_reply_keeps_its_chinese_punctuation(world, screens):
         phone="13800001111",
         amount_owed="9000",
     )
-    request_services.request_close(actor=world.users["xian"], request=req, reply=reply)
+    request_services.request_close(actor=city_admin, request=req, reply=reply)
     page = screens.new_page()
     page.goto(f"/rights/r/{req.pk}/")
     expect(page.locator("main")).to_contain_text(reply)
@@ -469,7 +469,7 @@ def _filed_household(world):
     return hh.household_file(actor=xian, household=h)
 
 
-def test_an_officer_works_the_queue_and_a_household_file_on_a_desktop(world, screens):
+def test_an_officer_works_the_queue_and_a_household_file_on_a_desktop(world, city_admin, screens):
     from playwright.sync_api import expect
 
     _dibao(world)
@@ -534,7 +534,7 @@ def test_an_officer_works_the_queue_and_a_household_file_on_a_desktop(world, scr
     expect(main).to_contain_text("800.00")
     paid = Payment.objects.get()
     assert paid.household_id == household.pk and str(paid.amount) == "800.00" and paid.kind == "living"
-    assert paid.recorded_by_id == world.users["xian"].pk
+    assert paid.recorded_by_id == city_admin.pk
     page.screenshot(path="/tmp/browser5_officer_payment.png", full_page=True)
 
     # 宝鸡's admin opening the same addresses: not found, and nothing of 西安's in their lists.
@@ -569,7 +569,7 @@ def test_the_payment_date_starts_at_today_in_chinese(world, screens):
 # ---- 4. the worker pages without JavaScript ---------------------------------------------------
 
 
-def test_the_worker_pages_work_without_javascript(world, screens):
+def test_the_worker_pages_work_without_javascript(world, member_user, screens):
     from playwright.sync_api import expect
 
     _dibao(world)
@@ -606,7 +606,7 @@ def test_the_worker_pages_work_without_javascript(world, screens):
         page.locator("main form > button[type=submit]").click()
     page.wait_for_url(REQUEST_STATUS_URL)
     req = Request.objects.get()
-    assert req.member_id == world.members["xian_worker"].pk and req.user_id == world.users["member"].pk
+    assert req.member_id == world.members["xian_worker"].pk and req.user_id == member_user.pk
     assert req.category == Category.HELP and req.status == RequestStatus.NEW
     assert req.organisation.code == "XA-0001" and req.routed_by == "employer"
     expect(page.locator('[data-status="new"]')).to_be_visible()

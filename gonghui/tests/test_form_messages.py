@@ -96,10 +96,10 @@ def test_an_overlong_field_says_how_long_it_may_be(app):
         _assert_natural(form)
 
 
-def test_scoped_union_code_fields_added_after_init_are_natural_too(world):
+def test_scoped_union_code_fields_added_after_init_are_natural_too(city_admin):
     from gonghui.innovation.forms import StudioForm
 
     with translation.override("zh-hans"):
-        form = StudioForm({}, user=world.users["xian"])
+        form = StudioForm({}, user=city_admin)
         assert form.errors["organisation"] == ["请填写所属工会（代码）。"]
         _assert_natural(form)

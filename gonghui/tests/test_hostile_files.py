@@ -22,12 +22,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from gonghui.core.models import AuditEntry
 from gonghui.members.imports import reader, sandbox, xlsxparse
 from gonghui.members.models import ImportBatch, Member, MembershipEvent
-from gonghui.testing import PASSWORD
+from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
 
@@ -171,13 +170,6 @@ CASES = {
 # ---- answers and nothing written ---------------------------------------------------------------
 
 
-def _api() -> Client:
-    r = Client().post(
-        "/api/v1/auth/token", {"username": "xian", "password": PASSWORD}, content_type="application/json"
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}", HTTP_ACCEPT_LANGUAGE="en")
-
-
 def _stored(root) -> list[str]:
     root = Path(root)
     return [str(p) for p in root.rglob("*") if p.is_file()] if root.exists() else []
@@ -197,7 +189,7 @@ def test_hostile_upload_gets_a_clear_answer_and_writes_nothing(
     overrides, status, code, words = CASES[name]
     for key, value in overrides.items():
         setattr(settings, key, value)
-    api = _api()
+    api = api_for("xian", language="en")
     members, events, audits = (
         Member.objects.count(),
         MembershipEvent.objects.count(),

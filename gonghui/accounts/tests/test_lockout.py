@@ -11,7 +11,7 @@ from django.test import Client
 from gonghui.accounts import services
 from gonghui.core import throttle
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD
+from gonghui.testing import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,14 @@ def clock(monkeypatch):
     return now
 
 
-def test_a_stranger_cannot_lock_out_the_real_user_signing_in_from_elsewhere(world, settings):
+def test_a_stranger_cannot_lock_out_the_real_user_signing_in_from_elsewhere(city_admin, settings):
     stranger = client(STRANGER)
     for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES * 3):
         stranger.post(LOGIN, {"username": "xian", "password": "wrong"})
         token(stranger, "xian", "wrong")
     real = client(HOME)
     r = real.post(LOGIN, {"username": "xian", "password": PASSWORD})
-    assert r.status_code == 302 and real.session[SESSION_KEY] == str(world.users["xian"].pk)
+    assert r.status_code == 302 and real.session[SESSION_KEY] == str(city_admin.pk)
     assert token(client(HOME), "xian", PASSWORD).status_code == 200
 
 
@@ -132,11 +132,11 @@ def test_a_successful_sign_in_clears_the_count_for_that_address_and_user_name(wo
     assert token(c, "xian", PASSWORD).status_code == 200
 
 
-def test_a_lock_is_audited_with_the_network_and_a_reference_not_the_address(world, settings):
+def test_a_lock_is_audited_with_the_network_and_a_reference_not_the_address(city_admin, settings):
     stranger = client(STRANGER)
     for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES):
         token(stranger, "xian", "wrong")
-    entry = AuditEntry.objects.get(action="accounts.user.locked", object_id=str(world.users["xian"].pk))
+    entry = AuditEntry.objects.get(action="accounts.user.locked", object_id=str(city_admin.pk))
     text = str(entry.changes)
     assert STRANGER not in text and "203.0.113.0/24" in text
     assert len(entry.changes["from_address_ref"][1]) == 12
@@ -146,17 +146,16 @@ def test_a_lock_is_audited_with_the_network_and_a_reference_not_the_address(worl
     assert AuditEntry.objects.filter(action="accounts.user.locked").count() == 1
 
 
-def test_the_operator_unlock_lifts_every_lock_on_that_user_name(world, settings):
+def test_the_operator_unlock_lifts_every_lock_on_that_user_name(city_admin, settings):
     first, second = client(STRANGER), client("203.0.113.77")
     for c in (first, second):
         for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES):
             token(c, "xian", "wrong")
         assert token(c, "xian", PASSWORD).status_code == 429
-    user = world.users["xian"]
+    user = city_admin
     user.refresh_from_db()
     assert user.is_locked  # the operator sees that someone is locked out of this login
-    operator = Client(HTTP_ACCEPT_LANGUAGE="en")
-    operator.force_login(world.users["operator"])
+    operator = client_for("operator", language="en")
     r = operator.post(
         "/ops/admin/accounts/user/", {"action": "unlock", "_selected_action": [str(user.pk)]}, follow=True
     )
@@ -168,11 +167,11 @@ def test_the_operator_unlock_lifts_every_lock_on_that_user_name(world, settings)
     assert AuditEntry.objects.filter(action="accounts.user.unlocked", object_id=str(user.pk)).count() == 1
 
 
-def test_after_an_unlock_the_count_starts_again(world, settings):
+def test_after_an_unlock_the_count_starts_again(world, city_admin, settings):
     stranger = client(STRANGER)
     for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES):
         token(stranger, "xian", "wrong")
-    services.user_unlock(actor=world.users["operator"], user=world.users["xian"])
+    services.user_unlock(actor=world.users["operator"], user=city_admin)
     for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES - 1):
         assert token(stranger, "xian", "wrong").status_code == 400
     assert token(stranger, "xian", PASSWORD).status_code == 200

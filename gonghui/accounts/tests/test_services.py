@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from gonghui.accounts import services
-from gonghui.accounts.models import ApiToken
+from gonghui.accounts.models import ApiToken, User
 from gonghui.core import throttle
 from gonghui.core.models import AuditEntry
 from gonghui.testing import PASSWORD, make_user
@@ -75,8 +75,23 @@ def test_a_successful_login_clears_the_failure_count(user):
     assert user.failed_logins == 0
 
 
-def test_failures_for_an_unknown_username_are_ignored(db):
-    services.login_failed(username="nobody")  # no error, nothing to lock
+def test_failures_for_an_unknown_username_write_nothing_and_lock_the_name_like_a_known_one(user, settings):
+    # No user row is made or touched and nothing is audited for a name nobody has; yet the
+    # name is locked after as many failures as a real one, so a lock does not tell a guesser
+    # whether the login exists.
+    users = list(User.objects.values_list("username", "failed_logins", "last_failed_login", "locked_until"))
+    audited = AuditEntry.objects.count()
+    for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES - 1):
+        services.login_failed(username="nobody")
+    assert services.login_refusal(address="unknown", username="nobody") is None
+    services.login_failed(username="nobody")
+    assert services.login_refusal(address="unknown", username="nobody").reason == "name"
+    assert services.login_refusal(address="unknown", username="worker") is None
+    assert (
+        list(User.objects.values_list("username", "failed_logins", "last_failed_login", "locked_until"))
+        == users
+    )
+    assert AuditEntry.objects.count() == audited
 
 
 def test_only_an_operator_may_unlock(user, settings):

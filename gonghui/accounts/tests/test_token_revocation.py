@@ -13,7 +13,7 @@ from django.urls import reverse
 from gonghui.accounts import services
 from gonghui.accounts.models import ApiToken
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD, make_user
+from gonghui.testing import PASSWORD, client_for, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,6 @@ def operator():
 
 def _bearer(secret: str) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="en")
-
-
-def _admin(operator) -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(operator)
-    return c
 
 
 def test_password_change_revokes_every_api_token(user):
@@ -88,7 +82,7 @@ def test_changepassword_command_stops_the_tokens(user, monkeypatch):
 def test_an_operator_reset_in_the_admin_stops_and_revokes_the_tokens(user, operator):
     token, secret = services.token_create(actor=user, name="sync")
     url = f"/ops/admin/accounts/user/{user.pk}/password/"
-    r = _admin(operator).post(
+    r = client_for(operator, language="en").post(
         url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}
     )
     assert r.status_code == 302
@@ -105,7 +99,7 @@ def test_an_operator_reset_in_the_admin_stops_and_revokes_the_tokens(user, opera
 def test_a_failed_admin_reset_changes_nothing(user, operator):
     token, secret = services.token_create(actor=user, name="sync")
     url = f"/ops/admin/accounts/user/{user.pk}/password/"
-    r = _admin(operator).post(
+    r = client_for(operator, language="en").post(
         url, {"password1": NEW_PASSWORD, "password2": "different", "usable_password": "true"}
     )
     assert r.status_code == 200
@@ -120,7 +114,7 @@ def test_a_failed_admin_reset_changes_nothing(user, operator):
 def test_deactivating_a_login_in_the_admin_revokes_its_tokens(user, operator):
     token, secret = services.token_create(actor=user, name="sync")
     url = reverse("admin:accounts_user_change", args=[user.pk])
-    r = _admin(operator).post(
+    r = client_for(operator, language="en").post(
         url,
         {
             "username": "worker",
@@ -161,8 +155,7 @@ def test_the_tokens_page_shows_tokens_stopped_by_a_password_change(user):
     services.token_create(actor=user, name="sync")
     user.set_password(NEW_PASSWORD)
     user.save()
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(user)
+    c = client_for(user, language="en")
     html = c.get("/accounts/tokens/").content.decode()
     assert "Stopped by a password change" in html
     assert ">Active<" not in html

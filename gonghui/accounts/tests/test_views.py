@@ -7,22 +7,11 @@ from django.urls import reverse
 
 from gonghui.accounts.models import ApiToken
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD
+from gonghui.testing import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
-
-
-@pytest.fixture
-def en_client() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
-def signed_in(user) -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(user)
-    return c
 
 
 def test_login_page_renders_in_both_languages(world, client, en_client):
@@ -30,10 +19,10 @@ def test_login_page_renders_in_both_languages(world, client, en_client):
     assert "Sign in" in en_client.get(LOGIN).content.decode()
 
 
-def test_officer_lands_on_the_dashboard_after_signing_in(world, client):
+def test_officer_lands_on_the_dashboard_after_signing_in(city_admin, client):
     r = client.post(LOGIN, {"username": "xian", "password": PASSWORD})
     assert r.status_code == 302 and r["Location"] == reverse("dashboard")
-    assert client.session[SESSION_KEY] == str(world.users["xian"].pk)
+    assert client.session[SESSION_KEY] == str(city_admin.pk)
 
 
 def test_plain_member_lands_on_their_membership_page(world, client):
@@ -61,10 +50,12 @@ def test_wrong_password_gives_a_generic_error_that_mentions_the_lock(world, en_c
     assert "Wrong username or password" in unknown
 
 
-def test_account_is_locked_after_repeated_failures_even_with_the_right_password(world, en_client, settings):
+def test_account_is_locked_after_repeated_failures_even_with_the_right_password(
+    city_admin, en_client, settings
+):
     for _ in range(settings.GONGHUI_LOGIN_MAX_FAILURES):
         en_client.post(LOGIN, {"username": "xian", "password": "wrong"})
-    user = world.users["xian"]
+    user = city_admin
     user.refresh_from_db()
     assert user.is_locked
     r = en_client.post(LOGIN, {"username": "xian", "password": PASSWORD})
@@ -89,7 +80,7 @@ def test_failures_through_the_token_endpoint_lock_the_login_page_too(world, clie
 
 
 def test_logout_needs_a_post(world):
-    c = signed_in(world.users["xian"])
+    c = client_for("xian", language="en")
     assert c.get("/accounts/logout/").status_code == 405
     assert SESSION_KEY in c.session
     r = c.post("/accounts/logout/")
@@ -100,9 +91,9 @@ def test_logout_needs_a_post(world):
 # ---- password change ---------------------------------------------------------------------
 
 
-def test_password_change_keeps_the_user_signed_in(world):
-    user = world.users["member"]
-    c = signed_in(user)
+def test_password_change_keeps_the_user_signed_in(member_user):
+    user = member_user
+    c = client_for(user, language="en")
     r = c.post(
         "/accounts/password/",
         {"old_password": PASSWORD, "new_password1": "Lao-dong-2025!", "new_password2": "Lao-dong-2025!"},
@@ -145,9 +136,9 @@ def test_password_change_keeps_the_user_signed_in(world):
         ),
     ],
 )
-def test_a_rejected_password_change_shows_why_and_keeps_the_old_password(world, data, field, text):
-    user = world.users["member"]
-    c = signed_in(user)
+def test_a_rejected_password_change_shows_why_and_keeps_the_old_password(member_user, data, field, text):
+    user = member_user
+    c = client_for(user, language="en")
     r = c.post("/accounts/password/", data)
     assert r.status_code == 200
     assert text in " ".join(r.context["form"].errors[field])
@@ -162,13 +153,13 @@ def test_password_page_needs_a_login(world, client):
 # ---- API tokens --------------------------------------------------------------------------
 
 
-def test_a_new_token_is_shown_once_and_works_until_revoked(world):
-    c = signed_in(world.users["xian"])
+def test_a_new_token_is_shown_once_and_works_until_revoked(city_admin):
+    c = client_for("xian", language="en")
     r = c.post("/accounts/tokens/", {"name": "数据同步", "days": "30"})
     assert r.status_code == 200
     secret = r.context["secret"]
     assert secret.startswith("gh_") and secret in r.content.decode()
-    token = ApiToken.objects.get(user=world.users["xian"], name="数据同步")
+    token = ApiToken.objects.get(user=city_admin, name="数据同步")
     assert token.expires_at is not None
     listing = c.get("/accounts/tokens/").content.decode()
     assert secret not in listing and token.prefix in listing and "数据同步" in listing
@@ -186,7 +177,7 @@ def test_a_new_token_is_shown_once_and_works_until_revoked(world):
 
 
 def test_a_token_without_a_name_is_not_made(world):
-    c = signed_in(world.users["xian"])
+    c = client_for("xian", language="en")
     r = c.post("/accounts/tokens/", {"name": "", "days": "30"})
     assert r.status_code == 200 and "name" in r.context["form"].errors
     assert not r.context["secret"]
@@ -194,27 +185,29 @@ def test_a_token_without_a_name_is_not_made(world):
 
 
 def test_a_token_can_be_made_without_expiry(world):
-    c = signed_in(world.users["xian"])
+    c = client_for("xian", language="en")
     c.post("/accounts/tokens/", {"name": "长期", "days": ""})
     assert ApiToken.objects.get(name="长期").expires_at is None
 
 
-def test_nobody_can_revoke_another_users_token(world):
+def test_nobody_can_revoke_another_users_token(city_admin):
     from gonghui.accounts.services import token_create
 
-    token, _secret = token_create(actor=world.users["xian"], name="mine")
-    r = signed_in(world.users["baoji"]).post(reverse("accounts:token_revoke", kwargs={"token_id": token.pk}))
+    token, _secret = token_create(actor=city_admin, name="mine")
+    r = client_for("baoji", language="en").post(
+        reverse("accounts:token_revoke", kwargs={"token_id": token.pk})
+    )
     assert r.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
 
 
-def test_revoking_needs_a_post(world):
+def test_revoking_needs_a_post(city_admin):
     from gonghui.accounts.services import token_create
 
-    token, _secret = token_create(actor=world.users["xian"], name="mine")
+    token, _secret = token_create(actor=city_admin, name="mine")
     assert (
-        signed_in(world.users["xian"])
+        client_for("xian", language="en")
         .get(reverse("accounts:token_revoke", kwargs={"token_id": token.pk}))
         .status_code
         == 405

@@ -8,18 +8,9 @@ from django.test import Client, override_settings
 from gonghui.assistance.models import DibaoStandard, Household
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD
+from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def token_client(username: str) -> Client:
-    c = Client()
-    r = c.post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    assert r.status_code == 200, r.content
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
 
 
 def post(client, url, body):
@@ -119,7 +110,7 @@ def test_anonymous_assess_is_throttled(client, db):
 
 
 def test_dibao_table_api(world, dibao):
-    c = token_client("shaanxi")
+    c = api_for("shaanxi")
     r = post(
         c,
         "/api/v1/assistance/dibao",
@@ -127,7 +118,7 @@ def test_dibao_table_api(world, dibao):
     )
     assert r.status_code == 201 and r.json()["monthly"] == "820.00"
     r = post(
-        token_client("gansu"),
+        api_for("gansu"),
         "/api/v1/assistance/dibao",
         {"division_code": "610303", "effective_from": "2026-02-01", "monthly": "1"},
     )
@@ -142,28 +133,26 @@ def _open(world, c):
 
 
 def test_household_api_masks_bank_card_and_hides_from_sibling(world, dibao):
-    r = _open(world, token_client("xian"))
+    r = _open(world, api_for("xian"))
     assert r.status_code == 201, r.content
     data = r.json()
     assert data["bank_card"] == "622202*********0123" and data["category"] == "deep"
     assert "6222021234567890123" not in r.content.decode()
     url = f"/api/v1/assistance/households/{data['id']}"
-    assert token_client("baoji").get(url).status_code == 404
-    assert token_client("gansu").get(url).status_code == 404
-    assert token_client("baoji").get("/api/v1/assistance/households").json()["count"] == 0
-    assert token_client("shaanxi").get(url).status_code == 200
-    assert post(token_client("baoji"), url + "/bank-card/reveal", {}).status_code == 404
-    assert post(token_client("xian_officer"), url + "/bank-card/reveal", {}).status_code == 403
-    assert (
-        post(token_client("xian"), url + "/bank-card/reveal", {}).json()["bank_card"] == "6222021234567890123"
-    )
+    assert api_for("baoji").get(url).status_code == 404
+    assert api_for("gansu").get(url).status_code == 404
+    assert api_for("baoji").get("/api/v1/assistance/households").json()["count"] == 0
+    assert api_for("shaanxi").get(url).status_code == 200
+    assert post(api_for("baoji"), url + "/bank-card/reveal", {}).status_code == 404
+    assert post(api_for("xian_officer"), url + "/bank-card/reveal", {}).status_code == 403
+    assert post(api_for("xian"), url + "/bank-card/reveal", {}).json()["bank_card"] == "6222021234567890123"
 
 
 def test_worker_applies_through_the_api(world, dibao):
-    r = _open(world, token_client("member"))
+    r = _open(world, api_for("member"))
     assert r.status_code == 201, r.content
     assert r.json()["source"] == "application"
-    again = _open(world, token_client("member"))
+    again = _open(world, api_for("member"))
     assert again.status_code == 400 and again.json()["code"] == "duplicate"
     assert r.json()["file_no"] in again.json()["detail"]
     assert Household.objects.count() == 1
@@ -171,14 +160,14 @@ def test_worker_applies_through_the_api(world, dibao):
 
 def test_household_bad_input_writes_nothing(world, dibao):
     body = {**OPEN, "head": str(world.members["xian_worker"].pk), "bank_card": "12ab"}
-    r = post(token_client("xian"), "/api/v1/assistance/households", body)
+    r = post(api_for("xian"), "/api/v1/assistance/households", body)
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "bank_card"
     assert not Household.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="assistance.").exists()
 
 
 def test_workflow_over_the_api(world, dibao):
-    xian = token_client("xian")
+    xian = api_for("xian")
     hid = _open(world, xian).json()["id"]
     url = f"/api/v1/assistance/households/{hid}"
     assert post(xian, url + "/screen", {"approve": True}).json()["status"] == "screened"
@@ -204,7 +193,7 @@ def test_workflow_over_the_api(world, dibao):
     assert r.status_code == 201 and r.json()["amount"] == "500.00"
     assert (
         post(
-            token_client("baoji"),
+            api_for("baoji"),
             url + "/payments",
             {"kind": "warmth", "amount": "5", "paid_on": "2026-01-01"},
         ).status_code
@@ -216,7 +205,7 @@ def test_workflow_over_the_api(world, dibao):
 @pytest.mark.parametrize("start", ["9999-12-31", "2999-01-01"])
 def test_a_public_notice_starting_years_ahead_is_400_and_changes_nothing(world, dibao, start):
     # 9999-12-31 + five working days overflowed the date: a 500 (found by make fuzz)
-    xian = token_client("xian")
+    xian = api_for("xian")
     hid = _open(world, xian).json()["id"]
     url = f"/api/v1/assistance/households/{hid}"
     post(xian, url + "/screen", {"approve": True})

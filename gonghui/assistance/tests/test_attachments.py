@@ -10,29 +10,15 @@ from gonghui.assistance.services import attachments
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD
+from gonghui.testing import PNG, api_for, client_for
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n% proof of income\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @pytest.fixture
-def household(world, dibao):
-    return hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
-
-
-def login(username):
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
-def api(username):
-    r = Client().post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
+def household(world, city_admin, dibao):
+    return hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
 
 
 def upload(name="收入证明.pdf", data=PDF):
@@ -48,7 +34,7 @@ def nothing_written():
 
 
 def test_officer_attaches_a_document_on_the_page_and_downloads_it(world, household):
-    c = login("xian_officer")
+    c = client_for("xian_officer")
     r = c.post(f"/assistance/{household.pk}/attachments/", {"kind": "income_proof", "file": upload()})
     assert r.status_code == 302
     a = HouseholdAttachment.objects.get()
@@ -71,7 +57,7 @@ def test_officer_attaches_a_document_on_the_page_and_downloads_it(world, househo
 
 
 def test_api_upload_list_and_download(world, household):
-    c = api("xian")
+    c = api_for("xian")
     url = f"/api/v1/assistance/households/{household.pk}/attachments"
     r = c.post(url, {"kind": "disability_certificate", "file": upload("残疾证.png", PNG)})
     assert r.status_code == 201, r.content
@@ -92,24 +78,24 @@ def test_api_upload_list_and_download(world, household):
     ],
 )
 def test_bad_uploads_are_refused_with_nothing_written(world, household, post, field, code):
-    r = api("xian").post(f"/api/v1/assistance/households/{household.pk}/attachments", post)
+    r = api_for("xian").post(f"/api/v1/assistance/households/{household.pk}/attachments", post)
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == field and r.json()["code"] == code
-    r = login("xian").post(f"/assistance/{household.pk}/attachments/", post)
+    r = client_for("xian").post(f"/assistance/{household.pk}/attachments/", post)
     assert r.status_code == 400
     assert nothing_written()
 
 
 def test_missing_file_is_refused(world, household):
-    r = api("xian").post(f"/api/v1/assistance/households/{household.pk}/attachments", {"kind": "other"})
+    r = api_for("xian").post(f"/api/v1/assistance/households/{household.pk}/attachments", {"kind": "other"})
     assert r.status_code == 400
-    r = login("xian").post(f"/assistance/{household.pk}/attachments/", {"kind": "other"})
+    r = client_for("xian").post(f"/assistance/{household.pk}/attachments/", {"kind": "other"})
     assert r.status_code == 400
     assert nothing_written()
 
 
 @override_settings(GONGHUI_ASSISTANCE_ATTACHMENT_MAX_BYTES=16)
 def test_a_file_over_the_limit_is_refused(world, household):
-    r = api("xian").post(
+    r = api_for("xian").post(
         f"/api/v1/assistance/households/{household.pk}/attachments",
         {"kind": "medical_bills", "file": upload("bills.pdf", PDF + b"x" * 100)},
     )
@@ -117,10 +103,8 @@ def test_a_file_over_the_limit_is_refused(world, household):
     assert nothing_written()
 
 
-def test_anonymous_is_sent_to_sign_in(world, household):
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
+def test_anonymous_is_sent_to_sign_in(city_admin, household):
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
     r = Client().post(f"/assistance/{household.pk}/attachments/", {"kind": "other", "file": upload()})
     assert r.status_code == 302 and "/login" in r["Location"]
     r = Client().get(f"/assistance/{household.pk}/attachments/{a.pk}/")
@@ -133,18 +117,16 @@ def test_anonymous_is_sent_to_sign_in(world, household):
 
 
 @pytest.mark.parametrize("username", ["baoji", "gansu"])
-def test_sibling_admins_get_404_and_write_nothing(world, household, username):
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
-    c = login(username)
+def test_sibling_admins_get_404_and_write_nothing(city_admin, household, username):
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
+    c = client_for(username)
     assert (
         c.post(f"/assistance/{household.pk}/attachments/", {"kind": "other", "file": upload()}).status_code
         == 404
     )
     assert c.get(f"/assistance/{household.pk}/attachments/{a.pk}/").status_code == 404
     url = f"/api/v1/assistance/households/{household.pk}/attachments"
-    c = api(username)
+    c = api_for(username)
     assert c.get(url).status_code == 404
     assert c.get(f"{url}/{a.pk}").status_code == 404
     assert c.post(url, {"kind": "other", "file": upload()}).status_code == 404
@@ -152,21 +134,17 @@ def test_sibling_admins_get_404_and_write_nothing(world, household, username):
     assert not AuditEntry.objects.filter(action="assistance.attachment.downloaded").exists()
 
 
-def test_a_document_is_only_found_under_its_own_file(world, household):
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
+def test_a_document_is_only_found_under_its_own_file(world, city_admin, province_admin, household):
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
     other = hh.household_open(
-        actor=world.users["shaanxi"], head=world.members["baoji_worker"], **{**OPEN, "family": []}
+        actor=province_admin, head=world.members["baoji_worker"], **{**OPEN, "family": []}
     )
-    assert login("shaanxi").get(f"/assistance/{other.pk}/attachments/{a.pk}/").status_code == 404
+    assert client_for("shaanxi").get(f"/assistance/{other.pk}/attachments/{a.pk}/").status_code == 404
 
 
-def test_a_viewer_downloads_but_may_not_attach(world, household):
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
-    c = login("xian_viewer")
+def test_a_viewer_downloads_but_may_not_attach(city_admin, household):
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
+    c = client_for("xian_viewer")
     assert c.get(f"/assistance/{household.pk}/attachments/{a.pk}/").status_code == 200
     assert (
         c.post(f"/assistance/{household.pk}/attachments/", {"kind": "other", "file": upload()}).status_code
@@ -175,9 +153,7 @@ def test_a_viewer_downloads_but_may_not_attach(world, household):
     assert HouseholdAttachment.objects.count() == 1
 
 
-def test_attachments_are_allowed_in_any_state(world, household):
-    hh.household_close(actor=world.users["xian"], household=household, reason="迁出")
-    a = attachments.attachment_add(
-        actor=world.users["xian"], household=household, kind="other", upload=upload()
-    )
-    assert a.household_id == household.pk and a.uploaded_by == world.users["xian"]
+def test_attachments_are_allowed_in_any_state(city_admin, household):
+    hh.household_close(actor=city_admin, household=household, reason="迁出")
+    a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
+    assert a.household_id == household.pk and a.uploaded_by == city_admin

@@ -15,28 +15,15 @@ from gonghui.assistance.services import households as hh
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core import crypto
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD, make_id_number
+from gonghui.testing import api_for, client_for, make_id_number
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
 @pytest.fixture
-def household(world, dibao):
-    return hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
-
-
-def login(username):
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
-def api(username):
-    r = Client().post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
+def household(world, city_admin, dibao):
+    return hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
 
 
 def patch(client, url, body):
@@ -64,13 +51,13 @@ def family_of(h):
     ]
 
 
-def test_edit_re_assesses_and_records_before_and_after(world, household):
+def test_edit_re_assesses_and_records_before_and_after(city_officer, household):
     assert (household.category, household.per_capita_income) == ("deep", D("600.00"))
     family = family_of(household)
     spouse = next(p for p in family if p["relation"] == "spouse")
     spouse["monthly_income"] = "1200"
     h = hh.household_edit(
-        actor=world.users["xian_officer"],
+        actor=city_officer,
         household=household,
         changes={"family": family, "housing": "public_rental"},
         note="妻子找到工作",
@@ -91,13 +78,13 @@ def test_edit_re_assesses_and_records_before_and_after(world, household):
     assert h.people.count() == 3
 
 
-def test_family_members_are_added_kept_and_removed_with_their_id_numbers(world, household):
+def test_family_members_are_added_kept_and_removed_with_their_id_numbers(city_admin, household):
     child_number = make_id_number("610113", datetime.date(2015, 1, 1), "F")
     family = family_of(household)
     spouse = next(p for p in family if p["relation"] == "spouse")
     spouse["id_number"] = make_id_number("610113", datetime.date(1990, 1, 1), "F")
     h = hh.household_edit(
-        actor=world.users["xian"],
+        actor=city_admin,
         household=household,
         changes={
             "family": [
@@ -112,13 +99,13 @@ def test_family_members_are_added_kept_and_removed_with_their_id_numbers(world, 
     assert crypto.decrypt(child.id_number_enc) == child_number
     # listed again without a number: the recorded one is kept
     family = family_of(h)
-    h = hh.household_edit(actor=world.users["xian"], household=h, changes={"family": family})
+    h = hh.household_edit(actor=city_admin, household=h, changes={"family": family})
     assert crypto.decrypt(h.people.get(name="张小红").id_number_enc) == child_number
 
 
-def test_bank_card_change_is_encrypted_again(world, household):
+def test_bank_card_change_is_encrypted_again(city_admin, household):
     h = hh.household_edit(
-        actor=world.users["xian"], household=household, changes={"bank_card": "6217 0000 1111 2222 333"}
+        actor=city_admin, household=household, changes={"bank_card": "6217 0000 1111 2222 333"}
     )
     assert crypto.decrypt(h.bank_card_enc) == "6217000011112222333"
     assert h.bank_card_masked == "621700*********2333"
@@ -150,24 +137,24 @@ def test_bank_card_change_is_encrypted_again(world, household):
         ({"status": "filed"}, "status"),
     ],
 )
-def test_bad_edits_name_the_field_and_write_nothing(world, household, changes, field):
+def test_bad_edits_name_the_field_and_write_nothing(city_admin, household, changes, field):
     before = state(household)
     with pytest.raises(ValidationError) as exc:
-        hh.household_edit(actor=world.users["xian"], household=household, changes=changes)
+        hh.household_edit(actor=city_admin, household=household, changes=changes)
     assert field in exc.value.error_dict
     assert state(household) == before
     assert not HouseholdEvent.objects.filter(kind="edited").exists()
     assert not AuditEntry.objects.filter(action="assistance.household.edited").exists()
 
 
-def test_a_person_already_in_another_live_file_is_refused(world, household):
+def test_a_person_already_in_another_live_file_is_refused(world, province_admin, city_admin, household):
     other = hh.household_open(
-        actor=world.users["shaanxi"], head=world.members["baoji_worker"], **{**OPEN, "family": []}
+        actor=province_admin, head=world.members["baoji_worker"], **{**OPEN, "family": []}
     )
     taken = household.head.id_number if hasattr(household.head, "id_number") else None  # noqa: F841
     number = make_id_number("610113", datetime.date(2015, 1, 1), "F")
     hh.household_edit(
-        actor=world.users["xian"],
+        actor=city_admin,
         household=household,
         changes={
             "family": [{"relation": "child", "name": "王芳", "id_number": number, "employment": "student"}]
@@ -176,7 +163,7 @@ def test_a_person_already_in_another_live_file_is_refused(world, household):
     before = state(other)
     with pytest.raises(ValidationError) as exc:
         hh.household_edit(
-            actor=world.users["shaanxi"],
+            actor=province_admin,
             household=other,
             changes={
                 "family": [
@@ -188,14 +175,14 @@ def test_a_person_already_in_another_live_file_is_refused(world, household):
     assert state(other) == before
 
 
-def test_who_may_edit(world, household):
+def test_who_may_edit(city_viewer, sibling_city_admin, member_user, household):
     before = state(household)
     with pytest.raises(Http404):
-        hh.household_edit(actor=world.users["baoji"], household=household, changes={"housing": "own"})
+        hh.household_edit(actor=sibling_city_admin, household=household, changes={"housing": "own"})
     with pytest.raises(PermissionDenied):
-        hh.household_edit(actor=world.users["xian_viewer"], household=household, changes={"housing": "own"})
+        hh.household_edit(actor=city_viewer, household=household, changes={"housing": "own"})
     with pytest.raises(Http404):  # the head themself: the union corrects the data
-        hh.household_edit(actor=world.users["member"], household=household, changes={"housing": "own"})
+        hh.household_edit(actor=member_user, household=household, changes={"housing": "own"})
     assert state(household) == before
 
 
@@ -210,22 +197,22 @@ def _to(world, h, status):
     return h
 
 
-def test_a_change_during_public_notice_goes_back_to_the_upper_review(world, household):
+def test_a_change_during_public_notice_goes_back_to_the_upper_review(world, city_admin, household):
     h = _to(world, household, "publicised")
-    h = hh.household_edit(actor=world.users["xian"], household=h, changes={"head_income": "2700"})
+    h = hh.household_edit(actor=city_admin, household=h, changes={"head_income": "2700"})
     assert h.status == "visited" and h.notice_from is None and h.notice_until is None
     assert list(h.events.values_list("kind", flat=True))[-2:] == ["edited", "back_to_review"]
 
 
-def test_a_filed_file_changes_at_its_periodic_review(world, household):
+def test_a_filed_file_changes_at_its_periodic_review(world, city_admin, household):
     h = _to(world, household, "filed")
     before = state(h)
     with pytest.raises(ValidationError) as exc:
-        hh.household_edit(actor=world.users["xian"], household=h, changes={"head_income": "5000"})
+        hh.household_edit(actor=city_admin, household=h, changes={"head_income": "5000"})
     assert exc.value.code == "edit_at_review"
     assert state(h) == before
     h = hh.household_periodic_review(
-        actor=world.users["xian"], household=h, changes={"head_income": "3000"}, note="复核"
+        actor=city_admin, household=h, changes={"head_income": "3000"}, note="复核"
     )
     # (3000 − 600) / 3 = 800 < 955: still deep, figure updated
     assert (h.status, h.per_capita_income) == ("filed", D("800.00"))
@@ -234,11 +221,11 @@ def test_a_filed_file_changes_at_its_periodic_review(world, household):
     assert h.next_review_on == hh.add_months(TODAY, 6)
 
 
-def test_a_bad_change_at_the_periodic_review_writes_nothing(world, household):
+def test_a_bad_change_at_the_periodic_review_writes_nothing(world, city_admin, household):
     h = _to(world, household, "filed")
     before = state(h)
     with pytest.raises(ValidationError):
-        hh.household_periodic_review(actor=world.users["xian"], household=h, changes={"head_income": "x"})
+        hh.household_periodic_review(actor=city_admin, household=h, changes={"head_income": "x"})
     assert state(h) == before and Household.objects.get(pk=h.pk).next_review_on == h.next_review_on
     assert not h.events.filter(kind__in=["edited", "reviewed_periodic"]).exists()
 
@@ -247,7 +234,7 @@ def test_a_bad_change_at_the_periodic_review_writes_nothing(world, household):
 
 
 def test_edit_page_prefills_and_saves(world, household):
-    c = login("xian_officer")
+    c = client_for("xian_officer")
     r = c.get(f"/assistance/{household.pk}/edit/")
     assert r.status_code == 200 and "李娜" in r.content.decode()
     people = list(household.people.exclude(relation="self"))
@@ -292,9 +279,9 @@ def test_edit_page_anonymous_sibling_and_viewer(world, household):
     before = state(household)
     r = Client().get(url)
     assert r.status_code == 302 and "/login" in r["Location"]
-    assert login("baoji").get(url).status_code == 404
-    assert login("baoji").post(url, {"housing": "own"}).status_code == 404
-    assert login("xian_viewer").get(url).status_code == 403
+    assert client_for("baoji").get(url).status_code == 404
+    assert client_for("baoji").post(url, {"housing": "own"}).status_code == 404
+    assert client_for("xian_viewer").get(url).status_code == 403
     assert state(household) == before
 
 
@@ -302,20 +289,20 @@ def test_api_patch(world, household):
     url = f"/api/v1/assistance/households/{household.pk}"
     before = state(household)
     assert patch(Client(), url, {"housing": "own"}).status_code == 401
-    assert patch(api("baoji"), url, {"housing": "own"}).status_code == 404
-    r = patch(api("xian"), url, {"housing": "castle"})
+    assert patch(api_for("baoji"), url, {"housing": "own"}).status_code == 404
+    r = patch(api_for("xian"), url, {"housing": "castle"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "housing"
-    r = patch(api("xian"), url, {})
+    r = patch(api_for("xian"), url, {})
     assert r.status_code == 400 and r.json()["code"] == "no_changes"
     assert state(household) == before
-    data = api("xian").get(url).json()
+    data = api_for("xian").get(url).json()
     family = [
         {k: p[k] for k in ("id", "relation", "name", "monthly_income", "health", "employment", "schooling")}
         for p in data["people"]
         if p["relation"] != "self"
     ]
     next(p for p in family if p["relation"] == "spouse")["monthly_income"] = "1200"
-    r = patch(api("xian"), url, {"family": family, "note": "复核"})
+    r = patch(api_for("xian"), url, {"family": family, "note": "复核"})
     assert r.status_code == 200, r.content
     assert (r.json()["category"], r.json()["per_capita_income"]) == ("relative", "1000.00")
     assert len(r.json()["people"]) == 3
@@ -324,9 +311,9 @@ def test_api_patch(world, household):
 def test_api_periodic_review_with_changes(world, household):
     h = _to(world, household, "filed")
     url = f"/api/v1/assistance/households/{h.pk}/periodic-review"
-    r = api("xian").post(url, json.dumps({"head_income": "x"}), content_type="application/json")
+    r = api_for("xian").post(url, json.dumps({"head_income": "x"}), content_type="application/json")
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "head_income"
-    r = api("xian").post(url, json.dumps({"head_income": "3000"}), content_type="application/json")
+    r = api_for("xian").post(url, json.dumps({"head_income": "3000"}), content_type="application/json")
     assert r.status_code == 200 and r.json()["per_capita_income"] == "800.00"
-    r = api("xian").post(url, "", content_type="application/json")  # no body: a plain review
+    r = api_for("xian").post(url, "", content_type="application/json")  # no body: a plain review
     assert r.status_code == 200, r.content.decode()

@@ -15,7 +15,7 @@ from gonghui.assistance.services import households as hh
 from gonghui.assistance.services import monitoring
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD, make_id_number
+from gonghui.testing import api_for, client_for, make_id_number
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -46,20 +46,6 @@ def to_left(world, h):
     return h
 
 
-def login(username):
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
-def api(username):
-    c = Client()
-    r = c.post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
-
-
 def post(client, url, body=None):
     return client.post(url, json.dumps(body or {}), content_type="application/json")
 
@@ -67,11 +53,13 @@ def post(client, url, body=None):
 # ---- reopen ----------------------------------------------------------------------------
 
 
-def test_a_rejected_file_is_reopened_at_first_check_with_a_fresh_assessment(world, dibao):
+def test_a_rejected_file_is_reopened_at_first_check_with_a_fresh_assessment(
+    world, city_admin, city_officer, dibao
+):
     h = open_file(world)
-    h = hh.household_screen(actor=world.users["xian"], household=h, approve=False, note="材料不全")
+    h = hh.household_screen(actor=city_admin, household=h, approve=False, note="材料不全")
     assert h.status == "closed"
-    h = hh.household_reopen(actor=world.users["xian_officer"], household=h, reason="补齐材料，重新申请")
+    h = hh.household_reopen(actor=city_officer, household=h, reason="补齐材料，重新申请")
     assert h.status == "applied" and h.close_reason == "" and h.assessed_on == TODAY
     assert Household.objects.count() == 1
     kinds = list(h.events.values_list("kind", flat=True))
@@ -89,10 +77,12 @@ def test_a_rejected_file_is_reopened_at_first_check_with_a_fresh_assessment(worl
     assert list(h.events.values_list("kind", flat=True)).count("filed") == 1
 
 
-def test_a_household_back_in_hardship_after_leaving_is_reopened_and_its_alert_closed(world, dibao):
+def test_a_household_back_in_hardship_after_leaving_is_reopened_and_its_alert_closed(
+    world, city_admin, dibao
+):
     h = to_left(world, open_file(world))
-    _risk, alert = monitoring.risk_check(actor=world.users["xian"], household=h, job_loss=True, accident=True)
-    h = hh.household_reopen(actor=world.users["xian"], household=h, reason="失业，收入骤降")
+    _risk, alert = monitoring.risk_check(actor=city_admin, household=h, job_loss=True, accident=True)
+    h = hh.household_reopen(actor=city_admin, household=h, reason="失业，收入骤降")
     assert h.status == "applied"
     assert (h.left_on, h.filed_on, h.visited_on, h.consent_signed, h.next_review_on) == (
         None,
@@ -107,21 +97,21 @@ def test_a_household_back_in_hardship_after_leaving_is_reopened_and_its_alert_cl
     assert h.incomes.count() == 6
 
 
-def test_only_closed_or_left_files_are_reopened(world, dibao):
+def test_only_closed_or_left_files_are_reopened(world, city_admin, dibao):
     h = open_file(world)
     with pytest.raises(ValidationError) as exc:
-        hh.household_reopen(actor=world.users["xian"], household=h, reason="x")
+        hh.household_reopen(actor=city_admin, household=h, reason="x")
     assert exc.value.code == "wrong_state"
     with pytest.raises(ValidationError) as exc:
-        hh.household_close(actor=world.users["xian"], household=h, reason="迁出")
-        hh.household_reopen(actor=world.users["xian"], household=h, reason="  ")
+        hh.household_close(actor=city_admin, household=h, reason="迁出")
+        hh.household_reopen(actor=city_admin, household=h, reason="  ")
     assert "reason" in exc.value.error_dict
     assert not HouseholdEvent.objects.filter(kind="reopened").exists()
 
 
 @pytest.mark.parametrize("username", ["baoji", "gansu"])
-def test_a_sibling_admin_cannot_reopen(world, dibao, username):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
+def test_a_sibling_admin_cannot_reopen(world, city_admin, dibao, username):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
     with pytest.raises(Http404):
         hh.household_reopen(actor=world.users[username], household=h, reason="x")
     h.refresh_from_db()
@@ -129,17 +119,17 @@ def test_a_sibling_admin_cannot_reopen(world, dibao, username):
     assert not AuditEntry.objects.filter(action="assistance.household.reopened").exists()
 
 
-def test_a_viewer_sees_the_file_but_may_not_reopen_it(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
+def test_a_viewer_sees_the_file_but_may_not_reopen_it(world, city_viewer, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
     with pytest.raises(PermissionDenied):
-        hh.household_reopen(actor=world.users["xian_viewer"], household=h, reason="x")
+        hh.household_reopen(actor=city_viewer, household=h, reason="x")
     h.refresh_from_db()
     assert h.status == "closed"
 
 
-def test_the_head_applies_again_on_their_page(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="收入超标")
-    c = login("member")
+def test_the_head_applies_again_on_their_page(world, member_user, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="收入超标")
+    c = client_for("member")
     body = c.get("/assistance/apply/").content.decode()
     assert h.file_no in body and 'name="reopen"' in body
     r = c.post("/assistance/apply/", {"reopen": "1", "reason": ""})
@@ -150,32 +140,32 @@ def test_the_head_applies_again_on_their_page(world, dibao):
     assert r.status_code == 302
     h.refresh_from_db()
     assert h.status == "applied" and h.source == "application"
-    assert h.events.get(kind="reopened").actor == world.users["member"]
+    assert h.events.get(kind="reopened").actor == member_user
 
 
-def test_officer_reopens_on_the_file_page_and_the_api(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
-    r = login("xian").post(f"/assistance/{h.pk}/reopen/", {"reason": "返困"})
+def test_officer_reopens_on_the_file_page_and_the_api(world, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
+    r = client_for("xian").post(f"/assistance/{h.pk}/reopen/", {"reason": "返困"})
     assert r.status_code == 302
     h.refresh_from_db()
     assert h.status == "applied"
-    hh.household_close(actor=world.users["xian"], household=h, reason="again")
-    r = post(api("xian"), f"/api/v1/assistance/households/{h.pk}/reopen", {"reason": "返困"})
+    hh.household_close(actor=city_admin, household=h, reason="again")
+    r = post(api_for("xian"), f"/api/v1/assistance/households/{h.pk}/reopen", {"reason": "返困"})
     assert r.status_code == 200 and r.json()["status"] == "applied"
 
 
-def test_reopen_by_page_and_api_anonymous_sibling_and_bad_input(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
+def test_reopen_by_page_and_api_anonymous_sibling_and_bad_input(world, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
     url = f"/assistance/{h.pk}/reopen/"
     r = Client().post(url, {"reason": "x"})
     assert r.status_code == 302 and "/login" in r["Location"]
-    assert login("baoji").post(url, {"reason": "x"}).status_code == 404
+    assert client_for("baoji").post(url, {"reason": "x"}).status_code == 404
     api_url = f"/api/v1/assistance/households/{h.pk}/reopen"
     assert post(Client(), api_url, {"reason": "x"}).status_code == 401
-    assert post(api("baoji"), api_url, {"reason": "x"}).status_code == 404
-    r = post(api("xian"), api_url, {"reason": ""})
+    assert post(api_for("baoji"), api_url, {"reason": "x"}).status_code == 404
+    r = post(api_for("xian"), api_url, {"reason": ""})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "reason"
-    r = post(api("xian"), api_url, {})
+    r = post(api_for("xian"), api_url, {})
     assert r.status_code == 400
     h.refresh_from_db()
     assert h.status == "closed"
@@ -185,14 +175,14 @@ def test_reopen_by_page_and_api_anonymous_sibling_and_bad_input(world, dibao):
 # ---- duplicates ------------------------------------------------------------------------
 
 
-def test_a_new_application_for_a_head_whose_file_is_closed_points_to_reopen(world, dibao):
-    h = hh.household_close(actor=world.users["xian"], household=open_file(world), reason="迁出")
+def test_a_new_application_for_a_head_whose_file_is_closed_points_to_reopen(world, city_admin, dibao):
+    h = hh.household_close(actor=city_admin, household=open_file(world), reason="迁出")
     with pytest.raises(hh.DuplicateFile) as exc:
         open_file(world, family=[])
     assert exc.value.code == "duplicate_reopen" and h.file_no in exc.value.message
     assert exc.value.household == h
     r = post(
-        api("xian"),
+        api_for("xian"),
         "/api/v1/assistance/households",
         {"head": str(world.members["xian_worker"].pk), **OPEN, "family": []},
     )
@@ -215,7 +205,7 @@ def test_the_duplicate_refusal_does_not_tell_another_unions_file_number(world, d
     text = exc.value.message
     assert first.file_no not in text and "西安" not in text and "机械厂" not in text
     r = post(
-        api("baoji"),
+        api_for("baoji"),
         "/api/v1/assistance/households",
         {"head": str(world.members["baoji_worker"].pk), **OPEN, "family": [child]},
     )
@@ -241,11 +231,11 @@ def test_the_duplicate_refusal_names_the_file_to_whoever_sees_it(world, dibao):
     assert Household.objects.count() == 1
 
 
-def test_a_person_of_a_closed_file_may_be_listed_in_a_new_household(world, dibao):
+def test_a_person_of_a_closed_file_may_be_listed_in_a_new_household(world, city_admin, dibao):
     shared = make_id_number("610113", datetime.date(1990, 1, 1), "F")
     spouse = {"relation": "spouse", "name": "李娜", "id_number": shared, "employment": "employed"}
     first = open_file(world, family=[spouse])
-    hh.household_close(actor=world.users["xian"], household=first, reason="离婚，迁出")
+    hh.household_close(actor=city_admin, household=first, reason="离婚，迁出")
     second = open_file(world, actor="shaanxi", member="baoji_worker", family=[spouse])
     assert second.pk != first.pk and Household.objects.count() == 2
 
@@ -280,8 +270,8 @@ def test_one_file_per_head_is_kept_by_the_database(world, dibao):
         )
 
 
-def test_open_alerts_close_once_on_reopen(world, dibao):
+def test_open_alerts_close_once_on_reopen(world, city_admin, dibao):
     h = to_left(world, open_file(world))
-    monitoring.risk_check(actor=world.users["xian"], household=h, job_loss=True, accident=True)
-    hh.household_reopen(actor=world.users["xian"], household=h, reason="返困")
+    monitoring.risk_check(actor=city_admin, household=h, job_loss=True, accident=True)
+    hh.household_reopen(actor=city_admin, household=h, reason="返困")
     assert not RiskAlert.objects.filter(is_open=True).exists()

@@ -10,8 +10,9 @@ from gonghui.assistance.models import RiskAlert
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.services import monitoring
 from gonghui.assistance.tests.conftest import OPEN
-from gonghui.assistance.tests.test_api import post, token_client
+from gonghui.assistance.tests.test_api import post
 from gonghui.core import workdays
+from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -27,8 +28,8 @@ def test_score_is_explained_point_by_point():
 
 
 @pytest.fixture
-def left(world, dibao):
-    a = world.users["xian"]
+def left(world, city_admin, dibao):
+    a = city_admin
     h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
     hh.household_screen(actor=a, household=h, approve=True)
     hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
@@ -41,58 +42,56 @@ def left(world, dibao):
     return hh.household_periodic_review(actor=a, household=h)
 
 
-def test_income_drop_and_illness_open_one_alert_with_revisit_deadline(world, left):
+def test_income_drop_and_illness_open_one_alert_with_revisit_deadline(
+    city_officer, city_admin, sibling_city_admin, left
+):
     assert left.status == "left"
     # the latest recorded month fell to 2500 against 4500 before: 44 % down
     left.incomes.filter(month=hh.add_months(TODAY.replace(day=1), -1)).update(income=D("2500"))
-    r, alert = monitoring.risk_check(
-        actor=world.users["xian_officer"], household=left, new_critical_illness=True
-    )
+    r, alert = monitoring.risk_check(actor=city_officer, household=left, new_critical_illness=True)
     assert r.score == 60 and alert is not None
     assert alert.revisit_by == workdays.add_working_days(TODAY, 10)
-    again, same = monitoring.risk_check(actor=world.users["xian_officer"], household=left, job_loss=True)
+    again, same = monitoring.risk_check(actor=city_officer, household=left, job_loss=True)
     assert same == alert and RiskAlert.objects.count() == 1
-    assert list(selectors.open_alerts(world.users["xian"])) == [alert]
-    assert list(selectors.open_alerts(world.users["baoji"])) == []
+    assert list(selectors.open_alerts(city_admin)) == [alert]
+    assert list(selectors.open_alerts(sibling_city_admin)) == []
     with pytest.raises(ValidationError):
-        monitoring.alert_close(actor=world.users["xian"], alert=alert, outcome="")
-    monitoring.alert_close(actor=world.users["xian"], alert=alert, outcome="入户回访，已恢复就业")
-    assert not selectors.open_alerts(world.users["xian"]).exists()
+        monitoring.alert_close(actor=city_admin, alert=alert, outcome="")
+    monitoring.alert_close(actor=city_admin, alert=alert, outcome="入户回访，已恢复就业")
+    assert not selectors.open_alerts(city_admin).exists()
 
 
-def test_a_month_recorded_after_leaving_hardship_is_scored(world, left):
+def test_a_month_recorded_after_leaving_hardship_is_scored(city_admin, left):
     assert left.status == "left"
     # the watched household's new month is recorded like any other, and the drop raises an alert
-    hh.income_record(actor=world.users["xian"], household=left, month=TODAY.replace(day=1), income="2500")
-    r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, job_loss=True)
+    hh.income_record(actor=city_admin, household=left, month=TODAY.replace(day=1), income="2500")
+    r, alert = monitoring.risk_check(actor=city_admin, household=left, job_loss=True)
     assert r.score == 55 and alert is not None  # 44 % down → 30, job lost 25
 
 
-def test_low_score_opens_no_alert_and_sibling_gets_404(world, left):
-    r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, extra_dependants=1)
+def test_low_score_opens_no_alert_and_sibling_gets_404(city_admin, sibling_city_admin, left):
+    r, alert = monitoring.risk_check(actor=city_admin, household=left, extra_dependants=1)
     assert (r.score, alert) == (10, None)
     with pytest.raises(Http404):
-        monitoring.risk_check(actor=world.users["baoji"], household=left, job_loss=True)
+        monitoring.risk_check(actor=sibling_city_admin, household=left, job_loss=True)
     assert not RiskAlert.objects.exists()
 
 
-def test_only_watched_households_are_scored(world, dibao):
-    h = hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
+def test_only_watched_households_are_scored(world, city_admin, dibao):
+    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
     with pytest.raises(ValidationError):
-        monitoring.risk_check(actor=world.users["xian"], household=h, job_loss=True)
+        monitoring.risk_check(actor=city_admin, household=h, job_loss=True)
 
 
 def test_risk_api_and_alert_list(world, left):
-    c = token_client("xian")
+    c = api_for("xian")
     r = post(c, f"/api/v1/assistance/households/{left.pk}/risk", {"job_loss": True, "accident": True})
     assert r.status_code == 200 and r.json()["score"] == 50 and r.json()["alert"]
     assert c.get("/api/v1/assistance/alerts").json()["count"] == 1
-    assert token_client("baoji").get("/api/v1/assistance/alerts").json()["count"] == 0
+    assert api_for("baoji").get("/api/v1/assistance/alerts").json()["count"] == 0
     alert_id = r.json()["alert"]["id"]
     assert (
-        post(
-            token_client("baoji"), f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "x"}
-        ).status_code
+        post(api_for("baoji"), f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "x"}).status_code
         == 404
     )
     assert post(c, f"/api/v1/assistance/alerts/{alert_id}/close", {"outcome": "已回访"}).status_code == 200

@@ -5,23 +5,16 @@ import datetime
 import re
 
 import pytest
-from django.test import Client
 
 from gonghui.assistance import forms
 from gonghui.assistance.choices import Step
 from gonghui.assistance.models import Household, HouseholdEvent
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.tests.conftest import OPEN
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
-
-
-def login(username, language="zh-hans"):
-    c = Client(HTTP_ACCEPT_LANGUAGE=language)
-    assert c.login(username=username, password=PASSWORD)
-    return c
 
 
 def _timeline(body: str) -> str:
@@ -29,15 +22,15 @@ def _timeline(body: str) -> str:
 
 
 @pytest.fixture
-def opened(world, dibao):
-    h = hh.household_open(actor=world.users["member"], head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=world.users["xian"], household=h, approve=True)
+def opened(world, member_user, city_admin, dibao):
+    h = hh.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
+    hh.household_screen(actor=city_admin, household=h, approve=True)
     return h
 
 
 @pytest.fixture
-def filed(world, dibao):
-    a = world.users["xian"]
+def filed(world, city_admin, dibao):
+    a = city_admin
     h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
     hh.household_screen(actor=a, household=h, approve=True)
     hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
@@ -51,49 +44,51 @@ def filed(world, dibao):
 
 def test_the_workers_timeline_reads_in_words(opened):
     for language, screened in (("zh-hans", "初审通过"), ("en", "first check passed")):
-        timeline = _timeline(login("member", language).get("/assistance/apply/").content.decode())
+        timeline = _timeline(
+            client_for("member", language=language).get("/assistance/apply/").content.decode()
+        )
         assert timeline.count("<li>") == 2
         assert not re.search(r"\b(opened|screened)\b", timeline), timeline
         assert screened in timeline
     assert "application received" in _timeline(
-        login("member", "en").get("/assistance/apply/").content.decode()
+        client_for("member", language="en").get("/assistance/apply/").content.decode()
     )
 
 
 def test_the_officers_timeline_and_household_read_in_words(opened):
-    body = login("xian", "en").get(f"/assistance/{opened.pk}/").content.decode()
+    body = client_for("xian", language="en").get(f"/assistance/{opened.pk}/").content.decode()
     timeline = _timeline(body)
     assert "application received → applied" in timeline
     assert "first check passed" in timeline and "passed → first" not in timeline  # said once
     assert not re.search(r"\b(opened|screened)\b|→ applied\b(?! )", timeline.replace("→ applied", ""))
     # Rigid expenses and secondary causes with their labels, not their codes.
     assert "medical 600.00" in body  # the English label of 'medical' is 'medical'
-    zh = login("xian").get(f"/assistance/{opened.pk}/").content.decode()
+    zh = client_for("xian").get(f"/assistance/{opened.pk}/").content.decode()
     assert "医疗 600.00" in zh and "medical 600.00" not in zh
     assert "因学" in zh  # secondary cause 'schooling'
     assert not re.search(r"\b(opened|screened|applied)\b", _timeline(zh))
 
 
-def test_every_timeline_step_the_services_write_has_a_label(filed, world):
+def test_every_timeline_step_the_services_write_has_a_label(filed, city_admin):
     kinds = set(HouseholdEvent.objects.values_list("kind", flat=True))
     assert kinds <= set(Step.values)
     with pytest.raises(AssertionError):
-        hh._event(world.users["xian"], filed, "made_up", "", "")
+        hh._event(city_admin, filed, "made_up", "", "")
 
 
 # ---- 2. dates an <input type=date> keeps, in Chinese too -----------------------------------
 
 
 def test_date_fields_start_at_today_in_iso_in_chinese(filed, opened_for_visit=None):
-    body = login("xian").get(f"/assistance/{filed.pk}/").content.decode()
+    body = client_for("xian").get(f"/assistance/{filed.pk}/").content.decode()
     assert f'name="paid_on" value="{TODAY:%Y-%m-%d}"' in body
     assert re.search(r'type="date" name="paid_on"|name="paid_on"[^>]*type="date"', body)
 
 
-def test_visit_date_starts_at_today_in_iso_in_chinese(world, dibao):
-    h = hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=world.users["xian"], household=h, approve=True)
-    body = login("xian").get(f"/assistance/{h.pk}/").content.decode()
+def test_visit_date_starts_at_today_in_iso_in_chinese(world, city_admin, dibao):
+    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    hh.household_screen(actor=city_admin, household=h, approve=True)
+    body = client_for("xian").get(f"/assistance/{h.pk}/").content.decode()
     assert f'name="visited_on" value="{TODAY:%Y-%m-%d}"' in body
 
 
@@ -109,7 +104,7 @@ def test_every_date_field_uses_the_iso_widget():
 
 
 def test_payment_and_family_labels_are_not_the_dues_or_organisation_words(filed, world):
-    body = login("xian").get(f"/assistance/{filed.pk}/").content.decode()
+    body = client_for("xian").get(f"/assistance/{filed.pk}/").content.decode()
     assert "组织类别" not in body and "缴纳日期" not in body  # organisation kind, dues date
     assert "名称" not in body and "<th>姓名</th>" in body
 
@@ -120,7 +115,7 @@ def test_the_family_name_on_the_application_reads_xingming(world):
 
 
 def _apply_page(world):
-    return login("member").get("/assistance/apply/").content.decode()
+    return client_for("member").get("/assistance/apply/").content.decode()
 
 
 # ---- 4. buttons you can tap ----------------------------------------------------------------
@@ -130,22 +125,22 @@ def test_the_apply_button_uses_the_site_classes(world):
     assert '<button type="submit" class="btn block">' in _apply_page(world)
 
 
-def test_the_reopen_button_on_the_workers_page_uses_the_site_classes(filed, world):
-    hh.household_close(actor=world.users["xian"], household=filed, reason="搬走")
-    body = login("member").get("/assistance/apply/").content.decode()
+def test_the_reopen_button_on_the_workers_page_uses_the_site_classes(filed, city_admin):
+    hh.household_close(actor=city_admin, household=filed, reason="搬走")
+    body = client_for("member").get("/assistance/apply/").content.decode()
     assert '<button type="submit" class="btn block">' in body
 
 
 def test_buttons_use_the_site_classes(world, dibao, filed):
-    detail = login("xian").get(f"/assistance/{filed.pk}/").content.decode()
+    detail = client_for("xian").get(f"/assistance/{filed.pk}/").content.decode()
     main = detail.split("<main", 1)[1].split("</main>", 1)[0]
     buttons = re.findall(r"<button[^>]*>", main)
     assert buttons and all('class="btn' in b for b in buttons), buttons
 
 
-def test_first_check_buttons_use_the_site_classes(world, dibao):
-    h = hh.household_open(actor=world.users["member"], head=world.members["xian_worker"], **OPEN)
-    main = login("xian").get(f"/assistance/{h.pk}/").content.decode().split("<main", 1)[1]
+def test_first_check_buttons_use_the_site_classes(world, member_user, dibao):
+    h = hh.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
+    main = client_for("xian").get(f"/assistance/{h.pk}/").content.decode().split("<main", 1)[1]
     buttons = re.findall(r"<button[^>]*>", main.split("</main>", 1)[0])
     assert len(buttons) >= 4 and all('class="btn' in b for b in buttons), buttons
 
@@ -183,7 +178,7 @@ def test_the_application_shows_one_empty_card_with_no_relation_chosen(world):
 
 
 def test_add_a_person_renders_one_more_card_with_what_was_typed(world, dibao):
-    c = login("member")
+    c = client_for("member")
     data = APPLY | {"p-TOTAL_FORMS": "1", "add_person": "1"} | _card(0, relation="spouse", name="李娜")
     r = c.post("/assistance/apply/", data)
     body = r.content.decode()
@@ -195,7 +190,7 @@ def test_add_a_person_renders_one_more_card_with_what_was_typed(world, dibao):
 
 
 def test_blank_cards_are_ignored_and_a_named_person_needs_a_relation(world, dibao):
-    c = login("member")
+    c = client_for("member")
     data = APPLY | {"p-TOTAL_FORMS": "3"} | _card(0, name="李娜") | _card(1) | _card(2)
     r = c.post("/assistance/apply/", data)
     assert r.status_code == 400 and not Household.objects.exists()
@@ -218,17 +213,15 @@ def test_enter_in_a_field_sends_the_application_not_add_a_person(world):
 # ---- 6. the people table: the head first ---------------------------------------------------
 
 
-def test_people_table_lists_the_head_first_then_by_relation(world, dibao):
+def test_people_table_lists_the_head_first_then_by_relation(world, city_admin, dibao):
     family = [
         {"relation": "parent", "name": "张父", "employment": "retired"},
         {"relation": "child", "name": "张小明", "employment": "student"},
         {"relation": "spouse", "name": "李娜", "employment": "employed"},
         {"relation": "child", "name": "张小红", "employment": "student"},
     ]
-    h = hh.household_open(
-        actor=world.users["xian"], head=world.members["xian_worker"], **(OPEN | {"family": family})
-    )
-    body = login("xian").get(f"/assistance/{h.pk}/").content.decode()
+    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **(OPEN | {"family": family}))
+    body = client_for("xian").get(f"/assistance/{h.pk}/").content.decode()
     table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     names = [world.members["xian_worker"].name, "李娜", "张小明", "张小红", "张父"]
     positions = [table.index(n) for n in names]
@@ -242,15 +235,15 @@ def test_queue_and_watch_do_not_say_document_or_plan(filed):
     from gonghui.assistance.models import Household as H
 
     H.objects.filter(pk=filed.pk).update(next_review_on=TODAY - datetime.timedelta(days=3))
-    c = login("shaanxi")
+    c = client_for("shaanxi")
     assert "<th>文件</th>" not in c.get("/assistance/").content.decode()  # a file here is 档案
     watch = c.get("/assistance/watch/").content.decode()
     assert filed.file_no in watch and "计划" not in watch
 
 
-def test_an_edit_is_told_in_words_on_the_timeline(opened, world):
+def test_an_edit_is_told_in_words_on_the_timeline(opened, city_admin):
     hh.household_edit(
-        actor=world.users["xian"],
+        actor=city_admin,
         household=opened,
         changes={"housing": "dormitory", "zero_employment": True},
         note="",

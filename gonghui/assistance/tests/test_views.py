@@ -8,22 +8,16 @@ from gonghui.assistance.models import DibaoStandard, Household, Payment
 from gonghui.assistance.services import households as hh
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-def login(username):
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
 @pytest.fixture
-def filed(world, dibao):
-    h = hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
-    a = world.users["xian"]
+def filed(world, city_admin, dibao):
+    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    a = city_admin
     hh.household_screen(actor=a, household=h, approve=True)
     hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
     hh.household_review(actor=a, household=h, approve=True)
@@ -32,7 +26,7 @@ def filed(world, dibao):
 
 
 def test_queue_and_detail_show_state_and_explanation(filed):
-    c = login("xian")
+    c = client_for("xian")
     r = c.get("/assistance/")
     assert r.status_code == 200 and filed.file_no in r.content.decode()
     body = c.get(f"/assistance/{filed.pk}/").content.decode()
@@ -42,12 +36,12 @@ def test_queue_and_detail_show_state_and_explanation(filed):
 
 def test_overdue_tab_flags_reviews(filed):
     Household.objects.filter(pk=filed.pk).update(next_review_on=TODAY - datetime.timedelta(days=3))
-    body = login("xian").get("/assistance/?overdue=1").content.decode()
+    body = client_for("xian").get("/assistance/?overdue=1").content.decode()
     assert filed.file_no in body
 
 
 def test_sibling_branch_gets_404(filed):
-    c = login("baoji")
+    c = client_for("baoji")
     assert c.get(f"/assistance/{filed.pk}/").status_code == 404
     assert (
         c.post(
@@ -60,7 +54,7 @@ def test_sibling_branch_gets_404(filed):
 
 
 def test_payment_form_records_and_bad_amount_writes_nothing(filed):
-    c = login("xian_officer")
+    c = client_for("xian_officer")
     r = c.post(f"/assistance/{filed.pk}/payments/", {"kind": "living", "amount": "-3", "paid_on": str(TODAY)})
     assert r.status_code == 400 and not Payment.objects.exists()
     r = c.post(
@@ -70,13 +64,16 @@ def test_payment_form_records_and_bad_amount_writes_nothing(filed):
 
 
 def test_reveal_bank_card_page_for_admin_only(filed):
-    assert "6222021234567890123" in login("xian").post(f"/assistance/{filed.pk}/bank-card/").content.decode()
-    assert login("xian_officer").post(f"/assistance/{filed.pk}/bank-card/").status_code == 403
+    assert (
+        "6222021234567890123"
+        in client_for("xian").post(f"/assistance/{filed.pk}/bank-card/").content.decode()
+    )
+    assert client_for("xian_officer").post(f"/assistance/{filed.pk}/bank-card/").status_code == 403
 
 
-def test_workflow_buttons_move_the_file(world, dibao):
-    h = hh.household_open(actor=world.users["xian"], head=world.members["xian_worker"], **OPEN)
-    c = login("xian")
+def test_workflow_buttons_move_the_file(world, city_admin, dibao):
+    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    c = client_for("xian")
     c.post(f"/assistance/{h.pk}/screen/", {"approve": "1"})
     r = c.post(f"/assistance/{h.pk}/visit/", {"visited_on": str(TODAY), "visitor": "王干事"})
     assert r.status_code == 400  # no consent
@@ -90,7 +87,7 @@ def test_workflow_buttons_move_the_file(world, dibao):
 
 
 def test_dibao_page_saves_for_admin(world):
-    c = login("shaanxi")
+    c = client_for("shaanxi")
     assert c.get("/assistance/dibao/").status_code == 200
     r = c.post(
         "/assistance/dibao/", {"division_code": "610100", "effective_from": "2026-01-01", "monthly": "955"}
@@ -103,7 +100,7 @@ def test_dibao_page_saves_for_admin(world):
 
 
 def test_worker_applies_on_the_phone_page(world, dibao):
-    c = login("member")
+    c = client_for("member")
     assert c.get("/assistance/apply/").status_code == 200
     data = {
         "housing": "own",
@@ -149,7 +146,7 @@ def test_an_unfinished_application_names_every_problem_at_once(world, dibao):
         "p-0-name": "=1+1",
         "p-0-monthly_income": "x",
     }
-    r = login("member").post("/assistance/apply/", data)
+    r = client_for("member").post("/assistance/apply/", data)
     assert r.status_code == 400
     errors = {f: [str(m) for m in e] for f, e in r.context["form"].errors.items()}
     assert errors == {
@@ -178,5 +175,5 @@ def test_queue_lists_open_alerts(world, filed):
     from gonghui.assistance.models import RiskAlert
 
     RiskAlert.objects.create(household=filed, score=55, explanation="job lost +25", revisit_by=TODAY)
-    assert "job lost +25" in login("xian").get("/assistance/").content.decode()
-    assert "job lost +25" not in login("baoji").get("/assistance/").content.decode()
+    assert "job lost +25" in client_for("xian").get("/assistance/").content.decode()
+    assert "job lost +25" not in client_for("baoji").get("/assistance/").content.decode()

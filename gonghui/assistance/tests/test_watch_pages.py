@@ -12,22 +12,16 @@ from gonghui.assistance.services import households as hh
 from gonghui.assistance.services import monitoring
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 FIRST = TODAY.replace(day=1)
 
 
-def login(username):
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
 @pytest.fixture
-def filed(world, dibao):
-    a = world.users["xian"]
+def filed(world, city_admin, dibao):
+    a = city_admin
     h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
     hh.household_screen(actor=a, household=h, approve=True)
     hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
@@ -37,18 +31,16 @@ def filed(world, dibao):
 
 
 @pytest.fixture
-def left(world, filed):
+def left(city_admin, filed):
     for i in range(6, 0, -1):
-        hh.income_record(
-            actor=world.users["xian"], household=filed, month=hh.add_months(FIRST, -i), income="4500"
-        )
-    h = hh.household_periodic_review(actor=world.users["xian"], household=filed)
+        hh.income_record(actor=city_admin, household=filed, month=hh.add_months(FIRST, -i), income="4500")
+    h = hh.household_periodic_review(actor=city_admin, household=filed)
     assert h.status == "left"
     return h
 
 
 def test_officer_records_a_month_on_the_file_page(world, filed):
-    c = login("xian_officer")
+    c = client_for("xian_officer")
     month = hh.add_months(FIRST, -1)
     r = c.post(
         f"/assistance/{filed.pk}/incomes/",
@@ -73,7 +65,7 @@ def test_officer_records_a_month_on_the_file_page(world, filed):
     ],
 )
 def test_bad_month_input_is_refused_with_nothing_written(world, filed, post):
-    r = login("xian").post(f"/assistance/{filed.pk}/incomes/", post)
+    r = client_for("xian").post(f"/assistance/{filed.pk}/incomes/", post)
     assert r.status_code == 400
     assert not MonthlyIncome.objects.exists()
     assert not AuditEntry.objects.filter(action="assistance.income.recorded").exists()
@@ -84,12 +76,12 @@ def test_income_page_anonymous_and_sibling(world, filed):
     r = Client().post(f"/assistance/{filed.pk}/incomes/", post)
     assert r.status_code == 302 and "/login" in r["Location"]
     for username in ("baoji", "gansu"):
-        assert login(username).post(f"/assistance/{filed.pk}/incomes/", post).status_code == 404
+        assert client_for(username).post(f"/assistance/{filed.pk}/incomes/", post).status_code == 404
     assert not MonthlyIncome.objects.exists()
 
 
 def test_risk_check_on_the_page_shows_the_explanation_and_opens_an_alert(world, left):
-    c = login("xian")
+    c = client_for("xian")
     r = c.post(f"/assistance/{left.pk}/risk/", {"job_loss": "on", "accident": "on", "extra_dependants": "0"})
     assert r.status_code == 200
     body = r.content.decode()
@@ -100,7 +92,7 @@ def test_risk_check_on_the_page_shows_the_explanation_and_opens_an_alert(world, 
 
 
 def test_a_low_score_shows_its_explanation_without_an_alert(world, left):
-    r = login("xian").post(f"/assistance/{left.pk}/risk/", {"job_loss": "on", "extra_dependants": "0"})
+    r = client_for("xian").post(f"/assistance/{left.pk}/risk/", {"job_loss": "on", "extra_dependants": "0"})
     assert r.status_code == 200 and "25" in r.content.decode()
     assert not RiskAlert.objects.exists()
 
@@ -109,12 +101,12 @@ def test_a_low_score_shows_its_explanation_without_an_alert(world, left):
     "post", [{"extra_dependants": "-1"}, {"extra_dependants": "x"}, {"extra_dependants": "99"}]
 )
 def test_bad_risk_input_is_refused(world, left, post):
-    r = login("xian").post(f"/assistance/{left.pk}/risk/", {"job_loss": "on", **post})
+    r = client_for("xian").post(f"/assistance/{left.pk}/risk/", {"job_loss": "on", **post})
     assert r.status_code == 400 and not RiskAlert.objects.exists()
 
 
 def test_risk_on_a_filed_household_is_refused(world, filed):
-    r = login("xian").post(
+    r = client_for("xian").post(
         f"/assistance/{filed.pk}/risk/", {"job_loss": "on", "accident": "on", "extra_dependants": "0"}
     )
     assert r.status_code == 400 and not RiskAlert.objects.exists()
@@ -124,30 +116,30 @@ def test_risk_page_anonymous_and_sibling(world, left):
     post = {"job_loss": "on", "accident": "on", "extra_dependants": "0"}
     r = Client().post(f"/assistance/{left.pk}/risk/", post)
     assert r.status_code == 302 and "/login" in r["Location"]
-    assert login("baoji").post(f"/assistance/{left.pk}/risk/", post).status_code == 404
+    assert client_for("baoji").post(f"/assistance/{left.pk}/risk/", post).status_code == 404
     assert not RiskAlert.objects.exists()
 
 
-def test_alert_closed_on_the_page(world, left):
-    _r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, job_loss=True, accident=True)
+def test_alert_closed_on_the_page(city_admin, left):
+    _r, alert = monitoring.risk_check(actor=city_admin, household=left, job_loss=True, accident=True)
     url = f"/assistance/{left.pk}/alerts/{alert.pk}/close/"
-    assert login("xian").post(url, {"outcome": ""}).status_code == 400
+    assert client_for("xian").post(url, {"outcome": ""}).status_code == 400
     r = Client().post(url, {"outcome": "x"})
     assert r.status_code == 302 and "/login" in r["Location"]
-    assert login("baoji").post(url, {"outcome": "x"}).status_code == 404
+    assert client_for("baoji").post(url, {"outcome": "x"}).status_code == 404
     alert.refresh_from_db()
     assert alert.is_open
-    assert login("xian").post(url, {"outcome": "已就业，收入恢复"}).status_code == 302
+    assert client_for("xian").post(url, {"outcome": "已就业，收入恢复"}).status_code == 302
     alert.refresh_from_db()
     assert not alert.is_open and alert.outcome == "已就业，收入恢复"
 
 
-def test_an_alert_is_closed_only_under_its_own_file(world, left):
-    _r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, job_loss=True, accident=True)
+def test_an_alert_is_closed_only_under_its_own_file(world, city_admin, province_admin, left):
+    _r, alert = monitoring.risk_check(actor=city_admin, household=left, job_loss=True, accident=True)
     other = hh.household_open(
-        actor=world.users["shaanxi"], head=world.members["baoji_worker"], **{**OPEN, "family": []}
+        actor=province_admin, head=world.members["baoji_worker"], **{**OPEN, "family": []}
     )
-    r = login("shaanxi").post(f"/assistance/{other.pk}/alerts/{alert.pk}/close/", {"outcome": "x"})
+    r = client_for("shaanxi").post(f"/assistance/{other.pk}/alerts/{alert.pk}/close/", {"outcome": "x"})
     assert r.status_code == 404
     alert.refresh_from_db()
     assert alert.is_open
@@ -155,17 +147,17 @@ def test_an_alert_is_closed_only_under_its_own_file(world, left):
 
 def test_watch_page_lists_overdue_reviews_and_open_alerts_per_union(world, filed, dibao):
     Household.objects.filter(pk=filed.pk).update(next_review_on=TODAY - datetime.timedelta(days=2))
-    c = login("xian")
+    c = client_for("xian")
     assert 'href="/assistance/watch/"' in c.get("/assistance/").content.decode()
     body = c.get("/assistance/watch/").content.decode()
     assert filed.file_no in body and "西安某机械厂工会委员会" in body
-    sibling = login("baoji").get("/assistance/watch/").content.decode()
+    sibling = client_for("baoji").get("/assistance/watch/").content.decode()
     assert filed.file_no not in sibling and "西安某机械厂" not in sibling
     r = Client().get("/assistance/watch/")
     assert r.status_code == 302 and "/login" in r["Location"]
 
 
-def test_watch_page_shows_open_alerts(world, left):
-    _r, alert = monitoring.risk_check(actor=world.users["xian"], household=left, job_loss=True, accident=True)
-    body = login("xian").get("/assistance/watch/").content.decode()
+def test_watch_page_shows_open_alerts(city_admin, left):
+    _r, alert = monitoring.risk_check(actor=city_admin, household=left, job_loss=True, accident=True)
+    body = client_for("xian").get("/assistance/watch/").content.decode()
     assert left.file_no in body and escape(alert.explanation) in body

@@ -8,27 +8,18 @@ from gonghui.competitions.models import Mark, Section
 from gonghui.competitions.services import setup
 from gonghui.competitions.tests import helpers
 from gonghui.core.models import AuditEntry
-from gonghui.testing import PASSWORD
+from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client(username: str) -> Client:
-    c = Client()
-    r = c.post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    assert r.status_code == 200, r.content
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
 
 
 def test_list_is_scoped_with_items_and_count(world):
     s = helpers.build(world, organiser="xian", n=0, judges=False)
     for username, expected in [("xian", 1), ("shaanxi", 1), ("national", 1), ("baoji", 0), ("gansu", 0)]:
-        data = client(username).get("/api/v1/competitions").json()
+        data = api_for(username).get("/api/v1/competitions").json()
         assert data["count"] == expected, username
         assert len(data["items"]) == expected
-    item = client("xian").get("/api/v1/competitions").json()["items"][0]
+    item = api_for("xian").get("/api/v1/competitions").json()["items"][0]
     assert item["id"] == str(s.competition.pk)
     assert item["organisation"] == {"code": "610100", "name": "西安市总工会"}
     assert item["occupation"] == "焊工" and item["status"] == "registration"
@@ -36,16 +27,16 @@ def test_list_is_scoped_with_items_and_count(world):
 
 def test_a_city_union_sees_the_provincial_competition_but_not_the_siblings(world):
     s = helpers.build(world, n=0, judges=False)
-    assert client("xian").get(f"/api/v1/competitions/{s.competition.pk}").status_code == 200
-    r = client("gansu").get(f"/api/v1/competitions/{s.competition.pk}")
+    assert api_for("xian").get(f"/api/v1/competitions/{s.competition.pk}").status_code == 200
+    r = api_for("gansu").get(f"/api/v1/competitions/{s.competition.pk}")
     assert r.status_code == 404 and r.json()["code"] == "not_found"
-    assert client("gansu").get(f"/api/v1/competitions/{s.competition.pk}/results").status_code == 404
-    assert client("gansu").get("/api/v1/competitions/not-a-uuid").status_code == 404
+    assert api_for("gansu").get(f"/api/v1/competitions/{s.competition.pk}/results").status_code == 404
+    assert api_for("gansu").get("/api/v1/competitions/not-a-uuid").status_code == 404
 
 
 def test_detail_shape(world):
     s = helpers.build(world, n=2, judges=False)
-    data = client("shaanxi").get(f"/api/v1/competitions/{s.competition.pk}").json()
+    data = api_for("shaanxi").get(f"/api/v1/competitions/{s.competition.pk}").json()
     assert data["theory_weight"] == "0.300"
     assert data["entries"] == 2
     assert data["sections"] == [
@@ -54,24 +45,24 @@ def test_detail_shape(world):
     ]
 
 
-def test_results_shape_and_visibility(world):
+def test_results_shape_and_visibility(world, province_admin, national_admin):
     from gonghui.competitions.tests.test_services import PLAN
 
     s = helpers.build(world, n=3)
     helpers.start_marking(world, s)
     helpers.mark_all(world, s, PLAN)
     helpers.theory_all(world, s, [90, 60, 70])
-    c = setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    c = setup.competition_advance_status(actor=province_admin, competition=s.competition)
     from gonghui.competitions.services import results
 
-    results.results_compute(actor=world.users["shaanxi"], competition=c)
+    results.results_compute(actor=province_admin, competition=c)
     url = f"/api/v1/competitions/{c.pk}/results"
-    assert client("xian").get(url).json() == {"items": []}  # draft: managers only
-    assert len(client("shaanxi").get(url).json()["items"]) == 3
+    assert api_for("xian").get(url).json() == {"items": []}  # draft: managers only
+    assert len(api_for("shaanxi").get(url).json()["items"]) == 3
     c.refresh_from_db()
-    results.results_verify(actor=world.users["national"], competition=c)
-    results.results_publish(actor=world.users["national"], competition=c)
-    items = client("xian").get(url).json()["items"]
+    results.results_verify(actor=national_admin, competition=c)
+    results.results_publish(actor=national_admin, competition=c)
+    items = api_for("xian").get(url).json()["items"]
     assert [i["rank"] for i in items] == [1, 2, 3]
     first = items[0]
     assert set(first) == {
@@ -90,7 +81,7 @@ def test_results_shape_and_visibility(world):
     assert {"kind": "title", "detail": "全国技术能手"} in first["recommendations"]
     assert set(first["recommendations"][0]) == {"kind", "detail"}
     # the competitor themself (a member login) sees the published results
-    member_view = client("member").get(url)
+    member_view = api_for("member").get(url)
     assert member_view.status_code == 200
 
 
@@ -102,7 +93,7 @@ def marking_api(world):
 
 
 def _post(username, s, **body):
-    c = username if isinstance(username, Client) else client(username)
+    c = username if isinstance(username, Client) else api_for(username)
     return c.post(f"/api/v1/competitions/{s.competition.pk}/marks", body, content_type="application/json")
 
 
@@ -112,7 +103,7 @@ def test_a_judge_records_a_mark(world, marking_api):
     assert r.status_code == 201, r.content
     assert r.json()["score"] == "2" and r.json()["sheet_status"] == "open"
     assert Mark.objects.get().value == 2
-    sheets = client("j2").get(f"/api/v1/competitions/{s.competition.pk}/sheets").json()
+    sheets = api_for("j2").get(f"/api/v1/competitions/{s.competition.pk}/sheets").json()
     assert sheets["count"] == 2 and {i["section"] for i in sheets["items"]} == {"工艺与安全"}
 
 
@@ -133,7 +124,7 @@ def test_a_judge_records_a_mark(world, marking_api):
 )
 def test_bad_marks_answer_4xx_with_the_field_and_write_nothing(world, marking_api, body, status, field, code):
     s = marking_api
-    judge = client(body.pop("as", "j1"))
+    judge = api_for(body.pop("as", "j1"))
     body.setdefault("entry", str(s.entries[0].pk))
     audits = AuditEntry.objects.count()
     r = _post(judge, s, **body)
@@ -146,14 +137,14 @@ def test_bad_marks_answer_4xx_with_the_field_and_write_nothing(world, marking_ap
     assert AuditEntry.objects.count() == audits
 
 
-def test_a_sheet_locked_and_late_marks_are_refused(world, marking_api):
+def test_a_sheet_locked_and_late_marks_are_refused(world, province_admin, marking_api):
     s = marking_api
     helpers.mark_all(world, s)
     r = _post("j1", s, entry=str(s.entries[0].pk), aspect="A1", score=0)
     assert r.status_code == 400 and r.json()["code"] == "sheet_locked"
     assert r.json()["errors"][0]["field"] == "entry"
     helpers.theory_all(world, s, [50, 60])
-    setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    setup.competition_advance_status(actor=province_admin, competition=s.competition)
     before = list(Mark.objects.values_list("pk", "value"))
     r = _post("j1", s, entry=str(s.entries[0].pk), aspect="A1", score=0)
     assert r.status_code == 400 and r.json()["code"] == "marking_closed"
@@ -172,21 +163,21 @@ def test_sign_off_endpoint_reports_a_wide_spread(world, marking_api):
     for username, score in [("j1", 0), ("j2", 2), ("j3", 3)]:
         assert _post(username, s, entry=str(s.entries[0].pk), aspect="B1", score=score).status_code == 201
     sheet = helpers.sheet(s, s.entries[0], 1)
-    r = client("j1").post(f"/api/v1/competitions/{s.competition.pk}/sheets/{sheet.pk}/sign-off")
+    r = api_for("j1").post(f"/api/v1/competitions/{s.competition.pk}/sheets/{sheet.pk}/sign-off")
     assert r.status_code == 400 and r.json()["code"] == "spread_too_wide"
 
 
 def test_scheme_import_over_the_api_refuses_a_bad_scheme(world):
     s = helpers.build(world, n=0, judges=False)
     url = f"/api/v1/competitions/{s.competition.pk}/scheme"
-    r = client("shaanxi").post(
+    r = api_for("shaanxi").post(
         url, {"sections": [{"name": "x", "weight": "0.5", "aspects": []}]}, content_type="application/json"
     )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "scheme", r.json()
     assert Section.objects.filter(competition=s.competition).count() == 2
-    assert client("shaanxi").get(url).json() == setup.scheme_export(s.competition)
-    assert client("gansu").post(url, helpers.SCHEME, content_type="application/json").status_code == 404
-    assert client("xian").post(url, helpers.SCHEME, content_type="application/json").status_code == 403
+    assert api_for("shaanxi").get(url).json() == setup.scheme_export(s.competition)
+    assert api_for("gansu").post(url, helpers.SCHEME, content_type="application/json").status_code == 404
+    assert api_for("xian").post(url, helpers.SCHEME, content_type="application/json").status_code == 403
 
 
 def _queries(c, url):
@@ -203,7 +194,7 @@ def test_list_and_results_cost_a_fixed_number_of_queries(world):
 
     small = helpers.build(world, n=3)
     helpers.publish(world, small, PLAN, [90, 60, 70])
-    c = client("xian")
+    c = api_for("xian")
     c.get("/api/v1/competitions")  # warm: the token's first use is recorded once
     list_small = _queries(c, "/api/v1/competitions")
     results_small = _queries(c, f"/api/v1/competitions/{small.competition.pk}/results")
@@ -223,7 +214,7 @@ def test_list_and_results_cost_a_fixed_number_of_queries(world):
     assert results_small <= 12
 
 
-def test_the_results_workflow_and_recommendations_over_the_api(world):
+def test_the_results_workflow_and_recommendations_over_the_api(world, province_admin):
     from gonghui.competitions.models import Competition, Recommendation
     from gonghui.competitions.tests.test_services import PLAN
     from gonghui.members.models import Member
@@ -232,23 +223,23 @@ def test_the_results_workflow_and_recommendations_over_the_api(world):
     helpers.start_marking(world, s)
     helpers.mark_all(world, s, PLAN)
     helpers.theory_all(world, s, [90, 60, 70])
-    c = setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    c = setup.competition_advance_status(actor=province_admin, competition=s.competition)
     base = f"/api/v1/competitions/{c.pk}"
     # a sibling province sees nothing; nothing is computed
-    assert client("gansu").post(f"{base}/results/compute").status_code == 404
+    assert api_for("gansu").post(f"{base}/results/compute").status_code == 404
     assert Competition.objects.get(pk=c.pk).results_state == ""
-    r = client("shaanxi").post(f"{base}/results/compute")
+    r = api_for("shaanxi").post(f"{base}/results/compute")
     assert r.status_code == 200 and r.json()["results_state"] == "draft" and r.json()["results"] == 3
-    same = client("shaanxi").post(f"{base}/results/verify")  # the one who computed cannot verify
+    same = api_for("shaanxi").post(f"{base}/results/verify")  # the one who computed cannot verify
     assert same.status_code == 400 and same.json()["code"] == "same_person"
-    assert client("national").post(f"{base}/results/verify").json()["results_state"] == "verified"
-    assert client("national").post(f"{base}/results/publish").json()["results_state"] == "published"
+    assert api_for("national").post(f"{base}/results/verify").json()["results_state"] == "verified"
+    assert api_for("national").post(f"{base}/results/publish").json()["results_state"] == "published"
     rec = Recommendation.objects.get(entry=s.entries[0], kind="grade")
-    assert client("baoji").post(f"{base}/recommendations/{rec.pk}/accept").status_code in {403, 404}
-    refused = client("shaanxi").post(
+    assert api_for("baoji").post(f"{base}/recommendations/{rec.pk}/accept").status_code in {403, 404}
+    refused = api_for("shaanxi").post(
         f"{base}/recommendations/{rec.pk}/decline", {}, content_type="application/json"
     )
     assert refused.status_code == 400 and refused.json()["code"] == "reason_required"
-    ok = client("shaanxi").post(f"{base}/recommendations/{rec.pk}/accept")
+    ok = api_for("shaanxi").post(f"{base}/recommendations/{rec.pk}/accept")
     assert ok.status_code == 200 and ok.json()["status"] == "accepted"
     assert Member.objects.get(pk=rec.member_id).skill_grade == rec.detail

@@ -57,10 +57,10 @@ def test_competition_created_with_defaults_and_audited(world):
     assert AuditEntry.objects.filter(action="competitions.competition.created", object_id=str(c.pk)).exists()
 
 
-def test_theory_weight_above_30_percent_is_refused_unless_allowed(world):
+def test_theory_weight_above_30_percent_is_refused_unless_allowed(world, province_admin):
     now = timezone.now()
     kwargs = dict(
-        actor=world.users["shaanxi"],
+        actor=province_admin,
         organisation=world.orgs["shaanxi"],
         title="t",
         occupation="焊工",
@@ -76,11 +76,11 @@ def test_theory_weight_above_30_percent_is_refused_unless_allowed(world):
     assert c.theory_weight == D("0.35")
 
 
-def test_sibling_admin_cannot_create_in_another_province(world):
+def test_sibling_admin_cannot_create_in_another_province(world, sibling_admin):
     now = timezone.now()
     with pytest.raises(Http404):
         setup.competition_create(
-            actor=world.users["gansu"],
+            actor=sibling_admin,
             organisation=world.orgs["shaanxi"],
             title="t",
             occupation="焊工",
@@ -89,11 +89,11 @@ def test_sibling_admin_cannot_create_in_another_province(world):
         )
 
 
-def test_viewer_gets_403_on_creating(world):
+def test_viewer_gets_403_on_creating(world, city_viewer):
     now = timezone.now()
     with pytest.raises(PermissionDenied):
         setup.competition_create(
-            actor=world.users["xian_viewer"],
+            actor=city_viewer,
             organisation=world.orgs["xian"],
             title="t",
             occupation="焊工",
@@ -102,7 +102,7 @@ def test_viewer_gets_403_on_creating(world):
         )
 
 
-def test_scheme_round_trips_through_json(world):
+def test_scheme_round_trips_through_json(world, province_admin):
     s = helpers.build(world, n=0, judges=False)
     exported = setup.scheme_export(s.competition)
     assert exported["sections"][0]["weight"] == "0.6000"
@@ -110,7 +110,7 @@ def test_scheme_round_trips_through_json(world):
         {"within": "0.5", "mark": "5"},
         {"within": "1", "mark": "3"},
     ]
-    setup.scheme_import(actor=world.users["shaanxi"], competition=s.competition, data=exported)
+    setup.scheme_import(actor=province_admin, competition=s.competition, data=exported)
     assert setup.scheme_export(s.competition) == exported
 
 
@@ -126,7 +126,7 @@ def test_scheme_round_trips_through_json(world):
         (lambda d: d.update(sections=[]), "bad_scheme"),
     ],
 )
-def test_a_bad_scheme_writes_nothing(world, mutate, code):
+def test_a_bad_scheme_writes_nothing(world, province_admin, mutate, code):
     import copy
 
     s = helpers.build(world, n=0, judges=False)
@@ -134,7 +134,7 @@ def test_a_bad_scheme_writes_nothing(world, mutate, code):
     data = copy.deepcopy(helpers.SCHEME)
     mutate(data)
     with pytest.raises(ValidationError) as exc:
-        setup.scheme_import(actor=world.users["shaanxi"], competition=s.competition, data=data)
+        setup.scheme_import(actor=province_admin, competition=s.competition, data=data)
     assert _code(exc) == code
     assert _field(exc) == "scheme"
     assert setup.scheme_export(s.competition) == before
@@ -145,11 +145,11 @@ def test_a_bad_scheme_writes_nothing(world, mutate, code):
 # ---- entries ---------------------------------------------------------------------------
 
 
-def test_eligibility_scope_membership_age_and_grade(world):
+def test_eligibility_scope_membership_age_and_grade(world, province_admin):
     s = helpers.build(
         world, n=0, judges=False, min_age=20, max_age=40, min_skill_grade=SkillGrade.INTERMEDIATE
     )
-    admin = world.users["shaanxi"]
+    admin = province_admin
     c = s.competition
     gansu_worker = world.members["gansu_worker"]
     young = helpers.make_member(
@@ -166,9 +166,9 @@ def test_eligibility_scope_membership_age_and_grade(world):
     assert entry.number == 1 and entry.name == "合格"
 
 
-def test_a_member_enters_once_and_teams_need_a_name(world):
+def test_a_member_enters_once_and_teams_need_a_name(world, province_admin):
     s = helpers.build(world, n=1, judges=False)
-    admin = world.users["shaanxi"]
+    admin = province_admin
     other = helpers.make_member(world.orgs["xian_factory"], "队友")
     with pytest.raises(ValidationError) as exc:
         setup.entry_register(actor=admin, competition=s.competition, members=[s.members[0]])
@@ -188,12 +188,12 @@ def test_a_member_enters_once_and_teams_need_a_name(world):
     assert Entry.objects.filter(competition=s.competition).count() == 2
 
 
-def test_registration_window_is_enforced(world):
+def test_registration_window_is_enforced(world, province_admin):
     s = helpers.build(world, n=0, judges=False)
     late = timezone.now() + datetime.timedelta(days=3)
     with pytest.raises(ValidationError) as exc:
         setup.entry_register(
-            actor=world.users["shaanxi"],
+            actor=province_admin,
             competition=s.competition,
             members=[world.members["xian_worker"]],
             now=late,
@@ -201,24 +201,24 @@ def test_registration_window_is_enforced(world):
     assert _code(exc) == "registration_closed"
 
 
-def test_a_city_union_registers_its_own_members_into_the_provincial_competition(world):
+def test_a_city_union_registers_its_own_members_into_the_provincial_competition(world, city_admin):
     s = helpers.build(world, n=0, judges=False)
     entry = setup.entry_register(
-        actor=world.users["xian"], competition=s.competition, members=[world.members["xian_worker"]]
+        actor=city_admin, competition=s.competition, members=[world.members["xian_worker"]]
     )
     assert entry.pk
     with pytest.raises(PermissionDenied):
         setup.entry_register(
-            actor=world.users["xian"], competition=s.competition, members=[world.members["baoji_worker"]]
+            actor=city_admin, competition=s.competition, members=[world.members["baoji_worker"]]
         )
 
 
 # ---- conflict of interest ----------------------------------------------------------------
 
 
-def test_a_judge_from_the_same_union_cannot_mark_and_a_substitution_is_logged(world):
+def test_a_judge_from_the_same_union_cannot_mark_and_a_substitution_is_logged(world, province_admin):
     s = helpers.build(world, n=1, judges=False)
-    admin = world.users["shaanxi"]
+    admin = province_admin
     competitor = s.members[0]  # xian_factory
     conflicted = helpers.make_judge(world, "jx", member_org=world.orgs["xian_factory"])
     other = helpers.make_judge(world, "jb", member_org=world.orgs["baoji_factory"])
@@ -255,9 +255,9 @@ def test_same_employer_is_a_conflict_after_normalising_the_text(world):
     assert selectors.conflicts(judge, [world.members["gansu_worker"]]) == []
 
 
-def test_substitute_with_a_conflict_is_refused(world):
+def test_substitute_with_a_conflict_is_refused(world, province_admin):
     s = helpers.build(world, n=1, judges=False)
-    admin = world.users["shaanxi"]
+    admin = province_admin
     c1 = helpers.make_judge(world, "c1", member_org=world.orgs["xian_factory"])
     c2 = helpers.make_judge(world, "c2", member_org=world.orgs["xian_factory"])
     setup.judge_assign(actor=admin, section=s.sections[0], judge=c1)
@@ -357,7 +357,9 @@ def test_sign_off_needs_three_judgement_scores(world, marking_setup):
     assert _code(exc) == "marks_missing"
 
 
-def test_a_locked_sheet_needs_a_correction_approved_by_a_second_person(world, marking_setup):
+def test_a_locked_sheet_needs_a_correction_approved_by_a_second_person(
+    world, province_admin, national_admin, sibling_admin, marking_setup
+):
     s = marking_setup
     a1 = helpers.aspect(s, "A1")
     sheet = helpers.sheet(s, s.entries[0], 0)
@@ -369,36 +371,34 @@ def test_a_locked_sheet_needs_a_correction_approved_by_a_second_person(world, ma
         marking.mark_record(actor=s.judges[0], sheet=sheet, aspect=a1, value=0)
     assert _code(exc) == "sheet_locked"
     with pytest.raises(ValidationError) as exc:
-        marking.correction_request(
-            actor=world.users["shaanxi"], sheet=sheet, aspect=a1, new_value=0, reason=""
-        )
+        marking.correction_request(actor=province_admin, sheet=sheet, aspect=a1, new_value=0, reason="")
     assert _code(exc) == "reason_required"
     correction = marking.correction_request(
-        actor=world.users["shaanxi"], sheet=sheet, aspect=a1, new_value=0, reason="复检发现焊缝有裂纹"
+        actor=province_admin, sheet=sheet, aspect=a1, new_value=0, reason="复检发现焊缝有裂纹"
     )
     assert Mark.objects.get(aspect=a1).value == 1  # pending: not applied
     with pytest.raises(ValidationError) as exc:
-        marking.correction_approve(actor=world.users["shaanxi"], correction=correction)
+        marking.correction_approve(actor=province_admin, correction=correction)
     assert _code(exc) == "same_person"
     viewer = helpers.make_user_with_role(world, "sxv", "shaanxi", Role.VIEWER)
     with pytest.raises(PermissionDenied):
         marking.correction_approve(actor=viewer, correction=correction)
     with pytest.raises(Http404):
-        marking.correction_approve(actor=world.users["gansu"], correction=correction)
+        marking.correction_approve(actor=sibling_admin, correction=correction)
     assert Mark.objects.get(aspect=a1).value == 1
-    marking.correction_approve(actor=world.users["national"], correction=correction)
+    marking.correction_approve(actor=national_admin, correction=correction)
     assert Mark.objects.get(aspect=a1).value == 0
     correction.refresh_from_db()
-    assert correction.status == CorrectionStatus.APPROVED and correction.decided_by == world.users["national"]
+    assert correction.status == CorrectionStatus.APPROVED and correction.decided_by == national_admin
     audit = AuditEntry.objects.get(action="competitions.mark.corrected")
     assert audit.changes == {"A1": ["1", "0"]} and audit.reason == "复检发现焊缝有裂纹"
 
 
-def test_marks_after_marking_closed_are_refused(world, marking_setup):
+def test_marks_after_marking_closed_are_refused(world, province_admin, marking_setup):
     s = marking_setup
     helpers.mark_all(world, s)
     helpers.theory_all(world, s, [80, 80, 80])
-    setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
+    setup.competition_advance_status(actor=province_admin, competition=s.competition)
     s.competition.refresh_from_db()
     sheet = helpers.sheet(s, s.entries[0], 0)
     with pytest.raises(ValidationError) as exc:
@@ -406,17 +406,17 @@ def test_marks_after_marking_closed_are_refused(world, marking_setup):
     assert _code(exc) == "marking_closed" and _field(exc) == "competition"
 
 
-def test_closing_marking_needs_every_sheet_signed_off(world, marking_setup):
+def test_closing_marking_needs_every_sheet_signed_off(province_admin, marking_setup):
     with pytest.raises(ValidationError) as exc:
-        setup.competition_advance_status(actor=world.users["shaanxi"], competition=marking_setup.competition)
+        setup.competition_advance_status(actor=province_admin, competition=marking_setup.competition)
     assert _code(exc) == "sheets_open"
 
 
-def test_theory_score_range(world, marking_setup):
+def test_theory_score_range(province_admin, marking_setup):
     entry = marking_setup.entries[0]
     for bad in ("101", "-1", "x"):
         with pytest.raises(ValidationError) as exc:
-            marking.theory_record(actor=world.users["shaanxi"], entry=entry, score=bad)
+            marking.theory_record(actor=province_admin, entry=entry, score=bad)
         assert _field(exc) == "theory_score"
     entry.refresh_from_db()
     assert entry.theory_score is None
@@ -435,13 +435,15 @@ PLAN = {
 }
 
 
-def test_results_lifecycle_draft_verified_published_with_hand_worked_totals(world):
+def test_results_lifecycle_draft_verified_published_with_hand_worked_totals(
+    world, province_admin, city_admin, national_admin
+):
     s = helpers.build(world, n=3)
     helpers.start_marking(world, s)
     helpers.mark_all(world, s, PLAN)
     helpers.theory_all(world, s, [90, 60, 70])
-    c = setup.competition_advance_status(actor=world.users["shaanxi"], competition=s.competition)
-    rows = results.results_compute(actor=world.users["shaanxi"], competition=c)
+    c = setup.competition_advance_status(actor=province_admin, competition=s.competition)
+    rows = results.results_compute(actor=province_admin, competition=c)
     # totals: 0.3×90 + 0.7×100 = 97; 0.3×60 + 0.7×43.111… = 48.1777…; 0.3×70 + 0.7×66.666… = 67.666…
     by_number = {r["entry"].number: r for r in rows}
     assert by_number[1]["raw_total"] == D("97.0000000000")
@@ -454,38 +456,38 @@ def test_results_lifecycle_draft_verified_published_with_hand_worked_totals(worl
     c.refresh_from_db()
     assert c.results_state == ResultsState.DRAFT
     # draft: only managers see them
-    assert selectors.results(world.users["xian"], c) == []
-    assert len(selectors.results(world.users["shaanxi"], c)) == 3
+    assert selectors.results(city_admin, c) == []
+    assert len(selectors.results(province_admin, c)) == 3
     with pytest.raises(ValidationError) as exc:
-        results.results_verify(actor=world.users["shaanxi"], competition=c)
+        results.results_verify(actor=province_admin, competition=c)
     assert _code(exc) == "same_person"
     with pytest.raises(ValidationError) as exc:
-        results.results_publish(actor=world.users["shaanxi"], competition=c)
+        results.results_publish(actor=province_admin, competition=c)
     assert _code(exc) == "not_verified"
-    results.results_verify(actor=world.users["national"], competition=c)
-    results.results_publish(actor=world.users["shaanxi"], competition=c)
+    results.results_verify(actor=national_admin, competition=c)
+    results.results_publish(actor=province_admin, competition=c)
     c.refresh_from_db()
     assert c.results_state == ResultsState.PUBLISHED
-    assert len(selectors.results(world.users["xian"], c)) == 3
+    assert len(selectors.results(city_admin, c)) == 3
 
 
-def test_recomputation_shows_a_diff_and_needs_confirmation(world):
+def test_recomputation_shows_a_diff_and_needs_confirmation(world, province_admin, national_admin):
     s = helpers.build(world, n=3)
     c = helpers.publish(world, s, PLAN, [90, 60, 70])
     # correct entry 2's A1 from 0 to 1 (+10 marks → practical +40×0.7 → total +28)
     sheet = helpers.sheet(s, s.entries[1], 0)
     corr = marking.correction_request(
-        actor=world.users["shaanxi"],
+        actor=province_admin,
         sheet=sheet,
         aspect=helpers.aspect(s, "A1"),
         new_value=1,
         reason="申诉复核成立",
     )
-    marking.correction_approve(actor=world.users["national"], correction=corr)
+    marking.correction_approve(actor=national_admin, correction=corr)
     with pytest.raises(ValidationError) as exc:
-        results.results_compute(actor=world.users["shaanxi"], competition=c)
+        results.results_compute(actor=province_admin, competition=c)
     assert _code(exc) == "results_published"
-    preview = results.results_recompute_preview(actor=world.users["shaanxi"], competition=c)
+    preview = results.results_recompute_preview(actor=province_admin, competition=c)
     changed = {ch["entry"].number: ch for ch in preview["changes"]}
     assert changed[2]["before"]["raw_total"] == "48.1777777778"
     assert changed[2]["after"]["raw_total"] == "76.1777777778"
@@ -493,12 +495,10 @@ def test_recomputation_shows_a_diff_and_needs_confirmation(world):
     # nothing replaced yet
     assert Result.objects.get(entry=s.entries[1]).rank == 3
     with pytest.raises(ValidationError) as exc:
-        results.results_recompute_apply(actor=world.users["shaanxi"], competition=c, fingerprint="nope")
+        results.results_recompute_apply(actor=province_admin, competition=c, fingerprint="nope")
     assert _code(exc) == "stale_preview"
     assert Result.objects.get(entry=s.entries[1]).rank == 3
-    results.results_recompute_apply(
-        actor=world.users["shaanxi"], competition=c, fingerprint=preview["fingerprint"]
-    )
+    results.results_recompute_apply(actor=province_admin, competition=c, fingerprint=preview["fingerprint"])
     assert Result.objects.get(entry=s.entries[1]).rank == 2
     assert AuditEntry.objects.filter(action="competitions.results.recomputed").exists()
 
@@ -519,35 +519,37 @@ def test_publication_produces_default_recommendations_with_reasons(world):
     assert "Place 1" in reason or "第 1 名" in reason
 
 
-def test_accepting_a_grade_recommendation_changes_the_grade_through_members(world):
+def test_accepting_a_grade_recommendation_changes_the_grade_through_members(
+    world, province_admin, sibling_admin
+):
     s = helpers.build(world, n=3)
     helpers.publish(world, s, PLAN, [90, 60, 70])
     rec = Recommendation.objects.get(entry=s.entries[0], kind="grade")
     member = rec.member
     assert member.skill_grade == ""
     with pytest.raises(Http404):
-        results.recommendation_accept(actor=world.users["gansu"], recommendation=rec)
-    results.recommendation_accept(actor=world.users["shaanxi"], recommendation=rec)
+        results.recommendation_accept(actor=sibling_admin, recommendation=rec)
+    results.recommendation_accept(actor=province_admin, recommendation=rec)
     member.refresh_from_db()
     assert member.skill_grade == SkillGrade.TECHNICIAN
     assert AuditEntry.objects.filter(action="members.member.updated", object_id=str(member.pk)).exists()
     honour = Recommendation.objects.get(entry=s.entries[0], kind="honour")
     with pytest.raises(ValidationError) as exc:
-        results.recommendation_decline(actor=world.users["shaanxi"], recommendation=honour, reason="")
+        results.recommendation_decline(actor=province_admin, recommendation=honour, reason="")
     assert _code(exc) == "reason_required"
-    results.recommendation_decline(actor=world.users["shaanxi"], recommendation=honour, reason="名额已满")
+    results.recommendation_decline(actor=province_admin, recommendation=honour, reason="名额已满")
     honour.refresh_from_db()
     assert honour.status == RecommendationStatus.DECLINED
 
 
-def test_accepting_a_technical_expert_title_records_the_honour(world):
+def test_accepting_a_technical_expert_title_records_the_honour(world, province_admin):
     from gonghui.honours.models import Honour
 
     s = helpers.build(world, n=3)
     c = helpers.publish(world, s, PLAN, [90, 60, 70])
     rec = Recommendation.objects.get(entry=s.entries[0], kind="title")
     assert not Honour.objects.filter(member=rec.member).exists()
-    results.recommendation_accept(actor=world.users["shaanxi"], recommendation=rec)
+    results.recommendation_accept(actor=province_admin, recommendation=rec)
     honour = Honour.objects.get(member=rec.member)
     assert (honour.kind, honour.level, honour.year) == (
         "technical_expert",
@@ -558,24 +560,26 @@ def test_accepting_a_technical_expert_title_records_the_honour(world):
     assert AuditEntry.objects.filter(action="honours.honour.granted").count() == 1
     # the honours registry refuses the same honour twice: nothing is accepted twice either
     with pytest.raises(ValidationError):
-        results.recommendation_accept(actor=world.users["shaanxi"], recommendation=rec)
+        results.recommendation_accept(actor=province_admin, recommendation=rec)
     assert Honour.objects.filter(member=rec.member).count() == 1
 
 
-def test_appeals_within_the_window_decided_by_a_supervisor(world):
+def test_appeals_within_the_window_decided_by_a_supervisor(
+    world, sibling_city_admin, city_admin, province_admin
+):
     s = helpers.build(world, n=3)
     c = helpers.publish(world, s, PLAN, [90, 60, 70])
     entry = s.entries[1]  # baoji_factory member
     with pytest.raises(PermissionDenied):
-        results.appeal_file(actor=world.users["xian"], entry=entry, reason="评分有误，请复核")
+        results.appeal_file(actor=city_admin, entry=entry, reason="评分有误，请复核")
     late = c.results_published_at + datetime.timedelta(hours=2, minutes=1)
     with pytest.raises(ValidationError) as exc:
-        results.appeal_file(actor=world.users["baoji"], entry=entry, reason="评分有误，请复核", now=late)
+        results.appeal_file(actor=sibling_city_admin, entry=entry, reason="评分有误，请复核", now=late)
     assert _code(exc) == "appeal_late"
-    appeal = results.appeal_file(actor=world.users["baoji"], entry=entry, reason="评分有误，请复核")
+    appeal = results.appeal_file(actor=sibling_city_admin, entry=entry, reason="评分有误，请复核")
     supervisor = helpers.make_user_with_role(world, "sup", "shaanxi", Role.SUPERVISOR)
     with pytest.raises(PermissionDenied):
-        results.appeal_decide(actor=world.users["shaanxi"], appeal=appeal, upheld=False, reason="x")
+        results.appeal_decide(actor=province_admin, appeal=appeal, upheld=False, reason="x")
     with pytest.raises(ValidationError) as exc:
         results.appeal_decide(actor=supervisor, appeal=appeal, upheld=False, reason="")
     assert _code(exc) == "reason_required"
@@ -583,12 +587,12 @@ def test_appeals_within_the_window_decided_by_a_supervisor(world):
     assert decided.status == AppealStatus.REJECTED
 
 
-def test_advancing_registers_the_top_places_of_the_previous_stage(world):
+def test_advancing_registers_the_top_places_of_the_previous_stage(world, national_admin):
     s = helpers.build(world, n=3)
     helpers.publish(world, s, PLAN, [90, 60, 70])
     now = timezone.now()
     final = setup.competition_create(
-        actor=world.users["national"],
+        actor=national_admin,
         organisation=world.orgs["national"],
         title="全国决赛",
         occupation="焊工",
@@ -598,6 +602,6 @@ def test_advancing_registers_the_top_places_of_the_previous_stage(world):
         registration_opens=now,
         registration_closes=now + datetime.timedelta(days=1),
     )
-    created = setup.competition_advance(actor=world.users["national"], competition=final)
+    created = setup.competition_advance(actor=national_admin, competition=final)
     assert [e.name for e in created] == [s.entries[0].name, s.entries[2].name]
-    assert setup.competition_advance(actor=world.users["national"], competition=final) == []
+    assert setup.competition_advance(actor=national_admin, competition=final) == []

@@ -2,7 +2,6 @@
 scoped (sibling 404) and rendered in zh-hans."""
 
 import pytest
-from django.test import Client
 
 from gonghui.competitions.choices import ResultsState, SheetStatus
 from gonghui.competitions.models import Mark, Recommendation
@@ -10,45 +9,39 @@ from gonghui.competitions.services import results, setup
 from gonghui.competitions.tests import helpers
 from gonghui.competitions.tests.test_services import PLAN
 from gonghui.organisations.choices import Role
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def login(username: str) -> Client:
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
 
 
 def test_officer_list_and_detail_are_scoped(world):
     s = helpers.build(world, n=2)
     for username in ("shaanxi", "xian"):
-        page = login(username).get("/competitions/")
+        page = client_for(username).get("/competitions/")
         assert page.status_code == 200 and "焊工技能竞赛" in page.content.decode()
-    assert "焊工技能竞赛" not in login("gansu").get("/competitions/").content.decode()
+    assert "焊工技能竞赛" not in client_for("gansu").get("/competitions/").content.decode()
     url = f"/competitions/{s.competition.pk}/"
-    page = login("shaanxi").get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = client_for("shaanxi").get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert page.status_code == 200
     body = page.content.decode()
     assert "选手一" in body and "试件焊接" in body
     for username in ("gansu",):
-        assert login(username).get(url).status_code == 404
-        assert login(username).get(url + "results/").status_code == 404
-        assert login(username).get(url + "judge/").status_code == 404
+        assert client_for(username).get(url).status_code == 404
+        assert client_for(username).get(url + "results/").status_code == 404
+        assert client_for(username).get(url + "judge/").status_code == 404
 
 
 def test_sibling_city_sees_nothing_of_a_city_competition(world):
     s = helpers.build(world, organiser="xian", n=0, judges=False)
-    assert login("xian").get(f"/competitions/{s.competition.pk}/").status_code == 200
-    assert login("baoji").get(f"/competitions/{s.competition.pk}/").status_code == 404
-    r = login("baoji").post(f"/competitions/{s.competition.pk}/do/advance_status/")
+    assert client_for("xian").get(f"/competitions/{s.competition.pk}/").status_code == 200
+    assert client_for("baoji").get(f"/competitions/{s.competition.pk}/").status_code == 404
+    r = client_for("baoji").post(f"/competitions/{s.competition.pk}/do/advance_status/")
     assert r.status_code == 404
 
 
 def test_officer_runs_the_competition_through_the_pages(world):
     s = helpers.build(world, n=3)
-    shaanxi, national = login("shaanxi"), login("national")
+    shaanxi, national = client_for("shaanxi"), client_for("national")
     base = f"/competitions/{s.competition.pk}/"
     assert shaanxi.post(base + "do/advance_status/").status_code == 302
     s.competition.refresh_from_db()
@@ -74,7 +67,7 @@ def test_officer_runs_the_competition_through_the_pages(world):
     assert rec.status == "accepted"
     assert shaanxi.get(base + "recompute/").context["rows"] == []
     # public page, phone-first, for the member in scope
-    public = login("member").get(base + "results/")
+    public = client_for("member").get(base + "results/")
     assert public.status_code == 200 and "97.00" in public.content.decode()
 
 
@@ -82,14 +75,14 @@ def test_judge_marks_on_the_tablet_page(world):
     s = helpers.build(world, n=1)
     helpers.start_marking(world, s)
     sheet = helpers.sheet(s, s.entries[0], 1)
-    j1 = login("j1")
+    j1 = client_for("j1")
     page = j1.get(f"/competitions/{s.competition.pk}/judge/")
     assert page.status_code == 200 and "选手一" in page.content.decode()
     url = f"/competitions/sheets/{sheet.pk}/"
     assert j1.get(url).status_code == 200
     assert j1.post(url, {"aspect": "B1", "value": "0"}).status_code == 302
-    login("j2").post(url, {"aspect": "B1", "value": "3"})
-    login("j3").post(url, {"aspect": "B1", "value": "3"})
+    client_for("j2").post(url, {"aspect": "B1", "value": "3"})
+    client_for("j3").post(url, {"aspect": "B1", "value": "3"})
     page = j1.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "blocked" in page  # the spread warning
     j1.post(url, {"do": "sign_off"})
@@ -101,26 +94,26 @@ def test_judge_marks_on_the_tablet_page(world):
     assert sheet.status == SheetStatus.SIGNED_OFF
     # another user without an assignment gets 404
     helpers.make_user_with_role(world, "outsider", "shaanxi", Role.JUDGE)
-    assert login("outsider").get(url).status_code == 404
-    assert login("gansu").get(url).status_code == 404
+    assert client_for("outsider").get(url).status_code == 404
+    assert client_for("gansu").get(url).status_code == 404
     assert Mark.objects.count() == 3
 
 
-def test_recompute_page_lists_changes_and_applies_on_confirmation(world):
+def test_recompute_page_lists_changes_and_applies_on_confirmation(world, province_admin):
     from gonghui.competitions.services import marking
 
     s = helpers.build(world, n=3)
     c = helpers.publish(world, s, PLAN, [90, 60, 70])
     sheet = helpers.sheet(s, s.entries[1], 0)
     corr = marking.correction_request(
-        actor=world.users["shaanxi"],
+        actor=province_admin,
         sheet=sheet,
         aspect=helpers.aspect(s, "A1"),
         new_value=1,
         reason="申诉复核成立",
     )
-    shaanxi = login("shaanxi")
-    assert login("national").post(f"/competitions/corrections/{corr.pk}/approve/").status_code == 302
+    shaanxi = client_for("shaanxi")
+    assert client_for("national").post(f"/competitions/corrections/{corr.pk}/approve/").status_code == 302
     page = shaanxi.get(f"/competitions/{c.pk}/recompute/")
     body = page.content.decode()
     assert "48.18" in body and "76.18" in body
@@ -130,15 +123,15 @@ def test_recompute_page_lists_changes_and_applies_on_confirmation(world):
     assert c.results.get(entry=s.entries[1]).rank == 2
 
 
-def test_supervisor_decides_an_appeal_on_the_page(world):
+def test_supervisor_decides_an_appeal_on_the_page(world, sibling_city_admin):
     s = helpers.build(world, n=3)
     helpers.publish(world, s, PLAN, [90, 60, 70])
-    appeal = results.appeal_file(actor=world.users["baoji"], entry=s.entries[1], reason="评分有误，请复核")
+    appeal = results.appeal_file(actor=sibling_city_admin, entry=s.entries[1], reason="评分有误，请复核")
     helpers.make_user_with_role(world, "sup", "shaanxi", Role.SUPERVISOR)
-    sup = login("sup")
+    sup = client_for("sup")
     assert sup.get(f"/competitions/{s.competition.pk}/").status_code == 200
     assert (
-        login("shaanxi")
+        client_for("shaanxi")
         .post(f"/competitions/appeals/{appeal.pk}/decide/", {"decision": "upheld"})
         .status_code
         == 403
@@ -147,7 +140,9 @@ def test_supervisor_decides_an_appeal_on_the_page(world):
     appeal.refresh_from_db()
     assert appeal.status == "rejected"
     assert (
-        login("gansu").post(f"/competitions/appeals/{appeal.pk}/decide/", {"decision": "upheld"}).status_code
+        client_for("gansu")
+        .post(f"/competitions/appeals/{appeal.pk}/decide/", {"decision": "upheld"})
+        .status_code
         == 404
     )
 
@@ -155,7 +150,7 @@ def test_supervisor_decides_an_appeal_on_the_page(world):
 def test_scheme_import_page_refuses_bad_json(world):
     s = helpers.build(world, n=0, judges=False)
     before = setup.scheme_export(s.competition)
-    r = login("shaanxi").post(
+    r = client_for("shaanxi").post(
         f"/competitions/{s.competition.pk}/do/scheme/", {"scheme": "{not json"}, follow=True
     )
     assert r.status_code == 200
@@ -164,13 +159,13 @@ def test_scheme_import_page_refuses_bad_json(world):
 
 def test_a_judge_finds_their_competitions(world):
     s = helpers.build(world, n=1)
-    page = login("j1").get("/competitions/judging/")
+    page = client_for("j1").get("/competitions/judging/")
     assert page.status_code == 200 and s.competition.title in page.content.decode()
-    assert s.competition.title not in login("gansu").get("/competitions/judging/").content.decode()
+    assert s.competition.title not in client_for("gansu").get("/competitions/judging/").content.decode()
 
 
 def test_officer_creates_a_competition_and_a_too_heavy_theory_is_refused(world):
-    shaanxi = login("shaanxi")
+    shaanxi = client_for("shaanxi")
     data = {
         "organisation": "610000",
         "title": "省焊工赛",
@@ -190,13 +185,15 @@ def test_officer_creates_a_competition_and_a_too_heavy_theory_is_refused(world):
     r = shaanxi.post("/competitions/new/", {**data, "theory_weight": "0.30"})
     assert r.status_code == 302
     assert Competition.objects.get().organisation.code == "610000"
-    assert login("gansu").post("/competitions/new/", {**data, "theory_weight": "0.30"}).status_code == 404
+    assert (
+        client_for("gansu").post("/competitions/new/", {**data, "theory_weight": "0.30"}).status_code == 404
+    )
     assert Competition.objects.count() == 1
 
 
 def test_registration_judges_substitution_and_rules_from_the_detail_page(world):
     s = helpers.build(world, n=0, judges=False)
-    shaanxi = login("shaanxi")
+    shaanxi = client_for("shaanxi")
     base = f"/competitions/{s.competition.pk}/do/"
     worker = world.members["xian_worker"]
     shaanxi.post(base + "register/", {"members": worker.member_no})
@@ -226,19 +223,21 @@ def test_registration_judges_substitution_and_rules_from_the_detail_page(world):
     assert s.competition.rules["name"] == "市赛"
 
 
-def test_a_competitor_appeals_from_the_results_page(world):
+def test_a_competitor_appeals_from_the_results_page(world, province_admin):
     s = helpers.build(world, n=2)
     worker = world.members["xian_worker"]
-    entry = setup.entry_register(actor=world.users["shaanxi"], competition=s.competition, members=[worker])
+    entry = setup.entry_register(actor=province_admin, competition=s.competition, members=[worker])
     s.entries.append(entry)
     helpers.publish(world, s, None, [80, 70, 60])
-    member = login("member")
+    member = client_for("member")
     page = member.get(f"/competitions/{s.competition.pk}/results/")
     assert page.context["appeal_open"]
     member.post(f"/competitions/{s.competition.pk}/results/", {"reason": "实操模块计时有误"})
     assert entry.appeals.get().reason == "实操模块计时有误"
     # someone without an entry cannot post an appeal there
     assert (
-        login("xian").post(f"/competitions/{s.competition.pk}/results/", {"reason": "xxxxxx"}).status_code
+        client_for("xian")
+        .post(f"/competitions/{s.competition.pk}/results/", {"reason": "xxxxxx"})
+        .status_code
         == 404
     )

@@ -42,10 +42,10 @@ def supervisor(world):
 
 
 @pytest.fixture
-def plist(world, today):
+def plist(world, province_admin, today):
     """A provincial 劳动模范 list of 陕西 with the default quotas."""
     return nominations.nomination_list_create(
-        actor=world.users["shaanxi"],
+        actor=province_admin,
         organiser=world.orgs["shaanxi"],
         title="2026年陕西省劳动模范推荐评选",
         kind="model_worker",

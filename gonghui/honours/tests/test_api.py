@@ -9,21 +9,15 @@ from gonghui.core.models import AuditEntry
 from gonghui.honours.models import Objection
 from gonghui.honours.services import nominations, registry
 from gonghui.honours.tests.conftest import accept, recommend
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def login(username: str) -> Client:
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
 @pytest.fixture
-def honour(world):
+def honour(world, city_admin):
     return registry.honour_grant(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=world.members["xian_worker"],
         organisation=world.orgs["xian"],
         kind="may_day_medal",
@@ -35,7 +29,7 @@ def honour(world):
 
 
 def test_honour_list_is_scoped(world, honour):
-    r = login("xian").get("/api/v1/honours")
+    r = client_for("xian").get("/api/v1/honours")
     assert r.status_code == 200
     body = r.json()
     assert body["count"] == 1
@@ -47,22 +41,22 @@ def test_honour_list_is_scoped(world, honour):
         2024,
         True,
     )
-    assert login("baoji").get("/api/v1/honours").json() == {"items": [], "count": 0}
-    assert login("gansu").get(f"/api/v1/honours/{honour.pk}").status_code == 404
-    assert login("shaanxi").get(f"/api/v1/honours/{honour.pk}").json()["id"] == str(honour.pk)
-    assert login("xian").get("/api/v1/honours?kind=model_worker").json()["count"] == 0
-    assert login("xian").get("/api/v1/honours?organisation=610300").status_code == 404  # not Xi'an's
+    assert client_for("baoji").get("/api/v1/honours").json() == {"items": [], "count": 0}
+    assert client_for("gansu").get(f"/api/v1/honours/{honour.pk}").status_code == 404
+    assert client_for("shaanxi").get(f"/api/v1/honours/{honour.pk}").json()["id"] == str(honour.pk)
+    assert client_for("xian").get("/api/v1/honours?kind=model_worker").json()["count"] == 0
+    assert client_for("xian").get("/api/v1/honours?organisation=610300").status_code == 404  # not Xi'an's
     assert Client().get("/api/v1/honours").status_code == 401
 
 
 def test_bad_paging_is_a_400_with_the_house_error_shape(world):
-    r = login("xian").get("/api/v1/honours?page_size=1000")
+    r = client_for("xian").get("/api/v1/honours?page_size=1000")
     assert r.status_code == 400 and r.json()["code"] == "bad_page"
 
 
 def test_a_list_shows_its_quota_status_to_the_organiser_only(world, plist):
     recommend(world, plist, is_migrant_worker=False)
-    r = login("shaanxi").get(f"/api/v1/honours/nomination-lists/{plist.pk}")
+    r = client_for("shaanxi").get(f"/api/v1/honours/nomination-lists/{plist.pk}")
     assert r.status_code == 200
     body = r.json()
     migrant = next(line for line in body["quota"]["lines"] if line["key"] == "migrant")
@@ -79,23 +73,21 @@ def test_a_list_shows_its_quota_status_to_the_organiser_only(world, plist):
     assert body["quota"]["met"] is False
     assert [n["name"] for n in body["nominees"]] == ["张伟"]
     # Baoji recommends to the provincial list too, but sees neither Xi'an's nominee nor counts.
-    r = login("baoji").get(f"/api/v1/honours/nomination-lists/{plist.pk}")
+    r = client_for("baoji").get(f"/api/v1/honours/nomination-lists/{plist.pk}")
     assert r.status_code == 200
     assert (r.json()["nominees"], r.json()["quota"]) == ([], None)
-    listing = login("baoji").get("/api/v1/honours/nomination-lists").json()
+    listing = client_for("baoji").get("/api/v1/honours/nomination-lists").json()
     assert listing["count"] == 1 and listing["items"][0]["nominees"] == 0
-    assert login("xian").get("/api/v1/honours/nomination-lists").json()["items"][0]["nominees"] == 1
-    assert login("gansu").get(f"/api/v1/honours/nomination-lists/{plist.pk}").status_code == 404
-    assert login("gansu").get("/api/v1/honours/nomination-lists").json() == {"items": [], "count": 0}
-    assert login("shaanxi").get("/api/v1/honours/nomination-lists/nope").status_code == 404
+    assert client_for("xian").get("/api/v1/honours/nomination-lists").json()["items"][0]["nominees"] == 1
+    assert client_for("gansu").get(f"/api/v1/honours/nomination-lists/{plist.pk}").status_code == 404
+    assert client_for("gansu").get("/api/v1/honours/nomination-lists").json() == {"items": [], "count": 0}
+    assert client_for("shaanxi").get("/api/v1/honours/nomination-lists/nope").status_code == 404
 
 
 @pytest.fixture
-def on_notice(world, plist):
+def on_notice(world, province_admin, plist):
     accept(world, recommend(world, plist))
-    return nominations.publicity_start(
-        actor=world.users["shaanxi"], nomination_list=plist, override_reason="试点"
-    )
+    return nominations.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
 
 
 def test_anyone_may_object_to_a_list_on_notice(world, on_notice):
@@ -123,12 +115,12 @@ def test_a_bad_objection_is_a_400_and_writes_nothing(world, on_notice):
     assert Objection.objects.count() == 0
 
 
-def test_no_objection_to_a_list_not_on_notice(world, plist, today):
+def test_no_objection_to_a_list_not_on_notice(world, province_admin, plist, today):
     url = f"/api/v1/honours/nomination-lists/{plist.pk}/objections"
     r = Client().post(url, {"contact": "13800001111", "text": "x"}, content_type="application/json")
     assert r.status_code == 404
     accept(world, recommend(world, plist))
-    nominations.publicity_start(actor=world.users["shaanxi"], nomination_list=plist, override_reason="试点")
+    nominations.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
     today(datetime.date(2026, 10, 12))  # the notice is over
     r = Client().post(url, {"contact": "13800001111", "text": "x"}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "not_on_notice"
@@ -149,10 +141,12 @@ def test_anonymous_objections_are_throttled(world, on_notice, settings):
     assert Objection.objects.count() == 2
 
 
-def test_list_endpoints_cost_a_fixed_number_of_queries(world, plist, django_assert_max_num_queries):
+def test_list_endpoints_cost_a_fixed_number_of_queries(
+    world, city_admin, plist, django_assert_max_num_queries
+):
     for year in range(2015, 2025):
         registry.honour_grant(
-            actor=world.users["xian"],
+            actor=city_admin,
             member=world.members["xian_worker"],
             organisation=world.orgs["xian"],
             kind="model_worker",
@@ -161,7 +155,7 @@ def test_list_endpoints_cost_a_fixed_number_of_queries(world, plist, django_asse
             issuing_body="西安市人民政府",
         )
     recommend(world, plist)
-    c = login("xian")
+    c = client_for("xian")
     with django_assert_max_num_queries(8):
         assert c.get("/api/v1/honours?page_size=100").json()["count"] == 10
     with django_assert_max_num_queries(8):

@@ -129,14 +129,16 @@ def test_sibling_and_viewer_cannot_grant(world):
     assert Honour.objects.count() == 0
 
 
-def test_honours_are_invisible_to_the_sibling_city(world):
+def test_honours_are_invisible_to_the_sibling_city(
+    world, sibling_city_admin, city_admin, province_admin, sibling_admin
+):
     h = grant(world)
-    assert list(selectors.honour_list(world.users["xian"])) == [h]
-    assert list(selectors.honour_list(world.users["shaanxi"])) == [h]
-    assert list(selectors.honour_list(world.users["baoji"])) == []
-    assert list(selectors.honour_list(world.users["gansu"])) == []
+    assert list(selectors.honour_list(city_admin)) == [h]
+    assert list(selectors.honour_list(province_admin)) == [h]
+    assert list(selectors.honour_list(sibling_city_admin)) == []
+    assert list(selectors.honour_list(sibling_admin)) == []
     with pytest.raises(Http404):
-        selectors.honour_or_404(world.users["baoji"], h.pk)
+        selectors.honour_or_404(sibling_city_admin, h.pk)
 
 
 # ---- nomination lists: recommend and review ----------------------------------------------
@@ -152,10 +154,10 @@ def test_a_list_starts_with_the_default_quotas(plist):
     assert [r["min_share"] for r in plist.quota_rules] == ["0.35", "0.20", "0.10", "0.35"]
 
 
-def test_a_city_cannot_run_a_provincial_selection(world, today):
+def test_a_city_cannot_run_a_provincial_selection(world, city_admin, today):
     with pytest.raises(ValidationError) as exc:
         nominations.nomination_list_create(
-            actor=world.users["xian"],
+            actor=city_admin,
             organiser=world.orgs["xian"],
             title="t",
             kind="model_worker",
@@ -166,11 +168,11 @@ def test_a_city_cannot_run_a_provincial_selection(world, today):
     assert NominationList.objects.count() == 0
 
 
-def test_bad_quota_rules_on_a_new_list_write_nothing(world, today):
+def test_bad_quota_rules_on_a_new_list_write_nothing(world, province_admin, today):
     before = counts()
     with pytest.raises(ValidationError) as exc:
         nominations.nomination_list_create(
-            actor=world.users["shaanxi"],
+            actor=province_admin,
             organiser=world.orgs["shaanxi"],
             title="t",
             kind="model_worker",
@@ -182,19 +184,21 @@ def test_bad_quota_rules_on_a_new_list_write_nothing(world, today):
     assert counts() == before
 
 
-def test_a_nominee_is_reviewed_level_by_level_up_to_the_organiser(world, plist):
+def test_a_nominee_is_reviewed_level_by_level_up_to_the_organiser(
+    world, city_officer, city_admin, province_admin, plist
+):
     n = recommend(world, plist)
     assert (n.status, n.current_org) == ("in_review", world.orgs["yanta"])
     # Not yet Xi'an's turn: the Xi'an officer can see the nominee but may act at 雁塔 only
     # because Xi'an is above it — the step is recorded against 雁塔.
-    n = nominations.nominee_approve(actor=world.users["xian_officer"], nominee=n)
+    n = nominations.nominee_approve(actor=city_officer, nominee=n)
     assert n.current_org == world.orgs["xian"]
-    n = nominations.nominee_approve(actor=world.users["xian"], nominee=n)
+    n = nominations.nominee_approve(actor=city_admin, nominee=n)
     assert n.current_org == world.orgs["shaanxi"]
     # The province's turn: Xi'an can no longer act.
     with pytest.raises(PermissionDenied):
-        nominations.nominee_approve(actor=world.users["xian"], nominee=n)
-    n = nominations.nominee_approve(actor=world.users["shaanxi"], nominee=n)
+        nominations.nominee_approve(actor=city_admin, nominee=n)
+    n = nominations.nominee_approve(actor=province_admin, nominee=n)
     assert (n.status, n.current_org) == ("accepted", None)
     steps = [(r.organisation.code, r.decision) for r in selectors.nominee_timeline(n)]
     assert steps == [
@@ -206,34 +210,34 @@ def test_a_nominee_is_reviewed_level_by_level_up_to_the_organiser(world, plist):
     assert AuditEntry.objects.filter(action="honours.nominee.approved", object_id=str(n.pk)).count() == 3
 
 
-def test_a_returned_nominee_goes_back_with_the_reason_and_can_be_resubmitted(world, plist):
+def test_a_returned_nominee_goes_back_with_the_reason_and_can_be_resubmitted(world, city_admin, plist):
     n = recommend(world, plist)
-    n = nominations.nominee_approve(actor=world.users["xian"], nominee=n)
+    n = nominations.nominee_approve(actor=city_admin, nominee=n)
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        nominations.nominee_return(actor=world.users["xian"], nominee=n, reason="  ")
+        nominations.nominee_return(actor=city_admin, nominee=n, reason="  ")
     assert exc.value.error_dict["reason"][0].code == "reason_required"
     assert counts() == before
-    n = nominations.nominee_return(actor=world.users["xian"], nominee=n, reason="事迹材料不完整")
+    n = nominations.nominee_return(actor=city_admin, nominee=n, reason="事迹材料不完整")
     assert (n.status, n.current_org, n.return_reason) == ("returned", None, "事迹材料不完整")
     with pytest.raises(ValidationError) as exc:
-        nominations.nominee_approve(actor=world.users["xian"], nominee=n)
+        nominations.nominee_approve(actor=city_admin, nominee=n)
     assert exc.value.code == "not_in_review"
-    n = nominations.nominee_resubmit(actor=world.users["xian"], nominee=n, deeds="补充获国家专利3项。")
+    n = nominations.nominee_resubmit(actor=city_admin, nominee=n, deeds="补充获国家专利3项。")
     assert (n.status, n.current_org, n.deeds) == ("in_review", world.orgs["yanta"], "补充获国家专利3项。")
 
 
-def test_sibling_city_cannot_see_or_review_xians_nominee(world, plist):
+def test_sibling_city_cannot_see_or_review_xians_nominee(world, sibling_city_admin, sibling_admin, plist):
     n = recommend(world, plist)
-    baoji = world.users["baoji"]
+    baoji = sibling_city_admin
     # The list itself is open to Baoji (it recommends too), its nominees are not.
     assert selectors.nomination_list_or_404(baoji, plist.pk) == plist
     assert list(selectors.nominees_visible_to(baoji, plist)) == []
     with pytest.raises(Http404):
         selectors.nominee_or_404(baoji, n.pk)
     with pytest.raises(Http404):
-        selectors.nomination_list_or_404(world.users["gansu"], plist.pk)
-    assert list(selectors.nomination_list_list(world.users["gansu"])) == []
+        selectors.nomination_list_or_404(sibling_admin, plist.pk)
+    assert list(selectors.nomination_list_list(sibling_admin)) == []
 
 
 def test_only_unions_below_the_organiser_recommend_their_own_members(world, plist):
@@ -269,7 +273,7 @@ def test_unknown_quota_facts_must_be_entered(world, plist):
     assert counts() == before
 
 
-def test_quota_facts_are_derived_from_the_host_unit_and_the_member_record(world, plist):
+def test_quota_facts_are_derived_from_the_host_unit_and_the_member_record(world, city_admin, plist):
     from gonghui.members.services import members as member_services
     from gonghui.testing import make_id_number
 
@@ -294,7 +298,7 @@ def test_quota_facts_are_derived_from_the_host_unit_and_the_member_record(world,
         employer="西安某汽车零部件厂",
     )
     n = nominations.nominee_recommend(
-        actor=world.users["xian"],
+        actor=city_admin,
         nomination_list=plist,
         recommending_org=factory,
         member=worker,
@@ -347,9 +351,11 @@ def accept_two(world, plist):
     )
 
 
-def test_the_notice_runs_five_working_days_skipping_the_national_day_holiday(world, plist, today):
+def test_the_notice_runs_five_working_days_skipping_the_national_day_holiday(
+    world, province_admin, plist, today
+):
     accept_two(world, plist)
-    nl = nominations.publicity_start(actor=world.users["shaanxi"], nomination_list=plist)
+    nl = nominations.publicity_start(actor=province_admin, nomination_list=plist)
     # Mon 28, Tue 29, Wed 30 September, then 1–7 October off: Thu 8, Fri 9 October.
     assert (nl.status, nl.publicity_start, nl.publicity_end) == (
         "publicity",
@@ -366,53 +372,53 @@ def test_the_notice_runs_five_working_days_skipping_the_national_day_holiday(wor
     assert not nl.publicity_open()
 
 
-def test_the_notice_needs_the_quotas_met_or_a_reason(world, plist):
+def test_the_notice_needs_the_quotas_met_or_a_reason(world, province_admin, plist):
     accept(world, recommend(world, plist, is_migrant_worker=False))
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        nominations.publicity_start(actor=world.users["shaanxi"], nomination_list=plist)
+        nominations.publicity_start(actor=province_admin, nomination_list=plist)
     error = exc.value.error_dict["override_reason"][0]
     assert error.code == "quota_not_met" and "0/1" in error.message
     assert counts() == before
     nl = nominations.publicity_start(
-        actor=world.users["shaanxi"], nomination_list=plist, override_reason="本批次仅一人名额不足以分配"
+        actor=province_admin, nomination_list=plist, override_reason="本批次仅一人名额不足以分配"
     )
     assert nl.quota_override_reason == "本批次仅一人名额不足以分配"
     entry = AuditEntry.objects.get(action="honours.list.publicity_started")
     assert entry.reason == nl.quota_override_reason
 
 
-def test_the_notice_waits_for_every_review_to_finish(world, plist):
+def test_the_notice_waits_for_every_review_to_finish(world, province_admin, plist):
     recommend(world, plist)
     with pytest.raises(ValidationError) as exc:
-        nominations.publicity_start(actor=world.users["shaanxi"], nomination_list=plist)
+        nominations.publicity_start(actor=province_admin, nomination_list=plist)
     assert exc.value.code == "review_pending"
     assert NominationList.objects.get().status == "building"
 
 
-def test_only_the_organiser_starts_the_notice(world, plist):
+def test_only_the_organiser_starts_the_notice(world, city_admin, province_admin, plist):
     accept(world, recommend(world, plist))
     with pytest.raises(Http404):
-        nominations.publicity_start(actor=world.users["xian"], nomination_list=plist)
+        nominations.publicity_start(actor=city_admin, nomination_list=plist)
     with pytest.raises(ValidationError) as exc:
-        nominations.publicity_start(actor=world.users["shaanxi"], nomination_list=plist, days=0)
+        nominations.publicity_start(actor=province_admin, nomination_list=plist, days=0)
     assert exc.value.error_dict["days"][0].code == "days"
     assert NominationList.objects.get().status == "building"
 
 
 @pytest.fixture
-def on_notice(world, plist):
+def on_notice(world, province_admin, plist):
     accept_two(world, plist)
-    return nominations.publicity_start(actor=world.users["shaanxi"], nomination_list=plist)
+    return nominations.publicity_start(actor=province_admin, nomination_list=plist)
 
 
-def test_approval_after_the_notice_grants_the_honours(world, on_notice, today):
+def test_approval_after_the_notice_grants_the_honours(world, province_admin, on_notice, today):
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_approve(actor=world.users["shaanxi"], nomination_list=on_notice)
+        nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert exc.value.code == "notice_running"
     assert Honour.objects.count() == 0
     today(datetime.date(2026, 10, 10))
-    honours = nominations.nomination_list_approve(actor=world.users["shaanxi"], nomination_list=on_notice)
+    honours = nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert len(honours) == Honour.objects.count() == 2
     h = Honour.objects.get(member=world.members["xian_worker"])
     assert (h.member, h.kind, h.level, h.year, h.issuing_body) == (
@@ -430,12 +436,12 @@ def test_approval_after_the_notice_grants_the_honours(world, on_notice, today):
     )
 
 
-def test_approval_is_refused_whole_when_one_honour_is_a_duplicate(world, on_notice, today):
+def test_approval_is_refused_whole_when_one_honour_is_a_duplicate(world, province_admin, on_notice, today):
     grant(world, year=2026)  # already a provincial model worker of 2026
     before = counts()
     today(datetime.date(2026, 10, 12))
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_approve(actor=world.users["shaanxi"], nomination_list=on_notice)
+        nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert exc.value.code == "duplicate_honour"
     assert counts() == before
     assert NominationList.objects.get().status == "publicity"
@@ -452,23 +458,25 @@ def object_to(world, nl, nominee=None, **kw):
     return objections.objection_submit(actor=None, nomination_list=nl, **args)
 
 
-def test_an_objection_is_tracked_and_decided_by_supervision(world, on_notice, supervisor, today):
+def test_an_objection_is_tracked_and_decided_by_supervision(
+    world, province_admin, sibling_admin, on_notice, supervisor, today
+):
     nominee = Nominee.objects.get(member=world.members["xian_worker"])
     o = object_to(world, on_notice, nominee)
     assert (o.status, o.contact_masked, o.nominee) == ("received", "139****5678", nominee)
     assert "13912345678" not in o.contact_enc
     # Officers do not decide objections; supervision does.
     with pytest.raises(PermissionDenied):
-        objections.objection_decide(actor=world.users["shaanxi"], objection=o, status="dismissed", reply="r")
+        objections.objection_decide(actor=province_admin, objection=o, status="dismissed", reply="r")
     with pytest.raises(Http404):
-        objections.objection_decide(actor=world.users["gansu"], objection=o, status="dismissed", reply="r")
+        objections.objection_decide(actor=sibling_admin, objection=o, status="dismissed", reply="r")
     o = objections.objection_decide(actor=supervisor, objection=o, status="investigating")
     with pytest.raises(ValidationError) as exc:
         objections.objection_decide(actor=supervisor, objection=o, status="dismissed", reply="")
     assert exc.value.error_dict["reply"][0].code == "reply_required"
     today(datetime.date(2026, 10, 12))
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_approve(actor=world.users["shaanxi"], nomination_list=on_notice)
+        nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert exc.value.code == "objection_open"
     o = objections.objection_decide(
         actor=supervisor, objection=o, status="dismissed", reply="经核实，事迹属实。"
@@ -477,7 +485,7 @@ def test_an_objection_is_tracked_and_decided_by_supervision(world, on_notice, su
     with pytest.raises(ValidationError) as exc:
         objections.objection_decide(actor=supervisor, objection=o, status="upheld", reply="x")
     assert exc.value.code == "objection_decided"
-    nominations.nomination_list_approve(actor=world.users["shaanxi"], nomination_list=on_notice)
+    nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert Honour.objects.count() == 2
     assert objections.objection_contact(actor=supervisor, objection=o, reason="回复异议人") == "13912345678"
     assert AuditEntry.objects.filter(action="honours.objection.contact_revealed").count() == 1
@@ -494,7 +502,7 @@ def test_an_objectors_name_is_optional_but_must_look_like_a_name(world, on_notic
 
 
 def test_an_upheld_objection_stops_the_approval_until_the_nominee_is_struck_off(
-    world, on_notice, supervisor, today
+    world, province_admin, on_notice, supervisor, today
 ):
     nominee = Nominee.objects.get(member=world.members["xian_worker"])
     o = object_to(world, on_notice, nominee)
@@ -502,11 +510,11 @@ def test_an_upheld_objection_stops_the_approval_until_the_nominee_is_struck_off(
     today(datetime.date(2026, 10, 12))
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_approve(actor=world.users["shaanxi"], nomination_list=on_notice)
+        nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert exc.value.code == "objection_upheld"
     assert counts() == before and Honour.objects.count() == 0
-    nominations.nominee_strike(actor=world.users["shaanxi"], nominee=nominee, reason="异议属实")
-    honours = nominations.nomination_list_approve(actor=world.users["shaanxi"], nomination_list=on_notice)
+    nominations.nominee_strike(actor=province_admin, nominee=nominee, reason="异议属实")
+    honours = nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert [h.member for h in honours] == [world.members["baoji_worker"]]
     assert not Honour.objects.filter(member=world.members["xian_worker"]).exists()
 

@@ -10,20 +10,14 @@ from gonghui.core.models import AuditEntry
 from gonghui.honours.models import Honour, NominationList, Nominee, Objection
 from gonghui.honours.services import nominations, objections, registry
 from gonghui.honours.tests.conftest import accept, recommend
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def login(username: str) -> Client:
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
-def test_registry_pages_are_scoped(world):
+def test_registry_pages_are_scoped(world, city_admin):
     h = registry.honour_grant(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=world.members["xian_worker"],
         organisation=world.orgs["xian"],
         kind="model_worker",
@@ -31,16 +25,16 @@ def test_registry_pages_are_scoped(world):
         year=2020,
         issuing_body="陕西省人民政府",
     )
-    r = login("xian").get(reverse("honours:list"))
+    r = client_for("xian").get(reverse("honours:list"))
     assert r.status_code == 200 and "张伟" in r.content.decode()
-    assert "张伟" not in login("baoji").get(reverse("honours:list")).content.decode()
-    assert login("xian").get(reverse("honours:detail", args=[h.pk])).status_code == 200
-    assert login("baoji").get(reverse("honours:detail", args=[h.pk])).status_code == 404
+    assert "张伟" not in client_for("baoji").get(reverse("honours:list")).content.decode()
+    assert client_for("xian").get(reverse("honours:detail", args=[h.pk])).status_code == 200
+    assert client_for("baoji").get(reverse("honours:detail", args=[h.pk])).status_code == 404
     assert Client().get(reverse("honours:list")).status_code == 302
 
 
 def test_recording_an_honour_by_member_number(world):
-    c = login("xian")
+    c = client_for("xian")
     r = c.post(
         reverse("honours:grant"),
         {
@@ -70,7 +64,7 @@ def test_recording_an_honour_by_member_number(world):
 
 
 def test_building_a_list_through_the_pages(world, plist):
-    xian = login("xian")
+    xian = client_for("xian")
     page = xian.get(reverse("honours:list_detail", args=[plist.pk]))
     assert page.status_code == 200
     body = page.content.decode()
@@ -98,18 +92,21 @@ def test_building_a_list_through_the_pages(world, plist):
     assert xian.post(reverse("honours:nominee_approve", args=[n.pk])).status_code == 302
     assert Nominee.objects.get().current_org == world.orgs["xian"]
     # Baoji cannot touch Xi'an's nominee: 404.
-    assert login("baoji").post(reverse("honours:nominee_approve", args=[n.pk])).status_code == 404
+    assert client_for("baoji").post(reverse("honours:nominee_approve", args=[n.pk])).status_code == 404
     assert (
-        login("baoji").post(reverse("honours:nominee_return", args=[n.pk]), {"reason": "x"}).status_code
+        client_for("baoji").post(reverse("honours:nominee_return", args=[n.pk]), {"reason": "x"}).status_code
         == 404
     )
-    assert "张伟" not in login("baoji").get(reverse("honours:list_detail", args=[plist.pk])).content.decode()
+    assert (
+        "张伟"
+        not in client_for("baoji").get(reverse("honours:list_detail", args=[plist.pk])).content.decode()
+    )
     assert Nominee.objects.get().current_org == world.orgs["xian"]
 
 
 def test_the_live_quota_fragment_previews_the_nominee_being_entered(world, plist):
     recommend(world, plist, is_migrant_worker=False)
-    c = login("shaanxi")
+    c = client_for("shaanxi")
     r = c.get(reverse("honours:list_quota", args=[plist.pk]), HTTP_HX_REQUEST="true")
     assert r.status_code == 200
     assert "0/1 = 0.0% ≥ 10% ✗" in r.content.decode()
@@ -119,16 +116,14 @@ def test_the_live_quota_fragment_previews_the_nominee_being_entered(world, plist
     )
     assert "1/2 = 50.0% ≥ 10% ✓" in r.content.decode()
     # The unions below see no counts of their siblings.
-    assert login("baoji").get(reverse("honours:list_quota", args=[plist.pk])).status_code == 403
-    assert login("gansu").get(reverse("honours:list_quota", args=[plist.pk])).status_code == 404
+    assert client_for("baoji").get(reverse("honours:list_quota", args=[plist.pk])).status_code == 403
+    assert client_for("gansu").get(reverse("honours:list_quota", args=[plist.pk])).status_code == 404
 
 
 @pytest.fixture
-def on_notice(world, plist):
+def on_notice(world, province_admin, plist):
     accept(world, recommend(world, plist))
-    return nominations.publicity_start(
-        actor=world.users["shaanxi"], nomination_list=plist, override_reason="试点"
-    )
+    return nominations.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
 
 
 def test_the_public_notice_shows_no_personal_data_and_takes_objections(world, on_notice):
@@ -183,10 +178,9 @@ def test_supervision_decides_and_the_organiser_approves_through_the_pages(
     o = objections.objection_submit(
         actor=None, nomination_list=on_notice, contact="13800002222", text="反映问题"
     )
-    page = login("shaanxi").get(reverse("honours:list_detail", args=[on_notice.pk]))
+    page = client_for("shaanxi").get(reverse("honours:list_detail", args=[on_notice.pk]))
     assert "138****2222" in page.content.decode()
-    sup = Client()
-    sup.force_login(supervisor)
+    sup = client_for(supervisor)
     r = sup.post(
         reverse("honours:objection_decide", args=[o.pk]), {"status": "dismissed", "reply": "经核实不属实"}
     )
@@ -197,26 +191,26 @@ def test_supervision_decides_and_the_organiser_approves_through_the_pages(
         actor=None, nomination_list=on_notice, contact="13800002222", text="再次反映"
     )
     assert (
-        login("shaanxi")
+        client_for("shaanxi")
         .post(reverse("honours:objection_decide", args=[o2.pk]), {"status": "dismissed", "reply": "x"})
         .status_code
         == 403
     )
     assert (
-        login("gansu")
+        client_for("gansu")
         .post(reverse("honours:objection_decide", args=[o2.pk]), {"status": "dismissed", "reply": "x"})
         .status_code
         == 404
     )
     objections.objection_decide(actor=supervisor, objection=o2, status="dismissed", reply="同上")
     today(datetime.date(2026, 10, 12))
-    r = login("shaanxi").post(reverse("honours:list_approve", args=[on_notice.pk]))
+    r = client_for("shaanxi").post(reverse("honours:list_approve", args=[on_notice.pk]))
     assert r.status_code == 302
     assert NominationList.objects.get().status == "approved" and Honour.objects.count() == 1
 
 
 def test_list_pages_render_in_chinese(world, plist):
-    c = login("shaanxi")
+    c = client_for("shaanxi")
     for url in (
         reverse("honours:lists"),
         reverse("honours:list_create"),
@@ -232,7 +226,7 @@ def test_the_list_page_shows_each_nominees_timeline_in_a_fixed_number_of_queries
 ):
     accept(world, recommend(world, plist))
     recommend(world, plist, member_key="baoji_worker", org_key="baoji_factory", user="baoji")
-    c = login("shaanxi")
+    c = client_for("shaanxi")
     c.get(reverse("honours:list_detail", args=[plist.pk]))  # warm the session
     with django_assert_max_num_queries(25):
         r = c.get(reverse("honours:list_detail", args=[plist.pk]))

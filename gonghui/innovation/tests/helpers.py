@@ -8,7 +8,6 @@ from gonghui.testing import make_id_number, make_phone, make_user
 
 _seq = itertools.count(500)
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%test\n"
 
 

@@ -11,7 +11,8 @@ from gonghui.innovation import selectors, similarity
 from gonghui.innovation.choices import IdeaStatus, Moderation
 from gonghui.innovation.models import Idea, IdeaAttachment, IdeaMilestone, IdeaReport, IdeaSupport
 from gonghui.innovation.services import ideas as services
-from gonghui.innovation.tests.helpers import PDF, PNG, member_with_login, supporters
+from gonghui.innovation.tests.helpers import PDF, member_with_login, supporters
+from gonghui.testing import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,8 @@ def upload(name: str, data: bytes):
 # ---- submit --------------------------------------------------------------------------------
 
 
-def test_member_submits_idea_owned_by_their_union_with_audit(world):
-    idea = submit(world.users["member"], files=[upload("sketch.png", PNG), upload("plan.pdf", PDF)])
+def test_member_submits_idea_owned_by_their_union_with_audit(world, member_user):
+    idea = submit(member_user, files=[upload("sketch.png", PNG), upload("plan.pdf", PDF)])
     assert idea.organisation == world.orgs["xian_factory"]
     assert idea.author == world.members["xian_worker"]
     assert idea.status == IdeaStatus.SUBMITTED
@@ -60,18 +61,18 @@ def test_member_submits_idea_owned_by_their_union_with_audit(world):
         ({"files": [upload(f"p{i}.png", PNG) for i in range(6)]}, "too_many_files"),
     ],
 )
-def test_bad_idea_input_is_refused_and_nothing_is_written(world, extra, code):
+def test_bad_idea_input_is_refused_and_nothing_is_written(member_user, extra, code):
     audits = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
-        submit(world.users["member"], **extra)
+        submit(member_user, **extra)
     assert code in [e.code for errors in exc.value.error_dict.values() for e in errors]
     assert Idea.objects.count() == 0 and IdeaAttachment.objects.count() == 0
     assert AuditEntry.objects.count() == audits
 
 
-def test_a_login_without_a_member_record_cannot_submit(world):
+def test_a_login_without_a_member_record_cannot_submit(city_admin):
     with pytest.raises(ValidationError) as exc:
-        submit(world.users["xian"])
+        submit(city_admin)
     assert exc.value.code == "not_a_member"
     assert Idea.objects.count() == 0
 
@@ -79,8 +80,8 @@ def test_a_login_without_a_member_record_cannot_submit(world):
 # ---- support ---------------------------------------------------------------------------------
 
 
-def test_member_supports_once_and_second_time_is_refused(world):
-    idea = submit(world.users["member"])
+def test_member_supports_once_and_second_time_is_refused(world, member_user):
+    idea = submit(member_user)
     _, user = member_with_login(world, "yanta_joint", "colleague")
     idea = services.idea_support(actor=user, idea=idea)
     assert idea.support_count == 1
@@ -92,10 +93,10 @@ def test_member_supports_once_and_second_time_is_refused(world):
     assert idea.support_count == 1
 
 
-def test_double_click_race_past_the_check_leaves_one_row(world):
+def test_double_click_race_past_the_check_leaves_one_row(world, member_user):
     """Two requests both pass the "already supported?" check before either writes: the unique
     constraint stops the second, which gets the same clean answer."""
-    idea = submit(world.users["member"])
+    idea = submit(member_user)
     _, user = member_with_login(world, "yanta_joint", "clicker")
     services.idea_support(actor=user, idea=idea)
     real_filter = IdeaSupport.objects.filter
@@ -112,27 +113,27 @@ def test_double_click_race_past_the_check_leaves_one_row(world):
     assert idea.support_count == 1
 
 
-def test_author_cannot_support_own_idea(world):
-    idea = submit(world.users["member"])
+def test_author_cannot_support_own_idea(member_user):
+    idea = submit(member_user)
     with pytest.raises(ValidationError) as exc:
-        services.idea_support(actor=world.users["member"], idea=idea)
+        services.idea_support(actor=member_user, idea=idea)
     assert exc.value.code == "own_idea"
     assert IdeaSupport.objects.count() == 0
 
 
-def test_member_of_another_city_cannot_support(world):
-    idea = submit(world.users["member"])
+def test_member_of_another_city_cannot_support(world, member_user):
+    idea = submit(member_user)
     _, baoji_user = member_with_login(world, "baoji_factory", "baoji_worker_login")
     with pytest.raises(Http404):
         services.idea_support(actor=baoji_user, idea=idea)
     assert IdeaSupport.objects.count() == 0
 
 
-def test_reaching_the_threshold_moves_the_idea_to_review(world):
+def test_reaching_the_threshold_moves_the_idea_to_review(world, member_user, city_admin):
     services.idea_settings_set(
-        actor=world.users["xian"], organisation=world.orgs["xian"], support_threshold=3, report_threshold=3
+        actor=city_admin, organisation=world.orgs["xian"], support_threshold=3, report_threshold=3
     )
-    idea = submit(world.users["member"])
+    idea = submit(member_user)
     users = supporters(world, 3)
     for user in users[:2]:
         idea = services.idea_support(actor=user, idea=idea)
@@ -149,22 +150,24 @@ def test_reaching_the_threshold_moves_the_idea_to_review(world):
     assert exc.value.code == "not_open"
 
 
-def test_threshold_is_inherited_from_the_nearest_ancestor(world):
+def test_threshold_is_inherited_from_the_nearest_ancestor(
+    world, province_admin, city_admin, sibling_city_admin
+):
     assert selectors.idea_thresholds(world.orgs["xian_factory"]) == (10, 3)
     services.idea_settings_set(
-        actor=world.users["shaanxi"],
+        actor=province_admin,
         organisation=world.orgs["shaanxi"],
         support_threshold=7,
         report_threshold=4,
     )
     services.idea_settings_set(
-        actor=world.users["xian"], organisation=world.orgs["xian"], support_threshold=2, report_threshold=5
+        actor=city_admin, organisation=world.orgs["xian"], support_threshold=2, report_threshold=5
     )
     assert selectors.idea_thresholds(world.orgs["xian_factory"]) == (2, 5)
     assert selectors.idea_thresholds(world.orgs["baoji_factory"]) == (7, 4)
     with pytest.raises(Http404):
         services.idea_settings_set(
-            actor=world.users["baoji"],
+            actor=sibling_city_admin,
             organisation=world.orgs["xian"],
             support_threshold=1,
             report_threshold=1,
@@ -179,10 +182,10 @@ def in_review(world):
     return services.idea_send_to_review(actor=world.users["xian_officer"], idea=idea)
 
 
-def test_review_adopts_with_published_answer(world):
+def test_review_adopts_with_published_answer(world, city_officer):
     idea = in_review(world)
     review = services.idea_review(
-        actor=world.users["xian_officer"],
+        actor=city_officer,
         idea=idea,
         feasibility="high",
         estimated_benefit="12000.50",
@@ -196,10 +199,10 @@ def test_review_adopts_with_published_answer(world):
     assert list(selectors.adopted_ideas_for(world.members["xian_worker"])) == [idea]
 
 
-def test_review_not_adopted(world):
+def test_review_not_adopted(world, city_admin):
     idea = in_review(world)
     services.idea_review(
-        actor=world.users["xian"],
+        actor=city_admin,
         idea=idea,
         feasibility="low",
         estimated_benefit="0",
@@ -222,22 +225,22 @@ def test_review_not_adopted(world):
         ({"feasibility": "maybe"}, "invalid_choice"),
     ],
 )
-def test_bad_review_is_refused_and_nothing_changes(world, extra, code):
+def test_bad_review_is_refused_and_nothing_changes(world, city_admin, extra, code):
     idea = in_review(world)
     data = {"feasibility": "high", "estimated_benefit": "100", "score": 80, "adopted": True, "answer": "好"}
     data.update(extra)
     with pytest.raises(ValidationError) as exc:
-        services.idea_review(actor=world.users["xian"], idea=idea, **data)
+        services.idea_review(actor=city_admin, idea=idea, **data)
     assert code in [e.code for errors in exc.value.error_dict.values() for e in errors]
     idea.refresh_from_db()
     assert idea.status == IdeaStatus.IN_REVIEW and not hasattr(idea, "review")
 
 
-def test_idea_not_in_review_cannot_be_decided(world):
-    idea = submit(world.users["member"])
+def test_idea_not_in_review_cannot_be_decided(member_user, city_admin):
+    idea = submit(member_user)
     with pytest.raises(ValidationError) as exc:
         services.idea_review(
-            actor=world.users["xian"],
+            actor=city_admin,
             idea=idea,
             feasibility="high",
             estimated_benefit="1",
@@ -248,11 +251,13 @@ def test_idea_not_in_review_cannot_be_decided(world):
     assert exc.value.code == "not_in_review"
 
 
-def test_assigned_expert_may_review_viewer_may_not_sibling_gets_404(world):
+def test_assigned_expert_may_review_viewer_may_not_sibling_gets_404(
+    world, city_viewer, city_admin, sibling_city_admin
+):
     idea = in_review(world)
     with pytest.raises(PermissionDenied):
         services.idea_review(
-            actor=world.users["xian_viewer"],
+            actor=city_viewer,
             idea=idea,
             feasibility="high",
             estimated_benefit="1",
@@ -262,7 +267,7 @@ def test_assigned_expert_may_review_viewer_may_not_sibling_gets_404(world):
         )
     with pytest.raises(Http404):
         services.idea_review(
-            actor=world.users["baoji"],
+            actor=sibling_city_admin,
             idea=idea,
             feasibility="high",
             estimated_benefit="1",
@@ -273,7 +278,7 @@ def test_assigned_expert_may_review_viewer_may_not_sibling_gets_404(world):
     from gonghui.testing import make_user
 
     expert = make_user("expert")
-    services.idea_assign_expert(actor=world.users["xian"], idea=idea, user=expert)
+    services.idea_assign_expert(actor=city_admin, idea=idea, user=expert)
     assert selectors.idea_or_404(expert, idea.pk) == idea
     services.idea_review(
         actor=expert,
@@ -306,9 +311,9 @@ def adopted(world):
     return idea
 
 
-def test_progress_is_share_of_milestones_done_and_all_done_means_implemented(world):
+def test_progress_is_share_of_milestones_done_and_all_done_means_implemented(world, city_officer):
     idea = adopted(world)
-    officer = world.users["xian_officer"]
+    officer = city_officer
     assert selectors.progress(idea) == 0
     ms = [
         services.milestone_add(actor=officer, idea=idea, title=f"步骤{i}", due_on="2026-12-01")
@@ -329,32 +334,32 @@ def test_progress_is_share_of_milestones_done_and_all_done_means_implemented(wor
     assert list(selectors.adopted_ideas_for(world.members["xian_worker"])) == [idea]
 
 
-def test_milestones_and_rewards_need_an_adopted_idea(world):
+def test_milestones_and_rewards_need_an_adopted_idea(world, city_admin):
     idea = in_review(world)
     with pytest.raises(ValidationError) as exc:
-        services.milestone_add(actor=world.users["xian"], idea=idea, title="x", due_on="2026-12-01")
+        services.milestone_add(actor=city_admin, idea=idea, title="x", due_on="2026-12-01")
     assert exc.value.code == "not_adopted"
     with pytest.raises(ValidationError):
-        services.reward_record(actor=world.users["xian"], idea=idea, kind="cash", amount="500")
+        services.reward_record(actor=city_admin, idea=idea, kind="cash", amount="500")
     assert IdeaMilestone.objects.count() == 0
 
 
-def test_reward_is_recorded_with_amount(world):
+def test_reward_is_recorded_with_amount(world, city_admin):
     idea = adopted(world)
-    reward = services.reward_record(
-        actor=world.users["xian"], idea=idea, kind="cash", amount="800.00", note="一等奖"
-    )
+    reward = services.reward_record(actor=city_admin, idea=idea, kind="cash", amount="800.00", note="一等奖")
     assert reward.amount == Decimal("800.00")
     with pytest.raises(ValidationError):
-        services.reward_record(actor=world.users["xian"], idea=idea, kind="cash", amount="-5")
+        services.reward_record(actor=city_admin, idea=idea, kind="cash", amount="-5")
     assert idea.rewards.count() == 1
 
 
 # ---- moderation -------------------------------------------------------------------------------------
 
 
-def test_idea_is_hidden_after_n_reports_and_moderator_restores(world):
-    idea = submit(world.users["member"])
+def test_idea_is_hidden_after_n_reports_and_moderator_restores(
+    world, member_user, city_admin, city_officer, sibling_city_admin
+):
+    idea = submit(member_user)
     reporters = supporters(world, 3, prefix="rep")
     for user in reporters[:2]:
         services.idea_report(actor=user, idea=idea, reason="广告")
@@ -370,44 +375,46 @@ def test_idea_is_hidden_after_n_reports_and_moderator_restores(world):
     _, other = member_with_login(world, "yanta_joint", "other")
     with pytest.raises(Http404):
         selectors.idea_or_404(other, idea.pk)
-    assert selectors.idea_or_404(world.users["member"], idea.pk) == idea
-    assert list(selectors.moderation_queue(world.users["xian_officer"])) == [idea]
-    assert list(selectors.moderation_queue(world.users["baoji"])) == []
+    assert selectors.idea_or_404(member_user, idea.pk) == idea
+    assert list(selectors.moderation_queue(city_officer)) == [idea]
+    assert list(selectors.moderation_queue(sibling_city_admin)) == []
     with pytest.raises(ValidationError):
-        services.idea_moderate(actor=world.users["xian"], idea=idea, decision="restore", reason="")
-    services.idea_moderate(actor=world.users["xian"], idea=idea, decision="restore", reason="内容正常")
+        services.idea_moderate(actor=city_admin, idea=idea, decision="restore", reason="")
+    services.idea_moderate(actor=city_admin, idea=idea, decision="restore", reason="内容正常")
     idea.refresh_from_db()
     assert idea.moderation == Moderation.VISIBLE
     assert not IdeaReport.objects.filter(idea=idea, resolved=False).exists()
     assert selectors.idea_or_404(other, idea.pk) == idea
 
 
-def test_moderator_removes_idea(world):
-    idea = submit(world.users["member"])
-    services.idea_moderate(actor=world.users["xian"], idea=idea, decision="remove", reason="重复内容")
+def test_moderator_removes_idea(world, member_user, city_admin, sibling_city_admin):
+    idea = submit(member_user)
+    services.idea_moderate(actor=city_admin, idea=idea, decision="remove", reason="重复内容")
     idea.refresh_from_db()
     assert idea.moderation == Moderation.REMOVED
     _, other = member_with_login(world, "yanta_joint", "other2")
     with pytest.raises(Http404):
         selectors.idea_or_404(other, idea.pk)
     with pytest.raises(Http404):
-        services.idea_moderate(actor=world.users["baoji"], idea=idea, decision="restore", reason="x")
+        services.idea_moderate(actor=sibling_city_admin, idea=idea, decision="restore", reason="x")
 
 
 # ---- scope and similarity ----------------------------------------------------------------------------
 
 
-def test_sibling_city_admin_and_member_cannot_see_xian_idea(world):
-    idea = submit(world.users["member"])
+def test_sibling_city_admin_and_member_cannot_see_xian_idea(
+    world, member_user, sibling_city_admin, sibling_admin, city_admin, province_admin
+):
+    idea = submit(member_user)
     with pytest.raises(Http404):
-        selectors.idea_or_404(world.users["baoji"], idea.pk)
+        selectors.idea_or_404(sibling_city_admin, idea.pk)
     with pytest.raises(Http404):
-        selectors.idea_or_404(world.users["gansu"], idea.pk)
-    assert list(selectors.idea_list(world.users["baoji"])) == []
+        selectors.idea_or_404(sibling_admin, idea.pk)
+    assert list(selectors.idea_list(sibling_city_admin)) == []
     _, baoji_member = member_with_login(world, "baoji_factory", "bj_login")
     assert list(selectors.idea_list(baoji_member)) == []
-    assert selectors.idea_or_404(world.users["xian"], idea.pk) == idea
-    assert selectors.idea_or_404(world.users["shaanxi"], idea.pk) == idea
+    assert selectors.idea_or_404(city_admin, idea.pk) == idea
+    assert selectors.idea_or_404(province_admin, idea.pk) == idea
     _, colleague = member_with_login(world, "yanta_joint", "colleague_xa")
     assert selectors.idea_or_404(colleague, idea.pk) == idea
 
@@ -421,10 +428,10 @@ def test_similarity_is_bigram_jaccard():
     assert similarity.rank("焊", []) == []
 
 
-def test_similar_ideas_are_ranked_best_first_within_scope(world):
-    submit(world.users["member"], title="焊接飞溅清理工具", problem="焊接飞溅物清理费时")
-    submit(world.users["member"], title="焊接烟尘收集罩", problem="焊接烟尘大")
-    submit(world.users["member"], title="食堂排队改进", problem="午饭排队时间长")
+def test_similar_ideas_are_ranked_best_first_within_scope(world, member_user):
+    submit(member_user, title="焊接飞溅清理工具", problem="焊接飞溅物清理费时")
+    submit(member_user, title="焊接烟尘收集罩", problem="焊接烟尘大")
+    submit(member_user, title="食堂排队改进", problem="午饭排队时间长")
     _, colleague = member_with_login(world, "yanta_joint", "typer")
     ranked = selectors.similar_ideas(colleague, "焊接飞溅清理 飞溅物很难清理")
     titles = [i.title for _, i in ranked]

@@ -6,7 +6,6 @@ writes nothing."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from gonghui.core.models import AuditEntry
@@ -27,15 +26,9 @@ from gonghui.innovation.services import ideas as idea_services
 from gonghui.innovation.services import studios as services
 from gonghui.innovation.tests.helpers import member_with_login
 from gonghui.innovation.tests.test_api import IDEA, make_studio
-from gonghui.testing import make_user
+from gonghui.testing import client_for, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(world, username: str) -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    c.force_login(world.users[username])
-    return c
 
 
 def codes(response, form="form") -> dict:
@@ -78,7 +71,7 @@ def studio_post(world, **overrides) -> dict:
 
 def test_new_studio_with_an_honoured_lead(world):
     honour(world, world.members["xian_worker"])
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     page = c.get("/innovation/studios/")
     assert "/innovation/studios/new/" in page.content.decode()
     assert c.get("/innovation/studios/new/").status_code == 200
@@ -94,7 +87,7 @@ def test_new_studio_with_an_honoured_lead(world):
 
 
 def test_lead_without_honour_needs_a_written_reason_which_is_audited(world):
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     r = c.post("/innovation/studios/new/", studio_post(world))
     assert codes(r) == {"lead_honour_note": ["lead_not_honoured"]}
     assert (
@@ -114,7 +107,7 @@ def test_lead_without_honour_needs_a_written_reason_which_is_audited(world):
 
 def test_bad_studio_input_shows_field_errors_and_writes_nothing(world):
     honour(world, world.members["xian_worker"])
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     r = c.post("/innovation/studios/new/", studio_post(world, name="", level="galactic", named_on="x"))
     assert set(codes(r)) == {"name", "level", "named_on"}
     r = c.post("/innovation/studios/new/", studio_post(world, lead="NOPE-1"))
@@ -133,7 +126,7 @@ def test_bad_studio_input_shows_field_errors_and_writes_nothing(world):
 def test_sibling_admin_cannot_create_in_or_edit_a_xian_studio(world):
     studio = make_studio(world)
     before = (AuditEntry.objects.count(), Studio.objects.get().name)
-    bj = signed_in(world, "baoji")
+    bj = client_for("baoji")
     r = bj.post("/innovation/studios/new/", studio_post(world, name="越权"))
     assert codes(r) == {"organisation": ["org_unknown"]}
     for url in ("edit/", "team/", "team/remove/"):
@@ -143,14 +136,14 @@ def test_sibling_admin_cannot_create_in_or_edit_a_xian_studio(world):
     r = bj.get("/innovation/studios/member-picker/", {"organisation": "XA-0001", "q": "张伟"})
     assert r.status_code == 200 and "张伟" not in r.content.decode()
     # a viewer may look but not edit
-    assert signed_in(world, "xian_viewer").get(f"/innovation/studios/{studio.pk}/edit/").status_code == 403
+    assert client_for("xian_viewer").get(f"/innovation/studios/{studio.pk}/edit/").status_code == 403
     assert (AuditEntry.objects.count(), Studio.objects.get().name) == before
     assert Studio.objects.count() == 1
 
 
-def test_existing_studio_with_only_a_note_keeps_working_and_is_rechecked_on_change(world):
+def test_existing_studio_with_only_a_note_keeps_working_and_is_rechecked_on_change(world, city_admin):
     studio = make_studio(world)  # lead without registry honour, note "2020 西安市劳动模范"
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     page = c.get(f"/innovation/studios/{studio.pk}/edit/")
     assert page.status_code == 200 and "2020 西安市劳动模范" in page.content.decode()
     r = c.post(
@@ -176,7 +169,7 @@ def test_existing_studio_with_only_a_note_keeps_working_and_is_rechecked_on_chan
     assert studio.name == "张伟焊接工作室" and studio.lead == world.members["xian_worker"]
     assert AuditEntry.objects.filter(action="innovation.studio.updated").count() == 1
     # once honoured, the new lead is taken without a note, and leaves the team
-    services.studio_add_member(actor=world.users["xian"], studio=studio, member=mate, role="骨干")
+    services.studio_add_member(actor=city_admin, studio=studio, member=mate, role="骨干")
     honour(world, mate)
     r = c.post(
         f"/innovation/studios/{studio.pk}/edit/",
@@ -190,7 +183,7 @@ def test_existing_studio_with_only_a_note_keeps_working_and_is_rechecked_on_chan
 def test_team_add_and_remove_through_the_edit_page(world):
     studio = make_studio(world)
     mate, _ = member_with_login(world, "xian_factory", "mate", name="李强")
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     picker = c.get(
         "/innovation/studios/member-picker/", {"organisation": "XA-0001", "q": "李强", "target": "member"}
     )
@@ -216,7 +209,7 @@ def test_team_add_and_remove_through_the_edit_page(world):
 
 def test_member_picker_shows_honours_and_stays_in_the_subtree(world):
     honour(world, world.members["xian_worker"])
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     r = c.get("/innovation/studios/member-picker/", {"organisation": "XA-0001", "q": "张伟"})
     body = r.content.decode()
     assert world.members["xian_worker"].member_no in body and "2020" in body
@@ -244,7 +237,7 @@ def baoji_studio(world):
 
 def test_alliance_pages_create_members_lead_and_projects(world):
     xa, bj = make_studio(world), baoji_studio(world)
-    c = signed_in(world, "shaanxi")
+    c = client_for("shaanxi")
     assert "/innovation/alliances/new/" in c.get("/innovation/alliances/").content.decode()
     r = c.post(
         "/innovation/alliances/new/",
@@ -317,15 +310,15 @@ def test_alliance_pages_create_members_lead_and_projects(world):
     assert AllianceLeadTerm.objects.filter(alliance=alliance).count() == 2  # history stays
 
 
-def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world):
+def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world, city_admin):
     xa = make_studio(world)
     other = baoji_studio(world)
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     r = c.post("/innovation/alliances/new/", {"name": "", "organisation": "610300", "founded_on": "x"})
     assert set(codes(r)) == {"name", "organisation", "founded_on"}
     assert Alliance.objects.count() == 0
     alliance = services.alliance_create(
-        actor=world.users["xian"], organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
+        actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
     )
     url = f"/innovation/alliances/{alliance.pk}/"
     audit_before = AuditEntry.objects.count()
@@ -346,17 +339,15 @@ def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world):
     assert AuditEntry.objects.count() == audit_before + 1  # the one good lead term
 
 
-def test_sibling_admin_gets_404_on_alliance_pages(world):
+def test_sibling_admin_gets_404_on_alliance_pages(world, city_admin, province_admin):
     xa = make_studio(world)
     alliance = services.alliance_create(
-        actor=world.users["xian"], organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
+        actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
     )
-    project = services.joint_project_create(
-        actor=world.users["xian"], alliance=alliance, title="攻关", studios=[xa]
-    )
+    project = services.joint_project_create(actor=city_admin, alliance=alliance, title="攻关", studios=[xa])
     before = AuditEntry.objects.count()
     for sibling in ("baoji", "gansu"):
-        c = signed_in(world, sibling)
+        c = client_for(sibling)
         for url in ("edit/", "studios/", "studios/remove/", "lead/", "projects/", "projects/update/"):
             full = f"/innovation/alliances/{alliance.pk}/{url}"
             body = {
@@ -372,9 +363,9 @@ def test_sibling_admin_gets_404_on_alliance_pages(world):
     # a 宝鸡 officer sees an alliance founded by 陕西 with a 宝鸡 studio, but cannot manage it
     bj = baoji_studio(world)
     provincial = services.alliance_create(
-        actor=world.users["shaanxi"], organisation=world.orgs["shaanxi"], name="省联盟", studios=[bj]
+        actor=province_admin, organisation=world.orgs["shaanxi"], name="省联盟", studios=[bj]
     )
-    c = signed_in(world, "baoji")
+    c = client_for("baoji")
     assert c.get(f"/innovation/alliances/{provincial.pk}/").status_code == 200
     assert c.get(f"/innovation/alliances/{provincial.pk}/edit/").status_code == 404
     assert (
@@ -392,15 +383,15 @@ def idea_in_review(world):
     return idea_services.idea_send_to_review(actor=world.users["xian"], idea=idea)
 
 
-def test_assign_and_unassign_experts_on_the_idea_page(world):
+def test_assign_and_unassign_experts_on_the_idea_page(world, city_officer):
     idea = idea_in_review(world)
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     detail = c.get(f"/innovation/ideas/{idea.pk}/").content.decode()
     assert f"/innovation/ideas/{idea.pk}/experts/" in detail
     page = c.get(f"/innovation/ideas/{idea.pk}/experts/")
     offered = {label for _v, label in page.context["form"].fields["expert"].choices}
     assert "xian_officer" in offered and "member" not in offered and "baoji" not in offered
-    officer = world.users["xian_officer"]
+    officer = city_officer
     r = c.post(f"/innovation/ideas/{idea.pk}/experts/", {"expert": str(officer.pk)})
     assert r.status_code == 302, r.context["form"].errors.as_data()
     outside = make_user("prof_li")
@@ -417,9 +408,9 @@ def test_assign_and_unassign_experts_on_the_idea_page(world):
     assert AuditEntry.objects.filter(action="innovation.idea.expert_unassigned").count() == 1
 
 
-def test_expert_bad_input_and_sibling_write_nothing(world):
+def test_expert_bad_input_and_sibling_write_nothing(world, city_admin):
     idea = idea_in_review(world)
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     for body, field, code in (
         ({}, "__all__", "required"),
         ({"username": "nobody"}, "expert", "expert_unknown"),
@@ -429,14 +420,14 @@ def test_expert_bad_input_and_sibling_write_nothing(world):
         assert codes(r) == {field: [code]}, body
     before = AuditEntry.objects.count()
     for sibling in ("baoji", "gansu"):
-        s = signed_in(world, sibling)
+        s = client_for(sibling)
         assert s.get(f"/innovation/ideas/{idea.pk}/experts/").status_code == 404
         assert s.post(f"/innovation/ideas/{idea.pk}/experts/", {"username": sibling}).status_code == 404
         assert s.post(f"/innovation/ideas/{idea.pk}/experts/remove/", {"expert": "1"}).status_code == 404
     assert IdeaExpert.objects.count() == 0 and AuditEntry.objects.count() == before
     # only ideas in review take experts
     idea_services.idea_review(
-        actor=world.users["xian"],
+        actor=city_admin,
         idea=idea,
         feasibility="high",
         estimated_benefit="1",
@@ -450,7 +441,7 @@ def test_expert_bad_input_and_sibling_write_nothing(world):
 
 
 def test_threshold_page_sets_inherits_and_applies_review_days(world):
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     page = c.get("/innovation/ideas/settings/")
     assert page.status_code == 200
     assert page.context["organisation"] == world.orgs["xian"] and page.context["effective"].source is None
@@ -484,7 +475,7 @@ def test_threshold_page_sets_inherits_and_applies_review_days(world):
 
 
 def test_threshold_bad_input_and_siblings_write_nothing(world):
-    c = signed_in(world, "xian")
+    c = client_for("xian")
     r = c.post(
         "/innovation/ideas/settings/",
         {"organisation": "610100", "support_threshold": "0", "report_threshold": "x", "review_days": "400"},
@@ -492,7 +483,7 @@ def test_threshold_bad_input_and_siblings_write_nothing(world):
     assert set(codes(r)) == {"support_threshold", "report_threshold", "review_days"}
     assert IdeaSettings.objects.count() == 0
     for sibling in ("baoji", "gansu"):
-        s = signed_in(world, sibling)
+        s = client_for(sibling)
         assert s.get("/innovation/ideas/settings/", {"organisation": "610100"}).status_code == 404
         body = {
             "organisation": "610100",
@@ -508,7 +499,7 @@ def test_threshold_bad_input_and_siblings_write_nothing(world):
         own = s.get("/innovation/ideas/settings/")
         assert own.status_code == 200 and "西安" not in own.content.decode()
     # a viewer sees, cannot set
-    v = signed_in(world, "xian_viewer")
+    v = client_for("xian_viewer")
     assert v.get("/innovation/ideas/settings/").status_code == 200
     body = {"organisation": "610100", "support_threshold": "1", "report_threshold": "1", "review_days": "1"}
     assert v.post("/innovation/ideas/settings/", body).status_code == 403

@@ -12,9 +12,9 @@ from gonghui.innovation.tests.test_api import make_studio
 pytestmark = pytest.mark.django_db
 
 
-def test_two_consecutive_failed_reviews_propose_delisting(world):
+def test_two_consecutive_failed_reviews_propose_delisting(world, city_admin):
     studio = make_studio(world)
-    admin = world.users["xian"]
+    admin = city_admin
     services.studio_activate(actor=admin, studio=studio)
     services.studio_review_record(actor=admin, studio=studio, year=2022, rating="fail")
     services.studio_review_record(actor=admin, studio=studio, year=2023, rating="pass")
@@ -35,14 +35,14 @@ def test_two_consecutive_failed_reviews_propose_delisting(world):
     assert selectors.studio_work_for(world.members["xian_worker"]) == []
 
 
-def test_studio_work_for_lists_lead_and_team_member_with_achievements(world):
+def test_studio_work_for_lists_lead_and_team_member_with_achievements(world, city_admin):
     studio = make_studio(world)
     from gonghui.innovation.tests.helpers import member_with_login
 
     teammate, _ = member_with_login(world, "xian_factory", "teammate")
-    services.studio_add_member(actor=world.users["xian"], studio=studio, member=teammate, role="技术骨干")
+    services.studio_add_member(actor=city_admin, studio=studio, member=teammate, role="技术骨干")
     services.achievement_add(
-        actor=world.users["xian"],
+        actor=city_admin,
         studio=studio,
         kind="saving",
         title="降本",
@@ -55,8 +55,8 @@ def test_studio_work_for_lists_lead_and_team_member_with_achievements(world):
     assert [w.role for w in selectors.studio_work_for(teammate)] == ["member"]
 
 
-def test_bad_studio_inputs_write_nothing(world):
-    admin = world.users["xian"]
+def test_bad_studio_inputs_write_nothing(world, city_admin, sibling_city_admin):
+    admin = city_admin
     with pytest.raises(ValidationError) as exc:
         services.studio_create(
             actor=admin,
@@ -90,12 +90,12 @@ def test_bad_studio_inputs_write_nothing(world):
         )
     assert Funding.objects.count() == 0 and studio.achievements.count() == 0
     with pytest.raises(Http404):
-        services.funding_record(actor=world.users["baoji"], studio=studio, year=2024, amount="1", source="x")
+        services.funding_record(actor=sibling_city_admin, studio=studio, year=2024, amount="1", source="x")
 
 
-def test_alliance_with_unknown_studio_is_refused(world):
+def test_alliance_with_unknown_studio_is_refused(world, sibling_city_admin, city_admin):
     baoji_studio = services.studio_create(
-        actor=world.users["baoji"],
+        actor=sibling_city_admin,
         organisation=world.orgs["baoji_factory"],
         name="宝鸡钛材工作室",
         employer="宝鸡某钢厂",
@@ -107,7 +107,7 @@ def test_alliance_with_unknown_studio_is_refused(world):
     )
     with pytest.raises(ValidationError) as exc:
         services.alliance_create(
-            actor=world.users["xian"],
+            actor=city_admin,
             organisation=world.orgs["xian"],
             name="西安联盟",
             studios=[baoji_studio],
@@ -115,15 +115,17 @@ def test_alliance_with_unknown_studio_is_refused(world):
     assert exc.value.error_dict["studios"][0].code == "studio_unknown"
     with pytest.raises(ValidationError):
         services.alliance_create(
-            actor=world.users["xian"], organisation=world.orgs["xian"], name="西安联盟", studios=[None]
+            actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[None]
         )
     assert Alliance.objects.count() == 0
 
 
-def test_rotating_lead_keeps_history_and_refuses_overlap(world):
+def test_rotating_lead_keeps_history_and_refuses_overlap(
+    world, province_admin, sibling_city_admin, sibling_admin
+):
     xa = make_studio(world)
     bj = services.studio_create(
-        actor=world.users["baoji"],
+        actor=sibling_city_admin,
         organisation=world.orgs["baoji_factory"],
         name="宝鸡钛材工作室",
         employer="宝鸡某钢厂",
@@ -133,7 +135,7 @@ def test_rotating_lead_keeps_history_and_refuses_overlap(world):
         naming_body="陕西省总工会",
         lead_honour_note="2019 宝鸡市劳动模范",
     )
-    admin = world.users["shaanxi"]
+    admin = province_admin
     alliance = services.alliance_create(
         actor=admin,
         organisation=world.orgs["shaanxi"],
@@ -159,5 +161,5 @@ def test_rotating_lead_keeps_history_and_refuses_overlap(world):
     )
     assert set(project.studios.all()) == {xa, bj}
     # Baoji sees the alliance through its studio; Gansu does not.
-    assert list(selectors.alliances_visible_to(world.users["baoji"])) == [alliance]
-    assert list(selectors.alliances_visible_to(world.users["gansu"])) == []
+    assert list(selectors.alliances_visible_to(sibling_city_admin)) == [alliance]
+    assert list(selectors.alliances_visible_to(sibling_admin)) == []

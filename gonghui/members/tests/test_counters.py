@@ -184,27 +184,25 @@ def test_a_refused_create_changes_no_counter(world):
     assert_consistent()
 
 
-def test_profile_edit_of_employment_form_and_migrant_flag_moves_the_counts(world):
+def test_profile_edit_of_employment_form_and_migrant_flag_moves_the_counts(world, city_admin):
     m = world.members["xian_worker"]
-    members.member_update(
-        actor=world.users["xian"], member=m, employment_form="ride_hailing", is_migrant_worker=True
-    )
+    members.member_update(actor=city_admin, member=m, employment_form="ride_hailing", is_migrant_worker=True)
     xian = selectors.stats(world.orgs["xian"])
     assert xian["by_employment_form"] == {"ride_hailing": 1} and xian["migrant_workers"] == 1
     assert_consistent()
 
 
-def test_an_edit_of_uncounted_fields_writes_no_counter(world):
+def test_an_edit_of_uncounted_fields_writes_no_counter(world, city_admin):
     before = counter_rows()
-    members.member_update(actor=world.users["xian"], member=world.members["xian_worker"], job="钳工")
+    members.member_update(actor=city_admin, member=world.members["xian_worker"], job="钳工")
     assert counter_rows() == before
     assert_consistent()
 
 
 @pytest.mark.parametrize("final", [S.RETAINED, S.WITHDRAWN, S.EXPELLED])
-def test_status_changes_keep_counts_right(world, final):
+def test_status_changes_keep_counts_right(world, city_admin, final):
     m = world.members["xian_worker"]
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=final, reason="退休")
+    members.member_change_status(actor=city_admin, member=m, to_status=final, reason="退休")
     xian = selectors.stats(world.orgs["xian"])
     if final == S.RETAINED:
         assert xian["members"] == 1 and xian["by_status"] == {S.RETAINED: 1}
@@ -214,63 +212,61 @@ def test_status_changes_keep_counts_right(world, final):
     assert_consistent()
 
 
-def test_retained_then_withdrawn(world):
+def test_retained_then_withdrawn(world, city_admin):
     m = world.members["xian_worker"]
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
-    members.member_change_status(
-        actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="本人申请"
-    )
+    members.member_change_status(actor=city_admin, member=m, to_status=S.RETAINED, reason="退休")
+    members.member_change_status(actor=city_admin, member=m, to_status=S.WITHDRAWN, reason="本人申请")
     assert selectors.stats(world.orgs["shaanxi"])["members"] == 1
     assert_consistent()
 
 
-def test_transfer_request_refuse_and_accept_across_cities(world):
+def test_transfer_request_refuse_and_accept_across_cities(world, city_admin, sibling_city_admin):
     m = world.members["xian_worker"]
     t = transfers.transfer_request(
-        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动"
+        actor=city_admin, member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动"
     )
     assert selectors.stats(world.orgs["xian"])["by_status"] == {S.TRANSFERRING: 1}
     assert_consistent()
-    transfers.transfer_refuse(actor=world.users["xian"], transfer=t, reason="材料不全")
+    transfers.transfer_refuse(actor=city_admin, transfer=t, reason="材料不全")
     assert selectors.stats(world.orgs["xian"])["by_status"] == {S.MEMBER: 1}
     assert_consistent()
     t = transfers.transfer_request(
-        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动"
+        actor=city_admin, member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动"
     )
-    transfers.transfer_release(actor=world.users["xian"], transfer=t)
-    transfers.transfer_refuse(actor=world.users["baoji"], transfer=t, reason="不属于本单位")
+    transfers.transfer_release(actor=city_admin, transfer=t)
+    transfers.transfer_refuse(actor=sibling_city_admin, transfer=t, reason="不属于本单位")
     assert_consistent()
     t = transfers.transfer_request(
-        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动"
+        actor=city_admin, member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动"
     )
-    transfers.transfer_release(actor=world.users["xian"], transfer=t)
-    transfers.transfer_accept(actor=world.users["baoji"], transfer=t)
+    transfers.transfer_release(actor=city_admin, transfer=t)
+    transfers.transfer_accept(actor=sibling_city_admin, transfer=t)
     assert selectors.stats(world.orgs["xian"])["members"] == 0
     assert selectors.stats(world.orgs["baoji"])["members"] == 2
     assert selectors.stats(world.orgs["shaanxi"])["members"] == 2
     assert_consistent()
 
 
-def test_a_retained_member_transferred_stays_retained_in_the_counts(world):
+def test_a_retained_member_transferred_stays_retained_in_the_counts(world, city_admin, sibling_city_admin):
     m = world.members["xian_worker"]
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
+    members.member_change_status(actor=city_admin, member=m, to_status=S.RETAINED, reason="退休")
     t = transfers.transfer_request(
-        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="随子女"
+        actor=city_admin, member=m, to_organisation=world.orgs["baoji_factory"], reason="随子女"
     )
-    transfers.transfer_release(actor=world.users["xian"], transfer=t)
-    transfers.transfer_accept(actor=world.users["baoji"], transfer=t)
+    transfers.transfer_release(actor=city_admin, transfer=t)
+    transfers.transfer_accept(actor=sibling_city_admin, transfer=t)
     assert selectors.stats(world.orgs["baoji"])["by_status"] == {S.MEMBER: 1, S.RETAINED: 1}
     assert_consistent()
 
 
-def test_enrolments_approved_and_rejoined(world):
+def test_enrolments_approved_and_rejoined(world, city_admin):
     e = submit()
     assert selectors.stats(world.orgs["xian"])["enrolments_pending"] == 1
     assert_consistent()
-    enrolment.enrolment_approve(actor=world.users["xian"], enrolment=e)
+    enrolment.enrolment_approve(actor=city_admin, enrolment=e)
     assert_consistent()
     m = world.members["xian_worker"]
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职")
+    members.member_change_status(actor=city_admin, member=m, to_status=S.WITHDRAWN, reason="离职")
     again = submit(
         id_number=crypto.decrypt(m.id_number_enc),
         phone=crypto.decrypt(m.phone_enc),
@@ -278,7 +274,7 @@ def test_enrolments_approved_and_rejoined(world):
         employment_form="security_guard",
     )
     assert_consistent()
-    enrolment.enrolment_approve(actor=world.users["xian"], enrolment=again)
+    enrolment.enrolment_approve(actor=city_admin, enrolment=again)
     assert selectors.stats(world.orgs["xian"])["by_employment_form"].get("security_guard") == 1
     assert_consistent()
 
@@ -286,9 +282,9 @@ def test_enrolments_approved_and_rejoined(world):
 # ---- organisations -----------------------------------------------------------------------
 
 
-def test_a_new_organisation_is_counted_up_the_tree(world):
+def test_a_new_organisation_is_counted_up_the_tree(world, city_admin):
     org_services.organisation_create(
-        actor=world.users["xian"],
+        actor=city_admin,
         parent=world.orgs["yanta"],
         kind=Kind.GRASSROOTS,
         code="XA-0003",
@@ -300,11 +296,11 @@ def test_a_new_organisation_is_counted_up_the_tree(world):
     assert_consistent()
 
 
-def test_moving_a_subtree_between_cities_moves_its_counts(world):
+def test_moving_a_subtree_between_cities_moves_its_counts(world, province_admin):
     new_member(world, org="yanta_joint", employment_form="courier")
     yanta = Organisation.objects.get(pk=world.orgs["yanta"].pk)
     baoji = Organisation.objects.get(pk=world.orgs["baoji"].pk)
-    org_services.organisation_move(actor=world.users["shaanxi"], organisation=yanta, new_parent=baoji)
+    org_services.organisation_move(actor=province_admin, organisation=yanta, new_parent=baoji)
     xian = selectors.stats(Organisation.objects.get(pk=world.orgs["xian"].pk))
     assert xian["members"] == 0 and xian["organisations"] == 1
     baoji = Organisation.objects.get(pk=baoji.pk)
@@ -316,11 +312,11 @@ def test_moving_a_subtree_between_cities_moves_its_counts(world):
     assert_consistent()
 
 
-def test_a_refused_move_changes_no_counter(world):
+def test_a_refused_move_changes_no_counter(world, province_admin):
     before = counter_rows()
     with pytest.raises(ValidationError):
         org_services.organisation_move(
-            actor=world.users["shaanxi"], organisation=world.orgs["xian"], new_parent=world.orgs["yanta"]
+            actor=province_admin, organisation=world.orgs["xian"], new_parent=world.orgs["yanta"]
         )
     assert counter_rows() == before
 

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.http import Http404
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -25,7 +24,7 @@ from gonghui.members.models import ExportJob, Member, MembershipEvent
 from gonghui.members.services import exports, personal
 from gonghui.members.services import members as member_services
 from gonghui.organisations.models import Organisation, RoleAssignment
-from gonghui.testing import PASSWORD, make_id_number, make_phone
+from gonghui.testing import api_for, client_for, make_id_number, make_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -76,15 +75,6 @@ def _xlsx_text(job: ExportJob) -> bytes:
         return b"".join(z.read(name) for name in z.namelist())
 
 
-def api(username: str) -> Client:
-    c = Client()
-    r = c.post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    assert r.status_code == 200, r.content
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
-
-
 @pytest.fixture
 def tricky(world):
     """A 西安 member whose free-text fields look like spreadsheet formulas."""
@@ -106,11 +96,11 @@ def tricky(world):
 
 
 def test_csv_is_masked_by_default_with_bom_chinese_headers_and_labels(
-    world, tricky, django_capture_on_commit_callbacks
+    world, city_officer, tricky, django_capture_on_commit_callbacks
 ):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian_officer"],
+        actor=city_officer,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
@@ -135,11 +125,11 @@ def test_csv_is_masked_by_default_with_bom_chinese_headers_and_labels(
 
 
 def test_xlsx_opens_with_openpyxl_masked_with_chinese_headers(
-    world, tricky, django_capture_on_commit_callbacks
+    world, city_admin, tricky, django_capture_on_commit_callbacks
 ):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="xlsx",
     )
@@ -153,10 +143,12 @@ def test_xlsx_opens_with_openpyxl_masked_with_chinese_headers(
         assert member.id_number_masked.encode() in text
 
 
-def test_formula_injection_is_neutralised_in_csv(world, tricky, django_capture_on_commit_callbacks):
+def test_formula_injection_is_neutralised_in_csv(
+    world, city_admin, tricky, django_capture_on_commit_callbacks
+):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["yanta_joint"],
         file_format="csv",
     )
@@ -168,10 +160,12 @@ def test_formula_injection_is_neutralised_in_csv(world, tricky, django_capture_o
     assert writers.neutralise("普通文本") == "普通文本" and writers.neutralise("") == ""
 
 
-def test_formula_injection_is_a_plain_string_in_xlsx(world, tricky, django_capture_on_commit_callbacks):
+def test_formula_injection_is_a_plain_string_in_xlsx(
+    world, city_admin, tricky, django_capture_on_commit_callbacks
+):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["yanta_joint"],
         file_format="xlsx",
     )
@@ -182,10 +176,12 @@ def test_formula_injection_is_a_plain_string_in_xlsx(world, tricky, django_captu
     assert b"<f>" not in _xlsx_text(job) and b"<f " not in _xlsx_text(job)
 
 
-def test_filters_narrow_the_export_like_the_member_list(world, tricky, django_capture_on_commit_callbacks):
+def test_filters_narrow_the_export_like_the_member_list(
+    world, city_admin, province_admin, tricky, django_capture_on_commit_callbacks
+):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
         filters={"employment_form": "courier", "status": "active"},
@@ -193,7 +189,7 @@ def test_filters_narrow_the_export_like_the_member_list(world, tricky, django_ca
     assert [r[0] for r in _csv_rows(job)[1:]] == ["王芳"]
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["shaanxi"],
+        actor=province_admin,
         organisation=world.orgs["shaanxi"],
         file_format="csv",
         filters={"q": "张伟"},
@@ -204,11 +200,13 @@ def test_filters_narrow_the_export_like_the_member_list(world, tricky, django_ca
 # ---- unmasking -----------------------------------------------------------------------------
 
 
-def test_unmasked_needs_the_reveal_right_and_a_reason(world, django_capture_on_commit_callbacks):
+def test_unmasked_needs_the_reveal_right_and_a_reason(
+    world, city_admin, city_officer, django_capture_on_commit_callbacks
+):
     before = (ExportJob.objects.count(), AuditEntry.objects.count())
     with pytest.raises(PermissionDenied):  # an officer exports, but may not reveal
         exports.export_start(
-            actor=world.users["xian_officer"],
+            actor=city_officer,
             organisation=world.orgs["xian"],
             file_format="csv",
             unmasked=True,
@@ -216,14 +214,14 @@ def test_unmasked_needs_the_reveal_right_and_a_reason(world, django_capture_on_c
         )
     with pytest.raises(ValidationError) as exc:
         exports.export_start(
-            actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv", unmasked=True
+            actor=city_admin, organisation=world.orgs["xian"], file_format="csv", unmasked=True
         )
     assert exc.value.error_dict["reason"][0].code == "reason_required"
     assert (ExportJob.objects.count(), AuditEntry.objects.count()) == before
 
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
         unmasked=True,
@@ -241,7 +239,7 @@ def test_unmasked_needs_the_reveal_right_and_a_reason(world, django_capture_on_c
 
 @pytest.mark.parametrize("sibling, code", [("baoji", "610100"), ("gansu", "610000"), ("gansu", "XA-0001")])
 def test_sibling_admin_gets_404_for_the_organisation(world, sibling, code):
-    client = api(sibling)
+    client = api_for(sibling)
     before = _state() | {"jobs": ExportJob.objects.count(), "audit": AuditEntry.objects.count()}
     r = client.post(
         "/api/v1/members/exports", {"organisation": code, "format": "csv"}, content_type="application/json"
@@ -254,29 +252,30 @@ def test_sibling_admin_gets_404_for_the_organisation(world, sibling, code):
     assert after == before
 
 
-def test_sibling_and_colleague_get_404_for_someone_elses_job(world, django_capture_on_commit_callbacks):
+def test_sibling_and_colleague_get_404_for_someone_elses_job(
+    world, city_admin, django_capture_on_commit_callbacks
+):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
     downloads = AuditEntry.objects.filter(action="members.export.downloaded").count()
     for username in ("baoji", "gansu", "xian_officer"):
-        client = api(username)
+        client = api_for(username)
         for url in (f"/api/v1/members/exports/{job.pk}", f"/api/v1/members/exports/{job.pk}/download"):
             r = client.get(url)
             assert r.status_code == 404 and r.json()["code"] == "not_found", (username, url)
-        web = Client()
-        web.force_login(world.users[username])
+        web = client_for(world.users[username])
         for name in ("members:export_detail", "members:export_download"):
             assert web.get(reverse(name, args=[job.pk])).status_code == 404
-    assert api("xian").get("/api/v1/members/exports/not-a-uuid").status_code == 404
+    assert api_for("xian").get("/api/v1/members/exports/not-a-uuid").status_code == 404
     assert AuditEntry.objects.filter(action="members.export.downloaded").count() == downloads
 
 
-def test_viewer_gets_403(world):
-    client = api("xian_viewer")
+def test_viewer_gets_403(world, city_viewer):
+    client = api_for("xian_viewer")
     before = _state() | {"jobs": ExportJob.objects.count(), "audit": AuditEntry.objects.count()}
     r = client.post(
         "/api/v1/members/exports",
@@ -284,25 +283,22 @@ def test_viewer_gets_403(world):
         content_type="application/json",
     )
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
-    web = Client()
-    web.force_login(world.users["xian_viewer"])
+    web = client_for("xian_viewer")
     assert web.get(reverse("members:export_new")).status_code == 403
     assert (
         web.post(reverse("members:export_new"), {"organisation": "610100", "file_format": "csv"}).status_code
         == 403
     )
     with pytest.raises(PermissionDenied):
-        exports.export_start(
-            actor=world.users["xian_viewer"], organisation=world.orgs["xian"], file_format="csv"
-        )
+        exports.export_start(actor=city_viewer, organisation=world.orgs["xian"], file_format="csv")
     after = _state() | {"jobs": ExportJob.objects.count(), "audit": AuditEntry.objects.count()}
     assert after == before
 
 
-def test_running_a_finished_job_again_changes_nothing(world, django_capture_on_commit_callbacks):
+def test_running_a_finished_job_again_changes_nothing(world, city_admin, django_capture_on_commit_callbacks):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
@@ -312,12 +308,10 @@ def test_running_a_finished_job_again_changes_nothing(world, django_capture_on_c
     assert _bytes(again) == data and AuditEntry.objects.count() == audit_count
 
 
-def test_withdrawn_rights_fail_the_queued_job_without_a_file(world):
-    job = exports.export_start(
-        actor=world.users["xian_officer"], organisation=world.orgs["xian"], file_format="csv"
-    )
-    RoleAssignment.objects.filter(user=world.users["xian_officer"]).delete()
-    world.users["xian_officer"].refresh_from_db()
+def test_withdrawn_rights_fail_the_queued_job_without_a_file(world, city_officer):
+    job = exports.export_start(actor=city_officer, organisation=world.orgs["xian"], file_format="csv")
+    RoleAssignment.objects.filter(user=city_officer).delete()
+    city_officer.refresh_from_db()
     job = exports.run_export(job.pk)
     assert job.status == "failed" and job.file_path == "" and job.message
     assert not default_storage.exists(f"exports/{job.pk}.csv")
@@ -328,9 +322,9 @@ def test_withdrawn_rights_fail_the_queued_job_without_a_file(world):
 
 
 def test_api_export_is_polled_then_downloaded_and_every_step_is_logged(
-    world, django_capture_on_commit_callbacks
+    city_admin, django_capture_on_commit_callbacks
 ):
-    client = api("xian")
+    client = api_for("xian")
     before = _state()
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(
@@ -358,7 +352,7 @@ def test_api_export_is_polled_then_downloaded_and_every_step_is_logged(
     started = AuditEntry.objects.get(object_id=job_id, action="members.export.started")
     assert started.changes["rows"] == [None, 1] and started.changes["unmasked"] == [None, False]
     assert started.changes["filters"] == [None, "status=active"]
-    assert started.actor == world.users["xian"]
+    assert started.actor == city_admin
     assert _state() == before
 
 
@@ -376,7 +370,7 @@ def test_api_export_is_polled_then_downloaded_and_every_step_is_logged(
     ],
 )
 def test_bad_api_input_is_a_400_and_writes_nothing(world, payload, code):
-    client = api("xian")
+    client = api_for("xian")
     before = _state() | {"jobs": ExportJob.objects.count(), "audit": AuditEntry.objects.count()}
     r = client.post("/api/v1/members/exports", payload, content_type="application/json")
     assert r.status_code == 400, r.content
@@ -386,15 +380,14 @@ def test_bad_api_input_is_a_400_and_writes_nothing(world, payload, code):
 
 
 def test_unknown_organisation_is_404(world):
-    r = api("xian").post(
+    r = api_for("xian").post(
         "/api/v1/members/exports", {"organisation": "NOPE", "format": "csv"}, content_type="application/json"
     )
     assert r.status_code == 404 and ExportJob.objects.count() == 0
 
 
 def test_export_pages_from_the_member_list_to_the_download(world, django_capture_on_commit_callbacks):
-    web = Client()
-    web.force_login(world.users["xian_officer"])
+    web = client_for("xian_officer")
     listing = web.get(reverse("members:list"), {"status": "active"}).content.decode()
     assert reverse("members:export_new") + "?status=active" in listing
     form = web.get(reverse("members:export_new"), {"organisation": "610100", "status": "active"})
@@ -427,8 +420,7 @@ def test_export_pages_from_the_member_list_to_the_download(world, django_capture
 
 
 def test_web_form_refuses_unmasked_for_an_officer_and_writes_nothing(world):
-    web = Client()
-    web.force_login(world.users["xian_officer"])
+    web = client_for("xian_officer")
     r = web.post(
         reverse("members:export_new"),
         {"organisation": "610100", "file_format": "csv", "unmasked": "on", "reason": "核对"},
@@ -438,51 +430,49 @@ def test_web_form_refuses_unmasked_for_an_officer_and_writes_nothing(world):
     assert r.status_code == 200 and ExportJob.objects.count() == 0  # out of reach: a form error
 
 
-def test_pending_job_polls_and_has_no_link(world):
-    job = exports.export_start(actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv")
-    state = api("xian").get(f"/api/v1/members/exports/{job.pk}").json()
+def test_pending_job_polls_and_has_no_link(world, city_admin):
+    job = exports.export_start(actor=city_admin, organisation=world.orgs["xian"], file_format="csv")
+    state = api_for("xian").get(f"/api/v1/members/exports/{job.pk}").json()
     assert state["status"] == "pending" and state["download_url"] is None
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     page = web.get(reverse("members:export_detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page
-    assert api("xian").get(f"/api/v1/members/exports/{job.pk}/download").status_code == 404
+    assert api_for("xian").get(f"/api/v1/members/exports/{job.pk}/download").status_code == 404
 
 
 # ---- expiry and pruning --------------------------------------------------------------------
 
 
-def test_expired_export_is_gone_and_nothing_is_served(world, django_capture_on_commit_callbacks):
+def test_expired_export_is_gone_and_nothing_is_served(world, city_admin, django_capture_on_commit_callbacks):
     job = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     downloads = AuditEntry.objects.filter(action="members.export.downloaded").count()
-    client = api("xian")
+    client = api_for("xian")
     state = client.get(f"/api/v1/members/exports/{job.pk}").json()
     assert state["download_url"] is None
     r = client.get(f"/api/v1/members/exports/{job.pk}/download")
     assert r.status_code == 410 and r.json()["code"] == "gone" and "张伟".encode() not in r.content
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     r = web.get(reverse("members:export_download", args=[job.pk]))
     assert r.status_code == 410 and "张伟".encode() not in r.content
     assert AuditEntry.objects.filter(action="members.export.downloaded").count() == downloads
 
 
-def test_prune_removes_expired_files_only(world, django_capture_on_commit_callbacks):
+def test_prune_removes_expired_files_only(world, city_admin, django_capture_on_commit_callbacks):
     old = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="csv",
     )
     fresh = _start(
         django_capture_on_commit_callbacks,
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=world.orgs["xian"],
         file_format="xlsx",
     )
@@ -495,7 +485,7 @@ def test_prune_removes_expired_files_only(world, django_capture_on_commit_callba
     assert not default_storage.exists(path) and default_storage.exists(fresh.file_path)
     old.refresh_from_db()
     assert old.file_path == "" and AuditEntry.objects.filter(action="members.export.pruned").count() == 1
-    r = api("xian").get(f"/api/v1/members/exports/{old.pk}/download")
+    r = api_for("xian").get(f"/api/v1/members/exports/{old.pk}/download")
     assert r.status_code == 410
     assert exports.prune_exports() == 0
 
@@ -523,13 +513,11 @@ def _bulk_members(organisation, n: int) -> None:
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_a_1000_member_export_keeps_the_query_count_bounded(
-    world, file_format, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    world, city_admin, file_format, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     _bulk_members(world.orgs["xian_factory"], 1000)
     before = _state()
-    job = exports.export_start(
-        actor=world.users["xian"], organisation=world.orgs["xian"], file_format=file_format
-    )
+    job = exports.export_start(actor=city_admin, organisation=world.orgs["xian"], file_format=file_format)
     with django_assert_max_num_queries(12):
         exports.run_export(job.pk)
     job.refresh_from_db()
@@ -539,11 +527,11 @@ def test_a_1000_member_export_keeps_the_query_count_bounded(
     assert _state() == before
 
 
-def test_unknown_filters_are_refused_before_anything_is_written(world):
+def test_unknown_filters_are_refused_before_anything_is_written(world, city_admin):
     before = (ExportJob.objects.count(), AuditEntry.objects.count())
     with pytest.raises(ValidationError) as exc:
         exports.export_start(
-            actor=world.users["xian"],
+            actor=city_admin,
             organisation=world.orgs["xian"],
             file_format="csv",
             filters={"path": "/"},

@@ -107,10 +107,10 @@ def snapshot():
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
-def test_csv_in_each_encoding_is_detected_and_imported(world, tmp_path, encoding):
+def test_csv_in_each_encoding_is_detected_and_imported(world, city_admin, tmp_path, encoding):
     path = write_csv(tmp_path / "roster.csv", [person(101), person(102, 姓名="单雪")], encoding)
     before = Member.objects.count()
-    batch = run(world.users["xian"], path)
+    batch = run(city_admin, path)
     assert batch.status == "done", batch.message
     assert batch.encoding == encoding and batch.file_format == "csv"
     assert (batch.total, batch.processed, batch.created, batch.error_count) == (2, 2, 2, 0)
@@ -127,12 +127,12 @@ def test_csv_in_each_encoding_is_detected_and_imported(world, tmp_path, encoding
     assert actions == {"members.import.started", "members.import.finished"}
 
 
-def test_xlsx_with_excel_dates_and_numbers_is_imported(world, tmp_path):
+def test_xlsx_with_excel_dates_and_numbers_is_imported(city_admin, tmp_path):
     rows = [
         person(111, 入会日期=datetime.datetime(2020, 6, 1), 手机号码=13912345678),
         person(112, 入会日期=44260),  # an Excel serial: 2021-03-05
     ]
-    batch = run(world.users["xian"], write_xlsx(tmp_path / "roster.xlsx", rows))
+    batch = run(city_admin, write_xlsx(tmp_path / "roster.xlsx", rows))
     assert batch.status == "done", batch.errors
     assert batch.file_format == "xlsx" and batch.created == 2
     dates = set(Member.objects.filter(import_batch=batch).values_list("joined_on", flat=True))
@@ -246,7 +246,7 @@ def test_the_xlsx_parser_reads_what_openpyxl_reads(tmp_path, mode):
     assert list(reader.rows(reader.detect(str(path)))) == _as_openpyxl_reads(path)
 
 
-def test_messy_values_are_normalised(world, tmp_path):
+def test_messy_values_are_normalised(city_admin, tmp_path):
     full_width_id = _id(121, gender="F").translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
     lower_x = next(_id(s, gender="F").lower() for s in range(122, 400) if _id(s, gender="F").endswith("X"))
     rows = [
@@ -255,7 +255,7 @@ def test_messy_values_are_normalised(world, tmp_path):
         person(122, 身份证号码=lower_x, 手机号码="139 0000 5678", 入会日期="20210305", 学历="硕士"),
         person(123, 入会日期="2021/3/5", 是否农民工="Y", 学历="Bachelor"),
     ]  # fmt: skip
-    batch = run(world.users["xian"], write_csv(tmp_path / "messy.csv", rows))
+    batch = run(city_admin, write_csv(tmp_path / "messy.csv", rows))
     assert batch.errors == [] and batch.created == 3
     a = Member.objects.get(import_batch=batch, education="college")
     assert a.name == "欧阳娜" and a.ethnicity == "03" and not a.is_migrant_worker  # padding space gone
@@ -289,7 +289,7 @@ def test_choice_labels_and_codes_map_to_codes():
         normalise.choice("education", "幼儿园")
 
 
-def test_row_errors_name_row_and_column_and_other_rows_still_import(world, tmp_path):
+def test_row_errors_name_row_and_column_and_other_rows_still_import(city_admin, tmp_path):
     bad_check = _id(131)[:-1] + ("0" if _id(131)[-1] != "0" else "1")
     rows = [
         person(132),
@@ -299,14 +299,14 @@ def test_row_errors_name_row_and_column_and_other_rows_still_import(world, tmp_p
         person(135, 姓名=""),
     ]
     before = snapshot()
-    batch = run(world.users["xian"], write_csv(tmp_path / "errors.csv", rows))
+    batch = run(city_admin, write_csv(tmp_path / "errors.csv", rows))
     assert batch.status == "done" and batch.created == 1 and batch.error_count == 5
     cells = [(e["row"], e["column"]) for e in batch.errors]
     assert cells == [(3, "身份证号码"), (4, "手机号码"), (5, "学历"), (5, "入会日期"), (6, "姓名")]
     assert Member.objects.count() == len(before[0]) + 1
 
 
-def test_names_that_are_not_names_and_children_are_row_errors(world, tmp_path):
+def test_names_that_are_not_names_and_children_are_row_errors(city_admin, tmp_path):
     today = china_today()
     child = _id(136, birth=datetime.date(today.year - 15, today.month, min(today.day, 28)))
     rows = [
@@ -317,7 +317,7 @@ def test_names_that_are_not_names_and_children_are_row_errors(world, tmp_path):
         person(136, 身份证号码=child),
     ]
     before = snapshot()
-    batch = run(world.users["xian"], write_csv(tmp_path / "names.csv", rows))
+    batch = run(city_admin, write_csv(tmp_path / "names.csv", rows))
     assert batch.status == "done" and batch.created == 1
     assert Member.objects.get(import_batch=batch).name == "买买提·艾力"
     cells = [(e["row"], e["column"]) for e in batch.errors]
@@ -326,14 +326,14 @@ def test_names_that_are_not_names_and_children_are_row_errors(world, tmp_path):
     assert Member.objects.count() == len(before[0]) + 1
 
 
-def test_a_formula_stored_as_text_in_a_workbook_is_not_a_name(world, tmp_path):
+def test_a_formula_stored_as_text_in_a_workbook_is_not_a_name(city_admin, tmp_path):
     path = write_xlsx(tmp_path / "formula.xlsx", [person(146)])
     wb = openpyxl.load_workbook(path)
     cell = wb.active["A2"]
     cell.value, cell.data_type = "=cmd|' /C calc'!A0", "s"
     wb.save(path)
     before = snapshot()
-    batch = run(world.users["xian"], path)
+    batch = run(city_admin, path)
     assert batch.created == 0 and [(e["row"], e["column"]) for e in batch.errors] == [(2, "姓名")]
     assert snapshot() == before
 
@@ -399,13 +399,13 @@ def assert_refused_and_nothing_written(settings, before, call, code, words):
     ],
 )
 def test_files_known_bad_at_upload_are_refused_and_nothing_is_written(
-    world, tmp_path, settings, kind, code, words
+    city_admin, tmp_path, settings, kind, code, words
 ):
     path = _bad_file(tmp_path, kind)
     assert_refused_and_nothing_written(
         settings,
         snapshot(),
-        lambda: import_services.import_start(actor=world.users["xian"], file=str(path), file_name=path.name),
+        lambda: import_services.import_start(actor=city_admin, file=str(path), file_name=path.name),
         code,
         words,
     )
@@ -413,54 +413,52 @@ def test_files_known_bad_at_upload_are_refused_and_nothing_is_written(
 
 @pytest.mark.parametrize(("kind", "code_words"), [("no_header", "header"), ("missing_id", "身份证号码")])
 def test_files_bad_inside_fail_the_batch_with_a_clear_message_and_write_nothing(
-    world, tmp_path, kind, code_words
+    city_admin, tmp_path, kind, code_words
 ):
     path = _bad_file(tmp_path, kind)
     before = snapshot()
     with override_settings(LANGUAGE_CODE="en"):
-        batch = run(world.users["xian"], path)
+        batch = run(city_admin, path)
     assert batch.status == "failed"
     assert code_words.lower() in batch.message.lower()
     assert batch.errors[0]["message"] == batch.message and batch.created == 0
     assert snapshot() == before
 
 
-def test_oversized_file_is_refused_before_anything_is_stored(world, tmp_path, settings):
+def test_oversized_file_is_refused_before_anything_is_stored(city_admin, tmp_path, settings):
     path = write_csv(tmp_path / "big.csv", [person(150 + i) for i in range(5)])
     with override_settings(GONGHUI_IMPORT_MAX_BYTES=100):
         assert_refused_and_nothing_written(
             settings,
             snapshot(),
-            lambda: import_services.import_start(
-                actor=world.users["xian"], file=str(path), file_name="big.csv"
-            ),
+            lambda: import_services.import_start(actor=city_admin, file=str(path), file_name="big.csv"),
             "file_too_large",
             "larger than",
         )
 
 
-def test_too_many_rows_fail_and_write_nothing(world, tmp_path):
+def test_too_many_rows_fail_and_write_nothing(city_admin, tmp_path):
     path = write_csv(tmp_path / "rows.csv", [person(160 + i) for i in range(3)])
     before = snapshot()
     with override_settings(GONGHUI_IMPORT_MAX_ROWS=2):
-        batch = run(world.users["xian"], path)
+        batch = run(city_admin, path)
     assert batch.status == "failed" and snapshot() == before
 
 
-def test_a_file_in_no_known_encoding_is_refused_at_upload(world, tmp_path, settings):
+def test_a_file_in_no_known_encoding_is_refused_at_upload(city_admin, tmp_path, settings):
     path = tmp_path / "mixed.csv"
     good = write_csv(tmp_path / "a.csv", [person(170)]).read_bytes()
     path.write_bytes(good + ("王五," + _id(171) + "\n").encode("gb18030") * 1 + b"\xff\xfe\xfa\n" * 100000)
     assert_refused_and_nothing_written(
         settings,
         snapshot(),
-        lambda: import_services.import_start(actor=world.users["xian"], file=str(path), file_name="m.csv"),
+        lambda: import_services.import_start(actor=city_admin, file=str(path), file_name="m.csv"),
         "encoding",
         "encoding",
     )
 
 
-def test_mixed_encoding_after_the_first_part_fails_the_batch_whole(world, tmp_path):
+def test_mixed_encoding_after_the_first_part_fails_the_batch_whole(city_admin, tmp_path):
     # The first 256 KB are clean UTF-8, so the upload is accepted; the bad bytes further on
     # are found while reading, and nothing is imported.
     path = tmp_path / "mixed.csv"
@@ -470,16 +468,16 @@ def test_mixed_encoding_after_the_first_part_fails_the_batch_whole(world, tmp_pa
     path.write_bytes(good + "王五,x\n".encode("gb18030"))
     before = snapshot()
     with override_settings(LANGUAGE_CODE="en"):
-        batch = run(world.users["xian"], path)
+        batch = run(city_admin, path)
     assert batch.status == "failed" and "mixes text encodings" in batch.message and snapshot() == before
 
 
 # ---- duplicates ----------------------------------------------------------------------------
 
 
-def test_same_id_twice_in_the_file_is_a_row_error(world, tmp_path):
+def test_same_id_twice_in_the_file_is_a_row_error(city_admin, tmp_path):
     rows = [person(180), person(181), person(180, 姓名="李四")]
-    batch = run(world.users["xian"], write_csv(tmp_path / "dup.csv", rows))
+    batch = run(city_admin, write_csv(tmp_path / "dup.csv", rows))
     assert batch.created == 2
     assert batch.errors == [
         {"row": 4, "column": "身份证号码", "message": batch.errors[0]["message"]},
@@ -487,11 +485,11 @@ def test_same_id_twice_in_the_file_is_a_row_error(world, tmp_path):
     assert "2" in batch.errors[0]["message"]
 
 
-def test_same_id_across_chunks_is_a_row_error(world, tmp_path, monkeypatch):
+def test_same_id_across_chunks_is_a_row_error(city_admin, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
     rows = [person(182), person(183), person(184), person(182, 姓名="李四")]
     for dry_run in (True, False):
-        batch = run(world.users["xian"], write_csv(tmp_path / "dup.csv", rows), dry_run=dry_run)
+        batch = run(city_admin, write_csv(tmp_path / "dup.csv", rows), dry_run=dry_run)
         assert batch.created == 3 and [e["row"] for e in batch.errors] == [5]
 
 
@@ -507,50 +505,50 @@ def _existing(world):
     )
 
 
-def test_duplicates_skip_leaves_the_member_alone(world, tmp_path):
+def test_duplicates_skip_leaves_the_member_alone(world, city_admin, tmp_path):
     existing = _existing(world)
     rows = [person(190, 姓名="赵六改", 学历="硕士"), person(191)]
-    batch = run(world.users["xian"], write_csv(tmp_path / "d.csv", rows), duplicates="skip")
+    batch = run(city_admin, write_csv(tmp_path / "d.csv", rows), duplicates="skip")
     existing.refresh_from_db()
     assert (batch.created, batch.skipped, batch.updated) == (1, 1, 0)
     assert existing.name == "赵六" and existing.education == "junior" and existing.import_batch_id is None
 
 
-def test_duplicates_update_overwrites_and_undo_restores(world, tmp_path):
+def test_duplicates_update_overwrites_and_undo_restores(world, city_admin, tmp_path):
     existing = _existing(world)
     rows = [person(190, 姓名="赵六改", 学历="硕士", 工作单位="新单位"), person(192)]
     header = [*HEADER, "工作单位"]
-    batch = run(world.users["xian"], write_csv(tmp_path / "d.csv", rows, header=header), duplicates="update")
+    batch = run(city_admin, write_csv(tmp_path / "d.csv", rows, header=header), duplicates="update")
     existing.refresh_from_db()
     assert (batch.created, batch.updated, batch.skipped) == (1, 1, 0)
     assert (existing.name, existing.education, existing.employer) == ("赵六改", "master", "新单位")
     assert existing.import_batch_id == batch.pk and existing.member_no.startswith("61011319")
     change = ImportChange.objects.get(batch=batch, member=existing)
     assert change.before["name"] == "赵六" and change.before["education"] == "junior" and change.row == 2
-    import_services.import_undo(actor=world.users["xian"], batch=batch)
+    import_services.import_undo(actor=city_admin, batch=batch)
     existing.refresh_from_db()
     assert (existing.name, existing.education, existing.employer) == ("赵六", "junior", "")
     assert existing.import_batch_id is None
     assert not Member.objects.filter(import_batch=batch).exists()
 
 
-def test_duplicates_fill_sets_only_empty_fields(world, tmp_path):
+def test_duplicates_fill_sets_only_empty_fields(world, city_admin, tmp_path):
     existing = _existing(world)
     header = [*HEADER, "工作单位"]
     rows = [person(190, 姓名="赵六改", 学历="硕士", 工作单位="新单位")]
-    batch = run(world.users["xian"], write_csv(tmp_path / "d.csv", rows, header=header), duplicates="fill")
+    batch = run(city_admin, write_csv(tmp_path / "d.csv", rows, header=header), duplicates="fill")
     existing.refresh_from_db()
     assert batch.updated == 1
     assert (existing.name, existing.education, existing.employer) == ("赵六", "junior", "新单位")
 
 
-def test_update_of_a_member_outside_scope_is_refused_per_row(world, tmp_path):
+def test_update_of_a_member_outside_scope_is_refused_per_row(world, city_admin, tmp_path):
     baoji_worker = world.members["baoji_worker"]
     header = [*HEADER, "工作单位"]
     rows = [
         person(2, 身份证号码=make_id_number("610302", datetime.date(1992, 7, 1), "F", seq=2), 工作单位="X")
     ]
-    batch = run(world.users["xian"], write_csv(tmp_path / "d.csv", rows, header=header), duplicates="update")
+    batch = run(city_admin, write_csv(tmp_path / "d.csv", rows, header=header), duplicates="update")
     baoji_worker.refresh_from_db()
     assert batch.updated == 0 and batch.error_count == 1 and baoji_worker.employer == ""
 
@@ -558,36 +556,38 @@ def test_update_of_a_member_outside_scope_is_refused_per_row(world, tmp_path):
 # ---- scope ---------------------------------------------------------------------------------
 
 
-def test_rows_naming_a_union_outside_scope_or_unknown_are_errors_with_the_same_text(world, tmp_path):
+def test_rows_naming_a_union_outside_scope_or_unknown_are_errors_with_the_same_text(
+    world, city_admin, tmp_path
+):
     rows = [person(200, 所属工会代码="BJ-0001"), person(201, 所属工会代码="NOPE-1"), person(202)]
-    batch = run(world.users["xian"], write_csv(tmp_path / "s.csv", rows))
+    batch = run(city_admin, write_csv(tmp_path / "s.csv", rows))
     assert batch.created == 1
     assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "所属工会代码"), (3, "所属工会代码")]
     assert batch.errors[0]["message"] == batch.errors[1]["message"]
     assert not Member.objects.filter(organisation=world.orgs["baoji_factory"], import_batch=batch).exists()
 
 
-def test_default_union_outside_scope_is_404_and_nothing_is_created(world, tmp_path):
+def test_default_union_outside_scope_is_404_and_nothing_is_created(sibling_city_admin, tmp_path):
     path = write_csv(tmp_path / "s.csv", [person(210, 所属工会代码="")])
     with pytest.raises(Http404):
         import_services.import_start(
-            actor=world.users["baoji"], file=str(path), file_name="s.csv", organisation="XA-0001"
+            actor=sibling_city_admin, file=str(path), file_name="s.csv", organisation="XA-0001"
         )
     assert not ImportBatch.objects.exists()
 
 
-def test_rows_without_a_union_use_the_default(world, tmp_path):
+def test_rows_without_a_union_use_the_default(world, city_admin, tmp_path):
     path = write_csv(tmp_path / "s.csv", [person(211, 所属工会代码="")])
-    batch = run(world.users["xian"], path, organisation="XA-0002")
+    batch = run(city_admin, path, organisation="XA-0002")
     assert Member.objects.get(import_batch=batch).organisation == world.orgs["yanta_joint"]
 
 
-def test_viewer_may_not_import(world, tmp_path):
+def test_viewer_may_not_import(city_viewer, tmp_path):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         import_services.import_start(
-            actor=world.users["xian_viewer"],
+            actor=city_viewer,
             file=str(write_csv(tmp_path / "v.csv", [person(212)])),
             file_name="v",
         )
@@ -596,15 +596,15 @@ def test_viewer_may_not_import(world, tmp_path):
 # ---- dry run -------------------------------------------------------------------------------
 
 
-def test_dry_run_writes_nothing_then_import_for_real(world, tmp_path):
+def test_dry_run_writes_nothing_then_import_for_real(world, city_admin, tmp_path):
     _existing(world)
     rows = [person(220), person(221), person(190), person(222, 手机号码="1")]
     before = snapshot()
-    preview = run(world.users["xian"], write_csv(tmp_path / "p.csv", rows), dry_run=True)
+    preview = run(city_admin, write_csv(tmp_path / "p.csv", rows), dry_run=True)
     assert preview.status == "done" and preview.dry_run
     assert (preview.created, preview.skipped, preview.error_count) == (2, 1, 1)
     assert snapshot() == before
-    batch = import_services.import_confirm(actor=world.users["xian"], batch=preview)
+    batch = import_services.import_confirm(actor=city_admin, batch=preview)
     batch = importer.run(batch.pk)
     assert (batch.created, batch.skipped, batch.error_count, batch.dry_run) == (2, 1, 1, False)
     assert Member.objects.filter(import_batch=batch).count() == 2
@@ -613,29 +613,27 @@ def test_dry_run_writes_nothing_then_import_for_real(world, tmp_path):
 # ---- undo, resume, rollback ----------------------------------------------------------------
 
 
-def test_undo_removes_created_members_and_is_audited(world, tmp_path):
+def test_undo_removes_created_members_and_is_audited(city_admin, sibling_city_admin, tmp_path):
     before = snapshot()
-    batch = run(world.users["xian"], write_csv(tmp_path / "u.csv", [person(230), person(231)]))
+    batch = run(city_admin, write_csv(tmp_path / "u.csv", [person(230), person(231)]))
     assert Member.objects.filter(import_batch=batch).count() == 2
     with pytest.raises(Http404):
-        import_services.import_undo(actor=world.users["baoji"], batch=batch)
-    batch = import_services.import_undo(actor=world.users["xian"], batch=batch)
+        import_services.import_undo(actor=sibling_city_admin, batch=batch)
+    batch = import_services.import_undo(actor=city_admin, batch=batch)
     assert batch.status == "undone" and snapshot() == before
     entry = AuditEntry.objects.get(action="members.import.undone", object_id=str(batch.pk))
     assert entry.changes["removed"] == [None, 2]
     with pytest.raises(ValidationError):
-        import_services.import_undo(actor=world.users["xian"], batch=batch)
+        import_services.import_undo(actor=city_admin, batch=batch)
 
 
-def test_undo_is_refused_when_a_created_member_changed_since(world, tmp_path):
-    batch = run(world.users["xian"], write_csv(tmp_path / "u.csv", [person(240), person(241)]))
+def test_undo_is_refused_when_a_created_member_changed_since(city_admin, tmp_path):
+    batch = run(city_admin, write_csv(tmp_path / "u.csv", [person(240), person(241)]))
     member = Member.objects.filter(import_batch=batch).order_by("member_no").first()
-    member_services.member_change_status(
-        actor=world.users["xian"], member=member, to_status="retained", reason="退休"
-    )
+    member_services.member_change_status(actor=city_admin, member=member, to_status="retained", reason="退休")
     count = Member.objects.count()
     with pytest.raises(ValidationError) as exc:
-        import_services.import_undo(actor=world.users["xian"], batch=batch)
+        import_services.import_undo(actor=city_admin, batch=batch)
     assert member.member_no in str(exc.value) and exc.value.code == "changed_since"
     batch.refresh_from_db()
     assert batch.status == "done" and Member.objects.count() == count
@@ -659,38 +657,38 @@ def _kill_after(monkeypatch, chunks):
     return real
 
 
-def test_a_killed_import_resumes_without_duplicates(world, tmp_path, monkeypatch):
+def test_a_killed_import_resumes_without_duplicates(city_admin, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
     path = write_csv(tmp_path / "k.csv", [person(250 + i) for i in range(5)])
-    batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="k.csv")
+    batch = import_services.import_start(actor=city_admin, file=str(path), file_name="k.csv")
     real = _kill_after(monkeypatch, 1)
     with pytest.raises(Killed):
         importer.run(batch.pk)
     batch.refresh_from_db()
     assert batch.status == "running" and batch.checkpoint_row == 3 and batch.created == 2
     with pytest.raises(ValidationError):  # still fresh: it might be running elsewhere
-        import_services.import_resume(actor=world.users["xian"], batch=batch)
+        import_services.import_resume(actor=city_admin, batch=batch)
     monkeypatch.setattr(importer, "is_stale", lambda batch, **kwargs: True)  # as after a minute
     monkeypatch.setattr(importer.Importer, "commit_chunk", real)
-    import_services.import_resume(actor=world.users["xian"], batch=batch)
+    import_services.import_resume(actor=city_admin, batch=batch)
     batch = importer.run(batch.pk)
     assert (batch.status, batch.processed, batch.created, batch.error_count) == ("done", 5, 5, 0)
     assert Member.objects.filter(import_batch=batch).count() == 5
     assert ImportChange.objects.filter(batch=batch).count() == 5
 
 
-def test_a_killed_import_can_be_rolled_back(world, tmp_path, monkeypatch):
+def test_a_killed_import_can_be_rolled_back(city_admin, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
     before = snapshot()
     path = write_csv(tmp_path / "k.csv", [person(260 + i) for i in range(5)])
-    batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="k.csv")
+    batch = import_services.import_start(actor=city_admin, file=str(path), file_name="k.csv")
     _kill_after(monkeypatch, 2)
     with pytest.raises(Killed):
         importer.run(batch.pk)
     monkeypatch.setattr(importer, "is_stale", lambda batch, **kwargs: True)  # as after a minute
     batch.refresh_from_db()
     assert batch.created == 4
-    batch = import_services.import_rollback(actor=world.users["xian"], batch=batch)
+    batch = import_services.import_rollback(actor=city_admin, batch=batch)
     assert batch.status == "undone" and snapshot() == before
 
 
@@ -698,10 +696,10 @@ def test_a_killed_import_can_be_rolled_back(world, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_the_template_imports_cleanly(world, tmp_path, fmt):
+def test_the_template_imports_cleanly(city_admin, tmp_path, fmt):
     path = tmp_path / f"template.{fmt}"
     path.write_bytes(template.as_xlsx() if fmt == "xlsx" else template.as_csv())
-    batch = run(world.users["xian"], path, organisation="XA-0001")
+    batch = run(city_admin, path, organisation="XA-0001")
     assert batch.status == "done" and batch.errors == [] and batch.created == 1
     m = Member.objects.get(import_batch=batch)
     assert (m.name, m.gender, m.skill_grade, m.joined_on) == (
@@ -712,10 +710,10 @@ def test_the_template_imports_cleanly(world, tmp_path, fmt):
     )
 
 
-def test_the_task_runs_the_import_after_commit(world, tmp_path, django_capture_on_commit_callbacks):
+def test_the_task_runs_the_import_after_commit(city_admin, tmp_path, django_capture_on_commit_callbacks):
     path = write_csv(tmp_path / "t.csv", [person(270)])
     with django_capture_on_commit_callbacks(execute=True):
-        batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="t.csv")
+        batch = import_services.import_start(actor=city_admin, file=str(path), file_name="t.csv")
     batch.refresh_from_db()
     assert batch.status == "done" and batch.created == 1
 
@@ -729,16 +727,16 @@ def test_import_members_command(world, tmp_path):
     assert "done" in out.getvalue() and Member.objects.filter(import_batch__isnull=False).count() == 2
 
 
-def test_subtree_counters_stay_consistent_after_import_update_and_undo(world, tmp_path):
+def test_subtree_counters_stay_consistent_after_import_update_and_undo(world, city_admin, tmp_path):
     from gonghui.members import counters
 
     _existing(world)
     header = [*HEADER, "工作单位"]
     rows = [person(290), person(291, 就业形态="网约车司机"), person(190, 就业形态="快递员", 工作单位="X")]
-    batch = run(world.users["xian"], write_csv(tmp_path / "c.csv", rows, header=header), duplicates="update")
+    batch = run(city_admin, write_csv(tmp_path / "c.csv", rows, header=header), duplicates="update")
     assert (batch.created, batch.updated) == (2, 1)
     assert counters.check_all() == []
-    import_services.import_undo(actor=world.users["xian"], batch=batch)
+    import_services.import_undo(actor=city_admin, batch=batch)
     assert counters.check_all() == []
 
 
@@ -751,11 +749,13 @@ def test_the_apps_own_chinese_labels_import_back():
     assert maps["employment_form"][normalise._squash("网约送餐员")] == "food_delivery"
 
 
-def test_a_runner_that_was_rolled_back_under_it_stops_and_writes_nothing_more(world, tmp_path, monkeypatch):
+def test_a_runner_that_was_rolled_back_under_it_stops_and_writes_nothing_more(
+    city_admin, tmp_path, monkeypatch
+):
     monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
     before = snapshot()
     path = write_csv(tmp_path / "r.csv", [person(270 + i) for i in range(6)])
-    batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="r.csv")
+    batch = import_services.import_start(actor=city_admin, file=str(path), file_name="r.csv")
     real = importer.Importer.commit_chunk
     calls = {"n": 0}
 
@@ -763,9 +763,7 @@ def test_a_runner_that_was_rolled_back_under_it_stops_and_writes_nothing_more(wo
         calls["n"] += 1
         if calls["n"] == 2:  # someone rolls the batch back while this runner is between chunks
             monkeypatch.setattr(importer, "is_stale", lambda batch, **kwargs: True)
-            import_services.import_rollback(
-                actor=world.users["xian"], batch=ImportBatch.objects.get(pk=batch.pk)
-            )
+            import_services.import_rollback(actor=city_admin, batch=ImportBatch.objects.get(pk=batch.pk))
         return real(self, parsed)
 
     monkeypatch.setattr(importer.Importer, "commit_chunk", commit_chunk)
@@ -775,13 +773,13 @@ def test_a_runner_that_was_rolled_back_under_it_stops_and_writes_nothing_more(wo
 
 
 def test_the_stored_roster_is_deleted_after_a_real_import(
-    world, tmp_path, django_capture_on_commit_callbacks
+    city_admin, tmp_path, django_capture_on_commit_callbacks
 ):
     from pathlib import Path
 
     path = write_csv(tmp_path / "d.csv", [person(280)])
     with django_capture_on_commit_callbacks(execute=True):
-        batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="d.csv")
+        batch = import_services.import_start(actor=city_admin, file=str(path), file_name="d.csv")
         stored = Path(batch.file_path)
         assert stored.is_file()
         batch = importer.run(batch.pk)
@@ -798,17 +796,15 @@ def test_an_id_number_in_the_wrong_column_is_masked_in_the_error():
     assert normalise.shown("2021-03-05x") == "2021-03-05x"
 
 
-def test_a_large_import_refreshes_the_planner_statistics(world, tmp_path, monkeypatch):
+def test_a_large_import_refreshes_the_planner_statistics(city_admin, tmp_path, monkeypatch):
     calls = []
     real = importer.analyze_member_tables
     monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 2)
     monkeypatch.setattr(importer, "analyze_member_tables", lambda: calls.append("analyze"))
     path = write_csv(tmp_path / "a.csv", [person(300 + i) for i in range(3)])
-    preview = import_services.import_start(
-        actor=world.users["xian"], file=str(path), file_name="a.csv", dry_run=True
-    )
+    preview = import_services.import_start(actor=city_admin, file=str(path), file_name="a.csv", dry_run=True)
     importer.run(preview.pk)
     assert calls == []  # a preview writes no members
-    batch = import_services.import_start(actor=world.users["xian"], file=str(path), file_name="a.csv")
+    batch = import_services.import_start(actor=city_admin, file=str(path), file_name="a.csv")
     assert importer.run(batch.pk).created == 3 and calls == ["analyze"]
     real()  # runs on either database (a no-op on SQLite)

@@ -10,7 +10,7 @@ from django.test import Client
 
 from gonghui.members.models import ImportBatch, Member
 from gonghui.members.tests.test_imports import HEADER, person, snapshot, write_csv
-from gonghui.testing import PASSWORD
+from gonghui.testing import api_for, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -21,27 +21,13 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def token_client(username: str) -> Client:
-    r = Client().post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    assert r.status_code == 200, r.content
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
-
-
-def browser(username: str) -> Client:
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
-
-
 def upload(tmp_path, rows, name="roster.csv"):
     data = write_csv(tmp_path / name, rows).read_bytes()
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
 def test_api_upload_runs_and_reports_the_spec_shape(world, tmp_path, django_capture_on_commit_callbacks):
-    api = token_client("xian")
+    api = api_for("xian")
     with django_capture_on_commit_callbacks(execute=True):
         r = api.post(
             "/api/v1/members/imports",
@@ -61,18 +47,18 @@ def test_api_upload_runs_and_reports_the_spec_shape(world, tmp_path, django_capt
     assert data["errors"][0]["row"] == 3 and data["errors"][0]["column"] == "手机号码"
     # Sibling admins see nothing: 404 exactly like a missing batch.
     for sibling in ("baoji", "gansu"):
-        r = token_client(sibling).get(f"/api/v1/members/imports/{batch_id}")
+        r = api_for(sibling).get(f"/api/v1/members/imports/{batch_id}")
         assert r.status_code == 404 and r.json()["code"] == "not_found"
-        r = token_client(sibling).post(f"/api/v1/members/imports/{batch_id}/undo")
+        r = api_for(sibling).post(f"/api/v1/members/imports/{batch_id}/undo")
         assert r.status_code == 404
-    assert token_client("xian").get("/api/v1/members/imports/not-a-uuid").status_code == 404
+    assert api_for("xian").get("/api/v1/members/imports/not-a-uuid").status_code == 404
     r = api.post(f"/api/v1/members/imports/{batch_id}/undo")
     assert r.status_code == 200 and r.json()["status"] == "undone"
     assert not Member.objects.filter(import_batch_id=batch_id).exists()
 
 
 def test_api_dry_run_then_commit(world, tmp_path, django_capture_on_commit_callbacks):
-    api = token_client("xian")
+    api = api_for("xian")
     before = snapshot()
     with django_capture_on_commit_callbacks(execute=True):
         r = api.post("/api/v1/members/imports", {"file": upload(tmp_path, [person(311)]), "dry_run": "true"})
@@ -95,21 +81,19 @@ def test_api_dry_run_then_commit(world, tmp_path, django_capture_on_commit_callb
 )
 def test_api_bad_options_are_4xx_and_write_nothing(world, tmp_path, fields, status, code):
     before = snapshot()
-    r = token_client("xian").post(
-        "/api/v1/members/imports", {"file": upload(tmp_path, [person(320)]), **fields}
-    )
+    r = api_for("xian").post("/api/v1/members/imports", {"file": upload(tmp_path, [person(320)]), **fields})
     assert r.status_code == status, r.content
     assert "detail" in r.json() and (code is None or r.json()["code"] == code)
     assert snapshot() == before and not ImportBatch.objects.exists()
 
 
 def test_api_without_file_is_400(world):
-    r = token_client("xian").post("/api/v1/members/imports", {"duplicates": "skip"})
+    r = api_for("xian").post("/api/v1/members/imports", {"duplicates": "skip"})
     assert r.status_code == 400 and not ImportBatch.objects.exists()
 
 
 def test_api_refuses_viewers_and_anonymous(world, tmp_path):
-    r = token_client("xian_viewer").post("/api/v1/members/imports", {"file": upload(tmp_path, [person(321)])})
+    r = api_for("xian_viewer").post("/api/v1/members/imports", {"file": upload(tmp_path, [person(321)])})
     assert r.status_code == 403
     r = Client().post("/api/v1/members/imports", {"file": upload(tmp_path, [person(321)])})
     assert r.status_code == 401
@@ -117,7 +101,7 @@ def test_api_refuses_viewers_and_anonymous(world, tmp_path):
 
 
 def test_api_template_downloads(world):
-    api = token_client("xian")
+    api = api_for("xian")
     r = api.get("/api/v1/members/imports/template")
     assert r.status_code == 200
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
@@ -127,7 +111,7 @@ def test_api_template_downloads(world):
 
 
 def test_upload_page_preview_progress_and_undo(world, tmp_path, django_capture_on_commit_callbacks):
-    c = browser("xian")
+    c = client_for("xian")
     page = c.get("/members/imports/")
     assert page.status_code == 200 and "template.xlsx" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -152,7 +136,7 @@ def test_upload_page_preview_progress_and_undo(world, tmp_path, django_capture_o
     assert r.status_code == 302 and batch.created == 1 and batch.error_count == 1
     assert c.get("/members/imports/").content.decode().count("roster.csv") == 2
     # The sibling city admin can neither see nor undo it.
-    sibling = browser("baoji")
+    sibling = client_for("baoji")
     assert sibling.get(f"/members/imports/{batch.pk}/").status_code == 404
     assert sibling.post(f"/members/imports/{batch.pk}/undo/").status_code == 404
     assert "roster.csv" not in sibling.get("/members/imports/").content.decode()
@@ -164,10 +148,10 @@ def test_upload_page_preview_progress_and_undo(world, tmp_path, django_capture_o
 
 
 def test_page_templates_download_and_viewer_is_refused(world):
-    c = browser("xian")
+    c = client_for("xian")
     assert c.get("/members/imports/template.csv").content.decode("utf-8-sig").startswith(",".join(HEADER[:3]))
     assert c.get("/members/imports/template.xlsx").status_code == 200
-    assert browser("xian_viewer").get("/members/imports/").status_code == 403
+    assert client_for("xian_viewer").get("/members/imports/").status_code == 403
 
 
 def _stored(settings):
@@ -189,7 +173,7 @@ def _stored(settings):
 def test_api_refuses_a_bad_file_with_400_and_writes_nothing(world, settings, data, code):
     from gonghui.core.models import AuditEntry
 
-    api = token_client("xian")
+    api = api_for("xian")
     before, audits = snapshot(), AuditEntry.objects.count()
     r = api.post(
         "/api/v1/members/imports", {"file": SimpleUploadedFile("roster.csv", data, content_type="text/csv")}
@@ -205,7 +189,7 @@ def test_api_refuses_a_file_over_the_limit_with_400_naming_it(world, settings, t
     from gonghui.core.models import AuditEntry
 
     settings.GONGHUI_IMPORT_MAX_BYTES = 1024
-    api = token_client("xian")
+    api = api_for("xian")
     audits = AuditEntry.objects.count()
     r = api.post(
         "/api/v1/members/imports",
@@ -221,7 +205,7 @@ def test_api_refuses_a_file_over_the_limit_with_400_naming_it(world, settings, t
 def test_upload_page_shows_a_refused_file_on_the_form_and_writes_nothing(world, settings):
     from gonghui.core.models import AuditEntry
 
-    c = browser("xian")
+    c = client_for("xian")
     audits = AuditEntry.objects.count()
     r = c.post(
         "/members/imports/",

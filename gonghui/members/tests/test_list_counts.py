@@ -8,7 +8,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -17,7 +16,7 @@ from gonghui.members.choices import MembershipStatus
 from gonghui.members.models import Member, MemberSearchKey
 from gonghui.members.services import members as member_services
 from gonghui.members.services import transfers as transfer_services
-from gonghui.testing import PASSWORD, make_id_number, person_name
+from gonghui.testing import client_for, make_id_number, person_name
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +56,9 @@ def check_counts(world):
     return checked
 
 
-def test_counts_are_exact_after_create_transfer_and_status_change(world):
+def test_counts_are_exact_after_create_transfer_and_status_change(
+    world, sibling_city_admin, sibling_admin, city_admin
+):
     assert check_counts(world)
     for i, name in enumerate(["张伟", "张伟", "张文", "王伟", "单明", "周文", "王乐乐"]):
         add(world, name, org="xian_factory" if i % 2 else "yanta_joint")
@@ -68,18 +69,18 @@ def test_counts_are_exact_after_create_transfer_and_status_change(world):
     # A status change (retained), then a transfer from Xi'an to Baoji, accepted there.
     moved = Member.objects.filter(organisation=world.orgs["yanta_joint"], name="张伟").first()
     member_services.member_change_status(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=Member.objects.get(pk=world.members["xian_worker"].pk),
         to_status=MembershipStatus.RETAINED,
         reason="退休",
     )
     check_counts(world)
     transfer = transfer_services.transfer_request(
-        actor=world.users["xian"], member=moved, to_organisation=world.orgs["baoji_factory"], reason="调动"
+        actor=city_admin, member=moved, to_organisation=world.orgs["baoji_factory"], reason="调动"
     )
     check_counts(world)  # 转出中 while the transfer is open
-    transfer = transfer_services.transfer_release(actor=world.users["xian"], transfer=transfer)
-    transfer_services.transfer_accept(actor=world.users["baoji"], transfer=transfer)
+    transfer = transfer_services.transfer_release(actor=city_admin, transfer=transfer)
+    transfer_services.transfer_accept(actor=sibling_city_admin, transfer=transfer)
     check_counts(world)
 
     moved.refresh_from_db()
@@ -88,27 +89,27 @@ def test_counts_are_exact_after_create_transfer_and_status_change(world):
     assert set(MemberSearchKey.objects.filter(member=moved).values_list("organisation_id", flat=True)) == {
         world.orgs["baoji_factory"].pk
     }
-    baoji = search.search(world.users["baoji"], "zhangwei")
+    baoji = search.search(sibling_city_admin, "zhangwei")
     assert moved in list(baoji) and baoji.count() == 1
-    assert moved not in list(search.search(world.users["xian"], "zhangwei"))
+    assert moved not in list(search.search(city_admin, "zhangwei"))
     # The sibling province sees only its own member, and counts only it.
-    gansu = search.search(world.users["gansu"], "zhangwei")
+    gansu = search.search(sibling_admin, "zhangwei")
     assert gansu.count() == 1 and [m.organisation_id for m in gansu] == [world.orgs["lanzhou_factory"].pk]
-    assert search.search(world.users["gansu"], "").count() == 2
+    assert search.search(sibling_admin, "").count() == 2
 
 
-def test_rename_moves_the_keys_and_the_count(world):
+def test_rename_moves_the_keys_and_the_count(world, city_admin):
     member = add(world, "王伟")
-    user = world.users["xian"]
+    user = city_admin
     assert search.search(user, "wangwei").count() == 1
     member_services.member_update(actor=user, member=member, name="李伟")
     assert search.search(user, "wangwei").count() == 0
     assert search.search(user, "liwei").count() == 1 == len(list(search.search(user, "liwei")))
 
 
-def test_filters_the_counters_do_not_hold_fall_back_to_a_plain_count(world):
+def test_filters_the_counters_do_not_hold_fall_back_to_a_plain_count(world, city_admin):
     add(world, "张伟", employment_form="courier")
-    user = world.users["xian"]
+    user = city_admin
     for kw in ({"employment_form": "courier"}, {"status": "member", "q": "zw"}):
         q = kw.pop("q", "")
         qs = search.search(user, q, **kw)
@@ -116,8 +117,8 @@ def test_filters_the_counters_do_not_hold_fall_back_to_a_plain_count(world):
         assert qs.count() == len(list(qs)) >= 1
 
 
-def test_narrowing_drops_the_shortcut_and_columns_keep_it(world):
-    qs = search.search(world.users["xian"], "")
+def test_narrowing_drops_the_shortcut_and_columns_keep_it(city_admin):
+    qs = search.search(city_admin, "")
     assert isinstance(qs.only("id", "name"), search.CountedQuerySet)
     assert isinstance(qs.select_related("organisation"), search.CountedQuerySet)
     narrowed = qs.filter(name="nobody")
@@ -129,10 +130,10 @@ def test_narrowing_drops_the_shortcut_and_columns_keep_it(world):
 
 
 @pytest.mark.parametrize("walk_page", [0, 10**9])  # always walk the key / always sort the scope
-def test_list_is_newest_record_first_whichever_plan(world, monkeypatch, walk_page):
+def test_list_is_newest_record_first_whichever_plan(world, city_admin, monkeypatch, walk_page):
     monkeypatch.setattr(search, "WALK_PAGE", walk_page)
     made = [add(world, name) for name in ("甲一", "乙二", "丙三")]
-    user = world.users["xian"]
+    user = city_admin
     listed = list(search.search(user, ""))
     assert [m.pk for m in listed] == sorted((m.pk for m in listed), reverse=True)
     assert [m.name for m in listed[:3]] == [m.name for m in reversed(made)]
@@ -142,12 +143,12 @@ def test_list_is_newest_record_first_whichever_plan(world, monkeypatch, walk_pag
     ]
 
 
-def test_a_small_scope_is_read_through_the_organisation(world):
+def test_a_small_scope_is_read_through_the_organisation(world, city_admin, sibling_city_admin):
     """A union far smaller than the table is sorted, not found by walking the whole key."""
     for i in range(30):
         add(world, person_name(i), org="baoji_factory")
-    small = search.search(world.users["xian"], "")
-    big = search.search(world.users["baoji"], "")
+    small = search.search(city_admin, "")
+    big = search.search(sibling_city_admin, "")
     assert "IN (SELECT" in str(small.query)
     assert "IN (SELECT" not in str(big.query)
 
@@ -163,11 +164,9 @@ def _queries(client, url, **params):
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "wang"}, {"status": "active"}, {"organisation": "XA-0001"}])
-def test_list_page_and_api_run_a_fixed_number_of_queries(world, params):
-    web = Client()
-    assert web.login(username="xian", password=PASSWORD)
-    api = Client()
-    assert api.login(username="xian", password=PASSWORD)
+def test_list_page_and_api_run_a_fixed_number_of_queries(world, city_admin, params):
+    web = client_for("xian")
+    api = client_for("xian")
     # The first request of a session records when it signed in (session lifetime): not a list cost.
     web.get(reverse("members:list")), api.get("/api/v1/members")
     add(world, "王一")
@@ -183,7 +182,7 @@ def test_list_page_and_api_run_a_fixed_number_of_queries(world, params):
     extra = 1 if "organisation" in params else 0
     assert page_many <= 6 + extra
     assert api_many <= 5 + extra
-    count = search.search(world.users["xian"], **_search_kw(params)).count()
+    count = search.search(city_admin, **_search_kw(params)).count()
     assert api_response.json()["count"] == count >= 13
     assert len(api_response.json()["items"]) == min(20, count)
     assert response.content.decode().count("<tr>") == 1 + min(20, count)  # the header and the rows
@@ -199,8 +198,7 @@ def _search_kw(params):
 
 
 def test_list_page_rows_link_and_label_as_before(world):
-    web = Client()
-    assert web.login(username="xian", password=PASSWORD)
+    web = client_for("xian")
     member = world.members["xian_worker"]
     body = web.get(reverse("members:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'href="{reverse("members:detail", args=[member.pk])}"' in body

@@ -14,7 +14,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from gonghui.members.models import ExportJob, ImportBatch
 from gonghui.members.services import exports
 from gonghui.members.services import imports as import_services
 from gonghui.members.tests.test_imports import person, snapshot, write_csv
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +66,13 @@ def _rows(*batches):
 # ---- imports -------------------------------------------------------------------------------
 
 
-def test_old_previews_and_failures_lose_their_file_recent_ones_keep_it(world, tmp_path):
+def test_old_previews_and_failures_lose_their_file_recent_ones_keep_it(world, city_admin, tmp_path):
     old_preview = _batch(world, tmp_path, "old.csv", 401, dry_run=True)
     new_preview = _batch(world, tmp_path, "new.csv", 402, dry_run=True)
     old_failed = _batch(world, tmp_path, "oldf.csv", 403, dry_run=True)
     new_failed = _batch(world, tmp_path, "newf.csv", 404, dry_run=True)
     waiting = import_services.import_start(
-        actor=world.users["xian"], file=str(write_csv(tmp_path / "w.csv", [person(405)])), file_name="w.csv"
+        actor=city_admin, file=str(write_csv(tmp_path / "w.csv", [person(405)])), file_name="w.csv"
     )
     _failed(old_failed)
     _failed(new_failed)
@@ -116,7 +116,7 @@ def test_a_second_run_changes_nothing_and_writes_no_audit(world, tmp_path):
     assert AuditEntry.objects.filter(action="members.import.files_pruned").count() == 1
 
 
-def test_a_pruned_preview_cannot_be_confirmed_nor_a_pruned_failure_resumed(world, tmp_path):
+def test_a_pruned_preview_cannot_be_confirmed_nor_a_pruned_failure_resumed(world, city_admin, tmp_path):
     preview = _batch(world, tmp_path, "p.csv", 420, dry_run=True)
     real = _batch(world, tmp_path, "r.csv", 421)
     _failed(real, "The import stopped unexpectedly after row 0; resume it or roll it back.")
@@ -127,17 +127,16 @@ def test_a_pruned_preview_cannot_be_confirmed_nor_a_pruned_failure_resumed(world
     real.refresh_from_db()
     batches = ImportBatch.objects.count()
     with pytest.raises(ValidationError) as confirm:
-        import_services.import_confirm(actor=world.users["xian"], batch=preview)
+        import_services.import_confirm(actor=city_admin, batch=preview)
     assert confirm.value.code == "file_gone"
     with pytest.raises(ValidationError) as resume:
-        import_services.import_resume(actor=world.users["xian"], batch=real)
+        import_services.import_resume(actor=city_admin, batch=real)
     assert resume.value.code == "file_gone"
     assert ImportBatch.objects.count() == batches
 
 
 def web_page(world, batch) -> str:
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     return web.get(
         reverse("members:import_detail", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
@@ -147,8 +146,7 @@ def test_the_import_page_and_api_say_the_file_is_gone(world, tmp_path):
     preview = _batch(world, tmp_path, "p.csv", 425, dry_run=True)
     _age(preview, 25)
     import_services.prune_imports()
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     fresh = _batch(world, tmp_path, "q.csv", 426, dry_run=True)
     assert "Import for real" in web_page(world, fresh)
     page = web.get(reverse("members:import_detail", args=[preview.pk]), HTTP_ACCEPT_LANGUAGE="en")
@@ -281,8 +279,7 @@ def test_the_timeout_is_a_setting(world, settings):
 def test_the_progress_page_reports_a_lost_export_without_waiting_for_cron(world):
     job = _queued(world)
     _started_ago(job, 180)
-    web = Client()
-    web.force_login(world.users["xian"])
+    web = client_for("xian")
     page = web.get(reverse("members:export_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert "did not finish within" in page.content.decode()
@@ -327,20 +324,18 @@ def _mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_a_stored_roster_is_readable_by_the_app_user_only(world, tmp_path, settings, open_umask):
+def test_a_stored_roster_is_readable_by_the_app_user_only(city_admin, tmp_path, settings, open_umask):
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True)
     os.chmod(folder, 0o755)  # as an earlier version left it
     path = write_csv(tmp_path / "p.csv", [person(440)])
-    batch = import_services.import_start(
-        actor=world.users["xian"], file=str(path), file_name="p.csv", dry_run=True
-    )
+    batch = import_services.import_start(actor=city_admin, file=str(path), file_name="p.csv", dry_run=True)
     assert _mode(batch.file_path) == 0o600
     assert _mode(folder) == 0o700
 
 
 def test_an_unmasked_export_file_is_readable_by_the_app_user_only(
-    world, tmp_path, settings, open_umask, django_capture_on_commit_callbacks
+    world, city_admin, tmp_path, settings, open_umask, django_capture_on_commit_callbacks
 ):
     media = tmp_path / "files"
     settings.STORAGES = {
@@ -354,7 +349,7 @@ def test_an_unmasked_export_file_is_readable_by_the_app_user_only(
     os.chmod(media / "exports", 0o755)
     with django_capture_on_commit_callbacks(execute=True):
         job = exports.export_start(
-            actor=world.users["xian"],
+            actor=city_admin,
             organisation=world.orgs["xian"],
             file_format="csv",
             unmasked=True,
@@ -370,7 +365,7 @@ def test_an_unmasked_export_file_is_readable_by_the_app_user_only(
 
 
 def test_an_import_start_prunes_old_files_by_itself_at_most_every_few_minutes(
-    world, tmp_path, django_capture_on_commit_callbacks
+    world, city_admin, tmp_path, django_capture_on_commit_callbacks
 ):
     from gonghui.members.services import cleanup
 
@@ -391,23 +386,23 @@ def test_an_import_start_prunes_old_files_by_itself_at_most_every_few_minutes(
     # Once the interval has passed (forgotten here), an export start queues it too.
     cleanup.forget()
     with django_capture_on_commit_callbacks(execute=True):
-        exports.export_start(actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv")
+        exports.export_start(actor=city_admin, organisation=world.orgs["xian"], file_format="csv")
     assert not Path(later.file_path).exists()
 
 
-def test_an_export_start_deletes_expired_exports_by_itself(world, django_capture_on_commit_callbacks):
+def test_an_export_start_deletes_expired_exports_by_itself(
+    world, city_admin, django_capture_on_commit_callbacks
+):
     from gonghui.members.services import cleanup
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = exports.export_start(
-            actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv"
-        )
+        job = exports.export_start(actor=city_admin, organisation=world.orgs["xian"], file_format="csv")
     job.refresh_from_db()
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - datetime.timedelta(hours=1))
     assert default_storage.exists(job.file_path)
     cleanup.forget()
     with django_capture_on_commit_callbacks(execute=True):
-        exports.export_start(actor=world.users["xian"], organisation=world.orgs["xian"], file_format="csv")
+        exports.export_start(actor=city_admin, organisation=world.orgs["xian"], file_format="csv")
     assert not default_storage.exists(job.file_path)
     assert ExportJob.objects.get(pk=job.pk).file_path == ""
 

@@ -49,9 +49,9 @@ SURNAMES = [
 
 
 @pytest.mark.parametrize(("surname", "full", "initials", "wrong"), SURNAMES)
-def test_surnames_are_read_as_surnames(world, surname, full, initials, wrong):
+def test_surnames_are_read_as_surnames(world, city_admin, surname, full, initials, wrong):
     member = add(world, surname + "明")
-    user = world.users["xian"]
+    user = city_admin
     assert names(user, full + "ming") == [member.name]
     assert names(user, full + "m") == [member.name]
     assert names(user, initials + "m") == [member.name]
@@ -66,27 +66,27 @@ def test_surnames_are_read_as_surnames(world, surname, full, initials, wrong):
 @pytest.mark.parametrize(
     ("name", "readings"), [("王乐", ("wangle", "wangyue")), ("李长明", ("lichangming", "lizhangming"))]
 )
-def test_given_name_with_several_readings_is_found_by_each(world, name, readings):
+def test_given_name_with_several_readings_is_found_by_each(world, city_admin, name, readings):
     member = add(world, name)
-    user = world.users["xian"]
+    user = city_admin
     for reading in readings:
         assert names(user, reading) == [name], reading
         assert reading in search.keys_for(member)
 
 
-def test_member_matching_several_keys_is_listed_once(world):
+def test_member_matching_several_keys_is_listed_once(world, city_admin):
     add(world, "王乐乐")  # le/yue twice: four full readings all start with "wang"
-    user = world.users["xian"]
+    user = city_admin
     qs = search.search(user, "wang")
     assert [m.name for m in qs] == ["王乐乐"] and qs.count() == 1
     assert search.search(user, "王").count() == 1
 
 
-def test_chinese_name_prefix_and_given_name(world):
+def test_chinese_name_prefix_and_given_name(world, city_admin):
     add(world, "张伟明")
     add(world, "张三")
     add(world, "李四")
-    user = world.users["xian"]
+    user = city_admin
     assert names(user, "张") == ["张三", "张伟", "张伟明"]
     assert names(user, "张伟") == ["张伟", "张伟明"]
     assert names(user, " 张 伟 ") == ["张伟", "张伟明"]
@@ -94,17 +94,17 @@ def test_chinese_name_prefix_and_given_name(world):
     assert names(user, "王") == []
 
 
-def test_name_outside_the_basic_plane_is_found_by_prefix(world):
+def test_name_outside_the_basic_plane_is_found_by_prefix(world, city_admin):
     add(world, "张\U00020bb7")  # 𠮷
-    assert names(world.users["xian"], "张") == ["张伟", "张\U00020bb7"]
+    assert names(city_admin, "张") == ["张伟", "张\U00020bb7"]
 
 
-def test_exact_matches_rank_before_prefix_matches(world):
+def test_exact_matches_rank_before_prefix_matches(world, city_admin):
     add(world, "张伟华")  # zhangweihua: a prefix match of zhangwei
     add(world, "章伟")  # zhangwei exactly
     add(world, "周文明")  # zwm: prefix of zw
     add(world, "朱文")  # zw exactly
-    user = world.users["xian"]
+    user = city_admin
     found = names(user, "zhangwei")
     assert set(found[:2]) == {"张伟", "章伟"} and found[2:] == ["张伟华"]
     # Exact initials first (in index order among themselves), then the longer initials.
@@ -120,11 +120,11 @@ def _id_ending_in_x(region: str) -> str:
     raise AssertionError("no check character X in range")
 
 
-def test_exact_id_number_and_phone_only(world):
+def test_exact_id_number_and_phone_only(world, city_admin):
     number = _id_ending_in_x("610113")
     phone = make_phone(4321)
     member = add(world, "刘洋", id_number=number, phone=phone)
-    user = world.users["xian"]
+    user = city_admin
     for q in [number, number.lower(), f"{number[:6]} {number[6:14]} {number[14:].lower()}", f"　{number}　"]:
         assert names(user, q) == ["刘洋"], q
     for q in [phone, f"+86 {phone}", f"+86-{phone[:3]}-{phone[3:7]}-{phone[7:]}", f"{phone[:3]} {phone[3:]}"]:
@@ -134,9 +134,9 @@ def test_exact_id_number_and_phone_only(world):
     assert member.id_number_hash and crypto.decrypt(member.id_number_enc) == number
 
 
-def test_member_number_exact_and_prefix(world):
+def test_member_number_exact_and_prefix(world, city_admin):
     member = add(world, "孙丽")
-    user = world.users["xian"]
+    user = city_admin
     assert names(user, member.member_no) == ["孙丽"]
     prefix = member.member_no[:8]
     found = names(user, prefix)
@@ -146,11 +146,11 @@ def test_member_number_exact_and_prefix(world):
     assert names(user, member.member_no + "9") == []
 
 
-def test_search_never_leaves_scope(world):
+def test_search_never_leaves_scope(world, sibling_admin, sibling_city_admin, province_admin):
     """The sibling-province admin finds nothing of Shaanxi, whatever the query."""
     xian_worker = world.members["xian_worker"]
     baoji_worker = world.members["baoji_worker"]
-    gansu = world.users["gansu"]
+    gansu = sibling_admin
     queries = ["张", "张伟", "zhangwei", "zw", "z", "单", "shanxiaoyan", "sxy", "s"]
     for m in (xian_worker, baoji_worker):
         queries += [
@@ -163,14 +163,14 @@ def test_search_never_leaves_scope(world):
         found = set(search.search(gansu, q).values_list("pk", flat=True))
         assert xian_worker.pk not in found and baoji_worker.pk not in found, q
     # The sibling city admin does not see Xi'an either; the own branch does.
-    assert names(world.users["baoji"], "zhangwei") == []
-    assert names(world.users["baoji"], "sxy") == ["单晓燕"]
-    assert names(world.users["shaanxi"], "zhangwei") == ["张伟"]
+    assert names(sibling_city_admin, "zhangwei") == []
+    assert names(sibling_city_admin, "sxy") == ["单晓燕"]
+    assert names(province_admin, "zhangwei") == ["张伟"]
 
 
-def test_rename_reindexes(world):
+def test_rename_reindexes(world, city_admin):
     member = world.members["xian_worker"]
-    user = world.users["xian"]
+    user = city_admin
     member_services.member_update(actor=user, member=member, name="解放")
     assert names(user, "zhangwei") == [] and names(user, "张") == []
     assert names(user, "xiefang") == ["解放"] and names(user, "xf") == ["解放"]
@@ -179,10 +179,10 @@ def test_rename_reindexes(world):
     ) == search.keys_for(Member.objects.get(pk=member.pk))
 
 
-def test_status_and_employment_form_filters(world):
+def test_status_and_employment_form_filters(world, city_admin):
     add(world, "张强", employment_form="courier")
     add(world, "张敏", status="pre_member")
-    user = world.users["xian"]
+    user = city_admin
     assert names(user, "zhang", employment_form="courier") == ["张强"]
     assert names(user, "zhang", status="pre_member") == ["张敏"]
     assert set(names(user, "zhang", status="active")) == {"张伟", "张强", "张敏"}
@@ -190,8 +190,8 @@ def test_status_and_employment_form_filters(world):
     assert names(user, "zhang", organisation=world.orgs["baoji"]) == []
 
 
-def test_empty_and_odd_queries(world):
-    user = world.users["xian"]
+def test_empty_and_odd_queries(city_admin):
+    user = city_admin
     assert names(user, "") == ["张伟"] and names(user, "   ") == ["张伟"]
     for q in ["%", "_", "'; drop table x; --", "\\", "张%", "x" * 500]:
         assert names(user, q) == [], q
@@ -223,13 +223,13 @@ def test_api_search_is_paginated(world):
     assert c.get("/api/v1/members", {"q": "zhang", "page_size": 101}).json()["code"] == "bad_page"
 
 
-def test_rebuild_search_keys_command(world):
+def test_rebuild_search_keys_command(city_admin):
     MemberSearchKey.objects.all().delete()
-    assert names(world.users["xian"], "zhangwei") == []
+    assert names(city_admin, "zhangwei") == []
     out = io.StringIO()
     call_command("rebuild_search_keys", "--batch-size", "2", stdout=out)
     assert "rows/s" in out.getvalue()
-    assert names(world.users["xian"], "zhangwei") == ["张伟"]
+    assert names(city_admin, "zhangwei") == ["张伟"]
     assert MemberSearchKey.objects.count() == sum(len(search.keys_for(m)) for m in Member.objects.all())
 
 
@@ -244,10 +244,10 @@ def test_index_members_replaces_keys(world):
     assert search.index_members([member, member]) == len(search.keys_for(member))  # listed twice
 
 
-def test_common_surname_is_indexed_under_its_surname_reading_only(world):
+def test_common_surname_is_indexed_under_its_surname_reading_only(world, city_admin):
     member = add(world, "王芳")  # pypinyin also reads 王 "yu"
     assert search.keys_for(member) == {"wangfang", "wf", "王芳", "芳"}
-    assert names(world.users["xian"], "yufang") == []
+    assert names(city_admin, "yufang") == []
     lu = add(world, "陆明")  # not liu
     assert "luming" in search.keys_for(lu) and "liuming" not in search.keys_for(lu)
 

@@ -100,10 +100,10 @@ def test_bad_member_input_is_refused_and_nothing_written(world, kwargs, code):
     assert (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count()) == counts
 
 
-def test_duplicate_id_number_is_refused_even_in_another_province(world):
+def test_duplicate_id_number_is_refused_even_in_another_province(world, sibling_admin):
     number = make_id_number("620102")
     members.member_create(
-        actor=world.users["gansu"], organisation=world.orgs["lanzhou_factory"], name="甲乙", id_number=number
+        actor=sibling_admin, organisation=world.orgs["lanzhou_factory"], name="甲乙", id_number=number
     )
     before = Member.objects.count()
     with pytest.raises(ValidationError) as exc:
@@ -112,10 +112,10 @@ def test_duplicate_id_number_is_refused_even_in_another_province(world):
     assert Member.objects.count() == before
 
 
-def test_sibling_admin_cannot_create_in_another_province(world):
+def test_sibling_admin_cannot_create_in_another_province(world, sibling_admin):
     with pytest.raises(Http404):
         members.member_create(
-            actor=world.users["gansu"],
+            actor=sibling_admin,
             organisation=world.orgs["xian_factory"],
             name="乙",
             id_number=make_id_number(),
@@ -125,24 +125,24 @@ def test_sibling_admin_cannot_create_in_another_province(world):
 # ---- 会籍 state machine and history -------------------------------------------------------
 
 
-def test_retain_restore_and_withdraw_keep_history(world):
+def test_retain_restore_and_withdraw_keep_history(world, city_admin):
     m = new_member(world, joined_on=datetime.date(2020, 1, 1))
     members.member_change_status(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=m,
         to_status=S.RETAINED,
         reason="退休",
         effective_on=datetime.date(2023, 5, 1),
     )
     members.member_change_status(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=m,
         to_status=S.MEMBER,
         reason="返聘",
         effective_on=datetime.date(2024, 1, 1),
     )
     members.member_change_status(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=m,
         to_status=S.WITHDRAWN,
         reason="本人申请",
@@ -155,29 +155,27 @@ def test_retain_restore_and_withdraw_keep_history(world):
         "withdrawn",
     ]
     with pytest.raises(ValidationError) as exc:
-        members.member_change_status(actor=world.users["xian"], member=m, to_status=S.MEMBER, reason="x")
+        members.member_change_status(actor=city_admin, member=m, to_status=S.MEMBER, reason="x")
     assert exc.value.code == "invalid_transition"
 
 
-def test_status_change_needs_a_reason_and_the_right(world):
+def test_status_change_needs_a_reason_and_the_right(world, city_viewer, city_admin, sibling_city_admin):
     m = world.members["xian_worker"]
     with pytest.raises(ValidationError):
-        members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="")
+        members.member_change_status(actor=city_admin, member=m, to_status=S.RETAINED, reason="")
     with pytest.raises(PermissionDenied):
-        members.member_change_status(
-            actor=world.users["xian_viewer"], member=m, to_status=S.RETAINED, reason="x"
-        )
+        members.member_change_status(actor=city_viewer, member=m, to_status=S.RETAINED, reason="x")
     with pytest.raises(Http404):
-        members.member_change_status(actor=world.users["baoji"], member=m, to_status=S.RETAINED, reason="x")
+        members.member_change_status(actor=sibling_city_admin, member=m, to_status=S.RETAINED, reason="x")
     m.refresh_from_db()
     assert m.status == S.MEMBER
 
 
-def test_counts_at_past_dates_are_reproducible(world):
+def test_counts_at_past_dates_are_reproducible(world, city_admin):
     xian = world.orgs["xian"]
     m = new_member(world, joined_on=datetime.date(2022, 6, 1))
     members.member_change_status(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=m,
         to_status=S.WITHDRAWN,
         reason="离职",
@@ -194,24 +192,20 @@ def test_counts_at_past_dates_are_reproducible(world):
 # ---- reveal ----------------------------------------------------------------------------
 
 
-def test_reveal_needs_the_right_and_a_reason_and_is_audited(world):
+def test_reveal_needs_the_right_and_a_reason_and_is_audited(
+    world, city_admin, city_officer, sibling_city_admin
+):
     m = world.members["xian_worker"]
     with pytest.raises(PermissionDenied):
-        members.member_reveal_pii(
-            actor=world.users["xian_officer"], member=m, field="id_number", reason="核对"
-        )
+        members.member_reveal_pii(actor=city_officer, member=m, field="id_number", reason="核对")
     with pytest.raises(ValidationError):
-        members.member_reveal_pii(actor=world.users["xian"], member=m, field="id_number", reason="")
+        members.member_reveal_pii(actor=city_admin, member=m, field="id_number", reason="")
     with pytest.raises(Http404):
-        members.member_reveal_pii(actor=world.users["baoji"], member=m, field="phone", reason="核对")
-    value = members.member_reveal_pii(
-        actor=world.users["xian"], member=m, field="id_number", reason="核对身份"
-    )
+        members.member_reveal_pii(actor=sibling_city_admin, member=m, field="phone", reason="核对")
+    value = members.member_reveal_pii(actor=city_admin, member=m, field="id_number", reason="核对身份")
     assert value == crypto.decrypt(m.id_number_enc)
     entry = AuditEntry.objects.get(action="members.member.pii_revealed")
-    assert (
-        entry.actor == world.users["xian"] and entry.reason == "核对身份" and value not in str(entry.changes)
-    )
+    assert entry.actor == city_admin and entry.reason == "核对身份" and value not in str(entry.changes)
 
 
 # ---- enrolment ---------------------------------------------------------------------------
@@ -247,20 +241,20 @@ def test_enrolment_walks_up_to_the_city_and_province_federation(world):
     assert submit(work_division="110105").organisation.code == "ACFTU"  # no Beijing union: the root
 
 
-def test_pre_member_when_held_by_a_federation(world):
+def test_pre_member_when_held_by_a_federation(city_admin):
     e = submit(work_division="610102")
-    m = enrolment.enrolment_approve(actor=world.users["xian"], enrolment=e)
+    m = enrolment.enrolment_approve(actor=city_admin, enrolment=e)
     assert m.status == S.PRE_MEMBER and m.organisation.code == "610100"
 
 
-def test_approval_is_scoped_and_only_once(world):
+def test_approval_is_scoped_and_only_once(city_officer, sibling_city_admin, city_admin):
     e = submit()
     with pytest.raises(Http404):
-        enrolment.enrolment_approve(actor=world.users["baoji"], enrolment=e)
-    m = enrolment.enrolment_approve(actor=world.users["xian_officer"], enrolment=e)
+        enrolment.enrolment_approve(actor=sibling_city_admin, enrolment=e)
+    m = enrolment.enrolment_approve(actor=city_officer, enrolment=e)
     assert m.status == S.MEMBER and m.employment_form == "courier"
     with pytest.raises(ValidationError):
-        enrolment.enrolment_approve(actor=world.users["xian"], enrolment=e)
+        enrolment.enrolment_approve(actor=city_admin, enrolment=e)
     # The member themself (same ID and phone) is told; anyone else is not.
     with pytest.raises(ValidationError) as exc:
         submit(id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc))
@@ -268,7 +262,7 @@ def test_approval_is_scoped_and_only_once(world):
     stranger = submit(id_number=crypto.decrypt(m.id_number_enc), phone=make_phone())
     assert stranger.status == "pending" and stranger.conflict == "already_member"
     with pytest.raises(ValidationError) as exc:
-        enrolment.enrolment_approve(actor=world.users["xian"], enrolment=stranger)
+        enrolment.enrolment_approve(actor=city_admin, enrolment=stranger)
     assert exc.value.code == "already_member"
 
 
@@ -313,10 +307,10 @@ def test_the_answer_to_an_anonymous_application_does_not_reveal_membership(world
     assert M.objects.count() == 3
 
 
-def test_member_history_cannot_be_rewritten_with_an_earlier_date(world):
+def test_member_history_cannot_be_rewritten_with_an_earlier_date(world, city_admin):
     m = new_member(world, joined_on=datetime.date(2020, 1, 1))
     members.member_change_status(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=m,
         to_status=S.RETAINED,
         reason="退休",
@@ -324,7 +318,7 @@ def test_member_history_cannot_be_rewritten_with_an_earlier_date(world):
     )
     with pytest.raises(ValidationError) as exc:
         members.member_change_status(
-            actor=world.users["xian"],
+            actor=city_admin,
             member=m,
             to_status=S.MEMBER,
             reason="返聘",
@@ -347,13 +341,13 @@ def test_join_date_before_birth_is_refused(world):
     assert "date_before_birth" in error_codes(exc.value)
 
 
-def test_rejoining_is_audited(world):
+def test_rejoining_is_audited(world, city_admin):
     m = world.members["xian_worker"]
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职")
+    members.member_change_status(actor=city_admin, member=m, to_status=S.WITHDRAWN, reason="离职")
     again = submit(
         id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc), employer="西安某机械厂"
     )
-    enrolment.enrolment_approve(actor=world.users["xian"], enrolment=again)
+    enrolment.enrolment_approve(actor=city_admin, enrolment=again)
     entry = AuditEntry.objects.get(action="members.member.rejoined")
     assert entry.changes["status"] == ["withdrawn", "member"]
 
@@ -371,33 +365,33 @@ def test_audit_entries_keep_only_the_birth_month(world):
     assert entry.changes["birth_date"] == [None, "1988-03"]
 
 
-def test_reject_needs_a_reason_and_withdrawn_members_rejoin_on_their_record(world):
+def test_reject_needs_a_reason_and_withdrawn_members_rejoin_on_their_record(world, city_admin):
     e = submit()
     with pytest.raises(ValidationError):
-        enrolment.enrolment_reject(actor=world.users["xian"], enrolment=e, reason=" ")
-    enrolment.enrolment_reject(actor=world.users["xian"], enrolment=e, reason="信息不全")
+        enrolment.enrolment_reject(actor=city_admin, enrolment=e, reason=" ")
+    enrolment.enrolment_reject(actor=city_admin, enrolment=e, reason="信息不全")
     e.refresh_from_db()
     assert e.status == "rejected" and e.decision_reason == "信息不全"
     m = world.members["xian_worker"]
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.WITHDRAWN, reason="离职")
+    members.member_change_status(actor=city_admin, member=m, to_status=S.WITHDRAWN, reason="离职")
     again = submit(
         id_number=crypto.decrypt(m.id_number_enc), phone=crypto.decrypt(m.phone_enc), employer="西安某机械厂"
     )
-    rejoined = enrolment.enrolment_approve(actor=world.users["xian"], enrolment=again)
+    rejoined = enrolment.enrolment_approve(actor=city_admin, enrolment=again)
     assert rejoined.pk == m.pk and rejoined.member_no == m.member_no and rejoined.status == S.MEMBER
 
 
-def test_a_pending_application_from_a_child_cannot_be_approved(world):
+def test_a_pending_application_from_a_child_cannot_be_approved(world, city_admin):
     e = pending_child_application(world)
     counts = (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count())
     with pytest.raises(ValidationError) as exc:
-        enrolment.enrolment_approve(actor=world.users["xian"], enrolment=e)
+        enrolment.enrolment_approve(actor=city_admin, enrolment=e)
     assert exc.value.code == "age_under_16"
     e.refresh_from_db()
     assert e.status == "pending"
     assert (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count()) == counts
     # It can still be rejected, with the reason the applicant will read.
-    enrolment.enrolment_reject(actor=world.users["xian"], enrolment=e, reason="未满16周岁，不能入会")
+    enrolment.enrolment_reject(actor=city_admin, enrolment=e, reason="未满16周岁，不能入会")
     e.refresh_from_db()
     assert e.status == "rejected"
 
@@ -414,13 +408,13 @@ def test_enrolment_age_floor_is_the_sixteenth_birthday(world, years, days, refus
         assert submit(id_number=number).birth_date == years_ago(years, days)
 
 
-def test_names_are_stored_normalised_and_checked_on_update(world):
+def test_names_are_stored_normalised_and_checked_on_update(world, city_admin):
     m = new_member(world, name="买买提•艾力")
     assert m.name == "买买提·艾力"
     before = Member.objects.filter(pk=m.pk).values().get()
     audit_before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
-        members.member_update(actor=world.users["xian"], member=m, name="<b>x</b>")
+        members.member_update(actor=city_admin, member=m, name="<b>x</b>")
     assert error_codes(exc.value) == {"name_invalid_character"}
     assert (
         Member.objects.filter(pk=m.pk).values().get() == before and AuditEntry.objects.count() == audit_before
@@ -443,25 +437,27 @@ def test_lookup_needs_both_id_and_phone(world):
 # ---- transfers ---------------------------------------------------------------------------
 
 
-def test_transfer_from_xian_to_baoji_moves_the_member_with_history(world):
+def test_transfer_from_xian_to_baoji_moves_the_member_with_history(
+    world, city_admin, sibling_city_admin, sibling_admin
+):
     m = world.members["xian_worker"]
     t = transfers.transfer_request(
-        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动"
+        actor=city_admin, member=m, to_organisation=world.orgs["baoji_factory"], reason="工作调动"
     )
     m.refresh_from_db()
     assert m.status == S.TRANSFERRING
     # Both sides see the case; the sibling province does not.
-    assert selectors.transfer_queue(world.users["baoji"]).filter(pk=t.pk).exists()
-    assert selectors.transfer_queue(world.users["xian"]).filter(pk=t.pk).exists()
-    assert not selectors.transfer_queue(world.users["gansu"]).filter(pk=t.pk).exists()
+    assert selectors.transfer_queue(sibling_city_admin).filter(pk=t.pk).exists()
+    assert selectors.transfer_queue(city_admin).filter(pk=t.pk).exists()
+    assert not selectors.transfer_queue(sibling_admin).filter(pk=t.pk).exists()
     with pytest.raises(ValidationError):
-        transfers.transfer_accept(actor=world.users["baoji"], transfer=t)  # not released yet
+        transfers.transfer_accept(actor=sibling_city_admin, transfer=t)  # not released yet
     with pytest.raises(PermissionDenied):  # Baoji sees the case (new side) but may not release
-        transfers.transfer_release(actor=world.users["baoji"], transfer=t)
+        transfers.transfer_release(actor=sibling_city_admin, transfer=t)
     with pytest.raises(Http404):
-        transfers.transfer_release(actor=world.users["gansu"], transfer=t)
-    transfers.transfer_release(actor=world.users["xian"], transfer=t)
-    transfers.transfer_accept(actor=world.users["baoji"], transfer=t)
+        transfers.transfer_release(actor=sibling_admin, transfer=t)
+    transfers.transfer_release(actor=city_admin, transfer=t)
+    transfers.transfer_accept(actor=sibling_city_admin, transfer=t)
     m.refresh_from_db()
     assert m.organisation.code == "BJ-0001" and m.status == S.MEMBER
     assert m.member_no == world.members["xian_worker"].member_no
@@ -471,46 +467,48 @@ def test_transfer_from_xian_to_baoji_moves_the_member_with_history(world):
         "transferred_in",
     ]
     with pytest.raises(Http404):
-        selectors.member_or_404(world.users["xian"], m.pk)
-    assert selectors.member_or_404(world.users["baoji"], m.pk) == m
+        selectors.member_or_404(city_admin, m.pk)
+    assert selectors.member_or_404(sibling_city_admin, m.pk) == m
 
 
 @pytest.mark.parametrize("side", ["old", "new"])
-def test_refusal_on_either_side_leaves_the_member_where_they_were(world, side):
+def test_refusal_on_either_side_leaves_the_member_where_they_were(
+    world, city_admin, sibling_city_admin, side
+):
     m = world.members["xian_worker"]
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
+    members.member_change_status(actor=city_admin, member=m, to_status=S.RETAINED, reason="退休")
     t = transfers.transfer_request(
-        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="随子女迁居"
+        actor=city_admin, member=m, to_organisation=world.orgs["baoji_factory"], reason="随子女迁居"
     )
     if side == "new":
-        transfers.transfer_release(actor=world.users["xian"], transfer=t)
-        transfers.transfer_refuse(actor=world.users["baoji"], transfer=t, reason="不属于本单位")
+        transfers.transfer_release(actor=city_admin, transfer=t)
+        transfers.transfer_refuse(actor=sibling_city_admin, transfer=t, reason="不属于本单位")
     else:
-        transfers.transfer_refuse(actor=world.users["xian"], transfer=t, reason="材料不全")
+        transfers.transfer_refuse(actor=city_admin, transfer=t, reason="材料不全")
     m.refresh_from_db()
     t.refresh_from_db()
     assert m.status == S.RETAINED and m.organisation.code == "XA-0001"
     assert t.status == (TransferStatus.REFUSED_IN if side == "new" else TransferStatus.REFUSED_OUT)
 
 
-def test_member_may_ask_for_their_own_transfer_and_cancel_it(world):
+def test_member_may_ask_for_their_own_transfer_and_cancel_it(world, member_user):
     m = world.members["xian_worker"]
     t = transfers.transfer_request(
-        actor=world.users["member"], member=m, to_organisation=world.orgs["baoji_factory"], reason="换工作"
+        actor=member_user, member=m, to_organisation=world.orgs["baoji_factory"], reason="换工作"
     )
     with pytest.raises(ValidationError):
         transfers.transfer_request(
-            actor=world.users["member"], member=m, to_organisation=world.orgs["baoji_factory"], reason="again"
+            actor=member_user, member=m, to_organisation=world.orgs["baoji_factory"], reason="again"
         )
-    transfers.transfer_cancel(actor=world.users["member"], transfer=t)
+    transfers.transfer_cancel(actor=member_user, transfer=t)
     m.refresh_from_db()
     assert m.status == S.MEMBER and Transfer.objects.get(pk=t.pk).status == TransferStatus.CANCELLED
 
 
-def test_another_members_transfer_cannot_be_requested_by_a_member(world):
+def test_another_members_transfer_cannot_be_requested_by_a_member(world, member_user):
     with pytest.raises(Http404):
         transfers.transfer_request(
-            actor=world.users["member"],
+            actor=member_user,
             member=world.members["baoji_worker"],
             to_organisation=world.orgs["xian_factory"],
             reason="x",
@@ -552,21 +550,15 @@ def test_bad_wages_are_refused(wage, code):
     assert exc.value.code == code
 
 
-def test_dues_ledger_one_record_a_month_and_retained_members_exempt(world):
+def test_dues_ledger_one_record_a_month_and_retained_members_exempt(world, city_admin, sibling_city_admin):
     m = world.members["xian_worker"]
-    dues.dues_record(
-        actor=world.users["xian"], member=m, month=datetime.date(2026, 1, 15), monthly_wage="5678.90"
-    )
+    dues.dues_record(actor=city_admin, member=m, month=datetime.date(2026, 1, 15), monthly_wage="5678.90")
     with pytest.raises(ValidationError) as exc:
-        dues.dues_record(
-            actor=world.users["xian"], member=m, month=datetime.date(2026, 1, 1), monthly_wage="6000"
-        )
+        dues.dues_record(actor=city_admin, member=m, month=datetime.date(2026, 1, 1), monthly_wage="6000")
     assert exc.value.code == "dues_duplicate"
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
+    members.member_change_status(actor=city_admin, member=m, to_status=S.RETAINED, reason="退休")
     m.refresh_from_db()
-    r = dues.dues_record(
-        actor=world.users["xian"], member=m, month=datetime.date.today(), monthly_wage="4000"
-    )
+    r = dues.dues_record(actor=city_admin, member=m, month=datetime.date.today(), monthly_wage="4000")
     assert r.exempt and r.amount == Decimal("0.00")
     assert list(DuesRecord.objects.filter(member=m).values_list("amount", flat=True).order_by("month")) == [
         Decimal("28.35"),
@@ -574,26 +566,26 @@ def test_dues_ledger_one_record_a_month_and_retained_members_exempt(world):
     ]
     with pytest.raises(Http404):
         dues.dues_record(
-            actor=world.users["baoji"], member=m, month=datetime.date(2026, 3, 1), monthly_wage="1"
+            actor=sibling_city_admin, member=m, month=datetime.date(2026, 3, 1), monthly_wage="1"
         )
 
 
-def test_a_retained_member_in_transfer_still_pays_nothing(world):
+def test_a_retained_member_in_transfer_still_pays_nothing(world, city_admin):
     m = world.members["xian_worker"]
-    members.member_change_status(actor=world.users["xian"], member=m, to_status=S.RETAINED, reason="退休")
+    members.member_change_status(actor=city_admin, member=m, to_status=S.RETAINED, reason="退休")
     transfers.transfer_request(
-        actor=world.users["xian"], member=m, to_organisation=world.orgs["baoji_factory"], reason="迁居"
+        actor=city_admin, member=m, to_organisation=world.orgs["baoji_factory"], reason="迁居"
     )
     m.refresh_from_db()
     month = datetime.date.today().replace(day=1)
-    r = dues.dues_record(actor=world.users["xian"], member=m, month=month, monthly_wage="3000")
+    r = dues.dues_record(actor=city_admin, member=m, month=month, monthly_wage="3000")
     assert r.exempt and r.amount == Decimal("0.00")
 
 
-def test_dues_follow_the_status_in_the_month_recorded(world):
+def test_dues_follow_the_status_in_the_month_recorded(world, city_admin):
     m = new_member(world, joined_on=datetime.date(2024, 1, 10))
     members.member_change_status(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=m,
         to_status=S.RETAINED,
         reason="退休",
@@ -601,17 +593,13 @@ def test_dues_follow_the_status_in_the_month_recorded(world):
     )
     m.refresh_from_db()
     before = dues.dues_record(
-        actor=world.users["xian"], member=m, month=datetime.date(2025, 3, 1), monthly_wage="5000"
+        actor=city_admin, member=m, month=datetime.date(2025, 3, 1), monthly_wage="5000"
     )
-    after = dues.dues_record(
-        actor=world.users["xian"], member=m, month=datetime.date(2025, 7, 1), monthly_wage="5000"
-    )
+    after = dues.dues_record(actor=city_admin, member=m, month=datetime.date(2025, 7, 1), monthly_wage="5000")
     assert (before.amount, before.exempt) == (Decimal("25.00"), False)
     assert (after.amount, after.exempt) == (Decimal("0.00"), True)
     with pytest.raises(ValidationError) as exc:
-        dues.dues_record(
-            actor=world.users["xian"], member=m, month=datetime.date(1800, 1, 1), monthly_wage="5000"
-        )
+        dues.dues_record(actor=city_admin, member=m, month=datetime.date(1800, 1, 1), monthly_wage="5000")
     assert exc.value.code == "month_before_join"
 
 

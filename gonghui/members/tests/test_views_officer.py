@@ -4,7 +4,6 @@ services), and how many queries the lists cost."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
@@ -15,15 +14,9 @@ from gonghui.members.services import enrolment as enrolment_services
 from gonghui.members.services import members as member_services
 from gonghui.members.services import transfers as transfer_services
 from gonghui.members.tests.test_services import pending_child_application
-from gonghui.testing import make_id_number, make_phone, person_name
+from gonghui.testing import client_for, make_id_number, make_phone, person_name
 
 pytestmark = pytest.mark.django_db
-
-
-def login(world, username: str) -> Client:
-    client = Client()
-    client.force_login(world.users[username])
-    return client
 
 
 def submit_enrolment(name="李娜", seq=60, employer="西安某机械厂", division="610113", form="standard"):
@@ -51,7 +44,7 @@ def xian_member(world) -> Member:
 
 def test_dashboard_shows_the_city_admins_subtree_counts_with_drill_down_links(world):
     submit_enrolment()
-    response = login(world, "xian").get(reverse("dashboard"))
+    response = client_for("xian").get(reverse("dashboard"))
     assert response.status_code == 200
     body = response.content.decode()
     assert "西安市总工会" in body
@@ -62,7 +55,7 @@ def test_dashboard_shows_the_city_admins_subtree_counts_with_drill_down_links(wo
 
 
 def test_dashboard_sends_a_member_without_officer_role_to_their_membership(world):
-    response = login(world, "member").get(reverse("dashboard"))
+    response = client_for("member").get(reverse("dashboard"))
     assert response.status_code == 302 and response["Location"] == reverse("members:me")
 
 
@@ -70,8 +63,7 @@ def test_dashboard_of_a_login_without_any_role_explains_itself(world):
     from gonghui.testing import make_user
 
     user = make_user("norole")
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200 and response.context["panels"] == []
 
@@ -84,7 +76,7 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client, world):
 
 
 def test_member_without_officer_role_gets_403_on_officer_lists(world):
-    client = login(world, "member")
+    client = client_for("member")
     assert client.get(reverse("members:list")).status_code == 403
     assert client.get(reverse("members:transfers")).status_code == 403
 
@@ -94,7 +86,7 @@ def test_member_without_officer_role_gets_403_on_officer_lists(world):
 
 def test_member_list_shows_in_scope_members_with_masked_personal_data(world):
     member = xian_member(world)
-    response = login(world, "xian").get(reverse("members:list"))
+    response = client_for("xian").get(reverse("members:list"))
     body = response.content.decode()
     assert response.status_code == 200
     assert "张伟" in body and member.member_no in body
@@ -105,13 +97,13 @@ def test_member_list_shows_in_scope_members_with_masked_personal_data(world):
 
 
 def test_member_list_of_the_sibling_city_admin_has_no_xian_rows(world):
-    body = login(world, "baoji").get(reverse("members:list")).content.decode()
+    body = client_for("baoji").get(reverse("members:list")).content.decode()
     assert "单晓燕" in body
     assert "张伟" not in body
 
 
 def test_member_list_filter_by_an_out_of_scope_union_shows_nothing_like_a_missing_one(world):
-    client = login(world, "baoji")
+    client = client_for("baoji")
     out_of_scope = client.get(reverse("members:list"), {"organisation": "XA-0001"})
     missing = client.get(reverse("members:list"), {"organisation": "NO-SUCH"})
     for response in (out_of_scope, missing):
@@ -121,7 +113,7 @@ def test_member_list_filter_by_an_out_of_scope_union_shows_nothing_like_a_missin
 
 
 def test_member_list_finds_by_pinyin_and_answers_htmx_with_the_rows_fragment(world):
-    response = login(world, "shaanxi").get(
+    response = client_for("shaanxi").get(
         reverse("members:list"), {"q": "zhangwei"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="member-results"
     )
     body = response.content.decode()
@@ -131,7 +123,7 @@ def test_member_list_finds_by_pinyin_and_answers_htmx_with_the_rows_fragment(wor
 
 
 def test_member_list_filters_by_status_and_employment_form(world):
-    client = login(world, "xian")
+    client = client_for("xian")
     assert "张伟" in client.get(reverse("members:list"), {"status": "member"}).content.decode()
     assert "张伟" not in client.get(reverse("members:list"), {"status": "retained"}).content.decode()
     assert "张伟" not in client.get(reverse("members:list"), {"employment_form": "courier"}).content.decode()
@@ -146,7 +138,7 @@ def test_member_list_query_count_does_not_grow_with_rows(world, django_assert_ma
             id_number=make_id_number("610113", seq=seq),
             phone=make_phone(seq),
         )
-    client = login(world, "xian")
+    client = client_for("xian")
     with django_assert_max_num_queries(10):
         response = client.get(reverse("members:list"))
     assert response.status_code == 200
@@ -161,7 +153,7 @@ def test_member_list_query_count_does_not_grow_with_rows(world, django_assert_ma
 
 def test_member_detail_shows_masked_record_and_the_membership_timeline(world):
     member = xian_member(world)
-    response = login(world, "xian").get(reverse("members:detail", args=[member.pk]))
+    response = client_for("xian").get(reverse("members:detail", args=[member.pk]))
     body = response.content.decode()
     assert response.status_code == 200
     assert member.id_number_masked in body
@@ -173,7 +165,7 @@ def test_member_detail_shows_masked_record_and_the_membership_timeline(world):
 @pytest.mark.parametrize("sibling", ["baoji", "gansu"])
 def test_member_pages_and_actions_are_404_for_sibling_admins(world, sibling):
     member = xian_member(world)
-    client = login(world, sibling)
+    client = client_for(sibling)
     for name in ("members:detail", "members:edit"):
         assert client.get(reverse(name, args=[member.pk])).status_code == 404
     posts = {
@@ -192,7 +184,7 @@ def test_member_pages_and_actions_are_404_for_sibling_admins(world, sibling):
 
 def test_reveal_needs_a_reason_and_writes_nothing_without_one(world):
     member = xian_member(world)
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:reveal", args=[member.pk]), {"field": "id_number", "reason": ""}
     )
     assert response.status_code == 200
@@ -201,9 +193,9 @@ def test_reveal_needs_a_reason_and_writes_nothing_without_one(world):
     assert not AuditEntry.objects.filter(action="members.member.pii_revealed").exists()
 
 
-def test_reveal_shows_the_clear_value_once_and_writes_an_audit_entry(world):
+def test_reveal_shows_the_clear_value_once_and_writes_an_audit_entry(world, city_admin):
     member = xian_member(world)
-    client = login(world, "xian")
+    client = client_for("xian")
     response = client.post(
         reverse("members:reveal", args=[member.pk]), {"field": "id_number", "reason": "核对身份"}
     )
@@ -211,14 +203,14 @@ def test_reveal_shows_the_clear_value_once_and_writes_an_audit_entry(world):
     assert crypto.decrypt(member.id_number_enc) in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     entry = AuditEntry.objects.get(action="members.member.pii_revealed")
-    assert entry.reason == "核对身份" and entry.actor == world.users["xian"]
+    assert entry.reason == "核对身份" and entry.actor == city_admin
     again = client.get(reverse("members:detail", args=[member.pk]))
     assert crypto.decrypt(member.id_number_enc) not in again.content.decode()
 
 
 def test_reveal_over_htmx_answers_with_the_fragment(world):
     member = xian_member(world)
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:reveal", args=[member.pk]),
         {"field": "phone", "reason": "联系会员"},
         HTTP_HX_REQUEST="true",
@@ -229,7 +221,7 @@ def test_reveal_over_htmx_answers_with_the_fragment(world):
 
 def test_city_officer_without_the_reveal_right_sees_no_reveal_form_and_gets_403(world):
     member = xian_member(world)
-    client = login(world, "xian_officer")
+    client = client_for("xian_officer")
     assert client.get(reverse("members:detail", args=[member.pk])).context["reveal_form"] is None
     response = client.post(
         reverse("members:reveal", args=[member.pk]), {"field": "id_number", "reason": "x" * 5}
@@ -239,7 +231,7 @@ def test_city_officer_without_the_reveal_right_sees_no_reveal_form_and_gets_403(
 
 def test_status_change_goes_through_the_service_and_needs_a_reason(world):
     member = xian_member(world)
-    client = login(world, "xian")
+    client = client_for("xian")
     url = reverse("members:status", args=[member.pk])
     response = client.post(url, {"to_status": "retained", "reason": ""})
     assert response.status_code == 200 and response.context["status_form"].errors["reason"]
@@ -254,7 +246,7 @@ def test_status_change_goes_through_the_service_and_needs_a_reason(world):
 
 def test_status_change_dated_before_joining_is_shown_as_an_error(world):
     member = xian_member(world)
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:status", args=[member.pk]),
         {"to_status": "retained", "reason": "退休", "effective_on": "2019-01-01"},
     )
@@ -266,7 +258,7 @@ def test_status_change_dated_before_joining_is_shown_as_an_error(world):
 
 def test_transfer_request_to_an_unknown_code_shows_an_error_and_writes_nothing(world):
     member = xian_member(world)
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:transfer", args=[member.pk]), {"to_organisation": "NOPE-1", "reason": "换工作"}
     )
     assert response.status_code == 200
@@ -276,7 +268,7 @@ def test_transfer_request_to_an_unknown_code_shows_an_error_and_writes_nothing(w
 
 def test_transfer_is_requested_released_and_accepted_through_the_pages(world):
     member = xian_member(world)
-    client = login(world, "xian")
+    client = client_for("xian")
     response = client.post(
         reverse("members:transfer", args=[member.pk]), {"to_organisation": "XA-0002", "reason": "换工作"}
     )
@@ -293,12 +285,12 @@ def test_transfer_is_requested_released_and_accepted_through_the_pages(world):
     assert "张伟" in closed.content.decode()
 
 
-def test_both_unions_see_a_cross_city_transfer_and_only_the_right_side_acts(world):
+def test_both_unions_see_a_cross_city_transfer_and_only_the_right_side_acts(world, city_admin):
     member = xian_member(world)
     transfer = transfer_services.transfer_request(
-        actor=world.users["xian"], member=member, to_organisation=world.orgs["baoji_factory"], reason="调动"
+        actor=city_admin, member=member, to_organisation=world.orgs["baoji_factory"], reason="调动"
     )
-    baoji = login(world, "baoji")
+    baoji = client_for("baoji")
     queue = baoji.get(reverse("members:transfers"))
     assert "张伟" in queue.content.decode()
     assert queue.context["page"].rows[0][1] == []  # waiting for Xi'an to release
@@ -307,18 +299,18 @@ def test_both_unions_see_a_cross_city_transfer_and_only_the_right_side_acts(worl
     # not act for Xi'an; Gansu sees neither side.
     assert baoji.post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 403
     assert (
-        login(world, "gansu").post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 404
+        client_for("gansu").post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 404
     )
     transfer.refresh_from_db()
     assert transfer.status == "requested"
 
 
-def test_refusing_a_transfer_without_a_reason_shows_an_error_and_keeps_it_open(world):
+def test_refusing_a_transfer_without_a_reason_shows_an_error_and_keeps_it_open(world, city_admin):
     member = xian_member(world)
     transfer = transfer_services.transfer_request(
-        actor=world.users["xian"], member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
+        actor=city_admin, member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
     )
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:transfer_refuse", args=[transfer.pk]), {"reason": ""}, follow=True
     )
     assert response.status_code == 200
@@ -329,7 +321,7 @@ def test_refusing_a_transfer_without_a_reason_shows_an_error_and_keeps_it_open(w
 
 def test_dues_are_recorded_with_base_and_amount(world):
     member = xian_member(world)
-    client = login(world, "xian")
+    client = client_for("xian")
     response = client.post(
         reverse("members:dues", args=[member.pk]),
         {"month": "2024-05", "monthly_wage": "5678.90"},
@@ -344,7 +336,7 @@ def test_dues_are_recorded_with_base_and_amount(world):
 
 def test_dues_with_a_bad_wage_show_an_error_and_write_nothing(world):
     member = xian_member(world)
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:dues", args=[member.pk]), {"month": "2024-05", "monthly_wage": "abc"}
     )
     assert response.status_code == 200
@@ -353,7 +345,7 @@ def test_dues_with_a_bad_wage_show_an_error_and_write_nothing(world):
 
 
 def test_dues_calculator_fragment_shows_base_and_dues(world):
-    response = login(world, "xian").get(reverse("members:dues_preview"), {"monthly_wage": "5678.90"})
+    response = client_for("xian").get(reverse("members:dues_preview"), {"monthly_wage": "5678.90"})
     body = response.content.decode()
     assert "5670.00" in body and "28.35" in body
 
@@ -385,7 +377,7 @@ def _new_member_data(**overrides):
 
 
 def test_member_is_created_through_the_form(world):
-    client = login(world, "xian")
+    client = client_for("xian")
     assert client.get(reverse("members:create")).status_code == 200
     response = client.post(reverse("members:create"), _new_member_data())
     member = Member.objects.get(name="欧阳明华")
@@ -397,21 +389,21 @@ def test_member_is_created_through_the_form(world):
 def test_member_with_a_bad_id_checksum_shows_the_error_on_the_id_field_and_writes_nothing(world):
     good = make_id_number("610113", seq=201)
     bad = good[:17] + ("0" if good[17] != "0" else "1")
-    response = login(world, "xian").post(reverse("members:create"), _new_member_data(id_number=bad))
+    response = client_for("xian").post(reverse("members:create"), _new_member_data(id_number=bad))
     assert response.status_code == 200
     assert "id_number" in response.context["form"].errors
     assert not Member.objects.filter(name="欧阳明华").exists()
 
 
 def test_typed_gender_that_disagrees_with_the_id_number_is_flagged_on_the_gender_field(world):
-    response = login(world, "xian").post(reverse("members:create"), _new_member_data(gender="F"))
+    response = client_for("xian").post(reverse("members:create"), _new_member_data(gender="F"))
     assert "gender" in response.context["form"].errors
     assert not Member.objects.filter(name="欧阳明华").exists()
 
 
 def test_duplicate_id_number_is_refused_on_the_id_field(world):
     existing_id = crypto.decrypt(xian_member(world).id_number_enc)
-    response = login(world, "xian").post(reverse("members:create"), _new_member_data(id_number=existing_id))
+    response = client_for("xian").post(reverse("members:create"), _new_member_data(id_number=existing_id))
     assert "id_number" in response.context["form"].errors
     assert Member.objects.count() == 3
 
@@ -420,7 +412,7 @@ def test_the_officer_form_shows_every_error_at_once_in_natural_chinese(world):
     today = timezone.localdate()
     child = make_id_number("610113", datetime.date(today.year - 15, 1, 1), "F", seq=202)
     counts = (Member.objects.count(), AuditEntry.objects.count())
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:create"),
         _new_member_data(organisation="NOPE", name="=1+1", id_number=child, employer="某" * 121, phone="123"),
     )
@@ -435,7 +427,7 @@ def test_the_officer_form_shows_every_error_at_once_in_natural_chinese(world):
 
 
 def test_an_empty_officer_form_asks_for_each_required_field(world):
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:create"),
         {"ethnicity": "01", "employment_status": "employed", "employment_form": "standard"},
     )
@@ -447,7 +439,7 @@ def test_an_empty_officer_form_asks_for_each_required_field(world):
 
 def test_editing_a_member_refuses_a_name_that_is_not_a_name(world):
     member = xian_member(world)
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:edit", args=[member.pk]),
         {
             "name": "<b>x</b>",
@@ -463,21 +455,21 @@ def test_editing_a_member_refuses_a_name_that_is_not_a_name(world):
 
 
 def test_sibling_admin_cannot_create_a_member_in_a_xian_union(world):
-    response = login(world, "baoji").post(reverse("members:create"), _new_member_data())
+    response = client_for("baoji").post(reverse("members:create"), _new_member_data())
     assert response.status_code == 200
     assert "organisation" in response.context["form"].errors
     assert not Member.objects.filter(name="欧阳明华").exists()
 
 
 def test_viewer_gets_403_on_the_create_and_edit_pages(world):
-    client = login(world, "xian_viewer")
+    client = client_for("xian_viewer")
     assert client.get(reverse("members:create")).status_code == 403
     assert client.get(reverse("members:edit", args=[xian_member(world).pk])).status_code == 403
 
 
 def test_member_profile_is_edited_through_the_form(world):
     member = xian_member(world)
-    client = login(world, "xian")
+    client = client_for("xian")
     assert client.get(reverse("members:edit", args=[member.pk])).status_code == 200
     data = {
         "name": "张伟",
@@ -509,26 +501,26 @@ def test_member_profile_is_edited_through_the_form(world):
 def test_enrolment_queue_shows_pending_applications_masked_with_who_holds_them(world):
     enrolment = submit_enrolment()
     Enrolment.objects.filter(pk=enrolment.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
-    response = login(world, "xian").get(reverse("members:enrolments"))
+    response = client_for("xian").get(reverse("members:enrolments"))
     body = response.content.decode()
     assert response.status_code == 200
     assert "李娜" in body and enrolment.id_number_masked in body and enrolment.phone_masked in body
     assert crypto.decrypt(enrolment.id_number_enc) not in body
     assert "西安某机械厂工会委员会" in body
     assert "badge bad" in body  # overdue
-    overdue = login(world, "xian").get(reverse("members:enrolments"), {"tab": "overdue"})
+    overdue = client_for("xian").get(reverse("members:enrolments"), {"tab": "overdue"})
     assert "李娜" in overdue.content.decode()
 
 
 def test_enrolment_queue_of_the_sibling_admin_does_not_list_xian_applications(world):
     submit_enrolment()
-    body = login(world, "baoji").get(reverse("members:enrolments")).content.decode()
+    body = client_for("baoji").get(reverse("members:enrolments")).content.decode()
     assert "李娜" not in body
 
 
 def test_approving_an_enrolment_puts_the_member_in_the_list(world):
     enrolment = submit_enrolment()
-    client = login(world, "xian")
+    client = client_for("xian")
     response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED)
     assert response.status_code == 302
     assert "李娜" in client.get(reverse("members:list")).content.decode()
@@ -538,7 +530,7 @@ def test_approving_an_enrolment_puts_the_member_in_the_list(world):
 
 def test_approving_twice_shows_a_message_not_an_error_page(world):
     enrolment = submit_enrolment()
-    client = login(world, "xian")
+    client = client_for("xian")
     client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED)
     response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED, follow=True)
     assert response.status_code == 200
@@ -548,7 +540,7 @@ def test_approving_twice_shows_a_message_not_an_error_page(world):
 
 def test_rejecting_an_enrolment_needs_a_reason(world):
     enrolment = submit_enrolment()
-    client = login(world, "xian")
+    client = client_for("xian")
     url = reverse("members:enrolment_reject", args=[enrolment.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"reason": ""})
@@ -565,7 +557,7 @@ def test_rejecting_an_enrolment_needs_a_reason(world):
 
 def test_approving_goes_through_a_page_that_shows_the_application_and_asks_to_confirm(world):
     enrolment = submit_enrolment()
-    client = login(world, "xian")
+    client = client_for("xian")
     queue = client.get(reverse("members:enrolments")).content.decode()
     approve_url = reverse("members:enrolment_approve", args=[enrolment.pk])
     assert f'<form method="post" action="{approve_url}"' not in queue  # no one-click approval
@@ -580,7 +572,7 @@ def test_approving_goes_through_a_page_that_shows_the_application_and_asks_to_co
 def test_one_post_without_the_confirmation_approves_nothing(world):
     enrolment = submit_enrolment()
     counts = (Member.objects.count(), AuditEntry.objects.count())
-    response = login(world, "xian").post(reverse("members:enrolment_approve", args=[enrolment.pk]))
+    response = client_for("xian").post(reverse("members:enrolment_approve", args=[enrolment.pk]))
     assert response.status_code == 200
     assert "尚未做出决定" in response.content.decode()
     enrolment.refresh_from_db()
@@ -590,7 +582,7 @@ def test_one_post_without_the_confirmation_approves_nothing(world):
 def test_one_post_without_the_confirmation_rejects_nothing(world):
     enrolment = submit_enrolment()
     audit_before = AuditEntry.objects.count()
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("members:enrolment_reject", args=[enrolment.pk]), {"reason": "信息不全"}
     )
     assert response.status_code == 200
@@ -601,7 +593,7 @@ def test_one_post_without_the_confirmation_rejects_nothing(world):
 
 def test_the_sibling_city_admin_cannot_open_the_decision_page(world):
     enrolment = submit_enrolment()
-    client = login(world, "baoji")
+    client = client_for("baoji")
     assert client.get(reverse("members:enrolment_approve", args=[enrolment.pk])).status_code == 404
     assert client.get(reverse("members:enrolment_reject", args=[enrolment.pk])).status_code == 404
     assert (
@@ -622,7 +614,7 @@ def test_an_applicant_past_retirement_age_is_flagged_in_the_queue_and_on_the_dec
         work_division="610113",
         employment_form="standard",
     )
-    client = login(world, "xian")
+    client = client_for("xian")
     for url in (reverse("members:enrolments"), reverse("members:enrolment_approve", args=[enrolment.pk])):
         body = client.get(url).content.decode()
         assert "已到法定退休年龄" in body and "男职工" in body and "请核实是否仍在职" in body
@@ -634,7 +626,7 @@ def test_an_applicant_past_retirement_age_is_flagged_in_the_queue_and_on_the_dec
 
 def test_a_pending_application_from_a_child_offers_only_rejection(world):
     enrolment = pending_child_application(world)
-    client = login(world, "xian")
+    client = client_for("xian")
     body = client.get(reverse("members:enrolment_approve", args=[enrolment.pk])).content.decode()
     assert "确认批准" not in body and "未满16周岁，不能批准入会" in body
     response = client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED, follow=True)
@@ -645,7 +637,7 @@ def test_a_pending_application_from_a_child_offers_only_rejection(world):
 
 def test_viewer_sees_the_queue_but_cannot_decide(world):
     enrolment = submit_enrolment()
-    client = login(world, "xian_viewer")
+    client = client_for("xian_viewer")
     response = client.get(reverse("members:enrolments"))
     assert response.context["page"].rows[0][1] is False
     assert client.post(reverse("members:enrolment_approve", args=[enrolment.pk])).status_code == 403
@@ -658,7 +650,7 @@ def test_viewer_sees_the_queue_but_cannot_decide(world):
 def test_enrolment_queue_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
     for seq in range(300, 330):
         submit_enrolment(name=person_name(seq, "申请"), seq=seq, employer="某快递公司", form="courier")
-    client = login(world, "xian")
+    client = client_for("xian")
     with django_assert_max_num_queries(10):
         response = client.get(reverse("members:enrolments"))
     assert response.status_code == 200
@@ -679,15 +671,15 @@ def test_enrolment_queue_query_count_does_not_grow_with_rows(world, django_asser
         reverse_lazy("members:transfers") + "?tab=closed",
     ],
 )
-def test_officer_lists_clamp_any_page_number_instead_of_failing(world, url, page):
+def test_officer_lists_clamp_any_page_number_instead_of_failing(world, city_admin, url, page):
     submit_enrolment()
     transfer_services.transfer_request(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=xian_member(world),
         to_organisation=world.orgs["yanta_joint"],
         reason="调动",
     )
-    response = login(world, "xian").get(str(url), {"page": page})
+    response = client_for("xian").get(str(url), {"page": page})
     assert response.status_code == 200
     assert response.context["page"].number == 1
 
@@ -695,7 +687,7 @@ def test_officer_lists_clamp_any_page_number_instead_of_failing(world, url, page
 def test_member_list_past_the_last_page_shows_the_last_page(world):
     for seq in range(400, 425):
         submit_enrolment(name=person_name(seq, "会员"), seq=seq)
-    client = login(world, "xian")
+    client = client_for("xian")
     for enrolment in Enrolment.objects.all():
         client.post(reverse("members:enrolment_approve", args=[enrolment.pk]), CONFIRMED)
     response = client.get(reverse("members:list"), {"page": "99999999999999999999"})
@@ -714,13 +706,13 @@ def test_member_list_past_the_last_page_shows_the_last_page(world):
 # ---- language --------------------------------------------------------------------------
 
 
-def test_every_officer_page_renders_in_chinese(world):
+def test_every_officer_page_renders_in_chinese(world, city_admin):
     member = xian_member(world)
     enrolment = submit_enrolment()
     transfer_services.transfer_request(
-        actor=world.users["xian"], member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
+        actor=city_admin, member=member, to_organisation=world.orgs["yanta_joint"], reason="调动"
     )
-    client = login(world, "xian")
+    client = client_for("xian")
     urls = [
         reverse("dashboard"),
         reverse("members:list"),
@@ -757,5 +749,5 @@ def test_the_queue_flags_an_application_that_uses_a_members_id_number(world):
         work_division="610113",
         employment_form="standard",
     )
-    response = login(world, "xian").get(reverse("members:enrolments"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client_for("xian").get(reverse("members:enrolments"), HTTP_ACCEPT_LANGUAGE="en")
     assert "already belongs to a member" in response.content.decode()

@@ -17,7 +17,7 @@ from gonghui.members.models import Enrolment, Member, Transfer
 from gonghui.members.services import cards, dues
 from gonghui.members.services import enrolment as enrolment_services
 from gonghui.members.services import members as member_services
-from gonghui.testing import make_id_number
+from gonghui.testing import client_for, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +42,6 @@ def join_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def en_client() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def field_error_codes(response, field: str) -> list[str]:
@@ -342,9 +337,9 @@ def test_status_page_flags_an_overdue_application(world, en_client):
     assert "Overdue" in html and "The decision is late" in html
 
 
-def test_status_page_shows_the_member_number_once_approved(world, en_client):
+def test_status_page_shows_the_member_number_once_approved(world, city_admin, en_client):
     enrolment = submit(world)
-    member = enrolment_services.enrolment_approve(actor=world.users["xian"], enrolment=enrolment)
+    member = enrolment_services.enrolment_approve(actor=city_admin, enrolment=enrolment)
     html = en_client.get(
         reverse("members:join_status", kwargs={"enrolment_id": enrolment.pk})
     ).content.decode()
@@ -352,11 +347,9 @@ def test_status_page_shows_the_member_number_once_approved(world, en_client):
     assert member.member_no in html
 
 
-def test_status_page_shows_the_reason_for_a_rejection(world, en_client):
+def test_status_page_shows_the_reason_for_a_rejection(world, city_admin, en_client):
     enrolment = submit(world)
-    enrolment_services.enrolment_reject(
-        actor=world.users["xian"], enrolment=enrolment, reason="请补充工作证明"
-    )
+    enrolment_services.enrolment_reject(actor=city_admin, enrolment=enrolment, reason="请补充工作证明")
     html = en_client.get(
         reverse("members:join_status", kwargs={"enrolment_id": enrolment.pk})
     ).content.decode()
@@ -404,9 +397,7 @@ def test_lookup_answers_the_same_for_a_wrong_phone_and_an_unknown_id(world, en_c
 
 @pytest.fixture
 def member_client(world) -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(world.users["member"])
-    return c
+    return client_for("member", language="en")
 
 
 def test_member_sees_their_own_membership_masked(world, member_client):
@@ -428,15 +419,15 @@ def test_anonymous_visitor_is_sent_to_sign_in(world, client, url):
 
 
 @pytest.mark.parametrize("url", ["/me/", "/me/card/"])
-def test_a_login_without_a_member_record_gets_404(world, client, url):
-    client.force_login(world.users["xian_officer"])
+def test_a_login_without_a_member_record_gets_404(city_officer, client, url):
+    client.force_login(city_officer)
     assert client.get(url).status_code == 404
 
 
-def test_member_page_lists_dues_read_only(world, member_client):
+def test_member_page_lists_dues_read_only(world, city_admin, member_client):
     member = world.members["xian_worker"]
     dues.dues_record(
-        actor=world.users["xian"],
+        actor=city_admin,
         member=member,
         month=datetime.date(2024, 3, 1),
         monthly_wage=Decimal("5678.90"),
@@ -445,13 +436,13 @@ def test_member_page_lists_dues_read_only(world, member_client):
     assert "2024-03" in html and "28.35" in html and "5670.00" in html
 
 
-def test_member_asks_to_move_to_another_union_and_can_cancel(world, member_client):
+def test_member_asks_to_move_to_another_union_and_can_cancel(world, member_user, member_client):
     member = world.members["xian_worker"]
     r = member_client.post("/me/transfer/", {"to_organisation": "xa-0002", "reason": "换了工作"})
     assert r.status_code == 302 and r["Location"].endswith("/me/#transfers")
     transfer = Transfer.objects.get(member=member)
     assert transfer.to_organisation.code == "XA-0002"
-    assert transfer.requested_by == world.users["member"]
+    assert transfer.requested_by == member_user
     member.refresh_from_db()
     assert member.status == MembershipStatus.TRANSFERRING
     html = member_client.get("/me/").content.decode()
@@ -492,11 +483,11 @@ def test_the_union_hint_names_the_union_for_a_code(world, member_client):
     )
 
 
-def test_a_member_cannot_cancel_someone_elses_transfer(world, member_client):
+def test_a_member_cannot_cancel_someone_elses_transfer(world, sibling_city_admin, member_client):
     from gonghui.members.services import transfers
 
     other = transfers.transfer_request(
-        actor=world.users["baoji"],
+        actor=sibling_city_admin,
         member=world.members["baoji_worker"],
         to_organisation=world.orgs["xian_factory"],
         reason="调动",
@@ -552,12 +543,10 @@ def test_card_check_reports_an_expired_code(world, client, settings):
 
 
 @pytest.mark.parametrize("status", [MembershipStatus.EXPELLED, MembershipStatus.WITHDRAWN])
-def test_card_check_reports_a_former_member_as_inactive(world, client, member_client, status):
+def test_card_check_reports_a_former_member_as_inactive(world, city_admin, client, member_client, status):
     member = world.members["xian_worker"]
     token = cards.card_token(member)
-    member_services.member_change_status(
-        actor=world.users["xian"], member=member, to_status=status, reason="测试"
-    )
+    member_services.member_change_status(actor=city_admin, member=member, to_status=status, reason="测试")
     html = client.get(reverse("members:card_verify", kwargs={"token": token})).content.decode()
     assert 'data-result="inactive"' in html and "张*" in html
     card = member_client.get("/me/card/")

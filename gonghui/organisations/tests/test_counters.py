@@ -75,9 +75,9 @@ def test_counts_roll_back_with_the_callers_transaction(world):
     assert rows() == before
 
 
-def test_organisations_are_counted_by_kind_when_created(world):
+def test_organisations_are_counted_by_kind_when_created(world, sibling_admin):
     services.organisation_create(
-        actor=world.users["gansu"],
+        actor=sibling_admin,
         parent=world.orgs["gansu"],
         kind=Kind.CITY,
         code="620100",
@@ -90,11 +90,11 @@ def test_organisations_are_counted_by_kind_when_created(world):
     assert counters.totals(fresh(world.orgs["national"]))[(counters.ORGANISATIONS, counters.ALL)] == 11
 
 
-def test_moving_a_subtree_carries_its_totals_to_the_new_ancestors(world):
+def test_moving_a_subtree_carries_its_totals_to_the_new_ancestors(world, national_admin):
     counters.apply({(world.orgs["xian_factory"].pk, DIM, "x"): 3, (world.orgs["yanta"].pk, DIM, "y"): 1})
     counters.apply({(world.orgs["baoji_factory"].pk, DIM, "x"): 1})
     services.organisation_move(
-        actor=world.users["national"],
+        actor=national_admin,
         organisation=fresh(world.orgs["yanta"]),
         new_parent=fresh(world.orgs["gansu"]),
     )
@@ -110,10 +110,10 @@ def test_moving_a_subtree_carries_its_totals_to_the_new_ancestors(world):
         assert counters.totals(org)[(counters.ORGANISATIONS, counters.ALL)] == expected
 
 
-def test_a_move_within_the_same_parent_line_leaves_shared_ancestors_alone(world):
+def test_a_move_within_the_same_parent_line_leaves_shared_ancestors_alone(world, city_admin):
     counters.apply({(world.orgs["xian_factory"].pk, DIM, "x"): 2})
     services.organisation_move(
-        actor=world.users["xian"],
+        actor=city_admin,
         organisation=fresh(world.orgs["xian_factory"]),
         new_parent=fresh(world.orgs["xian"]),
     )

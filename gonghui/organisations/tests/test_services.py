@@ -15,9 +15,9 @@ def union_code(body17: str = "81610113MC1234567") -> str:
     return body17 + credit_check_char(body17)
 
 
-def test_grassroots_union_with_a_registered_credit_code(world):
+def test_grassroots_union_with_a_registered_credit_code(world, city_admin):
     org = services.organisation_create(
-        actor=world.users["xian"],
+        actor=city_admin,
         parent=world.orgs["yanta"],
         kind=Kind.GRASSROOTS,
         code=union_code().lower(),
@@ -41,11 +41,11 @@ def test_grassroots_union_with_a_registered_credit_code(world):
         ("a b", "610113", "org_code"),
     ],
 )
-def test_bad_organisation_input_writes_nothing(world, code, division, error):
+def test_bad_organisation_input_writes_nothing(world, city_admin, code, division, error):
     before = Organisation.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.organisation_create(
-            actor=world.users["xian"],
+            actor=city_admin,
             parent=world.orgs["yanta"],
             kind=Kind.GRASSROOTS,
             code=code,
@@ -56,10 +56,10 @@ def test_bad_organisation_input_writes_nothing(world, code, division, error):
     assert Organisation.objects.count() == before
 
 
-def test_sibling_province_admin_cannot_add_under_shaanxi(world):
+def test_sibling_province_admin_cannot_add_under_shaanxi(world, sibling_admin):
     with pytest.raises(Http404):
         services.organisation_create(
-            actor=world.users["gansu"],
+            actor=sibling_admin,
             parent=world.orgs["xian"],
             kind=Kind.GRASSROOTS,
             code="GS-X",
@@ -68,60 +68,58 @@ def test_sibling_province_admin_cannot_add_under_shaanxi(world):
         )
 
 
-def test_viewer_sees_but_may_not_manage(world):
-    viewer = world.users["xian_viewer"]
+def test_viewer_sees_but_may_not_manage(world, city_viewer):
+    viewer = city_viewer
     with pytest.raises(PermissionDenied):
         services.organisation_update(actor=viewer, organisation=world.orgs["yanta"], chairman="李四")
 
 
-def test_moving_a_subtree_carries_its_descendants_and_members(world):
+def test_moving_a_subtree_carries_its_descendants_and_members(
+    world, sibling_city_admin, province_admin, city_admin
+):
     yanta = world.orgs["yanta"]
-    services.organisation_move(
-        actor=world.users["shaanxi"], organisation=yanta, new_parent=world.orgs["baoji"]
-    )
+    services.organisation_move(actor=province_admin, organisation=yanta, new_parent=world.orgs["baoji"])
     yanta.refresh_from_db()
     assert yanta.get_parent().code == "610300"
     factory = Organisation.objects.get(code="XA-0001")
     assert factory.path.startswith(yanta.path)
-    baoji_admin = world.users["baoji"]
+    baoji_admin = sibling_city_admin
     scoping.forget(baoji_admin)
     assert scoping.can(baoji_admin, scoping.Action.VIEW, factory)
-    assert not scoping.can(world.users["xian"], scoping.Action.VIEW, factory)
+    assert not scoping.can(city_admin, scoping.Action.VIEW, factory)
 
 
-def test_moving_under_own_descendant_is_refused(world):
+def test_moving_under_own_descendant_is_refused(world, province_admin):
     with pytest.raises(ValidationError) as exc:
         services.organisation_move(
-            actor=world.users["shaanxi"], organisation=world.orgs["xian"], new_parent=world.orgs["yanta"]
+            actor=province_admin, organisation=world.orgs["xian"], new_parent=world.orgs["yanta"]
         )
     assert exc.value.code == "org_cycle"
     assert world.orgs["yanta"].get_parent().code == "610100"
 
 
-def test_city_admin_cannot_move_a_unit_to_another_city(world):
+def test_city_admin_cannot_move_a_unit_to_another_city(world, city_admin):
     with pytest.raises(Http404):
         services.organisation_move(
-            actor=world.users["xian"], organisation=world.orgs["yanta"], new_parent=world.orgs["baoji"]
+            actor=city_admin, organisation=world.orgs["yanta"], new_parent=world.orgs["baoji"]
         )
 
 
-def test_role_assignment_is_scoped_and_audited(world):
+def test_role_assignment_is_scoped_and_audited(world, city_admin, sibling_city_admin):
     from gonghui.testing import make_user
 
     user = make_user("newofficer")
-    services.role_assign(
-        actor=world.users["xian"], user=user, organisation=world.orgs["yanta"], role=Role.OFFICER
-    )
+    services.role_assign(actor=city_admin, user=user, organisation=world.orgs["yanta"], role=Role.OFFICER)
     assert RoleAssignment.objects.filter(user=user, role=Role.OFFICER).exists()
     with pytest.raises(Http404):
         services.role_assign(
-            actor=world.users["baoji"], user=user, organisation=world.orgs["yanta"], role=Role.ADMIN
+            actor=sibling_city_admin, user=user, organisation=world.orgs["yanta"], role=Role.ADMIN
         )
     assert AuditEntry.objects.filter(action="organisations.role.assigned").count() >= 1
 
 
-def test_revoking_ones_own_last_admin_role_is_refused(world):
-    xian = world.users["xian"]
+def test_revoking_ones_own_last_admin_role_is_refused(world, city_admin):
+    xian = city_admin
     own = RoleAssignment.objects.get(user=xian, organisation=world.orgs["xian"], role=Role.ADMIN)
     with pytest.raises(ValidationError) as exc:
         services.role_revoke(actor=xian, assignment=own)
@@ -130,18 +128,18 @@ def test_revoking_ones_own_last_admin_role_is_refused(world):
     assert not AuditEntry.objects.filter(action="organisations.role.revoked").exists()
 
 
-def test_an_admin_role_above_keeps_the_admin_in_charge_so_the_lower_one_may_go(world):
-    xian = world.users["xian"]
-    services.role_assign(
-        actor=world.users["shaanxi"], user=xian, organisation=world.orgs["shaanxi"], role=Role.ADMIN
-    )
+def test_an_admin_role_above_keeps_the_admin_in_charge_so_the_lower_one_may_go(
+    world, city_admin, province_admin
+):
+    xian = city_admin
+    services.role_assign(actor=province_admin, user=xian, organisation=world.orgs["shaanxi"], role=Role.ADMIN)
     own = RoleAssignment.objects.get(user=xian, organisation=world.orgs["xian"], role=Role.ADMIN)
     services.role_revoke(actor=xian, assignment=own)
     assert not RoleAssignment.objects.filter(pk=own.pk).exists()
 
 
-def test_an_admin_role_below_does_not_count_as_keeping_admin_over_the_organisation(world):
-    xian = world.users["xian"]
+def test_an_admin_role_below_does_not_count_as_keeping_admin_over_the_organisation(world, city_admin):
+    xian = city_admin
     services.role_assign(actor=xian, user=xian, organisation=world.orgs["yanta"], role=Role.ADMIN)
     own = RoleAssignment.objects.get(user=xian, organisation=world.orgs["xian"], role=Role.ADMIN)
     with pytest.raises(ValidationError) as exc:
@@ -149,24 +147,24 @@ def test_an_admin_role_below_does_not_count_as_keeping_admin_over_the_organisati
     assert exc.value.code == "role_last_admin"
 
 
-def test_revoking_another_admins_role_and_ones_own_lesser_roles_stays_possible(world):
-    xian = world.users["xian"]
+def test_revoking_another_admins_role_and_ones_own_lesser_roles_stays_possible(
+    world, city_admin, sibling_city_admin, province_admin
+):
+    xian = city_admin
     viewer = services.role_assign(actor=xian, user=xian, organisation=world.orgs["yanta"], role=Role.VIEWER)
     services.role_revoke(actor=xian, assignment=viewer)
-    baoji = RoleAssignment.objects.get(user=world.users["baoji"], role=Role.ADMIN)
-    services.role_revoke(actor=world.users["shaanxi"], assignment=baoji)
+    baoji = RoleAssignment.objects.get(user=sibling_city_admin, role=Role.ADMIN)
+    services.role_revoke(actor=province_admin, assignment=baoji)
     assert not RoleAssignment.objects.filter(pk__in=[viewer.pk, baoji.pk]).exists()
 
 
-def test_the_chairman_is_a_person_name(world):
+def test_the_chairman_is_a_person_name(world, city_admin):
     org = world.orgs["yanta"]
-    updated = services.organisation_update(
-        actor=world.users["xian"], organisation=org, chairman=" 买买提•艾力 "
-    )
+    updated = services.organisation_update(actor=city_admin, organisation=org, chairman=" 买买提•艾力 ")
     assert updated.chairman == "买买提·艾力"
     audit_before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.organisation_update(actor=world.users["xian"], organisation=org, chairman="=HYPERLINK(1)")
+        services.organisation_update(actor=city_admin, organisation=org, chairman="=HYPERLINK(1)")
     assert exc.value.error_dict["chairman"][0].code == "name_invalid_character"
     org.refresh_from_db()
     assert org.chairman == "买买提·艾力" and AuditEntry.objects.count() == audit_before

@@ -2,7 +2,6 @@
 what each form changes (through the services)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from gonghui.core import crypto
@@ -10,21 +9,16 @@ from gonghui.core.models import AuditEntry
 from gonghui.members.services import members as member_services
 from gonghui.organisations.choices import Role
 from gonghui.organisations.models import Organisation, RoleAssignment
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def login(world, username: str) -> Client:
-    client = Client()
-    client.force_login(world.users[username])
-    return client
 
 
 # ---- tree ------------------------------------------------------------------------------
 
 
 def test_tree_shows_the_city_admins_root_and_its_children(world):
-    response = login(world, "xian").get(reverse("organisations:tree"))
+    response = client_for("xian").get(reverse("organisations:tree"))
     body = response.content.decode()
     assert response.status_code == 200
     assert "西安市总工会" in body and "雁塔区总工会" in body
@@ -33,23 +27,23 @@ def test_tree_shows_the_city_admins_root_and_its_children(world):
 
 
 def test_tree_of_the_sibling_province_admin_has_nothing_of_shaanxi(world):
-    body = login(world, "gansu").get(reverse("organisations:tree")).content.decode()
+    body = client_for("gansu").get(reverse("organisations:tree")).content.decode()
     assert "甘肃省总工会" in body
     assert "西安市总工会" not in body and "陕西省总工会" not in body
 
 
 def test_children_fragment_expands_a_node_and_is_404_for_the_sibling(world):
-    response = login(world, "xian").get(
+    response = client_for("xian").get(
         reverse("organisations:children", args=["610113"]), HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
     assert "西安某机械厂工会委员会" in body and "雁塔区新就业形态劳动者联合工会" in body
-    assert login(world, "baoji").get(reverse("organisations:children", args=["610113"])).status_code == 404
+    assert client_for("baoji").get(reverse("organisations:children", args=["610113"])).status_code == 404
 
 
 def test_tree_search_finds_by_name_and_code_within_scope_only(world):
-    client = login(world, "baoji")
+    client = client_for("baoji")
     by_name = client.get(reverse("organisations:tree"), {"q": "钢厂"})
     assert "宝鸡某钢厂工会" in by_name.content.decode()
     hidden = client.get(
@@ -66,23 +60,23 @@ def test_tree_search_finds_by_name_and_code_within_scope_only(world):
 
 
 def test_detail_shows_fields_division_name_children_and_subtree_stats(world):
-    response = login(world, "shaanxi").get(reverse("organisations:detail", args=["610100"]))
+    response = client_for("shaanxi").get(reverse("organisations:detail", args=["610100"]))
     body = response.content.decode()
     assert response.status_code == 200
     assert "陕西省西安市" in body  # the division's full name
     assert "雁塔区总工会" in body  # a child
-    stats = login(world, "shaanxi").get(
+    stats = client_for("shaanxi").get(
         reverse("members:org_stats", args=["610100"]), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="org-stats"
     )
     assert stats.context["panel"]["stats"]["members"] == 1
-    assert login(world, "baoji").get(reverse("members:org_stats", args=["610100"])).status_code == 404
+    assert client_for("baoji").get(reverse("members:org_stats", args=["610100"])).status_code == 404
     assert reverse("members:list") + "?organisation=610100" in body
     crumbs = [o.code for o in response.context["crumbs"]]
     assert crumbs == ["610000"]  # the national federation is above the province admin's reach
 
 
 def test_breadcrumbs_show_visible_ancestors_only(world):
-    response = login(world, "xian").get(reverse("organisations:detail", args=["XA-0001"]))
+    response = client_for("xian").get(reverse("organisations:detail", args=["XA-0001"]))
     assert [o.code for o in response.context["crumbs"]] == ["610100", "610113"]
     assert "陕西省总工会" not in response.content.decode()
 
@@ -91,7 +85,7 @@ def test_breadcrumbs_show_visible_ancestors_only(world):
     ("sibling", "code"), [("baoji", "610100"), ("baoji", "XA-0001"), ("gansu", "610000")]
 )
 def test_detail_and_its_forms_are_404_for_a_sibling_admin(world, sibling, code):
-    client = login(world, sibling)
+    client = client_for(sibling)
     for name in (
         "organisations:detail",
         "organisations:edit",
@@ -109,14 +103,14 @@ def test_detail_and_its_forms_are_404_for_a_sibling_admin(world, sibling, code):
 
 
 def test_missing_organisation_answers_404_like_an_out_of_scope_one(world):
-    assert login(world, "xian").get(reverse("organisations:detail", args=["NOPE"])).status_code == 404
+    assert client_for("xian").get(reverse("organisations:detail", args=["NOPE"])).status_code == 404
 
 
 def test_admin_sees_roles_and_the_officer_does_not(world):
-    admin = login(world, "xian").get(reverse("organisations:detail", args=["610100"]))
+    admin = client_for("xian").get(reverse("organisations:detail", args=["610100"]))
     assert admin.context["roles"] is not None
     assert "xian_officer" in admin.content.decode()
-    officer = login(world, "xian_officer").get(reverse("organisations:detail", args=["610100"]))
+    officer = client_for("xian_officer").get(reverse("organisations:detail", args=["610100"]))
     assert officer.context["roles"] is None
     assert "xian_officer" not in officer.content.decode().split("<main")[1]
 
@@ -146,7 +140,7 @@ def _edit_data(**overrides):
 
 
 def test_edit_saves_through_the_service_with_an_audit_entry(world):
-    client = login(world, "xian")
+    client = client_for("xian")
     url = reverse("organisations:edit", args=["610113"])
     assert client.get(url).status_code == 200
     response = client.post(url, _edit_data())
@@ -159,7 +153,7 @@ def test_edit_saves_through_the_service_with_an_audit_entry(world):
 
 
 def test_edit_with_an_unknown_division_shows_the_error_on_that_field_and_changes_nothing(world):
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("organisations:edit", args=["610113"]), _edit_data(division_code="999999")
     )
     assert response.status_code == 200
@@ -168,13 +162,13 @@ def test_edit_with_an_unknown_division_shows_the_error_on_that_field_and_changes
 
 
 def test_viewer_cannot_edit(world):
-    client = login(world, "xian_viewer")
+    client = client_for("xian_viewer")
     assert client.get(reverse("organisations:edit", args=["610113"])).status_code == 403
     assert client.post(reverse("organisations:edit", args=["610113"]), _edit_data()).status_code == 403
 
 
 def test_new_child_is_created_and_a_taken_code_is_refused_on_the_code_field(world):
-    client = login(world, "xian")
+    client = client_for("xian")
     url = reverse("organisations:new_child", args=["610113"])
     assert client.get(url).status_code == 200
     data = {
@@ -194,7 +188,7 @@ def test_new_child_is_created_and_a_taken_code_is_refused_on_the_code_field(worl
 
 
 def test_move_under_its_own_unit_shows_the_cycle_error(world):
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("organisations:move", args=["610113"]), {"new_parent": "XA-0001"}
     )
     assert response.status_code == 200
@@ -203,7 +197,7 @@ def test_move_under_its_own_unit_shows_the_cycle_error(world):
 
 
 def test_move_to_another_parent_within_scope(world):
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("organisations:move", args=["XA-0002"]), {"new_parent": "610100"}
     )
     assert response.status_code == 302
@@ -211,7 +205,7 @@ def test_move_to_another_parent_within_scope(world):
 
 
 def test_move_out_of_scope_is_refused_with_a_form_error(world):
-    client = login(world, "xian")
+    client = client_for("xian")
     outside = client.post(reverse("organisations:move", args=["XA-0002"]), {"new_parent": "610300"})
     assert outside.status_code == 200 and "new_parent" in outside.context["form"].errors
     own_root = client.post(reverse("organisations:move", args=["610100"]), {"new_parent": "610113"})
@@ -222,14 +216,12 @@ def test_move_out_of_scope_is_refused_with_a_form_error(world):
 # ---- roles -----------------------------------------------------------------------------
 
 
-def test_admin_assigns_and_revokes_a_role_by_username(world):
-    client = login(world, "xian")
+def test_admin_assigns_and_revokes_a_role_by_username(city_viewer):
+    client = client_for("xian")
     url = reverse("organisations:role_assign", args=["610113"])
     response = client.post(url, {"username": "xian_viewer", "role": "officer"})
     assert response.status_code == 302
-    assignment = RoleAssignment.objects.get(
-        user=world.users["xian_viewer"], organisation__code="610113", role="officer"
-    )
+    assignment = RoleAssignment.objects.get(user=city_viewer, organisation__code="610113", role="officer")
     revoke = client.post(reverse("organisations:role_revoke", args=["610113", assignment.pk]))
     assert revoke.status_code == 302
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
@@ -237,22 +229,22 @@ def test_admin_assigns_and_revokes_a_role_by_username(world):
 
 
 def test_assigning_to_an_unknown_username_shows_an_error(world):
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("organisations:role_assign", args=["610113"]), {"username": "nobody", "role": "officer"}
     )
     assert response.status_code == 200
     assert "username" in response.context["role_form"].errors
 
 
-def test_revoking_a_role_held_elsewhere_is_404(world):
-    assignment = RoleAssignment.objects.get(user=world.users["baoji"])
-    response = login(world, "xian").post(reverse("organisations:role_revoke", args=["610100", assignment.pk]))
+def test_revoking_a_role_held_elsewhere_is_404(sibling_city_admin):
+    assignment = RoleAssignment.objects.get(user=sibling_city_admin)
+    response = client_for("xian").post(reverse("organisations:role_revoke", args=["610100", assignment.pk]))
     assert response.status_code == 404
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
 
 
 def test_the_role_select_starts_empty_and_lists_the_least_right_first(world):
-    client = login(world, "xian")
+    client = client_for("xian")
     response = client.get(reverse("organisations:detail", args=["610113"]))
     field = response.context["role_form"]["role"]
     assert field.value() in (None, "")
@@ -272,10 +264,10 @@ def test_the_role_select_starts_empty_and_lists_the_least_right_first(world):
     assert (RoleAssignment.objects.count(), AuditEntry.objects.count()) == before
 
 
-def test_an_admin_cannot_revoke_their_own_last_admin_role(world):
-    own = RoleAssignment.objects.get(user=world.users["xian"], organisation__code="610100", role="admin")
+def test_an_admin_cannot_revoke_their_own_last_admin_role(city_admin):
+    own = RoleAssignment.objects.get(user=city_admin, organisation__code="610100", role="admin")
     audit_before = AuditEntry.objects.count()
-    response = login(world, "xian").post(
+    response = client_for("xian").post(
         reverse("organisations:role_revoke", args=["610100", own.pk]),
         follow=True,
         HTTP_ACCEPT_LANGUAGE="zh-hans",
@@ -285,27 +277,27 @@ def test_an_admin_cannot_revoke_their_own_last_admin_role(world):
     assert RoleAssignment.objects.filter(pk=own.pk).exists() and AuditEntry.objects.count() == audit_before
 
 
-def test_an_admin_may_drop_an_admin_role_that_another_one_covers(world):
+def test_an_admin_may_drop_an_admin_role_that_another_one_covers(world, city_admin):
     from gonghui.organisations import services
 
     lower = services.role_assign(
-        actor=world.users["xian"], user=world.users["xian"], organisation=world.orgs["yanta"], role="admin"
+        actor=city_admin, user=city_admin, organisation=world.orgs["yanta"], role="admin"
     )
-    response = login(world, "xian").post(reverse("organisations:role_revoke", args=["610113", lower.pk]))
+    response = client_for("xian").post(reverse("organisations:role_revoke", args=["610113", lower.pk]))
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(pk=lower.pk).exists()
 
 
-def test_the_sibling_city_admin_can_neither_see_nor_revoke_xian_roles(world):
-    own = RoleAssignment.objects.get(user=world.users["xian"], organisation__code="610100", role="admin")
-    client = login(world, "baoji")
+def test_the_sibling_city_admin_can_neither_see_nor_revoke_xian_roles(city_admin):
+    own = RoleAssignment.objects.get(user=city_admin, organisation__code="610100", role="admin")
+    client = client_for("baoji")
     assert client.get(reverse("organisations:detail", args=["610100"])).status_code == 404
     assert client.post(reverse("organisations:role_revoke", args=["610100", own.pk])).status_code == 404
     assert RoleAssignment.objects.filter(pk=own.pk).exists()
 
 
 def test_officer_cannot_manage_roles(world):
-    response = login(world, "xian_officer").post(
+    response = client_for("xian_officer").post(
         reverse("organisations:role_assign", args=["610100"]), {"username": "xian_viewer", "role": "admin"}
     )
     assert response.status_code == 403
@@ -314,10 +306,10 @@ def test_officer_cannot_manage_roles(world):
 # ---- audit log -------------------------------------------------------------------------
 
 
-def test_audit_log_lists_entries_in_scope_newest_first_in_beijing_time(world):
+def test_audit_log_lists_entries_in_scope_newest_first_in_beijing_time(world, city_admin):
     member = world.members["xian_worker"]
-    member_services.member_update(actor=world.users["xian"], member=member, job="钳工")
-    response = login(world, "xian").get(reverse("audit"))
+    member_services.member_update(actor=city_admin, member=member, job="钳工")
+    response = client_for("xian").get(reverse("audit"))
     body = response.content.decode()
     assert response.status_code == 200
     entries = [row.entry for row in response.context["page"].rows]
@@ -333,7 +325,7 @@ def test_audit_log_lists_entries_in_scope_newest_first_in_beijing_time(world):
 
 def test_audit_log_filters_by_object_and_action_prefix(world):
     member = world.members["xian_worker"]
-    client = login(world, "shaanxi")
+    client = client_for("shaanxi")
     by_object = client.get(reverse("audit"), {"object": str(member.pk)})
     assert {row.entry.object_id for row in by_object.context["page"].rows} == {str(member.pk)}
     by_action = client.get(reverse("audit"), {"action": "organisations.role"})
@@ -341,12 +333,12 @@ def test_audit_log_filters_by_object_and_action_prefix(world):
     assert all(row.entry.action.startswith("organisations.role") for row in by_action.context["page"].rows)
 
 
-def test_audit_log_reads_in_words_while_the_stored_entry_keeps_the_codes(world):
+def test_audit_log_reads_in_words_while_the_stored_entry_keeps_the_codes(world, city_admin):
     member = world.members["xian_worker"]
     member_services.member_update(
-        actor=world.users["xian"], member=member, employment_form="courier", is_migrant_worker=True
+        actor=city_admin, member=member, employment_form="courier", is_migrant_worker=True
     )
-    response = login(world, "xian").get(
+    response = client_for("xian").get(
         reverse("audit"), {"object": str(member.pk)}, HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     body = response.content.decode()
@@ -369,7 +361,7 @@ def test_audit_log_reads_in_words_while_the_stored_entry_keeps_the_codes(world):
 
 
 def test_audit_log_labels_role_assignments_and_unknown_codes_as_they_are(world):
-    client = login(world, "xian")
+    client = client_for("xian")
     client.post(
         reverse("organisations:role_assign", args=["610113"]), {"username": "baoji", "role": "viewer"}
     )
@@ -384,14 +376,14 @@ def test_audit_log_labels_role_assignments_and_unknown_codes_as_they_are(world):
         organisation_id=world.orgs["xian"].pk,
         changes={"flag": True, "note": ["", "x"]},
     )
-    row = login(world, "xian").get(reverse("audit"), HTTP_ACCEPT_LANGUAGE="zh-hans").context["page"].rows[0]
+    row = client_for("xian").get(reverse("audit"), HTTP_ACCEPT_LANGUAGE="zh-hans").context["page"].rows[0]
     assert row.action == "custom.thing.done" and row.actor == "系统"
     assert [(c.name, c.before, c.after) for c in row.changes] == [("flag", None, "是"), ("note", "—", "x")]
 
 
 def test_audit_log_of_the_sibling_admin_has_no_xian_entries(world):
     member = world.members["xian_worker"]
-    client = login(world, "baoji")
+    client = client_for("baoji")
     response = client.get(reverse("audit"), {"object": str(member.pk)})
     assert response.status_code == 200 and response.context["page"].rows == []
     filtered = client.get(reverse("audit"), {"organisation": "610100"})
@@ -400,14 +392,14 @@ def test_audit_log_of_the_sibling_admin_has_no_xian_entries(world):
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "-5", "0", "abc", "2.5", ""])
 def test_audit_log_clamps_any_page_number_instead_of_failing(world, page):
-    response = login(world, "xian").get(reverse("audit"), {"page": page})
+    response = client_for("xian").get(reverse("audit"), {"page": page})
     assert response.status_code == 200
     assert response.context["page"].number == 1 and response.context["page"].rows
 
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "-5", "abc"])
 def test_organisation_children_clamp_any_page_number_instead_of_failing(world, page):
-    response = login(world, "xian").get(reverse("organisations:detail", args=["610113"]), {"page": page})
+    response = client_for("xian").get(reverse("organisations:detail", args=["610113"]), {"page": page})
     assert response.status_code == 200
     assert response.context["children_page"].number == 1
     assert len(response.context["children_page"].items) == 2
@@ -417,7 +409,7 @@ def test_a_page_past_the_end_shows_the_last_page(world, monkeypatch):
     from gonghui.organisations import views
 
     monkeypatch.setattr(views, "CHILDREN_PER_PAGE", 1)
-    client = login(world, "xian")
+    client = client_for("xian")
     last = client.get(reverse("organisations:detail", args=["610113"]), {"page": "99999999999999999999"})
     assert last.context["children_page"].number == 2 and last.context["children_page"].num_pages == 2
     assert [o.code for o in last.context["children_page"].items] == ["XA-0002"]
@@ -426,13 +418,13 @@ def test_a_page_past_the_end_shows_the_last_page(world, monkeypatch):
 
 
 def test_audit_log_is_403_without_the_audit_right_and_a_login_redirect_for_anonymous(world, client):
-    assert login(world, "xian_officer").get(reverse("audit")).status_code == 403
-    assert login(world, "member").get(reverse("audit")).status_code == 403
+    assert client_for("xian_officer").get(reverse("audit")).status_code == 403
+    assert client_for("member").get(reverse("audit")).status_code == 403
     assert client.get(reverse("audit")).status_code == 302
 
 
 def test_organisation_pages_render_in_chinese(world):
-    client = login(world, "xian")
+    client = client_for("xian")
     for url in (
         reverse("organisations:tree"),
         reverse("organisations:tree") + "?q=雁塔",
@@ -465,7 +457,7 @@ ADMIN_MODELS = [
 
 
 def test_admin_is_open_to_operators_and_shows_personal_data_masked_only(world):
-    client = login(world, "operator")
+    client = client_for("operator")
     for model in ADMIN_MODELS:
         assert client.get(f"/ops/admin/{model}/").status_code == 200, model
     member = world.members["xian_worker"]
@@ -475,21 +467,21 @@ def test_admin_is_open_to_operators_and_shows_personal_data_masked_only(world):
     assert member.id_number_enc not in body and member.id_number_hash not in body
 
 
-def test_admin_is_closed_to_non_operators_even_with_the_staff_flag(world):
-    user = world.users["shaanxi"]
+def test_admin_is_closed_to_non_operators_even_with_the_staff_flag(province_admin):
+    user = province_admin
     user.is_staff = True
     user.save(update_fields=["is_staff"])
-    client = login(world, "shaanxi")
+    client = client_for("shaanxi")
     response = client.get("/ops/admin/members/member/")
     assert response.status_code == 302 and "/ops/admin/login/" in response["Location"]
 
 
-def test_admin_role_assignment_goes_through_the_service(world):
-    client = login(world, "operator")
+def test_admin_role_assignment_goes_through_the_service(world, city_viewer):
+    client = client_for("operator")
     response = client.post(
         "/ops/admin/organisations/roleassignment/add/",
         {
-            "user": str(world.users["xian_viewer"].pk),
+            "user": str(city_viewer.pk),
             "organisation": str(world.orgs["baoji"].pk),
             "role": "viewer",
         },

@@ -14,11 +14,11 @@ from gonghui.rights.models import Evidence, LegalAid, PracticalNeed
 from gonghui.rights.services import legal_aid as la
 from gonghui.rights.services import needs
 from gonghui.rights.services import requests as svc
+from gonghui.testing import PNG
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%test\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 
 
 def aid_request(world):
@@ -53,7 +53,7 @@ def test_limitation_is_one_year_from_knowledge():
     assert la.limitation_ends_on(datetime.date(2024, 2, 29)) == datetime.date(2025, 2, 28)
 
 
-def test_income_test_deadline_flag_and_outcome(world):
+def test_income_test_deadline_flag_and_outcome(world, city_admin):
     aid = open_aid(world)
     assert aid.passes_income_test and aid.income_threshold == Decimal("4000.00")
     assert aid.limitation_ends_on == datetime.date(2026, 3, 2)
@@ -64,24 +64,24 @@ def test_income_test_deadline_flag_and_outcome(world):
     with override_settings(GONGHUI_LEGAL_AID_INCOME_THRESHOLD="3000.00"):
         rich = open_aid(world)
     assert not rich.passes_income_test
-    la.legal_aid_outcome(actor=world.users["xian"], aid=aid, outcome="settled")
+    la.legal_aid_outcome(actor=city_admin, aid=aid, outcome="settled")
     assert not la.deadline_near(aid, datetime.date(2026, 2, 1))
     with pytest.raises(ValidationError):
-        la.legal_aid_outcome(actor=world.users["xian"], aid=aid, outcome="maybe")
+        la.legal_aid_outcome(actor=city_admin, aid=aid, outcome="maybe")
 
 
-def test_near_deadline_list_is_scoped(world):
+def test_near_deadline_list_is_scoped(world, city_admin, sibling_city_admin):
     today = timezone.localdate()
     open_aid(world, knew_on=today.replace(year=today.year - 1) + datetime.timedelta(days=10))
-    assert selectors.legal_aid_near_deadline(world.users["xian"]).count() == 1
-    assert selectors.legal_aid_near_deadline(world.users["baoji"]).count() == 0
+    assert selectors.legal_aid_near_deadline(city_admin).count() == 1
+    assert selectors.legal_aid_near_deadline(sibling_city_admin).count() == 0
 
 
-def test_bad_legal_aid_input_writes_nothing(world):
+def test_bad_legal_aid_input_writes_nothing(world, city_admin, sibling_city_admin):
     req = aid_request(world)
     with pytest.raises(ValidationError) as exc:
         la.legal_aid_open(
-            actor=world.users["xian"],
+            actor=city_admin,
             request=req,
             cause="x",
             form="y",
@@ -91,7 +91,7 @@ def test_bad_legal_aid_input_writes_nothing(world):
     assert {"cause", "form", "monthly_income", "knew_on"} <= set(exc.value.error_dict)
     with pytest.raises(Http404):
         la.legal_aid_open(
-            actor=world.users["baoji"],
+            actor=sibling_city_admin,
             request=req,
             cause="wages",
             form="mediation",
@@ -101,9 +101,9 @@ def test_bad_legal_aid_input_writes_nothing(world):
     assert LegalAid.objects.count() == 0
 
 
-def test_evidence_checked_by_magic_bytes_and_size(world):
+def test_evidence_checked_by_magic_bytes_and_size(world, city_admin):
     aid = open_aid(world)
-    xian = world.users["xian"]
+    xian = city_admin
     ev = la.evidence_add(actor=xian, aid=aid, upload=SimpleUploadedFile("合同.pdf", PDF))
     assert ev.content_type == "application/pdf"
     la.evidence_add(actor=xian, aid=aid, upload=SimpleUploadedFile("photo.jpg", PNG))  # named wrong, is a PNG
@@ -118,9 +118,9 @@ def test_evidence_checked_by_magic_bytes_and_size(world):
     assert Evidence.objects.count() == 2 and AuditEntry.objects.count() == before
 
 
-def test_practical_needs_and_public_page(world):
+def test_practical_needs_and_public_page(world, city_admin, sibling_city_admin):
     req = aid_request(world)
-    xian = world.users["xian"]
+    xian = city_admin
     need = needs.need_create(
         actor=xian,
         organisation=world.orgs["xian"],
@@ -132,7 +132,7 @@ def test_practical_needs_and_public_page(world):
     assert need.source == "request"
     with pytest.raises(ValidationError):
         needs.need_create(
-            actor=world.users["baoji"],
+            actor=sibling_city_admin,
             organisation=world.orgs["baoji"],
             title="x",
             owner="y",

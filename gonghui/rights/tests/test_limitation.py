@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.test import Client
 from django.utils import timezone
 
 from gonghui.core.models import AuditEntry
@@ -16,6 +15,7 @@ from gonghui.rights import selectors
 from gonghui.rights.models import LegalAid
 from gonghui.rights.services import legal_aid as la
 from gonghui.rights.services import requests as svc
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -62,8 +62,8 @@ def aid_request(phone="13800003333"):
     )
 
 
-def test_wage_case_while_employed_shows_no_deadline_with_the_reason(world):
-    xian = world.users["xian"]
+def test_wage_case_while_employed_shows_no_deadline_with_the_reason(city_admin):
+    xian = city_admin
     aid = la.legal_aid_open(
         actor=xian,
         request=aid_request(),
@@ -76,8 +76,7 @@ def test_wage_case_while_employed_shows_no_deadline_with_the_reason(world):
     assert la.days_left(aid) is None and not la.deadline_near(aid)
     # no reminder either, however long ago the worker knew
     assert selectors.legal_aid_near_deadline(xian).count() == 0
-    c = Client()
-    c.force_login(xian)
+    c = client_for(xian)
     page = c.get(f"/rights/requests/{aid.request_id}/").content.decode()
     assert 'id="limitation"' in page and 'data-days-left=""' in page
     assert "第二十七条" in page  # the explanation names the rule
@@ -91,8 +90,8 @@ def test_wage_case_while_employed_shows_no_deadline_with_the_reason(world):
     assert AuditEntry.objects.filter(action="rights.legal_aid.employment_ended").count() == 1
 
 
-def test_reminder_uses_the_moved_deadline(world):
-    xian = world.users["xian"]
+def test_reminder_uses_the_moved_deadline(city_admin):
+    xian = city_admin
     aid = la.legal_aid_open(
         actor=xian,
         request=aid_request(),
@@ -110,8 +109,8 @@ def test_reminder_uses_the_moved_deadline(world):
     assert selectors.legal_aid_near_deadline(xian, today=D(2026, 9, 10)).count() == 1
 
 
-def test_employment_end_is_checked_scoped_and_writes_nothing_on_error(world):
-    xian = world.users["xian"]
+def test_employment_end_is_checked_scoped_and_writes_nothing_on_error(city_admin, sibling_city_admin):
+    xian = city_admin
     req = aid_request()
     with pytest.raises(ValidationError) as exc:
         la.legal_aid_open(
@@ -134,15 +133,15 @@ def test_employment_end_is_checked_scoped_and_writes_nothing_on_error(world):
         knew_on=D(2025, 1, 10),
     )
     with pytest.raises(Http404):
-        la.legal_aid_employment_ended(actor=world.users["baoji"], aid=aid, ended_on=D(2025, 6, 1))
+        la.legal_aid_employment_ended(actor=sibling_city_admin, aid=aid, ended_on=D(2025, 6, 1))
     aid.refresh_from_db()
     assert aid.employment_ended_on is None
 
 
-def test_queue_reminds_of_the_corrected_deadline(world):
+def test_queue_reminds_of_the_corrected_deadline(sibling_city_admin, city_admin):
     today = timezone.localdate()
     aid = la.legal_aid_open(
-        actor=world.users["xian"],
+        actor=city_admin,
         request=aid_request(),
         cause="contract",
         form="arbitration",
@@ -150,25 +149,24 @@ def test_queue_reminds_of_the_corrected_deadline(world):
         knew_on=today.replace(year=today.year - 1, day=1) + datetime.timedelta(days=10),
     )
     employed = la.legal_aid_open(
-        actor=world.users["xian"],
+        actor=city_admin,
         request=aid_request(phone="13800004444"),
         cause="wages",
         form="mediation",
         monthly_income="3000.00",
         knew_on=today.replace(year=today.year - 2, day=1),
     )
-    c = Client()
-    c.force_login(world.users["xian"])
+    c = client_for("xian")
     page = c.get("/rights/").content.decode()
     reminders = page[page.index('id="legal-aid-reminders"') :]
     assert f"{aid.limitation_ends_on:%Y-%m-%d}" in reminders
     assert f"/rights/requests/{employed.request_id}/" not in reminders
-    c.force_login(world.users["baoji"])
+    c.force_login(sibling_city_admin)
     assert 'id="legal-aid-reminders"' not in c.get("/rights/").content.decode()
 
 
-def test_the_page_records_the_end_of_employment(world):
-    xian = world.users["xian"]
+def test_the_page_records_the_end_of_employment(city_admin):
+    xian = city_admin
     aid = la.legal_aid_open(
         actor=xian,
         request=aid_request(),
@@ -178,8 +176,7 @@ def test_the_page_records_the_end_of_employment(world):
         knew_on=D(2024, 1, 10),
     )
     url = f"/rights/requests/{aid.request_id}/employment-ended/"
-    c = Client()
-    c.force_login(world.users["baoji"])
+    c = client_for("baoji")
     assert c.post(url, {"employment_ended_on": "2025-09-30"}).status_code == 404
     c.force_login(xian)
     assert c.post(url, {"employment_ended_on": "not a date"}).status_code == 302

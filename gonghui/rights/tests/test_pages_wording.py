@@ -13,6 +13,7 @@ from gonghui.rights.choices import EventKind, Outcome, TransferStatus
 from gonghui.rights.models import Request
 from gonghui.rights.services import legal_aid
 from gonghui.rights.services import requests as svc
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +54,12 @@ def test_the_rights_labels_carry_their_own_context():
         assert str(Outcome.WITHDRAWN.label) not in shared - {"Withdrawn"}
 
 
-def test_the_worker_and_officer_pages_use_the_words_of_requests(world):
-    xian = world.users["xian"]
+def test_the_worker_and_officer_pages_use_the_words_of_requests(world, city_admin):
+    xian = city_admin
     req = _request()
     svc.request_accept(actor=xian, request=req)
     t = svc.request_transfer(actor=xian, request=req, to=world.orgs["xian_factory"], reason="单位有工会")
-    svc.transfer_decide(actor=world.users["xian"], transfer=t, accept=False, note="不在本单位")
+    svc.transfer_decide(actor=city_admin, transfer=t, accept=False, note="不在本单位")
     legal_aid.legal_aid_open(
         actor=xian,
         request=req,
@@ -74,8 +75,7 @@ def test_the_worker_and_officer_pages_use_the_words_of_requests(world):
     svc.request_rate(actor=None, request=req, rating=5, phone="13800001111")
 
     worker = Client().get(f"/rights/r/{req.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    officer = Client()
-    officer.force_login(xian)
+    officer = client_for(xian)
     pages = {
         "worker": worker,
         "detail": officer.get(f"/rights/requests/{req.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode(),
@@ -91,15 +91,14 @@ def _main(page: str) -> str:
     return page[page.index("<main") : page.index("</main>")]
 
 
-def test_an_amber_row_says_it_is_due_soon_in_words(world):
-    xian = world.users["xian"]
+def test_an_amber_row_says_it_is_due_soon_in_words(city_admin):
+    xian = city_admin
     amber = _request(category="help", name="赵丽", actor=xian, channel="letter")
     Request.objects.filter(pk=amber.pk).update(due_on=timezone.localdate() + datetime.timedelta(days=1))
     red = _request(category="help", name="李建国", actor=xian, channel="phone", phone="13800002222")
     Request.objects.filter(pk=red.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
     green = _request(category="help", name="孙强", actor=xian, channel="visit", phone="13800003333")
-    client = Client()
-    client.force_login(xian)
+    client = client_for(xian)
     with translation.override("en"):
         queue = client.get("/rights/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
         rows = {r.name: _row(queue, r.number) for r in (amber, red, green)}

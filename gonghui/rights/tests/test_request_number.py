@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gonghui.rights.models import Request
 from gonghui.rights.services import requests as svc
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def file(world=None, *, phone="13800001111", name="刘芳", **extra):
     return svc.request_file(**data)
 
 
-def test_a_request_gets_the_next_number_of_the_day_it_came_in(world):
+def test_a_request_gets_the_next_number_of_the_day_it_came_in(city_admin):
     today = timezone.localdate()
     first, second = file(), file()
     prefix = f"RQ{today:%Y%m%d}"
@@ -46,7 +47,7 @@ def test_a_request_gets_the_next_number_of_the_day_it_came_in(world):
     assert NUMBER.match(first.number)
     # A letter entered today that came in three days ago counts in that day.
     earlier = timezone.now() - datetime.timedelta(days=3)
-    old = file(received_at=earlier, channel="letter", actor=world.users["xian"])
+    old = file(received_at=earlier, channel="letter", actor=city_admin)
     assert old.number == f"RQ{timezone.localdate(earlier):%Y%m%d}0001"
     assert file().number == f"{prefix}0003"
 
@@ -86,14 +87,13 @@ def test_numbers_are_unique_in_the_database(world):
         Request.objects.filter(pk=b.pk).update(number=a.number)
 
 
-def test_the_worker_officers_api_and_letter_show_the_number(world):
+def test_the_worker_officers_api_and_letter_show_the_number(world, city_admin):
     req = file(category="wage_arrears", amount_owed="9000", project="二期工地")
     anonymous = Client()
     page = anonymous.get(f"/rights/r/{req.pk}/").content.decode()
     assert req.number in page
 
-    xian = Client()
-    xian.force_login(world.users["xian"])
+    xian = client_for("xian")
     assert req.number in xian.get("/rights/").content.decode()
     assert req.number in xian.get(f"/rights/requests/{req.pk}/").content.decode()
     items = xian.get("/api/v1/requests").json()["items"]
@@ -101,7 +101,7 @@ def test_the_worker_officers_api_and_letter_show_the_number(world):
     assert xian.get(f"/api/v1/requests/{req.pk}").json()["number"] == req.number
     assert xian.get("/api/v1/wage-arrears").json()["items"][0]["number"] == req.number
 
-    t = svc.referral_send(actor=world.users["xian"], request=req, reason="工地在外地", to=world.orgs["baoji"])
+    t = svc.referral_send(actor=city_admin, request=req, reason="工地在外地", to=world.orgs["baoji"])
     assert req.number in xian.get(f"/rights/transfers/{t.pk}/letter/").content.decode()
 
 

@@ -13,18 +13,9 @@ from gonghui.rights import selectors
 from gonghui.rights.choices import Complexity, RequestStatus, TransferStatus
 from gonghui.rights.models import ArrearsWorker, Recovery, Request, RequestEvent, RequestTransfer
 from gonghui.rights.services import requests as svc
-from gonghui.testing import PASSWORD
+from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
-
-
-def token_client(username: str) -> Client:
-    c = Client()
-    r = c.post(
-        "/api/v1/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
-    )
-    assert r.status_code == 200, r.content
-    return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
 
 
 def file(world, **kw):
@@ -57,7 +48,7 @@ def test_personal_data_is_encrypted_and_masked(world):
     r = file(world)
     assert r.phone_masked == "138****1111"
     assert "13800001111" not in r.phone_enc and r.phone_hash
-    item = token_client("xian").get(f"/api/v1/requests/{r.pk}").json()
+    item = api_for("xian").get(f"/api/v1/requests/{r.pk}").json()
     assert item["phone"] == "138****1111"
 
 
@@ -101,7 +92,7 @@ def test_a_huge_number_of_workers_is_400_naming_the_field_and_writes_nothing(wor
     r = Client().post("/api/v1/requests", body, content_type="application/json")
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "workers_count_invalid" and r.json()["detail"].startswith("workers_count:")
-    officer = token_client("xian_officer").post("/api/v1/wage-arrears", body, content_type="application/json")
+    officer = api_for("xian_officer").post("/api/v1/wage-arrears", body, content_type="application/json")
     assert officer.status_code == 400 and officer.json()["code"] == "workers_count_invalid"
     assert (
         Request.objects.count() == 0 and not AuditEntry.objects.filter(action__startswith="rights.").exists()
@@ -116,17 +107,15 @@ def test_sla_in_working_days_skips_holidays():
         assert svc.due_date(datetime.date(2025, 9, 30), Complexity.ORDINARY) == datetime.date(2025, 10, 9)
 
 
-def test_complexity_recomputes_due_date(world):
+def test_complexity_recomputes_due_date(world, city_officer):
     r = file(world)
-    r = svc.request_set_complexity(
-        actor=world.users["xian_officer"], request=r, complexity="complex", reason="涉及多方"
-    )
+    r = svc.request_set_complexity(actor=city_officer, request=r, complexity="complex", reason="涉及多方")
     assert r.due_on == svc.due_date(timezone.localdate(r.submitted_at), "complex")
 
 
-def test_accept_close_follow_up_and_rate_once(world):
+def test_accept_close_follow_up_and_rate_once(world, city_officer):
     r = file(world)
-    officer = world.users["xian_officer"]
+    officer = city_officer
     with pytest.raises(ValidationError):
         svc.request_rate(actor=None, request=r, rating=5, phone="13800001111")  # not closed
     svc.request_accept(actor=officer, request=r)
@@ -150,50 +139,50 @@ def test_accept_close_follow_up_and_rate_once(world):
     assert kinds == ["filed", "accepted", "closed", "follow_up", "rated"]
 
 
-def test_scoping_sibling_and_viewer(world):
+def test_scoping_sibling_and_viewer(world, city_viewer, sibling_city_admin):
     r = file(world)  # held by the yanta joint union under xian
     with pytest.raises(Http404):
-        svc.request_accept(actor=world.users["baoji"], request=r)
+        svc.request_accept(actor=sibling_city_admin, request=r)
     with pytest.raises(PermissionDenied):
-        svc.request_accept(actor=world.users["xian_viewer"], request=r)
-    assert token_client("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 404
-    assert token_client("gansu").get("/api/v1/requests").json()["count"] == 0
-    assert token_client("xian").get("/api/v1/requests").json()["count"] == 1
-    assert token_client("shaanxi").get(f"/api/v1/requests/{r.pk}").status_code == 200
+        svc.request_accept(actor=city_viewer, request=r)
+    assert api_for("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 404
+    assert api_for("gansu").get("/api/v1/requests").json()["count"] == 0
+    assert api_for("xian").get("/api/v1/requests").json()["count"] == 1
+    assert api_for("shaanxi").get(f"/api/v1/requests/{r.pk}").status_code == 200
 
 
-def test_transfer_needs_acceptance_by_receiver(world):
+def test_transfer_needs_acceptance_by_receiver(world, city_admin, sibling_city_admin):
     r = file(world)
-    xian = world.users["xian"]
+    xian = city_admin
     t = svc.request_transfer(actor=xian, request=r, to=world.orgs["baoji"], reason="工地在宝鸡", letter=True)
     r.refresh_from_db()
     assert r.organisation == world.orgs["yanta_joint"]
     # the receiver sees it offered; the sender cannot accept for them
-    assert token_client("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 200
+    assert api_for("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 200
     with pytest.raises(Http404):
         svc.transfer_decide(actor=xian, transfer=t, accept=True)
     with pytest.raises(ValidationError):
         svc.request_transfer(actor=xian, request=r, to=world.orgs["xian"], reason="again")
-    svc.transfer_decide(actor=world.users["baoji"], transfer=t, accept=True)
+    svc.transfer_decide(actor=sibling_city_admin, transfer=t, accept=True)
     r.refresh_from_db()
     assert r.organisation == world.orgs["baoji"] and r.status == RequestStatus.HANDLING
-    assert token_client("xian").get(f"/api/v1/requests/{r.pk}").status_code == 404
+    assert api_for("xian").get(f"/api/v1/requests/{r.pk}").status_code == 404
 
 
-def test_refused_transfer_leaves_request(world):
+def test_refused_transfer_leaves_request(world, city_admin, sibling_city_admin):
     r = file(world)
-    t = svc.request_transfer(actor=world.users["xian"], request=r, to=world.orgs["baoji"], reason="x")
+    t = svc.request_transfer(actor=city_admin, request=r, to=world.orgs["baoji"], reason="x")
     with pytest.raises(ValidationError):
-        svc.transfer_decide(actor=world.users["baoji"], transfer=t, accept=False, note="")
-    svc.transfer_decide(actor=world.users["baoji"], transfer=t, accept=False, note="不属本地")
+        svc.transfer_decide(actor=sibling_city_admin, transfer=t, accept=False, note="")
+    svc.transfer_decide(actor=sibling_city_admin, transfer=t, accept=False, note="不属本地")
     r.refresh_from_db()
     t.refresh_from_db()
     assert r.organisation == world.orgs["yanta_joint"] and t.status == TransferStatus.REFUSED
 
 
-def test_manual_and_automatic_escalation_is_idempotent(world):
+def test_manual_and_automatic_escalation_is_idempotent(world, city_admin):
     r = file(world)
-    svc.request_escalate(actor=world.users["xian"], request=r, reason="企业拒不配合")
+    svc.request_escalate(actor=city_admin, request=r, reason="企业拒不配合")
     r.refresh_from_db()
     assert r.organisation == world.orgs["yanta"] and r.escalations == 1
     late = file(world, employer="西安某机械厂")
@@ -208,8 +197,8 @@ def test_manual_and_automatic_escalation_is_idempotent(world):
     assert late.organisation == world.orgs["yanta"] and late.escalations == 1 and late.auto_escalated
 
 
-def test_rates_arithmetic(world):
-    officer = world.users["xian"]
+def test_rates_arithmetic(world, city_admin):
+    officer = city_admin
     reqs = [file(world, phone=f"1380000{i:04d}") for i in range(4)]
     for r in reqs[:3]:
         svc.request_close(actor=officer, request=r, reply="办结")
@@ -223,7 +212,7 @@ def test_rates_arithmetic(world):
     assert selectors.rates(world.orgs["baoji"]).on_time_rate is None
 
 
-def test_api_file_anonymous_and_member_sees_own(world, client):
+def test_api_file_anonymous_and_member_sees_own(city_admin, client):
     r = client.post(
         "/api/v1/requests",
         {
@@ -249,7 +238,7 @@ def test_api_file_anonymous_and_member_sees_own(world, client):
         content_type="application/json",
     )
     assert bad.status_code == 400 and Request.objects.count() == 1
-    member = token_client("member")
+    member = api_for("member")
     mine = member.post(
         "/api/v1/requests",
         {
@@ -266,14 +255,14 @@ def test_api_file_anonymous_and_member_sees_own(world, client):
     assert member.get(f"/api/v1/requests/{r.json()['id']}").status_code == 404
     # rate through the API once closed
     req = Request.objects.get(pk=mine.json()["id"])
-    svc.request_close(actor=world.users["xian"], request=req, reply="已答复")
+    svc.request_close(actor=city_admin, request=req, reply="已答复")
     ok = member.post(f"/api/v1/requests/{req.pk}/rate", {"rating": 5}, content_type="application/json")
     assert ok.status_code == 200 and ok.json() == {"id": str(req.pk), "status": "closed", "rating": 5}
     again = member.post(f"/api/v1/requests/{req.pk}/rate", {"rating": 3}, content_type="application/json")
     assert again.status_code == 400 and again.json()["code"] == "already_rated"
 
 
-def test_wage_arrears_group_case_and_recoveries(world):
+def test_wage_arrears_group_case_and_recoveries(world, city_admin, sibling_city_admin):
     r = file(
         world,
         category="wage_arrears",
@@ -287,7 +276,7 @@ def test_wage_arrears_group_case_and_recoveries(world):
     )
     assert r.workers_count == 2 and r.amount_owed == Decimal("30000.00")
     assert sorted(w.phone_masked for w in selectors.arrears_workers(r)) == ["", "136****0001"]
-    xian = world.users["xian"]
+    xian = city_admin
     svc.recovery_add(actor=xian, request=r, amount="10000.00", recovered_on=datetime.date(2025, 1, 10))
     svc.recovery_add(actor=xian, request=r, amount="15000.50", recovered_on=datetime.date(2025, 2, 10))
     assert selectors.recovered_total(r) == Decimal("25000.50")
@@ -301,6 +290,6 @@ def test_wage_arrears_group_case_and_recoveries(world):
     assert selectors.recovered_total(r) == Decimal("30000.50")
     with pytest.raises(Http404):
         svc.recovery_add(
-            actor=world.users["baoji"], request=r, amount="1.00", recovered_on=datetime.date(2025, 3, 1)
+            actor=sibling_city_admin, request=r, amount="1.00", recovered_on=datetime.date(2025, 3, 1)
         )
     assert RequestTransfer.objects.count() == 0

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from gonghui.rights.services import requests as svc
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +42,7 @@ def test_basis_is_shown_to_the_worker_and_the_officer(world):
     r = file(employer="兰州某石化厂")
     page = Client().get(f"/rights/r/{r.pk}/").content.decode()
     assert 'id="routed-by" data-basis="territorial"' in page and "工作地工会" in page
-    officer = Client()
-    officer.force_login(world.users["xian"])
+    officer = client_for("xian")
     detail = officer.get(f"/rights/requests/{r.pk}/").content.decode()
     assert 'id="routed-by" data-basis="territorial"' in detail and "工作地工会" in detail
     own = file(employer="西安某机械厂", phone="13800002222")

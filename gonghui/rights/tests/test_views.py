@@ -1,17 +1,10 @@
 import pytest
-from django.test import Client
 
 from gonghui.rights.models import Request, RequestTransfer
 from gonghui.rights.services import requests as svc
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def login(username: str) -> Client:
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
 
 
 def make(world, **kw):
@@ -28,7 +21,7 @@ def make(world, **kw):
     return svc.request_file(**data)
 
 
-def test_worker_files_follows_and_rates(world, client):
+def test_worker_files_follows_and_rates(city_admin, client):
     page = client.get("/rights/new/")
     assert page.status_code == 200 and "work_division" in page.content.decode()
     r = client.post(
@@ -45,7 +38,7 @@ def test_worker_files_follows_and_rates(world, client):
     req = Request.objects.get()
     status = client.get(r["Location"]).content.decode()
     assert "138****2222" in status and "13800002222" not in status and req.organisation.name in status
-    svc.request_close(actor=world.users["xian"], request=req, reply="已处理")
+    svc.request_close(actor=city_admin, request=req, reply="已处理")
     bad = client.post(r["Location"], {"rating": "5", "phone": "13900000000"})
     assert bad.status_code == 200
     req.refresh_from_db()
@@ -72,20 +65,20 @@ def test_unknown_division_writes_nothing(world, client):
 
 def test_officer_queue_detail_and_actions(world):
     req = make(world)
-    xian = login("xian")
+    xian = client_for("xian")
     queue = xian.get("/rights/").content.decode()
     assert "王强" in queue and 'data-sla="green"' in queue
     detail = xian.get(f"/rights/requests/{req.pk}/")
     assert detail.status_code == 200
-    assert login("baoji").get(f"/rights/requests/{req.pk}/").status_code == 404
-    assert "王强" not in login("baoji").get("/rights/").content.decode()
+    assert client_for("baoji").get(f"/rights/requests/{req.pk}/").status_code == 404
+    assert "王强" not in client_for("baoji").get("/rights/").content.decode()
     xian.post(f"/rights/requests/{req.pk}/accept/")
     xian.post(
         f"/rights/requests/{req.pk}/transfer/", {"to": "610300", "reason": "工地在宝鸡", "letter": "on"}
     )
     t = RequestTransfer.objects.get()
     assert t.letter and xian.get(f"/rights/transfers/{t.pk}/letter/").status_code == 200
-    baoji = login("baoji")
+    baoji = client_for("baoji")
     assert baoji.get(f"/rights/requests/{req.pk}/").status_code == 200
     baoji.post(f"/rights/transfers/{t.pk}/decide/", {"accept": "on"})
     req.refresh_from_db()
@@ -94,9 +87,9 @@ def test_officer_queue_detail_and_actions(world):
     baoji.post(f"/rights/requests/{req.pk}/follow-up/", {"note": "满意"})
     req.refresh_from_db()
     assert req.status == "closed" and req.follow_up_note == "满意"
-    rates = login("shaanxi").get("/rights/rates/").content.decode()
+    rates = client_for("shaanxi").get("/rights/rates/").content.decode()
     assert "宝鸡市总工会" in rates and "100.0%" in rates
-    assert login("gansu").get("/rights/rates/?org=610000").status_code == 404
+    assert client_for("gansu").get("/rights/rates/?org=610000").status_code == 404
 
 
 def test_legal_aid_page_upload_and_needs_pages(world):
@@ -105,7 +98,7 @@ def test_legal_aid_page_upload_and_needs_pages(world):
     from gonghui.rights.models import Evidence, LegalAid, PracticalNeed
 
     req = make(world, category="legal_aid")
-    xian = login("xian")
+    xian = client_for("xian")
     xian.post(
         f"/rights/requests/{req.pk}/legal-aid/",
         {
@@ -122,7 +115,7 @@ def test_legal_aid_page_upload_and_needs_pages(world):
     xian.post(f"/rights/requests/{req.pk}/evidence/", {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.7 x")})
     ev = Evidence.objects.get()
     assert xian.get(f"/rights/evidence/{ev.pk}/")["Content-Type"] == "application/pdf"
-    assert login("baoji").get(f"/rights/evidence/{ev.pk}/").status_code == 404
+    assert client_for("baoji").get(f"/rights/evidence/{ev.pk}/").status_code == 404
     page = xian.get(f"/rights/requests/{req.pk}/").content.decode()
     assert "2026-06-01" in page
     r = xian.post(
@@ -130,16 +123,16 @@ def test_legal_aid_page_upload_and_needs_pages(world):
         {"organisation": "610100", "title": "增设饮水点", "owner": "权益部", "deadline": "2026-12-31"},
     )
     assert r.status_code == 302 and PracticalNeed.objects.count() == 1
-    r = login("baoji").post(
+    r = client_for("baoji").post(
         "/rights/needs/", {"organisation": "610100", "title": "x", "owner": "y", "deadline": "2026-12-31"}
     )
     assert r.status_code == 404 and PracticalNeed.objects.count() == 1
     assert "增设饮水点" in xian.get("/rights/needs/").content.decode()
-    assert "增设饮水点" not in login("baoji").get("/rights/needs/").content.decode()
+    assert "增设饮水点" not in client_for("baoji").get("/rights/needs/").content.decode()
 
 
 def test_member_files_as_self_and_officer_files_for_a_caller(world):
-    member = login("member")
+    member = client_for("member")
     page = member.get("/rights/new/").content.decode()
     assert 'name="phone"' not in page
     r = member.post(
@@ -152,7 +145,7 @@ def test_member_files_as_self_and_officer_files_for_a_caller(world):
         "年假" not in member.get("/rights/").content.decode()
         or own.get_category_display() in member.get("/rights/").content.decode()
     )
-    officer = login("xian_officer")
+    officer = client_for("xian_officer")
     assert 'name="channel"' in officer.get("/rights/new/").content.decode()
     r = officer.post(
         "/rights/new/",

@@ -9,7 +9,7 @@ from django.test import Client
 from gonghui.core.models import AuditEntry
 from gonghui.rights.models import Request
 from gonghui.rights.services import requests as svc
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_wage_arrears_without_the_amount_opens_the_details_with_the_error(world,
     assert "(optional)" not in amount[:200] and "可选" not in amount[:200]
 
 
-def test_the_status_page_shows_who_holds_it_and_the_deadline(world):
+def test_the_status_page_shows_who_holds_it_and_the_deadline(city_admin):
     r = svc.request_file(
         actor=None,
         channel="app",
@@ -88,7 +88,7 @@ def test_the_status_page_shows_who_holds_it_and_the_deadline(world):
         name="李四",
         phone="13800002222",
     )
-    svc.request_escalate(actor=world.users["xian"], request=r, reason="企业拒不配合")
+    svc.request_escalate(actor=city_admin, request=r, reason="企业拒不配合")
     page = Client().get(f"/rights/r/{r.pk}/").content.decode()
     assert 'id="held-by"' in page and "雁塔区总工会" in page[page.index('id="held-by"') :][:200]
     assert f'id="due-on">{r.due_on:%Y-%m-%d}' in page
@@ -139,8 +139,7 @@ def test_unpaid_wages_without_the_amount_say_so_on_the_first_answer(world, clien
 
 
 def test_a_member_filing_as_themself_is_asked_only_for_the_request(world):
-    member = Client()
-    assert member.login(username="member", password=PASSWORD)
+    member = client_for("member")
     page = member.post("/rights/new/", {"province": "", "city": "", "work_division": ""})
     assert set(_errors(page)) == {"category", "description", "work_division"}
     assert not Request.objects.exists()

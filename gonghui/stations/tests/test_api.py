@@ -12,7 +12,7 @@ from gonghui.stations import geo, search
 from gonghui.stations.api import NearestList
 from gonghui.stations.models import OpeningHours, Station
 from gonghui.stations.tests.helpers import BELL_TOWER, make_keeper, make_station
-from gonghui.testing import PASSWORD
+from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +22,6 @@ NEAREST_KEYS = {"id", "name", "distance_m", "lat", "lng", "open_now", "facilitie
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
     cache.clear()
-
-
-def api(username: str | None) -> Client:
-    c = Client()
-    if username:
-        r = c.post(
-            "/api/v1/auth/token",
-            {"username": username, "password": PASSWORD},
-            content_type="application/json",
-        )
-        c = Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}")
-    return c
 
 
 def send(c, method, url, body=None):
@@ -195,7 +183,7 @@ def _create_body(world, **over):
 
 
 def test_create_and_update_by_the_officer(world):
-    c = api("xian_officer")
+    c = api_for("xian_officer")
     r = send(c, "post", "", _create_body(world, crs="gcj02", lat=34.2231, lng=108.9650))
     assert r.status_code == 201, r.content
     body = r.json()
@@ -222,7 +210,7 @@ def test_writes_need_sign_in(world):
 
 def test_sibling_admin_gets_404_and_nothing_is_written(world):
     s = make_station(world, "xian")
-    c = api("baoji")
+    c = api_for("baoji")
     before = AuditEntry.objects.count()
     assert send(c, "post", "", _create_body(world)).status_code == 404
     assert send(c, "patch", f"/{s.pk}", {"name": "x"}).status_code == 404
@@ -236,7 +224,7 @@ def test_sibling_admin_gets_404_and_nothing_is_written(world):
 
 def test_viewer_gets_403(world):
     s = make_station(world, "xian")
-    c = api("xian_viewer")
+    c = api_for("xian_viewer")
     before = AuditEntry.objects.count()
     assert send(c, "post", "", _create_body(world)).status_code == 403
     assert send(c, "patch", f"/{s.pk}", {"name": "x"}).status_code == 403
@@ -249,7 +237,7 @@ def test_viewer_gets_403(world):
 def test_keeper_sets_status_hours_and_verifies_but_cannot_edit(world):
     keeper = make_keeper(world, "keeper1")
     s = make_station(world, keeper=keeper)
-    c = api("keeper1")
+    c = api_for("keeper1")
     r = send(c, "post", f"/{s.pk}/status", {"status": "maintenance", "note": "换水管"})
     assert r.status_code == 200 and r.json()["status"] == "maintenance" and r.json()["note"] == "换水管"
     r = send(c, "put", f"/{s.pk}/hours", {"intervals": [{"weekday": 0, "opens": "20:00", "closes": "06:00"}]})
@@ -277,7 +265,7 @@ def test_keeper_sets_status_hours_and_verifies_but_cannot_edit(world):
     ],
 )
 def test_create_bad_input_is_400_and_nothing_written(world, body, field):
-    c = api("xian")
+    c = api_for("xian")
     before = AuditEntry.objects.count()
     r = send(c, "post", "", _create_body(world, **body))
     assert r.status_code == 400, r.content
@@ -287,7 +275,7 @@ def test_create_bad_input_is_400_and_nothing_written(world, body, field):
 
 def test_bad_hours_and_status_are_400_and_nothing_written(world):
     s = make_station(world, hours="24小时")
-    c = api("xian")
+    c = api_for("xian")
     before = AuditEntry.objects.count()
     r = send(c, "put", f"/{s.pk}/hours", {"intervals": [{"weekday": 7, "opens": "08:00", "closes": "09:00"}]})
     assert r.status_code == 400 and "weekday" in r.json()["detail"]
@@ -340,7 +328,7 @@ def test_nearest_with_control_characters_is_400_naming_the_field(world, params, 
 )
 def test_station_patch_with_control_characters_is_400_and_nothing_written(world, body, field):
     s = make_station(world, "xian")
-    c = api("xian")
+    c = api_for("xian")
     before = AuditEntry.objects.count()
     r = send(c, "patch", f"/{s.pk}", body)
     assert r.status_code == 400, r.content

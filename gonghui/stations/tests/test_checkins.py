@@ -64,8 +64,8 @@ def test_the_day_is_the_local_day(world, station):
     assert checkin.day == datetime.date(2026, 6, 10)
 
 
-def test_a_signed_in_user_counts_once_whatever_the_cookie(world, station):
-    user = world.users["member"]
+def test_a_signed_in_user_counts_once_whatever_the_cookie(member_user, station):
+    user = member_user
     checkins.check_in(station=station, key=station.checkin_key, user=user, token=TOKEN_A, at=MORNING)
     _c, created = checkins.check_in(
         station=station, key=station.checkin_key, user=user, token=TOKEN_B, at=MORNING
@@ -133,17 +133,17 @@ def test_usage_per_day_with_zeros(world, station):
     assert selectors.usage_by_station([station, other], today=today) == {station.pk: 5, other.pk: 1}
 
 
-def test_the_keeper_can_replace_a_copied_code(world, station):
+def test_the_keeper_can_replace_a_copied_code(city_viewer, city_officer, station):
     from django.core.exceptions import PermissionDenied
 
     from gonghui.core.models import AuditEntry
 
     old = station.checkin_key
     with pytest.raises(PermissionDenied):
-        checkins.key_rotate(actor=world.users["xian_viewer"], station=station)
+        checkins.key_rotate(actor=city_viewer, station=station)
     station.refresh_from_db()
     assert station.checkin_key == old
-    checkins.key_rotate(actor=world.users["xian_officer"], station=station)
+    checkins.key_rotate(actor=city_officer, station=station)
     station.refresh_from_db()
     assert station.checkin_key != old and len(station.checkin_key) >= 16
     assert AuditEntry.objects.filter(action="stations.station.checkin_key_rotated").count() == 1

@@ -105,16 +105,16 @@ def test_public_geojson_has_only_active_stations_and_public_fields(client, stati
         assert "union_code" not in feature["properties"]
 
 
-def test_sibling_admin_sees_only_public_data_of_the_other_city(client, world, stations):
-    client.force_login(world.users["baoji"])
+def test_sibling_admin_sees_only_public_data_of_the_other_city(client, sibling_city_admin, stations):
+    client.force_login(sibling_city_admin)
     public = {f["properties"]["name"] for f in _geojson(client)["features"]}
     assert public == {"钟楼工会驿站", "大雁塔加油站驿站", "宝鸡驿站"}
     subtree = {f["properties"]["name"] for f in _geojson(client, scope="subtree")["features"]}
     assert subtree == {"宝鸡驿站"}
 
 
-def test_officer_subtree_includes_closed_and_inactive(client, world, stations):
-    client.force_login(world.users["xian_officer"])
+def test_officer_subtree_includes_closed_and_inactive(client, city_officer, stations):
+    client.force_login(city_officer)
     features = _geojson(client, scope="subtree")["features"]
     by_name = {f["properties"]["name"]: f["properties"] for f in features}
     assert set(by_name) == {"钟楼工会驿站", "大雁塔加油站驿站", "已关闭驿站", "已撤销驿站"}
@@ -124,11 +124,11 @@ def test_officer_subtree_includes_closed_and_inactive(client, world, stations):
     assert [f["properties"]["name"] for f in only_yanta] == ["大雁塔加油站驿站"]
 
 
-def test_subtree_scope_errors(client, world, stations):
+def test_subtree_scope_errors(client, member_user, city_officer, stations):
     assert client.get(GEOJSON, {"scope": "subtree"}).status_code == 403  # anonymous
-    client.force_login(world.users["member"])
+    client.force_login(member_user)
     assert client.get(GEOJSON, {"scope": "subtree"}).status_code == 403
-    client.force_login(world.users["xian_officer"])
+    client.force_login(city_officer)
     assert client.get(GEOJSON, {"scope": "subtree", "union": "610300"}).status_code == 404  # 宝鸡
     response = client.get(GEOJSON, {"scope": "everything"})
     assert response.status_code == 400
@@ -223,7 +223,7 @@ def _snapshot():
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_export_then_import_gives_the_same_stations(client, world, tmp_path, fmt):
+def test_export_then_import_gives_the_same_stations(client, world, city_officer, tmp_path, fmt):
     make_station(
         world, "yanta", name="雁塔区小寨工会驿站", lat=34.22365123, lng=108.94752987,
         hours="周一至周五 08:30-17:30；周六 09:00-16:00", facilities=["seating", "water", "charging"],
@@ -232,7 +232,7 @@ def test_export_then_import_gives_the_same_stations(client, world, tmp_path, fmt
     make_station(world, "xian", name="=夜班驿站", lat=34.3, lng=108.95, hours="周一至周日 20:00-06:00")
     make_station(world, "xian", name="全天驿站", lat=34.25, lng=109.01, hours="24小时", status="maintenance")
     before = _snapshot()
-    officer = world.users["xian_officer"]
+    officer = city_officer
     client.force_login(officer)
     response = client.get(REGISTRY, {"format": fmt, "scope": "subtree"})
     assert response.status_code == 200
@@ -253,11 +253,11 @@ def test_export_then_import_gives_the_same_stations(client, world, tmp_path, fmt
     assert phone == "+86 29 8526 0000"
 
 
-def test_geojson_coordinates_match_the_import(client, world, tmp_path):
+def test_geojson_coordinates_match_the_import(client, city_officer, tmp_path):
     """GeoJSON [lng, lat] of an imported row are the row's WGS-84 coordinates."""
     from gonghui.stations.tests.helpers_io import csv_bytes, row, write
 
-    officer = world.users["xian_officer"]
+    officer = city_officer
     importing.commit(actor=officer, path=write(tmp_path, csv_bytes([row(纬度="34.2236", 经度="108.9475")])))
     [feature] = _geojson(client)["features"]
     assert feature["geometry"]["coordinates"] == [108.9475, 34.2236]

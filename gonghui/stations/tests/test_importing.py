@@ -26,8 +26,8 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def officer(world):
-    return world.users["xian_officer"]
+def officer(city_officer):
+    return city_officer
 
 
 def refused(user, path, *, code: str = "", field: str = "", contains: str = "", row: int | None = None):
@@ -235,25 +235,25 @@ def test_every_error_is_reported_with_row_and_field(world, officer, tmp_path):
     assert {e.column for e in preview.errors} == {"纬度", "开放时间", "设施"}
 
 
-def test_union_of_a_sibling_is_out_of_scope(world, tmp_path):
-    baoji = world.users["baoji"]  # sibling city admin: 雁塔区 (610113) is not theirs
+def test_union_of_a_sibling_is_out_of_scope(sibling_city_admin, tmp_path):
+    baoji = sibling_city_admin  # sibling city admin: 雁塔区 (610113) is not theirs
     refused(baoji, write(tmp_path, csv_bytes([row()])), field="union", contains="not in your scope")
 
 
-def test_union_of_another_province_is_out_of_scope(world, tmp_path):
-    gansu = world.users["gansu"]
+def test_union_of_another_province_is_out_of_scope(sibling_admin, tmp_path):
+    gansu = sibling_admin
     refused(gansu, write(tmp_path, csv_bytes([row()])), field="union", contains="610113")
 
 
-def test_viewer_may_not_import(world, tmp_path):
+def test_viewer_may_not_import(city_viewer, member_user, tmp_path):
     path = write(tmp_path, csv_bytes([row()]))
-    for user in (world.users["xian_viewer"], world.users["member"]):
+    for user in (city_viewer, member_user):
         with pytest.raises(PermissionDenied):
             importing.commit(actor=user, path=path)
     assert Station.objects.count() == 0
 
 
-def test_the_batch_writer_checks_scope_itself(world, officer):
+def test_the_batch_writer_checks_scope_itself(world, sibling_city_admin, officer):
     """``stations_create_many`` does not rely on the preview's scope check: a sibling city's
     admin (宝鸡) cannot create stations for a 西安 union through it, and nothing is written."""
     data = {
@@ -265,7 +265,7 @@ def test_the_batch_writer_checks_scope_itself(world, officer):
         "hours": "24小时",
     }
     with pytest.raises(Http404):  # out of scope looks like missing, as everywhere
-        registry.stations_create_many(actor=world.users["baoji"], items=[(world.orgs["yanta"], data)])
+        registry.stations_create_many(actor=sibling_city_admin, items=[(world.orgs["yanta"], data)])
     assert Station.objects.count() == 0
     assert not AuditEntry.objects.filter(action__startswith="stations.").exists()
     created = registry.stations_create_many(actor=officer, items=[(world.orgs["yanta"], data)])
@@ -321,9 +321,9 @@ def test_duplicate_of_an_existing_station(world, officer, tmp_path):
     assert list(Station.objects.all()) == [existing]
 
 
-def test_existing_station_of_another_union_at_the_same_spot(world, tmp_path):
+def test_existing_station_of_another_union_at_the_same_spot(world, city_officer, tmp_path):
     other = make_station(world, "baoji", name="别家驿站", lat=34.2236, lng=108.94751, division_code="610302")
-    officer = world.users["xian_officer"]
+    officer = city_officer
     preview = importing.check(officer, write(tmp_path, csv_bytes([row()])))
     assert [(e.row, e.field) for e in preview.errors] == [(2, "name")]
     assert other.code not in preview.errors[0].message  # not revealed outside the scope

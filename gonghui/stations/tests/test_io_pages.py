@@ -10,6 +10,7 @@ from django.urls import reverse
 from gonghui.stations.models import Station
 from gonghui.stations.tests.helpers import make_station
 from gonghui.stations.tests.helpers_io import csv_bytes, row, spread, xlsx_bytes
+from gonghui.testing import client_for
 
 IMPORT = reverse("stations:io_import")
 CONFIRM = reverse("stations:io_import_confirm")
@@ -24,9 +25,8 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def officer_client(client, world):
-    client.force_login(world.users["xian_officer"])
-    return client
+def officer_client(world):
+    return client_for("xian_officer")
 
 
 def _upload(client, data: bytes, name: str = "stations.csv"):
@@ -128,11 +128,11 @@ def test_oversized_upload(officer_client, settings):
     assert _stored(settings) == []
 
 
-def test_confirm_needs_the_token_of_this_session(client, world, settings):
-    client.force_login(world.users["xian_officer"])
+def test_confirm_needs_the_token_of_this_session(client, city_officer, province_admin, settings):
+    client.force_login(city_officer)
     token = _upload(client, csv_bytes([row()])).context["token"]
     other = client.__class__()
-    other.force_login(world.users["shaanxi"])
+    other.force_login(province_admin)
     response = other.post(CONFIRM, {"token": token}, follow=True)
     assert b"expired" in response.content
     assert client.post(CONFIRM, {"token": "../" * 10}, follow=True).status_code == 200
@@ -151,12 +151,12 @@ def test_confirm_refuses_when_the_registry_changed(officer_client, world):
 # --- export ----------------------------------------------------------------------------------
 
 
-def test_export_page_for_everyone(client, world):
+def test_export_page_for_everyone(client, city_officer):
     response = client.get(EXPORT)
     assert response.status_code == 200
     assert b'name="crs"' in response.content
     assert b'name="union"' not in response.content or b'type="hidden" name="union"' in response.content
-    client.force_login(world.users["xian_officer"])
+    client.force_login(city_officer)
     response = client.get(EXPORT)
     assert b"subtree" in response.content
     assert reverse("stations:io_import").encode() in response.content

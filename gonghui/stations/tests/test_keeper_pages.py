@@ -13,8 +13,7 @@ from django.utils import timezone
 from gonghui.core.models import AuditEntry
 from gonghui.stations.models import HoursException, OpeningHours, Photo, Station
 from gonghui.stations.tests.helpers import make_keeper, make_station
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from gonghui.testing import PNG, client_for
 
 
 @pytest.fixture
@@ -23,12 +22,6 @@ def kept(world):
     station = make_station(world, name="钟楼驿站", hours="周一至周五 08:30-18:00", keeper=keeper)
     other = make_station(world, name="别人的驿站")
     return keeper, station, other
-
-
-def _client(user):
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(user)
-    return c
 
 
 def _url(name, station, *args):
@@ -59,7 +52,7 @@ def test_anonymous_is_sent_to_login(world, kept):
 
 def test_keeper_sees_own_stations_only(world, kept):
     keeper, station, other = kept
-    c = _client(keeper)
+    c = client_for(keeper, language="en")
     html = c.get(reverse("stations:keeper")).content.decode()
     assert "钟楼驿站" in html and "别人的驿站" not in html
     assert c.get(_url("keeper_station", station)).status_code == 200
@@ -69,7 +62,7 @@ def test_keeper_sees_own_stations_only(world, kept):
 @pytest.mark.parametrize("username", ["baoji", "gansu", "xian_viewer", "member"])
 def test_others_get_404_and_change_nothing(world, kept, username):
     _keeper, station, _other = kept
-    c = _client(world.users[username])
+    c = client_for(world.users[username], language="en")
     assert c.get(_url("keeper_station", station)).status_code == 404
     assert c.post(_url("keeper_status", station), {"status": "closed", "note": "x"}).status_code == 404
     assert c.post(_url("keeper_verify", station)).status_code == 404
@@ -80,7 +73,7 @@ def test_others_get_404_and_change_nothing(world, kept, username):
 
 def test_officer_who_manages_the_station_may_use_the_keeper_page(world, kept):
     _keeper, station, _other = kept
-    c = _client(world.users["xian_officer"])
+    c = client_for("xian_officer", language="en")
     assert c.get(_url("keeper_station", station)).status_code == 200
     r = c.post(_url("keeper_status", station), {"status": "maintenance", "note": "维修"})
     assert r.status_code == 302
@@ -89,7 +82,7 @@ def test_officer_who_manages_the_station_may_use_the_keeper_page(world, kept):
 
 def test_keeper_updates_status_with_a_note(world, kept):
     keeper, station, _other = kept
-    c = _client(keeper)
+    c = client_for(keeper, language="en")
     r = c.post(_url("keeper_status", station), {"status": "closed", "note": "今天停水 明天开放"})
     assert r.status_code == 302 and r["Location"] == _url("keeper_station", station)
     fresh = Station.objects.get(pk=station.pk)
@@ -105,7 +98,9 @@ def test_keeper_updates_status_with_a_note(world, kept):
 
 def test_bad_status_shows_an_error_and_writes_nothing(world, kept):
     keeper, station, _other = kept
-    r = _client(keeper).post(_url("keeper_status", station), {"status": "party", "note": "x" * 300})
+    r = client_for(keeper, language="en").post(
+        _url("keeper_status", station), {"status": "party", "note": "x" * 300}
+    )
     assert r.status_code == 200
     assert 'class="errorlist' in r.content.decode()
     assert Station.objects.get(pk=station.pk).status == "open"
@@ -114,7 +109,7 @@ def test_bad_status_shows_an_error_and_writes_nothing(world, kept):
 def test_keeper_sets_weekly_hours_per_day(world, kept):
     keeper, station, _other = kept
     data = _week(**{str(d): ("09:00", "17:00") for d in range(5)}, **{"5": ("20:00", "06:00")})
-    r = _client(keeper).post(_url("keeper_hours", station), data)
+    r = client_for(keeper, language="en").post(_url("keeper_hours", station), data)
     assert r.status_code == 302
     rows = list(OpeningHours.objects.filter(station=station).values_list("weekday", "opens", "closes"))
     assert len(rows) == 6
@@ -124,7 +119,7 @@ def test_keeper_sets_weekly_hours_per_day(world, kept):
 
 def test_keeper_sets_24_hours_and_hours_as_text(world, kept):
     keeper, station, _other = kept
-    c = _client(keeper)
+    c = client_for(keeper, language="en")
     assert c.post(_url("keeper_hours", station), {"always_open": "on", "mode": "days"}).status_code == 302
     fresh = Station.objects.get(pk=station.pk)
     assert fresh.always_open and not OpeningHours.objects.filter(station=station).exists()
@@ -153,7 +148,7 @@ def test_keeper_sets_24_hours_and_hours_as_text(world, kept):
 def test_bad_hours_show_an_error_and_write_nothing(world, kept, data):
     keeper, station, _other = kept
     before = list(OpeningHours.objects.filter(station=station).values_list("weekday", "opens", "closes"))
-    r = _client(keeper).post(_url("keeper_hours", station), data)
+    r = client_for(keeper, language="en").post(_url("keeper_hours", station), data)
     assert r.status_code == 200
     assert "errorlist" in r.content.decode()
     after = list(OpeningHours.objects.filter(station=station).values_list("weekday", "opens", "closes"))
@@ -162,7 +157,7 @@ def test_bad_hours_show_an_error_and_write_nothing(world, kept, data):
 
 def test_keeper_adds_and_removes_an_exception(world, kept):
     keeper, station, _other = kept
-    c = _client(keeper)
+    c = client_for(keeper, language="en")
     day = timezone.localdate() + datetime.timedelta(days=3)
     r = c.post(
         _url("keeper_exception_add", station), {"date": day.isoformat(), "closed": "on", "note": "节日"}
@@ -193,18 +188,18 @@ def test_keeper_adds_and_removes_an_exception(world, kept):
 )
 def test_bad_exception_writes_nothing(world, kept, data):
     keeper, station, _other = kept
-    r = _client(keeper).post(_url("keeper_exception_add", station), data)
+    r = client_for(keeper, language="en").post(_url("keeper_exception_add", station), data)
     assert r.status_code == 200 and "errorlist" in r.content.decode()
     assert not HoursException.objects.exists()
 
 
-def test_keeper_cannot_remove_another_stations_exception(world, kept):
+def test_keeper_cannot_remove_another_stations_exception(city_admin, kept):
     keeper, station, other = kept
     day = timezone.localdate() + datetime.timedelta(days=1)
     from gonghui.stations.services import registry
 
-    exception = registry.exception_set(actor=world.users["xian"], station=other, date=day, closed=True)
-    c = _client(keeper)
+    exception = registry.exception_set(actor=city_admin, station=other, date=day, closed=True)
+    c = client_for(keeper, language="en")
     assert c.post(_url("keeper_exception_delete", station, exception.pk)).status_code == 404
     assert c.post(_url("keeper_exception_delete", other, exception.pk)).status_code == 404
     assert HoursException.objects.filter(pk=exception.pk).exists()
@@ -212,13 +207,13 @@ def test_keeper_cannot_remove_another_stations_exception(world, kept):
 
 def test_keeper_marks_verified_today(world, kept):
     keeper, station, _other = kept
-    assert _client(keeper).post(_url("keeper_verify", station)).status_code == 302
+    assert client_for(keeper, language="en").post(_url("keeper_verify", station)).status_code == 302
     assert Station.objects.get(pk=station.pk).verified_on == timezone.localdate()
 
 
 def test_keeper_uploads_and_deletes_a_photo(world, kept):
     keeper, station, other = kept
-    c = _client(keeper)
+    c = client_for(keeper, language="en")
     r = c.post(_url("keeper_photo_add", station), {"photo": SimpleUploadedFile("door.png", PNG, "image/png")})
     assert r.status_code == 302
     photo = Photo.objects.get(station=station)
@@ -230,7 +225,7 @@ def test_keeper_uploads_and_deletes_a_photo(world, kept):
 
 def test_bad_photo_shows_an_error_and_writes_nothing(world, kept):
     keeper, station, _other = kept
-    c = _client(keeper)
+    c = client_for(keeper, language="en")
     r = c.post(
         _url("keeper_photo_add", station), {"photo": SimpleUploadedFile("x.png", b"GIF89a....", "image/png")}
     )
@@ -242,4 +237,4 @@ def test_bad_photo_shows_an_error_and_writes_nothing(world, kept):
 
 def test_keeper_pages_refuse_get_on_actions(world, kept):
     keeper, station, _other = kept
-    assert _client(keeper).get(_url("keeper_verify", station)).status_code == 405
+    assert client_for(keeper, language="en").get(_url("keeper_verify", station)).status_code == 405

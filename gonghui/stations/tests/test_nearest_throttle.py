@@ -17,11 +17,11 @@ def statuses(c: Client, n: int) -> list[int]:
     return [c.get(NEAREST, POINT).status_code for _ in range(n)]
 
 
-def test_signed_in_officers_are_not_held_to_the_anonymous_rate(world, settings):
+def test_signed_in_officers_are_not_held_to_the_anonymous_rate(city_admin, sibling_city_admin, settings):
     settings.GONGHUI_STATIONS_NEAREST_RATE = 2
     session = Client(REMOTE_ADDR="203.0.113.5")
-    session.force_login(world.users["xian"])
-    _token, secret = token_create(actor=world.users["baoji"], name="map")
+    session.force_login(city_admin)
+    _token, secret = token_create(actor=sibling_city_admin, name="map")
     bearer = Client(REMOTE_ADDR="203.0.113.5", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert statuses(session, 5) == [200] * 5
     assert statuses(bearer, 5) == [200] * 5
@@ -29,17 +29,17 @@ def test_signed_in_officers_are_not_held_to_the_anonymous_rate(world, settings):
     assert statuses(Client(REMOTE_ADDR="203.0.113.5"), 3) == [200, 200, 429]
 
 
-def test_signed_in_callers_have_a_per_user_limit(world, settings):
+def test_signed_in_callers_have_a_per_user_limit(city_admin, sibling_city_admin, settings):
     settings.GONGHUI_STATIONS_NEAREST_USER_RATE = 3
     first = Client(REMOTE_ADDR="203.0.113.5")
-    first.force_login(world.users["xian"])
+    first.force_login(city_admin)
     assert statuses(first, 4) == [200, 200, 200, 429]
     # The same user from another address shares the count; another user does not.
     again = Client(REMOTE_ADDR="198.51.100.20")
-    again.force_login(world.users["xian"])
+    again.force_login(city_admin)
     assert statuses(again, 1) == [429]
     other = Client(REMOTE_ADDR="203.0.113.5")
-    other.force_login(world.users["baoji"])
+    other.force_login(sibling_city_admin)
     assert statuses(other, 1) == [200]
 
 

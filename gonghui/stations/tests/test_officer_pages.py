@@ -16,17 +16,11 @@ from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import Role
 from gonghui.stations.models import CheckIn, OpeningHours, Station, Ticket
 from gonghui.stations.tests.helpers import BAOJI_CENTRE, bulk_stations, make_keeper, make_station
-from gonghui.testing import make_user
+from gonghui.testing import client_for, make_user
 
 LIST = reverse("stations:manage")
 MAP = reverse("stations:manage_map")
 NEW = reverse("stations:manage_create")
-
-
-def _client(user):
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.force_login(user)
-    return c
 
 
 def _edit(station):
@@ -72,14 +66,14 @@ def test_anonymous_edit_is_sent_to_login(world, stations):
 
 
 def test_member_without_officer_role_gets_403(world, stations):
-    c = _client(world.users["member"])
+    c = client_for("member", language="en")
     assert c.get(LIST).status_code == 403
     assert c.get(_edit(stations[0])).status_code == 403
 
 
 def test_list_shows_usage_problems_stale_tier_and_six_has(world, stations):
     xian, xian_stale, baoji = stations
-    r = _client(world.users["xian"]).get(LIST)
+    r = client_for("xian", language="en").get(LIST)
     assert r.status_code == 200
     html = r.content.decode()
     assert sorted(_codes(html)) == sorted([xian.code, xian_stale.code])
@@ -93,7 +87,7 @@ def test_list_shows_usage_problems_stale_tier_and_six_has(world, stations):
 
 def test_sibling_admin_list_and_map_show_no_xian_station(world, stations):
     xian, xian_stale, baoji = stations
-    c = _client(world.users["baoji"])
+    c = client_for("baoji", language="en")
     html = c.get(LIST).content.decode()
     assert _codes(html) == [baoji.code]
     assert "西安" not in html.split("<main")[1]
@@ -101,13 +95,13 @@ def test_sibling_admin_list_and_map_show_no_xian_station(world, stations):
         re.search(r'id="station-markers"[^>]*>(.*?)</script>', c.get(MAP).content.decode()).group(1)
     )
     assert [m["code"] for m in markers] == [baoji.code]
-    c = _client(world.users["gansu"])
+    c = client_for("gansu", language="en")
     assert _codes(c.get(LIST).content.decode()) == []
 
 
 def test_list_filters(world, stations):
     xian, xian_stale, baoji = stations
-    c = _client(world.users["shaanxi"])
+    c = client_for("shaanxi", language="en")
     assert sorted(_codes(c.get(LIST).content.decode())) == sorted(s.code for s in stations)
     assert _codes(c.get(LIST, {"status": "closed"}).content.decode()) == [xian_stale.code]
     assert _codes(c.get(LIST, {"tier": "model"}).content.decode()) == [xian.code]
@@ -118,7 +112,7 @@ def test_list_filters(world, stations):
     assert _codes(c.get(LIST, {"union": "610113"}).content.decode()) == [xian_stale.code]
     assert _codes(c.get(LIST, {"union": "610300"}).content.decode()) == [baoji.code]
     # a union outside the scope answers like an unknown one: nothing, and a message
-    html = _client(world.users["baoji"]).get(LIST, {"union": "610100"}).content.decode()
+    html = client_for("baoji", language="en").get(LIST, {"union": "610100"}).content.decode()
     assert _codes(html) == [] and "No union with this code in your scope." in html
     # unknown filter values are ignored, not errors
     assert c.get(LIST, {"status": "x", "tier": "y", "page": "abc"}).status_code == 200
@@ -126,14 +120,14 @@ def test_list_filters(world, stations):
 
 def test_list_is_paginated_by_20(world):
     bulk_stations(world.orgs["xian"], [(34.2 + i * 0.001, 108.9) for i in range(23)])
-    c = _client(world.users["xian"])
+    c = client_for("xian", language="en")
     assert len(_codes(c.get(LIST).content.decode())) == 20
     assert len(_codes(c.get(LIST, {"page": "2"}).content.decode())) == 3
     assert "Page 1 of 2" in c.get(LIST).content.decode()
 
 
 def test_viewer_sees_the_list_but_may_not_edit_or_create(world, stations):
-    c = _client(world.users["xian_viewer"])
+    c = client_for("xian_viewer", language="en")
     assert c.get(LIST).status_code == 200
     assert c.get(_edit(stations[0])).status_code == 403
     assert c.get(NEW).status_code == 403
@@ -144,7 +138,7 @@ def test_viewer_sees_the_list_but_may_not_edit_or_create(world, stations):
 @pytest.mark.parametrize("username", ["baoji", "gansu"])
 def test_sibling_admin_gets_404_on_edit(world, stations, username):
     xian = stations[0]
-    c = _client(world.users[username])
+    c = client_for(world.users[username], language="en")
     assert c.get(_edit(xian)).status_code == 404
     assert c.post(_edit(xian), _form(name="改名")).status_code == 404
     assert Station.objects.get(pk=xian.pk).name == "西安钟楼驿站"
@@ -176,7 +170,7 @@ def _form(**overrides):
 
 def test_create_station_through_the_registry(world):
     keeper = make_keeper(world, "yanta_keeper", "yanta")
-    c = _client(world.users["xian"])
+    c = client_for("xian", language="en")
     assert c.get(NEW).status_code == 200
     r = c.post(NEW, _form(keeper="yanta_keeper"))
     station = Station.objects.get()
@@ -206,7 +200,7 @@ def test_create_station_through_the_registry(world):
 )
 def test_create_with_bad_input_shows_errors_and_writes_nothing(world, overrides, field_text):
     audits = AuditEntry.objects.count()
-    r = _client(world.users["xian"]).post(NEW, _form(**overrides))
+    r = client_for("xian", language="en").post(NEW, _form(**overrides))
     assert r.status_code == 200
     html = r.content.decode()
     assert "errorlist" in html
@@ -221,7 +215,7 @@ def test_edit_station(world, stations):
     org_services.role_assign(
         actor=None, user=keeper, organisation=world.orgs["yanta"], role=Role.STATION_KEEPER
     )
-    c = _client(world.users["xian_officer"])
+    c = client_for("xian_officer", language="en")
     r = c.get(_edit(xian))
     assert r.status_code == 200 and "24小时" in r.content.decode()
     form = _form(name="钟楼新驿站", hours="24小时", keeper="new_keeper", tier="model")
@@ -238,7 +232,7 @@ def test_edit_station(world, stations):
 
 def test_edit_moves_the_station_and_changes_hours(world, stations):
     xian = stations[0]
-    c = _client(world.users["xian"])
+    c = client_for("xian", language="en")
     form = _form(lat="34.3000", lng="108.9000")
     form.pop("organisation")
     assert c.post(_edit(xian), form).status_code == 302
@@ -256,7 +250,7 @@ def test_edit_with_bad_input_writes_nothing(world, stations, overrides):
     before = Station.objects.filter(pk=xian.pk).values().get()
     form = _form(**{"name": "改名", **overrides})
     form.pop("organisation")
-    r = _client(world.users["xian"]).post(_edit(xian), form)
+    r = client_for("xian", language="en").post(_edit(xian), form)
     assert r.status_code == 200 and "errorlist" in r.content.decode()
     assert Station.objects.filter(pk=xian.pk).values().get() == before
     assert not OpeningHours.objects.filter(station=xian).exists()  # still 24 h
@@ -264,7 +258,7 @@ def test_edit_with_bad_input_writes_nothing(world, stations, overrides):
 
 def test_list_queries_do_not_grow_with_the_rows(world, django_assert_max_num_queries):
     bulk_stations(world.orgs["xian"], [(34.2 + i * 0.001, 108.9) for i in range(25)])
-    c = _client(world.users["xian"])
+    c = client_for("xian", language="en")
     c.get(LIST)  # warm the session
     with django_assert_max_num_queries(8):
         r = c.get(LIST, {"page": "2"})

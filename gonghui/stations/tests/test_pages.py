@@ -16,8 +16,8 @@ from gonghui.stations.models import Photo
 from gonghui.stations.services import registry
 from gonghui.stations.tests.helpers import BAOJI_CENTRE, BELL_TOWER, BIG_GOOSE_PAGODA, make_station
 from gonghui.stations.views import pages
+from gonghui.testing import PNG
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FIND = reverse("stations:find")
 FAKE_TILES = "https://tiles.invalid/{z}/{x}/{y}.png"
 
@@ -137,8 +137,8 @@ def test_find_bad_place_is_a_400_with_the_fallback(world, three, params):
     assert "station-results" not in html
 
 
-def test_station_page_shows_everything(world):
-    keeper = world.users["xian_officer"]
+def test_station_page_shows_everything(world, city_officer, city_admin):
+    keeper = city_officer
     station = make_station(
         world,
         name="钟楼驿站",
@@ -150,11 +150,9 @@ def test_station_page_shows_everything(world):
         tier="model",
         keeper=keeper,
     )
-    registry.status_set(actor=world.users["xian"], station=station, status="maintenance", note="更换饮水机")
+    registry.status_set(actor=city_admin, station=station, status="maintenance", note="更换饮水机")
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    registry.exception_set(
-        actor=world.users["xian"], station=station, date=tomorrow, closed=True, note="停电"
-    )
+    registry.exception_set(actor=city_admin, station=station, date=tomorrow, closed=True, note="停电")
     r = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("stations:detail", args=[station.code]))
     assert r.status_code == 200
     html = r.content.decode()
@@ -192,13 +190,13 @@ def test_unknown_or_inactive_station_is_404(world):
     )
 
 
-def test_photo_is_served_publicly_with_its_type(world):
+def test_photo_is_served_publicly_with_its_type(world, city_admin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     station = make_station(world)
     other = make_station(world)
     photo = registry.photo_add(
-        actor=world.users["xian"], station=station, upload=SimpleUploadedFile("a.png", PNG, "image/png")
+        actor=city_admin, station=station, upload=SimpleUploadedFile("a.png", PNG, "image/png")
     )
     r = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("stations:photo", args=[station.code, photo.pk]))
     assert r.status_code == 200

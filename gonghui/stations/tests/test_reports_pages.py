@@ -121,7 +121,9 @@ def test_an_off_site_next_is_ignored(client, world, station, keeper):
     assert r["Location"] == reverse("stations:ticket_detail", args=[ticket.number])
 
 
-def test_ticket_pages_permissions(client, world, station):
+def test_ticket_pages_permissions(
+    client, world, city_viewer, city_officer, sibling_city_admin, sibling_admin, station
+):
     _report(client, station)
     ticket = Ticket.objects.get()
     other_keeper = make_keeper(world, "keeper_b")
@@ -131,19 +133,19 @@ def test_ticket_pages_permissions(client, world, station):
     assert client.get(detail).status_code == 302  # anonymous → sign in
     for user, code in (
         (other_keeper, 404),
-        (world.users["baoji"], 404),
-        (world.users["gansu"], 404),
+        (sibling_city_admin, 404),
+        (sibling_admin, 404),
     ):
         client.force_login(user)
         assert client.get(detail).status_code == code
         assert client.post(ack).status_code == code
-    client.force_login(world.users["xian_viewer"])
+    client.force_login(city_viewer)
     viewer_page = client.get(detail)
     assert viewer_page.status_code == 200 and ack not in viewer_page.content.decode()
     assert client.post(ack).status_code == 403
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.OPEN
-    client.force_login(world.users["xian_officer"])
+    client.force_login(city_officer)
     page = client.get(detail)
     assert page.status_code == 200 and ack in page.content.decode()
     client.post(ack)
@@ -151,36 +153,38 @@ def test_ticket_pages_permissions(client, world, station):
     assert ticket.status == TicketStatus.ACKNOWLEDGED
 
 
-def test_officer_queue_and_filters(client, world, station):
+def test_officer_queue_and_filters(client, world, city_admin, national_admin, member_user, station):
     _report(client, station, kind="locked")
     baoji_station = make_station(world, "baoji")
     _report(client, baoji_station, kind="locked")
     url = reverse("stations:tickets")
-    client.force_login(world.users["xian"])
+    client.force_login(city_admin)
     page = client.get(url)
     assert page.status_code == 200 and page.context["count"] == 1
-    client.force_login(world.users["national"])
+    client.force_login(national_admin)
     assert client.get(url).context["count"] == 2
     assert client.get(url, {"union": "610300"}).context["count"] == 1
     assert client.get(url, {"status": "resolved"}).context["count"] == 0
     assert client.get(url, {"overdue": "1"}).context["count"] == 0
-    client.force_login(world.users["xian"])
+    client.force_login(city_admin)
     assert client.get(url, {"union": "610300"}).status_code == 404
-    client.force_login(world.users["member"])
+    client.force_login(member_user)
     assert client.get(url).status_code == 404
 
 
-def test_rates_page(client, world, station):
-    client.force_login(world.users["shaanxi"])
+def test_rates_page(client, province_admin, sibling_admin, station):
+    client.force_login(province_admin)
     page = client.get(reverse("stations:ticket_rates"))
     assert page.status_code == 200
     assert [o.code for o, _r in page.context["rows"]] == ["610000", "610100", "610300"]
     assert client.get(reverse("stations:ticket_rates"), {"org": "610100"}).status_code == 200
-    client.force_login(world.users["gansu"])
+    client.force_login(sibling_admin)
     assert client.get(reverse("stations:ticket_rates"), {"org": "610100"}).status_code == 404
 
 
-def test_qr_page_for_keeper_and_officers_only(client, world, station, keeper):
+def test_qr_page_for_keeper_and_officers_only(
+    client, world, city_viewer, city_officer, sibling_city_admin, station, keeper
+):
     url = reverse("stations:station_qr", args=[station.code])
     assert client.get(url).status_code == 302
     client.force_login(keeper)
@@ -189,12 +193,12 @@ def test_qr_page_for_keeper_and_officers_only(client, world, station, keeper):
     html = page.content.decode()
     assert "<svg" in html and station.checkin_key in page.context["url"]
     assert page.context["url"].startswith("http://testserver/stations/s/")
-    client.force_login(world.users["xian_officer"])
+    client.force_login(city_officer)
     assert client.get(url).status_code == 200
-    client.force_login(world.users["xian_viewer"])
+    client.force_login(city_viewer)
     assert client.get(url).status_code == 403
     assert client.post(url).status_code == 403
-    client.force_login(world.users["baoji"])
+    client.force_login(sibling_city_admin)
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     old = station.checkin_key
@@ -277,21 +281,21 @@ def test_suggest_page_bad_input_writes_nothing(client, world):
     assert "lat" in r.context["form"].errors
 
 
-def test_suggestion_review_pages(client, world):
+def test_suggestion_review_pages(client, city_viewer, sibling_city_admin, city_officer):
     s = suggestions.suggestion_submit(
         actor=None,
         data={"name": "小寨", "address": "长安中路", "division_code": "610113", "reason": "骑手多"},
     )
     queue = reverse("stations:suggestions")
-    client.force_login(world.users["baoji"])
+    client.force_login(sibling_city_admin)
     assert client.get(queue).context["count"] == 0
     assert client.get(reverse("stations:suggestion_accept", args=[s.pk])).status_code == 404
     assert (
         client.post(reverse("stations:suggestion_decline", args=[s.pk]), {"reason": "no"}).status_code == 404
     )
-    client.force_login(world.users["xian_viewer"])
+    client.force_login(city_viewer)
     assert client.get(reverse("stations:suggestion_accept", args=[s.pk])).status_code == 403
-    client.force_login(world.users["xian_officer"])
+    client.force_login(city_officer)
     assert client.get(queue).context["count"] == 1
     form = client.get(reverse("stations:suggestion_accept", args=[s.pk]))
     assert form.status_code == 200 and form.context["form"].initial["name"] == "小寨"
@@ -315,11 +319,11 @@ def test_suggestion_review_pages(client, world):
     assert "小寨驿站" in public
 
 
-def test_decline_from_the_page(client, world):
+def test_decline_from_the_page(client, city_admin):
     s = suggestions.suggestion_submit(
         actor=None, data={"name": "小寨", "address": "长安中路", "division_code": "610113", "reason": "r"}
     )
-    client.force_login(world.users["xian"])
+    client.force_login(city_admin)
     client.post(reverse("stations:suggestion_decline", args=[s.pk]), {"reason": ""})
     s.refresh_from_db()
     assert s.status == SuggestionStatus.PENDING

@@ -33,12 +33,10 @@ def test_a_suggestion_in_yanta_goes_to_a_union_of_yanta(world):
     assert AuditEntry.objects.filter(action="stations.suggestion.submitted").count() == 1
 
 
-def test_a_district_without_its_own_union_goes_to_the_city(world):
-    s = suggestions.suggestion_submit(
-        actor=world.users["member"], data=_data(division_code="610112")
-    )  # 未央区
+def test_a_district_without_its_own_union_goes_to_the_city(world, member_user):
+    s = suggestions.suggestion_submit(actor=member_user, data=_data(division_code="610112"))  # 未央区
     assert s.organisation == world.orgs["xian"]
-    assert s.suggested_by == world.users["member"]
+    assert s.suggested_by == member_user
 
 
 def test_coordinates_are_optional_and_stored_as_wgs84(world):
@@ -87,51 +85,49 @@ def _station_data(**kw):
     }
 
 
-def test_accepting_creates_the_station_and_links_it(world):
+def test_accepting_creates_the_station_and_links_it(city_officer, city_admin):
     s = suggestions.suggestion_submit(actor=AnonymousUser(), data=_data())
-    station = suggestions.suggestion_accept(
-        actor=world.users["xian_officer"], suggestion=s, data=_station_data()
-    )
+    station = suggestions.suggestion_accept(actor=city_officer, suggestion=s, data=_station_data())
     s.refresh_from_db()
     assert s.status == SuggestionStatus.ACCEPTED and s.station == station
-    assert s.decided_by == world.users["xian_officer"] and s.decided_at is not None
+    assert s.decided_by == city_officer and s.decided_at is not None
     assert station.organisation == s.organisation and station.name == "小寨驿站"
     assert AuditEntry.objects.filter(action="stations.suggestion.accepted").count() == 1
     with pytest.raises(ValidationError):
-        suggestions.suggestion_decline(actor=world.users["xian"], suggestion=s, reason="晚了")
+        suggestions.suggestion_decline(actor=city_admin, suggestion=s, reason="晚了")
     assert Station.objects.count() == 1
 
 
-def test_accept_with_missing_hours_writes_nothing(world):
+def test_accept_with_missing_hours_writes_nothing(city_admin):
     s = suggestions.suggestion_submit(actor=AnonymousUser(), data=_data())
     with pytest.raises(ValidationError) as exc:
-        suggestions.suggestion_accept(actor=world.users["xian"], suggestion=s, data=_station_data(hours=""))
+        suggestions.suggestion_accept(actor=city_admin, suggestion=s, data=_station_data(hours=""))
     assert "hours" in exc.value.error_dict
     s.refresh_from_db()
     assert s.status == SuggestionStatus.PENDING and s.station is None
     assert Station.objects.count() == 0
 
 
-def test_declining_needs_a_reason(world):
+def test_declining_needs_a_reason(city_admin):
     s = suggestions.suggestion_submit(actor=AnonymousUser(), data=_data())
     with pytest.raises(ValidationError) as exc:
-        suggestions.suggestion_decline(actor=world.users["xian"], suggestion=s, reason=" ")
+        suggestions.suggestion_decline(actor=city_admin, suggestion=s, reason=" ")
     assert "reason" in exc.value.error_dict
     s.refresh_from_db()
     assert s.status == SuggestionStatus.PENDING
-    suggestions.suggestion_decline(actor=world.users["xian"], suggestion=s, reason="附近已有驿站")
+    suggestions.suggestion_decline(actor=city_admin, suggestion=s, reason="附近已有驿站")
     s.refresh_from_db()
     assert s.status == SuggestionStatus.DECLINED and s.decision_note == "附近已有驿站"
 
 
-def test_review_permissions(world):
+def test_review_permissions(world, city_viewer, sibling_city_admin, city_admin):
     s = suggestions.suggestion_submit(actor=AnonymousUser(), data=_data())
     for name in ("baoji", "gansu"):
         with pytest.raises(Http404):
             selectors.suggestion_or_404(world.users[name], s.pk)
         with pytest.raises(Http404):
             suggestions.suggestion_decline(actor=world.users[name], suggestion=s, reason="no")
-    viewer = world.users["xian_viewer"]
+    viewer = city_viewer
     assert selectors.suggestion_or_404(viewer, s.pk) == s
     with pytest.raises(PermissionDenied):
         suggestions.suggestion_decline(actor=viewer, suggestion=s, reason="no")
@@ -139,5 +135,5 @@ def test_review_permissions(world):
         suggestions.suggestion_accept(actor=viewer, suggestion=s, data=_station_data())
     s.refresh_from_db()
     assert s.status == SuggestionStatus.PENDING and Station.objects.count() == 0
-    assert [x.pk for x in selectors.suggestion_queue(world.users["xian"])] == [s.pk]
-    assert list(selectors.suggestion_queue(world.users["baoji"])) == []
+    assert [x.pk for x in selectors.suggestion_queue(city_admin)] == [s.pk]
+    assert list(selectors.suggestion_queue(sibling_city_admin)) == []

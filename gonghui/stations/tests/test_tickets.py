@@ -101,9 +101,9 @@ def test_the_contact_number_is_stored_encrypted_and_shown_masked(world, station)
     assert crypto.decrypt(ticket.contact_enc) == "13912345678"
 
 
-def test_a_signed_in_reporter_is_recorded(world, station):
-    ticket, _ = _report(station, actor=world.users["member"])
-    assert ticket.reporter == world.users["member"]
+def test_a_signed_in_reporter_is_recorded(member_user, station):
+    ticket, _ = _report(station, actor=member_user)
+    assert ticket.reporter == member_user
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_bad_reports_name_the_field_and_write_nothing(world, station, kwargs, fi
     assert AuditEntry.objects.count() == audits
 
 
-def test_the_same_problem_reported_again_joins_the_open_ticket(world, station):
+def test_the_same_problem_reported_again_joins_the_open_ticket(city_admin, station):
     first, _ = _report(station, ProblemKind.NO_WATER)
     later = WED_10 + datetime.timedelta(hours=1)
     again, merged = _report(station, ProblemKind.NO_WATER, at=later)
@@ -138,7 +138,7 @@ def test_the_same_problem_reported_again_joins_the_open_ticket(world, station):
     # another kind is another ticket; after resolving, the same kind opens a new one
     other, merged = _report(station, ProblemKind.DIRTY)
     assert not merged and other.pk != first.pk
-    tickets.ticket_resolve(actor=world.users["xian"], ticket=first, resolution="加满了水")
+    tickets.ticket_resolve(actor=city_admin, ticket=first, resolution="加满了水")
     fresh, merged = _report(station, ProblemKind.NO_WATER, at=later + datetime.timedelta(hours=1))
     assert not merged and fresh.pk not in {first.pk, other.pk}
 
@@ -187,10 +187,10 @@ def test_the_keeper_acknowledges_and_resolves_on_time(world, station, keeper):
     assert {"stations.ticket.acknowledged", "stations.ticket.resolved"} <= actions
 
 
-def test_resolving_after_the_due_time_is_late(world, station):
+def test_resolving_after_the_due_time_is_late(city_officer, station):
     ticket, _ = _report(station, ProblemKind.LOCKED)
     tickets.ticket_resolve(
-        actor=world.users["xian_officer"],
+        actor=city_officer,
         ticket=ticket,
         resolution="开门了",
         at=WED_10 + datetime.timedelta(hours=4, seconds=1),
@@ -236,7 +236,9 @@ def test_resolve_needs_what_was_done(world, station, keeper):
     assert ticket.status == TicketStatus.OPEN and ticket.events.count() == 1
 
 
-def test_only_the_keeper_and_managing_officers_may_handle_a_ticket(world, station):
+def test_only_the_keeper_and_managing_officers_may_handle_a_ticket(
+    world, city_viewer, province_admin, station
+):
     ticket, _ = _report(station)
     other_keeper = make_keeper(world, "keeper_b")
     make_station(world, "xian", name="别的驿站", keeper=other_keeper)
@@ -250,7 +252,7 @@ def test_only_the_keeper_and_managing_officers_may_handle_a_ticket(world, statio
         with pytest.raises(Http404):
             selectors.ticket_or_404(world.users[name], ticket.number)
     # the viewer sees it but may not act: 403
-    viewer = world.users["xian_viewer"]
+    viewer = city_viewer
     assert selectors.ticket_or_404(viewer, ticket.number) == ticket
     with pytest.raises(PermissionDenied):
         tickets.ticket_acknowledge(actor=viewer, ticket=ticket)
@@ -259,7 +261,7 @@ def test_only_the_keeper_and_managing_officers_may_handle_a_ticket(world, statio
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.OPEN and ticket.events.count() == 1
     # the province above and the city officer may
-    tickets.ticket_acknowledge(actor=world.users["shaanxi"], ticket=ticket)
+    tickets.ticket_acknowledge(actor=province_admin, ticket=ticket)
 
 
 def test_a_keeper_role_in_a_union_does_not_open_its_tickets(world, station):
@@ -274,21 +276,21 @@ def test_a_keeper_role_in_a_union_does_not_open_its_tickets(world, station):
 # --- SLA colours and escalation ---------------------------------------------------------------
 
 
-def test_sla_colours(world, station):
+def test_sla_colours(city_admin, station):
     ticket, _ = _report(station, ProblemKind.NO_WATER)  # 24 h
     assert selectors.sla_state(ticket, WED_10 + datetime.timedelta(hours=1)) == ("green", "in_time")
     assert selectors.sla_state(ticket, WED_10 + datetime.timedelta(hours=18)) == ("amber", "due_soon")
     assert selectors.sla_state(ticket, WED_10 + datetime.timedelta(hours=25)) == ("red", "overdue")
-    tickets.ticket_reject(actor=world.users["xian"], ticket=ticket, reason="误报")
+    tickets.ticket_reject(actor=city_admin, ticket=ticket, reason="误报")
     ticket.refresh_from_db()
     assert selectors.sla_state(ticket, WED_10 + datetime.timedelta(hours=25)) == ("closed", "closed")
 
 
-def test_escalation_marks_overdue_open_tickets_once(world, station):
+def test_escalation_marks_overdue_open_tickets_once(city_admin, station):
     locked, _ = _report(station, ProblemKind.LOCKED)  # due 14:00
     water, _ = _report(station, ProblemKind.NO_WATER)  # due tomorrow 10:00
     done, _ = _report(station, ProblemKind.DIRTY)
-    tickets.ticket_resolve(actor=world.users["xian"], ticket=done, resolution="打扫了")
+    tickets.ticket_resolve(actor=city_admin, ticket=done, resolution="打扫了")
     five_pm = WED_10 + datetime.timedelta(hours=7)
     escalated = tickets.escalate_overdue(now=five_pm)
     assert [t_.pk for t_ in escalated] == [locked.pk]
@@ -299,7 +301,7 @@ def test_escalation_marks_overdue_open_tickets_once(world, station):
     water.refresh_from_db()
     assert not water.escalated
     # escalated ones come first in the officers' queue
-    queue = list(selectors.ticket_queue(world.users["xian"], status="active"))
+    queue = list(selectors.ticket_queue(city_admin, status="active"))
     assert queue[0].pk == locked.pk
 
 
@@ -313,25 +315,27 @@ def test_the_command_escalates(world, station, capsys):
     assert ticket.escalated
 
 
-def test_keeper_queue_lists_own_open_tickets_oldest_due_first(world, station, keeper):
+def test_keeper_queue_lists_own_open_tickets_oldest_due_first(world, city_admin, station, keeper):
     water, _ = _report(station, ProblemKind.NO_WATER)  # due +24 h
     locked, _ = _report(station, ProblemKind.LOCKED)  # due +4 h
     closed, _ = _report(station, ProblemKind.DIRTY)
     tickets.ticket_reject(actor=keeper, ticket=closed, reason="误报")
     make_station(world, "baoji")
     assert [x.pk for x in selectors.keeper_tickets(keeper)] == [locked.pk, water.pk]
-    assert list(selectors.keeper_tickets(world.users["xian"])) == []
+    assert list(selectors.keeper_tickets(city_admin)) == []
 
 
-def test_queue_filters_and_scope(world, station):
+def test_queue_filters_and_scope(
+    world, national_admin, sibling_admin, city_admin, sibling_city_admin, station
+):
     a, _ = _report(station, ProblemKind.LOCKED)
     baoji_station = make_station(world, "baoji")
     b, _ = _report(baoji_station, ProblemKind.LOCKED)
-    national = world.users["national"]
+    national = national_admin
     assert {x.pk for x in selectors.ticket_queue(national)} == {a.pk, b.pk}
-    assert [x.pk for x in selectors.ticket_queue(world.users["xian"])] == [a.pk]
-    assert [x.pk for x in selectors.ticket_queue(world.users["baoji"])] == [b.pk]
-    assert list(selectors.ticket_queue(world.users["gansu"])) == []
+    assert [x.pk for x in selectors.ticket_queue(city_admin)] == [a.pk]
+    assert [x.pk for x in selectors.ticket_queue(sibling_city_admin)] == [b.pk]
+    assert list(selectors.ticket_queue(sibling_admin)) == []
     assert [x.pk for x in selectors.ticket_queue(national, organisation=world.orgs["baoji"])] == [b.pk]
     later = WED_10 + datetime.timedelta(hours=5)
     assert {x.pk for x in selectors.ticket_queue(national, overdue=True, now=later)} == {a.pk, b.pk}
@@ -349,7 +353,7 @@ def _ticket_at(station, kind, at):
     return ticket
 
 
-def test_closed_loop_rate_by_hand(world, station):
+def test_closed_loop_rate_by_hand(world, city_admin, province_admin, sibling_admin, station):
     """Yanta's station and Xi'an's own station; tickets due in the period:
 
     xian (own station): 1 on time (resolved after 2 h), 1 late (after 30 h), 1 still open,
@@ -359,7 +363,7 @@ def test_closed_loop_rate_by_hand(world, station):
     resolved 3 → 75 %, median of 2, 3, 30 = 3 h. One ticket due after the period is not counted.
     """
     yanta_station = make_station(world, "yanta")
-    admin = world.users["xian"]
+    admin = city_admin
     base = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=SH)
     start, end = base - datetime.timedelta(days=1), base + datetime.timedelta(days=30)
 
@@ -393,7 +397,7 @@ def test_closed_loop_rate_by_hand(world, station):
     empty = selectors.closed_loop(world.orgs["baoji"], start=start, end=end)
     assert empty.due == 0 and empty.rate is None and empty.median_hours is None
 
-    rows = selectors.closed_loop_table(world.users["shaanxi"], world.orgs["xian"], start=start, end=end)
+    rows = selectors.closed_loop_table(province_admin, world.orgs["xian"], start=start, end=end)
     assert [o.code for o, _r in rows] == ["610100", "610113"]
     with pytest.raises(Http404):
-        selectors.closed_loop_table(world.users["gansu"], world.orgs["xian"], start=start, end=end)
+        selectors.closed_loop_table(sibling_admin, world.orgs["xian"], start=start, end=end)

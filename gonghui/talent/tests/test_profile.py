@@ -8,16 +8,10 @@ from django.test import Client
 
 from gonghui.talent import selectors
 from gonghui.talent.tests import builders
-from gonghui.testing import PASSWORD
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def login(username: str) -> Client:
-    c = Client()
-    assert c.login(username=username, password=PASSWORD)
-    return c
 
 
 def url(member) -> str:
@@ -25,14 +19,14 @@ def url(member) -> str:
 
 
 @pytest.fixture
-def worker(world):
+def worker(world, city_admin):
     """张伟 (西安): a provincial model worker, on a pioneer team, two adopted ideas (one
     implemented), leads a studio with a patent and a saving, a provincial result (place 2)
     and a team result (city, place 5), technician."""
     from gonghui.members.services import members as member_services
 
     w = world.members["xian_worker"]
-    w = member_services.member_update(actor=world.users["xian"], member=w, skill_grade="technician")
+    w = member_services.member_update(actor=city_admin, member=w, skill_grade="technician")
     other = world.members["baoji_worker"]
     builders.honour(w, world.orgs["xian"], kind="model_worker", level="provincial", year=2020)
     builders.team_honour([w, other], world.orgs["xian"], level="city")
@@ -98,7 +92,7 @@ def test_a_delisted_studio_counts_nothing(world):
 
 
 def test_api_shape(world, worker):
-    body = login("xian").get(url(worker), HTTP_ACCEPT_LANGUAGE="en").json()
+    body = client_for("xian").get(url(worker), HTTP_ACCEPT_LANGUAGE="en").json()
     assert body["member"] == {"id": str(worker.pk), "name": "张伟"}
     assert [d["key"] for d in body["dimensions"]] == [
         "innovation",
@@ -119,20 +113,20 @@ def test_api_shape(world, worker):
 
 
 def test_api_empty_profile(world):
-    body = login("xian").get(url(world.members["xian_worker"])).json()
+    body = client_for("xian").get(url(world.members["xian_worker"])).json()
     assert body["total"] == "0.00"
     assert all(d["score"] == "0.00" and d["components"] == [] for d in body["dimensions"])
 
 
 @pytest.mark.parametrize("username", ["baoji", "gansu"])
 def test_sibling_branch_admins_get_404(world, worker, username):
-    r = login(username).get(url(worker))
+    r = client_for(username).get(url(worker))
     assert r.status_code == 404
     assert r.json()["code"] and "张伟" not in r.content.decode()
 
 
 def test_missing_and_malformed_member_ids_are_404(world):
-    c = login("xian")
+    c = client_for("xian")
     assert c.get("/api/v1/talent/members/0192f0b4-0000-7000-8000-000000000000").status_code == 404
     assert c.get("/api/v1/talent/members/not-a-uuid").status_code == 404
 
@@ -143,11 +137,11 @@ def test_anonymous_is_401(world, worker):
 
 def test_upper_levels_read_it(world, worker):
     for username in ("shaanxi", "national", "xian_viewer", "operator"):
-        assert login(username).get(url(worker)).status_code == 200, username
+        assert client_for(username).get(url(worker)).status_code == 200, username
 
 
 def test_a_member_reads_their_own_profile_only(world, worker):
-    c = login("member")  # 张伟's login
+    c = client_for("member")  # 张伟's login
     assert c.get(url(worker)).json()["total"] == "48.61"
     assert c.get(url(world.members["baoji_worker"])).status_code == 404
     assert c.get(url(world.members["gansu_worker"])).status_code == 404
@@ -157,7 +151,7 @@ def test_query_count_does_not_grow_with_the_data(world, worker, django_assert_ma
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    c = login("xian")
+    c = client_for("xian")
     c.get("/")  # the session's first request records its sign-in time (session lifetime)
     with CaptureQueriesContext(connection) as small:
         assert c.get(url(worker)).status_code == 200
@@ -178,7 +172,7 @@ def test_query_count_does_not_grow_with_the_data(world, worker, django_assert_ma
 
 
 def test_officer_page_lists_components_with_links(world, worker):
-    r = login("xian").get(f"/talent/members/{worker.pk}/")
+    r = client_for("xian").get(f"/talent/members/{worker.pk}/")
     assert r.status_code == 200
     html = r.content.decode()
     assert "张伟" in html and 'id="dim-quality"' in html and "48.61" in html
@@ -188,16 +182,16 @@ def test_officer_page_lists_components_with_links(world, worker):
 
 @pytest.mark.parametrize("username", ["baoji", "gansu"])
 def test_officer_page_is_404_for_siblings(world, worker, username):
-    assert login(username).get(f"/talent/members/{worker.pk}/").status_code == 404
+    assert client_for(username).get(f"/talent/members/{worker.pk}/").status_code == 404
 
 
 def test_officer_page_needs_an_officer(world, worker):
     assert Client().get(f"/talent/members/{worker.pk}/").status_code == 302
-    assert login("member").get(f"/talent/members/{worker.pk}/").status_code == 403
+    assert client_for("member").get(f"/talent/members/{worker.pk}/").status_code == 403
 
 
 def test_my_profile_page(world, worker):
-    r = login("member").get("/talent/me/", HTTP_ACCEPT_LANGUAGE="en")
+    r = client_for("member").get("/talent/me/", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 200
     html = r.content.decode()
     assert "My talent profile" in html and "48.61" in html
@@ -206,5 +200,5 @@ def test_my_profile_page(world, worker):
 
 
 def test_my_profile_page_without_a_member_record_is_404(world):
-    assert login("xian").get("/talent/me/").status_code == 404
+    assert client_for("xian").get("/talent/me/").status_code == 404
     assert Client().get("/talent/me/").status_code == 302
