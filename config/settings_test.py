@@ -22,3 +22,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 # The test client's host and the live server's; any other Host header is refused (400).
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 GONGHUI_AUDIT_STRICT = True  # an audit code no app labels raises (gonghui.core.audit)
+# Parser slots of this test run only: concurrent runs on one machine must not wait on each other.
+GONGHUI_IMPORT_PARSER_LOCK_DIR = os.path.join(
+    os.environ.get("TMPDIR", "/tmp"), f"gonghui-test-parsers-{os.getpid()}"
+)

@@ -412,14 +412,16 @@ def test_a_reader_waiting_for_a_slot_gets_it_when_one_frees(tmp_path, settings):
     settings.GONGHUI_IMPORT_PARSER_WAIT_SECONDS = 30
     folder = settings.GONGHUI_IMPORT_PARSER_LOCK_DIR
     path = workbook(tmp_path / "ok.xlsx", ONE_CELL)
-    release = threading.Event()
+    release, held = threading.Event(), threading.Event()
 
     def hold():
         with sandbox.slot(folder=folder, slots=1, wait_seconds=0):
+            held.set()
             release.wait(10)
 
     holder = threading.Thread(target=hold)
     holder.start()
+    assert held.wait(10)  # the only slot is taken before the reader asks for it
     try:
         threading.Timer(0.3, release.set).start()
         assert _read_all(path) == [(1, ["姓名"])]
