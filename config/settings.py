@@ -71,6 +71,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # outside CommonMiddleware, so the 400 it answers for a bad Host header on an /api/ path
+    # is reshaped too; inside the security and CSP middleware, so the reshaped answer keeps
+    # their headers
+    "gonghui.core.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,7 +86,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "gonghui.core.api.ApiBodyLimitMiddleware",
     "gonghui.core.middleware.RejectNulMiddleware",
-    "gonghui.core.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

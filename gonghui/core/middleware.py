@@ -47,7 +47,8 @@ class RejectNulMiddleware:
 
 class ApiErrorShapeMiddleware:
     """Every /api/ answer that is an error has the JSON shape {"detail", "code"}, including
-    unknown paths (404) and wrong methods (405), which never reach the API's handlers."""
+    unknown paths (404), wrong methods (405) and a refused Host header (400), which never
+    reach the API's handlers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -63,6 +64,7 @@ class ApiErrorShapeMiddleware:
             except (ValueError, TypeError):
                 pass
         codes = {
+            400: ("bad_request", _("The request is malformed.")),
             404: ("not_found", _("Not found.")),
             405: ("method_not_allowed", _("This method is not allowed here.")),
         }

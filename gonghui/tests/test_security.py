@@ -94,6 +94,15 @@ def test_a_request_for_another_host_is_refused(client):
     assert client.get("/join/").status_code == 200
 
 
+@pytest.mark.django_db
+def test_an_api_request_for_a_malformed_host_is_refused_in_the_api_error_shape(client):
+    r = client.get("/api/v1/competitions", HTTP_HOST="(4Vj0H")
+    assert r.status_code == 400
+    assert r["Content-Type"].startswith("application/json")
+    assert r.json()["code"] == "bad_request"
+    assert r["X-Content-Type-Options"] == "nosniff"
+
+
 def test_development_answers_only_to_local_host_names_by_default():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "GONGHUI_ALLOWED_HOSTS"} | {
         "GONGHUI_ENV": "development"
