@@ -402,3 +402,37 @@ def test_every_audit_action_has_a_label():
     assert PENDING_AUDIT_LABELS <= writers - declaring, "declared: remove from PENDING_AUDIT_LABELS"
     unlabelled = sorted(c for c in written if c.split(".")[0] in declaring and not audit.declared(c))
     assert unlabelled == []
+
+
+# core.web.form_action is the one place a service's ValidationError becomes form errors or
+# messages on a page (docs/dev/architecture.md): nothing else calls add_service_error.
+PENDING_SERVICE_ERRORS_ON_FORMS = {
+    "accounts/views.py",
+    "assistance/views.py",
+    "competitions/views.py",
+    "honours/views/officer.py",
+    "honours/views/public.py",
+    "innovation/views/ideas.py",
+    "innovation/views/manage.py",
+    "members/views/exports.py",
+    "members/views/officer.py",
+    "members/views/public.py",
+    "rights/views.py",
+    "stations/views/keeper.py",
+    "stations/views/officer.py",
+    "stations/views/reports.py",
+}
+
+
+def _calls(path: Path, name: str) -> bool:
+    return any(
+        isinstance(node, ast.Call)
+        and name in (getattr(node.func, "id", None), getattr(node.func, "attr", None))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    )
+
+
+def test_service_errors_reach_forms_only_through_form_action():
+    offenders = {_rel(p) for p in SOURCE if _calls(p, "add_service_error")} - {"core/web.py"}
+    assert offenders - PENDING_SERVICE_ERRORS_ON_FORMS == set(), "use core.web.form_action"
+    assert PENDING_SERVICE_ERRORS_ON_FORMS <= offenders, "fixed: remove from PENDING_SERVICE_ERRORS_ON_FORMS"
