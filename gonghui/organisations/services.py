@@ -21,6 +21,7 @@ from gonghui.organisations import counters, permissions, scoping
 from gonghui.organisations.choices import (
     KIND_LEVEL,
     TERRITORIAL_KINDS,
+    AuditAction,
     GrassrootsType,
     Kind,
     Ownership,
@@ -184,7 +185,7 @@ def organisation_create(
         counters.apply(counters.organisation_deltas(org))
         audit.record(
             actor=actor,
-            action="organisations.organisation.created",
+            action=AuditAction.ORGANISATION_CREATED,
             obj=org,
             organisation_id=org.pk,
             changes=audit.diff({}, audit.snapshot(org, AUDITED_FIELDS)),
@@ -213,7 +214,7 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
         org.save()
         audit.record(
             actor=actor,
-            action="organisations.organisation.updated",
+            action=AuditAction.ORGANISATION_UPDATED,
             obj=org,
             organisation_id=org.pk,
             changes=audit.diff(before, audit.snapshot(org, AUDITED_FIELDS)),
@@ -248,7 +249,7 @@ def organisation_move(*, actor, organisation: Organisation, new_parent: Organisa
             Organisation.objects.filter(pk=organisation.pk).update(level=new_parent.level)
         audit.record(
             actor=actor,
-            action="organisations.organisation.moved",
+            action=AuditAction.ORGANISATION_MOVED,
             obj=organisation,
             organisation_id=organisation.pk,
             changes={"parent": [old_parent.code, new_parent.code]},
@@ -269,7 +270,7 @@ def role_assign(*, actor, user, organisation: Organisation, role: str) -> RoleAs
         if created:
             audit.record(
                 actor=actor,
-                action="organisations.role.assigned",
+                action=AuditAction.ROLE_ASSIGNED,
                 obj=assignment,
                 organisation_id=organisation.pk,
                 changes={"role": [None, f"{user.get_username()}:{role}"]},
@@ -286,7 +287,7 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
         permissions.require_revoke_role(actor, assignment)
         audit.record(
             actor=actor,
-            action="organisations.role.revoked",
+            action=AuditAction.ROLE_REVOKED,
             obj=assignment,
             organisation_id=assignment.organisation_id,
             changes={"role": [f"{assignment.user.get_username()}:{assignment.role}", None]},

@@ -113,9 +113,11 @@ def test_every_code_the_api_answers_with_is_in_the_error_shape_table():
     tree = ast.parse((ROOT / "gonghui" / "core" / "api.py").read_text(encoding="utf-8"))
     answered = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "error_response":
-            if len(node.args) > 2 and isinstance(node.args[2], ast.Constant):
-                answered.add(node.args[2].value)
+        # error_response(status, detail, code), bad_input(items, code)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            place = {"error_response": 2, "bad_input": 1}.get(node.func.id)
+            if place is not None and len(node.args) > place:
+                answered |= _values(node.args[place])
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "codes" for t in node.targets):
             answered |= _strings(node.value)
     answered.discard("error")  # the fallback for a status no handler names

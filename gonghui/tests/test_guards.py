@@ -206,7 +206,6 @@ PENDING_PRIVATE_USES = {
     "assistance/services/attachments.py",
     "assistance/services/households.py",
     "assistance/services/monitoring.py",
-    "core/management/commands/generate_divisions.py",
     "honours/services/nominations.py",
     "innovation/services/ideas.py",
     "innovation/services/studios.py",
