@@ -39,15 +39,26 @@ def test_a_new_root_is_for_operators_only(world, national_admin):
         permissions.require_create_organisation(national_admin, None)
 
 
-def test_an_organisation_is_changed_by_the_admins_above_it(world, city_admin, sibling_admin, city_officer):
-    yanta = world.orgs["yanta"]
-    assert permissions.can_change_organisation(city_admin, yanta)
-    assert not permissions.can_change_organisation(sibling_admin, yanta)
-    with pytest.raises(Http404):
-        permissions.require_change_organisation(sibling_admin, yanta)
-    assert not permissions.can_change_organisation(city_officer, yanta)
-    with pytest.raises(PermissionDenied):
-        permissions.require_change_organisation(city_officer, yanta)
+@pytest.mark.parametrize(
+    ("can", "require", "where"),
+    [
+        (permissions.can_change_organisation, permissions.require_change_organisation, "yanta"),
+        (permissions.can_manage_roles, permissions.require_manage_roles, "xian"),
+    ],
+    ids=["change an organisation", "manage its roles"],
+)
+def test_an_organisation_and_its_roles_are_managed_by_the_admins_above_it(
+    world, city_admin, sibling_admin, city_officer, can, require, where
+):
+    organisation = world.orgs[where]
+    assert can(city_admin, organisation)
+    require(city_admin, organisation)
+    assert not can(sibling_admin, organisation)
+    with pytest.raises(Http404):  # 甘肃 cannot see it at all
+        require(sibling_admin, organisation)
+    assert not can(city_officer, organisation)
+    with pytest.raises(PermissionDenied):  # the officer sees it, may not manage it
+        require(city_officer, organisation)
 
 
 def test_moving_needs_the_old_and_the_new_parent(world, city_admin, province_admin, sibling_city_admin):
@@ -73,17 +84,6 @@ def test_moving_with_only_a_view_of_the_old_parent_is_403(world, city_admin):
     services.role_assign(actor=None, user=city_admin, organisation=world.orgs["shaanxi"], role=Role.VIEWER)
     with pytest.raises(PermissionDenied):
         permissions.require_move_organisation(city_admin, world.orgs["xian"], world.orgs["yanta"])
-
-
-def test_roles_are_managed_by_the_admins_above(world, city_admin, sibling_admin, city_officer):
-    xian = world.orgs["xian"]
-    assert permissions.can_manage_roles(city_admin, xian)
-    assert not permissions.can_manage_roles(sibling_admin, xian)
-    with pytest.raises(Http404):
-        permissions.require_manage_roles(sibling_admin, xian)
-    assert not permissions.can_manage_roles(city_officer, xian)
-    with pytest.raises(PermissionDenied):
-        permissions.require_manage_roles(city_officer, xian)
 
 
 def test_a_role_is_revoked_by_the_admins_above_it_but_not_ones_own_last_admin_role(
