@@ -229,13 +229,18 @@ def error_response(status: int, detail: str, code: str, **extra) -> JsonResponse
     )
 
 
+def bad_input(items: list[dict], code: str | None = None) -> JsonResponse:
+    """400 for ``items`` (``{"field", "code", "message"}`` each): the first one's message, with
+    its field, as ``detail``; ``code`` or, when None, the first one's code."""
+    first = items[0] if items else {"field": "", "code": "invalid", "message": _("Invalid input.")}
+    detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    return error_response(400, detail, code or first["code"], errors=items)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DjangoValidationError)
     def _validation(request, exc):
-        items = _validation_items(exc)
-        first = items[0] if items else {"field": "", "code": "invalid", "message": _("Invalid input.")}
-        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
-        return error_response(400, detail, first["code"], errors=items)
+        return bad_input(_validation_items(exc))
 
     @api.exception_handler(NinjaValidationError)
     def _schema(request, exc):
@@ -248,9 +253,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
             items.append(
                 {"field": ".".join(loc), "code": kind, "message": _schema_message(kind, err.get("msg", ""))}
             )
-        first = items[0] if items else {"field": "", "message": _("Invalid input.")}
-        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
-        return error_response(400, detail, "invalid", errors=items)
+        # The request's shape, not a rule: one code for programs, each item says what.
+        return bad_input(items, "invalid")
 
     @api.exception_handler(Throttled)
     def _throttled(request, exc):

@@ -18,14 +18,21 @@ from django.utils.module_loading import import_string
 from gonghui.core.models import AuditEntry
 
 
-@functools.cache
-def _labels() -> dict[str, Any]:
-    labels: dict[str, Any] = {}
+def declared_by_app() -> list[tuple[object, list[tuple[str, Any]]]]:
+    """Every declared audit action grouped by the app that writes it, in the order of
+    ``INSTALLED_APPS``: ``[(app config, [(code, label), ...]), ...]`` (for choosing what to
+    see on the audit page)."""
+    groups = []
     for config in apps.get_app_configs():
         path = getattr(config, "audit_actions", None)
         if path:
-            labels.update(import_string(path).choices)
-    return labels
+            groups.append((config, list(import_string(path).choices)))
+    return groups
+
+
+@functools.cache
+def _labels() -> dict[str, Any]:
+    return {code: name for _config, actions in declared_by_app() for code, name in actions}
 
 
 @functools.cache
@@ -44,24 +51,31 @@ def label(code: str) -> str:
     return str(_labels().get(code, code))
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """``value`` as JSON holds it in an entry: None, a bool, a number or a text (a date, a
+    Decimal, a choice … as its text)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
+
+
+# The old private name, still read by assistance/services/households.py on main while the apps
+# are brought into shape in parallel (issue 13); the integrator removes it with that use.
+_plain = plain
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list]:
     """Fields whose value changed, as ``{field: [before, after]}``."""
     keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
     return {
-        k: [_plain(before.get(k)), _plain(after.get(k))]
+        k: [plain(before.get(k)), plain(after.get(k))]
         for k in keys
-        if _plain(before.get(k)) != _plain(after.get(k))
+        if plain(before.get(k)) != plain(after.get(k))
     }
 
 
 def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
-    return {f: _plain(getattr(obj, f)) for f in fields}
+    return {f: plain(getattr(obj, f)) for f in fields}
 
 
 def entry(

@@ -17,6 +17,11 @@ def _table() -> dict[str, dict]:
     return {row["code"]: row for row in rows}
 
 
+def reload() -> None:
+    """Read ``DATA_FILE`` again on the next lookup (after ``generate_divisions`` rewrote it)."""
+    _table.cache_clear()
+
+
 def exists(code: str) -> bool:
     return code in _table()
 

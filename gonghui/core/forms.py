@@ -152,7 +152,8 @@ def add_service_error(
 ) -> None:
     """Show a service's ValidationError on ``form``: keyed errors next to their field, others
     next to the field their code points at (``fields_by_code``; a code ending in ``*`` is a
-    prefix), the rest above the form."""
+    prefix), the rest above the form. Pages reach it through ``core.web.form_action``, its one
+    caller (a guard test keeps it so)."""
     fields_by_code = fields_by_code or {}
 
     def target(name: str | None, code: str | None) -> str | None:

@@ -1,6 +1,13 @@
-"""One pagination rule for pages and API: ``page`` from 1, ``page_size`` default 20, at most 100."""
+"""The one home of page numbers, for pages and the API: ``page`` from 1, ``page_size`` default
+20, at most 100.
 
-from dataclasses import dataclass
+The API is strict (:func:`parse`: a page number that is not one is a 400 ``bad_page``); a page
+is forgiving (:func:`page_of`, through ``core.web.paginate``: whatever is in ``?page=`` gives a
+page — a person's typo or an old link should land on a list, not an error).
+"""
+
+import math
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -23,6 +30,7 @@ class PageRequest:
 
 
 def parse(page: object = None, page_size: object = None) -> PageRequest:
+    """The API's ``page`` and ``page_size`` query parameters, checked (``bad_page``)."""
     try:
         p = int(page) if page not in (None, "") else 1
         s = int(page_size) if page_size not in (None, "") else DEFAULT_PAGE_SIZE
@@ -44,3 +52,58 @@ def slice_queryset(qs, request: PageRequest):
     count = qs.count()
     items = list(qs[request.offset : request.offset + request.page_size])
     return items, count
+
+
+# ---- pages -----------------------------------------------------------------------------
+
+
+@dataclass
+class PageOf:
+    """One page of a list, for ``organisations/_pager.html``."""
+
+    items: list
+    count: int
+    number: int
+    page_size: int
+    rows: list = field(default_factory=list)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+def _whole_number(value) -> int:
+    """``?page=`` as a whole number; anything else (missing, ``abc``, ``1.5``) is page 1."""
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+
+
+def page_of(queryset, requested=None, page_size: int = DEFAULT_PAGE_SIZE) -> PageOf:
+    """The page ``requested`` (as it came in the query string): a number below 1 or not a
+    number gives the first page, one past the end the last. The number is clamped before the
+    queryset is sliced, so a huge one never reaches the database as an out-of-range offset."""
+    count = queryset.count()
+    last = max(1, math.ceil(count / page_size))
+    number = min(max(_whole_number(requested), 1), last)
+    offset = (number - 1) * page_size
+    return PageOf(
+        items=list(queryset[offset : offset + page_size]), count=count, number=number, page_size=page_size
+    )

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -43,17 +43,20 @@ def prose(value: object) -> str:
 
 def check_lengths(model, data: dict) -> None:
     """Refuse values longer than the model's CharField limits (PostgreSQL would fail, SQLite
-    would silently store them), naming each field."""
+    would silently store them), naming each field, with the input vocabulary's code and
+    message (``too_long``, as ``core.inputs.text`` gives it)."""
     errors = {}
     for name, value in data.items():
         try:
             field = model._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - not a model field: nothing to check
+        except FieldDoesNotExist:  # not a model field: nothing to check
             continue
         limit = getattr(field, "max_length", None)
         if limit and isinstance(value, str) and len(value) > limit:
             errors[name] = ValidationError(
-                _("At most %(limit)d characters.") % {"limit": limit}, code="too_long"
+                _("At most %(limit)d characters (now %(count)d)."),
+                code="too_long",
+                params={"limit": limit, "count": len(value)},
             )
     if errors:
         raise ValidationError(errors)

@@ -1,16 +1,16 @@
 """View plumbing shared by every app's pages (docs/dev/architecture.md): the sign-in decorator
-factory, htmx fragment detection, pagination of lists, safe ``next=`` redirects, action tables,
-and :func:`form_action` — the one place where a service's ``ValidationError`` becomes form
-errors or messages for the person at the screen.
+factory, htmx fragment detection, pagination of lists (the page numbers themselves are
+``core.pagination``'s), safe ``next=`` redirects, action tables, and :func:`form_action` — the
+one place where a service's ``ValidationError`` becomes form errors or messages for the person
+at the screen.
 
 ``core`` imports no other app: who counts as an officer is decided by
 ``organisations.permissions.officer_required``, built here with :func:`requires`.
 """
 
 import functools
-import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -55,55 +55,12 @@ def is_fragment_request(request, target: str) -> bool:
 # ---- lists ---------------------------------------------------------------------------------
 
 
-@dataclass
-class PageOf:
-    """One page of a list, for ``organisations/_pager.html``."""
-
-    items: list
-    count: int
-    number: int
-    page_size: int
-    rows: list = field(default_factory=list)
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.count / self.page_size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-
-def _page_number(value) -> int:
-    """``?page=`` as a whole number; anything else (missing, ``abc``, ``1.5``) is page 1."""
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return 1
-
-
-def paginate(request, queryset, page_size: int = pagination.DEFAULT_PAGE_SIZE, param: str = "page") -> PageOf:
-    """The page asked for in ``?page=``: a number below 1 or not a number gives the first page,
-    one past the end the last. The number is clamped before the queryset is sliced, so a
-    huge one never reaches the database as an out-of-range offset."""
-    count = queryset.count()
-    last = max(1, math.ceil(count / page_size))
-    number = min(max(_page_number(request.GET.get(param)), 1), last)
-    offset = (number - 1) * page_size
-    items = list(queryset[offset : offset + page_size])
-    return PageOf(items=items, count=count, number=number, page_size=page_size)
+def paginate(
+    request, queryset, page_size: int = pagination.DEFAULT_PAGE_SIZE, param: str = "page"
+) -> pagination.PageOf:
+    """The page of ``queryset`` asked for in ``?page=`` (``param``), forgiving as pages are:
+    see :func:`gonghui.core.pagination.page_of`."""
+    return pagination.page_of(queryset, request.GET.get(param), page_size)
 
 
 # ---- redirects -----------------------------------------------------------------------------
@@ -137,7 +94,7 @@ def form_action(
     call: Callable,
     *,
     form: django_forms.BaseForm | None = None,
-    success: str | None = None,
+    success: str | Callable[[object], str] | None = None,
     fields_by_code: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Run one service call for a page, the same way on every page:
@@ -147,7 +104,8 @@ def form_action(
       point at a field through ``fields_by_code``), for the page to render again with 400;
     - without a form: ``call()``, and a ``ValidationError`` becomes error messages (for a
       button that posts and redirects back);
-    - on success, ``success`` (if given) is shown as a message.
+    - on success, ``success`` (if given) is shown as a message: a text, or a function of what
+      the service returned (``lambda org: _("%(name)s is added.") % {"name": org.name}``).
 
     This is the only place a service's ValidationError becomes something a person reads on a
     page. PermissionDenied and Http404 pass through to Django's 403/404 handling."""
@@ -163,7 +121,7 @@ def form_action(
                 messages.error(request, message)
         return Outcome(False)
     if success:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return Outcome(True, result)
 
 

@@ -23,14 +23,3 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
             remaining -= 1
     return current
 
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    if end <= start:
-        return 0
-    count = 0
-    current = start
-    while current < end:
-        current += datetime.timedelta(days=1)
-        if is_workday(current):
-            count += 1
-    return count

@@ -1,4 +1,4 @@
-from gonghui.organisations import scoping
+from gonghui.organisations import permissions, scoping
 from gonghui.organisations.choices import Role
 
 
@@ -8,8 +8,8 @@ def navigation(request):
         return {}
     return {
         "nav_can_manage": scoping.has_any(user, scoping.Action.MANAGE_MEMBERS),
-        "nav_can_audit": scoping.has_any(user, scoping.Action.VIEW_AUDIT),
-        "nav_is_officer": scoping.has_any(user, scoping.Action.VIEW),
+        "nav_can_audit": permissions.can_read_audit_log(user),
+        "nav_is_officer": permissions.is_officer(user),
         "nav_is_judge": scoping.holds_role(user, Role.JUDGE),
         "nav_is_keeper": scoping.holds_role(user, Role.STATION_KEEPER),
     }

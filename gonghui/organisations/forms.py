@@ -1,10 +1,11 @@
 """Input shapes for the organisation pages. Validation of meaning (codes, divisions, scope)
-happens in ``organisations.services``; its errors are put back on these forms by
-:func:`gonghui.core.forms.add_service_error`."""
+happens in ``organisations.services``; its errors, keyed by field, are put back on these forms
+by :func:`gonghui.core.web.form_action`."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core import audit
 from gonghui.core.forms import Form
 from gonghui.core.validators import validate_credit_code
 from gonghui.organisations.choices import GrassrootsType, Kind, Ownership, Role
@@ -54,14 +55,6 @@ class OrganisationEditForm(Form):
     chairman_term_end = forms.DateField(label=_("Chairman's term ends"), required=False, widget=DateInput)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    # Service error codes → the field they belong to.
-    ERROR_FIELDS = {
-        "org_name": "name",
-        "division_unknown": "division_code",
-        "org_grassroots_type": "grassroots_type",
-        "credit_*": "host_credit_code",
-    }
-
     def __init__(self, *args, kind: str = Kind.GRASSROOTS, **kwargs):
         super().__init__(*args, **kwargs)
         if kind != Kind.GRASSROOTS:
@@ -94,15 +87,6 @@ class OrganisationCreateForm(OrganisationEditForm):
         ),
     )
 
-    ERROR_FIELDS = {
-        **OrganisationEditForm.ERROR_FIELDS,
-        "org_kind": "kind",
-        "org_code": "code",
-        "org_code_taken": "code",
-        # The host's credit code is checked by the form, so the service's complaint is the code's.
-        "credit_*": "code",
-    }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, kind=Kind.GRASSROOTS, **kwargs)
         del self.fields["is_active"]
@@ -115,8 +99,6 @@ class OrganisationMoveForm(Form):
         max_length=32,
         help_text=_("The code of the organisation to move this one under."),
     )
-
-    ERROR_FIELDS = {"org_cycle": "new_parent", "org_root": "new_parent"}
 
 
 # Least right first, and nothing chosen until the administrator picks: a slip of the
@@ -140,15 +122,20 @@ class RoleAssignForm(Form):
         error_messages={"required": _("Choose a role.")},
     )
 
-    ERROR_FIELDS = {"role_unknown": "role"}
+
+def audit_action_choices() -> list:
+    """What the audit page can be narrowed to, by name: every action of one app, or one
+    action, grouped by app (each app's ``AuditAction``). An app's value ends with a dot (the
+    start of its codes); an action's is its code."""
+    choices: list = [("", _("All actions"))]
+    for config, actions in audit.declared_by_app():
+        everything = (f"{config.label}.", _("Everything in %(app)s") % {"app": config.verbose_name})
+        choices.append((config.verbose_name, [everything, *actions]))
+    return choices
 
 
 class AuditFilterForm(Form):
-    action = forms.CharField(
-        label=_("Action starts with"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": "members.member"}),
-    )
-    object = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=audit_action_choices)
+    # Set by the "everything that happened to it" links; the page shows the record's name.
+    object = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     organisation = forms.CharField(label=_("Organisation (code)"), required=False, max_length=32)

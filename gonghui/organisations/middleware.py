@@ -1,7 +1,7 @@
 """Session lifetime by role: officers' sessions are short, members' long.
 
-It lives here, not in ``core``, because it asks the scoping module which roles the user holds
-(``core`` imports no other app)."""
+It lives here, not in ``core``, because who counts as an officer is this app's rule
+(``permissions.holds_officer_role``; ``core`` imports no other app)."""
 
 import time
 
@@ -9,25 +9,14 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.utils.translation import gettext as _
 
-from gonghui.organisations import scoping
-from gonghui.organisations.choices import Role
+from gonghui.organisations.permissions import holds_officer_role
 
-# Roles that read other people's records (members, applications, entries): their sessions get
-# the officer limits. Station keepers and members see their own things only.
-OFFICER_ROLES = frozenset({Role.ADMIN, Role.OFFICER, Role.VIEWER, Role.SUPERVISOR, Role.JUDGE})
 # Session keys: when this session signed in, and its last request (epoch seconds).
 SIGNED_IN_AT = "_gonghui_signed_in_at"
 SEEN_AT = "_gonghui_seen_at"
 # The last-request time is written at most this often: a session write per request would cost
 # a database UPDATE per page; the idle limit is then exact to within this many seconds.
 SEEN_RESOLUTION = 60
-
-
-def holds_officer_role(user) -> bool:
-    """Operators, staff and holders of an officer-type role anywhere."""
-    if user.is_superuser or user.is_staff:
-        return True
-    return any(scoping.holds_role(user, role) for role in OFFICER_ROLES)
 
 
 class SessionLifetimeMiddleware:

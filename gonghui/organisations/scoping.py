@@ -77,8 +77,13 @@ class Grant:
     organisation_id: object
 
 
+def _signed_in(user) -> bool:
+    """A signed-in user; ``None`` (the system, in services called without an actor) is not."""
+    return user is not None and user.is_authenticated
+
+
 def _grants(user) -> tuple[Grant, ...]:
-    if not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return ()
     cached = getattr(user, "_gonghui_grants", None)
     if cached is None:
@@ -99,7 +104,7 @@ def forget(user) -> None:
 
 
 def is_operator(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_superuser and user.is_active)
+    return _signed_in(user) and user.is_superuser and user.is_active
 
 
 def root_paths(user, action: str = Action.VIEW) -> list[str]:

@@ -1,22 +1,14 @@
-"""Scoped reads of the organisation tree."""
+"""Scoped reads of the organisation tree, its roles and the audit log."""
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from gonghui.organisations import scoping
-from gonghui.organisations.choices import Kind
+from gonghui.organisations import permissions, scoping
 from gonghui.organisations.models import Organisation, RoleAssignment
 
 
-def subtree(org: Organisation) -> QuerySet:
-    return Organisation.objects.filter(path__startswith=org.path)
-
-
-def subtree_count(org: Organisation) -> int:
-    return subtree(org).count()
-
-
 def children(user, org: Organisation) -> QuerySet:
+    """The organisations directly under ``org``, which the user must see (else 404)."""
     scoping.require(user, scoping.Action.VIEW, org)
     return org.get_children().order_by("kind", "code")
 
@@ -27,33 +19,62 @@ def ancestors_visible(user, org: Organisation) -> list[Organisation]:
     return [o for o in chain if scoping.can(user, scoping.Action.VIEW, o)]
 
 
-def search(user, q: str, limit: int = 20) -> QuerySet:
+def visible_parent(user, org: Organisation) -> Organisation | None:
+    """``org``'s parent when the user sees it (a root and the top of the user's scope have
+    none to show)."""
+    parent = org.get_parent()
+    return parent if parent is not None and scoping.can(user, scoping.Action.VIEW, parent) else None
+
+
+def matching(user, q: str = "") -> QuerySet:
+    """Organisations in scope whose name contains ``q`` or whose code starts with it (all of
+    them for an empty ``q``), highest first."""
     qs = scoping.visible_organisations(user)
+    q = (q or "").strip()
     if q:
         qs = qs.filter(name__icontains=q) | qs.filter(code__startswith=q.upper())
-    return qs.order_by("depth", "code")[:limit]
+    return qs.order_by("depth", "code")
+
+
+def search(user, q: str, limit: int = 20) -> QuerySet:
+    return matching(user, q)[:limit]
+
+
+def in_reach(user, code: str, action: str = scoping.Action.VIEW) -> Organisation | None:
+    """The organisation with ``code`` (as typed: spaces and case do not matter) when the
+    user's roles allow ``action`` on it; None otherwise, missing and out of reach alike (for a
+    form to say so next to its field)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return scoping.visible_organisations(user, action).filter(code=code).first()
 
 
 def by_code(code: str) -> Organisation | None:
     return Organisation.objects.filter(code=code).first()
 
 
-def grassroots_in_scope(user, action: str = scoping.Action.VIEW) -> QuerySet:
-    return scoping.visible_organisations(user, action).filter(kind=Kind.GRASSROOTS)
-
-
 def audit_entries(
-    user, *, organisation: Organisation | None = None, action_prefix: str = "", object_id: str = ""
+    user,
+    *,
+    organisation: Organisation | None = None,
+    action: str = "",
+    action_prefix: str = "",
+    object_id: str = "",
 ):
     """Audit entries the user may read: those of organisations in their VIEW_AUDIT scope
-    (entries without an organisation — logins, lockouts — only for operators)."""
+    (entries without an organisation — logins, lockouts — only for operators), of
+    ``organisation``'s subtree when given, of one ``action`` (a code) or of the actions whose
+    code starts with ``action_prefix``, about one object, newest first."""
     from gonghui.core.models import AuditEntry
 
     qs = AuditEntry.objects.select_related("actor")
     if not scoping.is_operator(user):
         qs = qs.filter(organisation_id__in=scoping.visible_organisation_ids(user, scoping.Action.VIEW_AUDIT))
     if organisation is not None:
-        qs = qs.filter(organisation_id__in=subtree(organisation).values("id"))
+        qs = qs.filter(organisation_id__in=Organisation.get_tree(organisation).values("id"))
+    if action:
+        qs = qs.filter(action=action)
     if action_prefix:
         qs = qs.filter(action__startswith=action_prefix)
     if object_id:
@@ -63,13 +84,13 @@ def audit_entries(
 
 def role_assignments(user, org: Organisation) -> QuerySet:
     """The roles held directly on ``org``, for its administrators (``manage_roles``)."""
-    scoping.require(user, scoping.Action.MANAGE_ROLES, org)
+    permissions.require_manage_roles(user, org)
     return org.role_assignments.select_related("user").order_by("role", "user__username")
 
 
 def role_assignment_or_404(user, org: Organisation, assignment_id) -> RoleAssignment:
     """One role held on ``org``; 404 when it is not there, whatever the reason."""
-    scoping.require(user, scoping.Action.MANAGE_ROLES, org)
+    permissions.require_manage_roles(user, org)
     assignment = org.role_assignments.select_related("user", "organisation").filter(pk=assignment_id).first()
     if assignment is None:
         raise Http404

@@ -1,17 +1,32 @@
-"""Writes to the organisation tree and role assignments."""
+"""Writes to the organisation tree and role assignments: each checks the actor's right first
+(``organisations.permissions``), reads its input with ``core.inputs`` and the identifier
+checks of ``core.validators`` (errors keyed by field), and writes one audit entry."""
 
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
-from gonghui.core import audit, divisions
-from gonghui.core.text import check_lengths, clean
-from gonghui.core.validators import is_union_credit_code, validate_credit_code, validate_person_name
-from gonghui.organisations import counters, scoping
-from gonghui.organisations.choices import KIND_LEVEL, TERRITORIAL_KINDS, GrassrootsType, Kind, Role
+from gonghui.core import audit, divisions, inputs
+from gonghui.core.validation import keyed, merge_errors
+from gonghui.core.validators import (
+    is_union_credit_code,
+    validate_credit_code,
+    validate_division_code,
+    validate_person_name,
+)
+from gonghui.organisations import counters, permissions, scoping
+from gonghui.organisations.choices import (
+    KIND_LEVEL,
+    TERRITORIAL_KINDS,
+    AuditAction,
+    GrassrootsType,
+    Kind,
+    Ownership,
+    Role,
+)
 from gonghui.organisations.models import Organisation, RoleAssignment
 
 AUDITED_FIELDS = [
@@ -37,31 +52,53 @@ AUDITED_FIELDS = [
 EDITABLE_FIELDS = [f for f in AUDITED_FIELDS if f not in {"level", "kind", "code"}]
 
 _INTERNAL_CODE = re.compile(r"^[0-9A-Z][0-9A-Z-]{3,31}$")
+# An employer with more staff than this is a typing mistake.
+MAX_STAFF = 10_000_000
+_TEXT_FIELDS = (
+    "name",
+    "short_name",
+    "division_code",
+    "address",
+    "host_name",
+    "host_credit_code",
+    "host_industry",
+    "chairman",
+)
+_DATE_FIELDS = ("founded_on", "chairman_term_start", "chairman_term_end")
 
 
 def validate_code(code: str, kind: str) -> str:
     """Local federations use their six-digit division code; a registered union its 18-character
-    credit code (GB 32100); an unregistered one an internal code of capitals, digits and '-'."""
-    code = clean(code).upper()
+    credit code (GB 32100); an unregistered one an internal code of capitals, digits and '-'.
+    Errors name the field ``code``."""
+    code = inputs.text(code, "code").upper()
     if kind in TERRITORIAL_KINDS and kind != Kind.NATIONAL:
         if not divisions.exists(code) and not _INTERNAL_CODE.match(code):
-            raise ValidationError(_("%(code)s is not a division code.") % {"code": code}, code="org_code")
+            raise inputs.field_error(
+                "code", _("%(code)s is not a division code.") % {"code": code}, "org_code"
+            )
         return code
     if len(code) == 18 and code[:1].isdigit() and code[:2].isalnum():
-        code = validate_credit_code(code)
+        try:
+            code = validate_credit_code(code)
+        except ValidationError as exc:
+            raise keyed(exc, "code") from None
         if kind == Kind.GRASSROOTS and not is_union_credit_code(code):
             # A union registers with 工会 as the registering department: its code starts
             # with 8. A company's code (91…) belongs in host_credit_code.
-            raise ValidationError(
+            raise inputs.field_error(
+                "code",
                 _(
                     "A union's own credit code starts with 8; the employer's code goes in the host unit field."
                 ),
-                code="org_code_not_union",
+                "org_code_not_union",
             )
         return code
     if not _INTERNAL_CODE.match(code):
-        raise ValidationError(
-            _("An organisation code is a credit code or 4–32 capitals, digits and hyphens."), code="org_code"
+        raise inputs.field_error(
+            "code",
+            _("An organisation code is a credit code or 4–32 capitals, digits and hyphens."),
+            "org_code",
         )
     return code
 
@@ -72,37 +109,49 @@ def _level_for(kind: str, parent: Organisation | None) -> int:
     return parent.level if parent else 0
 
 
+def _read_field(name: str, value, kind: str):
+    """One descriptive field as it is stored, or a ValidationError naming it."""
+    if name in _DATE_FIELDS:
+        return inputs.date(value, name, required=False)
+    if name == "host_staff_count":
+        return inputs.integer(value, name, required=False, minimum=0, maximum=MAX_STAFF)
+    if name == "host_ownership":
+        return inputs.choice(value, name, Ownership, required=False)
+    if name == "grassroots_type":
+        return inputs.choice(value, name, GrassrootsType) if kind == Kind.GRASSROOTS else ""
+    if name not in _TEXT_FIELDS:
+        return value  # is_active
+    limit = Organisation._meta.get_field(name).max_length
+    value = inputs.text(value, name, max_length=limit, required=name == "name")
+    try:
+        if name == "division_code" and (value or kind != Kind.NATIONAL):
+            return validate_division_code(value)
+        if name == "host_credit_code" and value:
+            return validate_credit_code(value)
+        if name == "chairman":
+            return validate_person_name(value, required=False)
+    except ValidationError as exc:
+        raise keyed(exc, name) from None
+    return value
+
+
 def _clean_fields(fields: dict, kind: str) -> dict:
-    data = {k: (clean(v) if isinstance(v, str) else v) for k, v in fields.items()}
-    check_lengths(Organisation, data)
-    staff = data.get("host_staff_count")
-    if staff is not None and not 0 <= staff <= 10_000_000:
-        raise ValidationError(
-            {"host_staff_count": ValidationError(_("Enter a plausible number of staff."), code="staff_count")}
-        )
-    if not data.get("name"):
-        raise ValidationError(_("An organisation needs a name."), code="org_name")
-    division = data.get("division_code", "")
-    if kind == Kind.NATIONAL and not division:
-        data["division_code"] = ""
-    elif not divisions.exists(division):
-        raise ValidationError(
-            _("%(code)s is not a GB/T 2260 division code.") % {"code": division or "—"},
-            code="division_unknown",
-        )
-    if data.get("host_credit_code"):
-        data["host_credit_code"] = validate_credit_code(data["host_credit_code"])
-    if "chairman" in data:
-        try:
-            data["chairman"] = validate_person_name(data["chairman"], required=False)
-        except ValidationError as exc:
-            raise ValidationError({"chairman": exc}) from None
+    """The descriptive fields read and checked, every field's error collected into one
+    ValidationError keyed by field. A grassroots union is independent unless said otherwise."""
+    defaults = {"name": "", "division_code": ""}
     if kind == Kind.GRASSROOTS:
-        data.setdefault("grassroots_type", GrassrootsType.INDEPENDENT)
-        if data["grassroots_type"] not in GrassrootsType.values:
-            raise ValidationError(_("Unknown grassroots type."), code="org_grassroots_type")
-    else:
-        data["grassroots_type"] = ""
+        defaults["grassroots_type"] = GrassrootsType.INDEPENDENT
+    fields = {**defaults, **fields}
+    if kind != Kind.GRASSROOTS:
+        fields["grassroots_type"] = ""
+    data, errors = {}, {}
+    for name, value in fields.items():
+        try:
+            data[name] = _read_field(name, value, kind)
+        except ValidationError as exc:
+            merge_errors(errors, exc, field=name)
+    if errors:
+        raise ValidationError(errors)
     return data
 
 
@@ -110,15 +159,12 @@ def organisation_create(
     *, actor, parent: Organisation | None, kind: str, code: str, **fields
 ) -> Organisation:
     """Add an organisation under ``parent`` (a root only for an operator). The actor needs
-    ``manage_organisations`` on the parent. Raises ValidationError (bad or duplicate code,
-    unknown division) or PermissionDenied/Http404."""
-    if kind not in Kind.values:
-        raise ValidationError(_("Unknown organisation kind."), code="org_kind")
-    if parent is None:
-        if actor is not None and not scoping.is_operator(actor):
-            raise PermissionDenied
-    elif actor is not None:
-        scoping.require(actor, scoping.Action.MANAGE_ORGANISATIONS, parent)
+    ``manage_organisations`` on the parent (``actor=None``: the system, for the demo and the
+    tests' world). Raises ValidationError keyed by field (bad or duplicate code, unknown
+    division, a field too long …) or PermissionDenied/Http404."""
+    if actor is not None:
+        permissions.require_create_organisation(actor, parent)
+    kind = inputs.choice(kind, "kind", Kind)
     code = validate_code(code, kind)
     data = _clean_fields(fields, kind)
     with transaction.atomic():
@@ -127,8 +173,8 @@ def organisation_create(
             # parent's child count.
             parent = Organisation.objects.select_for_update().get(pk=parent.pk)
         if Organisation.objects.filter(code=code).exists():
-            raise ValidationError(
-                _("The code %(code)s is already used.") % {"code": code}, code="org_code_taken"
+            raise inputs.field_error(
+                "code", _("The code %(code)s is already used.") % {"code": code}, "org_code_taken"
             )
         node = Organisation(kind=kind, code=code, level=_level_for(kind, parent), **data)
         org = (
@@ -139,7 +185,7 @@ def organisation_create(
         counters.apply(counters.organisation_deltas(org))
         audit.record(
             actor=actor,
-            action="organisations.organisation.created",
+            action=AuditAction.ORGANISATION_CREATED,
             obj=org,
             organisation_id=org.pk,
             changes=audit.diff({}, audit.snapshot(org, AUDITED_FIELDS)),
@@ -148,12 +194,14 @@ def organisation_create(
 
 
 def organisation_update(*, actor, organisation: Organisation, **fields) -> Organisation:
-    """Edit the descriptive fields of an organisation (not its place in the tree or its code)."""
-    scoping.require(actor, scoping.Action.MANAGE_ORGANISATIONS, organisation)
+    """Edit the descriptive fields of an organisation (not its place in the tree, its kind or
+    its code); needs ``manage_organisations`` on it."""
+    permissions.require_change_organisation(actor, organisation)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
-            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))},
+            code="org_field_not_editable",
         )
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -166,7 +214,7 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
         org.save()
         audit.record(
             actor=actor,
-            action="organisations.organisation.updated",
+            action=AuditAction.ORGANISATION_UPDATED,
             obj=org,
             organisation_id=org.pk,
             changes=audit.diff(before, audit.snapshot(org, AUDITED_FIELDS)),
@@ -176,17 +224,18 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
 
 def organisation_move(*, actor, organisation: Organisation, new_parent: Organisation) -> Organisation:
     """Move a whole subtree under ``new_parent``. The actor needs ``manage_organisations`` on
-    both the old parent and the new parent; moving a node under itself or its descendants is
-    refused (``org_cycle``)."""
+    both the old parent and the new parent (``permissions.require_move_organisation``); a root
+    is never moved (``org_root``) and nothing moves under itself or one of its own units
+    (``org_cycle``), both named after the field ``new_parent``."""
     old_parent = organisation.get_parent()
     if old_parent is None:
-        raise ValidationError(_("The root organisation cannot be moved."), code="org_root")
-    scoping.require(actor, scoping.Action.MANAGE_ORGANISATIONS, old_parent)
-    scoping.require(actor, scoping.Action.MANAGE_ORGANISATIONS, new_parent)
-    if new_parent.path.startswith(organisation.path):
-        raise ValidationError(
-            _("An organisation cannot be moved under itself or one of its own units."), code="org_cycle"
-        )
+        raise inputs.field_error("new_parent", _("The root organisation cannot be moved."), "org_root")
+    permissions.require_move_organisation(actor, organisation, new_parent)
+    cycle = inputs.field_error(
+        "new_parent", _("An organisation cannot be moved under itself or one of its own units."), "org_cycle"
+    )
+    if organisation.contains(new_parent):
+        raise cycle
     with transaction.atomic():
         # The subtree's totals leave the old ancestors and join the new ones (read before the
         # move, which rewrites the paths they are found by).
@@ -194,15 +243,13 @@ def organisation_move(*, actor, organisation: Organisation, new_parent: Organisa
         try:
             Organisation.objects.move(organisation, new_parent, pos="last-child")
         except InvalidMoveToDescendant:
-            raise ValidationError(
-                _("An organisation cannot be moved under itself or one of its own units."), code="org_cycle"
-            ) from None
+            raise cycle from None
         organisation.refresh_from_db()
         if organisation.kind not in KIND_LEVEL:
             Organisation.objects.filter(pk=organisation.pk).update(level=new_parent.level)
         audit.record(
             actor=actor,
-            action="organisations.organisation.moved",
+            action=AuditAction.ORGANISATION_MOVED,
             obj=organisation,
             organisation_id=organisation.pk,
             changes={"parent": [old_parent.code, new_parent.code]},
@@ -211,11 +258,11 @@ def organisation_move(*, actor, organisation: Organisation, new_parent: Organisa
 
 
 def role_assign(*, actor, user, organisation: Organisation, role: str) -> RoleAssignment:
-    """Give ``user`` a role on ``organisation``; needs ``manage_roles`` there. Idempotent."""
-    if role not in Role.values:
-        raise ValidationError(_("Unknown role."), code="role_unknown")
+    """Give ``user`` a role on ``organisation``; needs ``manage_roles`` there (``actor=None``:
+    the system). Idempotent."""
+    role = inputs.choice(role, "role", Role)
     if actor is not None:
-        scoping.require(actor, scoping.Action.MANAGE_ROLES, organisation)
+        permissions.require_manage_roles(actor, organisation)
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, organisation=organisation, role=role
@@ -223,7 +270,7 @@ def role_assign(*, actor, user, organisation: Organisation, role: str) -> RoleAs
         if created:
             audit.record(
                 actor=actor,
-                action="organisations.role.assigned",
+                action=AuditAction.ROLE_ASSIGNED,
                 obj=assignment,
                 organisation_id=organisation.pk,
                 changes={"role": [None, f"{user.get_username()}:{role}"]},
@@ -233,44 +280,17 @@ def role_assign(*, actor, user, organisation: Organisation, role: str) -> RoleAs
 
 
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
-    """Take a role away; needs ``manage_roles`` on the assignment's organisation. An admin may
-    not revoke their own admin role when no other admin role of theirs — on the same
-    organisation or one above it — would keep them admin there (``role_last_admin``): one
-    click must not lock the last administrator out of their own branch."""
-    scoping.require(actor, scoping.Action.MANAGE_ROLES, assignment.organisation)
+    """Take a role away; needs ``manage_roles`` on the assignment's organisation, and nobody
+    revokes their own last admin role over it (``role_last_admin``, see
+    ``permissions.require_revoke_role``)."""
     with transaction.atomic():
-        if _is_own_last_admin_role(actor, assignment):
-            raise ValidationError(
-                _(
-                    "You cannot revoke your own last administrator role on this organisation: "
-                    "you would lose the right to manage it. Ask an administrator above it."
-                ),
-                code="role_last_admin",
-            )
+        permissions.require_revoke_role(actor, assignment)
         audit.record(
             actor=actor,
-            action="organisations.role.revoked",
+            action=AuditAction.ROLE_REVOKED,
             obj=assignment,
             organisation_id=assignment.organisation_id,
             changes={"role": [f"{assignment.user.get_username()}:{assignment.role}", None]},
         )
         assignment.delete()
     scoping.forget(assignment.user)
-
-
-def _is_own_last_admin_role(actor, assignment: RoleAssignment) -> bool:
-    """Whether revoking ``assignment`` would leave ``actor`` without admin over its
-    organisation. The actor's admin rows are locked, so two revocations at once cannot each
-    count on the other."""
-    if assignment.role != Role.ADMIN or assignment.user_id != getattr(actor, "pk", None):
-        return False
-    if actor.is_active and actor.is_superuser:
-        return False
-    path = assignment.organisation.path
-    others = (
-        RoleAssignment.objects.select_for_update(of=("self",))
-        .filter(user_id=actor.pk, role=Role.ADMIN)
-        .exclude(pk=assignment.pk)
-        .values_list("organisation__path", flat=True)
-    )
-    return not any(path.startswith(other) for other in others)

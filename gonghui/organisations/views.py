@@ -6,10 +6,6 @@ and "not yours" alike, 403 when visible but the role does not allow the action);
 change goes through ``organisations.services``.
 """
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,10 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core import divisions
-from gonghui.core.forms import add_service_error
-from gonghui.core.web import is_fragment_request, paginate
-from gonghui.organisations import auditlog, forms, scoping, selectors, services
-from gonghui.organisations.permissions import officer_required
+from gonghui.core.web import form_action, is_fragment_request, paginate
+from gonghui.organisations import auditlog, forms, permissions, scoping, selectors, services
+from gonghui.organisations.permissions import audit_reader_required, officer_required
 
 Action = scoping.Action
 CHILDREN_PER_PAGE = 50
@@ -76,9 +71,9 @@ def _detail(request, org, **overrides):
     parent = chain[-2] if len(chain) > 1 and chain[-2].depth == org.depth - 1 else None
     can = {
         "stats": scoping.can(user, Action.VIEW_STATS, org),
-        "manage": scoping.can(user, Action.MANAGE_ORGANISATIONS, org),
-        "move": parent is not None and scoping.can(user, Action.MANAGE_ORGANISATIONS, parent),
-        "roles": scoping.can(user, Action.MANAGE_ROLES, org),
+        "manage": permissions.can_change_organisation(user, org),
+        "move": parent is not None and permissions.can_move_organisation(user, org),
+        "roles": permissions.can_manage_roles(user, org),
         "members": scoping.can(user, Action.MANAGE_MEMBERS, org),
         "audit": scoping.can(user, Action.VIEW_AUDIT, org),
     }
@@ -106,14 +101,16 @@ def edit(request, code):
     org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ORGANISATIONS)
     initial = {name: getattr(org, name) for name in services.EDITABLE_FIELDS}
     form = forms.OrganisationEditForm(request.POST or None, initial=initial, kind=org.kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(actor=request.user, organisation=org, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc, form.ERROR_FIELDS)
-        else:
-            messages.success(request, _("The organisation is saved."))
-            return redirect("organisations:detail", code=org.code)
+    if (
+        request.method == "POST"
+        and form_action(
+            request,
+            lambda data: services.organisation_update(actor=request.user, organisation=org, **data),
+            form=form,
+            success=_("The organisation is saved."),
+        ).ok
+    ):
+        return redirect("organisations:detail", code=org.code)
     return render(
         request,
         "organisations/form.html",
@@ -121,24 +118,27 @@ def edit(request, code):
     )
 
 
+def _create_child(actor, parent, data: dict):
+    data = dict(data)
+    kind, code = data.pop("kind"), data.pop("code")
+    if not data.get("grassroots_type"):
+        data.pop("grassroots_type", None)  # the service's default: an independent union
+    return services.organisation_create(actor=actor, parent=parent, kind=kind, code=code, **data)
+
+
 @officer_required
 def new_child(request, code):
     parent = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ORGANISATIONS)
     form = forms.OrganisationCreateForm(request.POST or None, initial={"division_code": parent.division_code})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        kind, org_code = data.pop("kind"), data.pop("code")
-        if not data.get("grassroots_type"):
-            data.pop("grassroots_type", None)
-        try:
-            child = services.organisation_create(
-                actor=request.user, parent=parent, kind=kind, code=org_code, **data
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc, form.ERROR_FIELDS)
-        else:
-            messages.success(request, _("%(name)s is added.") % {"name": child.name})
-            return redirect("organisations:detail", code=child.code)
+    if request.method == "POST":
+        outcome = form_action(
+            request,
+            lambda data: _create_child(request.user, parent, data),
+            form=form,
+            success=lambda child: _("%(name)s is added.") % {"name": child.name},
+        )
+        if outcome.ok:
+            return redirect("organisations:detail", code=outcome.result.code)
     return render(
         request,
         "organisations/form.html",
@@ -151,30 +151,25 @@ def move(request, code):
     org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ORGANISATIONS)
     form = forms.OrganisationMoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        new_parent = (
-            scoping.visible_organisations(request.user, Action.MANAGE_ORGANISATIONS)
-            .filter(code=form.cleaned_data["new_parent"].strip().upper())
-            .first()
+        new_parent = selectors.in_reach(
+            request.user, form.cleaned_data["new_parent"], Action.MANAGE_ORGANISATIONS
         )
         if new_parent is None:
             form.add_error("new_parent", _("No organisation with this code is within your reach."))
-        else:
-            try:
-                services.organisation_move(actor=request.user, organisation=org, new_parent=new_parent)
-            except ValidationError as exc:
-                add_service_error(form, exc, form.ERROR_FIELDS)
-            except (PermissionDenied, Http404):
-                # The organisation and the new parent are the user's; the current parent is not.
-                form.add_error(
-                    None,
-                    _("Moving needs the right to manage both the current and the new parent organisation."),
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s now sits under %(parent)s.") % {"name": org.name, "parent": new_parent.name},
-                )
-                return redirect("organisations:detail", code=org.code)
+        elif not permissions.can_move_organisation(request.user, org, new_parent):
+            # The organisation and the new parent are the user's; the current parent is not.
+            form.add_error(
+                None, _("Moving needs the right to manage both the current and the new parent organisation.")
+            )
+        elif form_action(
+            request,
+            lambda data: services.organisation_move(
+                actor=request.user, organisation=org, new_parent=new_parent
+            ),
+            form=form,
+            success=_("%(name)s now sits under %(parent)s.") % {"name": org.name, "parent": new_parent.name},
+        ).ok:
+            return redirect("organisations:detail", code=org.code)
     return render(
         request,
         "organisations/form.html",
@@ -191,16 +186,15 @@ def role_assign(request, code):
         user = selectors.active_user_by_username(form.cleaned_data["username"])
         if user is None:
             form.add_error("username", _("There is no active user with this username."))
-        else:
-            try:
-                services.role_assign(
-                    actor=request.user, user=user, organisation=org, role=form.cleaned_data["role"]
-                )
-            except ValidationError as exc:
-                add_service_error(form, exc, form.ERROR_FIELDS)
-            else:
-                messages.success(request, _("%(user)s now holds the role.") % {"user": user.get_username()})
-                return redirect("organisations:detail", code=org.code)
+        elif form_action(
+            request,
+            lambda data: services.role_assign(
+                actor=request.user, user=user, organisation=org, role=data["role"]
+            ),
+            form=form,
+            success=_("%(user)s now holds the role.") % {"user": user.get_username()},
+        ).ok:
+            return redirect("organisations:detail", code=org.code)
     return _detail(request, org, role_form=form)
 
 
@@ -209,46 +203,41 @@ def role_assign(request, code):
 def role_revoke(request, code, assignment_id):
     org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ROLES)
     assignment = selectors.role_assignment_or_404(request.user, org, assignment_id)
-    try:
-        services.role_revoke(actor=request.user, assignment=assignment)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("%(user)s no longer holds the role %(role)s.")
-            % {"user": assignment.user.get_username(), "role": assignment.get_role_display()},
-        )
+    form_action(
+        request,
+        lambda: services.role_revoke(actor=request.user, assignment=assignment),
+        success=_("%(user)s no longer holds the role %(role)s.")
+        % {"user": assignment.user.get_username(), "role": assignment.get_role_display()},
+    )
     return redirect(reverse("organisations:detail", kwargs={"code": org.code}) + "#roles")
 
 
 # ---- audit log -------------------------------------------------------------------------
 
 
-@login_required
+@audit_reader_required
 def audit_log(request):
-    if not scoping.has_any(request.user, Action.VIEW_AUDIT):
-        raise PermissionDenied
     form = forms.AuditFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = dict(form.cleaned_data) if form.is_valid() else {}
+    action = data.get("action") or ""
     organisation = None
-    queryset = None
     if data.get("organisation"):
-        organisation = (
-            scoping.visible_organisations(request.user, Action.VIEW_AUDIT)
-            .filter(code=data["organisation"].strip().upper())
-            .first()
-        )
+        organisation = selectors.in_reach(request.user, data["organisation"], Action.VIEW_AUDIT)
         if organisation is None:
             form.add_error("organisation", _("No organisation with this code is within your reach."))
-            queryset = selectors.audit_entries(request.user).none()
-    if queryset is None:
+    if data.get("organisation") and organisation is None:
+        queryset = selectors.audit_entries(request.user).none()
+    else:
         queryset = selectors.audit_entries(
             request.user,
             organisation=organisation,
-            action_prefix=(data.get("action") or "").strip(),
-            object_id=(data.get("object") or "").strip(),
+            # A value ending with a dot stands for every action of one app.
+            action="" if action.endswith(".") else action,
+            action_prefix=action if action.endswith(".") else "",
+            object_id=data.get("object") or "",
         )
     page = paginate(request, queryset)
     page.rows = auditlog.readable(page.items)
-    return render(request, "organisations/audit.html", {"form": form, "page": page})
+    # Following one record's history: named by the record, never by its id.
+    subject = (page.rows[0].object_name if page.rows else _("this record")) if data.get("object") else None
+    return render(request, "organisations/audit.html", {"form": form, "page": page, "subject": subject})

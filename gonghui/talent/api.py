@@ -3,7 +3,7 @@ Points and scores are decimal strings with two places."""
 
 from ninja import Router, Schema
 
-from gonghui.core.api import uuid_or_404 as _uuid
+from gonghui.core.api import uuid_or_404
 from gonghui.talent import selectors
 
 router = Router(tags=["talent"])
@@ -70,5 +70,5 @@ def profile_out(member, profile) -> dict:
 def member_profile(request, member_id: str):
     """A member's talent profile: four dimensions 0–100, each with its components and their
     sources. Out of scope answers 404; a member may read their own."""
-    member = selectors.profile_member_or_404(request.user, _uuid(member_id))
+    member = selectors.profile_member_or_404(request.user, uuid_or_404(member_id))
     return profile_out(member, selectors.profile_for(member))

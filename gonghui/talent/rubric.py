@@ -135,12 +135,16 @@ def fmt(value: Decimal) -> str:
 # ---- inputs (facts gathered by talent.profile from the other apps) --------------------------
 
 
+# What kind of record a component can come from (``Source.source``).
+SOURCES = frozenset({"idea", "achievement", "studio", "result", "honour", "member", "rubric"})
+
+
 @dataclass(frozen=True)
 class Source:
     """The object a component comes from: what kind of record, its id, a title, its date
     (ISO date or year) and a link to its page ('' when there is none)."""
 
-    source: str  # "idea", "achievement", "studio", "result", "honour", "member", "rubric"
+    source: str  # one of SOURCES
     kind: str
     id: str
     title: str

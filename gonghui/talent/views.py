@@ -4,32 +4,27 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from gonghui.organisations.permissions import officer_required
-from gonghui.talent import selectors
-
-# Sources a member can open from their own profile (the others are officers' pages).
-MEMBER_LINKABLE = frozenset({"idea", "result"})
+from gonghui.talent import permissions, selectors
 
 
-@officer_required
-def member_profile(request, member_id):
-    member = selectors.profile_member_or_404(request.user, member_id)
-    return render(
-        request,
-        "talent/profile.html",
-        {"member": member, "profile": selectors.profile_for(member), "own": False},
-    )
-
-
-@login_required
-def my_profile(request):
-    member = selectors.own_member_or_404(request.user)
+def _profile_page(request, member, *, own: bool):
     return render(
         request,
         "talent/profile.html",
         {
             "member": member,
             "profile": selectors.profile_for(member),
-            "own": True,
-            "linkable": MEMBER_LINKABLE,
+            "own": own,
+            "linkable": permissions.linked_sources(request.user, member, own_page=own),
         },
     )
+
+
+@officer_required
+def member_profile(request, member_id):
+    return _profile_page(request, selectors.profile_member_or_404(request.user, member_id), own=False)
+
+
+@login_required
+def my_profile(request):
+    return _profile_page(request, selectors.own_member_or_404(request.user), own=True)

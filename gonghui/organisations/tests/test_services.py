@@ -3,8 +3,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from gonghui.core.models import AuditEntry
+from gonghui.core.validation import field_errors
 from gonghui.core.validators import credit_check_char
-from gonghui.organisations import scoping, selectors, services
+from gonghui.organisations import scoping, services
 from gonghui.organisations.choices import Kind, Role
 from gonghui.organisations.models import Organisation, RoleAssignment
 
@@ -13,6 +14,11 @@ pytestmark = pytest.mark.django_db
 
 def union_code(body17: str = "81610113MC1234567") -> str:
     return body17 + credit_check_char(body17)
+
+
+def codes(exc: ValidationError) -> dict[str, list[str]]:
+    """A service's ValidationError as field → error codes."""
+    return {field: [e.code for e in errors] for field, errors in field_errors(exc, "").items()}
 
 
 def test_grassroots_union_with_a_registered_credit_code(world, city_admin):
@@ -33,27 +39,44 @@ def test_grassroots_union_with_a_registered_credit_code(world, city_admin):
 
 
 @pytest.mark.parametrize(
-    ("code", "division", "error"),
+    ("fields", "error"),
     [
-        ("81610113MC123456X0", "610113", "credit_checksum"),
-        ("XA-0001", "610113", "org_code_taken"),
-        ("NEW-1", "999999", "division_unknown"),
-        ("a b", "610113", "org_code"),
+        ({"code": "81610113MC123456X0"}, {"code": ["credit_checksum"]}),
+        ({"code": "XA-0001"}, {"code": ["org_code_taken"]}),
+        ({"division_code": "999999"}, {"division_code": ["division_unknown"]}),
+        ({"code": "a b"}, {"code": ["org_code"]}),
+        ({"kind": "club"}, {"kind": ["invalid_choice"]}),
+        ({"name": " "}, {"name": ["required"]}),
+        ({"name": "x" * 121}, {"name": ["too_long"]}),
+        ({"name": "某\x00工会"}, {"name": ["control_characters"]}),
+        ({"host_staff_count": -1}, {"host_staff_count": ["number_too_small"]}),
+        ({"host_staff_count": 10_000_001}, {"host_staff_count": ["number_too_large"]}),
+        ({"host_ownership": "martian"}, {"host_ownership": ["invalid_choice"]}),
+        ({"grassroots_type": "secret"}, {"grassroots_type": ["invalid_choice"]}),
+        ({"founded_on": "2024-02-30"}, {"founded_on": ["date_invalid"]}),
+        (
+            {"name": "", "division_code": "999999", "host_staff_count": "many"},
+            {
+                "name": ["required"],
+                "division_code": ["division_unknown"],
+                "host_staff_count": ["number_invalid"],
+            },
+        ),
     ],
 )
-def test_bad_organisation_input_writes_nothing(world, city_admin, code, division, error):
-    before = Organisation.objects.count()
+def test_bad_organisation_input_is_refused_by_field_and_writes_nothing(world, city_admin, fields, error):
+    before = (Organisation.objects.count(), AuditEntry.objects.count())
+    data = {
+        "kind": Kind.GRASSROOTS,
+        "code": "NEW-1",
+        "name": "某公司工会",
+        "division_code": "610113",
+        **fields,
+    }
     with pytest.raises(ValidationError) as exc:
-        services.organisation_create(
-            actor=city_admin,
-            parent=world.orgs["yanta"],
-            kind=Kind.GRASSROOTS,
-            code=code,
-            name="x",
-            division_code=division,
-        )
-    assert exc.value.code == error or error in str(exc.value)
-    assert Organisation.objects.count() == before
+        services.organisation_create(actor=city_admin, parent=world.orgs["yanta"], **data)
+    assert codes(exc.value) == error
+    assert (Organisation.objects.count(), AuditEntry.objects.count()) == before
 
 
 def test_sibling_province_admin_cannot_add_under_shaanxi(world, sibling_admin):
@@ -94,7 +117,7 @@ def test_moving_under_own_descendant_is_refused(world, province_admin):
         services.organisation_move(
             actor=province_admin, organisation=world.orgs["xian"], new_parent=world.orgs["yanta"]
         )
-    assert exc.value.code == "org_cycle"
+    assert codes(exc.value) == {"new_parent": ["org_cycle"]}
     assert world.orgs["yanta"].get_parent().code == "610100"
 
 
@@ -170,6 +193,19 @@ def test_the_chairman_is_a_person_name(world, city_admin):
     assert org.chairman == "买买提·艾力" and AuditEntry.objects.count() == audit_before
 
 
-def test_subtree_counts(world):
-    assert selectors.subtree_count(world.orgs["shaanxi"]) == 7
-    assert selectors.subtree_count(world.orgs["xian"]) == 4
+def test_a_role_that_does_not_exist_is_refused_on_its_field(world, city_admin):
+    from gonghui.testing import make_user
+
+    with pytest.raises(ValidationError) as exc:
+        services.role_assign(
+            actor=city_admin, user=make_user("x"), organisation=world.orgs["xian"], role="boss"
+        )
+    assert codes(exc.value) == {"role": ["invalid_choice"]}
+    assert not RoleAssignment.objects.filter(user__username="x").exists()
+
+
+def test_only_the_descriptive_fields_can_be_edited(world, city_admin):
+    with pytest.raises(ValidationError) as exc:
+        services.organisation_update(actor=city_admin, organisation=world.orgs["yanta"], code="NEW-2")
+    assert codes(exc.value) == {"": ["org_field_not_editable"]}
+    assert Organisation.objects.filter(code="610113").exists()

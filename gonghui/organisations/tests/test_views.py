@@ -328,9 +328,28 @@ def test_audit_log_filters_by_object_and_action_prefix(world):
     client = client_for("shaanxi")
     by_object = client.get(reverse("audit"), {"object": str(member.pk)})
     assert {row.entry.object_id for row in by_object.context["page"].rows} == {str(member.pk)}
-    by_action = client.get(reverse("audit"), {"action": "organisations.role"})
+    by_action = client.get(reverse("audit"), {"action": "organisations.role.assigned"})
     assert by_action.context["page"].rows
-    assert all(row.entry.action.startswith("organisations.role") for row in by_action.context["page"].rows)
+    assert {row.entry.action for row in by_action.context["page"].rows} == {"organisations.role.assigned"}
+    by_app = client.get(reverse("audit"), {"action": "organisations."})
+    assert {row.entry.action for row in by_app.context["page"].rows} == {
+        "organisations.organisation.created",
+        "organisations.role.assigned",
+    }
+
+
+def test_the_audit_filter_offers_actions_by_name_grouped_by_app(world):
+    response = client_for("xian").get(reverse("audit"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    choices = dict(response.context["form"].fields["action"].choices)
+    assert choices[""] == "全部操作"
+    organisations = dict(choices["工会组织"])
+    assert organisations["organisations."] == "工会组织：全部"
+    assert organisations["organisations.role.assigned"] == "授予角色"
+    body = response.content.decode()
+    assert '<option value="organisations.role.assigned">授予角色</option>' in body
+    # A code typed into the address is not an action to choose: the form says so, the list is not narrowed.
+    typed = client_for("xian").get(reverse("audit"), {"action": "organisations.role"})
+    assert typed.context["form"].errors["action"]
 
 
 def test_audit_log_reads_in_words_while_the_stored_entry_keeps_the_codes(world, city_admin):

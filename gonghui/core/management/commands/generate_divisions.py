@@ -34,5 +34,5 @@ class Command(BaseCommand):
         divisions.DATA_FILE.write_text(
             json.dumps(payload, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
         )
-        divisions._table.cache_clear()
+        divisions.reload()
         self.stdout.write(f"wrote {len(rows)} divisions to {divisions.DATA_FILE}")
