@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from gonghui.competitions.models import Mark, Section
-from gonghui.competitions.services import setup
+from gonghui.competitions.services import scheme, setup
 from gonghui.competitions.tests import helpers
 from gonghui.core.models import AuditEntry
 from gonghui.testing import api_for
@@ -110,7 +110,7 @@ def test_a_judge_records_a_mark(world, marking_api):
 @pytest.mark.parametrize(
     "body,status,field,code",
     [
-        ({"aspect": "B1", "score": 4}, 400, "score", "out_of_range"),
+        ({"aspect": "B1", "score": 4}, 400, "score", "number_too_large"),
         ({"aspect": "ZZ", "score": 1}, 400, "aspect", "unknown_aspect"),
         ({"aspect": "A1", "score": 1, "as": "j2"}, 400, "aspect", "not_assigned"),
         (
@@ -119,7 +119,7 @@ def test_a_judge_records_a_mark(world, marking_api):
             "entry",
             "unknown_entry",
         ),
-        ({"aspect": "B1", "score": "x"}, 400, "score", "invalid_number"),
+        ({"aspect": "B1", "score": "x"}, 400, "score", "number_invalid"),
     ],
 )
 def test_bad_marks_answer_4xx_with_the_field_and_write_nothing(world, marking_api, body, status, field, code):
@@ -175,7 +175,7 @@ def test_scheme_import_over_the_api_refuses_a_bad_scheme(world):
     )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "scheme", r.json()
     assert Section.objects.filter(competition=s.competition).count() == 2
-    assert api_for("shaanxi").get(url).json() == setup.scheme_export(s.competition)
+    assert api_for("shaanxi").get(url).json() == scheme.scheme_export(s.competition)
     assert api_for("gansu").post(url, helpers.SCHEME, content_type="application/json").status_code == 404
     assert api_for("xian").post(url, helpers.SCHEME, content_type="application/json").status_code == 403
 

@@ -5,7 +5,7 @@ import pytest
 
 from gonghui.competitions.choices import ResultsState, SheetStatus
 from gonghui.competitions.models import Mark, Recommendation
-from gonghui.competitions.services import results, setup
+from gonghui.competitions.services import entries, results, scheme
 from gonghui.competitions.tests import helpers
 from gonghui.competitions.tests.test_services import PLAN
 from gonghui.organisations.choices import Role
@@ -149,12 +149,12 @@ def test_supervisor_decides_an_appeal_on_the_page(world, sibling_city_admin):
 
 def test_scheme_import_page_refuses_bad_json(world):
     s = helpers.build(world, n=0, judges=False)
-    before = setup.scheme_export(s.competition)
+    before = scheme.scheme_export(s.competition)
     r = client_for("shaanxi").post(
         f"/competitions/{s.competition.pk}/do/scheme/", {"scheme": "{not json"}, follow=True
     )
     assert r.status_code == 200
-    assert setup.scheme_export(s.competition) == before
+    assert scheme.scheme_export(s.competition) == before
 
 
 def test_a_judge_finds_their_competitions(world):
@@ -226,7 +226,7 @@ def test_registration_judges_substitution_and_rules_from_the_detail_page(world):
 def test_a_competitor_appeals_from_the_results_page(world, province_admin):
     s = helpers.build(world, n=2)
     worker = world.members["xian_worker"]
-    entry = setup.entry_register(actor=province_admin, competition=s.competition, members=[worker])
+    entry = entries.entry_register(actor=province_admin, competition=s.competition, members=[worker])
     s.entries.append(entry)
     helpers.publish(world, s, None, [80, 70, 60])
     member = client_for("member")
