@@ -12,8 +12,7 @@ from django.utils import timezone
 from gonghui.competitions import selectors
 from gonghui.competitions.choices import AspectKind, MeasurementMode, Stage
 from gonghui.competitions.models import Aspect, Sheet
-from gonghui.competitions.services import assignments, marking, results, scheme, setup
-from gonghui.competitions.services import entries as entries_service
+from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
 from gonghui.members import selectors as member_selectors
 from gonghui.members.choices import IN_MEMBERSHIP
 from gonghui.members.services import members as member_services
@@ -166,7 +165,7 @@ def build(*, tree: DemoTree, users: dict, rng: random.Random) -> dict:
     sections = scheme.scheme_import(actor=officer, competition=competition, data=SCHEME)
     competition = setup.competition_advance_status(actor=officer, competition=competition)
     entries = [
-        entries_service.entry_register(
+        registration.entry_register(
             actor=officer, competition=competition, members=[m], now=now - datetime.timedelta(days=20)
         )
         for m in competitors

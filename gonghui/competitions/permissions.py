@@ -147,11 +147,14 @@ def require_manage(user, competition: Competition) -> None:
 
 def can_register(user, competition: Competition, members: list) -> bool:
     """The organiser's managers, or a union below it registering its own members (managing
-    competitions on the union of every member entered)."""
+    competitions on the union of every member entered). The union must see the competition:
+    a sibling branch registering its own members would otherwise learn that it exists."""
     if can_manage(user, competition):
         return True
-    return bool(members) and all(
-        scoping.can(user, Action.MANAGE_COMPETITIONS, m.organisation) for m in members
+    return (
+        bool(members)
+        and all(scoping.can(user, Action.MANAGE_COMPETITIONS, m.organisation) for m in members)
+        and can_see(user, competition)
     )
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.competitions import forms, permissions, scoring, selectors
 from gonghui.competitions.choices import ResultsState, Status
-from gonghui.competitions.services import assignments, entries, marking, results, scheme, setup
+from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
 from gonghui.core.inputs import field_error
 from gonghui.core.web import dispatch, form_action, paginate
 from gonghui.organisations import scoping
@@ -138,7 +138,7 @@ def _each(service):
 
 def _advance_entries(request, competition):
     outcome = form_action(
-        request, lambda: entries.competition_advance(actor=request.user, competition=competition)
+        request, lambda: registration.competition_advance(actor=request.user, competition=competition)
     )
     if outcome.ok:
         messages.success(
@@ -178,7 +178,7 @@ def _register(request, competition):
         members = selectors.members_by_number(request.user, numbers)
         if not members or len(members) != len(set(numbers)):
             raise field_error("members", _("Unknown member number."), "unknown_member")
-        return entries.entry_register(
+        return registration.entry_register(
             actor=request.user,
             competition=competition,
             members=members,

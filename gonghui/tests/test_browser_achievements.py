@@ -20,7 +20,7 @@ from django.utils import timezone
 from gonghui.competitions import scoring
 from gonghui.competitions.choices import RecommendationStatus, SheetStatus
 from gonghui.competitions.models import Aspect, Recommendation, Result, Sheet
-from gonghui.competitions.services import assignments, entries, marking, scheme, setup
+from gonghui.competitions.services import assignments, marking, registration, scheme, setup
 from gonghui.competitions.tests import helpers as competition_helpers
 from gonghui.honours.models import Objection
 from gonghui.honours.services import nominations
@@ -145,7 +145,7 @@ def _competition_in_marking(world):
     (section,) = scheme.scheme_import(actor=admin, competition=competition, data=TABLET_SCHEME)
     competition = setup.competition_advance_status(actor=admin, competition=competition)
     entries = [
-        entries.entry_register(
+        registration.entry_register(
             actor=admin,
             competition=competition,
             members=[competition_helpers.make_member(world.orgs[org], name, employer=employer)],

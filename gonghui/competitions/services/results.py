@@ -305,7 +305,7 @@ def appeal_deadline(competition: Competition) -> datetime.datetime | None:
 def appeal_file(*, actor, entry: Entry, reason: str, now: datetime.datetime | None = None) -> Appeal:
     """A competitor (or their union) appeals the published results within the window
     (default 2 hours after publication). Raises ``not_published``, ``appeal_late``,
-    ``reason_required``; PermissionDenied for anyone else."""
+    ``reason_required``; anyone else gets 403 (404 when they do not see the competition)."""
     competition = Competition.objects.select_related("organisation").get(pk=entry.competition_id)
     permissions.require_appeal(actor, entry)
     if competition.results_state != ResultsState.PUBLISHED:

@@ -1,6 +1,6 @@
 """Setting a competition up: the competition itself (its settings, stages and
 recommendation rules) and its status steps. The marking scheme, entries and judges have
-their own modules (``scheme``, ``entries``, ``judges``)."""
+their own modules (``scheme``, ``registration``, ``assignments``)."""
 
 import datetime
 from decimal import Decimal
@@ -122,9 +122,11 @@ def competition_create(
     rules: dict | None = None,
 ) -> Competition:
     """An officer sets up a competition (draft). Needs ``manage_competitions`` on the
-    organiser (and on the previous stage's organiser when one is named). Raises
-    ValidationError: ``theory_weight_too_high`` (above 30% without ``allow_high_theory_weight``),
-    ``window_order``, ``age_order``, ``previous_stage_*``, ``bad_rules``."""
+    organiser (and on the previous stage when one is named). Raises ValidationError: the
+    input codes (``required``, ``too_long``, ``invalid_choice``, ``number_*`` for the theory
+    weight 0–1 and the appeal window 1–720 hours), ``theory_weight_too_high`` (above 30%
+    without ``allow_high_theory_weight``), ``window_order``, ``age_order``,
+    ``previous_stage_*``, ``bad_rules``."""
     permissions.require_create(actor, organisation)
     if previous_stage is not None:
         permissions.require_manage(actor, previous_stage)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gonghui.competitions.choices import Status
 from gonghui.competitions.models import Sheet
-from gonghui.competitions.services import assignments, entries, marking, results, scheme, setup
+from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
 from gonghui.members.services import members as member_services
 from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import Role
@@ -107,7 +107,7 @@ def build(world, *, organiser="shaanxi", n=3, judges=True, **settings) -> Setup:
         org = world.orgs["xian_factory"] if i % 2 == 0 else world.orgs["baoji_factory"]
         m = make_member(org, person_name(i + 1, "选手"), employer="某单位" + str(i))
         s.members.append(m)
-        s.entries.append(entries.entry_register(actor=admin, competition=competition, members=[m]))
+        s.entries.append(registration.entry_register(actor=admin, competition=competition, members=[m]))
     if judges:
         for k in range(1, 4):
             s.judges.append(make_judge(world, f"j{k}"))

@@ -28,7 +28,7 @@ from gonghui.competitions.models import (
     Section,
     Substitution,
 )
-from gonghui.competitions.services import assignments, entries, marking, results, scheme, setup
+from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
 from gonghui.competitions.tests import helpers
 from gonghui.core.models import AuditEntry
 from gonghui.members.choices import SkillGrade
@@ -159,10 +159,10 @@ def test_eligibility_scope_membership_age_and_grade(world, province_admin):
     ok = helpers.make_member(world.orgs["xian_factory"], "合格", skill_grade=SkillGrade.SENIOR)
     for member, code in [(gansu_worker, "not_in_scope"), (young, "too_young"), (ungraded, "grade_too_low")]:
         with pytest.raises(ValidationError) as exc:
-            entries.entry_register(actor=admin, competition=c, members=[member])
+            registration.entry_register(actor=admin, competition=c, members=[member])
         assert _code(exc) == code
     assert not Entry.objects.filter(competition=c).exists()
-    entry = entries.entry_register(actor=admin, competition=c, members=[ok])
+    entry = registration.entry_register(actor=admin, competition=c, members=[ok])
     assert entry.number == 1 and entry.name == "合格"
 
 
@@ -171,14 +171,14 @@ def test_a_member_enters_once_and_teams_need_a_name(world, province_admin):
     admin = province_admin
     other = helpers.make_member(world.orgs["xian_factory"], "队友")
     with pytest.raises(ValidationError) as exc:
-        entries.entry_register(actor=admin, competition=s.competition, members=[s.members[0]])
+        registration.entry_register(actor=admin, competition=s.competition, members=[s.members[0]])
     assert _code(exc) == "already_entered"
     with pytest.raises(ValidationError) as exc:
-        entries.entry_register(
+        registration.entry_register(
             actor=admin, competition=s.competition, members=[other, world.members["xian_worker"]]
         )
     assert _code(exc) == "team_name_required"
-    team = entries.entry_register(
+    team = registration.entry_register(
         actor=admin,
         competition=s.competition,
         members=[other, world.members["xian_worker"]],
@@ -192,7 +192,7 @@ def test_registration_window_is_enforced(world, province_admin):
     s = helpers.build(world, n=0, judges=False)
     late = timezone.now() + datetime.timedelta(days=3)
     with pytest.raises(ValidationError) as exc:
-        entries.entry_register(
+        registration.entry_register(
             actor=province_admin,
             competition=s.competition,
             members=[world.members["xian_worker"]],
@@ -203,14 +203,24 @@ def test_registration_window_is_enforced(world, province_admin):
 
 def test_a_city_union_registers_its_own_members_into_the_provincial_competition(world, city_admin):
     s = helpers.build(world, n=0, judges=False)
-    entry = entries.entry_register(
+    entry = registration.entry_register(
         actor=city_admin, competition=s.competition, members=[world.members["xian_worker"]]
     )
     assert entry.pk
     with pytest.raises(PermissionDenied):
-        entries.entry_register(
+        registration.entry_register(
             actor=city_admin, competition=s.competition, members=[world.members["baoji_worker"]]
         )
+
+
+def test_a_sibling_province_registering_its_own_member_learns_nothing_404(world, sibling_admin):
+    s = helpers.build(world, n=0, judges=False)
+    audits = AuditEntry.objects.count()
+    with pytest.raises(Http404):
+        registration.entry_register(
+            actor=sibling_admin, competition=s.competition, members=[world.members["gansu_worker"]]
+        )
+    assert not Entry.objects.exists() and AuditEntry.objects.count() == audits
 
 
 # ---- conflict of interest ----------------------------------------------------------------
@@ -609,6 +619,6 @@ def test_advancing_registers_the_top_places_of_the_previous_stage(world, nationa
         registration_opens=now,
         registration_closes=now + datetime.timedelta(days=1),
     )
-    created = entries.competition_advance(actor=national_admin, competition=final)
+    created = registration.competition_advance(actor=national_admin, competition=final)
     assert [e.name for e in created] == [s.entries[0].name, s.entries[2].name]
-    assert entries.competition_advance(actor=national_admin, competition=final) == []
+    assert registration.competition_advance(actor=national_admin, competition=final) == []

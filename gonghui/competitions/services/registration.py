@@ -1,4 +1,4 @@
-"""Entries: who is eligible, registering individuals and teams, and advancing the top places
+"""Registration: who is eligible, registering individuals and teams, and advancing the top places
 of the previous stage."""
 
 import datetime
