@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.competitions import forms, permissions, scoring, selectors
@@ -127,13 +128,19 @@ def competition_detail(request, competition_id):
 # through form_action, so a refusal becomes the service's message and a success one message.
 
 
-def _each(service):
-    """A button that is one service call on the competition, confirmed with "Done."."""
+def _confirmed(action):
+    """A button whose call ``action(request, competition)`` (lookups of what the form names,
+    then one service) runs through form_action and is confirmed with "Done."."""
 
     def handler(request, competition):
-        form_action(request, lambda: service(actor=request.user, competition=competition), success=_("Done."))
+        form_action(request, lambda: action(request, competition), success=_("Done."))
 
     return handler
+
+
+def _each(service):
+    """A button that is one service call on the competition."""
+    return _confirmed(lambda request, competition: service(actor=request.user, competition=competition))
 
 
 def _advance_entries(request, competition):
@@ -155,80 +162,68 @@ def _document(request, name: str, default: str, message: str):
         raise field_error(name, message, "bad_json") from None
 
 
+@_confirmed
 def _scheme(request, competition):
-    def call():
-        data = _document(request, "scheme", "", _("The scheme is not valid JSON."))
-        return scheme.scheme_import(actor=request.user, competition=competition, data=data)
-
-    form_action(request, call, success=_("Done."))
+    data = _document(request, "scheme", "", _("The scheme is not valid JSON."))
+    return scheme.scheme_import(actor=request.user, competition=competition, data=data)
 
 
+@_confirmed
 def _rules(request, competition):
-    def call():
-        rules = _document(request, "rules", "{}", _("The rules are not valid JSON."))
-        return setup.competition_set_rules(actor=request.user, competition=competition, rules=rules)
-
-    form_action(request, call, success=_("Done."))
+    rules = _document(request, "rules", "{}", _("The rules are not valid JSON."))
+    return setup.competition_set_rules(actor=request.user, competition=competition, rules=rules)
 
 
+@_confirmed
 def _register(request, competition):
-    def call():
-        typed = request.POST.get("members", "").replace("，", ",").replace(" ", ",").split(",")
-        numbers = [n for n in typed if n]
-        members = selectors.members_by_number(request.user, numbers)
-        if not members or len(members) != len(set(numbers)):
-            raise field_error("members", _("Unknown member number."), "unknown_member")
-        return registration.entry_register(
-            actor=request.user,
-            competition=competition,
-            members=members,
-            team_name=request.POST.get("team_name", ""),
-        )
-
-    form_action(request, call, success=_("Done."))
+    typed = request.POST.get("members", "").replace("，", ",").replace(" ", ",").split(",")
+    numbers = [n for n in typed if n]
+    members = selectors.members_by_number(request.user, numbers)
+    if not members or len(members) != len(set(numbers)):
+        raise field_error("members", _("Unknown member number."), "unknown_member")
+    return registration.entry_register(
+        actor=request.user,
+        competition=competition,
+        members=members,
+        team_name=request.POST.get("team_name", ""),
+    )
 
 
+@_confirmed
 def _judge(request, competition):
-    def call():
-        section = selectors.section_in(competition, request.POST.get("section"))
-        judge = selectors.user_by_username(request.POST.get("username", ""))
-        if section is None or judge is None:
-            raise field_error("judge", _("Choose a section and an existing login."), "unknown_judge")
-        return assignments.judge_assign(actor=request.user, section=section, judge=judge)
-
-    form_action(request, call, success=_("Done."))
+    section = selectors.section_in(competition, request.POST.get("section"))
+    judge = selectors.user_by_username(request.POST.get("username", ""))
+    if section is None or judge is None:
+        raise field_error("judge", _("Choose a section and an existing login."), "unknown_judge")
+    return assignments.judge_assign(actor=request.user, section=section, judge=judge)
 
 
+@_confirmed
 def _substitute(request, competition):
-    def call():
-        entry = selectors.entry_by_number(competition, request.POST.get("number"))
-        section = selectors.section_in(competition, request.POST.get("section"))
-        conflicted = selectors.user_by_username(request.POST.get("judge", ""))
-        substitute = selectors.user_by_username(request.POST.get("substitute", ""))
-        if None in (entry, section, conflicted, substitute):
-            raise field_error(
-                "judge", _("Choose a competitor, a section and two existing logins."), "unknown_judge"
-            )
-        return assignments.judge_substitute(
-            actor=request.user,
-            entry=entry,
-            section=section,
-            conflicted_judge=conflicted,
-            substitute=substitute,
-            reason=request.POST.get("reason", ""),
+    entry = selectors.entry_by_number(competition, request.POST.get("number"))
+    section = selectors.section_in(competition, request.POST.get("section"))
+    conflicted = selectors.user_by_username(request.POST.get("judge", ""))
+    substitute = selectors.user_by_username(request.POST.get("substitute", ""))
+    if None in (entry, section, conflicted, substitute):
+        raise field_error(
+            "judge", _("Choose a competitor, a section and two existing logins."), "unknown_judge"
         )
+    return assignments.judge_substitute(
+        actor=request.user,
+        entry=entry,
+        section=section,
+        conflicted_judge=conflicted,
+        substitute=substitute,
+        reason=request.POST.get("reason", ""),
+    )
 
-    form_action(request, call, success=_("Done."))
 
-
+@_confirmed
 def _theory(request, competition):
-    def call():
-        entry = selectors.entry_by_number(competition, request.POST.get("number"))
-        if entry is None:
-            raise field_error("number", _("Unknown competitor number."), "unknown_entry")
-        return marking.theory_record(actor=request.user, entry=entry, score=request.POST.get("score"))
-
-    form_action(request, call, success=_("Done."))
+    entry = selectors.entry_by_number(competition, request.POST.get("number"))
+    if entry is None:
+        raise field_error("number", _("Unknown competitor number."), "unknown_entry")
+    return marking.theory_record(actor=request.user, entry=entry, score=request.POST.get("score"))
 
 
 COMPETITION_ACTIONS = {
@@ -295,6 +290,13 @@ def recompute(request, competition_id):
     )
 
 
+def _decide(request, table, action, obj, competition, anchor: str):
+    """A decision button on an object of the detail page (``table``: decision → call)."""
+    decide = dispatch(table, action)
+    form_action(request, lambda: decide(request, obj))
+    return _back(competition, anchor)
+
+
 RECOMMENDATION_ACTIONS = {
     "accept": lambda request, rec: results.recommendation_accept(actor=request.user, recommendation=rec),
     "decline": lambda request, rec: results.recommendation_decline(
@@ -308,9 +310,7 @@ RECOMMENDATION_ACTIONS = {
 def recommendation_action(request, recommendation_id, action):
     """Accept or decline a recommendation (``RECOMMENDATION_ACTIONS``)."""
     rec = selectors.recommendation_or_404(request.user, recommendation_id, Action.MANAGE_COMPETITIONS)
-    decide = dispatch(RECOMMENDATION_ACTIONS, action)
-    form_action(request, lambda: decide(request, rec))
-    return _back(rec.competition, "recommendations")
+    return _decide(request, RECOMMENDATION_ACTIONS, action, rec, rec.competition, "recommendations")
 
 
 CORRECTION_ACTIONS = {
@@ -328,9 +328,9 @@ CORRECTION_ACTIONS = {
 def correction_action(request, correction_id, action):
     """Approve or reject a correction (``CORRECTION_ACTIONS``)."""
     correction = selectors.correction_or_404(request.user, correction_id, Action.MANAGE_COMPETITIONS)
-    decide = dispatch(CORRECTION_ACTIONS, action)
-    form_action(request, lambda: decide(request, correction))
-    return _back(correction.sheet.competition, "corrections")
+    return _decide(
+        request, CORRECTION_ACTIONS, action, correction, correction.sheet.competition, "corrections"
+    )
 
 
 @require_POST
@@ -383,40 +383,37 @@ def _sign_off(request, sheet):
     )
 
 
-def _justify(request, sheet):
-    form_action(
-        request,
-        lambda: marking.sheet_justify(
-            actor=request.user, sheet=sheet, aspect=_aspect(request, sheet), text=request.POST.get("text", "")
-        ),
-    )
+def _on_aspect(service, *, success=None, **fields):
+    """A form of the marking page about one aspect: ``service(actor, sheet, aspect, ...)``
+    with each of its ``fields`` (argument → form field) taken from the form."""
 
+    def handler(request, sheet):
+        form_action(
+            request,
+            lambda: service(
+                actor=request.user,
+                sheet=sheet,
+                aspect=_aspect(request, sheet),
+                **{argument: request.POST.get(name, "") for argument, name in fields.items()},
+            ),
+            success=success,
+        )
 
-def _correct(request, sheet):
-    form_action(
-        request,
-        lambda: marking.correction_request(
-            actor=request.user,
-            sheet=sheet,
-            aspect=_aspect(request, sheet),
-            new_value=request.POST.get("value"),
-            reason=request.POST.get("reason", ""),
-        ),
-        success=_("Correction requested; a second person must approve it."),
-    )
-
-
-def _mark(request, sheet):
-    form_action(
-        request,
-        lambda: marking.mark_record(
-            actor=request.user, sheet=sheet, aspect=_aspect(request, sheet), value=request.POST.get("value")
-        ),
-    )
+    return handler
 
 
 # The marking page's forms, by their ``do`` field (a score button sends none: it marks).
-SHEET_ACTIONS = {"sign_off": _sign_off, "justify": _justify, "correct": _correct, "mark": _mark}
+SHEET_ACTIONS = {
+    "sign_off": _sign_off,
+    "justify": _on_aspect(marking.sheet_justify, text="text"),
+    "correct": _on_aspect(
+        marking.correction_request,
+        new_value="value",
+        reason="reason",
+        success=gettext_lazy("Correction requested; a second person must approve it."),
+    ),
+    "mark": _on_aspect(marking.mark_record, value="value"),
+}
 
 
 @login_required

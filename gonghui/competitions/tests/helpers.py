@@ -171,6 +171,22 @@ def publish(world, s: Setup, plan=None, theory=None):
     return s.competition
 
 
+def final_stage(world, s: Setup, *, advance_count: int = 2):
+    """A national final whose previous stage is ``s``'s competition, in registration."""
+    now = timezone.now()
+    return setup.competition_create(
+        actor=world.users["national"],
+        organisation=world.orgs["national"],
+        title="全国决赛",
+        occupation="焊工",
+        stage="final",
+        previous_stage=s.competition,
+        advance_count=advance_count,
+        registration_opens=now,
+        registration_closes=now + datetime.timedelta(days=1),
+    )
+
+
 def make_user_with_role(world, username, org_key, role):
     user = make_user(username)
     org_services.role_assign(actor=None, user=user, organisation=world.orgs[org_key], role=role)

@@ -607,18 +607,7 @@ def test_appeals_within_the_window_decided_by_a_supervisor(
 def test_advancing_registers_the_top_places_of_the_previous_stage(world, national_admin):
     s = helpers.build(world, n=3)
     helpers.publish(world, s, PLAN, [90, 60, 70])
-    now = timezone.now()
-    final = setup.competition_create(
-        actor=national_admin,
-        organisation=world.orgs["national"],
-        title="全国决赛",
-        occupation="焊工",
-        stage="final",
-        previous_stage=s.competition,
-        advance_count=2,
-        registration_opens=now,
-        registration_closes=now + datetime.timedelta(days=1),
-    )
+    final = helpers.final_stage(world, s, advance_count=2)
     created = registration.competition_advance(actor=national_admin, competition=final)
     assert [e.name for e in created] == [s.entries[0].name, s.entries[2].name]
     assert registration.competition_advance(actor=national_admin, competition=final) == []

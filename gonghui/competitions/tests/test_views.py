@@ -1,14 +1,11 @@
 """Pages: officer list and detail with actions, judge marking page, published results page;
 scoped (sibling 404) and rendered in zh-hans."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from gonghui.competitions.choices import ResultsState, SheetStatus
 from gonghui.competitions.models import Mark, Recommendation
-from gonghui.competitions.services import registration, results, scheme, setup
+from gonghui.competitions.services import registration, results, scheme
 from gonghui.competitions.tests import helpers
 from gonghui.competitions.tests.test_services import PLAN
 from gonghui.organisations.choices import Role
@@ -246,21 +243,10 @@ def test_a_competitor_appeals_from_the_results_page(world, province_admin):
     )
 
 
-def test_advancing_entries_from_the_page_says_so_once(world, national_admin):
+def test_advancing_entries_from_the_page_says_so_once(world):
     s = helpers.build(world, n=3)
     helpers.publish(world, s, PLAN, [90, 60, 70])
-    now = timezone.now()
-    final = setup.competition_create(
-        actor=national_admin,
-        organisation=world.orgs["national"],
-        title="全国决赛",
-        occupation="焊工",
-        stage="final",
-        previous_stage=s.competition,
-        advance_count=2,
-        registration_opens=now,
-        registration_closes=now + datetime.timedelta(days=1),
-    )
+    final = helpers.final_stage(world, s, advance_count=2)
     page = client_for("national", language="en").post(
         f"/competitions/{final.pk}/do/advance_entries/", follow=True
     )
