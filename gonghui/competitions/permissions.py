@@ -98,7 +98,8 @@ def can_see(user, competition: Competition) -> bool:
 
 def _refuse(user, competition: Competition):
     """The refusal for someone who may not act on ``competition``: 403 when they see it, 404
-    when they do not."""
+    when they do not. Not ``scoping.require_object``: a competition is seen beyond the
+    organiser's subtree (a union inside it, a member, a judge), and those who see it get 403."""
     if can_see(user, competition):
         return PermissionDenied()
     return Http404()

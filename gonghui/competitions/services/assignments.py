@@ -35,6 +35,7 @@ def judge_assign(*, actor, section: Section, judge) -> JudgeAssignment:
             actor=actor,
             action="competitions.judge.assigned",
             obj=assignment,
+            object_repr=f"{section.name}: {judge.get_username()}",
             organisation_id=competition.organisation_id,
             changes={"judge": [None, judge.get_username()], "section": [None, section.name]},
         )
@@ -92,9 +93,10 @@ def judge_substitute(
             actor=actor,
             action="competitions.judge.substituted",
             obj=sub,
+            object_repr=f"{entry.number} {entry.name} · {section.name}",
             organisation_id=competition.organisation_id,
             changes={
-                "entry": [None, entry.number],
+                "entry": [None, str(entry.pk)],
                 "section": [None, section.name],
                 "judge": [conflicted_judge.get_username(), substitute.get_username()],
             },

@@ -326,6 +326,7 @@ def appeal_file(*, actor, entry: Entry, reason: str, now: datetime.datetime | No
             actor=actor,
             action="competitions.appeal.filed",
             obj=appeal,
+            object_repr=f"{entry.number} {entry.name}",
             organisation_id=competition.organisation_id,
             reason=reason,
         )
@@ -354,6 +355,7 @@ def appeal_decide(*, actor, appeal: Appeal, upheld: bool, reason: str) -> Appeal
             actor=actor,
             action="competitions.appeal.decided",
             obj=locked,
+            object_repr=f"{appeal.entry.number} {appeal.entry.name}",
             organisation_id=competition.organisation_id,
             changes={"status": [AppealStatus.PENDING, locked.status]},
             reason=reason,
@@ -399,6 +401,7 @@ def recommendation_accept(*, actor, recommendation: Recommendation) -> Recommend
             actor=actor,
             action="competitions.recommendation.accepted",
             obj=rec,
+            object_repr=f"{rec.entry.number} {rec.member.name}",
             organisation_id=competition.organisation_id,
             changes={
                 "status": [RecommendationStatus.PENDING, RecommendationStatus.ACCEPTED],
@@ -455,6 +458,7 @@ def recommendation_decline(*, actor, recommendation: Recommendation, reason: str
             actor=actor,
             action="competitions.recommendation.declined",
             obj=rec,
+            object_repr=f"{rec.entry.number} {rec.member.name}",
             organisation_id=competition.organisation_id,
             changes={"status": [RecommendationStatus.PENDING, RecommendationStatus.DECLINED]},
             reason=reason,
