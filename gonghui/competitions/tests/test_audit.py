@@ -75,7 +75,19 @@ def test_every_competition_audit_entry_names_its_action_object_and_values(
     _published_with_everything_after(world, province_admin, national_admin, sibling_city_admin)
     entries = AuditEntry.objects.filter(action__startswith="competitions.").order_by("at")
     assert {e.action for e in entries} == set(AuditAction.values)
-    for row in auditlog.readable(entries):
+    rows = auditlog.readable(entries)
+    # a field of the object is named by its (translated) verbose name, not its code
+    names = {(row.entry.action, change.code): change.name for row in rows for change in row.changes}
+    for action, code in [
+        ("competitions.judge.assigned", "judge"),
+        ("competitions.judge.substituted", "section"),
+        ("competitions.sheet.signed_off", "status"),
+        ("competitions.appeal.decided", "status"),
+        ("competitions.correction.rejected", "status"),
+        ("competitions.recommendation.declined", "status"),
+    ]:
+        assert names[(action, code)] != code, (action, code)
+    for row in rows:
         where = (row.entry.action, row.entry.object_repr)
         assert row.action == AuditAction(row.entry.action).label, where
         assert row.entry.object_repr and not UUID.search(row.entry.object_repr), where
