@@ -76,7 +76,7 @@ def _marking_open(competition) -> None:
         raise field_error("competition", _("Marking is closed for this competition."), "marking_closed")
 
 
-def _may_mark(actor, sheet: Sheet) -> None:
+def _check_judge(actor, sheet: Sheet) -> None:
     """Who may mark is a right (``permissions.can_mark``); a judge with a conflict of interest
     is refused by the rule of marking, unless they are the substitute named here."""
     if not permissions.can_mark(actor, sheet):
@@ -108,7 +108,7 @@ def mark_record(*, actor, sheet: Sheet, aspect: Aspect, value, now: datetime.dat
     _marking_open(competition)
     if aspect.section_id != sheet.section_id:
         raise field_error("aspect", _("This aspect is not part of the sheet's section."), "unknown_aspect")
-    _may_mark(actor, sheet)
+    _check_judge(actor, sheet)
     v = check_value(aspect, value)
     with transaction.atomic():
         locked = Sheet.objects.select_for_update().get(pk=sheet.pk)
