@@ -4,15 +4,15 @@ service → shape. Figures are decimal strings rounded to two places (stored raw
 import datetime
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
 
 from gonghui.competitions import scoring, selectors
-from gonghui.competitions.services import marking, results, setup
+from gonghui.competitions.services import marking, results, scheme
 from gonghui.core import pagination
-from gonghui.core.api import uuid_or_404 as _uuid
+from gonghui.core.api import fresh, uuid_or_404
+from gonghui.core.inputs import field_error
 from gonghui.organisations import scoping
 from gonghui.organisations.api import OrgRef, org_ref
 
@@ -147,7 +147,7 @@ def list_competitions(request, q: str = "", status: str = "", page: int = 1, pag
 
 @router.get("/{competition_id}", response=CompetitionDetail)
 def get_competition(request, competition_id: str):
-    c = selectors.competition_or_404(request.user, _uuid(competition_id))
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id))
     data = competition_item(c)
     data.update(
         theme=c.theme,
@@ -168,7 +168,7 @@ def get_competition(request, competition_id: str):
 @router.get("/{competition_id}/results", response=ResultList)
 def get_results(request, competition_id: str):
     """Published results for anyone in scope; draft and verified ones only for managers."""
-    c = selectors.competition_or_404(request.user, _uuid(competition_id))
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id))
     return {
         "items": [
             {
@@ -190,27 +190,22 @@ def get_results(request, competition_id: str):
 @router.get("/{competition_id}/scheme", response=dict)
 def export_scheme(request, competition_id: str):
     """The marking scheme as JSON (the import format)."""
-    c = selectors.competition_or_404(request.user, _uuid(competition_id))
-    return setup.scheme_export(c)
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id))
+    return scheme.scheme_export(c)
 
 
 @router.post("/{competition_id}/scheme", response=dict)
 def import_scheme(request, competition_id: str, payload: dict = Body(...)):  # noqa: B008
     """Replace the marking scheme; a bad scheme writes nothing (400 on field ``scheme``)."""
-    c = selectors.competition_or_404(request.user, _uuid(competition_id), Action.MANAGE_COMPETITIONS)
-    setup.scheme_import(actor=request.user, competition=c, data=payload)
-    return setup.scheme_export(c)
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id), Action.MANAGE_COMPETITIONS)
+    scheme.scheme_import(actor=request.user, competition=c, data=payload)
+    return scheme.scheme_export(c)
 
 
 @router.get("/{competition_id}/sheets", response=SheetList)
 def list_sheets(request, competition_id: str):
     """All sheets for managers; a judge's own sheets for a judge."""
-    c = selectors.competition_or_404(request.user, _uuid(competition_id))
-    sheets = (
-        selectors.sheets(c)
-        if selectors.can_manage(request.user, c)
-        else selectors.sheets_for_judge(request.user, c)
-    )
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id))
     items = [
         {
             "id": str(s.pk),
@@ -220,13 +215,9 @@ def list_sheets(request, competition_id: str):
             "section": s.section.name,
             "status": s.status,
         }
-        for s in sheets
+        for s in selectors.sheets_for(request.user, c)
     ]
     return {"items": items, "count": len(items)}
-
-
-def _field_error(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 @router.post("/{competition_id}/marks", response={201: MarkOut})
@@ -235,19 +226,19 @@ def record_mark(request, competition_id: str, payload: MarkIn):
     for a judgement, 1/0 full or zero, the measured deviation for tolerance bands). Errors
     name the field: ``entry`` (unknown, conflict of interest, sheet locked), ``aspect``
     (unknown, not assigned), ``score`` (out of range), ``competition`` (marking closed)."""
-    c = selectors.competition_or_404(request.user, _uuid(competition_id))
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id))
     try:
         entry = selectors.entry_or_404(request.user, uuid.UUID(payload.entry))
     except (ValueError, Http404):
         entry = None
     if entry is None or entry.competition_id != c.pk:
-        raise _field_error("entry", _("Unknown entry."), "unknown_entry")
+        raise field_error("entry", _("Unknown entry."), "unknown_entry")
     aspect = selectors.aspect_by_code(c, payload.aspect)
     if aspect is None:
-        raise _field_error("aspect", _("Unknown aspect."), "unknown_aspect")
+        raise field_error("aspect", _("Unknown aspect."), "unknown_aspect")
     sheet = selectors.sheet_for(entry, aspect.section)
     if sheet is None:
-        raise _field_error("competition", _("Marking is closed for this competition."), "marking_closed")
+        raise field_error("competition", _("Marking is closed for this competition."), "marking_closed")
     mark = marking.mark_record(actor=request.user, sheet=sheet, aspect=aspect, value=payload.score)
     return Status(
         201,
@@ -264,9 +255,9 @@ def record_mark(request, competition_id: str, payload: MarkIn):
 @router.post("/{competition_id}/sheets/{sheet_id}/sign-off", response=SheetItem)
 def sign_off(request, competition_id: str, sheet_id: str):
     """Sign a sheet off (locks it). 400 ``marks_missing`` or ``spread_too_wide``."""
-    selectors.competition_or_404(request.user, _uuid(competition_id))
-    sheet = selectors.sheet_or_404(request.user, _uuid(sheet_id))
-    if str(sheet.competition_id) != str(_uuid(competition_id)):
+    selectors.competition_or_404(request.user, uuid_or_404(competition_id))
+    sheet = selectors.sheet_or_404(request.user, uuid_or_404(sheet_id))
+    if str(sheet.competition_id) != str(uuid_or_404(competition_id)):
         raise Http404
     s = marking.sheet_sign_off(actor=request.user, sheet=sheet)
     return {
@@ -282,8 +273,8 @@ def sign_off(request, competition_id: str, sheet_id: str):
 @router.post("/{competition_id}/appeals", response={201: AppealOut})
 def file_appeal(request, competition_id: str, payload: AppealIn):
     """A competitor or their union appeals within the window after publication."""
-    c = selectors.competition_or_404(request.user, _uuid(competition_id))
-    entry = selectors.entry_or_404(request.user, _uuid(payload.entry))
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id))
+    entry = selectors.entry_or_404(request.user, uuid_or_404(payload.entry))
     if entry.competition_id != c.pk:
         raise Http404
     appeal = results.appeal_file(actor=request.user, entry=entry, reason=payload.reason)
@@ -309,16 +300,17 @@ def _results_state(c, user) -> dict:
 @router.post("/{competition_id}/results/compute", response=ResultsStateOut)
 def compute_results(request, competition_id: str):
     """Compute draft results from the locked sheets and the theory scores (managers)."""
-    c = selectors.competition_or_404(request.user, _uuid(competition_id))
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id))
     results.results_compute(actor=request.user, competition=c)
-    c.refresh_from_db()
-    return _results_state(c, request.user)
+    return fresh(
+        lambda fresh_c: _results_state(fresh_c, request.user), selectors.competition_or_404, request, c.pk
+    )
 
 
 @router.post("/{competition_id}/results/verify", response=ResultsStateOut)
 def verify_results(request, competition_id: str):
     """A second manager, not the one who computed them, verifies the draft results."""
-    c = selectors.competition_or_404(request.user, _uuid(competition_id))
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id))
     c = results.results_verify(actor=request.user, competition=c)
     return _results_state(c, request.user)
 
@@ -326,7 +318,7 @@ def verify_results(request, competition_id: str):
 @router.post("/{competition_id}/results/publish", response=ResultsStateOut)
 def publish_results(request, competition_id: str):
     """Publish verified results: the appeal window opens, the rules make recommendations."""
-    c = selectors.competition_or_404(request.user, _uuid(competition_id))
+    c = selectors.competition_or_404(request.user, uuid_or_404(competition_id))
     c = results.results_publish(actor=request.user, competition=c)
     return _results_state(c, request.user)
 
@@ -344,8 +336,8 @@ class RecommendationDeclineIn(Schema):
 
 
 def _recommendation(competition_id: str, rec_id: str, user):
-    c = selectors.competition_or_404(user, _uuid(competition_id))
-    rec = selectors.recommendation_or_404(user, _uuid(rec_id))
+    c = selectors.competition_or_404(user, uuid_or_404(competition_id))
+    rec = selectors.recommendation_or_404(user, uuid_or_404(rec_id))
     if rec.competition_id != c.pk:
         raise Http404
     return rec

@@ -6,3 +6,5 @@ class CompetitionsConfig(AppConfig):
     name = "gonghui.competitions"
     label = "competitions"
     verbose_name = _("Competitions")
+    # Labels of the audit codes this app writes (core.audit.label).
+    audit_actions = "gonghui.competitions.choices.AuditAction"

@@ -80,3 +80,34 @@ JUDGEMENT_SCORES = (0, 1, 2, 3)
 JUDGES_PER_JUDGEMENT = 3
 # Theory may weigh at most this much unless the competition explicitly allows more.
 MAX_THEORY_WEIGHT = "0.30"
+
+
+class AuditAction(models.TextChoices):
+    """Every audit code the competitions app writes, with the name officers read on the audit
+    page (named by CompetitionsConfig.audit_actions)."""
+
+    COMPETITION_CREATED = "competitions.competition.created", _("Competition set up")
+    COMPETITION_RULES_CHANGED = "competitions.competition.rules_changed", _("Recommendation rules changed")
+    COMPETITION_STATUS_CHANGED = (
+        "competitions.competition.status_changed",
+        _("Competition moved to its next step"),
+    )
+    SCHEME_IMPORTED = "competitions.scheme.imported", _("Marking scheme imported")
+    ENTRY_REGISTERED = "competitions.entry.registered", _("Competitor registered")
+    JUDGE_ASSIGNED = "competitions.judge.assigned", _("Competition judge assigned")
+    JUDGE_SUBSTITUTED = "competitions.judge.substituted", _("Conflicted judge substituted")
+    MARK_RECORDED = "competitions.mark.recorded", _("Mark recorded")
+    MARK_CORRECTED = "competitions.mark.corrected", _("Mark corrected")
+    SHEET_JUSTIFIED = "competitions.sheet.justified", _("Score spread justified")
+    SHEET_SIGNED_OFF = "competitions.sheet.signed_off", _("Marking sheet signed off")
+    CORRECTION_REQUESTED = "competitions.correction.requested", _("Mark correction requested")
+    CORRECTION_REJECTED = "competitions.correction.rejected", _("Mark correction rejected")
+    THEORY_RECORDED = "competitions.theory.recorded", _("Theory score recorded")
+    RESULTS_COMPUTED = "competitions.results.computed", _("Draft competition results computed")
+    RESULTS_VERIFIED = "competitions.results.verified", _("Competition results verified")
+    RESULTS_PUBLISHED = "competitions.results.published", _("Competition results published")
+    RESULTS_RECOMPUTED = "competitions.results.recomputed", _("Published competition results recomputed")
+    APPEAL_FILED = "competitions.appeal.filed", _("Competition appeal filed")
+    APPEAL_DECIDED = "competitions.appeal.decided", _("Competition appeal decided")
+    RECOMMENDATION_ACCEPTED = "competitions.recommendation.accepted", _("Competition recommendation accepted")
+    RECOMMENDATION_DECLINED = "competitions.recommendation.declined", _("Competition recommendation declined")

@@ -12,9 +12,9 @@ from django.utils import timezone
 from gonghui.competitions import selectors
 from gonghui.competitions.choices import AspectKind, MeasurementMode, Stage
 from gonghui.competitions.models import Aspect, Sheet
-from gonghui.competitions.services import marking, results, setup
+from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
+from gonghui.members import selectors as member_selectors
 from gonghui.members.choices import IN_MEMBERSHIP
-from gonghui.members.models import Member
 from gonghui.members.services import members as member_services
 from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import Role
@@ -142,10 +142,10 @@ def build(*, tree: DemoTree, users: dict, rng: random.Random) -> dict:
     admin = users["admin"]
     officer = users["shaanxi"]
     now = timezone.now().replace(microsecond=0)
+    # The organiser's admin sees exactly the organiser's subtree: its members are the eligible.
     pool = list(
-        Member.objects.filter(
-            organisation__path__startswith=organiser.path, status__in=IN_MEMBERSHIP, user__isnull=True
-        )
+        member_selectors.members_visible_to(officer)
+        .filter(status__in=IN_MEMBERSHIP, user__isnull=True)
         .select_related("organisation")
         .order_by("member_no")
     )
@@ -162,10 +162,10 @@ def build(*, tree: DemoTree, users: dict, rng: random.Random) -> dict:
         registration_closes=now - datetime.timedelta(days=10),
         theory_weight=Decimal("0.30"),
     )
-    sections = setup.scheme_import(actor=officer, competition=competition, data=SCHEME)
+    sections = scheme.scheme_import(actor=officer, competition=competition, data=SCHEME)
     competition = setup.competition_advance_status(actor=officer, competition=competition)
     entries = [
-        setup.entry_register(
+        registration.entry_register(
             actor=officer, competition=competition, members=[m], now=now - datetime.timedelta(days=20)
         )
         for m in competitors
@@ -173,17 +173,17 @@ def build(*, tree: DemoTree, users: dict, rng: random.Random) -> dict:
     judges = _judges(tree, users, rng, competitors)
     lead, second, third, conflicted = judges
     # measurement sections: one judge each; judgement aspects: three judges
-    setup.judge_assign(actor=officer, section=sections[0], judge=lead)
-    setup.judge_assign(actor=officer, section=sections[0], judge=second)
-    setup.judge_assign(actor=officer, section=sections[0], judge=conflicted)
-    setup.judge_assign(actor=officer, section=sections[1], judge=third)
+    assignments.judge_assign(actor=officer, section=sections[0], judge=lead)
+    assignments.judge_assign(actor=officer, section=sections[0], judge=second)
+    assignments.judge_assign(actor=officer, section=sections[0], judge=conflicted)
+    assignments.judge_assign(actor=officer, section=sections[1], judge=third)
     for judge in (lead, second, third):
-        setup.judge_assign(actor=officer, section=sections[2], judge=judge)
+        assignments.judge_assign(actor=officer, section=sections[2], judge=judge)
     section_judges = {0: [lead, second, conflicted], 1: [third], 2: [lead, second, third]}
     substituted = set()
     for entry in entries:
         if selectors.conflicts(conflicted, selectors.entry_members(entry)):
-            setup.judge_substitute(
+            assignments.judge_substitute(
                 actor=officer, entry=entry, section=sections[0], conflicted_judge=conflicted, substitute=third
             )
             substituted.add(entry.pk)

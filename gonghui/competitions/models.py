@@ -215,8 +215,12 @@ class JudgeAssignment(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="judges")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="judges")
-    judge = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="judge_assignments")
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="judges", verbose_name=_("section")
+    )
+    judge = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="judge_assignments", verbose_name=_("judge")
+    )
     assigned_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -234,8 +238,12 @@ class Substitution(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="substitutions")
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="substitutions")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="substitutions", verbose_name=_("entry")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="+", verbose_name=_("section")
+    )
     conflicted_judge = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     substitute = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="substitutions")
     reason = models.CharField(_("reason"), max_length=300)
@@ -260,7 +268,9 @@ class Sheet(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="sheets")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="sheets")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="sheets")
-    status = models.CharField(max_length=20, choices=SheetStatus.choices, default=SheetStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SheetStatus.choices, default=SheetStatus.OPEN
+    )
     # Written justifications of judgement spreads above 1: {aspect code: text}.
     justifications = models.JSONField(default=dict, blank=True)
     signed_off_by = models.ForeignKey(
@@ -315,7 +325,7 @@ class Correction(models.Model):
     new_value = models.DecimalField(**RAW)
     reason = models.TextField(_("reason"))
     status = models.CharField(
-        max_length=20, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
+        _("status"), max_length=20, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
     )
     requested_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
@@ -359,7 +369,9 @@ class Appeal(models.Model):
     reason = models.TextField(_("reason"))
     filed_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     filed_at = models.DateTimeField()
-    status = models.CharField(max_length=20, choices=AppealStatus.choices, default=AppealStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
     decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("decision"), blank=True)
@@ -384,7 +396,7 @@ class Recommendation(models.Model):
     from_grade = models.CharField(max_length=20, blank=True)
     reason = models.CharField(max_length=300)
     status = models.CharField(
-        max_length=20, choices=RecommendationStatus.choices, default=RecommendationStatus.PENDING
+        _("status"), max_length=20, choices=RecommendationStatus.choices, default=RecommendationStatus.PENDING
     )
     decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -16,10 +16,10 @@ place. A grade recommendation is made only when it is a promotion for the member
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from gonghui.competitions.choices import RecommendationKind
+from gonghui.core.inputs import field_error
 from gonghui.members.choices import SkillGrade
 
 DEFAULT_RULES = {
@@ -68,7 +68,7 @@ def validate(rule_set: dict) -> dict:
     """Check a rule set's shape; raises ValidationError(code="bad_rules")."""
 
     def bad(message):
-        raise ValidationError({"rules": ValidationError(message, code="bad_rules")})
+        raise field_error("rules", message, "bad_rules")
 
     if not rule_set:
         return {}

@@ -1,24 +1,20 @@
 """Scoped reads of competitions.
 
-Who sees a competition (its scope is the organiser's subtree):
-
-* anyone holding ``view`` on the organiser or above it (the subtree rule), and anyone holding
-  ``view`` somewhere *inside* the organiser's subtree — a city union sees the provincial
-  competition its workers take part in, but never a sibling's;
-* a member whose union lies inside the organiser's subtree;
-* the judges assigned to it (and substitutes).
-
-Managing needs ``manage_competitions`` on the organiser itself (or above). Results that are
-not yet published are visible only to managers. Everything else answers 404.
+Who sees a competition, and who may do what with it, is decided in ``permissions`` (its
+scope is wider than the organiser's subtree: unions inside it, members below it and its
+judges see it too). Results that are not yet published are visible only to managers.
+Everything else answers 404.
 """
 
 import unicodedata
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from gonghui.competitions.choices import ResultsState
+from gonghui.competitions import permissions
+from gonghui.competitions.choices import RecommendationStatus
 from gonghui.competitions.models import (
     Appeal,
     Aspect,
@@ -34,52 +30,14 @@ from gonghui.competitions.models import (
     Sheet,
     Substitution,
 )
+from gonghui.members import selectors as member_selectors
 from gonghui.organisations import scoping
-from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
-STEP = Organisation.steplen
-
-
-def _prefixes(path: str) -> list[str]:
-    return [path[:i] for i in range(STEP, len(path) + 1, STEP)]
-
-
-def member_of(user):
-    """The member record linked to ``user``'s login, or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.member
-    except Exception:  # noqa: BLE001 — RelatedObjectDoesNotExist
-        return None
-
-
-def _visible_q(user) -> Q:
-    roots = scoping.root_paths(user, Action.VIEW)
-    q = Q(pk__in=[])
-    ancestors: set[str] = set()
-    for root in roots:
-        q |= Q(organisation__path__startswith=root)
-        ancestors.update(_prefixes(root))
-    member = member_of(user)
-    if member is not None:
-        ancestors.update(_prefixes(member.organisation.path))
-    if ancestors:
-        q |= Q(organisation__path__in=sorted(ancestors))
-    if getattr(user, "is_authenticated", False):
-        q |= Q(pk__in=JudgeAssignment.objects.filter(judge=user).values("competition_id"))
-        q |= Q(pk__in=Substitution.objects.filter(substitute=user).values("competition_id"))
-    return q
 
 
 def competitions_visible_to(user) -> QuerySet:
-    qs = Competition.objects.select_related("organisation")
-    if scoping.is_operator(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    return qs.filter(_visible_q(user))
+    return Competition.objects.select_related("organisation").filter(permissions.visible_q(user))
 
 
 def competition_list(user, *, status: str = "", q: str = "") -> QuerySet:
@@ -91,14 +49,6 @@ def competition_list(user, *, status: str = "", q: str = "") -> QuerySet:
     return qs.order_by("-registration_opens", "title")
 
 
-def can_manage(user, competition: Competition) -> bool:
-    return scoping.can(user, Action.MANAGE_COMPETITIONS, competition.organisation)
-
-
-def can_supervise(user, competition: Competition) -> bool:
-    return scoping.can(user, Action.SUPERVISE, competition.organisation)
-
-
 def competition_or_404(user, competition_id, action: str = Action.VIEW) -> Competition:
     """A competition the user may see, else 404; with another ``action`` (manage,
     supervise) 403 when visible but not allowed."""
@@ -108,12 +58,7 @@ def competition_or_404(user, competition_id, action: str = Action.VIEW) -> Compe
         )
     except (Competition.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
-    if not competitions_visible_to(user).filter(pk=competition.pk).exists():
-        raise Http404
-    if action != Action.VIEW and not scoping.can(user, action, competition.organisation):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    permissions.require(user, competition, action)
     return competition
 
 
@@ -132,10 +77,6 @@ def entry_or_404(user, entry_id, action: str = Action.VIEW) -> Entry:
 
 def sheet_or_404(user, sheet_id, action: str = Action.VIEW) -> Sheet:
     return _child_or_404(user, Sheet, sheet_id, ("competition__organisation", "entry", "section"), action)
-
-
-def section_or_404(user, section_id, action: str = Action.VIEW) -> Section:
-    return _child_or_404(user, Section, section_id, ("competition__organisation",), action)
 
 
 def correction_or_404(user, correction_id, action: str = Action.VIEW) -> Correction:
@@ -221,7 +162,7 @@ def normalise_employer(text: str) -> str:
 def conflicts(judge_user, members) -> list[str]:
     """Why ``judge_user`` may not mark these competitors: same employer or same grassroots
     union as any of them (empty list: no conflict)."""
-    own = member_of(judge_user)
+    own = permissions.member_of(judge_user)
     if own is None:
         return []
     reasons = []
@@ -234,28 +175,9 @@ def conflicts(judge_user, members) -> list[str]:
     return reasons
 
 
-def may_mark(judge_user, sheet: Sheet) -> bool:
-    """Assigned to the section and not stood down for this entry, or the substitute."""
-    subs = Substitution.objects.filter(entry_id=sheet.entry_id, section_id=sheet.section_id)
-    if subs.filter(substitute=judge_user).exists():
-        return True
-    if subs.filter(conflicted_judge=judge_user).exists():
-        return False
-    return JudgeAssignment.objects.filter(section_id=sheet.section_id, judge=judge_user).exists()
-
-
-def is_judge(user, competition: Competition) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        JudgeAssignment.objects.filter(competition=competition, judge=user).exists()
-        or Substitution.objects.filter(competition=competition, substitute=user).exists()
-    )
-
-
 def competitions_judged_by(user) -> QuerySet:
     """The competitions a user is assigned to judge (or substitutes in), newest first."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Competition.objects.none()
     return (
         Competition.objects.select_related("organisation")
@@ -291,6 +213,13 @@ def _sheets_of(substitution_qs) -> list[Sheet]:
     return list(Sheet.objects.filter(q))
 
 
+def sheets_for(user, competition: Competition) -> list[Sheet]:
+    """Every sheet for the competition's managers; a judge's own sheets for a judge."""
+    if permissions.can_manage(user, competition):
+        return sheets(competition)
+    return sheets_for_judge(user, competition)
+
+
 def sheets(competition: Competition) -> list[Sheet]:
     return list(
         Sheet.objects.filter(competition=competition)
@@ -324,7 +253,7 @@ def corrections(competition: Competition) -> list[Correction]:
 
 def results(user, competition: Competition) -> list[Result]:
     """The stored results: everyone in scope once published; before that only managers."""
-    if competition.results_state != ResultsState.PUBLISHED and not can_manage(user, competition):
+    if not permissions.can_see_results(user, competition):
         return []
     return list(
         Result.objects.filter(competition=competition)
@@ -332,7 +261,9 @@ def results(user, competition: Competition) -> list[Result]:
         .prefetch_related(
             Prefetch(
                 "entry__recommendations",
-                queryset=Recommendation.objects.exclude(status="superseded").order_by("kind", "detail"),
+                queryset=Recommendation.objects.exclude(status=RecommendationStatus.SUPERSEDED).order_by(
+                    "kind", "detail"
+                ),
             )
         )
         .order_by("rank", "entry__number")
@@ -355,8 +286,6 @@ def recommendations(competition: Competition) -> list[Recommendation]:
 
 def members_by_number(user, numbers: list[str]) -> list:
     """Members in the user's scope by member number (for registering entries)."""
-    from gonghui.members import selectors as member_selectors
-
     return list(
         member_selectors.members_visible_to(user)
         .filter(member_no__in=[n.strip() for n in numbers if n.strip()])
@@ -377,8 +306,6 @@ def section_in(competition: Competition, section_id) -> Section | None:
 
 def user_by_username(username: str):
     """An active login by its username (judges are named by login)."""
-    from django.contrib.auth import get_user_model
-
     username = (username or "").strip()
     if not username:
         return None

@@ -20,7 +20,7 @@ from django.utils import timezone
 from gonghui.competitions import scoring
 from gonghui.competitions.choices import RecommendationStatus, SheetStatus
 from gonghui.competitions.models import Aspect, Recommendation, Result, Sheet
-from gonghui.competitions.services import marking, setup
+from gonghui.competitions.services import assignments, marking, registration, scheme, setup
 from gonghui.competitions.tests import helpers as competition_helpers
 from gonghui.honours.models import Objection
 from gonghui.honours.services import nominations
@@ -142,10 +142,10 @@ def _competition_in_marking(world):
         registration_opens=now - datetime.timedelta(days=1),
         registration_closes=now + datetime.timedelta(days=1),
     )
-    (section,) = setup.scheme_import(actor=admin, competition=competition, data=TABLET_SCHEME)
+    (section,) = scheme.scheme_import(actor=admin, competition=competition, data=TABLET_SCHEME)
     competition = setup.competition_advance_status(actor=admin, competition=competition)
     entries = [
-        setup.entry_register(
+        registration.entry_register(
             actor=admin,
             competition=competition,
             members=[competition_helpers.make_member(world.orgs[org], name, employer=employer)],
@@ -157,7 +157,7 @@ def _competition_in_marking(world):
     ]
     judges = [competition_helpers.make_judge(world, f"j{k}") for k in (1, 2, 3)]
     for judge in judges:
-        setup.judge_assign(actor=admin, section=section, judge=judge)
+        assignments.judge_assign(actor=admin, section=section, judge=judge)
     competition = setup.competition_advance_status(actor=admin, competition=competition)
     sheet = Sheet.objects.get(entry=entries[0], section=section)
     c1 = Aspect.objects.get(competition=competition, code="C1")

@@ -306,9 +306,6 @@ def test_modules_import_each_other_in_one_direction_only():
 TREE_CHECK = re.compile(r"(?<!request)\.path\.startswith\(|path__startswith")
 PENDING_TREE_CHECKS = {
     "assistance/demo.py",
-    "competitions/demo.py",
-    "competitions/selectors.py",
-    "competitions/services/setup.py",
     "honours/demo.py",
     "honours/selectors.py",
     "honours/services/nominations.py",
@@ -347,7 +344,6 @@ PENDING_GETATTR_AUTHENTICATED = {
     "assistance/api.py",
     "assistance/selectors.py",
     "assistance/services/households.py",
-    "competitions/selectors.py",
     "honours/services/registry.py",
     "innovation/selectors.py",
     "members/imports/queries.py",
@@ -377,7 +373,7 @@ def test_users_are_asked_whether_they_are_signed_in_directly():
 
 
 AUDIT_CODE = re.compile(r"[\"']([a-z]+\.[a-z_]+\.[a-z_]+)[\"']")
-PENDING_AUDIT_LABELS = {"honours", "innovation", "competitions", "assistance", "rights", "stations"}
+PENDING_AUDIT_LABELS = {"honours", "innovation", "assistance", "rights", "stations"}
 
 
 def test_every_audit_action_has_a_label():

@@ -2,14 +2,13 @@
 (reason + second approver) and theory scores. Every mark event is audited."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.competitions import scoring, selectors
+from gonghui.competitions import numbers, permissions, scoring, selectors
 from gonghui.competitions.choices import (
     JUDGEMENT_SCORES,
     JUDGES_PER_JUDGEMENT,
@@ -20,11 +19,9 @@ from gonghui.competitions.choices import (
     Status,
 )
 from gonghui.competitions.models import Aspect, Correction, Entry, Mark, Sheet
-from gonghui.core import audit
-from gonghui.core.text import clean
-from gonghui.organisations import scoping
+from gonghui.core import audit, inputs
+from gonghui.core.inputs import InputCode, field_error
 
-Action = scoping.Action
 MAX_DEVIATION = Decimal("1000000")
 
 
@@ -35,30 +32,32 @@ def plain(value) -> str | None:
     return f"{Decimal(value).normalize():f}"
 
 
-def _error(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
+def _whole(value, field: str, *, maximum: int, message: str) -> Decimal:
+    v = numbers.decimal(value, field, minimum=0, maximum=maximum, message=message)
+    if v != v.to_integral_value():
+        raise field_error(field, message, InputCode.NUMBER_INVALID)
+    return Decimal(int(v))
 
 
 def check_value(aspect: Aspect, value, field: str = "score") -> Decimal:
     """The value a judge may enter for ``aspect``: 0–3 (whole) for a judgement, 0 or 1 for
-    full-or-zero, a measured deviation for tolerance bands. Raises ``out_of_range``."""
-    try:
-        v = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise _error(field, _("Enter a number."), "invalid_number") from None
-    if not v.is_finite():
-        raise _error(field, _("Enter a number."), "invalid_number")
+    full-or-zero, a measured deviation for tolerance bands. Raises ``number_invalid`` (not a
+    number, or not one of the scores), ``number_too_small``, ``number_too_large``."""
     if aspect.kind == AspectKind.JUDGEMENT:
-        if v != v.to_integral_value() or int(v) not in JUDGEMENT_SCORES:
-            raise _error(field, _("A judgement score is 0, 1, 2 or 3."), "out_of_range")
-        return Decimal(int(v))
+        return _whole(
+            value, field, maximum=max(JUDGEMENT_SCORES), message=_("A judgement score is 0, 1, 2 or 3.")
+        )
     if aspect.mode == MeasurementMode.FULL_OR_ZERO:
-        if v not in (Decimal(0), Decimal(1)):
-            raise _error(field, _("Enter 1 (achieved, full mark) or 0 (not achieved)."), "out_of_range")
-        return Decimal(int(v))
-    if abs(v) > MAX_DEVIATION:
-        raise _error(field, _("The measured deviation is out of range."), "out_of_range")
-    return v
+        return _whole(
+            value, field, maximum=1, message=_("Enter 1 (achieved, full mark) or 0 (not achieved).")
+        )
+    return numbers.decimal(
+        value,
+        field,
+        minimum=-MAX_DEVIATION,
+        maximum=MAX_DEVIATION,
+        message=_("The measured deviation is out of range."),
+    )
 
 
 def aspect_mark(aspect: Aspect, values: list[Decimal]) -> Decimal:
@@ -74,19 +73,21 @@ def aspect_mark(aspect: Aspect, values: list[Decimal]) -> Decimal:
 
 def _marking_open(competition) -> None:
     if competition.status != Status.MARKING:
-        raise _error("competition", _("Marking is closed for this competition."), "marking_closed")
+        raise field_error("competition", _("Marking is closed for this competition."), "marking_closed")
 
 
-def _may_mark(actor, sheet: Sheet) -> None:
-    if not selectors.may_mark(actor, sheet):
-        raise _error(
+def _check_judge(actor, sheet: Sheet) -> None:
+    """Who may mark is a right (``permissions.can_mark``); a judge with a conflict of interest
+    is refused by the rule of marking, unless they are the substitute named here."""
+    if not permissions.can_mark(actor, sheet):
+        raise field_error(
             "aspect", _("You are not assigned to mark this section for this competitor."), "not_assigned"
         )
     if (
         selectors.conflicts(actor, selectors.entry_members(sheet.entry))
         and not sheet.entry.substitutions.filter(section=sheet.section, substitute=actor).exists()
     ):
-        raise _error(
+        raise field_error(
             "entry",
             _(
                 "Conflict of interest: you share an employer or a union with this competitor. Ask for a substitute."
@@ -101,18 +102,18 @@ def mark_record(*, actor, sheet: Sheet, aspect: Aspect, value, now: datetime.dat
     marking and the sheet not signed off. Judgement: one 0–3 score per judge (re-scoring
     replaces it); measurement: one value per aspect. Raw value stored; audited. Raises
     ValidationError ``marking_closed`` (competition), ``unknown_aspect`` / ``not_assigned``
-    (aspect), ``conflict_of_interest`` / ``sheet_locked`` (entry), ``out_of_range`` (score).
+    (aspect), ``conflict_of_interest`` / ``sheet_locked`` (entry), ``number_*`` (score).
     Nothing is written on any error."""
     competition = sheet.competition
     _marking_open(competition)
     if aspect.section_id != sheet.section_id:
-        raise _error("aspect", _("This aspect is not part of the sheet's section."), "unknown_aspect")
-    _may_mark(actor, sheet)
+        raise field_error("aspect", _("This aspect is not part of the sheet's section."), "unknown_aspect")
+    _check_judge(actor, sheet)
     v = check_value(aspect, value)
     with transaction.atomic():
         locked = Sheet.objects.select_for_update().get(pk=sheet.pk)
         if locked.status == SheetStatus.SIGNED_OFF:
-            raise _error(
+            raise field_error(
                 "entry", _("The sheet is signed off and locked; ask for a correction."), "sheet_locked"
             )
         if aspect.kind == AspectKind.JUDGEMENT:
@@ -190,19 +191,20 @@ def sheet_justify(*, actor, sheet: Sheet, aspect: Aspect, text: str) -> Sheet:
     re-scoring). A judge of the sheet or a manager; before sign-off. Raises
     ``justification_required``, ``sheet_locked``, ``unknown_aspect``."""
     competition = sheet.competition
-    if not (selectors.may_mark(actor, sheet) or selectors.can_manage(actor, competition)):
-        raise PermissionDenied
+    permissions.require_edit_sheet(actor, sheet)
     if aspect.section_id != sheet.section_id or aspect.kind != AspectKind.JUDGEMENT:
-        raise _error("aspect", _("Only a judgement aspect of this sheet can be justified."), "unknown_aspect")
-    text = clean(text)
+        raise field_error(
+            "aspect", _("Only a judgement aspect of this sheet can be justified."), "unknown_aspect"
+        )
+    text = inputs.text(text, "justification")
     if len(text) < 5:
-        raise _error(
+        raise field_error(
             "justification", _("Write the justification (at least 5 characters)."), "justification_required"
         )
     with transaction.atomic():
         locked = Sheet.objects.select_for_update().get(pk=sheet.pk)
         if locked.status == SheetStatus.SIGNED_OFF:
-            raise _error("entry", _("The sheet is signed off and locked."), "sheet_locked")
+            raise field_error("entry", _("The sheet is signed off and locked."), "sheet_locked")
         before = locked.justifications.get(aspect.code)
         locked.justifications = {**locked.justifications, aspect.code: text}
         locked.save(update_fields=["justifications"])
@@ -223,22 +225,21 @@ def sheet_sign_off(*, actor, sheet: Sheet, now: datetime.datetime | None = None)
     scores) or a judgement spread above 1 is neither re-scored nor justified
     (``spread_too_wide``)."""
     competition = sheet.competition
-    if not (selectors.may_mark(actor, sheet) or selectors.can_manage(actor, competition)):
-        raise PermissionDenied
+    permissions.require_edit_sheet(actor, sheet)
     _marking_open(competition)
     with transaction.atomic():
         locked = Sheet.objects.select_for_update().select_related("entry", "section").get(pk=sheet.pk)
         if locked.status == SheetStatus.SIGNED_OFF:
-            raise _error("entry", _("The sheet is already signed off."), "sheet_locked")
+            raise field_error("entry", _("The sheet is already signed off."), "sheet_locked")
         state = sheet_state(locked)
         if state["missing"]:
-            raise _error(
+            raise field_error(
                 "sheet",
                 _("Marks are missing for: %(codes)s.") % {"codes": ", ".join(state["missing"])},
                 "marks_missing",
             )
         if state["wide"]:
-            raise _error(
+            raise field_error(
                 "sheet",
                 _("The judges' scores differ by more than 1 on %(codes)s: re-score or justify in writing.")
                 % {"codes": ", ".join(state["wide"])},
@@ -268,17 +269,18 @@ def correction_request(
     """Ask to change a mark on a signed-off sheet. A judge of the sheet or a manager; needs a
     reason. For a judgement, ``judge`` names whose score changes (default: the actor). The
     change applies only when a second person approves. Raises ``sheet_not_locked`` (just
-    re-mark), ``reason_required``, ``unknown_aspect``, ``out_of_range``."""
+    re-mark), ``reason_required``, ``unknown_aspect``, ``number_*`` (``new_value``, as ``check_value``)."""
     competition = sheet.competition
-    if not (selectors.may_mark(actor, sheet) or selectors.can_manage(actor, competition)):
-        raise PermissionDenied
+    permissions.require_edit_sheet(actor, sheet)
     if aspect.section_id != sheet.section_id:
-        raise _error("aspect", _("This aspect is not part of the sheet's section."), "unknown_aspect")
+        raise field_error("aspect", _("This aspect is not part of the sheet's section."), "unknown_aspect")
     if sheet.status != SheetStatus.SIGNED_OFF:
-        raise _error("entry", _("The sheet is not locked; change the mark directly."), "sheet_not_locked")
-    reason = clean(reason)
+        raise field_error(
+            "entry", _("The sheet is not locked; change the mark directly."), "sheet_not_locked"
+        )
+    reason = inputs.text(reason, "reason")
     if len(reason) < 5:
-        raise _error(
+        raise field_error(
             "reason", _("Give the reason for the correction (at least 5 characters)."), "reason_required"
         )
     v = check_value(aspect, new_value, field="new_value")
@@ -286,7 +288,7 @@ def correction_request(
         judge = judge or actor
         existing = Mark.objects.filter(sheet=sheet, aspect=aspect, judge=judge).first()
         if existing is None:
-            raise _error("judge", _("This judge has no score on the aspect."), "no_mark")
+            raise field_error("judge", _("This judge has no score on the aspect."), "no_mark")
     else:
         existing = Mark.objects.filter(sheet=sheet, aspect=aspect).first()
         judge = existing.judge if existing else actor
@@ -304,6 +306,7 @@ def correction_request(
             actor=actor,
             action="competitions.correction.requested",
             obj=correction,
+            object_repr=f"{sheet.entry.number} {aspect.code}",
             organisation_id=competition.organisation_id,
             changes={aspect.code: [plain(correction.old_value), plain(v)]},
             reason=reason,
@@ -316,13 +319,11 @@ def correction_approve(*, actor, correction: Correction) -> Correction:
     now (audited). Refused to the requester (``same_person``) and when not pending."""
     sheet = correction.sheet
     competition = sheet.competition
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
-    if correction.requested_by_id == actor.pk:
-        raise _error("approver", _("A second person must approve the correction."), "same_person")
+    permissions.require_approve_correction(actor, correction)
     with transaction.atomic():
         locked = Correction.objects.select_for_update().get(pk=correction.pk)
         if locked.status != CorrectionStatus.PENDING:
-            raise _error("status", _("The correction is no longer pending."), "not_pending")
+            raise field_error("status", _("The correction is no longer pending."), "not_pending")
         aspect = locked.aspect
         if aspect.kind == AspectKind.JUDGEMENT:
             mark = (
@@ -357,16 +358,14 @@ def correction_approve(*, actor, correction: Correction) -> Correction:
 def correction_reject(*, actor, correction: Correction, reason: str) -> Correction:
     """A second person rejects a pending correction with a reason; the mark stays."""
     competition = correction.sheet.competition
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
-    if correction.requested_by_id == actor.pk:
-        raise _error("approver", _("A second person must decide the correction."), "same_person")
-    reason = clean(reason)
+    permissions.require_reject_correction(actor, correction)
+    reason = inputs.text(reason, "reason")
     if not reason:
-        raise _error("reason", _("Give a reason."), "reason_required")
+        raise field_error("reason", _("Give a reason."), "reason_required")
     with transaction.atomic():
         locked = Correction.objects.select_for_update().get(pk=correction.pk)
         if locked.status != CorrectionStatus.PENDING:
-            raise _error("status", _("The correction is no longer pending."), "not_pending")
+            raise field_error("status", _("The correction is no longer pending."), "not_pending")
         locked.status = CorrectionStatus.REJECTED
         locked.decided_by = actor
         locked.decided_at = timezone.now()
@@ -375,6 +374,7 @@ def correction_reject(*, actor, correction: Correction, reason: str) -> Correcti
             actor=actor,
             action="competitions.correction.rejected",
             obj=locked,
+            object_repr=f"{correction.sheet.entry.number} {locked.aspect.code}",
             organisation_id=competition.organisation_id,
             changes={"status": [CorrectionStatus.PENDING, CorrectionStatus.REJECTED]},
             reason=reason,
@@ -384,18 +384,16 @@ def correction_reject(*, actor, correction: Correction, reason: str) -> Correcti
 
 def theory_record(*, actor, entry: Entry, score) -> Entry:
     """An officer records an entry's theory score (0–100, raw). Needs
-    ``manage_competitions``. Raises ``out_of_range`` / ``invalid_number`` on ``theory_score``.
+    ``manage_competitions``. Raises ``number_invalid`` / ``number_too_small`` /
+    ``number_too_large`` on ``theory_score``.
     After publication the change reaches the results only through a confirmed recomputation."""
     competition = entry.competition
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
-    try:
-        v = Decimal(str(score))
-    except (InvalidOperation, ValueError, TypeError):
-        raise _error("theory_score", _("Enter a number."), "invalid_number") from None
-    if not v.is_finite() or not 0 <= v <= 100:
-        raise _error("theory_score", _("A theory score is between 0 and 100."), "out_of_range")
+    permissions.require_manage(actor, competition)
+    v = numbers.decimal(
+        score, "theory_score", minimum=0, maximum=100, message=_("A theory score is between 0 and 100.")
+    )
     if v != scoring.store(v):
-        raise _error("theory_score", _("Too many decimal places."), "out_of_range")
+        raise field_error("theory_score", _("Too many decimal places."), InputCode.NUMBER_INVALID)
     with transaction.atomic():
         locked = Entry.objects.select_for_update().get(pk=entry.pk)
         before = locked.theory_score

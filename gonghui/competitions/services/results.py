@@ -7,13 +7,12 @@ import hashlib
 import json
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.competitions import permissions, scoring, selectors
 from gonghui.competitions import rules as rule_sets
-from gonghui.competitions import scoring, selectors
 from gonghui.competitions.choices import (
     AppealStatus,
     RecommendationKind,
@@ -25,18 +24,11 @@ from gonghui.competitions.choices import (
 )
 from gonghui.competitions.models import Appeal, Competition, Entry, Mark, Recommendation, Result, Sheet
 from gonghui.competitions.services.marking import aspect_mark
-from gonghui.core import audit
-from gonghui.core.text import clean
+from gonghui.core import audit, inputs
+from gonghui.core.inputs import field_error
 from gonghui.honours.choices import HonourKind, HonourLevel
 from gonghui.honours.services import registry as honour_registry
 from gonghui.members.services import members as member_services
-from gonghui.organisations import scoping
-
-Action = scoping.Action
-
-
-def _error(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def compute(competition: Competition) -> list[dict]:
@@ -45,14 +37,14 @@ def compute(competition: Competition) -> list[dict]:
     "meets_standard"}]`` ordered by rank. Raises ``sheets_open`` / ``theory_missing``."""
     entries = list(Entry.objects.filter(competition=competition).order_by("number"))
     if not entries:
-        raise _error("results", _("There are no entries."), "no_entries")
+        raise field_error("results", _("There are no entries."), "no_entries")
     sheets = list(Sheet.objects.filter(competition=competition).select_related("section"))
     if any(s.status != SheetStatus.SIGNED_OFF for s in sheets):
-        raise _error("results", _("Some sheets are not signed off."), "sheets_open")
+        raise field_error("results", _("Some sheets are not signed off."), "sheets_open")
     if competition.theory_weight > 0:
         missing = [e.number for e in entries if e.theory_score is None]
         if missing:
-            raise _error(
+            raise field_error(
                 "results",
                 _("Theory scores are missing for competitor numbers %(numbers)s.")
                 % {"numbers": ", ".join(str(n) for n in missing)},
@@ -119,13 +111,13 @@ def results_compute(*, actor, competition: Competition) -> list[dict]:
     ``manage_competitions`` and marking closed (``not_closed``). Published results change
     only through ``results_recompute_preview`` / ``results_recompute_apply``
     (``results_published``)."""
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    permissions.require_manage(actor, competition)
     if competition.status != Status.RESULTS:
-        raise _error("results", _("Close marking first."), "not_closed")
+        raise field_error("results", _("Close marking first."), "not_closed")
     with transaction.atomic():
         competition = _locked(competition)
         if competition.results_state == ResultsState.PUBLISHED:
-            raise _error(
+            raise field_error(
                 "results", _("The results are published; recompute through the diff."), "results_published"
             )
         rows = compute(competition)
@@ -150,15 +142,12 @@ def results_compute(*, actor, competition: Competition) -> list[dict]:
 def results_verify(*, actor, competition: Competition) -> Competition:
     """A second person (not the one who computed them) verifies the draft results. Needs
     ``manage_competitions``. Raises ``not_draft``, ``same_person``."""
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    permissions.require_manage(actor, competition)
     with transaction.atomic():
         competition = _locked(competition)
         if competition.results_state != ResultsState.DRAFT:
-            raise _error("results", _("There are no draft results to verify."), "not_draft")
-        if competition.results_computed_by_id == actor.pk:
-            raise _error(
-                "results", _("Someone other than who computed the results must verify them."), "same_person"
-            )
+            raise field_error("results", _("There are no draft results to verify."), "not_draft")
+        permissions.require_verify_results(actor, competition)
         competition.results_state = ResultsState.VERIFIED
         competition.results_verified_by = actor
         competition.results_verified_at = timezone.now()
@@ -177,11 +166,13 @@ def results_publish(*, actor, competition: Competition, now: datetime.datetime |
     """Publish verified results; the appeal window opens and the rule set turns places into
     recommendations (pending, with reasons). Needs ``manage_competitions``. Raises
     ``not_verified``."""
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    permissions.require_manage(actor, competition)
     with transaction.atomic():
         competition = _locked(competition)
         if competition.results_state != ResultsState.VERIFIED:
-            raise _error("results", _("The results must be verified before publication."), "not_verified")
+            raise field_error(
+                "results", _("The results must be verified before publication."), "not_verified"
+            )
         competition.results_state = ResultsState.PUBLISHED
         competition.results_published_by = actor
         competition.results_published_at = now or timezone.now()
@@ -254,9 +245,11 @@ def results_recompute_preview(*, actor, competition: Competition) -> dict:
     """What a recomputation would change in the published results, before anything is
     replaced: ``{"changes": [{"entry", "name", "number", "before", "after"}], "fingerprint"}``
     (fields raw_total, rank, standardised). Needs ``manage_competitions``."""
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    permissions.require_manage(actor, competition)
     if competition.results_state != ResultsState.PUBLISHED:
-        raise _error("results", _("Only published results are recomputed through a diff."), "not_published")
+        raise field_error(
+            "results", _("Only published results are recomputed through a diff."), "not_published"
+        )
     rows = compute(competition)
     old = _figures(Result.objects.filter(competition=competition))
     new = _figures(rows)
@@ -276,12 +269,12 @@ def results_recompute_apply(*, actor, competition: Competition, fingerprint: str
     ``fingerprint`` of the preview must still match (``stale_preview`` if marks changed
     since). Pending recommendations are superseded and re-derived; decided ones stay.
     Audited with the diff."""
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    permissions.require_manage(actor, competition)
     with transaction.atomic():
         competition = _locked(competition)
         preview = results_recompute_preview(actor=actor, competition=competition)
         if preview["fingerprint"] != fingerprint:
-            raise _error(
+            raise field_error(
                 "fingerprint",
                 _("The results changed since the preview; review the diff again."),
                 "stale_preview",
@@ -309,30 +302,22 @@ def appeal_deadline(competition: Competition) -> datetime.datetime | None:
     return competition.results_published_at + datetime.timedelta(hours=competition.appeal_window_hours)
 
 
-def may_appeal(actor, entry: Entry) -> bool:
-    """The competitor themself, or an officer of a competitor's union."""
-    members = selectors.entry_members(entry)
-    own = selectors.member_of(actor)
-    if own is not None and any(m.pk == own.pk for m in members):
-        return True
-    return any(scoping.can(actor, Action.MANAGE_MEMBERS, m.organisation) for m in members)
-
-
 def appeal_file(*, actor, entry: Entry, reason: str, now: datetime.datetime | None = None) -> Appeal:
     """A competitor (or their union) appeals the published results within the window
     (default 2 hours after publication). Raises ``not_published``, ``appeal_late``,
-    ``reason_required``; PermissionDenied for anyone else."""
+    ``reason_required``; anyone else gets 403 (404 when they do not see the competition)."""
     competition = Competition.objects.select_related("organisation").get(pk=entry.competition_id)
-    if not may_appeal(actor, entry):
-        raise PermissionDenied
+    permissions.require_appeal(actor, entry)
     if competition.results_state != ResultsState.PUBLISHED:
-        raise _error("entry", _("The results are not published."), "not_published")
+        raise field_error("entry", _("The results are not published."), "not_published")
     now = now or timezone.now()
     if now > appeal_deadline(competition):
-        raise _error("entry", _("The appeal window has closed."), "appeal_late")
-    reason = clean(reason)
+        raise field_error("entry", _("The appeal window has closed."), "appeal_late")
+    reason = inputs.text(reason, "reason")
     if len(reason) < 5:
-        raise _error("reason", _("Say what the appeal is about (at least 5 characters)."), "reason_required")
+        raise field_error(
+            "reason", _("Say what the appeal is about (at least 5 characters)."), "reason_required"
+        )
     with transaction.atomic():
         appeal = Appeal.objects.create(
             competition=competition, entry=entry, reason=reason, filed_by=actor, filed_at=now
@@ -341,6 +326,7 @@ def appeal_file(*, actor, entry: Entry, reason: str, now: datetime.datetime | No
             actor=actor,
             action="competitions.appeal.filed",
             obj=appeal,
+            object_repr=f"{entry.number} {entry.name}",
             organisation_id=competition.organisation_id,
             reason=reason,
         )
@@ -352,14 +338,14 @@ def appeal_decide(*, actor, appeal: Appeal, upheld: bool, reason: str) -> Appeal
     rejection needs a reason. Upheld: officers correct the marks (correction flow) and
     recompute. Raises ``not_pending``, ``reason_required``."""
     competition = appeal.competition
-    scoping.require(actor, Action.SUPERVISE, competition.organisation)
-    reason = clean(reason)
+    permissions.require_supervise(actor, competition)
+    reason = inputs.text(reason, "reason")
     if not upheld and not reason:
-        raise _error("reason", _("Give the reason for rejecting the appeal."), "reason_required")
+        raise field_error("reason", _("Give the reason for rejecting the appeal."), "reason_required")
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if locked.status != AppealStatus.PENDING:
-            raise _error("status", _("The appeal is already decided."), "not_pending")
+            raise field_error("status", _("The appeal is already decided."), "not_pending")
         locked.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
         locked.decided_by = actor
         locked.decided_at = timezone.now()
@@ -369,6 +355,7 @@ def appeal_decide(*, actor, appeal: Appeal, upheld: bool, reason: str) -> Appeal
             actor=actor,
             action="competitions.appeal.decided",
             obj=locked,
+            object_repr=f"{appeal.entry.number} {appeal.entry.name}",
             organisation_id=competition.organisation_id,
             changes={"status": [AppealStatus.PENDING, locked.status]},
             reason=reason,
@@ -387,7 +374,7 @@ def recommendation_accept(*, actor, recommendation: Recommendation) -> Recommend
     for the union to put on its nomination list. Needs ``manage_competitions`` on the organiser. Raises
     ``not_pending``, ``grade_already``."""
     competition = recommendation.competition
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
+    permissions.require_manage(actor, competition)
     with transaction.atomic():
         rec = (
             Recommendation.objects.select_for_update()
@@ -395,15 +382,14 @@ def recommendation_accept(*, actor, recommendation: Recommendation) -> Recommend
             .get(pk=recommendation.pk)
         )
         if rec.status != RecommendationStatus.PENDING:
-            raise _error("status", _("The recommendation is no longer pending."), "not_pending")
+            raise field_error("status", _("The recommendation is no longer pending."), "not_pending")
         if rec.kind == RecommendationKind.GRADE:
             member = rec.member
             if rule_sets.grade_rank(member.skill_grade) >= rule_sets.grade_rank(rec.detail):
-                raise _error(
+                raise field_error(
                     "detail", _("The member already holds this grade or a higher one."), "grade_already"
                 )
-            if not scoping.can(actor, Action.MANAGE_MEMBERS, member.organisation):
-                raise PermissionDenied
+            permissions.require_promote(actor, member)
             member_services.member_update(actor=actor, member=member, skill_grade=rec.detail)
         elif rec.kind == RecommendationKind.TITLE and "技术能手" in rec.detail:
             _grant_technical_expert(actor, rec, competition)
@@ -415,6 +401,7 @@ def recommendation_accept(*, actor, recommendation: Recommendation) -> Recommend
             actor=actor,
             action="competitions.recommendation.accepted",
             obj=rec,
+            object_repr=f"{rec.entry.number} {rec.member.name}",
             organisation_id=competition.organisation_id,
             changes={
                 "status": [RecommendationStatus.PENDING, RecommendationStatus.ACCEPTED],
@@ -454,14 +441,14 @@ def _grant_technical_expert(actor, rec: Recommendation, competition: Competition
 def recommendation_decline(*, actor, recommendation: Recommendation, reason: str) -> Recommendation:
     """An officer declines a recommendation with a reason; nothing else changes."""
     competition = recommendation.competition
-    scoping.require(actor, Action.MANAGE_COMPETITIONS, competition.organisation)
-    reason = clean(reason)
+    permissions.require_manage(actor, competition)
+    reason = inputs.text(reason, "reason")
     if not reason:
-        raise _error("reason", _("Give the reason for declining."), "reason_required")
+        raise field_error("reason", _("Give the reason for declining."), "reason_required")
     with transaction.atomic():
         rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         if rec.status != RecommendationStatus.PENDING:
-            raise _error("status", _("The recommendation is no longer pending."), "not_pending")
+            raise field_error("status", _("The recommendation is no longer pending."), "not_pending")
         rec.status = RecommendationStatus.DECLINED
         rec.decided_by = actor
         rec.decided_at = timezone.now()
@@ -471,6 +458,7 @@ def recommendation_decline(*, actor, recommendation: Recommendation, reason: str
             actor=actor,
             action="competitions.recommendation.declined",
             obj=rec,
+            object_repr=f"{rec.entry.number} {rec.member.name}",
             organisation_id=competition.organisation_id,
             changes={"status": [RecommendationStatus.PENDING, RecommendationStatus.DECLINED]},
             reason=reason,

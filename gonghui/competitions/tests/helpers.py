@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gonghui.competitions.choices import Status
 from gonghui.competitions.models import Sheet
-from gonghui.competitions.services import marking, results, setup
+from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
 from gonghui.members.services import members as member_services
 from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import Role
@@ -100,20 +100,20 @@ def build(world, *, organiser="shaanxi", n=3, judges=True, **settings) -> Setup:
         registration_closes=now + datetime.timedelta(days=1),
         **settings,
     )
-    sections = setup.scheme_import(actor=admin, competition=competition, data=SCHEME)
+    sections = scheme.scheme_import(actor=admin, competition=competition, data=SCHEME)
     competition = setup.competition_advance_status(actor=admin, competition=competition)
     s = Setup(competition=competition, sections=sections)
     for i in range(n):
         org = world.orgs["xian_factory"] if i % 2 == 0 else world.orgs["baoji_factory"]
         m = make_member(org, person_name(i + 1, "选手"), employer="某单位" + str(i))
         s.members.append(m)
-        s.entries.append(setup.entry_register(actor=admin, competition=competition, members=[m]))
+        s.entries.append(registration.entry_register(actor=admin, competition=competition, members=[m]))
     if judges:
         for k in range(1, 4):
             s.judges.append(make_judge(world, f"j{k}"))
-        setup.judge_assign(actor=admin, section=sections[0], judge=s.judges[0])
+        assignments.judge_assign(actor=admin, section=sections[0], judge=s.judges[0])
         for j in s.judges:
-            setup.judge_assign(actor=admin, section=sections[1], judge=j)
+            assignments.judge_assign(actor=admin, section=sections[1], judge=j)
     return s
 
 
@@ -169,6 +169,22 @@ def publish(world, s: Setup, plan=None, theory=None):
     results.results_publish(actor=world.users["national"], competition=s.competition)
     s.competition.refresh_from_db()
     return s.competition
+
+
+def final_stage(world, s: Setup, *, advance_count: int = 2):
+    """A national final whose previous stage is ``s``'s competition, in registration."""
+    now = timezone.now()
+    return setup.competition_create(
+        actor=world.users["national"],
+        organisation=world.orgs["national"],
+        title="全国决赛",
+        occupation="焊工",
+        stage="final",
+        previous_stage=s.competition,
+        advance_count=advance_count,
+        registration_opens=now,
+        registration_closes=now + datetime.timedelta(days=1),
+    )
 
 
 def make_user_with_role(world, username, org_key, role):

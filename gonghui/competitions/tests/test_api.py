@@ -5,10 +5,10 @@ import pytest
 from django.test import Client
 
 from gonghui.competitions.models import Mark, Section
-from gonghui.competitions.services import setup
+from gonghui.competitions.services import scheme, setup
 from gonghui.competitions.tests import helpers
 from gonghui.core.models import AuditEntry
-from gonghui.testing import api_for
+from gonghui.testing import api_for, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_a_judge_records_a_mark(world, marking_api):
 @pytest.mark.parametrize(
     "body,status,field,code",
     [
-        ({"aspect": "B1", "score": 4}, 400, "score", "out_of_range"),
+        ({"aspect": "B1", "score": 4}, 400, "score", "number_too_large"),
         ({"aspect": "ZZ", "score": 1}, 400, "aspect", "unknown_aspect"),
         ({"aspect": "A1", "score": 1, "as": "j2"}, 400, "aspect", "not_assigned"),
         (
@@ -119,7 +119,7 @@ def test_a_judge_records_a_mark(world, marking_api):
             "entry",
             "unknown_entry",
         ),
-        ({"aspect": "B1", "score": "x"}, 400, "score", "invalid_number"),
+        ({"aspect": "B1", "score": "x"}, 400, "score", "number_invalid"),
     ],
 )
 def test_bad_marks_answer_4xx_with_the_field_and_write_nothing(world, marking_api, body, status, field, code):
@@ -175,7 +175,7 @@ def test_scheme_import_over_the_api_refuses_a_bad_scheme(world):
     )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "scheme", r.json()
     assert Section.objects.filter(competition=s.competition).count() == 2
-    assert api_for("shaanxi").get(url).json() == setup.scheme_export(s.competition)
+    assert api_for("shaanxi").get(url).json() == scheme.scheme_export(s.competition)
     assert api_for("gansu").post(url, helpers.SCHEME, content_type="application/json").status_code == 404
     assert api_for("xian").post(url, helpers.SCHEME, content_type="application/json").status_code == 403
 
@@ -243,3 +243,21 @@ def test_the_results_workflow_and_recommendations_over_the_api(world, province_a
     ok = api_for("shaanxi").post(f"{base}/recommendations/{rec.pk}/accept")
     assert ok.status_code == 200 and ok.json()["status"] == "accepted"
     assert Member.objects.get(pk=rec.member_id).skill_grade == rec.detail
+
+
+def test_the_results_workflow_is_403_for_a_union_that_sees_the_competition_and_404_for_a_sibling(
+    world, province_admin
+):
+    from gonghui.competitions.models import Competition
+
+    s = helpers.build(world, n=3)
+    helpers.start_marking(world, s)
+    helpers.mark_all(world, s)
+    helpers.theory_all(world, s, [90, 60, 70])
+    c = setup.competition_advance_status(actor=province_admin, competition=s.competition)
+    for step in ("compute", "verify", "publish"):
+        # 西安 sees the provincial competition (the page answers 403 too), 甘肃 does not
+        assert api_for("xian").post(f"/api/v1/competitions/{c.pk}/results/{step}").status_code == 403
+        assert api_for("gansu").post(f"/api/v1/competitions/{c.pk}/results/{step}").status_code == 404
+    assert client_for("xian").post(f"/competitions/{c.pk}/do/compute/").status_code == 403
+    assert Competition.objects.get(pk=c.pk).results_state == ""

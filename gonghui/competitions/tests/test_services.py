@@ -28,7 +28,7 @@ from gonghui.competitions.models import (
     Section,
     Substitution,
 )
-from gonghui.competitions.services import marking, results, setup
+from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
 from gonghui.competitions.tests import helpers
 from gonghui.core.models import AuditEntry
 from gonghui.members.choices import SkillGrade
@@ -104,14 +104,14 @@ def test_viewer_gets_403_on_creating(world, city_viewer):
 
 def test_scheme_round_trips_through_json(world, province_admin):
     s = helpers.build(world, n=0, judges=False)
-    exported = setup.scheme_export(s.competition)
+    exported = scheme.scheme_export(s.competition)
     assert exported["sections"][0]["weight"] == "0.6000"
     assert exported["sections"][0]["aspects"][1]["bands"] == [
         {"within": "0.5", "mark": "5"},
         {"within": "1", "mark": "3"},
     ]
-    setup.scheme_import(actor=province_admin, competition=s.competition, data=exported)
-    assert setup.scheme_export(s.competition) == exported
+    scheme.scheme_import(actor=province_admin, competition=s.competition, data=exported)
+    assert scheme.scheme_export(s.competition) == exported
 
 
 @pytest.mark.parametrize(
@@ -130,14 +130,14 @@ def test_a_bad_scheme_writes_nothing(world, province_admin, mutate, code):
     import copy
 
     s = helpers.build(world, n=0, judges=False)
-    before = setup.scheme_export(s.competition)
+    before = scheme.scheme_export(s.competition)
     data = copy.deepcopy(helpers.SCHEME)
     mutate(data)
     with pytest.raises(ValidationError) as exc:
-        setup.scheme_import(actor=province_admin, competition=s.competition, data=data)
+        scheme.scheme_import(actor=province_admin, competition=s.competition, data=data)
     assert _code(exc) == code
     assert _field(exc) == "scheme"
-    assert setup.scheme_export(s.competition) == before
+    assert scheme.scheme_export(s.competition) == before
     assert Section.objects.filter(competition=s.competition).count() == 2
     assert Aspect.objects.filter(competition=s.competition).count() == 3
 
@@ -159,10 +159,10 @@ def test_eligibility_scope_membership_age_and_grade(world, province_admin):
     ok = helpers.make_member(world.orgs["xian_factory"], "合格", skill_grade=SkillGrade.SENIOR)
     for member, code in [(gansu_worker, "not_in_scope"), (young, "too_young"), (ungraded, "grade_too_low")]:
         with pytest.raises(ValidationError) as exc:
-            setup.entry_register(actor=admin, competition=c, members=[member])
+            registration.entry_register(actor=admin, competition=c, members=[member])
         assert _code(exc) == code
     assert not Entry.objects.filter(competition=c).exists()
-    entry = setup.entry_register(actor=admin, competition=c, members=[ok])
+    entry = registration.entry_register(actor=admin, competition=c, members=[ok])
     assert entry.number == 1 and entry.name == "合格"
 
 
@@ -171,14 +171,14 @@ def test_a_member_enters_once_and_teams_need_a_name(world, province_admin):
     admin = province_admin
     other = helpers.make_member(world.orgs["xian_factory"], "队友")
     with pytest.raises(ValidationError) as exc:
-        setup.entry_register(actor=admin, competition=s.competition, members=[s.members[0]])
+        registration.entry_register(actor=admin, competition=s.competition, members=[s.members[0]])
     assert _code(exc) == "already_entered"
     with pytest.raises(ValidationError) as exc:
-        setup.entry_register(
+        registration.entry_register(
             actor=admin, competition=s.competition, members=[other, world.members["xian_worker"]]
         )
     assert _code(exc) == "team_name_required"
-    team = setup.entry_register(
+    team = registration.entry_register(
         actor=admin,
         competition=s.competition,
         members=[other, world.members["xian_worker"]],
@@ -192,7 +192,7 @@ def test_registration_window_is_enforced(world, province_admin):
     s = helpers.build(world, n=0, judges=False)
     late = timezone.now() + datetime.timedelta(days=3)
     with pytest.raises(ValidationError) as exc:
-        setup.entry_register(
+        registration.entry_register(
             actor=province_admin,
             competition=s.competition,
             members=[world.members["xian_worker"]],
@@ -203,14 +203,24 @@ def test_registration_window_is_enforced(world, province_admin):
 
 def test_a_city_union_registers_its_own_members_into_the_provincial_competition(world, city_admin):
     s = helpers.build(world, n=0, judges=False)
-    entry = setup.entry_register(
+    entry = registration.entry_register(
         actor=city_admin, competition=s.competition, members=[world.members["xian_worker"]]
     )
     assert entry.pk
     with pytest.raises(PermissionDenied):
-        setup.entry_register(
+        registration.entry_register(
             actor=city_admin, competition=s.competition, members=[world.members["baoji_worker"]]
         )
+
+
+def test_a_sibling_province_registering_its_own_member_learns_nothing_404(world, sibling_admin):
+    s = helpers.build(world, n=0, judges=False)
+    audits = AuditEntry.objects.count()
+    with pytest.raises(Http404):
+        registration.entry_register(
+            actor=sibling_admin, competition=s.competition, members=[world.members["gansu_worker"]]
+        )
+    assert not Entry.objects.exists() and AuditEntry.objects.count() == audits
 
 
 # ---- conflict of interest ----------------------------------------------------------------
@@ -222,7 +232,7 @@ def test_a_judge_from_the_same_union_cannot_mark_and_a_substitution_is_logged(wo
     competitor = s.members[0]  # xian_factory
     conflicted = helpers.make_judge(world, "jx", member_org=world.orgs["xian_factory"])
     other = helpers.make_judge(world, "jb", member_org=world.orgs["baoji_factory"])
-    setup.judge_assign(actor=admin, section=s.sections[0], judge=conflicted)
+    assignments.judge_assign(actor=admin, section=s.sections[0], judge=conflicted)
     helpers.start_marking(world, s)
     sheet = helpers.sheet(s, s.entries[0], 0)
     a1 = helpers.aspect(s, "A1")
@@ -230,11 +240,11 @@ def test_a_judge_from_the_same_union_cannot_mark_and_a_substitution_is_logged(wo
         marking.mark_record(actor=conflicted, sheet=sheet, aspect=a1, value=1)
     assert _code(exc) == "conflict_of_interest" and _field(exc) == "entry"
     assert not Mark.objects.exists()
-    table = setup.conflict_table(s.competition)
+    table = assignments.conflict_table(s.competition)
     assert [(row["judge"], row["reasons"], row["substitution"]) for row in table] == [
         (conflicted, ["union"], None)
     ]
-    sub = setup.judge_substitute(
+    sub = assignments.judge_substitute(
         actor=admin, entry=s.entries[0], section=s.sections[0], conflicted_judge=conflicted, substitute=other
     )
     assert sub.reason == "union"
@@ -260,9 +270,9 @@ def test_substitute_with_a_conflict_is_refused(world, province_admin):
     admin = province_admin
     c1 = helpers.make_judge(world, "c1", member_org=world.orgs["xian_factory"])
     c2 = helpers.make_judge(world, "c2", member_org=world.orgs["xian_factory"])
-    setup.judge_assign(actor=admin, section=s.sections[0], judge=c1)
+    assignments.judge_assign(actor=admin, section=s.sections[0], judge=c1)
     with pytest.raises(ValidationError) as exc:
-        setup.judge_substitute(
+        assignments.judge_substitute(
             actor=admin, entry=s.entries[0], section=s.sections[0], conflicted_judge=c1, substitute=c2
         )
     assert _code(exc) == "substitute_conflict"
@@ -282,10 +292,12 @@ def marking_setup(world):
 @pytest.mark.parametrize(
     "code_aspect,value,code",
     [
-        ("B1", 4, "out_of_range"),
-        ("B1", "1.5", "out_of_range"),
-        ("A1", 2, "out_of_range"),
-        ("A2", "abc", "invalid_number"),
+        ("B1", 4, "number_too_large"),
+        ("B1", -1, "number_too_small"),
+        ("B1", "1.5", "number_invalid"),
+        ("A1", 2, "number_too_large"),
+        ("A2", "abc", "number_invalid"),
+        ("A2", "1e7", "number_too_large"),
     ],
 )
 def test_bad_marks_are_refused_and_nothing_is_written(world, marking_setup, code_aspect, value, code):
@@ -414,10 +426,15 @@ def test_closing_marking_needs_every_sheet_signed_off(province_admin, marking_se
 
 def test_theory_score_range(province_admin, marking_setup):
     entry = marking_setup.entries[0]
-    for bad in ("101", "-1", "x"):
+    for bad, code in (
+        ("101", "number_too_large"),
+        ("-1", "number_too_small"),
+        ("x", "number_invalid"),
+        ("50.00000000001", "number_invalid"),
+    ):
         with pytest.raises(ValidationError) as exc:
             marking.theory_record(actor=province_admin, entry=entry, score=bad)
-        assert _field(exc) == "theory_score"
+        assert (_field(exc), _code(exc)) == ("theory_score", code)
     entry.refresh_from_db()
     assert entry.theory_score is None
 
@@ -590,18 +607,7 @@ def test_appeals_within_the_window_decided_by_a_supervisor(
 def test_advancing_registers_the_top_places_of_the_previous_stage(world, national_admin):
     s = helpers.build(world, n=3)
     helpers.publish(world, s, PLAN, [90, 60, 70])
-    now = timezone.now()
-    final = setup.competition_create(
-        actor=national_admin,
-        organisation=world.orgs["national"],
-        title="全国决赛",
-        occupation="焊工",
-        stage="final",
-        previous_stage=s.competition,
-        advance_count=2,
-        registration_opens=now,
-        registration_closes=now + datetime.timedelta(days=1),
-    )
-    created = setup.competition_advance(actor=national_admin, competition=final)
+    final = helpers.final_stage(world, s, advance_count=2)
+    created = registration.competition_advance(actor=national_admin, competition=final)
     assert [e.name for e in created] == [s.entries[0].name, s.entries[2].name]
-    assert setup.competition_advance(actor=national_admin, competition=final) == []
+    assert registration.competition_advance(actor=national_admin, competition=final) == []

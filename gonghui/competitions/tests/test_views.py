@@ -5,7 +5,7 @@ import pytest
 
 from gonghui.competitions.choices import ResultsState, SheetStatus
 from gonghui.competitions.models import Mark, Recommendation
-from gonghui.competitions.services import results, setup
+from gonghui.competitions.services import registration, results, scheme
 from gonghui.competitions.tests import helpers
 from gonghui.competitions.tests.test_services import PLAN
 from gonghui.organisations.choices import Role
@@ -149,12 +149,12 @@ def test_supervisor_decides_an_appeal_on_the_page(world, sibling_city_admin):
 
 def test_scheme_import_page_refuses_bad_json(world):
     s = helpers.build(world, n=0, judges=False)
-    before = setup.scheme_export(s.competition)
+    before = scheme.scheme_export(s.competition)
     r = client_for("shaanxi").post(
         f"/competitions/{s.competition.pk}/do/scheme/", {"scheme": "{not json"}, follow=True
     )
     assert r.status_code == 200
-    assert setup.scheme_export(s.competition) == before
+    assert scheme.scheme_export(s.competition) == before
 
 
 def test_a_judge_finds_their_competitions(world):
@@ -226,7 +226,7 @@ def test_registration_judges_substitution_and_rules_from_the_detail_page(world):
 def test_a_competitor_appeals_from_the_results_page(world, province_admin):
     s = helpers.build(world, n=2)
     worker = world.members["xian_worker"]
-    entry = setup.entry_register(actor=province_admin, competition=s.competition, members=[worker])
+    entry = registration.entry_register(actor=province_admin, competition=s.competition, members=[worker])
     s.entries.append(entry)
     helpers.publish(world, s, None, [80, 70, 60])
     member = client_for("member")
@@ -241,3 +241,27 @@ def test_a_competitor_appeals_from_the_results_page(world, province_admin):
         .status_code
         == 404
     )
+
+
+def test_advancing_entries_from_the_page_says_so_once(world):
+    s = helpers.build(world, n=3)
+    helpers.publish(world, s, PLAN, [90, 60, 70])
+    final = helpers.final_stage(world, s, advance_count=2)
+    page = client_for("national", language="en").post(
+        f"/competitions/{final.pk}/do/advance_entries/", follow=True
+    )
+    assert [str(m) for m in page.context["messages"]] == ["2 entries advanced from the previous stage."]
+    assert final.entries.count() == 2
+
+
+def test_a_union_inside_the_organiser_sees_a_sheet_but_may_not_open_it_403(world):
+    s = helpers.build(world, n=1)
+    helpers.start_marking(world, s)
+    url = f"/competitions/sheets/{helpers.sheet(s, s.entries[0], 0).pk}/"
+    # 西安 sees the provincial competition (its workers compete) but neither judges nor manages it
+    assert client_for("xian").get(f"/competitions/{s.competition.pk}/results/").status_code == 200
+    assert client_for("xian").get(url).status_code == 403
+    assert client_for("xian").post(url, {"aspect": "A1", "value": "1"}).status_code == 403
+    assert client_for("gansu").get(url).status_code == 404
+    assert client_for("j1").get(url).status_code == 200
+    assert not Mark.objects.exists()
