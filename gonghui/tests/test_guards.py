@@ -207,7 +207,6 @@ PENDING_PRIVATE_USES = {
     "assistance/services/households.py",
     "assistance/services/monitoring.py",
     "core/management/commands/generate_divisions.py",
-    "honours/services/nominations.py",
     "innovation/services/ideas.py",
     "innovation/services/studios.py",
     "members/imports/importer.py",
@@ -310,11 +309,6 @@ PENDING_TREE_CHECKS = {
     "competitions/demo.py",
     "competitions/selectors.py",
     "competitions/services/setup.py",
-    "honours/demo.py",
-    "honours/selectors.py",
-    "honours/services/nominations.py",
-    "honours/services/registry.py",
-    "honours/views/officer.py",
     "innovation/demo.py",
     "innovation/selectors.py",
     "innovation/services/studios.py",
@@ -351,7 +345,6 @@ PENDING_GETATTR_AUTHENTICATED = {
     "assistance/selectors.py",
     "assistance/services/households.py",
     "competitions/selectors.py",
-    "honours/services/registry.py",
     "innovation/selectors.py",
     "members/imports/queries.py",
     "members/selectors.py",
@@ -381,7 +374,7 @@ def test_users_are_asked_whether_they_are_signed_in_directly():
 
 
 AUDIT_CODE = re.compile(r"[\"']([a-z]+\.[a-z_]+\.[a-z_]+)[\"']")
-PENDING_AUDIT_LABELS = {"honours", "innovation", "competitions", "assistance", "rights", "stations"}
+PENDING_AUDIT_LABELS = {"innovation", "competitions", "assistance", "rights", "stations"}
 
 
 def test_every_audit_action_has_a_label():

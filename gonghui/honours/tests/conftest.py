@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from gonghui.honours.services import nominations
+from gonghui.honours.services import lists, nominees
 from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import Role
 from gonghui.testing import make_user
@@ -44,7 +44,7 @@ def supervisor(world):
 @pytest.fixture
 def plist(world, province_admin, today):
     """A provincial 劳动模范 list of 陕西 with the default quotas."""
-    return nominations.nomination_list_create(
+    return lists.nomination_list_create(
         actor=province_admin,
         organiser=world.orgs["shaanxi"],
         title="2026年陕西省劳动模范推荐评选",
@@ -62,7 +62,7 @@ def recommend(world, plist, member_key="xian_worker", org_key="xian_factory", us
         "is_migrant_worker": True,
     }
     facts.update(flags)
-    return nominations.nominee_recommend(
+    return nominees.nominee_recommend(
         actor=world.users[user],
         nomination_list=plist,
         recommending_org=world.orgs[org_key],
@@ -75,5 +75,5 @@ def recommend(world, plist, member_key="xian_worker", org_key="xian_factory", us
 def accept(world, nominee):
     """Pass a nominee up every level to the organiser (the province admin acts for each)."""
     while nominee.status == "in_review":
-        nominee = nominations.nominee_approve(actor=world.users["shaanxi"], nominee=nominee)
+        nominee = nominees.nominee_approve(actor=world.users["shaanxi"], nominee=nominee)
     return nominee
