@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from gonghui.core import web
 from gonghui.honours.choices import ListStatus, NomineeStatus
 from gonghui.honours.models import NominationList, Nominee, Objection
 from gonghui.organisations import scoping
@@ -38,10 +39,9 @@ def can_manage_somewhere(user) -> bool:
     return scoping.has_any(user, Action.MANAGE_HONOURS)
 
 
-def require_manage_somewhere(user) -> None:
-    """403 for an officer who manages honours nowhere."""
-    if not can_manage_somewhere(user):
-        raise PermissionDenied
+# Pages that record or register something in a union chosen on the form: signed in (else the
+# sign-in page) and managing honours somewhere (else 403); the union is checked when sent.
+manager_required = web.requires(can_manage_somewhere)
 
 
 # ---- the registry ---------------------------------------------------------------------------

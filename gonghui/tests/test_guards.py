@@ -207,8 +207,6 @@ PENDING_PRIVATE_USES = {
     "assistance/services/households.py",
     "assistance/services/monitoring.py",
     "core/management/commands/generate_divisions.py",
-    "innovation/services/ideas.py",
-    "innovation/services/studios.py",
     "members/imports/importer.py",
     "members/services/enrolment.py",
     "members/services/transfers.py",
@@ -309,9 +307,6 @@ PENDING_TREE_CHECKS = {
     "competitions/demo.py",
     "competitions/selectors.py",
     "competitions/services/setup.py",
-    "innovation/demo.py",
-    "innovation/selectors.py",
-    "innovation/services/studios.py",
     "members/counters.py",
     "members/search.py",
     "members/selectors.py",
@@ -345,7 +340,6 @@ PENDING_GETATTR_AUTHENTICATED = {
     "assistance/selectors.py",
     "assistance/services/households.py",
     "competitions/selectors.py",
-    "innovation/selectors.py",
     "members/imports/queries.py",
     "members/selectors.py",
     "members/services/exports.py",
@@ -374,7 +368,7 @@ def test_users_are_asked_whether_they_are_signed_in_directly():
 
 
 AUDIT_CODE = re.compile(r"[\"']([a-z]+\.[a-z_]+\.[a-z_]+)[\"']")
-PENDING_AUDIT_LABELS = {"innovation", "competitions", "assistance", "rights", "stations"}
+PENDING_AUDIT_LABELS = {"competitions", "assistance", "rights", "stations"}
 
 
 def test_every_audit_action_has_a_label():

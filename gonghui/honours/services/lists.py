@@ -225,6 +225,12 @@ def publicity_start(
     return nl
 
 
+def _close(nl: NominationList, status: str, *, actor) -> None:
+    """The round ends (approved or cancelled): when, and by whom."""
+    nl.status, nl.decided_at, nl.decided_by = status, timezone.now(), actor
+    nl.save(update_fields=["status", "decided_at", "decided_by"])
+
+
 def nomination_list_approve(*, actor, nomination_list: NominationList):
     """After the notice period, with every objection decided and none upheld against a
     nominee still on the list (nor against the list as a whole), approve the list: every
@@ -265,8 +271,7 @@ def nomination_list_approve(*, actor, nomination_list: NominationList):
         honours = [
             registry.honour_grant_for_nominee(actor=actor, nomination_list=nl, nominee=n) for n in accepted
         ]
-        nl.status, nl.decided_at, nl.decided_by = ListStatus.APPROVED, timezone.now(), actor
-        nl.save(update_fields=["status", "decided_at", "decided_by"])
+        _close(nl, ListStatus.APPROVED, actor=actor)
         audit.record(
             actor=actor,
             action="honours.list.approved",
@@ -288,8 +293,7 @@ def nomination_list_cancel(*, actor, nomination_list: NominationList, reason: st
         if nl.status not in {ListStatus.BUILDING, ListStatus.PUBLICITY}:
             raise ValidationError(_("This list can no longer be cancelled."), code="not_cancellable")
         before = nl.status
-        nl.status, nl.decided_at, nl.decided_by = ListStatus.CANCELLED, timezone.now(), actor
-        nl.save(update_fields=["status", "decided_at", "decided_by"])
+        _close(nl, ListStatus.CANCELLED, actor=actor)
         audit.record(
             actor=actor,
             action="honours.list.cancelled",

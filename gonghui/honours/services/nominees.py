@@ -43,6 +43,17 @@ def _lock_nominee(nominee: Nominee) -> Nominee:
     )
 
 
+def _step(nominee: Nominee, *, actor, level: Organisation, decision: str, action: str, changes, reason=""):
+    """One step of the nominee's timeline, taken at ``level`` (the recommending union, a
+    reviewing level, the organiser): the timeline row and its audit entry, filed there."""
+    NomineeReview.objects.create(
+        nominee=nominee, organisation=level, decision=decision, reason=reason, actor=actor
+    )
+    audit.record(
+        actor=actor, action=action, obj=nominee, organisation_id=level.pk, changes=changes, reason=reason
+    )
+
+
 def nominee_recommend(
     *,
     actor,
@@ -162,14 +173,12 @@ def nominee_recommend(
             enterprise_ownership=enterprise_ownership,
             created_by=actor,
         )
-        NomineeReview.objects.create(
-            nominee=nominee, organisation=recommending_org, decision=ReviewDecision.RECOMMENDED, actor=actor
-        )
-        audit.record(
+        _step(
+            nominee,
             actor=actor,
+            level=recommending_org,
+            decision=ReviewDecision.RECOMMENDED,
             action="honours.nominee.recommended",
-            obj=nominee,
-            organisation_id=recommending_org.pk,
             changes={
                 "list": [None, str(nl.pk)],
                 "status": [None, nominee.status],
@@ -212,12 +221,12 @@ def nominee_approve(*, actor, nominee: Nominee) -> Nominee:
         else:
             n.current_org, decision = level.get_parent(), ReviewDecision.APPROVED
         n.save(update_fields=["status", "current_org"])
-        NomineeReview.objects.create(nominee=n, organisation=level, decision=decision, actor=actor)
-        audit.record(
+        _step(
+            n,
             actor=actor,
+            level=level,
+            decision=decision,
             action="honours.nominee.approved",
-            obj=n,
-            organisation_id=level.pk,
             changes={
                 "with": [before, n.current_org.name if n.current_org else None],
                 "status": ["in_review", n.status],
@@ -244,14 +253,12 @@ def nominee_return(*, actor, nominee: Nominee, reason: str) -> Nominee:
         level = _turn(actor, n)
         n.status, n.current_org, n.return_reason = NomineeStatus.RETURNED, None, reason
         n.save(update_fields=["status", "current_org", "return_reason"])
-        NomineeReview.objects.create(
-            nominee=n, organisation=level, decision=ReviewDecision.RETURNED, reason=reason, actor=actor
-        )
-        audit.record(
+        _step(
+            n,
             actor=actor,
+            level=level,
+            decision=ReviewDecision.RETURNED,
             action="honours.nominee.returned",
-            obj=n,
-            organisation_id=level.pk,
             changes={"status": ["in_review", "returned"]},
             reason=reason,
         )
@@ -272,14 +279,12 @@ def nominee_resubmit(*, actor, nominee: Nominee, deeds: str = "") -> Nominee:
         if deeds:
             n.deeds = deeds
         n.save(update_fields=["status", "current_org", "deeds"])
-        NomineeReview.objects.create(
-            nominee=n, organisation=n.recommended_by_org, decision=ReviewDecision.RESUBMITTED, actor=actor
-        )
-        audit.record(
+        _step(
+            n,
             actor=actor,
+            level=n.recommended_by_org,
+            decision=ReviewDecision.RESUBMITTED,
             action="honours.nominee.resubmitted",
-            obj=n,
-            organisation_id=n.recommended_by_org_id,
             changes={"status": ["returned", "in_review"]},
         )
     return n
@@ -297,18 +302,12 @@ def nominee_withdraw(*, actor, nominee: Nominee, reason: str = "") -> Nominee:
         before = n.status
         n.status, n.current_org = NomineeStatus.WITHDRAWN, None
         n.save(update_fields=["status", "current_org"])
-        NomineeReview.objects.create(
-            nominee=n,
-            organisation=n.recommended_by_org,
+        _step(
+            n,
+            actor=actor,
+            level=n.recommended_by_org,
             decision=ReviewDecision.WITHDRAWN,
-            reason=reason,
-            actor=actor,
-        )
-        audit.record(
-            actor=actor,
             action="honours.nominee.withdrawn",
-            obj=n,
-            organisation_id=n.recommended_by_org_id,
             changes={"status": [before, "withdrawn"]},
             reason=reason,
         )
@@ -333,18 +332,12 @@ def nominee_strike(*, actor, nominee: Nominee, reason: str) -> Nominee:
             )
         n.status = NomineeStatus.STRUCK
         n.save(update_fields=["status"])
-        NomineeReview.objects.create(
-            nominee=n,
-            organisation=n.nomination_list.organiser,
+        _step(
+            n,
+            actor=actor,
+            level=n.nomination_list.organiser,
             decision=ReviewDecision.STRUCK,
-            reason=reason,
-            actor=actor,
-        )
-        audit.record(
-            actor=actor,
             action="honours.nominee.struck",
-            obj=n,
-            organisation_id=n.nomination_list.organiser_id,
             changes={"status": ["accepted", "struck"]},
             reason=reason,
         )

@@ -33,12 +33,17 @@ def _clear_cache(db):
     cache.clear()
 
 
+def role_holder(world, username: str, org_key: str, role: str):
+    """A new login holding ``role`` on ``world.orgs[org_key]``."""
+    user = make_user(username)
+    org_services.role_assign(actor=None, user=user, organisation=world.orgs[org_key], role=role)
+    return user
+
+
 @pytest.fixture
 def supervisor(world):
     """Supervision (监督) of 陕西省总工会: decides objections."""
-    user = make_user("shaanxi_supervisor")
-    org_services.role_assign(actor=None, user=user, organisation=world.orgs["shaanxi"], role=Role.SUPERVISOR)
-    return user
+    return role_holder(world, "shaanxi_supervisor", "shaanxi", Role.SUPERVISOR)
 
 
 @pytest.fixture

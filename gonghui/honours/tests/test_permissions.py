@@ -4,14 +4,14 @@ allowed) for each right — with the sibling province (甘肃) and the sibling c
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from gonghui.honours import permissions
 from gonghui.honours.models import NominationList
 from gonghui.honours.services import lists, nominees, objections
-from gonghui.honours.tests.conftest import accept, recommend
-from gonghui.organisations import services as org_services
+from gonghui.honours.tests.conftest import accept, recommend, role_holder
 from gonghui.organisations.choices import Role
-from gonghui.testing import make_user
+from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -19,25 +19,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def nominee(world, plist):
     """张伟 of the 西安 factory, recommended by 西安 itself: waiting at 陕西."""
-    return nominees.nominee_recommend(
-        actor=world.users["xian"],
-        nomination_list=plist,
-        recommending_org=world.orgs["xian"],
-        member=world.members["xian_worker"],
-        deeds="技术革新十余项。",
-        is_front_line=True,
-        is_industrial_worker=True,
-        enterprise_ownership="non_public",
-        is_migrant_worker=False,
-    )
+    return recommend(world, plist, org_key="xian")
 
 
 @pytest.fixture
 def factory_admin(world):
     """Admin of the 西安 factory union: sees its own member's nominations, nothing above."""
-    user = make_user("factory_admin")
-    org_services.role_assign(actor=None, user=user, organisation=world.orgs["xian_factory"], role=Role.ADMIN)
-    return user
+    return role_holder(world, "factory_admin", "xian_factory", Role.ADMIN)
+
+
+def refused(exception, *calls):
+    """Each call raises ``exception``."""
+    for call in calls:
+        with pytest.raises(exception):
+            call()
 
 
 @pytest.fixture
@@ -56,7 +51,8 @@ def test_the_sibling_province_has_no_right_and_gets_404_everywhere(world, siblin
     assert not permissions.can_review(gansu, nominee)
     assert not permissions.can_manage_nomination(gansu, nominee)
     assert not permissions.can_supervise(gansu, plist)
-    for refused in (
+    refused(
+        Http404,
         lambda: permissions.require_grant(gansu, world.orgs["xian"]),
         lambda: permissions.require_create_list(gansu, world.orgs["shaanxi"]),
         lambda: permissions.require_manage_list(gansu, plist),
@@ -65,11 +61,9 @@ def test_the_sibling_province_has_no_right_and_gets_404_everywhere(world, siblin
         lambda: permissions.require_review(gansu, nominee),
         lambda: permissions.require_manage_nomination(gansu, nominee),
         lambda: permissions.require_strike(gansu, nominee),
-    ):
-        with pytest.raises(Http404):
-            refused()
+    )
     # Gansu manages honours at home, so its officers may open the forms.
-    permissions.require_manage_somewhere(gansu)
+    assert permissions.can_manage_somewhere(gansu)
 
 
 def test_the_sibling_city_sees_a_provincial_list_but_may_not_run_it(
@@ -85,13 +79,12 @@ def test_the_sibling_city_sees_a_provincial_list_but_may_not_run_it(
     with pytest.raises(PermissionDenied):
         permissions.require_see_whole_list(baoji, plist)
     permissions.require_recommend(baoji, world.orgs["baoji_factory"])
-    for refused in (
+    refused(
+        Http404,
         lambda: permissions.require_review(baoji, nominee),
         lambda: permissions.require_manage_nomination(baoji, nominee),
         lambda: permissions.require_strike(baoji, nominee),
-    ):
-        with pytest.raises(Http404):
-            refused()
+    )
 
 
 def test_a_union_below_the_recommender_sees_the_nominee_but_may_not_change_it(
@@ -102,13 +95,12 @@ def test_a_union_below_the_recommender_sees_the_nominee_but_may_not_change_it(
     the factory's page)."""
     assert permissions.can_see_nominee(factory_admin, nominee)
     assert not permissions.can_manage_nomination(factory_admin, nominee)
-    for refused in (
+    refused(
+        PermissionDenied,
         lambda: permissions.require_manage_nomination(factory_admin, nominee),
         lambda: permissions.require_review(factory_admin, nominee),
         lambda: permissions.require_strike(factory_admin, nominee),
-    ):
-        with pytest.raises(PermissionDenied):
-            refused()
+    )
     with pytest.raises(PermissionDenied):
         nominees.nominee_withdraw(actor=factory_admin, nominee=nominee)
     permissions.require_manage_nomination(city_admin, nominee)
@@ -125,8 +117,7 @@ def test_a_viewer_sees_but_may_not_record_or_organise(world, city_viewer, member
         permissions.require_grant(city_viewer, world.orgs["xian"])
     with pytest.raises(PermissionDenied):
         permissions.require_create_list(city_viewer, world.orgs["xian"])
-    with pytest.raises(PermissionDenied):
-        permissions.require_manage_somewhere(city_viewer)
+    assert not permissions.can_manage_somewhere(city_viewer)
     assert not permissions.can_manage_somewhere(member_user)
 
 
@@ -151,3 +142,12 @@ def test_a_review_by_someone_who_cannot_see_the_nominee_is_404(world, sibling_ad
         nominees.nominee_approve(actor=sibling_admin, nominee=n)
     with pytest.raises(Http404):
         nominees.nominee_return(actor=sibling_admin, nominee=n, reason="x")
+
+
+@pytest.mark.parametrize("page", ["honours:grant", "honours:list_create"])
+def test_the_pages_that_record_in_a_chosen_union_need_a_manager_somewhere(world, city_viewer, client, page):
+    url = reverse(page)
+    assert client.get(url).status_code == 302  # to the sign-in page
+    assert client_for(city_viewer).get(url).status_code == 403
+    assert client_for("member").get(url).status_code == 403
+    assert client_for("xian").get(url).status_code == 200

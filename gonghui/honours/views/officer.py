@@ -73,9 +73,8 @@ def honour_detail(request, honour_id):
     )
 
 
-@officer_required
+@permissions.manager_required
 def honour_grant(request):
-    permissions.require_manage_somewhere(request.user)
     form = forms.HonourGrantForm(request.POST or None, user=request.user)
     if request.method == "POST":
         done = form_action(
@@ -123,9 +122,8 @@ def list_index(request):
     )
 
 
-@officer_required
+@permissions.manager_required
 def list_create(request):
-    permissions.require_manage_somewhere(request.user)
     form = forms.ListCreateForm(request.POST or None, user=request.user)
     if request.method == "POST":
         done = form_action(
@@ -215,6 +213,15 @@ def _list_to_manage(request, list_id):
     return nl
 
 
+def _list_form(request, nl, form, call, *, shown_as: str, **kwargs):
+    """One of the list page's forms sent: back to the list when ``call`` succeeds, else the
+    list page again with this form (``shown_as``, its name in the page) showing the errors."""
+    done = form_action(request, call, form=form, **kwargs)
+    if done.ok:
+        return done, redirect("honours:list_detail", list_id=nl.pk)
+    return done, _list_page(request, nl, **{shown_as: form})
+
+
 @officer_required
 def list_detail(request, list_id):
     return _list_page(request, selectors.nomination_list_or_404(request.user, list_id))
@@ -258,8 +265,10 @@ def list_quota(request, list_id):
 def list_recommend(request, list_id):
     nl = selectors.nomination_list_or_404(request.user, list_id)
     form = forms.RecommendForm(request.POST, user=request.user)
-    done = form_action(
+    done, response = _list_form(
         request,
+        nl,
+        form,
         lambda d: nominees.nominee_recommend(
             actor=request.user,
             nomination_list=nl,
@@ -271,7 +280,6 @@ def list_recommend(request, list_id):
             deeds=d["deeds"],
             **form.facts(),
         ),
-        form=form,
         fields_by_code={
             **forms.ERROR_FIELDS,
             "member_outside": "member_no",
@@ -281,11 +289,11 @@ def list_recommend(request, list_id):
             "ownership_required": "ownership",
             "list_not_building": None,
         },
+        shown_as="recommend_form",
     )
     if done.ok:
         messages.success(request, _("%(name)s is recommended.") % {"name": done.result.display_name})
-        return redirect("honours:list_detail", list_id=nl.pk)
-    return _list_page(request, nl, recommend_form=form)
+    return response
 
 
 # The nominee's steps (urls.py names the action); each is one service call.
@@ -326,27 +334,27 @@ def nominee_act(request, nominee_id, action):
 @require_POST
 def list_quotas(request, list_id):
     nl = _list_to_manage(request, list_id)
-    form = forms.QuotaRulesForm(request.POST)
-    done = form_action(
+    _done, response = _list_form(
         request,
+        nl,
+        forms.QuotaRulesForm(request.POST),
         lambda d: lists.nomination_list_set_quotas(
             actor=request.user, nomination_list=nl, quota_rules=d["quota_rules"]
         ),
-        form=form,
         success=_("The quota rules are saved."),
+        shown_as="quota_form",
     )
-    if done.ok:
-        return redirect("honours:list_detail", list_id=nl.pk)
-    return _list_page(request, nl, quota_form=form)
+    return response
 
 
 @officer_required
 @require_POST
 def list_publicity(request, list_id):
     nl = _list_to_manage(request, list_id)
-    form = forms.PublicityForm(request.POST)
-    done = form_action(
+    _done, response = _list_form(
         request,
+        nl,
+        forms.PublicityForm(request.POST),
         lambda d: lists.publicity_start(
             actor=request.user,
             nomination_list=nl,
@@ -354,12 +362,10 @@ def list_publicity(request, list_id):
             days=d["days"],
             override_reason=d["override_reason"],
         ),
-        form=form,
         success=_("The list is on public notice."),
+        shown_as="publicity_form",
     )
-    if done.ok:
-        return redirect("honours:list_detail", list_id=nl.pk)
-    return _list_page(request, nl, publicity_form=form)
+    return response
 
 
 @officer_required
