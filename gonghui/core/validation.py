@@ -39,3 +39,43 @@ def keyed(exc: ValidationError, field: str) -> ValidationError:
     """``exc`` as a ValidationError naming its field(s): unchanged when keyed, else under
     ``field``. For parsers whose contract is to name the field they read."""
     return exc if hasattr(exc, "error_dict") else ValidationError({field: exc.error_list})
+
+
+class FieldErrors:
+    """Every field's error of one input, gathered before one ValidationError is raised, so a
+    form or an API caller learns all of them at once::
+
+        errors = FieldErrors()
+        kind = errors.read(inputs.choice, kind, "kind", HonourKind)
+        year = errors.read(inputs.integer, year, "year", minimum=1950)
+        if member is None:
+            errors.add(inputs.field_error("member", message, InputCode.REQUIRED))
+        errors.raise_any()
+    """
+
+    def __init__(self) -> None:
+        self.errors: dict = {}
+
+    def read(self, parse, value, field: str, *args, **kwargs):
+        """``parse(value, field, *args, **kwargs)`` (a ``core.inputs`` reader, or any parser
+        with that shape); on a ValidationError, None, the error kept under its field(s)."""
+        try:
+            return parse(value, field, *args, **kwargs)
+        except ValidationError as exc:
+            merge_errors(self.errors, exc, field=field)
+            return None
+
+    def add(self, exc: ValidationError, *, field: str = "") -> None:
+        """Keep ``exc`` (a keyed one under its fields, a plain one under ``field``)."""
+        merge_errors(self.errors, exc, field=field)
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.errors
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_any(self) -> None:
+        """Raise what was gathered, if anything."""
+        if self.errors:
+            raise ValidationError(self.errors)

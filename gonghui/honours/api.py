@@ -9,9 +9,9 @@ from ninja import Router, Schema, Status
 
 from gonghui.core import pagination, throttle
 from gonghui.core.api import error_answers
-from gonghui.honours import quota, selectors
+from gonghui.honours import permissions, quota, selectors
 from gonghui.honours.models import Honour, NominationList, Nominee
-from gonghui.honours.services import nominations, objections
+from gonghui.honours.services import lists, objections
 from gonghui.organisations import scoping
 from gonghui.organisations.api import OrgRef, org_ref
 
@@ -212,12 +212,12 @@ def get_nomination_list(request, list_id: str):
     counts the whole list, so only the organiser's scope gets it (``null`` for the unions
     below, which must not learn counts of their sibling branches)."""
     nl = selectors.nomination_list_or_404(request.user, list_id)
-    whole = scoping.can(request.user, scoping.Action.VIEW, nl.organiser)
+    whole = permissions.can_see_whole_list(request.user, nl)
     return _list_common(nl) | {
         "issuing_body": nl.issuing_body,
         "quota_rules": nl.quota_rules,
         "quota_override_reason": nl.quota_override_reason,
-        "quota": quota_status(nominations.quota_lines(nl)) if whole else None,
+        "quota": quota_status(lists.quota_lines(nl)) if whole else None,
         "nominees": [nominee_item(n) for n in selectors.nominees_visible_to(request.user, nl)[:500]],
     }
 

@@ -6,3 +6,5 @@ class HonoursConfig(AppConfig):
     name = "gonghui.honours"
     label = "honours"
     verbose_name = _("Honours")
+    # Labels of the audit codes this app writes (core.audit.label).
+    audit_actions = "gonghui.honours.choices.AuditAction"

@@ -71,3 +71,27 @@ class ObjectionStatus(models.TextChoices):
 
 
 OPEN_OBJECTION = frozenset({ObjectionStatus.RECEIVED, ObjectionStatus.INVESTIGATING})
+
+
+class AuditAction(models.TextChoices):
+    """Every audit code the honours app writes, with the name officers read on the audit page
+    (named by HonoursConfig.audit_actions)."""
+
+    HONOUR_GRANTED = "honours.honour.granted", _("Honour recorded")
+    LIST_CREATED = "honours.list.created", _("Nomination list opened")
+    LIST_QUOTAS_CHANGED = "honours.list.quotas_changed", _("Nomination quotas changed")
+    LIST_PUBLICITY_STARTED = "honours.list.publicity_started", _("Public notice started")
+    LIST_APPROVED = "honours.list.approved", _("Nomination list approved")
+    LIST_CANCELLED = "honours.list.cancelled", _("Nomination list cancelled")
+    NOMINEE_RECOMMENDED = "honours.nominee.recommended", _("Nominee recommended")
+    NOMINEE_APPROVED = "honours.nominee.approved", _("Nominee passed on")
+    NOMINEE_RETURNED = "honours.nominee.returned", _("Nominee returned")
+    NOMINEE_RESUBMITTED = "honours.nominee.resubmitted", _("Nominee resubmitted")
+    NOMINEE_WITHDRAWN = "honours.nominee.withdrawn", _("Nominee withdrawn")
+    NOMINEE_STRUCK = "honours.nominee.struck", _("Nominee struck off")
+    OBJECTION_RECEIVED = "honours.objection.received", _("Objection received")
+    OBJECTION_CONTACT_REVEALED = "honours.objection.contact_revealed", _("Objector's contact revealed")
+    # objection_decide writes honours.objection.<status> for each decision it takes.
+    OBJECTION_INVESTIGATING = "honours.objection.investigating", _("Objection under investigation")
+    OBJECTION_UPHELD = "honours.objection.upheld", _("Objection upheld")
+    OBJECTION_DISMISSED = "honours.objection.dismissed", _("Objection dismissed")

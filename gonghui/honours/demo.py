@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from gonghui.honours import quota
 from gonghui.honours.choices import ListStatus, NomineeStatus
-from gonghui.honours.services import nominations, objections, registry
+from gonghui.honours.services import lists, nominees, objections, registry
 from gonghui.members.choices import IN_MEMBERSHIP
 from gonghui.members.demo import actor_for
 from gonghui.members.models import Member
 from gonghui.organisations import scoping
+from gonghui.organisations import selectors as org_selectors
 from gonghui.organisations.demo import PROVINCE_CODE, DemoTree
 
 Action = scoping.Action
@@ -95,7 +96,7 @@ def build(*, tree: DemoTree, users: dict, rng: random.Random) -> None:
 
 def _nomination_list(tree: DemoTree, users: dict, province) -> None:
     today = timezone.localdate()
-    nl = nominations.nomination_list_create(
+    nl = lists.nomination_list_create(
         actor=users["shaanxi"],
         organiser=province,
         title=f"{today.year}年陕西省五一劳动奖章推荐评选",
@@ -111,7 +112,7 @@ def _nomination_list(tree: DemoTree, users: dict, province) -> None:
             chosen.append((member, facts))
     migrant = (
         Member.objects.filter(
-            organisation__path__startswith=province.path,
+            organisation__in=org_selectors.subtree(province),
             status__in=IN_MEMBERSHIP,
             is_migrant_worker=True,
             organisation__host_ownership__gt="",
@@ -125,7 +126,7 @@ def _nomination_list(tree: DemoTree, users: dict, province) -> None:
         chosen.append((migrant, {"is_front_line": True}))
     for member, facts in chosen:
         union = member.organisation
-        nominee = nominations.nominee_recommend(
+        nominee = nominees.nominee_recommend(
             actor=actor_for(users, union, Action.MANAGE_HONOURS),
             nomination_list=nl,
             recommending_org=union,
@@ -134,12 +135,12 @@ def _nomination_list(tree: DemoTree, users: dict, province) -> None:
             **facts,
         )
         while nominee.status == NomineeStatus.IN_REVIEW:
-            nominee = nominations.nominee_approve(
+            nominee = nominees.nominee_approve(
                 actor=actor_for(users, nominee.current_org, Action.MANAGE_HONOURS), nominee=nominee
             )
-    lines = nominations.quota_lines(nl)
+    lines = lists.quota_lines(nl)
     reason = "" if quota.all_met(lines) else "演示数据：名额结构待调整"
-    nl = nominations.publicity_start(
+    nl = lists.publicity_start(
         actor=users["shaanxi"], nomination_list=nl, start=today, override_reason=reason
     )
     if nl.status == ListStatus.PUBLICITY:

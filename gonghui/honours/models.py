@@ -139,6 +139,10 @@ class NominationList(models.Model):
     def is_team_list(self) -> bool:
         return self.kind == HonourKind.PIONEER_TEAM
 
+    def recommends_here(self, organisation: Organisation) -> bool:
+        """``organisation`` may recommend to this list: it lies strictly below the organiser."""
+        return organisation.pk != self.organiser_id and self.organiser.contains(organisation)
+
     def publicity_open(self, today=None) -> bool:
         today = today or timezone.localdate()
         return (

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from fractions import Fraction
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.inputs import field_error
 
 INDUSTRIAL = "industrial"  # 产业工人
 FRONT_LINE_OTHER = "front_line_other"  # 其他一线职工 (front-line, not counted as 产业工人)
@@ -57,10 +58,6 @@ class QuotaLine:
             Decimal("0.1"), rounding=ROUND_FLOOR
         )
 
-    @property
-    def min_percent(self) -> Decimal:
-        return (self.min_share * 100).quantize(Decimal("0.1"))
-
     def text(self) -> str:
         """``农民工 2/15 = 13.3% ≥ 10% ✓`` — what the live check shows."""
         share = "—" if self.share_percent is None else f"{self.share_percent}%"
@@ -79,7 +76,7 @@ def parse_rules(rules: object) -> list[dict]:
     ValidationError (``quota_rules``)."""
 
     def bad(message):
-        return ValidationError({"quota_rules": ValidationError(message, code="quota_rules")})
+        return field_error("quota_rules", message, "quota_rules")
 
     if not isinstance(rules, list):
         raise bad(_("Quota rules must be a list of {key, label, min_share}."))

@@ -6,25 +6,19 @@
   organiser (they recommend to it) — but those see only the nominees of their own subtree.
 """
 
-import uuid
-
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.core.api import uuid_or_404
+from gonghui.honours import permissions
 from gonghui.honours.choices import ListStatus, NomineeStatus
 from gonghui.honours.models import Honour, NominationList, Nominee, Objection
 from gonghui.members.selectors import members_visible_to
 from gonghui.organisations import scoping
+from gonghui.organisations import selectors as org_selectors
 
 Action = scoping.Action
-
-
-def _uuid_or_404(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        raise Http404 from None
 
 
 # ---- honours ----------------------------------------------------------------------------
@@ -39,7 +33,7 @@ def honour_list(
 ) -> QuerySet:
     qs = honours_visible_to(user).select_related("organisation", "member")
     if organisation is not None:
-        qs = qs.filter(organisation__path__startswith=organisation.path)
+        qs = qs.filter(organisation__in=org_selectors.subtree(organisation))
     if kind:
         qs = qs.filter(kind=kind)
     if level:
@@ -52,7 +46,7 @@ def honour_list(
 
 
 def honour_or_404(user, honour_id) -> Honour:
-    pk = _uuid_or_404(honour_id)
+    pk = uuid_or_404(honour_id)
     honour = (
         Honour.objects.select_related("organisation", "member__organisation", "nominee").filter(pk=pk).first()
     )
@@ -70,25 +64,9 @@ def member_honours(member) -> QuerySet:
 # ---- nomination lists -------------------------------------------------------------------
 
 
-def _ancestor_paths(user, action: str) -> list[str]:
-    """Paths of every organisation on the way down to the user's scope roots (the roots
-    included): a list organised there is open to the user."""
-    paths = set()
-    for root in scoping.root_paths(user, action):
-        for end in range(4, len(root) + 1, 4):
-            paths.add(root[:end])
-    return sorted(paths)
-
-
-def nomination_lists_visible_to(user, action: str = Action.VIEW) -> QuerySet:
-    qs = NominationList.objects.all()
-    if scoping.is_operator(user):
-        return qs
-    if not scoping.root_paths(user, action):
-        return qs.none()
-    return qs.filter(
-        scoping.org_q(user, action, field="organiser") | Q(organiser__path__in=_ancestor_paths(user, action))
-    )
+def nomination_lists_visible_to(user) -> QuerySet:
+    """Lists organised in the user's scope or above it (``permissions.lists_q``)."""
+    return NominationList.objects.filter(permissions.lists_q(user))
 
 
 def nomination_list_list(user, *, status: str = "", year=None) -> QuerySet:
@@ -106,13 +84,11 @@ def nomination_list_list(user, *, status: str = "", year=None) -> QuerySet:
     )
 
 
-def nomination_list_or_404(user, list_id, action: str = Action.VIEW) -> NominationList:
-    pk = _uuid_or_404(list_id)
+def nomination_list_or_404(user, list_id) -> NominationList:
+    pk = uuid_or_404(list_id)
     nl = nomination_lists_visible_to(user).select_related("organiser").filter(pk=pk).first()
     if nl is None:
         raise Http404
-    if action != Action.VIEW:
-        scoping.require(user, action, nl.organiser)
     return nl
 
 
@@ -123,7 +99,7 @@ def nominees_visible_to(user, nomination_list: NominationList) -> QuerySet:
 
 
 def nominee_or_404(user, nominee_id) -> Nominee:
-    pk = _uuid_or_404(nominee_id)
+    pk = uuid_or_404(nominee_id)
     n = (
         Nominee.objects.select_related(
             "organisation", "recommended_by_org", "current_org", "nomination_list__organiser", "member"
@@ -143,13 +119,13 @@ def nominee_timeline(nominee: Nominee) -> QuerySet:
 
 def objections_for(user, nomination_list: NominationList) -> QuerySet:
     """The objections to a list: for the organiser's scope only (officers and supervision)."""
-    if not scoping.can(user, Action.VIEW, nomination_list.organiser):
+    if not permissions.can_see_whole_list(user, nomination_list):
         return Objection.objects.none()
     return nomination_list.objections.select_related("nominee", "decided_by")
 
 
 def objection_or_404(user, objection_id) -> Objection:
-    pk = _uuid_or_404(objection_id)
+    pk = uuid_or_404(objection_id)
     o = Objection.objects.select_related("nomination_list__organiser", "nominee").filter(pk=pk).first()
     if o is None:
         raise Http404
@@ -171,7 +147,7 @@ def public_notices() -> QuerySet:
 
 def public_notice_or_404(list_id) -> NominationList:
     """A list on public notice (or approved after one), for anyone; else 404."""
-    pk = _uuid_or_404(list_id)
+    pk = uuid_or_404(list_id)
     nl = (
         NominationList.objects.select_related("organiser")
         .filter(

@@ -17,6 +17,7 @@ urlpatterns = [
     path("lists/<uuid:list_id>/publicity/", officer.list_publicity, name="list_publicity"),
     path("lists/<uuid:list_id>/approve/", officer.list_approve, name="list_approve"),
     path("lists/<uuid:list_id>/cancel/", officer.list_cancel, name="list_cancel"),
+    # A nominee's steps: one view, which picks the service from its table (views.officer).
     path(
         "nominees/<uuid:nominee_id>/approve/",
         officer.nominee_act,

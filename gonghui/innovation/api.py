@@ -2,22 +2,17 @@
 shape. Lists are ``{"items", "count"}``; amounts are strings with two decimals."""
 
 import datetime
-from decimal import Decimal
 
 from ninja import Router, Schema, Status
 
 from gonghui.core import pagination
-from gonghui.core.api import Error
-from gonghui.core.api import uuid_or_404 as _uuid
-from gonghui.innovation import selectors
+from gonghui.core.api import Error, fresh, uuid_or_404
+from gonghui.core.inputs import money_text
+from gonghui.innovation import permissions, selectors
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.organisations.api import OrgRef, org_ref
 
 router = Router(tags=["innovation"])
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 # ---- ideas -------------------------------------------------------------------------------------
@@ -127,13 +122,13 @@ def idea_detail(user, idea) -> dict:
         expected_benefit=idea.expected_benefit,
         answer=idea.answer,
         support_threshold=selectors.idea_thresholds(idea.organisation)[0],
-        supported_by_me=selectors.has_supported(selectors.member_for(user), idea),
+        supported_by_me=selectors.has_supported(permissions.member_for(user), idea),
         review_due_on=idea.review_due_on,
         review=None
         if review is None
         else {
             "feasibility": review.feasibility,
-            "estimated_benefit": _money(review.estimated_benefit),
+            "estimated_benefit": money_text(review.estimated_benefit),
             "score": review.score,
             "adopted": review.adopted,
         },
@@ -143,7 +138,7 @@ def idea_detail(user, idea) -> dict:
         ],
         progress=selectors.progress(idea),
         rewards=[
-            {"kind": r.kind, "amount": _money(r.amount), "awarded_on": r.awarded_on, "note": r.note}
+            {"kind": r.kind, "amount": money_text(r.amount), "awarded_on": r.awarded_on, "note": r.note}
             for r in idea.rewards.all()
         ],
         attachments=[
@@ -170,7 +165,7 @@ def list_ideas(
 def submit_idea(request, payload: IdeaIn):
     """A member submits a 五小 idea (attachments are added on the idea page)."""
     idea = idea_services.idea_submit(actor=request.user, **payload.dict())
-    return Status(201, idea_detail(request.user, idea))
+    return Status(201, fresh(lambda i: idea_detail(request.user, i), selectors.idea_or_404, request, idea.pk))
 
 
 @router.get("ideas/similar", response=SimilarList)
@@ -195,13 +190,13 @@ def similar_ideas(request, q: str = ""):
 
 @router.get("ideas/{idea_id}", response=IdeaDetail)
 def get_idea(request, idea_id: str):
-    return idea_detail(request.user, selectors.idea_or_404(request.user, _uuid(idea_id)))
+    return idea_detail(request.user, selectors.idea_or_404(request.user, uuid_or_404(idea_id)))
 
 
 @router.post("ideas/{idea_id}/support", response={201: SupportOut, 409: Error})
 def support_idea(request, idea_id: str):
     """Support an idea once. A second support answers 409 ``already_supported``."""
-    idea = selectors.idea_or_404(request.user, _uuid(idea_id))
+    idea = selectors.idea_or_404(request.user, uuid_or_404(idea_id))
     try:
         idea = idea_services.idea_support(actor=request.user, idea=idea)
     except idea_services.AlreadySupported as exc:
@@ -221,10 +216,10 @@ class ModerationOut(Schema):
 @router.post("ideas/{idea_id}/report", response={201: ModerationOut})
 def report_idea(request, idea_id: str, payload: IdeaReportIn):
     """Report an inappropriate idea (once); enough reports hide it pending moderation."""
-    idea = selectors.idea_or_404(request.user, _uuid(idea_id))
-    idea_services.idea_report(actor=request.user, idea=idea, reason=payload.reason)
-    idea.refresh_from_db(fields=["moderation"])
-    return Status(201, {"id": str(idea.pk), "moderation": idea.moderation})
+    idea = selectors.idea_or_404(request.user, uuid_or_404(idea_id))
+    report = idea_services.idea_report(actor=request.user, idea=idea, reason=payload.reason)
+    # Not re-read through the selector: enough reports hide the idea from the reporter.
+    return Status(201, {"id": str(idea.pk), "moderation": report.idea.moderation})
 
 
 class ReviewIn(Schema):
@@ -238,9 +233,9 @@ class ReviewIn(Schema):
 @router.post("ideas/{idea_id}/review", response=IdeaDetail)
 def review_idea(request, idea_id: str, payload: ReviewIn):
     """Decide an idea in review (an officer with ``manage_innovation`` or an assigned expert)."""
-    idea = selectors.idea_or_404(request.user, _uuid(idea_id))
+    idea = selectors.idea_or_404(request.user, uuid_or_404(idea_id))
     idea_services.idea_review(actor=request.user, idea=idea, **payload.dict())
-    return idea_detail(request.user, idea)
+    return fresh(lambda i: idea_detail(request.user, i), selectors.idea_or_404, request, idea.pk)
 
 
 # ---- studios and alliances -------------------------------------------------------------------------
@@ -310,7 +305,7 @@ def list_studios(request, status: str = "", level: str = "", q: str = "", page: 
 
 @router.get("studios/{studio_id}", response=StudioDetail)
 def get_studio(request, studio_id: str):
-    s = selectors.studio_detail(selectors.studio_or_404(request.user, _uuid(studio_id)))
+    s = selectors.studio_detail(selectors.studio_or_404(request.user, uuid_or_404(studio_id)))
     totals = selectors.studio_totals(s)
     data = studio_item(s)
     data.update(
@@ -324,15 +319,17 @@ def get_studio(request, studio_id: str):
                 "kind": a.kind,
                 "title": a.title,
                 "achieved_on": a.achieved_on,
-                "savings": _money(a.savings),
+                "savings": money_text(a.savings),
                 "patent_no": a.patent_no,
             }
             for a in s.achievements.all()
         ],
         reviews=[{"year": r.year, "rating": r.rating, "comments": r.comments} for r in s.reviews.all()],
-        funding=[{"year": f.year, "amount": _money(f.amount), "source": f.source} for f in s.funding.all()],
-        total_savings=_money(totals["savings"]),
-        total_funding=_money(totals["funding"]),
+        funding=[
+            {"year": f.year, "amount": money_text(f.amount), "source": f.source} for f in s.funding.all()
+        ],
+        total_savings=money_text(totals["savings"]),
+        total_funding=money_text(totals["funding"]),
         delisted_on=s.delisted_on,
         delisting_reason=s.delisting_reason,
     )
@@ -383,7 +380,7 @@ def list_alliances(request, page: int = 1, page_size: int = 20):
 
 @router.get("alliances/{alliance_id}", response=AllianceDetail)
 def get_alliance(request, alliance_id: str):
-    a = selectors.alliance_detail(selectors.alliance_or_404(request.user, _uuid(alliance_id)))
+    a = selectors.alliance_detail(selectors.alliance_or_404(request.user, uuid_or_404(alliance_id)))
     data = alliance_item(a)
     data.update(
         charter=a.charter,

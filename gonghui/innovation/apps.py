@@ -6,3 +6,5 @@ class InnovationConfig(AppConfig):
     name = "gonghui.innovation"
     label = "innovation"
     verbose_name = _("Innovation")
+    # Labels of the audit codes this app writes (core.audit.label).
+    audit_actions = "gonghui.innovation.choices.AuditAction"

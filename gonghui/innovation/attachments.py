@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from gonghui.core import uploads
+from gonghui.core.inputs import field_error
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_FILES = 5
@@ -47,12 +48,10 @@ def check(files) -> list[CheckedFile]:
     files = list(files or [])
     limit = max_bytes()
     if len(files) > max_files():
-        raise ValidationError(
-            {
-                "attachments": ValidationError(
-                    _("At most %(max)d files can be attached.") % {"max": max_files()}, code="too_many_files"
-                )
-            }
+        raise field_error(
+            "attachments",
+            _("At most %(max)d files can be attached.") % {"max": max_files()},
+            "too_many_files",
         )
     checked = []
     for upload in files:
@@ -61,28 +60,19 @@ def check(files) -> list[CheckedFile]:
         if data is None:
             raise _too_large(name, limit)
         if not data:
-            raise ValidationError(
-                {"attachments": ValidationError(_("%(name)s is empty.") % {"name": name}, code="file_empty")}
-            )
+            raise field_error("attachments", _("%(name)s is empty.") % {"name": name}, "file_empty")
         content_type = uploads.sniff(data)
         if content_type is None or uploads.EXTENSIONS.get(PurePath(name).suffix.lower()) != content_type:
-            raise ValidationError(
-                {
-                    "attachments": ValidationError(
-                        _("%(name)s is not a PDF, PNG or JPEG file.") % {"name": name}, code="file_type"
-                    )
-                }
+            raise field_error(
+                "attachments", _("%(name)s is not a PDF, PNG or JPEG file.") % {"name": name}, "file_type"
             )
         checked.append(CheckedFile(name, content_type, data, hashlib.sha256(data).hexdigest()))
     return checked
 
 
 def _too_large(name: str, limit: int) -> ValidationError:
-    return ValidationError(
-        {
-            "attachments": ValidationError(
-                _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": f"{limit / 1024 / 1024:g}"},
-                code="file_too_large",
-            )
-        }
+    return field_error(
+        "attachments",
+        _("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": f"{limit / 1024 / 1024:g}"},
+        "file_too_large",
     )

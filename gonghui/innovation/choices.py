@@ -84,3 +84,44 @@ SUPPORTABLE = {IdeaStatus.SUBMITTED}
 # Ideas with a published answer.
 DECIDED = {IdeaStatus.ADOPTED, IdeaStatus.NOT_ADOPTED, IdeaStatus.IMPLEMENTED}
 ADOPTED_STATES = {IdeaStatus.ADOPTED, IdeaStatus.IMPLEMENTED}
+
+
+class AuditAction(models.TextChoices):
+    """Every audit code the innovation app writes, with the name officers read on the audit
+    page (named by InnovationConfig.audit_actions)."""
+
+    IDEA_SUBMITTED = "innovation.idea.submitted", _("Idea submitted")
+    IDEA_SUPPORTED = "innovation.idea.supported", _("Idea supported")
+    IDEA_REVIEW_STARTED = "innovation.idea.review_started", _("Idea sent to expert review")
+    IDEA_EXPERT_ASSIGNED = "innovation.idea.expert_assigned", _("Expert assigned to an idea")
+    IDEA_EXPERT_UNASSIGNED = "innovation.idea.expert_unassigned", _("Expert taken off an idea")
+    IDEA_ADOPTED = "innovation.idea.adopted", _("Idea adopted")
+    IDEA_NOT_ADOPTED = "innovation.idea.not_adopted", _("Idea not adopted")
+    IDEA_IMPLEMENTED = "innovation.idea.implemented", _("Idea implemented")
+    IDEA_REOPENED = "innovation.idea.reopened", _("Idea implementation reopened")
+    IDEA_REWARDED = "innovation.idea.rewarded", _("Idea rewarded")
+    IDEA_REPORTED = "innovation.idea.reported", _("Idea reported")
+    IDEA_HIDDEN = "innovation.idea.hidden", _("Idea hidden pending moderation")
+    IDEA_RESTORED = "innovation.idea.restored", _("Idea restored")
+    IDEA_REMOVED = "innovation.idea.removed", _("Idea removed")
+    MILESTONE_ADDED = "innovation.milestone.added", _("Milestone added")
+    MILESTONE_DONE = "innovation.milestone.done", _("Milestone done")
+    SETTINGS_CHANGED = "innovation.settings.changed", _("Idea thresholds set")
+    SETTINGS_CLEARED = "innovation.settings.cleared", _("Idea thresholds inherited again")
+    STUDIO_NAMED = "innovation.studio.named", _("Studio registered")
+    STUDIO_UPDATED = "innovation.studio.updated", _("Studio record edited")
+    STUDIO_MEMBER_ADDED = "innovation.studio.member_added", _("Added to a studio's team")
+    STUDIO_MEMBER_REMOVED = "innovation.studio.member_removed", _("Taken off a studio's team")
+    STUDIO_ACTIVATED = "innovation.studio.activated", _("Studio activated")
+    STUDIO_DELISTED = "innovation.studio.delisted", _("Studio de-listed")
+    STUDIO_DELISTING_PROPOSED = "innovation.studio.delisting_proposed", _("De-listing proposed")
+    STUDIO_ACHIEVEMENT_ADDED = "innovation.studio.achievement_added", _("Studio achievement recorded")
+    STUDIO_REVIEWED = "innovation.studio.reviewed", _("Studio's yearly review recorded")
+    STUDIO_FUNDED = "innovation.studio.funded", _("Studio funding recorded")
+    ALLIANCE_FOUNDED = "innovation.alliance.founded", _("Alliance founded")
+    ALLIANCE_UPDATED = "innovation.alliance.updated", _("Alliance record edited")
+    ALLIANCE_STUDIO_JOINED = "innovation.alliance.studio_joined", _("Studio joined an alliance")
+    ALLIANCE_STUDIO_LEFT = "innovation.alliance.studio_left", _("Studio left an alliance")
+    ALLIANCE_LEAD_SET = "innovation.alliance.lead_set", _("Alliance lead term recorded")
+    ALLIANCE_PROJECT_CREATED = "innovation.alliance.project_created", _("Joint project added")
+    ALLIANCE_PROJECT_UPDATED = "innovation.alliance.project_updated", _("Joint project edited")

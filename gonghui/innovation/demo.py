@@ -14,6 +14,7 @@ import random
 from django.contrib.auth.hashers import make_password
 
 from gonghui.honours import selectors as honour_selectors
+from gonghui.innovation.services import alliances as alliance_services
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.innovation.services import studios as studio_services
 from gonghui.members import demo as member_demo
@@ -21,6 +22,7 @@ from gonghui.members.choices import MembershipStatus
 from gonghui.members.models import Member
 from gonghui.members.services import members as member_services
 from gonghui.organisations import scoping
+from gonghui.organisations import selectors as org_selectors
 
 Action = scoping.Action
 SUPPORT_THRESHOLD = 3  # set for 西安市总工会 so the demo shows the threshold being reached
@@ -55,7 +57,7 @@ def _member_below(org, *, exclude=()) -> Member:
     for ancestor in reversed(org.get_ancestors()):
         found = (
             Member.objects.filter(
-                organisation__path__startswith=ancestor.path, status=MembershipStatus.MEMBER
+                organisation__in=org_selectors.subtree(ancestor), status=MembershipStatus.MEMBER
             )
             .exclude(pk__in=exclude)
             .select_related("organisation")
@@ -169,7 +171,7 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
 
     province = tree.by_code["610000"]
     p_actor = actor_for(users, province, Action.MANAGE_INNOVATION)
-    alliance = studio_services.alliance_create(
+    alliance = alliance_services.alliance_create(
         actor=p_actor,
         organisation=province,
         name="陕西装备制造劳模和工匠人才创新工作室联盟",
@@ -178,28 +180,28 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
         founded_on=datetime.date(2022, 5, 1),
         studios=[xa, bj],
     )
-    studio_services.alliance_set_lead(
+    alliance_services.alliance_set_lead(
         actor=p_actor,
         alliance=alliance,
         studio=xa,
         starts_on=datetime.date(2022, 5, 1),
         ends_on=datetime.date(2024, 5, 1),
     )
-    studio_services.alliance_set_lead(
+    alliance_services.alliance_set_lead(
         actor=p_actor,
         alliance=alliance,
         studio=bj,
         starts_on=datetime.date(2024, 5, 1),
         ends_on=datetime.date(2026, 5, 1),
     )
-    studio_services.alliance_set_lead(
+    alliance_services.alliance_set_lead(
         actor=p_actor,
         alliance=alliance,
         studio=xa,
         starts_on=datetime.date(2026, 5, 1),
         ends_on=datetime.date(2028, 5, 1),
     )
-    studio_services.joint_project_create(
+    alliance_services.joint_project_create(
         actor=p_actor,
         alliance=alliance,
         title="钛合金薄壁构件数控加工与检测联合攻关",
@@ -223,7 +225,7 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
     # Members of unions in 西安 without a login (the roster is generated, so pick by number).
     pool = list(
         Member.objects.filter(
-            organisation__path__startswith=xian.path, status=MembershipStatus.MEMBER, user__isnull=True
+            organisation__in=org_selectors.subtree(xian), status=MembershipStatus.MEMBER, user__isnull=True
         )
         .exclude(pk=xa_lead.pk)
         .select_related("organisation")

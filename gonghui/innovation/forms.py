@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.forms import Form
 from gonghui.innovation import attachments
 from gonghui.innovation.choices import IdeaKind, ProjectStatus, StudioLevel
+from gonghui.innovation.services.ideas import TEXT_MAX  # the service's limit on an idea's texts
 from gonghui.members.forms import OrganisationCodeField
 from gonghui.organisations import scoping
 from gonghui.organisations.forms import DateInput
 
 Action = scoping.Action
-TEXT_MAX = 5000  # the service's limit on an idea's texts (innovation.services._common.text)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,14 +1,7 @@
-"""Scoped reads of studios, alliances and ideas.
-
-Who sees an idea:
-* officers (any role with ``view``) — ideas owned by unions in their subtree, hidden and
-  removed ones included (they moderate);
-* members — the ideas of their **community**: every union under the same city federation
-  (市总工会) as their own union (the nearest ancestor of kind "city federation"; a union with none above
-  it at that level forms its own community). Hidden and removed ideas are left out, except
-  the member's own;
-* an expert assigned to an idea — that idea.
-Anything else answers 404, like a missing idea.
+"""Scoped reads of studios, alliances and ideas. Who sees what is ``permissions``' rule
+(ideas: officers of the union's scope, members of the idea's city community, assigned experts;
+alliances: the founding union's scope and its member studios'); anything else answers 404,
+like a missing object.
 """
 
 from dataclasses import dataclass, field
@@ -18,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from gonghui.innovation import similarity
+from gonghui.core.api import uuid_or_404
+from gonghui.innovation import permissions, similarity
 from gonghui.innovation.choices import ADOPTED_STATES, IdeaStatus, Moderation, StudioStatus
 from gonghui.innovation.models import (
     Alliance,
@@ -26,13 +20,14 @@ from gonghui.innovation.models import (
     Idea,
     IdeaExpert,
     IdeaSettings,
+    JointProject,
     Studio,
     StudioMember,
 )
 from gonghui.members.choices import IN_MEMBERSHIP
 from gonghui.members.models import Member
 from gonghui.organisations import scoping
-from gonghui.organisations.choices import Kind
+from gonghui.organisations import selectors as org_selectors
 from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
@@ -42,47 +37,10 @@ DEFAULT_REPORT_THRESHOLD = 3
 DEFAULT_REVIEW_DAYS = 30
 
 
-# ---- who is asking -------------------------------------------------------------------------
-
-
-def member_for(user) -> Member | None:
-    """The member record linked to ``user`` (cached on the user for the request)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, "_innovation_member"):
-        user._innovation_member = (
-            Member.objects.select_related("organisation").filter(user_id=user.pk).first()
-        )
-    return user._innovation_member
-
-
-def active_member_for(user) -> Member | None:
-    member = member_for(user)
-    return member if member is not None and member.status in IN_MEMBERSHIP else None
-
-
 def _ancestor_paths(org: Organisation) -> list[str]:
+    """``org``'s path and its ancestors' (one lookup of the settings rows up the tree)."""
     step = Organisation.steplen
     return [org.path[: i * step] for i in range(1, len(org.path) // step + 1)]
-
-
-def community_root(org: Organisation) -> Organisation:
-    """The union whose subtree is a member's idea community: the nearest ancestor (or the
-    union itself) that is a city federation (kind ``city``), else the union itself."""
-    cached = getattr(org, "_innovation_community", None)
-    if cached is None:
-        cached = (
-            Organisation.objects.filter(path__in=_ancestor_paths(org), kind=Kind.CITY)
-            .order_by("-depth")
-            .first()
-            or org
-        )
-        org._innovation_community = cached
-    return cached
-
-
-def in_community(member: Member, organisation: Organisation) -> bool:
-    return organisation.path.startswith(community_root(member.organisation).path)
 
 
 # ---- thresholds ------------------------------------------------------------------------------
@@ -148,12 +106,9 @@ def review_days(organisation: Organisation | None = None) -> int:
 
 def idea_settings_rows(user) -> QuerySet:
     """The unions in ``user``'s scope that set their own thresholds."""
-    qs = IdeaSettings.objects.select_related("organisation").order_by("organisation__path")
-    if scoping.is_operator(user):
-        return qs
-    if not scoping.root_paths(user, Action.VIEW):
-        return qs.none()
-    return qs.filter(scoping.org_q(user, Action.VIEW, field="organisation"))
+    return scoping.restrict(
+        IdeaSettings.objects.select_related("organisation").order_by("organisation__path"), user
+    )
 
 
 def expert_candidates(user, idea: Idea) -> QuerySet:
@@ -167,7 +122,7 @@ def expert_candidates(user, idea: Idea) -> QuerySet:
 
     roles = RoleAssignment.objects.filter(
         Q(organisation__path__in=_ancestor_paths(idea.organisation))
-        | Q(organisation__path__startswith=idea.organisation.path),
+        | Q(organisation__in=org_selectors.subtree(idea.organisation)),
         role__in=[Role.ADMIN, Role.OFFICER, Role.VIEWER, Role.SUPERVISOR, Role.JUDGE],
     )
     if not scoping.is_operator(user):
@@ -189,28 +144,8 @@ def idea_experts(idea: Idea) -> QuerySet:
 # ---- ideas -------------------------------------------------------------------------------------
 
 
-def _idea_q(user) -> Q | None:
-    if scoping.is_operator(user):
-        return Q()
-    q = None
-
-    def add(extra):
-        nonlocal q
-        q = extra if q is None else q | extra
-
-    if scoping.root_paths(user, Action.VIEW):
-        add(scoping.org_q(user, Action.VIEW, field="organisation"))
-    member = member_for(user)
-    if member is not None:
-        root = community_root(member.organisation)
-        add(Q(organisation__path__startswith=root.path, moderation=Moderation.VISIBLE) | Q(author=member))
-    if getattr(user, "is_authenticated", False):
-        add(Q(pk__in=IdeaExpert.objects.filter(user_id=user.pk).values("idea_id")))
-    return q
-
-
 def ideas_visible_to(user) -> QuerySet:
-    q = _idea_q(user)
+    q = permissions.ideas_q(user)
     if q is None:
         return Idea.objects.none()
     return Idea.objects.filter(q).select_related("author", "organisation")
@@ -227,7 +162,7 @@ def idea_list(
     if moderation:
         qs = qs.filter(moderation=moderation)
     if mine:
-        member = member_for(user)
+        member = permissions.member_for(user)
         qs = qs.filter(author=member) if member is not None else qs.none()
     return qs.order_by("-submitted_at")
 
@@ -247,21 +182,6 @@ def idea_detail(idea: Idea) -> Idea:
         .defer("attachments__data")
         .get(pk=idea.pk)
     )
-
-
-def can_manage_idea(user, idea: Idea) -> bool:
-    return scoping.can(user, Action.MANAGE_INNOVATION, idea.organisation)
-
-
-def is_assigned_expert(user, idea: Idea) -> bool:
-    return (
-        bool(getattr(user, "is_authenticated", False))
-        and IdeaExpert.objects.filter(idea=idea, user_id=user.pk).exists()
-    )
-
-
-def can_review_idea(user, idea: Idea) -> bool:
-    return can_manage_idea(user, idea) or is_assigned_expert(user, idea)
 
 
 def has_supported(member: Member | None, idea: Idea) -> bool:
@@ -284,20 +204,10 @@ def progress(idea: Idea) -> int:
 
 def attachment_or_404(user, idea_id, attachment_id):
     idea = idea_or_404(user, idea_id)
-    found = idea.attachments.filter(pk=attachment_id).first() if _is_uuid(attachment_id) else None
+    found = idea.attachments.filter(pk=uuid_or_404(attachment_id)).first()
     if found is None:
         raise Http404
     return found
-
-
-def _is_uuid(value) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def similar_ideas(
@@ -316,13 +226,8 @@ def similar_ideas(
 
 def review_queue(user) -> QuerySet:
     """Ideas in review the user may decide: in their MANAGE_INNOVATION scope or assigned."""
-    q = scoping.org_q(user, Action.MANAGE_INNOVATION, field="organisation")
-    if not scoping.is_operator(user) and not scoping.root_paths(user, Action.MANAGE_INNOVATION):
-        q = Q(pk__in=[])
-    if getattr(user, "is_authenticated", False):
-        q |= Q(pk__in=IdeaExpert.objects.filter(user_id=user.pk).values("idea_id"))
     return (
-        Idea.objects.filter(q, status=IdeaStatus.IN_REVIEW)
+        Idea.objects.filter(permissions.review_queue_q(user), status=IdeaStatus.IN_REVIEW)
         .select_related("author", "organisation")
         .order_by("review_due_on", "submitted_at")
     )
@@ -440,16 +345,7 @@ def studio_work_for(member: Member) -> list[StudioWork]:
 
 def alliances_visible_to(user) -> QuerySet:
     """Alliances founded by a union in scope, or with a member studio owned by one."""
-    if scoping.is_operator(user):
-        return Alliance.objects.select_related("organisation")
-    if not scoping.root_paths(user, Action.VIEW):
-        return Alliance.objects.none()
-    via_studios = AllianceMembership.objects.filter(
-        scoping.org_q(user, Action.VIEW, field="studio__organisation")
-    ).values("alliance_id")
-    return Alliance.objects.filter(
-        scoping.org_q(user, Action.VIEW, field="organisation") | Q(pk__in=via_studios)
-    ).select_related("organisation")
+    return Alliance.objects.filter(permissions.alliances_q(user)).select_related("organisation")
 
 
 def alliance_or_404(user, alliance_id) -> Alliance:
@@ -526,13 +422,7 @@ def studio_choices(user, *, exclude_alliance: Alliance | None = None) -> QuerySe
 
 
 def project_or_404(alliance: Alliance, project_id):
-    from gonghui.innovation.models import JointProject
-
-    found = (
-        JointProject.objects.filter(alliance=alliance, pk=project_id).first()
-        if _is_uuid(project_id)
-        else None
-    )
+    found = JointProject.objects.filter(alliance=alliance, pk=uuid_or_404(project_id)).first()
     if found is None:
         raise Http404
     return found
@@ -540,9 +430,10 @@ def project_or_404(alliance: Alliance, project_id):
 
 def studio_by_id(user, studio_id) -> Studio | None:
     """A studio in scope by id (from a form), else ``None``."""
-    if not _is_uuid(studio_id):
+    try:
+        return studios_visible_to(user).filter(pk=uuid_or_404(studio_id)).first()
+    except Http404:
         return None
-    return studios_visible_to(user).filter(pk=studio_id).first()
 
 
 def user_for_expert(user_id="", username: str = ""):

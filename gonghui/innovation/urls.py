@@ -39,11 +39,27 @@ urlpatterns = [
     path("studios/<uuid:studio_id>/edit/", manage.studio_edit, name="studio_edit"),
     path("studios/<uuid:studio_id>/team/", manage.studio_team_add, name="studio_team_add"),
     path("studios/<uuid:studio_id>/team/remove/", manage.studio_team_remove, name="studio_team_remove"),
-    path("studios/<uuid:studio_id>/achievements/", registry.studio_achievement, name="studio_achievement"),
-    path("studios/<uuid:studio_id>/reviews/", registry.studio_review, name="studio_review"),
-    path("studios/<uuid:studio_id>/funding/", registry.studio_funding, name="studio_funding"),
-    path("studios/<uuid:studio_id>/activate/", registry.studio_activate, name="studio_activate"),
-    path("studios/<uuid:studio_id>/delist/", registry.studio_delist, name="studio_delist"),
+    # A studio's buttons and small forms: one view, which picks the service from its table
+    # (views.registry).
+    path(
+        "studios/<uuid:studio_id>/achievements/",
+        registry.studio_act,
+        {"action": "achievement"},
+        name="studio_achievement",
+    ),
+    path(
+        "studios/<uuid:studio_id>/reviews/", registry.studio_act, {"action": "review"}, name="studio_review"
+    ),
+    path(
+        "studios/<uuid:studio_id>/funding/", registry.studio_act, {"action": "funding"}, name="studio_funding"
+    ),
+    path(
+        "studios/<uuid:studio_id>/activate/",
+        registry.studio_act,
+        {"action": "activate"},
+        name="studio_activate",
+    ),
+    path("studios/<uuid:studio_id>/delist/", registry.studio_act, {"action": "delist"}, name="studio_delist"),
     path("alliances/", registry.alliance_list, name="alliance_list"),
     path("alliances/new/", manage.alliance_new, name="alliance_new"),
     path("alliances/<uuid:alliance_id>/", registry.alliance_detail, name="alliance_detail"),

@@ -23,7 +23,7 @@ from gonghui.competitions.models import Aspect, Recommendation, Result, Sheet
 from gonghui.competitions.services import assignments, marking, registration, scheme, setup
 from gonghui.competitions.tests import helpers as competition_helpers
 from gonghui.honours.models import Objection
-from gonghui.honours.services import nominations
+from gonghui.honours.services import lists, nominees
 from gonghui.innovation.models import Idea, IdeaSupport
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.innovation.tests.helpers import member_with_login
@@ -332,7 +332,7 @@ def test_anyone_objects_to_a_public_notice_and_supervision_sees_it(
     org_services.role_assign(
         actor=None, user=supervisor, organisation=world.orgs["shaanxi"], role=Role.SUPERVISOR
     )
-    nl = nominations.nomination_list_create(
+    nl = lists.nomination_list_create(
         actor=province,
         organiser=world.orgs["shaanxi"],
         title="2026年陕西省劳动模范推荐评选",
@@ -340,7 +340,7 @@ def test_anyone_objects_to_a_public_notice_and_supervision_sees_it(
         level="provincial",
         year=timezone.localdate().year,
     )
-    nominee = nominations.nominee_recommend(
+    nominee = nominees.nominee_recommend(
         actor=city_admin,
         nomination_list=nl,
         recommending_org=world.orgs["xian_factory"],
@@ -352,8 +352,8 @@ def test_anyone_objects_to_a_public_notice_and_supervision_sees_it(
         is_migrant_worker=True,
     )
     while nominee.status == "in_review":
-        nominee = nominations.nominee_approve(actor=province, nominee=nominee)
-    nl = nominations.publicity_start(actor=province, nomination_list=nl, override_reason="试点")
+        nominee = nominees.nominee_approve(actor=province, nominee=nominee)
+    nl = lists.publicity_start(actor=province, nomination_list=nl, override_reason="试点")
 
     # Anyone, not signed in, finds the notice from the public menu and objects.
     page = devices.new_page()

@@ -37,3 +37,26 @@ def test_keyed_names_a_plain_error_and_leaves_a_keyed_one_alone():
     }
     already = ValidationError({"x": ValidationError("y", code="z")})
     assert keyed(already, "hours") is already
+
+
+def test_field_errors_gathers_every_field_before_raising_once():
+    from gonghui.core import inputs
+    from gonghui.core.validation import FieldErrors
+
+    errors = FieldErrors()
+    assert errors.read(inputs.integer, "12", "year") == 12
+    assert errors.read(inputs.choice, "x", "kind", ["a", "b"]) is None
+    assert errors.read(inputs.money, "1.234", "amount") is None
+    errors.add(ValidationError("plain", code="other"), field="kind")
+    assert "kind" in errors and "year" not in errors and errors
+    with pytest.raises(ValidationError) as info:
+        errors.raise_any()
+    assert _codes(info.value) == {"kind": ["invalid_choice", "other"], "amount": ["amount_precision"]}
+
+
+def test_field_errors_with_nothing_gathered_raises_nothing():
+    from gonghui.core.validation import FieldErrors
+
+    errors = FieldErrors()
+    assert not errors
+    errors.raise_any()

@@ -1,2 +1,3 @@
-"""Writes of the honours app: ``registry`` (honour_grant), ``nominations`` (lists, nominees,
-review, 公示, approval) and ``objections``."""
+"""Writes of the honours app: ``registry`` (honour_grant), ``lists`` (nomination lists: open,
+quotas, 公示, approval, cancelling), ``nominees`` (recommend, review level by level, resubmit,
+withdraw, strike off) and ``objections``."""

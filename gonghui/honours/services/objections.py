@@ -2,23 +2,22 @@
 while the notice runs; supervision (``supervise`` on the organiser) investigates and upholds
 or dismisses it with a reply."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, crypto, workdays
-from gonghui.core.text import check_lengths, clean
+from gonghui.core import audit, crypto, inputs, workdays
+from gonghui.core.inputs import InputCode, field_error
+from gonghui.core.validation import FieldErrors
 from gonghui.core.validators import mask_phone, normalise_mobile, validate_person_name
+from gonghui.honours import permissions
 from gonghui.honours.choices import NomineeStatus, ObjectionStatus
 from gonghui.honours.models import NominationList, Nominee, Objection
-from gonghui.organisations import scoping
 
-Action = scoping.Action
 DECIDE_WITHIN = 5  # working days for supervision to decide an objection
 MAX_TEXT = 2000
+MAX_CONTACT = 60
 
 
 def mask_contact(contact: str) -> str:
@@ -32,45 +31,40 @@ def mask_contact(contact: str) -> str:
     return contact[:2] + "*" * min(len(contact) - 4, 20) + contact[-2:]
 
 
+def _accepted_nominee(nomination_list: NominationList, nominee_id) -> Nominee | None:
+    """The accepted nominee of the list with this id; None for any other id, or not an id."""
+    try:
+        return Nominee.objects.filter(
+            nomination_list=nomination_list, status=NomineeStatus.ACCEPTED, pk=nominee_id
+        ).first()
+    except ValidationError:  # not a UUID
+        return None
+
+
 def objection_submit(
     *, actor, nomination_list: NominationList, contact: str, text: str, name: str = "", nominee_id=None
 ) -> Objection:
     """Anyone (no login) objects to a list on public notice, optionally naming a nominee.
     Refused outside the notice period (``not_on_notice``). Contact and text are required."""
-    contact, text = clean(contact), clean(text)
-    errors = {}
+    errors = FieldErrors()
     try:
-        name = validate_person_name(name, required=False)  # optional: objections may be anonymous
+        name = validate_person_name(name, required=False)  # objections may be anonymous
     except ValidationError as exc:
-        errors["name"], name = exc, ""
-    if not contact:
-        errors["contact"] = ValidationError(
-            _("Leave a phone number or address so we can reply."), code="required"
+        errors.add(exc, field="name")
+    contact = errors.read(inputs.text, contact, "contact", max_length=MAX_CONTACT)
+    if contact == "":
+        errors.add(
+            field_error("contact", _("Leave a phone number or address so we can reply."), InputCode.REQUIRED)
         )
-    elif len(contact) > 60:
-        errors["contact"] = ValidationError(
-            _("At most %(limit)d characters.") % {"limit": 60}, code="too_long"
-        )
-    if not text:
-        errors["text"] = ValidationError(_("Write what the objection is about."), code="required")
-    elif len(text) > MAX_TEXT:
-        errors["text"] = ValidationError(
-            _("At most %(limit)d characters.") % {"limit": MAX_TEXT}, code="too_long"
-        )
+    text = errors.read(inputs.text, text, "text", max_length=MAX_TEXT)
+    if text == "":
+        errors.add(field_error("text", _("Write what the objection is about."), InputCode.REQUIRED))
     nominee = None
     if nominee_id not in (None, ""):
-        nominee = (
-            Nominee.objects.filter(
-                nomination_list=nomination_list, status=NomineeStatus.ACCEPTED, pk=nominee_id
-            ).first()
-            if _is_uuid(nominee_id)
-            else None
-        )
+        nominee = _accepted_nominee(nomination_list, nominee_id)
         if nominee is None:
-            errors["nominee"] = ValidationError(_("Choose a nominee from this list."), code="nominee_unknown")
-    if errors:
-        raise ValidationError(errors)
-    check_lengths(Objection, {"name": name})
+            errors.add(field_error("nominee", _("Choose a nominee from this list."), "nominee_unknown"))
+    errors.raise_any()
     with transaction.atomic():
         nl = NominationList.objects.select_for_update().get(pk=nomination_list.pk)
         if not nl.publicity_open():
@@ -97,20 +91,12 @@ def objection_submit(
     return objection
 
 
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def objection_contact(*, actor, objection: Objection, reason: str) -> str:
     """The clear contact, for supervision to reply; the reason is logged."""
-    scoping.require(actor, Action.SUPERVISE, objection.nomination_list.organiser)
-    reason = clean(reason)
+    permissions.require_supervise(actor, objection)
+    reason = inputs.text(reason, "reason")
     if not reason:
-        raise ValidationError({"reason": ValidationError(_("Give the reason."), code="reason_required")})
+        raise field_error("reason", _("Give the reason."), "reason_required")
     audit.record(
         actor=actor,
         action="honours.objection.contact_revealed",
@@ -130,15 +116,13 @@ _TRANSITIONS = {
 
 def objection_decide(*, actor, objection: Objection, status: str, reply: str = "") -> Objection:
     """Supervision moves an objection on: ``investigating``, then ``upheld`` or ``dismissed``
-    with a reply to the objector (required). Needs ``supervise`` on the list's organiser."""
-    scoping.require(actor, Action.SUPERVISE, objection.nomination_list.organiser)
-    reply = clean(reply)
-    if status not in _TRANSITIONS:
-        raise ValidationError({"status": ValidationError(_("Choose a decision."), code="status")})
+    with a reply to the objector (required). Needs ``supervise`` on the list's organiser.
+    Audited as ``honours.objection.investigating``, ``.upheld`` or ``.dismissed``."""
+    permissions.require_supervise(actor, objection)
+    status = inputs.choice(status, "status", list(_TRANSITIONS))
+    reply = inputs.text(reply, "reply")
     if status != ObjectionStatus.INVESTIGATING and not reply:
-        raise ValidationError(
-            {"reply": ValidationError(_("Write the reply to the objector."), code="reply_required")}
-        )
+        raise field_error("reply", _("Write the reply to the objector."), "reply_required")
     with transaction.atomic():
         o = (
             Objection.objects.select_for_update(of=("self",))

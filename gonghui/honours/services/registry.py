@@ -1,5 +1,6 @@
 """The honour registry: recording an honour (``honour_grant``), called by officers' pages,
-by nomination-list approval and by other apps (competitions)."""
+by other apps (competitions) and, for each nominee of an approved list, by
+``lists.nomination_list_approve`` (``honour_grant_for_nominee``)."""
 
 from collections.abc import Iterable
 
@@ -8,20 +9,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
-from gonghui.core.text import check_lengths, clean
+from gonghui.core import audit, inputs
+from gonghui.core.inputs import InputCode, field_error
+from gonghui.core.validation import FieldErrors
+from gonghui.honours import permissions
 from gonghui.honours.choices import TEAM_KINDS, HonourKind, HonourLevel
-from gonghui.honours.models import Honour, Nominee
+from gonghui.honours.models import Honour, NominationList, Nominee
 from gonghui.members.models import Member
-from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
-Action = scoping.Action
 FIRST_YEAR = 1950  # the first national model-worker conference
-
-
-def _within(org: Organisation, root: Organisation) -> bool:
-    return org.path.startswith(root.path)
 
 
 def honour_grant(
@@ -48,7 +45,7 @@ def honour_grant(
     hold the same kind, level and year twice (``duplicate_honour``). Audited as
     ``honours.honour.granted``. Raises ValidationError, PermissionDenied or Http404."""
     if actor is not None:
-        scoping.require(actor, Action.MANAGE_HONOURS, organisation)
+        permissions.require_grant(actor, organisation)
     return _grant(
         actor=actor,
         member=member,
@@ -64,6 +61,31 @@ def honour_grant(
         source_id=source_id,
         team_host=team_host,
         team_members=team_members,
+    )
+
+
+def honour_grant_for_nominee(*, actor, nomination_list: NominationList, nominee: Nominee) -> Honour:
+    """The honour an accepted nominee receives when their list is approved: the list's kind,
+    level, year, issuing body and flags, ``source`` the list's title and ``source_id`` its id,
+    filed under the nominee's union (a team's host unit kept). Only for
+    ``lists.nomination_list_approve``, which has checked that ``actor`` manages the list and
+    runs this inside its transaction; the registry's rules apply as for :func:`honour_grant`."""
+    nl = nomination_list
+    return _grant(
+        actor=actor,
+        member=nominee.member,
+        team_name=nominee.team_name,
+        organisation=nominee.organisation,
+        kind=nl.kind,
+        level=nl.level,
+        year=nl.year,
+        issuing_body=nl.issuing_body,
+        allowance=nl.allowance,
+        medical_benefit=nl.medical_benefit,
+        source=nl.title,
+        source_id=str(nl.pk),
+        team_host=nominee.employer if nominee.member_id is None else "",
+        nominee=nominee,
     )
 
 
@@ -85,52 +107,56 @@ def _grant(
     team_members=(),
     nominee: Nominee | None = None,
 ) -> Honour:
-    errors = {}
-    team_name, team_host, issuing_body = clean(team_name), clean(team_host), clean(issuing_body)
-    source, source_id = clean(source), clean(source_id)
-    if kind not in HonourKind.values:
-        errors["kind"] = ValidationError(_("Choose a kind of honour."), code="kind")
-    if level not in HonourLevel.values:
-        errors["level"] = ValidationError(_("Choose a level."), code="level")
-    this_year = timezone.localdate().year
-    if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= this_year:
-        errors["year"] = ValidationError(
-            _("The year must be between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": this_year},
-            code="year",
+    errors = FieldErrors()
+    kind = errors.read(inputs.choice, kind, "kind", HonourKind)
+    level = errors.read(inputs.choice, level, "level", HonourLevel)
+    year = errors.read(inputs.integer, year, "year", minimum=FIRST_YEAR, maximum=timezone.localdate().year)
+    issuing_body = errors.read(inputs.text, issuing_body, "issuing_body", max_length=120)
+    if issuing_body == "":
+        errors.add(
+            field_error("issuing_body", _("Name the body that conferred the honour."), InputCode.REQUIRED)
         )
-    if not issuing_body:
-        errors["issuing_body"] = ValidationError(
-            _("Name the body that conferred the honour."), code="required"
-        )
+    team_name = errors.read(inputs.text, team_name, "team_name", max_length=120)
+    team_host = errors.read(inputs.text, team_host, "team_host", max_length=120)
+    source = errors.read(inputs.text, source, "source", max_length=200)
+    source_id = errors.read(inputs.text, source_id, "source_id", max_length=64)
     team_members = list(team_members)
     if kind in TEAM_KINDS:
         if member is not None:
-            errors["member"] = ValidationError(
-                _("A Workers' Pioneer honour goes to a team, not a person."), code="team_only"
-            )
-        if not team_name:
-            errors["team_name"] = ValidationError(_("Name the team."), code="required")
-        for m in team_members:
-            if not _within(m.organisation, organisation):
-                errors["team_members"] = ValidationError(
-                    _("%(name)s is not a member of this union.") % {"name": m.name}, code="member_outside"
+            errors.add(
+                field_error(
+                    "member", _("A Workers' Pioneer honour goes to a team, not a person."), "team_only"
                 )
-    elif kind in HonourKind.values:
+            )
+        if team_name == "":
+            errors.add(field_error("team_name", _("Name the team."), InputCode.REQUIRED))
+        outside = [m for m in team_members if not organisation.contains(m.organisation)]
+        if outside:
+            errors.add(
+                field_error(
+                    "team_members",
+                    _("%(name)s is not a member of this union.") % {"name": outside[-1].name},
+                    "member_outside",
+                )
+            )
+    elif kind is not None:
         if member is None:
-            errors["member"] = ValidationError(_("Choose the member who holds the honour."), code="required")
-        elif not _within(member.organisation, organisation):
-            errors["member"] = ValidationError(
-                _("The member does not belong to this union or the unions below it."), code="member_outside"
+            errors.add(
+                field_error("member", _("Choose the member who holds the honour."), InputCode.REQUIRED)
+            )
+        elif not organisation.contains(member.organisation):
+            errors.add(
+                field_error(
+                    "member",
+                    _("The member does not belong to this union or the unions below it."),
+                    "member_outside",
+                )
             )
         if team_name or team_members:
-            errors["team_name"] = ValidationError(
-                _("Only a Workers' Pioneer honour goes to a team."), code="person_only"
+            errors.add(
+                field_error("team_name", _("Only a Workers' Pioneer honour goes to a team."), "person_only")
             )
-    if errors:
-        raise ValidationError(errors)
-    data = {"team_name": team_name, "team_host": team_host, "issuing_body": issuing_body}
-    data |= {"source": source, "source_id": source_id}
-    check_lengths(Honour, data)
+    errors.raise_any()
     owner = member.organisation if member is not None else organisation
     duplicate = Honour.objects.filter(kind=kind, level=level, year=year)
     duplicate = (
@@ -155,8 +181,12 @@ def _grant(
                 allowance=bool(allowance),
                 medical_benefit=bool(medical_benefit),
                 nominee=nominee,
-                granted_by=actor if getattr(actor, "is_authenticated", False) else None,
-                **data,
+                granted_by=actor if actor is not None and actor.is_authenticated else None,
+                team_name=team_name,
+                team_host=team_host,
+                issuing_body=issuing_body,
+                source=source,
+                source_id=source_id,
             )
             if team_members:
                 honour.team_members.set(team_members)

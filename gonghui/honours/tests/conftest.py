@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from gonghui.honours.services import nominations
+from gonghui.honours.services import lists, nominees
 from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import Role
 from gonghui.testing import make_user
@@ -33,18 +33,23 @@ def _clear_cache(db):
     cache.clear()
 
 
+def role_holder(world, username: str, org_key: str, role: str):
+    """A new login holding ``role`` on ``world.orgs[org_key]``."""
+    user = make_user(username)
+    org_services.role_assign(actor=None, user=user, organisation=world.orgs[org_key], role=role)
+    return user
+
+
 @pytest.fixture
 def supervisor(world):
     """Supervision (监督) of 陕西省总工会: decides objections."""
-    user = make_user("shaanxi_supervisor")
-    org_services.role_assign(actor=None, user=user, organisation=world.orgs["shaanxi"], role=Role.SUPERVISOR)
-    return user
+    return role_holder(world, "shaanxi_supervisor", "shaanxi", Role.SUPERVISOR)
 
 
 @pytest.fixture
 def plist(world, province_admin, today):
     """A provincial 劳动模范 list of 陕西 with the default quotas."""
-    return nominations.nomination_list_create(
+    return lists.nomination_list_create(
         actor=province_admin,
         organiser=world.orgs["shaanxi"],
         title="2026年陕西省劳动模范推荐评选",
@@ -62,7 +67,7 @@ def recommend(world, plist, member_key="xian_worker", org_key="xian_factory", us
         "is_migrant_worker": True,
     }
     facts.update(flags)
-    return nominations.nominee_recommend(
+    return nominees.nominee_recommend(
         actor=world.users[user],
         nomination_list=plist,
         recommending_org=world.orgs[org_key],
@@ -75,5 +80,5 @@ def recommend(world, plist, member_key="xian_worker", org_key="xian_factory", us
 def accept(world, nominee):
     """Pass a nominee up every level to the organiser (the province admin acts for each)."""
     while nominee.status == "in_review":
-        nominee = nominations.nominee_approve(actor=world.users["shaanxi"], nominee=nominee)
+        nominee = nominees.nominee_approve(actor=world.users["shaanxi"], nominee=nominee)
     return nominee

@@ -7,7 +7,7 @@ from django.test import Client
 
 from gonghui.core.models import AuditEntry
 from gonghui.honours.models import Objection
-from gonghui.honours.services import nominations, registry
+from gonghui.honours.services import lists, registry
 from gonghui.honours.tests.conftest import accept, recommend
 from gonghui.testing import client_for
 
@@ -87,7 +87,7 @@ def test_a_list_shows_its_quota_status_to_the_organiser_only(world, plist):
 @pytest.fixture
 def on_notice(world, province_admin, plist):
     accept(world, recommend(world, plist))
-    return nominations.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
+    return lists.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
 
 
 def test_anyone_may_object_to_a_list_on_notice(world, on_notice):
@@ -120,7 +120,7 @@ def test_no_objection_to_a_list_not_on_notice(world, province_admin, plist, toda
     r = Client().post(url, {"contact": "13800001111", "text": "x"}, content_type="application/json")
     assert r.status_code == 404
     accept(world, recommend(world, plist))
-    nominations.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
+    lists.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
     today(datetime.date(2026, 10, 12))  # the notice is over
     r = Client().post(url, {"contact": "13800001111", "text": "x"}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "not_on_notice"

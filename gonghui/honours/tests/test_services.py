@@ -10,7 +10,7 @@ from django.http import Http404
 from gonghui.core.models import AuditEntry
 from gonghui.honours import selectors
 from gonghui.honours.models import Honour, NominationList, Nominee, NomineeReview, Objection
-from gonghui.honours.services import nominations, objections, registry
+from gonghui.honours.services import lists, nominees, objections, registry
 from gonghui.honours.tests.conftest import accept, recommend
 from gonghui.organisations import services as org_services
 from gonghui.organisations.choices import Kind, Ownership
@@ -95,11 +95,11 @@ def test_a_workers_pioneer_honour_goes_to_a_team_of_the_union(world):
 @pytest.mark.parametrize(
     ("overrides", "field", "code"),
     [
-        ({"kind": "medal"}, "kind", "kind"),
-        ({"level": "county"}, "level", "level"),
-        ({"year": 1949}, "year", "year"),
-        ({"year": 2999}, "year", "year"),
-        ({"year": "2020"}, "year", "year"),
+        ({"kind": "medal"}, "kind", "invalid_choice"),
+        ({"level": "county"}, "level", "invalid_choice"),
+        ({"year": 1949}, "year", "number_too_small"),
+        ({"year": 2999}, "year", "number_too_large"),
+        ({"year": "二〇二〇"}, "year", "number_invalid"),
         ({"issuing_body": "  "}, "issuing_body", "required"),
         ({"member": None}, "member", "required"),
         ({"team_name": "某班组"}, "team_name", "person_only"),
@@ -156,7 +156,7 @@ def test_a_list_starts_with_the_default_quotas(plist):
 
 def test_a_city_cannot_run_a_provincial_selection(world, city_admin, today):
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_create(
+        lists.nomination_list_create(
             actor=city_admin,
             organiser=world.orgs["xian"],
             title="t",
@@ -171,7 +171,7 @@ def test_a_city_cannot_run_a_provincial_selection(world, city_admin, today):
 def test_bad_quota_rules_on_a_new_list_write_nothing(world, province_admin, today):
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_create(
+        lists.nomination_list_create(
             actor=province_admin,
             organiser=world.orgs["shaanxi"],
             title="t",
@@ -191,14 +191,14 @@ def test_a_nominee_is_reviewed_level_by_level_up_to_the_organiser(
     assert (n.status, n.current_org) == ("in_review", world.orgs["yanta"])
     # Not yet Xi'an's turn: the Xi'an officer can see the nominee but may act at 雁塔 only
     # because Xi'an is above it — the step is recorded against 雁塔.
-    n = nominations.nominee_approve(actor=city_officer, nominee=n)
+    n = nominees.nominee_approve(actor=city_officer, nominee=n)
     assert n.current_org == world.orgs["xian"]
-    n = nominations.nominee_approve(actor=city_admin, nominee=n)
+    n = nominees.nominee_approve(actor=city_admin, nominee=n)
     assert n.current_org == world.orgs["shaanxi"]
     # The province's turn: Xi'an can no longer act.
     with pytest.raises(PermissionDenied):
-        nominations.nominee_approve(actor=city_admin, nominee=n)
-    n = nominations.nominee_approve(actor=province_admin, nominee=n)
+        nominees.nominee_approve(actor=city_admin, nominee=n)
+    n = nominees.nominee_approve(actor=province_admin, nominee=n)
     assert (n.status, n.current_org) == ("accepted", None)
     steps = [(r.organisation.code, r.decision) for r in selectors.nominee_timeline(n)]
     assert steps == [
@@ -212,18 +212,18 @@ def test_a_nominee_is_reviewed_level_by_level_up_to_the_organiser(
 
 def test_a_returned_nominee_goes_back_with_the_reason_and_can_be_resubmitted(world, city_admin, plist):
     n = recommend(world, plist)
-    n = nominations.nominee_approve(actor=city_admin, nominee=n)
+    n = nominees.nominee_approve(actor=city_admin, nominee=n)
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        nominations.nominee_return(actor=city_admin, nominee=n, reason="  ")
+        nominees.nominee_return(actor=city_admin, nominee=n, reason="  ")
     assert exc.value.error_dict["reason"][0].code == "reason_required"
     assert counts() == before
-    n = nominations.nominee_return(actor=city_admin, nominee=n, reason="事迹材料不完整")
+    n = nominees.nominee_return(actor=city_admin, nominee=n, reason="事迹材料不完整")
     assert (n.status, n.current_org, n.return_reason) == ("returned", None, "事迹材料不完整")
     with pytest.raises(ValidationError) as exc:
-        nominations.nominee_approve(actor=city_admin, nominee=n)
+        nominees.nominee_approve(actor=city_admin, nominee=n)
     assert exc.value.code == "not_in_review"
-    n = nominations.nominee_resubmit(actor=city_admin, nominee=n, deeds="补充获国家专利3项。")
+    n = nominees.nominee_resubmit(actor=city_admin, nominee=n, deeds="补充获国家专利3项。")
     assert (n.status, n.current_org, n.deeds) == ("in_review", world.orgs["yanta"], "补充获国家专利3项。")
 
 
@@ -297,7 +297,7 @@ def test_quota_facts_are_derived_from_the_host_unit_and_the_member_record(world,
         is_migrant_worker=True,
         employer="西安某汽车零部件厂",
     )
-    n = nominations.nominee_recommend(
+    n = nominees.nominee_recommend(
         actor=city_admin,
         nomination_list=plist,
         recommending_org=factory,
@@ -321,7 +321,7 @@ def test_the_live_quota_counts_the_list_as_built(world, plist):
         is_migrant_worker=False,
         enterprise_ownership="public",
     )
-    lines = {x.key: x for x in nominations.quota_lines(plist)}
+    lines = {x.key: x for x in lists.quota_lines(plist)}
     assert [(k, x.count, x.total, x.met) for k, x in lines.items()] == [
         ("industrial", 1, 2, True),
         ("front_line_other", 1, 2, True),
@@ -355,16 +355,14 @@ def test_the_notice_runs_five_working_days_skipping_the_national_day_holiday(
     world, province_admin, plist, today
 ):
     accept_two(world, plist)
-    nl = nominations.publicity_start(actor=province_admin, nomination_list=plist)
+    nl = lists.publicity_start(actor=province_admin, nomination_list=plist)
     # Mon 28, Tue 29, Wed 30 September, then 1–7 October off: Thu 8, Fri 9 October.
     assert (nl.status, nl.publicity_start, nl.publicity_end) == (
         "publicity",
         datetime.date(2026, 9, 28),
         datetime.date(2026, 10, 9),
     )
-    assert nominations.notice_end(datetime.date(2026, 11, 21), 5) == datetime.date(
-        2026, 11, 27
-    )  # from a Saturday
+    assert lists.notice_end(datetime.date(2026, 11, 21), 5) == datetime.date(2026, 11, 27)  # from a Saturday
     assert nl.publicity_open()
     today(datetime.date(2026, 10, 9))
     assert nl.publicity_open()
@@ -376,11 +374,11 @@ def test_the_notice_needs_the_quotas_met_or_a_reason(world, province_admin, plis
     accept(world, recommend(world, plist, is_migrant_worker=False))
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        nominations.publicity_start(actor=province_admin, nomination_list=plist)
+        lists.publicity_start(actor=province_admin, nomination_list=plist)
     error = exc.value.error_dict["override_reason"][0]
     assert error.code == "quota_not_met" and "0/1" in error.message
     assert counts() == before
-    nl = nominations.publicity_start(
+    nl = lists.publicity_start(
         actor=province_admin, nomination_list=plist, override_reason="本批次仅一人名额不足以分配"
     )
     assert nl.quota_override_reason == "本批次仅一人名额不足以分配"
@@ -391,34 +389,38 @@ def test_the_notice_needs_the_quotas_met_or_a_reason(world, province_admin, plis
 def test_the_notice_waits_for_every_review_to_finish(world, province_admin, plist):
     recommend(world, plist)
     with pytest.raises(ValidationError) as exc:
-        nominations.publicity_start(actor=province_admin, nomination_list=plist)
+        lists.publicity_start(actor=province_admin, nomination_list=plist)
     assert exc.value.code == "review_pending"
     assert NominationList.objects.get().status == "building"
 
 
-def test_only_the_organiser_starts_the_notice(world, city_admin, province_admin, plist):
+def test_only_the_organiser_starts_the_notice(world, city_admin, sibling_admin, province_admin, plist):
+    """Xi'an sees the provincial list (it recommends to it), so it is refused with 403; Gansu
+    does not see it at all: 404."""
     accept(world, recommend(world, plist))
+    with pytest.raises(PermissionDenied):
+        lists.publicity_start(actor=city_admin, nomination_list=plist)
     with pytest.raises(Http404):
-        nominations.publicity_start(actor=city_admin, nomination_list=plist)
+        lists.publicity_start(actor=sibling_admin, nomination_list=plist)
     with pytest.raises(ValidationError) as exc:
-        nominations.publicity_start(actor=province_admin, nomination_list=plist, days=0)
-    assert exc.value.error_dict["days"][0].code == "days"
+        lists.publicity_start(actor=province_admin, nomination_list=plist, days=0)
+    assert exc.value.error_dict["days"][0].code == "number_too_small"
     assert NominationList.objects.get().status == "building"
 
 
 @pytest.fixture
 def on_notice(world, province_admin, plist):
     accept_two(world, plist)
-    return nominations.publicity_start(actor=province_admin, nomination_list=plist)
+    return lists.publicity_start(actor=province_admin, nomination_list=plist)
 
 
 def test_approval_after_the_notice_grants_the_honours(world, province_admin, on_notice, today):
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
+        lists.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert exc.value.code == "notice_running"
     assert Honour.objects.count() == 0
     today(datetime.date(2026, 10, 10))
-    honours = nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
+    honours = lists.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert len(honours) == Honour.objects.count() == 2
     h = Honour.objects.get(member=world.members["xian_worker"])
     assert (h.member, h.kind, h.level, h.year, h.issuing_body) == (
@@ -441,7 +443,7 @@ def test_approval_is_refused_whole_when_one_honour_is_a_duplicate(world, provinc
     before = counts()
     today(datetime.date(2026, 10, 12))
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
+        lists.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert exc.value.code == "duplicate_honour"
     assert counts() == before
     assert NominationList.objects.get().status == "publicity"
@@ -476,7 +478,7 @@ def test_an_objection_is_tracked_and_decided_by_supervision(
     assert exc.value.error_dict["reply"][0].code == "reply_required"
     today(datetime.date(2026, 10, 12))
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
+        lists.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert exc.value.code == "objection_open"
     o = objections.objection_decide(
         actor=supervisor, objection=o, status="dismissed", reply="经核实，事迹属实。"
@@ -485,7 +487,7 @@ def test_an_objection_is_tracked_and_decided_by_supervision(
     with pytest.raises(ValidationError) as exc:
         objections.objection_decide(actor=supervisor, objection=o, status="upheld", reply="x")
     assert exc.value.code == "objection_decided"
-    nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
+    lists.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert Honour.objects.count() == 2
     assert objections.objection_contact(actor=supervisor, objection=o, reason="回复异议人") == "13912345678"
     assert AuditEntry.objects.filter(action="honours.objection.contact_revealed").count() == 1
@@ -510,11 +512,11 @@ def test_an_upheld_objection_stops_the_approval_until_the_nominee_is_struck_off(
     today(datetime.date(2026, 10, 12))
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
+        lists.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert exc.value.code == "objection_upheld"
     assert counts() == before and Honour.objects.count() == 0
-    nominations.nominee_strike(actor=province_admin, nominee=nominee, reason="异议属实")
-    honours = nominations.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
+    nominees.nominee_strike(actor=province_admin, nominee=nominee, reason="异议属实")
+    honours = lists.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert [h.member for h in honours] == [world.members["baoji_worker"]]
     assert not Honour.objects.filter(member=world.members["xian_worker"]).exists()
 

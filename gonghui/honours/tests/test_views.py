@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from gonghui.core.models import AuditEntry
 from gonghui.honours.models import Honour, NominationList, Nominee, Objection
-from gonghui.honours.services import nominations, objections, registry
+from gonghui.honours.services import lists, objections, registry
 from gonghui.honours.tests.conftest import accept, recommend
 from gonghui.testing import client_for
 
@@ -120,10 +120,21 @@ def test_the_live_quota_fragment_previews_the_nominee_being_entered(world, plist
     assert client_for("gansu").get(reverse("honours:list_quota", args=[plist.pk])).status_code == 404
 
 
+def test_a_union_below_the_organiser_sees_the_list_and_gets_403_for_running_it(world, plist):
+    """宝鸡 sees 陕西's list (it recommends to it): approving, cancelling, starting the notice or
+    changing the quotas is 403, not 404; 甘肃, which does not see it, gets 404. Nothing changes."""
+    baoji, gansu = client_for("baoji"), client_for("gansu")
+    for name in ("list_approve", "list_cancel", "list_publicity", "list_quotas"):
+        url = reverse(f"honours:{name}", args=[plist.pk])
+        assert baoji.post(url, {"reason": "x", "days": "5", "quota_rules": "[]"}).status_code == 403, name
+        assert gansu.post(url, {"reason": "x", "days": "5", "quota_rules": "[]"}).status_code == 404, name
+    assert NominationList.objects.get().status == "building"
+
+
 @pytest.fixture
 def on_notice(world, province_admin, plist):
     accept(world, recommend(world, plist))
-    return nominations.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
+    return lists.publicity_start(actor=province_admin, nomination_list=plist, override_reason="试点")
 
 
 def test_the_public_notice_shows_no_personal_data_and_takes_objections(world, on_notice):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from gonghui.honours.models import Nominee
-from gonghui.honours.services import nominations
+from gonghui.honours.services import lists, nominees
 from gonghui.testing import client_for
 from gonghui.tests.urlwalk import SIBLINGS, form_post, html_urls, markers, snapshot
 
@@ -34,7 +34,7 @@ def test_the_public_notice_is_open_to_everyone_and_shows_no_personal_data(world,
     notice = reverse("honours:notice", kwargs={"list_id": xian["list_id"]})
     assert client.post(notice, form_post()).status_code == 200  # the form again, with its errors
     assert snapshot(xian) == before
-    building = nominations.nomination_list_create(
+    building = lists.nomination_list_create(
         actor=city_admin,
         organiser=world.orgs["xian"],
         title="2026年西安市五一劳动奖章推荐",
@@ -53,7 +53,7 @@ def test_a_provincial_list_is_open_to_the_sibling_city_without_xians_nominee(
     design — they recommend to it — but 西安's nominee on it is not: the list page and the
     API show them no 西安 row, every page of the nominee is 404, and nothing is written.
     甘肃 does not see the list at all."""
-    plist = nominations.nomination_list_create(
+    plist = lists.nomination_list_create(
         actor=province_admin,
         organiser=world.orgs["shaanxi"],
         title="2026年陕西省劳动模范推荐评选",
@@ -61,7 +61,7 @@ def test_a_provincial_list_is_open_to_the_sibling_city_without_xians_nominee(
         level="provincial",
         year=2026,
     )
-    nominee = nominations.nominee_recommend(
+    nominee = nominees.nominee_recommend(
         actor=city_admin,
         nomination_list=plist,
         recommending_org=world.orgs["xian_factory"],

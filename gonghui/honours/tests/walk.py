@@ -7,7 +7,7 @@ import datetime
 from django.contrib.auth.models import AnonymousUser
 
 from gonghui.honours import models
-from gonghui.honours.services import nominations, objections, registry
+from gonghui.honours.services import lists, nominees, objections, registry
 from gonghui.members.services import members as member_services
 from gonghui.testing import make_id_number, make_phone
 
@@ -24,7 +24,7 @@ def xian_objects(world) -> dict:
         year=2020,
         issuing_body="陕西省人民政府",
     )
-    nomination_list = nominations.nomination_list_create(
+    nomination_list = lists.nomination_list_create(
         actor=world.users["xian"],
         organiser=world.orgs["xian"],
         title="2026年西安市劳动模范推荐评选",
@@ -41,7 +41,7 @@ def xian_objects(world) -> dict:
         phone=secrets[1],
         joined_on=datetime.date(2015, 1, 1),
     )
-    nominee = nominations.nominee_recommend(
+    nominee = nominees.nominee_recommend(
         actor=world.users["xian"],
         nomination_list=nomination_list,
         recommending_org=world.orgs["xian_factory"],
@@ -53,8 +53,8 @@ def xian_objects(world) -> dict:
         is_migrant_worker=True,
     )
     while nominee.status == "in_review":
-        nominee = nominations.nominee_approve(actor=world.users["xian"], nominee=nominee)
-    nomination_list = nominations.publicity_start(
+        nominee = nominees.nominee_approve(actor=world.users["xian"], nominee=nominee)
+    nomination_list = lists.publicity_start(
         actor=world.users["xian"], nomination_list=nomination_list, override_reason="本批次仅一人"
     )
     objection = objections.objection_submit(

@@ -7,18 +7,17 @@ service, redirect with a message or render the form again with the service's err
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.core.forms import add_service_error
-from gonghui.core.web import is_fragment_request, paginate
-from gonghui.honours import categories, forms, quota, selectors
+from gonghui.core.inputs import field_error
+from gonghui.core.web import dispatch, form_action, is_fragment_request, paginate
+from gonghui.honours import categories, forms, permissions, quota, selectors
 from gonghui.honours.choices import TEAM_KINDS, ListStatus, NomineeStatus, ObjectionStatus
-from gonghui.honours.services import nominations, objections, registry
+from gonghui.honours.services import lists, nominees, objections, registry
 from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
 
@@ -26,8 +25,17 @@ Action = scoping.Action
 PER_PAGE = 20
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+def _member(user, member_no: str):
+    """The member a form names by number, within the user's scope (None when none is named);
+    an unknown number is the form's error."""
+    if not member_no:
+        return None
+    member = selectors.member_by_number(user, member_no)
+    if member is None:
+        raise field_error(
+            "member_no", _("No member with this number is within your reach."), "member_unknown"
+        )
+    return member
 
 
 # ---- registry ---------------------------------------------------------------------------
@@ -49,7 +57,7 @@ def honour_list(request):
             year=d.get("year"),
         )
     page = paginate(request, queryset, PER_PAGE)
-    context = {"form": form, "page": page, "can_grant": scoping.has_any(request.user, Action.MANAGE_HONOURS)}
+    context = {"form": form, "page": page, "can_grant": permissions.can_manage_somewhere(request.user)}
     template = (
         "honours/_honour_rows.html" if is_fragment_request(request, "honour-results") else "honours/list.html"
     )
@@ -65,39 +73,32 @@ def honour_detail(request, honour_id):
     )
 
 
-@officer_required
+@permissions.manager_required
 def honour_grant(request):
-    if not scoping.has_any(request.user, Action.MANAGE_HONOURS):
-        raise PermissionDenied
     form = forms.HonourGrantForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        member = selectors.member_by_number(request.user, d["member_no"])
-        if d["member_no"] and member is None:
-            form.add_error("member_no", _("No member with this number is within your reach."))
-        else:
-            try:
-                honour = registry.honour_grant(
-                    actor=request.user,
-                    member=member,
-                    team_name=d["team_name"],
-                    team_host=d["team_host"],
-                    organisation=d["organisation"],
-                    kind=d["kind"],
-                    level=d["level"],
-                    year=d["year"],
-                    issuing_body=d["issuing_body"],
-                    allowance=d["allowance"],
-                    medical_benefit=d["medical_benefit"],
-                    source=_("Entered by hand"),
-                )
-            except ValidationError as exc:
-                add_service_error(
-                    form, exc, {**forms.ERROR_FIELDS, "member_outside": "member_no", "required": "member_no"}
-                )
-            else:
-                messages.success(request, _("The honour is on record."))
-                return redirect("honours:detail", honour_id=honour.pk)
+    if request.method == "POST":
+        done = form_action(
+            request,
+            lambda d: registry.honour_grant(
+                actor=request.user,
+                member=_member(request.user, d["member_no"]),
+                team_name=d["team_name"],
+                team_host=d["team_host"],
+                organisation=d["organisation"],
+                kind=d["kind"],
+                level=d["level"],
+                year=d["year"],
+                issuing_body=d["issuing_body"],
+                allowance=d["allowance"],
+                medical_benefit=d["medical_benefit"],
+                source=_("Entered by hand"),
+            ),
+            form=form,
+            success=_("The honour is on record."),
+            fields_by_code={**forms.ERROR_FIELDS, "member_outside": "member_no", "required": "member_no"},
+        )
+        if done.ok:
+            return redirect("honours:detail", honour_id=done.result.pk)
     return render(request, "honours/grant.html", {"form": form})
 
 
@@ -116,33 +117,32 @@ def list_index(request):
             "page": page,
             "status": status,
             "statuses": ListStatus.choices,
-            "can_create": scoping.has_any(request.user, Action.MANAGE_HONOURS),
+            "can_create": permissions.can_manage_somewhere(request.user),
         },
     )
 
 
-@officer_required
+@permissions.manager_required
 def list_create(request):
-    if not scoping.has_any(request.user, Action.MANAGE_HONOURS):
-        raise PermissionDenied
     form = forms.ListCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            nl = nominations.nomination_list_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The nomination list is open for recommendations."))
-            return redirect("honours:list_detail", list_id=nl.pk)
+    if request.method == "POST":
+        done = form_action(
+            request,
+            lambda d: lists.nomination_list_create(actor=request.user, **d),
+            form=form,
+            success=_("The nomination list is open for recommendations."),
+        )
+        if done.ok:
+            return redirect("honours:list_detail", list_id=done.result.pk)
     return render(request, "honours/list_form.html", {"form": form})
 
 
 def _nominee_actions(user, n, nl) -> list[str]:
     actions = []
     if nl.status == ListStatus.BUILDING:
-        if nominations.can_review(user, n):
+        if permissions.can_review(user, n):
             actions += ["approve", "return"]
-        if scoping.can(user, Action.MANAGE_HONOURS, n.recommended_by_org):
+        if permissions.can_manage_nomination(user, n):
             if n.status == NomineeStatus.RETURNED:
                 actions.append("resubmit")
             if n.status in {NomineeStatus.IN_REVIEW, NomineeStatus.RETURNED, NomineeStatus.ACCEPTED}:
@@ -150,7 +150,7 @@ def _nominee_actions(user, n, nl) -> list[str]:
     if (
         nl.status == ListStatus.PUBLICITY
         and n.status == NomineeStatus.ACCEPTED
-        and scoping.can(user, Action.MANAGE_HONOURS, nl.organiser)
+        and permissions.can_manage_list(user, nl)
         and any(o.status == ObjectionStatus.UPHELD for o in n.objections.all())
     ):
         actions.append("strike")
@@ -159,29 +159,29 @@ def _nominee_actions(user, n, nl) -> list[str]:
 
 def _default_recommender(user, nl) -> str:
     for org in scoping.home_organisations(user, Action.MANAGE_HONOURS):
-        if org.path.startswith(nl.organiser.path) and org.path != nl.organiser.path:
+        if nl.recommends_here(org):
             return org.code
     return ""
 
 
 def _list_page(request, nl, **overrides):
     user = request.user
-    organiser_view = scoping.can(user, Action.VIEW, nl.organiser)
-    manage = scoping.can(user, Action.MANAGE_HONOURS, nl.organiser)
-    nominees = list(
+    organiser_view = permissions.can_see_whole_list(user, nl)
+    manage = permissions.can_manage_list(user, nl)
+    rows = list(
         selectors.nominees_visible_to(user, nl).prefetch_related(
             "objections", "reviews__organisation", "reviews__actor"
         )
     )
     building = nl.status == ListStatus.BUILDING
-    may_recommend = building and scoping.has_any(user, Action.MANAGE_HONOURS)
+    may_recommend = building and permissions.can_manage_somewhere(user)
     context = {
         "nl": nl,
-        "rows": [(n, _nominee_actions(user, n, nl)) for n in nominees],
+        "rows": [(n, _nominee_actions(user, n, nl)) for n in rows],
         "organiser_view": organiser_view,
         "manage": manage,
-        "supervise": scoping.can(user, Action.SUPERVISE, nl.organiser),
-        "lines": nominations.quota_lines(nl) if organiser_view else None,
+        "supervise": permissions.can_supervise(user, nl),
+        "lines": lists.quota_lines(nl) if organiser_view else None,
         "recommend_form": forms.RecommendForm(
             user=user, initial={"recommending_org": _default_recommender(user, nl), "is_front_line": True}
         )
@@ -206,6 +206,22 @@ def _rules_json(nl) -> str:
     return json.dumps(nl.quota_rules, ensure_ascii=False, indent=1)
 
 
+def _list_to_manage(request, list_id):
+    """The list, for its organiser's managers (403 for a union below that sees it)."""
+    nl = selectors.nomination_list_or_404(request.user, list_id)
+    permissions.require_manage_list(request.user, nl)
+    return nl
+
+
+def _list_form(request, nl, form, call, *, shown_as: str, **kwargs):
+    """One of the list page's forms sent: back to the list when ``call`` succeeds, else the
+    list page again with this form (``shown_as``, its name in the page) showing the errors."""
+    done = form_action(request, call, form=form, **kwargs)
+    if done.ok:
+        return done, redirect("honours:list_detail", list_id=nl.pk)
+    return done, _list_page(request, nl, **{shown_as: form})
+
+
 @officer_required
 def list_detail(request, list_id):
     return _list_page(request, selectors.nomination_list_or_404(request.user, list_id))
@@ -217,8 +233,7 @@ def list_quota(request, list_id):
     """htmx: the live quota check. With the recommend form's facts in the query string it
     shows the shares as they would be with that nominee added."""
     nl = selectors.nomination_list_or_404(request.user, list_id)
-    if not scoping.can(request.user, Action.VIEW, nl.organiser):
-        raise PermissionDenied
+    permissions.require_see_whole_list(request.user, nl)
     extra = None
     if request.GET.get("preview"):
         get = request.GET
@@ -237,7 +252,7 @@ def list_quota(request, list_id):
             is_migrant_worker=bool(migrant),
             enterprise_ownership=ownership,
         )
-    lines = nominations.quota_lines(nl, extra=extra)
+    lines = lists.quota_lines(nl, extra=extra)
     response = render(
         request, "honours/_quota.html", {"nl": nl, "lines": lines, "preview": extra is not None}
     )
@@ -250,44 +265,53 @@ def list_quota(request, list_id):
 def list_recommend(request, list_id):
     nl = selectors.nomination_list_or_404(request.user, list_id)
     form = forms.RecommendForm(request.POST, user=request.user)
-    if form.is_valid():
-        d = form.cleaned_data
-        member = selectors.member_by_number(request.user, d["member_no"]) if d["member_no"] else None
-        if d["member_no"] and member is None:
-            form.add_error("member_no", _("No member with this number is within your reach."))
-        else:
-            try:
-                n = nominations.nominee_recommend(
-                    actor=request.user,
-                    nomination_list=nl,
-                    recommending_org=d["recommending_org"],
-                    member=member,
-                    team_name=d["team_name"],
-                    team_organisation=d["team_org"],
-                    team_host=d["team_host"],
-                    deeds=d["deeds"],
-                    **form.facts(),
-                )
-            except ValidationError as exc:
-                add_service_error(
-                    form,
-                    exc,
-                    {
-                        **forms.ERROR_FIELDS,
-                        "member_outside": "member_no",
-                        "not_member": "member_no",
-                        "team_only": "member_no",
-                        "industrial_required": "industrial",
-                        "ownership_required": "ownership",
-                        "list_not_building": None,
-                    },
-                )
-            else:
-                messages.success(request, _("%(name)s is recommended.") % {"name": n.display_name})
-                return redirect("honours:list_detail", list_id=nl.pk)
-    return _list_page(request, nl, recommend_form=form)
+    done, response = _list_form(
+        request,
+        nl,
+        form,
+        lambda d: nominees.nominee_recommend(
+            actor=request.user,
+            nomination_list=nl,
+            recommending_org=d["recommending_org"],
+            member=_member(request.user, d["member_no"]),
+            team_name=d["team_name"],
+            team_organisation=d["team_org"],
+            team_host=d["team_host"],
+            deeds=d["deeds"],
+            **form.facts(),
+        ),
+        fields_by_code={
+            **forms.ERROR_FIELDS,
+            "member_outside": "member_no",
+            "not_member": "member_no",
+            "team_only": "member_no",
+            "industrial_required": "industrial",
+            "ownership_required": "ownership",
+            "list_not_building": None,
+        },
+        shown_as="recommend_form",
+    )
+    if done.ok:
+        messages.success(request, _("%(name)s is recommended.") % {"name": done.result.display_name})
+    return response
 
 
+# The nominee's steps (urls.py names the action); each is one service call.
+_NOMINEE_ACTIONS = {
+    "approve": lambda request, n: nominees.nominee_approve(actor=request.user, nominee=n),
+    "return": lambda request, n: nominees.nominee_return(
+        actor=request.user, nominee=n, reason=request.POST.get("reason", "")
+    ),
+    "resubmit": lambda request, n: nominees.nominee_resubmit(
+        actor=request.user, nominee=n, deeds=request.POST.get("deeds", "")
+    ),
+    "withdraw": lambda request, n: nominees.nominee_withdraw(
+        actor=request.user, nominee=n, reason=request.POST.get("reason", "")
+    ),
+    "strike": lambda request, n: nominees.nominee_strike(
+        actor=request.user, nominee=n, reason=request.POST.get("reason", "")
+    ),
+}
 _NOMINEE_DONE = {
     "approve": gettext_lazy("The nominee is passed on."),
     "return": gettext_lazy("The nominee is returned to the recommending union."),
@@ -300,78 +324,58 @@ _NOMINEE_DONE = {
 @officer_required
 @require_POST
 def nominee_act(request, nominee_id, action):
+    step = dispatch(_NOMINEE_ACTIONS, action)
     n = selectors.nominee_or_404(request.user, nominee_id)
-    reason = request.POST.get("reason", "")
-    try:
-        if action == "approve":
-            nominations.nominee_approve(actor=request.user, nominee=n)
-        elif action == "return":
-            nominations.nominee_return(actor=request.user, nominee=n, reason=reason)
-        elif action == "resubmit":
-            nominations.nominee_resubmit(actor=request.user, nominee=n, deeds=request.POST.get("deeds", ""))
-        elif action == "withdraw":
-            nominations.nominee_withdraw(actor=request.user, nominee=n, reason=reason)
-        else:
-            nominations.nominee_strike(actor=request.user, nominee=n, reason=reason)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, str(_NOMINEE_DONE[action]))
+    form_action(request, lambda: step(request, n), success=str(_NOMINEE_DONE[action]))
     return redirect("honours:list_detail", list_id=n.nomination_list_id)
 
 
 @officer_required
 @require_POST
 def list_quotas(request, list_id):
-    nl = selectors.nomination_list_or_404(request.user, list_id, Action.MANAGE_HONOURS)
-    form = forms.QuotaRulesForm(request.POST)
-    if form.is_valid():
-        try:
-            nominations.nomination_list_set_quotas(
-                actor=request.user, nomination_list=nl, quota_rules=form.cleaned_data["quota_rules"]
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The quota rules are saved."))
-            return redirect("honours:list_detail", list_id=nl.pk)
-    return _list_page(request, nl, quota_form=form)
+    nl = _list_to_manage(request, list_id)
+    _done, response = _list_form(
+        request,
+        nl,
+        forms.QuotaRulesForm(request.POST),
+        lambda d: lists.nomination_list_set_quotas(
+            actor=request.user, nomination_list=nl, quota_rules=d["quota_rules"]
+        ),
+        success=_("The quota rules are saved."),
+        shown_as="quota_form",
+    )
+    return response
 
 
 @officer_required
 @require_POST
 def list_publicity(request, list_id):
-    nl = selectors.nomination_list_or_404(request.user, list_id, Action.MANAGE_HONOURS)
-    form = forms.PublicityForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            nominations.publicity_start(
-                actor=request.user,
-                nomination_list=nl,
-                start=d["start"],
-                days=d["days"],
-                override_reason=d["override_reason"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The list is on public notice."))
-            return redirect("honours:list_detail", list_id=nl.pk)
-    return _list_page(request, nl, publicity_form=form)
+    nl = _list_to_manage(request, list_id)
+    _done, response = _list_form(
+        request,
+        nl,
+        forms.PublicityForm(request.POST),
+        lambda d: lists.publicity_start(
+            actor=request.user,
+            nomination_list=nl,
+            start=d["start"],
+            days=d["days"],
+            override_reason=d["override_reason"],
+        ),
+        success=_("The list is on public notice."),
+        shown_as="publicity_form",
+    )
+    return response
 
 
 @officer_required
 @require_POST
 def list_approve(request, list_id):
-    nl = selectors.nomination_list_or_404(request.user, list_id, Action.MANAGE_HONOURS)
-    try:
-        honours = nominations.nomination_list_approve(actor=request.user, nomination_list=nl)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
+    nl = _list_to_manage(request, list_id)
+    done = form_action(request, lambda: lists.nomination_list_approve(actor=request.user, nomination_list=nl))
+    if done.ok:
         messages.success(
-            request, _("The list is approved: %(n)d honours are on record.") % {"n": len(honours)}
+            request, _("The list is approved: %(n)d honours are on record.") % {"n": len(done.result)}
         )
     return redirect("honours:list_detail", list_id=nl.pk)
 
@@ -379,15 +383,14 @@ def list_approve(request, list_id):
 @officer_required
 @require_POST
 def list_cancel(request, list_id):
-    nl = selectors.nomination_list_or_404(request.user, list_id, Action.MANAGE_HONOURS)
-    try:
-        nominations.nomination_list_cancel(
+    nl = _list_to_manage(request, list_id)
+    form_action(
+        request,
+        lambda: lists.nomination_list_cancel(
             actor=request.user, nomination_list=nl, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("The list is cancelled."))
+        ),
+        success=_("The list is cancelled."),
+    )
     return redirect("honours:list_detail", list_id=nl.pk)
 
 
@@ -395,19 +398,14 @@ def list_cancel(request, list_id):
 @require_POST
 def objection_decide(request, objection_id):
     o = selectors.objection_or_404(request.user, objection_id)
-    form = forms.ObjectionDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision."))
-    else:
-        try:
-            objections.objection_decide(
-                actor=request.user,
-                objection=o,
-                status=form.cleaned_data["status"],
-                reply=form.cleaned_data["reply"],
-            )
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("The objection is updated."))
+    form_action(
+        request,
+        lambda: objections.objection_decide(
+            actor=request.user,
+            objection=o,
+            status=request.POST.get("status", ""),
+            reply=request.POST.get("reply", ""),
+        ),
+        success=_("The objection is updated."),
+    )
     return redirect("honours:list_detail", list_id=o.nomination_list_id)

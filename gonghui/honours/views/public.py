@@ -2,15 +2,13 @@
 name, union, employer, achievements — never an ID number or phone."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core import throttle
-from gonghui.core.forms import add_service_error
+from gonghui.core.web import form_action
 from gonghui.honours import selectors
 from gonghui.honours.forms import PublicObjectionForm
 from gonghui.honours.services import objections
@@ -28,30 +26,36 @@ def notice(request, list_id):
     nominees = list(selectors.public_nominees(nl))
     open_now = nl.publicity_open()
     form = PublicObjectionForm(request.POST or None, nominees=nominees)
-    if request.method == "POST" and open_now and form.is_valid():
-        d = form.cleaned_data
+
+    def submit(d):
+        throttle.hit(
+            "honours-objection",
+            throttle.client_key(request),
+            limit=settings.GONGHUI_PUBLIC_FORM_RATE,
+            window=3600,
+        )
+        return objections.objection_submit(
+            actor=request.user,
+            nomination_list=nl,
+            contact=d["contact"],
+            text=d["text"],
+            name=d["name"],
+            nominee_id=d["nominee"] or None,
+        )
+
+    if request.method == "POST" and open_now:
         try:
-            throttle.hit(
-                "honours-objection",
-                throttle.client_key(request),
-                limit=settings.GONGHUI_PUBLIC_FORM_RATE,
-                window=3600,
-            )
-            objections.objection_submit(
-                actor=request.user,
-                nomination_list=nl,
-                contact=d["contact"],
-                text=d["text"],
-                name=d["name"],
-                nominee_id=d["nominee"] or None,
+            done = form_action(
+                request,
+                submit,
+                form=form,
+                success=_("Your objection has been received. The organiser will reply to you."),
             )
         except throttle.Throttled:
             form.add_error(None, _("Too many attempts; please try again later."))
-        except ValidationError as exc:
-            add_service_error(form, exc)
         else:
-            messages.success(request, _("Your objection has been received. The organiser will reply to you."))
-            return redirect("honours:notice", list_id=nl.pk)
+            if done.ok:
+                return redirect("honours:notice", list_id=nl.pk)
     return render(
         request,
         "honours/public/notice.html",

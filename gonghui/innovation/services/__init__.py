@@ -1,2 +1,3 @@
-"""Writes of the innovation app: ``ideas`` (五小 ideas, support, review, moderation) and
-``studios`` (studios, reviews, funding, alliances)."""
+"""Writes of the innovation app: ``ideas`` (五小 ideas, support, review, moderation),
+``studios`` (studios, team, achievements, reviews, funding) and ``alliances`` (alliances of
+studios, their lead terms and joint projects)."""

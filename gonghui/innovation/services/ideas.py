@@ -6,16 +6,18 @@ act before writing, and writes one audit entry per state change.
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
-from gonghui.innovation import attachments, selectors
+from gonghui.core import audit, inputs
+from gonghui.core.inputs import field_error
+from gonghui.innovation import attachments, permissions, selectors
 from gonghui.innovation.choices import (
     ADOPTED_STATES,
     Feasibility,
@@ -36,11 +38,9 @@ from gonghui.innovation.models import (
     IdeaSettings,
     IdeaSupport,
 )
-from gonghui.innovation.services import _common
-from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
-Action = scoping.Action
+TEXT_MAX = 5000  # an idea's texts, the answer to it
 
 
 class AlreadySupported(ValidationError):
@@ -48,7 +48,7 @@ class AlreadySupported(ValidationError):
 
 
 def _acting_member(actor):
-    member = selectors.active_member_for(actor)
+    member = permissions.active_member_for(actor)
     if member is None:
         raise ValidationError(_("Only union members can do this."), code="not_a_member")
     return member
@@ -56,10 +56,6 @@ def _acting_member(actor):
 
 def _locked(idea: Idea) -> Idea:
     return Idea.objects.select_for_update().select_related("organisation", "author").get(pk=idea.pk)
-
-
-def _require_manage(actor, idea: Idea) -> None:
-    scoping.require(actor, Action.MANAGE_INNOVATION, idea.organisation)
 
 
 # ---- submit --------------------------------------------------------------------------------------
@@ -81,11 +77,13 @@ def idea_submit(
     ``file_*``) before anything is written."""
     member = _acting_member(actor)
     data = {
-        "kind": _common.choice(kind, "kind", IdeaKind),
-        "title": _common.text(title, "title", max_length=120),
-        "problem": _common.text(problem, "problem"),
-        "proposal": _common.text(proposal, "proposal"),
-        "expected_benefit": _common.text(expected_benefit, "expected_benefit", required=False),
+        "kind": inputs.choice(kind, "kind", IdeaKind),
+        "title": inputs.text(title, "title", required=True, max_length=120, prose=True),
+        "problem": inputs.text(problem, "problem", required=True, max_length=TEXT_MAX, prose=True),
+        "proposal": inputs.text(proposal, "proposal", required=True, max_length=TEXT_MAX, prose=True),
+        "expected_benefit": inputs.text(
+            expected_benefit, "expected_benefit", max_length=TEXT_MAX, prose=True
+        ),
     }
     checked = attachments.check(files)
     with transaction.atomic():
@@ -136,8 +134,7 @@ def idea_support(*, actor, idea: Idea) -> Idea:
     Raises Http404 (not in the community), ValidationError ``own_idea`` / ``not_open`` /
     ``not_a_member``, or :class:`AlreadySupported` (``already_supported``)."""
     member = _acting_member(actor)
-    if not selectors.in_community(member, idea.organisation) and idea.author_id != member.pk:
-        raise Http404
+    permissions.require_take_part(member, idea)
     if idea.author_id == member.pk:
         raise ValidationError(_("You cannot support your own idea."), code="own_idea")
     support_threshold, _reports = selectors.idea_thresholds(idea.organisation)
@@ -176,7 +173,7 @@ def idea_support(*, actor, idea: Idea) -> Idea:
 
 def idea_send_to_review(*, actor, idea: Idea) -> Idea:
     """An officer with ``manage_innovation`` sends an idea to review before the threshold."""
-    _require_manage(actor, idea)
+    permissions.require_manage_idea(actor, idea)
     with transaction.atomic():
         idea = _locked(idea)
         if idea.status != IdeaStatus.SUBMITTED:
@@ -190,27 +187,17 @@ def idea_assign_expert(*, actor, idea: Idea, user) -> IdeaExpert:
     expert may be outside the union's officers (any active login); not the idea's author.
     Raises ValidationError ``not_in_review``, ``expert_unknown``, ``expert_is_author``,
     ``already_assigned``."""
-    _require_manage(actor, idea)
-    if user is None or not getattr(user, "is_active", False):
-        raise ValidationError(
-            {"expert": ValidationError(_("No active login with that username."), code="expert_unknown")}
-        )
+    permissions.require_manage_idea(actor, idea)
+    if user is None or not user.is_active:
+        raise field_error("expert", _("No active login with that username."), "expert_unknown")
     with transaction.atomic():
         idea = _locked(idea)
         if idea.status != IdeaStatus.IN_REVIEW:
             raise ValidationError(_("Experts are assigned to ideas in review."), code="not_in_review")
         if idea.author.user_id == user.pk:
-            raise ValidationError(
-                {
-                    "expert": ValidationError(
-                        _("The author cannot review their own idea."), code="expert_is_author"
-                    )
-                }
-            )
+            raise field_error("expert", _("The author cannot review their own idea."), "expert_is_author")
         if IdeaExpert.objects.filter(idea=idea, user=user).exists():
-            raise ValidationError(
-                {"expert": ValidationError(_("Already assigned to this idea."), code="already_assigned")}
-            )
+            raise field_error("expert", _("Already assigned to this idea."), "already_assigned")
         expert = IdeaExpert.objects.create(idea=idea, user=user)
         audit.record(
             actor=actor,
@@ -224,13 +211,11 @@ def idea_assign_expert(*, actor, idea: Idea, user) -> IdeaExpert:
 
 def idea_unassign_expert(*, actor, idea: Idea, user) -> None:
     """Take an expert off an idea (before or after the decision; a decided review stays)."""
-    _require_manage(actor, idea)
+    permissions.require_manage_idea(actor, idea)
     with transaction.atomic():
         row = IdeaExpert.objects.filter(idea=idea, user=user).first() if user is not None else None
         if row is None:
-            raise ValidationError(
-                {"expert": ValidationError(_("Not assigned to this idea."), code="not_assigned")}
-            )
+            raise field_error("expert", _("Not assigned to this idea."), "not_assigned")
         row.delete()
         audit.record(
             actor=actor,
@@ -256,23 +241,15 @@ def idea_review(
 ) -> IdeaReview:
     """An officer with ``manage_innovation`` on the idea's union, or an assigned expert,
     decides an idea in review: feasibility, estimated benefit (yuan), score 0–100, adopted or
-    not, and the answer published to the author and supporters. Raises PermissionDenied,
-    ValidationError (``not_in_review``, ``score_range``, ``bad_amount``, ``required``,
-    ``invalid_choice``)."""
-    if not selectors.can_review_idea(actor, idea):
-        scoping.require(actor, Action.MANAGE_INNOVATION, idea.organisation)
-        raise PermissionDenied
-    feasibility = _common.choice(feasibility, "feasibility", Feasibility)
-    benefit = _common.money(estimated_benefit, "estimated_benefit")
-    try:
-        score = int(score)
-    except (TypeError, ValueError):
-        score = -1
-    if not 0 <= score <= 100:
-        raise ValidationError(
-            {"score": ValidationError(_("Enter a score from 0 to 100."), code="score_range")}
-        )
-    answer = _common.text(answer, "answer")
+    not, and the answer published to the author and supporters. Raises PermissionDenied or
+    Http404 (``permissions.require_review_idea``), ValidationError (``not_in_review`` and the
+    input codes: ``invalid_choice``, ``amount_*``, ``number_*`` for a score outside 0–100,
+    ``required``)."""
+    permissions.require_review_idea(actor, idea)
+    feasibility = inputs.choice(feasibility, "feasibility", Feasibility)
+    benefit = inputs.money(estimated_benefit, "estimated_benefit")
+    score = inputs.integer(score, "score", minimum=0, maximum=100)
+    answer = inputs.text(answer, "answer", required=True, max_length=TEXT_MAX, prose=True)
     with transaction.atomic():
         idea = _locked(idea)
         if idea.status != IdeaStatus.IN_REVIEW:
@@ -308,7 +285,7 @@ def idea_review(
 # ---- implementation and reward ---------------------------------------------------------------------
 
 
-def _require_adopted(idea: Idea) -> None:
+def _check_adopted(idea: Idea) -> None:
     if idea.status not in ADOPTED_STATES:
         raise ValidationError(_("Only an adopted idea has milestones and rewards."), code="not_adopted")
 
@@ -332,12 +309,12 @@ def _sync_implemented(idea: Idea, *, actor) -> None:
 
 def milestone_add(*, actor, idea: Idea, title: str, due_on) -> IdeaMilestone:
     """Add an implementation milestone to an adopted idea. Needs ``manage_innovation``."""
-    _require_manage(actor, idea)
-    title = _common.text(title, "title", max_length=200)
-    due_on = _common.date(due_on, "due_on")
+    permissions.require_manage_idea(actor, idea)
+    title = inputs.text(title, "title", required=True, max_length=200, prose=True)
+    due_on = inputs.date(due_on, "due_on")
     with transaction.atomic():
         idea = _locked(idea)
-        _require_adopted(idea)
+        _check_adopted(idea)
         milestone = IdeaMilestone.objects.create(idea=idea, title=title, due_on=due_on)
         audit.record(
             actor=actor,
@@ -353,8 +330,8 @@ def milestone_add(*, actor, idea: Idea, title: str, due_on) -> IdeaMilestone:
 def milestone_complete(*, actor, milestone: IdeaMilestone, done_on=None) -> IdeaMilestone:
     """Mark a milestone done; when every milestone is done the idea is implemented."""
     idea = milestone.idea
-    _require_manage(actor, idea)
-    done_on = _common.date(done_on, "done_on") if done_on else timezone.localdate()
+    permissions.require_manage_idea(actor, idea)
+    done_on = inputs.date(done_on, "done_on", required=False) or timezone.localdate()
     with transaction.atomic():
         idea = _locked(idea)
         milestone = IdeaMilestone.objects.select_for_update().get(pk=milestone.pk)
@@ -374,20 +351,20 @@ def milestone_complete(*, actor, milestone: IdeaMilestone, done_on=None) -> Idea
 
 
 def reward_record(*, actor, idea: Idea, kind: str, amount="0", awarded_on=None, note: str = "") -> IdeaReward:
-    """Record a reward for an adopted idea. Needs ``manage_innovation``. Raises
-    ValidationError (``not_adopted``, ``bad_amount``, ``invalid_choice``)."""
-    _require_manage(actor, idea)
-    kind = _common.choice(kind, "kind", RewardKind)
-    amount = _common.money(amount if amount not in (None, "") else "0", "amount")
-    if kind == RewardKind.CASH and amount == 0:
-        raise ValidationError(
-            {"amount": ValidationError(_("Enter an amount in yuan above zero."), code="bad_amount")}
-        )
-    awarded_on = _common.date(awarded_on, "awarded_on") if awarded_on else timezone.localdate()
-    note = _common.text(note, "note", required=False, max_length=200)
+    """Record a reward for an adopted idea. Needs ``manage_innovation``. The amount may be
+    left out (zero), except for a cash award. Raises ValidationError (``not_adopted`` and the
+    input codes: ``invalid_choice``, ``amount_*``, ``date_invalid``, ``too_long``)."""
+    permissions.require_manage_idea(actor, idea)
+    kind = inputs.choice(kind, "kind", RewardKind)
+    cash = kind == RewardKind.CASH
+    amount = inputs.money(amount, "amount", required=cash, positive=cash)
+    if amount is None:
+        amount = Decimal("0.00")
+    awarded_on = inputs.date(awarded_on, "awarded_on", required=False) or timezone.localdate()
+    note = inputs.text(note, "note", max_length=200, prose=True)
     with transaction.atomic():
         idea = _locked(idea)
-        _require_adopted(idea)
+        _check_adopted(idea)
         reward = IdeaReward.objects.create(
             idea=idea, kind=kind, amount=amount, awarded_on=awarded_on, note=note, recorded_by=actor
         )
@@ -409,11 +386,10 @@ def idea_report(*, actor, idea: Idea, reason: str) -> IdeaReport:
     union's threshold (default 3) the idea is hidden until a moderator decides. Raises
     Http404, ValidationError (``own_idea``, ``already_reported``, ``required``)."""
     member = _acting_member(actor)
-    if not selectors.in_community(member, idea.organisation):
-        raise Http404
+    permissions.require_take_part(member, idea)
     if idea.author_id == member.pk:
         raise ValidationError(_("You cannot report your own idea."), code="own_idea")
-    reason = _common.text(reason, "reason", max_length=200)
+    reason = inputs.text(reason, "reason", required=True, max_length=200, prose=True)
     _supports, report_threshold = selectors.idea_thresholds(idea.organisation)
     with transaction.atomic():
         idea = _locked(idea)
@@ -455,9 +431,9 @@ def idea_moderate(*, actor, idea: Idea, decision: str, reason: str) -> Idea:
     """A moderator (``manage_innovation``) restores a hidden idea or removes an idea, with a
     reason; the open reports are closed. Raises ValidationError (``required``,
     ``invalid_choice``, ``not_hidden``)."""
-    _require_manage(actor, idea)
-    decision = _common.choice(decision, "decision", ModerationDecision)
-    reason = _common.text(reason, "reason", max_length=1000)
+    permissions.require_manage_idea(actor, idea)
+    decision = inputs.choice(decision, "decision", ModerationDecision)
+    reason = inputs.text(reason, "reason", required=True, max_length=1000, prose=True)
     with transaction.atomic():
         idea = _locked(idea)
         if decision == ModerationDecision.RESTORE and idea.moderation != Moderation.HIDDEN:
@@ -494,30 +470,18 @@ def idea_settings_set(
     """Set the thresholds for ideas of a union's subtree (the union and every union under it
     without its own row, see ``selectors.idea_settings_for``). Needs ``manage_innovation``.
     ``review_days`` left out keeps the value that applies now (inherited or default). Each
-    value is a whole number from 1 (review days at most 365)."""
-    scoping.require(actor, Action.MANAGE_INNOVATION, organisation)
+    value is a whole number from 1 (review days at most 365): the input codes ``number_*``."""
+    permissions.require_manage_in(actor, organisation)
     if review_days is None:
         review_days = selectors.idea_settings_for(organisation).review_days
-    values = {}
-    for field, value in (
-        ("support_threshold", support_threshold),
-        ("report_threshold", report_threshold),
-        ("review_days", review_days),
-    ):
-        try:
-            n = int(str(value).strip())
-        except (TypeError, ValueError):
-            n = 0
-        if not 1 <= n <= SETTING_LIMITS[field]:
-            raise ValidationError(
-                {
-                    field: ValidationError(
-                        _("Enter a whole number from 1 to %(max)d.") % {"max": SETTING_LIMITS[field]},
-                        code="bad_threshold",
-                    )
-                }
-            )
-        values[field] = n
+    values = {
+        field: inputs.integer(value, field, minimum=1, maximum=SETTING_LIMITS[field])
+        for field, value in (
+            ("support_threshold", support_threshold),
+            ("report_threshold", report_threshold),
+            ("review_days", review_days),
+        )
+    }
     fields = list(values)
     with transaction.atomic():
         row = IdeaSettings.objects.select_for_update().filter(organisation=organisation).first()
@@ -540,7 +504,7 @@ def idea_settings_set(
 def idea_settings_clear(*, actor, organisation: Organisation) -> None:
     """Remove a union's own thresholds: it inherits again from the nearest union above with
     a row, else the defaults."""
-    scoping.require(actor, Action.MANAGE_INNOVATION, organisation)
+    permissions.require_manage_in(actor, organisation)
     with transaction.atomic():
         row = IdeaSettings.objects.select_for_update().filter(organisation=organisation).first()
         if row is None:

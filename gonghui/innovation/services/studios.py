@@ -1,9 +1,9 @@
-"""Innovation studios (劳模和工匠人才创新工作室) and alliances (联盟): naming, team,
-achievements, yearly reviews (two failed years in a row propose de-listing), funding,
-de-listing; alliances with member studios, a rotating lead and joint projects.
+"""Innovation studios (劳模和工匠人才创新工作室): naming, team, achievements, yearly reviews
+(two failed years in a row propose de-listing), funding, de-listing. Alliances of studios are
+in ``alliances``.
 
-All writes need ``manage_innovation`` on the owning union (the founding union for an
-alliance) and write one audit entry each.
+All writes need ``manage_innovation`` on the owning union
+(``permissions.require_manage_studio``) and write one audit entry each.
 
 The lead (领衔人) is an honoured worker: a member of the owning union's subtree holding at
 least one honour in the honours registry (``gonghui.honours``). A lead without one is taken
@@ -11,42 +11,28 @@ only with the officer's written reason (``lead_honour_note``, e.g. an honour not
 registry yet), which is kept on the studio and in the audit entry.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, inputs
+from gonghui.core.inputs import field_error
 from gonghui.honours import selectors as honour_selectors
-from gonghui.innovation.choices import AchievementKind, ProjectStatus, ReviewRating, StudioLevel, StudioStatus
-from gonghui.innovation.models import (
-    Achievement,
-    Alliance,
-    AllianceLeadTerm,
-    AllianceMembership,
-    Funding,
-    JointProject,
-    Studio,
-    StudioMember,
-    StudioReview,
-)
-from gonghui.innovation.services import _common
+from gonghui.innovation import permissions
+from gonghui.innovation.choices import AchievementKind, ReviewRating, StudioLevel, StudioStatus
+from gonghui.innovation.models import Achievement, Funding, Studio, StudioMember, StudioReview
 from gonghui.members.models import Member
-from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
-Action = scoping.Action
-
-
-def _require(actor, organisation: Organisation) -> None:
-    scoping.require(actor, Action.MANAGE_INNOVATION, organisation)
+FIRST_YEAR, LAST_YEAR = 1950, 2100  # of a yearly review or a year's funding
 
 
 def _member_in_scope(actor, member: Member | None, field: str) -> Member:
-    if member is None or not scoping.can(actor, Action.VIEW, member.organisation):
-        raise ValidationError(
-            {field: ValidationError(_("No such member in your scope."), code="member_unknown")}
-        )
+    if member is None or not permissions.can_see_member(actor, member):
+        raise field_error(field, _("No such member in your scope."), "member_unknown")
     return member
 
 
@@ -54,46 +40,42 @@ def _lead_checked(actor, organisation: Organisation, lead: Member | None, note: 
     """The lead, checked: in scope, in the owning union's subtree, and honoured (an honour in
     the registry) or else explained by ``note``. Returns ``(lead, honoured)``."""
     lead = _member_in_scope(actor, lead, "lead")
-    if not lead.organisation.path.startswith(organisation.path):
-        raise ValidationError(
-            {
-                "lead": ValidationError(
-                    _("The lead must be a member of the owning union or a union under it."),
-                    code="lead_outside_union",
-                )
-            }
+    if not organisation.contains(lead.organisation):
+        raise field_error(
+            "lead",
+            _("The lead must be a member of the owning union or a union under it."),
+            "lead_outside_union",
         )
     honoured = honour_selectors.member_honours(lead).exists()
     if not honoured and not note:
-        raise ValidationError(
-            {
-                "lead_honour_note": ValidationError(
-                    _(
-                        "%(name)s holds no honour in the honours registry. A studio is led by an "
-                        "honoured worker: record the honour in the registry, or give the reason "
-                        "(which honour, conferred by whom, when) here."
-                    )
-                    % {"name": lead.name},
-                    code="lead_not_honoured",
-                )
-            }
+        raise field_error(
+            "lead_honour_note",
+            _(
+                "%(name)s holds no honour in the honours registry. A studio is led by an "
+                "honoured worker: record the honour in the registry, or give the reason "
+                "(which honour, conferred by whom, when) here."
+            )
+            % {"name": lead.name},
+            "lead_not_honoured",
         )
     return lead, honoured
-
-
-def _studio_in_scope(actor, studio: Studio | None, field: str = "studio") -> Studio:
-    if studio is None or not scoping.can(actor, Action.VIEW, studio.organisation):
-        raise ValidationError(
-            {field: ValidationError(_("No such studio in your scope."), code="studio_unknown")}
-        )
-    return studio
 
 
 def _locked(studio: Studio) -> Studio:
     return Studio.objects.select_for_update().select_related("organisation").get(pk=studio.pk)
 
 
-# ---- studios --------------------------------------------------------------------------------------
+# The checks of a studio's record, field by field (create and update).
+_RECORD = {
+    "name": lambda v: inputs.text(v, "name", required=True, max_length=120),
+    "employer": lambda v: inputs.text(v, "employer", required=True, max_length=120),
+    "level": lambda v: inputs.choice(v, "level", StudioLevel),
+    "named_on": lambda v: inputs.date(v, "named_on"),
+    "naming_body": lambda v: inputs.text(v, "naming_body", required=True, max_length=120),
+    "lead_honour_note": lambda v: inputs.text(v, "lead_honour_note", max_length=200, prose=True),
+    "industry": lambda v: inputs.text(v, "industry", max_length=60),
+    "description": lambda v: inputs.text(v, "description", max_length=5000, prose=True),
+}
 
 
 def studio_create(
@@ -112,19 +94,18 @@ def studio_create(
 ) -> Studio:
     """Register a named studio. The lead must be a member of the owning union's subtree in the
     actor's scope, holding an honour in the registry or explained by ``lead_honour_note``."""
-    _require(actor, organisation)
-    data = {
-        "name": _common.text(name, "name", max_length=120),
-        "employer": _common.text(employer, "employer", max_length=120),
-        "level": _common.choice(level, "level", StudioLevel),
-        "named_on": _common.date(named_on, "named_on"),
-        "naming_body": _common.text(naming_body, "naming_body", max_length=120),
-        "lead_honour_note": _common.text(
-            lead_honour_note, "lead_honour_note", required=False, max_length=200
-        ),
-        "industry": _common.text(industry, "industry", required=False, max_length=60),
-        "description": _common.text(description, "description", required=False),
+    permissions.require_manage_in(actor, organisation)
+    given = {
+        "name": name,
+        "employer": employer,
+        "level": level,
+        "named_on": named_on,
+        "naming_body": naming_body,
+        "lead_honour_note": lead_honour_note,
+        "industry": industry,
+        "description": description,
     }
+    data = {field: _RECORD[field](value) for field, value in given.items()}
     lead, honoured = _lead_checked(actor, organisation, lead, data["lead_honour_note"])
     with transaction.atomic():
         studio = Studio.objects.create(organisation=organisation, lead=lead, **data)
@@ -170,25 +151,13 @@ def studio_update(*, actor, studio: Studio, **fields) -> Studio:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
-    _require(actor, studio.organisation)
-    checks = {
-        "name": lambda v: _common.text(v, "name", max_length=120),
-        "employer": lambda v: _common.text(v, "employer", max_length=120),
-        "level": lambda v: _common.choice(v, "level", StudioLevel),
-        "named_on": lambda v: _common.date(v, "named_on"),
-        "naming_body": lambda v: _common.text(v, "naming_body", max_length=120),
-        "lead_honour_note": lambda v: _common.text(v, "lead_honour_note", required=False, max_length=200),
-        "industry": lambda v: _common.text(v, "industry", required=False, max_length=60),
-        "description": lambda v: _common.text(v, "description", required=False),
-    }
-    data = {k: checks[k](v) for k, v in fields.items() if k in checks}
+    permissions.require_manage_studio(actor, studio)
+    data = {k: _RECORD[k](v) for k, v in fields.items() if k in _RECORD}
     organisation = fields.get("organisation", studio.organisation)
     if organisation is None:
-        raise ValidationError(
-            {"organisation": ValidationError(_("Choose a union in your scope."), code="org_unknown")}
-        )
+        raise field_error("organisation", _("Choose a union in your scope."), "org_unknown")
     if organisation.pk != studio.organisation_id:
-        _require(actor, organisation)
+        permissions.require_manage_in(actor, organisation)
     lead = fields["lead"] if "lead" in fields else studio.lead
     note = data.get("lead_honour_note", studio.lead_honour_note)
     honoured = True
@@ -243,15 +212,14 @@ def studio_update(*, actor, studio: Studio, **fields) -> Studio:
 def studio_add_member(
     *, actor, studio: Studio, member: Member | None, role: str = "", joined_on=None
 ) -> StudioMember:
-    _require(actor, studio.organisation)
+    """Put a member (in the actor's scope) on the studio's team, from ``joined_on`` (today)."""
+    permissions.require_manage_studio(actor, studio)
     member = _member_in_scope(actor, member, "member")
-    role = _common.text(role, "role", required=False, max_length=60)
-    joined_on = _common.date(joined_on, "joined_on") if joined_on else timezone.localdate()
+    role = inputs.text(role, "role", max_length=60)
+    joined_on = inputs.date(joined_on, "joined_on", required=False) or timezone.localdate()
     with transaction.atomic():
         if member.pk == studio.lead_id or StudioMember.objects.filter(studio=studio, member=member).exists():
-            raise ValidationError(
-                {"member": ValidationError(_("Already on this studio's team."), code="already_member")}
-            )
+            raise field_error("member", _("Already on this studio's team."), "already_member")
         row = StudioMember.objects.create(studio=studio, member=member, role=role, joined_on=joined_on)
         audit.record(
             actor=actor,
@@ -265,7 +233,7 @@ def studio_add_member(
 
 def studio_remove_member(*, actor, studio: Studio, member: Member | None) -> None:
     """Take a member off the studio's team (the lead is changed on the studio instead)."""
-    _require(actor, studio.organisation)
+    permissions.require_manage_studio(actor, studio)
     with transaction.atomic():
         row = (
             StudioMember.objects.select_for_update().filter(studio=studio, member=member).first()
@@ -273,9 +241,7 @@ def studio_remove_member(*, actor, studio: Studio, member: Member | None) -> Non
             else None
         )
         if row is None:
-            raise ValidationError(
-                {"member": ValidationError(_("Not on this studio's team."), code="not_a_member")}
-            )
+            raise field_error("member", _("Not on this studio's team."), "not_a_member")
         row.delete()
         audit.record(
             actor=actor,
@@ -288,7 +254,7 @@ def studio_remove_member(*, actor, studio: Studio, member: Member | None) -> Non
 
 def studio_activate(*, actor, studio: Studio) -> Studio:
     """A named studio starts work (named → active)."""
-    _require(actor, studio.organisation)
+    permissions.require_manage_studio(actor, studio)
     with transaction.atomic():
         studio = _locked(studio)
         if studio.status != StudioStatus.NAMED:
@@ -306,10 +272,10 @@ def studio_activate(*, actor, studio: Studio) -> Studio:
 
 
 def studio_delist(*, actor, studio: Studio, reason: str, on=None) -> Studio:
-    """De-list (摘牌) a studio, with a reason and a date."""
-    _require(actor, studio.organisation)
-    reason = _common.text(reason, "reason", max_length=1000)
-    on = _common.date(on, "on") if on else timezone.localdate()
+    """De-list (摘牌) a studio, with a reason and a date (today)."""
+    permissions.require_manage_studio(actor, studio)
+    reason = inputs.text(reason, "reason", required=True, max_length=1000, prose=True)
+    on = inputs.date(on, "on", required=False) or timezone.localdate()
     with transaction.atomic():
         studio = _locked(studio)
         if studio.status == StudioStatus.DELISTED:
@@ -334,13 +300,14 @@ def studio_delist(*, actor, studio: Studio, reason: str, on=None) -> Studio:
 def achievement_add(
     *, actor, studio: Studio, kind: str, title: str, achieved_on, savings="0", patent_no: str = ""
 ) -> Achievement:
-    """Record an achievement; a patent needs its number; savings in yuan, zero or more."""
-    _require(actor, studio.organisation)
-    kind = _common.choice(kind, "kind", AchievementKind)
-    title = _common.text(title, "title", max_length=200)
-    achieved_on = _common.date(achieved_on, "achieved_on")
-    savings = _common.money(savings if savings not in (None, "") else "0", "savings")
-    patent_no = _common.text(patent_no, "patent_no", required=kind == AchievementKind.PATENT, max_length=40)
+    """Record an achievement; a patent needs its number; savings in yuan, zero or more (left
+    out: zero)."""
+    permissions.require_manage_studio(actor, studio)
+    kind = inputs.choice(kind, "kind", AchievementKind)
+    title = inputs.text(title, "title", required=True, max_length=200, prose=True)
+    achieved_on = inputs.date(achieved_on, "achieved_on")
+    savings = inputs.money(savings, "savings", required=False) or Decimal("0.00")
+    patent_no = inputs.text(patent_no, "patent_no", required=kind == AchievementKind.PATENT, max_length=40)
     with transaction.atomic():
         row = Achievement.objects.create(
             studio=studio,
@@ -363,18 +330,16 @@ def achievement_add(
 def studio_review_record(*, actor, studio: Studio, year, rating: str, comments: str = "") -> StudioReview:
     """Record the yearly review. A fail following a fail the year before proposes de-listing
     (``delisting_proposed``; an officer then de-lists or not — never automatic)."""
-    _require(actor, studio.organisation)
-    year = _common.year(year)
-    rating = _common.choice(rating, "rating", ReviewRating)
-    comments = _common.text(comments, "comments", required=False)
+    permissions.require_manage_studio(actor, studio)
+    year = inputs.integer(year, "year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
+    rating = inputs.choice(rating, "rating", ReviewRating)
+    comments = inputs.text(comments, "comments", max_length=5000, prose=True)
     with transaction.atomic():
         studio = _locked(studio)
         if studio.status == StudioStatus.DELISTED:
             raise ValidationError(_("This studio is de-listed already."), code="bad_status")
         if StudioReview.objects.filter(studio=studio, year=year).exists():
-            raise ValidationError(
-                {"year": ValidationError(_("This year has been reviewed already."), code="review_exists")}
-            )
+            raise field_error("year", _("This year has been reviewed already."), "review_exists")
         review = StudioReview.objects.create(
             studio=studio, year=year, rating=rating, comments=comments, reviewed_by=actor
         )
@@ -411,10 +376,11 @@ def studio_review_record(*, actor, studio: Studio, year, rating: str, comments: 
 
 
 def funding_record(*, actor, studio: Studio, year, amount, source: str) -> Funding:
-    _require(actor, studio.organisation)
-    year = _common.year(year)
-    amount = _common.money(amount, "amount", positive=True)
-    source = _common.text(source, "source", max_length=120)
+    """Record a year's funding of the studio: an amount in yuan above zero, and its source."""
+    permissions.require_manage_studio(actor, studio)
+    year = inputs.integer(year, "year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
+    amount = inputs.money(amount, "amount", positive=True)
+    source = inputs.text(source, "source", required=True, max_length=120)
     with transaction.atomic():
         row = Funding.objects.create(studio=studio, year=year, amount=amount, source=source)
         audit.record(
@@ -425,245 +391,3 @@ def funding_record(*, actor, studio: Studio, year, amount, source: str) -> Fundi
             changes={"funding": [None, f"{year} {amount:.2f} {source}"]},
         )
     return row
-
-
-# ---- alliances ---------------------------------------------------------------------------------------
-
-
-def alliance_create(
-    *, actor, organisation: Organisation, name: str, charter: str = "", founded_on=None, studios=()
-) -> Alliance:
-    """Found an alliance owned by ``organisation``, with its first member studios (each in
-    the actor's scope)."""
-    _require(actor, organisation)
-    name = _common.text(name, "name", max_length=120)
-    charter = _common.text(charter, "charter", required=False, max_length=20000)
-    founded_on = _common.date(founded_on, "founded_on") if founded_on else timezone.localdate()
-    studios = [_studio_in_scope(actor, s, "studios") for s in studios]
-    with transaction.atomic():
-        alliance = Alliance.objects.create(
-            organisation=organisation, name=name, charter=charter, founded_on=founded_on
-        )
-        for studio in dict.fromkeys(studios):
-            AllianceMembership.objects.create(alliance=alliance, studio=studio, joined_on=founded_on)
-        audit.record(
-            actor=actor,
-            action="innovation.alliance.founded",
-            obj=alliance,
-            organisation_id=organisation.pk,
-            changes={"studios": [None, len(studios)]},
-        )
-    return alliance
-
-
-def alliance_add_studio(
-    *, actor, alliance: Alliance, studio: Studio | None, joined_on=None
-) -> AllianceMembership:
-    _require(actor, alliance.organisation)
-    studio = _studio_in_scope(actor, studio)
-    joined_on = _common.date(joined_on, "joined_on") if joined_on else timezone.localdate()
-    with transaction.atomic():
-        if AllianceMembership.objects.filter(alliance=alliance, studio=studio).exists():
-            raise ValidationError(
-                {"studio": ValidationError(_("Already a member of this alliance."), code="already_member")}
-            )
-        row = AllianceMembership.objects.create(alliance=alliance, studio=studio, joined_on=joined_on)
-        audit.record(
-            actor=actor,
-            action="innovation.alliance.studio_joined",
-            obj=alliance,
-            organisation_id=alliance.organisation_id,
-            changes={"studio": [None, studio.name]},
-        )
-    return row
-
-
-def alliance_update(*, actor, alliance: Alliance, name=None, charter=None, founded_on=None) -> Alliance:
-    """Edit an alliance's name, charter or founding date (the founding union stays)."""
-    _require(actor, alliance.organisation)
-    data = {}
-    if name is not None:
-        data["name"] = _common.text(name, "name", max_length=120)
-    if charter is not None:
-        data["charter"] = _common.text(charter, "charter", required=False, max_length=20000)
-    if founded_on is not None:
-        data["founded_on"] = _common.date(founded_on, "founded_on")
-    with transaction.atomic():
-        alliance = Alliance.objects.select_for_update().select_related("organisation").get(pk=alliance.pk)
-        before = audit.snapshot(alliance, data.keys())
-        for k, v in data.items():
-            setattr(alliance, k, v)
-        changes = audit.diff(before, audit.snapshot(alliance, data.keys()))
-        if changes:
-            alliance.save(update_fields=list(data))
-            audit.record(
-                actor=actor,
-                action="innovation.alliance.updated",
-                obj=alliance,
-                organisation_id=alliance.organisation_id,
-                changes=changes,
-            )
-    return alliance
-
-
-def alliance_remove_studio(*, actor, alliance: Alliance, studio: Studio | None) -> None:
-    """A studio leaves the alliance. Refused while it holds the current or a future lead term
-    (end or reassign the term first); its past terms and joint projects stay as history."""
-    _require(actor, alliance.organisation)
-    today = timezone.localdate()
-    with transaction.atomic():
-        Alliance.objects.select_for_update().get(pk=alliance.pk)
-        row = (
-            AllianceMembership.objects.filter(alliance=alliance, studio=studio).first()
-            if studio is not None
-            else None
-        )
-        if row is None:
-            raise ValidationError(
-                {"studio": ValidationError(_("Not a member of this alliance."), code="not_a_member")}
-            )
-        if AllianceLeadTerm.objects.filter(alliance=alliance, studio=studio, ends_on__gt=today).exists():
-            raise ValidationError(
-                {
-                    "studio": ValidationError(
-                        _("This studio holds the current or a coming lead term."), code="studio_leads"
-                    )
-                }
-            )
-        row.delete()
-        audit.record(
-            actor=actor,
-            action="innovation.alliance.studio_left",
-            obj=alliance,
-            organisation_id=alliance.organisation_id,
-            changes={"studio": [studio.name, None]},
-        )
-
-
-def alliance_set_lead(
-    *, actor, alliance: Alliance, studio: Studio | None, starts_on, ends_on
-) -> AllianceLeadTerm:
-    """Give the rotating lead (轮值牵头) to a member studio for a term; terms may not overlap
-    and earlier terms stay as history."""
-    _require(actor, alliance.organisation)
-    starts_on = _common.date(starts_on, "starts_on")
-    ends_on = _common.date(ends_on, "ends_on")
-    if ends_on <= starts_on:
-        raise ValidationError(
-            {"ends_on": ValidationError(_("The term must end after it starts."), code="bad_term")}
-        )
-    with transaction.atomic():
-        Alliance.objects.select_for_update().get(pk=alliance.pk)
-        if studio is None or not AllianceMembership.objects.filter(alliance=alliance, studio=studio).exists():
-            raise ValidationError(
-                {"studio": ValidationError(_("Only a member studio can lead."), code="studio_unknown")}
-            )
-        if AllianceLeadTerm.objects.filter(
-            alliance=alliance, starts_on__lt=ends_on, ends_on__gt=starts_on
-        ).exists():
-            raise ValidationError(
-                {"starts_on": ValidationError(_("The term overlaps another lead term."), code="term_overlap")}
-            )
-        term = AllianceLeadTerm.objects.create(
-            alliance=alliance, studio=studio, starts_on=starts_on, ends_on=ends_on
-        )
-        audit.record(
-            actor=actor,
-            action="innovation.alliance.lead_set",
-            obj=alliance,
-            organisation_id=alliance.organisation_id,
-            changes={"lead": [None, f"{studio.name} {starts_on.isoformat()}–{ends_on.isoformat()}"]},
-        )
-    return term
-
-
-def joint_project_create(
-    *, actor, alliance: Alliance, title: str, studios=(), status: str = ProjectStatus.PLANNED
-) -> JointProject:
-    _require(actor, alliance.organisation)
-    title = _common.text(title, "title", max_length=200)
-    status = _common.choice(status, "status", ProjectStatus)
-    members = set(AllianceMembership.objects.filter(alliance=alliance).values_list("studio_id", flat=True))
-    studios = list(studios)
-    if not studios or any(s is None or s.pk not in members for s in studios):
-        raise ValidationError(
-            {"studios": ValidationError(_("Choose member studios of this alliance."), code="studio_unknown")}
-        )
-    with transaction.atomic():
-        project = JointProject.objects.create(alliance=alliance, title=title, status=status)
-        project.studios.set(studios)
-        audit.record(
-            actor=actor,
-            action="innovation.alliance.project_created",
-            obj=project,
-            organisation_id=alliance.organisation_id,
-            changes={"title": [None, title], "studios": [None, len(studios)]},
-        )
-    return project
-
-
-def joint_project_update(
-    *, actor, project: JointProject, title=None, studios=None, status=None
-) -> JointProject:
-    """Change a joint project's title, studios (member studios of the alliance) or status."""
-    alliance = project.alliance
-    _require(actor, alliance.organisation)
-    data = {}
-    if title is not None:
-        data["title"] = _common.text(title, "title", max_length=200)
-    if status is not None:
-        data["status"] = _common.choice(status, "status", ProjectStatus)
-    if studios is not None:
-        studios = list(studios)
-        members = set(
-            AllianceMembership.objects.filter(alliance=alliance).values_list("studio_id", flat=True)
-        )
-        # studios that left the alliance may stay on a project they worked on
-        current = set(project.studios.values_list("pk", flat=True))
-        if not studios or any(s is None or (s.pk not in members and s.pk not in current) for s in studios):
-            raise ValidationError(
-                {
-                    "studios": ValidationError(
-                        _("Choose member studios of this alliance."), code="studio_unknown"
-                    )
-                }
-            )
-    with transaction.atomic():
-        before = {"title": project.title, "status": project.status}
-        if data:
-            JointProject.objects.filter(pk=project.pk).update(**data)
-            for k, v in data.items():
-                setattr(project, k, v)
-        changes = audit.diff(before, {"title": project.title, "status": project.status})
-        if studios is not None:
-            old_names = sorted(project.studios.values_list("name", flat=True))
-            project.studios.set(studios)
-            new_names = sorted(s.name for s in dict.fromkeys(studios))
-            if old_names != new_names:
-                changes["studios"] = [", ".join(old_names), ", ".join(new_names)]
-        if changes:
-            audit.record(
-                actor=actor,
-                action="innovation.alliance.project_updated",
-                obj=project,
-                organisation_id=alliance.organisation_id,
-                changes=changes,
-            )
-    return project
-
-
-def joint_project_set_status(*, actor, project: JointProject, status: str) -> JointProject:
-    _require(actor, project.alliance.organisation)
-    status = _common.choice(status, "status", ProjectStatus)
-    with transaction.atomic():
-        before = project.status
-        JointProject.objects.filter(pk=project.pk).update(status=status)
-        project.status = status
-        audit.record(
-            actor=actor,
-            action="innovation.alliance.project_status",
-            obj=project,
-            organisation_id=project.alliance.organisation_id,
-            changes={"status": [before, status]},
-        )
-    return project

@@ -2,6 +2,7 @@ import pytest
 
 from gonghui.core.models import AuditEntry
 from gonghui.innovation.models import Idea, IdeaSupport
+from gonghui.innovation.services import alliances as alliance_services
 from gonghui.innovation.services import ideas as services
 from gonghui.innovation.services import studios as studio_services
 from gonghui.innovation.tests.helpers import member_with_login
@@ -87,17 +88,20 @@ def test_review_endpoint_and_viewer_403(member_user, city_admin):
     assert api_for("member").get(f"/api/v1/ideas/{idea.pk}").json()["answer"] == "采纳"
 
 
-def make_studio(world):
+def make_studio(world, **overrides):
     return studio_services.studio_create(
-        actor=world.users["xian"],
-        organisation=world.orgs["xian_factory"],
-        name="张伟焊接创新工作室",
-        employer="西安某机械厂",
-        lead=world.members["xian_worker"],
-        level="city",
-        named_on="2021-04-28",
-        naming_body="西安市总工会",
-        lead_honour_note="2020 西安市劳动模范",
+        **{
+            "actor": world.users["xian"],
+            "organisation": world.orgs["xian_factory"],
+            "name": "张伟焊接创新工作室",
+            "employer": "西安某机械厂",
+            "lead": world.members["xian_worker"],
+            "level": "city",
+            "named_on": "2021-04-28",
+            "naming_body": "西安市总工会",
+            "lead_honour_note": "2020 西安市劳动模范",
+            **overrides,
+        }
     )
 
 
@@ -112,7 +116,7 @@ def test_studios_and_alliances_are_scoped(world, city_admin, province_admin):
         savings="150000",
         patent_no="ZL202220000001.1",
     )
-    alliance = studio_services.alliance_create(
+    alliance = alliance_services.alliance_create(
         actor=province_admin,
         organisation=world.orgs["shaanxi"],
         name="陕西装备制造创新工作室联盟",

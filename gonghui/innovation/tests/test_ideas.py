@@ -59,6 +59,8 @@ def test_member_submits_idea_owned_by_their_union_with_audit(world, member_user)
         ({"files": [upload("big.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024))]}, "file_too_large"),
         ({"files": [upload("empty.pdf", b"")]}, "file_empty"),
         ({"files": [upload(f"p{i}.png", PNG) for i in range(6)]}, "too_many_files"),
+        ({"title": "车间\x01照明"}, "control_characters"),
+        ({"problem": "焊接\x00飞溅"}, "control_characters"),
     ],
 )
 def test_bad_idea_input_is_refused_and_nothing_is_written(member_user, extra, code):
@@ -68,6 +70,13 @@ def test_bad_idea_input_is_refused_and_nothing_is_written(member_user, extra, co
     assert code in [e.code for errors in exc.value.error_dict.values() for e in errors]
     assert Idea.objects.count() == 0 and IdeaAttachment.objects.count() == 0
     assert AuditEntry.objects.count() == audits
+
+
+def test_an_idea_is_kept_as_written_in_nfc_with_its_chinese_punctuation(member_user):
+    """Free text goes through core.text (it skipped it before): decomposed characters are
+    composed, surrounding spaces dropped, full-width punctuation kept."""
+    idea = submit(member_user, title="  焊接飞溅，清理（改进）  ", problem="Cafe\u0301的问题：飞溅。")
+    assert (idea.title, idea.problem) == ("焊接飞溅，清理（改进）", "Café的问题：飞溅。")
 
 
 def test_a_login_without_a_member_record_cannot_submit(city_admin):
@@ -218,9 +227,10 @@ def test_review_not_adopted(world, city_admin):
 @pytest.mark.parametrize(
     ("extra", "code"),
     [
-        ({"score": 101}, "score_range"),
-        ({"score": -1}, "score_range"),
-        ({"estimated_benefit": "abc"}, "bad_amount"),
+        ({"score": 101}, "number_too_large"),
+        ({"score": -1}, "number_too_small"),
+        ({"estimated_benefit": "abc"}, "amount_invalid"),
+        ({"estimated_benefit": "1.005"}, "amount_precision"),
         ({"answer": ""}, "required"),
         ({"feasibility": "maybe"}, "invalid_choice"),
     ],

@@ -22,6 +22,7 @@ from gonghui.innovation.models import (
     Studio,
     StudioMember,
 )
+from gonghui.innovation.services import alliances as alliance_services
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.innovation.services import studios as services
 from gonghui.innovation.tests.helpers import member_with_login
@@ -317,7 +318,7 @@ def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world, city_ad
     r = c.post("/innovation/alliances/new/", {"name": "", "organisation": "610300", "founded_on": "x"})
     assert set(codes(r)) == {"name", "organisation", "founded_on"}
     assert Alliance.objects.count() == 0
-    alliance = services.alliance_create(
+    alliance = alliance_services.alliance_create(
         actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
     )
     url = f"/innovation/alliances/{alliance.pk}/"
@@ -339,12 +340,16 @@ def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world, city_ad
     assert AuditEntry.objects.count() == audit_before + 1  # the one good lead term
 
 
-def test_sibling_admin_gets_404_on_alliance_pages(world, city_admin, province_admin):
+def test_sibling_admin_gets_404_on_alliance_pages_and_a_member_studios_union_403(
+    world, city_admin, province_admin
+):
     xa = make_studio(world)
-    alliance = services.alliance_create(
+    alliance = alliance_services.alliance_create(
         actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[xa]
     )
-    project = services.joint_project_create(actor=city_admin, alliance=alliance, title="攻关", studios=[xa])
+    project = alliance_services.joint_project_create(
+        actor=city_admin, alliance=alliance, title="攻关", studios=[xa]
+    )
     before = AuditEntry.objects.count()
     for sibling in ("baoji", "gansu"):
         c = client_for(sibling)
@@ -360,17 +365,18 @@ def test_sibling_admin_gets_404_on_alliance_pages(world, city_admin, province_ad
             assert c.post(full, body).status_code == 404, full
     assert AuditEntry.objects.count() == before
     assert Alliance.objects.get().name == "西安联盟" and JointProject.objects.get().status == "planned"
-    # a 宝鸡 officer sees an alliance founded by 陕西 with a 宝鸡 studio, but cannot manage it
+    # a 宝鸡 officer sees an alliance founded by 陕西 with a 宝鸡 studio, but cannot manage it:
+    # visible, so 403 (it was 404, as if the page 宝鸡 had just read did not exist)
     bj = baoji_studio(world)
-    provincial = services.alliance_create(
+    provincial = alliance_services.alliance_create(
         actor=province_admin, organisation=world.orgs["shaanxi"], name="省联盟", studios=[bj]
     )
     c = client_for("baoji")
     assert c.get(f"/innovation/alliances/{provincial.pk}/").status_code == 200
-    assert c.get(f"/innovation/alliances/{provincial.pk}/edit/").status_code == 404
+    assert c.get(f"/innovation/alliances/{provincial.pk}/edit/").status_code == 403
     assert (
         c.post(f"/innovation/alliances/{provincial.pk}/studios/remove/", {"studio": str(bj.pk)}).status_code
-        == 404
+        == 403
     )
     assert AllianceMembership.objects.filter(alliance=provincial).count() == 1
 

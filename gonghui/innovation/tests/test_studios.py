@@ -6,6 +6,7 @@ from gonghui.core.models import AuditEntry
 from gonghui.innovation import selectors
 from gonghui.innovation.choices import StudioStatus
 from gonghui.innovation.models import Alliance, AllianceLeadTerm, Funding, Studio
+from gonghui.innovation.services import alliances as alliance_services
 from gonghui.innovation.services import studios as services
 from gonghui.innovation.tests.test_api import make_studio
 
@@ -93,6 +94,29 @@ def test_bad_studio_inputs_write_nothing(world, city_admin, sibling_city_admin):
         services.funding_record(actor=sibling_city_admin, studio=studio, year=2024, amount="1", source="x")
 
 
+def test_a_studios_record_is_cleaned_like_every_name_and_read_with_the_input_codes(world, city_admin):
+    """Names through core.text.clean (full-width letters half-width); amounts and years with
+    the codes of core.inputs (they were all bad_amount / bad_year)."""
+    studio = make_studio(world, name=" ＸＡ焊接创新工作室 ")
+    assert studio.name == "XA焊接创新工作室"
+    audits = AuditEntry.objects.count()
+    for kwargs, field, code in (
+        ({"amount": "0"}, "amount", "amount_zero"),
+        ({"amount": "12.345"}, "amount", "amount_precision"),
+        ({"amount": "-5"}, "amount", "amount_negative"),
+        ({"year": "1949"}, "year", "number_too_small"),
+        ({"year": "明年"}, "year", "number_invalid"),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            services.funding_record(
+                actor=city_admin,
+                studio=studio,
+                **{"year": 2024, "amount": "1000", "source": "市总", **kwargs},
+            )
+        assert [e.code for e in exc.value.error_dict[field]] == [code], kwargs
+    assert Funding.objects.count() == 0 and AuditEntry.objects.count() == audits
+
+
 def test_alliance_with_unknown_studio_is_refused(world, sibling_city_admin, city_admin):
     baoji_studio = services.studio_create(
         actor=sibling_city_admin,
@@ -106,7 +130,7 @@ def test_alliance_with_unknown_studio_is_refused(world, sibling_city_admin, city
         lead_honour_note="2019 宝鸡市劳动模范",
     )
     with pytest.raises(ValidationError) as exc:
-        services.alliance_create(
+        alliance_services.alliance_create(
             actor=city_admin,
             organisation=world.orgs["xian"],
             name="西安联盟",
@@ -114,7 +138,7 @@ def test_alliance_with_unknown_studio_is_refused(world, sibling_city_admin, city
         )
     assert exc.value.error_dict["studios"][0].code == "studio_unknown"
     with pytest.raises(ValidationError):
-        services.alliance_create(
+        alliance_services.alliance_create(
             actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[None]
         )
     assert Alliance.objects.count() == 0
@@ -136,27 +160,27 @@ def test_rotating_lead_keeps_history_and_refuses_overlap(
         lead_honour_note="2019 宝鸡市劳动模范",
     )
     admin = province_admin
-    alliance = services.alliance_create(
+    alliance = alliance_services.alliance_create(
         actor=admin,
         organisation=world.orgs["shaanxi"],
         name="联盟",
         founded_on="2021-01-01",
         studios=[xa, bj],
     )
-    services.alliance_set_lead(
+    alliance_services.alliance_set_lead(
         actor=admin, alliance=alliance, studio=xa, starts_on="2021-01-01", ends_on="2023-01-01"
     )
-    services.alliance_set_lead(
+    alliance_services.alliance_set_lead(
         actor=admin, alliance=alliance, studio=bj, starts_on="2023-01-01", ends_on="2099-01-01"
     )
     with pytest.raises(ValidationError) as exc:
-        services.alliance_set_lead(
+        alliance_services.alliance_set_lead(
             actor=admin, alliance=alliance, studio=xa, starts_on="2022-06-01", ends_on="2024-01-01"
         )
     assert exc.value.error_dict["starts_on"][0].code == "term_overlap"
     assert AllianceLeadTerm.objects.filter(alliance=alliance).count() == 2
     assert selectors.current_lead(selectors.alliance_detail(alliance)).studio == bj
-    project = services.joint_project_create(
+    project = alliance_services.joint_project_create(
         actor=admin, alliance=alliance, title="钛合金焊接攻关", studios=[xa, bj], status="running"
     )
     assert set(project.studios.all()) == {xa, bj}

@@ -4,8 +4,8 @@ import pytest
 
 from gonghui.core.models import AuditEntry
 from gonghui.innovation.models import Idea, IdeaAttachment, IdeaSupport
+from gonghui.innovation.services import alliances as alliance_services
 from gonghui.innovation.services import ideas as services
-from gonghui.innovation.services import studios as studio_services
 from gonghui.innovation.tests.helpers import member_with_login
 from gonghui.innovation.tests.test_api import IDEA, make_studio
 from gonghui.testing import PNG, client_for
@@ -64,7 +64,7 @@ def test_officer_pages_render_and_are_scoped(world, member_user, city_admin):
     idea = services.idea_submit(actor=member_user, **IDEA)
     services.idea_send_to_review(actor=city_admin, idea=idea)
     studio = make_studio(world)
-    alliance = studio_services.alliance_create(
+    alliance = alliance_services.alliance_create(
         actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[studio]
     )
     c = client_for("xian_officer")

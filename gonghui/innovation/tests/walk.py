@@ -7,6 +7,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.innovation import models
+from gonghui.innovation.services import alliances as alliance_services
 from gonghui.innovation.services import ideas, studios
 from gonghui.innovation.tests.helpers import member_with_login
 from gonghui.testing import PNG
@@ -49,7 +50,7 @@ def xian_objects(world) -> dict:
         named_on="2021-04-28",
         naming_body="西安市总工会",
     )
-    alliance = studios.alliance_create(
+    alliance = alliance_services.alliance_create(
         actor=world.users["xian"],
         organisation=world.orgs["xian"],
         name="西安装备制造创新联盟",

@@ -3,25 +3,20 @@ with support and report; officer actions on the detail page (send to review, dec
 milestones, reward, moderate) and the officer queues. Thin: selector or service, then
 redirect with a message or render."""
 
-from django.contrib import messages
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core.forms import add_service_error
-from gonghui.core.web import paginate
-from gonghui.innovation import selectors
+from gonghui.core.web import form_action, paginate
+from gonghui.innovation import permissions, selectors
 from gonghui.innovation.choices import Feasibility, IdeaStatus, Moderation, RewardKind
 from gonghui.innovation.forms import IdeaForm
 from gonghui.innovation.services import ideas as services
 from gonghui.organisations.permissions import officer_required
-
-
-def _errors(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 def _back(idea_id):
@@ -45,7 +40,7 @@ def idea_list(request):
             "tab": tab,
             "status": status,
             "statuses": IdeaStatus.choices,
-            "is_member": selectors.member_for(request.user) is not None,
+            "is_member": permissions.member_for(request.user) is not None,
         },
     )
 
@@ -53,20 +48,21 @@ def idea_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def idea_new(request):
-    member = selectors.active_member_for(request.user)
+    member = permissions.active_member_for(request.user)
     if request.method == "POST":
         form = IdeaForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "attachments"}
-            try:
-                idea = services.idea_submit(
-                    actor=request.user, files=request.FILES.getlist("attachments"), **data
-                )
-            except ValidationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Your idea has been submitted. Colleagues can now support it."))
-                return _back(idea.pk)
+        done = form_action(
+            request,
+            lambda d: services.idea_submit(
+                actor=request.user,
+                files=request.FILES.getlist("attachments"),
+                **{k: v for k, v in d.items() if k != "attachments"},
+            ),
+            form=form,
+            success=_("Your idea has been submitted. Colleagues can now support it."),
+        )
+        if done.ok:
+            return _back(done.result.pk)
     else:
         form = IdeaForm()
     return render(request, "innovation/member/idea_new.html", {"form": form, "member": member})
@@ -85,8 +81,8 @@ def idea_similar(request):
 @require_GET
 def idea_detail(request, idea_id):
     idea = selectors.idea_detail(selectors.idea_or_404(request.user, idea_id))
-    member = selectors.member_for(request.user)
-    can_manage = selectors.can_manage_idea(request.user, idea)
+    member = permissions.member_for(request.user)
+    can_manage = permissions.can_manage_idea(request.user, idea)
     return render(
         request,
         "innovation/member/idea_detail.html",
@@ -104,7 +100,7 @@ def idea_detail(request, idea_id):
             and idea.moderation == Moderation.VISIBLE,
             "can_manage": can_manage,
             "can_review": idea.status == IdeaStatus.IN_REVIEW
-            and selectors.can_review_idea(request.user, idea),
+            and permissions.can_review_idea(request.user, idea),
             "feasibility_choices": Feasibility.choices,
             "reward_choices": RewardKind.choices,
         },
@@ -115,12 +111,11 @@ def idea_detail(request, idea_id):
 @require_POST
 def idea_support(request, idea_id):
     idea = selectors.idea_or_404(request.user, idea_id)
-    try:
-        services.idea_support(actor=request.user, idea=idea)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Thank you for your support."))
+    form_action(
+        request,
+        lambda: services.idea_support(actor=request.user, idea=idea),
+        success=_("Thank you for your support."),
+    )
     return _back(idea.pk)
 
 
@@ -128,12 +123,11 @@ def idea_support(request, idea_id):
 @require_POST
 def idea_report(request, idea_id):
     idea = selectors.idea_or_404(request.user, idea_id)
-    try:
-        services.idea_report(actor=request.user, idea=idea, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Thank you. A moderator will look at this idea."))
+    form_action(
+        request,
+        lambda: services.idea_report(actor=request.user, idea=idea, reason=request.POST.get("reason", "")),
+        success=_("Thank you. A moderator will look at this idea."),
+    )
     return _back(idea.pk)
 
 
@@ -142,15 +136,9 @@ def idea_report(request, idea_id):
 def attachment_download(request, idea_id, attachment_id):
     attachment = selectors.attachment_or_404(request.user, idea_id, attachment_id)
     response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(attachment.name)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 # ---- officer actions (on the detail page) ----------------------------------------------------------
@@ -160,10 +148,7 @@ def _quote(name: str) -> str:
 @require_POST
 def idea_send_to_review(request, idea_id):
     idea = selectors.idea_or_404(request.user, idea_id)
-    try:
-        services.idea_send_to_review(actor=request.user, idea=idea)
-    except ValidationError as exc:
-        _errors(request, exc)
+    form_action(request, lambda: services.idea_send_to_review(actor=request.user, idea=idea))
     return _back(idea.pk)
 
 
@@ -172,8 +157,9 @@ def idea_send_to_review(request, idea_id):
 def idea_review(request, idea_id):
     idea = selectors.idea_or_404(request.user, idea_id)
     p = request.POST
-    try:
-        services.idea_review(
+    form_action(
+        request,
+        lambda: services.idea_review(
             actor=request.user,
             idea=idea,
             feasibility=p.get("feasibility", ""),
@@ -181,11 +167,9 @@ def idea_review(request, idea_id):
             score=p.get("score", ""),
             adopted=p.get("outcome") == "adopted",
             answer=p.get("answer", ""),
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The decision has been published."))
+        ),
+        success=_("The decision has been published."),
+    )
     return _back(idea.pk)
 
 
@@ -193,15 +177,15 @@ def idea_review(request, idea_id):
 @require_POST
 def milestone_add(request, idea_id):
     idea = selectors.idea_or_404(request.user, idea_id)
-    try:
-        services.milestone_add(
+    form_action(
+        request,
+        lambda: services.milestone_add(
             actor=request.user,
             idea=idea,
             title=request.POST.get("title", ""),
             due_on=request.POST.get("due_on", ""),
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
+        ),
+    )
     return _back(idea.pk)
 
 
@@ -211,13 +195,8 @@ def milestone_done(request, idea_id, milestone_id):
     idea = selectors.idea_detail(selectors.idea_or_404(request.user, idea_id))
     milestone = next((m for m in idea.milestones.all() if m.pk == milestone_id), None)
     if milestone is None:
-        from django.http import Http404
-
         raise Http404
-    try:
-        services.milestone_complete(actor=request.user, milestone=milestone)
-    except ValidationError as exc:
-        _errors(request, exc)
+    form_action(request, lambda: services.milestone_complete(actor=request.user, milestone=milestone))
     return _back(idea.pk)
 
 
@@ -226,18 +205,17 @@ def milestone_done(request, idea_id, milestone_id):
 def reward_record(request, idea_id):
     idea = selectors.idea_or_404(request.user, idea_id)
     p = request.POST
-    try:
-        services.reward_record(
+    form_action(
+        request,
+        lambda: services.reward_record(
             actor=request.user,
             idea=idea,
             kind=p.get("kind", ""),
             amount=p.get("amount", ""),
             note=p.get("note", ""),
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("The reward has been recorded."))
+        ),
+        success=_("The reward has been recorded."),
+    )
     return _back(idea.pk)
 
 
@@ -245,15 +223,15 @@ def reward_record(request, idea_id):
 @require_POST
 def idea_moderate(request, idea_id):
     idea = selectors.idea_or_404(request.user, idea_id)
-    try:
-        services.idea_moderate(
+    form_action(
+        request,
+        lambda: services.idea_moderate(
             actor=request.user,
             idea=idea,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
+        ),
+    )
     return _back(idea.pk)
 
 

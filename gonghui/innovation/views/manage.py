@@ -6,16 +6,16 @@ Thin like the other views: a selector finds the object in scope (404 outside), a
 the shape, the service decides and audits; its keyed errors are shown on the form's fields and
 nothing is written."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core.forms import add_service_error
+from gonghui.core.web import dispatch, form_action
 from gonghui.honours import selectors as honour_selectors
-from gonghui.innovation import forms, selectors
+from gonghui.innovation import forms, permissions, selectors
+from gonghui.innovation.services import alliances as alliance_services
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.innovation.services import studios as services
 from gonghui.organisations import scoping
@@ -24,17 +24,11 @@ from gonghui.organisations.permissions import officer_required
 Action = scoping.Action
 
 
-def _require_manage(user, organisation) -> None:
-    scoping.require(user, Action.MANAGE_INNOVATION, organisation)
-
-
 # ---- studios -----------------------------------------------------------------------------------
 
 
-def _studio_kwargs(request, form) -> dict:
-    data = dict(form.cleaned_data)
-    data["lead"] = selectors.member_by_number(request.user, data["lead"])
-    return data
+def _studio_kwargs(request, cleaned_data) -> dict:
+    return {**cleaned_data, "lead": selectors.member_by_number(request.user, cleaned_data["lead"])}
 
 
 def _lead_panel(user, lead):
@@ -44,21 +38,19 @@ def _lead_panel(user, lead):
     return lead, list(honour_selectors.member_honours(lead))
 
 
-@officer_required
+@permissions.manager_required
 @require_http_methods(["GET", "POST"])
 def studio_new(request):
-    if not scoping.has_any(request.user, Action.MANAGE_INNOVATION):
-        raise PermissionDenied
     if request.method == "POST":
         form = forms.StudioForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                studio = services.studio_create(actor=request.user, **_studio_kwargs(request, form))
-            except ValidationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Studio registered."))
-                return redirect("innovation:studio_edit", studio_id=studio.pk)
+        done = form_action(
+            request,
+            lambda d: services.studio_create(actor=request.user, **_studio_kwargs(request, d)),
+            form=form,
+            success=_("Studio registered."),
+        )
+        if done.ok:
+            return redirect("innovation:studio_edit", studio_id=done.result.pk)
     else:
         homes = scoping.home_organisations(request.user, Action.MANAGE_INNOVATION)
         form = forms.StudioForm(
@@ -107,7 +99,7 @@ def _studio_edit_page(request, studio, *, form=None, team_form=None, status=200)
 
 def _studio_to_manage(request, studio_id):
     studio = selectors.studio_or_404(request.user, studio_id)
-    _require_manage(request.user, studio.organisation)
+    permissions.require_manage_studio(request.user, studio)
     return studio
 
 
@@ -118,14 +110,14 @@ def studio_edit(request, studio_id):
     if request.method != "POST":
         return _studio_edit_page(request, studio)
     form = forms.StudioForm(request.POST, user=request.user)
-    if form.is_valid():
-        try:
-            services.studio_update(actor=request.user, studio=studio, **_studio_kwargs(request, form))
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Studio saved."))
-            return redirect("innovation:studio_detail", studio_id=studio.pk)
+    done = form_action(
+        request,
+        lambda d: services.studio_update(actor=request.user, studio=studio, **_studio_kwargs(request, d)),
+        form=form,
+        success=_("Studio saved."),
+    )
+    if done.ok:
+        return redirect("innovation:studio_detail", studio_id=studio.pk)
     return _studio_edit_page(request, studio, form=form)
 
 
@@ -134,21 +126,20 @@ def studio_edit(request, studio_id):
 def studio_team_add(request, studio_id):
     studio = _studio_to_manage(request, studio_id)
     form = forms.TeamMemberForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.studio_add_member(
-                actor=request.user,
-                studio=studio,
-                member=selectors.member_by_number(request.user, data["member"]),
-                role=data["role"],
-                joined_on=data["joined_on"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Added to the team."))
-            return redirect("innovation:studio_edit", studio_id=studio.pk)
+    done = form_action(
+        request,
+        lambda d: services.studio_add_member(
+            actor=request.user,
+            studio=studio,
+            member=selectors.member_by_number(request.user, d["member"]),
+            role=d["role"],
+            joined_on=d["joined_on"],
+        ),
+        form=form,
+        success=_("Added to the team."),
+    )
+    if done.ok:
+        return redirect("innovation:studio_edit", studio_id=studio.pk)
     return _studio_edit_page(request, studio, team_form=form)
 
 
@@ -157,12 +148,11 @@ def studio_team_add(request, studio_id):
 def studio_team_remove(request, studio_id):
     studio = _studio_to_manage(request, studio_id)
     member = selectors.member_by_number(request.user, request.POST.get("member", ""))
-    try:
-        services.studio_remove_member(actor=request.user, studio=studio, member=member)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Taken off the team."))
+    form_action(
+        request,
+        lambda: services.studio_remove_member(actor=request.user, studio=studio, member=member),
+        success=_("Taken off the team."),
+    )
     return redirect("innovation:studio_edit", studio_id=studio.pk)
 
 
@@ -191,21 +181,19 @@ def member_picker(request):
 # ---- alliances ---------------------------------------------------------------------------------
 
 
-@officer_required
+@permissions.manager_required
 @require_http_methods(["GET", "POST"])
 def alliance_new(request):
-    if not scoping.has_any(request.user, Action.MANAGE_INNOVATION):
-        raise PermissionDenied
     if request.method == "POST":
         form = forms.AllianceForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                alliance = services.alliance_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Alliance founded. Add its member studios below."))
-                return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
+        done = form_action(
+            request,
+            lambda d: alliance_services.alliance_create(actor=request.user, **d),
+            form=form,
+            success=_("Alliance founded. Add its member studios below."),
+        )
+        if done.ok:
+            return redirect("innovation:alliance_edit", alliance_id=done.result.pk)
     else:
         homes = scoping.home_organisations(request.user, Action.MANAGE_INNOVATION)
         form = forms.AllianceForm(
@@ -216,7 +204,7 @@ def alliance_new(request):
 
 def _alliance_to_manage(request, alliance_id):
     alliance = selectors.alliance_or_404(request.user, alliance_id)
-    _require_manage(request.user, alliance.organisation)
+    permissions.require_manage_alliance(request.user, alliance)
     return alliance
 
 
@@ -263,6 +251,15 @@ def _alliance_edit_page(request, alliance, *, status=200, **bound):
     )
 
 
+def _alliance_form(request, alliance, form, call, *, success: str, shown_as: str, **shown):
+    """One of the alliance edit page's forms sent: back to the page when ``call`` succeeds,
+    else the page again with this form (``shown_as``, its name in the page) showing the
+    errors."""
+    if form_action(request, call, form=form, success=success).ok:
+        return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
+    return _alliance_edit_page(request, alliance, **{shown_as: form}, **shown)
+
+
 @officer_required
 @require_http_methods(["GET", "POST"])
 def alliance_edit(request, alliance_id):
@@ -270,14 +267,14 @@ def alliance_edit(request, alliance_id):
     if request.method != "POST":
         return _alliance_edit_page(request, alliance)
     form = forms.AllianceForm(request.POST, user=request.user, editing=True)
-    if form.is_valid():
-        try:
-            services.alliance_update(actor=request.user, alliance=alliance, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Alliance saved."))
-            return redirect("innovation:alliance_detail", alliance_id=alliance.pk)
+    done = form_action(
+        request,
+        lambda d: alliance_services.alliance_update(actor=request.user, alliance=alliance, **d),
+        form=form,
+        success=_("Alliance saved."),
+    )
+    if done.ok:
+        return redirect("innovation:alliance_detail", alliance_id=alliance.pk)
     return _alliance_edit_page(request, alliance, form=form)
 
 
@@ -288,20 +285,19 @@ def alliance_studio_add(request, alliance_id):
     form = forms.AllianceStudioForm(
         request.POST, studios=selectors.studio_choices(request.user, exclude_alliance=alliance)
     )
-    if form.is_valid():
-        try:
-            services.alliance_add_studio(
-                actor=request.user,
-                alliance=alliance,
-                studio=selectors.studio_by_id(request.user, form.cleaned_data["studio"]),
-                joined_on=form.cleaned_data["joined_on"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Studio joined the alliance."))
-            return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
-    return _alliance_edit_page(request, alliance, studio_form=form)
+    return _alliance_form(
+        request,
+        alliance,
+        form,
+        lambda d: alliance_services.alliance_add_studio(
+            actor=request.user,
+            alliance=alliance,
+            studio=selectors.studio_by_id(request.user, d["studio"]),
+            joined_on=d["joined_on"],
+        ),
+        success=_("Studio joined the alliance."),
+        shown_as="studio_form",
+    )
 
 
 @officer_required
@@ -309,12 +305,13 @@ def alliance_studio_add(request, alliance_id):
 def alliance_studio_remove(request, alliance_id):
     alliance = _alliance_to_manage(request, alliance_id)
     studio = selectors.studio_by_id(request.user, request.POST.get("studio", ""))
-    try:
-        services.alliance_remove_studio(actor=request.user, alliance=alliance, studio=studio)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Studio left the alliance."))
+    form_action(
+        request,
+        lambda: alliance_services.alliance_remove_studio(
+            actor=request.user, alliance=alliance, studio=studio
+        ),
+        success=_("Studio left the alliance."),
+    )
     return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
 
 
@@ -322,29 +319,31 @@ def _member_studios(alliance):
     return [m.studio for m in selectors.alliance_detail(alliance).memberships.all()]
 
 
+def _chosen(studios, ids) -> list:
+    """The studios ticked on a project form (their ids as the form gives them)."""
+    ids = set(ids)
+    return [s for s in studios if str(s.pk) in ids]
+
+
 @officer_required
 @require_POST
 def alliance_lead(request, alliance_id):
     alliance = _alliance_to_manage(request, alliance_id)
     members = _member_studios(alliance)
-    form = forms.LeadTermForm(request.POST, studios=members)
-    if form.is_valid():
-        data = form.cleaned_data
-        chosen = next((s for s in members if str(s.pk) == data["studio"]), None)
-        try:
-            services.alliance_set_lead(
-                actor=request.user,
-                alliance=alliance,
-                studio=chosen,
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Lead term recorded."))
-            return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
-    return _alliance_edit_page(request, alliance, lead_form=form)
+    return _alliance_form(
+        request,
+        alliance,
+        forms.LeadTermForm(request.POST, studios=members),
+        lambda d: alliance_services.alliance_set_lead(
+            actor=request.user,
+            alliance=alliance,
+            studio=next(iter(_chosen(members, [d["studio"]])), None),
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+        ),
+        success=_("Lead term recorded."),
+        shown_as="lead_form",
+    )
 
 
 @officer_required
@@ -352,24 +351,20 @@ def alliance_lead(request, alliance_id):
 def alliance_project_add(request, alliance_id):
     alliance = _alliance_to_manage(request, alliance_id)
     members = _member_studios(alliance)
-    form = forms.JointProjectForm(request.POST, studios=members)
-    if form.is_valid():
-        data = form.cleaned_data
-        chosen = [s for s in members if str(s.pk) in set(data["studios"])]
-        try:
-            services.joint_project_create(
-                actor=request.user,
-                alliance=alliance,
-                title=data["title"],
-                studios=chosen,
-                status=data["status"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Joint project added."))
-            return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
-    return _alliance_edit_page(request, alliance, new_project_form=form)
+    return _alliance_form(
+        request,
+        alliance,
+        forms.JointProjectForm(request.POST, studios=members),
+        lambda d: alliance_services.joint_project_create(
+            actor=request.user,
+            alliance=alliance,
+            title=d["title"],
+            studios=_chosen(members, d["studios"]),
+            status=d["status"],
+        ),
+        success=_("Joint project added."),
+        shown_as="new_project_form",
+    )
 
 
 @officer_required
@@ -380,24 +375,21 @@ def alliance_project_update(request, alliance_id):
     on_it = list(project.studios.all())
     members = _member_studios(alliance)
     studios = members + [s for s in on_it if s not in members]
-    form = forms.JointProjectForm(request.POST, studios=studios, prefix=f"p{project.pk.hex[:8]}")
-    if form.is_valid():
-        data = form.cleaned_data
-        chosen = [s for s in studios if str(s.pk) in set(data["studios"])]
-        try:
-            services.joint_project_update(
-                actor=request.user,
-                project=project,
-                title=data["title"],
-                studios=chosen,
-                status=data["status"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Joint project saved."))
-            return redirect("innovation:alliance_edit", alliance_id=alliance.pk)
-    return _alliance_edit_page(request, alliance, project_form=form, project_id=project.pk)
+    return _alliance_form(
+        request,
+        alliance,
+        forms.JointProjectForm(request.POST, studios=studios, prefix=f"p{project.pk.hex[:8]}"),
+        lambda d: alliance_services.joint_project_update(
+            actor=request.user,
+            project=project,
+            title=d["title"],
+            studios=_chosen(studios, d["studios"]),
+            status=d["status"],
+        ),
+        success=_("Joint project saved."),
+        shown_as="project_form",
+        project_id=project.pk,
+    )
 
 
 # ---- idea experts and thresholds -----------------------------------------------------------------
@@ -405,7 +397,7 @@ def alliance_project_update(request, alliance_id):
 
 def _idea_to_manage(request, idea_id):
     idea = selectors.idea_or_404(request.user, idea_id)
-    _require_manage(request.user, idea.organisation)
+    permissions.require_manage_idea(request.user, idea)
     return idea
 
 
@@ -416,25 +408,23 @@ def idea_experts(request, idea_id):
     and take off."""
     idea = _idea_to_manage(request, idea_id)
     candidates = selectors.expert_candidates(request.user, idea)[:200]
-    form = forms.ExpertForm(candidates=candidates)
-    status = 200
+    form = forms.ExpertForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST":
-        form = forms.ExpertForm(request.POST, candidates=candidates)
-        if form.is_valid():
-            data = form.cleaned_data
-            user = selectors.user_for_expert(data["expert"], data["username"])
-            try:
-                idea_services.idea_assign_expert(actor=request.user, idea=idea, user=user)
-            except ValidationError as exc:
-                add_service_error(form, exc, {"not_in_review": None})
-            else:
-                messages.success(request, _("Expert assigned."))
-                return redirect("innovation:idea_experts", idea_id=idea.pk)
+        done = form_action(
+            request,
+            lambda d: idea_services.idea_assign_expert(
+                actor=request.user, idea=idea, user=selectors.user_for_expert(d["expert"], d["username"])
+            ),
+            form=form,
+            success=_("Expert assigned."),
+            fields_by_code={"not_in_review": None},
+        )
+        if done.ok:
+            return redirect("innovation:idea_experts", idea_id=idea.pk)
     return render(
         request,
         "innovation/officer/idea_experts.html",
         {"idea": idea, "experts": selectors.idea_experts(idea), "form": form},
-        status=status,
     )
 
 
@@ -443,13 +433,36 @@ def idea_experts(request, idea_id):
 def idea_expert_remove(request, idea_id):
     idea = _idea_to_manage(request, idea_id)
     user = selectors.user_for_expert(request.POST.get("expert", ""))
-    try:
-        idea_services.idea_unassign_expert(actor=request.user, idea=idea, user=user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Expert taken off."))
+    form_action(
+        request,
+        lambda: idea_services.idea_unassign_expert(actor=request.user, idea=idea, user=user),
+        success=_("Expert taken off."),
+    )
     return redirect("innovation:idea_experts", idea_id=idea.pk)
+
+
+def _settings_save(request, organisation):
+    form = forms.IdeaSettingsForm(request.POST)
+    done = form_action(
+        request,
+        lambda d: idea_services.idea_settings_set(actor=request.user, organisation=organisation, **d),
+        form=form,
+        success=_("Thresholds saved."),
+    )
+    return form if not done.ok else None
+
+
+def _settings_clear(request, organisation):
+    form_action(
+        request,
+        lambda: idea_services.idea_settings_clear(actor=request.user, organisation=organisation),
+        success=_("The union inherits the thresholds again."),
+    )
+
+
+# The two buttons of the thresholds form ("save" is the form's own submit button). A handler
+# returns the form to show again with its errors, or None to go back to the page.
+_SETTINGS_ACTIONS = {"save": _settings_save, "clear": _settings_clear}
 
 
 @officer_required
@@ -465,35 +478,21 @@ def idea_settings(request):
         organisation = homes[0]
     else:
         raise Http404
-    can_manage = scoping.can(request.user, Action.MANAGE_INNOVATION, organisation)
     effective = selectors.idea_settings_for(organisation)
-    initial = {
-        "support_threshold": effective.support_threshold,
-        "report_threshold": effective.report_threshold,
-        "review_days": effective.review_days,
-    }
-    form = forms.IdeaSettingsForm(initial=initial)
+    form = None
     if request.method == "POST":
-        _require_manage(request.user, organisation)
-        if request.POST.get("action") == "clear":
-            try:
-                idea_services.idea_settings_clear(actor=request.user, organisation=organisation)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("The union inherits the thresholds again."))
+        permissions.require_manage_in(request.user, organisation)
+        handler = dispatch(_SETTINGS_ACTIONS, request.POST.get("action") or "save")
+        form = handler(request, organisation)
+        if form is None:
             return redirect(f"{request.path}?organisation={organisation.code}")
-        form = forms.IdeaSettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                idea_services.idea_settings_set(
-                    actor=request.user, organisation=organisation, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("Thresholds saved."))
-                return redirect(f"{request.path}?organisation={organisation.code}")
+    form = form or forms.IdeaSettingsForm(
+        initial={
+            "support_threshold": effective.support_threshold,
+            "report_threshold": effective.report_threshold,
+            "review_days": effective.review_days,
+        }
+    )
     return render(
         request,
         "innovation/officer/idea_settings.html",
@@ -503,7 +502,7 @@ def idea_settings(request):
             "own": effective.source is not None and effective.source.pk == organisation.pk,
             "rows": selectors.idea_settings_rows(request.user)[:200],
             "form": form,
-            "can_manage": can_manage,
+            "can_manage": permissions.can_manage_in(request.user, organisation),
             "union_choices": forms.union_choices(request.user),
         },
     )

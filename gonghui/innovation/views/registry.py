@@ -1,17 +1,14 @@
 """Officer pages: the registry of innovation studios and alliances, with a studio's
 achievements, yearly reviews and funding, and the forms that record them."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.core.web import paginate
+from gonghui.core.web import dispatch, form_action, paginate
 from gonghui.honours import selectors as honour_selectors
-from gonghui.innovation import selectors
+from gonghui.innovation import permissions, selectors
 from gonghui.innovation.choices import AchievementKind, ReviewRating, StudioLevel, StudioStatus
 from gonghui.innovation.services import studios as services
-from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
 
 
@@ -37,7 +34,7 @@ def studio_list(request):
             "q": q,
             "statuses": StudioStatus.choices,
             "levels": StudioLevel.choices,
-            "can_create": scoping.has_any(request.user, scoping.Action.MANAGE_INNOVATION),
+            "can_create": permissions.can_manage_somewhere(request.user),
         },
     )
 
@@ -53,76 +50,32 @@ def studio_detail(request, studio_id):
             "studio": studio,
             "totals": selectors.studio_totals(studio),
             "lead_honours": list(honour_selectors.member_honours(studio.lead)),
-            "can_manage": scoping.can(request.user, scoping.Action.MANAGE_INNOVATION, studio.organisation),
+            "can_manage": permissions.can_manage_studio(request.user, studio),
             "achievement_kinds": AchievementKind.choices,
             "ratings": ReviewRating.choices,
         },
     )
 
 
-def _act(request, studio_id, fn, **kwargs):
+# The buttons and small forms of a studio's page: each is one service call on the studio,
+# taking these fields of the POST; a refusal comes back as a message on the page.
+_STUDIO_ACTIONS = {
+    "achievement": (services.achievement_add, ("kind", "title", "achieved_on", "savings", "patent_no")),
+    "review": (services.studio_review_record, ("year", "rating", "comments")),
+    "funding": (services.funding_record, ("year", "amount", "source")),
+    "activate": (services.studio_activate, ()),
+    "delist": (services.studio_delist, ("reason",)),
+}
+
+
+@officer_required
+@require_POST
+def studio_act(request, studio_id, action):
+    service, fields = dispatch(_STUDIO_ACTIONS, action)
     studio = selectors.studio_or_404(request.user, studio_id)
-    try:
-        fn(actor=request.user, studio=studio, **kwargs)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    given = {name: request.POST.get(name, "") for name in fields}
+    form_action(request, lambda: service(actor=request.user, studio=studio, **given))
     return redirect("innovation:studio_detail", studio_id=studio.pk)
-
-
-@officer_required
-@require_POST
-def studio_achievement(request, studio_id):
-    p = request.POST
-    return _act(
-        request,
-        studio_id,
-        services.achievement_add,
-        kind=p.get("kind", ""),
-        title=p.get("title", ""),
-        achieved_on=p.get("achieved_on", ""),
-        savings=p.get("savings", ""),
-        patent_no=p.get("patent_no", ""),
-    )
-
-
-@officer_required
-@require_POST
-def studio_review(request, studio_id):
-    p = request.POST
-    return _act(
-        request,
-        studio_id,
-        services.studio_review_record,
-        year=p.get("year", ""),
-        rating=p.get("rating", ""),
-        comments=p.get("comments", ""),
-    )
-
-
-@officer_required
-@require_POST
-def studio_funding(request, studio_id):
-    p = request.POST
-    return _act(
-        request,
-        studio_id,
-        services.funding_record,
-        year=p.get("year", ""),
-        amount=p.get("amount", ""),
-        source=p.get("source", ""),
-    )
-
-
-@officer_required
-@require_POST
-def studio_activate(request, studio_id):
-    return _act(request, studio_id, services.studio_activate)
-
-
-@officer_required
-@require_POST
-def studio_delist(request, studio_id):
-    return _act(request, studio_id, services.studio_delist, reason=request.POST.get("reason", ""))
 
 
 @officer_required
@@ -134,7 +87,7 @@ def alliance_list(request):
     return render(
         request,
         "innovation/officer/alliance_list.html",
-        {"page": page, "can_create": scoping.has_any(request.user, scoping.Action.MANAGE_INNOVATION)},
+        {"page": page, "can_create": permissions.can_manage_somewhere(request.user)},
     )
 
 
@@ -150,6 +103,6 @@ def alliance_detail(request, alliance_id):
             "alliance": alliance,
             "lead": selectors.current_lead(alliance),
             "visible_studios": visible,
-            "can_manage": scoping.can(request.user, scoping.Action.MANAGE_INNOVATION, alliance.organisation),
+            "can_manage": permissions.can_manage_alliance(request.user, alliance),
         },
     )
