@@ -323,9 +323,6 @@ PENDING_TREE_CHECKS = {
     "members/selectors.py",
     "organisations/selectors.py",
     "organisations/services.py",
-    "rights/demo.py",
-    "rights/selectors.py",
-    "rights/services/needs.py",
     "stations/selectors.py",
     "stations/selectors_pages.py",
     "stations/selectors_reports.py",
@@ -359,8 +356,6 @@ PENDING_GETATTR_AUTHENTICATED = {
     "members/services/members.py",
     "members/services/transfers.py",
     "organisations/scoping.py",
-    "rights/selectors.py",
-    "rights/services/requests.py",
     "stations/selectors.py",
     "stations/selectors_pages.py",
     "stations/selectors_reports.py",
@@ -381,7 +376,7 @@ def test_users_are_asked_whether_they_are_signed_in_directly():
 
 
 AUDIT_CODE = re.compile(r"[\"']([a-z]+\.[a-z_]+\.[a-z_]+)[\"']")
-PENDING_AUDIT_LABELS = {"honours", "innovation", "competitions", "assistance", "rights", "stations"}
+PENDING_AUDIT_LABELS = {"honours", "innovation", "competitions", "assistance", "stations"}
 
 
 def test_every_audit_action_has_a_label():

@@ -122,7 +122,7 @@ def test_employment_end_is_checked_scoped_and_writes_nothing_on_error(city_admin
             knew_on=D(2025, 1, 10),
             employment_ended_on=timezone.localdate() + datetime.timedelta(days=3),
         )
-    assert exc.value.error_dict["employment_ended_on"][0].code == "date_invalid"
+    assert exc.value.error_dict["employment_ended_on"][0].code == "date_future"
     assert LegalAid.objects.count() == 0
     aid = la.legal_aid_open(
         actor=xian,
