@@ -10,7 +10,13 @@ from gonghui.core.api import fresh, uuid_or_404
 from gonghui.core.inputs import money_text
 from gonghui.organisations.api import OrgRef, org_ref
 from gonghui.rights import selectors
-from gonghui.rights.api.requests import RequestDetail, RequestTransferOut, request_detail, transfer_out
+from gonghui.rights.api.requests import (
+    RequestDetail,
+    RequestTransferOut,
+    request_detail,
+    request_item,
+    transfer_out,
+)
 from gonghui.rights.choices import Category
 from gonghui.rights.services import requests as services
 from gonghui.rights.services import wage_arrears
@@ -97,24 +103,31 @@ class ReferralIn(Schema):
     to: str = ""
 
 
+# What a wage-arrears case shows of its request (request_item), beside its own figures.
+_REQUEST_KEYS = (
+    "id",
+    "number",
+    "status",
+    "name",
+    "phone",
+    "employer",
+    "work_division",
+    "held_by",
+    "due_on",
+    "overdue",
+)
+
+
 def _arrears_item(r, recovered=None) -> dict:
     if recovered is None:
         recovered = getattr(r, "recovered", None)
+    item = request_item(r)
     return {
-        "id": str(r.pk),
-        "number": r.number,
-        "status": r.status,
-        "name": r.name,
-        "phone": r.phone_masked,
-        "employer": r.employer,
+        **{key: item[key] for key in _REQUEST_KEYS},
         "project": r.project,
-        "work_division": r.work_division,
-        "held_by": org_ref(r.organisation),
         "amount_owed": money_text(r.amount_owed),
         "recovered": money_text(recovered or 0),
         "workers_count": r.workers_count,
-        "due_on": r.due_on,
-        "overdue": r.is_overdue,
     }
 
 

@@ -174,17 +174,24 @@ def legal_aid_open(
                 cause=cause, knew_on=knew_on, employment_ended_on=employment_ended_on
             ).ends_on,
         )
-        audit.record(
+        _audit(
+            aid,
+            AuditAction.LEGAL_AID_OPENED,
             actor=actor,
-            action=AuditAction.LEGAL_AID_OPENED,
-            obj=aid,
-            organisation_id=request.organisation_id,
             changes={
                 "passes_income_test": [None, aid.passes_income_test],
                 "limitation_ends_on": [None, _iso(aid.limitation_ends_on)],
             },
         )
     return aid
+
+
+def _audit(aid: LegalAid, action: AuditAction, *, actor, changes: dict) -> None:
+    """The audit entry of a change to a legal-aid case, filed under the union holding its
+    request."""
+    audit.record(
+        actor=actor, action=action, obj=aid, organisation_id=aid.request.organisation_id, changes=changes
+    )
 
 
 def _iso(day: datetime.date | None) -> str | None:
@@ -203,11 +210,10 @@ def legal_aid_employment_ended(*, actor, aid: LegalAid, ended_on) -> LegalAid:
         locked.employment_ended_on = ended_on
         locked.limitation_ends_on = limitation_of(locked).ends_on
         locked.save(update_fields=["employment_ended_on", "limitation_ends_on"])
-        audit.record(
+        _audit(
+            locked,
+            AuditAction.LEGAL_AID_EMPLOYMENT_ENDED,
             actor=actor,
-            action=AuditAction.LEGAL_AID_EMPLOYMENT_ENDED,
-            obj=locked,
-            organisation_id=aid.request.organisation_id,
             changes={
                 "employment_ended_on": [_iso(before[0]), _iso(ended_on)],
                 "limitation_ends_on": [_iso(before[1]), _iso(locked.limitation_ends_on)],
@@ -248,13 +254,7 @@ def evidence_add(*, actor, aid: LegalAid, upload) -> Evidence:
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
         )
-        audit.record(
-            actor=actor,
-            action=AuditAction.LEGAL_AID_EVIDENCE,
-            obj=aid,
-            organisation_id=aid.request.organisation_id,
-            changes={"evidence": [None, name]},
-        )
+        _audit(aid, AuditAction.LEGAL_AID_EVIDENCE, actor=actor, changes={"evidence": [None, name]})
     return ev
 
 
@@ -271,11 +271,7 @@ def legal_aid_outcome(*, actor, aid: LegalAid, outcome: str, on=None) -> LegalAi
         aid.outcome = outcome
         aid.outcome_on = on or timezone.localdate()
         aid.save(update_fields=["outcome", "outcome_on"])
-        audit.record(
-            actor=actor,
-            action=AuditAction.LEGAL_AID_OUTCOME,
-            obj=aid,
-            organisation_id=aid.request.organisation_id,
-            changes={"outcome": [before or None, outcome]},
+        _audit(
+            aid, AuditAction.LEGAL_AID_OUTCOME, actor=actor, changes={"outcome": [before or None, outcome]}
         )
     return aid

@@ -11,6 +11,10 @@ from gonghui.rights.models import PracticalNeed
 from gonghui.rights.services.common import collect, given_text
 
 
+def _audit(need: PracticalNeed, action: AuditAction, *, actor, changes: dict) -> None:
+    audit.record(actor=actor, action=action, obj=need, organisation_id=need.organisation_id, changes=changes)
+
+
 def need_create(*, actor, organisation, title: str, owner: str, deadline, request=None) -> PracticalNeed:
     """A need of ``organisation`` from a request (linked; it must be held in the union's
     subtree) or a meeting, with an owner (a department or post) and a deadline."""
@@ -40,13 +44,7 @@ def need_create(*, actor, organisation, title: str, owner: str, deadline, reques
             request=request,
             source=NeedSource.REQUEST if request is not None else NeedSource.MEETING,
         )
-        audit.record(
-            actor=actor,
-            action=AuditAction.NEED_CREATED,
-            obj=need,
-            organisation_id=organisation.pk,
-            changes={"title": [None, title]},
-        )
+        _audit(need, AuditAction.NEED_CREATED, actor=actor, changes={"title": [None, title]})
     return need
 
 
@@ -75,13 +73,7 @@ def need_progress(*, actor, need: PracticalNeed, status: str, progress: str, rat
         if rating is not None:
             need.rating = rating
         need.save(update_fields=["status", "progress", "rating"])
-        audit.record(
-            actor=actor,
-            action=AuditAction.NEED_PROGRESS,
-            obj=need,
-            organisation_id=need.organisation_id,
-            changes={"status": [before, status]},
-        )
+        _audit(need, AuditAction.NEED_PROGRESS, actor=actor, changes={"status": [before, status]})
     return need
 
 
@@ -93,11 +85,5 @@ def need_rate(*, actor, need: PracticalNeed, rating) -> PracticalNeed:
         before = need.rating
         need.rating = rating
         need.save(update_fields=["rating"])
-        audit.record(
-            actor=actor,
-            action=AuditAction.NEED_RATED,
-            obj=need,
-            organisation_id=need.organisation_id,
-            changes={"rating": [before, rating]},
-        )
+        _audit(need, AuditAction.NEED_RATED, actor=actor, changes={"rating": [before, rating]})
     return need
