@@ -61,21 +61,20 @@ class RequestForm(Form):
         if clean(self.data.get("name", "")) or clean(self.data.get("phone", "")):
             self.member = None
         try:
-            request_file_check(
-                member=self.member,
-                channel=data.get("channel") or Channel.APP,
-                category=data.get("category", ""),
-                description=data.get("description", ""),
-                work_division=data.get("work_division", ""),
-                employer=data.get("employer", ""),
-                name=data.get("name", ""),
-                phone=data.get("phone", ""),
-                project=data.get("project", ""),
-                amount_owed=data.get("amount_owed") or None,
-                workers_count=data.get("workers_count"),
-            )
+            request_file_check(member=self.member, **self.filing())
         except ValidationError as exc:
             add_check_errors(self, exc)
+        return data
+
+    def filing(self) -> dict:
+        """The fields as ``request_file`` takes them (with :attr:`member`): the channel of a
+        worker filing themself is the app; an empty amount is none."""
+        data = {name: self.cleaned_data.get(name, "") for name in self.fields}
+        data.update(
+            channel=data["channel"] or Channel.APP,
+            amount_owed=data["amount_owed"] or None,
+            workers_count=self.cleaned_data.get("workers_count"),
+        )
         return data
 
 

@@ -23,8 +23,9 @@ from gonghui.core import divisions, inputs, throttle, web
 from gonghui.core.validators import mask_name
 from gonghui.members.forms_public import DivisionPicker
 from gonghui.organisations import scoping
+from gonghui.organisations.permissions import officer_required
 from gonghui.rights import forms, permissions, selectors
-from gonghui.rights.choices import Category, Channel, Outcome
+from gonghui.rights.choices import Category, Outcome
 from gonghui.rights.services import legal_aid, needs, transfers, wage_arrears, worker
 from gonghui.rights.services import requests as services
 
@@ -82,23 +83,11 @@ def file_request(request):
         return _render_file(request, forms.RequestForm(initial=request.POST.dict()), picker)
     form = forms.RequestForm(request.POST, member=selectors.own_member(request.user))
 
-    def file(data):
+    def file(_data):
         with _throttled_as_form_error():
             _count_attempt(request, "rights-request")
-        return services.request_file(
-            actor=request.user,
-            member=form.member,  # None when a name or phone is typed: a call taken for someone else
-            channel=data["channel"] or Channel.APP,
-            category=data["category"],
-            description=data["description"],
-            work_division=data["work_division"],
-            employer=data["employer"],
-            name=data["name"],
-            phone=data["phone"],
-            project=data["project"],
-            amount_owed=data["amount_owed"] or None,
-            workers_count=data["workers_count"],
-        )
+        # form.member is None when a name or phone is typed: a call taken for someone else
+        return services.request_file(actor=request.user, member=form.member, **form.filing())
 
     outcome = web.form_action(request, file, form=form)
     if not outcome.ok:
@@ -366,7 +355,7 @@ def letter(request, transfer_id):
     )
 
 
-@login_required
+@officer_required
 def rates(request):
     """On-time and satisfaction rates of a union, its own and with everything below it."""
     code = request.GET.get("org", "")
@@ -394,7 +383,7 @@ def evidence_file(request, evidence_id):
 # ---- 我为群众办实事 ----------------------------------------------------------------------
 
 
-@login_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def needs_list(request):
     form = forms.NeedForm(request.POST or None)
@@ -418,7 +407,7 @@ def needs_list(request):
     )
 
 
-@login_required
+@officer_required
 @require_POST
 def need_progress(request, need_id):
     need = selectors.need_or_404(request.user, need_id)

@@ -8,24 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.core.models import AuditEntry
 from gonghui.rights.models import Evidence, Recovery, Request, RequestTransfer
-from gonghui.rights.services import requests as svc
+from gonghui.rights.tests.helpers import FILING, file_request
 from gonghui.testing import PNG, api_for, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def file(**kw) -> Request:
-    data = {
-        "actor": None,
-        "channel": "phone",
-        "category": "complaint",
-        "description": "加班费未发放",
-        "work_division": "610113",
-        "name": "王强",
-        "phone": "13800001111",
-    }
-    data.update(kw)
-    return svc.request_file(**data)
 
 
 def said(response) -> list[str]:
@@ -34,7 +20,7 @@ def said(response) -> list[str]:
 
 def test_a_malformed_page_number_shows_a_page_of_the_queue(world):
     # ?page=abc was an uncaught ValidationError: a server error on the officer's queue
-    file()
+    file_request()
     xian = client_for("xian")
     for query in ("?page=abc", "?page=0", "?page=99999", "?tab=&page=1.5"):
         page = xian.get(f"/rights/{query}")
@@ -46,7 +32,7 @@ def test_a_long_reason_typed_on_the_page_is_taken_as_through_the_api(world):
     # The page validated a form, ignored the result and sent the service the fields that
     # happened to pass: a reason over the form's 1,000 characters arrived as no reason at all.
     reason = "工期延长，" * 250
-    page_request, api_request = file(), file(phone="13800002222")
+    page_request, api_request = file_request(), file_request(phone="13800002222")
     page = client_for("xian").post(
         f"/rights/requests/{page_request.pk}/complexity/", {"complexity": "complex", "reason": reason}
     )
@@ -64,7 +50,7 @@ def test_a_long_reason_typed_on_the_page_is_taken_as_through_the_api(world):
 
 def test_the_transfer_page_reads_a_union_code_as_the_api_does(world):
     # The page looked the code up as typed; the API trimmed it and ignored the case.
-    by_page, by_api = file(), file(phone="13800002222")
+    by_page, by_api = file_request(), file_request(phone="13800002222")
     page = client_for("xian").post(
         f"/rights/requests/{by_page.pk}/transfer/", {"to": " bj-0001 ", "reason": "工地在宝鸡"}
     )
@@ -79,7 +65,7 @@ def test_the_transfer_page_reads_a_union_code_as_the_api_does(world):
 
 
 def test_an_unknown_union_or_no_reason_is_said_on_the_page_and_nothing_is_written(world):
-    r = file()
+    r = file_request()
     unknown = client_for("xian").post(f"/rights/requests/{r.pk}/transfer/", {"to": "NOPE", "reason": "x"})
     assert unknown.status_code == 302 and said(unknown) == ["请选择有效的工会。"]
     no_reason = client_for("xian").post(f"/rights/requests/{r.pk}/escalate/", {"reason": "  "})
@@ -91,7 +77,7 @@ def test_an_unknown_union_or_no_reason_is_said_on_the_page_and_nothing_is_writte
 
 
 def test_a_bad_recovery_on_the_page_gets_the_services_message_and_writes_nothing(world):
-    r = file(category="wage_arrears", amount_owed="1000.00")
+    r = file_request(category="wage_arrears", amount_owed="1000.00")
     negative = client_for("xian").post(
         f"/rights/requests/{r.pk}/recovery/", {"amount": "-5", "recovered_on": "2025-01-01"}
     )
@@ -104,7 +90,7 @@ def test_a_bad_recovery_on_the_page_gets_the_services_message_and_writes_nothing
 
 
 def test_evidence_for_a_request_without_legal_aid_details_is_404_like_its_other_buttons(world):
-    r = file(category="legal_aid")
+    r = file_request(category="legal_aid")
     xian = client_for("xian")
     upload = {"file": SimpleUploadedFile("a.png", PNG, content_type="image/png")}
     assert xian.post(f"/rights/requests/{r.pk}/evidence/", upload).status_code == 404
@@ -115,11 +101,8 @@ def test_evidence_for_a_request_without_legal_aid_details_is_404_like_its_other_
 def test_a_listed_workers_bad_amount_is_named_with_its_code(world, client):
     # The row's amount error was filed under the row with the code "invalid".
     body = {
+        **FILING,
         "category": "wage_arrears",
-        "description": "工程款拖欠",
-        "work_division": "610113",
-        "name": "王强",
-        "phone": "13800001111",
         "amount_owed": "1000.00",
         "workers": [{"name": "李四", "amount": "12.345"}],
     }
@@ -132,8 +115,18 @@ def test_a_listed_workers_bad_amount_is_named_with_its_code(world, client):
 
 
 def test_control_characters_in_the_story_are_refused_naming_the_field(world, client):
-    body = {"category": "complaint", "description": "加班\x01费", "work_division": "610113", "name": "王强"}
-    r = client.post("/api/v1/requests", {**body, "phone": "13800001111"}, content_type="application/json")
+    body = {**FILING, "description": "加班\x01费"}
+    r = client.post("/api/v1/requests", body, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "control_characters"
     assert r.json()["errors"][0]["field"] == "description"
     assert not Request.objects.exists()
+
+
+def test_the_officers_pages_are_403_to_a_signed_in_worker(world, member_user):
+    # A worker with a login (filing and following their own requests) was shown an empty
+    # rates page and a practical-needs form they could not use.
+    worker = client_for(member_user)
+    assert worker.get("/rights/").status_code == 200  # their own requests
+    assert worker.get("/rights/rates/").status_code == 403
+    assert worker.get("/rights/needs/").status_code == 403
+    assert client_for(None).get("/rights/rates/").status_code == 302

@@ -11,30 +11,16 @@ from django.http import Http404
 from gonghui.rights import permissions
 from gonghui.rights.models import Request
 from gonghui.rights.services import needs, transfers
-from gonghui.rights.services import requests as svc
+from gonghui.rights.tests.helpers import file_request
 from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
 
 
-def file(**kw) -> Request:
-    data = {
-        "actor": None,
-        "channel": "phone",
-        "category": "complaint",
-        "description": "加班费未发放",
-        "work_division": "610113",
-        "name": "王强",
-        "phone": "13800001111",
-    }
-    data.update(kw)
-    return svc.request_file(**data)  # held by the 雁塔 joint union under 西安
-
-
 def test_the_holding_unions_handle_a_request_siblings_get_404_and_a_viewer_403(
     world, city_admin, city_officer, city_viewer, sibling_city_admin, sibling_admin
 ):
-    r = file()
+    r = file_request()
     for user in (city_admin, city_officer):
         assert permissions.can_handle(user, r) and permissions.can_see(user, r)
         permissions.require_handle(user, r)
@@ -50,7 +36,7 @@ def test_the_holding_unions_handle_a_request_siblings_get_404_and_a_viewer_403(
 def test_the_union_a_request_is_offered_to_sees_it_but_may_only_decide(
     world, city_admin, sibling_city_admin, sibling_admin
 ):
-    r = file()
+    r = file_request()
     t = transfers.request_transfer(actor=city_admin, request=r, to=world.orgs["baoji"], reason="工地在宝鸡")
     assert permissions.can_see(sibling_city_admin, r) and permissions.can_decide(sibling_city_admin, t)
     with pytest.raises(PermissionDenied):  # visible through the transfer: 403, not 404
@@ -69,7 +55,7 @@ def test_the_union_a_request_is_offered_to_sees_it_but_may_only_decide(
 
 
 def test_an_officer_action_by_the_receiving_union_is_403_over_the_api(world, city_admin):
-    r = file()
+    r = file_request()
     transfers.request_transfer(actor=city_admin, request=r, to=world.orgs["baoji"], reason="工地在宝鸡")
     baoji = api_for("baoji")
     assert baoji.get(f"/api/v1/requests/{r.pk}").status_code == 200
@@ -109,8 +95,8 @@ def test_whoever_files_for_themself_follows_the_request_but_an_officer_taking_a_
     assert permissions.files_for_themself(member_user, world.members["xian_worker"])
     assert not permissions.files_for_themself(city_officer, None)
     assert not permissions.files_for_themself(None, None)
-    assert file(actor=member_user).user == member_user
-    assert file(actor=city_officer, phone="13800002222").user is None
+    assert file_request(actor=member_user).user == member_user
+    assert file_request(actor=city_officer, phone="13800002222").user is None
 
 
 def test_cases_are_opened_only_for_the_officers_own_area(
@@ -152,7 +138,7 @@ def test_practical_needs_are_managed_in_scope_siblings_get_404_and_a_viewer_403(
 
 
 def test_held_within_selects_a_union_and_everything_below_it(world):
-    file()
+    file_request()
     for code, inside in (
         ("xian", True),
         ("shaanxi", True),

@@ -14,24 +14,14 @@ from gonghui.rights.choices import Complexity, RequestStatus, TransferStatus
 from gonghui.rights.models import ArrearsWorker, Recovery, Request, RequestEvent, RequestTransfer
 from gonghui.rights.services import requests as svc
 from gonghui.rights.services import transfers, wage_arrears, worker
+from gonghui.rights.tests.helpers import file_request
 from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
 
 
 def file(world, **kw):
-    data = {
-        "actor": None,
-        "channel": "phone",
-        "category": "complaint",
-        "description": "加班费未发放",
-        "work_division": "610113",
-        "employer": "",
-        "name": "王强",
-        "phone": "13800001111",
-    }
-    data.update(kw)
-    return svc.request_file(**data)
+    return file_request(**kw)
 
 
 def test_routing_by_employer_then_territory(world):
