@@ -6,3 +6,5 @@ class RightsConfig(AppConfig):
     name = "gonghui.rights"
     label = "rights"
     verbose_name = _("Requests and rights")
+    # Labels of the audit codes this app writes (core.audit.label).
+    audit_actions = "gonghui.rights.choices.AuditAction"

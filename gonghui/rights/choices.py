@@ -95,3 +95,28 @@ class NeedStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
+
+
+class AuditAction(models.TextChoices):
+    """Every audit code the rights app writes, with the name officers read on the audit page
+    (named by RightsConfig.audit_actions)."""
+
+    REQUEST_FILED = "rights.request.filed", _("Request filed")
+    REQUEST_ACCEPTED = "rights.request.accepted", _("Request accepted for handling")
+    REQUEST_COMPLEXITY = "rights.request.complexity", _("Request complexity and time limit changed")
+    REQUEST_TRANSFER_ASKED = "rights.request.transfer_asked", _("Request transfer proposed")
+    REQUEST_TRANSFER_ACCEPTED = "rights.request.transfer_accepted", _("Request transfer accepted")
+    REQUEST_TRANSFER_REFUSED = "rights.request.transfer_refused", _("Request transfer refused")
+    REQUEST_ESCALATED = "rights.request.escalated", _("Request escalated to the union above")
+    REQUEST_CLOSED = "rights.request.closed", _("Request replied to and closed")
+    REQUEST_FOLLOW_UP = "rights.request.follow_up", _("Request follow-up call recorded")
+    REQUEST_RATED = "rights.request.rated", _("Request rated by the worker")
+    REQUEST_RECOVERY = "rights.request.recovery", _("Recovered wages recorded")
+    REQUEST_ARREARS_WORKER = "rights.request.arrears_worker", _("Worker added to a wage-arrears case")
+    LEGAL_AID_OPENED = "rights.legal_aid.opened", _("Legal-aid details recorded")
+    LEGAL_AID_EMPLOYMENT_ENDED = "rights.legal_aid.employment_ended", _("End of employment recorded")
+    LEGAL_AID_EVIDENCE = "rights.legal_aid.evidence", _("Legal-aid evidence uploaded")
+    LEGAL_AID_OUTCOME = "rights.legal_aid.outcome", _("Legal-aid outcome recorded")
+    NEED_CREATED = "rights.need.created", _("Practical need added")
+    NEED_PROGRESS = "rights.need.progress", _("Practical need progress updated")
+    NEED_RATED = "rights.need.rated", _("Practical need rated by the people")

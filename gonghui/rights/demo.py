@@ -7,7 +7,7 @@ import random
 from django.utils import timezone
 
 from gonghui.organisations import scoping
-from gonghui.rights.services import legal_aid, needs
+from gonghui.rights.services import legal_aid, needs, transfers, wage_arrears, worker
 from gonghui.rights.services import requests as svc
 
 Action = scoping.Action
@@ -60,7 +60,7 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
     svc.request_accept(actor=officer, request=closed)
     svc.request_close(actor=officer, request=closed, reply="已协调企业为您申报工伤认定，材料已递交人社部门。")
     svc.request_follow_up(actor=officer, request=closed, note="回访：工人表示认定已受理，满意。")
-    svc.request_rate(actor=None, request=closed, rating=5, phone=phones[closed.pk], comment="处理及时")
+    worker.request_rate(actor=None, request=closed, rating=5, phone=phones[closed.pk], comment="处理及时")
     closed.refresh_from_db()
     made["closed"] = closed
 
@@ -82,7 +82,7 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
     svc.request_close(
         actor=_actor(users, late_closed.organisation), request=late_closed, reply="已纳入今年实事项目。"
     )
-    svc.request_rate(actor=None, request=late_closed, rating=3, phone=phones[late_closed.pk])
+    worker.request_rate(actor=None, request=late_closed, rating=3, phone=phones[late_closed.pk])
     made["closed_late"] = late_closed
 
     group = file(
@@ -102,10 +102,10 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
     g_officer = _actor(users, group.organisation)
     svc.request_accept(actor=g_officer, request=group)
     today = timezone.localdate()
-    svc.recovery_add(
+    wage_arrears.recovery_add(
         actor=g_officer, request=group, amount="60000.00", recovered_on=today - datetime.timedelta(days=2)
     )
-    svc.recovery_add(
+    wage_arrears.recovery_add(
         actor=g_officer, request=group, amount="40000.00", recovered_on=today - datetime.timedelta(days=1)
     )
     made["group_arrears"] = group
@@ -124,7 +124,7 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
     svc.request_accept(actor=r_officer, request=referral)
     baoji = tree.by_code.get("610300")
     if baoji is not None:
-        svc.request_transfer(
+        transfers.request_transfer(
             actor=r_officer,
             request=referral,
             to=baoji,
@@ -163,7 +163,7 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
             title="户外劳动者驿站延长开放时间",
             owner="西安市总工会权益保障部",
             deadline=today + datetime.timedelta(days=60),
-            request=late_closed if late_closed.organisation.path.startswith(xian.path) else None,
+            request=late_closed if xian.contains(late_closed.organisation) else None,
         )
         done = needs.need_create(
             actor=n_actor,

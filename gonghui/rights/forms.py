@@ -1,27 +1,28 @@
+"""The rights app's forms. The worker's forms (filing, rating, finding a request) are shown
+and validated; the officers' action forms on the detail page only render their fields — the
+buttons post the values to the service, which checks them."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import Form, add_check_errors
 from gonghui.core.text import clean
-from gonghui.core.validators import validate_division_code, validate_person_name
+from gonghui.core.validators import validate_division_code
 from gonghui.members.forms_public import picked_division
-from gonghui.members.services import personal
 from gonghui.rights.choices import AidForm, Category, Cause, Channel, Complexity
-from gonghui.rights.models import Request
-from gonghui.rights.services.requests import parse_amount
+from gonghui.rights.services.requests import request_file_check
 
 
 class RequestForm(Form):
     """The worker's form: phone first, few fields. Officers taking a call also pick a channel.
 
-    Every problem shows on the first submit: besides the shapes, the form runs the checks
-    ``request_file`` runs on the fields it does not require itself — the name and phone of
-    someone filing without a member record, the place, the amount owed of unpaid wages — with
-    the same functions, so the answers are the service's. ``member``: the member record of the
-    signed-in user, who files as themself unless a name or phone is typed (an officer taking a
-    call for someone else); :attr:`member` is None afterwards in that case."""
+    Every problem shows on the first submit: besides the shapes, the form runs the service's
+    own check of the whole request (``request_file_check``: the name and phone of someone
+    filing without a member record, the place, the amount owed of unpaid wages …), so the
+    answers are the service's. ``member``: the member record of the signed-in user, who files
+    as themself unless a name or phone is typed (an officer taking a call for someone else);
+    :attr:`member` is None afterwards in that case."""
 
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
     description = forms.CharField(
@@ -59,17 +60,21 @@ class RequestForm(Form):
         data = super().clean()
         if clean(self.data.get("name", "")) or clean(self.data.get("phone", "")):
             self.member = None
-        checks = {}
-        if self.member is None:
-            checks["name"] = lambda: validate_person_name(data.get("name", ""))
-            checks["phone"] = lambda: personal.set_phone(Request(), data.get("phone", ""), required=True)
-        if data.get("category") == Category.WAGE_ARREARS:
-            checks["amount_owed"] = lambda: parse_amount(data.get("amount_owed"), "amount_owed")
-        for field, check in checks.items():
-            try:
-                check()
-            except ValidationError as exc:
-                add_check_errors(self, exc, field=field)
+        try:
+            request_file_check(member=self.member, **self.filing())
+        except ValidationError as exc:
+            add_check_errors(self, exc)
+        return data
+
+    def filing(self) -> dict:
+        """The fields as ``request_file`` takes them (with :attr:`member`): the channel of a
+        worker filing themself is the app; an empty amount is none."""
+        data = {name: self.cleaned_data.get(name, "") for name in self.fields}
+        data.update(
+            channel=data["channel"] or Channel.APP,
+            amount_owed=data["amount_owed"] or None,
+            workers_count=self.cleaned_data.get("workers_count"),
+        )
         return data
 
 
@@ -93,34 +98,9 @@ class LookupForm(Form):
     phone = forms.CharField(label=_("The mobile number you gave"), max_length=20)
 
 
-class ReasonForm(Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000)
-
-
-class TransferForm(Form):
-    to = forms.CharField(label=pgettext_lazy("rights", "Union code"), max_length=40)
-    reason = forms.CharField(label=_("Reason"), max_length=1000)
-    letter = forms.BooleanField(label=_("Cross-region referral with a letter"), required=False)
-
-
 class ComplexityForm(Form):
     complexity = forms.ChoiceField(label=_("Complexity"), choices=Complexity.choices)
     reason = forms.CharField(label=_("Reason"), max_length=1000)
-
-
-class ReplyForm(Form):
-    reply = forms.CharField(
-        label=_("Reply to the worker"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
-    )
-
-
-class NoteForm(Form):
-    note = forms.CharField(label=_("Note"), max_length=2000)
-
-
-class DecideForm(Form):
-    accept = forms.BooleanField(required=False)
-    note = forms.CharField(max_length=1000, required=False)
 
 
 class RecoveryForm(Form):
@@ -140,10 +120,6 @@ class LegalAidForm(Form):
         required=False,
         help_text=_("Leave empty while the employment continues."),
     )
-
-
-class EmploymentEndedForm(Form):
-    employment_ended_on = forms.DateField(label=_("Employment ended on"))
 
 
 class NeedForm(Form):

@@ -226,7 +226,8 @@ class LegalAid(models.Model):
         verbose_name = _("legal aid")
 
     def __str__(self) -> str:
-        return f"{self.get_cause_display()} · {self.request_id}"
+        # The request's number, as officers quote it (the audit log shows this, never an id).
+        return f"{self.get_cause_display()} · {self.request.number}"
 
 
 class Evidence(models.Model):

@@ -1,20 +1,27 @@
 """Reading requests within the user's scope, and the on-time and satisfaction rates."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
+from gonghui.members.models import Member
 from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
-from gonghui.rights.choices import OPEN_STATUSES, RequestStatus, TransferStatus
-from gonghui.rights.models import Request, RequestTransfer
+from gonghui.rights import permissions
+from gonghui.rights.choices import OPEN_STATUSES, Category, RequestStatus, TransferStatus
+from gonghui.rights.models import Evidence, LegalAid, PracticalNeed, Request, RequestTransfer
 
 Action = scoping.Action
+# Legal-aid cases with fewer days than this before the arbitration limitation runs out are
+# shown as reminders.
+DEADLINE_WARNING = datetime.timedelta(days=30)
 
 
-def request_queue(user, *, status: str = "", overdue_only: bool = False, organisation=None) -> QuerySet:
+def request_queue(user, *, status: str = "", overdue_only: bool = False) -> QuerySet:
     """Requests held by unions in the user's scope, plus those offered to them by transfer."""
     if scoping.is_operator(user):
         qs = Request.objects.all()
@@ -25,21 +32,25 @@ def request_queue(user, *, status: str = "", overdue_only: bool = False, organis
         qs = Request.objects.filter(
             scoping.org_q(user, Action.VIEW, field="organisation") | Q(pk__in=incoming)
         )
-    if organisation is not None:
-        qs = qs.filter(organisation__path__startswith=organisation.path)
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status:
         qs = qs.filter(status=status)
     if overdue_only:
-        from django.utils import timezone
-
         qs = qs.filter(status__in=OPEN_STATUSES, due_on__lt=timezone.localdate())
     return qs.select_related("organisation", "routed_to").order_by("due_on", "submitted_at")
 
 
+def requests_for(user, *, status: str = "", overdue_only: bool = False) -> QuerySet:
+    """The requests list of the API: an officer's queue (:func:`request_queue`), else the
+    caller's own requests."""
+    if scoping.has_any(user, Action.VIEW):
+        return request_queue(user, status=status, overdue_only=overdue_only)
+    return own_requests(user)
+
+
 def own_requests(user) -> QuerySet:
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Request.objects.none()
     return (
         Request.objects.filter(Q(user_id=user.pk) | Q(member__user_id=user.pk))
@@ -145,10 +156,8 @@ class Rates:
 def rates(organisation: Organisation, *, subtree: bool = True) -> Rates:
     """On-time and satisfaction rates of the requests held by ``organisation`` (and, with
     ``subtree``, every union below it)."""
-    from django.utils import timezone
-
     if subtree:
-        qs = Request.objects.filter(organisation__path__startswith=organisation.path)
+        qs = Request.objects.filter(permissions.held_within(organisation))
     else:
         qs = Request.objects.filter(organisation=organisation)
     row = qs.aggregate(
@@ -174,42 +183,30 @@ def rates_table(user, organisation: Organisation) -> list[tuple[Organisation, Ra
 
 def own_member(user):
     """The member record linked to the user's login, if any."""
-    from gonghui.members.models import Member
-
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return Member.objects.filter(user_id=user.pk).first()
 
 
 def public_needs(organisation):
     """The union's practical needs for its public page (no personal data)."""
-    from gonghui.rights.models import PracticalNeed
-
     return PracticalNeed.objects.filter(organisation=organisation).only(
         "title", "owner", "deadline", "status", "progress", "rating", "source"
     )
 
 
-def legal_aid_of(req: Request):
-    from gonghui.rights.models import LegalAid
-
+def legal_aid_of(req: Request) -> LegalAid | None:
     return LegalAid.objects.filter(request=req).first()
 
 
 def legal_aid_near_deadline(user, today=None):
     """Open legal-aid cases in scope with fewer than 30 days of arbitration limitation left."""
-    import datetime
-
-    from django.utils import timezone
-
-    from gonghui.rights.models import LegalAid
-
     today = today or timezone.localdate()
     return (
         LegalAid.objects.filter(
             request__in=request_queue(user),
             outcome="",
-            limitation_ends_on__lt=today + datetime.timedelta(days=30),
+            limitation_ends_on__lt=today + DEADLINE_WARNING,
         )
         .select_related("request", "request__organisation")
         .order_by("limitation_ends_on")
@@ -217,8 +214,6 @@ def legal_aid_near_deadline(user, today=None):
 
 
 def needs_in_scope(user):
-    from gonghui.rights.models import PracticalNeed
-
     return scoping.restrict(PracticalNeed.objects.select_related("organisation"), user).order_by("deadline")
 
 
@@ -234,8 +229,6 @@ def evidence_of(aid):
 
 
 def evidence_or_404(user, pk):
-    from gonghui.rights.models import Evidence
-
     ev = Evidence.objects.select_related("legal_aid").filter(pk=pk).first()
     if ev is None or not request_queue(user).filter(pk=ev.legal_aid.request_id).exists():
         raise Http404
@@ -244,8 +237,6 @@ def evidence_or_404(user, pk):
 
 def wage_arrears_cases(user, *, status: str = "", overdue_only: bool = False) -> QuerySet:
     """Wage-arrears cases in scope, with what has been recovered so far (one query)."""
-    from gonghui.rights.choices import Category
-
     return (
         request_queue(user, status=status, overdue_only=overdue_only)
         .filter(category=Category.WAGE_ARREARS)
@@ -254,8 +245,6 @@ def wage_arrears_cases(user, *, status: str = "", overdue_only: bool = False) ->
 
 
 def wage_arrears_or_404(user, pk) -> Request:
-    from gonghui.rights.choices import Category
-
     req = request_or_404(user, pk)
     if req.category != Category.WAGE_ARREARS:
         raise Http404
@@ -265,19 +254,12 @@ def wage_arrears_or_404(user, pk) -> Request:
 def legal_aid_cases(user, *, outcome: str | None = None, near_deadline: bool = False, today=None) -> QuerySet:
     """Legal-aid cases whose request is in scope; ``outcome=""`` the open ones; the nearest
     arbitration deadline first, cases without a running limitation last."""
-    import datetime
-
-    from django.db.models import F
-    from django.utils import timezone
-
-    from gonghui.rights.models import LegalAid
-
     qs = LegalAid.objects.filter(request__in=request_queue(user).values("pk"))
     if outcome is not None:
         qs = qs.filter(outcome=outcome)
     if near_deadline:
         today = today or timezone.localdate()
-        qs = qs.filter(outcome="", limitation_ends_on__lt=today + datetime.timedelta(days=30))
+        qs = qs.filter(outcome="", limitation_ends_on__lt=today + DEADLINE_WARNING)
     return qs.select_related("request", "request__organisation").order_by(
         F("limitation_ends_on").asc(nulls_last=True), "request__submitted_at"
     )
@@ -295,5 +277,14 @@ def needs_filtered(user, *, status: str = "", organisation=None) -> QuerySet:
     if status:
         qs = qs.filter(status=status)
     if organisation is not None:
-        qs = qs.filter(organisation__path__startswith=organisation.path)
+        qs = qs.filter(permissions.held_within(organisation))
     return qs
+
+
+def public_union_or_404(code: str) -> Organisation:
+    """An active union by its code, for its public list of practical needs (codes and names
+    are public); an unknown or inactive one is 404."""
+    org = Organisation.objects.filter(code=code, is_active=True).first()
+    if org is None:
+        raise Http404
+    return org

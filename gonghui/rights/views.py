@@ -1,5 +1,13 @@
 """Pages: the worker's (file a request, follow it, rate it; phone-first) and the officers'
-(queue with SLA colours, detail with timeline and actions, rates, referral letter)."""
+(queue with SLA colours, detail with timeline and actions, rates, referral letter, legal aid,
+practical needs).
+
+Every service call from a page goes through ``core.web.form_action``: the public forms show
+the service's errors next to their fields; the officers' buttons on the detail page post the
+typed values to the service, which checks them (one input vocabulary), and come back to the
+page with its messages."""
+
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,21 +19,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.core import divisions, pagination, throttle
-from gonghui.core.forms import add_service_error
+from gonghui.core import divisions, inputs, throttle, web
 from gonghui.core.validators import mask_name
 from gonghui.members.forms_public import DivisionPicker
 from gonghui.organisations import scoping
-from gonghui.organisations import selectors as org_selectors
-from gonghui.rights import forms, selectors
+from gonghui.organisations.permissions import officer_required
+from gonghui.rights import forms, permissions, selectors
 from gonghui.rights.choices import Category, Outcome
-from gonghui.rights.services import legal_aid, needs
+from gonghui.rights.services import legal_aid, needs, transfers, wage_arrears, worker
 from gonghui.rights.services import requests as services
 
 Action = scoping.Action
 
 
 # ---- worker ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _throttled_as_form_error():
+    """A public form past one of its rate limits (the client's, or the request's or number's):
+    the form says so above its fields, keeping what was typed, instead of a 403 page."""
+    try:
+        yield
+    except throttle.Throttled:
+        raise ValidationError(_("Too many attempts; please try again later."), code="throttled") from None
+
+
+def _count_attempt(request, scope: str) -> None:
+    throttle.hit(scope, throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600)
 
 
 def _render_file(request, form, picker):
@@ -51,7 +72,6 @@ def _render_file(request, form, picker):
 @require_http_methods(["GET", "POST"])
 def file_request(request):
     """File a request: phone first; a logged-in member files as themself."""
-    member = selectors.own_member(request.user)
     if request.method == "GET":
         return _render_file(request, forms.RequestForm(), DivisionPicker())
     picker = DivisionPicker(
@@ -61,43 +81,24 @@ def file_request(request):
     )
     if "pick" in request.POST:
         return _render_file(request, forms.RequestForm(initial=request.POST.dict()), picker)
-    form = forms.RequestForm(request.POST, member=member)
-    if form.is_valid():
-        data = form.cleaned_data
-        member = form.member  # None when a name or phone is typed: a call taken for someone else
-        try:
-            throttle.hit(
-                "rights-request",
-                throttle.client_key(request),
-                limit=settings.GONGHUI_PUBLIC_FORM_RATE,
-                window=3600,
-            )
-            req = services.request_file(
-                actor=request.user,
-                member=member,
-                channel=data["channel"] or "app",
-                category=data["category"],
-                description=data["description"],
-                work_division=data["work_division"],
-                employer=data["employer"],
-                name=data["name"],
-                phone=data["phone"],
-                project=data["project"],
-                amount_owed=data["amount_owed"] or None,
-                workers_count=data["workers_count"],
-            )
-        except throttle.Throttled:
-            form.add_error(None, _("Too many attempts; please try again later."))
-        except ValidationError as exc:
-            add_service_error(form, exc, {"invalid_division": "work_division"})
-        else:
-            messages.success(
-                request,
-                _("Your request has been sent. Its number is %(number)s: keep it to follow the request.")
-                % {"number": req.number},
-            )
-            return redirect("rights:status", request_id=req.pk)
-    return _render_file(request, form, picker)
+    form = forms.RequestForm(request.POST, member=selectors.own_member(request.user))
+
+    def file(_data):
+        with _throttled_as_form_error():
+            _count_attempt(request, "rights-request")
+        # form.member is None when a name or phone is typed: a call taken for someone else
+        return services.request_file(actor=request.user, member=form.member, **form.filing())
+
+    outcome = web.form_action(request, file, form=form)
+    if not outcome.ok:
+        return _render_file(request, form, picker)
+    req = outcome.result
+    messages.success(
+        request,
+        _("Your request has been sent. Its number is %(number)s: keep it to follow the request.")
+        % {"number": req.number},
+    )
+    return redirect("rights:status", request_id=req.pk)
 
 
 @never_cache
@@ -106,31 +107,29 @@ def status(request, request_id):
     """The worker follows the request and rates it once it is closed."""
     req = selectors.request_public(request_id)
     form = forms.RateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def rate(data):
+        with _throttled_as_form_error():
+            _count_attempt(request, "rights-rate")
+            worker.count_rating_attempt(actor=request.user, request_id=req.pk, req=req)
         try:
-            throttle.hit(
-                "rights-rate",
-                throttle.client_key(request),
-                limit=settings.GONGHUI_PUBLIC_FORM_RATE,
-                window=3600,
-            )
-            services.count_rating_attempt(actor=request.user, request_id=req.pk, req=req)
-            services.request_rate(
+            return worker.request_rate(
                 actor=request.user,
                 request=req,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-                phone=form.cleaned_data["phone"],
+                rating=data["rating"],
+                comment=data["comment"],
+                phone=data["phone"],
             )
-        except throttle.Throttled:
-            form.add_error(None, _("Too many attempts; please try again later."))
         except Http404:
-            form.add_error("phone", _("This is not the mobile number the request was filed with."))
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Thank you for your rating."))
-            return redirect("rights:status", request_id=req.pk)
+            raise inputs.field_error(
+                "phone", _("This is not the mobile number the request was filed with."), "wrong_phone"
+            ) from None
+
+    if (
+        request.method == "POST"
+        and web.form_action(request, rate, form=form, success=_("Thank you for your rating.")).ok
+    ):
+        return redirect("rights:status", request_id=req.pk)
     return render(
         request,
         "rights/public/status.html",
@@ -140,7 +139,7 @@ def status(request, request_id):
             "place": divisions.full_name(req.work_division),
             "events": selectors.timeline(req),
             "form": form,
-            "own": services.is_own(request.user, req),
+            "own": permissions.is_own(request.user, req),
         },
     )
 
@@ -152,32 +151,35 @@ def find(request):
     to the request's page. An unknown number and a wrong phone get the same answer."""
     form = forms.LookupForm(request.POST or None)
     not_found = False
-    if request.method == "POST" and form.is_valid():
+
+    def lookup(data):
+        with _throttled_as_form_error():
+            _count_attempt(request, "rights-lookup")
+            return worker.request_lookup(number=data["number"], phone=data["phone"])
+
+    if request.method == "POST":
         try:
-            throttle.hit(
-                "rights-lookup",
-                throttle.client_key(request),
-                limit=settings.GONGHUI_PUBLIC_FORM_RATE,
-                window=3600,
-            )
-            req = services.request_lookup(
-                number=form.cleaned_data["number"], phone=form.cleaned_data["phone"]
-            )
-        except throttle.Throttled:
-            form.add_error(None, _("Too many attempts; please try again later."))
+            outcome = web.form_action(request, lookup, form=form)
         except Http404:
             not_found = True
             form = forms.LookupForm(
                 initial={"number": form.cleaned_data["number"]}
             )  # the phone is not echoed
         else:
-            return redirect("rights:status", request_id=req.pk)
+            if outcome.ok:
+                return redirect("rights:status", request_id=outcome.result.pk)
     return render(
         request,
         "rights/public/find.html",
         {"form": form, "not_found": not_found},
         status=404 if not_found else 200,
     )
+
+
+def needs_public(request, code):
+    """A union's practical needs and their progress, public (no personal data)."""
+    org = selectors.public_union_or_404(code)
+    return render(request, "rights/public/needs.html", {"org": org, "needs": selectors.public_needs(org)})
 
 
 # ---- officers ------------------------------------------------------------------------------
@@ -187,28 +189,23 @@ _TABS = [("open", "Open"), ("overdue", "Overdue"), ("closed", "Closed"), ("", "A
 
 @login_required
 def queue(request):
+    """The officer's queue by tab (with the legal-aid deadlines near), and the signed-in
+    worker's own requests."""
     tab = request.GET.get("tab", "open")
     if tab not in {t for t, _label in _TABS}:
         tab = "open"
     qs = selectors.request_queue(
         request.user, status="open" if tab == "overdue" else tab, overdue_only=tab == "overdue"
     )
-    page_req = pagination.parse(request.GET.get("page"), request.GET.get("page_size"))
-    rows, count = pagination.slice_queryset(qs, page_req)
-    mine = list(selectors.own_requests(request.user)[:20])
     is_officer = scoping.has_any(request.user, Action.VIEW)
     return render(
         request,
         "rights/officer/queue.html",
         {
-            "rows": rows,
-            "count": count,
+            "page": web.paginate(request, qs),
             "tab": tab,
             "tabs": [(k, _(label)) for k, label in _TABS],
-            "page_req": page_req,
-            "next_page": page_req.page + 1 if page_req.offset + len(rows) < count else None,
-            "prev_page": page_req.page - 1 if page_req.page > 1 else None,
-            "mine": mine,
+            "mine": list(selectors.own_requests(request.user)[:20]),
             "is_officer": is_officer,
             "reminders": list(selectors.legal_aid_near_deadline(request.user)[:20]) if is_officer else [],
         },
@@ -219,11 +216,7 @@ def queue(request):
 def detail(request, request_id):
     req = selectors.request_or_404(request.user, request_id)
     pending = selectors.pending_transfer(req)
-    can_handle = scoping.can(request.user, Action.HANDLE_REQUESTS, req.organisation)
     aid = selectors.legal_aid_of(req)
-    can_receive = pending is not None and scoping.can(
-        request.user, Action.HANDLE_REQUESTS, pending.to_organisation
-    )
     return render(
         request,
         "rights/officer/detail.html",
@@ -232,8 +225,8 @@ def detail(request, request_id):
             "events": selectors.timeline(req),
             "pending": pending,
             "transfers": selectors.transfers(req),
-            "can_handle": can_handle,
-            "can_receive": can_receive,
+            "can_handle": permissions.can_handle(request.user, req),
+            "can_receive": pending is not None and permissions.can_decide(request.user, pending),
             "place": divisions.full_name(req.work_division),
             "is_arrears": req.category == Category.WAGE_ARREARS,
             "workers": selectors.arrears_workers(req),
@@ -247,11 +240,7 @@ def detail(request, request_id):
             "evidence": selectors.evidence_of(aid) if aid else [],
             "outcomes": Outcome.choices,
             "forms": {
-                "transfer": forms.TransferForm(),
                 "complexity": forms.ComplexityForm(initial={"complexity": req.complexity}),
-                "reply": forms.ReplyForm(),
-                "escalate": forms.ReasonForm(),
-                "follow_up": forms.NoteForm(),
                 "recovery": forms.RecoveryForm(),
                 "legal_aid": forms.LegalAidForm(),
             },
@@ -259,131 +248,94 @@ def detail(request, request_id):
     )
 
 
-def _act(request, request_id, fn):
+def _legal_aid_or_404(req):
+    aid = selectors.legal_aid_of(req)
+    if aid is None:
+        raise Http404
+    return aid
+
+
+# The buttons of the detail page, each posting to its own URL (urls.py names the action): the
+# service it calls with what was posted. The service checks the values and the caller's right.
+REQUEST_ACTIONS = {
+    "accept": lambda request, req: services.request_accept(actor=request.user, request=req),
+    "complexity": lambda request, req: services.request_set_complexity(
+        actor=request.user,
+        request=req,
+        complexity=request.POST.get("complexity", ""),
+        reason=request.POST.get("reason", ""),
+    ),
+    "transfer": lambda request, req: transfers.request_transfer(
+        actor=request.user,
+        request=req,
+        to=request.POST.get("to", ""),
+        reason=request.POST.get("reason", ""),
+        letter="letter" in request.POST,
+    ),
+    "escalate": lambda request, req: services.request_escalate(
+        actor=request.user, request=req, reason=request.POST.get("reason", "")
+    ),
+    "close": lambda request, req: services.request_close(
+        actor=request.user, request=req, reply=request.POST.get("reply", "")
+    ),
+    "follow_up": lambda request, req: services.request_follow_up(
+        actor=request.user, request=req, note=request.POST.get("note", "")
+    ),
+    "recovery": lambda request, req: wage_arrears.recovery_add(
+        actor=request.user,
+        request=req,
+        amount=request.POST.get("amount", ""),
+        recovered_on=request.POST.get("recovered_on", ""),
+        reason=request.POST.get("reason", ""),
+    ),
+    "legal_aid_open": lambda request, req: legal_aid.legal_aid_open(
+        actor=request.user,
+        request=req,
+        cause=request.POST.get("cause", ""),
+        form=request.POST.get("form", ""),
+        monthly_income=request.POST.get("monthly_income", ""),
+        knew_on=request.POST.get("knew_on", ""),
+        amount_in_dispute=request.POST.get("amount_in_dispute", ""),
+        employment_ended_on=request.POST.get("employment_ended_on", ""),
+    ),
+    "evidence_upload": lambda request, req: legal_aid.evidence_add(
+        actor=request.user, aid=_legal_aid_or_404(req), upload=request.FILES.get("file")
+    ),
+    "legal_aid_employment_ended": lambda request, req: legal_aid.legal_aid_employment_ended(
+        actor=request.user, aid=_legal_aid_or_404(req), ended_on=request.POST.get("employment_ended_on", "")
+    ),
+    "legal_aid_outcome": lambda request, req: legal_aid.legal_aid_outcome(
+        actor=request.user, aid=_legal_aid_or_404(req), outcome=request.POST.get("outcome", "")
+    ),
+}
+
+
+@login_required
+@require_POST
+def request_action(request, request_id, action):
+    """One button of the detail page (:data:`REQUEST_ACTIONS`), then back to the page."""
+    handler = web.dispatch(REQUEST_ACTIONS, action)
     req = selectors.request_or_404(request.user, request_id)
-    try:
-        fn(req)
-    except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
-    else:
-        messages.success(request, _("Saved."))
+    web.form_action(request, lambda: handler(request, req), success=_("Saved."))
     return redirect("rights:detail", request_id=req.pk)
 
 
 @login_required
 @require_POST
-def accept(request, request_id):
-    return _act(request, request_id, lambda r: services.request_accept(actor=request.user, request=r))
-
-
-@login_required
-@require_POST
-def complexity(request, request_id):
-    f = forms.ComplexityForm(request.POST)
-    f.is_valid()
-    data = f.cleaned_data
-    return _act(
-        request,
-        request_id,
-        lambda r: services.request_set_complexity(
-            actor=request.user,
-            request=r,
-            complexity=data.get("complexity", ""),
-            reason=data.get("reason", ""),
-        ),
-    )
-
-
-@login_required
-@require_POST
-def transfer(request, request_id):
-    f = forms.TransferForm(request.POST)
-    f.is_valid()
-    data = f.cleaned_data
-
-    def run(r):
-        target = org_selectors.by_code(data.get("to", ""))
-        services.request_transfer(
-            actor=request.user,
-            request=r,
-            to=target,
-            reason=data.get("reason", ""),
-            letter=data.get("letter", False),
-        )
-
-    return _act(request, request_id, run)
-
-
-@login_required
-@require_POST
 def transfer_decide(request, transfer_id):
+    """The receiving union accepts or refuses a transfer; back to the request if it is still
+    in view, else to the queue."""
     t = selectors.transfer_or_404(request.user, transfer_id)
-    f = forms.DecideForm(request.POST)
-    f.is_valid()
-    try:
-        services.transfer_decide(
-            actor=request.user,
-            transfer=t,
-            accept=f.cleaned_data.get("accept", False),
-            note=f.cleaned_data.get("note", ""),
-        )
-    except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
-    else:
-        messages.success(request, _("Saved."))
+    web.form_action(
+        request,
+        lambda: transfers.transfer_decide(
+            actor=request.user, transfer=t, accept="accept" in request.POST, note=request.POST.get("note", "")
+        ),
+        success=_("Saved."),
+    )
     if selectors.request_queue(request.user).filter(pk=t.request_id).exists():
         return redirect("rights:detail", request_id=t.request_id)
     return redirect("rights:queue")
-
-
-@login_required
-@require_POST
-def escalate(request, request_id):
-    reason = request.POST.get("reason", "")
-    return _act(
-        request, request_id, lambda r: services.request_escalate(actor=request.user, request=r, reason=reason)
-    )
-
-
-@login_required
-@require_POST
-def close(request, request_id):
-    reply = request.POST.get("reply", "")
-    return _act(
-        request, request_id, lambda r: services.request_close(actor=request.user, request=r, reply=reply)
-    )
-
-
-@login_required
-@require_POST
-def follow_up(request, request_id):
-    note = request.POST.get("note", "")
-    return _act(
-        request, request_id, lambda r: services.request_follow_up(actor=request.user, request=r, note=note)
-    )
-
-
-@login_required
-@require_POST
-def recovery(request, request_id):
-    f = forms.RecoveryForm(request.POST)
-    if not f.is_valid():
-        messages.error(request, _("Give an amount and a date."))
-        return redirect("rights:detail", request_id=request_id)
-    data = f.cleaned_data
-    return _act(
-        request,
-        request_id,
-        lambda r: services.recovery_add(
-            actor=request.user,
-            request=r,
-            amount=data["amount"],
-            recovered_on=data["recovered_on"],
-            reason=data["reason"],
-        ),
-    )
 
 
 @login_required
@@ -403,7 +355,7 @@ def letter(request, transfer_id):
     )
 
 
-@login_required
+@officer_required
 def rates(request):
     """On-time and satisfaction rates of a union, its own and with everything below it."""
     code = request.GET.get("org", "")
@@ -419,57 +371,6 @@ def rates(request):
     )
 
 
-# ---- legal aid ---------------------------------------------------------------------------
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for msg in exc.messages:
-        messages.error(request, msg)
-
-
-@login_required
-@require_POST
-def legal_aid_open(request, request_id):
-    req = selectors.request_or_404(request.user, request_id)
-    f = forms.LegalAidForm(request.POST)
-    if not f.is_valid():
-        messages.error(request, _("Check the legal-aid details."))
-        return redirect("rights:detail", request_id=req.pk)
-    d = f.cleaned_data
-    try:
-        legal_aid.legal_aid_open(
-            actor=request.user,
-            request=req,
-            cause=d["cause"],
-            form=d["form"],
-            monthly_income=d["monthly_income"],
-            knew_on=d["knew_on"],
-            amount_in_dispute=d["amount_in_dispute"] or None,
-            employment_ended_on=d["employment_ended_on"],
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("rights:detail", request_id=req.pk)
-
-
-@login_required
-@require_POST
-def evidence_upload(request, request_id):
-    req = selectors.request_or_404(request.user, request_id)
-    aid = selectors.legal_aid_of(req)
-    upload = request.FILES.get("file")
-    if aid is None or upload is None:
-        messages.error(request, _("Choose a file."))
-        return redirect("rights:detail", request_id=req.pk)
-    try:
-        legal_aid.evidence_add(actor=request.user, aid=aid, upload=upload)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("rights:detail", request_id=req.pk)
-
-
 @login_required
 def evidence_file(request, evidence_id):
     ev = selectors.evidence_or_404(request.user, evidence_id)
@@ -479,94 +380,46 @@ def evidence_file(request, evidence_id):
     return response
 
 
-@login_required
-@require_POST
-def legal_aid_employment_ended(request, request_id):
-    req = selectors.request_or_404(request.user, request_id)
-    aid = selectors.legal_aid_of(req)
-    if aid is None:
-        raise Http404
-    f = forms.EmploymentEndedForm(request.POST)
-    if not f.is_valid():
-        messages.error(request, _("Give the day the employment ended."))
-        return redirect("rights:detail", request_id=req.pk)
-    try:
-        legal_aid.legal_aid_employment_ended(
-            actor=request.user, aid=aid, ended_on=f.cleaned_data["employment_ended_on"]
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("rights:detail", request_id=req.pk)
-
-
-@login_required
-@require_POST
-def legal_aid_outcome(request, request_id):
-    req = selectors.request_or_404(request.user, request_id)
-    aid = selectors.legal_aid_of(req)
-    if aid is None:
-        raise Http404
-    try:
-        legal_aid.legal_aid_outcome(actor=request.user, aid=aid, outcome=request.POST.get("outcome", ""))
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("rights:detail", request_id=req.pk)
-
-
 # ---- 我为群众办实事 ----------------------------------------------------------------------
 
 
-@login_required
+@officer_required
 @require_http_methods(["GET", "POST"])
 def needs_list(request):
     form = forms.NeedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            org = scoping.get_organisation_or_404(request.user, d["organisation"], Action.HANDLE_REQUESTS)
-            linked = selectors.request_or_404(request.user, d["request_id"]) if d["request_id"] else None
-            needs.need_create(
-                actor=request.user,
-                organisation=org,
-                title=d["title"],
-                owner=d["owner"],
-                deadline=d["deadline"],
-                request=linked,
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("rights:needs")
+
+    def create(data):
+        org = scoping.get_organisation_or_404(request.user, data["organisation"], Action.HANDLE_REQUESTS)
+        linked = selectors.request_or_404(request.user, data["request_id"]) if data["request_id"] else None
+        return needs.need_create(
+            actor=request.user,
+            organisation=org,
+            title=data["title"],
+            owner=data["owner"],
+            deadline=data["deadline"],
+            request=linked,
+        )
+
+    if request.method == "POST" and web.form_action(request, create, form=form, success=_("Saved.")).ok:
+        return redirect("rights:needs")
     return render(
         request, "rights/officer/needs.html", {"needs": selectors.needs_in_scope(request.user), "form": form}
     )
 
 
-@login_required
+@officer_required
 @require_POST
 def need_progress(request, need_id):
     need = selectors.need_or_404(request.user, need_id)
-    raw = request.POST.get("rating", "")
-    rating = None if not raw else (int(raw) if raw.isdigit() else 0)  # 0 is refused by the service
-    try:
-        needs.need_progress(
+    web.form_action(
+        request,
+        lambda: needs.need_progress(
             actor=request.user,
             need=need,
             status=request.POST.get("status", ""),
             progress=request.POST.get("progress", ""),
-            rating=rating,
-        )
-    except ValidationError as exc:
-        _errors(request, exc)
+            rating=request.POST.get("rating", ""),
+        ),
+        success=_("Saved."),
+    )
     return redirect("rights:needs")
-
-
-def needs_public(request, code):
-    """A union's practical needs and their progress, public (no personal data)."""
-    org = org_selectors.by_code(code)
-    if org is None or not org.is_active:
-        raise Http404
-    return render(request, "rights/public/needs.html", {"org": org, "needs": selectors.public_needs(org)})

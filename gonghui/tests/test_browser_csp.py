@@ -15,6 +15,7 @@ from django.test import override_settings
 from config import security
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.rights.services import requests as request_services
+from gonghui.rights.services import transfers as transfer_services
 from gonghui.testing import PASSWORD
 from gonghui.tests import browser
 from gonghui.tests.test_browser import sign_in
@@ -139,7 +140,7 @@ def test_the_idea_filter_and_the_letter_print_button_work_under_the_policy(
         actor=None, channel="phone", category="complaint", description="加班费未发放",
         work_division="610113", name="王强", phone="13800001111",
     )  # fmt: skip
-    transfer = request_services.request_transfer(
+    transfer = transfer_services.request_transfer(
         actor=city_admin, request=req, to=world.orgs["baoji"], reason="工地在宝鸡", letter=True
     )
 

@@ -13,14 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, uploads, workdays
-from gonghui.core.validation import merge_errors
-from gonghui.organisations import scoping
-from gonghui.rights.choices import AidForm, Category, Cause, Outcome
+from gonghui.core import audit, inputs, uploads, workdays
+from gonghui.rights import permissions
+from gonghui.rights.choices import AidForm, AuditAction, Category, Cause, Outcome
 from gonghui.rights.models import Evidence, LegalAid, Request
-from gonghui.rights.services.requests import parse_amount, request_file
+from gonghui.rights.services.common import collect
+from gonghui.rights.services.requests import request_file
 
-Action = scoping.Action
 DEFAULT_INCOME_THRESHOLD = Decimal("4000.00")
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 WARN_DAYS = 30
@@ -122,11 +121,6 @@ def deadline_near(aid: LegalAid, today: datetime.date | None = None) -> bool:
     return not aid.outcome and left is not None and left < WARN_DAYS
 
 
-def _past_date(value, field: str, errors: dict) -> None:
-    if not isinstance(value, datetime.date) or value > timezone.localdate():
-        errors[field] = ValidationError(_("Give a date that has passed."), code="date_invalid")
-
-
 def legal_aid_open(
     *,
     actor,
@@ -134,33 +128,32 @@ def legal_aid_open(
     cause: str,
     form: str,
     monthly_income,
-    knew_on: datetime.date,
+    knew_on,
     amount_in_dispute=None,
-    employment_ended_on: datetime.date | None = None,
+    employment_ended_on=None,
 ) -> LegalAid:
     """Record the legal-aid details of a request; the income test is against the threshold
-    in force now, and both are kept. ``employment_ended_on``: empty while the employment
-    continues (a wage claim then has no limitation running)."""
-    scoping.require(actor, Action.HANDLE_REQUESTS, request.organisation)
-    errors: dict[str, ValidationError] = {}
+    in force now, and both are kept. ``knew_on`` and ``employment_ended_on`` are days that have
+    passed; ``employment_ended_on`` empty while the employment continues (a wage claim then
+    has no limitation running)."""
+    permissions.require_handle(actor, request)
     if request.category != Category.LEGAL_AID:
         raise ValidationError(_("Only legal-aid requests have legal-aid details."), code="not_legal_aid")
-    if cause not in Cause.values:
-        errors["cause"] = ValidationError(_("Choose a cause."), code="invalid_choice")
-    if form not in AidForm.values:
-        errors["form"] = ValidationError(_("Choose a form of aid."), code="invalid_choice")
-    income = dispute = None
-    try:
-        income = parse_amount(monthly_income, "monthly_income")
-    except ValidationError as exc:
-        merge_errors(errors, exc, field="monthly_income")
-    try:
-        dispute = parse_amount(amount_in_dispute, "amount_in_dispute", required=False)
-    except ValidationError as exc:
-        merge_errors(errors, exc, field="amount_in_dispute")
-    _past_date(knew_on, "knew_on", errors)
-    if employment_ended_on is not None:
-        _past_date(employment_ended_on, "employment_ended_on", errors)
+    errors: dict = {}
+    cause = collect(errors, "cause", lambda: inputs.choice(cause, "cause", Cause))
+    form = collect(errors, "form", lambda: inputs.choice(form, "form", AidForm))
+    income = collect(errors, "monthly_income", lambda: inputs.money(monthly_income, "monthly_income"))
+    dispute = collect(
+        errors,
+        "amount_in_dispute",
+        lambda: inputs.money(amount_in_dispute, "amount_in_dispute", required=False),
+    )
+    knew_on = collect(errors, "knew_on", lambda: inputs.date(knew_on, "knew_on", not_future=True))
+    employment_ended_on = collect(
+        errors,
+        "employment_ended_on",
+        lambda: inputs.date(employment_ended_on, "employment_ended_on", required=False, not_future=True),
+    )
     if errors:
         raise ValidationError(errors)
     threshold = income_threshold()
@@ -181,11 +174,10 @@ def legal_aid_open(
                 cause=cause, knew_on=knew_on, employment_ended_on=employment_ended_on
             ).ends_on,
         )
-        audit.record(
+        _audit(
+            aid,
+            AuditAction.LEGAL_AID_OPENED,
             actor=actor,
-            action="rights.legal_aid.opened",
-            obj=aid,
-            organisation_id=request.organisation_id,
             changes={
                 "passes_income_test": [None, aid.passes_income_test],
                 "limitation_ends_on": [None, _iso(aid.limitation_ends_on)],
@@ -194,29 +186,34 @@ def legal_aid_open(
     return aid
 
 
+def _audit(aid: LegalAid, action: AuditAction, *, actor, changes: dict) -> None:
+    """The audit entry of a change to a legal-aid case, filed under the union holding its
+    request."""
+    audit.record(
+        actor=actor, action=action, obj=aid, organisation_id=aid.request.organisation_id, changes=changes
+    )
+
+
 def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def legal_aid_employment_ended(*, actor, aid: LegalAid, ended_on: datetime.date) -> LegalAid:
-    """Record (or correct) the day the employment ended; the arbitration deadline is
-    computed again (for a wage claim it now runs, one year from that day)."""
-    scoping.require(actor, Action.HANDLE_REQUESTS, aid.request.organisation)
-    errors: dict[str, ValidationError] = {}
-    _past_date(ended_on, "employment_ended_on", errors)
-    if errors:
-        raise ValidationError(errors)
+def legal_aid_employment_ended(*, actor, aid: LegalAid, ended_on) -> LegalAid:
+    """Record (or correct) the day the employment ended, a day that has passed; the
+    arbitration deadline is computed again (for a wage claim it now runs, one year from that
+    day)."""
+    permissions.require_handle(actor, aid.request)
+    ended_on = inputs.date(ended_on, "employment_ended_on", not_future=True)
     with transaction.atomic():
         locked = LegalAid.objects.select_for_update().get(pk=aid.pk)
         before = (locked.employment_ended_on, locked.limitation_ends_on)
         locked.employment_ended_on = ended_on
         locked.limitation_ends_on = limitation_of(locked).ends_on
         locked.save(update_fields=["employment_ended_on", "limitation_ends_on"])
-        audit.record(
+        _audit(
+            locked,
+            AuditAction.LEGAL_AID_EMPLOYMENT_ENDED,
             actor=actor,
-            action="rights.legal_aid.employment_ended",
-            obj=locked,
-            organisation_id=aid.request.organisation_id,
             changes={
                 "employment_ended_on": [_iso(before[0]), _iso(ended_on)],
                 "limitation_ends_on": [_iso(before[1]), _iso(locked.limitation_ends_on)],
@@ -236,16 +233,18 @@ def legal_aid_case_open(*, actor, filing: dict, **details) -> LegalAid:
 
 def evidence_add(*, actor, aid: LegalAid, upload) -> Evidence:
     """Attach a PDF, JPEG or PNG; the type is decided by the first bytes, the size by the
-    limit. A refused file writes nothing."""
-    scoping.require(actor, Action.HANDLE_REQUESTS, aid.request.organisation)
+    limit. A refused file (or none: ``upload`` None) writes nothing."""
+    permissions.require_handle(actor, aid.request)
+    if upload is None:
+        raise inputs.field_error("file", _("Choose a file."), "file_required")
     limit = evidence_max_bytes()
     name = uploads.safe_name(getattr(upload, "name", ""))
     data = uploads.read_bounded(upload, limit)
     if data is None:
-        raise ValidationError({"file": ValidationError(_("The file is too large."), code="file_too_large")})
+        raise inputs.field_error("file", _("The file is too large."), "file_too_large")
     content_type = uploads.sniff(data)
     if content_type is None:
-        raise ValidationError({"file": ValidationError(_("Only PDF, JPEG or PNG files."), code="file_type")})
+        raise inputs.field_error("file", _("Only PDF, JPEG or PNG files."), "file_type")
     with transaction.atomic():
         ev = Evidence.objects.create(
             legal_aid=aid,
@@ -255,30 +254,24 @@ def evidence_add(*, actor, aid: LegalAid, upload) -> Evidence:
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
         )
-        audit.record(
-            actor=actor,
-            action="rights.legal_aid.evidence",
-            obj=aid,
-            organisation_id=aid.request.organisation_id,
-            changes={"evidence": [None, name]},
-        )
+        _audit(aid, AuditAction.LEGAL_AID_EVIDENCE, actor=actor, changes={"evidence": [None, name]})
     return ev
 
 
-def legal_aid_outcome(*, actor, aid: LegalAid, outcome: str, on: datetime.date | None = None) -> LegalAid:
-    scoping.require(actor, Action.HANDLE_REQUESTS, aid.request.organisation)
-    if outcome not in Outcome.values:
-        raise ValidationError({"outcome": ValidationError(_("Choose an outcome."), code="invalid_choice")})
+def legal_aid_outcome(*, actor, aid: LegalAid, outcome: str, on=None) -> LegalAid:
+    """The case's outcome (won, lost, settled, withdrawn), on ``on`` or today."""
+    permissions.require_handle(actor, aid.request)
+    errors: dict = {}
+    outcome = collect(errors, "outcome", lambda: inputs.choice(outcome, "outcome", Outcome))
+    on = collect(errors, "on", lambda: inputs.date(on, "on", required=False))
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         before = aid.outcome
         aid.outcome = outcome
         aid.outcome_on = on or timezone.localdate()
         aid.save(update_fields=["outcome", "outcome_on"])
-        audit.record(
-            actor=actor,
-            action="rights.legal_aid.outcome",
-            obj=aid,
-            organisation_id=aid.request.organisation_id,
-            changes={"outcome": [before or None, outcome]},
+        _audit(
+            aid, AuditAction.LEGAL_AID_OUTCOME, actor=actor, changes={"outcome": [before or None, outcome]}
         )
     return aid

@@ -146,3 +146,18 @@ def test_practical_needs_and_public_page(world, city_admin, sibling_city_admin):
     page = Client().get("/rights/needs/610100/").content.decode()
     assert "商圈户外劳动者驿站增设饮水点" in page and "已建成 3 处" in page
     assert "孙丽" not in page and "138" not in page
+
+
+def test_the_audit_log_names_rights_actions_and_cases_in_words(world):
+    # A legal-aid case was written to the audit log as "劳动合同 · <the request's UUID>".
+    from django.utils import translation
+
+    from gonghui.core import audit
+
+    aid = open_aid(world)
+    entry = AuditEntry.objects.get(action="rights.legal_aid.opened")
+    assert entry.object_repr == f"劳动合同 · {aid.request.number}"
+    with translation.override("zh-hans"):
+        assert audit.label(entry.action) == "登记法律援助信息"
+        assert audit.label("rights.request.filed") == "提交诉求"
+        assert audit.label("rights.need.rated") == "群众评价实事"

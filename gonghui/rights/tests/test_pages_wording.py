@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 
 from gonghui.rights.choices import EventKind, Outcome, TransferStatus
 from gonghui.rights.models import Request
-from gonghui.rights.services import legal_aid
+from gonghui.rights.services import legal_aid, transfers
 from gonghui.rights.services import requests as svc
+from gonghui.rights.services import worker as worker_services
 from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +59,10 @@ def test_the_worker_and_officer_pages_use_the_words_of_requests(world, city_admi
     xian = city_admin
     req = _request()
     svc.request_accept(actor=xian, request=req)
-    t = svc.request_transfer(actor=xian, request=req, to=world.orgs["xian_factory"], reason="单位有工会")
-    svc.transfer_decide(actor=city_admin, transfer=t, accept=False, note="不在本单位")
+    t = transfers.request_transfer(
+        actor=xian, request=req, to=world.orgs["xian_factory"], reason="单位有工会"
+    )
+    transfers.transfer_decide(actor=city_admin, transfer=t, accept=False, note="不在本单位")
     legal_aid.legal_aid_open(
         actor=xian,
         request=req,
@@ -72,7 +75,7 @@ def test_the_worker_and_officer_pages_use_the_words_of_requests(world, city_admi
     legal_aid.legal_aid_outcome(actor=xian, aid=aid, outcome="withdrawn")
     svc.request_close(actor=xian, request=req, reply="已协调。")
     req.refresh_from_db()
-    svc.request_rate(actor=None, request=req, rating=5, phone="13800001111")
+    worker_services.request_rate(actor=None, request=req, rating=5, phone="13800001111")
 
     worker = Client().get(f"/rights/r/{req.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     officer = client_for(xian)

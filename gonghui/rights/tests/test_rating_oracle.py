@@ -9,6 +9,7 @@ from django.test import Client
 from gonghui.core.models import AuditEntry
 from gonghui.rights.models import Request
 from gonghui.rights.services import requests as svc
+from gonghui.rights.services import worker
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +72,10 @@ def test_rating_attempts_are_throttled_per_client_and_per_request(world, setting
     settings.GONGHUI_PUBLIC_FORM_RATE = 1000
     other = closed_request(world, phone="13800003333")
     seen = []
-    for i in range(svc.RATE_ATTEMPTS_PER_REQUEST + 1):
+    for i in range(worker.RATE_ATTEMPTS_PER_REQUEST + 1):
         client = Client(REMOTE_ADDR=f"10.0.0.{i + 1}")
         seen.append(rate(client, other.pk, rating=5, phone=f"139000000{i:02d}").status_code)
-    assert seen[:-1] == [404] * svc.RATE_ATTEMPTS_PER_REQUEST and seen[-1] == 429
+    assert seen[:-1] == [404] * worker.RATE_ATTEMPTS_PER_REQUEST and seen[-1] == 429
     # the real worker from the limit onwards is refused too; nothing was written
     assert rate(Client(REMOTE_ADDR="10.9.9.9"), other.pk, rating=5, phone="13800003333").status_code == 429
     assert Request.objects.filter(rating__isnull=False).count() == 0

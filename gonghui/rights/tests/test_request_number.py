@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from gonghui.rights.models import Request
+from gonghui.rights.services import numbers, wage_arrears, worker
 from gonghui.rights.services import requests as svc
 from gonghui.testing import client_for
 
@@ -64,14 +65,14 @@ def test_two_filings_at_once_get_different_numbers(world):
     """The second filing picks the number the first just took; the unique index refuses it
     and it takes the next one, inside the same transaction."""
     taken = file()
-    real = svc.next_number
+    real = numbers.next_number
     calls = []
 
     def stale_then_real(day):
         calls.append(day)
         return taken.number if len(calls) == 1 else real(day)
 
-    with mock.patch.object(svc, "next_number", side_effect=stale_then_real):
+    with mock.patch.object(numbers, "next_number", side_effect=stale_then_real):
         raced = file(phone="13800002222")
     assert len(calls) == 2
     assert raced.number != taken.number and raced.number == real(timezone.localdate())[:-4] + "0002"
@@ -101,7 +102,7 @@ def test_the_worker_officers_api_and_letter_show_the_number(world, city_admin):
     assert xian.get(f"/api/v1/requests/{req.pk}").json()["number"] == req.number
     assert xian.get("/api/v1/wage-arrears").json()["items"][0]["number"] == req.number
 
-    t = svc.referral_send(actor=city_admin, request=req, reason="工地在外地", to=world.orgs["baoji"])
+    t = wage_arrears.referral_send(actor=city_admin, request=req, reason="工地在外地", to=world.orgs["baoji"])
     assert req.number in xian.get(f"/rights/transfers/{t.pk}/letter/").content.decode()
 
 
@@ -164,7 +165,7 @@ def test_a_wrong_phone_answers_like_an_unknown_number(world):
 
 def test_lookups_are_throttled_per_number_whatever_the_client(world):
     req = file()
-    for i in range(svc.LOOKUP_ATTEMPTS_PER_NUMBER):
+    for i in range(worker.LOOKUP_ATTEMPTS_PER_NUMBER):
         client = Client(REMOTE_ADDR=f"10.0.0.{i + 1}")
         assert find(client, req.number, f"1390000{i:04d}").status_code == 404
     # The right phone from a fresh address is refused too for the rest of the hour.

@@ -13,24 +13,15 @@ from gonghui.rights import selectors
 from gonghui.rights.choices import Complexity, RequestStatus, TransferStatus
 from gonghui.rights.models import ArrearsWorker, Recovery, Request, RequestEvent, RequestTransfer
 from gonghui.rights.services import requests as svc
+from gonghui.rights.services import transfers, wage_arrears, worker
+from gonghui.rights.tests.helpers import file_request
 from gonghui.testing import api_for
 
 pytestmark = pytest.mark.django_db
 
 
 def file(world, **kw):
-    data = {
-        "actor": None,
-        "channel": "phone",
-        "category": "complaint",
-        "description": "加班费未发放",
-        "work_division": "610113",
-        "employer": "",
-        "name": "王强",
-        "phone": "13800001111",
-    }
-    data.update(kw)
-    return svc.request_file(**data)
+    return file_request(**kw)
 
 
 def test_routing_by_employer_then_territory(world):
@@ -91,9 +82,9 @@ def test_a_huge_number_of_workers_is_400_naming_the_field_and_writes_nothing(wor
     }
     r = Client().post("/api/v1/requests", body, content_type="application/json")
     assert r.status_code == 400, r.content
-    assert r.json()["code"] == "workers_count_invalid" and r.json()["detail"].startswith("workers_count:")
+    assert r.json()["code"] == "number_too_large" and r.json()["detail"].startswith("workers_count:")
     officer = api_for("xian_officer").post("/api/v1/wage-arrears", body, content_type="application/json")
-    assert officer.status_code == 400 and officer.json()["code"] == "workers_count_invalid"
+    assert officer.status_code == 400 and officer.json()["code"] == "number_too_large"
     assert (
         Request.objects.count() == 0 and not AuditEntry.objects.filter(action__startswith="rights.").exists()
     )
@@ -117,21 +108,21 @@ def test_accept_close_follow_up_and_rate_once(world, city_officer):
     r = file(world)
     officer = city_officer
     with pytest.raises(ValidationError):
-        svc.request_rate(actor=None, request=r, rating=5, phone="13800001111")  # not closed
+        worker.request_rate(actor=None, request=r, rating=5, phone="13800001111")  # not closed
     svc.request_accept(actor=officer, request=r)
     r = svc.request_close(actor=officer, request=r, reply="已协调企业补发")
     assert r.status == RequestStatus.CLOSED and r.closed_on_time is True
     svc.request_follow_up(actor=officer, request=r, note="工人表示满意")
     with pytest.raises(Http404):  # not the worker: answered like a missing request
-        svc.request_rate(actor=None, request=r, rating=5, phone="13900000000")
-    for bad in (0, 6, "x"):
+        worker.request_rate(actor=None, request=r, rating=5, phone="13900000000")
+    for bad, code in ((0, "number_too_small"), (6, "number_too_large"), ("x", "number_invalid")):
         with pytest.raises(ValidationError) as exc:
-            svc.request_rate(actor=None, request=r, rating=bad, phone="13800001111")
-        assert exc.value.error_dict["rating"][0].code == "rating_invalid"
-    r = svc.request_rate(actor=None, request=r, rating=4, phone="13800001111")
+            worker.request_rate(actor=None, request=r, rating=bad, phone="13800001111")
+        assert exc.value.error_dict["rating"][0].code == code
+    r = worker.request_rate(actor=None, request=r, rating=4, phone="13800001111")
     assert r.rating == 4
     with pytest.raises(ValidationError) as exc:
-        svc.request_rate(actor=None, request=r, rating=1, phone="13800001111")
+        worker.request_rate(actor=None, request=r, rating=1, phone="13800001111")
     assert exc.value.code == "already_rated"
     r.refresh_from_db()
     assert r.rating == 4
@@ -154,16 +145,18 @@ def test_scoping_sibling_and_viewer(world, city_viewer, sibling_city_admin):
 def test_transfer_needs_acceptance_by_receiver(world, city_admin, sibling_city_admin):
     r = file(world)
     xian = city_admin
-    t = svc.request_transfer(actor=xian, request=r, to=world.orgs["baoji"], reason="工地在宝鸡", letter=True)
+    t = transfers.request_transfer(
+        actor=xian, request=r, to=world.orgs["baoji"], reason="工地在宝鸡", letter=True
+    )
     r.refresh_from_db()
     assert r.organisation == world.orgs["yanta_joint"]
-    # the receiver sees it offered; the sender cannot accept for them
+    # the receiver sees it offered; the sender sees the transfer too but cannot accept for them
     assert api_for("baoji").get(f"/api/v1/requests/{r.pk}").status_code == 200
-    with pytest.raises(Http404):
-        svc.transfer_decide(actor=xian, transfer=t, accept=True)
+    with pytest.raises(PermissionDenied):
+        transfers.transfer_decide(actor=xian, transfer=t, accept=True)
     with pytest.raises(ValidationError):
-        svc.request_transfer(actor=xian, request=r, to=world.orgs["xian"], reason="again")
-    svc.transfer_decide(actor=sibling_city_admin, transfer=t, accept=True)
+        transfers.request_transfer(actor=xian, request=r, to=world.orgs["xian"], reason="again")
+    transfers.transfer_decide(actor=sibling_city_admin, transfer=t, accept=True)
     r.refresh_from_db()
     assert r.organisation == world.orgs["baoji"] and r.status == RequestStatus.HANDLING
     assert api_for("xian").get(f"/api/v1/requests/{r.pk}").status_code == 404
@@ -171,10 +164,10 @@ def test_transfer_needs_acceptance_by_receiver(world, city_admin, sibling_city_a
 
 def test_refused_transfer_leaves_request(world, city_admin, sibling_city_admin):
     r = file(world)
-    t = svc.request_transfer(actor=city_admin, request=r, to=world.orgs["baoji"], reason="x")
+    t = transfers.request_transfer(actor=city_admin, request=r, to=world.orgs["baoji"], reason="x")
     with pytest.raises(ValidationError):
-        svc.transfer_decide(actor=sibling_city_admin, transfer=t, accept=False, note="")
-    svc.transfer_decide(actor=sibling_city_admin, transfer=t, accept=False, note="不属本地")
+        transfers.transfer_decide(actor=sibling_city_admin, transfer=t, accept=False, note="")
+    transfers.transfer_decide(actor=sibling_city_admin, transfer=t, accept=False, note="不属本地")
     r.refresh_from_db()
     t.refresh_from_db()
     assert r.organisation == world.orgs["yanta_joint"] and t.status == TransferStatus.REFUSED
@@ -203,8 +196,8 @@ def test_rates_arithmetic(world, city_admin):
     for r in reqs[:3]:
         svc.request_close(actor=officer, request=r, reply="办结")
     Request.objects.filter(pk=reqs[2].pk).update(closed_on_time=False)
-    svc.request_rate(actor=None, request=reqs[0], rating=5, phone="13800000000")
-    svc.request_rate(actor=None, request=reqs[1], rating=2, phone="13800000001")
+    worker.request_rate(actor=None, request=reqs[0], rating=5, phone="13800000000")
+    worker.request_rate(actor=None, request=reqs[1], rating=2, phone="13800000001")
     own = selectors.rates(world.orgs["yanta_joint"], subtree=False)
     assert (own.total, own.open, own.closed, own.on_time, own.rated, own.satisfied) == (4, 1, 3, 2, 2, 1)
     assert own.on_time_rate == Decimal("66.7") and own.satisfaction_rate == Decimal("50.0")
@@ -277,19 +270,25 @@ def test_wage_arrears_group_case_and_recoveries(world, city_admin, sibling_city_
     assert r.workers_count == 2 and r.amount_owed == Decimal("30000.00")
     assert sorted(w.phone_masked for w in selectors.arrears_workers(r)) == ["", "136****0001"]
     xian = city_admin
-    svc.recovery_add(actor=xian, request=r, amount="10000.00", recovered_on=datetime.date(2025, 1, 10))
-    svc.recovery_add(actor=xian, request=r, amount="15000.50", recovered_on=datetime.date(2025, 2, 10))
+    wage_arrears.recovery_add(
+        actor=xian, request=r, amount="10000.00", recovered_on=datetime.date(2025, 1, 10)
+    )
+    wage_arrears.recovery_add(
+        actor=xian, request=r, amount="15000.50", recovered_on=datetime.date(2025, 2, 10)
+    )
     assert selectors.recovered_total(r) == Decimal("25000.50")
     with pytest.raises(ValidationError) as exc:
-        svc.recovery_add(actor=xian, request=r, amount="5000.00", recovered_on=datetime.date(2025, 3, 1))
+        wage_arrears.recovery_add(
+            actor=xian, request=r, amount="5000.00", recovered_on=datetime.date(2025, 3, 1)
+        )
     assert exc.value.error_dict["amount"][0].code == "exceeds_owed"
     assert Recovery.objects.count() == 2
-    svc.recovery_add(
+    wage_arrears.recovery_add(
         actor=xian, request=r, amount="5000.00", recovered_on=datetime.date(2025, 3, 1), reason="含赔偿金"
     )
     assert selectors.recovered_total(r) == Decimal("30000.50")
     with pytest.raises(Http404):
-        svc.recovery_add(
+        wage_arrears.recovery_add(
             actor=sibling_city_admin, request=r, amount="1.00", recovered_on=datetime.date(2025, 3, 1)
         )
     assert RequestTransfer.objects.count() == 0

@@ -134,7 +134,7 @@ def test_unpaid_wages_without_the_amount_say_so_on_the_first_answer(world, clien
     page = client.post("/rights/new/", {"category": "wage_arrears", "work_division": "610113"})
     errors = _errors(page)
     assert set(errors) == {"description", "name", "phone", "amount_owed"}
-    assert errors["amount_owed"] == ["请填写金额。"]
+    assert errors["amount_owed"] == ["请填写此项。"]
     assert not Request.objects.exists()
 
 

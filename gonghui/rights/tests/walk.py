@@ -8,7 +8,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.rights import models
-from gonghui.rights.services import legal_aid, needs, requests
+from gonghui.rights.services import legal_aid, needs, requests, transfers
 from gonghui.testing import PNG, make_phone
 
 
@@ -41,7 +41,7 @@ def xian_objects(world) -> dict:
     evidence = legal_aid.evidence_add(
         actor=admin, aid=aid, upload=SimpleUploadedFile("劳动合同照片.png", PNG, content_type="image/png")
     )
-    transfer = requests.request_transfer(
+    transfer = transfers.request_transfer(
         actor=admin, request=request, to=world.orgs["yanta_joint"], reason="转交雁塔区联合工会", letter=True
     )
     need = needs.need_create(
