@@ -140,6 +140,13 @@ def org_q(user, action: str = Action.VIEW, *, field: str = "") -> Q:
     return q
 
 
+def subtree(organisation: Organisation) -> QuerySet:
+    """``organisation`` and every organisation under it, unscoped (a prefix match on the path;
+    treebeard's ``get_tree`` trusts the cached child count, which is stale on an instance
+    loaded before its children were added)."""
+    return Organisation.objects.filter(path__startswith=organisation.path)
+
+
 def restrict(qs: QuerySet, user, action: str = Action.VIEW, *, field: str = "organisation") -> QuerySet:
     """``qs`` narrowed to the user's scope for ``action``."""
     if is_operator(user):

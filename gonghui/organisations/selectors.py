@@ -7,6 +7,12 @@ from gonghui.organisations import permissions, scoping
 from gonghui.organisations.models import Organisation, RoleAssignment
 
 
+def subtree(org: Organisation) -> QuerySet:
+    """``org`` and every organisation under it, unscoped: for the demo loaders and for
+    selectors that have already checked the caller may see ``org``."""
+    return scoping.subtree(org)
+
+
 def children(user, org: Organisation) -> QuerySet:
     """The organisations directly under ``org``, which the user must see (else 404)."""
     scoping.require(user, scoping.Action.VIEW, org)
@@ -72,7 +78,7 @@ def audit_entries(
     if not scoping.is_operator(user):
         qs = qs.filter(organisation_id__in=scoping.visible_organisation_ids(user, scoping.Action.VIEW_AUDIT))
     if organisation is not None:
-        qs = qs.filter(organisation_id__in=Organisation.get_tree(organisation).values("id"))
+        qs = qs.filter(organisation_id__in=scoping.subtree(organisation).values("id"))
     if action:
         qs = qs.filter(action=action)
     if action_prefix:
