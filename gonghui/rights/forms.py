@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 from gonghui.core.forms import Form, add_check_errors
 from gonghui.core.text import clean
 from gonghui.core.validators import validate_division_code, validate_person_name
-from gonghui.members.forms_public import picked_division
+from gonghui.core.widgets import picked_division
 from gonghui.members.services import personal
 from gonghui.rights.choices import AidForm, Category, Cause, Channel, Complexity
 from gonghui.rights.models import Request

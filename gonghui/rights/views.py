@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.core import divisions, pagination, throttle
 from gonghui.core.forms import add_service_error
 from gonghui.core.validators import mask_name
-from gonghui.members.forms_public import DivisionPicker
+from gonghui.core.widgets import DivisionPicker
 from gonghui.organisations import scoping
 from gonghui.organisations import selectors as org_selectors
 from gonghui.rights import forms, selectors

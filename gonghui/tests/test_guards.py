@@ -210,10 +210,6 @@ PENDING_PRIVATE_USES = {
     "honours/services/nominations.py",
     "innovation/services/ideas.py",
     "innovation/services/studios.py",
-    "members/imports/importer.py",
-    "members/services/enrolment.py",
-    "members/services/transfers.py",
-    "members/views/officer.py",
 }
 
 
@@ -285,15 +281,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return groups
 
 
-PENDING_CYCLES: list[list[str]] = [
-    [
-        "gonghui.members.services.cleanup",
-        "gonghui.members.services.exports",
-        "gonghui.members.services.imports",
-        "gonghui.members.tasks",
-        "gonghui.members.tasks_exports",
-    ]
-]
+PENDING_CYCLES: list[list[str]] = []
 
 
 def test_modules_import_each_other_in_one_direction_only():
@@ -318,9 +306,6 @@ PENDING_TREE_CHECKS = {
     "innovation/demo.py",
     "innovation/selectors.py",
     "innovation/services/studios.py",
-    "members/counters.py",
-    "members/search.py",
-    "members/selectors.py",
     "organisations/selectors.py",
     "organisations/services.py",
     "rights/demo.py",
@@ -353,11 +338,6 @@ PENDING_GETATTR_AUTHENTICATED = {
     "competitions/selectors.py",
     "honours/services/registry.py",
     "innovation/selectors.py",
-    "members/imports/queries.py",
-    "members/selectors.py",
-    "members/services/exports.py",
-    "members/services/members.py",
-    "members/services/transfers.py",
     "organisations/scoping.py",
     "rights/selectors.py",
     "rights/services/requests.py",

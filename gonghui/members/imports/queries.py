@@ -9,6 +9,7 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
+from gonghui.members import permissions
 from gonghui.members.models import ImportBatch
 from gonghui.organisations import scoping
 
@@ -17,11 +18,11 @@ def visible_batches(user) -> QuerySet:
     qs = ImportBatch.objects.select_related("organisation", "created_by")
     if scoping.is_operator(user):
         return qs
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return qs.none()
     # Only the person who started it: a batch's rows and errors may name unions beyond the
     # scope of other officers of its default union, and it runs with its creator's rights.
-    if not scoping.has_any(user, scoping.Action.MANAGE_MEMBERS):
+    if not permissions.is_roster_keeper(user):
         return qs.none()
     return qs.filter(created_by=user)
 
