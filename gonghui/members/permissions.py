@@ -186,6 +186,17 @@ def is_batch_creator(user, batch) -> bool:
     return user.is_authenticated and batch.created_by_id == user.pk
 
 
+def visible_batches(user) -> Q:
+    """The import batches ``user`` sees: every one for an operator; otherwise only their own,
+    while they keep a roster somewhere (a batch's rows and errors may name unions beyond the
+    scope of other officers of its union, and it runs with its creator's rights)."""
+    if scoping.is_operator(user):
+        return Q()
+    if not user.is_authenticated or not is_roster_keeper(user):
+        return Q(pk__in=[])
+    return Q(created_by=user)
+
+
 def require_manage_batch(user, batch) -> None:
     """Confirm, resume, undo and roll back are for the batch's creator (it runs with their
     rights) or an operator; anyone else gets 404 like a missing batch. The creator needs

@@ -193,3 +193,18 @@ def test_subtree_filters_and_scope_roots(world, city_admin, province_admin, sibl
     assert permissions.scope_roots(province_admin, xian) == {xian.path: xian.pk}
     assert permissions.scope_roots(sibling_admin, xian) == {}
     assert permissions.scope_roots(national_admin, xian) == {xian.path: xian.pk}
+
+
+def test_an_import_batch_is_seen_by_its_creator_and_the_operator_only(
+    world, city_admin, sibling_city_admin, sibling_admin, city_viewer
+):
+    batch = ImportBatch.objects.create(
+        organisation=world.orgs["xian"], created_by=city_admin, file_name="x.csv"
+    )
+
+    def sees(user) -> bool:
+        return ImportBatch.objects.filter(permissions.visible_batches(user), pk=batch.pk).exists()
+
+    assert sees(city_admin) and sees(world.users["operator"])
+    for other in (sibling_city_admin, sibling_admin, city_viewer, AnonymousUser()):
+        assert not sees(other)
