@@ -9,8 +9,8 @@ from gonghui.core.api import Api, UnicodeJSONRenderer, install_error_handlers
 from gonghui.honours.api import router as honours_router
 from gonghui.innovation.api import router as innovation_router
 from gonghui.members.api import router as members_router
-from gonghui.members.api_exports import router as exports_router
-from gonghui.members.api_imports import router as imports_router
+from gonghui.members.api.exports import router as exports_router
+from gonghui.members.api.imports import router as imports_router
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
 from gonghui.rights.api import router as rights_router

@@ -92,11 +92,9 @@ class PasswordChangeForm(Form):
             )
         return data
 
-    def add_service_error(self, exc: ValidationError) -> None:
-        """A wrong current password goes next to that field; password-rule failures next to
-        the new password."""
-        codes = {e.code for e in exc.error_list} if not hasattr(exc, "error_dict") else set()
-        self.add_error("old_password" if "wrong_password" in codes else "new_password1", exc)
+    # A wrong current password goes next to that field; password-rule failures next to the
+    # new password.
+    ERROR_FIELDS = {"wrong_password": "old_password", "*": "new_password1"}
 
 
 class TokenCreateForm(Form):

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from gonghui.accounts import permissions
 from gonghui.accounts.models import ApiToken, password_fingerprint
-from gonghui.core import audit, throttle
+from gonghui.core import audit, inputs, throttle
 
 User = get_user_model()
 
@@ -160,8 +161,7 @@ def login_succeeded(*, user, address: str = "unknown") -> None:
 def user_unlock(*, actor, user) -> None:
     """An operator lifts every sign-in lock on the login, from every address: a new generation
     of the user name abandons its counts and locks in the cache."""
-    if not actor.is_superuser:
-        raise PermissionDenied
+    permissions.require_operator(actor)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit.record(actor=actor, action="accounts.user.unlocked", obj=user)
@@ -188,8 +188,7 @@ def password_reset_record(*, actor, user) -> None:
     """An operator has just set ``user``'s password with the Django admin's own form, which
     saved it: record that, and revoke the user's API tokens (they stopped working with the
     change already; revoking shows why on the user's tokens page). Operators only."""
-    if not actor.is_superuser:
-        raise PermissionDenied
+    permissions.require_operator(actor)
     with transaction.atomic():
         audit.record(actor=actor, action="accounts.user.password_reset", obj=user)
         tokens_revoke_all(actor=actor, user=user, reason=_("An administrator reset the password."))
@@ -199,8 +198,7 @@ def tokens_revoke_all(*, actor, user, reason: str) -> int:
     """Revoke every token of ``user`` not yet revoked, each with an audit entry giving
     ``reason``; returns how many. The user themself, an operator, or the system
     (``actor=None``)."""
-    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
-        raise PermissionDenied
+    permissions.require_revoke_all_tokens(actor, user)
     now = timezone.now()
     with transaction.atomic():
         tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
@@ -216,13 +214,13 @@ def tokens_revoke_all(*, actor, user, reason: str) -> int:
 
 def token_create(*, actor, name: str, days: int | None = None) -> tuple[ApiToken, str]:
     """Make an API token for ``actor`` and return it with its one-time secret."""
-    name = (name or "").strip() or "api"
+    name = inputs.text(name, "name", max_length=100) or "api"
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = timezone.now() + datetime.timedelta(days=days) if days else None
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=actor,
-            name=name[:100],
+            name=name,
             prefix=secret[:10],
             key_hash=_hash(secret),
             expires_at=expires,
@@ -233,9 +231,9 @@ def token_create(*, actor, name: str, days: int | None = None) -> tuple[ApiToken
 
 
 def token_revoke(*, actor, token: ApiToken) -> None:
-    """Revoke one of the actor's tokens (an operator may revoke anyone's)."""
-    if token.user_id != actor.pk and not actor.is_superuser:
-        raise PermissionDenied
+    """Revoke one of the actor's tokens (an operator may revoke anyone's; anyone else's token
+    is 404, as it is to ``selectors.token_of_or_404``)."""
+    permissions.require_revoke_token(actor, token)
     with transaction.atomic():
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
@@ -289,8 +287,8 @@ def user_create(
     clear ``password`` (validated) or an already hashed one."""
     from django.contrib.auth.password_validation import validate_password
 
-    if actor is not None and not actor.is_superuser:
-        raise PermissionDenied
+    if actor is not None:
+        permissions.require_operator(actor)
     username = (username or "").strip()
     if not username or len(username) > 150:
         raise ValidationError(_("Enter a user name of at most 150 characters."), code="username_invalid")

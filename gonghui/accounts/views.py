@@ -1,11 +1,10 @@
 """Account pages: sign in and out, change password, API tokens. Thin: forms collect the
-input, services in ``gonghui.accounts.services`` do the work."""
+input, services in ``gonghui.accounts.services`` do the work (through
+``core.web.form_action``)."""
 
-from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.accounts import selectors, services
 from gonghui.accounts.forms import LoginForm, PasswordChangeForm, TokenCreateForm
+from gonghui.core.web import form_action
 
 
 def home_url(user) -> str:
@@ -41,19 +41,20 @@ logout = auth_views.LogoutView.as_view()
 def password_change(request):
     """The signed-in user changes their password and stays signed in."""
     form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.password_change(
-                actor=request.user,
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password1"],
-            )
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            update_session_auth_hash(request, request.user)
-            messages.success(request, _("Your password has been changed."))
-            return redirect("accounts:password_change")
+    if (
+        request.method == "POST"
+        and form_action(
+            request,
+            lambda data: services.password_change(
+                actor=request.user, old_password=data["old_password"], new_password=data["new_password1"]
+            ),
+            form=form,
+            success=_("Your password has been changed."),
+            fields_by_code=form.ERROR_FIELDS,
+        ).ok
+    ):
+        update_session_auth_hash(request, request.user)
+        return redirect("accounts:password_change")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -79,11 +80,14 @@ def tokens(request):
     if request.method == "GET":
         return _token_page(request, TokenCreateForm())
     form = TokenCreateForm(request.POST)
-    if not form.is_valid():
-        return _token_page(request, form)
-    token, secret = services.token_create(
-        actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+    outcome = form_action(
+        request,
+        lambda data: services.token_create(actor=request.user, name=data["name"], days=data["days"]),
+        form=form,
     )
+    if not outcome.ok:
+        return _token_page(request, form)
+    token, secret = outcome.result
     return _token_page(request, TokenCreateForm(), new_token=token, secret=secret)
 
 
@@ -91,6 +95,9 @@ def tokens(request):
 @require_POST
 def token_revoke(request, token_id):
     token = selectors.token_of_or_404(request.user, token_id)
-    services.token_revoke(actor=request.user, token=token)
-    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
+    form_action(
+        request,
+        lambda: services.token_revoke(actor=request.user, token=token),
+        success=_("The token “%(name)s” has been revoked.") % {"name": token.name},
+    )
     return redirect("accounts:tokens")

@@ -100,6 +100,8 @@ IN_MEMBERSHIP = frozenset(
     }
 )
 DUES_EXEMPT = frozenset({MembershipStatus.RETAINED})
+# From which 会籍 a member may ask to move to another union.
+TRANSFERABLE = frozenset({MembershipStatus.MEMBER, MembershipStatus.PRE_MEMBER, MembershipStatus.RETAINED})
 
 
 class EventKind(models.TextChoices):

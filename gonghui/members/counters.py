@@ -26,6 +26,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from gonghui.members import permissions
 from gonghui.members.choices import IN_MEMBERSHIP, NEW_EMPLOYMENT_FORMS, EnrolmentStatus, Gender
 from gonghui.members.models import Enrolment, Member
 from gonghui.organisations import counters as org_counters
@@ -172,7 +173,7 @@ def subtree_stats(organisation: Organisation) -> dict:
             elif value == Kind.GRASSROOTS:
                 grassroots = n
     enrol = Enrolment.objects.filter(
-        organisation__path__startswith=organisation.path, status=EnrolmentStatus.PENDING
+        permissions.in_subtree(organisation), status=EnrolmentStatus.PENDING
     ).aggregate(pending=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     return {
         "members": members,

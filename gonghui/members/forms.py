@@ -1,16 +1,20 @@
-"""Input shapes for the officer pages. The services decide what the input means (ID number
-checks, 会籍 transitions, scope); their errors come back onto these forms through
-``core.forms.add_service_error`` and the ``ERROR_FIELDS`` maps."""
+"""Input shapes for the officer pages, the public join page and the member's own pages. The
+services decide what the input means (ID number checks, 会籍 transitions, scope, routing); the
+join form asks their checks in ``clean()`` so every problem shows on the first submit, and the
+other forms get the services' errors back through ``core.web.form_action`` and their
+``ERROR_FIELDS`` maps."""
 
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import Form
 from gonghui.core.text import clean
 from gonghui.core.validators import check_working_age, parse_id_number, validate_mobile, validate_person_name
+from gonghui.core.widgets import DivisionPicker, picked_division
 from gonghui.members.choices import (
     ETHNICITIES,
     Education,
@@ -23,6 +27,7 @@ from gonghui.members.choices import (
     SkillGrade,
 )
 from gonghui.members.services import members as member_services
+from gonghui.members.services.enrolment import enrolment_check
 from gonghui.organisations import scoping
 from gonghui.organisations.forms import DateInput
 
@@ -254,6 +259,11 @@ class StatusForm(_OnMemberPage):
     ERROR_FIELDS = {"invalid_transition": "to_status", "date_*": "effective_on"}
 
 
+# The transfer services' errors about the new union (unknown, inactive, the member's own, one
+# that holds no members) belong next to its code.
+TRANSFER_ERROR_FIELDS = {"org_*": "to_organisation", "same_union": "to_organisation"}
+
+
 class TransferRequestForm(_OnMemberPage):
     id_prefix = "transfer"
     to_organisation = forms.CharField(
@@ -263,7 +273,7 @@ class TransferRequestForm(_OnMemberPage):
         label=_("Reason"), max_length=500, error_messages={"required": _("Say why the member is moving.")}
     )
 
-    ERROR_FIELDS = {"org_*": "to_organisation", "same_union": "to_organisation"}
+    ERROR_FIELDS = TRANSFER_ERROR_FIELDS
 
 
 class DuesForm(_OnMemberPage):
@@ -276,7 +286,13 @@ class DuesForm(_OnMemberPage):
     )
     paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput)
 
-    ERROR_FIELDS = {"wage_*": "monthly_wage", "month_*": "month", "dues_duplicate": "month"}
+    ERROR_FIELDS = {"month_*": "month", "dues_duplicate": "month"}
+
+
+class DuesPreviewForm(Form):
+    """The wage typed into the dues calculator (the service reads it)."""
+
+    monthly_wage = forms.CharField(required=False)
 
 
 class ReasonForm(Form):
@@ -286,3 +302,199 @@ class ReasonForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give a reason.")},
     )
+
+
+class ExportForm(Form):
+    """A roster export: the member list's filters, the file format, and unmasked data with a
+    reason for those who may reveal it."""
+
+    organisation = OrganisationCodeField(label=_("Organisation (code)"))
+    file_format = forms.ChoiceField(
+        label=_("File format"),
+        choices=[("xlsx", _("Excel (.xlsx)")), ("csv", _("CSV (UTF-8, opens in Excel)"))],
+        initial="xlsx",
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=60)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), ("active", _("In membership")), *MembershipStatus.choices],
+    )
+    employment_form = forms.ChoiceField(
+        label=_("Employment form"), required=False, choices=[("", _("Any")), *EmploymentForm.choices]
+    )
+    unmasked = forms.BooleanField(
+        label=_("Include full ID numbers and phone numbers"),
+        required=False,
+        help_text=_("Only with the right to reveal personal data; the reason is recorded."),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    # The service names the format ``format`` (not a field here): its refusal belongs to this one.
+    ERROR_FIELDS = {"invalid_choice": "file_format", "reason_required": "reason"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].user = user
+
+
+# ---- public join page and the member's own pages ---------------------------------------
+
+# The forms new-employment workers pick most, shown first and larger on the join page.
+PROMINENT_FORMS = [
+    EmploymentForm.COURIER,
+    EmploymentForm.FOOD_DELIVERY,
+    EmploymentForm.RIDE_HAILING,
+    EmploymentForm.TRUCK_DRIVER,
+]
+OTHER_FORMS = [
+    EmploymentForm.CARE_WORKER,
+    EmploymentForm.DOMESTIC,
+    EmploymentForm.SECURITY_GUARD,
+    EmploymentForm.MALL_STAFF,
+    EmploymentForm.ESTATE_AGENT,
+    EmploymentForm.OTHER,
+    EmploymentForm.STANDARD,
+]
+
+
+def _text(max_length: int, label, help_text="", **attrs) -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=max_length,
+        label=label,
+        help_text=help_text,
+        widget=forms.TextInput(attrs=attrs),
+    )
+
+
+class JoinForm(Form):
+    """The application. Every field is checked on the first submit: the form checks the shape
+    (lengths, the place selects, consent), then :func:`enrolment_check` checks the meaning of
+    every field at once, so the applicant never meets a second round of errors. The HTML
+    ``required`` attributes let the phone's browser catch gaps at once."""
+
+    name = _text(50, _("Full name"), _("As on your ID card."), autocomplete="name", required=True)
+    id_number = _text(
+        30,
+        _("ID number"),
+        _("18 characters: 17 digits and a last digit or X."),
+        autocomplete="off",
+        autocapitalize="characters",
+        spellcheck="false",
+        required=True,
+    )
+    phone = _text(
+        20,
+        _("Mobile number"),
+        _("11 digits. Used only to contact you about your membership."),
+        type="tel",
+        inputmode="numeric",
+        autocomplete="tel",
+        required=True,
+    )
+    employer = _text(
+        120,
+        _("Employer"),
+        _("The company you work for, or the platform you take orders from."),
+        autocomplete="organization",
+        required=True,
+    )
+    province = forms.CharField(required=False, max_length=12)
+    city = forms.CharField(required=False, max_length=12)
+    work_division = forms.CharField(required=False, max_length=12)
+    work_address = _text(
+        200,
+        _("Work address"),
+        _("Street and building, if you have a fixed place of work."),
+        autocomplete="street-address",
+    )
+    employment_form = forms.CharField(required=False, max_length=30)
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Please agree to the use of your personal data for this application.")},
+    )
+
+    SERVICE_FIELDS = (
+        "name",
+        "id_number",
+        "phone",
+        "employer",
+        "work_division",
+        "work_address",
+        "employment_form",
+    )
+
+    def picker(self) -> DivisionPicker:
+        data = self.data if self.is_bound else self.initial
+        return DivisionPicker(
+            province=data.get("province", ""), city=data.get("city", ""), county=data.get("work_division", "")
+        )
+
+    def clean_work_division(self) -> str:
+        """A posted code is passed on as typed (the service says if it is unknown); a
+        province or city alone must be narrowed down to the county first."""
+        return picked_division(
+            self.data,
+            missing=_("Choose the province, city and district where you work."),
+            incomplete=_("Choose the district or county where you work."),
+        )
+
+    def clean(self):
+        data = super().clean()
+        try:
+            checked = enrolment_check(**{f: data.get(f, "") for f in self.SERVICE_FIELDS})
+        except ValidationError as exc:
+            # A field whose shape is already wrong keeps that one message.
+            for field, errors in exc.error_dict.items():
+                if field not in self.errors:
+                    for error in errors:
+                        self.add_error(field, error)
+        else:
+            data["name"] = checked.name
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.SERVICE_FIELDS}
+
+
+class LookupForm(Form):
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        error_messages={"required": _("Enter your ID number.")},
+    )
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
+        error_messages={"required": _("Enter the mobile number you applied with.")},
+    )
+
+
+class OwnTransferForm(Form):
+    """A member asks to move to another union (their own page)."""
+
+    to_organisation = forms.CharField(
+        label=_("Code of the new union"),
+        help_text=_("Ask the new union for its code."),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
+        ),
+        error_messages={"required": _("Enter the code of the union you are moving to.")},
+    )
+    reason = forms.CharField(
+        label=_("Why are you moving?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why you are moving (for example, a new job).")},
+    )
+
+    ERROR_FIELDS = TRANSFER_ERROR_FIELDS
+
+    def clean_to_organisation(self) -> str:
+        return clean(self.cleaned_data["to_organisation"]).upper()

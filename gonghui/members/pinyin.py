@@ -80,7 +80,3 @@ def name_keys(name: str) -> tuple[str, str]:
         if ini not in initials:
             initials.append(ini)
     return " " + " ".join(fulls) + " ", " " + " ".join(initials) + " "
-
-
-def looks_like_pinyin(q: str) -> bool:
-    return bool(q) and q.isascii() and q.replace(" ", "").isalpha()

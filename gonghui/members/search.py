@@ -34,7 +34,7 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 
 from gonghui.core.text import to_halfwidth
 from gonghui.core.validators import normalise_id_number, normalise_mobile
-from gonghui.members import pinyin
+from gonghui.members import permissions, pinyin
 from gonghui.members.choices import IN_MEMBERSHIP
 from gonghui.members.models import Member, MemberSearchKey
 from gonghui.members.services import personal
@@ -245,7 +245,7 @@ def search(
     reading), exact matches first."""
     qs = scoping.restrict(Member.objects.all(), user, scoping.Action.VIEW).select_related("organisation")
     if organisation is not None:
-        qs = qs.filter(organisation__path__startswith=organisation.path)
+        qs = qs.filter(permissions.in_subtree(organisation))
     if status:
         qs = qs.filter(status=status) if status != "active" else qs.filter(status__in=IN_MEMBERSHIP)
     if employment_form:
@@ -313,22 +313,6 @@ def _counted(qs: QuerySet, exact_count) -> QuerySet:
     return counted
 
 
-def scope_roots(user, organisation=None) -> dict[str, object]:
-    """``{path: id}`` of the organisations whose (disjoint) subtrees make up what ``user``
-    sees, narrowed to ``organisation``'s subtree when given. No query for an officer (the
-    grants are loaded once per request); one for an operator without an organisation."""
-    if scoping.is_operator(user):
-        if organisation is not None:
-            return {organisation.path: organisation.pk}
-        return dict(Organisation.objects.filter(depth=1).values_list("path", "pk"))
-    roots = scoping.root_ids(user, scoping.Action.VIEW)
-    if organisation is None:
-        return roots
-    if any(organisation.path.startswith(path) for path in roots):
-        return {organisation.path: organisation.pk}
-    return {path: pk for path, pk in roots.items() if path.startswith(organisation.path)}
-
-
 def counted_totals(user, organisation=None, status: str = "", employment_form: str = "") -> tuple[int, int]:
     """``(in scope, in all)``: the number of members the list without a query shows (all,
     or filtered by status, or by employment form among members in membership), and the same
@@ -337,7 +321,7 @@ def counted_totals(user, organisation=None, status: str = "", employment_form: s
     root organisations and the tree's roots, whatever their size."""
     from gonghui.members import counters
 
-    roots = scope_roots(user, organisation)
+    roots = permissions.scope_roots(user, organisation)
     if not roots:
         return 0, 0
     if employment_form:  # with status "active" (see ``search``)
@@ -390,14 +374,12 @@ def listing(qs: QuerySet, user, organisation=None, status: str = "", employment_
 
 
 def scope_organisations(user, organisation=None) -> QuerySet | None:
-    """A subquery of the ids of the unions in scope (``scope_roots`` and everything under
-    them); ``None`` for an operator without an organisation (everything)."""
+    """A subquery of the ids of the unions in scope (``permissions.scope_roots`` and
+    everything under them); ``None`` for an operator without an organisation (everything)."""
     if organisation is None and scoping.is_operator(user):
         return None
-    in_scope = Q(pk__in=[])
-    for path in scope_roots(user, organisation):
-        in_scope |= Q(path__startswith=path)
-    return Organisation.objects.filter(in_scope).values("pk")
+    roots = permissions.scope_roots(user, organisation)
+    return Organisation.objects.filter(permissions.in_subtrees(roots, field="")).values("pk")
 
 
 def key_match_count(user, key: str, organisation=None) -> int:

@@ -7,6 +7,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.members import permissions
 from gonghui.members.choices import IN_MEMBERSHIP, EnrolmentStatus, TransferStatus
 from gonghui.members.models import Enrolment, Member, MembershipEvent, Transfer
 from gonghui.organisations import scoping
@@ -26,7 +27,7 @@ def member_or_404(user, member_id, action: str = Action.VIEW) -> Member:
         member = Member.objects.select_related("organisation").get(pk=member_id)
     except (Member.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
-    if action == Action.VIEW and getattr(user, "is_authenticated", False) and member.user_id == user.pk:
+    if action == Action.VIEW and permissions.is_own(user, member):
         return member
     scoping.require(user, Action.VIEW, member.organisation)
     if action != Action.VIEW:
@@ -112,9 +113,7 @@ def count_at(organisation: Organisation, on: datetime.date) -> int:
         .annotate(last_id=Subquery(last.values("id")[:1]))
         .filter(id=F("last_id"))
     )
-    return latest_ids.filter(
-        to_status__in=IN_MEMBERSHIP, organisation__path__startswith=organisation.path
-    ).count()
+    return latest_ids.filter(permissions.in_subtree(organisation), to_status__in=IN_MEMBERSHIP).count()
 
 
 def enrolment_queue(user, *, status: str = EnrolmentStatus.PENDING, overdue_only: bool = False) -> QuerySet:

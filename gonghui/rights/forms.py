@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.forms import Form, add_check_errors
 from gonghui.core.text import clean
 from gonghui.core.validators import validate_division_code
-from gonghui.members.forms_public import picked_division
+from gonghui.core.widgets import picked_division
 from gonghui.rights.choices import AidForm, Category, Cause, Channel, Complexity
 from gonghui.rights.services.requests import request_file_check
 

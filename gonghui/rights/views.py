@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core import divisions, inputs, throttle, web
 from gonghui.core.validators import mask_name
-from gonghui.members.forms_public import DivisionPicker
+from gonghui.core.widgets import DivisionPicker
 from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
 from gonghui.rights import forms, permissions, selectors

@@ -11,7 +11,7 @@ from gonghui.assistance.forms import ApplyForm
 from gonghui.competitions.forms import CompetitionForm
 from gonghui.honours.forms import PublicObjectionForm
 from gonghui.innovation.forms import IdeaForm
-from gonghui.members.forms_public import JoinForm
+from gonghui.members.forms import JoinForm
 from gonghui.organisations.forms import OrganisationCreateForm
 from gonghui.rights.forms import RequestForm
 from gonghui.stations.forms import StationForm

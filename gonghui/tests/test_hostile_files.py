@@ -24,7 +24,7 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.core.models import AuditEntry
-from gonghui.members.imports import reader, sandbox, xlsxparse
+from gonghui.core.spreadsheets import reader, sandbox, xlsxparse
 from gonghui.members.models import ImportBatch, Member, MembershipEvent
 from gonghui.testing import api_for
 
@@ -220,7 +220,8 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
 import django
 django.setup()
 from django.test import override_settings
-from gonghui.members.imports import importer, reader
+from gonghui.core.spreadsheets import reader
+from gonghui.members.imports import importer
 
 def kb(key):
     with open("/proc/self/status") as fh:

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import timezone
 
 from gonghui.accounts import services
@@ -152,8 +153,12 @@ def test_a_token_of_a_deactivated_user_stops_working(user):
 
 def test_only_the_owner_or_an_operator_may_revoke_a_token(user):
     token, _secret = services.token_create(actor=user, name="sync")
-    with pytest.raises(PermissionDenied):
+    # anyone else's token is invisible, as to the pages and the API: 404, and nothing written
+    with pytest.raises(Http404):
         services.token_revoke(actor=make_user("other"), token=token)
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert not AuditEntry.objects.filter(action="accounts.token.revoked").exists()
     services.token_revoke(actor=make_user("root", superuser=True), token=token)
     token.refresh_from_db()
     assert token.revoked_at is not None

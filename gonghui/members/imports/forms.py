@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import Form as NaturalForm
-from gonghui.members.imports import reader
+from gonghui.core.spreadsheets import reader
 from gonghui.members.models import ImportBatch
 
 
@@ -29,6 +29,10 @@ class UploadForm(NaturalForm):
         initial="1",
         widget=forms.RadioSelect,
     )
+
+    # A refused file (empty, not a table, over a limit …) is said on the file field, exactly
+    # as the API says it; nothing was stored.
+    ERROR_FIELDS = {"*": "file"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ How it works:
    file is readable to the end: a damaged, truncated, encrypted, oversized or headerless file
    fails here, before anything is written.
 2. A second pass validates rows exactly like ``member_create`` (same validators, same
-   ``_clean_profile``) and works in committed chunks of ``CHUNK_ROWS``: each chunk — the
+   ``clean_profile``) and works in committed chunks of ``CHUNK_ROWS``: each chunk — the
    members it creates (with their ``joined`` events and ``ImportChange`` rows), the members it
    updates, the hooks, and the batch's progress and checkpoint — is one transaction. A killed
    import therefore stops at a chunk boundary and can be resumed from ``checkpoint_row`` or
@@ -30,14 +30,16 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import audit
 from gonghui.core.ids import new_id
+from gonghui.core.spreadsheets import reader
 from gonghui.members import counters, pinyin
 from gonghui.members.choices import EventKind, MembershipStatus
-from gonghui.members.imports import columns, normalise, reader
+from gonghui.members.imports import columns, normalise
 from gonghui.members.models import ImportBatch, ImportChange, Member, MemberSearchKey, MembershipEvent
 from gonghui.members.services import hooks, personal
 from gonghui.members.services.members import (
     PROFILE_FIELDS,
-    _clean_profile,
+    clean_profile,
+    joined_date,
     member_no_prefix,
     reserve_member_numbers,
 )
@@ -183,7 +185,7 @@ class Importer:
             except ValidationError as exc:
                 self._error(errors, number, "is_migrant_worker", _messages(exc))
         try:
-            profile = _clean_profile(profile)
+            profile = clean_profile(profile)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, items in exc.error_dict.items():
@@ -227,10 +229,10 @@ class Importer:
                     self._error(errors, number, name, " ".join(_messages(e) for e in items))
             member.gender = facts.gender
             member.birth_date = facts.birth_date
-            if joined_on > self.today:
-                self._error(errors, number, "joined_on", _("The join date is in the future."))
-            elif joined_on < facts.birth_date:
-                self._error(errors, number, "joined_on", _("The join date is before the birth date."))
+            try:
+                joined_date(joined_on, facts.birth_date)
+            except ValidationError as exc:
+                self._error(errors, number, "joined_on", _messages(exc))
         member.joined_on = joined_on
         org_code = ""
         if "organisation" in cols:

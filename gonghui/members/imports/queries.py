@@ -1,7 +1,7 @@
 """Scoped reads of import batches, for pages and the API.
 
 A batch is visible to the user who started it (while they may still manage members) and to
-operators; anyone else gets 404, as for a missing batch.
+operators (``permissions.visible_batches``); anyone else gets 404, as for a missing batch.
 """
 
 import uuid
@@ -9,21 +9,14 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
+from gonghui.members import permissions
 from gonghui.members.models import ImportBatch
-from gonghui.organisations import scoping
 
 
 def visible_batches(user) -> QuerySet:
-    qs = ImportBatch.objects.select_related("organisation", "created_by")
-    if scoping.is_operator(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    # Only the person who started it: a batch's rows and errors may name unions beyond the
-    # scope of other officers of its default union, and it runs with its creator's rights.
-    if not scoping.has_any(user, scoping.Action.MANAGE_MEMBERS):
-        return qs.none()
-    return qs.filter(created_by=user)
+    return ImportBatch.objects.select_related("organisation", "created_by").filter(
+        permissions.visible_batches(user)
+    )
 
 
 def batch_or_404(user, batch_id) -> ImportBatch:

@@ -2,42 +2,29 @@
 counted; members whose membership is retained (retired, unemployed) are exempt."""
 
 import datetime
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, inputs
 from gonghui.members.choices import DUES_EXEMPT, IN_MEMBERSHIP, MembershipStatus
 from gonghui.members.models import DuesRecord, Member
 from gonghui.organisations import scoping
 
 RATE = Decimal("0.005")
 CENT = Decimal("0.01")
+# A monthly wage of ten million yuan or more is a typing mistake.
 MAX_WAGE = Decimal("10000000")
 
 
 def parse_wage(value) -> Decimal:
-    """A wage as typed: digits with an optional decimal point and thousands commas."""
-    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float, Decimal)):
-        raise ValidationError(_("Enter the monthly wage as a number."), code="wage_invalid")
-    text = str(value).strip().replace(",", "")
-    if "_" in text:
-        raise ValidationError(_("Enter the monthly wage as a number."), code="wage_invalid")
-    try:
-        wage = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Enter the monthly wage as a number."), code="wage_invalid") from None
-    if not wage.is_finite():
-        raise ValidationError(_("Enter the monthly wage as a number."), code="wage_invalid")
-    if wage < 0:
-        raise ValidationError(_("The wage cannot be negative."), code="wage_negative")
-    if wage > MAX_WAGE:
-        raise ValidationError(_("The wage is implausibly large."), code="wage_too_large")
-    if wage != wage.quantize(CENT, rounding=ROUND_DOWN):
-        raise ValidationError(_("The wage has at most two decimal places."), code="wage_precision")
+    """A monthly wage as typed (``core.inputs.money``: digits, an optional decimal point and
+    thousands commas, at most two decimals), below ``MAX_WAGE``; refusals name the field
+    ``monthly_wage``."""
+    wage = inputs.money(value, "monthly_wage", maximum=MAX_WAGE)
     return wage + Decimal("0.00")  # normalises -0 to 0
 
 
@@ -78,7 +65,8 @@ def dues_record(
     status = status_in_month(member, month)
     if status not in IN_MEMBERSHIP:
         raise ValidationError(_("This person was not a member in that month."), code="not_member")
-    base, amount = calculate(monthly_wage)
+    wage = parse_wage(monthly_wage)
+    base, amount = calculate(wage)
     exempt = status in DUES_EXEMPT
     if exempt:
         amount = Decimal("0.00")
@@ -87,7 +75,7 @@ def dues_record(
             record = DuesRecord.objects.create(
                 member=member,
                 month=month,
-                monthly_wage=parse_wage(monthly_wage),
+                monthly_wage=wage,
                 base=base,
                 amount=amount,
                 exempt=exempt,

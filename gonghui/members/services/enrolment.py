@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, divisions, workdays
+from gonghui.core import audit, crypto, divisions, inputs, workdays
 from gonghui.core.text import clean
 from gonghui.core.validators import (
     RetirementNote,
@@ -101,25 +101,22 @@ def enrolment_check(
     personal data encrypted. Raises one ValidationError keyed by field, so the applicant sees
     every problem in one round; the join form calls it for exactly that. Codes: ``name_*``
     (see ``validate_person_name``), ``id_required``, ``id_*``, ``age_under_16``,
-    ``phone_required``, ``phone_format``, ``employer_required``, ``employer_too_long``,
-    ``invalid_choice``, ``division_unknown``, ``too_long``."""
+    ``phone_required``, ``phone_format``, ``employer_required``, ``too_long``, ``control_characters``,
+    ``invalid_choice``, ``division_unknown``."""
     errors: dict[str, ValidationError] = {}
     try:
         name = validate_person_name(name)
     except ValidationError as exc:
         errors["name"] = exc
     try:
-        employer = clean(employer)
+        employer = inputs.text(employer, "employer", max_length=120)
         if not employer:
-            raise ValidationError(
-                _("Say where you work (the company or platform)."), code="employer_required"
-            )
-        if len(employer) > 120:
-            raise ValidationError(
-                _("At most %(limit)d characters.") % {"limit": 120}, code="employer_too_long"
+            raise inputs.field_error(
+                "employer", _("Say where you work (the company or platform)."), "employer_required"
             )
     except ValidationError as exc:
-        errors["employer"], employer = exc, ""
+        errors.update(exc.error_dict)
+        employer = ""
     if employment_form not in EmploymentForm.values:
         errors["employment_form"] = ValidationError(_("Choose a form of employment."), code="invalid_choice")
     try:
@@ -127,16 +124,13 @@ def enrolment_check(
     except ValidationError as exc:
         errors["work_division"] = exc
     try:
-        work_address = clean(work_address)
+        work_address = inputs.text(work_address, "work_address", max_length=200)
     except ValidationError as exc:
-        errors["work_address"], work_address = exc, ""
-    if len(work_address) > 200:
-        errors["work_address"] = ValidationError(
-            _("At most %(limit)d characters.") % {"limit": 200}, code="too_long"
-        )
+        errors.update(exc.error_dict)
+        work_address = ""
     enrolment = Enrolment(
         name=name if "name" not in errors else "",
-        employer=employer[:120],
+        employer=employer,
         work_division=work_division if "work_division" not in errors else "",
         work_address=work_address,
         employment_form=employment_form,
@@ -206,41 +200,24 @@ def enrolment_submit(
         existing = Member.objects.filter(id_number_hash=enrolment.id_number_hash).first()
         if existing is not None and existing.status in IN_MEMBERSHIP:
             if existing.phone_hash and existing.phone_hash == enrolment.phone_hash:
-                raise ValidationError(
-                    {
-                        "id_number": ValidationError(
-                            _("You are already a union member. To change union, ask for a transfer."),
-                            code="already_member",
-                        )
-                    }
+                raise inputs.field_error(
+                    "id_number",
+                    _("You are already a union member. To change union, ask for a transfer."),
+                    "already_member",
                 )
             enrolment.conflict = EnrolmentConflict.ALREADY_MEMBER
         pending = Enrolment.objects.filter(
             id_number_hash=enrolment.id_number_hash, status=EnrolmentStatus.PENDING
         )
         if pending.filter(phone_hash=enrolment.phone_hash).exists():
-            raise ValidationError(
-                {
-                    "id_number": ValidationError(
-                        _("An application with this ID number is already being processed."),
-                        code="enrolment_pending",
-                    )
-                }
-            )
+            raise _already_pending()
         if not enrolment.conflict and pending.exists():
             enrolment.conflict = EnrolmentConflict.DUPLICATE_PENDING
         try:
             with transaction.atomic():
                 enrolment.save(force_insert=True)
         except IntegrityError:  # the same person and phone, submitted twice at once
-            raise ValidationError(
-                {
-                    "id_number": ValidationError(
-                        _("An application with this ID number is already being processed."),
-                        code="enrolment_pending",
-                    )
-                }
-            ) from None
+            raise _already_pending() from None
         audit.record(
             actor=actor,
             action="members.enrolment.submitted",
@@ -253,6 +230,12 @@ def enrolment_submit(
             },
         )
     return enrolment
+
+
+def _already_pending() -> ValidationError:
+    return inputs.field_error(
+        "id_number", _("An application with this ID number is already being processed."), "enrolment_pending"
+    )
 
 
 def _holder_status(organisation: Organisation) -> str:
@@ -284,8 +267,6 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
             _("The applicant is under 16 and cannot be approved; reject the application with a reason."),
             code="age_under_16",
         ) from None
-    from gonghui.core import crypto
-
     with transaction.atomic():
         locked = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
         if locked.status != EnrolmentStatus.PENDING:
@@ -309,10 +290,10 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
                 locked.phone_hash,
                 locked.phone_masked,
             )
-            member_services._apply_pinyin(former)
+            member_services.set_name_keys(former)
             former.save()
             hooks.member_changed(counted, former)
-            member_services._event(
+            member_services.record_event(
                 former, kind=EventKind.REJOINED, from_status=before, actor=actor, effective_on=joined
             )
             audit.record(
@@ -324,7 +305,7 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
             )
             member = former
         else:
-            member = member_services._create(
+            member = member_services.member_register(
                 actor=actor,
                 organisation=locked.organisation,
                 name=locked.name,
@@ -359,11 +340,9 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
 def enrolment_reject(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
     """Refuse an application with a reason the applicant will see."""
     scoping.require(actor, scoping.Action.APPROVE_ENROLMENT, enrolment.organisation)
-    reason = clean(reason)
+    reason = inputs.text(reason, "reason")
     if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("Give the applicant a reason."), code="reason_required")}
-        )
+        raise inputs.field_error("reason", _("Give the applicant a reason."), "reason_required")
     with transaction.atomic():
         locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if locked.status != EnrolmentStatus.PENDING:

@@ -6,32 +6,27 @@ that scope (checked per row by the importer). Undo and rollback need ``manage_me
 every member the batch touched.
 """
 
-import datetime
 import os
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, uploads
-from gonghui.members import counters, pinyin, tasks
+from gonghui.core import audit, inputs, uploads
+from gonghui.core.spreadsheets import reader
+from gonghui.members import counters, permissions, tasks
 from gonghui.members.choices import EventKind
-from gonghui.members.imports import importer, reader
+from gonghui.members.imports import importer
 from gonghui.members.models import DuesRecord, ImportBatch, ImportChange, Member, MembershipEvent, Transfer
-from gonghui.members.services import cleanup, hooks
+from gonghui.members.services import cleanup, hooks, retention
+from gonghui.members.services import members as member_services
 from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
 UNDO_CHUNK = 2000
-PRUNE_AFTER_HOURS = 24
 _COPY_BLOCK = 1024 * 1024
 
 
@@ -52,7 +47,7 @@ def _receive(file) -> Path:
                 source.seek(0)
             except (OSError, ValueError):
                 pass
-    path, out = uploads.private_file(_imports_folder(), prefix=UPLOAD_PREFIX)
+    path, out = uploads.private_file(retention.imports_folder(), prefix=retention.UPLOAD_PREFIX)
     written = 0
     try:
         with out:
@@ -114,12 +109,8 @@ def import_start(
     ``failed``. Also queues the clean-up of old roster and export files (at most every
     few minutes). Raises ``PermissionDenied`` (no import right anywhere), ``Http404``,
     ``ValidationError``."""
-    if not scoping.has_any(actor, Action.MANAGE_MEMBERS):
-        raise PermissionDenied
-    if duplicates not in ImportBatch.Duplicates.values:
-        raise ValidationError(
-            {"duplicates": ValidationError(_("Choose skip, update or fill."), code="invalid_choice")}
-        )
+    permissions.require_roster_keeper(actor)
+    duplicates = inputs.choice(duplicates, "duplicates", ImportBatch.Duplicates)
     org = _resolve_organisation(actor, organisation)
     name = (Path(str(file_name or "")).name or "import")[:255]
     received = _receive(file)
@@ -138,7 +129,7 @@ def import_start(
                 file_format=source.format,
                 encoding=source.encoding,
             )
-            target = _imports_folder() / str(batch.pk)
+            target = retention.imports_folder() / str(batch.pk)
             os.replace(received, target)
             received = target  # from here on, a failure removes the file under its new name
             batch.file_path = str(target)
@@ -163,20 +154,9 @@ def import_start(
     return batch
 
 
-def _require_manage(actor, batch: ImportBatch) -> None:
-    """Confirm, resume, undo and roll back are for the batch's creator (it runs with their
-    rights) or an operator; anyone else gets 404 like a missing batch."""
-    if not (scoping.is_operator(actor) or batch.created_by_id == getattr(actor, "pk", None)):
-        raise Http404
-    if not scoping.has_any(actor, Action.MANAGE_MEMBERS):
-        raise PermissionDenied
-    if batch.organisation is not None:
-        scoping.require(actor, Action.MANAGE_MEMBERS, batch.organisation)
-
-
 def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
     """Import for real the file of a finished preview, with the same options."""
-    _require_manage(actor, batch)
+    permissions.require_manage_batch(actor, batch)
     if not batch.dry_run or batch.status != ImportBatch.Status.DONE:
         raise ValidationError(_("Only a finished preview can be imported."), code="not_a_preview")
     if not _file_exists(batch):
@@ -209,7 +189,7 @@ def _is_interrupted(batch: ImportBatch) -> bool:
 def import_resume(*, actor, batch: ImportBatch) -> ImportBatch:
     """Carry on an import that was killed or stopped half way, from its checkpoint: rows
     already committed are skipped, so nothing is imported twice."""
-    _require_manage(actor, batch)
+    permissions.require_manage_batch(actor, batch)
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if not _is_interrupted(locked):
@@ -274,7 +254,7 @@ def _blockers(batch: ImportBatch, since) -> list[str]:
 
 
 def _undo(*, actor, batch: ImportBatch, allowed, action: str) -> ImportBatch:
-    _require_manage(actor, batch)
+    permissions.require_manage_batch(actor, batch)
     with transaction.atomic():
         locked = (
             ImportBatch.objects.select_for_update(of=("self",))
@@ -313,7 +293,7 @@ def _undo(*, actor, batch: ImportBatch, allowed, action: str) -> ImportBatch:
             for name, value in before.items():
                 setattr(member, name, value)
             if "name" in before:
-                member.name_pinyin, member.name_initials = pinyin.name_keys(member.name)
+                member_services.set_name_keys(member)
             member.import_batch_id = previous_batch
             member.save()
             hooks.member_changed(counted, member)
@@ -358,106 +338,3 @@ def import_rollback(*, actor, batch: ImportBatch) -> ImportBatch:
         allowed=lambda b: b.status == ImportBatch.Status.DONE or _is_interrupted(b),
         action="members.import.undone",
     )
-
-
-def _imports_folder() -> Path:
-    """MEDIA_ROOT/imports, private (0700): stored rosters hold clear ID and phone numbers."""
-    return uploads.private_folder(Path(settings.MEDIA_ROOT) / "imports")
-
-
-def prune_imports(*, older_than_hours: int = PRUNE_AFTER_HOURS, now: datetime.datetime | None = None) -> dict:
-    """Delete stored roster files (clear ID and phone numbers) that nothing needs any more —
-    the ``prune_imports`` command, run from cron, and the clean-up every import and export
-    start queues (``services.cleanup``). Returns ``{"batches": n, "orphans": m}``.
-
-    - previews never confirmed, finished more than ``older_than_hours`` ago;
-    - failed imports and imports whose runner stopped reporting, more than ``older_than_hours``
-      ago (they can no longer be resumed, but can still be rolled back);
-    - undone (rolled back) and finished real imports, whatever their age (their file is
-      normally deleted at once; this catches a worker that died before it could);
-    - files in ``imports/`` that no batch refers to, older than ``older_than_hours``.
-
-    Waiting batches, recent previews and recent failures are left alone. The batch keeps its
-    row; ``file_path`` is cleared and, where the user could still want the file, ``message``
-    says it is gone. Running it again changes nothing. One audit entry per run that removed
-    something."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(hours=older_than_hours)
-    status = ImportBatch.Status
-    candidates = (
-        ImportBatch.objects.exclude(file_path="")
-        .annotate(last_seen=Coalesce("finished_at", "heartbeat_at", "started_at", "created_at"))
-        .filter(
-            Q(status=status.UNDONE)
-            | Q(status=status.DONE, dry_run=False)
-            | Q(status__in=[status.DONE, status.FAILED, status.RUNNING], last_seen__lt=cutoff)
-        )
-        .only("pk", "status", "dry_run", "file_path", "message", "heartbeat_at")
-    )
-    gone = _("The uploaded file has been deleted; upload it again to import it.")
-    paths = []
-    for batch in candidates.iterator():
-        tell = batch.status in (status.FAILED, status.RUNNING) or (
-            batch.status == status.DONE and batch.dry_run
-        )
-        message = f"{batch.message} {gone}".strip() if tell else batch.message
-        # Only if nothing changed it meanwhile (a resume, a confirm, a runner reporting back).
-        cleared = ImportBatch.objects.filter(
-            pk=batch.pk, status=batch.status, file_path=batch.file_path, heartbeat_at=batch.heartbeat_at
-        ).update(file_path="", message=message)
-        if cleared:
-            paths.append(Path(batch.file_path))
-    for path in paths:
-        path.unlink(missing_ok=True)
-    orphans = _prune_orphans(cutoff)
-    if paths or orphans:
-        audit.record(
-            actor=None,
-            action="members.import.files_pruned",
-            object_type="members.importbatch",
-            object_repr=f"{len(paths)} batch file(s), {orphans} orphan file(s)",
-            changes={
-                "batches": [None, len(paths)],
-                "orphans": [None, orphans],
-                "older_than_hours": [None, older_than_hours],
-            },
-        )
-    return {"batches": len(paths), "orphans": orphans}
-
-
-UPLOAD_PREFIX = ".upload-"
-UPLOAD_STALE_SECONDS = 3600
-
-
-def _prune_orphans(cutoff: datetime.datetime) -> int:
-    """Files under imports/ named after a batch id that no batch (still) refers to (a file
-    that outlived its batch's pruning), and uploads still under their temporary name an hour
-    after they arrived (the process checking them died). Other names are not ours and are
-    left alone."""
-    folder = _imports_folder()
-    limit = cutoff.timestamp()
-    stale = timezone.now().timestamp() - UPLOAD_STALE_SECONDS  # whatever --hours says
-    old = {}
-    removed = 0
-    for path in folder.iterdir():
-        if path.name.startswith(UPLOAD_PREFIX):
-            if path.is_file() and path.stat().st_mtime < stale:
-                path.unlink(missing_ok=True)
-                removed += 1
-            continue
-        try:
-            batch_id = uuid.UUID(path.name)
-        except ValueError:
-            continue
-        if path.is_file() and path.stat().st_mtime < limit:
-            old[batch_id] = path
-    if not old:
-        return removed
-    kept = set(
-        ImportBatch.objects.filter(pk__in=list(old)).exclude(file_path="").values_list("pk", flat=True)
-    )
-    for batch_id, path in old.items():
-        if batch_id not in kept:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed

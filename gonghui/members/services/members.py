@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, crypto
+from gonghui.core import audit, crypto, inputs
 from gonghui.core.text import check_lengths, clean
 from gonghui.core.validators import validate_person_name
 from gonghui.members import counters, pinyin
@@ -63,13 +63,14 @@ PROFILE_FIELDS = [
     "is_migrant_worker",
     "card_no",
 ]
+# Profile fields with a fixed list of values, and whether a value is required.
 _CHOICES = {
-    "ethnicity": {code for code, _label in ETHNICITIES},
-    "education": set(Education.values) | {""},
-    "political_status": set(PoliticalStatus.values) | {""},
-    "skill_grade": set(SkillGrade.values) | {""},
-    "employment_status": set(EmploymentStatus.values),
-    "employment_form": set(EmploymentForm.values),
+    "ethnicity": ([code for code, _label in ETHNICITIES], True),
+    "education": (Education, False),
+    "political_status": (PoliticalStatus, False),
+    "skill_grade": (SkillGrade, False),
+    "employment_status": (EmploymentStatus, True),
+    "employment_form": (EmploymentForm, True),
 }
 
 # Which 会籍 changes an officer may make by hand (transfers have their own service).
@@ -98,18 +99,20 @@ STATUS_TRANSITIONS: dict[str, dict[str, str]] = {
 
 def _check_choices(data: dict) -> None:
     errors = {}
-    for field, allowed in _CHOICES.items():
-        if field in data and data[field] not in allowed:
-            errors[field] = ValidationError(
-                _("%(value)s is not an allowed value.") % {"value": data[field]}, code="invalid_choice"
-            )
+    for field, (choices, required) in _CHOICES.items():
+        if field in data:
+            try:
+                inputs.choice(data[field], field, choices, required=required)
+            except ValidationError as exc:
+                errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
 
 
-def _clean_profile(data: dict) -> dict:
-    """Profile values cleaned and checked; the name by the one rule for person names
-    (``validate_person_name``), which the import and the forms share through here."""
+def clean_profile(data: dict) -> dict:
+    """Profile values (``PROFILE_FIELDS``) cleaned and checked, every field at once; the name
+    by the one rule for person names (``validate_person_name``). The officer's forms, the API
+    and the roster import all check a profile through here."""
     out = {}
     name_error = None
     for key, value in data.items():
@@ -177,11 +180,15 @@ def audit_snapshot(member: Member) -> dict:
     return data
 
 
-def _apply_pinyin(member: Member) -> None:
+def set_name_keys(member: Member) -> None:
+    """The pinyin and initials a member is found by, from their name (after a rename)."""
     member.name_pinyin, member.name_initials = pinyin.name_keys(member.name)
 
 
-def _event(member: Member, *, kind, from_status, actor, effective_on, reason="", from_org=None) -> None:
+def record_event(member: Member, *, kind, from_status, actor, effective_on, reason="", from_org=None) -> None:
+    """Keep a change of ``member``'s 会籍 or union in their history (the status after it is the
+    member's current one). Every service that changes the status calls it, in its
+    transaction."""
     MembershipEvent.objects.create(
         member=member,
         kind=kind,
@@ -191,7 +198,7 @@ def _event(member: Member, *, kind, from_status, actor, effective_on, reason="",
         organisation=member.organisation,
         effective_on=effective_on,
         reason=reason,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if actor is not None and actor.is_authenticated else None,
     )
 
 
@@ -219,7 +226,7 @@ def member_create(
     (``duplicate_id``). Writes a ``joined`` event and an audit entry."""
     if actor is not None:
         scoping.require(actor, Action.MANAGE_MEMBERS, organisation)
-    return _create(
+    return member_register(
         actor=actor,
         organisation=organisation,
         name=name,
@@ -234,9 +241,23 @@ def member_create(
     )
 
 
-def _create(
+def joined_date(value, birth_date: datetime.date | None) -> datetime.date:
+    """The join date of a new member: today when not given, never in the future, never
+    before the birth date (``birth_date`` None: not known yet)."""
+    joined = inputs.date(value, "joined_on", required=False, not_future=True) or timezone.localdate()
+    if birth_date is not None and joined < birth_date:
+        raise inputs.field_error(
+            "joined_on", _("The join date is before the birth date."), "date_before_birth"
+        )
+    return joined
+
+
+def member_register(
     *, actor, organisation, name, id_number, phone, gender, birth_date, joined_on, status, reason, **profile
-):
+) -> Member:
+    """Make a member record: the work of :func:`member_create` without its permission check,
+    for a service that has checked its own right first (``enrolment_approve``). ``reason``
+    goes into the ``joined`` event. Checks every field at once; raises ValidationError."""
     if status not in {MembershipStatus.MEMBER, MembershipStatus.PRE_MEMBER}:
         raise ValidationError(_("A new member is a member or a pre-member."), code="invalid_status")
     _ensure_member_holder(organisation)
@@ -249,7 +270,7 @@ def _create(
     errors: dict[str, ValidationError] = {}
     data: dict = {}
     try:
-        data = _clean_profile({"name": name, **profile})
+        data = clean_profile({"name": name, **profile})
     except ValidationError as exc:
         errors.update(exc.error_dict)
     member = Member(organisation=organisation, status=status, **data)
@@ -267,41 +288,26 @@ def _create(
         personal.set_phone(member, phone, required=False)
     except ValidationError as exc:
         errors["phone"] = exc
-    member.joined_on = joined_on or timezone.localdate()
-    if member.joined_on > timezone.localdate():
-        errors["joined_on"] = ValidationError(_("The join date is in the future."), code="date_future")
-    elif facts is not None and member.joined_on < facts.birth_date:
-        errors["joined_on"] = ValidationError(
-            _("The join date is before the birth date."), code="date_before_birth"
-        )
+    try:
+        member.joined_on = joined_date(joined_on, facts.birth_date if facts is not None else None)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
     member.gender = facts.gender
     member.birth_date = facts.birth_date
-    _apply_pinyin(member)
+    set_name_keys(member)
     with transaction.atomic():
         if Member.objects.filter(id_number_hash=member.id_number_hash).exists():
-            raise ValidationError(
-                {
-                    "id_number": ValidationError(
-                        _("A member with this ID number already exists."), code="duplicate_id"
-                    )
-                }
-            )
+            raise _duplicate_id()
         member.member_no = issue_member_no(organisation, member.joined_on)
         try:
             with transaction.atomic():
                 member.save(force_insert=True)
         except IntegrityError:
-            raise ValidationError(
-                {
-                    "id_number": ValidationError(
-                        _("A member with this ID number already exists."), code="duplicate_id"
-                    )
-                }
-            ) from None
+            raise _duplicate_id() from None
         hooks.member_created(member)
-        _event(
+        record_event(
             member,
             kind=EventKind.JOINED,
             from_status="",
@@ -319,11 +325,15 @@ def _create(
     return member
 
 
+def _duplicate_id() -> ValidationError:
+    return inputs.field_error("id_number", _("A member with this ID number already exists."), "duplicate_id")
+
+
 def member_update(*, actor, member: Member, phone: str | None = None, **profile) -> Member:
     """Edit a member's profile (not their 会籍, union or ID number). Needs ``manage_members``
     on the member's union."""
     scoping.require(actor, Action.MANAGE_MEMBERS, member.organisation)
-    data = _clean_profile(profile)
+    data = clean_profile(profile)
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -338,7 +348,7 @@ def member_update(*, actor, member: Member, phone: str | None = None, **profile)
         if phone is not None:
             personal.set_phone(locked, phone, required=False)
         if "name" in data:
-            _apply_pinyin(locked)
+            set_name_keys(locked)
         locked.save()
         hooks.member_changed(counted, locked)
         changes = audit.diff(before, audit_snapshot(locked))
@@ -359,14 +369,12 @@ def member_change_status(
     """Change 会籍 by hand: retain (retired, unemployed), restore, expel, withdraw, convert a
     pre-member. A reason is required; the change is dated and kept as an event."""
     scoping.require(actor, Action.MANAGE_MEMBERS, member.organisation)
-    reason = clean(reason)
+    reason = inputs.text(reason, "reason")
     if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("Give a reason for the change."), code="reason_required")}
-        )
-    effective_on = effective_on or timezone.localdate()
-    if effective_on > timezone.localdate():
-        raise ValidationError(_("The change cannot be dated in the future."), code="date_future")
+        raise inputs.field_error("reason", _("Give a reason for the change."), "reason_required")
+    effective_on = (
+        inputs.date(effective_on, "effective_on", required=False, not_future=True) or timezone.localdate()
+    )
     with transaction.atomic():
         locked = Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
         kind = STATUS_TRANSITIONS.get(locked.status, {}).get(to_status)
@@ -401,7 +409,9 @@ def member_change_status(
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
         hooks.member_changed(counted, locked)
-        _event(locked, kind=kind, from_status=before, actor=actor, effective_on=effective_on, reason=reason)
+        record_event(
+            locked, kind=kind, from_status=before, actor=actor, effective_on=effective_on, reason=reason
+        )
         audit.record(
             actor=actor,
             action=f"members.member.{kind}",
@@ -417,13 +427,10 @@ def member_reveal_pii(*, actor, member: Member, field: str, reason: str) -> str:
     """Return the clear ID number or phone of a member. Needs ``reveal_pii`` on the member's
     union and a reason; every reveal is audit-logged."""
     scoping.require(actor, Action.REVEAL_PII, member.organisation)
-    if field not in PiiField.values:
-        raise ValidationError(_("Unknown field."), code="unknown_field")
-    reason = clean(reason)
+    field = inputs.choice(field, "field", PiiField)
+    reason = inputs.text(reason, "reason")
     if len(reason) < 2:
-        raise ValidationError(
-            {"reason": ValidationError(_("Say why you need to see it."), code="reason_required")}
-        )
+        raise inputs.field_error("reason", _("Say why you need to see it."), "reason_required")
     try:
         value = crypto.decrypt(member.id_number_enc if field == PiiField.ID_NUMBER else member.phone_enc)
     except ValueError:

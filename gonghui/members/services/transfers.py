@@ -3,16 +3,15 @@ union → acceptance by the new one. A refusal or cancellation on either side re
 member's previous status at the old union; nothing is lost."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, workdays
-from gonghui.core.text import clean
-from gonghui.members import counters
+from gonghui.core import audit, inputs, workdays
+from gonghui.members import counters, permissions
 from gonghui.members.choices import (
+    TRANSFERABLE,
     EventKind,
     MembershipStatus,
     TransferStatus,
@@ -20,28 +19,33 @@ from gonghui.members.choices import (
 from gonghui.members.models import Member, Transfer
 from gonghui.members.services import hooks
 from gonghui.members.services import members as member_services
-from gonghui.organisations import scoping
+from gonghui.organisations import selectors as org_selectors
 from gonghui.organisations.choices import Kind
 from gonghui.organisations.models import Organisation
 
-Action = scoping.Action
-_TRANSFERABLE = {MembershipStatus.MEMBER, MembershipStatus.PRE_MEMBER, MembershipStatus.RETAINED}
 
-
-def _is_self(actor, member: Member) -> bool:
-    return getattr(actor, "is_authenticated", False) and member.user_id == actor.pk
-
-
-def transfer_request(*, actor, member: Member, to_organisation: Organisation, reason: str) -> Transfer:
-    """Ask to move ``member`` to ``to_organisation``. The member themself or an officer with
-    ``transfer`` on the member's union may ask. The member shows as 转出中 until it is done."""
-    if not _is_self(actor, member):
-        scoping.require(actor, Action.TRANSFER, member.organisation)
-    reason = clean(reason)
-    if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("Say why the member is moving."), code="reason_required")}
+def transfer_target(code: str) -> Organisation:
+    """The union a transfer goes to, by its code: any active union in the country (a member may
+    move anywhere, and a union's code is public). ``org_unknown`` on ``to_organisation`` when
+    no union has it. The member's page, the officer's page and the API all resolve it here."""
+    organisation = org_selectors.transfer_target(code)
+    if organisation is None:
+        raise inputs.field_error(
+            "to_organisation", _("No union has the code %(code)s."), "org_unknown", {"code": code}
         )
+    return organisation
+
+
+def transfer_request(*, actor, member: Member, to_organisation: Organisation | str, reason: str) -> Transfer:
+    """Ask to move ``member`` to ``to_organisation`` (a union, or its code as people type it:
+    :func:`transfer_target`). The member themself or an officer with ``transfer`` on the
+    member's union may ask. The member shows as 转出中 until it is done."""
+    permissions.require_request_transfer(actor, member)
+    if not isinstance(to_organisation, Organisation):
+        to_organisation = transfer_target(to_organisation)
+    reason = inputs.text(reason, "reason")
+    if not reason:
+        raise inputs.field_error("reason", _("Say why the member is moving."), "reason_required")
     if not to_organisation.is_active:
         raise ValidationError(_("The new union is not active."), code="org_inactive")
     if to_organisation.kind not in {Kind.GRASSROOTS, Kind.STREET, Kind.COUNTY, Kind.FEDERATION}:
@@ -53,7 +57,7 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation, re
         locked = Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
         if locked.organisation_id == to_organisation.pk:
             raise ValidationError(_("The member already belongs to that union."), code="same_union")
-        if locked.status not in _TRANSFERABLE:
+        if locked.status not in TRANSFERABLE:
             raise ValidationError(_("This membership cannot be transferred now."), code="invalid_transition")
         if Transfer.objects.filter(
             member=locked, status__in=[TransferStatus.REQUESTED, TransferStatus.RELEASED]
@@ -65,7 +69,7 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation, re
             to_organisation=to_organisation,
             reason=reason,
             previous_status=locked.status,
-            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            requested_by=actor if actor.is_authenticated else None,
             due_on=workdays.add_working_days(timezone.localdate(), settings.GONGHUI_TRANSFER_SLA_DAYS),
         )
         before = locked.status
@@ -73,7 +77,7 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation, re
         locked.status = MembershipStatus.TRANSFERRING
         locked.save(update_fields=["status", "updated_at"])
         hooks.member_changed(counted, locked)
-        member_services._event(
+        member_services.record_event(
             locked,
             kind=EventKind.TRANSFER_REQUESTED,
             from_status=before,
@@ -81,32 +85,22 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation, re
             effective_on=timezone.localdate(),
             reason=reason,
         )
-        # Both unions keep the case in their audit log.
-        for org_id in (locked.organisation_id, to_organisation.pk):
-            audit.record(
-                actor=actor,
-                action="members.transfer.requested",
-                obj=transfer,
-                organisation_id=org_id,
-                changes={"to": [None, to_organisation.code], "member_status": [before, locked.status]},
-                reason=reason,
-            )
+        _record_on_both_sides(
+            transfer,
+            actor=actor,
+            action="members.transfer.requested",
+            changes={"to": [None, to_organisation.code], "member_status": [before, locked.status]},
+            reason=reason,
+        )
     return transfer
 
 
-def _require_either_side_visible(actor, transfer: Transfer) -> None:
-    """Both unions see a transfer; only a caller who sees neither side gets 404. Acting on
-    the side that is not yours is then 403, not 404."""
-    if not (
-        scoping.can(actor, Action.VIEW, transfer.from_organisation)
-        or scoping.can(actor, Action.VIEW, transfer.to_organisation)
-    ):
-        raise Http404
-
-
-def _require_on(actor, action: str, organisation: Organisation) -> None:
-    if not scoping.can(actor, action, organisation):
-        raise PermissionDenied
+def _record_on_both_sides(transfer: Transfer, *, actor, action: str, changes: dict, reason: str = "") -> None:
+    """Both unions keep the case in their audit log."""
+    for org_id in (transfer.from_organisation_id, transfer.to_organisation_id):
+        audit.record(
+            actor=actor, action=action, obj=transfer, organisation_id=org_id, changes=changes, reason=reason
+        )
 
 
 def _lock(transfer: Transfer) -> Transfer:
@@ -123,7 +117,7 @@ def _restore(transfer: Transfer, *, actor, reason: str) -> None:
     member.status = transfer.previous_status
     member.save(update_fields=["status", "updated_at"])
     hooks.member_changed(counted, member)
-    member_services._event(
+    member_services.record_event(
         member,
         kind=EventKind.TRANSFER_CANCELLED,
         from_status=MembershipStatus.TRANSFERRING,
@@ -135,8 +129,7 @@ def _restore(transfer: Transfer, *, actor, reason: str) -> None:
 
 def transfer_release(*, actor, transfer: Transfer) -> Transfer:
     """The old union lets the member go (转出). Needs ``transfer`` on the old union."""
-    _require_either_side_visible(actor, transfer)
-    _require_on(actor, Action.TRANSFER, transfer.from_organisation)
+    permissions.require_release(actor, transfer)
     with transaction.atomic():
         locked = _lock(transfer)
         if locked.status != TransferStatus.REQUESTED:
@@ -145,22 +138,19 @@ def transfer_release(*, actor, transfer: Transfer) -> Transfer:
         locked.released_by = actor
         locked.released_at = timezone.now()
         locked.save(update_fields=["status", "released_by", "released_at"])
-        for org_id in (locked.from_organisation_id, locked.to_organisation_id):
-            audit.record(
-                actor=actor,
-                action="members.transfer.released",
-                obj=locked,
-                organisation_id=org_id,
-                changes={"status": [TransferStatus.REQUESTED, TransferStatus.RELEASED]},
-            )
+        _record_on_both_sides(
+            locked,
+            actor=actor,
+            action="members.transfer.released",
+            changes={"status": [TransferStatus.REQUESTED, TransferStatus.RELEASED]},
+        )
     return locked
 
 
 def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
     """The new union takes the member in (转入): the member moves with their number, history
     and dues ledger. Needs ``transfer`` on the new union."""
-    _require_either_side_visible(actor, transfer)
-    _require_on(actor, Action.TRANSFER, transfer.to_organisation)
+    permissions.require_accept(actor, transfer)
     with transaction.atomic():
         locked = _lock(transfer)
         if locked.status != TransferStatus.RELEASED:
@@ -179,7 +169,7 @@ def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
             member.status = MembershipStatus.PRE_MEMBER
         member.save(update_fields=["organisation", "status", "updated_at"])
         hooks.member_changed(counted, member)
-        member_services._event(
+        member_services.record_event(
             member,
             kind=EventKind.TRANSFERRED_IN,
             from_status=MembershipStatus.TRANSFERRING,
@@ -202,36 +192,30 @@ def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
         locked.decided_by = actor
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        for org_id in (locked.from_organisation_id, locked.to_organisation_id):
-            audit.record(
-                actor=actor,
-                action="members.transfer.accepted",
-                obj=locked,
-                organisation_id=org_id,
-                changes={
-                    "status": [TransferStatus.RELEASED, TransferStatus.ACCEPTED],
-                    "organisation": [old_org.code, locked.to_organisation.code],
-                },
-            )
+        _record_on_both_sides(
+            locked,
+            actor=actor,
+            action="members.transfer.accepted",
+            changes={
+                "status": [TransferStatus.RELEASED, TransferStatus.ACCEPTED],
+                "organisation": [old_org.code, locked.to_organisation.code],
+            },
+        )
     return locked
 
 
 def transfer_refuse(*, actor, transfer: Transfer, reason: str) -> Transfer:
     """The old union (before release) or the new union (after release) refuses, with a
     reason. The member returns to their previous status at the old union."""
-    reason = clean(reason)
+    reason = inputs.text(reason, "reason")
     if not reason:
-        raise ValidationError(
-            {"reason": ValidationError(_("Give a reason for refusing."), code="reason_required")}
-        )
-    _require_either_side_visible(actor, transfer)
+        raise inputs.field_error("reason", _("Give a reason for refusing."), "reason_required")
     with transaction.atomic():
         locked = _lock(transfer)
+        permissions.require_refuse(actor, locked)
         if locked.status == TransferStatus.REQUESTED:
-            _require_on(actor, Action.TRANSFER, locked.from_organisation)
             new_status, org_id = TransferStatus.REFUSED_OUT, locked.from_organisation_id
         elif locked.status == TransferStatus.RELEASED:
-            _require_on(actor, Action.TRANSFER, locked.to_organisation)
             new_status, org_id = TransferStatus.REFUSED_IN, locked.to_organisation_id
         else:
             raise ValidationError(_("This transfer is already closed."), code="invalid_transition")
@@ -257,29 +241,23 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str = "") -> Transfer:
     """Whoever asked (the member or an officer of the old union) withdraws an open transfer."""
     with transaction.atomic():
         locked = _lock(transfer)
-        if not (
-            _is_self(actor, locked.member) or scoping.can(actor, Action.TRANSFER, locked.from_organisation)
-        ):
-            if scoping.can(actor, Action.VIEW, locked.from_organisation) or scoping.can(
-                actor, Action.VIEW, locked.to_organisation
-            ):
-                raise PermissionDenied
-            raise Http404
+        permissions.require_cancel(actor, locked)
+        reason = inputs.text(reason, "reason")
         if locked.status not in {TransferStatus.REQUESTED, TransferStatus.RELEASED}:
             raise ValidationError(_("This transfer is already closed."), code="invalid_transition")
         before = locked.status
         locked.status = TransferStatus.CANCELLED
         locked.decided_by = actor
         locked.decided_at = timezone.now()
-        locked.refusal_reason = clean(reason)
+        locked.refusal_reason = reason
         locked.save(update_fields=["status", "decided_by", "decided_at", "refusal_reason"])
-        _restore(locked, actor=actor, reason=clean(reason) or _("Transfer cancelled"))
+        _restore(locked, actor=actor, reason=reason or _("Transfer cancelled"))
         audit.record(
             actor=actor,
             action="members.transfer.cancelled",
             obj=locked,
             organisation_id=locked.from_organisation_id,
             changes={"status": [before, TransferStatus.CANCELLED]},
-            reason=clean(reason),
+            reason=reason,
         )
     return locked

@@ -45,7 +45,8 @@ def test_dues_calculation_contract(client):
     r = client.post("/api/v1/dues/calculate", {"monthly_wage": "5678.90"}, content_type="application/json")
     assert r.json() == {"base": "5670.00", "dues": "28.35"}
     bad = client.post("/api/v1/dues/calculate", {"monthly_wage": "abc"}, content_type="application/json")
-    assert bad.status_code == 400 and bad.json()["code"] == "wage_invalid"
+    assert bad.status_code == 400 and bad.json()["code"] == "amount_invalid"
+    assert bad.json()["errors"][0]["field"] == "monthly_wage"
 
 
 def test_enrolment_routes_courier_to_territorial_joint_union(world, client):

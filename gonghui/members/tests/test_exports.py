@@ -21,7 +21,7 @@ from gonghui.core import crypto
 from gonghui.core.models import AuditEntry
 from gonghui.members import exports as writers
 from gonghui.members.models import ExportJob, Member, MembershipEvent
-from gonghui.members.services import exports, personal
+from gonghui.members.services import exporter, exports, personal, retention
 from gonghui.members.services import members as member_services
 from gonghui.organisations.models import Organisation, RoleAssignment
 from gonghui.testing import api_for, client_for, make_id_number, make_phone
@@ -303,7 +303,7 @@ def test_running_a_finished_job_again_changes_nothing(world, city_admin, django_
         file_format="csv",
     )
     data, audit_count = _bytes(job), AuditEntry.objects.count()
-    again = exports.run_export(job.pk)
+    again = exporter.run(job.pk)
     assert again.status == "done" and again.file_path == job.file_path and again.expires_at == job.expires_at
     assert _bytes(again) == data and AuditEntry.objects.count() == audit_count
 
@@ -312,7 +312,7 @@ def test_withdrawn_rights_fail_the_queued_job_without_a_file(world, city_officer
     job = exports.export_start(actor=city_officer, organisation=world.orgs["xian"], file_format="csv")
     RoleAssignment.objects.filter(user=city_officer).delete()
     city_officer.refresh_from_db()
-    job = exports.run_export(job.pk)
+    job = exporter.run(job.pk)
     assert job.status == "failed" and job.file_path == "" and job.message
     assert not default_storage.exists(f"exports/{job.pk}.csv")
     assert AuditEntry.objects.filter(action="members.export.failed", object_id=str(job.pk)).exists()
@@ -359,9 +359,9 @@ def test_api_export_is_polled_then_downloaded_and_every_step_is_logged(
 @pytest.mark.parametrize(
     "payload, code",
     [
-        ({"organisation": "610100", "format": "pdf"}, "invalid_format"),
-        ({"organisation": "610100", "format": "csv", "status": "nope"}, "invalid_status"),
-        ({"organisation": "610100", "format": "csv", "employment_form": "pilot"}, "invalid_employment_form"),
+        ({"organisation": "610100", "format": "pdf"}, "invalid_choice"),
+        ({"organisation": "610100", "format": "csv", "status": "nope"}, "invalid_choice"),
+        ({"organisation": "610100", "format": "csv", "employment_form": "pilot"}, "invalid_choice"),
         ({"organisation": "610100", "format": "csv", "q": "x" * 61}, "too_long"),
         ({"organisation": "610100", "format": "csv", "q": "a\x00b"}, "control_characters"),
         ({"organisation": "610100", "format": "csv", "unmasked": True}, "reason_required"),
@@ -487,7 +487,7 @@ def test_prune_removes_expired_files_only(world, city_admin, django_capture_on_c
     assert old.file_path == "" and AuditEntry.objects.filter(action="members.export.pruned").count() == 1
     r = api_for("xian").get(f"/api/v1/members/exports/{old.pk}/download")
     assert r.status_code == 410
-    assert exports.prune_exports() == 0
+    assert retention.prune_exports() == 0
 
 
 # ---- scale ---------------------------------------------------------------------------------
@@ -519,7 +519,7 @@ def test_a_1000_member_export_keeps_the_query_count_bounded(
     before = _state()
     job = exports.export_start(actor=city_admin, organisation=world.orgs["xian"], file_format=file_format)
     with django_assert_max_num_queries(12):
-        exports.run_export(job.pk)
+        exporter.run(job.pk)
     job.refresh_from_db()
     assert job.status == "done" and job.total == job.processed == 1001
     rows = _csv_rows(job) if file_format == "csv" else _xlsx_rows(job)

@@ -204,7 +204,7 @@ def test_the_xlsx_parser_reads_what_openpyxl_reads(tmp_path, mode):
     from openpyxl.cell.text import InlineFont
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-    from gonghui.members.imports import reader
+    from gonghui.core.spreadsheets import reader
 
     path = tmp_path / f"{mode}.xlsx"
     values = [

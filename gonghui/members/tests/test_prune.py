@@ -21,7 +21,7 @@ from gonghui.core.models import AuditEntry
 from gonghui.members import exports as writers
 from gonghui.members.imports import importer
 from gonghui.members.models import ExportJob, ImportBatch
-from gonghui.members.services import exports
+from gonghui.members.services import exporter, exports, retention
 from gonghui.members.services import imports as import_services
 from gonghui.members.tests.test_imports import person, snapshot, write_csv
 from gonghui.testing import client_for
@@ -85,7 +85,7 @@ def test_old_previews_and_failures_lose_their_file_recent_ones_keep_it(world, ci
     kept = _rows(new_preview, new_failed, waiting)
     before = snapshot()
 
-    result = import_services.prune_imports(older_than_hours=24)
+    result = retention.prune_imports(older_than_hours=24)
 
     assert result == {"batches": 2, "orphans": 0}
     assert not files[old_preview.pk].exists() and not files[old_failed.pk].exists()
@@ -107,10 +107,10 @@ def test_old_previews_and_failures_lose_their_file_recent_ones_keep_it(world, ci
 def test_a_second_run_changes_nothing_and_writes_no_audit(world, tmp_path):
     preview = _batch(world, tmp_path, "p.csv", 410, dry_run=True)
     _age(preview, 48)
-    assert import_services.prune_imports()["batches"] == 1
+    assert retention.prune_imports()["batches"] == 1
     preview.refresh_from_db()
     state = _rows(preview)
-    assert import_services.prune_imports() == {"batches": 0, "orphans": 0}
+    assert retention.prune_imports() == {"batches": 0, "orphans": 0}
     assert _rows(preview) == state
     assert GONE in preview.message and preview.message.count(GONE) == 1
     assert AuditEntry.objects.filter(action="members.import.files_pruned").count() == 1
@@ -122,7 +122,7 @@ def test_a_pruned_preview_cannot_be_confirmed_nor_a_pruned_failure_resumed(world
     _failed(real, "The import stopped unexpectedly after row 0; resume it or roll it back.")
     _age(preview, 25)
     _age(real, 25)
-    import_services.prune_imports()
+    retention.prune_imports()
     preview.refresh_from_db()
     real.refresh_from_db()
     batches = ImportBatch.objects.count()
@@ -145,7 +145,7 @@ def web_page(world, batch) -> str:
 def test_the_import_page_and_api_say_the_file_is_gone(world, tmp_path):
     preview = _batch(world, tmp_path, "p.csv", 425, dry_run=True)
     _age(preview, 25)
-    import_services.prune_imports()
+    retention.prune_imports()
     web = client_for("xian")
     fresh = _batch(world, tmp_path, "q.csv", 426, dry_run=True)
     assert "Import for real" in web_page(world, fresh)
@@ -169,7 +169,7 @@ def test_undone_and_interrupted_batches_lose_their_file(world, tmp_path, django_
     ImportBatch.objects.filter(pk__in=[stale.pk, recent_stale.pk]).update(status=ImportBatch.Status.RUNNING)
     _age(stale, 30)
     _age(recent_stale, 1)
-    result = import_services.prune_imports()
+    result = retention.prune_imports()
     assert result["batches"] == 2
     undone.refresh_from_db()
     stale.refresh_from_db()
@@ -184,7 +184,7 @@ def test_a_real_import_keeps_nothing_to_prune(world, tmp_path, django_capture_on
         done = _batch(world, tmp_path, "d.csv", 440)
     assert done.status == "done" and done.created == 1
     _age(done, 100)
-    import_services.prune_imports()
+    retention.prune_imports()
     done.refresh_from_db()
     assert done.file_path == "" and done.message == "" and done.created == 1
 
@@ -200,7 +200,7 @@ def test_orphan_files_are_removed_when_old_and_other_files_left_alone(world, tmp
     past = time.time() - 30 * 3600
     for p in (old_orphan, not_ours, Path(preview.file_path)):
         os.utime(p, (past, past))
-    result = import_services.prune_imports()
+    result = retention.prune_imports()
     assert result == {"batches": 0, "orphans": 1}
     assert not old_orphan.exists()
     assert new_orphan.exists() and not_ours.exists()
@@ -265,15 +265,15 @@ def test_stuck_exports_are_marked_failed_with_a_message(world, django_capture_on
     assert sorted(audits.values_list("object_id", flat=True)) == sorted(
         [str(lost_pending.pk), str(lost_running.pk)]
     )
-    assert exports.fail_stuck_exports() == 0  # idempotent
+    assert retention.fail_stuck_exports() == 0  # idempotent
 
 
 def test_the_timeout_is_a_setting(world, settings):
     job = _queued(world)
     _started_ago(job, 20)
-    assert exports.fail_stuck_exports() == 0
+    assert retention.fail_stuck_exports() == 0
     settings.GONGHUI_EXPORT_TIMEOUT_MINUTES = 15
-    assert exports.fail_stuck_exports() == 1
+    assert retention.fail_stuck_exports() == 1
 
 
 def test_the_progress_page_reports_a_lost_export_without_waiting_for_cron(world):
@@ -286,7 +286,7 @@ def test_the_progress_page_reports_a_lost_export_without_waiting_for_cron(world)
     job.refresh_from_db()
     assert job.status == "failed"
     # a late worker does nothing with it
-    assert exports.run_export(job.pk).status == "failed"
+    assert exporter.run(job.pk).status == "failed"
 
 
 def test_a_worker_that_finishes_after_being_given_up_on_keeps_no_file(
@@ -298,12 +298,12 @@ def test_a_worker_that_finishes_after_being_given_up_on_keeps_no_file(
     def slow_writer(members, out, **kwargs):
         rows = real_writer(members, out, **kwargs)
         _started_ago(job, 500)  # meanwhile cron decided the worker was dead
-        assert exports.fail_stuck_exports() == 1
+        assert retention.fail_stuck_exports() == 1
         return rows
 
     monkeypatch.setitem(writers.WRITERS, "csv", slow_writer)
     with django_capture_on_commit_callbacks(execute=True):
-        result = exports.run_export(job.pk)
+        result = exporter.run(job.pk)
     assert result.status == "failed" and result.file_path == ""
     assert not default_storage.exists(f"exports/{job.pk}.csv")
     assert not AuditEntry.objects.filter(action="members.export.finished", object_id=str(job.pk)).exists()
@@ -415,5 +415,5 @@ def test_uploads_left_under_their_temporary_name_are_deleted_after_an_hour(world
     fresh.write_bytes(b"id numbers")
     hour_ago = time.time() - 3700
     os.utime(stale, (hour_ago, hour_ago))
-    result = import_services.prune_imports()
+    result = retention.prune_imports()
     assert result["orphans"] == 1 and not stale.exists() and fresh.exists()

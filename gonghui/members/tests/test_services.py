@@ -515,6 +515,20 @@ def test_another_members_transfer_cannot_be_requested_by_a_member(world, member_
         )
 
 
+def test_a_transfer_takes_the_new_unions_code_as_typed_and_names_an_unknown_one(world, city_admin):
+    m = world.members["xian_worker"]
+    before = (Transfer.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(ValidationError) as exc:
+        transfers.transfer_request(actor=city_admin, member=m, to_organisation="NOPE-1", reason="换工作")
+    assert {f: error_codes(ValidationError(e)) for f, e in exc.value.error_dict.items()} == {
+        "to_organisation": {"org_unknown"}
+    }
+    assert "NOPE-1" in exc.value.messages[0]
+    assert (Transfer.objects.count(), AuditEntry.objects.count()) == before
+    t = transfers.transfer_request(actor=city_admin, member=m, to_organisation=" bj-0001 ", reason="换工作")
+    assert t.to_organisation == world.orgs["baoji_factory"]
+
+
 # ---- dues --------------------------------------------------------------------------------
 
 
@@ -536,18 +550,21 @@ def test_dues_are_half_a_percent_of_the_wage_without_the_part_under_ten_yuan(wag
 @pytest.mark.parametrize(
     ("wage", "code"),
     [
-        ("-1", "wage_negative"),
-        ("abc", "wage_invalid"),
-        ("1.234", "wage_precision"),
-        ("NaN", "wage_invalid"),
-        ("1e12", "wage_too_large"),
-        (True, "wage_invalid"),
+        ("-1", "amount_negative"),
+        ("abc", "amount_invalid"),
+        ("1.234", "amount_precision"),
+        ("NaN", "amount_invalid"),
+        ("1e12", "amount_too_large"),
+        ("10000000", "amount_too_large"),
+        (True, "amount_invalid"),
+        ("", "required"),
     ],
 )
-def test_bad_wages_are_refused(wage, code):
+def test_bad_wages_are_refused_on_the_wage_field_with_the_input_codes(wage, code):
     with pytest.raises(ValidationError) as exc:
         dues.calculate(wage)
-    assert exc.value.code == code
+    assert error_codes(exc.value) == {code}
+    assert list(exc.value.error_dict) == ["monthly_wage"]
 
 
 def test_dues_ledger_one_record_a_month_and_retained_members_exempt(world, city_admin, sibling_city_admin):

@@ -2,51 +2,41 @@
 choice), a live progress page (htmx polls it every second), import-for-real after a preview,
 undo, resume and roll back. Thin: scoped fetch → service → redirect or render."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.web import is_fragment_request
+from gonghui.core.web import form_action, is_fragment_request
+from gonghui.members import permissions
 from gonghui.members.imports import forms, importer, queries
 from gonghui.members.imports import template as import_template
 from gonghui.members.models import ImportBatch
 from gonghui.members.services import imports as import_services
-from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
-
-Action = scoping.Action
-
-
-def _can_import(user) -> None:
-    if not scoping.has_any(user, Action.MANAGE_MEMBERS):
-        raise PermissionDenied
 
 
 @officer_required
 def import_list(request):
     """Recent batches in scope and the upload form."""
-    _can_import(request.user)
+    permissions.require_roster_keeper(request.user)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = import_services.import_start(
+    if request.method == "POST":
+        outcome = form_action(
+            request,
+            lambda data: import_services.import_start(
                 actor=request.user,
-                file=upload,
-                file_name=upload.name,
-                organisation=form.cleaned_data["organisation"] or None,
-                dry_run=form.cleaned_data["dry_run"],
-                duplicates=form.cleaned_data["duplicates"],
-            )
-        except ValidationError as exc:
-            # A refused file (empty, not a table, over a limit …) is said on the file field,
-            # exactly as the API says it; nothing was stored.
-            form.add_error(None if hasattr(exc, "error_dict") else "file", exc)
-        else:
-            return redirect("members:import_detail", batch_id=batch.pk)
+                file=data["file"],
+                file_name=data["file"].name,
+                organisation=data["organisation"] or None,
+                dry_run=data["dry_run"],
+                duplicates=data["duplicates"],
+            ),
+            form=form,
+            fields_by_code=forms.UploadForm.ERROR_FIELDS,
+        )
+        if outcome.ok:
+            return redirect("members:import_detail", batch_id=outcome.result.pk)
     context = {"form": form, "batches": queries.recent_batches(request.user)}
     status = 400 if request.method == "POST" else 200
     return render(request, "members/officer/imports/list.html", context, status=status)
@@ -68,39 +58,36 @@ def import_detail(request, batch_id):
     return render(request, "members/officer/imports/detail.html", context)
 
 
-def _act(request, batch_id, service, success: str):
+def _batch_action(request, batch_id, service, success: str):
+    """A button on a batch's page: the service on the batch, then that page (a confirmed
+    preview's is the new batch's)."""
     batch = queries.batch_or_404(request.user, batch_id)
-    try:
-        result = service(actor=request.user, batch=batch)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("members:import_detail", batch_id=batch.pk)
-    messages.success(request, success)
-    return redirect("members:import_detail", batch_id=result.pk)
+    outcome = form_action(request, lambda: service(actor=request.user, batch=batch), success=success)
+    return redirect("members:import_detail", batch_id=outcome.result.pk if outcome.ok else batch.pk)
 
 
 @officer_required
 @require_POST
 def import_commit(request, batch_id):
-    return _act(request, batch_id, import_services.import_confirm, _("The import has started."))
+    return _batch_action(request, batch_id, import_services.import_confirm, _("The import has started."))
 
 
 @officer_required
 @require_POST
 def import_undo(request, batch_id):
-    return _act(request, batch_id, import_services.import_undo, _("The import is undone."))
+    return _batch_action(request, batch_id, import_services.import_undo, _("The import is undone."))
 
 
 @officer_required
 @require_POST
 def import_resume(request, batch_id):
-    return _act(request, batch_id, import_services.import_resume, _("The import carries on."))
+    return _batch_action(request, batch_id, import_services.import_resume, _("The import carries on."))
 
 
 @officer_required
 @require_POST
 def import_rollback(request, batch_id):
-    return _act(request, batch_id, import_services.import_rollback, _("The import is rolled back."))
+    return _batch_action(request, batch_id, import_services.import_rollback, _("The import is rolled back."))
 
 
 @officer_required

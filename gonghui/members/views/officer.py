@@ -1,60 +1,44 @@
 """Officer pages for members: the dashboard, the roster, a member's record and its actions,
-the enrolment and transfer queues.
+the transfer queue (the enrolment queue is ``views.enrolments``).
 
 Thin by design: fetch the object through a scoped selector (404 for "missing" and "not
-yours" alike), parse a form, call one service, then redirect with a message or render the
-form again with the service's errors next to the right fields.
+yours" alike), then ``core.web.form_action`` runs one service with the form's input and
+either redirects with a message or renders the form again with the service's errors next to
+the right fields. Which buttons a page shows is asked of ``members.permissions``.
 """
 
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from gonghui.core.forms import add_service_error
-from gonghui.core.validators import MIN_WORKING_AGE
-from gonghui.core.web import is_fragment_request, paginate
-from gonghui.members import forms, selectors
+from gonghui.core.web import dispatch, form_action, is_fragment_request, next_or, paginate
+from gonghui.members import forms, permissions, selectors
 from gonghui.members.choices import (
     IN_MEMBERSHIP,
     OPEN_TRANSFER,
+    TRANSFERABLE,
     EmploymentForm,
-    EnrolmentStatus,
     MembershipStatus,
     TransferStatus,
 )
 from gonghui.members.services import dues as dues_services
-from gonghui.members.services import enrolment as enrolment_services
 from gonghui.members.services import members as member_services
 from gonghui.members.services import transfers as transfer_services
 from gonghui.organisations import scoping
-from gonghui.organisations import selectors as org_selectors
-from gonghui.organisations.permissions import officer_required
+from gonghui.organisations.permissions import is_officer, officer_required
 
 Action = scoping.Action
 MEMBERS_PER_PAGE = 20
 _URL_PLACEHOLDER = uuid.UUID(int=0)
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-def _next_or(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
 
 
 # ---- dashboard -------------------------------------------------------------------------
@@ -90,7 +74,7 @@ def organisation_stats(request, code):
 
 @login_required
 def dashboard(request):
-    if not scoping.has_any(request.user, Action.VIEW) and hasattr(request.user, "member"):
+    if not is_officer(request.user) and hasattr(request.user, "member"):
         return redirect("members:me")
     homes = scoping.home_organisations(request.user, Action.VIEW_STATS)
     return render(
@@ -98,7 +82,7 @@ def dashboard(request):
         "members/officer/dashboard.html",
         {
             "panels": [stats_panel(org) for org in homes],
-            "is_officer": scoping.has_any(request.user, Action.VIEW),
+            "is_officer": is_officer(request.user),
         },
     )
 
@@ -165,16 +149,18 @@ def member_list(request):
 
 @officer_required
 def member_create(request):
-    if not scoping.has_any(request.user, Action.MANAGE_MEMBERS):
-        raise PermissionDenied
+    permissions.require_roster_keeper(request.user)
     initial = {"organisation": request.GET.get("organisation", "")}
     form = forms.MemberCreateForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = member_services.member_create(actor=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_error(form, exc, forms.MEMBER_ERROR_FIELDS)
-        else:
+    if request.method == "POST":
+        outcome = form_action(
+            request,
+            lambda data: member_services.member_create(actor=request.user, **form.service_kwargs()),
+            form=form,
+            fields_by_code=forms.MEMBER_ERROR_FIELDS,
+        )
+        if outcome.ok:
+            member = outcome.result
             messages.success(
                 request,
                 _("%(name)s is registered with member number %(no)s.")
@@ -189,16 +175,19 @@ def member_edit(request, member_id):
     member = selectors.member_or_404(request.user, member_id, Action.MANAGE_MEMBERS)
     initial = {f: getattr(member, f) for f in forms.MemberEditForm.PROFILE_FIELDS}
     form = forms.MemberEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member_services.member_update(
+    if (
+        request.method == "POST"
+        and form_action(
+            request,
+            lambda data: member_services.member_update(
                 actor=request.user, member=member, phone=form.phone_change(), **form.profile()
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc, forms.MEMBER_ERROR_FIELDS)
-        else:
-            messages.success(request, _("The member record is saved."))
-            return redirect("members:detail", member_id=member.pk)
+            ),
+            form=form,
+            success=_("The member record is saved."),
+            fields_by_code=forms.MEMBER_ERROR_FIELDS,
+        ).ok
+    ):
+        return redirect("members:detail", member_id=member.pk)
     return render(request, "members/officer/form.html", {"form": form, "member": member})
 
 
@@ -208,13 +197,14 @@ def member_edit(request, member_id):
 def _detail(request, member, **overrides):
     """Render a member's page; action views pass their bound form (with errors) or a
     one-time revealed value through ``overrides``."""
-    user, org = request.user, member.organisation
+    user = request.user
     can = {
-        "manage": scoping.can(user, Action.MANAGE_MEMBERS, org),
-        "reveal": scoping.can(user, Action.REVEAL_PII, org),
-        "transfer": scoping.can(user, Action.TRANSFER, org),
-        "dues": scoping.can(user, Action.DUES, org),
-        "audit": scoping.can(user, Action.VIEW_AUDIT, org),
+        "manage": permissions.can_manage(user, member),
+        "reveal": permissions.can_reveal(user, member),
+        "transfer": permissions.can_transfer(user, member),
+        "dues": permissions.can_record_dues(user, member),
+        # the link to the member's entries in the audit log (the organisations' right)
+        "audit": scoping.can(user, Action.VIEW_AUDIT, member.organisation),
     }
     allowed = list(member_services.STATUS_TRANSITIONS.get(member.status, {}))
     transfers = list(selectors.own_transfers(member))
@@ -230,7 +220,7 @@ def _detail(request, member, **overrides):
         "reveal_form": forms.RevealForm() if can["reveal"] else None,
         "status_form": forms.StatusForm(allowed=allowed) if can["manage"] and allowed else None,
         "transfer_form": forms.TransferRequestForm()
-        if can["transfer"] and not has_open_transfer and member.status in transfer_services._TRANSFERABLE
+        if can["transfer"] and not has_open_transfer and member.status in TRANSFERABLE
         else None,
         "dues_form": forms.DuesForm() if can["dues"] and member.status in IN_MEMBERSHIP else None,
         "revealed": None,
@@ -252,17 +242,17 @@ def member_reveal(request, member_id):
     member = selectors.member_or_404(request.user, member_id, Action.REVEAL_PII)
     form = forms.RevealForm(request.POST)
     revealed = None
-    if form.is_valid():
-        field = form.cleaned_data["field"]
-        try:
-            value = member_services.member_reveal_pii(
-                actor=request.user, member=member, field=field, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            revealed = {"label": dict(form.fields["field"].choices)[field], "value": value}
-            form = forms.RevealForm()
+    outcome = form_action(
+        request,
+        lambda data: member_services.member_reveal_pii(actor=request.user, member=member, **data),
+        form=form,
+    )
+    if outcome.ok:
+        revealed = {
+            "label": dict(form.fields["field"].choices)[form.cleaned_data["field"]],
+            "value": outcome.result,
+        }
+        form = forms.RevealForm()
     if request.htmx:
         return render(
             request,
@@ -278,20 +268,14 @@ def member_status(request, member_id):
     member = selectors.member_or_404(request.user, member_id, Action.MANAGE_MEMBERS)
     allowed = list(member_services.STATUS_TRANSITIONS.get(member.status, {}))
     form = forms.StatusForm(request.POST, allowed=allowed)
-    if form.is_valid():
-        try:
-            member_services.member_change_status(
-                actor=request.user,
-                member=member,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-                effective_on=form.cleaned_data["effective_on"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc, form.ERROR_FIELDS)
-        else:
-            messages.success(request, _("The membership status is changed."))
-            return redirect("members:detail", member_id=member.pk)
+    if form_action(
+        request,
+        lambda data: member_services.member_change_status(actor=request.user, member=member, **data),
+        form=form,
+        success=_("The membership status is changed."),
+        fields_by_code=form.ERROR_FIELDS,
+    ).ok:
+        return redirect("members:detail", member_id=member.pk)
     return _detail(request, member, status_form=form)
 
 
@@ -300,27 +284,19 @@ def member_status(request, member_id):
 def member_transfer(request, member_id):
     member = selectors.member_or_404(request.user, member_id, Action.TRANSFER)
     form = forms.TransferRequestForm(request.POST)
-    if form.is_valid():
-        target = org_selectors.transfer_target(form.cleaned_data["to_organisation"])
-        if target is None:
-            form.add_error("to_organisation", _("No union has this code."))
-        else:
-            try:
-                transfer_services.transfer_request(
-                    actor=request.user,
-                    member=member,
-                    to_organisation=target,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                add_service_error(form, exc, form.ERROR_FIELDS)
-            else:
-                messages.success(
-                    request,
-                    _("Transfer to %(union)s requested; the old union must release it.")
-                    % {"union": target.name},
-                )
-                return redirect("members:detail", member_id=member.pk)
+    outcome = form_action(
+        request,
+        lambda data: transfer_services.transfer_request(actor=request.user, member=member, **data),
+        form=form,
+        fields_by_code=form.ERROR_FIELDS,
+    )
+    if outcome.ok:
+        messages.success(
+            request,
+            _("Transfer to %(union)s requested; the old union must release it.")
+            % {"union": outcome.result.to_organisation.name},
+        )
+        return redirect("members:detail", member_id=member.pk)
     return _detail(request, member, transfer_form=form)
 
 
@@ -329,156 +305,40 @@ def member_transfer(request, member_id):
 def member_dues(request, member_id):
     member = selectors.member_or_404(request.user, member_id, Action.DUES)
     form = forms.DuesForm(request.POST)
-    if form.is_valid():
-        try:
-            record = dues_services.dues_record(
-                actor=request.user,
-                member=member,
-                month=form.cleaned_data["month"],
-                monthly_wage=form.cleaned_data["monthly_wage"],
-                paid_on=form.cleaned_data["paid_on"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc, form.ERROR_FIELDS)
-        else:
-            messages.success(
-                request,
-                _("Dues for %(month)s recorded: base %(base)s, dues %(amount)s.")
-                % {
-                    "month": f"{record.month:%Y-%m}",
-                    "base": f"{record.base:.2f}",
-                    "amount": f"{record.amount:.2f}",
-                },
-            )
-            return redirect("members:detail", member_id=member.pk)
+    outcome = form_action(
+        request,
+        lambda data: dues_services.dues_record(actor=request.user, member=member, **data),
+        form=form,
+        fields_by_code=form.ERROR_FIELDS,
+    )
+    if outcome.ok:
+        record = outcome.result
+        messages.success(
+            request,
+            _("Dues for %(month)s recorded: base %(base)s, dues %(amount)s.")
+            % {
+                "month": f"{record.month:%Y-%m}",
+                "base": f"{record.base:.2f}",
+                "amount": f"{record.amount:.2f}",
+            },
+        )
+        return redirect("members:detail", member_id=member.pk)
     return _detail(request, member, dues_form=form)
 
 
 @officer_required
 def dues_preview(request):
     """The dues calculator as a fragment, while the officer types a wage."""
+    form = forms.DuesPreviewForm(request.GET)
     wage = (request.GET.get("monthly_wage") or "").strip()
     context = {"wage": wage}
     if wage:
-        try:
-            context["base"], context["amount"] = dues_services.calculate(wage)
-        except ValidationError as exc:
-            context["error"] = _error_text(exc)
-    return render(request, "members/officer/_dues_preview.html", context)
-
-
-# ---- enrolment queue -------------------------------------------------------------------
-
-ENROLMENT_TABS = {
-    "pending": (EnrolmentStatus.PENDING, False),
-    "overdue": (EnrolmentStatus.PENDING, True),
-    "approved": (EnrolmentStatus.APPROVED, False),
-    "rejected": (EnrolmentStatus.REJECTED, False),
-}
-
-
-def _applicant_facts(enrolment) -> tuple[int, object]:
-    """The applicant's age today and the retirement flag (None, or why to check)."""
-    return enrolment_services.applicant_age(enrolment), enrolment_services.retirement_flag(enrolment)
-
-
-@officer_required
-def enrolment_queue(request):
-    tab = request.GET.get("tab", "pending")
-    if tab not in ENROLMENT_TABS:
-        tab = "pending"
-    status, overdue_only = ENROLMENT_TABS[tab]
-    queryset = selectors.enrolment_queue(
-        request.user, status=status, overdue_only=overdue_only
-    ).select_related("member", "decided_by")
-    if status != EnrolmentStatus.PENDING:
-        queryset = queryset.order_by("-decided_at")
-    page = paginate(request, queryset, MEMBERS_PER_PAGE)
-    page.rows = [
-        (e, scoping.can(request.user, Action.APPROVE_ENROLMENT, e.organisation), *_applicant_facts(e))
-        for e in page.items
-    ]
-    return render(
-        request,
-        "members/officer/enrolments.html",
-        {"page": page, "tab": tab, "tabs": _enrolment_tab_labels()},
-    )
-
-
-def _enrolment_tab_labels():
-    return [
-        ("pending", _("Pending")),
-        ("overdue", _("Overdue")),
-        ("approved", _("Approved")),
-        ("rejected", _("Rejected")),
-    ]
-
-
-# Approving or rejecting takes two steps: the queue links to this page, which shows what the
-# officer is deciding on (masked ID, age, employer, flags) and posts with ``confirm=yes``. A
-# POST without it — an old form, a stray click, a forged request — only shows the page again.
-CONFIRM = "yes"
-
-
-def _decision_page(request, enrolment, *, reject_form=None, unconfirmed: str = ""):
-    age, flag = _applicant_facts(enrolment)
-    return render(
-        request,
-        "members/officer/enrolment_decide.html",
-        {
-            "enrolment": enrolment,
-            "age": age,
-            "too_young": age < MIN_WORKING_AGE,
-            "retirement_flag": flag,
-            "reject_form": reject_form or forms.ReasonForm(),
-            "unconfirmed": unconfirmed,
-            "confirm": CONFIRM,
-            "next": _next_or(request, ""),
-        },
-    )
-
-
-@officer_required
-@require_http_methods(["GET", "POST"])
-def enrolment_approve(request, enrolment_id):
-    """GET shows the application to confirm; POST with ``confirm=yes`` approves it."""
-    enrolment = selectors.enrolment_or_404(request.user, enrolment_id, Action.APPROVE_ENROLMENT)
-    if request.method == "GET" or request.POST.get("confirm") != CONFIRM:
-        unconfirmed = "approve" if request.method == "POST" else ""
-        return _decision_page(request, enrolment, unconfirmed=unconfirmed)
-    try:
-        member = enrolment_services.enrolment_approve(actor=request.user, enrolment=enrolment)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(
-            request,
-            _("%(name)s is now a member, number %(no)s.") % {"name": member.name, "no": member.member_no},
-        )
-    return redirect(_next_or(request, reverse("members:enrolments")))
-
-
-@officer_required
-@require_http_methods(["GET", "POST"])
-def enrolment_reject(request, enrolment_id):
-    """GET shows the application and the reason box; POST with ``confirm=yes`` rejects it."""
-    enrolment = selectors.enrolment_or_404(request.user, enrolment_id, Action.APPROVE_ENROLMENT)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("confirm") != CONFIRM:
-            return _decision_page(request, enrolment, reject_form=form, unconfirmed="reject")
-        try:
-            enrolment_services.enrolment_reject(
-                actor=request.user, enrolment=enrolment, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
+        outcome = form_action(request, lambda data: dues_services.calculate(data["monthly_wage"]), form=form)
+        if outcome.ok:
+            context["base"], context["amount"] = outcome.result
         else:
-            messages.success(
-                request, _("The application of %(name)s is rejected.") % {"name": enrolment.name}
-            )
-            return redirect(_next_or(request, reverse("members:enrolments")))
-    return _decision_page(request, enrolment, reject_form=form)
+            context["error"] = " ".join(message for errors in form.errors.values() for message in errors)
+    return render(request, "members/officer/_dues_preview.html", context)
 
 
 # ---- transfer queue --------------------------------------------------------------------
@@ -486,15 +346,15 @@ def enrolment_reject(request, enrolment_id):
 
 def _transfer_actions(user, transfer) -> list[str]:
     """What the viewer may do next: release/refuse at the old union, accept/refuse at the new
-    one, cancel for whoever may act for the old union."""
-    can_from = scoping.can(user, Action.TRANSFER, transfer.from_organisation)
-    can_to = scoping.can(user, Action.TRANSFER, transfer.to_organisation)
+    one, cancel for whoever asked (``members.permissions``)."""
     actions = []
-    if transfer.status == TransferStatus.REQUESTED and can_from:
-        actions += ["release", "refuse"]
-    if transfer.status == TransferStatus.RELEASED and can_to:
-        actions += ["accept", "refuse"]
-    if transfer.status in OPEN_TRANSFER and can_from:
+    if transfer.status == TransferStatus.REQUESTED and permissions.can_release(user, transfer):
+        actions.append("release")
+    if transfer.status == TransferStatus.RELEASED and permissions.can_accept(user, transfer):
+        actions.append("accept")
+    if permissions.can_refuse(user, transfer):
+        actions.append("refuse")
+    if transfer.status in OPEN_TRANSFER and permissions.can_cancel(user, transfer):
         actions.append("cancel")
     return actions
 
@@ -509,17 +369,35 @@ def transfer_queue(request):
         queryset = queryset.exclude(status__in=OPEN_TRANSFER).order_by("-decided_at", "-requested_at")
     page = paginate(request, queryset, MEMBERS_PER_PAGE)
     page.rows = [
-        (t, _transfer_actions(request.user, t), scoping.can(request.user, Action.VIEW, t.member.organisation))
+        (t, _transfer_actions(request.user, t), permissions.can_view(request.user, t.member))
         for t in page.items
     ]
     return render(request, "members/officer/transfers.html", {"page": page, "tab": tab})
 
 
-_TRANSFER_DONE = {
-    "release": gettext_lazy("The member is released to the new union."),
-    "accept": gettext_lazy("The member is taken in."),
-    "refuse": gettext_lazy("The transfer is refused; the member stays with the old union."),
-    "cancel": gettext_lazy("The transfer is cancelled."),
+# The buttons of a transfer: action → (service call with actor, transfer and the typed reason,
+# what to say when it is done).
+TRANSFER_ACTIONS = {
+    "release": (
+        lambda actor, transfer, reason: transfer_services.transfer_release(actor=actor, transfer=transfer),
+        gettext_lazy("The member is released to the new union."),
+    ),
+    "accept": (
+        lambda actor, transfer, reason: transfer_services.transfer_accept(actor=actor, transfer=transfer),
+        gettext_lazy("The member is taken in."),
+    ),
+    "refuse": (
+        lambda actor, transfer, reason: transfer_services.transfer_refuse(
+            actor=actor, transfer=transfer, reason=reason
+        ),
+        gettext_lazy("The transfer is refused; the member stays with the old union."),
+    ),
+    "cancel": (
+        lambda actor, transfer, reason: transfer_services.transfer_cancel(
+            actor=actor, transfer=transfer, reason=reason
+        ),
+        gettext_lazy("The transfer is cancelled."),
+    ),
 }
 
 
@@ -527,18 +405,7 @@ _TRANSFER_DONE = {
 @require_POST
 def transfer_act(request, transfer_id, action):
     transfer = selectors.transfer_or_404(request.user, transfer_id)
+    call, done = dispatch(TRANSFER_ACTIONS, action)
     reason = (request.POST.get("reason") or "").strip()
-    try:
-        if action == "release":
-            transfer_services.transfer_release(actor=request.user, transfer=transfer)
-        elif action == "accept":
-            transfer_services.transfer_accept(actor=request.user, transfer=transfer)
-        elif action == "refuse":
-            transfer_services.transfer_refuse(actor=request.user, transfer=transfer, reason=reason)
-        else:
-            transfer_services.transfer_cancel(actor=request.user, transfer=transfer, reason=reason)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, str(_TRANSFER_DONE[action]))
-    return redirect(_next_or(request, reverse("members:transfers")))
+    form_action(request, lambda: call(request.user, transfer, reason), success=str(done))
+    return redirect(next_or(request, reverse("members:transfers")))

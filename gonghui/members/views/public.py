@@ -1,15 +1,13 @@
 """Public and member self-service pages: online enrolment and its status, the member's own
 membership, transfers and e-member card, and the card check a station scans.
 
-Thin views: parse the form, call one service, redirect or render. Services raise
-ValidationError keyed by field; :func:`add_service_error` puts it next to the field.
+Thin views: parse the form, call one service through ``core.web.form_action`` (which puts
+the service's errors next to their fields), redirect or render.
 """
 
 import segno
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,33 +17,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core import divisions, throttle
-from gonghui.core.forms import add_service_error
 from gonghui.core.validators import mask_name
+from gonghui.core.web import form_action
+from gonghui.core.widgets import DivisionPicker
 from gonghui.members import selectors
 from gonghui.members.choices import (
     IN_MEMBERSHIP,
     OPEN_TRANSFER,
+    TRANSFERABLE,
     EmploymentForm,
     EnrolmentStatus,
-    MembershipStatus,
 )
-from gonghui.members.forms_public import (
-    OTHER_FORMS,
-    PROMINENT_FORMS,
-    DivisionPicker,
-    JoinForm,
-    LookupForm,
-    TransferRequestForm,
-)
+from gonghui.members.forms import OTHER_FORMS, PROMINENT_FORMS, JoinForm, LookupForm, OwnTransferForm
 from gonghui.members.models import Member
 from gonghui.members.services import cards, enrolment, transfers
 from gonghui.organisations import selectors as org_selectors
-
-# Statuses from which the member may ask for a transfer (the service has the final word).
-_TRANSFERABLE = {MembershipStatus.MEMBER, MembershipStatus.PRE_MEMBER, MembershipStatus.RETAINED}
-# Service errors about the target union belong next to the union-code field.
-_TARGET_ERRORS = {"same_union", "org_inactive", "org_cannot_hold_members", "org_unknown"}
-
 
 # ---- online enrolment -----------------------------------------------------------------
 
@@ -86,24 +72,25 @@ def join(request):
         # Without JavaScript the place selects are filled by a round trip; nothing is saved.
         return _render_join(request, JoinForm(initial=request.POST.dict()), show_errors=False)
     form = JoinForm(request.POST)
-    if form.is_valid():
-        try:
-            throttle.hit(
-                "enrolment",
-                throttle.client_key(request),
-                limit=settings.GONGHUI_PUBLIC_FORM_RATE,
-                window=3600,
-            )
-            application = enrolment.enrolment_submit(actor=request.user, **form.service_kwargs())
-        except throttle.Throttled:
-            form.add_error(None, _("Too many attempts; please try again later."))
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request, _("Your application has been sent. Keep this page's address to check on it.")
-            )
-            return redirect("members:join_status", enrolment_id=application.pk)
+
+    def submit(data):
+        throttle.hit(
+            "enrolment", throttle.client_key(request), limit=settings.GONGHUI_PUBLIC_FORM_RATE, window=3600
+        )
+        return enrolment.enrolment_submit(actor=request.user, **form.service_kwargs())
+
+    try:
+        outcome = form_action(
+            request,
+            submit,
+            form=form,
+            success=_("Your application has been sent. Keep this page's address to check on it."),
+        )
+    except throttle.Throttled:
+        form.add_error(None, _("Too many attempts; please try again later."))
+    else:
+        if outcome.ok:
+            return redirect("members:join_status", enrolment_id=outcome.result.pk)
     return _render_join(request, form)
 
 
@@ -178,7 +165,7 @@ def _own_member(request) -> Member:
         raise Http404 from None
 
 
-def _render_me(request, member: Member, transfer_form: TransferRequestForm):
+def _render_me(request, member: Member, transfer_form: OwnTransferForm):
     own_transfers = list(selectors.own_transfers(member))
     has_open = any(t.status in OPEN_TRANSFER for t in own_transfers)
     return render(
@@ -189,7 +176,7 @@ def _render_me(request, member: Member, transfer_form: TransferRequestForm):
             "events": selectors.member_history(member),
             "transfers": own_transfers,
             "open_statuses": OPEN_TRANSFER,
-            "can_request_transfer": member.status in _TRANSFERABLE and not has_open,
+            "can_request_transfer": member.status in TRANSFERABLE and not has_open,
             "transfer_form": transfer_form,
             "dues": member.dues.order_by("-month")[:24],
         },
@@ -201,7 +188,7 @@ def _render_me(request, member: Member, transfer_form: TransferRequestForm):
 @require_GET
 def me(request):
     """My membership: union, number, status, history, transfers and dues."""
-    return _render_me(request, _own_member(request), TransferRequestForm())
+    return _render_me(request, _own_member(request), OwnTransferForm())
 
 
 @login_required
@@ -209,35 +196,15 @@ def me(request):
 def me_transfer(request):
     """The member asks to move to another union (by its code)."""
     member = _own_member(request)
-    form = TransferRequestForm(request.POST)
-    if form.is_valid():
-        target = org_selectors.transfer_target(form.cleaned_data["to_organisation"])
-        if target is None:
-            form.add_error(
-                "to_organisation",
-                ValidationError(
-                    _("No union has the code %(code)s.") % {"code": form.cleaned_data["to_organisation"]}
-                ),
-            )
-        else:
-            try:
-                transfers.transfer_request(
-                    actor=request.user,
-                    member=member,
-                    to_organisation=target,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                if not hasattr(exc, "error_dict") and exc.code in _TARGET_ERRORS:
-                    form.add_error("to_organisation", exc)
-                else:
-                    add_service_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Your transfer request has been sent to %(union)s.") % {"union": member.organisation},
-                )
-                return redirect(reverse("members:me") + "#transfers")
+    form = OwnTransferForm(request.POST)
+    if form_action(
+        request,
+        lambda data: transfers.transfer_request(actor=request.user, member=member, **data),
+        form=form,
+        success=_("Your transfer request has been sent to %(union)s.") % {"union": member.organisation},
+        fields_by_code=form.ERROR_FIELDS,
+    ).ok:
+        return redirect(reverse("members:me") + "#transfers")
     return _render_me(request, member, form)
 
 
@@ -260,12 +227,13 @@ def me_transfer_cancel(request, transfer_id):
     transfer = selectors.own_transfers(member).filter(pk=transfer_id).first()
     if transfer is None:
         raise Http404
-    try:
-        transfers.transfer_cancel(actor=request.user, transfer=transfer, reason=_("Cancelled by the member"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your transfer request has been cancelled."))
+    form_action(
+        request,
+        lambda: transfers.transfer_cancel(
+            actor=request.user, transfer=transfer, reason=_("Cancelled by the member")
+        ),
+        success=_("Your transfer request has been cancelled."),
+    )
     return redirect(reverse("members:me") + "#transfers")
 
 

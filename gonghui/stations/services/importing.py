@@ -8,7 +8,7 @@ checks the file again (the registry may have changed meanwhile) and creates ever
 transaction through ``registry.stations_create_many`` (the rules of ``station_create``,
 written in batches; each creation audited).
 
-Reading reuses the member importer's reader (``gonghui.members.imports.reader``): format by
+Reading uses the shared spreadsheet reader (``gonghui.core.spreadsheets.reader``): format by
 content (``PK`` = .xlsx), CSV in UTF-8 with or without a BOM or GB18030, a workbook read in
 a child process under the import limits (docs/ops/uploads.md). Limits of its own:
 ``GONGHUI_STATION_IMPORT_MAX_BYTES`` (16 MB) and ``GONGHUI_STATION_IMPORT_MAX_ROWS`` (20,000
@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core import audit, uploads
+from gonghui.core.spreadsheets import reader
 from gonghui.core.text import clean
-from gonghui.members.imports import reader
 from gonghui.organisations import scoping
 from gonghui.stations import geo, search
 from gonghui.stations.choices import SixHas, Status, Tier

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gonghui.core import divisions, pagination, throttle
 from gonghui.core.forms import Form, add_check_errors, add_service_error
-from gonghui.members.forms_public import DivisionPicker, picked_division
+from gonghui.core.widgets import DivisionPicker, picked_division
 from gonghui.stations import hours
 from gonghui.stations import selectors_reports as selectors
 from gonghui.stations.choices import Crs, ProblemKind, SuggestionStatus, TicketStatus

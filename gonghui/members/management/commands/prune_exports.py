@@ -4,7 +4,7 @@ most every five minutes)."""
 
 from django.core.management.base import BaseCommand
 
-from gonghui.members.services import exports
+from gonghui.members.services import retention
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        failed = exports.fail_stuck_exports()
-        removed = exports.prune_exports()
+        failed = retention.fail_stuck_exports()
+        removed = retention.prune_exports()
         self.stdout.write(f"{failed} stuck export(s) marked failed.")
         self.stdout.write(f"{removed} expired export file(s) removed.")

@@ -5,7 +5,7 @@ docs/ops/deploy.md — import and export starts also run it, at most every five 
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gonghui.members.services import imports
+from gonghui.members.services import retention
 
 
 class Command(BaseCommand):
@@ -19,15 +19,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--hours",
             type=int,
-            default=imports.PRUNE_AFTER_HOURS,
-            help=f"Keep previews and failed imports younger than this (default {imports.PRUNE_AFTER_HOURS}).",
+            default=retention.PRUNE_AFTER_HOURS,
+            help=f"Keep previews and failed imports younger than this (default {retention.PRUNE_AFTER_HOURS}).",
         )
 
     def handle(self, *args, **options):
         hours = options["hours"]
         if hours < 0:
             raise CommandError("--hours must be 0 or more.")
-        result = imports.prune_imports(older_than_hours=hours)
+        result = retention.prune_imports(older_than_hours=hours)
         self.stdout.write(
             f"{result['batches']} import file(s) and {result['orphans']} orphan file(s) removed."
         )

@@ -1,4 +1,5 @@
-"""Reading a roster file as a stream of rows, whatever its format and encoding.
+"""Reading a spreadsheet (a member roster, a station sheet) as a stream of rows, whatever its
+format and encoding.
 
 The format is detected from the content, never from the file name: ``PK`` (a zip) is an
 ``.xlsx`` workbook, ``D0 CF 11 E0`` (an OLE2 compound file) is what Excel writes for a
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from gonghui.members.imports import sandbox, xlsxparse
+from gonghui.core.spreadsheets import sandbox, xlsxparse
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 200 * MB

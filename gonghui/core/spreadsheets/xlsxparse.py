@@ -3,7 +3,7 @@
 A workbook is a zip of XML parts; a hostile one can be small on the wire and enormous once
 unpacked (a zip bomb), or hold millions of shared strings that a reader keeps in memory
 (openpyxl does, even in read-only mode). This module is what runs in the child process that
-``gonghui.members.imports.sandbox`` starts for every .xlsx read:
+``gonghui.core.spreadsheets.sandbox`` starts for every .xlsx read:
 
     python -I -S xlsxparse.py PATH LIMITS_JSON
 

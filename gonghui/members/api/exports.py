@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import StrictBool, StrictStr
 
-from gonghui.core.api import error_response
+from gonghui.core.api import error_response, fresh
 from gonghui.members.exports import CONTENT_TYPES
 from gonghui.members.models import ExportJob
 from gonghui.members.services import exports
@@ -45,6 +45,10 @@ class ExportOut(Schema):
     expires_at: datetime.datetime | None
 
 
+def _created(job: ExportJob) -> dict:
+    return {"id": str(job.pk), "status": job.status}
+
+
 def export_out(job: ExportJob) -> dict:
     available = exports.is_available(job)
     return {
@@ -70,8 +74,7 @@ def start_export(request, payload: ExportIn):
         unmasked=payload.unmasked,
         reason=payload.reason,
     )
-    job.refresh_from_db()
-    return Status(201, {"id": str(job.pk), "status": job.status})
+    return Status(201, fresh(_created, exports.job_or_404, request, job.pk))
 
 
 @router.get("/{job_id}", response=ExportOut)

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from gonghui.members.imports import xlsxparse
+from gonghui.core.spreadsheets import xlsxparse
 
 log = logging.getLogger(__name__)
 

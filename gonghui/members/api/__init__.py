@@ -1,29 +1,27 @@
-"""Members, enrolments, transfers, dues and cards over HTTP. Thin: parse → service → shape."""
+"""Members, enrolments, transfers, dues and cards over HTTP. Thin: parse → service → shape.
+Bulk import and export have their own routers (``api.imports``, ``api.exports``), mounted
+under ``/members/imports`` and ``/members/exports``."""
 
 import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Sum
 from ninja import Router, Schema, Status
 from pydantic import StrictFloat, StrictInt, StrictStr
 
 from gonghui.core import pagination, throttle
-from gonghui.core.api import error_answers
-from gonghui.core.api import uuid_or_404 as _uuid
-from gonghui.members import selectors
+from gonghui.core.api import error_answers, fresh, uuid_or_404
+from gonghui.core.inputs import money_text
+from gonghui.core.validators import mask_name
+from gonghui.members import permissions, selectors
 from gonghui.members.models import Member
 from gonghui.members.services import cards, dues, enrolment, members, transfers
 from gonghui.organisations import scoping
-from gonghui.organisations import selectors as org_selectors
 from gonghui.organisations.api import OrgRef, org_ref
-from gonghui.organisations.models import Organisation
 
 router = Router(tags=["members"])
 Action = scoping.Action
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
 
 
 # ---- members ---------------------------------------------------------------------------
@@ -191,21 +189,21 @@ def create_member(request, payload: MemberIn):
 
 @router.get("members/{member_id}", response=MemberDetail)
 def get_member(request, member_id: str):
-    return member_detail(selectors.member_or_404(request.user, _uuid(member_id)))
+    return member_detail(selectors.member_or_404(request.user, uuid_or_404(member_id)))
 
 
 @router.patch("members/{member_id}", response=MemberDetail)
 def update_member(request, member_id: str, payload: MemberPatch):
-    member = selectors.member_or_404(request.user, _uuid(member_id))
+    member = selectors.member_or_404(request.user, uuid_or_404(member_id))
     data = {k: v for k, v in payload.dict().items() if v is not None}
     updated = members.member_update(actor=request.user, member=member, **data)
-    return member_detail(selectors.member_or_404(request.user, updated.pk))
+    return fresh(member_detail, selectors.member_or_404, request, updated.pk)
 
 
 @router.post("members/{member_id}/status", response=MemberDetail)
 def change_status(request, member_id: str, payload: MemberStatusIn):
     """Change 会籍: retained, member (restore or convert), expelled, withdrawn."""
-    member = selectors.member_or_404(request.user, _uuid(member_id))
+    member = selectors.member_or_404(request.user, uuid_or_404(member_id))
     members.member_change_status(
         actor=request.user,
         member=member,
@@ -213,13 +211,13 @@ def change_status(request, member_id: str, payload: MemberStatusIn):
         reason=payload.reason,
         effective_on=payload.effective_on,
     )
-    return member_detail(selectors.member_or_404(request.user, member.pk))
+    return fresh(member_detail, selectors.member_or_404, request, member.pk)
 
 
 @router.post("members/{member_id}/reveal", response=MemberRevealOut)
 def reveal(request, member_id: str, payload: MemberRevealIn):
     """Show an ID number or phone in clear. Needs the reveal right; audit-logged with the reason."""
-    member = selectors.member_or_404(request.user, _uuid(member_id))
+    member = selectors.member_or_404(request.user, uuid_or_404(member_id))
     value = members.member_reveal_pii(
         actor=request.user, member=member, field=payload.field, reason=payload.reason
     )
@@ -347,7 +345,7 @@ def submit_enrolment(request, payload: EnrolmentIn):
 @router.get("enrolments/{enrolment_id}/status", response=EnrolmentOut, auth=None, tags=["enrolment"])
 def enrolment_status(request, enrolment_id: str):
     """The applicant's status check, by the application's id."""
-    return enrolment_out(selectors.enrolment_public(_uuid(enrolment_id)))
+    return enrolment_out(selectors.enrolment_public(uuid_or_404(enrolment_id)))
 
 
 @router.get("enrolments", response=EnrolmentList, tags=["enrolment"])
@@ -362,21 +360,21 @@ def list_enrolments(
 
 @router.get("enrolments/{enrolment_id}", response=EnrolmentItem, tags=["enrolment"])
 def get_enrolment(request, enrolment_id: str):
-    return enrolment_item(selectors.enrolment_or_404(request.user, _uuid(enrolment_id)))
+    return enrolment_item(selectors.enrolment_or_404(request.user, uuid_or_404(enrolment_id)))
 
 
 @router.post("enrolments/{enrolment_id}/approve", response=MemberDetail, tags=["enrolment"])
 def approve_enrolment(request, enrolment_id: str):
-    e = selectors.enrolment_or_404(request.user, _uuid(enrolment_id))
+    e = selectors.enrolment_or_404(request.user, uuid_or_404(enrolment_id))
     member = enrolment.enrolment_approve(actor=request.user, enrolment=e)
-    return member_detail(selectors.member_or_404(request.user, member.pk))
+    return fresh(member_detail, selectors.member_or_404, request, member.pk)
 
 
 @router.post("enrolments/{enrolment_id}/reject", response=EnrolmentItem, tags=["enrolment"])
 def reject_enrolment(request, enrolment_id: str, payload: EnrolmentRejectIn):
-    e = selectors.enrolment_or_404(request.user, _uuid(enrolment_id))
+    e = selectors.enrolment_or_404(request.user, uuid_or_404(enrolment_id))
     enrolment.enrolment_reject(actor=request.user, enrolment=e, reason=payload.reason)
-    return enrolment_item(selectors.enrolment_or_404(request.user, e.pk))
+    return fresh(enrolment_item, selectors.enrolment_or_404, request, e.pk)
 
 
 # ---- transfers -------------------------------------------------------------------------
@@ -425,22 +423,6 @@ def transfer_out(t) -> dict:
     }
 
 
-def _target(code: str) -> Organisation:
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    org = org_selectors.transfer_target(code)
-    if org is None:
-        raise ValidationError(
-            {
-                "to_organisation": ValidationError(
-                    _("No union has the code %(code)s.") % {"code": code}, code="org_unknown"
-                )
-            }
-        )
-    return org
-
-
 @router.get("transfers", response=TransferList, tags=["transfers"])
 def list_transfers(request, open: bool = True, page: int = 1, page_size: int = 20):
     req = pagination.parse(page, page_size)
@@ -450,30 +432,29 @@ def list_transfers(request, open: bool = True, page: int = 1, page_size: int = 2
 
 @router.post("transfers", response={201: TransferOut}, tags=["transfers"])
 def request_transfer(request, payload: TransferIn):
-    member = selectors.member_or_404(request.user, _uuid(payload.member))
+    member = selectors.member_or_404(request.user, uuid_or_404(payload.member))
     t = transfers.transfer_request(
         actor=request.user,
         member=member,
-        to_organisation=_target(payload.to_organisation),
+        to_organisation=payload.to_organisation,
         reason=payload.reason,
     )
-    return Status(
-        201,
-        transfer_out(
-            selectors.transfer_or_404(request.user, t.pk) if not member.user_id == request.user.pk else t
-        ),
-    )
+    # A member asking for themself does not see the transfers queue: they get the transfer
+    # as made; an officer reads it again through the queue's scope.
+    if permissions.is_own(request.user, member):
+        return Status(201, transfer_out(t))
+    return Status(201, fresh(transfer_out, selectors.transfer_or_404, request, t.pk))
 
 
 @router.get("transfers/{transfer_id}", response=TransferOut, tags=["transfers"])
 def get_transfer(request, transfer_id: str):
-    return transfer_out(selectors.transfer_or_404(request.user, _uuid(transfer_id)))
+    return transfer_out(selectors.transfer_or_404(request.user, uuid_or_404(transfer_id)))
 
 
 @router.post("transfers/{transfer_id}/release", response=TransferOut, tags=["transfers"])
 def release_transfer(request, transfer_id: str):
     t = transfers.transfer_release(
-        actor=request.user, transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id))
+        actor=request.user, transfer=selectors.transfer_or_404(request.user, uuid_or_404(transfer_id))
     )
     return transfer_out(t)
 
@@ -481,7 +462,7 @@ def release_transfer(request, transfer_id: str):
 @router.post("transfers/{transfer_id}/accept", response=TransferOut, tags=["transfers"])
 def accept_transfer(request, transfer_id: str):
     t = transfers.transfer_accept(
-        actor=request.user, transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id))
+        actor=request.user, transfer=selectors.transfer_or_404(request.user, uuid_or_404(transfer_id))
     )
     return transfer_out(t)
 
@@ -490,7 +471,7 @@ def accept_transfer(request, transfer_id: str):
 def refuse_transfer(request, transfer_id: str, payload: TransferReasonIn):
     t = transfers.transfer_refuse(
         actor=request.user,
-        transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)),
+        transfer=selectors.transfer_or_404(request.user, uuid_or_404(transfer_id)),
         reason=payload.reason,
     )
     return transfer_out(t)
@@ -500,7 +481,7 @@ def refuse_transfer(request, transfer_id: str, payload: TransferReasonIn):
 def cancel_transfer(request, transfer_id: str, payload: TransferReasonIn):
     t = transfers.transfer_cancel(
         actor=request.user,
-        transfer=selectors.transfer_or_404(request.user, _uuid(transfer_id)),
+        transfer=selectors.transfer_or_404(request.user, uuid_or_404(transfer_id)),
         reason=payload.reason,
     )
     return transfer_out(t)
@@ -542,9 +523,9 @@ class DuesLedger(Schema):
 def dues_out(r) -> dict:
     return {
         "month": f"{r.month:%Y-%m}",
-        "monthly_wage": _money(r.monthly_wage),
-        "base": _money(r.base),
-        "amount": _money(r.amount),
+        "monthly_wage": money_text(r.monthly_wage),
+        "base": money_text(r.base),
+        "amount": money_text(r.amount),
         "exempt": r.exempt,
         "paid_on": r.paid_on,
     }
@@ -554,24 +535,22 @@ def dues_out(r) -> dict:
 def calculate_dues(request, payload: DuesIn):
     """0.5% of the monthly wage; the part of the wage under ten yuan is not counted."""
     base, amount = dues.calculate(payload.monthly_wage)
-    return {"base": _money(base), "dues": _money(amount)}
+    return {"base": money_text(base), "dues": money_text(amount)}
 
 
 @router.get("members/{member_id}/dues", response=DuesLedger, tags=["dues"])
 def member_dues(request, member_id: str, page: int = 1, page_size: int = 20):
-    member = selectors.member_or_404(request.user, _uuid(member_id))
+    member = selectors.member_or_404(request.user, uuid_or_404(member_id))
     req = pagination.parse(page, page_size)
     qs = member.dues.all()
     items, count = pagination.slice_queryset(qs, req)
-    from django.db.models import Sum
-
     total = qs.aggregate(s=Sum("amount"))["s"] or Decimal("0")
-    return {"items": [dues_out(r) for r in items], "count": count, "total": _money(total)}
+    return {"items": [dues_out(r) for r in items], "count": count, "total": money_text(total)}
 
 
 @router.post("members/{member_id}/dues", response={201: DuesRecordOut}, tags=["dues"])
 def record_dues(request, member_id: str, payload: DuesRecordIn):
-    member = selectors.member_or_404(request.user, _uuid(member_id))
+    member = selectors.member_or_404(request.user, uuid_or_404(member_id))
     record = dues.dues_record(
         actor=request.user,
         member=member,
@@ -596,8 +575,6 @@ class CardCheck(Schema):
 @router.get("cards/verify", response=CardCheck, auth=None, tags=["cards"])
 def verify_card(request, token: str):
     """Check a scanned e-member card. Shows a masked name and the union, nothing more."""
-    from gonghui.core.validators import mask_name
-
     member, reason = cards.card_verify(token)
     if member is None:
         return {"valid": False, "reason": reason}

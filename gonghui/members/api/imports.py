@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from gonghui.core.api import fresh
 from gonghui.members.imports import queries
 from gonghui.members.imports import template as import_template
 from gonghui.members.models import ImportBatch
@@ -124,7 +125,7 @@ def import_resume(request, batch_id: str):
     """Carry on an interrupted import from its checkpoint."""
     batch = queries.batch_or_404(request.user, batch_id)
     import_services.import_resume(actor=request.user, batch=batch)
-    return _shape(queries.batch_or_404(request.user, batch_id))
+    return fresh(_shape, queries.batch_or_404, request, batch.pk)
 
 
 @router.post("/{batch_id}/rollback", response=ImportBatchOut)
