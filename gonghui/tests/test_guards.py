@@ -326,10 +326,6 @@ PENDING_TREE_CHECKS = {
     "rights/demo.py",
     "rights/selectors.py",
     "rights/services/needs.py",
-    "stations/selectors.py",
-    "stations/selectors_pages.py",
-    "stations/selectors_reports.py",
-    "stations/services/exporting.py",
 }
 TREE_CHECK_HOMES = {"organisations/scoping.py", "organisations/models.py", "organisations/counters.py"}
 
@@ -361,13 +357,6 @@ PENDING_GETATTR_AUTHENTICATED = {
     "organisations/scoping.py",
     "rights/selectors.py",
     "rights/services/requests.py",
-    "stations/selectors.py",
-    "stations/selectors_pages.py",
-    "stations/selectors_reports.py",
-    "stations/services/checkins.py",
-    "stations/services/registry.py",
-    "stations/services/suggestions.py",
-    "stations/services/tickets.py",
 }
 
 
@@ -381,7 +370,7 @@ def test_users_are_asked_whether_they_are_signed_in_directly():
 
 
 AUDIT_CODE = re.compile(r"[\"']([a-z]+\.[a-z_]+\.[a-z_]+)[\"']")
-PENDING_AUDIT_LABELS = {"honours", "innovation", "competitions", "assistance", "rights", "stations"}
+PENDING_AUDIT_LABELS = {"honours", "innovation", "competitions", "assistance", "rights"}
 
 
 def test_every_audit_action_has_a_label():

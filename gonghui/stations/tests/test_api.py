@@ -284,7 +284,7 @@ def test_bad_hours_and_status_are_400_and_nothing_written(world):
     r = send(c, "post", f"/{s.pk}/status", {"status": "gone"})
     assert r.status_code == 400 and r.json()["detail"].startswith("status")
     r = send(c, "post", f"/{s.pk}/verify", {"on": "2999-01-01"})
-    assert r.status_code == 400 and r.json()["detail"].startswith("on")
+    assert r.status_code == 400 and r.json()["detail"].startswith("on") and r.json()["code"] == "date_future"
     r = send(c, "patch", f"/{s.pk}", {"lat": 34.0})  # lat without lng
     assert r.status_code == 400 and r.json()["detail"].startswith("lng")
     s.refresh_from_db()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from gonghui.core import divisions
 from gonghui.organisations import scoping
 from gonghui.organisations.choices import Role
-from gonghui.stations import hours
+from gonghui.stations import hours, permissions
 from gonghui.stations.models import CheckIn, Station, Suggestion, Ticket
 from gonghui.stations.services import registry
 
@@ -67,7 +67,7 @@ def _check_keeper():
     kept = Station.objects.filter(keeper=keeper)
     assert kept.count() >= 3
     assert all(s.division_code == "610113" for s in kept)
-    assert all(registry.can_keep(keeper, s) for s in kept)
+    assert all(permissions.can_keep(keeper, s) for s in kept)
 
 
 def _check_tickets_checkins_and_suggestions():

@@ -235,6 +235,25 @@ def test_every_error_is_reported_with_row_and_field(world, officer, tmp_path):
     assert {e.column for e in preview.errors} == {"纬度", "开放时间", "设施"}
 
 
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"所属工会代码": "6101\x0113"}, "union"),
+        ({"星级": "标\x01准"}, "tier"),
+        ({"坐标系": "WGS\x0284"}, "crs"),
+    ],
+)
+def test_a_control_character_in_a_cell_is_an_error_of_its_column(world, officer, tmp_path, overrides, field):
+    rows = [row(), row(**{"名称": "另一个驿站", "纬度": "34.25", **overrides})]
+    refused(officer, write(tmp_path, csv_bytes(rows)), field=field, contains="control characters", row=3)
+
+
+def test_a_header_with_a_control_character_is_an_unknown_column(world, officer, tmp_path):
+    path = write(tmp_path, csv_bytes([row()], headers=[*importing.template_headers(), "备\x01注"]))
+    preview = importing.check(officer, path)
+    assert preview.ok and preview.ignored_columns == ["备\x01注"]
+
+
 def test_union_of_a_sibling_is_out_of_scope(sibling_city_admin, tmp_path):
     baoji = sibling_city_admin  # sibling city admin: 雁塔区 (610113) is not theirs
     refused(baoji, write(tmp_path, csv_bytes([row()])), field="union", contains="not in your scope")
