@@ -23,7 +23,6 @@ from gonghui.accounts.api import throttle_per_caller
 from gonghui.core import inputs, pagination
 from gonghui.core.api import error_answers, fresh, prevalidated_response
 from gonghui.core.inputs import InputCode, field_error
-from gonghui.core.validation import merge_errors
 from gonghui.organisations import scoping
 from gonghui.organisations.api import OrgRef, org_ref
 from gonghui.stations import geo, hours, search
@@ -260,26 +259,25 @@ def nearest_stations(
         user_limit=settings.GONGHUI_STATIONS_NEAREST_USER_RATE,
         window=60,
     )
-    errors: dict = {}
-    parsed: dict = {}
-    for name, fn in (
-        ("crs", lambda: registry.clean_crs(crs)),
-        ("limit", lambda: _limit(limit)),
-        ("open_now", lambda: _bool(open_now, "open_now")),
-        ("facility", lambda: _facility(facility)),
-    ):
+
+    def read_point() -> tuple[float, float]:
         try:
-            parsed[name] = fn()
-        except ValidationError as exc:
-            merge_errors(errors, exc, field=name)
-    try:
-        point = registry.parse_point(lat, lng, parsed.get("crs", Crs.WGS84))
-    except ValidationError as exc:
-        # the point's errors first: lat and lng are what a caller most often gets wrong
-        errors = {**merge_errors({}, exc, field="lat"), **errors}
-    if errors:
-        raise ValidationError(errors)
-    out_crs = parsed["crs"]
+            point_crs = registry.clean_crs(crs)
+        except ValidationError:
+            point_crs = Crs.WGS84  # a wrong crs is reported once, under "crs"
+        return registry.parse_point(lat, lng, point_crs)
+
+    # the point's errors first: lat and lng are what a caller most often gets wrong
+    parsed = registry.read_all(
+        {
+            "lat": read_point,
+            "crs": lambda: registry.clean_crs(crs),
+            "limit": lambda: _limit(limit),
+            "open_now": lambda: _bool(open_now, "open_now"),
+            "facility": lambda: _facility(facility),
+        }
+    )
+    point, out_crs = parsed["lat"], parsed["crs"]
     places = search.locate(
         point[0],
         point[1],
