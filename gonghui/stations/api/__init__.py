@@ -31,7 +31,7 @@ from gonghui.stations.api.reports import router as reports_router
 from gonghui.stations.choices import Crs, Facility
 from gonghui.stations.choices import Status as StationStatus
 from gonghui.stations.selectors import stations as selectors
-from gonghui.stations.services import registry
+from gonghui.stations.services import fields, registry
 
 router = Router(tags=["stations"])
 
@@ -182,7 +182,7 @@ def _detail(station, crs: str = Crs.WGS84) -> dict:
             {"weekday": h.weekday, "opens": _time(h.opens), "closes": _time(h.closes)}
             for h in station.hours.all()
         ],
-        hours_text=registry.format_hours(station),
+        hours_text=fields.format_hours(station),
         exceptions=[
             {
                 "date": e.date,
@@ -219,7 +219,7 @@ def list_stations(
     code: its whole subtree), ``facility``, ``status``, ``q`` (name, address or number start).
     ``lat``/``lng`` in WGS-84 unless ``crs`` says otherwise."""
     req = pagination.parse(page, page_size)
-    out_crs = registry.clean_crs(crs)
+    out_crs = fields.clean_crs(crs)
     org = None
     if organisation:
         org = selectors.organisation_by_code(inputs.text(organisation, "organisation"))
@@ -262,16 +262,16 @@ def nearest_stations(
 
     def read_point() -> tuple[float, float]:
         try:
-            point_crs = registry.clean_crs(crs)
+            point_crs = fields.clean_crs(crs)
         except ValidationError:
             point_crs = Crs.WGS84  # a wrong crs is reported once, under "crs"
-        return registry.parse_point(lat, lng, point_crs)
+        return fields.parse_point(lat, lng, point_crs)
 
     # the point's errors first: lat and lng are what a caller most often gets wrong
-    parsed = registry.read_all(
+    parsed = fields.read_all(
         {
             "lat": read_point,
-            "crs": lambda: registry.clean_crs(crs),
+            "crs": lambda: fields.clean_crs(crs),
             "limit": lambda: _limit(limit),
             "open_now": lambda: _bool(open_now, "open_now"),
             "facility": lambda: _facility(facility),
@@ -308,7 +308,7 @@ def nearest_stations(
 def get_station(request, station_id: uuid.UUID, crs: str = ""):
     """A station's public details: hours (list and text), upcoming exceptions, when it next
     opens or closes, facilities, telephone. The keeper is not shown."""
-    out_crs = registry.clean_crs(crs)
+    out_crs = fields.clean_crs(crs)
     return _detail(selectors.public_station_by_id_or_404(station_id), out_crs)
 
 

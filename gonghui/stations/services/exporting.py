@@ -30,7 +30,7 @@ from gonghui.organisations import scoping
 from gonghui.stations import geo, permissions
 from gonghui.stations.choices import Crs, Facility, Status
 from gonghui.stations.models import OpeningHours, Station
-from gonghui.stations.services import importing, registry
+from gonghui.stations.services import fields, importing
 
 SCOPES = ("public", "subtree")
 SHEET_FORMATS = ("xlsx", "csv")
@@ -66,11 +66,11 @@ FACILITY_ZH = {
 
 def clean_options(*, scope: str = "public", crs: str = Crs.GCJ02, fmt: str = "xlsx") -> tuple[str, str, str]:
     """Check the query options (blank: the default); a ValidationError names every bad one."""
-    values = registry.read_all(
+    values = fields.read_all(
         {
-            "scope": lambda: registry.one_of(scope, "scope", SCOPES, default="public"),
-            "crs": lambda: registry.clean_crs(crs or Crs.GCJ02),
-            "format": lambda: registry.one_of(fmt, "format", SHEET_FORMATS, default="xlsx"),
+            "scope": lambda: fields.one_of(scope, "scope", SCOPES, default="public"),
+            "crs": lambda: fields.clean_crs(crs or Crs.GCJ02),
+            "format": lambda: fields.one_of(fmt, "format", SHEET_FORMATS, default="xlsx"),
         }
     )
     return values["scope"], values["crs"], values["format"]
@@ -111,7 +111,7 @@ def feature(station: Station, *, private: bool = False) -> dict:
         "host_unit": station.host_unit,
         "division_code": station.division_code,
         "status": station.status,
-        "hours": registry.format_hours(station),
+        "hours": fields.format_hours(station),
         "facilities": list(station.facilities),
         "tier": station.tier,
         "six_has_score": station.six_has_score,
@@ -177,7 +177,7 @@ def poi_row(station: Station, crs: str) -> list:
         round(lat, 6),
         CRS_LABEL[crs],
         station.phone,
-        registry.format_hours(station),
+        fields.format_hours(station),
         POI_CATEGORY,
         facilities_zh(station.facilities),
         province,
@@ -196,7 +196,7 @@ def registry_row(station: Station) -> list:
         "lat": station.lat,
         "lng": station.lng,
         "crs": "WGS84",
-        "hours": registry.format_hours(station),
+        "hours": fields.format_hours(station),
         "facilities": facilities_zh(station.facilities),
         "tier": importing.TIER_ZH.get(station.tier, station.tier),
         "status": importing.STATUS_ZH.get(station.status, station.status),

@@ -1,7 +1,7 @@
 """Station import from a spreadsheet (.xlsx or CSV), all or nothing.
 
 The officer uploads a file; :func:`check` reads every row and checks it with
-``registry.clean_station`` plus the checks only a whole file can make (the union code is in the
+``fields.clean_station`` plus the checks only a whole file can make (the union code is in the
 importer's subtree, no duplicate within the file or with a station already registered). Nothing
 is written until the officer confirms a preview without a single error; :func:`commit` then
 checks the file again (the registry may have changed meanwhile) and creates every row in one
@@ -38,7 +38,7 @@ from gonghui.organisations import scoping
 from gonghui.stations import geo, permissions, search
 from gonghui.stations.choices import AuditAction, SixHas, Status, Tier
 from gonghui.stations.models import Station
-from gonghui.stations.services import registry
+from gonghui.stations.services import fields, registry
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # 20,000 rows of long addresses and notes
 DEFAULT_MAX_ROWS = 20_000
@@ -298,10 +298,10 @@ def _crs(value) -> str:
 
 
 def _station_data(raw: dict) -> dict:
-    """A raw row → the data ``registry.clean_station`` reads (names turned into codes); a cell
+    """A raw row → the data ``fields.clean_station`` reads (names turned into codes); a cell
     that cannot be read raises a ValidationError naming its column."""
     data = {k: v for k, v in raw.items() if k not in {"union"}}
-    names = registry.read_all(
+    names = fields.read_all(
         {
             "crs": lambda: _crs(raw.get("crs")),
             "tier": lambda: _codes(raw.get("tier") or "", _TIER_NAMES, field_name="tier") or "",
@@ -418,7 +418,7 @@ def check(user, path: str) -> Preview:
             )
         try:
             data = _station_data(raw)
-            values = registry.clean_station(data)
+            values = fields.clean_station(data)
         except ValidationError as exc:
             row_errors.extend(_errors_of(number, exc))
             values = None

@@ -18,7 +18,7 @@ from gonghui.members.services.enrolment import route
 from gonghui.stations import permissions
 from gonghui.stations.choices import AuditAction, Crs, SuggestionStatus
 from gonghui.stations.models import Station, Suggestion
-from gonghui.stations.services import registry
+from gonghui.stations.services import fields, registry
 
 _LIMITS = {"name": 80, "address": 200, "reason": 500}
 
@@ -36,9 +36,9 @@ def clean_suggestion(data: dict) -> dict:
     }
     readers["division_code"] = lambda: validate_division_code(data.get("division_code"))
     readers["lat"] = lambda: (
-        registry.parse_point(lat, lng, data.get("crs") or Crs.WGS84) if given else (None, None)
+        fields.parse_point(lat, lng, data.get("crs") or Crs.WGS84) if given else (None, None)
     )
-    out = registry.read_all(readers)
+    out = fields.read_all(readers)
     out["lat"], out["lng"] = out["lat"]
     return out
 

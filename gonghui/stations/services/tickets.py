@@ -33,7 +33,7 @@ from gonghui.stations.choices import (
 )
 from gonghui.stations.models import Station, Ticket, TicketEvent
 from gonghui.stations.selectors import tickets as reads
-from gonghui.stations.services import registry
+from gonghui.stations.services import fields
 
 # Hours from the report to the due time, per kind of problem. A locked station shuts workers
 # out in heat or cold, so it comes first; a broken microwave or wrong map data can wait
@@ -79,7 +79,7 @@ def _next_number(day: datetime.date) -> str:
 def clean_report(*, kind: object, description: object = "", contact: object = "") -> dict:
     """Validate a report's fields → clean values; one ValidationError naming every bad field.
     ``contact`` is an optional mobile number."""
-    values = registry.read_all(
+    values = fields.read_all(
         {
             "kind": lambda: inputs.choice(inputs.text(kind, "kind"), "kind", ProblemKind),
             "description": lambda: inputs.text(

@@ -13,7 +13,7 @@ from django.utils import translation
 from gonghui.core.models import AuditEntry
 from gonghui.stations import geo, search
 from gonghui.stations.models import OpeningHours, Station
-from gonghui.stations.services import importing, registry
+from gonghui.stations.services import fields, importing, registry
 from gonghui.stations.tests.helpers import make_station
 from gonghui.stations.tests.helpers_io import csv_bytes, row, spread, write, xlsx_bytes
 
@@ -71,7 +71,7 @@ def test_csv_utf8_imports_every_field(world, officer, tmp_path):
     assert station.status == "open"
     assert station.six_has == ["sign", "place"] and station.six_has_score == 2
     assert station.verified_on == datetime.date(2026, 1, 5)
-    assert registry.format_hours(station) == "周一至周五 08:30-17:30；周六 09:00-16:00"
+    assert fields.format_hours(station) == "周一至周五 08:30-17:30；周六 09:00-16:00"
     assert AuditEntry.objects.filter(action="stations.import").count() == 1
     assert AuditEntry.objects.filter(action="stations.station.created").count() == 1
 
@@ -394,7 +394,7 @@ def test_a_large_file_is_written_in_batches_like_one_by_one(world, officer, tmp_
     beilin = Station.objects.get(division_code="610103")
     assert beilin.code.endswith("-00001") and beilin.always_open and not beilin.hours.exists()
     one = Station.objects.get(name="雁塔区测试驿站7")
-    assert registry.format_hours(one) == "周一至周五 08:30-17:30；周六 09:00-16:00"
+    assert fields.format_hours(one) == "周一至周五 08:30-17:30；周六 09:00-16:00"
     assert (one.cell_y, one.cell_x) == search.cell_of(one.lat, one.lng)
     keys = set(Station.objects.values_list("checkin_key", flat=True))
     assert len(keys) == 62 and "" not in keys

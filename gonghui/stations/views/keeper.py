@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.web import form_action
 from gonghui.stations import forms, hours
 from gonghui.stations.selectors import stations as selectors
-from gonghui.stations.services import registry
+from gonghui.stations.services import fields, registry
 from gonghui.stations.views.pages import change_text, is_stale
 
 
@@ -36,7 +36,7 @@ def _page(request, station, **bound):
     """The keeper page of ``station``; ``bound`` replaces one of the empty forms by the one
     that was just posted with its errors."""
     station = selectors.keeper_station_or_404(request.user, station.code)  # fresh hours
-    text = registry.format_hours(station)
+    text = fields.format_hours(station)
     context = {
         "station": station,
         "open_now": hours.is_open(station),

@@ -18,7 +18,7 @@ from gonghui.organisations.permissions import officer_required
 from gonghui.stations import forms, permissions
 from gonghui.stations.choices import Status, Tier
 from gonghui.stations.selectors import stations as selectors
-from gonghui.stations.services import registry
+from gonghui.stations.services import fields, registry
 from gonghui.stations.views.pages import MAP_MARKER_LIMIT, map_settings, marker_data
 
 Action = scoping.Action
@@ -182,7 +182,7 @@ def station_edit(request, code):
         "lat": f"{station.lat:.6f}",
         "lng": f"{station.lng:.6f}",
         "crs": "wgs84",
-        "hours": registry.format_hours(station),
+        "hours": fields.format_hours(station),
         "facilities": station.facilities,
         "six_has": station.six_has,
         "status": station.status,

@@ -23,7 +23,7 @@ from gonghui.core import divisions
 from gonghui.stations import geo, hours, permissions, search
 from gonghui.stations.choices import Crs, Facility, SixHas
 from gonghui.stations.selectors import stations as selectors
-from gonghui.stations.services import registry
+from gonghui.stations.services import fields
 
 RESULT_LIMIT = 20
 MAP_MARKER_LIMIT = 5000
@@ -200,7 +200,7 @@ def find(request):
     use_point = q["use"] == "point" or (q["use"] != "district" and (q["lat"] or q["lng"]))
     if use_point:
         try:
-            origin = registry.parse_point(q["lat"], q["lng"], q["crs"])
+            origin = fields.parse_point(q["lat"], q["lng"], q["crs"])
         except ValidationError as exc:
             names = {"lat": _("Latitude"), "lng": _("Longitude"), "crs": _("Coordinates from")}
             for field, messages in exc.message_dict.items():
@@ -269,7 +269,7 @@ def detail(request, code):
             "station": station,
             "open_now": hours.is_open(station, now),
             "change": change_text(station, now),
-            "hours_text": registry.format_hours(station),
+            "hours_text": fields.format_hours(station),
             "week": week_rows(station),
             "exceptions": selectors.upcoming_exceptions(station, days=60),
             "facilities": facility_list(station.facilities),
