@@ -6,6 +6,8 @@ class StationsConfig(AppConfig):
     name = "gonghui.stations"
     label = "stations"
     verbose_name = _("Outdoor-worker stations")
+    # Labels of the audit codes this app writes (core.audit.label).
+    audit_actions = "gonghui.stations.choices.AuditAction"
 
     def ready(self):
         from gonghui.stations import checks  # noqa: F401  (registers the settings checks)

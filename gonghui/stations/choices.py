@@ -69,6 +69,18 @@ class TicketStatus(models.TextChoices):
 OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.ACKNOWLEDGED)
 
 
+class TicketEventKind(models.TextChoices):
+    """What happened to a ticket, on its timeline (``TicketEvent.kind``)."""
+
+    REPORTED = "reported", _("reported")
+    REPORTED_AGAIN = "reported_again", _("same problem reported again")
+    SHOULD_BE_OPEN = "should_be_open", _("reported while it should be open")  # "locked" in opening hours
+    ACKNOWLEDGED = "acknowledged", _("acknowledged by the keeper")
+    RESOLVED = "resolved", _("resolved")
+    REJECTED = "rejected", _("rejected")
+    ESCALATED = "escalated", _("overdue: escalated to the union")
+
+
 class SuggestionStatus(models.TextChoices):
     PENDING = "pending", _("waiting for review")
     ACCEPTED = "accepted", _("accepted")
@@ -82,3 +94,30 @@ class Crs(models.TextChoices):
     WGS84 = "wgs84", "WGS-84"
     GCJ02 = "gcj02", "GCJ-02"
     BD09 = "bd09", "BD-09"
+
+
+class AuditAction(models.TextChoices):
+    """Every audit code the stations app writes, with the name officers read on the audit page
+    (named by StationsConfig.audit_actions)."""
+
+    STATION_CREATED = "stations.station.created", _("Station created")
+    STATION_UPDATED = "stations.station.updated", _("Station edited")
+    STATION_STATUS = "stations.station.status", _("Station opened, closed or under maintenance")
+    STATION_HOURS = "stations.station.hours", _("Station opening hours changed")
+    STATION_EXCEPTION = "stations.station.exception", _("Station special day set")
+    STATION_EXCEPTION_REMOVED = "stations.station.exception_removed", _("Station special day removed")
+    STATION_VERIFIED = "stations.station.verified", _("Station verified on site")
+    STATION_KEEPER = "stations.station.keeper", _("Station keeper named")
+    STATION_CHECKIN_KEY_ROTATED = "stations.station.checkin_key_rotated", _("Station check-in code renewed")
+    PHOTO_ADDED = "stations.photo.added", _("Station photo added")
+    PHOTO_REMOVED = "stations.photo.removed", _("Station photo removed")
+    IMPORT = "stations.import", _("Stations imported")
+    TICKET_REPORTED = "stations.ticket.reported", _("Station problem reported")
+    TICKET_REPORTED_AGAIN = "stations.ticket.reported_again", _("Station problem reported again")
+    TICKET_ACKNOWLEDGED = "stations.ticket.acknowledged", _("Repair ticket acknowledged")
+    TICKET_RESOLVED = "stations.ticket.resolved", _("Repair ticket resolved")
+    TICKET_REJECTED = "stations.ticket.rejected", _("Repair ticket rejected")
+    TICKET_ESCALATED = "stations.ticket.escalated", _("Repair ticket overdue: escalated")
+    SUGGESTION_SUBMITTED = "stations.suggestion.submitted", _("Station site suggested")
+    SUGGESTION_ACCEPTED = "stations.suggestion.accepted", _("Suggested site accepted")
+    SUGGESTION_DECLINED = "stations.suggestion.declined", _("Suggested site declined")

@@ -5,8 +5,10 @@ shape input; every rule and every write is in ``gonghui.stations.services.regist
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core import inputs
 from gonghui.core.forms import Form
 from gonghui.stations.choices import Crs, Facility, SixHas, Status, Tier
 
@@ -33,7 +35,7 @@ class StatusForm(Form):
 
 class HoursForm(Form):
     """The weekly hours, one row per weekday (one interval a day), or the whole week as text
-    (several intervals a day)."""
+    (several intervals a day): the button pressed posts ``mode`` ``days`` or ``text``."""
 
     always_open = forms.BooleanField(label=_("Open 24 hours, every day"), required=False)
     text = forms.CharField(
@@ -69,6 +71,25 @@ class HoursForm(Form):
                 initial[f"closed_{day}"] = not station.always_open
         return initial
 
+    @property
+    def text_mode(self) -> bool:
+        return self.data.get("mode") == "text"
+
+    def clean(self):
+        data = super().clean()
+        if not self.text_mode and not data.get("always_open"):
+            data["intervals"] = self.intervals()
+        return data
+
+    def hours(self) -> dict:
+        """What ``registry.hours_set`` takes: the text, or open 24 hours, or the day rows."""
+        data = self.cleaned_data
+        if self.text_mode:
+            return {"text": data["text"]}
+        if data["always_open"]:
+            return {"always_open": True}
+        return {"intervals": data["intervals"]}
+
     def rows(self):
         """(weekday name, closed, opens, closes) bound fields, for the per-day table."""
         return [
@@ -102,6 +123,13 @@ class ExceptionForm(Form):
         label=_("Closes"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=120)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date"):
+            # a special day is for today or later (on this page; history is not rewritten)
+            inputs.date(data["date"], "date", earliest=timezone.localdate())
+        return data
 
 
 class PhotoForm(Form):

@@ -23,7 +23,7 @@ from gonghui.stations import geo
 from gonghui.stations.choices import Crs, ProblemKind, TicketStatus
 from gonghui.stations.choices import Status as StationStatus
 from gonghui.stations.models import Ticket
-from gonghui.stations.services import registry
+from gonghui.stations.services import fields
 from gonghui.stations.services import tickets as ticket_services
 from gonghui.stations.tests.helpers import (
     BAOJI_CENTRE,
@@ -185,7 +185,7 @@ def test_a_courier_finds_the_nearest_open_station_and_reports_no_water(world, st
     assert page.url.endswith(f"/stations/s/{near.code}/")
     expect(page.locator("h1")).to_have_text("钟楼驿站")
     expect(page.locator("#station-status .badge.ok")).to_have_text(zh("open now"))
-    expect(page.locator("#hours-text")).to_have_text(registry.format_hours(near))
+    expect(page.locator("#hours-text")).to_have_text(fields.format_hours(near))
     expect(page.locator("table.week tr")).to_have_count(7)
     expect(page.locator("table.week tr.today")).to_have_count(1)
     facilities = page.locator("section.card ul.facilities")

@@ -291,10 +291,6 @@ def test_modules_import_each_other_in_one_direction_only():
 TREE_CHECK = re.compile(r"(?<!request)\.path\.startswith\(|path__startswith")
 PENDING_TREE_CHECKS = {
     "assistance/demo.py",
-    "stations/selectors.py",
-    "stations/selectors_pages.py",
-    "stations/selectors_reports.py",
-    "stations/services/exporting.py",
 }
 TREE_CHECK_HOMES = {"organisations/scoping.py", "organisations/models.py", "organisations/counters.py"}
 
@@ -315,13 +311,6 @@ PENDING_GETATTR_AUTHENTICATED = {
     "assistance/api.py",
     "assistance/selectors.py",
     "assistance/services/households.py",
-    "stations/selectors.py",
-    "stations/selectors_pages.py",
-    "stations/selectors_reports.py",
-    "stations/services/checkins.py",
-    "stations/services/registry.py",
-    "stations/services/suggestions.py",
-    "stations/services/tickets.py",
 }
 
 
@@ -335,7 +324,7 @@ def test_users_are_asked_whether_they_are_signed_in_directly():
 
 
 AUDIT_CODE = re.compile(r"[\"']([a-z]+\.[a-z_]+\.[a-z_]+)[\"']")
-PENDING_AUDIT_LABELS = {"assistance", "stations"}
+PENDING_AUDIT_LABELS = {"assistance"}
 
 
 def test_every_audit_action_has_a_label():
@@ -365,9 +354,6 @@ def test_every_audit_action_has_a_label():
 # messages on a page (docs/dev/architecture.md): nothing else calls add_service_error.
 PENDING_SERVICE_ERRORS_ON_FORMS = {
     "assistance/views.py",
-    "stations/views/keeper.py",
-    "stations/views/officer.py",
-    "stations/views/reports.py",
 }
 
 

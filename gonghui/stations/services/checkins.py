@@ -14,7 +14,6 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -22,8 +21,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
+from gonghui.core.inputs import field_error
+from gonghui.stations import permissions
+from gonghui.stations.choices import AuditAction
 from gonghui.stations.models import CheckIn, Station
-from gonghui.stations.services import registry
 
 VISITOR_COOKIE = "gh_visitor"
 VISITOR_COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
@@ -43,14 +44,12 @@ def new_visitor_token() -> str:
 
 def visitor_id(*, user=None, token: str = "") -> str:
     """The stored visitor: HMAC of the user id when signed in, else of the cookie token."""
-    if getattr(user, "is_authenticated", False):
+    if permissions.signed_in(user):
         value = f"user:{user.pk}"
     elif token and 16 <= len(token) <= 100:
         value = f"cookie:{token}"
     else:
-        raise ValidationError(
-            {"visitor": ValidationError(_("Allow cookies, or sign in, to check in."), code="visitor_missing")}
-        )
+        raise field_error("visitor", _("Allow cookies, or sign in, to check in."), "visitor_missing")
     return salted_hmac(_SALT, value, algorithm="sha256").hexdigest()[:32]
 
 
@@ -65,13 +64,12 @@ def key_matches(station: Station, key: object) -> bool:
 def key_rotate(*, actor, station: Station) -> Station:
     """A new check-in key (the old QR code stops working), when the printed code was copied
     elsewhere. The station's keeper or an officer managing it; audited."""
-    if not registry.can_keep(actor, station):
-        raise PermissionDenied
+    permissions.require_keep(actor, station)
     with transaction.atomic():
         station.checkin_key = secrets.token_urlsafe(16)
         station.save(update_fields=["checkin_key", "updated_at"])
         audit.record(
-            actor=actor, action="stations.station.checkin_key_rotated", obj=station,
+            actor=actor, action=AuditAction.STATION_CHECKIN_KEY_ROTATED, obj=station,
             organisation_id=station.organisation_id,
         )  # fmt: skip
     return station
@@ -96,7 +94,7 @@ def check_in(*, station: Station, key: str, user=None, token: str = "", at=None)
                 day=day,
                 at=at,
                 visitor=visitor,
-                user=user if getattr(user, "is_authenticated", False) else None,
+                user=user if permissions.signed_in(user) else None,
             )
     except IntegrityError:  # the same visitor twice at once: the constraint keeps one
         return CheckIn.objects.get(station=station, day=day, visitor=visitor), False

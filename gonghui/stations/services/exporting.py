@@ -23,18 +23,14 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext as _
 
 from gonghui.core import divisions
 from gonghui.organisations import scoping
-from gonghui.stations import geo
+from gonghui.stations import geo, permissions
 from gonghui.stations.choices import Crs, Facility, Status
 from gonghui.stations.models import OpeningHours, Station
-from gonghui.stations.services import importing, registry
-
-Action = scoping.Action
+from gonghui.stations.services import fields, importing
 
 SCOPES = ("public", "subtree")
 SHEET_FORMATS = ("xlsx", "csv")
@@ -69,24 +65,15 @@ FACILITY_ZH = {
 
 
 def clean_options(*, scope: str = "public", crs: str = Crs.GCJ02, fmt: str = "xlsx") -> tuple[str, str, str]:
-    """Check the query options; a ValidationError names the bad one."""
-    errors = {}
-    scope, crs, fmt = (scope or "public").lower(), (crs or Crs.GCJ02).lower(), (fmt or "xlsx").lower()
-    if scope not in SCOPES:
-        errors["scope"] = ValidationError(
-            _("Use one of %(choices)s.") % {"choices": ", ".join(SCOPES)}, code="invalid_choice"
-        )
-    if crs not in Crs.values:
-        errors["crs"] = ValidationError(
-            _("Use one of %(choices)s.") % {"choices": ", ".join(Crs.values)}, code="invalid_choice"
-        )
-    if fmt not in SHEET_FORMATS:
-        errors["format"] = ValidationError(
-            _("Use one of %(choices)s.") % {"choices": ", ".join(SHEET_FORMATS)}, code="invalid_choice"
-        )
-    if errors:
-        raise ValidationError(errors)
-    return scope, crs, fmt
+    """Check the query options (blank: the default); a ValidationError names every bad one."""
+    values = fields.read_all(
+        {
+            "scope": lambda: fields.one_of(scope, "scope", SCOPES, default="public"),
+            "crs": lambda: fields.clean_crs(crs or Crs.GCJ02),
+            "format": lambda: fields.one_of(fmt, "format", SHEET_FORMATS, default="xlsx"),
+        }
+    )
+    return values["scope"], values["crs"], values["format"]
 
 
 def stations(user, *, scope: str = "public", union: str = "") -> QuerySet:
@@ -97,12 +84,10 @@ def stations(user, *, scope: str = "public", union: str = "") -> QuerySet:
         Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
     )
     if scope == "subtree":
-        if not scoping.has_any(user, Action.VIEW):
-            raise PermissionDenied
-        qs = scoping.restrict(qs, user, Action.VIEW)
+        permissions.require_export_subtree(user)
+        qs = scoping.restrict(qs, user, scoping.Action.VIEW)
         if union:
-            org = scoping.get_organisation_or_404(user, union, Action.VIEW)
-            qs = qs.filter(organisation__path__startswith=org.path)
+            qs = qs.filter(permissions.below(scoping.get_organisation_or_404(user, union)))
     else:
         qs = qs.filter(is_active=True).exclude(status=Status.CLOSED)
         if union:
@@ -126,7 +111,7 @@ def feature(station: Station, *, private: bool = False) -> dict:
         "host_unit": station.host_unit,
         "division_code": station.division_code,
         "status": station.status,
-        "hours": registry.format_hours(station),
+        "hours": fields.format_hours(station),
         "facilities": list(station.facilities),
         "tier": station.tier,
         "six_has_score": station.six_has_score,
@@ -192,7 +177,7 @@ def poi_row(station: Station, crs: str) -> list:
         round(lat, 6),
         CRS_LABEL[crs],
         station.phone,
-        registry.format_hours(station),
+        fields.format_hours(station),
         POI_CATEGORY,
         facilities_zh(station.facilities),
         province,
@@ -211,7 +196,7 @@ def registry_row(station: Station) -> list:
         "lat": station.lat,
         "lng": station.lng,
         "crs": "WGS84",
-        "hours": registry.format_hours(station),
+        "hours": fields.format_hours(station),
         "facilities": facilities_zh(station.facilities),
         "tier": importing.TIER_ZH.get(station.tier, station.tier),
         "status": importing.STATUS_ZH.get(station.status, station.status),
@@ -287,3 +272,20 @@ def registry_sheet(qs: QuerySet, *, fmt: str):
 def file_name(kind: str, fmt: str, crs: str = "") -> str:
     suffix = f"-{crs}" if crs else ""
     return f"stations-{kind}{suffix}.{fmt}"
+
+
+def _geojson_file(qs: QuerySet, *, private: bool, crs: str, fmt: str) -> tuple:
+    return geojson_chunks(qs, private=private), "geojson", "stations.geojson"
+
+
+def _poi_file(qs: QuerySet, *, private: bool, crs: str, fmt: str) -> tuple:
+    return poi_sheet(qs, crs=crs, fmt=fmt), fmt, file_name("poi", fmt, crs)
+
+
+def _registry_file(qs: QuerySet, *, private: bool, crs: str, fmt: str) -> tuple:
+    return registry_sheet(qs, fmt=fmt), fmt, file_name("registry", fmt)
+
+
+# What to export → (body, file format, file name) from the stations and the checked options
+# (``private``: the subtree's own fields; ``crs`` for the POI sheet; ``fmt`` for the sheets).
+FILES = {"geojson": _geojson_file, "poi": _poi_file, "registry": _registry_file}

@@ -1,7 +1,7 @@
 """Station import from a spreadsheet (.xlsx or CSV), all or nothing.
 
 The officer uploads a file; :func:`check` reads every row and checks it with
-``registry.clean_station`` plus the checks only a whole file can make (the union code is in the
+``fields.clean_station`` plus the checks only a whole file can make (the union code is in the
 importer's subtree, no duplicate within the file or with a station already registered). Nothing
 is written until the officer confirms a preview without a single error; :func:`commit` then
 checks the file again (the registry may have changed meanwhile) and creates every row in one
@@ -26,22 +26,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core import audit, uploads
+from gonghui.core import audit, inputs, uploads
 from gonghui.core.spreadsheets import reader
-from gonghui.core.text import clean
 from gonghui.organisations import scoping
-from gonghui.stations import geo, search
-from gonghui.stations.choices import SixHas, Status, Tier
+from gonghui.stations import geo, permissions, search
+from gonghui.stations.choices import AuditAction, SixHas, Status, Tier
 from gonghui.stations.models import Station
-from gonghui.stations.services import registry
-
-Action = scoping.Action
+from gonghui.stations.services import fields, registry
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # 20,000 rows of long addresses and notes
 DEFAULT_MAX_ROWS = 20_000
@@ -187,7 +184,10 @@ class FileRefused(Exception):
 
 
 def _header_field(text: object) -> str | None:
-    key = clean(str(text or "")).strip().lstrip("\ufeff").strip("*＊ ")
+    try:
+        key = inputs.text(str(text or ""), "").lstrip("\ufeff").strip("*＊ ")
+    except ValidationError:
+        return None  # control characters: not a column of ours
     for f, zh, en, _r in COLUMNS:
         if key == zh or key.lower() == en:
             return f
@@ -280,7 +280,7 @@ def _codes(value, names: dict, *, field_name: str) -> object:
     """A Chinese name → its code; a code or anything else unchanged (the registry checks)."""
     if not isinstance(value, str):
         return value
-    text = clean(value)
+    text = inputs.text(value, field_name)
     return names.get(text, text.lower() if text.isascii() else text)
 
 
@@ -288,22 +288,28 @@ def _six_has(value) -> list[str]:
     if isinstance(value, (list, tuple)):
         items = list(value)
     else:
-        items = [v for v in re.split(r"[,，、;；\s]+", clean(value or "")) if v]
+        items = [v for v in re.split(r"[,，、;；\s]+", inputs.text(value, "six_has")) if v]
     return [_SIX_HAS_NAMES.get(v, v) for v in items]
 
 
 def _crs(value) -> str:
-    text = clean(value or "").lower().replace("-", "").replace("_", "").replace(" ", "")
+    text = inputs.text(value, "crs").lower().replace("-", "").replace("_", "").replace(" ", "")
     return text or "wgs84"
 
 
 def _station_data(raw: dict) -> dict:
-    """A raw row → the data ``registry.clean_station`` reads (names turned into codes)."""
+    """A raw row → the data ``fields.clean_station`` reads (names turned into codes); a cell
+    that cannot be read raises a ValidationError naming its column."""
     data = {k: v for k, v in raw.items() if k not in {"union"}}
-    data["crs"] = _crs(raw.get("crs"))
-    data["tier"] = _codes(raw.get("tier") or "", _TIER_NAMES, field_name="tier") or ""
-    data["status"] = _codes(raw.get("status") or "", _STATUS_NAMES, field_name="status") or ""
-    data["six_has"] = _six_has(raw.get("six_has"))
+    names = fields.read_all(
+        {
+            "crs": lambda: _crs(raw.get("crs")),
+            "tier": lambda: _codes(raw.get("tier") or "", _TIER_NAMES, field_name="tier") or "",
+            "status": lambda: _codes(raw.get("status") or "", _STATUS_NAMES, field_name="status") or "",
+            "six_has": lambda: _six_has(raw.get("six_has")),
+        }
+    )
+    data.update(names)
     if isinstance(data.get("verified_on"), datetime.date):
         data["verified_on"] = data["verified_on"].isoformat()
     for key in ("division_code", "phone", "name", "address", "host_unit"):
@@ -350,8 +356,7 @@ def _existing(cells: set[tuple[int, int]], user) -> _Places:
     by_row: dict[int, list[int]] = {}
     for cy, cx in sorted(wanted):
         by_row.setdefault(cy, []).append(cx)
-    operator = scoping.is_operator(user)
-    roots = tuple(scoping.root_paths(user, Action.VIEW))
+    sees = permissions.sees_path(user)
     ys = sorted(by_row)
     for start in range(0, len(ys), 100):
         q = Q()
@@ -363,11 +368,19 @@ def _existing(cells: set[tuple[int, int]], user) -> _Places:
         for name, lat, lng, code, org_path in rows:
             label = (
                 _("station %(code)s %(name)s") % {"code": code, "name": name}
-                if operator or (roots and org_path.startswith(roots))
+                if sees(org_path)
                 else _("a station registered by another union")
             )
             places.add(name, lat, lng, label)
     return places
+
+
+def _union_code(raw: dict) -> str | None:
+    """The row's union code, cleaned; None when it holds control characters."""
+    try:
+        return inputs.text(str(raw.get("union") or ""), "union")
+    except ValidationError:
+        return None
 
 
 def check(user, path: str) -> Preview:
@@ -379,17 +392,21 @@ def check(user, path: str) -> Preview:
         preview.error, preview.code = exc.message, exc.code
         return preview
     preview.total = len(raw_rows)
-    codes = {clean(str(raw.get("union") or "")) for _n, raw in raw_rows}
+    codes = {_union_code(raw) for _n, raw in raw_rows}
     unions = {
         o.code: o
-        for o in scoping.visible_organisations(user, Action.MANAGE_STATIONS).filter(code__in=codes - {""})
+        for o in scoping.visible_organisations(user, scoping.Action.MANAGE_STATIONS).filter(
+            code__in=codes - {"", None}
+        )
     }
     cleaned: list[tuple[int, object, dict, dict]] = []
     for number, raw in raw_rows:
         row_errors: list[RowError] = []
-        code = clean(str(raw.get("union") or ""))
+        code = _union_code(raw)
         union = unions.get(code)
-        if not code:
+        if code is None:
+            row_errors.append(RowError(number, "union", _("The text contains invalid control characters.")))
+        elif not code:
             row_errors.append(RowError(number, "union", _("This field is required.")))
         elif union is None:
             row_errors.append(
@@ -401,7 +418,7 @@ def check(user, path: str) -> Preview:
             )
         try:
             data = _station_data(raw)
-            values = registry.clean_station(data)
+            values = fields.clean_station(data)
         except ValidationError as exc:
             row_errors.extend(_errors_of(number, exc))
             values = None
@@ -493,26 +510,18 @@ def discard(token: str) -> None:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def require_importer(user) -> None:
-    if not scoping.has_any(user, Action.MANAGE_STATIONS):
-        raise PermissionDenied
-
-
 def commit(*, actor, path: str, file_name: str = "") -> list[Station]:
     """Check the file again and create every station in one transaction; raises a
     ValidationError (nothing written) when the file or any row has an error."""
-    require_importer(actor)
+    permissions.require_manage_somewhere(actor)
     preview = check(actor, path)
     if preview.error:
-        raise ValidationError({"file": ValidationError(preview.error, code=preview.code)})
+        raise inputs.field_error("file", preview.error, preview.code)
     if preview.errors:
-        raise ValidationError(
-            {
-                "file": ValidationError(
-                    _("The file has %(n)d errors; nothing was imported.") % {"n": len(preview.errors)},
-                    code="row_errors",
-                )
-            }
+        raise inputs.field_error(
+            "file",
+            _("The file has %(n)d errors; nothing was imported.") % {"n": len(preview.errors)},
+            "row_errors",
         )
     with transaction.atomic():
         created = registry.stations_create_many(
@@ -520,7 +529,7 @@ def commit(*, actor, path: str, file_name: str = "") -> list[Station]:
         )
         audit.record(
             actor=actor,
-            action="stations.import",
+            action=AuditAction.IMPORT,
             object_type="stations.station",
             object_repr=uploads.safe_name(file_name)[:200],
             changes={"stations": [None, len(created)]},

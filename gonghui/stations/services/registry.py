@@ -3,363 +3,27 @@
 may do everything; a station's keeper may update its status, hours, exceptions, photos and
 verification from a phone, nothing else. Every change is audited.
 
-Coordinates come in any supported system and are stored as WGS-84 (``geo.to_wgs84``).
+What a station's fields accept (coordinates in any supported system, stored as WGS-84; hours as
+written; facilities; the 六有 checklist) is read in ``services.fields``.
 """
 
-import datetime
 import hashlib
-import math
-import re
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, uploads
-from gonghui.core.text import clean, prose
-from gonghui.core.validation import keyed, merge_errors
-from gonghui.core.validators import validate_division_code
-from gonghui.organisations import scoping
-from gonghui.stations import geo, search
-from gonghui.stations.choices import Crs, Facility, SixHas, Status, Tier
+from gonghui.core import audit, inputs, uploads
+from gonghui.core.inputs import field_error
+from gonghui.stations import permissions, search
+from gonghui.stations.choices import AuditAction, Status
 from gonghui.stations.models import HoursException, OpeningHours, Photo, Station
-
-Action = scoping.Action
+from gonghui.stations.services import fields
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_TYPES = {"image/jpeg", "image/png"}
 MAX_PHOTOS = 12
-
-# The choices' codes, once (``TextChoices.values`` builds a new list on every access).
-_FACILITIES = tuple(Facility.values)  # in their canonical order
-_SIX_HAS = frozenset(SixHas.values)
-_STATUSES = frozenset(Status.values)
-_TIERS = frozenset(Tier.values)
-
-_TEXT_LIMITS = {"name": 80, "host_unit": 120, "address": 200, "phone": 20, "note": 200}
-
-
-# --- who may do what -------------------------------------------------------------------------
-
-
-def can_manage(user, station: Station) -> bool:
-    return scoping.can(user, Action.MANAGE_STATIONS, station.organisation)
-
-
-def can_keep(user, station: Station) -> bool:
-    """The keeper of the station, or an officer who manages it."""
-    if getattr(user, "is_authenticated", False) and station.keeper_id == user.pk:
-        return True
-    return can_manage(user, station)
-
-
-def _require_keep(user, station: Station) -> None:
-    if not can_keep(user, station):
-        raise PermissionDenied
-
-
-# --- parsing ---------------------------------------------------------------------------------
-
-
-def parse_coordinate(value: object, field: str, *, low: float, high: float) -> float:
-    """A finite number within [low, high] (a decimal string or a number), else a ValidationError
-    naming ``field``."""
-    if isinstance(value, bool):
-        value = None
-    try:
-        number = float(clean(value)) if isinstance(value, str) else float(value)
-    except ValidationError as exc:  # control characters
-        raise keyed(exc, field) from None
-    except (TypeError, ValueError):
-        raise ValidationError({field: ValidationError(_("Give a number."), code="not_a_number")}) from None
-    if not math.isfinite(number) or not low <= number <= high:
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high},
-                    code="out_of_range",
-                )
-            }
-        )
-    return number
-
-
-def parse_point(lat: object, lng: object, crs: object = Crs.WGS84) -> tuple[float, float]:
-    """(lat, lng) in WGS-84 from a point in ``crs``; errors name ``lat``, ``lng`` or ``crs``."""
-    errors = {}
-    try:
-        crs = clean(crs or Crs.WGS84).lower()
-    except ValidationError as exc:
-        merge_errors(errors, exc, field="crs")
-    else:
-        if crs not in Crs.values:
-            errors["crs"] = ValidationError(
-                _("Use one of %(choices)s.") % {"choices": ", ".join(Crs.values)}, code="invalid_choice"
-            )
-    values = {}
-    for field, raw, low, high in (("lat", lat, -90.0, 90.0), ("lng", lng, -180.0, 180.0)):
-        try:
-            values[field] = parse_coordinate(raw, field, low=low, high=high)
-        except ValidationError as exc:
-            merge_errors(errors, exc, field=field)
-    if errors:
-        raise ValidationError(errors)
-    return geo.to_wgs84(values["lat"], values["lng"], crs)
-
-
-def clean_facilities(values) -> list[str]:
-    if isinstance(values, str):
-        values = [v for v in re.split(r"[,，、;；\s]+", values) if v]
-    chosen = []
-    for value in values or []:
-        try:
-            value = clean(value)
-        except ValidationError as exc:
-            raise keyed(exc, "facilities") from None
-        code = value if value in _FACILITIES else _FACILITY_BY_LABEL.get(value)
-        if code is None:
-            raise ValidationError(
-                {
-                    "facilities": ValidationError(
-                        _("Unknown facility %(value)s.") % {"value": value}, code="invalid_choice"
-                    )
-                }
-            )
-        if code not in chosen:
-            chosen.append(code)
-    return [f for f in _FACILITIES if f in chosen]  # canonical order
-
-
-def clean_six_has(values) -> list[str]:
-    chosen = set()
-    for value in values or []:
-        if value not in _SIX_HAS:
-            raise ValidationError(
-                {
-                    "six_has": ValidationError(
-                        _("Unknown 六有 item %(value)s.") % {"value": value}, code="invalid_choice"
-                    )
-                }
-            )
-        chosen.add(value)
-    return [v for v in SixHas.values if v in chosen]
-
-
-def _facility_labels() -> dict[str, str]:
-    # Chinese names used in spreadsheets; the codes themselves are accepted too.
-    return {
-        "座椅": Facility.SEATING,
-        "桌椅": Facility.SEATING,
-        "饮用水": Facility.WATER,
-        "饮水": Facility.WATER,
-        "热水": Facility.WATER,
-        "微波炉": Facility.MICROWAVE,
-        "充电": Facility.CHARGING,
-        "充电设施": Facility.CHARGING,
-        "卫生间": Facility.TOILET,
-        "厕所": Facility.TOILET,
-        "空调": Facility.AIR_CONDITIONING,
-        "急救箱": Facility.FIRST_AID,
-        "医药箱": Facility.FIRST_AID,
-        "药箱": Facility.FIRST_AID,
-        "图书": Facility.BOOKS,
-        "书籍": Facility.BOOKS,
-        "换电": Facility.BATTERY_SWAP,
-        "换电柜": Facility.BATTERY_SWAP,
-        "无线网络": Facility.WIFI,
-        "WiFi": Facility.WIFI,
-        "wifi": Facility.WIFI,
-        "储物柜": Facility.LOCKERS,
-        "维修工具": Facility.REPAIR_KIT,
-        "工具箱": Facility.REPAIR_KIT,
-        "雨伞": Facility.UMBRELLA,
-        "淋浴": Facility.SHOWER,
-    }
-
-
-_FACILITY_BY_LABEL = _facility_labels()
-
-_DAY_NAMES = {
-    "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
-    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
-}  # fmt: skip
-_ALWAYS = re.compile(r"^(24\s*(h|小时|小時)|全天|全天候|00:00\s*[-–~至]\s*24:00)$", re.IGNORECASE)
-_TIME = r"(\d{1,2}):(\d{2})"
-_PART = re.compile(
-    r"^(?:(?:周|星期)?(?P<d1>[一二三四五六日天]|mon|tue|wed|thu|fri|sat|sun)"
-    r"(?:\s*(?:[-–~至到])\s*(?:周|星期)?(?P<d2>[一二三四五六日天]|mon|tue|wed|thu|fri|sat|sun))?\s*)?"
-    rf"{_TIME}\s*[-–~至到]\s*{_TIME}$",
-    re.IGNORECASE,
-)
-
-
-def _time(hours: str, minutes: str) -> datetime.time:
-    h, m = int(hours), int(minutes)
-    if h == 24 and m == 0:
-        return datetime.time(0, 0)
-    return datetime.time(h, m)  # raises ValueError when out of range
-
-
-def parse_hours(text: object) -> tuple[bool, list[tuple[int, datetime.time, datetime.time]]]:
-    """Opening hours as written in a spreadsheet → (always_open, [(weekday, opens, closes)]).
-
-    Accepts "24小时" / "24h" / "全天"; or parts separated by ";" / "；" / "," / newline, each
-    "周一至周五 08:30-18:00", "周六 09:00-17:00", "Mon-Fri 08:30-18:00" or just "07:00-21:00"
-    (every day); "24:00" means midnight. Raises a ValidationError naming ``hours``."""
-    try:
-        text = clean(text)
-    except ValidationError as exc:
-        raise keyed(exc, "hours") from None
-    if not text:
-        raise ValidationError({"hours": ValidationError(_("Give the opening hours."), code="hours_required")})
-    if _ALWAYS.match(text):
-        return True, []
-    intervals = []
-    for part in re.split(r"[;；,，\n]+", text):
-        part = part.strip()
-        if not part:
-            continue
-        match = _PART.match(part)
-        try:
-            if match is None:
-                raise ValueError
-            opens = _time(match.group(3), match.group(4))
-            closes = _time(match.group(5), match.group(6))
-        except ValueError:
-            raise ValidationError(
-                {
-                    "hours": ValidationError(
-                        _("Cannot read the opening hours %(part)s (write e.g. 周一至周五 08:30-18:00).")
-                        % {"part": part},
-                        code="hours_invalid",
-                    )
-                }
-            ) from None
-        d1, d2 = match.group("d1"), match.group("d2")
-        if d1 is None:
-            days = range(7)
-        else:
-            first, last = _DAY_NAMES[d1.lower()], _DAY_NAMES[(d2 or d1).lower()]
-            days = range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)]
-        intervals.extend((day, opens, closes) for day in days)
-    if not intervals:
-        raise ValidationError({"hours": ValidationError(_("Give the opening hours."), code="hours_required")})
-    return False, sorted(set(intervals))
-
-
-def format_hours(station: Station) -> str:
-    """The hours as one line of text (the inverse of :func:`parse_hours`)."""
-    if station.always_open:
-        return "24小时"
-    by_times: dict[tuple, list[int]] = {}
-    for h in station.hours.all():
-        by_times.setdefault((h.opens, h.closes), []).append(h.weekday)
-    names = "一二三四五六日"
-    parts = []
-    for (opens, closes), days in sorted(by_times.items(), key=lambda kv: (min(kv[1]), kv[0])):
-        days = sorted(set(days))
-        runs, start = [], days[0]
-        for prev, cur in zip(days, [*days[1:], None], strict=True):
-            if cur != prev + 1 if cur is not None else True:
-                runs.append((start, prev))
-                start = cur
-        label = "、".join(f"周{names[a]}" if a == b else f"周{names[a]}至周{names[b]}" for a, b in runs)
-        end = "24:00" if closes == datetime.time(0, 0) else closes.strftime("%H:%M")
-        parts.append(f"{label} {opens.strftime('%H:%M')}-{end}")
-    return "；".join(parts)
-
-
-def _text(data: dict, field: str, *, required: bool, errors: dict) -> str:
-    # the note to workers is prose (Chinese punctuation kept); names and addresses are cleaned
-    try:
-        value = (prose if field == "note" else clean)(data.get(field, ""))
-    except ValidationError as exc:
-        merge_errors(errors, exc, field=field)
-        return ""
-    if required and not value:
-        errors[field] = ValidationError(_("This field is required."), code="required")
-    elif len(value) > _TEXT_LIMITS[field]:
-        errors[field] = ValidationError(
-            _("At most %(n)d characters.") % {"n": _TEXT_LIMITS[field]}, code="too_long"
-        )
-    return value
-
-
-def clean_station(data: dict, *, partial: bool = False) -> dict:
-    """Validate station fields (from a form, the API or a spreadsheet row) → clean values.
-    Raises one ValidationError with every field's error. With ``partial`` only the given keys
-    are checked."""
-    errors: dict[str, ValidationError] = {}
-    out: dict = {}
-
-    def wanted(*keys):
-        return not partial or any(k in data for k in keys)
-
-    for field, required in (
-        ("name", True),
-        ("address", True),
-        ("host_unit", False),
-        ("phone", False),
-        ("note", False),
-    ):
-        if wanted(field):
-            out[field] = _text(data, field, required=required, errors=errors)
-    if wanted("division_code"):
-        try:
-            out["division_code"] = validate_division_code(data.get("division_code"))
-        except ValidationError as exc:
-            merge_errors(errors, exc, field="division_code")
-    if wanted("lat", "lng", "crs"):
-        try:
-            out["lat"], out["lng"] = parse_point(
-                data.get("lat"), data.get("lng"), data.get("crs") or Crs.WGS84
-            )
-        except ValidationError as exc:
-            merge_errors(errors, exc, field="lat")
-    for field, fn in (("facilities", clean_facilities), ("six_has", clean_six_has)):
-        if wanted(field):
-            try:
-                out[field] = fn(data.get(field) or [])
-            except ValidationError as exc:
-                merge_errors(errors, exc, field=field)
-    for field, choices in (("status", _STATUSES), ("tier", _TIERS)):
-        if wanted(field):
-            try:
-                value = clean(data.get(field) or (Status.OPEN if field == "status" else Tier.ORDINARY))
-            except ValidationError as exc:
-                merge_errors(errors, exc, field=field)
-                continue
-            if value not in choices:
-                errors[field] = ValidationError(_("Choose a value from the list."), code="invalid_choice")
-            else:
-                out[field] = value
-    if wanted("hours", "always_open"):
-        if "intervals" in data:
-            out["always_open"] = bool(data.get("always_open"))
-            out["intervals"] = list(data["intervals"])
-        else:
-            try:
-                out["always_open"], out["intervals"] = parse_hours(data.get("hours"))
-            except ValidationError as exc:
-                merge_errors(errors, exc, field="hours")
-    if wanted("verified_on") and data.get("verified_on"):
-        value = data["verified_on"]
-        if isinstance(value, str):
-            try:
-                value = datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                value = None
-        if not isinstance(value, datetime.date) or value > timezone.localdate():
-            errors["verified_on"] = ValidationError(
-                _("Give a date that is not in the future."), code="date_invalid"
-            )
-        else:
-            out["verified_on"] = value
-    if errors:
-        raise ValidationError(errors)
-    return out
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -390,39 +54,12 @@ def _write_hours(station: Station, always_open: bool, intervals) -> None:
         )
 
 
-def _validate_intervals(intervals) -> list[tuple[int, datetime.time, datetime.time]]:
-    clean_intervals = []
-    for item in intervals:
-        try:
-            day, opens, closes = item
-            if not (
-                isinstance(day, int)
-                and 0 <= day <= 6
-                and isinstance(opens, datetime.time)
-                and isinstance(closes, datetime.time)
-            ):
-                raise ValueError
-        except (TypeError, ValueError):
-            raise ValidationError(
-                {
-                    "hours": ValidationError(
-                        _("Each interval needs a weekday, an opening and a closing time."),
-                        code="hours_invalid",
-                    )
-                }
-            ) from None
-        clean_intervals.append((day, opens, closes))
-    return sorted(set(clean_intervals))
-
-
 def _new_station(*, organisation, values: dict, code: str, keeper=None) -> tuple[Station, list]:
-    """An unsaved station from :func:`clean_station` values, and its weekly intervals (empty
-    when always open); raises a ValidationError when the hours are missing or overlap."""
+    """An unsaved station from ``fields.clean_station`` values, and its weekly intervals (empty
+    when always open)."""
     values = dict(values)
-    intervals = _validate_intervals(values.pop("intervals"))
+    intervals = values.pop("intervals")
     always_open = values.pop("always_open")
-    if not always_open and not intervals:
-        raise ValidationError({"hours": ValidationError(_("Give the opening hours."), code="hours_required")})
     station = Station(
         organisation=organisation,
         code=code,
@@ -439,7 +76,7 @@ def _new_station(*, organisation, values: dict, code: str, keeper=None) -> tuple
 def _created_entry(actor, station: Station):
     return audit.entry(
         actor=actor,
-        action="stations.station.created",
+        action=AuditAction.STATION_CREATED,
         obj=station,
         organisation_id=station.organisation_id,
         changes={"name": [None, station.name], "code": [None, station.code]},
@@ -448,8 +85,8 @@ def _created_entry(actor, station: Station):
 
 def station_create(*, actor, organisation, data: dict, keeper=None) -> Station:
     """A new station owned by ``organisation`` (in the actor's subtree, manage_stations)."""
-    scoping.require(actor, Action.MANAGE_STATIONS, organisation)
-    values = clean_station(data)
+    permissions.require_manage_in(actor, organisation)
+    values = fields.clean_station(data)
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -477,8 +114,8 @@ def stations_create_many(*, actor, items: list[tuple[object, dict]], batch_size:
     each district's sequence; when another import took the same numbers meanwhile, the whole
     batch is numbered again (up to 3 times)."""
     for organisation in {o.pk: o for o, _data in items}.values():
-        scoping.require(actor, Action.MANAGE_STATIONS, organisation)
-    prepared = [(organisation, clean_station(data)) for organisation, data in items]
+        permissions.require_manage_in(actor, organisation)
+    prepared = [(organisation, fields.clean_station(data)) for organisation, data in items]
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -523,8 +160,8 @@ _EDITABLE = [
 def station_update(*, actor, station: Station, data: dict) -> Station:
     """Edit a station (officers). Only the given keys change; hours if ``hours``/``intervals``
     given; coordinates if ``lat``/``lng`` given (with ``crs``)."""
-    scoping.require(actor, Action.MANAGE_STATIONS, station.organisation)
-    values = clean_station(data, partial=True)
+    permissions.require_manage(actor, station)
+    values = fields.clean_station(data, partial=True)
     with transaction.atomic():
         station = Station.objects.select_for_update().get(pk=station.pk)
         changes = {}
@@ -538,11 +175,11 @@ def station_update(*, actor, station: Station, data: dict) -> Station:
             changes["location"] = [f"{station.lat},{station.lng}", f"{values['lat']},{values['lng']}"]
             _place(station, values["lat"], values["lng"])
         if "intervals" in values:
-            _write_hours(station, values["always_open"], _validate_intervals(values["intervals"]))
-            changes["hours"] = ["", format_hours(station)]
+            _write_hours(station, values["always_open"], values["intervals"])
+            changes["hours"] = ["", fields.format_hours(station)]
         station.save()
         audit.record(
-            actor=actor, action="stations.station.updated", obj=station,
+            actor=actor, action=AuditAction.STATION_UPDATED, obj=station,
             organisation_id=station.organisation_id, changes=changes,
         )  # fmt: skip
     return station
@@ -551,99 +188,107 @@ def station_update(*, actor, station: Station, data: dict) -> Station:
 def status_set(*, actor, station: Station, status: str, note: str = "") -> Station:
     """The keeper (or an officer) opens or closes the station or marks it under maintenance;
     ``note`` tells workers why (shown on the station page)."""
-    _require_keep(actor, station)
-    if status not in Status.values:
-        raise ValidationError(
-            {"status": ValidationError(_("Choose a value from the list."), code="invalid_choice")}
-        )
-    note = prose(note)
-    if len(note) > _TEXT_LIMITS["note"]:
-        raise ValidationError(
-            {"note": ValidationError(_("At most %(n)d characters.") % {"n": 200}, code="too_long")}
-        )
+    permissions.require_keep(actor, station)
+    status = inputs.choice(inputs.text(status, "status"), "status", Status)
+    note = inputs.text(note, "note", prose=True, max_length=fields.TEXT_LIMITS["note"])
     with transaction.atomic():
         before = station.status
         station.status, station.note = status, note
         station.save(update_fields=["status", "note", "updated_at"])
         audit.record(
-            actor=actor, action="stations.station.status", obj=station,
+            actor=actor, action=AuditAction.STATION_STATUS, obj=station,
             organisation_id=station.organisation_id, changes={"status": [before, status]}, reason=note,
         )  # fmt: skip
     return station
 
 
-def hours_set(*, actor, station: Station, always_open: bool, intervals) -> Station:
-    """Replace the weekly hours (keeper or officer)."""
-    _require_keep(actor, station)
-    intervals = _validate_intervals(intervals)
-    if not always_open and not intervals:
-        raise ValidationError({"hours": ValidationError(_("Give the opening hours."), code="hours_required")})
+def hours_set(
+    *, actor, station: Station, text: object = None, always_open: bool = False, intervals=None
+) -> Station:
+    """Replace the weekly hours (keeper or officer): ``text`` as written ("24小时", "周一至周五
+    08:30-18:00；周六 09:00-12:00"), or ``always_open``, or ``intervals`` of (weekday, opens,
+    closes) with the times as typed ("08:30") or read; read here, once, for every caller
+    (``fields.clean_hours``)."""
+    permissions.require_keep(actor, station)
+    always_open, intervals = fields.clean_hours(text=text, always_open=always_open, intervals=intervals)
     with transaction.atomic():
-        before = format_hours(station)
+        before = fields.format_hours(station)
         _write_hours(station, always_open, intervals)
         station.save(update_fields=["always_open", "updated_at"])
         station = Station.objects.get(pk=station.pk)
         audit.record(
-            actor=actor, action="stations.station.hours", obj=station,
-            organisation_id=station.organisation_id, changes={"hours": [before, format_hours(station)]},
+            actor=actor, action=AuditAction.STATION_HOURS, obj=station,
+            organisation_id=station.organisation_id, changes={"hours": [before, fields.format_hours(station)]},
         )  # fmt: skip
     return station
 
 
 def exception_set(
-    *, actor, station: Station, date: datetime.date, closed: bool, opens=None, closes=None, note: str = ""
+    *, actor, station: Station, date: object, closed: bool, opens=None, closes=None, note: str = ""
 ) -> HoursException:
-    """Other hours on one date (holiday, repairs): closed all day, or open opens–closes."""
-    _require_keep(actor, station)
-    errors = {}
-    if not isinstance(date, datetime.date):
-        errors["date"] = ValidationError(_("Give a date."), code="date_invalid")
-    if not closed and not (isinstance(opens, datetime.time) and isinstance(closes, datetime.time)):
-        errors["opens"] = ValidationError(
-            _("Give the opening and closing time, or mark the day closed."), code="hours_invalid"
-        )
-    note = prose(note)[:120]
-    if errors:
-        raise ValidationError(errors)
+    """Other hours on one date (holiday, repairs): closed all day, or open opens–closes (times
+    as typed or read)."""
+    permissions.require_keep(actor, station)
+
+    def times():
+        if closed:
+            return None, None
+        if opens in (None, "") or closes in (None, ""):
+            raise field_error(
+                "opens", _("Give the opening and closing time, or mark the day closed."), "hours_invalid"
+            )
+        return fields.clock(opens, "opens"), fields.clock(closes, "closes")
+
+    values = fields.read_all(
+        {
+            "date": lambda: inputs.date(date, "date"),
+            "times": times,
+            "note": lambda: inputs.text(note, "note", prose=True, max_length=fields.EXCEPTION_NOTE_MAX),
+        }
+    )
+    values["opens"], values["closes"] = values.pop("times")
     with transaction.atomic():
         exception, _created = HoursException.objects.update_or_create(
             station=station,
-            date=date,
+            date=values["date"],
             defaults={
                 "closed": closed,
-                "opens": None if closed else opens,
-                "closes": None if closed else closes,
-                "note": note,
+                "opens": values["opens"],
+                "closes": values["closes"],
+                "note": values["note"],
             },
         )
         audit.record(
-            actor=actor, action="stations.station.exception", obj=station,
+            actor=actor, action=AuditAction.STATION_EXCEPTION, obj=station,
             organisation_id=station.organisation_id,
-            changes={"date": [None, date.isoformat()], "closed": [None, closed]}, reason=note,
+            changes={"date": [None, values["date"].isoformat()], "closed": [None, closed]},
+            reason=values["note"],
         )  # fmt: skip
     return exception
 
 
 def exception_delete(*, actor, exception: HoursException) -> None:
-    _require_keep(actor, exception.station)
+    """Remove a special day (keeper or officer)."""
+    permissions.require_keep(actor, exception.station)
     with transaction.atomic():
         audit.record(
-            actor=actor, action="stations.station.exception_removed", obj=exception.station,
+            actor=actor, action=AuditAction.STATION_EXCEPTION_REMOVED, obj=exception.station,
             organisation_id=exception.station.organisation_id, changes={"date": [exception.date.isoformat(), None]},
         )  # fmt: skip
         exception.delete()
 
 
-def verify(*, actor, station: Station, on: datetime.date | None = None) -> Station:
-    """Someone checked on site that the record is right today (keeper or officer)."""
-    _require_keep(actor, station)
-    on = on or timezone.localdate()
+def verify(*, actor, station: Station, on: object = None) -> Station:
+    """Someone checked on site that the record is right (keeper or officer): today, or the day
+    ``on`` (``YYYY-MM-DD`` or a date), which may not be in the future."""
+    permissions.require_keep(actor, station)
+    on = inputs.date(on, "on", required=False, not_future=True) or timezone.localdate()
     with transaction.atomic():
         before = station.verified_on
         station.verified_on = on
         station.save(update_fields=["verified_on", "updated_at"])
         audit.record(
-            actor=actor, action="stations.station.verified", obj=station,
+            actor=actor, action=AuditAction.STATION_VERIFIED, obj=station,
             organisation_id=station.organisation_id,
             changes={"verified_on": [before.isoformat() if before else None, on.isoformat()]},
         )  # fmt: skip
@@ -652,13 +297,13 @@ def verify(*, actor, station: Station, on: datetime.date | None = None) -> Stati
 
 def keeper_set(*, actor, station: Station, keeper) -> Station:
     """Name the keeper (a user account; an officer of the owning union does this)."""
-    scoping.require(actor, Action.MANAGE_STATIONS, station.organisation)
+    permissions.require_manage(actor, station)
     with transaction.atomic():
         before = station.keeper_id
         station.keeper = keeper
         station.save(update_fields=["keeper", "updated_at"])
         audit.record(
-            actor=actor, action="stations.station.keeper", obj=station,
+            actor=actor, action=AuditAction.STATION_KEEPER, obj=station,
             organisation_id=station.organisation_id,
             changes={"keeper": [str(before) if before else None, str(keeper.pk) if keeper else None]},
         )  # fmt: skip
@@ -667,19 +312,15 @@ def keeper_set(*, actor, station: Station, keeper) -> Station:
 
 def photo_add(*, actor, station: Station, upload) -> Photo:
     """A JPEG or PNG photo (type by its first bytes, ≤ 5 MB, at most 12 per station)."""
-    _require_keep(actor, station)
+    permissions.require_keep(actor, station)
     data = uploads.read_bounded(upload, PHOTO_MAX_BYTES)
     if data is None:
-        raise ValidationError(
-            {"photo": ValidationError(_("The photo is larger than 5 MB."), code="too_large")}
-        )
+        raise field_error("photo", _("The photo is larger than 5 MB."), "too_large")
     content_type = uploads.sniff(data)
     if content_type not in PHOTO_TYPES:
-        raise ValidationError({"photo": ValidationError(_("Upload a JPEG or PNG photo."), code="bad_type")})
+        raise field_error("photo", _("Upload a JPEG or PNG photo."), "bad_type")
     if station.photos.count() >= MAX_PHOTOS:
-        raise ValidationError(
-            {"photo": ValidationError(_("A station has at most 12 photos."), code="too_many")}
-        )
+        raise field_error("photo", _("A station has at most 12 photos."), "too_many")
     with transaction.atomic():
         photo = Photo.objects.create(
             station=station,
@@ -688,20 +329,21 @@ def photo_add(*, actor, station: Station, upload) -> Photo:
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=actor if permissions.signed_in(actor) else None,
         )
         audit.record(
-            actor=actor, action="stations.photo.added", obj=station,
+            actor=actor, action=AuditAction.PHOTO_ADDED, obj=station,
             organisation_id=station.organisation_id, changes={"photo": [None, photo.name]},
         )  # fmt: skip
     return photo
 
 
 def photo_delete(*, actor, photo: Photo) -> None:
-    _require_keep(actor, photo.station)
+    """Remove a photo (keeper or officer)."""
+    permissions.require_keep(actor, photo.station)
     with transaction.atomic():
         audit.record(
-            actor=actor, action="stations.photo.removed", obj=photo.station,
+            actor=actor, action=AuditAction.PHOTO_REMOVED, obj=photo.station,
             organisation_id=photo.station.organisation_id, changes={"photo": [photo.name, None]},
         )  # fmt: skip
         photo.delete()

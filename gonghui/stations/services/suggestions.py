@@ -7,22 +7,18 @@ Routing is territorial (属地管理): ``members.services.enrolment.route`` with
 when the district has no union of its own.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
-from gonghui.core.text import clean, prose
-from gonghui.core.validation import merge_errors
+from gonghui.core import audit, inputs
+from gonghui.core.inputs import field_error
 from gonghui.core.validators import validate_division_code
 from gonghui.members.services.enrolment import route
-from gonghui.organisations import scoping
-from gonghui.stations.choices import Crs, SuggestionStatus
+from gonghui.stations import permissions
+from gonghui.stations.choices import AuditAction, Crs, SuggestionStatus
 from gonghui.stations.models import Station, Suggestion
-from gonghui.stations.services import registry
-
-Action = scoping.Action
+from gonghui.stations.services import fields, registry
 
 _LIMITS = {"name": 80, "address": 200, "reason": 500}
 
@@ -30,35 +26,20 @@ _LIMITS = {"name": 80, "address": 200, "reason": 500}
 def clean_suggestion(data: dict) -> dict:
     """Validate a suggestion → clean values; one ValidationError naming every bad field.
     ``lat``/``lng`` are optional but go together (``crs`` wgs84, gcj02 or bd09)."""
-    errors = {}
-    out = {}
-    for field in ("name", "address", "reason"):
-        try:
-            value = (prose if field == "reason" else clean)(data.get(field, ""))
-        except ValidationError as exc:
-            merge_errors(errors, exc, field=field)
-            continue
-        if not value:
-            errors[field] = ValidationError(_("This field is required."), code="required")
-        elif len(value) > _LIMITS[field]:
-            errors[field] = ValidationError(
-                _("At most %(n)d characters.") % {"n": _LIMITS[field]}, code="too_long"
-            )
-        out[field] = value
-    try:
-        out["division_code"] = validate_division_code(data.get("division_code"))
-    except ValidationError as exc:
-        merge_errors(errors, exc, field="division_code")
     lat, lng = data.get("lat"), data.get("lng")
-    given = [v for v in (lat, lng) if v not in (None, "")]
-    out["lat"] = out["lng"] = None
-    if given:
-        try:
-            out["lat"], out["lng"] = registry.parse_point(lat, lng, data.get("crs") or Crs.WGS84)
-        except ValidationError as exc:
-            merge_errors(errors, exc, field="lat")
-    if errors:
-        raise ValidationError(errors)
+    given = any(v not in (None, "") for v in (lat, lng))
+    readers = {
+        field: lambda f=field: inputs.text(
+            data.get(f, ""), f, required=True, max_length=_LIMITS[f], prose=f == "reason"
+        )
+        for field in ("name", "address", "reason")
+    }
+    readers["division_code"] = lambda: validate_division_code(data.get("division_code"))
+    readers["lat"] = lambda: (
+        fields.parse_point(lat, lng, data.get("crs") or Crs.WGS84) if given else (None, None)
+    )
+    out = fields.read_all(readers)
+    out["lat"], out["lng"] = out["lat"]
     return out
 
 
@@ -70,11 +51,11 @@ def suggestion_submit(*, actor, data: dict) -> Suggestion:
     with transaction.atomic():
         suggestion = Suggestion.objects.create(
             organisation=organisation,
-            suggested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            suggested_by=actor if permissions.signed_in(actor) else None,
             **values,
         )
         audit.record(
-            actor=actor, action="stations.suggestion.submitted", obj=suggestion,
+            actor=actor, action=AuditAction.SUGGESTION_SUBMITTED, obj=suggestion,
             organisation_id=organisation.pk, changes={"name": [None, suggestion.name]},
         )  # fmt: skip
     return suggestion
@@ -83,9 +64,7 @@ def suggestion_submit(*, actor, data: dict) -> Suggestion:
 def _pending(suggestion: Suggestion) -> Suggestion:
     locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if locked.status != SuggestionStatus.PENDING:
-        raise ValidationError(
-            {"status": ValidationError(_("This suggestion has already been decided."), code="decided")}
-        )
+        raise field_error("status", _("This suggestion has already been decided."), "decided")
     return locked
 
 
@@ -94,7 +73,7 @@ def suggestion_accept(*, actor, suggestion: Suggestion, data: dict, keeper=None)
     ``registry.station_create``; the officer completes hours and the rest) and link it. The
     station belongs to the union the suggestion was routed to. Officers with
     ``manage_stations`` there only."""
-    scoping.require(actor, Action.MANAGE_STATIONS, suggestion.organisation)
+    permissions.require_review(actor, suggestion)
     with transaction.atomic():
         locked = _pending(suggestion)
         station = registry.station_create(
@@ -106,7 +85,7 @@ def suggestion_accept(*, actor, suggestion: Suggestion, data: dict, keeper=None)
         locked.decided_by = actor
         locked.save(update_fields=["status", "station", "decided_at", "decided_by"])
         audit.record(
-            actor=actor, action="stations.suggestion.accepted", obj=locked,
+            actor=actor, action=AuditAction.SUGGESTION_ACCEPTED, obj=locked,
             organisation_id=locked.organisation_id,
             changes={"status": [SuggestionStatus.PENDING, locked.status], "station": [None, station.code]},
         )  # fmt: skip
@@ -116,14 +95,8 @@ def suggestion_accept(*, actor, suggestion: Suggestion, data: dict, keeper=None)
 
 def suggestion_decline(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
     """Decline with a reason the suggester reads (officers with ``manage_stations``)."""
-    scoping.require(actor, Action.MANAGE_STATIONS, suggestion.organisation)
-    reason = prose(reason)
-    if not reason:
-        raise ValidationError({"reason": ValidationError(_("Give a reason."), code="required")})
-    if len(reason) > 500:
-        raise ValidationError(
-            {"reason": ValidationError(_("At most %(n)d characters.") % {"n": 500}, code="too_long")}
-        )
+    permissions.require_review(actor, suggestion)
+    reason = inputs.text(reason, "reason", prose=True, required=True, max_length=_LIMITS["reason"])
     with transaction.atomic():
         locked = _pending(suggestion)
         locked.status = SuggestionStatus.DECLINED
@@ -132,7 +105,7 @@ def suggestion_decline(*, actor, suggestion: Suggestion, reason: str) -> Suggest
         locked.decided_by = actor
         locked.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
         audit.record(
-            actor=actor, action="stations.suggestion.declined", obj=locked,
+            actor=actor, action=AuditAction.SUGGESTION_DECLINED, obj=locked,
             organisation_id=locked.organisation_id,
             changes={"status": [SuggestionStatus.PENDING, locked.status]}, reason=reason,
         )  # fmt: skip

@@ -15,20 +15,25 @@ escalated by the ``escalate_station_tickets`` command (once per ticket). Every c
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, crypto
-from gonghui.core.text import clean, prose
+from gonghui.core import audit, crypto, inputs
+from gonghui.core.inputs import field_error
 from gonghui.core.validators import mask_phone, validate_mobile
-from gonghui.organisations import scoping
-from gonghui.stations import hours
-from gonghui.stations.choices import OPEN_TICKET_STATUSES, ProblemKind, TicketStatus
+from gonghui.stations import hours, permissions
+from gonghui.stations.choices import (
+    OPEN_TICKET_STATUSES,
+    AuditAction,
+    ProblemKind,
+    TicketEventKind,
+    TicketStatus,
+)
 from gonghui.stations.models import Station, Ticket, TicketEvent
-
-Action = scoping.Action
+from gonghui.stations.selectors import tickets as reads
+from gonghui.stations.services import fields
 
 # Hours from the report to the due time, per kind of problem. A locked station shuts workers
 # out in heat or cold, so it comes first; a broken microwave or wrong map data can wait
@@ -49,52 +54,11 @@ DESCRIPTION_MAX = 500
 NOTE_MAX = 500
 
 
-class EventKind:
-    """``TicketEvent.kind`` values."""
-
-    REPORTED = "reported"
-    REPORTED_AGAIN = "reported_again"
-    SHOULD_BE_OPEN = "should_be_open"  # a "locked" report while the hours say open
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
-    REJECTED = "rejected"
-    ESCALATED = "escalated"
-
-
-def event_label(kind: str) -> str:
-    return {
-        EventKind.REPORTED: _("reported"),
-        EventKind.REPORTED_AGAIN: _("same problem reported again"),
-        EventKind.SHOULD_BE_OPEN: _("reported while it should be open"),
-        EventKind.ACKNOWLEDGED: _("acknowledged by the keeper"),
-        EventKind.RESOLVED: _("resolved"),
-        EventKind.REJECTED: _("rejected"),
-        EventKind.ESCALATED: _("overdue: escalated to the union"),
-    }.get(kind, kind)
-
-
 def sla_hours(kind: str) -> int:
     """The SLA of ``kind`` in hours: the setting's value if it has one, else the default."""
     override = getattr(settings, "GONGHUI_STATION_TICKET_SLA_HOURS", None) or {}
     value = override.get(kind, DEFAULT_SLA_HOURS.get(kind, DEFAULT_SLA_HOURS[ProblemKind.OTHER]))
     return int(value)
-
-
-# --- who may do what -------------------------------------------------------------------------
-
-
-def is_keeper(user, ticket: Ticket) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and ticket.station.keeper_id == user.pk)
-
-
-def can_handle(user, ticket: Ticket) -> bool:
-    """The station's keeper, or an officer with ``manage_stations`` on the owning union."""
-    return is_keeper(user, ticket) or scoping.can(user, Action.MANAGE_STATIONS, ticket.organisation)
-
-
-def _require_handle(user, ticket: Ticket) -> None:
-    if not can_handle(user, ticket):
-        raise PermissionDenied
 
 
 # --- reporting -------------------------------------------------------------------------------
@@ -113,25 +77,19 @@ def _next_number(day: datetime.date) -> str:
 
 
 def clean_report(*, kind: object, description: object = "", contact: object = "") -> dict:
-    """Validate a report's fields → clean values; one ValidationError naming every bad field."""
-    errors = {}
-    kind = clean(kind)
-    if kind not in ProblemKind.values:
-        errors["kind"] = ValidationError(_("Choose what is wrong."), code="invalid_choice")
-    description = prose(description)
-    if len(description) > DESCRIPTION_MAX:
-        errors["description"] = ValidationError(
-            _("At most %(n)d characters.") % {"n": DESCRIPTION_MAX}, code="too_long"
-        )
-    phone = ""
-    if clean(contact):
-        try:
-            phone = validate_mobile(contact)
-        except ValidationError as exc:
-            errors["contact"] = exc
-    if errors:
-        raise ValidationError(errors)
-    return {"kind": kind, "description": description, "phone": phone}
+    """Validate a report's fields → clean values; one ValidationError naming every bad field.
+    ``contact`` is an optional mobile number."""
+    values = fields.read_all(
+        {
+            "kind": lambda: inputs.choice(inputs.text(kind, "kind"), "kind", ProblemKind),
+            "description": lambda: inputs.text(
+                description, "description", prose=True, max_length=DESCRIPTION_MAX
+            ),
+            "contact": lambda: validate_mobile(contact) if inputs.text(contact, "contact") else "",
+        }
+    )
+    values["phone"] = values.pop("contact")
+    return values
 
 
 def report_problem(
@@ -144,7 +102,7 @@ def report_problem(
     ``kind``, ``description`` or ``contact``."""
     values = clean_report(kind=kind, description=description, contact=contact)
     at = at or timezone.now()
-    reporter = actor if getattr(actor, "is_authenticated", False) else None
+    reporter = actor if permissions.signed_in(actor) else None
     should_be_open = values["kind"] == ProblemKind.LOCKED and hours.is_open(station, at)
     for attempt in range(5):
         try:
@@ -159,16 +117,16 @@ def report_problem(
                 )
                 if existing is not None:
                     TicketEvent.objects.create(
-                        ticket=existing, at=at, actor=reporter, kind=EventKind.REPORTED_AGAIN
+                        ticket=existing, at=at, actor=reporter, kind=TicketEventKind.REPORTED_AGAIN
                     )
                     if should_be_open:
                         TicketEvent.objects.create(
-                            ticket=existing, at=at, actor=reporter, kind=EventKind.SHOULD_BE_OPEN
+                            ticket=existing, at=at, actor=reporter, kind=TicketEventKind.SHOULD_BE_OPEN
                         )
                     audit.record(
-                        actor=actor, action="stations.ticket.reported_again", obj=existing,
+                        actor=actor, action=AuditAction.TICKET_REPORTED_AGAIN, obj=existing,
                         organisation_id=existing.organisation_id,
-                        changes={"reports": [None, reports_count(existing)]},
+                        changes={"reports": [None, reads.reports_count(existing)]},
                     )  # fmt: skip
                     return existing, True
                 ticket = Ticket.objects.create(
@@ -183,13 +141,15 @@ def report_problem(
                     reported_at=at,
                     due_at=at + datetime.timedelta(hours=sla_hours(values["kind"])),
                 )
-                TicketEvent.objects.create(ticket=ticket, at=at, actor=reporter, kind=EventKind.REPORTED)
+                TicketEvent.objects.create(
+                    ticket=ticket, at=at, actor=reporter, kind=TicketEventKind.REPORTED
+                )
                 if should_be_open:
                     TicketEvent.objects.create(
-                        ticket=ticket, at=at, actor=reporter, kind=EventKind.SHOULD_BE_OPEN
+                        ticket=ticket, at=at, actor=reporter, kind=TicketEventKind.SHOULD_BE_OPEN
                     )
                 audit.record(
-                    actor=actor, action="stations.ticket.reported", obj=ticket,
+                    actor=actor, action=AuditAction.TICKET_REPORTED, obj=ticket,
                     organisation_id=ticket.organisation_id,
                     changes={"kind": [None, ticket.kind], "station": [None, station.code]},
                 )  # fmt: skip
@@ -200,65 +160,48 @@ def report_problem(
     raise AssertionError("unreachable")
 
 
-def reports_count(ticket: Ticket) -> int:
-    """How many reports the ticket stands for (the first and every repeat)."""
-    return 1 + ticket.events.filter(kind=EventKind.REPORTED_AGAIN).count()
-
-
-def should_have_been_open(ticket: Ticket) -> bool:
-    return ticket.events.filter(kind=EventKind.SHOULD_BE_OPEN).exists()
-
-
 # --- the keeper's and officers' lifecycle ----------------------------------------------------
-
-
-def _note(value: object, field: str, *, required: bool) -> str:
-    text = prose(value)
-    if required and not text:
-        raise ValidationError({field: ValidationError(_("This field is required."), code="required")})
-    if len(text) > NOTE_MAX:
-        raise ValidationError(
-            {field: ValidationError(_("At most %(n)d characters.") % {"n": NOTE_MAX}, code="too_long")}
-        )
-    return text
 
 
 def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().select_related("station", "organisation").get(pk=ticket.pk)
 
 
+# The audit action of each step of the lifecycle.
+_ACTIONS = {
+    TicketEventKind.ACKNOWLEDGED: AuditAction.TICKET_ACKNOWLEDGED,
+    TicketEventKind.RESOLVED: AuditAction.TICKET_RESOLVED,
+    TicketEventKind.REJECTED: AuditAction.TICKET_REJECTED,
+}
+
+
 def _transition(actor, ticket: Ticket, *, kind: str, note: str, changes: dict) -> None:
     TicketEvent.objects.create(
-        ticket=ticket,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        kind=kind,
-        note=note,
+        ticket=ticket, actor=actor if permissions.signed_in(actor) else None, kind=kind, note=note
     )
     audit.record(
-        actor=actor, action=f"stations.ticket.{kind}", obj=ticket,
+        actor=actor, action=_ACTIONS[kind], obj=ticket,
         organisation_id=ticket.organisation_id, changes=changes, reason=note,
     )  # fmt: skip
 
 
 def _not_open() -> ValidationError:
-    return ValidationError({"status": ValidationError(_("This ticket is already closed."), code="not_open")})
+    return field_error("status", _("This ticket is already closed."), "not_open")
 
 
 def ticket_acknowledge(*, actor, ticket: Ticket, note: str = "", at=None) -> Ticket:
     """The keeper (or an officer) has seen the ticket and is on it. Only an open ticket."""
-    _require_handle(actor, ticket)
-    note = _note(note, "note", required=False)
+    permissions.require_handle(actor, ticket)
+    note = inputs.text(note, "note", prose=True, max_length=NOTE_MAX)
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.status != TicketStatus.OPEN:
-            raise ValidationError(
-                {"status": ValidationError(_("Only an open ticket can be acknowledged."), code="not_open")}
-            )
+            raise field_error("status", _("Only an open ticket can be acknowledged."), "not_open")
         ticket.status = TicketStatus.ACKNOWLEDGED
         ticket.acknowledged_at = at or timezone.now()
         ticket.save(update_fields=["status", "acknowledged_at"])
         _transition(
-            actor, ticket, kind=EventKind.ACKNOWLEDGED, note=note,
+            actor, ticket, kind=TicketEventKind.ACKNOWLEDGED, note=note,
             changes={"status": [TicketStatus.OPEN, ticket.status]},
         )  # fmt: skip
     return ticket
@@ -266,8 +209,8 @@ def ticket_acknowledge(*, actor, ticket: Ticket, note: str = "", at=None) -> Tic
 
 def ticket_resolve(*, actor, ticket: Ticket, resolution: str, at=None) -> Ticket:
     """Fixed: say what was done. On time when resolved at or before ``due_at``."""
-    _require_handle(actor, ticket)
-    resolution = _note(resolution, "resolution", required=True)
+    permissions.require_handle(actor, ticket)
+    resolution = inputs.text(resolution, "resolution", prose=True, required=True, max_length=NOTE_MAX)
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.status not in OPEN_TICKET_STATUSES:
@@ -279,7 +222,7 @@ def ticket_resolve(*, actor, ticket: Ticket, resolution: str, at=None) -> Ticket
         ticket.resolution = resolution
         ticket.save(update_fields=["status", "resolved_at", "resolved_on_time", "resolution"])
         _transition(
-            actor, ticket, kind=EventKind.RESOLVED, note=resolution,
+            actor, ticket, kind=TicketEventKind.RESOLVED, note=resolution,
             changes={"status": [before, ticket.status], "on_time": [None, ticket.resolved_on_time]},
         )  # fmt: skip
     return ticket
@@ -287,8 +230,8 @@ def ticket_resolve(*, actor, ticket: Ticket, resolution: str, at=None) -> Ticket
 
 def ticket_reject(*, actor, ticket: Ticket, reason: str, at=None) -> Ticket:
     """Not a real problem (or not this station's): close it with a reason the worker sees."""
-    _require_handle(actor, ticket)
-    reason = _note(reason, "reason", required=True)
+    permissions.require_handle(actor, ticket)
+    reason = inputs.text(reason, "reason", prose=True, required=True, max_length=NOTE_MAX)
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.status not in OPEN_TICKET_STATUSES:
@@ -298,7 +241,7 @@ def ticket_reject(*, actor, ticket: Ticket, reason: str, at=None) -> Ticket:
         ticket.resolution = reason
         ticket.save(update_fields=["status", "resolution"])
         _transition(
-            actor, ticket, kind=EventKind.REJECTED, note=reason,
+            actor, ticket, kind=TicketEventKind.REJECTED, note=reason,
             changes={"status": [before, ticket.status]},
         )  # fmt: skip
     return ticket
@@ -325,15 +268,10 @@ def escalate_overdue(*, now=None) -> list[Ticket]:
                 continue
             ticket.escalated = True
             ticket.save(update_fields=["escalated"])
-            TicketEvent.objects.create(ticket=ticket, at=now, kind=EventKind.ESCALATED)
+            TicketEvent.objects.create(ticket=ticket, at=now, kind=TicketEventKind.ESCALATED)
             audit.record(
-                actor=None, action="stations.ticket.escalated", obj=ticket,
+                actor=None, action=AuditAction.TICKET_ESCALATED, obj=ticket,
                 organisation_id=ticket.organisation_id, changes={"escalated": [False, True]},
             )  # fmt: skip
             done.append(ticket)
     return done
-
-
-def contact_of(ticket: Ticket) -> str:
-    """The masked contact number (the clear number is never shown)."""
-    return ticket.contact_masked

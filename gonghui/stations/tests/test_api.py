@@ -118,6 +118,14 @@ def test_nearest_bad_input_is_400_naming_the_field(world, params, field):
     assert AuditEntry.objects.count() == before and Station.objects.count() == 0
 
 
+def test_nearest_names_every_bad_field_at_once_the_point_first_and_a_wrong_crs_once(world):
+    r = Client().get("/api/v1/stations/nearest", {"lat": "91", "lng": "108", "crs": "utm", "limit": "0"})
+    assert r.status_code == 400
+    body = r.json()
+    assert body["detail"].startswith("lat:") and body["code"] == "number_too_large"
+    assert [e["field"] for e in body["errors"]] == ["lat", "crs", "limit"]
+
+
 @override_settings(GONGHUI_STATIONS_NEAREST_RATE=3)
 def test_nearest_is_throttled_per_client(world):
     c = Client()
@@ -284,7 +292,7 @@ def test_bad_hours_and_status_are_400_and_nothing_written(world):
     r = send(c, "post", f"/{s.pk}/status", {"status": "gone"})
     assert r.status_code == 400 and r.json()["detail"].startswith("status")
     r = send(c, "post", f"/{s.pk}/verify", {"on": "2999-01-01"})
-    assert r.status_code == 400 and r.json()["detail"].startswith("on")
+    assert r.status_code == 400 and r.json()["detail"].startswith("on") and r.json()["code"] == "date_future"
     r = send(c, "patch", f"/{s.pk}", {"lat": 34.0})  # lat without lng
     assert r.status_code == 400 and r.json()["detail"].startswith("lng")
     s.refresh_from_db()

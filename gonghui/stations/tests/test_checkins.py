@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from gonghui.stations import selectors_reports as selectors
 from gonghui.stations.models import CheckIn
+from gonghui.stations.selectors import stations as selectors
 from gonghui.stations.services import checkins
 from gonghui.stations.tests.helpers import make_station
 

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from gonghui.core import divisions
 from gonghui.organisations import scoping
 from gonghui.organisations.choices import Role
-from gonghui.stations import hours
+from gonghui.stations import hours, permissions
 from gonghui.stations.models import CheckIn, Station, Suggestion, Ticket
-from gonghui.stations.services import registry
+from gonghui.stations.services import fields
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,8 @@ def _check_stations():
     for s in stations:
         assert divisions.get(s.division_code)["parent"] == "610100"
         assert s.organisation.division_code == s.division_code
-        text = registry.format_hours(s)
-        assert registry.parse_hours(text)[0] == s.always_open  # readable hours
+        text = fields.format_hours(s)
+        assert fields.parse_hours(text)[0] == s.always_open  # readable hours
         assert s.always_open or s.hours.exists()
         assert 34.0 < s.lat < 34.5 and 108.5 < s.lng < 109.2
         assert s.name.endswith("工会驿站") and s.host_unit and s.facilities
@@ -51,7 +51,7 @@ def _check_stations():
     assert any(s.verified_on and (s.verified_on.toordinal() < _today().toordinal() - 90) for s in stations)
     # an overnight courier depot and weekday-only bank hours
     assert any(h.closes <= h.opens for s in stations for h in s.hours.all())
-    assert any(registry.format_hours(s) == "周一至周五 08:30-17:30" for s in stations)
+    assert any(fields.format_hours(s) == "周一至周五 08:30-17:30" for s in stations)
 
 
 def _today():
@@ -67,7 +67,7 @@ def _check_keeper():
     kept = Station.objects.filter(keeper=keeper)
     assert kept.count() >= 3
     assert all(s.division_code == "610113" for s in kept)
-    assert all(registry.can_keep(keeper, s) for s in kept)
+    assert all(permissions.can_keep(keeper, s) for s in kept)
 
 
 def _check_tickets_checkins_and_suggestions():

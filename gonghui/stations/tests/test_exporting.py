@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from gonghui.stations import geo
 from gonghui.stations.models import Station
-from gonghui.stations.services import exporting, importing, registry
+from gonghui.stations.services import exporting, fields, importing
 from gonghui.stations.tests.helpers import BAOJI_CENTRE, BELL_TOWER, BIG_GOOSE_PAGODA, make_station
 
 GEOJSON = "/api/v1/stations/export.geojson"
@@ -212,7 +212,7 @@ def _snapshot():
             s.name,
             s.lat,
             s.lng,
-            registry.format_hours(s),
+            fields.format_hours(s),
             tuple(s.facilities),
             s.status,
             s.tier,

@@ -13,7 +13,7 @@ from django.utils import translation
 from gonghui.core.models import AuditEntry
 from gonghui.stations import geo, search
 from gonghui.stations.models import OpeningHours, Station
-from gonghui.stations.services import importing, registry
+from gonghui.stations.services import fields, importing, registry
 from gonghui.stations.tests.helpers import make_station
 from gonghui.stations.tests.helpers_io import csv_bytes, row, spread, write, xlsx_bytes
 
@@ -71,7 +71,7 @@ def test_csv_utf8_imports_every_field(world, officer, tmp_path):
     assert station.status == "open"
     assert station.six_has == ["sign", "place"] and station.six_has_score == 2
     assert station.verified_on == datetime.date(2026, 1, 5)
-    assert registry.format_hours(station) == "周一至周五 08:30-17:30；周六 09:00-16:00"
+    assert fields.format_hours(station) == "周一至周五 08:30-17:30；周六 09:00-16:00"
     assert AuditEntry.objects.filter(action="stations.import").count() == 1
     assert AuditEntry.objects.filter(action="stations.station.created").count() == 1
 
@@ -235,6 +235,25 @@ def test_every_error_is_reported_with_row_and_field(world, officer, tmp_path):
     assert {e.column for e in preview.errors} == {"纬度", "开放时间", "设施"}
 
 
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"所属工会代码": "6101\x0113"}, "union"),
+        ({"星级": "标\x01准"}, "tier"),
+        ({"坐标系": "WGS\x0284"}, "crs"),
+    ],
+)
+def test_a_control_character_in_a_cell_is_an_error_of_its_column(world, officer, tmp_path, overrides, field):
+    rows = [row(), row(**{"名称": "另一个驿站", "纬度": "34.25", **overrides})]
+    refused(officer, write(tmp_path, csv_bytes(rows)), field=field, contains="control characters", row=3)
+
+
+def test_a_header_with_a_control_character_is_an_unknown_column(world, officer, tmp_path):
+    path = write(tmp_path, csv_bytes([row()], headers=[*importing.template_headers(), "备\x01注"]))
+    preview = importing.check(officer, path)
+    assert preview.ok and preview.ignored_columns == ["备\x01注"]
+
+
 def test_union_of_a_sibling_is_out_of_scope(sibling_city_admin, tmp_path):
     baoji = sibling_city_admin  # sibling city admin: 雁塔区 (610113) is not theirs
     refused(baoji, write(tmp_path, csv_bytes([row()])), field="union", contains="not in your scope")
@@ -375,7 +394,7 @@ def test_a_large_file_is_written_in_batches_like_one_by_one(world, officer, tmp_
     beilin = Station.objects.get(division_code="610103")
     assert beilin.code.endswith("-00001") and beilin.always_open and not beilin.hours.exists()
     one = Station.objects.get(name="雁塔区测试驿站7")
-    assert registry.format_hours(one) == "周一至周五 08:30-17:30；周六 09:00-16:00"
+    assert fields.format_hours(one) == "周一至周五 08:30-17:30；周六 09:00-16:00"
     assert (one.cell_y, one.cell_x) == search.cell_of(one.lat, one.lng)
     keys = set(Station.objects.values_list("checkin_key", flat=True))
     assert len(keys) == 62 and "" not in keys

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -38,11 +39,11 @@ def _stored(settings) -> list:
     return list(folder.iterdir()) if folder.exists() else []
 
 
-def test_import_needs_login_and_the_right_role(client, world):
+def test_import_needs_login_and_the_right_role(client, member_user, city_viewer):
     response = client.get(IMPORT)
     assert response.status_code == 302 and "login" in response["Location"]
-    for username in ("member", "xian_viewer"):
-        client.force_login(world.users[username])
+    for user in (member_user, city_viewer):
+        client.force_login(user)
         assert client.get(IMPORT).status_code == 403
         assert _upload(client, csv_bytes([row()])).status_code == 403
         assert client.get(reverse("stations:io_import_template", args=["csv"])).status_code == 403
@@ -182,6 +183,18 @@ def test_export_download_bad_choice_and_login_for_subtree(client, world):
     assert response.status_code == 400
     response = client.get(DOWNLOAD, {"kind": "poi", "format": "xlsx", "crs": "gcj02", "scope": "subtree"})
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_signing_in_for_a_subtree_export_comes_back_to_the_whole_export(client, city_officer):
+    asked = {"kind": "poi", "format": "csv", "crs": "bd09", "scope": "subtree"}
+    response = client.get(DOWNLOAD, asked)
+    assert response.status_code == 302
+    login = urlsplit(response["Location"])
+    back = urlsplit(parse_qs(login.query)["next"][0])
+    assert back.path == DOWNLOAD and dict(parse_qsl(back.query)) == asked
+    client.force_login(city_officer)
+    again = client.get(parse_qs(login.query)["next"][0])
+    assert again.status_code == 200 and 'filename="stations-poi-bd09.csv"' in again["Content-Disposition"]
 
 
 def test_the_upload_waiting_for_confirmation_is_private(officer_client, settings):

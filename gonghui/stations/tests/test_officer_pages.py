@@ -138,7 +138,7 @@ def test_viewer_sees_the_list_but_may_not_edit_or_create(world, stations):
 @pytest.mark.parametrize("username", ["baoji", "gansu"])
 def test_sibling_admin_gets_404_on_edit(world, stations, username):
     xian = stations[0]
-    c = client_for(world.users[username], language="en")
+    c = client_for(username, language="en")
     assert c.get(_edit(xian)).status_code == 404
     assert c.post(_edit(xian), _form(name="改名")).status_code == 404
     assert Station.objects.get(pk=xian.pk).name == "西安钟楼驿站"

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from gonghui.core.models import AuditEntry
-from gonghui.stations import selectors_reports as selectors
 from gonghui.stations.choices import SuggestionStatus
 from gonghui.stations.models import Station, Suggestion
+from gonghui.stations.selectors import suggestions as selectors
 from gonghui.stations.services import suggestions
 
 
@@ -120,13 +120,13 @@ def test_declining_needs_a_reason(city_admin):
     assert s.status == SuggestionStatus.DECLINED and s.decision_note == "附近已有驿站"
 
 
-def test_review_permissions(world, city_viewer, sibling_city_admin, city_admin):
+def test_review_permissions(world, city_viewer, sibling_city_admin, sibling_admin, city_admin):
     s = suggestions.suggestion_submit(actor=AnonymousUser(), data=_data())
-    for name in ("baoji", "gansu"):
+    for sibling in (sibling_city_admin, sibling_admin):
         with pytest.raises(Http404):
-            selectors.suggestion_or_404(world.users[name], s.pk)
+            selectors.suggestion_or_404(sibling, s.pk)
         with pytest.raises(Http404):
-            suggestions.suggestion_decline(actor=world.users[name], suggestion=s, reason="no")
+            suggestions.suggestion_decline(actor=sibling, suggestion=s, reason="no")
     viewer = city_viewer
     assert selectors.suggestion_or_404(viewer, s.pk) == s
     with pytest.raises(PermissionDenied):

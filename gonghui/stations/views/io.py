@@ -4,18 +4,20 @@ to export them (GeoJSON, POI sheet, registry sheet). Thin: form → service → 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.core.forms import Form as NaturalForm
-from gonghui.organisations import scoping
-from gonghui.stations.api_io import download
+from gonghui.core.web import dispatch, form_action
+from gonghui.organisations.permissions import is_officer
+from gonghui.stations import permissions
 from gonghui.stations.choices import Crs
 from gonghui.stations.services import exporting, importing
+from gonghui.stations.web import download
 
 SESSION_KEY = "stations_import"
 PREVIEW_ROWS = 20
@@ -78,7 +80,7 @@ def _context_for(preview: importing.Preview) -> dict:
 @login_required
 def import_page(request):
     """Upload a file; on POST show the preview (errors, or the rows and a confirm button)."""
-    importing.require_importer(request.user)
+    permissions.require_manage_somewhere(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "columns_all": importing.COLUMNS}
     if request.method == "POST" and form.is_valid():
@@ -106,7 +108,7 @@ def import_page(request):
 @login_required
 @require_POST
 def import_confirm(request):
-    importing.require_importer(request.user)
+    permissions.require_manage_somewhere(request.user)
     stored = request.session.get(SESSION_KEY) or {}
     token = request.POST.get("token", "")
     path = importing.stored_path(token) if token and token == stored.get("token") else None
@@ -114,34 +116,29 @@ def import_confirm(request):
         messages.error(request, _("This preview has expired or was already imported; upload the file again."))
         return redirect("stations:io_import")
     try:
-        created = importing.commit(actor=request.user, path=path, file_name=stored.get("name", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("stations:io_import")
+        done = form_action(
+            request, lambda: importing.commit(actor=request.user, path=path, file_name=stored.get("name", ""))
+        )
     finally:
-        request.session.pop(SESSION_KEY, None)
-    importing.discard(token)
-    messages.success(request, _("%(n)d stations were imported.") % {"n": len(created)})
+        request.session.pop(SESSION_KEY, None)  # a preview is confirmed once, well or not
+    if done.ok:
+        importing.discard(token)
+        messages.success(request, _("%(n)d stations were imported.") % {"n": len(done.result)})
     return redirect("stations:io_import")
 
 
 @login_required
 def import_template(request, file_format: str):
-    importing.require_importer(request.user)
-    if file_format == "csv":
-        body = importing.template_csv()
-    elif file_format == "xlsx":
-        body = importing.template_xlsx()
-    else:
-        raise Http404
+    permissions.require_manage_somewhere(request.user)
+    body = dispatch({"csv": importing.template_csv, "xlsx": importing.template_xlsx}, file_format)()
     return download(body, fmt=file_format, name=f"stations-template.{file_format}")
 
 
 def export_page(request):
     """Choose what to export; the form is sent to :func:`export_download` (GET)."""
-    form = ExportForm()
-    officer = scoping.has_any(request.user, scoping.Action.VIEW)
-    return render(request, "stations/io_export.html", {"form": form, "officer": officer})
+    return render(
+        request, "stations/io_export.html", {"form": ExportForm(), "officer": is_officer(request.user)}
+    )
 
 
 def export_download(request) -> HttpResponse:
@@ -150,28 +147,15 @@ def export_download(request) -> HttpResponse:
         return render(
             request,
             "stations/io_export.html",
-            {"form": form, "officer": scoping.has_any(request.user, scoping.Action.VIEW)},
+            {"form": form, "officer": is_officer(request.user)},
             status=400,
         )
     data = form.cleaned_data
     scope, crs, fmt = exporting.clean_options(scope=data["scope"], crs=data["crs"], fmt=data["format"])
     if scope == "subtree" and not request.user.is_authenticated:
-        return redirect(f"{_login_url()}?next={request.get_full_path()}")
+        return redirect_to_login(request.get_full_path())  # back to the whole query, encoded
     qs = exporting.stations(request.user, scope=scope, union=data["union"].strip())
-    if data["kind"] == "geojson":
-        body = exporting.geojson_chunks(qs, private=scope == "subtree")
-        return download(body, fmt="geojson", name="stations.geojson")
-    if data["kind"] == "registry":
-        return download(
-            exporting.registry_sheet(qs, fmt=fmt), fmt=fmt, name=exporting.file_name("registry", fmt)
-        )
-    return download(
-        exporting.poi_sheet(qs, crs=crs, fmt=fmt), fmt=fmt, name=exporting.file_name("poi", fmt, crs)
+    body, fmt, name = dispatch(exporting.FILES, data["kind"])(
+        qs, private=scope == "subtree", crs=crs, fmt=fmt
     )
-
-
-def _login_url() -> str:
-    from django.conf import settings
-    from django.shortcuts import resolve_url
-
-    return resolve_url(settings.LOGIN_URL)
+    return download(body, fmt=fmt, name=name)

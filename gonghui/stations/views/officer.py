@@ -6,26 +6,25 @@ Lists read the VIEW scope; creating and editing need ``manage_stations`` on the 
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gonghui.core.forms import add_service_error
-from gonghui.core.web import paginate
+from gonghui.core.web import form_action, paginate
 from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
-from gonghui.stations import forms
-from gonghui.stations import selectors_pages as selectors
+from gonghui.stations import forms, permissions
 from gonghui.stations.choices import Status, Tier
-from gonghui.stations.services import registry
+from gonghui.stations.selectors import stations as selectors
+from gonghui.stations.services import fields, registry
 from gonghui.stations.views.pages import MAP_MARKER_LIMIT, map_settings, marker_data
 
 Action = scoping.Action
 
-_FIELD_BY_CODE = {"hours_*": "hours", "not_a_number": "lat", "out_of_range": "lat"}
+# Errors of the hours and of the point that name no field of the form.
+_FIELD_BY_CODE = {"hours_*": "hours", "number_*": "lat"}
 
 
 @officer_required
@@ -61,7 +60,7 @@ def station_list(request):
             "statuses": Status.choices,
             "tiers": Tier.choices,
             "homes": scoping.home_organisations(request.user),
-            "can_create": scoping.has_any(request.user, Action.MANAGE_STATIONS),
+            "can_create": permissions.can_manage_somewhere(request.user),
             "stale_days": selectors.STALE_DAYS,
             "usage_days": selectors.USAGE_DAYS,
         },
@@ -71,7 +70,7 @@ def station_list(request):
 @officer_required
 @require_GET
 def station_map(request):
-    stations, total = selectors.page_markers(request.user, limit=MAP_MARKER_LIMIT)
+    stations, total = selectors.markers(request.user, limit=MAP_MARKER_LIMIT)
     return render(
         request,
         "stations/officer_map.html",
@@ -120,8 +119,7 @@ def _keeper(form, organisation):
 @officer_required
 @require_http_methods(["GET", "POST"])
 def station_create(request):
-    if not scoping.has_any(request.user, Action.MANAGE_STATIONS):
-        raise PermissionDenied
+    permissions.require_manage_somewhere(request.user)
     homes = scoping.home_organisations(request.user, Action.MANAGE_STATIONS)
     form = forms.StationForm(
         request.POST or None,
@@ -134,18 +132,19 @@ def station_create(request):
         )
         if organisation is None:
             form.add_error("organisation", _("No union with this code in your scope."))
-        else:
-            keeper = _keeper(form, organisation)
-            if not form.errors:
-                try:
-                    station = registry.station_create(
-                        actor=request.user, organisation=organisation, data=_data(form), keeper=keeper
-                    )
-                except ValidationError as exc:
-                    add_service_error(form, exc, _FIELD_BY_CODE)
-                else:
-                    messages.success(request, _("Station %(code)s created.") % {"code": station.code})
-                    return redirect("stations:detail", code=station.code)
+        keeper = _keeper(form, organisation) if organisation is not None else None
+        done = form_action(
+            request,
+            lambda _cleaned: registry.station_create(
+                actor=request.user, organisation=organisation, data=_data(form), keeper=keeper
+            ),
+            form=form,
+            fields_by_code=_FIELD_BY_CODE,
+        )
+        if done.ok:
+            station = done.result
+            messages.success(request, _("Station %(code)s created.") % {"code": station.code})
+            return redirect("stations:detail", code=station.code)
     return render(
         request,
         "stations/officer_form.html",
@@ -158,11 +157,23 @@ def station_create(request):
     )
 
 
+def _edit_data(form, station, initial: dict) -> dict:
+    """The form's fields for ``registry.station_update``: unchanged hours and coordinates are
+    not rewritten (no audit noise, no drift from a round trip through a typed-in text)."""
+    data = _data(form)
+    if data["hours"].strip() == initial["hours"]:
+        del data["hours"]
+    if data["crs"] == "wgs84" and (data["lat"], data["lng"]) == (initial["lat"], initial["lng"]):
+        del data["lat"], data["lng"], data["crs"]
+    if not data.get("verified_on"):
+        data.pop("verified_on")
+    return data
+
+
 @officer_required
 @require_http_methods(["GET", "POST"])
 def station_edit(request, code):
-    station = selectors.managed_station_or_404(request.user, code, Action.MANAGE_STATIONS)
-    hours_text = registry.format_hours(station)
+    station = selectors.managed_station_or_404(request.user, code)
     initial = {
         "name": station.name,
         "host_unit": station.host_unit,
@@ -171,7 +182,7 @@ def station_edit(request, code):
         "lat": f"{station.lat:.6f}",
         "lng": f"{station.lng:.6f}",
         "crs": "wgs84",
-        "hours": hours_text,
+        "hours": fields.format_hours(station),
         "facilities": station.facilities,
         "six_has": station.six_has,
         "status": station.status,
@@ -184,26 +195,21 @@ def station_edit(request, code):
     form = forms.StationForm(request.POST or None, creating=False, initial=initial)
     if request.method == "POST" and form.is_valid():
         keeper = _keeper(form, station.organisation)
-        if not form.errors:
-            data = _data(form)
-            # Unchanged hours and coordinates are not rewritten (no audit noise, no drift
-            # from a round trip through a typed-in text).
-            if data["hours"].strip() == hours_text:
-                del data["hours"]
-            if data["crs"] == "wgs84" and (data["lat"], data["lng"]) == (initial["lat"], initial["lng"]):
-                del data["lat"], data["lng"], data["crs"]
-            if not data.get("verified_on"):
-                data.pop("verified_on")
-            try:
-                with transaction.atomic():
-                    station = registry.station_update(actor=request.user, station=station, data=data)
-                    if keeper != station.keeper:
-                        registry.keeper_set(actor=request.user, station=station, keeper=keeper)
-            except ValidationError as exc:
-                add_service_error(form, exc, _FIELD_BY_CODE)
-            else:
-                messages.success(request, _("Station saved."))
-                return redirect("stations:detail", code=station.code)
+
+        @transaction.atomic
+        def save(_cleaned):
+            saved = registry.station_update(
+                actor=request.user, station=station, data=_edit_data(form, station, initial)
+            )
+            if keeper != saved.keeper:
+                registry.keeper_set(actor=request.user, station=saved, keeper=keeper)
+            return saved
+
+        done = form_action(
+            request, save, form=form, success=_("Station saved."), fields_by_code=_FIELD_BY_CODE
+        )
+        if done.ok:
+            return redirect("stations:detail", code=station.code)
     return render(
         request,
         "stations/officer_form.html",

@@ -20,14 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gonghui.core import divisions
-from gonghui.stations import geo, hours, search
-from gonghui.stations import selectors_pages as selectors
+from gonghui.stations import geo, hours, permissions, search
 from gonghui.stations.choices import Crs, Facility, SixHas
-from gonghui.stations.services import registry
+from gonghui.stations.selectors import stations as selectors
+from gonghui.stations.services import fields
 
 RESULT_LIMIT = 20
 MAP_MARKER_LIMIT = 5000
-STALE_DAYS = 90
 
 # A small pictogram per facility, always next to its name (never alone).
 FACILITY_ICONS = {
@@ -123,7 +122,10 @@ def week_rows(station) -> list[dict]:
 
 
 def is_stale(station) -> bool:
-    return station.verified_on is None or (timezone.localdate() - station.verified_on).days > STALE_DAYS
+    return (
+        station.verified_on is None
+        or (timezone.localdate() - station.verified_on).days > selectors.STALE_DAYS
+    )
 
 
 def marker_data(stations, *, at=None) -> list[dict]:
@@ -190,7 +192,7 @@ def find(request):
     q = _find_query(request.GET)
     districts = [
         {**d, "name": divisions.full_name(d["division_code"]) or d["division_code"]}
-        for d in selectors.page_districts()
+        for d in selectors.districts()
     ]
     errors: list[str] = []
     origin = None
@@ -198,7 +200,7 @@ def find(request):
     use_point = q["use"] == "point" or (q["use"] != "district" and (q["lat"] or q["lng"]))
     if use_point:
         try:
-            origin = registry.parse_point(q["lat"], q["lng"], q["crs"])
+            origin = fields.parse_point(q["lat"], q["lng"], q["crs"])
         except ValidationError as exc:
             names = {"lat": _("Latitude"), "lng": _("Longitude"), "crs": _("Coordinates from")}
             for field, messages in exc.message_dict.items():
@@ -257,7 +259,7 @@ def find(request):
 
 @require_GET
 def detail(request, code):
-    station = selectors.page_station_or_404(code)
+    station = selectors.public_station_or_404(code)
     now = timezone.now()
     six = set(station.six_has)
     return render(
@@ -267,25 +269,25 @@ def detail(request, code):
             "station": station,
             "open_now": hours.is_open(station, now),
             "change": change_text(station, now),
-            "hours_text": registry.format_hours(station),
+            "hours_text": fields.format_hours(station),
             "week": week_rows(station),
-            "exceptions": selectors.page_upcoming_exceptions(station),
+            "exceptions": selectors.upcoming_exceptions(station, days=60),
             "facilities": facility_list(station.facilities),
             "six_has": [(label, value in six) for value, label in SixHas.choices],
-            "photos": selectors.page_photos(station),
+            "photos": selectors.photos(station),
             "stale": is_stale(station),
             "links": nav_links(station),
             "markers": marker_data([station], at=now),
             "map": map_settings(),
             "place": divisions.full_name(station.division_code),
-            "can_keep": registry.can_keep(request.user, station),
+            "can_keep": permissions.can_keep(request.user, station),
         },
     )
 
 
 @require_GET
 def photo(request, code, photo_id):
-    item = selectors.page_photo_or_404(code, photo_id)
+    item = selectors.photo_or_404(code, photo_id)
     response = HttpResponse(bytes(item.data), content_type=item.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
@@ -299,7 +301,7 @@ def photo(request, code, photo_id):
 @require_GET
 def station_map(request):
     now = timezone.now()
-    stations, total = selectors.page_markers(None, limit=MAP_MARKER_LIMIT)
+    stations, total = selectors.markers(None, limit=MAP_MARKER_LIMIT)
     return render(
         request,
         "stations/map.html",

@@ -9,27 +9,30 @@ and the review of suggested sites. Thin: parse → one service → redirect or r
 
 import segno
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core import divisions, pagination, throttle
-from gonghui.core.forms import Form, add_check_errors, add_service_error
+from gonghui.core import divisions, throttle
+from gonghui.core.forms import Form, add_check_errors
+from gonghui.core.web import form_action, next_or, paginate
 from gonghui.core.widgets import DivisionPicker, picked_division
-from gonghui.stations import hours
-from gonghui.stations import selectors_reports as selectors
+from gonghui.organisations.permissions import officer_required
+from gonghui.stations import hours, permissions
 from gonghui.stations.choices import Crs, ProblemKind, SuggestionStatus, TicketStatus
+from gonghui.stations.selectors import stations as station_reads
+from gonghui.stations.selectors import suggestions as suggestion_reads
+from gonghui.stations.selectors import tickets as ticket_reads
 from gonghui.stations.services import checkins, suggestions, tickets
+from gonghui.stations.web import hit_public_form
 
 # ---- forms (input shape; the public ones run the services' checks in clean()) ---------------------
 
@@ -65,10 +68,6 @@ class ReportForm(Form):
         except ValidationError as exc:
             add_check_errors(self, exc)
         return data
-
-
-class NoteForm(Form):
-    note = forms.CharField(required=False, max_length=500)
 
 
 class ResolveForm(Form):
@@ -148,15 +147,6 @@ class DeclineForm(Form):
     )
 
 
-def _hit(request, scope: str, limit: int | None = None) -> None:
-    throttle.hit(
-        scope,
-        throttle.client_key(request),
-        limit=settings.GONGHUI_PUBLIC_FORM_RATE if limit is None else limit,
-        window=3600,
-    )
-
-
 # ---- worker: report a problem and follow the ticket -------------------------------------------
 
 
@@ -164,25 +154,29 @@ def _hit(request, scope: str, limit: int | None = None) -> None:
 @require_http_methods(["GET", "POST"])
 def report(request, code):
     """Report a problem at a station (phone page; no sign-in needed)."""
-    station = selectors.station_by_code_or_404(code)
+    station = station_reads.public_station_or_404(code)
     form = ReportForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            _hit(request, "stations-report")
-            ticket, merged = tickets.report_problem(actor=request.user, station=station, **form.cleaned_data)
+            hit_public_form(request, "stations-report")
         except throttle.Throttled:
             form.add_error(None, _("Too many attempts; please try again later."))
-        except ValidationError as exc:
-            add_service_error(form, exc)
         else:
-            if merged:
-                messages.info(
-                    request,
-                    _("This problem was already reported; your report was added to the same ticket."),
-                )
-            else:
-                messages.success(request, _("Thank you. Keep the ticket number to follow the repair."))
-            return redirect("stations:ticket", number=ticket.number)
+            done = form_action(
+                request,
+                lambda data: tickets.report_problem(actor=request.user, station=station, **data),
+                form=form,
+            )
+            if done.ok:
+                ticket, merged = done.result
+                if merged:
+                    messages.info(
+                        request,
+                        _("This problem was already reported; your report was added to the same ticket."),
+                    )
+                else:
+                    messages.success(request, _("Thank you. Keep the ticket number to follow the repair."))
+                return redirect("stations:ticket", number=ticket.number)
     return render(
         request,
         "stations/report_form.html",
@@ -190,83 +184,50 @@ def report(request, code):
     )
 
 
+def _ticket_page(request, t, template: str, **extra):
+    t.sla_colour, t.sla_code = ticket_reads.sla_state(t)
+    context = {
+        "ticket": t,
+        "events": [(e, ticket_reads.event_label(e.kind)) for e in ticket_reads.timeline(t)],
+        "reports": ticket_reads.reports_count(t),
+        "can_handle": permissions.can_handle(request.user, t),
+        **extra,
+    }
+    return render(request, template, context)
+
+
 @never_cache
 @require_GET
 def ticket(request, number):
     """The reporter's progress page, reached by the ticket number (no personal data)."""
-    t = selectors.ticket_public_or_404(number)
-    t.sla_colour, t.sla_code = selectors.sla_state(t)
-    return render(
-        request,
-        "stations/ticket_status.html",
-        {
-            "ticket": t,
-            "events": [(e, tickets.event_label(e.kind)) for e in selectors.timeline(t)],
-            "reports": selectors.reports_count(t),
-            "can_handle": tickets.can_handle(request.user, t),
-        },
-    )
+    return _ticket_page(request, ticket_reads.ticket_public_or_404(number), "stations/ticket_status.html")
 
 
 # ---- keeper and officers: the lifecycle -------------------------------------------------------
 
 
-def _back(request, t) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("stations:ticket_detail", kwargs={"number": t.number})
+def _ticket_button(service, field: str):
+    """The page of one button on a ticket (the keeper's phone page, the ticket page): the
+    service ``service(actor, ticket, <field>=what was typed)``, then back to ``next`` (on this
+    site) or the ticket."""
+
+    @login_required
+    @require_POST
+    def view(request, number):
+        t = ticket_reads.ticket_or_404(request.user, number)
+        form_action(
+            request,
+            lambda: service(actor=request.user, ticket=t, **{field: request.POST.get(field, "")}),
+            success=_("Ticket %(number)s updated.") % {"number": t.number},
+        )
+        return redirect(next_or(request, reverse("stations:ticket_detail", kwargs={"number": t.number})))
+
+    return view
 
 
-def _ticket_action(request, number, form_class, call):
-    t = selectors.ticket_or_404(request.user, number)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(_back(request, t))
-    try:
-        call(t, form.cleaned_data)
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-    else:
-        messages.success(request, _("Ticket %(number)s updated.") % {"number": t.number})
-    return redirect(_back(request, t))
-
-
-@login_required
-@require_POST
-def ticket_acknowledge(request, number):
-    return _ticket_action(
-        request,
-        number,
-        NoteForm,
-        lambda t, d: tickets.ticket_acknowledge(actor=request.user, ticket=t, note=d["note"]),
-    )
-
-
-@login_required
-@require_POST
-def ticket_resolve(request, number):
-    return _ticket_action(
-        request,
-        number,
-        ResolveForm,
-        lambda t, d: tickets.ticket_resolve(actor=request.user, ticket=t, resolution=d["resolution"]),
-    )
-
-
-@login_required
-@require_POST
-def ticket_reject(request, number):
-    return _ticket_action(
-        request,
-        number,
-        RejectForm,
-        lambda t, d: tickets.ticket_reject(actor=request.user, ticket=t, reason=d["reason"]),
-    )
+ticket_acknowledge = _ticket_button(tickets.ticket_acknowledge, "note")
+ticket_resolve = _ticket_button(tickets.ticket_resolve, "resolution")
+ticket_reject = _ticket_button(tickets.ticket_reject, "reason")
 
 
 @login_required
@@ -274,19 +235,12 @@ def ticket_reject(request, number):
 @require_GET
 def ticket_detail(request, number):
     """A ticket for its keeper and the officers in scope: timeline, masked contact, actions."""
-    t = selectors.ticket_or_404(request.user, number)
-    t.sla_colour, t.sla_code = selectors.sla_state(t)
-    return render(
+    return _ticket_page(
         request,
+        ticket_reads.ticket_or_404(request.user, number),
         "stations/ticket_detail.html",
-        {
-            "ticket": t,
-            "events": [(e, tickets.event_label(e.kind)) for e in selectors.timeline(t)],
-            "reports": selectors.reports_count(t),
-            "can_handle": tickets.can_handle(request.user, t),
-            "resolve_form": ResolveForm(),
-            "reject_form": RejectForm(),
-        },
+        resolve_form=ResolveForm(),
+        reject_form=RejectForm(),
     )
 
 
@@ -296,9 +250,9 @@ def ticket_detail(request, number):
 def keeper_tickets(request):
     """The keeper's phone page: open tickets of their stations (oldest due first) with the
     actions, and each station's check-ins over the last 30 days."""
-    stations = list(selectors.keeper_stations(request.user))
-    rows = selectors.with_sla(selectors.keeper_tickets(request.user))
-    usage = [(s, list(reversed(selectors.usage(s)))) for s in stations]
+    stations = station_reads.kept_stations(request.user)
+    rows = ticket_reads.with_sla(ticket_reads.keeper_tickets(request.user))
+    usage = [(s, list(reversed(station_reads.usage(s)))) for s in stations]
     return render(
         request,
         "stations/ticket_keeper.html",
@@ -321,29 +275,25 @@ _STATUS_TABS = [
 ]
 
 
-@login_required
+@officer_required
 @never_cache
 @require_GET
 def ticket_queue(request):
     """Officers: the tickets of the subtree, escalated first, with SLA colours; filters
     status, overdue and union; 20 a page."""
-    if not selectors.can_view_tickets(request.user):
-        raise Http404
     status = request.GET.get("status", "active")
     if status not in _STATUS_TABS and status != "all":
         status = "active"
     overdue = request.GET.get("overdue") == "1"
     union = None
     if request.GET.get("union"):
-        union = selectors.organisation_in_scope_or_404(request.user, request.GET["union"])
-    try:
-        page = pagination.parse(request.GET.get("page"), 20)
-    except ValidationError:
-        raise Http404 from None
-    qs = selectors.ticket_queue(
-        request.user, status="" if status == "all" else status, overdue=overdue, organisation=union
+        union = ticket_reads.organisation_in_scope_or_404(request.user, request.GET["union"])
+    page = paginate(
+        request,
+        ticket_reads.ticket_queue(
+            request.user, status="" if status == "all" else status, overdue=overdue, organisation=union
+        ),
     )
-    items, count = pagination.slice_queryset(qs, page)
     labels = dict(TicketStatus.choices)
     labels["active"] = _("open or acknowledged")
     labels["all"] = _("all")
@@ -351,39 +301,38 @@ def ticket_queue(request):
         request,
         "stations/ticket_queue.html",
         {
-            "rows": selectors.with_sla(items),
-            "count": count,
+            "page": page,
+            "rows": ticket_reads.with_sla(page.items),
+            "count": page.count,
             "tabs": [(key, labels[key]) for key in [*_STATUS_TABS, "all"]],
             "status": status,
             "overdue": overdue,
             "union": union,
-            "prev_page": page.page - 1 if page.page > 1 else None,
-            "next_page": page.page + 1 if page.offset + page.page_size < count else None,
         },
     )
 
 
-@login_required
+@officer_required
 @never_cache
 @require_GET
 def ticket_rates(request):
     """Closed-loop rates of the last 90 days per child union of the viewer's scope."""
     if request.GET.get("org"):
-        org = selectors.organisation_in_scope_or_404(request.user, request.GET["org"])
+        org = ticket_reads.organisation_in_scope_or_404(request.user, request.GET["org"])
     else:
-        org = selectors.home_organisation(request.user)
+        org = ticket_reads.home_organisation(request.user)
         if org is None:
             raise Http404
-    start, end = selectors.default_period()
+    start, end = ticket_reads.default_period()
     return render(
         request,
         "stations/ticket_rates.html",
         {
             "org": org,
-            "rows": selectors.closed_loop_table(request.user, org, start=start, end=end),
+            "rows": ticket_reads.closed_loop_table(request.user, org, start=start, end=end),
             "start": start,
             "end": end,
-            "days": selectors.RATE_PERIOD_DAYS,
+            "days": ticket_reads.RATE_PERIOD_DAYS,
         },
     )
 
@@ -410,11 +359,13 @@ def checkin_url(request, station) -> str:
 def station_qr(request, code):
     """The printable check-in QR code for the station's door (keeper or managing officer);
     POST makes a new code (the old one stops working)."""
-    station = selectors.station_by_code_or_404(code)
-    selectors.require_keep(request.user, station)
+    station = station_reads.keeper_station_or_404(request.user, code)
     if request.method == "POST":
-        checkins.key_rotate(actor=request.user, station=station)
-        messages.success(request, _("A new check-in code was made; print it and replace the old one."))
+        form_action(
+            request,
+            lambda: checkins.key_rotate(actor=request.user, station=station),
+            success=_("A new check-in code was made; print it and replace the old one."),
+        )
         return redirect("stations:station_qr", code=station.code)
     url = checkin_url(request, station)
     return render(
@@ -434,7 +385,7 @@ def _visitor_token(request) -> tuple[str, bool]:
 def checkin(request, code):
     """Scanned at the door: a "check in" button (GET), the check-in itself (POST). A wrong
     key answers 404 and writes nothing."""
-    station = selectors.station_by_code_or_404(code)
+    station = station_reads.public_station_or_404(code)
     key = request.POST.get("k") if request.method == "POST" else request.GET.get("k")
     if not checkins.key_matches(station, key):
         raise Http404
@@ -442,7 +393,7 @@ def checkin(request, code):
     context = {"station": station, "key": key, "done": None, "open_now": hours.is_open(station)}
     if request.method == "POST":
         try:
-            _hit(request, "stations-checkin", checkins.checkin_rate())
+            hit_public_form(request, "stations-checkin", checkins.checkin_rate())
             _checkin, created = checkins.check_in(station=station, key=key, user=request.user, token=token)
         except throttle.Throttled:
             context["error"] = _("Too many attempts; please try again later.")
@@ -485,15 +436,19 @@ def suggest(request):
     form = SuggestForm(request.POST)
     if form.is_valid():
         try:
-            _hit(request, "stations-suggest")
-            s = suggestions.suggestion_submit(actor=request.user, data=form.service_data())
+            hit_public_form(request, "stations-suggest")
         except throttle.Throttled:
             form.add_error(None, _("Too many attempts; please try again later."))
-        except ValidationError as exc:
-            add_service_error(form, exc, {"division_*": "work_division"})
         else:
-            messages.success(request, _("Thank you. Keep this page's address to see the union's decision."))
-            return redirect("stations:suggestion", suggestion_id=s.pk)
+            done = form_action(
+                request,
+                lambda _data: suggestions.suggestion_submit(actor=request.user, data=form.service_data()),
+                form=form,
+                success=_("Thank you. Keep this page's address to see the union's decision."),
+                fields_by_code={"division_*": "work_division"},
+            )
+            if done.ok:
+                return redirect("stations:suggestion", suggestion_id=done.result.pk)
     return render(request, "stations/suggest_form.html", {"form": form, "picker": picker})
 
 
@@ -502,46 +457,39 @@ def suggest(request):
 def suggestion(request, suggestion_id):
     """The suggester's page: the decision and, once accepted, the new station (no personal
     data). Officers who may review it see the review actions here too."""
-    s = selectors.suggestion_public_or_404(suggestion_id)
+    s = suggestion_reads.suggestion_public_or_404(suggestion_id)
     return render(
         request,
         "stations/suggest_status.html",
         {
             "s": s,
             "place": divisions.full_name(s.division_code),
-            "can_review": selectors.can_review(request.user, s),
+            "can_review": permissions.can_review(request.user, s),
             "decline_form": DeclineForm(),
         },
     )
 
 
-@login_required
+@officer_required
 @never_cache
 @require_GET
 def suggestion_queue(request):
     """Officers: suggested sites routed to the unions in scope."""
-    if not selectors.can_view_tickets(request.user):
-        raise Http404
     status = request.GET.get("status", SuggestionStatus.PENDING)
     if status not in SuggestionStatus.values and status != "all":
         status = SuggestionStatus.PENDING
-    try:
-        page = pagination.parse(request.GET.get("page"), 20)
-    except ValidationError:
-        raise Http404 from None
-    items, count = pagination.slice_queryset(
-        selectors.suggestion_queue(request.user, status="" if status == "all" else status), page
+    page = paginate(
+        request, suggestion_reads.suggestion_queue(request.user, status="" if status == "all" else status)
     )
     return render(
         request,
         "stations/suggest_queue.html",
         {
-            "rows": [(s, divisions.full_name(s.division_code)) for s in items],
-            "count": count,
+            "page": page,
+            "rows": [(s, divisions.full_name(s.division_code)) for s in page.items],
+            "count": page.count,
             "status": status,
             "tabs": [*SuggestionStatus.choices, ("all", _("all"))],
-            "prev_page": page.page - 1 if page.page > 1 else None,
-            "next_page": page.page + 1 if page.offset + page.page_size < count else None,
         },
     )
 
@@ -551,20 +499,20 @@ def suggestion_queue(request):
 @require_http_methods(["GET", "POST"])
 def suggestion_accept(request, suggestion_id):
     """Officers: create the station from the suggestion (the form starts from it)."""
-    s = selectors.suggestion_or_404(request.user, suggestion_id)
-    if not selectors.can_review(request.user, s):
-        raise PermissionDenied
+    s = suggestion_reads.suggestion_or_404(request.user, suggestion_id)
+    permissions.require_review(request.user, s)
     if s.status != SuggestionStatus.PENDING:
         messages.error(request, _("This suggestion has already been decided."))
         return redirect("stations:suggestion", suggestion_id=s.pk)
     form = AcceptForm(request.POST or None, initial=suggestions.initial_station_data(s))
-    if request.method == "POST" and form.is_valid():
-        try:
-            suggestions.suggestion_accept(actor=request.user, suggestion=s, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The station was created from the suggestion."))
+    if request.method == "POST":
+        done = form_action(
+            request,
+            lambda data: suggestions.suggestion_accept(actor=request.user, suggestion=s, data=data),
+            form=form,
+            success=_("The station was created from the suggestion."),
+        )
+        if done.ok:
             return redirect("stations:suggestion", suggestion_id=s.pk)
     return render(request, "stations/suggest_accept.html", {"s": s, "form": form})
 
@@ -572,16 +520,12 @@ def suggestion_accept(request, suggestion_id):
 @login_required
 @require_POST
 def suggestion_decline(request, suggestion_id):
-    s = selectors.suggestion_or_404(request.user, suggestion_id)
-    form = DeclineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a reason."))
-        return redirect("stations:suggestion", suggestion_id=s.pk)
-    try:
-        suggestions.suggestion_decline(actor=request.user, suggestion=s, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-    else:
-        messages.success(request, _("The suggestion was declined."))
+    s = suggestion_reads.suggestion_or_404(request.user, suggestion_id)
+    form_action(
+        request,
+        lambda: suggestions.suggestion_decline(
+            actor=request.user, suggestion=s, reason=request.POST.get("reason", "")
+        ),
+        success=_("The suggestion was declined."),
+    )
     return redirect("stations:suggestion", suggestion_id=s.pk)

@@ -4,32 +4,24 @@
 
 import datetime
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from gonghui.accounts.api import AUTH
-from gonghui.core import pagination, throttle
-from gonghui.core.api import anyone, error_answers, uuid_or_404
+from gonghui.core import inputs, pagination
+from gonghui.core.api import anyone, error_answers, fresh, uuid_or_404
 from gonghui.organisations.api import OrgRef, org_ref
-from gonghui.stations import selectors_reports as selectors
+from gonghui.stations import permissions
 from gonghui.stations.choices import SuggestionStatus, TicketStatus
+from gonghui.stations.selectors import stations as station_reads
+from gonghui.stations.selectors import suggestions as suggestion_reads
+from gonghui.stations.selectors import tickets as ticket_reads
 from gonghui.stations.services import checkins, suggestions, tickets
+from gonghui.stations.web import hit_public_form
 
 router = Router(tags=["stations"])
 
 
 PUBLIC = [*AUTH, anyone]
-
-
-def _hit(request, scope: str, limit: int | None = None) -> None:
-    throttle.hit(
-        scope,
-        throttle.client_key(request),
-        limit=settings.GONGHUI_PUBLIC_FORM_RATE if limit is None else limit,
-        window=3600,
-    )
 
 
 # ---- problem reports and tickets --------------------------------------------------------------
@@ -61,8 +53,8 @@ def report_problem(request, station_id, payload: ProblemReportIn):
     air_conditioning, dirty, supplies, wrong_info, other; ``description`` ≤ 500; optional
     ``contact`` mobile). A repeat of an open ticket's problem is added to it (``merged``).
     Throttled per client."""
-    station = selectors.station_by_id_or_404(uuid_or_404(station_id))
-    _hit(request, "stations-report")
+    station = station_reads.public_station_by_id_or_404(uuid_or_404(station_id))
+    hit_public_form(request, "stations-report")
     ticket, merged = tickets.report_problem(
         actor=request.user,
         station=station,
@@ -77,7 +69,7 @@ def report_problem(request, station_id, payload: ProblemReportIn):
             "status": ticket.status,
             "due_at": ticket.due_at,
             "merged": merged,
-            "reports": selectors.reports_count(ticket),
+            "reports": ticket_reads.reports_count(ticket),
         },
     )
 
@@ -125,7 +117,7 @@ class TicketList(Schema):
 
 
 def _ticket_item(t) -> dict:
-    colour, code = selectors.sla_state(t)
+    colour, code = ticket_reads.sla_state(t)
     return {
         "number": t.number,
         "station": {"id": str(t.station.pk), "code": t.station.code, "name": t.station.name},
@@ -149,16 +141,16 @@ def _ticket_detail(t) -> dict:
         description=t.description,
         contact=t.contact_masked,
         resolution=t.resolution,
-        reports=selectors.reports_count(t),
+        reports=ticket_reads.reports_count(t),
         timeline=[
-            {"kind": e.kind, "label": tickets.event_label(e.kind), "at": e.at, "note": e.note}
-            for e in selectors.timeline(t)
+            {"kind": e.kind, "label": ticket_reads.event_label(e.kind), "at": e.at, "note": e.note}
+            for e in ticket_reads.timeline(t)
         ],
     )
     return data
 
 
-_STATUSES = {"", "active", *TicketStatus.values}
+_STATUSES = ("active", *TicketStatus.values)
 
 
 @router.get(
@@ -175,12 +167,9 @@ def list_tickets(
     acknowledged); ``overdue``: past due and still open; ``union``: a union code (its
     subtree)."""
     req = pagination.parse(page, page_size)
-    if status not in _STATUSES:
-        raise ValidationError(
-            {"status": ValidationError(_("Choose a value from the list."), code="invalid_choice")}
-        )
-    organisation = selectors.organisation_in_scope_or_404(request.user, union) if union else None
-    qs = selectors.ticket_queue(request.user, status=status, overdue=overdue, organisation=organisation)
+    status = inputs.choice(status, "status", _STATUSES, required=False)
+    organisation = ticket_reads.organisation_in_scope_or_404(request.user, union) if union else None
+    qs = ticket_reads.ticket_queue(request.user, status=status, overdue=overdue, organisation=organisation)
     items, count = pagination.slice_queryset(qs, req)
     return {"items": [_ticket_item(t) for t in items], "count": count}
 
@@ -189,7 +178,7 @@ def list_tickets(
     "tickets/{number}", response=TicketDetail, summary="One repair ticket", url_name="stations_get_ticket"
 )
 def get_ticket(request, number: str):
-    return _ticket_detail(selectors.ticket_or_404(request.user, number))
+    return _ticket_detail(ticket_reads.ticket_or_404(request.user, number))
 
 
 class AcknowledgeIn(Schema):
@@ -204,8 +193,10 @@ class TicketRejectIn(Schema):
     reason: str = ""
 
 
-def _fresh(request, t) -> dict:
-    return _ticket_detail(selectors.ticket_or_404(request.user, t.number))
+def _ticket_changed(request, number: str, change) -> dict:
+    """``change(ticket)`` on a ticket the caller sees, then the ticket as it is now."""
+    change(ticket_reads.ticket_or_404(request.user, number))
+    return fresh(_ticket_detail, ticket_reads.ticket_or_404, request, number)
 
 
 @router.post(
@@ -216,9 +207,10 @@ def _fresh(request, t) -> dict:
 )
 def acknowledge_ticket(request, number: str, payload: AcknowledgeIn | None = None):
     """The keeper (or an officer managing the station) has seen it."""
-    t = selectors.ticket_or_404(request.user, number)
-    tickets.ticket_acknowledge(actor=request.user, ticket=t, note=payload.note if payload else "")
-    return _fresh(request, t)
+    note = payload.note if payload else ""
+    return _ticket_changed(
+        request, number, lambda t: tickets.ticket_acknowledge(actor=request.user, ticket=t, note=note)
+    )
 
 
 @router.post(
@@ -229,9 +221,11 @@ def acknowledge_ticket(request, number: str, payload: AcknowledgeIn | None = Non
 )
 def resolve_ticket(request, number: str, payload: ResolveIn):
     """Fixed: ``resolution`` says what was done; on time when before the due time."""
-    t = selectors.ticket_or_404(request.user, number)
-    tickets.ticket_resolve(actor=request.user, ticket=t, resolution=payload.resolution)
-    return _fresh(request, t)
+    return _ticket_changed(
+        request,
+        number,
+        lambda t: tickets.ticket_resolve(actor=request.user, ticket=t, resolution=payload.resolution),
+    )
 
 
 @router.post(
@@ -242,9 +236,9 @@ def resolve_ticket(request, number: str, payload: ResolveIn):
 )
 def reject_ticket(request, number: str, payload: TicketRejectIn):
     """Not a real problem: ``reason`` is shown to the worker."""
-    t = selectors.ticket_or_404(request.user, number)
-    tickets.ticket_reject(actor=request.user, ticket=t, reason=payload.reason)
-    return _fresh(request, t)
+    return _ticket_changed(
+        request, number, lambda t: tickets.ticket_reject(actor=request.user, ticket=t, reason=payload.reason)
+    )
 
 
 # ---- check-ins and usage -----------------------------------------------------------------------
@@ -271,8 +265,8 @@ def check_in(request, station_id, payload: CheckInIn):
     """Record one use with the station's check-in ``key`` (from the QR code). Signed in: the
     user counts; otherwise ``visitor`` is the app's own random device token (16–100
     characters). 201 when counted, 200 when already counted today; a wrong key is 404."""
-    station = selectors.station_by_id_or_404(uuid_or_404(station_id))
-    _hit(request, "stations-checkin", checkins.checkin_rate())
+    station = station_reads.public_station_by_id_or_404(uuid_or_404(station_id))
+    hit_public_form(request, "stations-checkin", checkins.checkin_rate())
     checkin, created = checkins.check_in(
         station=station, key=payload.key, user=request.user, token=payload.visitor
     )
@@ -299,11 +293,9 @@ class UsageOut(Schema):
 def station_usage(request, station_id, days: int = 30):
     """Check-ins per day over the last ``days`` days (1–366), oldest first; for the keeper
     and the officers in scope."""
-    station = selectors.station_by_id_or_404(uuid_or_404(station_id))
-    selectors.require_see_usage(request.user, station)
-    if not 1 <= days <= 366:
-        raise ValidationError({"days": ValidationError(_("Between 1 and 366."), code="out_of_range")})
-    rows = selectors.usage(station, days)
+    station = station_reads.public_station_by_id_or_404(uuid_or_404(station_id))
+    permissions.require_see(request.user, station)
+    rows = station_reads.usage(station, inputs.integer(days, "days", minimum=1, maximum=366))
     return {
         "items": [{"day": d, "count": n} for d, n in rows],
         "count": len(rows),
@@ -348,6 +340,10 @@ class SuggestionList(Schema):
     count: int
 
 
+def _suggestion_item(s) -> dict:
+    return _suggestion(s, full=True)
+
+
 def _suggestion(s, *, full: bool = False) -> dict:
     data = {
         "id": str(s.pk),
@@ -378,9 +374,9 @@ def _suggestion(s, *, full: bool = False) -> dict:
 def suggest_site(request, payload: SuggestionIn):
     """Anyone suggests a site (``division_code`` GB/T 2260; optional ``lat``/``lng`` in
     ``crs``); routed to the union of the district. Throttled per client."""
-    _hit(request, "stations-suggest")
+    hit_public_form(request, "stations-suggest")
     s = suggestions.suggestion_submit(actor=request.user, data=payload.dict())
-    return Status(201, _suggestion(selectors.suggestion_public_or_404(s.pk)))
+    return Status(201, _suggestion(suggestion_reads.suggestion_public_or_404(s.pk)))
 
 
 @router.get(
@@ -393,13 +389,10 @@ def list_suggestions(request, status: str = SuggestionStatus.PENDING, page: int 
     """Suggestions routed to the unions in the caller's scope; ``status`` pending (default),
     accepted, declined or all."""
     req = pagination.parse(page, page_size)
-    if status not in {*SuggestionStatus.values, "all"}:
-        raise ValidationError(
-            {"status": ValidationError(_("Choose a value from the list."), code="invalid_choice")}
-        )
-    qs = selectors.suggestion_queue(request.user, status="" if status == "all" else status)
+    status = inputs.choice(status, "status", (*SuggestionStatus.values, "all"))
+    qs = suggestion_reads.suggestion_queue(request.user, status="" if status == "all" else status)
     items, count = pagination.slice_queryset(qs, req)
-    return {"items": [_suggestion(s, full=True) for s in items], "count": count}
+    return {"items": [_suggestion_item(s) for s in items], "count": count}
 
 
 class SuggestionDeclineIn(Schema):
@@ -413,6 +406,6 @@ class SuggestionDeclineIn(Schema):
     url_name="stations_decline_suggestion",
 )
 def decline_suggestion(request, suggestion_id, payload: SuggestionDeclineIn):
-    s = selectors.suggestion_or_404(request.user, uuid_or_404(suggestion_id))
+    s = suggestion_reads.suggestion_or_404(request.user, uuid_or_404(suggestion_id))
     suggestions.suggestion_decline(actor=request.user, suggestion=s, reason=payload.reason)
-    return _suggestion(selectors.suggestion_or_404(request.user, s.pk), full=True)
+    return fresh(_suggestion_item, suggestion_reads.suggestion_or_404, request, s.pk)

@@ -4,6 +4,9 @@ Public (no sign-in): the list, the nearest stations and a station's details. Off
 (``manage_stations`` on the owning union's subtree) create and edit stations; a station's keeper
 may set its status and hours and verify it. Coordinates go out in WGS-84 unless ``crs`` asks for
 GCJ-02 (高德/腾讯) or BD-09 (百度); ``nearest`` takes the caller's point in that system too.
+
+The station registry's operations are here; problem reports, tickets, check-ins and suggested
+sites in ``api/reports.py``, exports in ``api/io.py`` — one ``router`` for /api/v1/stations.
 """
 
 import datetime
@@ -11,24 +14,24 @@ import math
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from gonghui.accounts.api import throttle_per_caller
-from gonghui.core import pagination
-from gonghui.core.api import error_answers, prevalidated_response
-from gonghui.core.text import clean
-from gonghui.core.validation import keyed, merge_errors
+from gonghui.core import inputs, pagination
+from gonghui.core.api import error_answers, fresh, prevalidated_response
+from gonghui.core.inputs import InputCode, field_error
 from gonghui.organisations import scoping
 from gonghui.organisations.api import OrgRef, org_ref
-from gonghui.stations import geo, hours, search, selectors
-from gonghui.stations.api_io import router as io_router
-from gonghui.stations.api_reports import router as reports_router
+from gonghui.stations import geo, hours, search
+from gonghui.stations.api.io import router as io_router
+from gonghui.stations.api.reports import router as reports_router
 from gonghui.stations.choices import Crs, Facility
 from gonghui.stations.choices import Status as StationStatus
-from gonghui.stations.services import registry
+from gonghui.stations.selectors import stations as selectors
+from gonghui.stations.services import fields, registry
 
 router = Router(tags=["stations"])
 
@@ -41,56 +44,32 @@ def _nearest_rate() -> int:
     return int(getattr(settings, "GONGHUI_STATIONS_NEAREST_RATE", 600))
 
 
-def _field_error(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
-def _clean(value: object, field: str) -> str:
-    """``core.text.clean`` with its refusal (control characters) naming the parameter."""
-    try:
-        return clean(value)
-    except ValidationError as exc:
-        raise keyed(exc, field) from None
-
-
-def _crs(value: str) -> str:
-    value = _clean(value or Crs.WGS84, "crs").lower()
-    if value not in Crs.values:
-        raise _field_error(
-            "crs", _("Use one of %(choices)s.") % {"choices": ", ".join(Crs.values)}, "invalid_choice"
-        )
-    return value
+_FACILITIES = tuple(Facility.values)
+_TRUE, _FALSE = ("1", "true", "yes"), ("", "0", "false", "no")
 
 
 def _facility(value: str) -> str:
-    value = _clean(value, "facility")
-    if value and value not in Facility.values:
-        raise _field_error("facility", _("Unknown facility %(value)s.") % {"value": value}, "invalid_choice")
+    value = inputs.text(value, "facility")
+    if value and value not in _FACILITIES:
+        raise field_error(
+            "facility", _("Unknown facility %(value)s."), InputCode.INVALID_CHOICE, {"value": value}
+        )
     return value
 
 
 def _bool(value: str, field: str) -> bool:
-    value = _clean(value, field).lower()
-    if value in ("", "0", "false", "no"):
-        return False
-    if value in ("1", "true", "yes"):
-        return True
-    raise _field_error(field, _("Enter true or false."), "invalid")
+    """A yes/no query parameter: 1/true/yes or 0/false/no (blank: no), in any case."""
+    value = inputs.text(value, field).lower()
+    if value not in _TRUE + _FALSE:
+        raise field_error(field, _("Enter true or false."), InputCode.INVALID_CHOICE)
+    return value in _TRUE
 
 
 def _limit(value: str) -> int:
-    value = _clean(value, "limit")
-    if not value:
-        return NEAREST_DEFAULT
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if not 1 <= number <= NEAREST_MAX:
-        raise _field_error(
-            "limit", _("Give a whole number from 1 to %(max)d.") % {"max": NEAREST_MAX}, "out_of_range"
-        )
-    return number
+    limit = inputs.integer(
+        inputs.text(value, "limit"), "limit", required=False, minimum=1, maximum=NEAREST_MAX
+    )
+    return NEAREST_DEFAULT if limit is None else limit
 
 
 def _point_out(station, crs: str) -> tuple[float, float]:
@@ -203,7 +182,7 @@ def _detail(station, crs: str = Crs.WGS84) -> dict:
             {"weekday": h.weekday, "opens": _time(h.opens), "closes": _time(h.closes)}
             for h in station.hours.all()
         ],
-        hours_text=registry.format_hours(station),
+        hours_text=fields.format_hours(station),
         exceptions=[
             {
                 "date": e.date,
@@ -240,17 +219,17 @@ def list_stations(
     code: its whole subtree), ``facility``, ``status``, ``q`` (name, address or number start).
     ``lat``/``lng`` in WGS-84 unless ``crs`` says otherwise."""
     req = pagination.parse(page, page_size)
-    out_crs = _crs(crs)
+    out_crs = fields.clean_crs(crs)
     org = None
     if organisation:
-        org = selectors.organisation_by_code(_clean(organisation, "organisation"))
+        org = selectors.organisation_by_code(inputs.text(organisation, "organisation"))
         if org is None:
-            raise _field_error("organisation", _("No union has this code."), "org_unknown")
-    status = _clean(status, "status")
-    if status and status not in StationStatus.values:
-        raise _field_error("status", _("Choose a value from the list."), "invalid_choice")
+            raise field_error("organisation", _("No union has this code."), "org_unknown")
     qs = selectors.public_stations(
-        organisation=org, facility=_facility(facility), status=status, q=_clean(q, "q")[:80]
+        organisation=org,
+        facility=_facility(facility),
+        status=inputs.choice(inputs.text(status, "status"), "status", StationStatus, required=False),
+        q=inputs.text(q, "q")[:80],
     )
     items, count = pagination.slice_queryset(qs, req)
     now = timezone.now()
@@ -280,26 +259,25 @@ def nearest_stations(
         user_limit=settings.GONGHUI_STATIONS_NEAREST_USER_RATE,
         window=60,
     )
-    errors: dict = {}
-    parsed: dict = {}
-    for name, fn in (
-        ("crs", lambda: _crs(crs)),
-        ("limit", lambda: _limit(limit)),
-        ("open_now", lambda: _bool(open_now, "open_now")),
-        ("facility", lambda: _facility(facility)),
-    ):
+
+    def read_point() -> tuple[float, float]:
         try:
-            parsed[name] = fn()
-        except ValidationError as exc:
-            merge_errors(errors, exc, field=name)
-    try:
-        point = registry.parse_point(lat, lng, parsed.get("crs", Crs.WGS84))
-    except ValidationError as exc:
-        # the point's errors first: lat and lng are what a caller most often gets wrong
-        errors = {**merge_errors({}, exc, field="lat"), **errors}
-    if errors:
-        raise ValidationError(errors)
-    out_crs = parsed["crs"]
+            point_crs = fields.clean_crs(crs)
+        except ValidationError:
+            point_crs = Crs.WGS84  # a wrong crs is reported once, under "crs"
+        return fields.parse_point(lat, lng, point_crs)
+
+    # the point's errors first: lat and lng are what a caller most often gets wrong
+    parsed = fields.read_all(
+        {
+            "lat": read_point,
+            "crs": lambda: fields.clean_crs(crs),
+            "limit": lambda: _limit(limit),
+            "open_now": lambda: _bool(open_now, "open_now"),
+            "facility": lambda: _facility(facility),
+        }
+    )
+    point, out_crs = parsed["lat"], parsed["crs"]
     places = search.locate(
         point[0],
         point[1],
@@ -330,7 +308,7 @@ def nearest_stations(
 def get_station(request, station_id: uuid.UUID, crs: str = ""):
     """A station's public details: hours (list and text), upcoming exceptions, when it next
     opens or closes, facilities, telephone. The keeper is not shown."""
-    out_crs = _crs(crs)
+    out_crs = fields.clean_crs(crs)
     return _detail(selectors.public_station_by_id_or_404(station_id), out_crs)
 
 
@@ -395,28 +373,18 @@ class VerifyIn(Schema):
     on: datetime.date | None = None
 
 
-def _require_keep(user, station) -> None:
-    # Before reading the body: a viewer gets 403 whatever they sent.
-    if not registry.can_keep(user, station):
-        raise PermissionDenied
-
-
-def _fresh(request, station) -> dict:
-    return _detail(selectors.station_or_404(request.user, station.pk))
-
-
 @router.post("", response={201: StationDetail})
 def create_station(request, payload: StationIn):
     """A new station of the union ``organisation`` (its code; ``manage_stations`` there). Hours
     as text ("24小时", "周一至周五 08:30-18:00；周六 09:00-12:00"); ``lat``/``lng`` in ``crs``."""
     org = scoping.get_organisation_or_404(
-        request.user, _clean(payload.organisation, "organisation"), scoping.Action.MANAGE_STATIONS
+        request.user, inputs.text(payload.organisation, "organisation"), scoping.Action.MANAGE_STATIONS
     )
     data = payload.dict()
     data.pop("organisation")
     data = {k: v for k, v in data.items() if v not in ("", None)}
     station = registry.station_create(actor=request.user, organisation=org, data=data)
-    return Status(201, _fresh(request, station))
+    return Status(201, fresh(_detail, selectors.station_or_404, request, station.pk))
 
 
 @router.patch("{uuid:station_id}", response=StationDetail)
@@ -424,14 +392,12 @@ def update_station(request, station_id: uuid.UUID, payload: StationPatch):
     """Change the given fields (officers of the owning union). ``lat``/``lng`` together, in
     ``crs``; ``hours`` as text replaces the weekly hours."""
     station = selectors.station_or_404(request.user, station_id)
-    if not registry.can_manage(request.user, station):
-        raise PermissionDenied  # a keeper sees the station but may not edit it
     data = payload.dict(exclude_unset=True)
     if any(k in data for k in ("lat", "lng", "crs")):
         for key in ("lat", "lng"):
             data.setdefault(key, None)
-    station = registry.station_update(actor=request.user, station=station, data=data)
-    return _fresh(request, station)
+    registry.station_update(actor=request.user, station=station, data=data)
+    return fresh(_detail, selectors.station_or_404, request, station.pk)
 
 
 @router.post("{uuid:station_id}/status", response=StationDetail)
@@ -439,22 +405,8 @@ def set_station_status(request, station_id: uuid.UUID, payload: StationStatusIn)
     """Open, close or mark under maintenance (the keeper or an officer), with a note for
     workers."""
     station = selectors.station_or_404(request.user, station_id)
-    registry.status_set(
-        actor=request.user, station=station, status=_clean(payload.status, "status"), note=payload.note
-    )
-    return _fresh(request, station)
-
-
-def _parse_time(value: str, field: str) -> datetime.time:
-    text = _clean(value, field)
-    try:
-        hh, mm = text.split(":")
-        h, m = int(hh), int(mm)
-        if h == 24 and m == 0:
-            return datetime.time(0, 0)
-        return datetime.time(h, m)
-    except ValueError:
-        raise _field_error(field, _("Enter a time as HH:MM."), "time_invalid") from None
+    registry.status_set(actor=request.user, station=station, status=payload.status, note=payload.note)
+    return fresh(_detail, selectors.station_or_404, request, station.pk)
 
 
 @router.put("{uuid:station_id}/hours", response=StationDetail)
@@ -463,25 +415,14 @@ def set_station_hours(request, station_id: uuid.UUID, payload: HoursIn):
     ``always_open`` / ``intervals`` [{weekday 0–6 (Monday 0), opens, closes "HH:MM"}];
     ``closes`` at or before ``opens`` runs past midnight."""
     station = selectors.station_or_404(request.user, station_id)
-    _require_keep(request.user, station)
-    if payload.hours is not None:
-        always_open, intervals = registry.parse_hours(payload.hours)
-    else:
-        always_open = payload.always_open
-        intervals = []
-        for i, item in enumerate(payload.intervals or []):
-            if not 0 <= item.weekday <= 6:
-                raise _field_error(
-                    f"intervals.{i}.weekday", _("Give a weekday from 0 (Monday) to 6."), "out_of_range"
-                )
-            intervals.append(
-                (item.weekday, _parse_time(item.opens, f"intervals.{i}.opens"),
-                 _parse_time(item.closes, f"intervals.{i}.closes"))
-            )  # fmt: skip
-    station = registry.hours_set(
-        actor=request.user, station=station, always_open=always_open, intervals=intervals
+    registry.hours_set(
+        actor=request.user,
+        station=station,
+        text=payload.hours,
+        always_open=payload.always_open,
+        intervals=[(i.weekday, i.opens, i.closes) for i in payload.intervals or []],
     )
-    return _fresh(request, station)
+    return fresh(_detail, selectors.station_or_404, request, station.pk)
 
 
 @router.post("{uuid:station_id}/verify", response=StationDetail)
@@ -489,12 +430,8 @@ def verify_station(request, station_id: uuid.UUID, payload: VerifyIn | None = No
     """Record that the details were checked on site (the keeper or an officer); ``on``
     defaults to today and may not be in the future."""
     station = selectors.station_or_404(request.user, station_id)
-    _require_keep(request.user, station)
-    on = payload.on if payload else None
-    if on is not None and on > timezone.localdate():
-        raise _field_error("on", _("Give a date that is not in the future."), "date_invalid")
-    registry.verify(actor=request.user, station=station, on=on)
-    return _fresh(request, station)
+    registry.verify(actor=request.user, station=station, on=payload.on if payload else None)
+    return fresh(_detail, selectors.station_or_404, request, station.pk)
 
 
 router.add_router("", reports_router)

@@ -1,13 +1,13 @@
-"""API of station export (GeoJSON, POI sheet, registry sheet). Public: anyone gets the public
-data of active stations; ``scope=subtree`` gives a signed-in officer the stations of their
-subtree, inactive and closed ones included."""
+"""API of station export (GeoJSON, POI sheet, registry sheet), under /api/v1/stations. Public:
+anyone gets the public data of active stations; ``scope=subtree`` gives a signed-in officer
+the stations of their subtree, inactive and closed ones included."""
 
-from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Router
 
 from gonghui.accounts.api import AUTH
 from gonghui.core.api import anyone, file_answer
 from gonghui.stations.services import exporting
+from gonghui.stations.web import download
 
 router = Router(tags=["stations"])
 
@@ -43,23 +43,6 @@ FEATURE_COLLECTION = {
 }
 
 
-def download(body, *, fmt: str, name: str) -> HttpResponse:
-    """A file response: ``body`` is bytes or an iterator of byte chunks (streamed)."""
-    content_type = exporting.CONTENT_TYPES[fmt]
-    if isinstance(body, bytes):
-        response = HttpResponse(body, content_type=content_type)
-    else:
-        response = StreamingHttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _selection(request, scope: str, union: str):
-    scope, _crs, _fmt = exporting.clean_options(scope=scope)
-    return scope, exporting.stations(request.user, scope=scope, union=union)
-
-
 @router.get(
     "export.geojson",
     auth=PUBLIC,
@@ -76,9 +59,11 @@ def export_geojson(request, scope: str = "public", union: str = ""):
     """RFC 7946: WGS-84, ``[lng, lat]``. ``scope=public`` (default): active stations, public
     fields; ``scope=subtree``: the officer's subtree incl. inactive and closed (403 without an
     officer role; ``union`` out of scope → 404)."""
-    scope, qs = _selection(request, scope, union)
-    private = scope == "subtree"
-    return download(exporting.geojson_chunks(qs, private=private), fmt="geojson", name="stations.geojson")
+    scope, _crs, _fmt = exporting.clean_options(scope=scope)
+    qs = exporting.stations(request.user, scope=scope, union=union)
+    return download(
+        exporting.geojson_chunks(qs, private=scope == "subtree"), fmt="geojson", name="stations.geojson"
+    )
 
 
 @router.get(

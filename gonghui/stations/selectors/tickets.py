@@ -1,8 +1,8 @@
-"""Reads of problem reports (tickets), check-ins and suggested sites, scoped.
+"""Reads of repair tickets and their closed-loop rate, scoped.
 
-Officers see the tickets and suggestions of the unions in their scope (``organisations.
-scoping``); a station's keeper sees the tickets of their stations. Out of scope answers 404,
-like a missing object.
+Officers see the tickets of the unions in their scope (``organisations.scoping``); a station's
+keeper sees the tickets of their stations (``stations.permissions``). Out of scope answers
+404, like a missing ticket. Anyone follows a ticket's progress by its number (no personal data).
 """
 
 import datetime
@@ -10,70 +10,21 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gonghui.organisations import scoping
+from gonghui.organisations import selectors as organisation_selectors
 from gonghui.organisations.models import Organisation
-from gonghui.stations.choices import OPEN_TICKET_STATUSES, SuggestionStatus, TicketStatus
-from gonghui.stations.models import CheckIn, Station, Suggestion, Ticket
-from gonghui.stations.services import tickets as ticket_services
+from gonghui.stations import permissions
+from gonghui.stations.choices import OPEN_TICKET_STATUSES, TicketEventKind, TicketStatus
+from gonghui.stations.models import Ticket, TicketEvent
 
 Action = scoping.Action
 
 RATE_PERIOD_DAYS = 90
-USAGE_DAYS = 30
-
-
-# --- stations --------------------------------------------------------------------------------
-
-
-def _stations():
-    return Station.objects.filter(is_active=True).select_related("organisation", "keeper")
-
-
-def station_by_code_or_404(code: str) -> Station:
-    """An active station by its public number (for the worker's pages)."""
-    station = _stations().prefetch_related("hours", "exceptions").filter(code=code).first()
-    if station is None:
-        raise Http404
-    return station
-
-
-def station_by_id_or_404(pk) -> Station:
-    station = _stations().prefetch_related("hours", "exceptions").filter(pk=pk).first()
-    if station is None:
-        raise Http404
-    return station
-
-
-def is_keeper(user, station: Station) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and station.keeper_id == user.pk)
-
-
-def require_keep(user, station: Station) -> None:
-    """The keeper or an officer who manages the station; an officer who only sees it gets
-    403, anybody else 404."""
-    if is_keeper(user, station) or scoping.can(user, Action.MANAGE_STATIONS, station.organisation):
-        return
-    if scoping.can(user, Action.VIEW, station.organisation):
-        raise PermissionDenied
-    raise Http404
-
-
-def require_see_usage(user, station: Station) -> None:
-    """The keeper or anyone who may view the owning union's records; else 404."""
-    if is_keeper(user, station) or scoping.can(user, Action.VIEW, station.organisation):
-        return
-    raise Http404
-
-
-def keeper_stations(user) -> QuerySet:
-    if not getattr(user, "is_authenticated", False):
-        return Station.objects.none()
-    return _stations().filter(keeper=user).order_by("code")
 
 
 # --- tickets ---------------------------------------------------------------------------------
@@ -85,19 +36,14 @@ def _tickets() -> QuerySet:
 
 def ticket_public_or_404(number: str) -> Ticket:
     """A ticket by its number, for the reporter's progress page (shows no personal data)."""
-    ticket = _tickets().filter(number=str(number)[:20]).first()
-    if ticket is None:
-        raise Http404
-    return ticket
+    return get_object_or_404(_tickets(), number=str(number)[:20])
 
 
 def ticket_or_404(user, number: str) -> Ticket:
     """A ticket the user may see: its station's keeper, or the owning union in the user's
     view scope; anybody else gets 404."""
-    ticket = _tickets().filter(number=str(number)[:20]).first()
-    if ticket is None:
-        raise Http404
-    if not (ticket_services.is_keeper(user, ticket) or scoping.can(user, Action.VIEW, ticket.organisation)):
+    ticket = get_object_or_404(_tickets(), number=str(number)[:20])
+    if not permissions.can_see_ticket(user, ticket):
         raise Http404
     return ticket
 
@@ -117,7 +63,7 @@ def ticket_queue(
     acknowledged; ``overdue``: open ones past due; ``organisation``: that union's subtree."""
     qs = scoping.restrict(_tickets(), user, Action.VIEW)
     if organisation is not None:
-        qs = qs.filter(organisation__path__startswith=organisation.path)
+        qs = qs.filter(permissions.below(organisation))
     if status == "active":
         qs = qs.filter(status__in=OPEN_TICKET_STATUSES)
     elif status:
@@ -129,7 +75,7 @@ def ticket_queue(
 
 def keeper_tickets(user) -> QuerySet:
     """The open tickets of the user's stations, oldest due first."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Ticket.objects.none()
     return (
         _tickets()
@@ -138,12 +84,24 @@ def keeper_tickets(user) -> QuerySet:
     )
 
 
-def timeline(ticket: Ticket):
-    return ticket.events.all()
+def timeline(ticket: Ticket) -> list[TicketEvent]:
+    """The ticket's events, oldest first."""
+    return list(ticket.events.all())
+
+
+def event_label(kind: str) -> str:
+    """What a timeline event says (an unknown kind as it is)."""
+    return str(dict(TicketEventKind.choices).get(kind, kind))
 
 
 def reports_count(ticket: Ticket) -> int:
-    return ticket_services.reports_count(ticket)
+    """How many reports the ticket stands for (the first and every repeat)."""
+    return 1 + ticket.events.filter(kind=TicketEventKind.REPORTED_AGAIN).count()
+
+
+def should_have_been_open(ticket: Ticket) -> bool:
+    """Reported "locked" while its hours said open (a report the keeper must explain)."""
+    return ticket.events.filter(kind=TicketEventKind.SHOULD_BE_OPEN).exists()
 
 
 def sla_state(ticket: Ticket, now=None) -> tuple[str, str]:
@@ -211,7 +169,7 @@ def closed_loop(organisation: Organisation, *, start=None, end=None, subtree: bo
     if start is None or end is None:
         start, end = default_period()
     if subtree:
-        qs = Ticket.objects.filter(organisation__path__startswith=organisation.path)
+        qs = Ticket.objects.filter(permissions.below(organisation))
     else:
         qs = Ticket.objects.filter(organisation=organisation)
     qs = qs.filter(due_at__gte=start, due_at__lt=end)
@@ -243,9 +201,11 @@ def closed_loop_table(
     """The union (with its subtree) and each of its active child unions (with theirs)."""
     scoping.require(user, Action.VIEW, organisation)
     rows = [(organisation, closed_loop(organisation, start=start, end=end))]
-    children = Organisation.objects.filter(
-        path__startswith=organisation.path, depth=organisation.depth + 1, is_active=True
-    ).order_by("code")
+    children = (
+        organisation_selectors.subtree(organisation)
+        .filter(depth=organisation.depth + 1, is_active=True)
+        .order_by("code")
+    )
     for child in children:
         rows.append((child, closed_loop(child, start=start, end=end)))
     return rows
@@ -258,88 +218,3 @@ def organisation_in_scope_or_404(user, code: str) -> Organisation:
 def home_organisation(user) -> Organisation | None:
     homes = scoping.home_organisations(user, Action.VIEW)
     return homes[0] if homes else None
-
-
-# --- check-ins -------------------------------------------------------------------------------
-
-
-def _days(days: int, today: datetime.date | None) -> tuple[datetime.date, datetime.date]:
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=days - 1), today
-
-
-def usage(station: Station, days: int = USAGE_DAYS, today: datetime.date | None = None):
-    """[(day, check-ins)] for each of the last ``days`` days up to today, oldest first (days
-    without a check-in count 0)."""
-    first, last = _days(days, today)
-    counts = dict(
-        CheckIn.objects.filter(station=station, day__gte=first, day__lte=last)
-        .values_list("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    return [
-        (first + datetime.timedelta(days=i), counts.get(first + datetime.timedelta(days=i), 0))
-        for i in range(days)
-    ]
-
-
-def usage_total(
-    organisation: Organisation, days: int = USAGE_DAYS, today: datetime.date | None = None
-) -> int:
-    """Check-ins at the stations of ``organisation``'s subtree over the last ``days`` days."""
-    first, last = _days(days, today)
-    return CheckIn.objects.filter(
-        station__organisation__path__startswith=organisation.path, day__gte=first, day__lte=last
-    ).count()
-
-
-def usage_by_station(stations, days: int = USAGE_DAYS, today: datetime.date | None = None) -> dict:
-    """{station id: check-ins over the last ``days`` days} for a list of stations (one query)."""
-    first, last = _days(days, today)
-    return dict(
-        CheckIn.objects.filter(station__in=list(stations), day__gte=first, day__lte=last)
-        .values_list("station_id")
-        .annotate(n=Count("pk"))
-        .values_list("station_id", "n")
-    )
-
-
-# --- suggestions -----------------------------------------------------------------------------
-
-
-def _suggestions() -> QuerySet:
-    return Suggestion.objects.select_related("organisation", "station")
-
-
-def suggestion_queue(user, *, status: str = SuggestionStatus.PENDING) -> QuerySet:
-    qs = scoping.restrict(_suggestions(), user, Action.VIEW)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("created_at", "pk") if status == SuggestionStatus.PENDING else qs
-
-
-def suggestion_or_404(user, pk) -> Suggestion:
-    suggestion = scoping.restrict(_suggestions(), user, Action.VIEW).filter(pk=pk).first()
-    if suggestion is None:
-        raise Http404
-    return suggestion
-
-
-def suggestion_public_or_404(pk) -> Suggestion:
-    suggestion = _suggestions().filter(pk=pk).first()
-    if suggestion is None:
-        raise Http404
-    return suggestion
-
-
-def can_review(user, suggestion: Suggestion) -> bool:
-    return scoping.can(user, Action.MANAGE_STATIONS, suggestion.organisation)
-
-
-def can_review_any(user) -> bool:
-    return scoping.has_any(user, Action.MANAGE_STATIONS)
-
-
-def can_view_tickets(user) -> bool:
-    return scoping.has_any(user, Action.VIEW)
