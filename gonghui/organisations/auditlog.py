@@ -72,6 +72,14 @@ CHANGE_NAMES = {
     ("members.importbatch", "batches"): gettext_lazy("Import files deleted"),
     ("members.importbatch", "orphans"): gettext_lazy("Stray files deleted"),
     ("members.importbatch", "older_than_hours"): gettext_lazy("Older than (hours)"),
+    ("stations.ticket", "escalated"): gettext_lazy("Escalated"),
+    "station": gettext_lazy("Station"),
+    ("stations.ticket", "on_time"): gettext_lazy("Resolved on time"),
+    ("stations.ticket", "closed"): gettext_lazy("Closed"),
+    "kind": gettext_lazy("Kind"),
+    ("stations.station", "stations"): gettext_lazy("Stations imported"),
+    ("stations.station", "hours"): gettext_lazy("Opening hours"),
+    ("stations.station", "reports"): gettext_lazy("Reports"),
 }
 
 # Change keys whose values name records without being a foreign key of the entry's model:

@@ -111,7 +111,7 @@ class AuditAction(models.TextChoices):
     STATION_CHECKIN_KEY_ROTATED = "stations.station.checkin_key_rotated", _("Station check-in code renewed")
     PHOTO_ADDED = "stations.photo.added", _("Station photo added")
     PHOTO_REMOVED = "stations.photo.removed", _("Station photo removed")
-    IMPORT = "stations.import", _("Stations imported")
+    IMPORT = "stations.import.finished", _("Stations imported")
     TICKET_REPORTED = "stations.ticket.reported", _("Station problem reported")
     TICKET_REPORTED_AGAIN = "stations.ticket.reported_again", _("Station problem reported again")
     TICKET_ACKNOWLEDGED = "stations.ticket.acknowledged", _("Repair ticket acknowledged")

@@ -72,7 +72,7 @@ def test_csv_utf8_imports_every_field(world, officer, tmp_path):
     assert station.six_has == ["sign", "place"] and station.six_has_score == 2
     assert station.verified_on == datetime.date(2026, 1, 5)
     assert fields.format_hours(station) == "周一至周五 08:30-17:30；周六 09:00-16:00"
-    assert AuditEntry.objects.filter(action="stations.import").count() == 1
+    assert AuditEntry.objects.filter(action="stations.import.finished").count() == 1
     assert AuditEntry.objects.filter(action="stations.station.created").count() == 1
 
 
