@@ -4,7 +4,6 @@
 dues calculator; anonymous calls are rate-limited per client like the public forms."""
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,27 +14,27 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import StrictFloat, StrictInt, StrictStr
 
-from gonghui.assistance import category as category_fn
-from gonghui.assistance import selectors
+from gonghui.assistance import category, selectors
 from gonghui.assistance.services import attachments as attachment_services
+from gonghui.assistance.services import (
+    bank_cards,
+    editing,
+    households,
+    monitoring,
+    payments,
+    reviews,
+    workflow,
+)
 from gonghui.assistance.services import dibao as dibao_services
-from gonghui.assistance.services import households as hh
-from gonghui.assistance.services import monitoring
 from gonghui.core import pagination, throttle, uploads
-from gonghui.core.api import error_answers, error_response, file_answer
-from gonghui.core.api import uuid_or_404 as _uuid
+from gonghui.core.api import error_answers, error_response, file_answer, uuid_or_404
+from gonghui.core.inputs import InputCode, field_error, money, money_text
+from gonghui.core.validation import keyed
 from gonghui.core.validators import validate_division_code
-from gonghui.members import selectors as member_selectors
-from gonghui.organisations import scoping
 from gonghui.organisations.api import OrgRef, org_ref
 
 router = Router(tags=["assistance"])
-Action = scoping.Action
 Amount = StrictStr | StrictInt | StrictFloat
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
 
 
 # ---- assessment ------------------------------------------------------------------------
@@ -65,13 +64,13 @@ class AssessOut(Schema):
     explanation: str
 
 
-def assessment_out(a: category_fn.Assessment) -> dict:
+def assessment_out(a: category.Assessment) -> dict:
     return {
         "category": a.category,
         "label": a.label,
-        "per_capita_income": _money(a.per_capita_income),
-        "threshold": _money(a.threshold),
-        "dibao_monthly": _money(a.dibao),
+        "per_capita_income": money_text(a.per_capita_income),
+        "threshold": money_text(a.threshold),
+        "dibao_monthly": money_text(a.dibao),
         "explanation": a.explanation,
     }
 
@@ -85,40 +84,29 @@ def assess(request, payload: AssessIn):
     """The hardship category of a household with its explanation. Give the 低保 directly
     (``dibao_monthly``) or as ``division`` (GB/T 2260) + ``date`` (default today) to use the
     recorded standard. Computes only; nothing is stored."""
-    if not getattr(request.user, "is_authenticated", False):
+    if not request.user.is_authenticated:
         throttle.hit("assistance-assess", throttle.client_key(request), limit=_assess_rate(), window=3600)
-    if payload.household_size < 1:
-        raise ValidationError(
-            {
-                "household_size": ValidationError(
-                    _("A household has at least one person."), code="size_invalid"
-                )
-            }
-        )
-    incomes = category_fn.parse_amounts(payload.monthly_incomes, "monthly_incomes")
-    expenses = category_fn.parse_amounts(payload.rigid_expenses, "rigid_expenses")
+
+    def amounts(values: list, field: str) -> list:
+        return [money(v, f"{field}.{i}", maximum=category.MAX_AMOUNT) for i, v in enumerate(values)]
+
+    incomes = amounts(payload.monthly_incomes, "monthly_incomes")
+    expenses = amounts(payload.rigid_expenses, "rigid_expenses")
     event = None
     if payload.event is not None:
-        event = category_fn.Event(
-            payload.event.kind, category_fn.parse_amount(payload.event.compensation, "event.compensation")
-        )
+        compensation = money(payload.event.compensation, "event.compensation", maximum=category.MAX_AMOUNT)
+        event = category.Event(payload.event.kind, compensation)
     if payload.dibao_monthly is not None:
-        dibao = category_fn.parse_amount(payload.dibao_monthly, "dibao_monthly", positive=True)
+        dibao = money(payload.dibao_monthly, "dibao_monthly", positive=True, maximum=category.MAX_AMOUNT)
     elif payload.division:
         try:
             code = validate_division_code(payload.division)
         except ValidationError as exc:
-            raise ValidationError({"division": exc}) from None
+            raise keyed(exc, "division") from None
         dibao = dibao_services.monthly_for(code, payload.date or timezone.localdate())
     else:
-        raise ValidationError(
-            {
-                "dibao_monthly": ValidationError(
-                    _("Give dibao_monthly, or division and date."), code="dibao_required"
-                )
-            }
-        )
-    a = category_fn.assess(
+        raise field_error("dibao_monthly", _("Give dibao_monthly, or division and date."), InputCode.REQUIRED)
+    a = category.assess(
         household_size=payload.household_size,
         monthly_incomes=incomes,
         rigid_expenses=expenses,
@@ -154,7 +142,7 @@ def dibao_out(row) -> dict:
     return {
         "division_code": row.division_code,
         "effective_from": row.effective_from,
-        "monthly": _money(row.monthly),
+        "monthly": money_text(row.monthly),
         "note": row.note,
     }
 
@@ -259,7 +247,7 @@ def household_item(h) -> dict:
         "organisation": org_ref(h.organisation),
         "status": h.status,
         "category": h.category,
-        "per_capita_income": _money(h.per_capita_income),
+        "per_capita_income": money_text(h.per_capita_income),
         "next_review_on": h.next_review_on,
         "review_overdue": _overdue(h),
     }
@@ -276,11 +264,11 @@ def household_detail(h) -> dict:
         "medical_insurance": h.medical_insurance,
         "zero_employment": h.zero_employment,
         "event_kind": h.event_kind,
-        "event_compensation": _money(h.event_compensation),
+        "event_compensation": money_text(h.event_compensation),
         "bank_name": h.bank_name,
         "bank_card": h.bank_card_masked,
         "category_explanation": h.category_explanation,
-        "dibao_monthly": _money(h.dibao_monthly),
+        "dibao_monthly": money_text(h.dibao_monthly),
         "assessed_on": h.assessed_on,
         "visited_on": h.visited_on,
         "consent_signed": h.consent_signed,
@@ -294,7 +282,7 @@ def household_detail(h) -> dict:
                 "relation": p.relation,
                 "name": p.name,
                 "id_number": p.id_number_masked,
-                "monthly_income": _money(p.monthly_income),
+                "monthly_income": money_text(p.monthly_income),
                 "health": p.health,
                 "disabled": p.disabled,
                 "disability_grade": p.disability_grade,
@@ -304,7 +292,7 @@ def household_detail(h) -> dict:
             for p in h.people.all()
         ],
         "payments": [
-            {"kind": p.kind, "amount": _money(p.amount), "paid_on": p.paid_on, "note": p.note}
+            {"kind": p.kind, "amount": money_text(p.amount), "paid_on": p.paid_on, "note": p.note}
             for p in h.payments.all()
         ],
         "attachments": [attachment_out(a) for a in selectors.attachments_of(h)],
@@ -419,20 +407,15 @@ def list_households(request, status: str = "", overdue: bool = False, page: int 
 def open_household(request, payload: HouseholdIn):
     """Open a file: the head applies for their household, or an officer files it."""
     data = payload.dict()
-    member_id = _uuid(data.pop("head"))
-    own = selectors.member_of_user(request.user)
-    if own is not None and own.pk == member_id:
-        head = own
-    else:
-        head = member_selectors.member_or_404(request.user, member_id, Action.MANAGE_ASSISTANCE)
+    head = selectors.head_or_404(request.user, uuid_or_404(data.pop("head")))
     try:
-        h = hh.household_open(actor=request.user, head=head, **data)
-    except hh.DuplicateFile as exc:
+        h = households.household_open(actor=request.user, head=head, **data)
+    except households.DuplicateFile as exc:
         return duplicate_response(exc)
     return Status(201, household_detail(h))
 
 
-def duplicate_response(exc: "hh.DuplicateFile"):
+def duplicate_response(exc: households.DuplicateFile):
     """400 with the usual error shape; ``existing`` points to the file (and how to reopen it)
     only when the caller may see it (the service decides: ``exc.household`` is None otherwise)."""
     message = exc.messages[0]
@@ -457,7 +440,7 @@ def duplicate_response(exc: "hh.DuplicateFile"):
 
 @router.get("households/{household_id}", response=HouseholdDetail)
 def get_household(request, household_id: str):
-    return household_detail(selectors.household_or_404(request.user, _uuid(household_id)))
+    return household_detail(selectors.household_or_404(request.user, uuid_or_404(household_id)))
 
 
 class DecisionIn(Schema):
@@ -498,14 +481,14 @@ class BankCardOut(Schema):
 
 
 def _h(request, household_id: str):
-    return selectors.household_or_404(request.user, _uuid(household_id))
+    return selectors.household_or_404(request.user, uuid_or_404(household_id))
 
 
 @router.post("households/{household_id}/screen", response=HouseholdDetail)
 def screen(request, household_id: str, payload: DecisionIn):
     """初审 by the owning union."""
     return household_detail(
-        hh.household_screen(actor=request.user, household=_h(request, household_id), **payload.dict())
+        workflow.household_screen(actor=request.user, household=_h(request, household_id), **payload.dict())
     )
 
 
@@ -513,7 +496,7 @@ def screen(request, household_id: str, payload: DecisionIn):
 def visit(request, household_id: str, payload: VisitIn):
     """The home visit, with the family's signed consent."""
     return household_detail(
-        hh.household_visit(actor=request.user, household=_h(request, household_id), **payload.dict())
+        workflow.household_visit(actor=request.user, household=_h(request, household_id), **payload.dict())
     )
 
 
@@ -521,26 +504,30 @@ def visit(request, household_id: str, payload: VisitIn):
 def review(request, household_id: str, payload: DecisionIn):
     """审核 by the upper union."""
     return household_detail(
-        hh.household_review(actor=request.user, household=_h(request, household_id), **payload.dict())
+        workflow.household_review(actor=request.user, household=_h(request, household_id), **payload.dict())
     )
 
 
 @router.post("households/{household_id}/publicise", response=HouseholdDetail)
 def publicise(request, household_id: str, payload: PubliciseIn):
     return household_detail(
-        hh.household_publicise(actor=request.user, household=_h(request, household_id), **payload.dict())
+        workflow.household_publicise(
+            actor=request.user, household=_h(request, household_id), **payload.dict()
+        )
     )
 
 
 @router.post("households/{household_id}/file", response=HouseholdDetail)
 def file_household(request, household_id: str):
-    return household_detail(hh.household_file(actor=request.user, household=_h(request, household_id)))
+    return household_detail(workflow.household_file(actor=request.user, household=_h(request, household_id)))
 
 
 @router.post("households/{household_id}/close", response=HouseholdDetail)
 def close(request, household_id: str, payload: HouseholdReasonIn):
     return household_detail(
-        hh.household_close(actor=request.user, household=_h(request, household_id), reason=payload.reason)
+        workflow.household_close(
+            actor=request.user, household=_h(request, household_id), reason=payload.reason
+        )
     )
 
 
@@ -549,7 +536,9 @@ def reopen(request, household_id: str, payload: HouseholdReasonIn):
     """Reopen a closed file or a household that left hardship (返困): the same file re-enters
     the workflow at 初审 with a fresh assessment; the timeline keeps the earlier rounds."""
     return household_detail(
-        hh.household_reopen(actor=request.user, household=_h(request, household_id), reason=payload.reason)
+        workflow.household_reopen(
+            actor=request.user, household=_h(request, household_id), reason=payload.reason
+        )
     )
 
 
@@ -560,7 +549,9 @@ def edit_household(request, household_id: str, payload: HouseholdEditIn):
     changes at its periodic review."""
     changes, note = _edit_changes(payload)
     return household_detail(
-        hh.household_edit(actor=request.user, household=_h(request, household_id), changes=changes, note=note)
+        editing.household_edit(
+            actor=request.user, household=_h(request, household_id), changes=changes, note=note
+        )
     )
 
 
@@ -571,7 +562,7 @@ def periodic_review(request, household_id: str, payload: PeriodicReviewIn | None
     (fields as for PATCH)."""
     changes, note = _edit_changes(payload) if payload is not None else ({}, "")
     return household_detail(
-        hh.household_periodic_review(
+        reviews.household_periodic_review(
             actor=request.user, household=_h(request, household_id), note=note, changes=changes or None
         )
     )
@@ -579,8 +570,8 @@ def periodic_review(request, household_id: str, payload: PeriodicReviewIn | None
 
 @router.post("households/{household_id}/payments", response={201: PaymentOut})
 def record_payment(request, household_id: str, payload: PaymentIn):
-    p = hh.payment_record(actor=request.user, household=_h(request, household_id), **payload.dict())
-    return Status(201, {"kind": p.kind, "amount": _money(p.amount), "paid_on": p.paid_on, "note": p.note})
+    p = payments.payment_record(actor=request.user, household=_h(request, household_id), **payload.dict())
+    return Status(201, {"kind": p.kind, "amount": money_text(p.amount), "paid_on": p.paid_on, "note": p.note})
 
 
 class IncomeOut(Schema):
@@ -591,13 +582,13 @@ class IncomeOut(Schema):
 
 @router.post("households/{household_id}/incomes", response={201: IncomeOut})
 def record_income(request, household_id: str, payload: IncomeIn):
-    row = hh.income_record(actor=request.user, household=_h(request, household_id), **payload.dict())
+    row = payments.income_record(actor=request.user, household=_h(request, household_id), **payload.dict())
     return Status(
         201,
         {
             "month": f"{row.month:%Y-%m}",
-            "per_capita_income": _money(row.per_capita_income),
-            "dibao_monthly": _money(row.dibao_monthly),
+            "per_capita_income": money_text(row.per_capita_income),
+            "dibao_monthly": money_text(row.dibao_monthly),
         },
     )
 
@@ -640,14 +631,14 @@ def attachment_response(a) -> HttpResponse:
 )
 def download_attachment(request, household_id: str, document_id: str):
     """The document's bytes (in scope only; every download is audited)."""
-    a = selectors.attachment_or_404(request.user, _uuid(household_id), _uuid(document_id))
+    a = selectors.attachment_or_404(request.user, uuid_or_404(household_id), uuid_or_404(document_id))
     return attachment_response(attachment_services.attachment_download(actor=request.user, attachment=a))
 
 
 @router.post("households/{household_id}/bank-card/reveal", response=BankCardOut)
 def reveal_bank_card(request, household_id: str):
     """The full payout card number (admins; logged)."""
-    return {"bank_card": hh.bank_card_reveal(actor=request.user, household=_h(request, household_id))}
+    return {"bank_card": bank_cards.bank_card_reveal(actor=request.user, household=_h(request, household_id))}
 
 
 # ---- 防止返困 monitoring -----------------------------------------------------------------
@@ -717,5 +708,5 @@ def list_alerts(request, page: int = 1, page_size: int = 20):
 
 @router.post("alerts/{alert_id}/close", response=AlertOut)
 def close_alert(request, alert_id: str, payload: AlertCloseIn):
-    alert = selectors.alert_or_404(request.user, _uuid(alert_id))
+    alert = selectors.alert_or_404(request.user, uuid_or_404(alert_id))
     return alert_out(monitoring.alert_close(actor=request.user, alert=alert, outcome=payload.outcome))

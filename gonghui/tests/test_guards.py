@@ -203,9 +203,6 @@ def _private_uses(path: Path) -> set[str]:
 
 
 PENDING_PRIVATE_USES = {
-    "assistance/services/attachments.py",
-    "assistance/services/households.py",
-    "assistance/services/monitoring.py",
     "core/management/commands/generate_divisions.py",
     "honours/services/nominations.py",
     "innovation/services/ideas.py",
@@ -306,7 +303,6 @@ def test_modules_import_each_other_in_one_direction_only():
 # organisations/scoping.py (and Organisation.contains) and each app's permissions.py.
 TREE_CHECK = re.compile(r"(?<!request)\.path\.startswith\(|path__startswith")
 PENDING_TREE_CHECKS = {
-    "assistance/demo.py",
     "competitions/demo.py",
     "competitions/selectors.py",
     "competitions/services/setup.py",
@@ -347,9 +343,6 @@ def test_tree_comparisons_live_in_scoping_and_permissions():
 
 
 PENDING_GETATTR_AUTHENTICATED = {
-    "assistance/api.py",
-    "assistance/selectors.py",
-    "assistance/services/households.py",
     "competitions/selectors.py",
     "honours/services/registry.py",
     "innovation/selectors.py",
@@ -381,7 +374,7 @@ def test_users_are_asked_whether_they_are_signed_in_directly():
 
 
 AUDIT_CODE = re.compile(r"[\"']([a-z]+\.[a-z_]+\.[a-z_]+)[\"']")
-PENDING_AUDIT_LABELS = {"honours", "innovation", "competitions", "assistance", "rights", "stations"}
+PENDING_AUDIT_LABELS = {"honours", "innovation", "competitions", "rights", "stations"}
 
 
 def test_every_audit_action_has_a_label():

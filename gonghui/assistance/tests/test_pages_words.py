@@ -9,7 +9,7 @@ import pytest
 from gonghui.assistance import forms
 from gonghui.assistance.choices import Step
 from gonghui.assistance.models import Household, HouseholdEvent
-from gonghui.assistance.services import households as hh
+from gonghui.assistance.services import editing, households, timeline, workflow
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.testing import client_for
 
@@ -23,20 +23,9 @@ def _timeline(body: str) -> str:
 
 @pytest.fixture
 def opened(world, member_user, city_admin, dibao):
-    h = hh.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=city_admin, household=h, approve=True)
+    h = households.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
+    workflow.household_screen(actor=city_admin, household=h, approve=True)
     return h
-
-
-@pytest.fixture
-def filed(world, city_admin, dibao):
-    a = city_admin
-    h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=a, household=h, approve=True)
-    hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
-    hh.household_review(actor=a, household=h, approve=True)
-    hh.household_publicise(actor=a, household=h, start=TODAY - datetime.timedelta(days=20))
-    return hh.household_file(actor=a, household=h)
 
 
 # ---- 1. timeline steps, statuses, expenses and causes as words -----------------------------
@@ -73,7 +62,7 @@ def test_every_timeline_step_the_services_write_has_a_label(filed, city_admin):
     kinds = set(HouseholdEvent.objects.values_list("kind", flat=True))
     assert kinds <= set(Step.values)
     with pytest.raises(AssertionError):
-        hh._event(city_admin, filed, "made_up", "", "")
+        timeline.record_event(city_admin, filed, "made_up", "", "")
 
 
 # ---- 2. dates an <input type=date> keeps, in Chinese too -----------------------------------
@@ -86,8 +75,8 @@ def test_date_fields_start_at_today_in_iso_in_chinese(filed, opened_for_visit=No
 
 
 def test_visit_date_starts_at_today_in_iso_in_chinese(world, city_admin, dibao):
-    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=city_admin, household=h, approve=True)
+    h = households.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    workflow.household_screen(actor=city_admin, household=h, approve=True)
     body = client_for("xian").get(f"/assistance/{h.pk}/").content.decode()
     assert f'name="visited_on" value="{TODAY:%Y-%m-%d}"' in body
 
@@ -126,7 +115,7 @@ def test_the_apply_button_uses_the_site_classes(world):
 
 
 def test_the_reopen_button_on_the_workers_page_uses_the_site_classes(filed, city_admin):
-    hh.household_close(actor=city_admin, household=filed, reason="搬走")
+    workflow.household_close(actor=city_admin, household=filed, reason="搬走")
     body = client_for("member").get("/assistance/apply/").content.decode()
     assert '<button type="submit" class="btn block">' in body
 
@@ -139,7 +128,7 @@ def test_buttons_use_the_site_classes(world, dibao, filed):
 
 
 def test_first_check_buttons_use_the_site_classes(world, member_user, dibao):
-    h = hh.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
+    h = households.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
     main = client_for("xian").get(f"/assistance/{h.pk}/").content.decode().split("<main", 1)[1]
     buttons = re.findall(r"<button[^>]*>", main.split("</main>", 1)[0])
     assert len(buttons) >= 4 and all('class="btn' in b for b in buttons), buttons
@@ -220,7 +209,9 @@ def test_people_table_lists_the_head_first_then_by_relation(world, city_admin, d
         {"relation": "spouse", "name": "李娜", "employment": "employed"},
         {"relation": "child", "name": "张小红", "employment": "student"},
     ]
-    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **(OPEN | {"family": family}))
+    h = households.household_open(
+        actor=city_admin, head=world.members["xian_worker"], **(OPEN | {"family": family})
+    )
     body = client_for("xian").get(f"/assistance/{h.pk}/").content.decode()
     table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     names = [world.members["xian_worker"].name, "李娜", "张小明", "张小红", "张父"]
@@ -242,7 +233,7 @@ def test_queue_and_watch_do_not_say_document_or_plan(filed):
 
 
 def test_an_edit_is_told_in_words_on_the_timeline(opened, city_admin):
-    hh.household_edit(
+    editing.household_edit(
         actor=city_admin,
         household=opened,
         changes={"housing": "dormitory", "zero_employment": True},
