@@ -1,175 +1,28 @@
-"""Hardship assistance over HTTP (mounted at /api/v1/assistance). Thin: parse → service → shape.
-
-``POST /assess`` only computes (writes nothing), so it is open to anonymous callers like the
-dues calculator; anonymous calls are rate-limited per client like the public forms."""
+"""Hardship files over HTTP: list, open, read, the workflow steps, corrections, payments and
+monthly incomes, the payout card. Thin: parse → service → shape."""
 
 import datetime
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
-from ninja.files import UploadedFile
-from pydantic import StrictFloat, StrictInt, StrictStr
+from ninja import Router, Schema, Status
+from pydantic import StrictInt, StrictStr
 
-from gonghui.assistance import category, selectors
-from gonghui.assistance.services import attachments as attachment_services
+from gonghui.assistance import selectors
+from gonghui.assistance.api.assessment import Amount
 from gonghui.assistance.services import (
     bank_cards,
     editing,
     households,
-    monitoring,
     payments,
     reviews,
     workflow,
 )
-from gonghui.assistance.services import dibao as dibao_services
-from gonghui.core import pagination, throttle, uploads
-from gonghui.core.api import error_answers, error_response, file_answer, uuid_or_404
-from gonghui.core.inputs import InputCode, field_error, money, money_text
-from gonghui.core.validation import keyed
-from gonghui.core.validators import validate_division_code
+from gonghui.core import pagination
+from gonghui.core.api import error_response, uuid_or_404
+from gonghui.core.inputs import money_text
 from gonghui.organisations.api import OrgRef, org_ref
 
-router = Router(tags=["assistance"])
-Amount = StrictStr | StrictInt | StrictFloat
-
-
-# ---- assessment ------------------------------------------------------------------------
-
-
-class EventIn(Schema):
-    kind: StrictStr
-    compensation: Amount = "0"
-
-
-class AssessIn(Schema):
-    household_size: StrictInt
-    monthly_incomes: list[Amount]
-    rigid_expenses: list[Amount] = []
-    dibao_monthly: Amount | None = None
-    division: StrictStr | None = None
-    date: datetime.date | None = None
-    event: EventIn | None = None
-
-
-class AssessOut(Schema):
-    category: str
-    label: str
-    per_capita_income: str
-    threshold: str
-    dibao_monthly: str
-    explanation: str
-
-
-def assessment_out(a: category.Assessment) -> dict:
-    return {
-        "category": a.category,
-        "label": a.label,
-        "per_capita_income": money_text(a.per_capita_income),
-        "threshold": money_text(a.threshold),
-        "dibao_monthly": money_text(a.dibao),
-        "explanation": a.explanation,
-    }
-
-
-def _assess_rate() -> int:
-    return getattr(settings, "GONGHUI_ASSESS_RATE", 10 * settings.GONGHUI_PUBLIC_FORM_RATE)
-
-
-@router.post("assess", response={200: AssessOut, **error_answers(429)}, auth=None)
-def assess(request, payload: AssessIn):
-    """The hardship category of a household with its explanation. Give the 低保 directly
-    (``dibao_monthly``) or as ``division`` (GB/T 2260) + ``date`` (default today) to use the
-    recorded standard. Computes only; nothing is stored."""
-    if not request.user.is_authenticated:
-        throttle.hit("assistance-assess", throttle.client_key(request), limit=_assess_rate(), window=3600)
-
-    def amounts(values: list, field: str) -> list:
-        return [money(v, f"{field}.{i}", maximum=category.MAX_AMOUNT) for i, v in enumerate(values)]
-
-    incomes = amounts(payload.monthly_incomes, "monthly_incomes")
-    expenses = amounts(payload.rigid_expenses, "rigid_expenses")
-    event = None
-    if payload.event is not None:
-        compensation = money(payload.event.compensation, "event.compensation", maximum=category.MAX_AMOUNT)
-        event = category.Event(payload.event.kind, compensation)
-    if payload.dibao_monthly is not None:
-        dibao = money(payload.dibao_monthly, "dibao_monthly", positive=True, maximum=category.MAX_AMOUNT)
-    elif payload.division:
-        try:
-            code = validate_division_code(payload.division)
-        except ValidationError as exc:
-            raise keyed(exc, "division") from None
-        dibao = dibao_services.monthly_for(code, payload.date or timezone.localdate())
-    else:
-        raise field_error("dibao_monthly", _("Give dibao_monthly, or division and date."), InputCode.REQUIRED)
-    a = category.assess(
-        household_size=payload.household_size,
-        monthly_incomes=incomes,
-        rigid_expenses=expenses,
-        dibao_monthly=dibao,
-        event=event,
-    )
-    return assessment_out(a)
-
-
-# ---- 低保 table ------------------------------------------------------------------------
-
-
-class DibaoOut(Schema):
-    division_code: str
-    effective_from: datetime.date
-    monthly: str
-    note: str
-
-
-class DibaoList(Schema):
-    items: list[DibaoOut]
-    count: int
-
-
-class DibaoIn(Schema):
-    division_code: StrictStr
-    effective_from: datetime.date
-    monthly: Amount
-    note: str = ""
-
-
-def dibao_out(row) -> dict:
-    return {
-        "division_code": row.division_code,
-        "effective_from": row.effective_from,
-        "monthly": money_text(row.monthly),
-        "note": row.note,
-    }
-
-
-@router.get("dibao", response=DibaoList, auth=None)
-def dibao_list(
-    request, division: str = "", on: datetime.date | None = None, page: int = 1, page_size: int = 20
-):
-    """The 低保 table (public figures). With ``division`` and ``on``: the one row in force
-    there on that date (county, else city, else province)."""
-    if division and on:
-        row = dibao_services.lookup(division, on)
-        items = [dibao_out(row)] if row else []
-        return {"items": items, "count": len(items)}
-    req = pagination.parse(page, page_size)
-    rows, count = pagination.slice_queryset(selectors.dibao_rows(division), req)
-    return {"items": [dibao_out(r) for r in rows], "count": count}
-
-
-@router.post("dibao", response={201: DibaoOut})
-def dibao_set(request, payload: DibaoIn):
-    """Record or correct the 低保 of a division from a date (admins whose union covers it)."""
-    row = dibao_services.dibao_set(actor=request.user, **payload.dict())
-    return Status(201, dibao_out(row))
-
-
-# ---- household files -------------------------------------------------------------------
+router = Router()
 
 
 class PersonOut(Schema):
@@ -480,7 +333,9 @@ class BankCardOut(Schema):
     bank_card: str
 
 
-def _h(request, household_id: str):
+def household_or_404(request, household_id: str):
+    """The file named in the URL, in the caller's scope (404 for a malformed id, a missing file
+    or one outside the scope); used by every endpoint of a file here and in the other modules."""
     return selectors.household_or_404(request.user, uuid_or_404(household_id))
 
 
@@ -488,7 +343,9 @@ def _h(request, household_id: str):
 def screen(request, household_id: str, payload: DecisionIn):
     """初审 by the owning union."""
     return household_detail(
-        workflow.household_screen(actor=request.user, household=_h(request, household_id), **payload.dict())
+        workflow.household_screen(
+            actor=request.user, household=household_or_404(request, household_id), **payload.dict()
+        )
     )
 
 
@@ -496,7 +353,9 @@ def screen(request, household_id: str, payload: DecisionIn):
 def visit(request, household_id: str, payload: VisitIn):
     """The home visit, with the family's signed consent."""
     return household_detail(
-        workflow.household_visit(actor=request.user, household=_h(request, household_id), **payload.dict())
+        workflow.household_visit(
+            actor=request.user, household=household_or_404(request, household_id), **payload.dict()
+        )
     )
 
 
@@ -504,7 +363,9 @@ def visit(request, household_id: str, payload: VisitIn):
 def review(request, household_id: str, payload: DecisionIn):
     """审核 by the upper union."""
     return household_detail(
-        workflow.household_review(actor=request.user, household=_h(request, household_id), **payload.dict())
+        workflow.household_review(
+            actor=request.user, household=household_or_404(request, household_id), **payload.dict()
+        )
     )
 
 
@@ -512,21 +373,23 @@ def review(request, household_id: str, payload: DecisionIn):
 def publicise(request, household_id: str, payload: PubliciseIn):
     return household_detail(
         workflow.household_publicise(
-            actor=request.user, household=_h(request, household_id), **payload.dict()
+            actor=request.user, household=household_or_404(request, household_id), **payload.dict()
         )
     )
 
 
 @router.post("households/{household_id}/file", response=HouseholdDetail)
 def file_household(request, household_id: str):
-    return household_detail(workflow.household_file(actor=request.user, household=_h(request, household_id)))
+    return household_detail(
+        workflow.household_file(actor=request.user, household=household_or_404(request, household_id))
+    )
 
 
 @router.post("households/{household_id}/close", response=HouseholdDetail)
 def close(request, household_id: str, payload: HouseholdReasonIn):
     return household_detail(
         workflow.household_close(
-            actor=request.user, household=_h(request, household_id), reason=payload.reason
+            actor=request.user, household=household_or_404(request, household_id), reason=payload.reason
         )
     )
 
@@ -537,7 +400,7 @@ def reopen(request, household_id: str, payload: HouseholdReasonIn):
     the workflow at 初审 with a fresh assessment; the timeline keeps the earlier rounds."""
     return household_detail(
         workflow.household_reopen(
-            actor=request.user, household=_h(request, household_id), reason=payload.reason
+            actor=request.user, household=household_or_404(request, household_id), reason=payload.reason
         )
     )
 
@@ -550,7 +413,7 @@ def edit_household(request, household_id: str, payload: HouseholdEditIn):
     changes, note = _edit_changes(payload)
     return household_detail(
         editing.household_edit(
-            actor=request.user, household=_h(request, household_id), changes=changes, note=note
+            actor=request.user, household=household_or_404(request, household_id), changes=changes, note=note
         )
     )
 
@@ -563,14 +426,19 @@ def periodic_review(request, household_id: str, payload: PeriodicReviewIn | None
     changes, note = _edit_changes(payload) if payload is not None else ({}, "")
     return household_detail(
         reviews.household_periodic_review(
-            actor=request.user, household=_h(request, household_id), note=note, changes=changes or None
+            actor=request.user,
+            household=household_or_404(request, household_id),
+            note=note,
+            changes=changes or None,
         )
     )
 
 
 @router.post("households/{household_id}/payments", response={201: PaymentOut})
 def record_payment(request, household_id: str, payload: PaymentIn):
-    p = payments.payment_record(actor=request.user, household=_h(request, household_id), **payload.dict())
+    p = payments.payment_record(
+        actor=request.user, household=household_or_404(request, household_id), **payload.dict()
+    )
     return Status(201, {"kind": p.kind, "amount": money_text(p.amount), "paid_on": p.paid_on, "note": p.note})
 
 
@@ -582,7 +450,9 @@ class IncomeOut(Schema):
 
 @router.post("households/{household_id}/incomes", response={201: IncomeOut})
 def record_income(request, household_id: str, payload: IncomeIn):
-    row = payments.income_record(actor=request.user, household=_h(request, household_id), **payload.dict())
+    row = payments.income_record(
+        actor=request.user, household=household_or_404(request, household_id), **payload.dict()
+    )
     return Status(
         201,
         {
@@ -593,120 +463,11 @@ def record_income(request, household_id: str, payload: IncomeIn):
     )
 
 
-class AttachmentList(Schema):
-    items: list[AttachmentOut]
-    count: int
-
-
-@router.get("households/{household_id}/attachments", response=AttachmentList)
-def list_attachments(request, household_id: str):
-    """The documents of a file (without their bytes)."""
-    items = [attachment_out(a) for a in selectors.attachments_of(_h(request, household_id))]
-    return {"items": items, "count": len(items)}
-
-
-@router.post("households/{household_id}/attachments", response={201: AttachmentOut})
-def add_attachment(request, household_id: str, file: File[UploadedFile] = None, kind: Form[str] = ""):
-    """Attach a document (multipart ``file`` and ``kind``: income_proof, medical_bills,
-    disability_certificate, consent_form, schooling_proof, event_proof, other): PDF, JPEG or PNG
-    by its first bytes, at most 10 MB (``GONGHUI_ASSISTANCE_ATTACHMENT_MAX_BYTES``). The file is
-    looked up (404 when not yours) before the input is checked (400 naming ``kind`` or ``file``)."""
-    a = attachment_services.attachment_add(
-        actor=request.user, household=_h(request, household_id), kind=kind, upload=file
-    )
-    return Status(201, attachment_out(a))
-
-
-def attachment_response(a) -> HttpResponse:
-    response = HttpResponse(bytes(a.data), content_type=a.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@router.get(
-    "households/{household_id}/attachments/{document_id}",
-    openapi_extra=file_answer(*sorted(uploads.SIGNATURES), description="The document as it was uploaded."),
-)
-def download_attachment(request, household_id: str, document_id: str):
-    """The document's bytes (in scope only; every download is audited)."""
-    a = selectors.attachment_or_404(request.user, uuid_or_404(household_id), uuid_or_404(document_id))
-    return attachment_response(attachment_services.attachment_download(actor=request.user, attachment=a))
-
-
 @router.post("households/{household_id}/bank-card/reveal", response=BankCardOut)
 def reveal_bank_card(request, household_id: str):
     """The full payout card number (admins; logged)."""
-    return {"bank_card": bank_cards.bank_card_reveal(actor=request.user, household=_h(request, household_id))}
-
-
-# ---- 防止返困 monitoring -----------------------------------------------------------------
-
-
-class RiskIn(Schema):
-    new_critical_illness: bool = False
-    job_loss: bool = False
-    accident: bool = False
-    extra_dependants: StrictInt = 0
-
-
-class AlertOut(Schema):
-    id: str
-    household: str
-    file_no: str
-    organisation: OrgRef
-    score: int
-    explanation: str
-    revisit_by: datetime.date
-
-
-class RiskOut(Schema):
-    score: int
-    explanation: str
-    alert: AlertOut | None
-
-
-class AlertList(Schema):
-    items: list[AlertOut]
-    count: int
-
-
-class AlertCloseIn(Schema):
-    outcome: str
-
-
-def alert_out(a) -> dict:
     return {
-        "id": str(a.pk),
-        "household": str(a.household_id),
-        "file_no": a.household.file_no,
-        "organisation": org_ref(a.household.organisation),
-        "score": a.score,
-        "explanation": a.explanation,
-        "revisit_by": a.revisit_by,
+        "bank_card": bank_cards.bank_card_reveal(
+            actor=request.user, household=household_or_404(request, household_id)
+        )
     }
-
-
-@router.post("households/{household_id}/risk", response=RiskOut)
-def risk_check(request, household_id: str, payload: RiskIn):
-    """Score a household that left hardship (防止返困); opens an alert with a re-visit deadline
-    when the score reaches 40."""
-    r, alert = monitoring.risk_check(
-        actor=request.user, household=_h(request, household_id), **payload.dict()
-    )
-    return {"score": r.score, "explanation": r.explanation(), "alert": alert_out(alert) if alert else None}
-
-
-@router.get("alerts", response=AlertList)
-def list_alerts(request, page: int = 1, page_size: int = 20):
-    """Open return-to-hardship alerts in the caller's scope, nearest re-visit first."""
-    req = pagination.parse(page, page_size)
-    items, count = pagination.slice_queryset(selectors.open_alerts(request.user), req)
-    return {"items": [alert_out(a) for a in items], "count": count}
-
-
-@router.post("alerts/{alert_id}/close", response=AlertOut)
-def close_alert(request, alert_id: str, payload: AlertCloseIn):
-    alert = selectors.alert_or_404(request.user, uuid_or_404(alert_id))
-    return alert_out(monitoring.alert_close(actor=request.user, alert=alert, outcome=payload.outcome))
