@@ -37,8 +37,10 @@ def can_view(user, household: Household) -> bool:
     return is_head(user, household.head) or scoping.can(user, Action.VIEW, household.organisation)
 
 
-def require_view(user, household: Household) -> None:
-    """Reading a file's documents: 404 for anyone who does not see the file."""
+def require_read_documents(user, household: Household) -> None:
+    """Reading a file's documents: ``view`` on the owning union, else 404. Unlike ``can_view``
+    the head is not let through: they follow their file on their own page, which shows no
+    documents."""
     scoping.require_object(user, Action.VIEW, household.organisation)
 
 

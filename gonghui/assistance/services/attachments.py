@@ -64,7 +64,7 @@ def attachment_add(*, actor, household: Household, kind: str, upload) -> Househo
 def attachment_download(*, actor, attachment: HouseholdAttachment) -> HouseholdAttachment:
     """Whoever sees the file may open its documents (they hold personal data: every download
     is audited)."""
-    permissions.require_view(actor, attachment.household)
+    permissions.require_read_documents(actor, attachment.household)
     audit.record(
         actor=actor,
         action="assistance.attachment.downloaded",

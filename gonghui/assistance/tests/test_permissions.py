@@ -52,8 +52,10 @@ def test_the_head_sees_their_own_file_and_a_sibling_admin_does_not(
     assert permissions.can_view(member_user, household) and permissions.can_view(city_viewer, household)
     assert not permissions.can_view(sibling_city_admin, household)
     assert not permissions.can_view(sibling_admin, household)
-    assert outcome(permissions.require_view, city_viewer, household) == "ok"
-    assert outcome(permissions.require_view, sibling_city_admin, household) == "404"
+    assert outcome(permissions.require_read_documents, city_viewer, household) == "ok"
+    assert outcome(permissions.require_read_documents, sibling_city_admin, household) == "404"
+    # the head follows the file on their own page, which shows no documents
+    assert outcome(permissions.require_read_documents, member_user, household) == "404"
 
 
 # check, its yes/no for the pages (None: none), persona → what the check answers on 张伟's file.
