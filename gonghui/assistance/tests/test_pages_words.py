@@ -243,3 +243,27 @@ def test_an_edit_is_told_in_words_on_the_timeline(opened, city_admin):
     assert "住房" in note or "housing" in note
     assert "租住私房 → 集体宿舍" in note and "private_rental" not in note and "dormitory" not in note
     assert "否 → 是" in note
+
+
+def test_the_audit_page_names_the_fields_of_payments_and_documents_in_words(filed, city_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from gonghui.assistance.services import attachments, payments
+    from gonghui.core.models import AuditEntry
+    from gonghui.organisations import auditlog
+
+    payments.payment_record(
+        actor=city_admin, household=filed, kind="living", amount="500", paid_on=datetime.date.today()
+    )
+    pdf = SimpleUploadedFile("proof.pdf", b"%PDF-1.4\n1 0 obj\n", content_type="application/pdf")
+    attachments.attachment_add(actor=city_admin, household=filed, kind="income_proof", upload=pdf)
+    entries = AuditEntry.objects.filter(
+        action__in=["assistance.payment.recorded", "assistance.attachment.added"]
+    ).order_by("at")
+    with translation.override("zh-hans"):
+        names = {e.entry.action: [c.name for c in e.changes] for e in auditlog.readable(entries)}
+    # a payment's kind is the kind of help, a document's kind the document (not the
+    # organisation kind 组织类别); the file a document belongs to is named in Chinese
+    assert names["assistance.payment.recorded"] == ["金额", "救助类别"]
+    assert names["assistance.attachment.added"] == ["困难档案", "材料", "文件名"]
