@@ -86,11 +86,14 @@ def test_admin_sets_dibao_for_their_area_and_it_is_audited(city_admin, province_
     assert AuditEntry.objects.filter(action="assistance.dibao.set").count() == 2
 
 
-@pytest.mark.parametrize("username", ["baoji", "gansu", "xian_officer", "member"])
-def test_others_cannot_set_dibao(world, username):
+@pytest.mark.parametrize("persona", ["sibling_city_admin", "sibling_admin", "city_officer", "member_user"])
+def test_others_cannot_set_dibao(request, persona):
     with pytest.raises(PermissionDenied):
         dibao_services.dibao_set(
-            actor=world.users[username], division_code="610113", effective_from=TODAY, monthly="950"
+            actor=request.getfixturevalue(persona),
+            division_code="610113",
+            effective_from=TODAY,
+            monthly="950",
         )
     assert not DibaoStandard.objects.exists()
 
