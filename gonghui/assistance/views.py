@@ -104,12 +104,16 @@ def _file_page(request, h, *, status: int = 200, **extra):
     return render(request, "assistance/detail.html", _detail_context(request, h, **extra), status=status)
 
 
-def _after_form(request, h, outcome, **form):
-    """After a form of the file page: back to the file when it was saved, else the page again
-    with the form and its errors (400)."""
+def _form_on_file_page(request, household_id, form_class, name: str, save, success: str):
+    """A form posted from the file page (``name`` is its key in the page's context): ``save(h,
+    cleaned_data)`` runs through ``form_action``; back to the file when it was saved, else the
+    page again with the form and its errors (400)."""
+    h = selectors.household_or_404(request.user, household_id)
+    form = form_class(request.POST, request.FILES)
+    outcome = form_action(request, lambda d: save(h, d), form=form, success=success)
     if outcome.ok:
         return redirect("assistance:detail", h.pk)
-    return _file_page(request, h, status=400, **form)
+    return _file_page(request, h, status=400, **{name: form})
 
 
 @officer_required
@@ -152,29 +156,27 @@ def action(request, household_id, name):
 @officer_required
 @require_POST
 def visit(request, household_id):
-    h = selectors.household_or_404(request.user, household_id)
-    form = forms.VisitForm(request.POST)
-    outcome = form_action(
+    return _form_on_file_page(
         request,
-        lambda d: workflow.household_visit(actor=request.user, household=h, **d),
-        form=form,
-        success=_("Home visit recorded."),
+        household_id,
+        forms.VisitForm,
+        "visit_form",
+        lambda h, d: workflow.household_visit(actor=request.user, household=h, **d),
+        _("Home visit recorded."),
     )
-    return _after_form(request, h, outcome, visit_form=form)
 
 
 @officer_required
 @require_POST
 def payment(request, household_id):
-    h = selectors.household_or_404(request.user, household_id)
-    form = forms.PaymentForm(request.POST)
-    outcome = form_action(
+    return _form_on_file_page(
         request,
-        lambda d: payments.payment_record(actor=request.user, household=h, **d),
-        form=form,
-        success=_("Payment recorded."),
+        household_id,
+        forms.PaymentForm,
+        "payment_form",
+        lambda h, d: payments.payment_record(actor=request.user, household=h, **d),
+        _("Payment recorded."),
     )
-    return _after_form(request, h, outcome, payment_form=form)
 
 
 @officer_required
@@ -274,17 +276,16 @@ def _apply_with_one_more(data, member) -> dict:
 @officer_required
 @require_POST
 def attachment_upload(request, household_id):
-    h = selectors.household_or_404(request.user, household_id)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    outcome = form_action(
+    return _form_on_file_page(
         request,
-        lambda d: attachment_services.attachment_add(
+        household_id,
+        forms.AttachmentForm,
+        "attachment_form",
+        lambda h, d: attachment_services.attachment_add(
             actor=request.user, household=h, kind=d["kind"], upload=d["file"]
         ),
-        form=form,
-        success=_("Document attached."),
+        _("Document attached."),
     )
-    return _after_form(request, h, outcome, attachment_form=form)
 
 
 @officer_required
@@ -304,21 +305,20 @@ def attachment_file(request, household_id, document_id):
 @officer_required
 @require_POST
 def income(request, household_id):
-    h = selectors.household_or_404(request.user, household_id)
-    form = forms.IncomeForm(request.POST)
-    outcome = form_action(
+    return _form_on_file_page(
         request,
-        lambda d: payments.income_record(
+        household_id,
+        forms.IncomeForm,
+        "income_form",
+        lambda h, d: payments.income_record(
             actor=request.user,
             household=h,
             month=d["month"],
             income=d["income"],
             rigid_expenses=d["rigid_expenses"] or "0",
         ),
-        form=form,
-        success=_("Monthly income recorded."),
+        _("Monthly income recorded."),
     )
-    return _after_form(request, h, outcome, income_form=form)
 
 
 @officer_required

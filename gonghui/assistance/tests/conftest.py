@@ -66,3 +66,20 @@ def left(city_admin, filed):
     h = reviews.household_periodic_review(actor=city_admin, household=filed)
     assert h.status == "left"
     return h
+
+
+# The worker's application page as a browser posts it, without its family cards (``p-*``
+# cards and ``p-TOTAL_FORMS`` are added by each test).
+APPLY = {
+    "housing": "own",
+    "main_cause": "illness",
+    "medical_insurance": "employee",
+    "head_income": "1800",
+    "head_employment": "employed",
+    "medical": "300",
+    "schooling": "0",
+    "disability_care": "0",
+    "p-INITIAL_FORMS": "0",
+    "p-MIN_NUM_FORMS": "0",
+    "p-MAX_NUM_FORMS": "10",
+}

@@ -10,7 +10,7 @@ from gonghui.assistance import forms
 from gonghui.assistance.choices import Step
 from gonghui.assistance.models import Household, HouseholdEvent
 from gonghui.assistance.services import editing, households, timeline, workflow
-from gonghui.assistance.tests.conftest import OPEN
+from gonghui.assistance.tests.conftest import APPLY, OPEN
 from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
@@ -135,21 +135,6 @@ def test_first_check_buttons_use_the_site_classes(world, member_user, dibao):
 
 
 # ---- 5. the family cards -------------------------------------------------------------------
-
-
-APPLY = {
-    "housing": "own",
-    "main_cause": "illness",
-    "medical_insurance": "employee",
-    "head_income": "1800",
-    "head_employment": "employed",
-    "medical": "300",
-    "schooling": "0",
-    "disability_care": "0",
-    "p-INITIAL_FORMS": "0",
-    "p-MIN_NUM_FORMS": "0",
-    "p-MAX_NUM_FORMS": "10",
-}
 
 
 def _card(i, **values):

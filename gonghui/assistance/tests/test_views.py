@@ -6,7 +6,7 @@ from django.utils.html import escape
 
 from gonghui.assistance.models import DibaoStandard, Household, Payment
 from gonghui.assistance.services import households
-from gonghui.assistance.tests.conftest import OPEN
+from gonghui.assistance.tests.conftest import APPLY, OPEN
 from gonghui.core.models import AuditEntry
 from gonghui.testing import client_for
 
@@ -91,19 +91,8 @@ def test_dibao_page_saves_for_admin(world):
 def test_worker_applies_on_the_phone_page(world, dibao):
     c = client_for("member")
     assert c.get("/assistance/apply/").status_code == 200
-    data = {
-        "housing": "own",
-        "main_cause": "illness",
-        "medical_insurance": "employee",
-        "head_income": "1800",
-        "head_employment": "employed",
-        "medical": "300",
-        "schooling": "0",
-        "disability_care": "0",
+    data = APPLY | {
         "p-TOTAL_FORMS": "4",
-        "p-INITIAL_FORMS": "0",
-        "p-MIN_NUM_FORMS": "0",
-        "p-MAX_NUM_FORMS": "10",
         "p-0-relation": "spouse",
         "p-0-name": "李娜",
         "p-0-monthly_income": "0",
