@@ -6,3 +6,4 @@ class AssistanceConfig(AppConfig):
     name = "gonghui.assistance"
     label = "assistance"
     verbose_name = _("Hardship assistance")
+    audit_actions = "gonghui.assistance.choices.AuditAction"

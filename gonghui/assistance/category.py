@@ -22,14 +22,16 @@ ordinary tiers, and the explanation says why it is not 意外致困.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from gonghui.assistance.choices import Category, EventKind
+from gonghui.core import inputs
+from gonghui.core.inputs import CENT, field_error, money_text
 
-CENT = Decimal("0.01")
+# Every amount of a household file (incomes, expenses, compensation, 低保, payments) is below
+# this: the file's amount columns hold it (``max_digits=10`` for the 低保).
 MAX_AMOUNT = Decimal("100000000")
 
 
@@ -49,43 +51,6 @@ class Assessment:
     explanation: str
 
 
-def parse_amount(value: object, field: str, *, positive: bool = False) -> Decimal:
-    """A yuan amount from a string, int or Decimal: non-negative, at most 2 decimal places."""
-    if isinstance(value, bool) or value is None:
-        raise ValidationError({field: ValidationError(_("Enter an amount in yuan."), code="amount_invalid")})
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError(
-            {field: ValidationError(_("Enter an amount in yuan."), code="amount_invalid")}
-        ) from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2 or amount >= MAX_AMOUNT:
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    _("Enter an amount in yuan with at most two decimals."), code="amount_invalid"
-                )
-            }
-        )
-    if amount < 0:
-        raise ValidationError(
-            {field: ValidationError(_("The amount cannot be negative."), code="amount_negative")}
-        )
-    if positive and amount == 0:
-        raise ValidationError(
-            {field: ValidationError(_("The amount must be above zero."), code="amount_zero")}
-        )
-    return amount.quantize(CENT)
-
-
-def parse_amounts(values: Iterable[object], field: str) -> list[Decimal]:
-    return [parse_amount(v, f"{field}.{i}") for i, v in enumerate(values)]
-
-
-def _money(value: Decimal) -> str:
-    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):.2f}"
-
-
 def per_capita_income(income: Decimal, expenses: Decimal, household_size: int) -> Decimal:
     """(household income − rigid expenses) / size, never below 0, rounded half-up to the fen."""
     net = max(Decimal("0"), income - expenses)
@@ -100,45 +65,24 @@ def assess(
     dibao_monthly: Decimal,
     event: Event | None = None,
 ) -> Assessment:
-    """The category of a household and why. Amounts are Decimals in yuan a month (already
-    parsed with :func:`parse_amount`); raises ValidationError naming the field otherwise."""
-    if isinstance(household_size, bool) or not isinstance(household_size, int) or household_size < 1:
-        raise ValidationError(
-            {
-                "household_size": ValidationError(
-                    _("A household has at least one person."), code="size_invalid"
-                )
-            }
-        )
-    if dibao_monthly is None or dibao_monthly <= 0:
-        raise ValidationError(
-            {
-                "dibao_monthly": ValidationError(
-                    _("The 低保 standard must be above zero."), code="dibao_invalid"
-                )
-            }
-        )
-    if event is not None and event.kind not in EventKind.values:
-        raise ValidationError(
-            {
-                "event.kind": ValidationError(
-                    _("Unknown event kind %(kind)s.") % {"kind": event.kind}, code="event_unknown"
-                )
-            }
-        )
+    """The category of a household and why. Amounts are Decimals in yuan a month (read with
+    ``core.inputs.money``); raises ValidationError naming the field otherwise, with the codes
+    of ``core.inputs`` (``number_too_small`` for no people, ``invalid_choice`` for an unknown
+    event, ``amount_zero`` for a 低保 of zero) and ``incomes_count``."""
+    inputs.integer(household_size, "household_size", minimum=1)
+    dibao = inputs.money(dibao_monthly, "dibao_monthly", positive=True)
+    if event is not None:
+        inputs.choice(event.kind, "event.kind", EventKind)
     incomes_list = list(monthly_incomes)
     if len(incomes_list) != household_size:
-        raise ValidationError(
-            {
-                "monthly_incomes": ValidationError(
-                    _(
-                        "Give one monthly income per person (0.00 for a person without income): "
-                        "%(size)s people, %(count)s incomes."
-                    )
-                    % {"size": household_size, "count": len(incomes_list)},
-                    code="incomes_count",
-                )
-            }
+        raise field_error(
+            "monthly_incomes",
+            _(
+                "Give one monthly income per person (0.00 for a person without income): "
+                "%(size)s people, %(count)s incomes."
+            )
+            % {"size": household_size, "count": len(incomes_list)},
+            "incomes_count",
         )
     incomes = sum(incomes_list, Decimal("0"))
     expenses = sum(rigid_expenses, Decimal("0"))
@@ -147,16 +91,15 @@ def assess(
 
     gross = (incomes / size).quantize(CENT, rounding=ROUND_HALF_UP)
     per_capita = per_capita_income(incomes + compensation / 12, expenses, household_size)
-    dibao = dibao_monthly.quantize(CENT)
     basis = (
         _("after rigid expenses")
         if event is None
         else _("after rigid expenses, compensation spread over 12 months")
     )
-    params = {"income": _money(per_capita), "dibao": _money(dibao), "basis": basis}
+    params = {"income": money_text(per_capita), "dibao": money_text(dibao), "basis": basis}
     prefix = ""
     if event is not None:
-        params.update(gross=_money(gross), event=EventKind(event.kind).label)
+        params.update(gross=money_text(gross), event=EventKind(event.kind).label)
 
     if event is not None and gross <= 3 * dibao and per_capita <= 2 * dibao:
         category, threshold = Category.ACCIDENT, 2 * dibao

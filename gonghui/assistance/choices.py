@@ -144,3 +144,34 @@ class AttachmentKind(models.TextChoices):
     SCHOOLING_PROOF = "schooling_proof", _("proof of schooling costs")
     EVENT_PROOF = "event_proof", _("proof of the accident, disaster or illness")
     OTHER = "other", _("other")
+
+
+class AuditAction(models.TextChoices):
+    """Every audit code the assistance app writes, with the name officers read on the audit
+    page (named by AssistanceConfig.audit_actions). The file's steps are written as
+    ``assistance.household.<Step>`` (``services.timeline.move``)."""
+
+    HOUSEHOLD_OPENED = "assistance.household.opened", _("Hardship file opened")
+    HOUSEHOLD_SCREENED = "assistance.household.screened", _("Hardship file passed the first check")
+    HOUSEHOLD_REJECTED = "assistance.household.rejected", _("Hardship file rejected")
+    HOUSEHOLD_VISITED = "assistance.household.visited", _("Hardship home visit recorded")
+    HOUSEHOLD_REVIEWED = "assistance.household.reviewed", _("Hardship file approved by the upper union")
+    HOUSEHOLD_PUBLICISED = "assistance.household.publicised", _("Hardship file put on public notice")
+    HOUSEHOLD_FILED = "assistance.household.filed", _("Hardship file filed")
+    HOUSEHOLD_CLOSED = "assistance.household.closed", _("Hardship file closed")
+    HOUSEHOLD_REOPENED = "assistance.household.reopened", _("Hardship file reopened")
+    HOUSEHOLD_EDITED = "assistance.household.edited", _("Hardship file data corrected")
+    HOUSEHOLD_BACK_TO_REVIEW = (
+        "assistance.household.back_to_review",
+        _("Hardship file sent back to the upper union's review"),
+    )
+    HOUSEHOLD_REVIEWED_PERIODIC = "assistance.household.reviewed_periodic", _("Hardship file periodic review")
+    HOUSEHOLD_LEFT = "assistance.household.left", _("Household out of hardship")
+    BANK_CARD_REVEALED = "assistance.household.bank_card_revealed", _("Payout bank card revealed")
+    PAYMENT_RECORDED = "assistance.payment.recorded", _("Assistance payment recorded")
+    INCOME_RECORDED = "assistance.income.recorded", _("Monthly household income recorded")
+    ATTACHMENT_ADDED = "assistance.attachment.added", _("Hardship file document attached")
+    ATTACHMENT_DOWNLOADED = "assistance.attachment.downloaded", _("Hardship file document opened")
+    ALERT_OPENED = "assistance.alert.opened", _("Return-to-hardship alert raised")
+    ALERT_CLOSED = "assistance.alert.closed", _("Return-to-hardship alert closed")
+    DIBAO_SET = "assistance.dibao.set", _("低保 standard recorded")

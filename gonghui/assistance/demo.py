@@ -7,10 +7,10 @@ import random
 from django.utils import timezone
 
 from gonghui.assistance.choices import Status
+from gonghui.assistance.services import dates, households, monitoring, payments, reviews, workflow
 from gonghui.assistance.services import dibao as dibao_services
-from gonghui.assistance.services import households as hh
-from gonghui.assistance.services import monitoring
 from gonghui.members.models import Member
+from gonghui.organisations.models import Organisation
 
 # (division, effective from, yuan a month, source); 西安 2026 is 955, a county a little lower.
 DIBAO = [
@@ -29,10 +29,12 @@ CHILDREN = ["张子涵", "王一诺", "李浩然", "刘思雨", "陈宇轩", "�
 
 
 def _members(tree, code: str, n: int) -> list[Member]:
-    root = tree.by_code[code]
+    """``n`` members of the union ``code`` and its subtree without a login or a file yet."""
+    # read again: the tree's instance was built before its children (treebeard counts them)
+    root = Organisation.objects.get(pk=tree.by_code[code].pk)
     return list(
         Member.objects.filter(
-            organisation__path__startswith=root.path, user__isnull=True, hardship_file__isnull=True
+            organisation__in=Organisation.get_tree(root), user__isnull=True, hardship_file__isnull=True
         )
         .select_related("organisation")
         .order_by("member_no")[:n]
@@ -75,18 +77,18 @@ def _advance(actor, h, until: str, *, filed_days_ago: int = 0):
     steps = [Status.SCREENED, Status.VISITED, Status.REVIEWED, Status.PUBLICISED, Status.FILED]
     for step in steps[: steps.index(until) + 1]:
         if step == Status.SCREENED:
-            h = hh.household_screen(actor=actor, household=h, approve=True, note="材料齐全")
+            h = workflow.household_screen(actor=actor, household=h, approve=True, note="材料齐全")
         elif step == Status.VISITED:
-            h = hh.household_visit(
+            h = workflow.household_visit(
                 actor=actor, household=h, visited_on=today, visitor="帮扶干事 王磊", consent_signed=True
             )
         elif step == Status.REVIEWED:
-            h = hh.household_review(actor=actor, household=h, approve=True, note="情况属实")
+            h = workflow.household_review(actor=actor, household=h, approve=True, note="情况属实")
         elif step == Status.PUBLICISED:
             start = today - datetime.timedelta(days=filed_days_ago + 14) if until == Status.FILED else today
-            h = hh.household_publicise(actor=actor, household=h, start=start)
+            h = workflow.household_publicise(actor=actor, household=h, start=start)
         else:
-            h = hh.household_file(
+            h = workflow.household_file(
                 actor=actor, household=h, on=today - datetime.timedelta(days=filed_days_ago)
             )
     return h
@@ -106,7 +108,7 @@ def build(*, tree, users: dict, rng: random.Random) -> None:
     med = [{"kind": "medical", "monthly": "800"}]
     school = [{"kind": "schooling", "monthly": "400"}]
     # 1. deep, filed, paid
-    h = hh.household_open(
+    h = households.household_open(
         actor=xian,
         head=heads[0],
         source="application",
@@ -114,18 +116,18 @@ def build(*, tree, users: dict, rng: random.Random) -> None:
         **_household(rng, head_income="1800", spouse_income="0", expenses=med, spouse_health="critical"),
     )
     h = _advance(xian, h, Status.FILED, filed_days_ago=30)
-    hh.payment_record(
+    payments.payment_record(
         actor=xian,
         household=h,
         kind="critical_illness",
         amount="5000",
         paid_on=today - datetime.timedelta(days=20),
     )
-    hh.payment_record(
+    payments.payment_record(
         actor=xian, household=h, kind="living", amount="600", paid_on=today - datetime.timedelta(days=5)
     )
     # 2. relative, filed long ago: periodic review overdue
-    h = hh.household_open(
+    h = households.household_open(
         actor=xian,
         head=heads[1],
         source="discovered",
@@ -134,7 +136,7 @@ def build(*, tree, users: dict, rng: random.Random) -> None:
     )
     _advance(xian, h, Status.FILED, filed_days_ago=200)
     # 3. accident (critical illness), on public notice
-    h = hh.household_open(
+    h = households.household_open(
         actor=xian,
         head=heads[2],
         source="application",
@@ -145,7 +147,7 @@ def build(*, tree, users: dict, rng: random.Random) -> None:
     )
     _advance(xian, h, Status.PUBLICISED)
     # 4. just applied
-    hh.household_open(
+    households.household_open(
         actor=xian,
         head=heads[3],
         source="application",
@@ -154,7 +156,7 @@ def build(*, tree, users: dict, rng: random.Random) -> None:
         **_household(rng, head_income="0", spouse_income="0", expenses=[]),
     )
     # 5. out of hardship after six months above 低保
-    h = hh.household_open(
+    h = households.household_open(
         actor=xian,
         head=heads[4],
         source="application",
@@ -164,22 +166,22 @@ def build(*, tree, users: dict, rng: random.Random) -> None:
     h = _advance(xian, h, Status.FILED, filed_days_ago=190)
     first = today.replace(day=1)
     for i in range(6, 0, -1):
-        hh.income_record(
-            actor=xian, household=h, month=hh.add_months(first, -i), income="4600", rigid_expenses="400"
+        payments.income_record(
+            actor=xian, household=h, month=dates.add_months(first, -i), income="4600", rigid_expenses="400"
         )
-    h = hh.household_periodic_review(actor=xian, household=h)
+    h = reviews.household_periodic_review(actor=xian, household=h)
     monitoring.risk_check(actor=xian, household=h, job_loss=True, accident=True)  # 防止返困 alert
     # 6. closed at first check
-    h = hh.household_open(
+    h = households.household_open(
         actor=xian,
         head=heads[5],
         source="application",
         main_cause="other",
         **_household(rng, head_income="2600", spouse_income="2400", expenses=[]),
     )
-    hh.household_screen(actor=xian, household=h, approve=False, note="家庭收入超过2倍低保")
+    workflow.household_screen(actor=xian, household=h, approve=False, note="家庭收入超过2倍低保")
     # 7–8. 宝鸡: visited, awaiting review; screened
-    h = hh.household_open(
+    h = households.household_open(
         actor=baoji,
         head=heads[6],
         source="discovered",
@@ -192,7 +194,7 @@ def build(*, tree, users: dict, rng: random.Random) -> None:
         ),
     )
     _advance(baoji, h, Status.VISITED)
-    h = hh.household_open(
+    h = households.household_open(
         actor=baoji,
         head=heads[7],
         source="application",

@@ -1,6 +1,7 @@
-"""Input shapes of the assistance pages (rules live in the services). The amounts, the bank
-card and the family members' names are checked here too, with the functions the services use,
-so that every problem shows on the first submit (the service raises one error at a time)."""
+"""Input shapes of the assistance pages (rules live in the services). The household forms and
+each person's card run the service's own check in ``clean()`` (``households.check``,
+``households.check_person``), so every problem shows on the first submit — the same check the
+service runs again when the form is sent."""
 
 import datetime
 from decimal import Decimal
@@ -11,58 +12,55 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gonghui.assistance import choices
-from gonghui.assistance.category import parse_amount
-from gonghui.assistance.models import Household
-from gonghui.assistance.services.households import set_bank_card
-from gonghui.core.forms import Form
-from gonghui.core.validators import validate_person_name
+from gonghui.assistance.services import households
+from gonghui.core.forms import Form, add_check_errors
 from gonghui.organisations.forms import DateInput
 
 
-def _service_errors(exc: ValidationError) -> ValidationError:
-    """A service's error keyed by its own field name, as the form field's own error."""
-    groups = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
-    return ValidationError([error for group in groups for error in group])
+class _HouseholdForm(Form):
+    """Household data: ``EXPENSES`` are the (kind, field) pairs of its rigid monthly expenses."""
 
+    EXPENSES: tuple[tuple[str, str], ...] = ()
+    # the fields given to the service as they are
+    HOUSEHOLD: tuple[str, ...] = ()
 
-class _CheckedField(forms.CharField):
-    """A text field whose value, when given, must pass the check the service itself runs on it
-    (an empty value is left to ``required``); the check's result (a normalised value) or the
-    value itself is the cleaned value."""
+    housing = forms.ChoiceField(label=_("Housing"), choices=choices.Housing.choices)
+    main_cause = forms.ChoiceField(label=_("Main cause of hardship"), choices=choices.Cause.choices)
+    medical_insurance = forms.ChoiceField(
+        label=_("Medical insurance"), choices=choices.MedicalInsurance.choices
+    )
+    zero_employment = forms.BooleanField(label=_("No one in the household is in work"), required=False)
+    bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
 
-    check = staticmethod(lambda value: None)
+    def _expense_items(self) -> list[tuple[str, dict]]:
+        d = self.cleaned_data
+        return [
+            (field, {"kind": kind, "monthly": (d.get(field) or "").strip()})
+            for kind, field in self.EXPENSES
+            if (d.get(field) or "").strip() not in ("", "0", "0.00")
+        ]
 
-    def clean(self, value):
-        value = super().clean(value)
-        if not (value or "").strip():
-            return value
+    def expenses(self) -> list[dict]:
+        """The rigid expenses typed, as the service takes them (nothing for none or zero)."""
+        return [item for _field, item in self._expense_items()]
+
+    def household(self) -> dict:
+        """The household data as the service takes it (the fields that passed their own
+        checks, while cleaning)."""
+        d = self.cleaned_data
+        return {name: d[name] for name in self.HOUSEHOLD if name in d} | {"rigid_expenses": self.expenses()}
+
+    def clean(self):
+        data = super().clean()
         try:
-            checked = self.check(value)
+            households.check(self.household())
         except ValidationError as exc:
-            raise _service_errors(exc) from None
-        return checked if isinstance(checked, str) else value
-
-
-class AmountField(_CheckedField):
-    """An amount in yuan, checked like the services parse it."""
-
-    check = staticmethod(lambda value: parse_amount(value, "amount"))
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 14)
-        super().__init__(**kwargs)
-
-
-class BankCardField(_CheckedField):
-    """A payout bank card, checked as the service stores it (on a file that is never saved)."""
-
-    check = staticmethod(lambda value: set_bank_card(Household(), value))
-
-
-class PersonNameField(_CheckedField):
-    """A person's name under the one name rule, normalised."""
-
-    check = staticmethod(validate_person_name)
+            # an expense's error goes next to the field it was typed in
+            rename = {
+                f"rigid_expenses.{i}.monthly": field for i, (field, _item) in enumerate(self._expense_items())
+            }
+            add_check_errors(self, exc, rename=rename)
+        return data
 
 
 class DibaoForm(Form):
@@ -86,30 +84,40 @@ class VisitForm(Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ApplyForm(Form):
+class ApplyForm(_HouseholdForm):
     """The worker's own application: the household in a few fields."""
 
-    housing = forms.ChoiceField(label=_("Housing"), choices=choices.Housing.choices)
-    main_cause = forms.ChoiceField(label=_("Main cause of hardship"), choices=choices.Cause.choices)
-    medical_insurance = forms.ChoiceField(
-        label=_("Medical insurance"), choices=choices.MedicalInsurance.choices
+    EXPENSES = (("medical", "medical"), ("schooling", "schooling"), ("disability_care", "disability_care"))
+    HOUSEHOLD = (
+        "housing",
+        "main_cause",
+        "medical_insurance",
+        "head_income",
+        "head_employment",
+        "zero_employment",
+        "bank_name",
+        "bank_card",
     )
-    head_income = AmountField(label=_("Your monthly income (yuan)"), max_length=14, initial="0")
-    head_employment = forms.ChoiceField(label=_("Your work"), choices=choices.Employment.choices)
-    medical = AmountField(label=_("Medical costs a month (yuan)"), max_length=14, initial="0")
-    schooling = AmountField(label=_("Schooling costs a month (yuan)"), max_length=14, initial="0")
-    disability_care = AmountField(label=_("Disability care a month (yuan)"), max_length=14, initial="0")
-    zero_employment = forms.BooleanField(label=_("No one in the household is in work"), required=False)
-    bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
-    bank_card = BankCardField(label=_("Bank card for payments"), max_length=25, required=False)
+    field_order = [
+        "housing",
+        "main_cause",
+        "medical_insurance",
+        "head_income",
+        "head_employment",
+        "medical",
+        "schooling",
+        "disability_care",
+        "zero_employment",
+        "bank_name",
+        "bank_card",
+    ]
 
-    def expenses(self) -> list[dict]:
-        out = []
-        for kind in ("medical", "schooling", "disability_care"):
-            value = (self.cleaned_data.get(kind) or "0").strip()
-            if value not in ("", "0", "0.00"):
-                out.append({"kind": kind, "monthly": value})
-        return out
+    head_income = forms.CharField(label=_("Your monthly income (yuan)"), max_length=14, initial="0")
+    head_employment = forms.ChoiceField(label=_("Your work"), choices=choices.Employment.choices)
+    medical = forms.CharField(label=_("Medical costs a month (yuan)"), max_length=14, initial="0")
+    schooling = forms.CharField(label=_("Schooling costs a month (yuan)"), max_length=14, initial="0")
+    disability_care = forms.CharField(label=_("Disability care a month (yuan)"), max_length=14, initial="0")
+    bank_card = forms.CharField(label=_("Bank card for payments"), max_length=25, required=False)
 
 
 # The relations of the people besides the head, with an empty first choice: a blank card stays
@@ -117,29 +125,48 @@ class ApplyForm(Form):
 FAMILY_RELATIONS = [("", _("— choose —")), *(c for c in choices.Relation.choices if c[0] != "self")]
 
 
-def _relation_needed(form: forms.Form) -> None:
-    """A card with a name needs its relation; a card without a name is left out."""
-    # the name as typed: a card whose name is refused still needs its relation
-    if (form["name"].value() or "").strip() and not form.cleaned_data.get("relation"):
-        form.add_error("relation", forms.ValidationError(_("Choose the relation."), code="required"))
+class _PersonCard(Form):
+    """One person besides the head. A card without a name is left out; a named card needs its
+    relation, and is checked by the service's own check of a person."""
+
+    def person(self) -> dict | None:
+        """The card as the service takes it (a blank value left out: the service's default
+        applies), or None for a card without a name."""
+        d = getattr(self, "cleaned_data", None) or {}
+        if not (d.get("name") or "").strip():
+            return None
+        return {k: v for k, v in d.items() if v not in (None, "")} | {
+            "monthly_income": d.get("monthly_income") or "0"
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        # the name as typed: a card whose name is refused still needs its relation
+        if (self["name"].value() or "").strip() and not cleaned.get("relation"):
+            self.add_error("relation", forms.ValidationError(_("Choose the relation."), code="required"))
+        person = self.person()
+        if person is not None:
+            try:
+                households.check_person(person)
+            except ValidationError as exc:
+                add_check_errors(self, exc)
+        return cleaned
 
 
-class PersonForm(Form):
+class PersonForm(_PersonCard):
     """One family member on the application: a card without name, relation and income is left
     out; a name needs its relation and the other way round."""
 
     relation = forms.ChoiceField(label=_("Relation"), choices=FAMILY_RELATIONS, required=False)
-    name = PersonNameField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
-    monthly_income = AmountField(label=_("Monthly income (yuan)"), max_length=14, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
+    monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=14, required=False)
     employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)
     health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices, required=False)
 
     def clean(self):
         cleaned = super().clean()
-        _relation_needed(self)
-        d = self.cleaned_data
         if not (self["name"].value() or "").strip() and (
-            d.get("relation") or (self["monthly_income"].value() or "").strip()
+            cleaned.get("relation") or (self["monthly_income"].value() or "").strip()
         ):
             self.add_error("name", forms.ValidationError(_("Enter the person's name."), code="required"))
         return cleaned
@@ -175,37 +202,8 @@ class AlertCloseForm(Form):
     outcome = forms.CharField(label=_("What the re-visit found"), max_length=200)
 
 
-class EditForm(Form):
+class EditForm(_HouseholdForm):
     """A file's household data and the head's row (the family is a formset of PersonEditForm)."""
-
-    housing = forms.ChoiceField(label=_("Housing"), choices=choices.Housing.choices)
-    main_cause = forms.ChoiceField(label=_("Main cause of hardship"), choices=choices.Cause.choices)
-    secondary_causes = forms.MultipleChoiceField(
-        label=_("Other causes"),
-        choices=choices.Cause.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    medical_insurance = forms.ChoiceField(
-        label=_("Medical insurance"), choices=choices.MedicalInsurance.choices
-    )
-    zero_employment = forms.BooleanField(label=_("No one in the household is in work"), required=False)
-    medical = AmountField(label=_("Medical costs a month (yuan)"), max_length=14, required=False)
-    schooling = AmountField(label=_("Schooling costs a month (yuan)"), max_length=14, required=False)
-    disability_care = AmountField(label=_("Disability care a month (yuan)"), max_length=14, required=False)
-    other_expense = AmountField(label=_("Other rigid costs a month (yuan)"), max_length=14, required=False)
-    event_kind = forms.ChoiceField(
-        label=_("Event"), choices=[("", "—"), *choices.EventKind.choices], required=False
-    )
-    event_compensation = AmountField(label=_("Compensation received (yuan)"), max_length=14, required=False)
-    bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
-    bank_card = BankCardField(
-        label=_("New bank card number (empty: keep the current one)"), max_length=25, required=False
-    )
-    head_income = AmountField(label=_("Head's monthly income (yuan)"), max_length=14)
-    head_health = forms.ChoiceField(label=_("Head's health"), choices=choices.Health.choices)
-    head_employment = forms.ChoiceField(label=_("Head's work"), choices=choices.Employment.choices)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     EXPENSES = (
         ("medical", "medical"),
@@ -213,6 +211,65 @@ class EditForm(Form):
         ("disability_care", "disability_care"),
         ("other", "other_expense"),
     )
+    HOUSEHOLD = (
+        "housing",
+        "main_cause",
+        "secondary_causes",
+        "medical_insurance",
+        "zero_employment",
+        "event_kind",
+        "bank_name",
+        "head_income",
+        "head_health",
+        "head_employment",
+    )
+    field_order = [
+        "housing",
+        "main_cause",
+        "secondary_causes",
+        "medical_insurance",
+        "zero_employment",
+        "medical",
+        "schooling",
+        "disability_care",
+        "other_expense",
+        "event_kind",
+        "event_compensation",
+        "bank_name",
+        "bank_card",
+        "head_income",
+        "head_health",
+        "head_employment",
+        "note",
+    ]
+
+    secondary_causes = forms.MultipleChoiceField(
+        label=_("Other causes"),
+        choices=choices.Cause.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    medical = forms.CharField(label=_("Medical costs a month (yuan)"), max_length=14, required=False)
+    schooling = forms.CharField(label=_("Schooling costs a month (yuan)"), max_length=14, required=False)
+    disability_care = forms.CharField(
+        label=_("Disability care a month (yuan)"), max_length=14, required=False
+    )
+    other_expense = forms.CharField(
+        label=_("Other rigid costs a month (yuan)"), max_length=14, required=False
+    )
+    event_kind = forms.ChoiceField(
+        label=_("Event"), choices=[("", "—"), *choices.EventKind.choices], required=False
+    )
+    event_compensation = forms.CharField(
+        label=_("Compensation received (yuan)"), max_length=14, required=False
+    )
+    bank_card = forms.CharField(
+        label=_("New bank card number (empty: keep the current one)"), max_length=25, required=False
+    )
+    head_income = forms.CharField(label=_("Head's monthly income (yuan)"), max_length=14)
+    head_health = forms.ChoiceField(label=_("Head's health"), choices=choices.Health.choices)
+    head_employment = forms.ChoiceField(label=_("Head's work"), choices=choices.Employment.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     @classmethod
     def initial_for(cls, h, head) -> dict:
@@ -237,45 +294,29 @@ class EditForm(Form):
                 initial[field] = f"{by_kind[kind]:.2f}"
         return initial
 
-    def changes(self) -> dict:
+    def household(self) -> dict:
+        """The changes as ``household_edit`` takes them: every field of the form (the
+        compensation "0" when blank), the bank card only when a new number is typed."""
         d = self.cleaned_data
-        out = {
-            name: d[name]
-            for name in (
-                "housing",
-                "main_cause",
-                "secondary_causes",
-                "medical_insurance",
-                "zero_employment",
-                "event_kind",
-                "bank_name",
-                "head_income",
-                "head_health",
-                "head_employment",
-            )
-        }
-        out["event_compensation"] = (d.get("event_compensation") or "0").strip()
-        out["rigid_expenses"] = [
-            {"kind": kind, "monthly": d[field].strip()}
-            for kind, field in self.EXPENSES
-            if (d.get(field) or "").strip() not in ("", "0", "0.00")
-        ]
+        out = super().household()
+        if "event_compensation" in d:
+            out["event_compensation"] = (d["event_compensation"] or "0").strip()
         if (d.get("bank_card") or "").strip():
             out["bank_card"] = d["bank_card"]
         return out
 
 
-class PersonEditForm(Form):
+class PersonEditForm(_PersonCard):
     """One person of the household besides the head; a row without a name is left out (the
     person is removed)."""
 
     id = forms.CharField(widget=forms.HiddenInput, required=False)
     relation = forms.ChoiceField(label=_("Relation"), choices=FAMILY_RELATIONS, required=False)
-    name = PersonNameField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     id_number = forms.CharField(
         label=_("ID number (empty: keep the recorded one)"), max_length=18, required=False
     )
-    monthly_income = AmountField(label=_("Monthly income (yuan)"), max_length=14, required=False)
+    monthly_income = forms.CharField(label=_("Monthly income (yuan)"), max_length=14, required=False)
     health = forms.ChoiceField(label=_("Health"), choices=choices.Health.choices, required=False)
     disabled = forms.BooleanField(label=_("Disability"), required=False)
     disability_grade = forms.ChoiceField(
@@ -285,8 +326,3 @@ class PersonEditForm(Form):
     )
     schooling = forms.ChoiceField(label=_("Schooling"), choices=choices.Schooling.choices, required=False)
     employment = forms.ChoiceField(label=_("Work"), choices=choices.Employment.choices, required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        _relation_needed(self)
-        return cleaned

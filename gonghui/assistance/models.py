@@ -173,7 +173,8 @@ class Payment(models.Model):
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="payments")
-    kind = models.CharField(_("kind"), max_length=20, choices=choices.PaymentKind.choices)
+    # "kind" alone reads 组织类别 (the organisation kind) on the audit page
+    kind = models.CharField(_("kind of help"), max_length=20, choices=choices.PaymentKind.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -217,8 +218,10 @@ class HouseholdAttachment(models.Model):
     database. Never deleted with the file."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="attachments")
-    kind = models.CharField(_("kind"), max_length=30, choices=choices.AttachmentKind.choices)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("hardship file")
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=choices.AttachmentKind.choices)
     name = models.CharField(_("file name"), max_length=120)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()

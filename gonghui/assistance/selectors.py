@@ -2,12 +2,14 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from gonghui.assistance.choices import Status
-from gonghui.assistance.models import DibaoStandard, Household
+from gonghui.assistance.models import DibaoStandard, Household, RiskAlert
+from gonghui.members import selectors as member_selectors
+from gonghui.members.models import Member
 from gonghui.organisations import scoping
 
 Action = scoping.Action
@@ -48,17 +50,26 @@ def overdue_reviews(user, today: datetime.date | None = None) -> QuerySet:
 
 def household_of_user(user) -> Household | None:
     """The signed-in worker's own file, if they head one."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return Household.objects.filter(head__user=user).select_related("organisation").first()
 
 
-def member_of_user(user):
-    from gonghui.members.models import Member
-
-    if not getattr(user, "is_authenticated", False):
+def member_of_user(user) -> Member | None:
+    """The signed-in worker's own member record, if they have one."""
+    if not user.is_authenticated:
         return None
     return Member.objects.filter(user=user).select_related("organisation").first()
+
+
+def head_or_404(user, member_id) -> Member:
+    """The head of a file about to be opened: the user's own member record (a worker applies
+    for their household), or a member the user manages assistance for; else 404 (403 for a
+    member they see but may not act for)."""
+    own = member_of_user(user)
+    if own is not None and own.pk == member_id:
+        return own
+    return member_selectors.member_or_404(user, member_id, Action.MANAGE_ASSISTANCE)
 
 
 def dibao_rows(division_prefix: str = "") -> QuerySet:
@@ -70,8 +81,6 @@ def dibao_rows(division_prefix: str = "") -> QuerySet:
 
 def open_alerts(user) -> QuerySet:
     """Open return-to-hardship alerts in the user's scope, the nearest re-visit deadline first."""
-    from gonghui.assistance.models import RiskAlert
-
     return (
         scoping.restrict(RiskAlert.objects.filter(is_open=True), user, field="household__organisation")
         .select_related("household", "household__head", "household__organisation")
@@ -79,8 +88,12 @@ def open_alerts(user) -> QuerySet:
     )
 
 
-def alert_or_404(user, alert_id):
-    alert = open_alerts(user).filter(pk=alert_id).first()
+def alert_or_404(user, alert_id, household: Household | None = None):
+    """An open alert in the user's scope (of ``household``, when given); 404 otherwise."""
+    alerts = open_alerts(user).filter(pk=alert_id)
+    if household is not None:
+        alerts = alerts.filter(household=household)
+    alert = alerts.first()
     if alert is None:
         raise Http404
     return alert
@@ -113,8 +126,6 @@ def alerts_of(household):
 def watch_per_union(user) -> list[dict]:
     """Per union in the user's scope: filed households whose review is overdue and open
     alerts, the unions with most first."""
-    from django.db.models import Count
-
     today = timezone.localdate()
     counts: dict = {}
     for row in (

@@ -2,57 +2,39 @@
 低保 table, and the worker's own application (phone-first). Thin: selector → service → render."""
 
 from django import forms as django_forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.assistance import forms, selectors
+from gonghui.assistance import forms, permissions, selectors
 from gonghui.assistance.choices import Status, relation_rank
 from gonghui.assistance.services import attachments as attachment_services
+from gonghui.assistance.services import (
+    bank_cards,
+    dates,
+    editing,
+    households,
+    monitoring,
+    payments,
+    reviews,
+    workflow,
+)
 from gonghui.assistance.services import dibao as dibao_services
-from gonghui.assistance.services import households as hh
-from gonghui.assistance.services import monitoring
-from gonghui.core.forms import add_service_error
-from gonghui.core.web import paginate
-from gonghui.organisations import scoping
+from gonghui.core.web import dispatch, form_action, paginate
 from gonghui.organisations.permissions import officer_required
 
-Action = scoping.Action
 PEOPLE_MAX = 10
 PeopleFormSet = django_forms.formset_factory(forms.PersonForm, extra=1, max_num=PEOPLE_MAX)
 PeopleEditFormSet = django_forms.formset_factory(forms.PersonEditForm, extra=2, max_num=20)
 
 
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-def _run(form, call) -> tuple[bool, object]:
-    """The one path of every form page: when ``form`` is valid, ``call(cleaned_data)`` (the
-    service); its ValidationError is shown on the form. Returns (done, the service's result)."""
-    if not form.is_valid():
-        return False, None
-    try:
-        return True, call(form.cleaned_data)
-    except ValidationError as exc:
-        add_service_error(form, exc)
-        return False, None
-
-
-def _file_form(request, h, key: str, form, call, done: str):
-    """A form of the file page: saved → message and back to the file; else the file page with
-    the form and its errors (400)."""
-    ok, _result = _run(form, call)
-    if ok:
-        messages.success(request, done)
-        return redirect("assistance:detail", h.pk)
-    return render(request, "assistance/detail.html", _detail_context(request, h, **{key: form}), status=400)
+def _family(people) -> list[dict]:
+    """The people typed on the cards of ``people`` (a valid formset), as the service takes them."""
+    return [person for person in (f.person() for f in people.forms) if person is not None]
 
 
 def _people(h) -> list:
@@ -87,7 +69,7 @@ def queue(request):
 
 
 def _detail_context(request, h, **extra):
-    upper = hh.upper_union(h)
+    upper = permissions.upper_union(h)
     incomes = [(row, row.per_capita_income > row.dibao_monthly) for row in selectors.recent_incomes(h)]
     return {
         "h": h,
@@ -95,18 +77,18 @@ def _detail_context(request, h, **extra):
         "events": h.events.all(),
         "payments": h.payments.all(),
         "incomes": incomes,
-        "months_above": hh.months_above_dibao(h) if h.status == Status.FILED else None,
-        "leave_months": hh.LEAVE_MONTHS,
+        "months_above": reviews.months_above_dibao(h) if h.status == Status.FILED else None,
+        "leave_months": dates.LEAVE_MONTHS,
         "attachments": selectors.attachments_of(h),
         "alerts": selectors.alerts_of(h),
         "attachment_form": extra.pop("attachment_form", None) or forms.AttachmentForm(),
         "income_form": extra.pop("income_form", None) or forms.IncomeForm(),
         "risk_form": extra.pop("risk_form", None) or forms.RiskForm(),
         "alert_form": forms.AlertCloseForm(),
-        "editable": h.status in (*hh.EDIT_IN_PLACE, *hh.EDIT_BACK_TO_REVIEW, Status.FILED),
-        "can_manage": scoping.can(request.user, Action.MANAGE_ASSISTANCE, h.organisation),
-        "can_upper": scoping.can(request.user, Action.MANAGE_ASSISTANCE, upper),
-        "can_reveal": scoping.can(request.user, Action.REVEAL_PII, h.organisation),
+        "editable": h.status in (*editing.EDIT_IN_PLACE, *editing.EDIT_BACK_TO_REVIEW, Status.FILED),
+        "can_manage": permissions.can_manage(request.user, h),
+        "can_upper": permissions.can_upper_review(request.user, h),
+        "can_reveal": permissions.can_reveal_card(request.user, h),
         "upper": upper,
         "payment_form": extra.pop("payment_form", None) or forms.PaymentForm(),
         "visit_form": extra.pop("visit_form", None) or forms.VisitForm(),
@@ -117,26 +99,48 @@ def _detail_context(request, h, **extra):
     }
 
 
+def _file_page(request, h, *, status: int = 200, **extra):
+    """The file page, with ``extra`` (a form with its errors, a result) in its context."""
+    return render(request, "assistance/detail.html", _detail_context(request, h, **extra), status=status)
+
+
+def _form_on_file_page(request, household_id, form_class, name: str, save, success: str):
+    """A form posted from the file page (``name`` is its key in the page's context): ``save(h,
+    cleaned_data)`` runs through ``form_action``; back to the file when it was saved, else the
+    page again with the form and its errors (400)."""
+    h = selectors.household_or_404(request.user, household_id)
+    form = form_class(request.POST, request.FILES)
+    outcome = form_action(request, lambda d: save(h, d), form=form, success=success)
+    if outcome.ok:
+        return redirect("assistance:detail", h.pk)
+    return _file_page(request, h, status=400, **{name: form})
+
+
 @officer_required
 def detail(request, household_id):
     h = selectors.household_or_404(request.user, household_id)
-    return render(request, "assistance/detail.html", _detail_context(request, h))
+    return _file_page(request, h)
 
 
+def _decision(request) -> dict:
+    return {"approve": request.POST.get("approve") == "1", "note": request.POST.get("note", "")}
+
+
+# The buttons of the file page: name in the URL → the step it takes.
 ACTIONS = {
-    "screen": lambda a, h, p: hh.household_screen(
-        actor=a, household=h, approve=p.get("approve") == "1", note=p.get("note", "")
+    "screen": lambda r, h: workflow.household_screen(actor=r.user, household=h, **_decision(r)),
+    "review": lambda r, h: workflow.household_review(actor=r.user, household=h, **_decision(r)),
+    "publicise": lambda r, h: workflow.household_publicise(actor=r.user, household=h),
+    "file": lambda r, h: workflow.household_file(actor=r.user, household=h),
+    "periodic_review": lambda r, h: reviews.household_periodic_review(
+        actor=r.user, household=h, note=r.POST.get("note", "")
     ),
-    "review": lambda a, h, p: hh.household_review(
-        actor=a, household=h, approve=p.get("approve") == "1", note=p.get("note", "")
+    "close": lambda r, h: workflow.household_close(
+        actor=r.user, household=h, reason=r.POST.get("reason", "")
     ),
-    "publicise": lambda a, h, p: hh.household_publicise(actor=a, household=h),
-    "file": lambda a, h, p: hh.household_file(actor=a, household=h),
-    "periodic_review": lambda a, h, p: hh.household_periodic_review(
-        actor=a, household=h, note=p.get("note", "")
+    "reopen": lambda r, h: workflow.household_reopen(
+        actor=r.user, household=h, reason=r.POST.get("reason", "")
     ),
-    "close": lambda a, h, p: hh.household_close(actor=a, household=h, reason=p.get("reason", "")),
-    "reopen": lambda a, h, p: hh.household_reopen(actor=a, household=h, reason=p.get("reason", "")),
 }
 
 
@@ -144,27 +148,20 @@ ACTIONS = {
 @require_POST
 def action(request, household_id, name):
     h = selectors.household_or_404(request.user, household_id)
-    if name not in ACTIONS:
-        raise Http404
-    try:
-        ACTIONS[name](request.user, h, request.POST)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("Saved."))
+    step = dispatch(ACTIONS, name)
+    form_action(request, lambda: step(request, h), success=_("Saved."))
     return redirect("assistance:detail", h.pk)
 
 
 @officer_required
 @require_POST
 def visit(request, household_id):
-    h = selectors.household_or_404(request.user, household_id)
-    return _file_form(
+    return _form_on_file_page(
         request,
-        h,
+        household_id,
+        forms.VisitForm,
         "visit_form",
-        forms.VisitForm(request.POST),
-        lambda d: hh.household_visit(actor=request.user, household=h, **d),
+        lambda h, d: workflow.household_visit(actor=request.user, household=h, **d),
         _("Home visit recorded."),
     )
 
@@ -172,13 +169,12 @@ def visit(request, household_id):
 @officer_required
 @require_POST
 def payment(request, household_id):
-    h = selectors.household_or_404(request.user, household_id)
-    return _file_form(
+    return _form_on_file_page(
         request,
-        h,
+        household_id,
+        forms.PaymentForm,
         "payment_form",
-        forms.PaymentForm(request.POST),
-        lambda d: hh.payment_record(actor=request.user, household=h, **d),
+        lambda h, d: payments.payment_record(actor=request.user, household=h, **d),
         _("Payment recorded."),
     )
 
@@ -187,19 +183,22 @@ def payment(request, household_id):
 @require_POST
 def reveal(request, household_id):
     h = selectors.household_or_404(request.user, household_id)
-    number = hh.bank_card_reveal(actor=request.user, household=h)
-    return render(request, "assistance/detail.html", _detail_context(request, h, revealed_card=number))
+    number = bank_cards.bank_card_reveal(actor=request.user, household=h)
+    return _file_page(request, h, revealed_card=number)
 
 
 @officer_required
 def dibao(request):
     form = forms.DibaoForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and _run(form, lambda d: dibao_services.dibao_set(actor=request.user, **d))[0]
-    ):
-        messages.success(request, _("低保 standard saved."))
-        return redirect("assistance:dibao")
+    if request.method == "POST":
+        outcome = form_action(
+            request,
+            lambda d: dibao_services.dibao_set(actor=request.user, **d),
+            form=form,
+            success=_("低保 standard saved."),
+        )
+        if outcome.ok:
+            return redirect("assistance:dibao")
     prefix = request.GET.get("division", "")[:6]
     page = paginate(request, selectors.dibao_rows(prefix), page_size=50)
     return render(
@@ -219,14 +218,16 @@ def apply(request):
         # never opened again.
         status = 200
         if request.method == "POST" and request.POST.get("reopen") == "1":
-            try:
-                hh.household_reopen(actor=request.user, household=own, reason=request.POST.get("reason", ""))
-            except ValidationError as exc:
-                messages.error(request, _errors(exc))
-                status = 400
-            else:
-                messages.success(request, _("Your application has been sent to your union."))
+            outcome = form_action(
+                request,
+                lambda: workflow.household_reopen(
+                    actor=request.user, household=own, reason=request.POST.get("reason", "")
+                ),
+                success=_("Your application has been sent to your union."),
+            )
+            if outcome.ok:
                 return redirect(reverse("assistance:apply"))
+            status = 400
         return render(
             request,
             "assistance/mine.html",
@@ -241,32 +242,17 @@ def apply(request):
         return render(request, "assistance/apply.html", _apply_with_one_more(request.POST, member))
     form = forms.ApplyForm(request.POST or None)
     people = PeopleFormSet(request.POST or None, prefix="p")
-
-    def send(data):
-        family = [
-            {k: v for k, v in p.items() if v not in (None, "")}
-            | {"monthly_income": p.get("monthly_income") or "0"}
-            for p in people.cleaned_data
-            if p and (p.get("name") or "").strip()
-        ]
-        return hh.household_open(
-            actor=request.user,
-            head=member,
-            housing=data["housing"],
-            main_cause=data["main_cause"],
-            medical_insurance=data["medical_insurance"],
-            head_income=data["head_income"],
-            head_employment=data["head_employment"],
-            rigid_expenses=form.expenses(),
-            zero_employment=data["zero_employment"],
-            bank_name=data["bank_name"],
-            bank_card=data["bank_card"],
-            family=family,
+    if request.method == "POST" and people.is_valid():
+        outcome = form_action(
+            request,
+            lambda d: households.household_open(
+                actor=request.user, head=member, **form.household(), family=_family(people)
+            ),
+            form=form,
+            success=_("Your application has been sent to your union."),
         )
-
-    if request.method == "POST" and people.is_valid() and _run(form, send)[0]:
-        messages.success(request, _("Your application has been sent to your union."))
-        return redirect(reverse("assistance:apply"))
+        if outcome.ok:
+            return redirect(reverse("assistance:apply"))
     return render(
         request,
         "assistance/apply.html",
@@ -290,13 +276,12 @@ def _apply_with_one_more(data, member) -> dict:
 @officer_required
 @require_POST
 def attachment_upload(request, household_id):
-    h = selectors.household_or_404(request.user, household_id)
-    return _file_form(
+    return _form_on_file_page(
         request,
-        h,
+        household_id,
+        forms.AttachmentForm,
         "attachment_form",
-        forms.AttachmentForm(request.POST, request.FILES),
-        lambda d: attachment_services.attachment_add(
+        lambda h, d: attachment_services.attachment_add(
             actor=request.user, household=h, kind=d["kind"], upload=d["file"]
         ),
         _("Document attached."),
@@ -320,13 +305,12 @@ def attachment_file(request, household_id, document_id):
 @officer_required
 @require_POST
 def income(request, household_id):
-    h = selectors.household_or_404(request.user, household_id)
-    return _file_form(
+    return _form_on_file_page(
         request,
-        h,
+        household_id,
+        forms.IncomeForm,
         "income_form",
-        forms.IncomeForm(request.POST),
-        lambda d: hh.income_record(
+        lambda h, d: payments.income_record(
             actor=request.user,
             household=h,
             month=d["month"],
@@ -344,31 +328,30 @@ def risk(request, household_id):
     on the file page (an alert opens at 40 points)."""
     h = selectors.household_or_404(request.user, household_id)
     form = forms.RiskForm(request.POST)
-    ok, checked = _run(form, lambda d: monitoring.risk_check(actor=request.user, household=h, **d))
-    if ok:
-        result, alert = checked
-        return render(
-            request,
-            "assistance/detail.html",
-            _detail_context(request, h, risk_form=form, risk_result=result, risk_alert=alert),
-        )
-    return render(request, "assistance/detail.html", _detail_context(request, h, risk_form=form), status=400)
+    outcome = form_action(
+        request, lambda d: monitoring.risk_check(actor=request.user, household=h, **d), form=form
+    )
+    if not outcome.ok:
+        return _file_page(request, h, status=400, risk_form=form)
+    result, alert = outcome.result
+    return _file_page(request, h, risk_form=form, risk_result=result, risk_alert=alert)
 
 
 @officer_required
 @require_POST
 def alert_close(request, household_id, alert_id):
     h = selectors.household_or_404(request.user, household_id)
-    alert = selectors.alert_or_404(request.user, alert_id)
-    if alert.household_id != h.pk:
-        raise Http404
-    try:
-        monitoring.alert_close(actor=request.user, alert=alert, outcome=request.POST.get("outcome", ""))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return render(request, "assistance/detail.html", _detail_context(request, h), status=400)
-    messages.success(request, _("Alert closed."))
-    return redirect("assistance:detail", h.pk)
+    alert = selectors.alert_or_404(request.user, alert_id, household=h)
+    outcome = form_action(
+        request,
+        lambda: monitoring.alert_close(
+            actor=request.user, alert=alert, outcome=request.POST.get("outcome", "")
+        ),
+        success=_("Alert closed."),
+    )
+    if outcome.ok:
+        return redirect("assistance:detail", h.pk)
+    return _file_page(request, h, status=400)
 
 
 WATCH_ALERTS = 50
@@ -396,25 +379,12 @@ def watch(request):
 # ---- editing a file --------------------------------------------------------------------
 
 
-def _family_from(people) -> list[dict]:
-    out = []
-    for p in people.cleaned_data:
-        if not p or not (p.get("name") or "").strip():
-            continue
-        row = {k: v for k, v in p.items() if v not in (None, "")}
-        row["monthly_income"] = p.get("monthly_income") or "0"
-        row["disabled"] = bool(p.get("disabled"))
-        out.append(row)
-    return out
-
-
 @officer_required
 def edit(request, household_id):
     """Correct a file's household data and family: before filing in place (after the upper
     union's approval it goes back to that review); a filed file with its periodic review."""
     h = selectors.household_or_404(request.user, household_id)
-    if not scoping.can(request.user, Action.MANAGE_ASSISTANCE, h.organisation):
-        raise PermissionDenied
+    permissions.require_manage(request.user, h)
     people_rows = _people(h)
     head = next(p for p in people_rows if p.relation == "self")
     initial_people = [
@@ -436,15 +406,17 @@ def edit(request, household_id):
     people = PeopleEditFormSet(request.POST or None, prefix="p", initial=initial_people)
 
     def save(data):
-        changes = {**form.changes(), "family": _family_from(people)}
+        changes = {**form.household(), "family": _family(people)}
         note = data.get("note", "")
         if h.status == Status.FILED:
-            return hh.household_periodic_review(actor=request.user, household=h, note=note, changes=changes)
-        return hh.household_edit(actor=request.user, household=h, changes=changes, note=note)
+            return reviews.household_periodic_review(
+                actor=request.user, household=h, note=note, changes=changes
+            )
+        return editing.household_edit(actor=request.user, household=h, changes=changes, note=note)
 
-    if request.method == "POST" and people.is_valid() and _run(form, save)[0]:
-        messages.success(request, _("Saved."))
-        return redirect("assistance:detail", h.pk)
+    if request.method == "POST" and people.is_valid():
+        if form_action(request, save, form=form, success=_("Saved.")).ok:
+            return redirect("assistance:detail", h.pk)
     return render(
         request,
         "assistance/edit.html",

@@ -22,7 +22,7 @@ from gonghui.assistance.choices import Category as HardshipCategory
 from gonghui.assistance.choices import Status as HardshipStatus
 from gonghui.assistance.models import Household, Payment
 from gonghui.assistance.services import dibao as dibao_services
-from gonghui.assistance.services import households as hh
+from gonghui.assistance.services import households, workflow
 from gonghui.rights.choices import Category, EventKind, RequestStatus
 from gonghui.rights.models import Request
 from gonghui.rights.services import requests as request_services
@@ -168,7 +168,7 @@ def test_a_worker_applies_for_hardship_help_on_a_small_phone(world, city_admin, 
     page.screenshot(path="/tmp/browser5_mine_applied.png", full_page=True)
 
     # The union passes the first check; the worker sees the new state.
-    hh.household_screen(actor=city_admin, household=household, approve=True)
+    workflow.household_screen(actor=city_admin, household=household, approve=True)
     page.reload()
     expect(main).to_contain_text(zh(HardshipStatus.SCREENED.label))
     expect(main.locator("ol li")).to_have_count(2)
@@ -181,7 +181,7 @@ def test_the_workers_file_timeline_reads_in_words_not_codes(world, member_user, 
     from playwright.sync_api import expect
 
     _dibao(world)
-    household = hh.household_open(
+    household = households.household_open(
         actor=member_user,
         head=world.members["xian_worker"],
         housing="own",
@@ -189,7 +189,7 @@ def test_the_workers_file_timeline_reads_in_words_not_codes(world, member_user, 
         medical_insurance="employee",
         head_income="1000",
     )
-    hh.household_screen(actor=city_admin, household=household, approve=True)
+    workflow.household_screen(actor=city_admin, household=household, approve=True)
     page = screens.new_page()
     sign_in(page, "member")
     page.goto("/assistance/apply/")
@@ -445,7 +445,7 @@ def _filed_household(world):
     """张伟's household through the whole workflow to 建档: head 2600, spouse 800, a child,
     400 a month for medicine: (3400 − 400) ÷ 3 = 1000.00 a head ≤ 2 × 955.00 → 相对困难."""
     xian = world.users["xian"]
-    h = hh.household_open(
+    h = households.household_open(
         actor=xian,
         head=world.members["xian_worker"],
         source="discovered",
@@ -462,11 +462,11 @@ def _filed_household(world):
         ],
     )
     today = timezone.localdate()
-    hh.household_screen(actor=xian, household=h, approve=True)
-    hh.household_visit(actor=xian, household=h, visited_on=today, visitor="王干事", consent_signed=True)
-    hh.household_review(actor=xian, household=h, approve=True)
-    hh.household_publicise(actor=xian, household=h, start=today - datetime.timedelta(days=20))
-    return hh.household_file(actor=xian, household=h)
+    workflow.household_screen(actor=xian, household=h, approve=True)
+    workflow.household_visit(actor=xian, household=h, visited_on=today, visitor="王干事", consent_signed=True)
+    workflow.household_review(actor=xian, household=h, approve=True)
+    workflow.household_publicise(actor=xian, household=h, start=today - datetime.timedelta(days=20))
+    return workflow.household_file(actor=xian, household=h)
 
 
 def test_an_officer_works_the_queue_and_a_household_file_on_a_desktop(world, city_admin, screens):

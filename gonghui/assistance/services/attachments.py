@@ -6,16 +6,15 @@ audited. Documents are never deleted."""
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from gonghui.assistance import permissions
 from gonghui.assistance.choices import AttachmentKind
 from gonghui.assistance.models import Household, HouseholdAttachment
-from gonghui.assistance.services.households import _choice, _event, _locked, _require
-from gonghui.core import audit, uploads
-from gonghui.organisations import scoping
+from gonghui.assistance.services.timeline import locked, record_event
+from gonghui.core import audit, inputs, uploads
+from gonghui.core.inputs import InputCode, field_error
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -28,19 +27,19 @@ def max_bytes() -> int:
 def attachment_add(*, actor, household: Household, kind: str, upload) -> HouseholdAttachment:
     """Attach a PDF, JPEG or PNG to a file, in any state (a proof may come late). Owning union,
     MANAGE_ASSISTANCE (404 out of scope, 403 for viewers). A refused file writes nothing."""
-    _require(actor, household)
-    kind = _choice(kind, AttachmentKind.values, "kind")
+    permissions.require_manage(actor, household)
+    kind = inputs.choice(kind, "kind", AttachmentKind)
     if upload is None:
-        raise ValidationError({"file": ValidationError(_("Choose a file."), code="file_required")})
+        raise field_error("file", _("Choose a file."), InputCode.REQUIRED)
     name = uploads.safe_name(getattr(upload, "name", ""))
     data = uploads.read_bounded(upload, max_bytes())
     if data is None:
-        raise ValidationError({"file": ValidationError(_("The file is too large."), code="file_too_large")})
+        raise field_error("file", _("The file is too large."), "file_too_large")
     content_type = uploads.sniff(data)
     if content_type is None:
-        raise ValidationError({"file": ValidationError(_("Only PDF, JPEG or PNG files."), code="file_type")})
+        raise field_error("file", _("Only PDF, JPEG or PNG files."), "file_type")
     with transaction.atomic():
-        h = _locked(household)
+        h = locked(household)
         attachment = HouseholdAttachment.objects.create(
             household=h,
             kind=kind,
@@ -51,7 +50,7 @@ def attachment_add(*, actor, household: Household, kind: str, upload) -> Househo
             data=data,
             uploaded_by=actor,
         )
-        _event(actor, h, "attachment", h.status, h.status, f"{attachment.get_kind_display()}: {name}")
+        record_event(actor, h, "attachment", h.status, h.status, f"{attachment.get_kind_display()}: {name}")
         audit.record(
             actor=actor,
             action="assistance.attachment.added",
@@ -65,8 +64,7 @@ def attachment_add(*, actor, household: Household, kind: str, upload) -> Househo
 def attachment_download(*, actor, attachment: HouseholdAttachment) -> HouseholdAttachment:
     """Whoever sees the file may open its documents (they hold personal data: every download
     is audited)."""
-    if not scoping.can(actor, scoping.Action.VIEW, attachment.household.organisation):
-        raise Http404
+    permissions.require_read_documents(actor, attachment.household)
     audit.record(
         actor=actor,
         action="assistance.attachment.downloaded",

@@ -3,17 +3,16 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from gonghui.assistance.category import parse_amount
+from gonghui.assistance import permissions
+from gonghui.assistance.category import MAX_AMOUNT
 from gonghui.assistance.models import DibaoStandard
-from gonghui.core import audit, divisions
+from gonghui.core import audit, divisions, inputs
+from gonghui.core.validation import keyed
 from gonghui.core.validators import validate_division_code
-from gonghui.organisations import scoping
-
-Action = scoping.Action
 
 
 def lookup(division_code: str, on: datetime.date) -> DibaoStandard | None:
@@ -41,31 +40,13 @@ def monthly_for(division_code: str, on: datetime.date, *, field: str = "division
     """The 低保 in yuan a month, or ValidationError naming ``field`` when there is none."""
     row = lookup(division_code, on)
     if row is None:
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    _("No 低保 standard is recorded for %(division)s on %(date)s.")
-                    % {
-                        "division": divisions.full_name(division_code) or division_code,
-                        "date": on.isoformat(),
-                    },
-                    code="dibao_missing",
-                )
-            }
+        raise inputs.field_error(
+            field,
+            _("No 低保 standard is recorded for %(division)s on %(date)s.")
+            % {"division": divisions.full_name(division_code) or division_code, "date": on.isoformat()},
+            "dibao_missing",
         )
     return row.monthly
-
-
-def can_edit(user, division_code: str) -> bool:
-    """Admins (MANAGE_ORGANISATIONS) of a union whose division covers the code; a national
-    admin (no division) covers every code."""
-    if scoping.is_operator(user):
-        return True
-    chain = set(divisions.ancestors(division_code))
-    for org in scoping.home_organisations(user, Action.MANAGE_ORGANISATIONS):
-        if not org.division_code or org.division_code in chain:
-            return True
-    return False
 
 
 def dibao_set(
@@ -76,12 +57,10 @@ def dibao_set(
     try:
         code = validate_division_code(division_code)
     except ValidationError as exc:
-        raise ValidationError({"division_code": exc}) from None
-    amount = parse_amount(monthly, "monthly", positive=True)
-    if not isinstance(effective_from, datetime.date):
-        raise ValidationError({"effective_from": ValidationError(_("Enter a date."), code="date_invalid")})
-    if not can_edit(actor, code):
-        raise PermissionDenied
+        raise keyed(exc, "division_code") from None
+    amount = inputs.money(monthly, "monthly", positive=True, maximum=MAX_AMOUNT)
+    effective_from = inputs.date(effective_from, "effective_from")
+    permissions.require_set_dibao(actor, code)
     with transaction.atomic():
         row = (
             DibaoStandard.objects.select_for_update()

@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.assistance import risk
+from gonghui.assistance import permissions, risk
 from gonghui.assistance.choices import Status
 from gonghui.assistance.models import Household, RiskAlert
-from gonghui.assistance.services.households import _require
-from gonghui.core import audit, workdays
+from gonghui.core import audit, inputs, workdays
+from gonghui.core.inputs import InputCode, field_error
 
 REVISIT_WORKING_DAYS = 10
 
@@ -27,17 +27,10 @@ def risk_check(
     """Score a watched household (status out of hardship) from its latest recorded month against
     the three before it and the reported signals; open an alert (one open at a time) when the
     score reaches the threshold. Owning union (MANAGE_ASSISTANCE)."""
-    _require(actor, household)
+    permissions.require_manage(actor, household)
     if household.status != Status.LEFT:
         raise ValidationError(_("Only households that left hardship are watched."), code="wrong_state")
-    if (
-        isinstance(extra_dependants, bool)
-        or not isinstance(extra_dependants, int)
-        or not 0 <= extra_dependants <= 20
-    ):
-        raise ValidationError(
-            {"extra_dependants": ValidationError(_("Enter a number from 0 to 20."), code="invalid")}
-        )
+    extra_dependants = inputs.integer(extra_dependants, "extra_dependants", minimum=0, maximum=20)
     rows = list(household.incomes.order_by("-month")[:4])
     r = risk.score(
         recent_income=rows[0].income if rows else None,
@@ -70,25 +63,29 @@ def risk_check(
     return r, alert
 
 
+def close_locked(actor, alert: RiskAlert, outcome: str) -> None:
+    """Close an open alert, locked by the caller, with what was found; audited. The re-visit
+    (:func:`alert_close`) and a reopened file (the household is back in hardship) close alerts."""
+    alert.is_open, alert.outcome, alert.closed_at = False, outcome[:200], timezone.now()
+    alert.save(update_fields=["is_open", "outcome", "closed_at"])
+    audit.record(
+        actor=actor,
+        action="assistance.alert.closed",
+        obj=alert,
+        organisation_id=alert.household.organisation_id,
+        reason=outcome,
+    )
+
+
 def alert_close(*, actor, alert: RiskAlert, outcome: str) -> RiskAlert:
     """Close an alert after the re-visit, with what was found (owning union)."""
-    _require(actor, alert.household)
-    outcome = (outcome or "").strip()
+    permissions.require_manage(actor, alert.household)
+    outcome = inputs.text(outcome, "outcome", prose=True)
     if not outcome:
-        raise ValidationError(
-            {"outcome": ValidationError(_("Say what the re-visit found."), code="outcome_required")}
-        )
+        raise field_error("outcome", _("Say what the re-visit found."), InputCode.REQUIRED)
     with transaction.atomic():
-        alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+        alert = RiskAlert.objects.select_for_update().select_related("household").get(pk=alert.pk)
         if not alert.is_open:
             raise ValidationError(_("This alert is already closed."), code="wrong_state")
-        alert.is_open, alert.outcome, alert.closed_at = False, outcome[:200], timezone.now()
-        alert.save()
-        audit.record(
-            actor=actor,
-            action="assistance.alert.closed",
-            obj=alert,
-            organisation_id=alert.household.organisation_id,
-            reason=outcome,
-        )
+        close_locked(actor, alert, outcome)
     return alert

@@ -73,19 +73,20 @@ def test_assess_with_division_and_date_uses_the_table(client, dibao):
 @pytest.mark.parametrize(
     ("change", "field", "code"),
     [
-        ({"household_size": 0}, "household_size", "size_invalid"),
+        ({"household_size": 0}, "household_size", "number_too_small"),
         ({"household_size": "two"}, "household_size", "invalid"),
         ({"monthly_incomes": ["100", "-1"]}, "monthly_incomes.1", "amount_negative"),
         ({"monthly_incomes": ["abc", "0"]}, "monthly_incomes.0", "amount_invalid"),
         ({"monthly_incomes": []}, "monthly_incomes", "incomes_count"),
         ({"monthly_incomes": ["2460"]}, "monthly_incomes", "incomes_count"),
         ({"monthly_incomes": ["1", "2", "3"]}, "monthly_incomes", "incomes_count"),
-        ({"rigid_expenses": ["1.234"]}, "rigid_expenses.0", "amount_invalid"),
+        ({"rigid_expenses": ["1.234"]}, "rigid_expenses.0", "amount_precision"),
+        ({"rigid_expenses": ["1e8"]}, "rigid_expenses.0", "amount_too_large"),
         ({"dibao_monthly": "0"}, "dibao_monthly", "amount_zero"),
-        ({"dibao_monthly": None}, "dibao_monthly", "dibao_required"),
+        ({"dibao_monthly": None}, "dibao_monthly", "required"),
         ({"dibao_monthly": None, "division": "999999", "date": "2026-01-01"}, "division", "division_unknown"),
         ({"dibao_monthly": None, "division": "620102", "date": "2026-01-01"}, "division", "dibao_missing"),
-        ({"event": {"kind": "flood", "compensation": "0"}}, "event.kind", "event_unknown"),
+        ({"event": {"kind": "flood", "compensation": "0"}}, "event.kind", "invalid_choice"),
         ({"event": {"kind": "accident", "compensation": "-5"}}, "event.compensation", "amount_negative"),
     ],
 )
@@ -218,7 +219,7 @@ def test_a_public_notice_starting_years_ahead_is_400_and_changes_nothing(world, 
     before = AuditEntry.objects.count()
     r = post(xian, url + "/publicise", {"start": start})
     assert r.status_code == 400, r.content
-    assert r.json()["code"] == "date_invalid" and r.json()["detail"].startswith("start:")
+    assert r.json()["code"] == "date_too_late" and r.json()["detail"].startswith("start:")
     h = Household.objects.get(pk=hid)
     assert (h.status, h.notice_from, h.notice_until) == ("reviewed", None, None)
     assert AuditEntry.objects.count() == before

@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from gonghui.assistance.models import HouseholdAttachment, HouseholdEvent
-from gonghui.assistance.services import attachments
-from gonghui.assistance.services import households as hh
+from gonghui.assistance.services import attachments, households, workflow
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core.models import AuditEntry
 from gonghui.testing import PNG, api_for, client_for
@@ -18,7 +17,7 @@ PDF = b"%PDF-1.4\n% proof of income\n"
 
 @pytest.fixture
 def household(world, city_admin, dibao):
-    return hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    return households.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
 
 
 def upload(name="收入证明.pdf", data=PDF):
@@ -74,7 +73,7 @@ def test_api_upload_list_and_download(world, household):
     ("post", "field", "code"),
     [
         ({"kind": "income_proof", "file": upload("x.pdf", b"hello, not a pdf")}, "file", "file_type"),
-        ({"kind": "passport", "file": upload()}, "kind", "choice_invalid"),
+        ({"kind": "passport", "file": upload()}, "kind", "invalid_choice"),
     ],
 )
 def test_bad_uploads_are_refused_with_nothing_written(world, household, post, field, code):
@@ -136,7 +135,7 @@ def test_sibling_admins_get_404_and_write_nothing(city_admin, household, usernam
 
 def test_a_document_is_only_found_under_its_own_file(world, city_admin, province_admin, household):
     a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
-    other = hh.household_open(
+    other = households.household_open(
         actor=province_admin, head=world.members["baoji_worker"], **{**OPEN, "family": []}
     )
     assert client_for("shaanxi").get(f"/assistance/{other.pk}/attachments/{a.pk}/").status_code == 404
@@ -154,6 +153,6 @@ def test_a_viewer_downloads_but_may_not_attach(city_admin, household):
 
 
 def test_attachments_are_allowed_in_any_state(city_admin, household):
-    hh.household_close(actor=city_admin, household=household, reason="迁出")
+    workflow.household_close(actor=city_admin, household=household, reason="迁出")
     a = attachments.attachment_add(actor=city_admin, household=household, kind="other", upload=upload())
     assert a.household_id == household.pk and a.uploaded_by == city_admin

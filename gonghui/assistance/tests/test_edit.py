@@ -11,7 +11,7 @@ from django.http import Http404
 from django.test import Client
 
 from gonghui.assistance.models import FamilyMember, Household, HouseholdEvent
-from gonghui.assistance.services import households as hh
+from gonghui.assistance.services import dates, editing, households, reviews, workflow
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core import crypto
 from gonghui.core.models import AuditEntry
@@ -23,7 +23,7 @@ TODAY = datetime.date.today()
 
 @pytest.fixture
 def household(world, city_admin, dibao):
-    return hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    return households.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
 
 
 def patch(client, url, body):
@@ -56,7 +56,7 @@ def test_edit_re_assesses_and_records_before_and_after(city_officer, household):
     family = family_of(household)
     spouse = next(p for p in family if p["relation"] == "spouse")
     spouse["monthly_income"] = "1200"
-    h = hh.household_edit(
+    h = editing.household_edit(
         actor=city_officer,
         household=household,
         changes={"family": family, "housing": "public_rental"},
@@ -83,7 +83,7 @@ def test_family_members_are_added_kept_and_removed_with_their_id_numbers(city_ad
     family = family_of(household)
     spouse = next(p for p in family if p["relation"] == "spouse")
     spouse["id_number"] = make_id_number("610113", datetime.date(1990, 1, 1), "F")
-    h = hh.household_edit(
+    h = editing.household_edit(
         actor=city_admin,
         household=household,
         changes={
@@ -99,12 +99,12 @@ def test_family_members_are_added_kept_and_removed_with_their_id_numbers(city_ad
     assert crypto.decrypt(child.id_number_enc) == child_number
     # listed again without a number: the recorded one is kept
     family = family_of(h)
-    h = hh.household_edit(actor=city_admin, household=h, changes={"family": family})
+    h = editing.household_edit(actor=city_admin, household=h, changes={"family": family})
     assert crypto.decrypt(h.people.get(name="张小红").id_number_enc) == child_number
 
 
 def test_bank_card_change_is_encrypted_again(city_admin, household):
-    h = hh.household_edit(
+    h = editing.household_edit(
         actor=city_admin, household=household, changes={"bank_card": "6217 0000 1111 2222 333"}
     )
     assert crypto.decrypt(h.bank_card_enc) == "6217000011112222333"
@@ -140,7 +140,7 @@ def test_bank_card_change_is_encrypted_again(city_admin, household):
 def test_bad_edits_name_the_field_and_write_nothing(city_admin, household, changes, field):
     before = state(household)
     with pytest.raises(ValidationError) as exc:
-        hh.household_edit(actor=city_admin, household=household, changes=changes)
+        editing.household_edit(actor=city_admin, household=household, changes=changes)
     assert field in exc.value.error_dict
     assert state(household) == before
     assert not HouseholdEvent.objects.filter(kind="edited").exists()
@@ -148,12 +148,12 @@ def test_bad_edits_name_the_field_and_write_nothing(city_admin, household, chang
 
 
 def test_a_person_already_in_another_live_file_is_refused(world, province_admin, city_admin, household):
-    other = hh.household_open(
+    other = households.household_open(
         actor=province_admin, head=world.members["baoji_worker"], **{**OPEN, "family": []}
     )
     taken = household.head.id_number if hasattr(household.head, "id_number") else None  # noqa: F841
     number = make_id_number("610113", datetime.date(2015, 1, 1), "F")
-    hh.household_edit(
+    editing.household_edit(
         actor=city_admin,
         household=household,
         changes={
@@ -162,7 +162,7 @@ def test_a_person_already_in_another_live_file_is_refused(world, province_admin,
     )
     before = state(other)
     with pytest.raises(ValidationError) as exc:
-        hh.household_edit(
+        editing.household_edit(
             actor=province_admin,
             household=other,
             changes={
@@ -178,28 +178,30 @@ def test_a_person_already_in_another_live_file_is_refused(world, province_admin,
 def test_who_may_edit(city_viewer, sibling_city_admin, member_user, household):
     before = state(household)
     with pytest.raises(Http404):
-        hh.household_edit(actor=sibling_city_admin, household=household, changes={"housing": "own"})
+        editing.household_edit(actor=sibling_city_admin, household=household, changes={"housing": "own"})
     with pytest.raises(PermissionDenied):
-        hh.household_edit(actor=city_viewer, household=household, changes={"housing": "own"})
+        editing.household_edit(actor=city_viewer, household=household, changes={"housing": "own"})
     with pytest.raises(Http404):  # the head themself: the union corrects the data
-        hh.household_edit(actor=member_user, household=household, changes={"housing": "own"})
+        editing.household_edit(actor=member_user, household=household, changes={"housing": "own"})
     assert state(household) == before
 
 
 def _to(world, h, status):
     a = world.users["xian"]
-    h = hh.household_screen(actor=a, household=h, approve=True)
-    h = hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
-    h = hh.household_review(actor=a, household=h, approve=True)
-    h = hh.household_publicise(actor=a, household=h, start=TODAY - datetime.timedelta(days=20))
+    h = workflow.household_screen(actor=a, household=h, approve=True)
+    h = workflow.household_visit(
+        actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True
+    )
+    h = workflow.household_review(actor=a, household=h, approve=True)
+    h = workflow.household_publicise(actor=a, household=h, start=TODAY - datetime.timedelta(days=20))
     if status == "filed":
-        h = hh.household_file(actor=a, household=h)
+        h = workflow.household_file(actor=a, household=h)
     return h
 
 
 def test_a_change_during_public_notice_goes_back_to_the_upper_review(world, city_admin, household):
     h = _to(world, household, "publicised")
-    h = hh.household_edit(actor=city_admin, household=h, changes={"head_income": "2700"})
+    h = editing.household_edit(actor=city_admin, household=h, changes={"head_income": "2700"})
     assert h.status == "visited" and h.notice_from is None and h.notice_until is None
     assert list(h.events.values_list("kind", flat=True))[-2:] == ["edited", "back_to_review"]
 
@@ -208,24 +210,24 @@ def test_a_filed_file_changes_at_its_periodic_review(world, city_admin, househol
     h = _to(world, household, "filed")
     before = state(h)
     with pytest.raises(ValidationError) as exc:
-        hh.household_edit(actor=city_admin, household=h, changes={"head_income": "5000"})
+        editing.household_edit(actor=city_admin, household=h, changes={"head_income": "5000"})
     assert exc.value.code == "edit_at_review"
     assert state(h) == before
-    h = hh.household_periodic_review(
+    h = reviews.household_periodic_review(
         actor=city_admin, household=h, changes={"head_income": "3000"}, note="复核"
     )
     # (3000 − 600) / 3 = 800 < 955: still deep, figure updated
     assert (h.status, h.per_capita_income) == ("filed", D("800.00"))
     kinds = list(h.events.values_list("kind", flat=True))
     assert kinds[-2:] == ["edited", "reviewed_periodic"]
-    assert h.next_review_on == hh.add_months(TODAY, 6)
+    assert h.next_review_on == dates.add_months(TODAY, 6)
 
 
 def test_a_bad_change_at_the_periodic_review_writes_nothing(world, city_admin, household):
     h = _to(world, household, "filed")
     before = state(h)
     with pytest.raises(ValidationError):
-        hh.household_periodic_review(actor=city_admin, household=h, changes={"head_income": "x"})
+        reviews.household_periodic_review(actor=city_admin, household=h, changes={"head_income": "x"})
     assert state(h) == before and Household.objects.get(pk=h.pk).next_review_on == h.next_review_on
     assert not h.events.filter(kind__in=["edited", "reviewed_periodic"]).exists()
 

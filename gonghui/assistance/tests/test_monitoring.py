@@ -7,8 +7,7 @@ from django.http import Http404
 
 from gonghui.assistance import risk, selectors
 from gonghui.assistance.models import RiskAlert
-from gonghui.assistance.services import households as hh
-from gonghui.assistance.services import monitoring
+from gonghui.assistance.services import dates, households, monitoring, payments
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.assistance.tests.test_api import post
 from gonghui.core import workdays
@@ -27,27 +26,12 @@ def test_score_is_explained_point_by_point():
     assert risk.score(recent_income=None, earlier_incomes=[], extra_dependants=4).alert
 
 
-@pytest.fixture
-def left(world, city_admin, dibao):
-    a = city_admin
-    h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=a, household=h, approve=True)
-    hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
-    hh.household_review(actor=a, household=h, approve=True)
-    hh.household_publicise(actor=a, household=h, start=TODAY - datetime.timedelta(days=20))
-    hh.household_file(actor=a, household=h)
-    first = TODAY.replace(day=1)
-    for i in range(6, 0, -1):
-        hh.income_record(actor=a, household=h, month=hh.add_months(first, -i), income="4500")
-    return hh.household_periodic_review(actor=a, household=h)
-
-
 def test_income_drop_and_illness_open_one_alert_with_revisit_deadline(
     city_officer, city_admin, sibling_city_admin, left
 ):
     assert left.status == "left"
     # the latest recorded month fell to 2500 against 4500 before: 44 % down
-    left.incomes.filter(month=hh.add_months(TODAY.replace(day=1), -1)).update(income=D("2500"))
+    left.incomes.filter(month=dates.add_months(TODAY.replace(day=1), -1)).update(income=D("2500"))
     r, alert = monitoring.risk_check(actor=city_officer, household=left, new_critical_illness=True)
     assert r.score == 60 and alert is not None
     assert alert.revisit_by == workdays.add_working_days(TODAY, 10)
@@ -64,7 +48,7 @@ def test_income_drop_and_illness_open_one_alert_with_revisit_deadline(
 def test_a_month_recorded_after_leaving_hardship_is_scored(city_admin, left):
     assert left.status == "left"
     # the watched household's new month is recorded like any other, and the drop raises an alert
-    hh.income_record(actor=city_admin, household=left, month=TODAY.replace(day=1), income="2500")
+    payments.income_record(actor=city_admin, household=left, month=TODAY.replace(day=1), income="2500")
     r, alert = monitoring.risk_check(actor=city_admin, household=left, job_loss=True)
     assert r.score == 55 and alert is not None  # 44 % down → 30, job lost 25
 
@@ -78,7 +62,7 @@ def test_low_score_opens_no_alert_and_sibling_gets_404(city_admin, sibling_city_
 
 
 def test_only_watched_households_are_scored(world, city_admin, dibao):
-    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    h = households.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
     with pytest.raises(ValidationError):
         monitoring.risk_check(actor=city_admin, household=h, job_loss=True)
 

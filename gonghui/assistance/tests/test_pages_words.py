@@ -9,8 +9,8 @@ import pytest
 from gonghui.assistance import forms
 from gonghui.assistance.choices import Step
 from gonghui.assistance.models import Household, HouseholdEvent
-from gonghui.assistance.services import households as hh
-from gonghui.assistance.tests.conftest import OPEN
+from gonghui.assistance.services import editing, households, timeline, workflow
+from gonghui.assistance.tests.conftest import APPLY, OPEN
 from gonghui.testing import client_for
 
 pytestmark = pytest.mark.django_db
@@ -23,20 +23,9 @@ def _timeline(body: str) -> str:
 
 @pytest.fixture
 def opened(world, member_user, city_admin, dibao):
-    h = hh.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=city_admin, household=h, approve=True)
+    h = households.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
+    workflow.household_screen(actor=city_admin, household=h, approve=True)
     return h
-
-
-@pytest.fixture
-def filed(world, city_admin, dibao):
-    a = city_admin
-    h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=a, household=h, approve=True)
-    hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
-    hh.household_review(actor=a, household=h, approve=True)
-    hh.household_publicise(actor=a, household=h, start=TODAY - datetime.timedelta(days=20))
-    return hh.household_file(actor=a, household=h)
 
 
 # ---- 1. timeline steps, statuses, expenses and causes as words -----------------------------
@@ -73,7 +62,7 @@ def test_every_timeline_step_the_services_write_has_a_label(filed, city_admin):
     kinds = set(HouseholdEvent.objects.values_list("kind", flat=True))
     assert kinds <= set(Step.values)
     with pytest.raises(AssertionError):
-        hh._event(city_admin, filed, "made_up", "", "")
+        timeline.record_event(city_admin, filed, "made_up", "", "")
 
 
 # ---- 2. dates an <input type=date> keeps, in Chinese too -----------------------------------
@@ -86,8 +75,8 @@ def test_date_fields_start_at_today_in_iso_in_chinese(filed, opened_for_visit=No
 
 
 def test_visit_date_starts_at_today_in_iso_in_chinese(world, city_admin, dibao):
-    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=city_admin, household=h, approve=True)
+    h = households.household_open(actor=city_admin, head=world.members["xian_worker"], **OPEN)
+    workflow.household_screen(actor=city_admin, household=h, approve=True)
     body = client_for("xian").get(f"/assistance/{h.pk}/").content.decode()
     assert f'name="visited_on" value="{TODAY:%Y-%m-%d}"' in body
 
@@ -126,7 +115,7 @@ def test_the_apply_button_uses_the_site_classes(world):
 
 
 def test_the_reopen_button_on_the_workers_page_uses_the_site_classes(filed, city_admin):
-    hh.household_close(actor=city_admin, household=filed, reason="搬走")
+    workflow.household_close(actor=city_admin, household=filed, reason="搬走")
     body = client_for("member").get("/assistance/apply/").content.decode()
     assert '<button type="submit" class="btn block">' in body
 
@@ -139,28 +128,13 @@ def test_buttons_use_the_site_classes(world, dibao, filed):
 
 
 def test_first_check_buttons_use_the_site_classes(world, member_user, dibao):
-    h = hh.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
+    h = households.household_open(actor=member_user, head=world.members["xian_worker"], **OPEN)
     main = client_for("xian").get(f"/assistance/{h.pk}/").content.decode().split("<main", 1)[1]
     buttons = re.findall(r"<button[^>]*>", main.split("</main>", 1)[0])
     assert len(buttons) >= 4 and all('class="btn' in b for b in buttons), buttons
 
 
 # ---- 5. the family cards -------------------------------------------------------------------
-
-
-APPLY = {
-    "housing": "own",
-    "main_cause": "illness",
-    "medical_insurance": "employee",
-    "head_income": "1800",
-    "head_employment": "employed",
-    "medical": "300",
-    "schooling": "0",
-    "disability_care": "0",
-    "p-INITIAL_FORMS": "0",
-    "p-MIN_NUM_FORMS": "0",
-    "p-MAX_NUM_FORMS": "10",
-}
 
 
 def _card(i, **values):
@@ -220,7 +194,9 @@ def test_people_table_lists_the_head_first_then_by_relation(world, city_admin, d
         {"relation": "spouse", "name": "李娜", "employment": "employed"},
         {"relation": "child", "name": "张小红", "employment": "student"},
     ]
-    h = hh.household_open(actor=city_admin, head=world.members["xian_worker"], **(OPEN | {"family": family}))
+    h = households.household_open(
+        actor=city_admin, head=world.members["xian_worker"], **(OPEN | {"family": family})
+    )
     body = client_for("xian").get(f"/assistance/{h.pk}/").content.decode()
     table = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     names = [world.members["xian_worker"].name, "李娜", "张小明", "张小红", "张父"]
@@ -242,7 +218,7 @@ def test_queue_and_watch_do_not_say_document_or_plan(filed):
 
 
 def test_an_edit_is_told_in_words_on_the_timeline(opened, city_admin):
-    hh.household_edit(
+    editing.household_edit(
         actor=city_admin,
         household=opened,
         changes={"housing": "dormitory", "zero_employment": True},
@@ -252,3 +228,27 @@ def test_an_edit_is_told_in_words_on_the_timeline(opened, city_admin):
     assert "住房" in note or "housing" in note
     assert "租住私房 → 集体宿舍" in note and "private_rental" not in note and "dormitory" not in note
     assert "否 → 是" in note
+
+
+def test_the_audit_page_names_the_fields_of_payments_and_documents_in_words(filed, city_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from gonghui.assistance.services import attachments, payments
+    from gonghui.core.models import AuditEntry
+    from gonghui.organisations import auditlog
+
+    payments.payment_record(
+        actor=city_admin, household=filed, kind="living", amount="500", paid_on=datetime.date.today()
+    )
+    pdf = SimpleUploadedFile("proof.pdf", b"%PDF-1.4\n1 0 obj\n", content_type="application/pdf")
+    attachments.attachment_add(actor=city_admin, household=filed, kind="income_proof", upload=pdf)
+    entries = AuditEntry.objects.filter(
+        action__in=["assistance.payment.recorded", "assistance.attachment.added"]
+    ).order_by("at")
+    with translation.override("zh-hans"):
+        names = {e.entry.action: [c.name for c in e.changes] for e in auditlog.readable(entries)}
+    # a payment's kind is the kind of help, a document's kind the document (not the
+    # organisation kind 组织类别); the file a document belongs to is named in Chinese
+    assert names["assistance.payment.recorded"] == ["金额", "救助类别"]
+    assert names["assistance.attachment.added"] == ["困难档案", "材料", "文件名"]

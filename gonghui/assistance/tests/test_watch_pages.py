@@ -8,8 +8,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from gonghui.assistance.models import Household, MonthlyIncome, RiskAlert
-from gonghui.assistance.services import households as hh
-from gonghui.assistance.services import monitoring
+from gonghui.assistance.services import dates, households, monitoring
 from gonghui.assistance.tests.conftest import OPEN
 from gonghui.core.models import AuditEntry
 from gonghui.testing import client_for
@@ -19,29 +18,9 @@ TODAY = datetime.date.today()
 FIRST = TODAY.replace(day=1)
 
 
-@pytest.fixture
-def filed(world, city_admin, dibao):
-    a = city_admin
-    h = hh.household_open(actor=a, head=world.members["xian_worker"], **OPEN)
-    hh.household_screen(actor=a, household=h, approve=True)
-    hh.household_visit(actor=a, household=h, visited_on=TODAY, visitor="王干事", consent_signed=True)
-    hh.household_review(actor=a, household=h, approve=True)
-    hh.household_publicise(actor=a, household=h, start=TODAY - datetime.timedelta(days=20))
-    return hh.household_file(actor=a, household=h)
-
-
-@pytest.fixture
-def left(city_admin, filed):
-    for i in range(6, 0, -1):
-        hh.income_record(actor=city_admin, household=filed, month=hh.add_months(FIRST, -i), income="4500")
-    h = hh.household_periodic_review(actor=city_admin, household=filed)
-    assert h.status == "left"
-    return h
-
-
 def test_officer_records_a_month_on_the_file_page(world, filed):
     c = client_for("xian_officer")
-    month = hh.add_months(FIRST, -1)
+    month = dates.add_months(FIRST, -1)
     r = c.post(
         f"/assistance/{filed.pk}/incomes/",
         {"month": f"{month:%Y-%m}", "income": "3000", "rigid_expenses": "0"},
@@ -61,7 +40,7 @@ def test_officer_records_a_month_on_the_file_page(world, filed):
         {"month": "2026-13", "income": "1"},
         {"month": "2025-01", "income": "-1"},
         {"month": "2025-01", "income": "abc"},
-        {"month": f"{hh.add_months(FIRST, 2):%Y-%m}", "income": "1"},
+        {"month": f"{dates.add_months(FIRST, 2):%Y-%m}", "income": "1"},
     ],
 )
 def test_bad_month_input_is_refused_with_nothing_written(world, filed, post):
@@ -72,7 +51,7 @@ def test_bad_month_input_is_refused_with_nothing_written(world, filed, post):
 
 
 def test_income_page_anonymous_and_sibling(world, filed):
-    post = {"month": f"{hh.add_months(FIRST, -1):%Y-%m}", "income": "3000"}
+    post = {"month": f"{dates.add_months(FIRST, -1):%Y-%m}", "income": "3000"}
     r = Client().post(f"/assistance/{filed.pk}/incomes/", post)
     assert r.status_code == 302 and "/login" in r["Location"]
     for username in ("baoji", "gansu"):
@@ -136,7 +115,7 @@ def test_alert_closed_on_the_page(city_admin, left):
 
 def test_an_alert_is_closed_only_under_its_own_file(world, city_admin, province_admin, left):
     _r, alert = monitoring.risk_check(actor=city_admin, household=left, job_loss=True, accident=True)
-    other = hh.household_open(
+    other = households.household_open(
         actor=province_admin, head=world.members["baoji_worker"], **{**OPEN, "family": []}
     )
     r = client_for("shaanxi").post(f"/assistance/{other.pk}/alerts/{alert.pk}/close/", {"outcome": "x"})

@@ -7,7 +7,16 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.assistance import models
-from gonghui.assistance.services import attachments, dibao, households, monitoring
+from gonghui.assistance.services import (
+    attachments,
+    dates,
+    dibao,
+    households,
+    monitoring,
+    payments,
+    reviews,
+    workflow,
+)
 from gonghui.assistance.tests.conftest import OPEN
 
 
@@ -23,16 +32,14 @@ def xian_objects(world) -> dict:
     )
     today = datetime.date.today()
     household = households.household_open(actor=admin, head=world.members["xian_worker"], **OPEN)
-    households.household_screen(actor=admin, household=household, approve=True)
-    households.household_visit(
+    workflow.household_screen(actor=admin, household=household, approve=True)
+    workflow.household_visit(
         actor=admin, household=household, visited_on=today, visitor="王干事", consent_signed=True
     )
-    households.household_review(actor=admin, household=household, approve=True)
-    households.household_publicise(
-        actor=admin, household=household, start=today - datetime.timedelta(days=20)
-    )
-    households.household_file(actor=admin, household=household)
-    payment = households.payment_record(
+    workflow.household_review(actor=admin, household=household, approve=True)
+    workflow.household_publicise(actor=admin, household=household, start=today - datetime.timedelta(days=20))
+    workflow.household_file(actor=admin, household=household)
+    payment = payments.payment_record(
         actor=admin,
         household=household,
         kind="living",
@@ -42,13 +49,13 @@ def xian_objects(world) -> dict:
     )
     first = today.replace(day=1)
     for months_ago in range(6, 0, -1):
-        households.income_record(
+        payments.income_record(
             actor=admin,
             household=household,
-            month=households.add_months(first, -months_ago),
+            month=dates.add_months(first, -months_ago),
             income="4500",
         )
-    household = households.household_periodic_review(actor=admin, household=household)
+    household = reviews.household_periodic_review(actor=admin, household=household)
     assert household.status == "left"
     _risk, alert = monitoring.risk_check(actor=admin, household=household, job_loss=True, accident=True)
     assert alert is not None
