@@ -151,10 +151,9 @@ def test_api_schema_names_are_unique():
     )
 
 
-# ---- one shape (issue 13) ------------------------------------------------------------------
-# Each guard below lists what still breaks its rule while the apps are brought into shape
-# (``PENDING_*``); the lists only shrink, and a guard also fails when an entry no longer applies,
-# so a fixed place cannot slip back in unnoticed.
+# ---- one shape ---------------------------------------------------------------------------
+# One obvious way to do each thing: every app was brought into this shape at once, and these
+# guards keep it (no exceptions are listed).
 
 SOURCE = [
     p
@@ -202,17 +201,11 @@ def _private_uses(path: Path) -> set[str]:
     return found
 
 
-PENDING_PRIVATE_USES = {
-}
-
-
 def test_no_private_name_is_used_across_modules():
     # A leading underscore means "this module's own": another module reaching for it couples
     # the two through a name that was never meant to be kept stable. Make it public, or move it.
     offenders = {_rel(p): sorted(uses) for p in SOURCE if (uses := _private_uses(p))}
-    new = {f: u for f, u in offenders.items() if f not in PENDING_PRIVATE_USES}
-    assert new == {}, "private names used across modules"
-    assert PENDING_PRIVATE_USES <= offenders.keys(), "fixed: remove from PENDING_PRIVATE_USES"
+    assert offenders == {}, "private names used across modules"
 
 
 def _import_graph() -> dict[str, set[str]]:
@@ -274,20 +267,15 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return groups
 
 
-PENDING_CYCLES: list[list[str]] = []
-
-
 def test_modules_import_each_other_in_one_direction_only():
     # A cycle (even through an import inside a function) means two modules are one module in
     # two files, or a third module is missing.
-    assert _cycles(_import_graph()) == PENDING_CYCLES
+    assert _cycles(_import_graph()) == []
 
 
 # Tree comparisons (``path.startswith``, ``path__startswith``) and role checks belong to
 # organisations/scoping.py (and Organisation.contains) and each app's permissions.py.
 TREE_CHECK = re.compile(r"(?<!request)\.path\.startswith\(|path__startswith")
-PENDING_TREE_CHECKS = {
-}
 TREE_CHECK_HOMES = {"organisations/scoping.py", "organisations/models.py", "organisations/counters.py"}
 
 
@@ -299,12 +287,7 @@ def test_tree_comparisons_live_in_scoping_and_permissions():
         and _rel(p) not in TREE_CHECK_HOMES
         and p.name != "permissions.py"
     }
-    assert offenders - PENDING_TREE_CHECKS == set(), "use scoping / Organisation.contains / permissions.py"
-    assert PENDING_TREE_CHECKS <= offenders, "fixed: remove from PENDING_TREE_CHECKS"
-
-
-PENDING_GETATTR_AUTHENTICATED = {
-}
+    assert offenders == set(), "use scoping / Organisation.contains / permissions.py"
 
 
 def test_users_are_asked_whether_they_are_signed_in_directly():
@@ -312,8 +295,7 @@ def test_users_are_asked_whether_they_are_signed_in_directly():
     # default hides a missing middleware or a wrong object instead of failing.
     pattern = re.compile(r"getattr\([^)]*is_authenticated")
     offenders = {_rel(p) for p in SOURCE if pattern.search(p.read_text(encoding="utf-8"))}
-    assert offenders - PENDING_GETATTR_AUTHENTICATED == set()
-    assert PENDING_GETATTR_AUTHENTICATED <= offenders, "fixed: remove from PENDING_GETATTR_AUTHENTICATED"
+    assert offenders == set()
 
 
 AUDIT_CODE = re.compile(r"[\"']([a-z]+\.[a-z_]+\.[a-z_]+)[\"']")
@@ -336,18 +318,13 @@ def test_every_audit_action_has_a_label():
     }
     writers = {code.split(".")[0] for code in written}
     declaring = {c.label for c in apps.get_app_configs() if getattr(c, "audit_actions", None)}
-    assert writers - declaring - PENDING_AUDIT_LABELS == set(), "declare AuditAction and audit_actions"
-    assert PENDING_AUDIT_LABELS <= writers - declaring, "declared: remove from PENDING_AUDIT_LABELS"
+    assert writers - declaring == set(), "declare AuditAction and audit_actions"
     unlabelled = sorted(c for c in written if c.split(".")[0] in declaring and not audit.declared(c))
     assert unlabelled == []
 
 
 # core.web.form_action is the one place a service's ValidationError becomes form errors or
 # messages on a page (docs/dev/architecture.md): nothing else calls add_service_error.
-PENDING_SERVICE_ERRORS_ON_FORMS = {
-}
-
-
 def _calls(path: Path, name: str) -> bool:
     return any(
         isinstance(node, ast.Call)
@@ -358,5 +335,4 @@ def _calls(path: Path, name: str) -> bool:
 
 def test_service_errors_reach_forms_only_through_form_action():
     offenders = {_rel(p) for p in SOURCE if _calls(p, "add_service_error")} - {"core/web.py"}
-    assert offenders - PENDING_SERVICE_ERRORS_ON_FORMS == set(), "use core.web.form_action"
-    assert PENDING_SERVICE_ERRORS_ON_FORMS <= offenders, "fixed: remove from PENDING_SERVICE_ERRORS_ON_FORMS"
+    assert offenders == set(), "use core.web.form_action"
