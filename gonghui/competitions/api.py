@@ -232,10 +232,10 @@ def record_mark(request, competition_id: str, payload: MarkIn):
     except (ValueError, Http404):
         entry = None
     if entry is None or entry.competition_id != c.pk:
-        raise field_error("entry", _("Unknown entry."), "unknown_entry")
+        raise field_error("entry", _("Unknown entry."), "entry_unknown")
     aspect = selectors.aspect_by_code(c, payload.aspect)
     if aspect is None:
-        raise field_error("aspect", _("Unknown aspect."), "unknown_aspect")
+        raise field_error("aspect", _("Unknown aspect."), "aspect_unknown")
     sheet = selectors.sheet_for(entry, aspect.section)
     if sheet is None:
         raise field_error("competition", _("Marking is closed for this competition."), "marking_closed")

@@ -1,33 +1,26 @@
 """Reading the numbers of a competition that are not money: a theory weight (0–1), a theory
-score (0–100), a judge's score or a measured deviation. ``core.inputs`` reads yuan
-(``money``, two decimals, never negative) and whole numbers (``integer``); these are
-decimals between two bounds, refused with the codes of the one input vocabulary
-(``core.inputs.InputCode``): ``number_invalid``, ``number_too_small``, ``number_too_large``.
+score (0–100), a judge's score or a measured deviation. They are decimals between two bounds,
+read by ``core.inputs.number`` and refused with the codes of the one input vocabulary
+(``core.inputs.InputCode``): ``required``, ``number_invalid``, ``number_too_small``,
+``number_too_large``, ``number_precision``.
 """
 
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
-from gonghui.core.inputs import InputCode, field_error
+from gonghui.core import inputs
 
 
-def decimal(value, field: str, *, minimum: Decimal | int, maximum: Decimal | int, message: str) -> Decimal:
+def decimal(
+    value,
+    field: str,
+    *,
+    minimum: Decimal | int,
+    maximum: Decimal | int,
+    message: str,
+    places: int | None = None,
+) -> Decimal:
     """``value`` (a number, or text as typed: full-width digits, spaces around) as a Decimal
-    between ``minimum`` and ``maximum`` inclusive. ``message`` says what is allowed ("A theory
-    score is between 0 and 100.") and is the message of an out-of-range refusal; a value that
-    is not a finite number is refused with "Enter a number."."""
-    number = None
-    if isinstance(value, (int, float, Decimal, str)) and not isinstance(value, bool):
-        try:
-            number = Decimal(unicodedata.normalize("NFKC", str(value)).strip())
-        except (InvalidOperation, ValueError):
-            number = None
-    if number is None or not number.is_finite():
-        raise field_error(field, _("Enter a number."), InputCode.NUMBER_INVALID)
-    if number < minimum:
-        raise field_error(field, message, InputCode.NUMBER_TOO_SMALL)
-    if number > maximum:
-        raise field_error(field, message, InputCode.NUMBER_TOO_LARGE)
-    return number
+    between ``minimum`` and ``maximum`` inclusive, with at most ``places`` decimals. ``message``
+    says what is allowed ("A theory score is between 0 and 100.") and is the message of an
+    out-of-range refusal."""
+    return inputs.number(value, field, minimum=minimum, maximum=maximum, places=places, message=message)

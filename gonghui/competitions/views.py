@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from gonghui.competitions import forms, permissions, scoring, selectors
 from gonghui.competitions.choices import ResultsState, Status
 from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
-from gonghui.core.inputs import field_error
+from gonghui.core.inputs import InputCode, field_error
 from gonghui.core.web import dispatch, form_action, paginate
 from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
@@ -178,9 +178,11 @@ def _rules(request, competition):
 def _register(request, competition):
     typed = request.POST.get("members", "").replace("，", ",").replace(" ", ",").split(",")
     numbers = [n for n in typed if n]
+    if not numbers:
+        raise field_error("members", _("Choose at least one member."), InputCode.REQUIRED)
     members = selectors.members_by_number(request.user, numbers)
-    if not members or len(members) != len(set(numbers)):
-        raise field_error("members", _("Unknown member number."), "unknown_member")
+    if len(members) != len(set(numbers)):
+        raise field_error("members", _("Unknown member number."), "member_unknown")
     return registration.entry_register(
         actor=request.user,
         competition=competition,
@@ -194,7 +196,7 @@ def _judge(request, competition):
     section = selectors.section_in(competition, request.POST.get("section"))
     judge = selectors.user_by_username(request.POST.get("username", ""))
     if section is None or judge is None:
-        raise field_error("judge", _("Choose a section and an existing login."), "unknown_judge")
+        raise field_error("judge", _("Choose a section and an existing login."), "judge_unknown")
     return assignments.judge_assign(actor=request.user, section=section, judge=judge)
 
 
@@ -206,7 +208,7 @@ def _substitute(request, competition):
     substitute = selectors.user_by_username(request.POST.get("substitute", ""))
     if None in (entry, section, conflicted, substitute):
         raise field_error(
-            "judge", _("Choose a competitor, a section and two existing logins."), "unknown_judge"
+            "judge", _("Choose a competitor, a section and two existing logins."), "judge_unknown"
         )
     return assignments.judge_substitute(
         actor=request.user,
@@ -222,7 +224,7 @@ def _substitute(request, competition):
 def _theory(request, competition):
     entry = selectors.entry_by_number(competition, request.POST.get("number"))
     if entry is None:
-        raise field_error("number", _("Unknown competitor number."), "unknown_entry")
+        raise field_error("number", _("Unknown competitor number."), "entry_unknown")
     return marking.theory_record(actor=request.user, entry=entry, score=request.POST.get("score"))
 
 
@@ -371,7 +373,7 @@ def _aspect(request, sheet):
     """The aspect of the sheet's competition named by the form's ``aspect`` code."""
     aspect = selectors.aspect_by_code(sheet.competition, request.POST.get("aspect", ""))
     if aspect is None:
-        raise field_error("aspect", _("Unknown aspect."), "unknown_aspect")
+        raise field_error("aspect", _("Unknown aspect."), "aspect_unknown")
     return aspect
 
 

@@ -39,6 +39,7 @@ class InputCode:
     NUMBER_INVALID = "number_invalid"
     NUMBER_TOO_SMALL = "number_too_small"
     NUMBER_TOO_LARGE = "number_too_large"
+    NUMBER_PRECISION = "number_precision"
     DATE_INVALID = "date_invalid"
     DATE_FUTURE = "date_future"
     DATE_TOO_EARLY = "date_too_early"
@@ -155,6 +156,66 @@ def integer(
     if number > maximum:
         raise field_error(
             field, _("Enter %(maximum)s or less."), InputCode.NUMBER_TOO_LARGE, {"maximum": maximum}
+        )
+    return number
+
+
+def _decimal_places(number: Decimal) -> int:
+    """How many decimals ``number`` really has (``1.50`` has one), without quantizing, which
+    fails on numbers too long for the decimal context."""
+    if number == 0:
+        return 0
+    _sign, digits, exponent = number.as_tuple()
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + zeros))
+
+
+def number(
+    value,
+    field: str,
+    *,
+    required: bool = True,
+    minimum: Decimal | int | None = None,
+    maximum: Decimal | int | None = None,
+    places: int | None = None,
+    message: str | None = None,
+) -> Decimal | None:
+    """A number that may have decimals (a weight, a score, a measured deviation): a number, or
+    text as typed (full-width digits, spaces around), between ``minimum`` and ``maximum``
+    inclusive, with at most ``places`` decimals. ``message`` says what is allowed ("A theory
+    score is between 0 and 100.") and replaces the out-of-range messages."""
+    if _blank(value):
+        if required:
+            raise _required(field)
+        return None
+    number = None
+    if isinstance(value, (int, float, Decimal, str)) and not isinstance(value, bool):
+        try:
+            number = Decimal(unicodedata.normalize("NFKC", str(value)).strip())
+        except (InvalidOperation, ValueError):
+            number = None
+    if number is None or not number.is_finite():
+        raise field_error(field, _("Enter a number."), InputCode.NUMBER_INVALID)
+    if minimum is not None and number < minimum:
+        raise field_error(
+            field,
+            message or _("Enter %(minimum)s or more."),
+            InputCode.NUMBER_TOO_SMALL,
+            {"minimum": minimum},
+        )
+    if maximum is not None and number > maximum:
+        raise field_error(
+            field,
+            message or _("Enter %(maximum)s or less."),
+            InputCode.NUMBER_TOO_LARGE,
+            {"maximum": maximum},
+        )
+    if places is not None and _decimal_places(number) > places:
+        raise field_error(
+            field,
+            _("At most %(places)d decimal places."),
+            InputCode.NUMBER_PRECISION,
+            {"places": places},
         )
     return number
 

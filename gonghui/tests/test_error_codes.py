@@ -14,7 +14,16 @@ ROOT = Path(settings.BASE_DIR)
 DOCUMENT = ROOT / "docs" / "dev" / "error-codes.md"
 # The apps whose codes are checked against their section of the page ("## <app>"). Adding an
 # app is adding its name here and its section there.
-CHECKED_APPS = {"core", "accounts", "organisations", "talent"}
+CHECKED_APPS = {
+    "core",
+    "accounts",
+    "organisations",
+    "talent",
+    "competitions",
+    "honours",
+    "innovation",
+    "rights",
+}
 API_SECTION = "The API error shape"
 INPUT_SECTION = "Input"
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -59,9 +68,24 @@ def _values(node) -> set[str]:
     return set()
 
 
+def _name(func) -> str:
+    return getattr(func, "id", getattr(func, "attr", ""))
+
+
+def _positional_code(node) -> ast.expr | None:
+    """The code given by position: ``ValidationError(message, "…")``, and
+    ``field_error(field, message, "…")`` or an app's own ``<thing>_error(where, message, "…")``
+    built on it."""
+    if not isinstance(node, ast.Call):
+        return None
+    name = _name(node.func)
+    place = 1 if name == "ValidationError" else 2 if name.endswith("_error") else None
+    return node.args[place] if place is not None and len(node.args) > place else None
+
+
 def _raised(app: str) -> dict[str, str]:
-    """Every code the app's code gives an error: ``code="…"`` and ``code = "…"`` (either
-    branch of a conditional too) → where."""
+    """Every code the app's code gives an error: ``code="…"``, ``code = "…"`` and a code by
+    position (either branch of a conditional too) → where."""
     found = {}
     for path, tree in _sources(app):
         for node in ast.walk(tree):
@@ -71,6 +95,8 @@ def _raised(app: str) -> dict[str, str]:
                 getattr(t, "id", getattr(t, "attr", None)) == "code" for t in node.targets
             ):
                 values = _values(node.value)
+            elif (argument := _positional_code(node)) is not None:
+                values = _values(argument)
             else:
                 continue
             for value in values:

@@ -52,7 +52,7 @@ def judge_substitute(
     competition = entry.competition
     permissions.require_manage(actor, competition)
     if section.competition_id != competition.pk:
-        raise field_error("section", _("Unknown section."), "unknown_section")
+        raise field_error("section", _("Unknown section."), "section_unknown")
     members = selectors.entry_members(entry)
     if not JudgeAssignment.objects.filter(section=section, judge=conflicted_judge).exists():
         raise field_error("judge", _("This judge is not assigned to the section."), "not_assigned")

@@ -101,13 +101,13 @@ def mark_record(*, actor, sheet: Sheet, aspect: Aspect, value, now: datetime.dat
     for this competitor) and have no conflict of interest; the competition must be in
     marking and the sheet not signed off. Judgement: one 0–3 score per judge (re-scoring
     replaces it); measurement: one value per aspect. Raw value stored; audited. Raises
-    ValidationError ``marking_closed`` (competition), ``unknown_aspect`` / ``not_assigned``
+    ValidationError ``marking_closed`` (competition), ``aspect_unknown`` / ``not_assigned``
     (aspect), ``conflict_of_interest`` / ``sheet_locked`` (entry), ``number_*`` (score).
     Nothing is written on any error."""
     competition = sheet.competition
     _marking_open(competition)
     if aspect.section_id != sheet.section_id:
-        raise field_error("aspect", _("This aspect is not part of the sheet's section."), "unknown_aspect")
+        raise field_error("aspect", _("This aspect is not part of the sheet's section."), "aspect_unknown")
     _check_judge(actor, sheet)
     v = check_value(aspect, value)
     with transaction.atomic():
@@ -189,14 +189,16 @@ def sheet_state(sheet: Sheet, marks: list[Mark] | None = None) -> dict:
 def sheet_justify(*, actor, sheet: Sheet, aspect: Aspect, text: str) -> Sheet:
     """Record a written justification of a judgement spread above 1 (the alternative to
     re-scoring). A judge of the sheet or a manager; before sign-off. Raises
-    ``justification_required``, ``sheet_locked``, ``unknown_aspect``."""
+    ``required`` (blank), ``justification_required`` (under 5 characters), ``sheet_locked``, ``aspect_unknown``."""
     competition = sheet.competition
     permissions.require_edit_sheet(actor, sheet)
     if aspect.section_id != sheet.section_id or aspect.kind != AspectKind.JUDGEMENT:
         raise field_error(
-            "aspect", _("Only a judgement aspect of this sheet can be justified."), "unknown_aspect"
+            "aspect", _("Only a judgement aspect of this sheet can be justified."), "aspect_unknown"
         )
-    text = inputs.text(text, "justification")
+    # Blank is the input vocabulary's ``required``; too short keeps the app's code, as the
+    # vocabulary has no minimum length.
+    text = inputs.text(text, "justification", required=True)
     if len(text) < 5:
         raise field_error(
             "justification", _("Write the justification (at least 5 characters)."), "justification_required"
@@ -269,16 +271,16 @@ def correction_request(
     """Ask to change a mark on a signed-off sheet. A judge of the sheet or a manager; needs a
     reason. For a judgement, ``judge`` names whose score changes (default: the actor). The
     change applies only when a second person approves. Raises ``sheet_not_locked`` (just
-    re-mark), ``reason_required``, ``unknown_aspect``, ``number_*`` (``new_value``, as ``check_value``)."""
+    re-mark), ``required`` (blank), ``reason_required`` (under 5 characters), ``aspect_unknown``, ``number_*`` (``new_value``, as ``check_value``)."""
     competition = sheet.competition
     permissions.require_edit_sheet(actor, sheet)
     if aspect.section_id != sheet.section_id:
-        raise field_error("aspect", _("This aspect is not part of the sheet's section."), "unknown_aspect")
+        raise field_error("aspect", _("This aspect is not part of the sheet's section."), "aspect_unknown")
     if sheet.status != SheetStatus.SIGNED_OFF:
         raise field_error(
             "entry", _("The sheet is not locked; change the mark directly."), "sheet_not_locked"
         )
-    reason = inputs.text(reason, "reason")
+    reason = inputs.text(reason, "reason", required=True)
     if len(reason) < 5:
         raise field_error(
             "reason", _("Give the reason for the correction (at least 5 characters)."), "reason_required"
@@ -323,7 +325,7 @@ def correction_approve(*, actor, correction: Correction) -> Correction:
     with transaction.atomic():
         locked = Correction.objects.select_for_update().get(pk=correction.pk)
         if locked.status != CorrectionStatus.PENDING:
-            raise field_error("status", _("The correction is no longer pending."), "not_pending")
+            raise field_error("status", _("The correction is no longer pending."), "already_decided")
         aspect = locked.aspect
         if aspect.kind == AspectKind.JUDGEMENT:
             mark = (
@@ -359,13 +361,11 @@ def correction_reject(*, actor, correction: Correction, reason: str) -> Correcti
     """A second person rejects a pending correction with a reason; the mark stays."""
     competition = correction.sheet.competition
     permissions.require_reject_correction(actor, correction)
-    reason = inputs.text(reason, "reason")
-    if not reason:
-        raise field_error("reason", _("Give a reason."), "reason_required")
+    reason = inputs.text(reason, "reason", required=True)
     with transaction.atomic():
         locked = Correction.objects.select_for_update().get(pk=correction.pk)
         if locked.status != CorrectionStatus.PENDING:
-            raise field_error("status", _("The correction is no longer pending."), "not_pending")
+            raise field_error("status", _("The correction is no longer pending."), "already_decided")
         locked.status = CorrectionStatus.REJECTED
         locked.decided_by = actor
         locked.decided_at = timezone.now()
@@ -384,16 +384,19 @@ def correction_reject(*, actor, correction: Correction, reason: str) -> Correcti
 
 def theory_record(*, actor, entry: Entry, score) -> Entry:
     """An officer records an entry's theory score (0–100, raw). Needs
-    ``manage_competitions``. Raises ``number_invalid`` / ``number_too_small`` /
-    ``number_too_large`` on ``theory_score``.
+    ``manage_competitions``. Raises ``required`` / ``number_invalid`` / ``number_too_small`` /
+    ``number_too_large`` / ``number_precision`` (more than the 10 stored decimals) on ``theory_score``.
     After publication the change reaches the results only through a confirmed recomputation."""
     competition = entry.competition
     permissions.require_manage(actor, competition)
     v = numbers.decimal(
-        score, "theory_score", minimum=0, maximum=100, message=_("A theory score is between 0 and 100.")
+        score,
+        "theory_score",
+        minimum=0,
+        maximum=100,
+        message=_("A theory score is between 0 and 100."),
+        places=scoring.STORE_PLACES,
     )
-    if v != scoring.store(v):
-        raise field_error("theory_score", _("Too many decimal places."), InputCode.NUMBER_INVALID)
     with transaction.atomic():
         locked = Entry.objects.select_for_update().get(pk=entry.pk)
         before = locked.theory_score

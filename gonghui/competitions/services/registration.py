@@ -13,7 +13,7 @@ from gonghui.competitions import rules as rule_sets
 from gonghui.competitions.choices import EntryKind, ResultsState, Status
 from gonghui.competitions.models import Competition, Entry, EntryMember
 from gonghui.core import audit, inputs
-from gonghui.core.inputs import field_error
+from gonghui.core.inputs import InputCode, field_error
 from gonghui.members.choices import IN_MEMBERSHIP
 
 
@@ -25,9 +25,11 @@ def eligibility_problems(competition: Competition, member, on: datetime.date) ->
     """``[(code, message)]`` of the rules a member fails (empty = eligible)."""
     problems = []
     if not competition.organisation.contains(member.organisation):
-        problems.append(("not_in_scope", _("%(name)s is not a member of a union in the organiser's scope.")))
+        problems.append(
+            ("member_outside", _("%(name)s is not a member of a union in the organiser's scope."))
+        )
     if member.status not in IN_MEMBERSHIP:
-        problems.append(("not_in_membership", _("%(name)s is not in membership.")))
+        problems.append(("not_member", _("%(name)s is not in membership.")))
     age = _age_on(member.birth_date, on)
     if competition.min_age is not None and age < competition.min_age:
         problems.append(("too_young", _("%(name)s is younger than the minimum age.")))
@@ -80,7 +82,7 @@ def entry_register(
     """Register an individual (one member) or a team (a name and two or more members). Needs
     ``manage_competitions`` on the organiser, or on the union of every member entered. Checks
     the window and eligibility of each member; a member enters a competition once. Raises
-    ValidationError (``registration_closed``, ``team_name_required``, ``already_entered``, an
+    ValidationError (``registration_closed``, ``required`` (no member; no name for a team), ``already_entered``, an
     eligibility code) on field ``members``, ``team_name`` or ``competition``."""
     now = now or timezone.now()
     members = list(dict.fromkeys(members))
@@ -90,10 +92,8 @@ def entry_register(
     ):
         raise field_error("competition", _("Registration is not open."), "registration_closed")
     if not members:
-        raise field_error("members", _("Choose at least one member."), "members_required")
-    team_name = inputs.text(team_name, "team_name", max_length=100)
-    if len(members) > 1 and not team_name:
-        raise field_error("team_name", _("A team needs a name."), "team_name_required")
+        raise field_error("members", _("Choose at least one member."), InputCode.REQUIRED)
+    team_name = inputs.text(team_name, "team_name", required=len(members) > 1, max_length=100)
     on = timezone.localdate(now)
     for m in members:
         problems = eligibility_problems(competition, m, on)

@@ -305,7 +305,7 @@ def appeal_deadline(competition: Competition) -> datetime.datetime | None:
 def appeal_file(*, actor, entry: Entry, reason: str, now: datetime.datetime | None = None) -> Appeal:
     """A competitor (or their union) appeals the published results within the window
     (default 2 hours after publication). Raises ``not_published``, ``appeal_late``,
-    ``reason_required``; anyone else gets 403 (404 when they do not see the competition)."""
+    ``required`` (blank), ``reason_required`` (under 5 characters); anyone else gets 403 (404 when they do not see the competition)."""
     competition = Competition.objects.select_related("organisation").get(pk=entry.competition_id)
     permissions.require_appeal(actor, entry)
     if competition.results_state != ResultsState.PUBLISHED:
@@ -313,7 +313,7 @@ def appeal_file(*, actor, entry: Entry, reason: str, now: datetime.datetime | No
     now = now or timezone.now()
     if now > appeal_deadline(competition):
         raise field_error("entry", _("The appeal window has closed."), "appeal_late")
-    reason = inputs.text(reason, "reason")
+    reason = inputs.text(reason, "reason", required=True)
     if len(reason) < 5:
         raise field_error(
             "reason", _("Say what the appeal is about (at least 5 characters)."), "reason_required"
@@ -336,16 +336,14 @@ def appeal_file(*, actor, entry: Entry, reason: str, now: datetime.datetime | No
 def appeal_decide(*, actor, appeal: Appeal, upheld: bool, reason: str) -> Appeal:
     """A supervisor (``supervise`` on the organiser) upholds or rejects an appeal; a
     rejection needs a reason. Upheld: officers correct the marks (correction flow) and
-    recompute. Raises ``not_pending``, ``reason_required``."""
+    recompute. Raises ``already_decided``, ``required``."""
     competition = appeal.competition
     permissions.require_supervise(actor, competition)
-    reason = inputs.text(reason, "reason")
-    if not upheld and not reason:
-        raise field_error("reason", _("Give the reason for rejecting the appeal."), "reason_required")
+    reason = inputs.text(reason, "reason", required=not upheld)
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if locked.status != AppealStatus.PENDING:
-            raise field_error("status", _("The appeal is already decided."), "not_pending")
+            raise field_error("status", _("The appeal is already decided."), "already_decided")
         locked.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
         locked.decided_by = actor
         locked.decided_at = timezone.now()
@@ -372,7 +370,7 @@ def recommendation_accept(*, actor, recommendation: Recommendation) -> Recommend
     the member's union; audited there too); a 技术能手 title becomes an honour in the registry
     (``honours.services.registry.honour_grant``); an honour nomination is recorded as accepted
     for the union to put on its nomination list. Needs ``manage_competitions`` on the organiser. Raises
-    ``not_pending``, ``grade_already``."""
+    ``already_decided``, ``grade_already``."""
     competition = recommendation.competition
     permissions.require_manage(actor, competition)
     with transaction.atomic():
@@ -382,7 +380,7 @@ def recommendation_accept(*, actor, recommendation: Recommendation) -> Recommend
             .get(pk=recommendation.pk)
         )
         if rec.status != RecommendationStatus.PENDING:
-            raise field_error("status", _("The recommendation is no longer pending."), "not_pending")
+            raise field_error("status", _("The recommendation is no longer pending."), "already_decided")
         if rec.kind == RecommendationKind.GRADE:
             member = rec.member
             if rule_sets.grade_rank(member.skill_grade) >= rule_sets.grade_rank(rec.detail):
@@ -442,13 +440,11 @@ def recommendation_decline(*, actor, recommendation: Recommendation, reason: str
     """An officer declines a recommendation with a reason; nothing else changes."""
     competition = recommendation.competition
     permissions.require_manage(actor, competition)
-    reason = inputs.text(reason, "reason")
-    if not reason:
-        raise field_error("reason", _("Give the reason for declining."), "reason_required")
+    reason = inputs.text(reason, "reason", required=True)
     with transaction.atomic():
         rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         if rec.status != RecommendationStatus.PENDING:
-            raise field_error("status", _("The recommendation is no longer pending."), "not_pending")
+            raise field_error("status", _("The recommendation is no longer pending."), "already_decided")
         rec.status = RecommendationStatus.DECLINED
         rec.decided_by = actor
         rec.decided_at = timezone.now()

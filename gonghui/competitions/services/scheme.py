@@ -3,7 +3,9 @@ judged, exported and imported as JSON (docs/modules/competitions.md, "Marking sc
 
 A scheme is one document: every refusal is on the field ``scheme``, its message names where
 in the document the problem is (``sections[2].aspects[1]: …``) and its code what kind of
-problem (``bad_weight``, ``bad_max_mark``, ``bad_bands``, ``duplicate_aspect`` …)."""
+problem: the input vocabulary's (``required``, ``too_long``, ``number_*``, ``invalid_choice``)
+for a value read like any other input, the scheme's own (``bad_bands``, ``duplicate_aspect`` …)
+for its structure."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from gonghui.competitions import permissions, selectors
 from gonghui.competitions.choices import AspectKind, MeasurementMode, Status
 from gonghui.competitions.models import Aspect, Competition, JudgeAssignment, Section
-from gonghui.core import audit
+from gonghui.core import audit, inputs
 from gonghui.core.inputs import field_error
 from gonghui.core.text import clean
 
@@ -46,6 +48,15 @@ def _scheme_error(where: str, message: str, code: str) -> ValidationError:
     return field_error("scheme", f"{where}: {message}" if where else message, code)
 
 
+def _read(where: str, reader, value, *args, **options):
+    """``value`` read by a ``core.inputs`` reader; its refusal keeps its code and message and
+    is placed in the document (field ``scheme``, ``where: …``)."""
+    try:
+        return reader(value, "", *args, **options)
+    except ValidationError as exc:
+        raise _scheme_error(where, exc.messages[0], exc.code) from None
+
+
 def _parse_scheme(data) -> list[dict]:
     """Validate a whole scheme before anything is written; returns cleaned sections."""
     if not isinstance(data, dict) or not isinstance(data.get("sections"), list) or not data["sections"]:
@@ -56,18 +67,20 @@ def _parse_scheme(data) -> list[dict]:
         where = f"sections[{i}]"
         if not isinstance(raw, dict):
             raise _scheme_error(where, _("A section is an object."), "bad_scheme")
-        name = clean(raw.get("name"))
-        if not name or len(name) > 100:
-            raise _scheme_error(where, _("A section needs a name (up to 100 characters)."), "bad_section")
+        name = _read(f"{where}.name", inputs.text, raw.get("name"), required=True, max_length=100)
         if name in names:
             raise _scheme_error(where, _("Two sections have the same name."), "duplicate_section")
         names.add(name)
-        try:
-            weight = Decimal(str(raw.get("weight")))
-        except (InvalidOperation, ValueError):
-            raise _scheme_error(where, _("The weight is not a number."), "bad_weight") from None
-        if not weight.is_finite() or not 0 < weight <= 1 or weight != weight.quantize(Decimal("0.0001")):
-            raise _scheme_error(where, _("A weight is above 0 and at most 1 (4 decimals)."), "bad_weight")
+        weight = _read(
+            f"{where}.weight",
+            inputs.number,
+            raw.get("weight"),
+            # Above 0: with four decimals the smallest weight is 0.0001.
+            minimum=Decimal("0.0001"),
+            maximum=1,
+            places=4,
+            message=_("A weight is above 0 and at most 1 (4 decimals)."),
+        )
         total += weight
         aspects = raw.get("aspects")
         if not isinstance(aspects, list) or not aspects:
@@ -86,26 +99,25 @@ def _parse_scheme(data) -> list[dict]:
 def _parse_aspect(where: str, a, codes: set) -> dict:
     if not isinstance(a, dict):
         raise _scheme_error(where, _("An aspect is an object."), "bad_aspect")
-    code = clean(a.get("code"))
-    if not code or len(code) > 20:
-        raise _scheme_error(where, _("An aspect needs a code (up to 20 characters)."), "bad_aspect")
+    code = _read(f"{where}.code", inputs.text, a.get("code"), required=True, max_length=20)
     if code in codes:
         raise _scheme_error(
             where, _("The aspect code %(code)s is used twice.") % {"code": code}, "duplicate_aspect"
         )
     codes.add(code)
-    description = clean(a.get("description"))
-    if not description or len(description) > 300:
-        raise _scheme_error(where, _("An aspect needs a description (up to 300 characters)."), "bad_aspect")
-    try:
-        max_mark = Decimal(str(a.get("max_mark")))
-    except (InvalidOperation, ValueError):
-        raise _scheme_error(where, _("The maximum mark is not a number."), "bad_max_mark") from None
-    if not max_mark.is_finite() or not 0 < max_mark <= 1000 or max_mark != max_mark.quantize(Decimal("0.01")):
-        raise _scheme_error(
-            where, _("The maximum mark is above 0 and at most 1000 (2 decimals)."), "bad_max_mark"
-        )
-    kind = a.get("kind")
+    description = _read(
+        f"{where}.description", inputs.text, a.get("description"), required=True, max_length=300
+    )
+    max_mark = _read(
+        f"{where}.max_mark",
+        inputs.number,
+        a.get("max_mark"),
+        minimum=Decimal("0.01"),  # above 0, with two decimals
+        maximum=1000,
+        places=2,
+        message=_("The maximum mark is above 0 and at most 1000 (2 decimals)."),
+    )
+    kind = _read(f"{where}.kind", inputs.choice, a.get("kind"), AspectKind)
     out = {
         "code": code,
         "description": description,
@@ -116,9 +128,9 @@ def _parse_aspect(where: str, a, codes: set) -> dict:
         "descriptors": {},
     }
     if kind == AspectKind.MEASUREMENT:
-        mode = a.get("mode", MeasurementMode.FULL_OR_ZERO)
-        if mode not in MeasurementMode.values:
-            raise _scheme_error(where, _("A measurement is full-or-zero or tolerance bands."), "bad_mode")
+        mode = _read(
+            f"{where}.mode", inputs.choice, a.get("mode", MeasurementMode.FULL_OR_ZERO), MeasurementMode
+        )
         out["mode"] = mode
         if mode == MeasurementMode.BANDS:
             out["bands"] = _parse_bands(where, a.get("bands"), max_mark)
@@ -132,8 +144,6 @@ def _parse_aspect(where: str, a, codes: set) -> dict:
         if any(not v or len(v) > 500 for v in cleaned.values()):
             raise _scheme_error(where, _("A descriptor is 1 to 500 characters."), "bad_descriptors")
         out["descriptors"] = cleaned
-    else:
-        raise _scheme_error(where, _("An aspect is a measurement or a judgement."), "bad_kind")
     return out
 
 

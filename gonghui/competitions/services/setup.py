@@ -20,7 +20,7 @@ from gonghui.competitions.choices import (
 )
 from gonghui.competitions.models import Competition, Entry, Sheet
 from gonghui.core import audit, inputs
-from gonghui.core.inputs import field_error
+from gonghui.core.inputs import InputCode, field_error
 from gonghui.members.choices import SkillGrade
 from gonghui.organisations.models import Organisation
 
@@ -61,6 +61,7 @@ def _check_settings(data: dict, organisation: Organisation) -> dict:
         minimum=0,
         maximum=1,
         message=_("The theory weight is between 0 and 1."),
+        places=3,  # the column keeps three; more would be rounded away silently
     )
     if weight > Decimal(MAX_THEORY_WEIGHT) and not data.get("allow_high_theory_weight"):
         raise field_error(
@@ -70,10 +71,13 @@ def _check_settings(data: dict, organisation: Organisation) -> dict:
         )
     data["theory_weight"] = weight
     opens, closes = data["registration_opens"], data["registration_closes"]
-    if not isinstance(opens, datetime.datetime) or not isinstance(closes, datetime.datetime):
-        raise field_error("registration_opens", _("Enter the registration window."), "window_required")
+    for field, value in (("registration_opens", opens), ("registration_closes", closes)):
+        if not isinstance(value, datetime.datetime):
+            raise field_error(field, _("Enter the registration window."), InputCode.REQUIRED)
     if closes < opens:
-        raise field_error("registration_closes", _("Registration closes before it opens."), "window_order")
+        raise field_error(
+            "registration_closes", _("Registration closes before it opens."), "end_before_start"
+        )
     lo, hi = data.get("min_age"), data.get("max_age")
     if lo is not None and hi is not None and lo > hi:
         raise field_error("max_age", _("The maximum age is below the minimum age."), "age_order")
@@ -125,7 +129,7 @@ def competition_create(
     organiser (and on the previous stage when one is named). Raises ValidationError: the
     input codes (``required``, ``too_long``, ``invalid_choice``, ``number_*`` for the theory
     weight 0–1 and the appeal window 1–720 hours), ``theory_weight_too_high`` (above 30%
-    without ``allow_high_theory_weight``), ``window_order``, ``age_order``,
+    without ``allow_high_theory_weight``), ``end_before_start``, ``age_order``,
     ``previous_stage_*``, ``bad_rules``."""
     permissions.require_create(actor, organisation)
     if previous_stage is not None:

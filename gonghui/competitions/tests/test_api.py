@@ -111,13 +111,13 @@ def test_a_judge_records_a_mark(world, marking_api):
     "body,status,field,code",
     [
         ({"aspect": "B1", "score": 4}, 400, "score", "number_too_large"),
-        ({"aspect": "ZZ", "score": 1}, 400, "aspect", "unknown_aspect"),
+        ({"aspect": "ZZ", "score": 1}, 400, "aspect", "aspect_unknown"),
         ({"aspect": "A1", "score": 1, "as": "j2"}, 400, "aspect", "not_assigned"),
         (
             {"aspect": "B1", "score": 1, "entry": "0190a0a0-0000-7000-8000-000000000000"},
             400,
             "entry",
-            "unknown_entry",
+            "entry_unknown",
         ),
         ({"aspect": "B1", "score": "x"}, 400, "score", "number_invalid"),
     ],
@@ -239,7 +239,7 @@ def test_the_results_workflow_and_recommendations_over_the_api(world, province_a
     refused = api_for("shaanxi").post(
         f"{base}/recommendations/{rec.pk}/decline", {}, content_type="application/json"
     )
-    assert refused.status_code == 400 and refused.json()["code"] == "reason_required"
+    assert refused.status_code == 400 and refused.json()["code"] == "required"
     ok = api_for("shaanxi").post(f"{base}/recommendations/{rec.pk}/accept")
     assert ok.status_code == 200 and ok.json()["status"] == "accepted"
     assert Member.objects.get(pk=rec.member_id).skill_grade == rec.detail

@@ -21,6 +21,7 @@ from gonghui.competitions.choices import (
 from gonghui.competitions.models import (
     Aspect,
     Competition,
+    Correction,
     Entry,
     Mark,
     Recommendation,
@@ -31,7 +32,8 @@ from gonghui.competitions.models import (
 from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
 from gonghui.competitions.tests import helpers
 from gonghui.core.models import AuditEntry
-from gonghui.members.choices import SkillGrade
+from gonghui.members.choices import MembershipStatus, SkillGrade
+from gonghui.members.models import Member
 from gonghui.organisations.choices import Role
 
 
@@ -74,6 +76,35 @@ def test_theory_weight_above_30_percent_is_refused_unless_allowed(world, provinc
     assert not Competition.objects.exists()
     c = setup.competition_create(**kwargs, allow_high_theory_weight=True)
     assert c.theory_weight == D("0.35")
+
+
+@pytest.mark.parametrize(
+    "change,field,code",
+    [
+        ({"registration_opens": None}, "registration_opens", "required"),
+        ({"registration_closes": None}, "registration_closes", "required"),
+        ({"registration_closes": "earlier"}, "registration_closes", "end_before_start"),
+        ({"theory_weight": "0.2555"}, "theory_weight", "number_precision"),
+        ({"theory_weight": ""}, "theory_weight", "required"),
+    ],
+)
+def test_a_bad_competition_setting_gets_the_code_of_the_mistake(world, province_admin, change, field, code):
+    now = timezone.now()
+    kwargs = dict(
+        actor=province_admin,
+        organisation=world.orgs["shaanxi"],
+        title="t",
+        occupation="焊工",
+        registration_opens=now,
+        registration_closes=now + datetime.timedelta(days=7),
+    )
+    kwargs.update(change)
+    if kwargs["registration_closes"] == "earlier":
+        kwargs["registration_closes"] = now - datetime.timedelta(minutes=1)
+    with pytest.raises(ValidationError) as exc:
+        setup.competition_create(**kwargs)
+    assert (_field(exc), _code(exc)) == (field, code)
+    assert not Competition.objects.exists()
 
 
 def test_sibling_admin_cannot_create_in_another_province(world, sibling_admin):
@@ -121,8 +152,23 @@ def test_scheme_round_trips_through_json(world, province_admin):
         (lambda d: d["sections"][1]["aspects"][0].update(code="A1"), "duplicate_aspect"),
         (lambda d: d["sections"][1]["aspects"][0]["descriptors"].pop("3"), "bad_descriptors"),
         (lambda d: d["sections"][0]["aspects"][1].update(bands=[{"within": "1", "mark": "99"}]), "bad_bands"),
-        (lambda d: d["sections"][0]["aspects"][0].update(max_mark="-1"), "bad_max_mark"),
-        (lambda d: d["sections"][0]["aspects"][0].update(kind="vibes"), "bad_kind"),
+        (lambda d: d["sections"][0]["aspects"][0].update(max_mark="-1"), "number_too_small"),
+        (lambda d: d["sections"][0]["aspects"][0].update(max_mark="0"), "number_too_small"),
+        (lambda d: d["sections"][0]["aspects"][0].update(max_mark="1001"), "number_too_large"),
+        (lambda d: d["sections"][0]["aspects"][0].update(max_mark="2.555"), "number_precision"),
+        (lambda d: d["sections"][0]["aspects"][0].update(max_mark="ten"), "number_invalid"),
+        (lambda d: d["sections"][0]["aspects"][0].pop("max_mark"), "required"),
+        (lambda d: d["sections"][0]["aspects"][0].update(kind="vibes"), "invalid_choice"),
+        (lambda d: d["sections"][0]["aspects"][1].update(mode="roughly"), "invalid_choice"),
+        (lambda d: d["sections"][0]["aspects"][0].update(code="A" * 21), "too_long"),
+        (lambda d: d["sections"][0]["aspects"][0].update(description=" "), "required"),
+        (lambda d: d["sections"][0].update(weight="0.60001"), "number_precision"),
+        (lambda d: d["sections"][0].update(weight="heavy"), "number_invalid"),
+        (lambda d: d["sections"][0].update(weight="0"), "number_too_small"),
+        (lambda d: d["sections"][0].update(weight="1.5"), "number_too_large"),
+        (lambda d: d["sections"][0].pop("weight"), "required"),
+        (lambda d: d["sections"][0].update(name="模" * 101), "too_long"),
+        (lambda d: d["sections"][0].update(name=""), "required"),
         (lambda d: d.update(sections=[]), "bad_scheme"),
     ],
 )
@@ -157,13 +203,25 @@ def test_eligibility_scope_membership_age_and_grade(world, province_admin):
     )
     ungraded = helpers.make_member(world.orgs["xian_factory"], "无等级")
     ok = helpers.make_member(world.orgs["xian_factory"], "合格", skill_grade=SkillGrade.SENIOR)
-    for member, code in [(gansu_worker, "not_in_scope"), (young, "too_young"), (ungraded, "grade_too_low")]:
+    lapsed = helpers.make_member(world.orgs["xian_factory"], "退会", skill_grade=SkillGrade.SENIOR)
+    Member.objects.filter(pk=lapsed.pk).update(status=MembershipStatus.WITHDRAWN)
+    lapsed.refresh_from_db()
+    for member, code in [
+        (gansu_worker, "member_outside"),
+        (lapsed, "not_member"),
+        (young, "too_young"),
+        (ungraded, "grade_too_low"),
+    ]:
         with pytest.raises(ValidationError) as exc:
             registration.entry_register(actor=admin, competition=c, members=[member])
         assert _code(exc) == code
     assert not Entry.objects.filter(competition=c).exists()
     entry = registration.entry_register(actor=admin, competition=c, members=[ok])
     assert entry.number == 1 and entry.name == "合格"
+    with pytest.raises(ValidationError) as exc:
+        registration.entry_register(actor=admin, competition=c, members=[])
+    assert (_field(exc), _code(exc)) == ("members", "required")
+    assert Entry.objects.filter(competition=c).count() == 1
 
 
 def test_a_member_enters_once_and_teams_need_a_name(world, province_admin):
@@ -177,7 +235,7 @@ def test_a_member_enters_once_and_teams_need_a_name(world, province_admin):
         registration.entry_register(
             actor=admin, competition=s.competition, members=[other, world.members["xian_worker"]]
         )
-    assert _code(exc) == "team_name_required"
+    assert (_field(exc), _code(exc)) == ("team_name", "required")
     team = registration.entry_register(
         actor=admin,
         competition=s.competition,
@@ -317,7 +375,7 @@ def test_aspect_of_another_section_and_unassigned_judge_are_refused(world, marki
     sheet_a = helpers.sheet(s, s.entries[0], 0)
     with pytest.raises(ValidationError) as exc:
         marking.mark_record(actor=s.judges[0], sheet=sheet_a, aspect=helpers.aspect(s, "B1"), value=2)
-    assert _code(exc) == "unknown_aspect"
+    assert _code(exc) == "aspect_unknown"
     with pytest.raises(ValidationError) as exc:
         marking.mark_record(actor=s.judges[1], sheet=sheet_a, aspect=helpers.aspect(s, "A1"), value=1)
     assert _code(exc) == "not_assigned"
@@ -355,7 +413,12 @@ def test_a_spread_above_one_blocks_sign_off_until_rescored_or_justified(world, m
         marking.mark_record(actor=judge, sheet=other, aspect=b1, value=score)
     with pytest.raises(ValidationError) as exc:
         marking.sheet_justify(actor=s.judges[0], sheet=other, aspect=b1, text="")
-    assert _code(exc) == "justification_required"
+    assert (_field(exc), _code(exc)) == ("justification", "required")
+    with pytest.raises(ValidationError) as exc:
+        marking.sheet_justify(actor=s.judges[0], sheet=other, aspect=b1, text="视角不同")
+    assert (_field(exc), _code(exc)) == ("justification", "justification_required")
+    other.refresh_from_db()
+    assert other.justifications == {}
     marking.sheet_justify(actor=s.judges[0], sheet=other, aspect=b1, text="选手焊缝一侧咬边，裁判视角不同")
     assert marking.sheet_sign_off(actor=s.judges[0], sheet=other).locked
 
@@ -384,7 +447,11 @@ def test_a_locked_sheet_needs_a_correction_approved_by_a_second_person(
     assert _code(exc) == "sheet_locked"
     with pytest.raises(ValidationError) as exc:
         marking.correction_request(actor=province_admin, sheet=sheet, aspect=a1, new_value=0, reason="")
-    assert _code(exc) == "reason_required"
+    assert (_field(exc), _code(exc)) == ("reason", "required")
+    with pytest.raises(ValidationError) as exc:
+        marking.correction_request(actor=province_admin, sheet=sheet, aspect=a1, new_value=0, reason="有误")
+    assert (_field(exc), _code(exc)) == ("reason", "reason_required")
+    assert not Correction.objects.exists()
     correction = marking.correction_request(
         actor=province_admin, sheet=sheet, aspect=a1, new_value=0, reason="复检发现焊缝有裂纹"
     )
@@ -402,6 +469,9 @@ def test_a_locked_sheet_needs_a_correction_approved_by_a_second_person(
     assert Mark.objects.get(aspect=a1).value == 0
     correction.refresh_from_db()
     assert correction.status == CorrectionStatus.APPROVED and correction.decided_by == national_admin
+    with pytest.raises(ValidationError) as exc:
+        marking.correction_approve(actor=national_admin, correction=correction)
+    assert (_field(exc), _code(exc)) == ("status", "already_decided")
     audit = AuditEntry.objects.get(action="competitions.mark.corrected")
     assert audit.changes == {"A1": ["1", "0"]} and audit.reason == "复检发现焊缝有裂纹"
 
@@ -430,7 +500,8 @@ def test_theory_score_range(province_admin, marking_setup):
         ("101", "number_too_large"),
         ("-1", "number_too_small"),
         ("x", "number_invalid"),
-        ("50.00000000001", "number_invalid"),
+        ("50.00000000001", "number_precision"),
+        ("", "required"),
     ):
         with pytest.raises(ValidationError) as exc:
             marking.theory_record(actor=province_admin, entry=entry, score=bad)
@@ -553,7 +624,7 @@ def test_accepting_a_grade_recommendation_changes_the_grade_through_members(
     honour = Recommendation.objects.get(entry=s.entries[0], kind="honour")
     with pytest.raises(ValidationError) as exc:
         results.recommendation_decline(actor=province_admin, recommendation=honour, reason="")
-    assert _code(exc) == "reason_required"
+    assert _code(exc) == "required"
     results.recommendation_decline(actor=province_admin, recommendation=honour, reason="名额已满")
     honour.refresh_from_db()
     assert honour.status == RecommendationStatus.DECLINED
@@ -599,8 +670,13 @@ def test_appeals_within_the_window_decided_by_a_supervisor(
         results.appeal_decide(actor=province_admin, appeal=appeal, upheld=False, reason="x")
     with pytest.raises(ValidationError) as exc:
         results.appeal_decide(actor=supervisor, appeal=appeal, upheld=False, reason="")
-    assert _code(exc) == "reason_required"
+    assert _code(exc) == "required"
     decided = results.appeal_decide(actor=supervisor, appeal=appeal, upheld=False, reason="复核无误")
+    assert decided.status == AppealStatus.REJECTED
+    with pytest.raises(ValidationError) as exc:
+        results.appeal_decide(actor=supervisor, appeal=appeal, upheld=True, reason="")
+    assert (_field(exc), _code(exc)) == ("status", "already_decided")
+    decided.refresh_from_db()
     assert decided.status == AppealStatus.REJECTED
 
 

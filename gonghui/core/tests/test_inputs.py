@@ -115,3 +115,25 @@ def test_choices():
 def test_a_field_error_without_a_field_is_about_the_whole_input():
     assert not hasattr(inputs.field_error("", "x", "c"), "error_dict")
     assert inputs.field_error("f", "x", "c").error_dict["f"][0].code == "c"
+
+
+def test_numbers_with_decimals_keep_their_bounds_and_places():
+    assert inputs.number(" ０.２５ ", "w", maximum=1, places=4) == Decimal("0.25")
+    assert inputs.number("1.5000", "w", places=1) == Decimal("1.5")
+    assert inputs.number(3, "w", minimum=0) == 3
+    assert code_of(lambda: inputs.number("abc", "w")) == ("w", InputCode.NUMBER_INVALID)
+    assert code_of(lambda: inputs.number("NaN", "w")) == ("w", InputCode.NUMBER_INVALID)
+    assert code_of(lambda: inputs.number(True, "w")) == ("w", InputCode.NUMBER_INVALID)
+    assert code_of(lambda: inputs.number("", "w")) == ("w", InputCode.REQUIRED)
+    assert inputs.number(None, "w", required=False) is None
+    assert code_of(lambda: inputs.number("-0.1", "w", minimum=0)) == ("w", InputCode.NUMBER_TOO_SMALL)
+    assert code_of(lambda: inputs.number("1.1", "w", maximum=1)) == ("w", InputCode.NUMBER_TOO_LARGE)
+
+
+def test_a_number_with_too_many_decimals_gets_the_precision_code():
+    with pytest.raises(ValidationError) as exc:
+        inputs.number("0.12345", "weight", maximum=1, places=4)
+    assert exc.value.error_dict["weight"][0].code == InputCode.NUMBER_PRECISION
+    assert "4" in exc.value.messages[0]
+    assert code_of(lambda: inputs.number("1e-40", "w", places=10)) == ("w", InputCode.NUMBER_PRECISION)
+    assert inputs.number("1e40", "w", places=2) == Decimal("1e40")

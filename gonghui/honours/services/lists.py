@@ -287,7 +287,7 @@ def nomination_list_cancel(*, actor, nomination_list: NominationList, reason: st
     permissions.require_manage_list(actor, nomination_list)
     reason = inputs.text(reason, "reason")
     if not reason:
-        raise field_error("reason", _("Give the reason for cancelling the list."), "reason_required")
+        raise field_error("reason", _("Give the reason for cancelling the list."), InputCode.REQUIRED)
     with transaction.atomic():
         nl = lock_list(nomination_list)
         if nl.status not in {ListStatus.BUILDING, ListStatus.PUBLICITY}:

@@ -236,10 +236,10 @@ def nominee_approve(*, actor, nominee: Nominee) -> Nominee:
 
 
 def _reason(value, message: str) -> str:
-    """A reason the step cannot go without (``reason_required``)."""
+    """A reason the step cannot go without (``required``)."""
     reason = inputs.text(value, "reason")
     if not reason:
-        raise field_error("reason", message, "reason_required")
+        raise field_error("reason", message, InputCode.REQUIRED)
     return reason
 
 

@@ -96,7 +96,7 @@ def objection_contact(*, actor, objection: Objection, reason: str) -> str:
     permissions.require_supervise(actor, objection)
     reason = inputs.text(reason, "reason")
     if not reason:
-        raise field_error("reason", _("Give the reason."), "reason_required")
+        raise field_error("reason", _("Give the reason."), InputCode.REQUIRED)
     audit.record(
         actor=actor,
         action="honours.objection.contact_revealed",
@@ -122,7 +122,7 @@ def objection_decide(*, actor, objection: Objection, status: str, reply: str = "
     status = inputs.choice(status, "status", list(_TRANSITIONS))
     reply = inputs.text(reply, "reply")
     if status != ObjectionStatus.INVESTIGATING and not reply:
-        raise field_error("reply", _("Write the reply to the objector."), "reply_required")
+        raise field_error("reply", _("Write the reply to the objector."), InputCode.REQUIRED)
     with transaction.atomic():
         o = (
             Objection.objects.select_for_update(of=("self",))
@@ -130,7 +130,7 @@ def objection_decide(*, actor, objection: Objection, status: str, reply: str = "
             .get(pk=objection.pk)
         )
         if o.status not in _TRANSITIONS[status]:
-            raise ValidationError(_("This objection has already been decided."), code="objection_decided")
+            raise ValidationError(_("This objection has already been decided."), code="already_decided")
         before = o.status
         o.status = status
         if reply:

@@ -216,7 +216,7 @@ def test_a_returned_nominee_goes_back_with_the_reason_and_can_be_resubmitted(wor
     before = counts()
     with pytest.raises(ValidationError) as exc:
         nominees.nominee_return(actor=city_admin, nominee=n, reason="  ")
-    assert exc.value.error_dict["reason"][0].code == "reason_required"
+    assert exc.value.error_dict["reason"][0].code == "required"
     assert counts() == before
     n = nominees.nominee_return(actor=city_admin, nominee=n, reason="事迹材料不完整")
     assert (n.status, n.current_org, n.return_reason) == ("returned", None, "事迹材料不完整")
@@ -475,7 +475,7 @@ def test_an_objection_is_tracked_and_decided_by_supervision(
     o = objections.objection_decide(actor=supervisor, objection=o, status="investigating")
     with pytest.raises(ValidationError) as exc:
         objections.objection_decide(actor=supervisor, objection=o, status="dismissed", reply="")
-    assert exc.value.error_dict["reply"][0].code == "reply_required"
+    assert exc.value.error_dict["reply"][0].code == "required"
     today(datetime.date(2026, 10, 12))
     with pytest.raises(ValidationError) as exc:
         lists.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
@@ -486,7 +486,7 @@ def test_an_objection_is_tracked_and_decided_by_supervision(
     assert (o.status, o.decided_by) == ("dismissed", supervisor)
     with pytest.raises(ValidationError) as exc:
         objections.objection_decide(actor=supervisor, objection=o, status="upheld", reply="x")
-    assert exc.value.code == "objection_decided"
+    assert exc.value.code == "already_decided"
     lists.nomination_list_approve(actor=province_admin, nomination_list=on_notice)
     assert Honour.objects.count() == 2
     assert objections.objection_contact(actor=supervisor, objection=o, reason="回复异议人") == "13912345678"

@@ -121,7 +121,7 @@ def alliance_remove_studio(*, actor, alliance: Alliance, studio: Studio | None) 
             else None
         )
         if row is None:
-            raise field_error("studio", _("Not a member of this alliance."), "not_a_member")
+            raise field_error("studio", _("Not a member of this alliance."), "not_in_alliance")
         if AllianceLeadTerm.objects.filter(alliance=alliance, studio=studio, ends_on__gt=today).exists():
             raise field_error(
                 "studio", _("This studio holds the current or a coming lead term."), "studio_leads"
@@ -145,7 +145,7 @@ def alliance_set_lead(
     starts_on = inputs.date(starts_on, "starts_on")
     ends_on = inputs.date(ends_on, "ends_on")
     if ends_on <= starts_on:
-        raise field_error("ends_on", _("The term must end after it starts."), "bad_term")
+        raise field_error("ends_on", _("The term must end after it starts."), "end_before_start")
     with transaction.atomic():
         Alliance.objects.select_for_update().get(pk=alliance.pk)
         if studio is None or not AllianceMembership.objects.filter(alliance=alliance, studio=studio).exists():

@@ -50,7 +50,7 @@ class AlreadySupported(ValidationError):
 def _acting_member(actor):
     member = permissions.active_member_for(actor)
     if member is None:
-        raise ValidationError(_("Only union members can do this."), code="not_a_member")
+        raise ValidationError(_("Only union members can do this."), code="not_member")
     return member
 
 
@@ -73,7 +73,7 @@ def idea_submit(
 ) -> Idea:
     """A member submits a 五小 idea; it belongs to the member's union. Attachments are PDF, PNG
     or JPEG within the size and count limits (``innovation.attachments``). Raises
-    ValidationError (``not_a_member``, ``required``, ``too_long``, ``invalid_choice``,
+    ValidationError (``not_member``, ``required``, ``too_long``, ``invalid_choice``,
     ``file_*``) before anything is written."""
     member = _acting_member(actor)
     data = {
@@ -132,7 +132,7 @@ def idea_support(*, actor, idea: Idea) -> Idea:
     """A member in the idea's community supports it, once. When the supports reach the
     union's threshold (``selectors.idea_thresholds``) the idea moves to expert review.
     Raises Http404 (not in the community), ValidationError ``own_idea`` / ``not_open`` /
-    ``not_a_member``, or :class:`AlreadySupported` (``already_supported``)."""
+    ``not_member``, or :class:`AlreadySupported` (``already_supported``)."""
     member = _acting_member(actor)
     permissions.require_take_part(member, idea)
     if idea.author_id == member.pk:

@@ -44,7 +44,7 @@ def _lead_checked(actor, organisation: Organisation, lead: Member | None, note: 
         raise field_error(
             "lead",
             _("The lead must be a member of the owning union or a union under it."),
-            "lead_outside_union",
+            "member_outside",
         )
     honoured = honour_selectors.member_honours(lead).exists()
     if not honoured and not note:
@@ -241,7 +241,7 @@ def studio_remove_member(*, actor, studio: Studio, member: Member | None) -> Non
             else None
         )
         if row is None:
-            raise field_error("member", _("Not on this studio's team."), "not_a_member")
+            raise field_error("member", _("Not on this studio's team."), "not_on_team")
         row.delete()
         audit.record(
             actor=actor,

@@ -82,7 +82,7 @@ def test_an_idea_is_kept_as_written_in_nfc_with_its_chinese_punctuation(member_u
 def test_a_login_without_a_member_record_cannot_submit(city_admin):
     with pytest.raises(ValidationError) as exc:
         submit(city_admin)
-    assert exc.value.code == "not_a_member"
+    assert exc.value.code == "not_member"
     assert Idea.objects.count() == 0
 
 

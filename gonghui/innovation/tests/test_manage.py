@@ -117,7 +117,7 @@ def test_bad_studio_input_shows_field_errors_and_writes_nothing(world):
     other, _ = member_with_login(world, "yanta_joint", "other_lead")
     honour(world, other, "yanta_joint")
     r = c.post("/innovation/studios/new/", studio_post(world, lead=other.member_no))
-    assert codes(r) == {"lead": ["lead_outside_union"]}
+    assert codes(r) == {"lead": ["member_outside"]}
     # a union outside the officer's scope is refused like a missing one
     r = c.post("/innovation/studios/new/", studio_post(world, organisation="BJ-0001"))
     assert codes(r) == {"organisation": ["org_unknown"]}
@@ -328,7 +328,7 @@ def test_alliance_bad_input_shows_field_errors_and_writes_nothing(world, city_ad
     assert codes(r, "studio_form") == {"studio": ["invalid_choice"]}
     # a lead term that ends before it starts, then one for a non-member studio
     r = c.post(url + "lead/", {"studio": str(xa.pk), "starts_on": "2024-01-01", "ends_on": "2023-01-01"})
-    assert codes(r, "lead_form") == {"ends_on": ["bad_term"]}
+    assert codes(r, "lead_form") == {"ends_on": ["end_before_start"]}
     c.post(url + "lead/", {"studio": str(xa.pk), "starts_on": "2024-01-01", "ends_on": "2026-01-01"})
     r = c.post(url + "lead/", {"studio": str(xa.pk), "starts_on": "2025-01-01", "ends_on": "2027-01-01"})
     assert codes(r, "lead_form") == {"starts_on": ["term_overlap"]}
@@ -511,3 +511,21 @@ def test_threshold_bad_input_and_siblings_write_nothing(world):
     assert v.post("/innovation/ideas/settings/", body).status_code == 403
     assert IdeaSettings.objects.count() == 0
     assert not AuditEntry.objects.filter(action__startswith="innovation.settings").exists()
+
+
+def test_taking_off_a_member_or_a_studio_that_is_not_there_names_where_it_is_missing(world, city_admin):
+    from django.core.exceptions import ValidationError
+
+    studio = make_studio(world)
+    outsider = world.members["xian_worker"]  # the lead: not a team row
+    with pytest.raises(ValidationError) as exc:
+        services.studio_remove_member(actor=city_admin, studio=studio, member=outsider)
+    assert exc.value.error_dict["member"][0].code == "not_on_team"
+    alliance = alliance_services.alliance_create(
+        actor=city_admin, organisation=world.orgs["xian"], name="西安联盟", studios=[]
+    )
+    audit_before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        alliance_services.alliance_remove_studio(actor=city_admin, alliance=alliance, studio=studio)
+    assert exc.value.error_dict["studio"][0].code == "not_in_alliance"
+    assert AuditEntry.objects.count() == audit_before

@@ -98,7 +98,7 @@ API_BODIES = {
 # A member submits a 五小 idea to their own union (services.ideas.idea_submit): the write names
 # no union, so there is no 西安 object to refuse; a sibling admin, who is no member, is refused
 # as such.
-API_OWN_UNION_WRITES = {("POST", "ideas"): (400, "not_a_member")}
+API_OWN_UNION_WRITES = {("POST", "ideas"): (400, "not_member")}
 
 API_SEARCHES = {
     "list_ideas": {"status": "adopted"},

@@ -236,7 +236,7 @@ def evidence_add(*, actor, aid: LegalAid, upload) -> Evidence:
     limit. A refused file (or none: ``upload`` None) writes nothing."""
     permissions.require_handle(actor, aid.request)
     if upload is None:
-        raise inputs.field_error("file", _("Choose a file."), "file_required")
+        raise inputs.field_error("file", _("Choose a file."), inputs.InputCode.REQUIRED)
     limit = evidence_max_bytes()
     name = uploads.safe_name(getattr(upload, "name", ""))
     data = uploads.read_bounded(upload, limit)

@@ -146,7 +146,11 @@ def request_file_check(
                     if hasattr(exc, "error_dict")
                     else exc.error_list[0]
                 )
-                errors[f"workers.{i}"] = ValidationError(first.messages[0], code=first.code or "invalid")
+                # A check whose error has no code still gets one of its own: ``invalid`` is the
+                # API's code for a request of the wrong shape, which this is not.
+                errors[f"workers.{i}"] = ValidationError(
+                    first.messages[0], code=first.code or "worker_invalid"
+                )
         listed = max(1, len(rows))
         req.workers_count = collect(
             errors,

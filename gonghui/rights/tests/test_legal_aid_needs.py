@@ -115,6 +115,9 @@ def test_evidence_checked_by_magic_bytes_and_size(world, city_admin):
         with pytest.raises(ValidationError) as exc:
             la.evidence_add(actor=xian, aid=aid, upload=SimpleUploadedFile("big.pdf", PDF + b"0" * 200))
     assert exc.value.error_dict["file"][0].code == "file_too_large"
+    with pytest.raises(ValidationError) as exc:
+        la.evidence_add(actor=xian, aid=aid, upload=None)
+    assert exc.value.error_dict["file"][0].code == "required"
     assert Evidence.objects.count() == 2 and AuditEntry.objects.count() == before
 
 

@@ -99,7 +99,7 @@ def test_evidence_for_a_request_without_legal_aid_details_is_404_like_its_other_
 
 
 def test_a_listed_workers_bad_amount_is_named_with_its_code(world, client):
-    # The row's amount error was filed under the row with the code "invalid".
+    # The row's amount error was once filed under the row with the code "invalid".
     body = {
         **FILING,
         "category": "wage_arrears",
@@ -111,6 +111,31 @@ def test_a_listed_workers_bad_amount_is_named_with_its_code(world, client):
     assert r.json()["errors"] == [
         {"field": "workers.0", "code": "amount_precision", "message": "金额最多保留两位小数。"}
     ]
+    assert not Request.objects.exists()
+
+
+def test_a_listed_workers_problem_without_a_code_gets_the_rows_own_code_not_the_apis(
+    world, client, monkeypatch
+):
+    # "invalid" is the API's answer to a body of the wrong shape; a row that fails a check
+    # without a code of its own is worker_invalid.
+    from django.core.exceptions import ValidationError
+
+    from gonghui.rights.services import requests as request_services
+
+    def refuse(row):
+        raise ValidationError("这一行有误。")
+
+    monkeypatch.setattr(request_services, "_arrears_worker", refuse)
+    body = {
+        **FILING,
+        "category": "wage_arrears",
+        "amount_owed": "1000.00",
+        "workers": [{"name": "李四", "amount": "12.00"}],
+    }
+    r = client.post("/api/v1/requests", body, content_type="application/json")
+    assert r.status_code == 400
+    assert r.json()["errors"] == [{"field": "workers.0", "code": "worker_invalid", "message": "这一行有误。"}]
     assert not Request.objects.exists()
 
 
