@@ -72,6 +72,44 @@ CHANGE_NAMES = {
     ("members.importbatch", "batches"): gettext_lazy("Import files deleted"),
     ("members.importbatch", "orphans"): gettext_lazy("Stray files deleted"),
     ("members.importbatch", "older_than_hours"): gettext_lazy("Older than (hours)"),
+    ("competitions.competition", "aspects"): gettext_lazy("Aspects"),
+    ("competitions.competition", "sections"): gettext_lazy("Sections"),
+    ("competitions.competition", "entries"): gettext_lazy("Entries ranked"),
+    ("competitions.competition", "recommendations"): gettext_lazy("Recommendations made"),
+    ("competitions.entry", "members"): gettext_lazy("Competitors (member numbers)"),
+    ("competitions.sheet", "marks"): gettext_lazy("Total mark"),
+    ("competitions.substitution", "judge"): gettext_lazy("Judge"),
+    ("honours.honour", "holder"): gettext_lazy("Holder"),
+    ("honours.nominationlist", "publicity"): gettext_lazy("Publicity period"),
+    ("honours.nominationlist", "quotas"): gettext_lazy("Quotas"),
+    ("honours.nominee", "categories"): gettext_lazy("Quota categories"),
+    ("honours.nominee", "list"): gettext_lazy("Nomination list"),
+    ("honours.nominee", "with"): gettext_lazy("Union"),
+    ("honours.objection", "nominee"): gettext_lazy("Nominee"),
+    ("innovation.alliance", "lead"): gettext_lazy("Lead studio and term"),
+    ("innovation.alliance", "studios"): gettext_lazy("Studios"),
+    ("innovation.jointproject", "studios"): gettext_lazy("Studios"),
+    ("innovation.idea", "attachments"): gettext_lazy("Attachments"),
+    ("innovation.idea", "estimated_benefit"): gettext_lazy("Estimated benefit (yuan)"),
+    ("innovation.idea", "expert"): gettext_lazy("Expert"),
+    ("innovation.idea", "feasibility"): gettext_lazy("Feasibility"),
+    ("innovation.idea", "reward"): gettext_lazy("Reward"),
+    ("innovation.idea", "score"): gettext_lazy("Score"),
+    ("innovation.studio", "achievement"): gettext_lazy("Achievement"),
+    ("innovation.studio", "funding"): gettext_lazy("Funding"),
+    ("innovation.studio", "review"): gettext_lazy("Annual review"),
+    ("innovation.studio", "savings"): gettext_lazy("Savings (yuan)"),
+    ("innovation.studio", "team"): gettext_lazy("Team member"),
+    ("rights.request", "automatic"): gettext_lazy("Escalated automatically"),
+    ("rights.request", "followed_up"): gettext_lazy("Followed up"),
+    ("rights.request", "letter"): gettext_lazy("Transfer letter"),
+    ("rights.request", "on_time"): gettext_lazy("Closed on time"),
+    ("rights.request", "recovered_total"): gettext_lazy("Recovered in total (yuan)"),
+    ("assistance.household", "people"): gettext_lazy("Family members"),
+    ("assistance.household", "bank_card"): gettext_lazy("Bank card"),
+    ("assistance.household", "month"): gettext_lazy("Month"),
+    ("assistance.household", "income"): gettext_lazy("Income (yuan)"),
+    ("assistance.household", "score"): gettext_lazy("Risk score"),
     ("stations.ticket", "escalated"): gettext_lazy("Escalated"),
     "station": gettext_lazy("Station"),
     ("stations.ticket", "on_time"): gettext_lazy("Resolved on time"),
@@ -81,6 +119,10 @@ CHANGE_NAMES = {
     ("stations.station", "hours"): gettext_lazy("Opening hours"),
     ("stations.station", "reports"): gettext_lazy("Reports"),
 }
+
+# Entries whose change keys are the codes of a competition's marking aspects (A1, B2 …): the
+# marks and their corrections, one key per aspect marked.
+KEYED_BY_ASPECT = {"competitions.mark", "competitions.sheet"}
 
 # Change keys whose values name records without being a foreign key of the entry's model:
 # the model they name (a value is its id, or a code or user name, see ``_natural_keys``).
@@ -151,6 +193,8 @@ def change_name(object_type: str, code: str) -> str | None:
     counted = _model(code) if "." in code else None
     if counted is not None:
         return str(capfirst(counted._meta.verbose_name_plural))
+    if object_type in KEYED_BY_ASPECT:
+        return _("Aspect %(code)s") % {"code": code}
     return None
 
 
