@@ -24,6 +24,7 @@ CHECKED_APPS = {
     "innovation",
     "rights",
     "members",
+    "stations",
 }
 API_SECTION = "The API error shape"
 INPUT_SECTION = "Input"
