@@ -25,6 +25,7 @@ CHECKED_APPS = {
     "rights",
     "members",
     "stations",
+    "assistance",
 }
 API_SECTION = "The API error shape"
 INPUT_SECTION = "Input"
