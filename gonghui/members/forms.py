@@ -82,7 +82,7 @@ class MonthField(forms.CharField):
         try:
             return datetime.datetime.strptime(text[:7], "%Y-%m").date()
         except ValueError:
-            raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="month_invalid") from None
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="date_invalid") from None
 
 
 class MemberFilterForm(Form):
@@ -256,7 +256,7 @@ class StatusForm(_OnMemberPage):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = [(s, MembershipStatus(s).label) for s in allowed]
 
-    ERROR_FIELDS = {"invalid_transition": "to_status", "date_*": "effective_on"}
+    ERROR_FIELDS = {"bad_status": "to_status", "date_*": "effective_on"}
 
 
 # The transfer services' errors about the new union (unknown, inactive, the member's own, one
@@ -286,7 +286,7 @@ class DuesForm(_OnMemberPage):
     )
     paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput)
 
-    ERROR_FIELDS = {"month_*": "month", "dues_duplicate": "month"}
+    ERROR_FIELDS = {"date_*": "month", "dues_duplicate": "month"}
 
 
 class DuesPreviewForm(Form):

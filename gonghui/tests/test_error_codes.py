@@ -23,6 +23,9 @@ CHECKED_APPS = {
     "honours",
     "innovation",
     "rights",
+    "members",
+    "stations",
+    "assistance",
 }
 API_SECTION = "The API error shape"
 INPUT_SECTION = "Input"
@@ -72,14 +75,68 @@ def _name(func) -> str:
     return getattr(func, "id", getattr(func, "attr", ""))
 
 
+def _code_builders() -> dict[str, int]:
+    """The callables that make an error from a ``code`` parameter, by name → the position of
+    that parameter: ``ValidationError(message, code)``, ``field_error(field, message, code)``,
+    and every function or exception class of the project built on one of them (an app's own
+    ``_scheme_error(where, message, code)``, the spreadsheet reader's ``FileError(message,
+    code)``, stations' ``FileRefused(message, code)`` …). A helper whose ``code`` parameter is
+    something else (an organisation's code) does not pass it to an error, so it is not one."""
+    definitions = []
+    for path in sorted((ROOT / "gonghui").rglob("*.py")):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                init = next(
+                    (f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None
+                )
+                if init is not None:
+                    bases = {_name(b) for b in node.bases}
+                    definitions.append((node.name, init, True, bases))
+            elif isinstance(node, ast.FunctionDef):
+                definitions.append((node.name, node, False, set()))
+    builders = {"ValidationError": 1}
+    changed = True
+    while changed:  # a builder built on a builder is one too
+        changed = False
+        for name, function, is_class, bases in definitions:
+            parameters = [a.arg for a in function.args.args if a.arg not in ("self", "cls")]
+            if name in builders or "code" not in parameters:
+                continue
+            # An exception made of a message for people and a code (not the parser's internal
+            # ``ParseError(code, limit)``, which the reader turns into a FileError).
+            exception = (
+                is_class
+                and "message" in parameters
+                and (bases & set(builders) or any(b.endswith(("Error", "Exception")) for b in bases))
+            )
+            if exception or any(_passes_code(call, builders) for call in ast.walk(function)):
+                builders[name] = parameters.index("code")
+                changed = True
+    return builders
+
+
+def _passes_code(call, builders: dict[str, int]) -> bool:
+    """Whether ``call`` hands the enclosing function's ``code`` parameter to a builder."""
+    if not isinstance(call, ast.Call) or _name(call.func) not in builders:
+        return False
+    place = builders[_name(call.func)]
+    given = [k.value for k in call.keywords if k.arg == "code"]
+    given += call.args[place : place + 1]
+    return any(isinstance(v, ast.Name) and v.id == "code" for v in given)
+
+
+_BUILDERS: dict[str, int] = {}
+
+
 def _positional_code(node) -> ast.expr | None:
-    """The code given by position: ``ValidationError(message, "…")``, and
-    ``field_error(field, message, "…")`` or an app's own ``<thing>_error(where, message, "…")``
-    built on it."""
+    """The code given by position to a callable that makes an error of it (``_code_builders``)."""
     if not isinstance(node, ast.Call):
         return None
-    name = _name(node.func)
-    place = 1 if name == "ValidationError" else 2 if name.endswith("_error") else None
+    if not _BUILDERS:
+        _BUILDERS.update(_code_builders())
+    place = _BUILDERS.get(_name(node.func))
     return node.args[place] if place is not None and len(node.args) > place else None
 
 

@@ -29,7 +29,7 @@ def risk_check(
     score reaches the threshold. Owning union (MANAGE_ASSISTANCE)."""
     permissions.require_manage(actor, household)
     if household.status != Status.LEFT:
-        raise ValidationError(_("Only households that left hardship are watched."), code="wrong_state")
+        raise ValidationError(_("Only households that left hardship are watched."), code="bad_status")
     extra_dependants = inputs.integer(extra_dependants, "extra_dependants", minimum=0, maximum=20)
     rows = list(household.incomes.order_by("-month")[:4])
     r = risk.score(
@@ -86,6 +86,6 @@ def alert_close(*, actor, alert: RiskAlert, outcome: str) -> RiskAlert:
     with transaction.atomic():
         alert = RiskAlert.objects.select_for_update().select_related("household").get(pk=alert.pk)
         if not alert.is_open:
-            raise ValidationError(_("This alert is already closed."), code="wrong_state")
+            raise ValidationError(_("This alert is already closed."), code="bad_status")
         close_locked(actor, alert, outcome)
     return alert

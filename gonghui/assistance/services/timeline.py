@@ -18,11 +18,11 @@ def locked(household: Household) -> Household:
 
 
 def wrong_state(household: Household) -> ValidationError:
-    """The refusal of a step the file's state does not allow (``wrong_state``)."""
+    """The refusal of a step the file's state does not allow (``bad_status``)."""
     return ValidationError(
         _("This step is not possible while the file is %(status)s.")
         % {"status": household.get_status_display()},
-        code="wrong_state",
+        code="bad_status",
     )
 
 
@@ -56,7 +56,7 @@ def move(
     """Move the file from one of the states ``expect`` to ``to``, setting ``changes`` on it, as
     step ``kind`` (timeline line and audit code ``assistance.household.<kind>``). The owning
     union's step, or the upper union's with ``by_upper``. Raises PermissionDenied/Http404, or
-    ValidationError ``wrong_state``; writes nothing then."""
+    ValidationError ``bad_status``; writes nothing then."""
     if by_upper:
         permissions.require_upper_review(actor, household)
     else:

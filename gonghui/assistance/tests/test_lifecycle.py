@@ -102,7 +102,7 @@ def test_only_closed_or_left_files_are_reopened(world, city_admin, dibao):
     h = open_file(world)
     with pytest.raises(ValidationError) as exc:
         workflow.household_reopen(actor=city_admin, household=h, reason="x")
-    assert exc.value.code == "wrong_state"
+    assert exc.value.code == "bad_status"
     with pytest.raises(ValidationError) as exc:
         workflow.household_close(actor=city_admin, household=h, reason="迁出")
         workflow.household_reopen(actor=city_admin, household=h, reason="  ")

@@ -316,7 +316,7 @@ def test_steps_out_of_order_are_refused(world, city_admin, dibao):
         workflow.household_visit(
             actor=city_admin, household=h, visited_on=TODAY, visitor="x", consent_signed=True
         )
-    assert exc.value.code == "wrong_state"
+    assert exc.value.code == "bad_status"
     with pytest.raises(ValidationError):
         payments.payment_record(actor=city_admin, household=h, kind="living", amount="500", paid_on=TODAY)
     assert not Payment.objects.exists()

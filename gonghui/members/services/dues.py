@@ -59,9 +59,9 @@ def dues_record(
     scoping.require(actor, scoping.Action.DUES, member.organisation)
     month = month.replace(day=1)
     if month > timezone.localdate().replace(day=1):
-        raise ValidationError(_("Dues cannot be recorded for a future month."), code="month_future")
+        raise ValidationError(_("Dues cannot be recorded for a future month."), code="date_future")
     if month < member.joined_on.replace(day=1):
-        raise ValidationError(_("The member had not joined yet in that month."), code="month_before_join")
+        raise ValidationError(_("The member had not joined yet in that month."), code="date_too_early")
     status = status_in_month(member, month)
     if status not in IN_MEMBERSHIP:
         raise ValidationError(_("This person was not a member in that month."), code="not_member")

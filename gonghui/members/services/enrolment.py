@@ -100,8 +100,8 @@ def enrolment_check(
     """Check an application field by field, all at once, and return it unsaved with its
     personal data encrypted. Raises one ValidationError keyed by field, so the applicant sees
     every problem in one round; the join form calls it for exactly that. Codes: ``name_*``
-    (see ``validate_person_name``), ``id_required``, ``id_*``, ``age_under_16``,
-    ``phone_required``, ``phone_format``, ``employer_required``, ``too_long``, ``control_characters``,
+    (see ``validate_person_name``), ``required``, ``id_*``, ``age_under_16``,
+    ``phone_format``, ``too_long``, ``control_characters``,
     ``invalid_choice``, ``division_unknown``."""
     errors: dict[str, ValidationError] = {}
     try:
@@ -112,7 +112,7 @@ def enrolment_check(
         employer = inputs.text(employer, "employer", max_length=120)
         if not employer:
             raise inputs.field_error(
-                "employer", _("Say where you work (the company or platform)."), "employer_required"
+                "employer", _("Say where you work (the company or platform)."), "required"
             )
     except ValidationError as exc:
         errors.update(exc.error_dict)
@@ -143,7 +143,7 @@ def enrolment_check(
         else:
             enrolment.gender, enrolment.birth_date = facts.gender, facts.birth_date
     else:
-        errors["id_number"] = ValidationError(_("Fill in the ID number."), code="id_required")
+        errors["id_number"] = ValidationError(_("Fill in the ID number."), code="required")
     try:
         personal.set_phone(enrolment, phone if not _blank(phone) else "", required=True)
     except ValidationError as exc:
@@ -342,7 +342,7 @@ def enrolment_reject(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
     scoping.require(actor, scoping.Action.APPROVE_ENROLMENT, enrolment.organisation)
     reason = inputs.text(reason, "reason")
     if not reason:
-        raise inputs.field_error("reason", _("Give the applicant a reason."), "reason_required")
+        raise inputs.field_error("reason", _("Give the applicant a reason."), "required")
     with transaction.atomic():
         locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if locked.status != EnrolmentStatus.PENDING:

@@ -40,7 +40,7 @@ def clean_filters(filters: dict | None) -> dict:
     if unknown:
         raise ValidationError(
             _("Unknown filters: %(names)s") % {"names": ", ".join(sorted(map(str, unknown)))},
-            code="unknown_filter",
+            code="filter_unknown",
         )
     return {
         "q": inputs.text(filters.get("q"), "q", max_length=60),
@@ -81,9 +81,12 @@ def export_start(
     reason = inputs.text(reason, "reason", max_length=500)
     if unmasked:
         permissions.require_export(actor, organisation, unmasked=True)
+        # A blank reason is ``required``; one character says nothing (``reason_required``).
         if len(reason) < 2:
             raise inputs.field_error(
-                "reason", _("Say why you need unmasked personal data."), "reason_required"
+                "reason",
+                _("Say why you need unmasked personal data."),
+                "reason_required" if reason else inputs.InputCode.REQUIRED,
             )
     total = exporter.members_of(actor, organisation, filters).count()
     with transaction.atomic():

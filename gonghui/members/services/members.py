@@ -246,9 +246,7 @@ def joined_date(value, birth_date: datetime.date | None) -> datetime.date:
     before the birth date (``birth_date`` None: not known yet)."""
     joined = inputs.date(value, "joined_on", required=False, not_future=True) or timezone.localdate()
     if birth_date is not None and joined < birth_date:
-        raise inputs.field_error(
-            "joined_on", _("The join date is before the birth date."), "date_before_birth"
-        )
+        raise inputs.field_error("joined_on", _("The join date is before the birth date."), "date_too_early")
     return joined
 
 
@@ -259,12 +257,12 @@ def member_register(
     for a service that has checked its own right first (``enrolment_approve``). ``reason``
     goes into the ``joined`` event. Checks every field at once; raises ValidationError."""
     if status not in {MembershipStatus.MEMBER, MembershipStatus.PRE_MEMBER}:
-        raise ValidationError(_("A new member is a member or a pre-member."), code="invalid_status")
+        raise ValidationError(_("A new member is a member or a pre-member."), code="invalid_choice")
     _ensure_member_holder(organisation)
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(
-            _("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field"
+            _("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="field_unknown"
         )
     # Every field is checked before anything is refused, so one answer lists every problem.
     errors: dict[str, ValidationError] = {}
@@ -337,7 +335,7 @@ def member_update(*, actor, member: Member, phone: str | None = None, **profile)
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(
-            _("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="unknown_field"
+            _("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="field_unknown"
         )
     with transaction.atomic():
         locked = Member.objects.select_for_update().get(pk=member.pk)
@@ -371,7 +369,7 @@ def member_change_status(
     scoping.require(actor, Action.MANAGE_MEMBERS, member.organisation)
     reason = inputs.text(reason, "reason")
     if not reason:
-        raise inputs.field_error("reason", _("Give a reason for the change."), "reason_required")
+        raise inputs.field_error("reason", _("Give a reason for the change."), "required")
     effective_on = (
         inputs.date(effective_on, "effective_on", required=False, not_future=True) or timezone.localdate()
     )
@@ -387,11 +385,11 @@ def member_change_status(
                     if to_status in MembershipStatus.values
                     else to_status,
                 },
-                code="invalid_transition",
+                code="bad_status",
             )
         if effective_on < locked.joined_on:
             raise ValidationError(
-                _("The change cannot be dated before the member joined."), code="date_before_join"
+                _("The change cannot be dated before the member joined."), code="date_too_early"
             )
         last = (
             locked.events.order_by("-effective_on", "-created_at")
@@ -402,7 +400,7 @@ def member_change_status(
             # History is replayed in date order: an earlier date would rewrite the past.
             raise ValidationError(
                 _("The change cannot be dated before the last recorded change (%(date)s).") % {"date": last},
-                code="date_before_last_event",
+                code="date_too_early",
             )
         before = locked.status
         counted = counters.snapshot(locked)
@@ -429,8 +427,13 @@ def member_reveal_pii(*, actor, member: Member, field: str, reason: str) -> str:
     scoping.require(actor, Action.REVEAL_PII, member.organisation)
     field = inputs.choice(field, "field", PiiField)
     reason = inputs.text(reason, "reason")
+    # A blank reason is ``required``; one character says nothing (``reason_required``).
     if len(reason) < 2:
-        raise inputs.field_error("reason", _("Say why you need to see it."), "reason_required")
+        raise inputs.field_error(
+            "reason",
+            _("Say why you need to see it."),
+            "reason_required" if reason else inputs.InputCode.REQUIRED,
+        )
     try:
         value = crypto.decrypt(member.id_number_enc if field == PiiField.ID_NUMBER else member.phone_enc)
     except ValueError:

@@ -38,7 +38,7 @@ def set_id_number(obj, number: str) -> IdNumberFacts:
 def set_phone(obj, number: str, *, required: bool) -> None:
     if not number:
         if required:
-            raise ValidationError(_("A mobile number is required."), code="phone_required")
+            raise ValidationError(_("A mobile number is required."), code="required")
         obj.phone_enc = obj.phone_hash = obj.phone_masked = ""
         return
     phone = validate_mobile(number)

@@ -45,7 +45,7 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation | s
         to_organisation = transfer_target(to_organisation)
     reason = inputs.text(reason, "reason")
     if not reason:
-        raise inputs.field_error("reason", _("Say why the member is moving."), "reason_required")
+        raise inputs.field_error("reason", _("Say why the member is moving."), "required")
     if not to_organisation.is_active:
         raise ValidationError(_("The new union is not active."), code="org_inactive")
     if to_organisation.kind not in {Kind.GRASSROOTS, Kind.STREET, Kind.COUNTY, Kind.FEDERATION}:
@@ -58,11 +58,11 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation | s
         if locked.organisation_id == to_organisation.pk:
             raise ValidationError(_("The member already belongs to that union."), code="same_union")
         if locked.status not in TRANSFERABLE:
-            raise ValidationError(_("This membership cannot be transferred now."), code="invalid_transition")
+            raise ValidationError(_("This membership cannot be transferred now."), code="bad_status")
         if Transfer.objects.filter(
             member=locked, status__in=[TransferStatus.REQUESTED, TransferStatus.RELEASED]
         ).exists():
-            raise ValidationError(_("A transfer for this member is already open."), code="transfer_open")
+            raise ValidationError(_("A transfer for this member is already open."), code="transfer_pending")
         transfer = Transfer.objects.create(
             member=locked,
             from_organisation=locked.organisation,
@@ -133,7 +133,7 @@ def transfer_release(*, actor, transfer: Transfer) -> Transfer:
     with transaction.atomic():
         locked = _lock(transfer)
         if locked.status != TransferStatus.REQUESTED:
-            raise ValidationError(_("This transfer is not waiting for release."), code="invalid_transition")
+            raise ValidationError(_("This transfer is not waiting for release."), code="bad_status")
         locked.status = TransferStatus.RELEASED
         locked.released_by = actor
         locked.released_at = timezone.now()
@@ -154,9 +154,7 @@ def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
     with transaction.atomic():
         locked = _lock(transfer)
         if locked.status != TransferStatus.RELEASED:
-            raise ValidationError(
-                _("The old union has not released this member yet."), code="invalid_transition"
-            )
+            raise ValidationError(_("The old union has not released this member yet."), code="bad_status")
         member = Member.objects.select_for_update().get(pk=locked.member_id)
         counted = counters.snapshot(member)
         old_org = member.organisation
@@ -209,7 +207,7 @@ def transfer_refuse(*, actor, transfer: Transfer, reason: str) -> Transfer:
     reason. The member returns to their previous status at the old union."""
     reason = inputs.text(reason, "reason")
     if not reason:
-        raise inputs.field_error("reason", _("Give a reason for refusing."), "reason_required")
+        raise inputs.field_error("reason", _("Give a reason for refusing."), "required")
     with transaction.atomic():
         locked = _lock(transfer)
         permissions.require_refuse(actor, locked)
@@ -218,7 +216,7 @@ def transfer_refuse(*, actor, transfer: Transfer, reason: str) -> Transfer:
         elif locked.status == TransferStatus.RELEASED:
             new_status, org_id = TransferStatus.REFUSED_IN, locked.to_organisation_id
         else:
-            raise ValidationError(_("This transfer is already closed."), code="invalid_transition")
+            raise ValidationError(_("This transfer is already closed."), code="bad_status")
         before = locked.status
         locked.status = new_status
         locked.refusal_reason = reason
@@ -244,7 +242,7 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str = "") -> Transfer:
         permissions.require_cancel(actor, locked)
         reason = inputs.text(reason, "reason")
         if locked.status not in {TransferStatus.REQUESTED, TransferStatus.RELEASED}:
-            raise ValidationError(_("This transfer is already closed."), code="invalid_transition")
+            raise ValidationError(_("This transfer is already closed."), code="bad_status")
         before = locked.status
         locked.status = TransferStatus.CANCELLED
         locked.decided_by = actor

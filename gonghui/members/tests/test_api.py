@@ -120,9 +120,9 @@ def test_enrolment_reports_every_bad_field_at_once(world, client):
     codes = {e["field"]: e["code"] for e in r.json()["errors"]}
     assert codes == {
         "name": "name_invalid_character",
-        "id_number": "id_required",
-        "phone": "phone_required",
-        "employer": "employer_required",
+        "id_number": "required",
+        "phone": "required",
+        "employer": "required",
         "work_division": "division_unknown",
         "employment_form": "invalid_choice",
     }

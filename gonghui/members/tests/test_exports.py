@@ -216,7 +216,7 @@ def test_unmasked_needs_the_reveal_right_and_a_reason(
         exports.export_start(
             actor=city_admin, organisation=world.orgs["xian"], file_format="csv", unmasked=True
         )
-    assert exc.value.error_dict["reason"][0].code == "reason_required"
+    assert exc.value.error_dict["reason"][0].code == "required"
     assert (ExportJob.objects.count(), AuditEntry.objects.count()) == before
 
     job = _start(
@@ -364,7 +364,8 @@ def test_api_export_is_polled_then_downloaded_and_every_step_is_logged(
         ({"organisation": "610100", "format": "csv", "employment_form": "pilot"}, "invalid_choice"),
         ({"organisation": "610100", "format": "csv", "q": "x" * 61}, "too_long"),
         ({"organisation": "610100", "format": "csv", "q": "a\x00b"}, "control_characters"),
-        ({"organisation": "610100", "format": "csv", "unmasked": True}, "reason_required"),
+        ({"organisation": "610100", "format": "csv", "unmasked": True}, "required"),
+        ({"organisation": "610100", "format": "csv", "unmasked": True, "reason": "x"}, "reason_required"),
         ({"organisation": "610100", "format": "csv", "unmasked": "yes"}, "invalid"),
         ({"format": "csv"}, "invalid"),
     ],
@@ -536,5 +537,5 @@ def test_unknown_filters_are_refused_before_anything_is_written(world, city_admi
             file_format="csv",
             filters={"path": "/"},
         )
-    assert exc.value.code == "unknown_filter"
+    assert exc.value.code == "filter_unknown"
     assert (ExportJob.objects.count(), AuditEntry.objects.count()) == before

@@ -156,7 +156,7 @@ def test_retain_restore_and_withdraw_keep_history(world, city_admin):
     ]
     with pytest.raises(ValidationError) as exc:
         members.member_change_status(actor=city_admin, member=m, to_status=S.MEMBER, reason="x")
-    assert exc.value.code == "invalid_transition"
+    assert exc.value.code == "bad_status"
 
 
 def test_status_change_needs_a_reason_and_the_right(world, city_viewer, city_admin, sibling_city_admin):
@@ -324,7 +324,7 @@ def test_member_history_cannot_be_rewritten_with_an_earlier_date(world, city_adm
             reason="返聘",
             effective_on=datetime.date(2024, 3, 1),
         )
-    assert exc.value.code == "date_before_last_event"
+    assert exc.value.code == "date_too_early"
     assert (
         selectors.count_at(world.orgs["xian"], datetime.date.today())
         == selectors.stats(world.orgs["xian"])["members"]
@@ -338,7 +338,7 @@ def test_join_date_before_birth_is_refused(world):
             id_number=make_id_number("610113", datetime.date(1985, 1, 1)),
             joined_on=datetime.date(1901, 1, 1),
         )
-    assert "date_before_birth" in error_codes(exc.value)
+    assert "date_too_early" in error_codes(exc.value)
 
 
 def test_rejoining_is_audited(world, city_admin):
@@ -617,7 +617,7 @@ def test_dues_follow_the_status_in_the_month_recorded(world, city_admin):
     assert (after.amount, after.exempt) == (Decimal("0.00"), True)
     with pytest.raises(ValidationError) as exc:
         dues.dues_record(actor=city_admin, member=m, month=datetime.date(1800, 1, 1), monthly_wage="5000")
-    assert exc.value.code == "month_before_join"
+    assert exc.value.code == "date_too_early"
 
 
 @pytest.mark.parametrize("wage", ["1_000", [1], {"a": 1}])
@@ -642,3 +642,53 @@ def test_member_numbers_are_reserved_in_consecutive_ranges_per_prefix(world):
     assert first == {prefix: 2, "62010022": 1}  # nothing reserved for a count of 0
     assert issue_member_no(org, on) == f"{prefix}0000005"
     assert reserve_member_numbers({}) == {}
+
+
+# ---- one code for one mistake (docs/dev/error-codes.md) -------------------------------------
+
+
+def test_members_refuse_with_the_codes_other_apps_use_for_the_same_mistake(world, city_admin):
+    """A step the state does not allow, a date before the earliest the rule allows, a date in
+    the future, a value not among the choices, a field that does not exist, a blank reason:
+    the shared codes, and nothing written."""
+    m = new_member(world, joined_on=datetime.date(2024, 1, 10))
+    before = (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count())
+
+    def code_of(call, **kw) -> set[str]:
+        with pytest.raises(ValidationError) as exc:
+            call(actor=city_admin, **kw)
+        return error_codes(exc.value)
+
+    assert code_of(
+        members.member_change_status,
+        member=m,
+        to_status=S.RETAINED,
+        reason="退休",
+        effective_on=datetime.date(2023, 12, 31),
+    ) == {"date_too_early"}
+    assert code_of(members.member_change_status, member=m, to_status=S.RETAINED, reason=" ") == {"required"}
+    future = (china_today().replace(day=1) + datetime.timedelta(days=40)).replace(day=1)
+    assert code_of(dues.dues_record, member=m, month=future, monthly_wage="5000") == {"date_future"}
+    assert code_of(
+        members.member_create,
+        organisation=world.orgs["xian_factory"],
+        name="王芳",
+        id_number=make_id_number("610113"),
+        phone=make_phone(),
+        status=S.RETAINED,
+    ) == {"invalid_choice"}
+    assert code_of(members.member_update, member=m, shoe_size="42") == {"field_unknown"}
+    assert code_of(members.member_reveal_pii, member=m, field="phone", reason="") == {"required"}
+    assert code_of(members.member_reveal_pii, member=m, field="phone", reason="x") == {"reason_required"}
+    assert (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count()) == before
+    transfers.transfer_request(
+        actor=city_admin, member=m, to_organisation=world.orgs["baoji_factory"], reason="迁居"
+    )
+    before = (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count())
+    assert code_of(
+        transfers.transfer_request, member=m, to_organisation=world.orgs["baoji_factory"], reason="迁居"
+    ) == {"bad_status"}  # a member in transfer cannot be transferred again
+    assert code_of(
+        transfers.transfer_request, member=m, to_organisation=world.orgs["baoji_factory"], reason=""
+    ) == {"required"}
+    assert (Member.objects.count(), MembershipEvent.objects.count(), AuditEntry.objects.count()) == before

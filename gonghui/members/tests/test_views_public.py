@@ -118,7 +118,7 @@ BAD_INPUTS = [
     ),
     pytest.param({"id_number": "61011319950402"}, "id_number", "id_format", "18 characters", id="short-id"),
     pytest.param({"phone": "1391234"}, "phone", "phone_format", "11 digits", id="malformed-phone"),
-    pytest.param({"phone": ""}, "phone", "phone_required", "mobile number is required", id="missing-phone"),
+    pytest.param({"phone": ""}, "phone", "required", "mobile number is required", id="missing-phone"),
     pytest.param(
         {"province": "", "city": "", "work_division": "999999"},
         "work_division",
@@ -140,9 +140,7 @@ BAD_INPUTS = [
         "province, city and district",
         id="no-place",
     ),
-    pytest.param(
-        {"employer": "  "}, "employer", "employer_required", "company or platform", id="missing-employer"
-    ),
+    pytest.param({"employer": "  "}, "employer", "required", "company or platform", id="missing-employer"),
     pytest.param({"name": ""}, "name", "name_required", "Enter the name", id="missing-name"),
     pytest.param(
         {"name": "=cmd|' /C calc'!A0"},
@@ -154,7 +152,7 @@ BAD_INPUTS = [
     pytest.param({"name": "<b>x</b>"}, "name", "name_invalid_character", "cannot contain", id="markup-name"),
     pytest.param({"name": "张三1"}, "name", "name_invalid_character", "cannot contain", id="digit-name"),
     pytest.param({"name": "王"}, "name", "name_too_short", "at least 2", id="one-character-name"),
-    pytest.param({"id_number": ""}, "id_number", "id_required", "Fill in the ID number", id="missing-id"),
+    pytest.param({"id_number": ""}, "id_number", "required", "Fill in the ID number", id="missing-id"),
     pytest.param(
         {"employment_form": "astronaut"},
         "employment_form",

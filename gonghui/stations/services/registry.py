@@ -315,12 +315,12 @@ def photo_add(*, actor, station: Station, upload) -> Photo:
     permissions.require_keep(actor, station)
     data = uploads.read_bounded(upload, PHOTO_MAX_BYTES)
     if data is None:
-        raise field_error("photo", _("The photo is larger than 5 MB."), "too_large")
+        raise field_error("photo", _("The photo is larger than 5 MB."), "file_too_large")
     content_type = uploads.sniff(data)
     if content_type not in PHOTO_TYPES:
-        raise field_error("photo", _("Upload a JPEG or PNG photo."), "bad_type")
+        raise field_error("photo", _("Upload a JPEG or PNG photo."), "file_type")
     if station.photos.count() >= MAX_PHOTOS:
-        raise field_error("photo", _("A station has at most 12 photos."), "too_many")
+        raise field_error("photo", _("A station has at most 12 photos."), "too_many_files")
     with transaction.atomic():
         photo = Photo.objects.create(
             station=station,

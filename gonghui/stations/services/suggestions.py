@@ -64,7 +64,7 @@ def suggestion_submit(*, actor, data: dict) -> Suggestion:
 def _pending(suggestion: Suggestion) -> Suggestion:
     locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if locked.status != SuggestionStatus.PENDING:
-        raise field_error("status", _("This suggestion has already been decided."), "decided")
+        raise field_error("status", _("This suggestion has already been decided."), "already_decided")
     return locked
 
 

@@ -288,3 +288,25 @@ def test_find_queries_do_not_grow_with_the_results(world, django_assert_max_num_
     with django_assert_max_num_queries(8):  # the search's reads + one page of prefetches
         html = client.get(FIND, {"lat": BELL_TOWER[0], "lng": BELL_TOWER[1]}).content.decode()
     assert len(_names(html)) == pages.RESULT_LIMIT
+
+
+def test_a_refused_photo_answers_the_file_codes_of_every_app_and_writes_nothing(
+    world, city_admin, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    station = make_station(world)
+
+    def code_of(content: bytes) -> str:
+        with pytest.raises(ValidationError) as exc:
+            registry.photo_add(actor=city_admin, station=station, upload=SimpleUploadedFile("a.png", content))
+        return exc.value.error_dict["photo"][0].code
+
+    assert code_of(b"GIF89a....") == "file_type"
+    monkeypatch.setattr(registry, "PHOTO_MAX_BYTES", len(PNG) - 1)
+    assert code_of(PNG) == "file_too_large"
+    monkeypatch.setattr(registry, "PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+    monkeypatch.setattr(registry, "MAX_PHOTOS", 0)
+    assert code_of(PNG) == "too_many_files"
+    assert Photo.objects.count() == 0

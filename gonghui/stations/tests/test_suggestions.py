@@ -93,8 +93,9 @@ def test_accepting_creates_the_station_and_links_it(city_officer, city_admin):
     assert s.decided_by == city_officer and s.decided_at is not None
     assert station.organisation == s.organisation and station.name == "小寨驿站"
     assert AuditEntry.objects.filter(action="stations.suggestion.accepted").count() == 1
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         suggestions.suggestion_decline(actor=city_admin, suggestion=s, reason="晚了")
+    assert exc.value.error_dict["status"][0].code == "already_decided"  # the code of every app
     assert Station.objects.count() == 1
 
 
