@@ -96,15 +96,6 @@ def can_see(user, competition: Competition) -> bool:
     return is_judge(user, competition)
 
 
-def _refuse(user, competition: Competition):
-    """The refusal for someone who may not act on ``competition``: 403 when they see it, 404
-    when they do not. Not ``scoping.require_object``: a competition is seen beyond the
-    organiser's subtree (a union inside it, a member, a judge), and those who see it get 403."""
-    if can_see(user, competition):
-        return PermissionDenied()
-    return Http404()
-
-
 def require(user, competition: Competition, action: str = Action.VIEW) -> None:
     """404 unless ``user`` sees ``competition``; with another ``action`` (manage, supervise)
     403 unless their roles allow it over the organiser."""
@@ -113,7 +104,7 @@ def require(user, competition: Competition, action: str = Action.VIEW) -> None:
             raise Http404
         return
     if not scoping.can(user, action, competition.organisation):
-        raise _refuse(user, competition)
+        scoping.refuse(can_see(user, competition))
 
 
 def can_view_details(user, competition: Competition) -> bool:
@@ -161,7 +152,7 @@ def can_register(user, competition: Competition, members: list) -> bool:
 
 def require_register(user, competition: Competition, members: list) -> None:
     if not can_register(user, competition, members):
-        raise _refuse(user, competition)
+        scoping.refuse(can_see(user, competition))
 
 
 def require_verify_results(user, competition: Competition) -> None:
@@ -206,7 +197,7 @@ def can_edit_sheet(user, sheet: Sheet) -> bool:
 
 def require_edit_sheet(user, sheet: Sheet) -> None:
     if not can_edit_sheet(user, sheet):
-        raise _refuse(user, sheet.competition)
+        scoping.refuse(can_see(user, sheet.competition))
 
 
 def _require_second_person(user, correction: Correction, message: str) -> None:
@@ -249,4 +240,4 @@ def can_appeal(user, entry: Entry) -> bool:
 
 def require_appeal(user, entry: Entry) -> None:
     if not can_appeal(user, entry):
-        raise _refuse(user, entry.competition)
+        scoping.refuse(can_see(user, entry.competition))

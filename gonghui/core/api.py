@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -100,6 +100,20 @@ _ERROR_DESCRIPTIONS = {
     429: "Too many attempts from this client; try again later.",
 }
 _BODY_SOURCES = {"body", "form", "file"}
+
+
+def package_router(app: str, *parts) -> Router:
+    """One router tagged ``app`` over the routers of the modules of an app's ``api/`` package.
+    Operation ids stay those of the one ``<app>/api.py`` module the endpoints grew out of
+    (``gonghui_<app>_api_<function>``), so clients generated from the document keep their
+    names when a module is split."""
+    router = Router(tags=[app])
+    for part in parts:
+        for path_view in part.router.path_operations.values():
+            for operation in path_view.operations:
+                operation.operation_id = f"gonghui_{app}_api_{operation.view_func.__name__}"
+        router.add_router("", part.router)
+    return router
 
 
 def error_answers(*statuses: int) -> dict[int, type[Schema]]:

@@ -22,4 +22,3 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_workday(current):
             remaining -= 1
     return current
-

@@ -12,9 +12,7 @@ What each object's visibility is (the 404 / 403 line):
 Not visible → 404, like a missing object; visible but not allowed → 403.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 
 from gonghui.core import web
 from gonghui.honours.choices import ListStatus, NomineeStatus
@@ -23,11 +21,6 @@ from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
-
-
-def _refuse(visible: bool):
-    """403 for an object the user sees, 404 for one they do not."""
-    raise PermissionDenied if visible else Http404
 
 
 # ---- anywhere -------------------------------------------------------------------------------
@@ -96,7 +89,7 @@ def can_see_whole_list(user, nomination_list: NominationList) -> bool:
 def require_see_whole_list(user, nomination_list: NominationList) -> None:
     """403 for a union below the organiser (it sees the list, not the whole of it)."""
     if not can_see_whole_list(user, nomination_list):
-        _refuse(can_see_list(user, nomination_list))
+        scoping.refuse(can_see_list(user, nomination_list))
 
 
 def require_create_list(user, organiser: Organisation) -> None:
@@ -111,7 +104,7 @@ def can_manage_list(user, nomination_list: NominationList) -> bool:
 
 def require_manage_list(user, nomination_list: NominationList) -> None:
     if not can_manage_list(user, nomination_list):
-        _refuse(can_see_list(user, nomination_list))
+        scoping.refuse(can_see_list(user, nomination_list))
 
 
 def require_recommend(user, recommending_org: Organisation) -> None:
@@ -141,7 +134,7 @@ def require_review(user, nominee: Nominee) -> None:
     """``manage_honours`` on the level the nominee waits at (the caller checks it waits at
     all); a level below that one sees the nominee and gets 403."""
     if nominee.current_org is None or not scoping.can(user, Action.MANAGE_HONOURS, nominee.current_org):
-        _refuse(can_see_nominee(user, nominee))
+        scoping.refuse(can_see_nominee(user, nominee))
 
 
 def can_manage_nomination(user, nominee: Nominee) -> bool:
@@ -151,13 +144,13 @@ def can_manage_nomination(user, nominee: Nominee) -> bool:
 
 def require_manage_nomination(user, nominee: Nominee) -> None:
     if not can_manage_nomination(user, nominee):
-        _refuse(can_see_nominee(user, nominee))
+        scoping.refuse(can_see_nominee(user, nominee))
 
 
 def require_strike(user, nominee: Nominee) -> None:
     """Strike a nominee off a list on notice: the organiser's managers."""
     if not can_manage_list(user, nominee.nomination_list):
-        _refuse(can_see_nominee(user, nominee))
+        scoping.refuse(can_see_nominee(user, nominee))
 
 
 # ---- objections -----------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from gonghui.core.api import uuid_or_404
 from gonghui.honours import permissions
 from gonghui.honours.choices import ListStatus, NomineeStatus
 from gonghui.honours.models import Honour, NominationList, Nominee, Objection
-from gonghui.members.selectors import members_visible_to
 from gonghui.organisations import scoping
 from gonghui.organisations import selectors as org_selectors
 
@@ -170,11 +169,3 @@ def public_nominees(nomination_list: NominationList) -> QuerySet:
         .only("id", "display_name", "employer", "team_name", "deeds", "organisation__name")
         .order_by("created_at")
     )
-
-
-def member_by_number(user, member_no: str):
-    """A member in the user's scope by member number, or None (missing and not yours alike)."""
-    member_no = (member_no or "").strip()
-    if not member_no:
-        return None
-    return members_visible_to(user).filter(member_no=member_no).select_related("organisation").first()

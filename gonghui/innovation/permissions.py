@@ -16,7 +16,6 @@ Who sees what (the 404 / 403 line):
 Not visible → 404, like a missing object; visible but not allowed → 403.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
@@ -30,11 +29,6 @@ from gonghui.organisations.choices import Kind
 from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
-
-
-def _refuse(visible: bool):
-    """403 for an object the user sees, 404 for one they do not."""
-    raise PermissionDenied if visible else Http404
 
 
 # ---- who is asking --------------------------------------------------------------------------
@@ -126,7 +120,7 @@ def can_manage_idea(user, idea: Idea) -> bool:
 
 def require_manage_idea(user, idea: Idea) -> None:
     if not can_manage_idea(user, idea):
-        _refuse(can_see_idea(user, idea))
+        scoping.refuse(can_see_idea(user, idea))
 
 
 def can_review_idea(user, idea: Idea) -> bool:
@@ -136,7 +130,7 @@ def can_review_idea(user, idea: Idea) -> bool:
 
 def require_review_idea(user, idea: Idea) -> None:
     if not can_review_idea(user, idea):
-        _refuse(can_see_idea(user, idea))
+        scoping.refuse(can_see_idea(user, idea))
 
 
 def require_take_part(member: Member, idea: Idea) -> None:
@@ -212,4 +206,4 @@ def require_manage_alliance(user, alliance: Alliance) -> None:
     """Edit an alliance, its member studios, lead terms and joint projects: the founding
     union's managers; a member studio's union sees the alliance and gets 403."""
     if not can_manage_alliance(user, alliance):
-        _refuse(can_see_alliance(user, alliance))
+        scoping.refuse(can_see_alliance(user, alliance))

@@ -382,18 +382,6 @@ def current_lead(alliance: Alliance, on=None):
 # ---- officer pickers ----------------------------------------------------------------------------
 
 
-def member_by_number(user, member_no: str) -> Member | None:
-    """The member with ``member_no`` in ``user``'s scope, else ``None`` (the service then
-    answers "no such member in your scope")."""
-    member_no = (member_no or "").strip().upper()
-    if not member_no:
-        return None
-    member = Member.objects.select_related("organisation").filter(member_no=member_no).first()
-    if member is None or not scoping.can(user, Action.VIEW, member.organisation):
-        return None
-    return member
-
-
 def member_picker(user, q: str, organisation: Organisation, limit: int = 10) -> list[Member]:
     """Up to ``limit`` members in membership of ``organisation``'s subtree matching ``q``
     (name, pinyin, member number…: ``members.selectors.search``), with their honours."""

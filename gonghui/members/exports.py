@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from gonghui.core import crypto
+from gonghui.core.spreadsheets.cells import neutralise
 from gonghui.members.choices import (
     ETHNICITIES,
     Education,
@@ -56,20 +57,12 @@ HEADERS = [
     "所属工会代码",
 ]
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _ETHNICITY = dict(ETHNICITIES)
-
-
-def neutralise(text: str) -> str:
-    """``text`` made safe for a CSV cell: formula-like text gets a leading apostrophe."""
-    if text and text.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _labels(choices) -> dict[str, str]:

@@ -20,6 +20,16 @@ def members_visible_to(user, action: str = Action.VIEW) -> QuerySet:
     return scoping.restrict(Member.objects.all(), user, action)
 
 
+def member_by_number(user, member_no: str) -> Member | None:
+    """The member with ``member_no`` (as typed: spaces and case forgiven) in ``user``'s scope,
+    else None — missing and not yours alike, for an officer's picker whose service then says
+    "no such member in your scope"."""
+    member_no = (member_no or "").strip().upper()
+    if not member_no:
+        return None
+    return members_visible_to(user).filter(member_no=member_no).select_related("organisation").first()
+
+
 def member_or_404(user, member_id, action: str = Action.VIEW) -> Member:
     """A member in the user's scope, else 404 — the same answer for 'missing' and 'not yours'.
     A member may always read their own record."""

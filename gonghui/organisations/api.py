@@ -134,7 +134,12 @@ def list_audit(
                 "object": row.object_name,
                 "changes": row.entry.changes,
                 "changes_in_words": [
-                    {"field": c.code, "name": c.name, "before": audit.plain(c.before), "after": audit.plain(c.after)}
+                    {
+                        "field": c.code,
+                        "name": c.name,
+                        "before": audit.plain(c.before),
+                        "after": audit.plain(c.after),
+                    }
                     for c in row.changes
                 ],
                 "reason": row.entry.reason,

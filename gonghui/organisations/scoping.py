@@ -7,6 +7,7 @@ are answered exactly like missing ones (404) by :func:`get_organisation_or_404` 
 """
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -167,14 +168,18 @@ def can(user, action: str, organisation: Organisation) -> bool:
     return any(organisation.path.startswith(root) for root in root_paths(user, action))
 
 
+def refuse(visible: bool) -> NoReturn:
+    """The one refusal (docs/dev/permissions.md): 403 for an object the user can see, 404 for
+    one they cannot, so "not yours" answers exactly like "does not exist"."""
+    raise PermissionDenied if visible else Http404
+
+
 def require(user, action: str, organisation: Organisation) -> None:
     """404 when the organisation is not visible at all; 403 when it is visible but the user's
     role there does not allow ``action``."""
     if can(user, action, organisation):
         return
-    if can(user, Action.VIEW, organisation):
-        raise PermissionDenied
-    raise Http404
+    refuse(can(user, Action.VIEW, organisation))
 
 
 def require_object(user, action: str, organisation: Organisation, *, personal: bool = False) -> None:
@@ -186,9 +191,7 @@ def require_object(user, action: str, organisation: Organisation, *, personal: b
     personal right without this action) and 404 when it is not (docs/dev/permissions.md)."""
     if personal or can(user, action, organisation):
         return
-    if can(user, Action.VIEW, organisation):
-        raise PermissionDenied
-    raise Http404
+    refuse(can(user, Action.VIEW, organisation))
 
 
 def can_object(user, action: str, organisation: Organisation, *, personal: bool = False) -> bool:

@@ -2,12 +2,13 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.core.figures import percent
 from gonghui.members.models import Member
 from gonghui.organisations import scoping
 from gonghui.organisations.models import Organisation
@@ -136,21 +137,15 @@ class Rates:
     rated: int
     satisfied: int
 
-    @staticmethod
-    def _pct(part: int, whole: int) -> Decimal | None:
-        if not whole:
-            return None
-        return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
     @property
     def on_time_rate(self) -> Decimal | None:
         """Closed on or before the due date ÷ closed, in per cent."""
-        return self._pct(self.on_time, self.closed)
+        return percent(self.on_time, self.closed)
 
     @property
     def satisfaction_rate(self) -> Decimal | None:
         """Rated 4 or 5 ÷ rated, in per cent."""
-        return self._pct(self.satisfied, self.rated)
+        return percent(self.satisfied, self.rated)
 
 
 def rates(organisation: Organisation, *, subtree: bool = True) -> Rates:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from gonghui.assistance import permissions
 from gonghui.assistance.choices import AttachmentKind
 from gonghui.assistance.models import Household, HouseholdAttachment
-from gonghui.assistance.services.timeline import locked, record_event
-from gonghui.core import audit, inputs, uploads
+from gonghui.assistance.services.timeline import record_event
+from gonghui.core import audit, inputs, locking, uploads
 from gonghui.core.inputs import InputCode, field_error
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -39,7 +39,7 @@ def attachment_add(*, actor, household: Household, kind: str, upload) -> Househo
     if content_type is None:
         raise field_error("file", _("Only PDF, JPEG or PNG files."), "file_type")
     with transaction.atomic():
-        h = locked(household)
+        h = locking.locked(household, "organisation")
         attachment = HouseholdAttachment.objects.create(
             household=h,
             kind=kind,

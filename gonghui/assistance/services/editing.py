@@ -19,8 +19,8 @@ from gonghui.assistance import category, choices, permissions
 from gonghui.assistance.choices import Relation, Status
 from gonghui.assistance.models import FamilyMember, Household
 from gonghui.assistance.services import assessment, bank_cards, households
-from gonghui.assistance.services.timeline import locked, record_event, wrong_state
-from gonghui.core import audit
+from gonghui.assistance.services.timeline import record_event, wrong_state
+from gonghui.core import audit, locking
 from gonghui.core.inputs import field_error
 from gonghui.core.validation import merge_errors
 
@@ -270,7 +270,7 @@ def household_edit(
         raise ValidationError(_("Nothing to change."), code="no_changes")
     plan = plan_edit(household, changes, on)
     with transaction.atomic():
-        h = locked(household)
+        h = locking.locked(household, "organisation")
         if h.status not in (*EDIT_IN_PLACE, *EDIT_BACK_TO_REVIEW):
             raise wrong_state(h)
         before_status = h.status

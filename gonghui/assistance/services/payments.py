@@ -11,8 +11,8 @@ from gonghui.assistance import category, permissions
 from gonghui.assistance.choices import PaymentKind, Status
 from gonghui.assistance.models import Household, MonthlyIncome, Payment
 from gonghui.assistance.services import dibao
-from gonghui.assistance.services.timeline import locked, record_event, wrong_state
-from gonghui.core import audit, inputs
+from gonghui.assistance.services.timeline import record_event, wrong_state
+from gonghui.core import audit, inputs, locking
 from gonghui.core.inputs import InputCode, field_error
 
 
@@ -26,7 +26,7 @@ def payment_record(
     value = inputs.money(amount, "amount", positive=True, maximum=category.MAX_AMOUNT)
     paid_on = inputs.date(paid_on, "paid_on", not_future=True)
     with transaction.atomic():
-        h = locked(household)
+        h = locking.locked(household, "organisation")
         if h.status != Status.FILED:
             raise wrong_state(h)
         p = Payment.objects.create(
@@ -63,7 +63,7 @@ def income_record(
     line = dibao.monthly_for(household.organisation.division_code, month, field="month")
     per_capita = category.per_capita_income(total, expenses, size)
     with transaction.atomic():
-        h = locked(household)
+        h = locking.locked(household, "organisation")
         # Filed files for the 脱困 rule; households that left hardship stay watched (防止返困),
         # so their months keep being recorded for the risk score.
         if h.status not in (Status.FILED, Status.LEFT):

@@ -12,7 +12,8 @@ from gonghui.assistance import permissions
 from gonghui.assistance.choices import Status
 from gonghui.assistance.models import Household
 from gonghui.assistance.services import assessment, dates, dibao, editing
-from gonghui.assistance.services.timeline import locked, move, wrong_state
+from gonghui.assistance.services.timeline import move, wrong_state
+from gonghui.core import locking
 
 
 def months_above_dibao(household: Household, on: datetime.date | None = None) -> int:
@@ -59,7 +60,7 @@ def household_periodic_review(
             raise wrong_state(household)
         plan = editing.plan_edit(household, changes, on)
         with transaction.atomic():
-            h = locked(household)
+            h = locking.locked(household, "organisation")
             if h.status != Status.FILED:
                 raise wrong_state(h)
             editing.write_edit(actor, h, plan, on, (note or "").strip()[:500])

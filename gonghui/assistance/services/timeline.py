@@ -9,12 +9,7 @@ from django.utils.translation import gettext as _
 from gonghui.assistance import permissions
 from gonghui.assistance.choices import Step
 from gonghui.assistance.models import Household, HouseholdEvent
-from gonghui.core import audit
-
-
-def locked(household: Household) -> Household:
-    """The file again, locked until the transaction ends (read, then write)."""
-    return Household.objects.select_for_update().select_related("organisation").get(pk=household.pk)
+from gonghui.core import audit, locking
 
 
 def wrong_state(household: Household) -> ValidationError:
@@ -62,7 +57,7 @@ def move(
     else:
         permissions.require_manage(actor, household)
     with transaction.atomic():
-        h = locked(household)
+        h = locking.locked(household, "organisation")
         if h.status not in expect:
             raise wrong_state(h)
         before = h.status

@@ -14,8 +14,8 @@ from gonghui.assistance import permissions
 from gonghui.assistance.choices import Category, Source, Status
 from gonghui.assistance.models import Household
 from gonghui.assistance.services import assessment, dates, monitoring
-from gonghui.assistance.services.timeline import locked, move, record_event, wrong_state
-from gonghui.core import audit, inputs
+from gonghui.assistance.services.timeline import move, record_event, wrong_state
+from gonghui.core import audit, inputs, locking
 from gonghui.core.inputs import InputCode, field_error
 
 
@@ -190,7 +190,7 @@ def household_reopen(
     permissions.require_reopen(actor, household)
     own = permissions.is_head(actor, household.head)
     with transaction.atomic():
-        h = locked(household)
+        h = locking.locked(household, "organisation")
         if h.status not in (Status.CLOSED, Status.LEFT):
             raise wrong_state(h)
         a = assessment.assess_household(h, on)

@@ -24,7 +24,7 @@ from gonghui.competitions.choices import (
 )
 from gonghui.competitions.models import Appeal, Competition, Entry, Mark, Recommendation, Result, Sheet
 from gonghui.competitions.services.marking import aspect_mark
-from gonghui.core import audit, inputs
+from gonghui.core import audit, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.honours.choices import HonourKind, HonourLevel
 from gonghui.honours.services import registry as honour_registry
@@ -102,10 +102,6 @@ def _write(competition: Competition, rows: list[dict]) -> None:
     )
 
 
-def _locked(competition: Competition) -> Competition:
-    return Competition.objects.select_for_update().select_related("organisation").get(pk=competition.pk)
-
-
 def results_compute(*, actor, competition: Competition) -> list[dict]:
     """Compute draft results (replacing earlier drafts; a verification is undone). Needs
     ``manage_competitions`` and marking closed (``not_closed``). Published results change
@@ -115,7 +111,7 @@ def results_compute(*, actor, competition: Competition) -> list[dict]:
     if competition.status != Status.RESULTS:
         raise field_error("results", _("Close marking first."), "not_closed")
     with transaction.atomic():
-        competition = _locked(competition)
+        competition = locking.locked(competition, "organisation")
         if competition.results_state == ResultsState.PUBLISHED:
             raise field_error(
                 "results", _("The results are published; recompute through the diff."), "results_published"
@@ -144,7 +140,7 @@ def results_verify(*, actor, competition: Competition) -> Competition:
     ``manage_competitions``. Raises ``not_draft``, ``same_person``."""
     permissions.require_manage(actor, competition)
     with transaction.atomic():
-        competition = _locked(competition)
+        competition = locking.locked(competition, "organisation")
         if competition.results_state != ResultsState.DRAFT:
             raise field_error("results", _("There are no draft results to verify."), "not_draft")
         permissions.require_verify_results(actor, competition)
@@ -168,7 +164,7 @@ def results_publish(*, actor, competition: Competition, now: datetime.datetime |
     ``not_verified``."""
     permissions.require_manage(actor, competition)
     with transaction.atomic():
-        competition = _locked(competition)
+        competition = locking.locked(competition, "organisation")
         if competition.results_state != ResultsState.VERIFIED:
             raise field_error(
                 "results", _("The results must be verified before publication."), "not_verified"
@@ -271,7 +267,7 @@ def results_recompute_apply(*, actor, competition: Competition, fingerprint: str
     Audited with the diff."""
     permissions.require_manage(actor, competition)
     with transaction.atomic():
-        competition = _locked(competition)
+        competition = locking.locked(competition, "organisation")
         preview = results_recompute_preview(actor=actor, competition=competition)
         if preview["fingerprint"] != fingerprint:
             raise field_error(

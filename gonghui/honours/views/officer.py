@@ -18,6 +18,7 @@ from gonghui.core.web import dispatch, form_action, is_fragment_request, paginat
 from gonghui.honours import categories, forms, permissions, quota, selectors
 from gonghui.honours.choices import TEAM_KINDS, ListStatus, NomineeStatus, ObjectionStatus
 from gonghui.honours.services import lists, nominees, objections, registry
+from gonghui.members import selectors as member_selectors
 from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
 
@@ -30,7 +31,7 @@ def _member(user, member_no: str):
     an unknown number is the form's error."""
     if not member_no:
         return None
-    member = selectors.member_by_number(user, member_no)
+    member = member_selectors.member_by_number(user, member_no)
     if member is None:
         raise field_error(
             "member_no", _("No member with this number is within your reach."), "member_unknown"
@@ -239,7 +240,7 @@ def list_quota(request, list_id):
         get = request.GET
         industrial, migrant = forms.tri(get.get("industrial", "")), forms.tri(get.get("migrant", ""))
         ownership = get.get("ownership", "")
-        member = selectors.member_by_number(request.user, get.get("member_no", ""))
+        member = member_selectors.member_by_number(request.user, get.get("member_no", ""))
         if member is not None:  # "from the record": what the service would derive
             if industrial is None:
                 industrial = categories.industrial_from(member.organisation, member.employment_form)

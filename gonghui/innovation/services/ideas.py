@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, inputs
+from gonghui.core import audit, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.innovation import attachments, permissions, selectors
 from gonghui.innovation.choices import (
@@ -52,10 +52,6 @@ def _acting_member(actor):
     if member is None:
         raise ValidationError(_("Only union members can do this."), code="not_member")
     return member
-
-
-def _locked(idea: Idea) -> Idea:
-    return Idea.objects.select_for_update().select_related("organisation", "author").get(pk=idea.pk)
 
 
 # ---- submit --------------------------------------------------------------------------------------
@@ -139,7 +135,7 @@ def idea_support(*, actor, idea: Idea) -> Idea:
         raise ValidationError(_("You cannot support your own idea."), code="own_idea")
     support_threshold, _reports = selectors.idea_thresholds(idea.organisation)
     with transaction.atomic():
-        idea = _locked(idea)  # serialises supports of one idea (PostgreSQL)
+        idea = locking.locked(idea, "organisation", "author")  # serialises supports of one idea (PostgreSQL)
         if idea.moderation != Moderation.VISIBLE or idea.status != IdeaStatus.SUBMITTED:
             raise ValidationError(_("This idea is no longer gathering support."), code="not_open")
         if IdeaSupport.objects.filter(idea=idea, member=member).exists():
@@ -175,7 +171,7 @@ def idea_send_to_review(*, actor, idea: Idea) -> Idea:
     """An officer with ``manage_innovation`` sends an idea to review before the threshold."""
     permissions.require_manage_idea(actor, idea)
     with transaction.atomic():
-        idea = _locked(idea)
+        idea = locking.locked(idea, "organisation", "author")
         if idea.status != IdeaStatus.SUBMITTED:
             raise ValidationError(_("This idea is no longer gathering support."), code="not_open")
         _start_review(idea, actor=actor, reason=_("Sent to review by an officer."))
@@ -191,7 +187,7 @@ def idea_assign_expert(*, actor, idea: Idea, user) -> IdeaExpert:
     if user is None or not user.is_active:
         raise field_error("expert", _("No active login with that username."), "expert_unknown")
     with transaction.atomic():
-        idea = _locked(idea)
+        idea = locking.locked(idea, "organisation", "author")
         if idea.status != IdeaStatus.IN_REVIEW:
             raise ValidationError(_("Experts are assigned to ideas in review."), code="not_in_review")
         if idea.author.user_id == user.pk:
@@ -251,7 +247,7 @@ def idea_review(
     score = inputs.integer(score, "score", minimum=0, maximum=100)
     answer = inputs.text(answer, "answer", required=True, max_length=TEXT_MAX, prose=True)
     with transaction.atomic():
-        idea = _locked(idea)
+        idea = locking.locked(idea, "organisation", "author")
         if idea.status != IdeaStatus.IN_REVIEW:
             raise ValidationError(_("Only an idea in review can be decided."), code="not_in_review")
         review = IdeaReview.objects.create(
@@ -313,7 +309,7 @@ def milestone_add(*, actor, idea: Idea, title: str, due_on) -> IdeaMilestone:
     title = inputs.text(title, "title", required=True, max_length=200, prose=True)
     due_on = inputs.date(due_on, "due_on")
     with transaction.atomic():
-        idea = _locked(idea)
+        idea = locking.locked(idea, "organisation", "author")
         _check_adopted(idea)
         milestone = IdeaMilestone.objects.create(idea=idea, title=title, due_on=due_on)
         audit.record(
@@ -333,7 +329,7 @@ def milestone_complete(*, actor, milestone: IdeaMilestone, done_on=None) -> Idea
     permissions.require_manage_idea(actor, idea)
     done_on = inputs.date(done_on, "done_on", required=False) or timezone.localdate()
     with transaction.atomic():
-        idea = _locked(idea)
+        idea = locking.locked(idea, "organisation", "author")
         milestone = IdeaMilestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.done_on is not None:
             raise ValidationError(_("This milestone is done already."), code="already_done")
@@ -363,7 +359,7 @@ def reward_record(*, actor, idea: Idea, kind: str, amount="0", awarded_on=None, 
     awarded_on = inputs.date(awarded_on, "awarded_on", required=False) or timezone.localdate()
     note = inputs.text(note, "note", max_length=200, prose=True)
     with transaction.atomic():
-        idea = _locked(idea)
+        idea = locking.locked(idea, "organisation", "author")
         _check_adopted(idea)
         reward = IdeaReward.objects.create(
             idea=idea, kind=kind, amount=amount, awarded_on=awarded_on, note=note, recorded_by=actor
@@ -392,7 +388,7 @@ def idea_report(*, actor, idea: Idea, reason: str) -> IdeaReport:
     reason = inputs.text(reason, "reason", required=True, max_length=200, prose=True)
     _supports, report_threshold = selectors.idea_thresholds(idea.organisation)
     with transaction.atomic():
-        idea = _locked(idea)
+        idea = locking.locked(idea, "organisation", "author")
         if idea.moderation == Moderation.REMOVED:
             raise Http404
         if IdeaReport.objects.filter(idea=idea, member=member).exists():
@@ -435,7 +431,7 @@ def idea_moderate(*, actor, idea: Idea, decision: str, reason: str) -> Idea:
     decision = inputs.choice(decision, "decision", ModerationDecision)
     reason = inputs.text(reason, "reason", required=True, max_length=1000, prose=True)
     with transaction.atomic():
-        idea = _locked(idea)
+        idea = locking.locked(idea, "organisation", "author")
         if decision == ModerationDecision.RESTORE and idea.moderation != Moderation.HIDDEN:
             raise ValidationError(_("Only a hidden idea can be restored."), code="not_hidden")
         if idea.moderation == Moderation.REMOVED:

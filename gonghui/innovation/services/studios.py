@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, inputs
+from gonghui.core import audit, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.honours import selectors as honour_selectors
 from gonghui.innovation import permissions
@@ -59,10 +59,6 @@ def _lead_checked(actor, organisation: Organisation, lead: Member | None, note: 
             "lead_not_honoured",
         )
     return lead, honoured
-
-
-def _locked(studio: Studio) -> Studio:
-    return Studio.objects.select_for_update().select_related("organisation").get(pk=studio.pk)
 
 
 # The checks of a studio's record, field by field (create and update).
@@ -169,7 +165,7 @@ def studio_update(*, actor, studio: Studio, **fields) -> Studio:
     if recheck:
         lead, honoured = _lead_checked(actor, organisation, lead, note)
     with transaction.atomic():
-        studio = _locked(studio)
+        studio = locking.locked(studio, "organisation")
         before = {
             "name": studio.name,
             "organisation": studio.organisation.code,
@@ -256,7 +252,7 @@ def studio_activate(*, actor, studio: Studio) -> Studio:
     """A named studio starts work (named → active)."""
     permissions.require_manage_studio(actor, studio)
     with transaction.atomic():
-        studio = _locked(studio)
+        studio = locking.locked(studio, "organisation")
         if studio.status != StudioStatus.NAMED:
             raise ValidationError(_("Only a newly named studio can be activated."), code="bad_status")
         studio.status = StudioStatus.ACTIVE
@@ -277,7 +273,7 @@ def studio_delist(*, actor, studio: Studio, reason: str, on=None) -> Studio:
     reason = inputs.text(reason, "reason", required=True, max_length=1000, prose=True)
     on = inputs.date(on, "on", required=False) or timezone.localdate()
     with transaction.atomic():
-        studio = _locked(studio)
+        studio = locking.locked(studio, "organisation")
         if studio.status == StudioStatus.DELISTED:
             raise ValidationError(_("This studio is de-listed already."), code="bad_status")
         before = studio.status
@@ -335,7 +331,7 @@ def studio_review_record(*, actor, studio: Studio, year, rating: str, comments: 
     rating = inputs.choice(rating, "rating", ReviewRating)
     comments = inputs.text(comments, "comments", max_length=5000, prose=True)
     with transaction.atomic():
-        studio = _locked(studio)
+        studio = locking.locked(studio, "organisation")
         if studio.status == StudioStatus.DELISTED:
             raise ValidationError(_("This studio is de-listed already."), code="bad_status")
         if StudioReview.objects.filter(studio=studio, year=year).exists():

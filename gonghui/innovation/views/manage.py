@@ -18,6 +18,7 @@ from gonghui.innovation import forms, permissions, selectors
 from gonghui.innovation.services import alliances as alliance_services
 from gonghui.innovation.services import ideas as idea_services
 from gonghui.innovation.services import studios as services
+from gonghui.members import selectors as member_selectors
 from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
 
@@ -28,7 +29,7 @@ Action = scoping.Action
 
 
 def _studio_kwargs(request, cleaned_data) -> dict:
-    return {**cleaned_data, "lead": selectors.member_by_number(request.user, cleaned_data["lead"])}
+    return {**cleaned_data, "lead": member_selectors.member_by_number(request.user, cleaned_data["lead"])}
 
 
 def _lead_panel(user, lead):
@@ -56,7 +57,9 @@ def studio_new(request):
         form = forms.StudioForm(
             user=request.user, initial={"organisation": homes[0].code if len(homes) == 1 else ""}
         )
-    lead, honours = _lead_panel(request.user, selectors.member_by_number(request.user, form["lead"].value()))
+    lead, honours = _lead_panel(
+        request.user, member_selectors.member_by_number(request.user, form["lead"].value())
+    )
     return render(
         request,
         "innovation/officer/studio_form.html",
@@ -81,7 +84,7 @@ def _studio_edit_page(request, studio, *, form=None, team_form=None, status=200)
                 "description": studio.description,
             },
         )
-    lead = selectors.member_by_number(request.user, form["lead"].value()) or studio.lead
+    lead = member_selectors.member_by_number(request.user, form["lead"].value()) or studio.lead
     lead, honours = _lead_panel(request.user, lead)
     return render(
         request,
@@ -131,7 +134,7 @@ def studio_team_add(request, studio_id):
         lambda d: services.studio_add_member(
             actor=request.user,
             studio=studio,
-            member=selectors.member_by_number(request.user, d["member"]),
+            member=member_selectors.member_by_number(request.user, d["member"]),
             role=d["role"],
             joined_on=d["joined_on"],
         ),
@@ -147,7 +150,7 @@ def studio_team_add(request, studio_id):
 @require_POST
 def studio_team_remove(request, studio_id):
     studio = _studio_to_manage(request, studio_id)
-    member = selectors.member_by_number(request.user, request.POST.get("member", ""))
+    member = member_selectors.member_by_number(request.user, request.POST.get("member", ""))
     form_action(
         request,
         lambda: services.studio_remove_member(actor=request.user, studio=studio, member=member),

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from gonghui.core import crypto
 from gonghui.core.models import AuditEntry
+from gonghui.core.spreadsheets import cells
 from gonghui.members import exports as writers
 from gonghui.members.models import ExportJob, Member, MembershipEvent
 from gonghui.members.services import exporter, exports, personal, retention
@@ -156,8 +157,8 @@ def test_formula_injection_is_neutralised_in_csv(
     assert row["工作单位"] == "'" + INJECTIONS[0]
     assert row["职务"] == "'" + INJECTIONS[1]
     for text in [*INJECTIONS, "\tx", "\rx"]:
-        assert writers.neutralise(text) == "'" + text
-    assert writers.neutralise("普通文本") == "普通文本" and writers.neutralise("") == ""
+        assert cells.neutralise(text) == "'" + text
+    assert cells.neutralise("普通文本") == "普通文本" and cells.neutralise("") == ""
 
 
 def test_formula_injection_is_a_plain_string_in_xlsx(

@@ -37,11 +37,6 @@ def audit_request(req: Request, action: AuditAction, *, actor, changes=None, rea
     )
 
 
-def lock_request(req: Request) -> Request:
-    """The request's row, locked until the transaction ends (read, then written)."""
-    return Request.objects.select_for_update().select_related("organisation").get(pk=req.pk)
-
-
 def check_open(req: Request) -> None:
     """Refuse a change that needs the request still open."""
     if req.status not in OPEN_STATUSES:

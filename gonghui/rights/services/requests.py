@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import inputs, workdays
+from gonghui.core import inputs, locking, workdays
 from gonghui.core.inputs import InputCode
 from gonghui.core.validators import validate_division_code, validate_person_name
 from gonghui.members.services import enrolment as member_enrolment
@@ -39,7 +39,6 @@ from gonghui.rights.services.common import (
     check_open,
     collect,
     given_text,
-    lock_request,
 )
 from gonghui.rights.services.numbers import insert_numbered
 
@@ -220,7 +219,7 @@ def request_accept(*, actor, request: Request) -> Request:
     """The holding union takes the request on (受理)."""
     permissions.require_handle(actor, request)
     with transaction.atomic():
-        req = lock_request(request)
+        req = locking.locked(request, "organisation")
         if req.status != RequestStatus.NEW:
             raise ValidationError(_("This request has already been accepted."), code="already_accepted")
         req.status = RequestStatus.HANDLING
@@ -246,7 +245,7 @@ def request_set_complexity(*, actor, request: Request, complexity: str, reason: 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        req = lock_request(request)
+        req = locking.locked(request, "organisation")
         check_open(req)
         before = (req.complexity, req.due_on)
         req.complexity = complexity
@@ -291,7 +290,7 @@ def request_escalate(*, actor, request: Request, reason: str) -> Request:
     permissions.require_handle(actor, request)
     reason = given_text(reason, "reason", _("Give a reason."))
     with transaction.atomic():
-        req = lock_request(request)
+        req = locking.locked(request, "organisation")
         check_open(req)
         return _escalate(req, actor=actor, reason=reason, automatic=False)
 
@@ -328,7 +327,7 @@ def request_close(*, actor, request: Request, reply: str) -> Request:
     permissions.require_handle(actor, request)
     reply = given_text(reply, "reply", _("Write the reply to the worker."))
     with transaction.atomic():
-        req = lock_request(request)
+        req = locking.locked(request, "organisation")
         check_open(req)
         before = req.status
         now = timezone.now()
@@ -356,7 +355,7 @@ def request_follow_up(*, actor, request: Request, note: str) -> Request:
     permissions.require_handle(actor, request)
     note = given_text(note, "note", _("Write what the worker said."))
     with transaction.atomic():
-        req = lock_request(request)
+        req = locking.locked(request, "organisation")
         if req.status != RequestStatus.CLOSED:
             raise ValidationError(_("Follow up once the request is closed."), code="not_closed")
         req.followed_up_at = timezone.now()

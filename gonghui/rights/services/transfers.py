@@ -6,13 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import inputs
+from gonghui.core import inputs, locking
 from gonghui.organisations import selectors as org_selectors
 from gonghui.organisations.models import Organisation
 from gonghui.rights import permissions, selectors
 from gonghui.rights.choices import AuditAction, EventKind, RequestStatus, TransferStatus
 from gonghui.rights.models import Request, RequestTransfer
-from gonghui.rights.services.common import add_event, audit_request, check_open, given_text, lock_request
+from gonghui.rights.services.common import add_event, audit_request, check_open, given_text
 from gonghui.rights.services.requests import due_date
 
 
@@ -41,7 +41,7 @@ def request_transfer(
     if to.pk == request.organisation_id:
         raise inputs.field_error("to", _("The request is already there."), "same_union")
     with transaction.atomic():
-        req = lock_request(request)
+        req = locking.locked(request, "organisation")
         check_open(req)
         if RequestTransfer.objects.filter(request=req, status=TransferStatus.PENDING).exists():
             raise ValidationError(_("A transfer is already waiting."), code="transfer_pending")
@@ -85,7 +85,7 @@ def transfer_decide(*, actor, transfer: RequestTransfer, accept: bool, note: str
         t = RequestTransfer.objects.select_for_update().select_related("to_organisation").get(pk=transfer.pk)
         if t.status != TransferStatus.PENDING:
             raise ValidationError(_("This transfer has already been decided."), code="already_decided")
-        req = lock_request(t.request)
+        req = locking.locked(t.request, "organisation")
         check_open(req)
         t.status = TransferStatus.ACCEPTED if accept else TransferStatus.REFUSED
         t.decided_at = timezone.now()

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gonghui.core import inputs
+from gonghui.core import inputs, locking
 from gonghui.core.validators import validate_person_name
 from gonghui.members.services import enrolment as member_enrolment
 from gonghui.members.services import personal
@@ -15,7 +15,7 @@ from gonghui.organisations.models import Organisation
 from gonghui.rights import permissions
 from gonghui.rights.choices import AuditAction, Category, EventKind
 from gonghui.rights.models import ArrearsWorker, Recovery, Request, RequestTransfer
-from gonghui.rights.services.common import add_event, audit_request, collect, lock_request
+from gonghui.rights.services.common import add_event, audit_request, collect
 from gonghui.rights.services.transfers import request_transfer
 
 
@@ -40,7 +40,7 @@ def recovery_add(*, actor, request: Request, amount, recovered_on, reason: str =
         raise ValidationError(errors)
     reason = reason[:200]
     with transaction.atomic():
-        req = lock_request(request)
+        req = locking.locked(request, "organisation")
         total = sum((r.amount for r in req.recoveries.all()), Decimal("0")) + amount
         if req.amount_owed is not None and total > req.amount_owed and not reason:
             raise inputs.field_error("amount", _("More than is owed: give a reason."), "exceeds_owed")
@@ -71,7 +71,7 @@ def arrears_worker_add(*, actor, request: Request, name: str, amount, phone: str
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        req = lock_request(request)
+        req = locking.locked(request, "organisation")
         w.request = req
         w.save(force_insert=True)
         listed = req.arrears_workers.count()

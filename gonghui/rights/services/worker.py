@@ -9,13 +9,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import inputs, throttle
+from gonghui.core import inputs, locking, throttle
 from gonghui.core.validators import normalise_mobile
 from gonghui.members.services import personal
 from gonghui.rights import permissions, selectors
 from gonghui.rights.choices import AuditAction, EventKind, RequestStatus
 from gonghui.rights.models import Request
-from gonghui.rights.services.common import add_event, audit_request, lock_request
+from gonghui.rights.services.common import add_event, audit_request
 from gonghui.rights.services.numbers import normalise_number
 
 RATE_ATTEMPTS_PER_REQUEST = 10
@@ -62,7 +62,7 @@ def request_rate(*, actor, request: Request, rating, comment: str = "", phone: s
     rating = inputs.integer(rating, "rating", minimum=1, maximum=5)
     comment = inputs.text(comment, "comment", prose=True)[:200]
     with transaction.atomic():
-        req = lock_request(request)
+        req = locking.locked(request, "organisation")
         if req.status != RequestStatus.CLOSED:
             raise ValidationError(_("You can rate once the request is closed."), code="not_closed")
         if req.rating is not None:

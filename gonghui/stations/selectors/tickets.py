@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from gonghui.core.figures import percent
 from gonghui.organisations import scoping
 from gonghui.organisations import selectors as organisation_selectors
 from gonghui.organisations.models import Organisation
@@ -142,19 +143,13 @@ class ClosedLoop:
     rejected: int
     median_hours: Decimal | None
 
-    @staticmethod
-    def _pct(part: int, whole: int) -> Decimal | None:
-        if not whole:
-            return None
-        return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
     @property
     def rate(self) -> Decimal | None:
-        return self._pct(self.on_time, self.due)
+        return percent(self.on_time, self.due)
 
     @property
     def resolved_rate(self) -> Decimal | None:
-        return self._pct(self.resolved, self.due)
+        return percent(self.resolved, self.due)
 
 
 def default_period(now=None) -> tuple[datetime.datetime, datetime.datetime]:

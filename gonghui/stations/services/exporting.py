@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Prefetch, QuerySet
 
 from gonghui.core import divisions
+from gonghui.core.spreadsheets.cells import neutralise
 from gonghui.organisations import scoping
 from gonghui.stations import geo, permissions
 from gonghui.stations.choices import Crs, Facility, Status
@@ -42,7 +43,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FACILITY_ZH = {
     Facility.SEATING: "座椅",
     Facility.WATER: "饮用水",
@@ -146,12 +146,6 @@ def geojson(qs: QuerySet, *, private: bool = False) -> dict:
 
 
 # --- sheets ----------------------------------------------------------------------------------
-
-
-def neutralise(text: str) -> str:
-    if text and text.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _region(code: str) -> tuple[str, str, str]:

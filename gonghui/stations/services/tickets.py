@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, crypto, inputs
+from gonghui.core import audit, crypto, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.core.validators import mask_phone, validate_mobile
 from gonghui.stations import hours, permissions
@@ -163,10 +163,6 @@ def report_problem(
 # --- the keeper's and officers' lifecycle ----------------------------------------------------
 
 
-def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("station", "organisation").get(pk=ticket.pk)
-
-
 # The audit action of each step of the lifecycle.
 _ACTIONS = {
     TicketEventKind.ACKNOWLEDGED: AuditAction.TICKET_ACKNOWLEDGED,
@@ -194,7 +190,7 @@ def ticket_acknowledge(*, actor, ticket: Ticket, note: str = "", at=None) -> Tic
     permissions.require_handle(actor, ticket)
     note = inputs.text(note, "note", prose=True, max_length=NOTE_MAX)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = locking.locked(ticket, "station", "organisation")
         if ticket.status != TicketStatus.OPEN:
             raise field_error("status", _("Only an open ticket can be acknowledged."), "not_open")
         ticket.status = TicketStatus.ACKNOWLEDGED
@@ -212,7 +208,7 @@ def ticket_resolve(*, actor, ticket: Ticket, resolution: str, at=None) -> Ticket
     permissions.require_handle(actor, ticket)
     resolution = inputs.text(resolution, "resolution", prose=True, required=True, max_length=NOTE_MAX)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = locking.locked(ticket, "station", "organisation")
         if ticket.status not in OPEN_TICKET_STATUSES:
             raise _not_open()
         before = ticket.status
@@ -233,7 +229,7 @@ def ticket_reject(*, actor, ticket: Ticket, reason: str, at=None) -> Ticket:
     permissions.require_handle(actor, ticket)
     reason = inputs.text(reason, "reason", prose=True, required=True, max_length=NOTE_MAX)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = locking.locked(ticket, "station", "organisation")
         if ticket.status not in OPEN_TICKET_STATUSES:
             raise _not_open()
         before = ticket.status
