@@ -59,7 +59,7 @@ def slice_queryset(qs, request: PageRequest):
 
 @dataclass
 class PageOf:
-    """One page of a list, for ``organisations/_pager.html``."""
+    """One page of a list, for ``_pager.html``."""
 
     items: list
     count: int

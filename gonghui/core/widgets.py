@@ -1,6 +1,6 @@
 """Widgets shared by the pages of several apps (docs/dev/architecture.md): the province → city →
 county picker of a work place, used by the join page, rights requests and suggested station
-sites. Its template is ``members/public/_division_picker.html``, which refreshes the selects
+sites. Its template is ``_division_picker.html``, which refreshes the selects
 through the join page's ``members:join_divisions``."""
 
 from django.core.exceptions import ValidationError

@@ -103,7 +103,7 @@ def join_divisions(request):
         city=request.GET.get("city", ""),
         county=request.GET.get("work_division", ""),
     )
-    return render(request, "members/public/_division_picker.html", {"picker": picker})
+    return render(request, "_division_picker.html", {"picker": picker})
 
 
 @never_cache
