@@ -37,12 +37,6 @@ def member_of(user):
         return None
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """``path`` and the paths of every organisation above it."""
-    step = Organisation.steplen
-    return [path[:i] for i in range(step, len(path) + 1, step)]
-
-
 # ---- seeing ------------------------------------------------------------------------------
 
 
@@ -58,10 +52,10 @@ def visible_q(user) -> Q:
     ancestors: set[str] = set()
     for root in scoping.root_paths(user, Action.VIEW):
         q |= Q(organisation__path__startswith=root)
-        ancestors.update(_ancestor_paths(root))
+        ancestors.update(Organisation.lineage(root))
     member = member_of(user)
     if member is not None:
-        ancestors.update(_ancestor_paths(member.organisation.path))
+        ancestors.update(Organisation.lineage(member.organisation.path))
     if ancestors:
         q |= Q(organisation__path__in=sorted(ancestors))
     q |= Q(pk__in=JudgeAssignment.objects.filter(judge=user).values("competition_id"))

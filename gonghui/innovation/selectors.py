@@ -37,12 +37,6 @@ DEFAULT_REPORT_THRESHOLD = 3
 DEFAULT_REVIEW_DAYS = 30
 
 
-def _ancestor_paths(org: Organisation) -> list[str]:
-    """``org``'s path and its ancestors' (one lookup of the settings rows up the tree)."""
-    step = Organisation.steplen
-    return [org.path[: i * step] for i in range(1, len(org.path) // step + 1)]
-
-
 # ---- thresholds ------------------------------------------------------------------------------
 
 
@@ -74,7 +68,7 @@ def idea_settings_for(organisation: Organisation) -> EffectiveSettings:
     ``GONGHUI_IDEA_SUPPORT_THRESHOLD`` (10), ``GONGHUI_IDEA_REPORT_THRESHOLD`` (3) and
     ``GONGHUI_IDEA_REVIEW_DAYS`` (30)."""
     row = (
-        IdeaSettings.objects.filter(organisation__path__in=_ancestor_paths(organisation))
+        IdeaSettings.objects.filter(organisation__path__in=Organisation.lineage(organisation.path))
         .select_related("organisation")
         .order_by("-organisation__depth")
         .first()
@@ -121,7 +115,7 @@ def expert_candidates(user, idea: Idea) -> QuerySet:
     from gonghui.organisations.models import RoleAssignment
 
     roles = RoleAssignment.objects.filter(
-        Q(organisation__path__in=_ancestor_paths(idea.organisation))
+        Q(organisation__path__in=Organisation.lineage(idea.organisation.path))
         | Q(organisation__in=org_selectors.subtree(idea.organisation)),
         role__in=[Role.ADMIN, Role.OFFICER, Role.VIEWER, Role.SUPERVISOR, Role.JUDGE],
     )

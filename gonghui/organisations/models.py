@@ -53,6 +53,13 @@ class Organisation(MP_Node):
         ``scoping``'s own queries."""
         return other.path.startswith(self.path)
 
+    @staticmethod
+    def lineage(path: str) -> list[str]:
+        """The paths of the organisation at ``path`` and of every organisation above it, from
+        the root down: the rows that settings or rights are inherited from (``path__in``)."""
+        step = Organisation.steplen
+        return [path[:i] for i in range(step, len(path) + 1, step)]
+
     @property
     def is_grassroots(self) -> bool:
         return self.kind == Kind.GRASSROOTS

@@ -5,18 +5,16 @@ Thin views: parse the form, call one service through ``core.web.form_action`` (w
 the service's errors next to their fields), redirect or render.
 """
 
-import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core import divisions, throttle
+from gonghui.core import divisions, qr, throttle
 from gonghui.core.validators import mask_name
 from gonghui.core.web import form_action
 from gonghui.core.widgets import DivisionPicker
@@ -240,16 +238,6 @@ def me_transfer_cancel(request, transfer_id):
 # ---- e-member card ---------------------------------------------------------------------
 
 
-def _qr_svg(content: str) -> str:
-    qr = segno.make(content, error="m")
-    # segno writes the SVG from our own URL only, so it is safe to inline.
-    return mark_safe(
-        qr.svg_inline(
-            scale=4, border=2, omitsize=True, dark="#000", light="#fff", title=_("Member card code")
-        )
-    )
-
-
 @login_required
 @never_cache
 @require_GET
@@ -260,7 +248,7 @@ def card(request):
     if context["active"]:
         token = cards.card_token(member)
         url = request.build_absolute_uri(reverse("members:card_verify", kwargs={"token": token}))
-        context.update(card_url=url, qr_svg=_qr_svg(url))
+        context.update(card_url=url, qr_svg=qr.qr_svg(url, title=_("Member card code"), scale=4))
     return render(request, "members/public/card.html", context)
 
 

@@ -7,7 +7,6 @@ page; officers a ticket queue with SLA colours, the closed-loop rates, the print
 and the review of suggested sites. Thin: parse → one service → redirect or render.
 """
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,13 +14,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.core import divisions, throttle
+from gonghui.core import divisions, qr, throttle
 from gonghui.core.forms import Form, add_check_errors
 from gonghui.core.web import form_action, next_or, paginate
 from gonghui.core.widgets import DivisionPicker, picked_division
@@ -340,14 +338,6 @@ def ticket_rates(request):
 # ---- check-ins -----------------------------------------------------------------------------
 
 
-def _qr_svg(content: str) -> str:
-    qr = segno.make(content, error="m")
-    # segno writes the SVG from our own URL only, so it is safe to inline.
-    return mark_safe(
-        qr.svg_inline(scale=8, border=2, omitsize=True, dark="#000", light="#fff", title=_("Check-in code"))
-    )
-
-
 def checkin_url(request, station) -> str:
     path = reverse("stations:checkin", kwargs={"code": station.code})
     return request.build_absolute_uri(f"{path}?k={station.checkin_key}")
@@ -369,7 +359,9 @@ def station_qr(request, code):
         return redirect("stations:station_qr", code=station.code)
     url = checkin_url(request, station)
     return render(
-        request, "stations/checkin_qr.html", {"station": station, "url": url, "qr_svg": _qr_svg(url)}
+        request,
+        "stations/checkin_qr.html",
+        {"station": station, "url": url, "qr_svg": qr.qr_svg(url, title=_("Check-in code"), scale=8)},
     )
 
 
