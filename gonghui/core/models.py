@@ -32,3 +32,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file kept in the database (an idea's sketch, a station's photo, legal-aid
+    evidence, a hardship file's document): small by rule, checked by its content before it is
+    stored (``core.uploads``), written in the same transaction as the record it belongs to, and
+    no shared disk between servers. Each app's model adds the record it belongs to."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name

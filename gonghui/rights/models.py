@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.ids import new_id
+from gonghui.core.models import StoredFile
 from gonghui.members.models import Member
 from gonghui.organisations.models import Organisation
 from gonghui.rights.choices import (
@@ -230,23 +231,10 @@ class LegalAid(models.Model):
         return f"{self.get_cause_display()} · {self.request.number}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """An evidence file of a legal-aid case (PDF, JPEG or PNG), stored in the database."""
 
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     legal_aid = models.ForeignKey(LegalAid, on_delete=models.CASCADE, related_name="evidence")
-    name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PracticalNeed(models.Model):
