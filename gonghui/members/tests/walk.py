@@ -147,3 +147,10 @@ def snapshot(values: dict) -> tuple:
         ImportBatch.objects.get(pk=values["batch_id"]).status,
         ExportJob.objects.get(pk=values["job_id"]).status,
     )
+
+# Phone sign-in (auth/sms-*) is open to everyone and shows no union's data; me/* act on the
+# caller's own account. test_phone_signin.py covers both, the other account's code included.
+API_NOT_WALKED = {
+    "auth": "phone sign-in: open to everyone, answers only the caller's own account",
+    "me": "the caller's own account: 认证 and its sign-in phone",
+}
