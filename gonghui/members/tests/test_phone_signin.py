@@ -383,3 +383,43 @@ def test_a_phone_another_account_signs_in_with_is_refused(world, visitor, member
     assert answer.status_code == 400 and answer.json()["code"] == "phone_taken"
     member_user.refresh_from_db()
     assert member_user.phone_hash == ""
+
+
+# ---- the sign-in page -------------------------------------------------------------------------------
+
+
+def test_the_sign_in_page_offers_the_sms_code_form_next_to_the_password(db, client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "手机验证码登录" in page and 'name="step" value="send"' in page and 'name="password"' in page
+
+
+def test_a_worker_signs_in_on_the_page_without_javascript(
+    world, client, outbox, django_capture_on_commit_callbacks
+):
+    phone = member_phone(world, "baoji_worker")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post("/login/phone/", {"step": "send", "phone": phone})
+    assert second.status_code == 200 and 'name="code"' in second.content.decode()
+    signed = client.post("/login/phone/", {"step": "login", "phone": phone, "code": last_code(outbox, phone)})
+    assert signed.status_code == 302
+    world.members["baoji_worker"].refresh_from_db()
+    assert world.members["baoji_worker"].user_id is not None
+    assert client.get(signed.url).wsgi_request.user == world.members["baoji_worker"].user
+
+
+def test_a_wrong_code_on_the_page_says_so_and_signs_no_one_in(
+    world, client, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/login/phone/", {"step": "send", "phone": STRANGER})
+    code = last_code(outbox, STRANGER)
+    wrong = "000000" if code != "000000" else "111111"
+    page = client.post("/login/phone/", {"step": "login", "phone": STRANGER, "code": wrong})
+    assert page.status_code == 400 and "验证码错误或已失效" in page.content.decode()
+    assert not User.objects.filter(phone_hash=phone_hash(STRANGER)).exists()
+
+
+def test_a_malformed_phone_on_the_page_is_refused_and_nothing_is_sent(db, client, outbox):
+    page = client.post("/login/phone/", {"step": "send", "phone": "12345"})
+    assert page.status_code == 400 and "phone" in page.content.decode()
+    assert not PhoneCode.objects.exists() and not outbox.exists()
