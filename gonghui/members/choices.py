@@ -176,6 +176,7 @@ class AuditAction(models.TextChoices):
     MEMBER_UPDATED = "members.member.updated", _("Member record edited")
     MEMBER_PII_REVEALED = "members.member.pii_revealed", _("Personal data revealed")
     MEMBER_USER_LINKED = "members.member.user_linked", _("Member linked to a login")
+    MEMBER_VERIFY_FAILED = "members.member.verify_failed", _("Member verification failed")
     MEMBER_CONVERTED = "members.member.converted", _("Pre-member became member")
     MEMBER_RETAINED = "members.member.retained", _("Membership retained")
     MEMBER_RESTORED = "members.member.restored", _("Membership restored")

@@ -498,3 +498,16 @@ class OwnTransferForm(Form):
 
     def clean_to_organisation(self) -> str:
         return clean(self.cleaned_data["to_organisation"]).upper()
+
+
+class PhoneCodeForm(Form):
+    """Phone sign-in, step 1: the mobile number a code is sent to (checked by the service)."""
+
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
+
+
+class PhoneLoginForm(Form):
+    """Phone sign-in, step 2: the number again (carried from step 1) and the code received."""
+
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
+    code = forms.CharField(label=_("SMS code"), max_length=6, min_length=6)
