@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gonghui.assistance",
     "gonghui.rights",
     "gonghui.stations",
+    "gonghui.portal",
     "gonghui.demo",
 ]
 

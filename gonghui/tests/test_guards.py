@@ -17,8 +17,8 @@ ENTRY_MODULES = [
 ]
 
 # Who may import whom: core ← accounts ← organisations ← members ← honours ← innovation ←
-# competitions ← talent ← assistance ← rights ← stations ← demo (the demo loader sits on top of everything it
-# loads).
+# competitions ← talent ← assistance ← rights ← stations ← portal ← demo (the portal composes every app's
+# pages for members and each role; the demo loader sits on top of everything it loads).
 LAYERS = [
     "core",
     "accounts",
@@ -31,6 +31,7 @@ LAYERS = [
     "assistance",
     "rights",
     "stations",
+    "portal",
     "demo",
 ]
 
