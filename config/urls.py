@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
-from gonghui.portal.views import home as portal_home
 from gonghui.organisations import views as organisation_views
+from gonghui.portal.views import home as portal_home
 
 urlpatterns = [
     path("api/v1/", api.urls),
