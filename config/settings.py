@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gonghui.core",
     "gonghui.accounts",
+    "gonghui.notifications",
     "gonghui.organisations",
     "gonghui.members",
     "gonghui.honours",
