@@ -14,12 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from gonghui.core import audit, crypto, inputs
 from gonghui.core.validators import validate_mobile
 from gonghui.notifications import kinds, selectors
-from gonghui.notifications.choices import AuditAction, Channel, DeliveryStatus
+from gonghui.notifications.choices import AuditAction, Channel
 from gonghui.notifications.models import Delivery, Notification, Preference
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -173,7 +172,9 @@ def preference_set(*, actor, sms, email, quiet_start, quiet_end, language=None) 
         except ValidationError as exc:
             errors.update(exc.error_dict)
     try:
-        language = inputs.choice(language, "language", [code for code, _name in settings.LANGUAGES], required=False)
+        language = inputs.choice(
+            language, "language", [code for code, _name in settings.LANGUAGES], required=False
+        )
     except ValidationError as exc:
         errors.update(exc.error_dict)
     if errors:

@@ -127,6 +127,7 @@ class NotificationKind(models.TextChoices):
     (named by the AppConfig's ``notification_kinds``)."""
 
     REQUEST_ACCEPTED = "request.accepted", _("Request accepted")
-    REQUEST_REPLIED = "request.replied", _("Request replied to")
     REQUEST_TRANSFERRED = "request.transferred", _("Request passed to another union")
-    REQUEST_CLOSED = "request.closed", _("Request closed")
+    # Replying and closing are one step (services.requests.request_close): one notification
+    # carries the reply and the link to rate it.
+    REQUEST_CLOSED = "request.closed", _("Request answered and closed")

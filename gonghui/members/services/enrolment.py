@@ -6,8 +6,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -359,7 +359,9 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
             user=member.user,
             phone=crypto.decrypt(locked.phone_enc),
             title=gettext_lazy("Welcome to the union: your application is approved"),
-            body=gettext_lazy("%(union)s approved your application to join. Your member number is %(member_no)s."),
+            body=gettext_lazy(
+                "%(union)s approved your application to join. Your member number is %(member_no)s."
+            ),
             params={"union": locked.organisation.name, "member_no": member.member_no},
             link=reverse("members:me"),
         )
