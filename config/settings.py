@@ -319,3 +319,65 @@ LOGGING = {
 
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("GONGHUI_DEBUG must be off when GONGHUI_ENV=production")
+
+# Messages to people (docs/ops/messages.md): SMS through a provider chosen here, e-mail through
+# Django's mail (any SMTP server). "file" writes each SMS as one JSON line to
+# GONGHUI_OUTBOX_DIR/sms.jsonl instead of sending it (development and tests); production must
+# name a real provider, whose credentials are then required.
+GONGHUI_SMS_BACKEND = env.get("GONGHUI_SMS_BACKEND", "" if PRODUCTION else "file")
+if GONGHUI_SMS_BACKEND not in {"file", "aliyun", "tencent"}:
+    raise ImproperlyConfigured("GONGHUI_SMS_BACKEND must be file, aliyun or tencent (required in production)")
+GONGHUI_OUTBOX_DIR = Path(env.get("GONGHUI_OUTBOX_DIR", str(BASE_DIR / "var" / "outbox")))
+# The approved signature (签名) put before every SMS, and each message kind's approved template
+# code at the provider: "kind=code" pairs, "kind.en=code" for the English template of a kind.
+GONGHUI_SMS_SIGN_NAME = env.get("GONGHUI_SMS_SIGN_NAME", "工会")
+GONGHUI_SMS_TEMPLATE_CODES = dict(
+    item.split("=", 1) for item in env.get_list("GONGHUI_SMS_TEMPLATE_CODES") if "=" in item
+)
+GONGHUI_ALIYUN_SMS_ACCESS_KEY_ID = env.get("GONGHUI_ALIYUN_SMS_ACCESS_KEY_ID", "")
+GONGHUI_ALIYUN_SMS_ACCESS_KEY_SECRET = env.get("GONGHUI_ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+GONGHUI_ALIYUN_SMS_ENDPOINT = env.get("GONGHUI_ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+GONGHUI_TENCENT_SMS_SECRET_ID = env.get("GONGHUI_TENCENT_SMS_SECRET_ID", "")
+GONGHUI_TENCENT_SMS_SECRET_KEY = env.get("GONGHUI_TENCENT_SMS_SECRET_KEY", "")
+GONGHUI_TENCENT_SMS_APP_ID = env.get("GONGHUI_TENCENT_SMS_APP_ID", "")
+GONGHUI_TENCENT_SMS_REGION = env.get("GONGHUI_TENCENT_SMS_REGION", "ap-guangzhou")
+_sms_credentials = {
+    "aliyun": ("GONGHUI_ALIYUN_SMS_ACCESS_KEY_ID", "GONGHUI_ALIYUN_SMS_ACCESS_KEY_SECRET"),
+    "tencent": (
+        "GONGHUI_TENCENT_SMS_SECRET_ID",
+        "GONGHUI_TENCENT_SMS_SECRET_KEY",
+        "GONGHUI_TENCENT_SMS_APP_ID",
+    ),
+}.get(GONGHUI_SMS_BACKEND, ())
+for _name in _sms_credentials:
+    if PRODUCTION and not globals()[_name]:
+        raise ImproperlyConfigured(f"{_name} must be set when GONGHUI_SMS_BACKEND={GONGHUI_SMS_BACKEND}")
+# A delivery that failed is tried again after 1, 5, 30, 120 … minutes, at most this many times.
+GONGHUI_DELIVERY_MAX_ATTEMPTS = int(env.get("GONGHUI_DELIVERY_MAX_ATTEMPTS", "5"))
+# E-mail through Django's mailers: SMTP in production (GONGHUI_EMAIL_HOST …), files under the
+# outbox otherwise (GONGHUI_EMAIL_BACKEND picks another Django mail backend).
+_EMAIL_BACKEND = env.get(
+    "GONGHUI_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": env.get("GONGHUI_EMAIL_HOST", "localhost"),
+        "port": int(env.get("GONGHUI_EMAIL_PORT", "25")),
+        "username": env.get("GONGHUI_EMAIL_HOST_USER", ""),
+        "password": env.get("GONGHUI_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env.get_bool("GONGHUI_EMAIL_USE_TLS", default=False),
+        "use_ssl": env.get_bool("GONGHUI_EMAIL_USE_SSL", default=False),
+        "timeout": int(env.get("GONGHUI_EMAIL_TIMEOUT", "10")),
+    }
+elif _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    _EMAIL_OPTIONS = {"file_path": str(GONGHUI_OUTBOX_DIR / "mail")}
+else:
+    _EMAIL_OPTIONS = {}
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = env.get("GONGHUI_EMAIL_FROM", "gonghui@localhost")
+
+# Phone sign-in (docs/ops/messages.md): codes per client address and hour, whatever the phones.
+GONGHUI_SMS_CODE_ADDRESS_RATE = int(env.get("GONGHUI_SMS_CODE_ADDRESS_RATE", "20"))
