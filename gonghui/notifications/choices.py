@@ -12,13 +12,7 @@ class Channel(models.TextChoices):
     """Where a notification goes besides the in-app inbox (which always gets it)."""
 
     SMS = "sms", _("SMS")
-    EMAIL = "email", _("Email")
-
-
-class DeliveryStatus(models.TextChoices):
-    WAITING = "waiting", _("waiting")  # due now or after quiet hours; the worker sends it
-    SENT = "sent", _("sent")
-    FAILED = "failed", _("failed")  # every attempt failed; the in-app notification stays
+    EMAIL = "email", _("E-mail")
 
 
 class AuditAction(models.TextChoices):

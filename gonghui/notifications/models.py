@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.ids import new_id
-from gonghui.notifications.choices import Channel, DeliveryStatus
+from gonghui.notifications.choices import Channel
 
 QUIET_START = datetime.time(22, 0)
 QUIET_END = datetime.time(8, 0)
@@ -70,26 +70,28 @@ class Preference(models.Model):
         return str(self.user)
 
 
-class Delivery(models.Model):
-    """One SMS or email carrying a notification: waiting (until ``due_at``: quiet hours, or
-    the next retry), sent, or failed after the last attempt. The address is encrypted."""
+class Dispatch(models.Model):
+    """One SMS or e-mail copy of a notification, held while the recipient's quiet hours last
+    (``due_at``) and then handed to the channel layer (``core.channels.send``), which records
+    every attempt on its own :class:`~gonghui.core.models.Delivery` and retries failures. The
+    address is encrypted."""
 
     id = models.UUIDField(primary_key=True, default=new_id, editable=False)
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="dispatches")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     to_enc = models.TextField()
     language = models.CharField(max_length=10)
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.WAITING)
-    due_at = models.DateTimeField(db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)  # handed to the channel layer
+    delivery = models.ForeignKey(
+        "core.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("delivery")
-        verbose_name_plural = _("deliveries")
-        indexes = [models.Index(fields=["status", "due_at"], name="delivery_due")]
+        verbose_name = _("notification message")
+        verbose_name_plural = _("notification messages")
+        indexes = [models.Index(fields=["sent_at", "due_at"], name="notification_dispatch_due")]
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.status}"
+        return f"{self.channel} {self.due_at:%Y-%m-%d %H:%M}"

@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 
-from gonghui.core import audit, crypto, inputs
+from gonghui.core import audit, channels, crypto, inputs
 from gonghui.core.validators import validate_mobile
 from gonghui.notifications import kinds, selectors
 from gonghui.notifications.choices import AuditAction, Channel
-from gonghui.notifications.models import Delivery, Notification, Preference
+from gonghui.notifications.models import Dispatch, Notification, Preference
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 ALL_CHANNELS = (Channel.SMS, Channel.EMAIL)
@@ -105,8 +105,8 @@ def notify(
             Channel.SMS: phone if preference.sms else "",
             Channel.EMAIL: user.email if user is not None and preference.email else "",
         }
-        deliveries = [
-            Delivery(
+        dispatches = [
+            Dispatch(
                 notification=notification,
                 channel=channel,
                 to_enc=crypto.encrypt(address),
@@ -116,8 +116,55 @@ def notify(
             for channel, address in addresses.items()
             if address and channel in wanted
         ]
-        Delivery.objects.bulk_create(deliveries)
+        Dispatch.objects.bulk_create(dispatches)
+        if dispatches and due_at <= now:
+            ids = [d.pk for d in dispatches]
+            transaction.on_commit(lambda: dispatch_due(ids=ids))
     return notification
+
+
+TEMPLATE = "notification"
+
+
+def absolute(link: str) -> str:
+    """A notification's link as a whole address for an SMS or e-mail (GONGHUI_SITE_URL)."""
+    if not link or "://" in link:
+        return link
+    return settings.GONGHUI_SITE_URL.rstrip("/") + link
+
+
+def dispatch_due(*, now: datetime.datetime | None = None, ids=None, limit: int = 500) -> int:
+    """Hand every SMS/e-mail whose quiet hours are over (``ids``: only those) to the channel
+    layer, which sends, records and retries it. Called after the commit of the notifying
+    change, and by ``manage.py dispatch_notifications`` (every few minutes) for the messages
+    that waited. Each is handed over once: the row is locked and re-read. Returns how many."""
+    now = now or timezone.now()
+    waiting = Dispatch.objects.filter(sent_at__isnull=True, due_at__lte=now)
+    if ids is not None:
+        waiting = waiting.filter(pk__in=ids)
+    handed = 0
+    for pk in list(waiting.order_by("due_at").values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            dispatch = (
+                Dispatch.objects.select_for_update()
+                .select_related("notification")
+                .filter(pk=pk, sent_at__isnull=True)
+                .first()
+            )
+            if dispatch is None:  # another run took it
+                continue
+            note = dispatch.notification
+            dispatch.delivery = channels.send(
+                channel=dispatch.channel,
+                to=crypto.decrypt(dispatch.to_enc),
+                template=TEMPLATE,
+                params={"title": note.title, "link": absolute(note.link)},
+                language=dispatch.language,
+            )
+            dispatch.sent_at = now
+            dispatch.save(update_fields=["delivery", "sent_at"])
+            handed += 1
+    return handed
 
 
 def claim_for_phone(user, phone: str) -> int:

@@ -16,7 +16,7 @@ from gonghui.members.services import enrolment, transfers
 from gonghui.members.services import members as member_services
 from gonghui.notifications import services
 from gonghui.notifications.choices import Channel
-from gonghui.notifications.models import Delivery, Notification
+from gonghui.notifications.models import Dispatch, Notification
 from gonghui.rights.services import requests as request_services
 from gonghui.rights.services import transfers as request_transfers
 from gonghui.rights.tests.helpers import file_request
@@ -32,7 +32,7 @@ def inbox(user) -> list[str]:
 def sms_to(notification: Notification) -> list[str]:
     return [
         crypto.decrypt(d.to_enc)
-        for d in Delivery.objects.filter(notification=notification, channel=Channel.SMS)
+        for d in Dispatch.objects.filter(notification=notification, channel=Channel.SMS)
     ]
 
 

@@ -1,6 +1,7 @@
 """The inbox and its deliveries: notify, quiet hours, claiming by phone, read marks."""
 
 import datetime
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,12 +12,12 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import crypto
 from gonghui.core.models import AuditEntry
 from gonghui.notifications import selectors, services
-from gonghui.notifications.choices import Channel, DeliveryStatus
-from gonghui.notifications.models import Delivery, Notification, Preference
+from gonghui.notifications.choices import Channel
+from gonghui.notifications.models import Dispatch, Notification, Preference
 from gonghui.testing import make_phone, make_user
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-KIND = "request.replied"
+KIND = "request.closed"
 
 
 def at(hour: int, minute: int = 0, day: int = 3) -> datetime.datetime:
@@ -24,7 +25,7 @@ def at(hour: int, minute: int = 0, day: int = 3) -> datetime.datetime:
 
 
 def send(**kw) -> Notification:
-    data = {"kind": KIND, "title": gettext_lazy("Request replied to"), "body": "正文"}
+    data = {"kind": KIND, "title": gettext_lazy("Request accepted"), "body": "正文"}
     data.update(kw)
     return services.notify(**data)
 
@@ -32,7 +33,7 @@ def send(**kw) -> Notification:
 def test_a_notification_for_an_account_lands_in_its_inbox_unread(member_user):
     n = send(user=member_user, link="/rights/")
     assert list(selectors.notifications_of(member_user)) == [n]
-    assert n.read_at is None and n.link == "/rights/" and n.title == "诉求已答复"
+    assert n.read_at is None and n.link == "/rights/" and n.title == "诉求已受理"
     assert selectors.unread_count(member_user) == 1
 
 
@@ -45,7 +46,7 @@ def test_the_title_is_written_in_the_recipients_language(member_user):
 def test_a_kind_no_app_declares_is_refused_and_nothing_is_written(member_user):
     with pytest.raises(ValueError):
         send(user=member_user, kind="made.up")
-    assert not Notification.objects.exists() and not Delivery.objects.exists()
+    assert not Notification.objects.exists() and not Dispatch.objects.exists()
 
 
 def test_a_notification_without_recipient_is_refused(db):
@@ -58,7 +59,7 @@ def test_a_bad_phone_is_refused_and_nothing_is_written(db):
     with pytest.raises(ValidationError) as caught:
         send(phone="12345")
     assert caught.value.code == "phone_format"
-    assert not Notification.objects.exists() and not Delivery.objects.exists()
+    assert not Notification.objects.exists() and not Dispatch.objects.exists()
 
 
 def test_a_phone_without_account_is_kept_only_encrypted_and_indexed(db):
@@ -66,8 +67,8 @@ def test_a_phone_without_account_is_kept_only_encrypted_and_indexed(db):
     n = send(phone=phone)
     assert n.recipient is None and phone not in n.phone_enc and phone not in n.phone_hash
     assert crypto.decrypt(n.phone_enc) == phone
-    delivery = Delivery.objects.get(notification=n)
-    assert delivery.channel == Channel.SMS and crypto.decrypt(delivery.to_enc) == phone
+    dispatch = Dispatch.objects.get(notification=n)
+    assert dispatch.channel == Channel.SMS and crypto.decrypt(dispatch.to_enc) == phone
 
 
 def test_claiming_a_phone_after_the_account_exists_moves_its_notifications_to_the_inbox(db):
@@ -88,14 +89,14 @@ def test_claiming_a_phone_after_the_account_exists_moves_its_notifications_to_th
 def test_sms_is_sent_now_outside_quiet_hours(member_user):
     now = at(12)
     n = send(user=member_user, phone=make_phone(80), now=now)
-    assert Delivery.objects.get(notification=n).due_at == now
+    assert Dispatch.objects.get(notification=n).due_at == now
 
 
 def test_sms_in_quiet_hours_waits_until_they_end(member_user):
     n = send(user=member_user, phone=make_phone(80), now=at(23, 30))
-    assert Delivery.objects.get(notification=n).due_at == at(8, 0, day=4)
+    assert Dispatch.objects.get(notification=n).due_at == at(8, 0, day=4)
     early = send(user=member_user, phone=make_phone(80), now=at(6, 15))
-    assert Delivery.objects.get(notification=early).due_at == at(8, 0)
+    assert Dispatch.objects.get(notification=early).due_at == at(8, 0)
 
 
 def test_quiet_hours_follow_the_persons_preference(member_user):
@@ -103,9 +104,9 @@ def test_quiet_hours_follow_the_persons_preference(member_user):
         user=member_user, quiet_start=datetime.time(13, 0), quiet_end=datetime.time(14, 0)
     )
     n = send(user=member_user, phone=make_phone(80), now=at(13, 30))
-    assert Delivery.objects.get(notification=n).due_at == at(14, 0)
+    assert Dispatch.objects.get(notification=n).due_at == at(14, 0)
     late = send(user=member_user, phone=make_phone(80), now=at(23, 30))
-    assert Delivery.objects.get(notification=late).due_at == at(23, 30)
+    assert Dispatch.objects.get(notification=late).due_at == at(23, 30)
 
 
 def test_channels_switched_off_send_nothing_but_the_inbox_keeps_it(member_user):
@@ -113,9 +114,7 @@ def test_channels_switched_off_send_nothing_but_the_inbox_keeps_it(member_user):
     member_user.save()
     Preference.objects.create(user=member_user, sms=False, email=True)
     n = send(user=member_user, phone=make_phone(80))
-    assert [(d.channel, d.status) for d in Delivery.objects.filter(notification=n)] == [
-        (Channel.EMAIL, DeliveryStatus.WAITING)
-    ]
+    assert [d.channel for d in Dispatch.objects.filter(notification=n)] == [Channel.EMAIL]
     assert selectors.unread_count(member_user) == 1
 
 
@@ -165,3 +164,62 @@ def test_bad_quiet_hours_are_refused_field_by_field_and_nothing_is_saved(member_
     }
     assert not Preference.objects.exists()
     assert not AuditEntry.objects.filter(action="notifications.preference.changed").exists()
+
+
+# ---- handing the SMS to the channel layer ------------------------------------------------
+
+
+@pytest.fixture
+def outbox(settings, tmp_path):
+    settings.GONGHUI_OUTBOX_DIR = tmp_path / "outbox"
+    settings.GONGHUI_SITE_URL = "https://gonghui.example.cn"
+    return tmp_path / "outbox" / "sms.jsonl"
+
+
+def sent(outbox) -> list[dict]:
+    if not outbox.exists():
+        return []
+    return [json.loads(line) for line in outbox.read_text(encoding="utf-8").splitlines()]
+
+
+def test_outside_quiet_hours_the_sms_goes_out_when_the_change_commits(
+    member_user, outbox, django_capture_on_commit_callbacks
+):
+    phone = make_phone(81)
+    with django_capture_on_commit_callbacks(execute=True):
+        n = send(user=member_user, phone=phone, link="/rights/", now=at(12))
+    (line,) = sent(outbox)
+    assert line["to"] == phone and line["template"] == "notification"
+    assert line["params"] == {"title": n.title, "link": "https://gonghui.example.cn/rights/"}
+    dispatch = Dispatch.objects.get(notification=n)
+    assert dispatch.sent_at is not None and dispatch.delivery.template == "notification"
+
+
+def test_a_message_held_for_quiet_hours_goes_out_only_when_they_end(
+    member_user, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        send(user=member_user, phone=make_phone(82), now=at(23, 30))
+    assert sent(outbox) == []
+    assert services.dispatch_due(now=at(7, 59, day=4)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.dispatch_due(now=at(8, 0, day=4)) == 1
+    assert len(sent(outbox)) == 1
+    assert services.dispatch_due(now=at(9, 0, day=4)) == 0  # handed over once
+
+
+def test_a_failing_provider_never_loses_the_inbox_notification(
+    member_user, outbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from gonghui.core.channels import backends
+
+    def broken(*args, **kwargs):
+        raise backends.DeliveryFailed("provider down", permanent=False)
+
+    monkeypatch.setattr(backends.FileSmsBackend, "send", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        n = send(user=member_user, phone=make_phone(83), now=at(12))
+    assert selectors.unread_count(member_user) == 1
+    delivery = Dispatch.objects.get(notification=n).delivery
+    delivery.refresh_from_db()
+    assert delivery.status == "retrying" and "provider down" in delivery.last_error
