@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "gonghui.organisations.context_processors.navigation",
+                "gonghui.notifications.context_processors.inbox",
             ],
         },
     },
