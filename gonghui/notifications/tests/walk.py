@@ -24,4 +24,5 @@ def snapshot(values: dict) -> tuple:
     n = Notification.objects.get(pk=values["notification_id"])
     return (n.recipient_id, n.read_at, n.title)
 
+
 API_BODIES = {("POST", "me/notifications/{notification_id}/read"): None}
