@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gonghui.core",
     "gonghui.accounts",
+    "gonghui.notifications",
     "gonghui.organisations",
     "gonghui.members",
     "gonghui.honours",
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "gonghui.organisations.context_processors.navigation",
+                "gonghui.notifications.context_processors.inbox",
             ],
         },
     },
@@ -328,6 +330,9 @@ GONGHUI_SMS_BACKEND = env.get("GONGHUI_SMS_BACKEND", "" if PRODUCTION else "file
 if GONGHUI_SMS_BACKEND not in {"file", "aliyun", "tencent"}:
     raise ImproperlyConfigured("GONGHUI_SMS_BACKEND must be file, aliyun or tencent (required in production)")
 GONGHUI_OUTBOX_DIR = Path(env.get("GONGHUI_OUTBOX_DIR", str(BASE_DIR / "var" / "outbox")))
+# The site's address, for the links in notifications sent by SMS or e-mail
+# (gonghui.notifications; docs/modules/notifications.md).
+GONGHUI_SITE_URL = env.get("GONGHUI_SITE_URL", "http://127.0.0.1:8000")
 # The approved signature (签名) put before every SMS, and each message kind's approved template
 # code at the provider: "kind=code" pairs, "kind.en=code" for the English template of a kind.
 GONGHUI_SMS_SIGN_NAME = env.get("GONGHUI_SMS_SIGN_NAME", "工会")

@@ -190,3 +190,15 @@ class AuditAction(models.TextChoices):
     TRANSFER_ACCEPTED = "members.transfer.accepted", _("Transfer accepted")
     TRANSFER_REFUSED = "members.transfer.refused", _("Transfer refused")
     TRANSFER_CANCELLED = "members.transfer.cancelled", _("Transfer cancelled")
+
+
+class NotificationKind(models.TextChoices):
+    """Every notification kind the members app sends, with the name people read in their inbox
+    (named by the AppConfig's ``notification_kinds``)."""
+
+    ENROLMENT_APPROVED = "enrolment.approved", _("Application to join approved")
+    ENROLMENT_REJECTED = "enrolment.rejected", _("Application to join rejected")
+    ENROLMENT_SUBMITTED = "enrolment.submitted", _("New application to join in your queue")
+    TRANSFER_RELEASED = "transfer.released", _("Transfer released by your union")
+    TRANSFER_ACCEPTED = "transfer.accepted", _("Transfer accepted by the new union")
+    TRANSFER_REFUSED = "transfer.refused", _("Transfer refused")

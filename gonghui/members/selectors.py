@@ -182,3 +182,10 @@ def transfer_or_404(user, transfer_id) -> Transfer:
 
 def own_transfers(member: Member) -> QuerySet:
     return member.transfers.select_related("from_organisation", "to_organisation").order_by("-requested_at")
+
+
+def own_member(user) -> Member | None:
+    """The member record linked to the user's login, if any."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user_id=user.pk).select_related("organisation").first()

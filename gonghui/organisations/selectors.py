@@ -114,3 +114,14 @@ def transfer_target(code: str) -> Organisation | None:
     """The union a member moves to, by its code. Deliberately not scoped: a member may move
     to any active union in the country, and a union's code and name are public."""
     return Organisation.objects.filter(code=(code or "").strip().upper(), is_active=True).first()
+
+
+def own_roles(user) -> QuerySet:
+    """The roles the user holds, on active organisations (for the user's own account page)."""
+    if not user.is_authenticated:
+        return RoleAssignment.objects.none()
+    return (
+        RoleAssignment.objects.filter(user_id=user.pk, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__path", "role")
+    )

@@ -120,3 +120,14 @@ class AuditAction(models.TextChoices):
     NEED_CREATED = "rights.need.created", _("Practical need added")
     NEED_PROGRESS = "rights.need.progress", _("Practical need progress updated")
     NEED_RATED = "rights.need.rated", _("Practical need rated by the people")
+
+
+class NotificationKind(models.TextChoices):
+    """Every notification kind the rights app sends, with the name people read in their inbox
+    (named by the AppConfig's ``notification_kinds``)."""
+
+    REQUEST_ACCEPTED = "request.accepted", _("Request accepted")
+    REQUEST_TRANSFERRED = "request.transferred", _("Request passed to another union")
+    # Replying and closing are one step (services.requests.request_close): one notification
+    # carries the reply and the link to rate it.
+    REQUEST_CLOSED = "request.closed", _("Request answered and closed")

@@ -22,6 +22,7 @@ ENTRY_MODULES = [
 LAYERS = [
     "core",
     "accounts",
+    "notifications",
     "organisations",
     "members",
     "honours",

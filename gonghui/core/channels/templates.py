@@ -58,6 +58,14 @@ TEMPLATES = {
             params=("code", "minutes"),
             lifetime=300,
         ),
+        # Every in-app notification's SMS/e-mail copy (gonghui.notifications): its title,
+        # already in the recipient's language, and the page to open.
+        MessageTemplate(
+            kind="notification",
+            subject=gettext_noop("News from your union"),
+            text=gettext_noop("%(title)s. Details: %(link)s"),
+            params=("title", "link"),
+        ),
     )
 }
 

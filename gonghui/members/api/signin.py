@@ -127,4 +127,5 @@ def phone_change(request, payload: PhoneChangeIn):
     """Make the new phone the account's sign-in phone with the code sent to it. 400
     ``code_invalid``, ``phone_taken`` (another account signs in with it)."""
     phone_services.phone_change(actor=request.user, phone=payload.phone, code=payload.code)
+    accounts.account_link_by_phone(user=request.user)  # the new phone's record and messages
     return {"phone": request.user.phone_masked}

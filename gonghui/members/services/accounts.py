@@ -26,6 +26,7 @@ from gonghui.core.validators import parse_id_number, validate_person_name
 from gonghui.members.choices import AuditAction
 from gonghui.members.models import Member
 from gonghui.members.services.personal import id_hash
+from gonghui.notifications import services as notification_services
 
 User = get_user_model()
 
@@ -45,9 +46,12 @@ def member_of(user) -> Member | None:
 def account_link_by_phone(*, user) -> Member | None:
     """Link ``user`` (just signed in by phone) to the member record of its phone when exactly
     one record has that phone and no other account; returns the linked record, if any. The
-    system acts (the person proved the phone with a code); the link is audited."""
+    system acts (the person proved the phone with a code); the link is audited. The messages
+    sent to that phone before it had an account (an enrolment approved, a ticket resolved)
+    join the account's inbox."""
     if not user.phone_hash:
         return None
+    notification_services.claim_for_index(user, user.phone_hash)
     with transaction.atomic():
         if Member.objects.filter(user=user).exists():
             return member_of(user)

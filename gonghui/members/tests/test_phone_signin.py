@@ -423,3 +423,40 @@ def test_a_malformed_phone_on_the_page_is_refused_and_nothing_is_sent(db, client
     page = client.post("/login/phone/", {"step": "send", "phone": "12345"})
     assert page.status_code == 400 and "phone" in page.content.decode()
     assert not PhoneCode.objects.exists() and not outbox.exists()
+
+
+# ---- messages sent before the account existed ---------------------------------------------------------
+
+
+def test_an_applicant_approved_before_having_an_account_finds_it_in_the_inbox_after_signing_in(
+    world, client, sms, outbox, city_officer, django_capture_on_commit_callbacks
+):
+    from gonghui.members.services import enrolment
+
+    phone = "13700000077"
+    with django_capture_on_commit_callbacks(execute=True):
+        application = enrolment.enrolment_submit(
+            actor=None,
+            name="王芳",
+            id_number=make_id_number("610113", gender="F"),
+            phone=phone,
+            employer="某快递公司",
+            work_division="610113",
+            employment_form="courier",
+        )
+        enrolment.enrolment_approve(actor=city_officer, enrolment=application)
+    from gonghui.notifications.models import Dispatch
+
+    # The SMS is on its way (or waits for the end of the quiet hours) before any account exists.
+    assert [crypto.decrypt(d.to_enc) for d in Dispatch.objects.all()] == [phone]
+    assert not User.objects.filter(phone_hash=phone_hash(phone)).exists()
+
+    sms(phone)
+    token = login(client, phone, last_code(outbox, phone)).json()["token"]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    me = client.get("/api/v1/me", **headers).json()
+    assert me["unread"] == 1
+    inbox = client.get("/api/v1/me/notifications", **headers).json()
+    items = inbox["items"] if isinstance(inbox, dict) else inbox
+    assert [n["kind"] for n in items] == ["enrolment.approved"]
+    assert items[0]["read_at"] is None

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import inputs, locking, workdays
 from gonghui.core.inputs import InputCode
@@ -29,6 +30,7 @@ from gonghui.rights.choices import (
     Channel,
     Complexity,
     EventKind,
+    NotificationKind,
     RequestStatus,
     TransferStatus,
 )
@@ -39,6 +41,7 @@ from gonghui.rights.services.common import (
     check_open,
     collect,
     given_text,
+    tell_filer,
 )
 from gonghui.rights.services.numbers import insert_numbered
 
@@ -232,6 +235,13 @@ def request_accept(*, actor, request: Request) -> Request:
             actor=actor,
             changes={"status": [RequestStatus.NEW, RequestStatus.HANDLING]},
         )
+        tell_filer(
+            req,
+            kind=NotificationKind.REQUEST_ACCEPTED,
+            title=gettext_lazy("Your request %(number)s is accepted"),
+            body=gettext_lazy("%(union)s has taken on your request and will reply by %(due)s."),
+            params={"union": req.organisation.name, "due": req.due_on.isoformat()},
+        )
     return req
 
 
@@ -346,6 +356,13 @@ def request_close(*, actor, request: Request, reply: str) -> Request:
             AuditAction.REQUEST_CLOSED,
             actor=actor,
             changes={"status": [before, RequestStatus.CLOSED], "on_time": [None, req.closed_on_time]},
+        )
+        tell_filer(
+            req,
+            kind=NotificationKind.REQUEST_CLOSED,
+            title=gettext_lazy("Your request %(number)s is answered"),
+            body=gettext_lazy("%(union)s replied: %(reply)s Please rate how it was handled."),
+            params={"union": req.organisation.name, "reply": reply},
         )
     return req
 

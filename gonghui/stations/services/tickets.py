@@ -17,16 +17,20 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import audit, crypto, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.core.validators import mask_phone, validate_mobile
+from gonghui.notifications.services import notify
 from gonghui.stations import hours, permissions
 from gonghui.stations.choices import (
     OPEN_TICKET_STATUSES,
     AuditAction,
+    NotificationKind,
     ProblemKind,
     TicketEventKind,
     TicketStatus,
@@ -221,7 +225,25 @@ def ticket_resolve(*, actor, ticket: Ticket, resolution: str, at=None) -> Ticket
             actor, ticket, kind=TicketEventKind.RESOLVED, note=resolution,
             changes={"status": [before, ticket.status], "on_time": [None, ticket.resolved_on_time]},
         )  # fmt: skip
+        _tell_reporter(ticket)
     return ticket
+
+
+def _tell_reporter(ticket: Ticket) -> None:
+    """The worker who reported the problem hears it is fixed: their account if they were
+    signed in, the phone they left (if any) for the SMS or, without an account, the inbox."""
+    phone = crypto.decrypt(ticket.contact_enc) if ticket.contact_enc else ""
+    if ticket.reporter is None and not phone:
+        return
+    notify(
+        kind=NotificationKind.TICKET_RESOLVED,
+        user=ticket.reporter,
+        phone=phone or None,
+        title=gettext_lazy("The problem you reported at %(station)s is fixed"),
+        body=gettext_lazy("Ticket %(number)s: %(resolution)s"),
+        params={"station": ticket.station.name, "number": ticket.number, "resolution": ticket.resolution},
+        link=reverse("stations:ticket", args=[ticket.number]),
+    )
 
 
 def ticket_reject(*, actor, ticket: Ticket, reason: str, at=None) -> Ticket:
