@@ -351,6 +351,35 @@ def appeal_decide(request, appeal_id):
     return _back(appeal.competition, "appeals")
 
 
+# ---- members ------------------------------------------------------------------------------
+
+
+@login_required
+def open_to_me(request):
+    """The competitions open to the signed-in member: those taking registrations now in the
+    member's union or above it, each with whether the member meets its rules (the same rules
+    registration checks) and whether they are already entered; then their own entries. A
+    signed-in person without a member record is told to join first. Registering stays with
+    the union (``entry_register``), so this page only reads."""
+    member = permissions.member_of(request.user)
+    context = {"member": member, "open": [], "entries": []}
+    if member is not None:
+        today = timezone.localdate()
+        entered = selectors.entered_competition_ids(member)
+        context["open"] = [
+            {
+                "competition": c,
+                "entered": c.pk in entered,
+                "problems": [
+                    message for _code, message in registration.eligibility_problems(c, member, today)
+                ],
+            }
+            for c in selectors.open_for_member(member)
+        ]
+        context["entries"] = selectors.entries_of_member(member)
+    return render(request, "competitions/open.html", context)
+
+
 # ---- judges ------------------------------------------------------------------------------
 
 

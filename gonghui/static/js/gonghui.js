@@ -39,4 +39,21 @@
       el.setAttribute("aria-expanded", "true");
     }
   });
+
+  // The installable app: the service worker (static/js/sw.js, served at the root so that it
+  // controls the card and the station pages) keeps those pages for use without a network.
+  var sw = document.querySelector('meta[name="gonghui-sw"]');
+  if (sw && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(sw.content, { scope: "/" }).catch(function () {});
+  }
+
+  // <form data-forget-offline> (sign out): empty the offline copies first, so the next person
+  // on a shared phone never sees the previous person's card.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-forget-offline]") || !window.caches || form.dataset.forgotten) return;
+    event.preventDefault();
+    form.dataset.forgotten = "1";
+    window.caches.delete("gonghui-offline-v1").catch(function () {}).then(function () { form.submit(); });
+  });
 })();
