@@ -65,13 +65,8 @@ def officer_queues(user) -> list[Queue]:
             )
         )
     if scoping.has_any(user, Action.MANAGE_ASSISTANCE):
-        queues.append(
-            Queue(
-                "households",
-                assistance_selectors.household_queue(user).filter(status__in=HOUSEHOLD_IN_PROGRESS).count(),
-                assistance_selectors.overdue_reviews(user).count(),
-            )
-        )
+        in_progress = assistance_selectors.household_queue(user).filter(status__in=HOUSEHOLD_IN_PROGRESS)
+        queues.append(Queue("households", in_progress.count()))
     if scoping.has_any(user, Action.MANAGE_STATIONS):
         queues.append(
             Queue(

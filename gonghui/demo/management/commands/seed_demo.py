@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from gonghui.competitions import demo as competition_demo
 from gonghui.members import demo as member_demo
 from gonghui.organisations import demo as org_demo
 from gonghui.organisations.models import Organisation
@@ -111,4 +112,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {station_demo.KEEPER_USERNAME:<14} {'station keeper':<22} {station_demo.KEEPER_NAME}"
             f"（{station_demo.KEEPER_UNION}）"
+        )
+        self.stdout.write(
+            f"  {competition_demo.JUDGES[0]:<14} {'judge':<22} {competition_demo.MARKING_TITLE}"
         )
