@@ -12,9 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from gonghui.competitions import permissions
-from gonghui.competitions.choices import RecommendationStatus
+from gonghui.competitions.choices import RecommendationStatus, Status
 from gonghui.competitions.models import (
     Appeal,
     Aspect,
@@ -32,6 +33,7 @@ from gonghui.competitions.models import (
 )
 from gonghui.members import selectors as member_selectors
 from gonghui.organisations import scoping
+from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
 
@@ -322,3 +324,35 @@ def entry_of_member(competition: Competition, member) -> Entry | None:
         .first()
     )
     return em.entry if em else None
+
+
+def entries_of_member(member) -> QuerySet:
+    """Every entry ``member`` competes in (alone or in a team), newest competition first."""
+    if member is None:
+        return Entry.objects.none()
+    return (
+        Entry.objects.filter(competitors__member=member)
+        .select_related("competition", "competition__organisation")
+        .order_by("-competition__registration_opens")
+        .distinct()
+    )
+
+
+def open_for_member(member, now=None) -> QuerySet:
+    """The competitions taking registrations now that ``member`` could enter: organised by
+    their union or a union above it, window open, not entered yet. Eligibility (age, grade)
+    is told per competition by ``services.registration.eligibility_problems``."""
+    if member is None:
+        return Competition.objects.none()
+    now = now or timezone.now()
+    return (
+        Competition.objects.filter(
+            organisation__path__in=Organisation.lineage(member.organisation.path),
+            status=Status.REGISTRATION,
+            registration_opens__lte=now,
+            registration_closes__gte=now,
+        )
+        .exclude(pk__in=EntryMember.objects.filter(member=member).values("competition_id"))
+        .select_related("organisation")
+        .order_by("registration_closes", "title")
+    )
