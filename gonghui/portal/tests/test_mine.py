@@ -154,7 +154,9 @@ def test_an_unknown_request_button_answers_404(world, visitor):
 
 def test_the_filer_adds_information_to_an_open_request_and_the_union_reads_it(world, visitor):
     req = file_request(world, visitor)
-    answer = client_for(visitor).post(f"/me/requests/{req.pk}/information/", {"text": "拖欠的是3月和4月的工资。"})
+    answer = client_for(visitor).post(
+        f"/me/requests/{req.pk}/information/", {"text": "拖欠的是3月和4月的工资。"}
+    )
     assert answer.status_code == 302
     event = RequestEvent.objects.get(request=req, kind="information")
     assert event.note == "拖欠的是3月和4月的工资。" and event.actor == visitor
@@ -214,7 +216,9 @@ def test_the_union_is_found_by_pinyin_initials_and_district(world, member_user, 
 
 def test_the_union_search_never_matches_a_code_nor_lists_my_own_union(world, member_user):
     caller = client_for(member_user)
-    assert world.orgs["yanta_joint"].name not in caller.get("/me/transfers/", {"q": "XA-0002"}).content.decode()
+    assert (
+        world.orgs["yanta_joint"].name not in caller.get("/me/transfers/", {"q": "XA-0002"}).content.decode()
+    )
     results = caller.get("/me/transfers/", {"q": "机械厂"}).content.decode()
     assert 'id="no-union"' in results
 
@@ -231,7 +235,9 @@ def test_another_members_transfer_cannot_be_withdrawn(world, member_user):
     other = make_user("other_member")
     from gonghui.members.services import members as member_services
 
-    member_services.member_link_user(actor=world.users["baoji"], member=world.members["baoji_worker"], user=other)
+    member_services.member_link_user(
+        actor=world.users["baoji"], member=world.members["baoji_worker"], user=other
+    )
     client_for(other).post(f"/me/transfers/to/{world.orgs['yanta_joint'].pk}/", {"reason": "搬家"})
     transfer = Transfer.objects.get(member=world.members["baoji_worker"])
     assert client_for(member_user).post(f"/me/transfers/{transfer.pk}/withdraw/").status_code == 404
@@ -273,7 +279,9 @@ def test_an_ineligible_member_is_told_why_and_nothing_is_written(world, member_u
     competition = open_competition(world, max_age=30)
     caller = client_for(member_user, language="en")
     page = caller.get("/me/competitions/").content.decode()
-    assert "is older than the maximum age." in page and f"/me/competitions/{competition.pk}/enter/" not in page
+    assert (
+        "is older than the maximum age." in page and f"/me/competitions/{competition.pk}/enter/" not in page
+    )
     audit_before = AuditEntry.objects.count()
     answer = caller.post(f"/me/competitions/{competition.pk}/enter/", follow=True)
     assert "张伟 is older than the maximum age." in answer.content.decode()
