@@ -377,9 +377,23 @@ def entered_competition_ids(member) -> set:
 
 
 def entries_of_member(member) -> QuerySet:
-    """The member's own entries, newest competition first."""
+    """Every entry ``member`` competes in (alone or in a team), newest competition first."""
+    if member is None:
+        return Entry.objects.none()
     return (
         Entry.objects.filter(competitors__member=member)
-        .select_related("competition__organisation")
+        .select_related("competition", "competition__organisation")
         .order_by("-competition__registration_opens")
+        .distinct()
+    )
+
+
+def open_to_enter(member, now=None) -> QuerySet:
+    """:func:`open_for_member` without the competitions ``member`` is already entered in: what
+    they could still enter. Eligibility (age, grade) is told per competition by
+    ``services.registration.eligibility_problems``."""
+    if member is None:
+        return Competition.objects.none()
+    return open_for_member(member, now).exclude(
+        pk__in=EntryMember.objects.filter(member=member).values("competition_id")
     )

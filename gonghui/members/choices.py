@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.organisations.choices import Kind as OrgKind
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("Male")
@@ -147,6 +149,9 @@ class TransferStatus(models.TextChoices):
 
 
 OPEN_TRANSFER = frozenset({TransferStatus.REQUESTED, TransferStatus.RELEASED})
+# The kinds of union a member may belong to (and so move to): a grassroots union, or a
+# territorial or industry federation that keeps members directly (scattered workers, 联合工会).
+HOLDS_MEMBERS = frozenset({OrgKind.GRASSROOTS, OrgKind.STREET, OrgKind.COUNTY, OrgKind.FEDERATION})
 
 
 class PiiField(models.TextChoices):

@@ -60,6 +60,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Replied and closed")
     FOLLOW_UP = "follow_up", _("Follow-up call")
     RATED = "rated", _("Rated by the worker")
+    INFORMATION = "information", _("Information added by the worker")
     RECOVERY = "recovery", _("Wages recovered")
 
 
@@ -111,6 +112,7 @@ class AuditAction(models.TextChoices):
     REQUEST_CLOSED = "rights.request.closed", _("Request replied to and closed")
     REQUEST_FOLLOW_UP = "rights.request.follow_up", _("Request follow-up call recorded")
     REQUEST_RATED = "rights.request.rated", _("Request rated by the worker")
+    REQUEST_INFORMATION = "rights.request.information", _("Information added to a request by the worker")
     REQUEST_RECOVERY = "rights.request.recovery", _("Recovered wages recorded")
     REQUEST_ARREARS_WORKER = "rights.request.arrears_worker", _("Worker added to a wage-arrears case")
     LEGAL_AID_OPENED = "rights.legal_aid.opened", _("Legal-aid details recorded")

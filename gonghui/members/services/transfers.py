@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import audit, inputs, workdays
 from gonghui.members import counters, permissions
 from gonghui.members.choices import (
+    HOLDS_MEMBERS,
     TRANSFERABLE,
     EventKind,
     MembershipStatus,
@@ -52,7 +53,7 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation | s
         raise inputs.field_error("reason", _("Say why the member is moving."), "required")
     if not to_organisation.is_active:
         raise ValidationError(_("The new union is not active."), code="org_inactive")
-    if to_organisation.kind not in {Kind.GRASSROOTS, Kind.STREET, Kind.COUNTY, Kind.FEDERATION}:
+    if to_organisation.kind not in HOLDS_MEMBERS:
         raise ValidationError(
             _("Members belong to a grassroots union or a territorial union that holds members."),
             code="org_cannot_hold_members",
