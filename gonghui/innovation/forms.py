@@ -8,9 +8,8 @@ from gonghui.core.forms import Form
 from gonghui.innovation import attachments
 from gonghui.innovation.choices import IdeaKind, ProjectStatus, StudioLevel
 from gonghui.innovation.services.ideas import TEXT_MAX  # the service's limit on an idea's texts
-from gonghui.members.forms import OrganisationCodeField
 from gonghui.organisations import scoping
-from gonghui.organisations.forms import DateInput
+from gonghui.organisations.forms import DateInput, UnionField
 
 Action = scoping.Action
 
@@ -85,19 +84,18 @@ def _date(label, **kwargs):
 
 
 def _union_field(user, label, help_text=""):
-    field = OrganisationCodeField(label=label, help_text=help_text)
-    field.user, field.action = user, Action.MANAGE_INNOVATION
-    field.widget.attrs["list"] = "union-codes"
-    return field
+    return UnionField(label=label, help_text=help_text, user=user, action=Action.MANAGE_INNOVATION)
 
 
-def union_choices(user) -> list[tuple[str, str]]:
-    """Suggestions for a union code box: unions where the user manages innovation."""
-    return list(
-        scoping.visible_organisations(user, Action.MANAGE_INNOVATION)
-        .order_by("depth", "code")
-        .values_list("code", "name")[:200]
-    )
+class UnionChoiceForm(Form):
+    """The union whose idea thresholds the thresholds page shows (a filter: empty is the
+    officer's own)."""
+
+    organisation = UnionField(label=_("Union"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].user = user
 
 
 class StudioForm(Form):
@@ -132,9 +130,8 @@ class StudioForm(Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = _union_field(
-            user, _("Owning union (code)"), _("A union where you manage innovation.")
+            user, _("Owning union"), _("A union where you manage innovation.")
         )
-        self.union_choices = union_choices(user)
         self.fields["lead"].widget.attrs.update({"autocomplete": "off", "id": "id_lead"})
 
 
@@ -155,10 +152,8 @@ class AllianceForm(Form):
         if editing:
             # the founding union is fixed: it owns the alliance (and its scope)
             del self.fields["organisation"]
-            self.union_choices = []
         else:
-            self.fields["organisation"] = _union_field(user, _("Founding union (code)"))
-            self.union_choices = union_choices(user)
+            self.fields["organisation"] = _union_field(user, _("Founding union"))
         self.order_fields(["name", "organisation", "founded_on", "charter"])
 
 

@@ -6,6 +6,8 @@ and "not yours" alike, 403 when visible but the role does not allow the action);
 change goes through ``organisations.services``.
 """
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -20,6 +22,35 @@ from gonghui.organisations.permissions import audit_reader_required, officer_req
 Action = scoping.Action
 CHILDREN_PER_PAGE = 50
 TREE_CHILDREN_LIMIT = 200
+
+
+# ---- the union picker ------------------------------------------------------------------
+
+# What a picker may ask for: the scoping actions, and any active union (a transfer's target).
+PICK_ACTIONS = {v for k, v in vars(Action).items() if k.isupper()} | {selectors.ANY_UNION}
+
+
+@login_required
+def pick(request):
+    """The type-ahead list under a union picker (``?q=&action=&field=``): the unions the user
+    may choose for ``action`` that match ``q``, the field's own parameter standing in for
+    ``q`` (htmx sends the box under its name). Nothing outside the user's scope ever shows."""
+    action = request.GET.get("action", Action.VIEW)
+    if action not in PICK_ACTIONS:
+        raise Http404
+    field = request.GET.get("field", "")
+    q = request.GET.get("q")
+    if q is None and field not in {"action", "field"}:
+        q = request.GET.get(field)
+    q = (q or "").strip()
+    found = list(selectors.union_matches(request.user, q, action)[: selectors.PICK_LIMIT + 1]) if q else []
+    response = render(
+        request,
+        "organisations/_union_picks.html",
+        {"q": q, "matches": found[: selectors.PICK_LIMIT], "more": len(found) > selectors.PICK_LIMIT},
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 # ---- the tree --------------------------------------------------------------------------

@@ -418,7 +418,7 @@ def test_the_officer_form_shows_every_error_at_once_in_natural_chinese(world):
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["organisation"] == ["在您的权限范围内没有代码为 NOPE 的组织。"]
+    assert errors["organisation"] == ["在此可选的工会中，没有与“NOPE”相符的。"]
     assert errors["name"] == ["姓名不能以“=”开头：请填写身份证或护照上的姓名。"]
     assert errors["id_number"] == ["未满16周岁不能入会：《劳动法》禁止用人单位招用未满16周岁的未成年人。"]
     assert errors["employer"] == ["最多120个字，现在是121个字。"]
@@ -432,7 +432,7 @@ def test_an_empty_officer_form_asks_for_each_required_field(world):
         {"ethnicity": "01", "employment_status": "employed", "employment_form": "standard"},
     )
     errors = response.context["form"].errors
-    assert errors["organisation"] == ["请填写所属工会（代码）。"]
+    assert errors["organisation"] == ["请填写所属工会。"]
     assert errors["name"] == ["请填写姓名。"]
     assert errors["id_number"] == ["请填写身份证号码。"]
 
