@@ -113,7 +113,7 @@ def test_list_filters(world, stations):
     assert _codes(c.get(LIST, {"union": "610300"}).content.decode()) == [baoji.code]
     # a union outside the scope answers like an unknown one: nothing, and a message
     html = client_for("baoji", language="en").get(LIST, {"union": "610100"}).content.decode()
-    assert _codes(html) == [] and "No union with this code in your scope." in html
+    assert _codes(html) == [] and "No union you may choose here matches “610100”." in html
     # unknown filter values are ignored, not errors
     assert c.get(LIST, {"status": "x", "tier": "y", "page": "abc"}).status_code == 200
 
@@ -190,8 +190,8 @@ def test_create_station_through_the_registry(world):
         ({"hours": "sometimes"}, "Cannot read the opening hours"),
         ({"division_code": "999999"}, ""),
         ({"name": ""}, "Please fill in: Name."),
-        ({"organisation": "620000"}, "No union with this code in your scope."),  # gansu, not 西安's
-        ({"organisation": "NOPE"}, "No union with this code in your scope."),
+        ({"organisation": "620000"}, "No union you may choose here matches “620000”."),  # gansu, not 西安's
+        ({"organisation": "NOPE"}, "No union you may choose here matches “NOPE”."),
         ({"keeper": "baoji"}, "No user with this name holds a role"),  # a role outside the subtree
         ({"keeper": "nobody"}, "No user with this name holds a role"),
         ({"facilities": ["teleporter"]}, "Choose one of the listed options."),
