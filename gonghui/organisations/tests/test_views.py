@@ -509,3 +509,40 @@ def test_admin_role_assignment_goes_through_the_service(world, city_viewer):
     assert AuditEntry.objects.filter(
         action="organisations.role.assigned", actor=world.users["operator"]
     ).exists()
+
+
+# ---- the union picker's type-ahead ----------------------------------------------------------
+
+
+def test_the_picker_lists_unions_matching_pinyin_initials_within_the_fields_action(world):
+    response = client_for("xian_officer").get(
+        reverse("organisations:pick"), {"q": "yt", "action": "manage_members", "field": "organisation"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert 'data-pick-union="雁塔区总工会（610113）"' in body and "XA-0002" in body
+
+
+def test_the_picker_reads_the_boxs_own_parameter_as_htmx_sends_it(world):
+    response = client_for("xian").get(reverse("organisations:pick"), {"field": "union", "union": "610113"})
+    assert "雁塔区总工会" in response.content.decode()
+
+
+def test_the_picker_shows_the_sibling_admin_nothing_of_the_other_branch(world):
+    gansu = client_for("gansu")
+    for q in ("西安", "xaszgh", "610100", "yt", "某"):
+        body = gansu.get(reverse("organisations:pick"), {"q": q, "action": "view"}).content.decode()
+        assert "西安市总工会" not in body and "雁塔区总工会" not in body and "宝鸡某钢厂" not in body, q
+    assert "兰州某石化厂工会" in gansu.get(reverse("organisations:pick"), {"q": "某"}).content.decode()
+
+
+def test_the_picker_refuses_an_unknown_action_and_asks_anonymous_visitors_to_sign_in(world):
+    assert (
+        client_for("xian").get(reverse("organisations:pick"), {"q": "x", "action": "nope"}).status_code == 404
+    )
+    assert client_for(None).get(reverse("organisations:pick"), {"q": "x"}).status_code == 302
+
+
+def test_the_pick_address_is_not_taken_for_an_organisation_code(world):
+    assert reverse("organisations:pick") == "/organisations/pick"
+    assert client_for("xian").get("/organisations/610100/").status_code == 200

@@ -263,3 +263,32 @@ def test_list_queries_do_not_grow_with_the_rows(world, django_assert_max_num_que
     with django_assert_max_num_queries(8):
         r = c.get(LIST, {"page": "2"})
     assert len(_codes(r.content.decode())) == 5
+
+
+def test_a_station_is_created_for_a_union_typed_by_its_name_without_javascript(world):
+    r = client_for("xian", language="en").post(NEW, _form(organisation="雁塔区总工会"))
+    assert r.status_code == 302 and Station.objects.get().organisation == world.orgs["yanta"]
+
+
+def test_a_union_name_that_matches_several_unions_is_offered_as_choices_and_nothing_is_written(world):
+    c = client_for("xian", language="en")
+    r = c.post(NEW, _form(organisation="yt"))
+    html = r.content.decode()
+    assert r.status_code == 200 and "Several unions match “yt”" in html
+    assert 'name="organisation_pick" value="610113"' in html and 'value="XA-0002"' in html
+    assert not Station.objects.exists() and not AuditEntry.objects.filter(action="stations.station.created")
+    # choosing one of the offered unions creates the station there
+    r = c.post(NEW, _form(organisation="yt", organisation_pick="610113"))
+    assert r.status_code == 302 and Station.objects.get().organisation == world.orgs["yanta"]
+
+
+def test_the_sibling_province_admin_cannot_create_a_station_for_a_union_named_in_shaanxi(world):
+    r = client_for("gansu", language="en").post(NEW, _form(organisation="雁塔区总工会"))
+    assert "No union you may choose here matches" in r.content.decode()
+    assert not Station.objects.exists()
+
+
+def test_the_station_list_is_filtered_by_a_union_typed_in_pinyin(world, stations):
+    xian, xian_stale, baoji = stations
+    c = client_for("shaanxi", language="en")
+    assert _codes(c.get(LIST, {"union": "bjszgh"}).content.decode()) == [baoji.code]
