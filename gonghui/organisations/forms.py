@@ -197,11 +197,16 @@ class OrganisationCreateForm(OrganisationEditForm):
 
 
 class OrganisationMoveForm(Form):
-    new_parent = forms.CharField(
-        label=_("New parent (code)"),
-        max_length=32,
-        help_text=_("The code of the organisation to move this one under."),
+    new_parent = UnionField(
+        label=_("New parent"),
+        action=scoping.Action.MANAGE_ORGANISATIONS,
+        as_code=True,
+        help_text=_("The organisation to move this one under: its name, pinyin initials or code."),
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].user = user
 
 
 # Least right first, and nothing chosen until the administrator picks: a slip of the
@@ -241,4 +246,8 @@ class AuditFilterForm(Form):
     action = forms.ChoiceField(label=_("Action"), required=False, choices=audit_action_choices)
     # Set by the "everything that happened to it" links; the page shows the record's name.
     object = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-    organisation = forms.CharField(label=_("Organisation (code)"), required=False, max_length=32)
+    organisation = UnionField(label=_("Organisation"), required=False, action=scoping.Action.VIEW_AUDIT)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].user = user

@@ -180,7 +180,7 @@ def new_child(request, code):
 @officer_required
 def move(request, code):
     org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ORGANISATIONS)
-    form = forms.OrganisationMoveForm(request.POST or None)
+    form = forms.OrganisationMoveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         new_parent = selectors.in_reach(
             request.user, form.cleaned_data["new_parent"], Action.MANAGE_ORGANISATIONS
@@ -248,15 +248,12 @@ def role_revoke(request, code, assignment_id):
 
 @audit_reader_required
 def audit_log(request):
-    form = forms.AuditFilterForm(request.GET or None)
+    form = forms.AuditFilterForm(request.GET or None, user=request.user)
     data = dict(form.cleaned_data) if form.is_valid() else {}
     action = data.get("action") or ""
-    organisation = None
-    if data.get("organisation"):
-        organisation = selectors.in_reach(request.user, data["organisation"], Action.VIEW_AUDIT)
-        if organisation is None:
-            form.add_error("organisation", _("No organisation with this code is within your reach."))
-    if data.get("organisation") and organisation is None:
+    # The picker resolves the organisation within the user's audit scope (UnionField).
+    organisation = data.get("organisation")
+    if form.has_error("organisation"):
         queryset = selectors.audit_entries(request.user).none()
     else:
         queryset = selectors.audit_entries(

@@ -546,3 +546,21 @@ def test_the_picker_refuses_an_unknown_action_and_asks_anonymous_visitors_to_sig
 def test_the_pick_address_is_not_taken_for_an_organisation_code(world):
     assert reverse("organisations:pick") == "/organisations/pick"
     assert client_for("xian").get("/organisations/610100/").status_code == 200
+
+
+def test_the_audit_log_is_filtered_by_an_organisation_typed_by_name_and_never_the_other_branchs(world):
+    mine = client_for("xian").get(reverse("audit"), {"organisation": "雁塔区总工会"})
+    assert mine.status_code == 200 and not mine.context["form"].errors
+    theirs = client_for("gansu").get(reverse("audit"), {"organisation": "雁塔区总工会"})
+    assert theirs.context["form"].has_error("organisation", "org_unknown")
+    assert list(theirs.context["page"].items) == []
+
+
+def test_an_organisation_is_moved_under_a_parent_typed_by_name_or_not_at_all_when_several_match(world):
+    admin = client_for("shaanxi")
+    several = admin.post(reverse("organisations:move", args=["XA-0002"]), {"new_parent": "市总工会"})
+    assert several.context["form"].has_error("new_parent", "org_ambiguous")
+    assert Organisation.objects.get(code="XA-0002").get_parent().code == "610113"
+    moved = admin.post(reverse("organisations:move", args=["XA-0002"]), {"new_parent": "宝鸡市总工会"})
+    assert moved.status_code == 302
+    assert Organisation.objects.get(code="XA-0002").get_parent().code == "610300"
