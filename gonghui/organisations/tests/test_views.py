@@ -564,3 +564,11 @@ def test_an_organisation_is_moved_under_a_parent_typed_by_name_or_not_at_all_whe
     moved = admin.post(reverse("organisations:move", args=["XA-0002"]), {"new_parent": "宝鸡市总工会"})
     assert moved.status_code == 302
     assert Organisation.objects.get(code="XA-0002").get_parent().code == "610300"
+
+
+def test_the_organisations_api_finds_a_union_by_pinyin_initials_only_within_scope(world):
+    from gonghui.testing import api_for
+
+    mine = api_for("xian").get("/api/v1/organisations", {"q": "ytqzgh"}).json()
+    assert [o["code"] for o in mine["items"]] == ["610113"]
+    assert api_for("gansu").get("/api/v1/organisations", {"q": "ytqzgh"}).json() == {"items": [], "count": 0}
