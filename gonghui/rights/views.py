@@ -388,6 +388,8 @@ def evidence_file(request, evidence_id):
 @require_http_methods(["GET", "POST"])
 def needs_list(request):
     form = forms.NeedForm(request.POST or None, user=request.user)
+    if form.is_bound and not form.is_valid() and form.has_error("organisation", "org_unknown"):
+        raise Http404  # a union out of reach answers like a missing one, as the code did before
 
     def create(data):
         org = scoping.get_organisation_or_404(request.user, data["organisation"], Action.HANDLE_REQUESTS)

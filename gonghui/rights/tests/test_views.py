@@ -126,9 +126,17 @@ def test_legal_aid_page_upload_and_needs_pages(world):
     r = client_for("baoji").post(
         "/rights/needs/", {"organisation": "610100", "title": "x", "owner": "y", "deadline": "2026-12-31"}
     )
-    # 西安 is not among the unions 宝鸡 may choose: said on the field, like an unknown union
-    assert r.status_code == 200 and PracticalNeed.objects.count() == 1
-    assert "没有与“610100”相符的" in r.content.decode()
+    assert r.status_code == 404 and PracticalNeed.objects.count() == 1
+    several = xian.post(
+        "/rights/needs/", {"organisation": "yt", "title": "x", "owner": "y", "deadline": "2026-12-31"}
+    )
+    assert several.status_code == 200 and several.context["form"].has_error("organisation", "org_ambiguous")
+    assert PracticalNeed.objects.count() == 1
+    named = xian.post(
+        "/rights/needs/",
+        {"organisation": "雁塔区总工会", "title": "x", "owner": "y", "deadline": "2026-12-31"},
+    )
+    assert named.status_code == 302 and PracticalNeed.objects.count() == 2
     assert "增设饮水点" in xian.get("/rights/needs/").content.decode()
     assert "增设饮水点" not in client_for("baoji").get("/rights/needs/").content.decode()
 
