@@ -34,14 +34,15 @@ PICK_ACTIONS = {v for k, v in vars(Action).items() if k.isupper()} | {selectors.
 def pick(request):
     """The type-ahead list under a union picker (``?q=&action=&field=``): the unions the user
     may choose for ``action`` that match ``q``, the field's own parameter standing in for
-    ``q`` (htmx sends the box under its name). Nothing outside the user's scope ever shows."""
+    ``q`` (htmx sends only the box, under its name: a filter form's own ``q`` never stands in
+    for it). Nothing outside the user's scope ever shows."""
     action = request.GET.get("action", Action.VIEW)
     if action not in PICK_ACTIONS:
         raise Http404
     field = request.GET.get("field", "")
-    q = request.GET.get("q")
-    if q is None and field not in {"action", "field"}:
-        q = request.GET.get(field)
+    q = request.GET.get(field) if field and field not in {"action", "field"} else None
+    if q is None:
+        q = request.GET.get("q")
     q = (q or "").strip()
     found = list(selectors.union_matches(request.user, q, action)[: selectors.PICK_LIMIT + 1]) if q else []
     response = render(

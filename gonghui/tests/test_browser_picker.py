@@ -72,3 +72,18 @@ def test_without_javascript_several_matching_unions_are_offered_as_choices(world
         page.locator("main form button[type=submit]").first.click()
     assert Member.objects.get(name="欧阳明华").organisation.code == "XA-0002"
     assert phone.errors == []
+
+
+def test_on_the_roster_the_picker_lists_unions_for_its_own_box_not_the_name_search(world, phone):
+    from playwright.sync_api import expect
+
+    page = phone.new_page()
+    sign_in(page, "xian")
+    page.goto(reverse("members:list"))
+    page.fill("#id_q", "张")
+    page.locator("#id_organisation").press_sequentially("xamj", delay=60)
+    option = page.locator(".union-option", has_text="西安某机械厂工会委员会")
+    expect(option).to_be_visible()
+    option.tap()
+    expect(page.locator("#id_organisation")).to_have_value("西安某机械厂工会委员会（XA-0001）")
+    assert phone.errors == []

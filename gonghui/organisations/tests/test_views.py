@@ -526,6 +526,11 @@ def test_the_picker_lists_unions_matching_pinyin_initials_within_the_fields_acti
 def test_the_picker_reads_the_boxs_own_parameter_as_htmx_sends_it(world):
     response = client_for("xian").get(reverse("organisations:pick"), {"field": "union", "union": "610113"})
     assert "雁塔区总工会" in response.content.decode()
+    # a filter form's own q (the roster's name search) never stands in for the box
+    both = client_for("xian").get(
+        reverse("organisations:pick"), {"field": "union", "union": "ytq", "q": "张"}
+    )
+    assert "雁塔区总工会" in both.content.decode()
 
 
 def test_the_picker_shows_the_sibling_admin_nothing_of_the_other_branch(world):

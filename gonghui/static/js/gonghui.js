@@ -42,6 +42,8 @@
     if (!box) return;
     box.value = option.getAttribute("data-pick-union");
     picker.querySelector(".union-picks").innerHTML = "";
+    // A filter form listening for "change" on the box (the roster) refreshes its results.
+    box.dispatchEvent(new Event("change", { bubbles: true }));
     box.focus();
   });
 
