@@ -100,7 +100,7 @@ class UnionChoiceForm(Form):
 
 class StudioForm(Form):
     name = forms.CharField(label=_("Studio name"), max_length=120)
-    organisation = forms.CharField(label=_("Owning union (code)"))
+    organisation = UnionField(label=_("Owning union"))  # scoped to the user in __init__
     employer = forms.CharField(label=_("Host enterprise"), max_length=120)
     industry = forms.CharField(label=_("Industry"), max_length=60, required=False)
     level = forms.ChoiceField(label=_("Level"), choices=StudioLevel.choices)
@@ -143,7 +143,7 @@ class TeamMemberForm(Form):
 
 class AllianceForm(Form):
     name = forms.CharField(label=_("Alliance name"), max_length=120)
-    organisation = forms.CharField(label=_("Founding union (code)"))
+    organisation = UnionField(label=_("Founding union"))  # scoped to the user in __init__
     founded_on = _date(_("Founded on"))
     charter = forms.CharField(label=_("Charter"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
