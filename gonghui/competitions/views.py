@@ -41,7 +41,9 @@ def _back(competition, anchor: str = ""):
 @officer_required
 def competition_create(request):
     """A new competition (draft) organised by a union where the user manages competitions."""
-    form = forms.CompetitionForm(request.POST or None)
+    form = forms.CompetitionForm(request.POST or None, user=request.user)
+    if form.is_bound and not form.is_valid() and form.has_error("organisation", "org_unknown"):
+        raise Http404  # a union out of reach answers like a missing one, as the code did before
 
     def create(data):
         data = dict(data)

@@ -32,6 +32,21 @@
     }
   });
 
+  // A union picker's type-ahead list (organisations/_union_picks.html): a button writes its
+  // union, "name（code）", into the picker's box and closes the list.
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest("[data-pick-union]");
+    if (!option) return;
+    var picker = option.closest("[data-union-picker]");
+    var box = picker && picker.querySelector("input[type=text], input:not([type])");
+    if (!box) return;
+    box.value = option.getAttribute("data-pick-union");
+    picker.querySelector(".union-picks").innerHTML = "";
+    // A filter form listening for "change" on the box (the roster) refreshes its results.
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    box.focus();
+  });
+
   // A tree toggle (data-expands) says it is open once its children have loaded.
   document.addEventListener("htmx:afterRequest", function (event) {
     var el = event.detail && event.detail.elt;
