@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import Form
-from gonghui.core.text import clean
 from gonghui.core.validators import check_working_age, parse_id_number, validate_mobile, validate_person_name
 from gonghui.core.widgets import DivisionPicker, picked_division
 from gonghui.members.choices import (
@@ -447,31 +446,6 @@ class LookupForm(Form):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
         error_messages={"required": _("Enter the mobile number you applied with.")},
     )
-
-
-class OwnTransferForm(Form):
-    """A member asks to move to another union (their own page)."""
-
-    to_organisation = forms.CharField(
-        label=_("Code of the new union"),
-        help_text=_("Ask the new union for its code."),
-        max_length=32,
-        widget=forms.TextInput(
-            attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
-        ),
-        error_messages={"required": _("Enter the code of the union you are moving to.")},
-    )
-    reason = forms.CharField(
-        label=_("Why are you moving?"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say why you are moving (for example, a new job).")},
-    )
-
-    ERROR_FIELDS = TRANSFER_ERROR_FIELDS
-
-    def clean_to_organisation(self) -> str:
-        return clean(self.cleaned_data["to_organisation"]).upper()
 
 
 class PhoneCodeForm(Form):

@@ -133,3 +133,6 @@ class NotificationKind(models.TextChoices):
     # Replying and closing are one step (services.requests.request_close): one notification
     # carries the reply and the link to rate it.
     REQUEST_CLOSED = "request.closed", _("Request answered and closed")
+    # An automatic escalation (services.requests.escalate_overdue) tells both sides.
+    REQUEST_OVERDUE = "request.overdue", _("Request overdue: passed to the union above")
+    REQUEST_ESCALATED = "request.escalated", _("Overdue request escalated to your union")

@@ -128,3 +128,4 @@ class NotificationKind(models.TextChoices):
     (named by the AppConfig's ``notification_kinds``)."""
 
     TICKET_RESOLVED = "ticket.resolved", _("Station problem fixed")
+    TICKET_OVERDUE = "ticket.overdue", _("Station repair ticket overdue")

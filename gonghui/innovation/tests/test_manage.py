@@ -553,3 +553,13 @@ def test_the_sibling_admin_cannot_name_a_studio_for_a_union_of_the_other_branch(
 def test_the_thresholds_page_takes_a_union_typed_in_pinyin(world):
     page = client_for("xian").get("/innovation/ideas/settings/", {"organisation": "ytqzgh"})
     assert page.status_code == 200 and page.context["organisation"].code == "610113"
+
+
+def test_member_picker_asks_for_the_union_by_name_never_by_code(world):
+    c = client_for("xian", language="en")
+    body = c.get("/innovation/studios/member-picker/", {"q": "张伟"}).content.decode()
+    assert "Choose the owning union first" in body and "code" not in body
+    body = c.get("/innovation/studios/member-picker/", {"organisation": "宝鸡", "q": "张伟"}).content.decode()
+    assert "No union matching “宝鸡” where you manage innovation" in body and "code" not in body
+    zh = client_for("xian").get("/innovation/studios/member-picker/", {"q": "张伟"}).content.decode()
+    assert "代码" not in zh

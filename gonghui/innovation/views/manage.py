@@ -165,15 +165,15 @@ def member_picker(request):
     """htmx: members of the owning union's subtree (``organisation``, as typed in its union
     picker) matching ``q`` — a name, pinyin or member number — with their honours, to fill the
     lead or team box."""
-    code = request.GET.get("organisation", "").strip()[:160]
+    union_text = request.GET.get("organisation", "").strip()[:160]
     target = "member" if request.GET.get("target") == "member" else "lead"
-    organisation = org_selectors.union_pick(request.user, code, Action.MANAGE_INNOVATION).organisation
+    organisation = org_selectors.union_pick(request.user, union_text, Action.MANAGE_INNOVATION).organisation
     q = request.GET.get("q", "").strip()[:60]
     results = selectors.member_picker(request.user, q, organisation) if organisation else []
     return render(
         request,
         "innovation/officer/_member_picker.html",
-        {"results": results, "organisation": organisation, "code": code, "target": target, "q": q},
+        {"results": results, "organisation": organisation, "union_text": union_text, "target": target, "q": q},
     )
 
 

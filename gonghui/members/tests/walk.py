@@ -78,8 +78,6 @@ NOT_WALKED = {
     "members:join_status": "an application's status, by its unguessable id",
     "members:phone_login": "phone sign-in, open to everyone (test_phone_signin.py)",
     "members:me": "the signed-in member's own page",
-    "members:me_transfer": "the signed-in member's own transfer",
-    "members:me_transfer_union": "the signed-in member's own transfer",
     "members:me_transfer_cancel": "the signed-in member's own transfer",
     "members:card": "the signed-in member's own card",
     "members:card_verify": "the public check of a card's signed code",

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
 
 from gonghui.assistance.services import households, workflow
 from gonghui.assistance.tests.conftest import OPEN, dibao  # noqa: F401  (fixture)
@@ -17,9 +19,12 @@ from gonghui.members.services import members as member_services
 from gonghui.notifications import services
 from gonghui.notifications.choices import Channel
 from gonghui.notifications.models import Dispatch, Notification
+from gonghui.organisations import scoping
+from gonghui.rights.models import Request
 from gonghui.rights.services import requests as request_services
 from gonghui.rights.services import transfers as request_transfers
 from gonghui.rights.tests.helpers import file_request
+from gonghui.stations.models import Ticket
 from gonghui.stations.services import tickets
 from gonghui.stations.tests.helpers import make_station
 from gonghui.testing import api_for, make_id_number, make_phone, make_user
@@ -142,7 +147,61 @@ def test_a_filer_without_an_account_is_told_on_the_phone_left_with_the_request(w
     assert n.recipient is None and sms_to(n) == ["13800002222"]
 
 
+def test_an_overdue_request_escalated_tells_the_filer_and_the_officers_it_went_to_once(world, member_user):
+    req = file_request(
+        actor=member_user, member=world.members["xian_worker"], name="张伟", employer="西安某机械厂"
+    )
+    before = req.organisation
+    Request.objects.filter(pk=req.pk).update(due_on=datetime.date(2025, 9, 30))
+    call_command("escalate_overdue_requests")
+    req.refresh_from_db()
+    assert req.organisation == before.get_parent()
+    told = Notification.objects.get(kind="request.overdue")
+    assert told.recipient == member_user and told.link == f"/rights/r/{req.pk}/"
+    assert told.title == f"您的诉求 {req.number} 已超期" and req.organisation.name in told.body
+    assert sms_to(told) == [crypto.decrypt(world.members["xian_worker"].phone_enc)]
+    officers = scoping.nearest_holders(scoping.Action.HANDLE_REQUESTS, req.organisation)
+    assert officers
+    escalated = Notification.objects.filter(kind="request.escalated")
+    assert sorted(n.recipient.username for n in escalated) == sorted(u.username for u in officers)
+    assert {n.link for n in escalated} == {f"/rights/requests/{req.pk}/"}
+    assert "request.escalated" in inbox(officers[0])
+    # Running the command again escalates nothing and tells nobody anything new.
+    call_command("escalate_overdue_requests")
+    assert Notification.objects.filter(kind__in=["request.overdue", "request.escalated"]).count() == 1 + len(
+        officers
+    )
+
+
+def test_a_request_due_today_is_not_escalated_and_nobody_is_told(world, member_user):
+    req = file_request(actor=member_user, member=world.members["xian_worker"], name="张伟")
+    Request.objects.filter(pk=req.pk).update(due_on=timezone.localdate())
+    call_command("escalate_overdue_requests")
+    assert not Notification.objects.filter(kind__in=["request.overdue", "request.escalated"]).exists()
+
+
 # ---- stations ----------------------------------------------------------------------------
+
+
+def test_an_overdue_ticket_escalated_tells_the_owning_unions_officers_once(world):
+    station = make_station(world)
+    ticket, _merged = tickets.report_problem(
+        actor=None, station=station, kind="locked", contact="13800004444"
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
+    call_command("escalate_station_tickets")
+    officers = scoping.nearest_holders(scoping.Action.MANAGE_STATIONS, ticket.organisation)
+    assert officers
+    told = Notification.objects.filter(kind="ticket.overdue")
+    assert sorted(n.recipient.username for n in told) == sorted(u.username for u in officers)
+    n = told.first()
+    assert n.title == f"{station.name}报修工单超期" and ticket.number in n.body and "开放时间内锁门" in n.body
+    assert n.link == f"/stations/tickets/{ticket.number}/"
+    assert "ticket.overdue" in inbox(officers[0])
+    # The reporter hears when it is fixed, not when it is late: every copy went to an officer.
+    assert all(n.recipient in officers for n in told)
+    call_command("escalate_station_tickets")
+    assert Notification.objects.filter(kind="ticket.overdue").count() == len(officers)
 
 
 def test_the_reporter_who_left_a_phone_hears_the_ticket_is_resolved(world):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,8 @@ from gonghui.core.inputs import InputCode
 from gonghui.core.validators import validate_division_code, validate_person_name
 from gonghui.members.services import enrolment as member_enrolment
 from gonghui.members.services import personal
+from gonghui.notifications.services import notify
+from gonghui.organisations import scoping
 from gonghui.rights import permissions
 from gonghui.rights.choices import (
     OPEN_STATUSES,
@@ -324,12 +327,39 @@ def escalate_overdue(*, today: datetime.date | None = None) -> list[Request]:
                 req.auto_escalated = True
                 req.save(update_fields=["auto_escalated"])
                 continue
-            done.append(
-                _escalate(
-                    req, actor=None, reason=_("Overdue since %(due)s") % {"due": req.due_on}, automatic=True
-                )
+            req = _escalate(
+                req, actor=None, reason=_("Overdue since %(due)s") % {"due": req.due_on}, automatic=True
             )
+            _tell_overdue(req)
+            done.append(req)
     return done
+
+
+def _tell_overdue(req: Request) -> None:
+    """An automatic escalation is news to two sides: the filer learns the request is late and
+    who holds it now; the officers of the union it went to (or of the nearest union above it
+    that has any, as for a new application) find it in their queue. Inside the escalation's
+    transaction, so it is told once, with the change."""
+    params = {"union": req.organisation.name, "due": req.due_on.isoformat()}
+    tell_filer(
+        req,
+        kind=NotificationKind.REQUEST_OVERDUE,
+        title=gettext_lazy("Your request %(number)s is overdue"),
+        body=gettext_lazy(
+            "It was not answered by %(due)s, so it has gone up to %(union)s, which now handles it."
+        ),
+        params=params,
+    )
+    for officer in scoping.nearest_holders(scoping.Action.HANDLE_REQUESTS, req.organisation):
+        notify(
+            kind=NotificationKind.REQUEST_ESCALATED,
+            user=officer,
+            title=gettext_lazy("Overdue request %(number)s escalated to %(union)s"),
+            body=gettext_lazy("%(category)s, due on %(due)s and not answered: it is now in your queue."),
+            # the label itself (lazy), so it is rendered in the officer's language
+            params={"number": req.number, "category": Category(req.category).label, **params},
+            link=reverse("rights:detail", args=[req.pk]),
+        )
 
 
 def request_close(*, actor, request: Request, reply: str) -> Request:

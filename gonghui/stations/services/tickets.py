@@ -26,6 +26,7 @@ from gonghui.core import audit, crypto, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.core.validators import mask_phone, validate_mobile
 from gonghui.notifications.services import notify
+from gonghui.organisations import scoping
 from gonghui.stations import hours, permissions
 from gonghui.stations.choices import (
     OPEN_TICKET_STATUSES,
@@ -291,5 +292,27 @@ def escalate_overdue(*, now=None) -> list[Ticket]:
                 actor=None, action=AuditAction.TICKET_ESCALATED, obj=ticket,
                 organisation_id=ticket.organisation_id, changes={"escalated": [False, True]},
             )  # fmt: skip
+            _tell_overdue(ticket)
             done.append(ticket)
     return done
+
+
+def _tell_overdue(ticket: Ticket) -> None:
+    """The officers of the owning union (or of the nearest union above it that has any) hear
+    of a ticket that broke its time limit, once, with the escalation. The reporter is not told:
+    they hear when it is fixed."""
+    station = ticket.station
+    for officer in scoping.nearest_holders(scoping.Action.MANAGE_STATIONS, ticket.organisation):
+        notify(
+            kind=NotificationKind.TICKET_OVERDUE,
+            user=officer,
+            title=gettext_lazy("Repair ticket overdue at %(station)s"),
+            body=gettext_lazy("Ticket %(number)s (%(problem)s) was due at %(due)s and is still open."),
+            params={
+                "station": station.name,
+                "number": ticket.number,
+                "problem": ProblemKind(ticket.kind).label,  # lazy: in the officer's language
+                "due": timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            link=reverse("stations:ticket_detail", args=[ticket.number]),
+        )
