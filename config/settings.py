@@ -303,6 +303,11 @@ GONGHUI_STATION_CHECKIN_RATE = int(
 )
 # Repair-ticket SLA hours per problem kind, overriding the defaults (stations/services/tickets.py).
 GONGHUI_STATION_TICKET_SLA_HOURS = env.get_int_map("GONGHUI_STATION_TICKET_SLA_HOURS")
+# Officers of the owning union are warned (ticket.due_soon) when an open ticket is due within
+# this many hours (stations.services.tickets.warn_due_soon, the warn_due_tickets command).
+GONGHUI_TICKET_WARN_HOURS = int(env.get("GONGHUI_TICKET_WARN_HOURS", "2"))
+if GONGHUI_TICKET_WARN_HOURS < 1:
+    raise ImproperlyConfigured("GONGHUI_TICKET_WARN_HOURS must be at least 1")
 # Content-Security-Policy of every page (config/security.py): scripts from our origin or with
 # the request's nonce only; images also from the map tile server.
 SECURE_CSP = security.content_security_policy(tile_url=GONGHUI_MAP_TILE_URL, production=PRODUCTION)

@@ -136,3 +136,5 @@ class NotificationKind(models.TextChoices):
     # An automatic escalation (services.requests.escalate_overdue) tells both sides.
     REQUEST_OVERDUE = "request.overdue", _("Request overdue: passed to the union above")
     REQUEST_ESCALATED = "request.escalated", _("Overdue request escalated to your union")
+    # To the handling officers the day before the deadline (services.requests.warn_due_soon).
+    REQUEST_DUE_SOON = "request.due_soon", _("Request due on the next working day")

@@ -63,6 +63,10 @@ class Request(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     escalations = models.PositiveSmallIntegerField(default=0)
     auto_escalated = models.BooleanField(default=False)
+    # The due date the handling union was last warned about (request.due_soon,
+    # services.requests.warn_due_soon): a request is warned once per deadline, and a changed
+    # deadline (complexity, accepted transfer) no longer matches, so it is warned again.
+    due_warned_for = models.DateField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_on_time = models.BooleanField(null=True)
     reply = models.TextField(_("reply"), blank=True)

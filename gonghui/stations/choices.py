@@ -129,3 +129,5 @@ class NotificationKind(models.TextChoices):
 
     TICKET_RESOLVED = "ticket.resolved", _("Station problem fixed")
     TICKET_OVERDUE = "ticket.overdue", _("Station repair ticket overdue")
+    # To the owning union's officers before the SLA breaks (services.tickets.warn_due_soon).
+    TICKET_DUE_SOON = "ticket.due_soon", _("Station repair ticket due soon")

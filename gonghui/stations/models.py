@@ -162,6 +162,9 @@ class Ticket(models.Model):
     resolved_on_time = models.BooleanField(null=True)
     resolution = models.CharField(_("what was done"), max_length=500, blank=True)
     escalated = models.BooleanField(default=False)
+    # The due time the owning union was last warned about (ticket.due_soon,
+    # services.tickets.warn_due_soon): once per ticket and due time.
+    due_warned_for = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-reported_at"]
