@@ -173,7 +173,13 @@ def member_picker(request):
     return render(
         request,
         "innovation/officer/_member_picker.html",
-        {"results": results, "organisation": organisation, "union_text": union_text, "target": target, "q": q},
+        {
+            "results": results,
+            "organisation": organisation,
+            "union_text": union_text,
+            "target": target,
+            "q": q,
+        },
     )
 
 
