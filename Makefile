@@ -52,7 +52,7 @@ $(STAMP): pyproject.toml | $(PY)
 
 # One recipe makes every vendored asset (a grouped target: npm runs once).
 $(ASSETS) &: package.json
-	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch htmx, Leaflet and Swagger UI from the npm registry" >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch htmx, Leaflet, Swagger UI and axe-core (accessibility tests) from the npm registry" >&2; exit 1; }
 	npm install --ignore-scripts --no-audit --no-fund --silent
 	mkdir -p gonghui/static/vendor/leaflet $(SWAGGER)
 	cp node_modules/htmx.org/dist/htmx.min.js gonghui/static/vendor/htmx.min.js

@@ -11,6 +11,10 @@ from gonghui.innovation.api import router as innovation_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api.exports import router as exports_router
 from gonghui.members.api.imports import router as imports_router
+from gonghui.members.api.me import router as me_router
+from gonghui.members.api.signin import auth_router as signin_router
+from gonghui.members.api.signin import me_router as signin_me_router
+from gonghui.notifications.api import router as notifications_router
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
 from gonghui.rights.api import router as rights_router
@@ -30,6 +34,12 @@ api = Api(
 )
 install_error_handlers(api)
 api.add_router("/auth", accounts_router)
+# Phone sign-in needs the member records (a layer above accounts): its own router, same prefix.
+api.add_router("/auth", signin_router)
+# /me and /me/notifications (the caller's own); /me/requests is in the rights router
+api.add_router("/", me_router)
+api.add_router("/me", signin_me_router)
+api.add_router("/", notifications_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/audit", audit_router)
 # Before the members router, whose members/{member_id} would otherwise take "imports".

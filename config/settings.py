@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gonghui.core",
     "gonghui.accounts",
+    "gonghui.notifications",
     "gonghui.organisations",
     "gonghui.members",
     "gonghui.honours",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "gonghui.assistance",
     "gonghui.rights",
     "gonghui.stations",
+    "gonghui.portal",
     "gonghui.demo",
 ]
 
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "gonghui.organisations.context_processors.navigation",
+                "gonghui.notifications.context_processors.inbox",
             ],
         },
     },
@@ -300,6 +303,11 @@ GONGHUI_STATION_CHECKIN_RATE = int(
 )
 # Repair-ticket SLA hours per problem kind, overriding the defaults (stations/services/tickets.py).
 GONGHUI_STATION_TICKET_SLA_HOURS = env.get_int_map("GONGHUI_STATION_TICKET_SLA_HOURS")
+# Officers of the owning union are warned (ticket.due_soon) when an open ticket is due within
+# this many hours (stations.services.tickets.warn_due_soon, the warn_due_tickets command).
+GONGHUI_TICKET_WARN_HOURS = int(env.get("GONGHUI_TICKET_WARN_HOURS", "2"))
+if GONGHUI_TICKET_WARN_HOURS < 1:
+    raise ImproperlyConfigured("GONGHUI_TICKET_WARN_HOURS must be at least 1")
 # Content-Security-Policy of every page (config/security.py): scripts from our origin or with
 # the request's nonce only; images also from the map tile server.
 SECURE_CSP = security.content_security_policy(tile_url=GONGHUI_MAP_TILE_URL, production=PRODUCTION)
@@ -318,3 +326,68 @@ LOGGING = {
 
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("GONGHUI_DEBUG must be off when GONGHUI_ENV=production")
+
+# Messages to people (docs/ops/messages.md): SMS through a provider chosen here, e-mail through
+# Django's mail (any SMTP server). "file" writes each SMS as one JSON line to
+# GONGHUI_OUTBOX_DIR/sms.jsonl instead of sending it (development and tests); production must
+# name a real provider, whose credentials are then required.
+GONGHUI_SMS_BACKEND = env.get("GONGHUI_SMS_BACKEND", "" if PRODUCTION else "file")
+if GONGHUI_SMS_BACKEND not in {"file", "aliyun", "tencent"}:
+    raise ImproperlyConfigured("GONGHUI_SMS_BACKEND must be file, aliyun or tencent (required in production)")
+GONGHUI_OUTBOX_DIR = Path(env.get("GONGHUI_OUTBOX_DIR", str(BASE_DIR / "var" / "outbox")))
+# The site's address, for the links in notifications sent by SMS or e-mail
+# (gonghui.notifications; docs/modules/notifications.md).
+GONGHUI_SITE_URL = env.get("GONGHUI_SITE_URL", "http://127.0.0.1:8000")
+# The approved signature (签名) put before every SMS, and each message kind's approved template
+# code at the provider: "kind=code" pairs, "kind.en=code" for the English template of a kind.
+GONGHUI_SMS_SIGN_NAME = env.get("GONGHUI_SMS_SIGN_NAME", "工会")
+GONGHUI_SMS_TEMPLATE_CODES = dict(
+    item.split("=", 1) for item in env.get_list("GONGHUI_SMS_TEMPLATE_CODES") if "=" in item
+)
+GONGHUI_ALIYUN_SMS_ACCESS_KEY_ID = env.get("GONGHUI_ALIYUN_SMS_ACCESS_KEY_ID", "")
+GONGHUI_ALIYUN_SMS_ACCESS_KEY_SECRET = env.get("GONGHUI_ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+GONGHUI_ALIYUN_SMS_ENDPOINT = env.get("GONGHUI_ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+GONGHUI_TENCENT_SMS_SECRET_ID = env.get("GONGHUI_TENCENT_SMS_SECRET_ID", "")
+GONGHUI_TENCENT_SMS_SECRET_KEY = env.get("GONGHUI_TENCENT_SMS_SECRET_KEY", "")
+GONGHUI_TENCENT_SMS_APP_ID = env.get("GONGHUI_TENCENT_SMS_APP_ID", "")
+GONGHUI_TENCENT_SMS_REGION = env.get("GONGHUI_TENCENT_SMS_REGION", "ap-guangzhou")
+_sms_credentials = {
+    "aliyun": ("GONGHUI_ALIYUN_SMS_ACCESS_KEY_ID", "GONGHUI_ALIYUN_SMS_ACCESS_KEY_SECRET"),
+    "tencent": (
+        "GONGHUI_TENCENT_SMS_SECRET_ID",
+        "GONGHUI_TENCENT_SMS_SECRET_KEY",
+        "GONGHUI_TENCENT_SMS_APP_ID",
+    ),
+}.get(GONGHUI_SMS_BACKEND, ())
+for _name in _sms_credentials:
+    if PRODUCTION and not globals()[_name]:
+        raise ImproperlyConfigured(f"{_name} must be set when GONGHUI_SMS_BACKEND={GONGHUI_SMS_BACKEND}")
+# A delivery that failed is tried again after 1, 5, 30, 120 … minutes, at most this many times.
+GONGHUI_DELIVERY_MAX_ATTEMPTS = int(env.get("GONGHUI_DELIVERY_MAX_ATTEMPTS", "5"))
+# E-mail through Django's mailers: SMTP in production (GONGHUI_EMAIL_HOST …), files under the
+# outbox otherwise (GONGHUI_EMAIL_BACKEND picks another Django mail backend).
+_EMAIL_BACKEND = env.get(
+    "GONGHUI_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": env.get("GONGHUI_EMAIL_HOST", "localhost"),
+        "port": int(env.get("GONGHUI_EMAIL_PORT", "25")),
+        "username": env.get("GONGHUI_EMAIL_HOST_USER", ""),
+        "password": env.get("GONGHUI_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env.get_bool("GONGHUI_EMAIL_USE_TLS", default=False),
+        "use_ssl": env.get_bool("GONGHUI_EMAIL_USE_SSL", default=False),
+        "timeout": int(env.get("GONGHUI_EMAIL_TIMEOUT", "10")),
+    }
+elif _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    _EMAIL_OPTIONS = {"file_path": str(GONGHUI_OUTBOX_DIR / "mail")}
+else:
+    _EMAIL_OPTIONS = {}
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = env.get("GONGHUI_EMAIL_FROM", "gonghui@localhost")
+
+# Phone sign-in (docs/ops/messages.md): codes per client address and hour, whatever the phones.
+GONGHUI_SMS_CODE_ADDRESS_RATE = int(env.get("GONGHUI_SMS_CODE_ADDRESS_RATE", "20"))

@@ -2,6 +2,7 @@
 DATABASE_URL points at PostgreSQL."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("GONGHUI_ENV", "test")
 os.environ.setdefault("GONGHUI_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
@@ -26,3 +27,6 @@ GONGHUI_AUDIT_STRICT = True  # an audit code no app labels raises (gonghui.core.
 GONGHUI_IMPORT_PARSER_LOCK_DIR = os.path.join(
     os.environ.get("TMPDIR", "/tmp"), f"gonghui-test-parsers-{os.getpid()}"
 )
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+GONGHUI_SMS_BACKEND = "file"
+GONGHUI_OUTBOX_DIR = Path(os.environ.get("TMPDIR", "/tmp")) / f"gonghui-test-outbox-{os.getpid()}"

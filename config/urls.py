@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
-from gonghui.members.views import officer as member_officer_views
 from gonghui.organisations import views as organisation_views
+from gonghui.portal.views import home as portal_home
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ops/admin/", admin.site.urls),
-    path("", member_officer_views.dashboard, name="dashboard"),
+    path("", portal_home.home, name="dashboard"),
     path("audit/", organisation_views.audit_log, name="audit"),
     path("accounts/", include("gonghui.accounts.urls")),
     path("organisations/", include("gonghui.organisations.urls")),
@@ -20,5 +20,7 @@ urlpatterns = [
     path("assistance/", include("gonghui.assistance.urls")),
     path("rights/", include("gonghui.rights.urls")),
     path("stations/", include("gonghui.stations.urls")),
+    path("me/notifications/", include("gonghui.notifications.urls")),
+    path("", include("gonghui.portal.urls")),
     path("", include("gonghui.members.urls")),
 ]

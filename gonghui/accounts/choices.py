@@ -13,3 +13,4 @@ class AuditAction(models.TextChoices):
     USER_UNLOCKED = "accounts.user.unlocked", _("Sign-in unlocked")
     PASSWORD_CHANGED = "accounts.user.password_changed", _("Password changed")
     PASSWORD_RESET = "accounts.user.password_reset", _("Password reset by an operator")
+    PHONE_CHANGED = "accounts.user.phone_changed", _("Sign-in phone changed")

@@ -38,10 +38,20 @@ class User(AbstractUser):
     failed_logins = models.PositiveIntegerField(default=0, editable=False)
     last_failed_login = models.DateTimeField(null=True, blank=True, editable=False)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    # The mobile phone the account signs in with by SMS code (one account per phone): encrypted,
+    # a blind index to find the account (the same index as members' phones), and a mask.
+    phone_enc = models.TextField(editable=False, blank=True)
+    phone_hash = models.CharField(max_length=32, editable=False, blank=True, db_index=True)
+    phone_masked = models.CharField(_("mobile phone"), max_length=11, editable=False, blank=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_hash"], condition=~models.Q(phone_hash=""), name="one_account_per_phone"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -113,3 +123,34 @@ class ApiToken(models.Model):
         """The user's password changed after the token was made (by any path), so it no longer
         works, even if nobody has marked it revoked."""
         return not fingerprint_matches(self.password_fingerprint, self.user.password)
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to a phone: to sign in with it, or to confirm it as an
+    account's new phone. Only a keyed hash of the code and the phone's blind index are kept;
+    it is valid for a few minutes, once, and void after too many wrong tries."""
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("Sign in")
+        PHONE_CHANGE = "phone_change", _("Change phone")
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    phone_hash = models.CharField(max_length=32, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    # For a phone change: the account that asked (a code only works for that account).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
+        indexes = [models.Index(fields=["phone_hash", "purpose", "-created_at"], name="phone_code_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -7,3 +7,5 @@ class AssistanceConfig(AppConfig):
     label = "assistance"
     verbose_name = _("Hardship assistance")
     audit_actions = "gonghui.assistance.choices.AuditAction"
+    # Labels of the notification kinds this app sends (notifications.kinds.label).
+    notification_kinds = "gonghui.assistance.choices.NotificationKind"

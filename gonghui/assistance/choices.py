@@ -175,3 +175,10 @@ class AuditAction(models.TextChoices):
     ALERT_OPENED = "assistance.alert.opened", _("Return-to-hardship alert raised")
     ALERT_CLOSED = "assistance.alert.closed", _("Return-to-hardship alert closed")
     DIBAO_SET = "assistance.dibao.set", _("低保 standard recorded")
+
+
+class NotificationKind(models.TextChoices):
+    """Every notification kind the assistance app sends, with the name people read in their inbox
+    (named by the AppConfig's ``notification_kinds``)."""
+
+    FILE_STEP = "hardship.step", _("Hardship file moved on")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.assistance import choices
 from gonghui.core.ids import new_id
+from gonghui.core.models import StoredFile
 
 
 class DibaoStandard(models.Model):
@@ -212,28 +213,15 @@ class RiskAlert(models.Model):
         return f"{self.household} {self.score}"
 
 
-class HouseholdAttachment(models.Model):
+class HouseholdAttachment(StoredFile):
     """A document of a hardship file (proof of income, medical bills, disability certificate,
     the signed consent form …): PDF, JPEG or PNG checked by its first bytes, stored in the
     database. Never deleted with the file."""
 
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("hardship file")
     )
     kind = models.CharField(_("document"), max_length=30, choices=choices.AttachmentKind.choices)
-    name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -8,3 +8,5 @@ class CompetitionsConfig(AppConfig):
     verbose_name = _("Competitions")
     # Labels of the audit codes this app writes (core.audit.label).
     audit_actions = "gonghui.competitions.choices.AuditAction"
+    # Labels of the notification kinds this app sends (notifications.kinds.label).
+    notification_kinds = "gonghui.competitions.choices.NotificationKind"

@@ -111,3 +111,10 @@ class AuditAction(models.TextChoices):
     APPEAL_DECIDED = "competitions.appeal.decided", _("Competition appeal decided")
     RECOMMENDATION_ACCEPTED = "competitions.recommendation.accepted", _("Competition recommendation accepted")
     RECOMMENDATION_DECLINED = "competitions.recommendation.declined", _("Competition recommendation declined")
+
+
+class NotificationKind(models.TextChoices):
+    """Every notification kind the competitions app sends, with the name people read in their inbox
+    (named by the AppConfig's ``notification_kinds``)."""
+
+    RESULTS_PUBLISHED = "competition.results_published", _("Competition results published")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from gonghui.competitions import selectors
 from gonghui.competitions.choices import AspectKind, MeasurementMode, Stage
-from gonghui.competitions.models import Aspect, Sheet
+from gonghui.competitions.models import Aspect, Competition, Sheet
 from gonghui.competitions.services import assignments, marking, registration, results, scheme, setup
 from gonghui.members import selectors as member_selectors
 from gonghui.members.choices import IN_MEMBERSHIP
@@ -23,6 +23,8 @@ from gonghui.organisations.demo import DemoTree
 ORGANISER = "610000"
 ENTRIES = 30
 TITLE = "陕西省第七届职工职业技能大赛焊工决赛"
+MARKING_TITLE = "陕西省第七届职工职业技能大赛焊工复赛"
+OPEN_TITLE = "陕西省快递员职业技能竞赛"
 JUDGES = ("judge_li", "judge_wang", "judge_zhao", "judge_sun")
 
 SCHEME = {
@@ -203,7 +205,55 @@ def build(*, tree: DemoTree, users: dict, rng: random.Random) -> dict:
     results.results_compute(actor=officer, competition=competition)
     results.results_verify(actor=admin, competition=competition)
     results.results_publish(actor=admin, competition=competition)
+    # The supervisor's home has an appeal to decide (filed by the competitor's union within
+    # the window; deciding it has no deadline).
+    results.appeal_file(
+        actor=officer, entry=entries[-1], reason="选手所在工会认为实操第二模块计时有误，申请复核成绩。"
+    )
+    _judging_in_progress(organiser, officer, lead, competitors[1:4], now)
+    _open_for_registration(organiser, officer, now)
     return {"competition": competition, "entries": len(entries)}
+
+
+def _judging_in_progress(organiser, officer, judge, competitors: list, now) -> Competition:
+    """A second final in marking, every sheet still open and ``judge`` on each section: the
+    judge login's home has sheets to mark."""
+    competition = setup.competition_create(
+        actor=officer,
+        organisation=organiser,
+        title=MARKING_TITLE,
+        occupation="焊工",
+        stage=Stage.PROVINCIAL,
+        registration_opens=now - datetime.timedelta(days=20),
+        registration_closes=now - datetime.timedelta(days=5),
+        theory_weight=Decimal("0.30"),
+    )
+    sections = scheme.scheme_import(actor=officer, competition=competition, data=SCHEME)
+    competition = setup.competition_advance_status(actor=officer, competition=competition)
+    for member in competitors:
+        registration.entry_register(
+            actor=officer, competition=competition, members=[member], now=now - datetime.timedelta(days=10)
+        )
+    for section in sections:
+        assignments.judge_assign(actor=officer, section=section, judge=judge)
+    return setup.competition_advance_status(actor=officer, competition=competition)
+
+
+def _open_for_registration(organiser, officer, now) -> Competition:
+    """A competition taking registrations for a month, with no age or grade rule: it is open
+    to every member in the province (the worker login's hall counts it)."""
+    competition = setup.competition_create(
+        actor=officer,
+        organisation=organiser,
+        title=OPEN_TITLE,
+        theme="新就业形态劳动者技能提升",
+        occupation="快递员",
+        stage=Stage.PROVINCIAL,
+        registration_opens=now - datetime.timedelta(days=3),
+        registration_closes=now + datetime.timedelta(days=30),
+        theory_weight=Decimal("0.30"),
+    )
+    return setup.competition_advance_status(actor=officer, competition=competition)
 
 
 def _mark(

@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.competitions.choices import Kind, Stage
 from gonghui.core.forms import Form
 from gonghui.members.choices import SkillGrade
+from gonghui.organisations import scoping
+from gonghui.organisations.forms import UnionField
 
 
 class CompetitionForm(Form):
-    organisation = forms.CharField(label=_("Organiser (union code)"), max_length=40)
+    organisation = UnionField(label=_("Organiser"), action=scoping.Action.MANAGE_COMPETITIONS, as_code=True)
     title = forms.CharField(label=_("Title"), max_length=200)
     theme = forms.CharField(label=_("Theme"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind of competition"), choices=Kind.choices, initial=Kind.SKILLS)
@@ -31,3 +33,7 @@ class CompetitionForm(Form):
     )
     allow_high_theory_weight = forms.BooleanField(label=_("Allow a theory weight above 0.30"), required=False)
     appeal_window_hours = forms.IntegerField(label=_("Appeal window (hours)"), initial=2, min_value=1)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].user = user

@@ -12,9 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from gonghui.competitions import permissions
-from gonghui.competitions.choices import RecommendationStatus
+from gonghui.competitions.choices import AppealStatus, RecommendationStatus, SheetStatus, Status
 from gonghui.competitions.models import (
     Appeal,
     Aspect,
@@ -32,6 +33,7 @@ from gonghui.competitions.models import (
 )
 from gonghui.members import selectors as member_selectors
 from gonghui.organisations import scoping
+from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
 
@@ -322,3 +324,76 @@ def entry_of_member(competition: Competition, member) -> Entry | None:
         .first()
     )
     return em.entry if em else None
+
+
+# ---- the home page of each role (gonghui.portal) ---------------------------------------------
+
+
+def pending_appeals(user) -> QuerySet:
+    """Appeals still to decide in competitions organised in the user's supervision
+    (``supervise``) scope, oldest first: a supervisor's queue."""
+    return (
+        scoping.restrict(
+            Appeal.objects.filter(status=AppealStatus.PENDING),
+            user,
+            Action.SUPERVISE,
+            field="competition__organisation",
+        )
+        .select_related("competition", "entry")
+        .order_by("filed_at")
+    )
+
+
+def open_sheets_of_judge(user) -> list[tuple[Competition, int]]:
+    """``[(competition, sheets still open)]`` of the competitions in marking that ``user``
+    judges, with at least one of their sheets not yet signed off: a judge's work."""
+    work = []
+    for competition in competitions_judged_by(user).filter(status=Status.MARKING):
+        open_count = sum(1 for s in sheets_for_judge(user, competition) if s.status != SheetStatus.SIGNED_OFF)
+        if open_count:
+            work.append((competition, open_count))
+    return work
+
+
+def open_for_member(member, now=None) -> QuerySet:
+    """Competitions taking registrations now and organised by the member's union or a union
+    above it (the only ones whose scope can hold the member), closing soonest first."""
+    now = now or timezone.now()
+    return (
+        Competition.objects.select_related("organisation")
+        .filter(
+            status=Status.REGISTRATION,
+            registration_opens__lte=now,
+            registration_closes__gte=now,
+            organisation__path__in=Organisation.lineage(member.organisation.path),
+        )
+        .order_by("registration_closes", "title")
+    )
+
+
+def entered_competition_ids(member) -> set:
+    """The ids of the competitions the member is entered in."""
+    return set(EntryMember.objects.filter(member=member).values_list("competition_id", flat=True))
+
+
+def entries_of_member(member) -> QuerySet:
+    """Every entry ``member`` competes in (alone or in a team), newest competition first."""
+    if member is None:
+        return Entry.objects.none()
+    return (
+        Entry.objects.filter(competitors__member=member)
+        .select_related("competition", "competition__organisation")
+        .order_by("-competition__registration_opens")
+        .distinct()
+    )
+
+
+def open_to_enter(member, now=None) -> QuerySet:
+    """:func:`open_for_member` without the competitions ``member`` is already entered in: what
+    they could still enter. Eligibility (age, grade) is told per competition by
+    ``services.registration.eligibility_problems``."""
+    if member is None:
+        return Competition.objects.none()
+    return open_for_member(member, now).exclude(
+        pk__in=EntryMember.objects.filter(member=member).values("competition_id")
+    )

@@ -7,6 +7,7 @@ app_name = "competitions"
 urlpatterns = [
     path("", views.competition_list, name="list"),
     path("judging/", views.judging, name="judging"),
+    path("open/", views.open_to_me, name="open"),
     path("new/", views.competition_create, name="create"),
     path("<uuid:competition_id>/", views.competition_detail, name="detail"),
     path("<uuid:competition_id>/results/", views.public_results, name="results"),

@@ -41,7 +41,9 @@ def _back(competition, anchor: str = ""):
 @officer_required
 def competition_create(request):
     """A new competition (draft) organised by a union where the user manages competitions."""
-    form = forms.CompetitionForm(request.POST or None)
+    form = forms.CompetitionForm(request.POST or None, user=request.user)
+    if form.is_bound and not form.is_valid() and form.has_error("organisation", "org_unknown"):
+        raise Http404  # a union out of reach answers like a missing one, as the code did before
 
     def create(data):
         data = dict(data)
@@ -349,6 +351,35 @@ def appeal_decide(request, appeal_id):
         ),
     )
     return _back(appeal.competition, "appeals")
+
+
+# ---- members ------------------------------------------------------------------------------
+
+
+@login_required
+def open_to_me(request):
+    """The competitions open to the signed-in member: those taking registrations now in the
+    member's union or above it, each with whether the member meets its rules (the same rules
+    registration checks) and whether they are already entered; then their own entries. A
+    signed-in person without a member record is told to join first. Registering stays with
+    the union (``entry_register``), so this page only reads."""
+    member = permissions.member_of(request.user)
+    context = {"member": member, "open": [], "entries": []}
+    if member is not None:
+        today = timezone.localdate()
+        entered = selectors.entered_competition_ids(member)
+        context["open"] = [
+            {
+                "competition": c,
+                "entered": c.pk in entered,
+                "problems": [
+                    message for _code, message in registration.eligibility_problems(c, member, today)
+                ],
+            }
+            for c in selectors.open_for_member(member)
+        ]
+        context["entries"] = selectors.entries_of_member(member)
+    return render(request, "competitions/open.html", context)
 
 
 # ---- judges ------------------------------------------------------------------------------

@@ -59,6 +59,19 @@ def children(code: str) -> list[dict]:
     return [row for row in _table().values() if row["parent"] == code]
 
 
+def codes_named(text: str) -> set[str]:
+    """The codes of the divisions whose name contains ``text`` (雁塔, 西安市) and of every
+    division below them: a place found by the district, city or province it is in."""
+    table = _table()
+    found = {code for code, row in table.items() if text and text in row["name"]}
+    for code in table:
+        for above in ancestors(code)[1:]:
+            if above in found:
+                found.add(code)
+                break
+    return found
+
+
 @lru_cache(maxsize=1)
 def _province_prefixes() -> frozenset[str]:
     return frozenset(code[:2] for code, row in _table().items() if row["level"] == 1)

@@ -8,3 +8,5 @@ class HonoursConfig(AppConfig):
     verbose_name = _("Honours")
     # Labels of the audit codes this app writes (core.audit.label).
     audit_actions = "gonghui.honours.choices.AuditAction"
+    # Labels of the notification kinds this app sends (notifications.kinds.label).
+    notification_kinds = "gonghui.honours.choices.NotificationKind"

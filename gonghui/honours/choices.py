@@ -95,3 +95,10 @@ class AuditAction(models.TextChoices):
     OBJECTION_INVESTIGATING = "honours.objection.investigating", _("Objection under investigation")
     OBJECTION_UPHELD = "honours.objection.upheld", _("Objection upheld")
     OBJECTION_DISMISSED = "honours.objection.dismissed", _("Objection dismissed")
+
+
+class NotificationKind(models.TextChoices):
+    """Every notification kind the honours app sends, with the name people read in their inbox
+    (named by the AppConfig's ``notification_kinds``)."""
+
+    OBJECTION_DECIDED = "objection.decided", _("Objection decided")

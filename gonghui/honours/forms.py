@@ -11,9 +11,8 @@ from gonghui.core.forms import Form
 from gonghui.core.text import clean
 from gonghui.core.validators import validate_person_name
 from gonghui.honours.choices import HonourKind, HonourLevel, ObjectionStatus, Ownership
-from gonghui.members.forms import OrganisationCodeField
 from gonghui.organisations import scoping
-from gonghui.organisations.forms import DateInput
+from gonghui.organisations.forms import DateInput, UnionField
 
 Action = scoping.Action
 BLANK = [("", "—")]
@@ -37,7 +36,7 @@ class HonourFilterForm(Form):
     kind = forms.ChoiceField(label=_("Honour"), choices=BLANK + HonourKind.choices, required=False)
     level = forms.ChoiceField(label=_("Level"), choices=BLANK + HonourLevel.choices, required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1950, max_value=2100)
-    organisation = OrganisationCodeField(label=_("Union code"), required=False)
+    organisation = UnionField(label=_("Union"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +46,7 @@ class HonourFilterForm(Form):
 class HonourGrantForm(Form):
     """Record an honour held already (e.g. from the archives)."""
 
-    organisation = OrganisationCodeField(label=_("Recording union (code)"))
+    organisation = UnionField(label=_("Recording union"))
     kind = forms.ChoiceField(label=_("Honour"), choices=HonourKind.choices)
     level = forms.ChoiceField(label=_("Level"), choices=HonourLevel.choices)
     year = forms.IntegerField(label=_("Year"), min_value=1950, max_value=2100)
@@ -64,7 +63,7 @@ class HonourGrantForm(Form):
 
 
 class ListCreateForm(Form):
-    organiser = OrganisationCodeField(label=_("Organiser (code)"))
+    organiser = UnionField(label=_("Organiser"))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Honour"), choices=HonourKind.choices)
     level = forms.ChoiceField(label=_("Level"), choices=HonourLevel.choices)
@@ -97,10 +96,10 @@ class QuotaRulesForm(Form):
 
 
 class RecommendForm(Form):
-    recommending_org = OrganisationCodeField(label=_("Recommending union (code)"))
+    recommending_org = UnionField(label=_("Recommending union"))
     member_no = forms.CharField(label=_("Member no."), required=False, max_length=20)
     team_name = forms.CharField(label=_("Team"), required=False, max_length=120)
-    team_org = OrganisationCodeField(label=_("Team's union (code)"), required=False)
+    team_org = UnionField(label=_("Team's union"), required=False)
     team_host = forms.CharField(label=_("Team's host unit"), required=False, max_length=120)
     deeds = forms.CharField(label=_("Achievements"), widget=forms.Textarea(attrs={"rows": 3}))
     is_front_line = forms.BooleanField(label=_("Front-line worker"), required=False)

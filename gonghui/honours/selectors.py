@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gonghui.core.api import uuid_or_404
 from gonghui.honours import permissions
-from gonghui.honours.choices import ListStatus, NomineeStatus
+from gonghui.honours.choices import ListStatus, NomineeStatus, ObjectionStatus
 from gonghui.honours.models import Honour, NominationList, Nominee, Objection
 from gonghui.organisations import scoping
 from gonghui.organisations import selectors as org_selectors
@@ -168,4 +168,19 @@ def public_nominees(nomination_list: NominationList) -> QuerySet:
         .select_related("organisation")
         .only("id", "display_name", "employer", "team_name", "deeds", "organisation__name")
         .order_by("created_at")
+    )
+
+
+def pending_objections(user) -> QuerySet:
+    """Objections not yet decided, to lists organised in the user's supervision
+    (``supervise``) scope, the earliest deadline first: a supervisor's queue."""
+    return (
+        scoping.restrict(
+            Objection.objects.filter(status__in=[ObjectionStatus.RECEIVED, ObjectionStatus.INVESTIGATING]),
+            user,
+            Action.SUPERVISE,
+            field="nomination_list__organiser",
+        )
+        .select_related("nomination_list__organiser", "nominee")
+        .order_by("due_on", "submitted_at")
     )

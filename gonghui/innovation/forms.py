@@ -8,9 +8,8 @@ from gonghui.core.forms import Form
 from gonghui.innovation import attachments
 from gonghui.innovation.choices import IdeaKind, ProjectStatus, StudioLevel
 from gonghui.innovation.services.ideas import TEXT_MAX  # the service's limit on an idea's texts
-from gonghui.members.forms import OrganisationCodeField
 from gonghui.organisations import scoping
-from gonghui.organisations.forms import DateInput
+from gonghui.organisations.forms import DateInput, UnionField
 
 Action = scoping.Action
 
@@ -85,24 +84,23 @@ def _date(label, **kwargs):
 
 
 def _union_field(user, label, help_text=""):
-    field = OrganisationCodeField(label=label, help_text=help_text)
-    field.user, field.action = user, Action.MANAGE_INNOVATION
-    field.widget.attrs["list"] = "union-codes"
-    return field
+    return UnionField(label=label, help_text=help_text, user=user, action=Action.MANAGE_INNOVATION)
 
 
-def union_choices(user) -> list[tuple[str, str]]:
-    """Suggestions for a union code box: unions where the user manages innovation."""
-    return list(
-        scoping.visible_organisations(user, Action.MANAGE_INNOVATION)
-        .order_by("depth", "code")
-        .values_list("code", "name")[:200]
-    )
+class UnionChoiceForm(Form):
+    """The union whose idea thresholds the thresholds page shows (a filter: empty is the
+    officer's own)."""
+
+    organisation = UnionField(label=_("Union"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].user = user
 
 
 class StudioForm(Form):
     name = forms.CharField(label=_("Studio name"), max_length=120)
-    organisation = forms.CharField(label=_("Owning union (code)"))
+    organisation = UnionField(label=_("Owning union"))  # scoped to the user in __init__
     employer = forms.CharField(label=_("Host enterprise"), max_length=120)
     industry = forms.CharField(label=_("Industry"), max_length=60, required=False)
     level = forms.ChoiceField(label=_("Level"), choices=StudioLevel.choices)
@@ -132,9 +130,8 @@ class StudioForm(Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = _union_field(
-            user, _("Owning union (code)"), _("A union where you manage innovation.")
+            user, _("Owning union"), _("A union where you manage innovation.")
         )
-        self.union_choices = union_choices(user)
         self.fields["lead"].widget.attrs.update({"autocomplete": "off", "id": "id_lead"})
 
 
@@ -146,7 +143,7 @@ class TeamMemberForm(Form):
 
 class AllianceForm(Form):
     name = forms.CharField(label=_("Alliance name"), max_length=120)
-    organisation = forms.CharField(label=_("Founding union (code)"))
+    organisation = UnionField(label=_("Founding union"))  # scoped to the user in __init__
     founded_on = _date(_("Founded on"))
     charter = forms.CharField(label=_("Charter"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
@@ -155,10 +152,8 @@ class AllianceForm(Form):
         if editing:
             # the founding union is fixed: it owns the alliance (and its scope)
             del self.fields["organisation"]
-            self.union_choices = []
         else:
-            self.fields["organisation"] = _union_field(user, _("Founding union (code)"))
-            self.union_choices = union_choices(user)
+            self.fields["organisation"] = _union_field(user, _("Founding union"))
         self.order_fields(["name", "organisation", "founded_on", "charter"])
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.ids import new_id
+from gonghui.core.models import StoredFile
 from gonghui.innovation.choices import (
     AchievementKind,
     Feasibility,
@@ -313,24 +314,11 @@ class Idea(models.Model):
         )
 
 
-class IdeaAttachment(models.Model):
+class IdeaAttachment(StoredFile):
     """A file attached to an idea (a photo, a sketch, a PDF). Stored in the database: small by
     rule, written in the same transaction as the idea, and no shared disk between servers."""
 
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
-    name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class IdeaSupport(models.Model):

@@ -8,3 +8,5 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
     # Labels of the audit codes this app writes (core.audit.label).
     audit_actions = "gonghui.members.choices.AuditAction"
+    # Labels of the notification kinds this app sends (notifications.kinds.label).
+    notification_kinds = "gonghui.members.choices.NotificationKind"

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.organisations.choices import Kind as OrgKind
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("Male")
@@ -147,6 +149,9 @@ class TransferStatus(models.TextChoices):
 
 
 OPEN_TRANSFER = frozenset({TransferStatus.REQUESTED, TransferStatus.RELEASED})
+# The kinds of union a member may belong to (and so move to): a grassroots union, or a
+# territorial or industry federation that keeps members directly (scattered workers, 联合工会).
+HOLDS_MEMBERS = frozenset({OrgKind.GRASSROOTS, OrgKind.STREET, OrgKind.COUNTY, OrgKind.FEDERATION})
 
 
 class PiiField(models.TextChoices):
@@ -176,6 +181,7 @@ class AuditAction(models.TextChoices):
     MEMBER_UPDATED = "members.member.updated", _("Member record edited")
     MEMBER_PII_REVEALED = "members.member.pii_revealed", _("Personal data revealed")
     MEMBER_USER_LINKED = "members.member.user_linked", _("Member linked to a login")
+    MEMBER_VERIFY_FAILED = "members.member.verify_failed", _("Member verification failed")
     MEMBER_CONVERTED = "members.member.converted", _("Pre-member became member")
     MEMBER_RETAINED = "members.member.retained", _("Membership retained")
     MEMBER_RESTORED = "members.member.restored", _("Membership restored")
@@ -189,3 +195,15 @@ class AuditAction(models.TextChoices):
     TRANSFER_ACCEPTED = "members.transfer.accepted", _("Transfer accepted")
     TRANSFER_REFUSED = "members.transfer.refused", _("Transfer refused")
     TRANSFER_CANCELLED = "members.transfer.cancelled", _("Transfer cancelled")
+
+
+class NotificationKind(models.TextChoices):
+    """Every notification kind the members app sends, with the name people read in their inbox
+    (named by the AppConfig's ``notification_kinds``)."""
+
+    ENROLMENT_APPROVED = "enrolment.approved", _("Application to join approved")
+    ENROLMENT_REJECTED = "enrolment.rejected", _("Application to join rejected")
+    ENROLMENT_SUBMITTED = "enrolment.submitted", _("New application to join in your queue")
+    TRANSFER_RELEASED = "transfer.released", _("Transfer released by your union")
+    TRANSFER_ACCEPTED = "transfer.accepted", _("Transfer accepted by the new union")
+    TRANSFER_REFUSED = "transfer.refused", _("Transfer refused")

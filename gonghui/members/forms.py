@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gonghui.core.forms import Form
-from gonghui.core.text import clean
 from gonghui.core.validators import check_working_age, parse_id_number, validate_mobile, validate_person_name
 from gonghui.core.widgets import DivisionPicker, picked_division
 from gonghui.members.choices import (
@@ -29,7 +28,8 @@ from gonghui.members.choices import (
 from gonghui.members.services import members as member_services
 from gonghui.members.services.enrolment import enrolment_check
 from gonghui.organisations import scoping
-from gonghui.organisations.forms import DateInput
+from gonghui.organisations.forms import DateInput, UnionField
+from gonghui.organisations.selectors import ANY_UNION
 
 Action = scoping.Action
 BLANK = [("", "—")]
@@ -44,30 +44,6 @@ MEMBER_ERROR_FIELDS = {
     "name_*": "name",
     "age_*": "id_number",
 }
-
-
-class OrganisationCodeField(forms.CharField):
-    """An organisation typed by its code and resolved inside the user's scope for one action;
-    "missing" and "not yours" give the same error."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        super().__init__(*args, **kwargs)
-        self.user = None
-        self.action = Action.VIEW
-
-    def clean(self, value):
-        code = super().clean(value)
-        if not code:
-            return None
-        org = scoping.visible_organisations(self.user, self.action).filter(code=clean(code).upper()).first()
-        if org is None:
-            raise forms.ValidationError(
-                _("No organisation with the code %(code)s is within your reach."),
-                code="org_unknown",
-                params={"code": code},
-            )
-        return org
 
 
 class MonthField(forms.CharField):
@@ -94,7 +70,7 @@ class MemberFilterForm(Form):
             attrs={"type": "search", "placeholder": _("Name, pinyin, member no., ID number or phone")}
         ),
     )
-    organisation = OrganisationCodeField(label=_("Organisation (code)"), required=False)
+    organisation = UnionField(label=_("Union"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -149,8 +125,8 @@ class MemberProfileForm(Form):
 class MemberCreateForm(MemberProfileForm):
     field_order = ["organisation", "name", "id_number", "phone", "gender", "birth_date"]
 
-    organisation = OrganisationCodeField(
-        label=_("Union (code)"), help_text=_("The code of the union the member belongs to.")
+    organisation = UnionField(
+        label=_("Union"), help_text=_("The union the member belongs to: its name, pinyin initials or code.")
     )
     id_number = forms.CharField(label=_("ID number"), max_length=24)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
@@ -174,13 +150,6 @@ class MemberCreateForm(MemberProfileForm):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         field.user, field.action = user, Action.MANAGE_MEMBERS
-        # Suggestions for the code box: the unions where this user keeps rosters.
-        self.union_choices = list(
-            scoping.visible_organisations(user, Action.MANAGE_MEMBERS)
-            .order_by("depth", "code")
-            .values_list("code", "name")[:200]
-        )
-        field.widget.attrs["list"] = "union-codes"
 
     def clean_id_number(self) -> str:
         """Format, checksum and the working-age floor now, with the other fields' errors."""
@@ -266,8 +235,12 @@ TRANSFER_ERROR_FIELDS = {"org_*": "to_organisation", "same_union": "to_organisat
 
 class TransferRequestForm(_OnMemberPage):
     id_prefix = "transfer"
-    to_organisation = forms.CharField(
-        label=_("New union (code)"), max_length=32, help_text=_("The code of the union the member moves to.")
+    # Any active union in the country (a member may move anywhere); the service takes its code.
+    to_organisation = UnionField(
+        label=_("New union"),
+        action=ANY_UNION,
+        as_code=True,
+        help_text=_("The union the member moves to: its name, pinyin initials or code."),
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=500, error_messages={"required": _("Say why the member is moving.")}
@@ -308,7 +281,7 @@ class ExportForm(Form):
     """A roster export: the member list's filters, the file format, and unmasked data with a
     reason for those who may reveal it."""
 
-    organisation = OrganisationCodeField(label=_("Organisation (code)"))
+    organisation = UnionField(label=_("Union"))
     file_format = forms.ChoiceField(
         label=_("File format"),
         choices=[("xlsx", _("Excel (.xlsx)")), ("csv", _("CSV (UTF-8, opens in Excel)"))],
@@ -475,26 +448,14 @@ class LookupForm(Form):
     )
 
 
-class OwnTransferForm(Form):
-    """A member asks to move to another union (their own page)."""
+class PhoneCodeForm(Form):
+    """Phone sign-in, step 1: the mobile number a code is sent to (checked by the service)."""
 
-    to_organisation = forms.CharField(
-        label=_("Code of the new union"),
-        help_text=_("Ask the new union for its code."),
-        max_length=32,
-        widget=forms.TextInput(
-            attrs={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
-        ),
-        error_messages={"required": _("Enter the code of the union you are moving to.")},
-    )
-    reason = forms.CharField(
-        label=_("Why are you moving?"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say why you are moving (for example, a new job).")},
-    )
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
 
-    ERROR_FIELDS = TRANSFER_ERROR_FIELDS
 
-    def clean_to_organisation(self) -> str:
-        return clean(self.cleaned_data["to_organisation"]).upper()
+class PhoneLoginForm(Form):
+    """Phone sign-in, step 2: the number again (carried from step 1) and the code received."""
+
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
+    code = forms.CharField(label=_("SMS code"), max_length=6, min_length=6)

@@ -11,7 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from pypinyin import Style, pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 _DATA = json.loads((Path(__file__).parent / "data" / "surnames.json").read_text(encoding="utf-8"))
 COMPOUND_SURNAMES: dict[str, str] = _DATA["compound"]
@@ -80,3 +80,13 @@ def name_keys(name: str) -> tuple[str, str]:
         if ini not in initials:
             initials.append(ini)
     return " " + " ".join(fulls) + " ", " " + " ".join(initials) + " "
+
+
+@lru_cache(maxsize=65536)
+def phrase_keys(text: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a phrase such as a union's name, read as words (行业 hang ye,
+    银行 yin hang), without spaces or tones: ``雁塔区快递行业联合工会`` → ``yantaqukuaidihangye…``,
+    ``ytqkdhylhgh``. Characters that are not Chinese are kept as they are, lower-cased."""
+    syllables = [s.replace("ü", "v").lower() for s in lazy_pinyin(text, style=Style.NORMAL, errors="default")]
+    syllables = [s for s in ("".join(ch for ch in s if ch.isalnum()) for s in syllables) if s]
+    return "".join(syllables), "".join(s[:1] for s in syllables)

@@ -3,14 +3,17 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.core import divisions
 from gonghui.members import permissions
-from gonghui.members.choices import IN_MEMBERSHIP, EnrolmentStatus, TransferStatus
+from gonghui.members.choices import HOLDS_MEMBERS, IN_MEMBERSHIP, EnrolmentStatus, TransferStatus
 from gonghui.members.models import Enrolment, Member, MembershipEvent, Transfer
+from gonghui.members.pinyin import phrase_keys
 from gonghui.organisations import scoping
+from gonghui.organisations.choices import Kind
 from gonghui.organisations.models import Organisation
 
 Action = scoping.Action
@@ -182,3 +185,72 @@ def transfer_or_404(user, transfer_id) -> Transfer:
 
 def own_transfers(member: Member) -> QuerySet:
     return member.transfers.select_related("from_organisation", "to_organisation").order_by("-requested_at")
+
+
+def own_member(user) -> Member | None:
+    """The member record linked to the user's login, if any."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user_id=user.pk).select_related("organisation").first()
+
+
+def own_enrolments(user) -> QuerySet:
+    """The online applications of the signed-in person, newest first: those filed with the
+    account's phone (the same blind index on both sides, nothing decrypted) and the one that
+    made their member record. Nothing for an account without either."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    q = Q(pk__in=[])
+    if user.phone_hash:
+        q |= Q(phone_hash=user.phone_hash)
+    member = own_member(user)
+    if member is not None:
+        q |= Q(member=member)
+    return Enrolment.objects.filter(q).select_related("organisation").order_by("-submitted_at")
+
+
+def transfer_targets(q: str, *, exclude: Organisation | None = None, limit: int = 20) -> list[Organisation]:
+    """The unions a member may ask to move to, found by what a person knows of them: part of
+    the name or short name (快递), its pinyin or pinyin initials (kuaidi, ytkd), or the
+    district, city or province it is in (雁塔). Never by code: a worker does not know it.
+    Any active union that holds members, in the whole country (a union's name is public, like
+    its code — see :func:`organisations.selectors.transfer_target`); ``exclude`` (the member's
+    own union) left out. Names starting with ``q`` come first, then grassroots unions before
+    federations, by name. Empty for an empty ``q``.
+
+    The pinyin is computed per name and cached in the process (:func:`pinyin.phrase_keys`):
+    fine for the thousands of unions of a province; a national deployment would keep the keys
+    in a table as members' search does."""
+    q = "".join((q or "").split())[:40]
+    if not q:
+        return []
+    candidates = Organisation.objects.filter(is_active=True, kind__in=HOLDS_MEMBERS)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    if q.isascii():
+        needle = q.lower()
+        ids = [
+            pk
+            for pk, name in candidates.values_list("pk", "name")
+            if needle in phrase_keys(name)[0] or phrase_keys(name)[1].startswith(needle)
+        ]
+        match = Q(pk__in=ids) | Q(name__icontains=q) | Q(short_name__icontains=q)
+    else:
+        match = (
+            Q(name__icontains=q)
+            | Q(short_name__icontains=q)
+            | Q(division_code__in=sorted(divisions.codes_named(q)))
+        )
+    found = list(candidates.filter(match).order_by("name")[: limit * 5])
+    kind_order = {Kind.GRASSROOTS: 0, Kind.STREET: 1, Kind.COUNTY: 2, Kind.FEDERATION: 3}
+    found.sort(key=lambda o: (not o.name.startswith(q), kind_order.get(o.kind, 9), o.name))
+    return found[:limit]
+
+
+def transfer_target_by_id(organisation_id) -> Organisation | None:
+    """The union a member chose from :func:`transfer_targets`, by its id (None when it is not
+    one a member may move to: missing, inactive or not holding members)."""
+    try:
+        return Organisation.objects.filter(pk=organisation_id, is_active=True, kind__in=HOLDS_MEMBERS).first()
+    except (ValueError, TypeError, ValidationError):
+        return None

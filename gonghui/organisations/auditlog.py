@@ -112,6 +112,8 @@ CHANGE_NAMES = {
     ("assistance.household", "score"): gettext_lazy("Risk score"),
     ("stations.ticket", "escalated"): gettext_lazy("Escalated"),
     "station": gettext_lazy("Station"),
+    "phone": gettext_lazy("Phone"),
+    "via": gettext_lazy("Linked by"),
     ("stations.ticket", "on_time"): gettext_lazy("Resolved on time"),
     ("stations.ticket", "closed"): gettext_lazy("Closed"),
     "kind": gettext_lazy("Kind"),

@@ -5,6 +5,7 @@ from treebeard.mp_tree import MP_Node
 
 from gonghui.core.ids import new_id
 from gonghui.organisations.choices import GrassrootsType, Kind, Level, Ownership, Role
+from gonghui.organisations.pinyin import name_keys
 
 
 class Organisation(MP_Node):
@@ -34,6 +35,10 @@ class Organisation(MP_Node):
     chairman_term_start = models.DateField(_("chairman's term starts"), null=True, blank=True)
     chairman_term_end = models.DateField(_("chairman's term ends"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The name read in pinyin, for the union picker (organisations.selectors.union_matches):
+    # " xianshizonggonghui " and " xaszgh ", kept by save() whenever the name is written.
+    name_pinyin = models.CharField(max_length=800, blank=True, editable=False)
+    name_initials = models.CharField(max_length=160, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -46,6 +51,15 @@ class Organisation(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived from the name on every write, so no path that renames a union (services,
+        # the admin, treebeard's add_child) can leave the picker reading an old name.
+        self.name_pinyin, self.name_initials = name_keys(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
 
     def contains(self, other: "Organisation") -> bool:
         """``other`` is this organisation or below it in the tree (materialised paths: a

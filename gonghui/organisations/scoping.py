@@ -227,3 +227,26 @@ def has_any(user, action: str) -> bool:
 def holds_role(user, role: str) -> bool:
     """The user holds ``role`` somewhere (from the grants already loaded for the request)."""
     return any(g.role == role for g in _grants(user))
+
+
+def nearest_holders(action: str, organisation: Organisation) -> list:
+    """The active users whose role on ``organisation`` or, if nobody there has one, on the
+    nearest organisation above it, allows ``action``: the people whose queue a new item at
+    ``organisation`` lands in (a new application is told to its union's officers, not to every
+    officer up to the national federation)."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    steps = len(organisation.path) // Organisation.steplen
+    paths = [organisation.path[: Organisation.steplen * depth] for depth in range(steps, 0, -1)]
+    assignments = (
+        RoleAssignment.objects.filter(organisation__path__in=paths, role__in=roles, user__is_active=True)
+        .select_related("user", "organisation")
+        .order_by("-organisation__depth", "user__username")
+    )
+    holders, depth = [], None
+    for assignment in assignments:
+        if depth is not None and assignment.organisation.depth != depth:
+            break
+        depth = assignment.organisation.depth
+        if assignment.user not in holders:
+            holders.append(assignment.user)
+    return holders

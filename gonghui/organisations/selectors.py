@@ -1,8 +1,12 @@
 """Scoped reads of the organisation tree, its roles and the audit log."""
 
-from django.db.models import QuerySet
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
+from gonghui.core.text import clean
 from gonghui.organisations import permissions, scoping
 from gonghui.organisations.models import Organisation, RoleAssignment
 
@@ -33,13 +37,88 @@ def visible_parent(user, org: Organisation) -> Organisation | None:
 
 
 def matching(user, q: str = "") -> QuerySet:
-    """Organisations in scope whose name contains ``q`` or whose code starts with it (all of
-    them for an empty ``q``), highest first."""
-    qs = scoping.visible_organisations(user)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(name__icontains=q) | qs.filter(code__startswith=q.upper())
-    return qs.order_by("depth", "code")
+    """Organisations in scope matching ``q`` by the union picker's rule (name, pinyin,
+    initials or code; :func:`union_matches`), all of them for an empty ``q``, highest first."""
+    if not (q or "").strip():
+        return scoping.visible_organisations(user).order_by("depth", "code")
+    return union_matches(user, q)
+
+
+# ---- the union picker ---------------------------------------------------------------------
+# One rule for every field where a person chooses a union (organisations.forms.UnionField, the
+# /organisations/pick fragment, GET /api/v1/organisations?q=): by name, pinyin, pinyin
+# initials or code, inside what the field's action lets this user choose.
+
+# Not a scoping action: any active union in the country, the rule of a transfer's new union
+# (a member may move anywhere; a union's name and code are public).
+ANY_UNION = "any_union"
+PICK_LIMIT = 10
+
+# "西安市总工会（610100）", as the picker writes a chosen union into its box.
+_TRAILING_CODE = re.compile(r"[(（]\s*([0-9A-Za-z-]{2,32})\s*[)）]\s*$")
+
+
+def union_choices(user, action: str) -> QuerySet:
+    """Every union this user may choose for a field of ``action``: those in their scope for
+    it, or for :data:`ANY_UNION` every active union."""
+    if action == ANY_UNION:
+        return Organisation.objects.filter(is_active=True)
+    return scoping.visible_organisations(user, action)
+
+
+def union_matches(user, q: str, action: str = scoping.Action.VIEW) -> QuerySet:
+    """The unions within :func:`union_choices` that ``q`` names, best first: the exact code,
+    then an exact name, pinyin or initials, then those starting with what was typed, then those
+    containing it; active before inactive, higher before lower. ``q`` is what people type:
+    a name or part of it (西安), pinyin (xian), pinyin initials (xaszgh), a code or its start
+    (6101), or the picker's own "name（code）"."""
+    text = clean(q or "")
+    qs = union_choices(user, action)
+    if not text:
+        return qs.none()
+    code = _TRAILING_CODE.search(text)
+    if code:
+        return qs.filter(code=code.group(1).upper()).annotate(pick_rank=Value(0, output_field=IntegerField()))
+    upper = text.upper()
+    latin = "".join(text.lower().split())
+    found = Q(code__startswith=upper) | Q(name__icontains=text) | Q(short_name__icontains=text)
+    exact = Q(name=text) | Q(short_name=text)
+    start = Q(code__startswith=upper) | Q(name__startswith=text)
+    if latin.isascii() and latin.isalnum():
+        found |= Q(name_initials__contains=latin) | Q(name_pinyin__contains=latin)
+        exact |= Q(name_initials=f" {latin} ") | Q(name_pinyin=f" {latin} ")
+        start |= Q(name_initials__startswith=f" {latin}") | Q(name_pinyin__startswith=f" {latin}")
+    rank = Case(
+        When(code=upper, then=Value(0)),
+        When(exact, then=Value(1)),
+        When(start, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return qs.filter(found).annotate(pick_rank=rank).order_by("pick_rank", "-is_active", "depth", "code")
+
+
+@dataclass
+class UnionPick:
+    """What a typed union comes to: ``organisation`` when exactly one union is meant, else
+    the ``matches`` to choose from (none, or several)."""
+
+    organisation: Organisation | None
+    matches: list[Organisation] = field(default_factory=list)
+    more: bool = False  # more matches than shown
+
+
+def union_pick(user, q: str, action: str = scoping.Action.VIEW) -> UnionPick:
+    """The one union ``q`` means, never a guess: the exact code, or the one union with exactly
+    that name (or pinyin, or initials), or the only match; otherwise the matches to choose
+    from (at most :data:`PICK_LIMIT`)."""
+    found = list(union_matches(user, q, action)[: PICK_LIMIT + 1])
+    if len(found) == 1:
+        return UnionPick(found[0], found)
+    best = [o for o in found if o.pick_rank < 2]
+    if best and (best[0].pick_rank == 0 or len(best) == 1):
+        return UnionPick(best[0], found[:PICK_LIMIT])
+    return UnionPick(None, found[:PICK_LIMIT], more=len(found) > PICK_LIMIT)
 
 
 def search(user, q: str, limit: int = 20) -> QuerySet:
@@ -114,3 +193,14 @@ def transfer_target(code: str) -> Organisation | None:
     """The union a member moves to, by its code. Deliberately not scoped: a member may move
     to any active union in the country, and a union's code and name are public."""
     return Organisation.objects.filter(code=(code or "").strip().upper(), is_active=True).first()
+
+
+def own_roles(user) -> QuerySet:
+    """The roles the user holds, on active organisations (for the user's own account page)."""
+    if not user.is_authenticated:
+        return RoleAssignment.objects.none()
+    return (
+        RoleAssignment.objects.filter(user_id=user.pk, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__path", "role")
+    )

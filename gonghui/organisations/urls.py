@@ -5,6 +5,8 @@ from gonghui.organisations import views
 app_name = "organisations"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    # Before <code>/: "pick" is no union's code (codes are capitals and digits).
+    path("pick", views.pick, name="pick"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/children/", views.children, name="children"),
     path("<str:code>/edit/", views.edit, name="edit"),

@@ -6,6 +6,8 @@ and "not yours" alike, 403 when visible but the role does not allow the action);
 change goes through ``organisations.services``.
 """
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -20,6 +22,36 @@ from gonghui.organisations.permissions import audit_reader_required, officer_req
 Action = scoping.Action
 CHILDREN_PER_PAGE = 50
 TREE_CHILDREN_LIMIT = 200
+
+
+# ---- the union picker ------------------------------------------------------------------
+
+# What a picker may ask for: the scoping actions, and any active union (a transfer's target).
+PICK_ACTIONS = {v for k, v in vars(Action).items() if k.isupper()} | {selectors.ANY_UNION}
+
+
+@login_required
+def pick(request):
+    """The type-ahead list under a union picker (``?q=&action=&field=``): the unions the user
+    may choose for ``action`` that match ``q``, the field's own parameter standing in for
+    ``q`` (htmx sends only the box, under its name: a filter form's own ``q`` never stands in
+    for it). Nothing outside the user's scope ever shows."""
+    action = request.GET.get("action", Action.VIEW)
+    if action not in PICK_ACTIONS:
+        raise Http404
+    field = request.GET.get("field", "")
+    q = request.GET.get(field) if field and field not in {"action", "field"} else None
+    if q is None:
+        q = request.GET.get("q")
+    q = (q or "").strip()
+    found = list(selectors.union_matches(request.user, q, action)[: selectors.PICK_LIMIT + 1]) if q else []
+    response = render(
+        request,
+        "organisations/_union_picks.html",
+        {"q": q, "matches": found[: selectors.PICK_LIMIT], "more": len(found) > selectors.PICK_LIMIT},
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 # ---- the tree --------------------------------------------------------------------------
@@ -149,7 +181,7 @@ def new_child(request, code):
 @officer_required
 def move(request, code):
     org = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_ORGANISATIONS)
-    form = forms.OrganisationMoveForm(request.POST or None)
+    form = forms.OrganisationMoveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         new_parent = selectors.in_reach(
             request.user, form.cleaned_data["new_parent"], Action.MANAGE_ORGANISATIONS
@@ -217,15 +249,12 @@ def role_revoke(request, code, assignment_id):
 
 @audit_reader_required
 def audit_log(request):
-    form = forms.AuditFilterForm(request.GET or None)
+    form = forms.AuditFilterForm(request.GET or None, user=request.user)
     data = dict(form.cleaned_data) if form.is_valid() else {}
     action = data.get("action") or ""
-    organisation = None
-    if data.get("organisation"):
-        organisation = selectors.in_reach(request.user, data["organisation"], Action.VIEW_AUDIT)
-        if organisation is None:
-            form.add_error("organisation", _("No organisation with this code is within your reach."))
-    if data.get("organisation") and organisation is None:
+    # The picker resolves the organisation within the user's audit scope (UnionField).
+    organisation = data.get("organisation")
+    if form.has_error("organisation"):
         queryset = selectors.audit_entries(request.user).none()
     else:
         queryset = selectors.audit_entries(

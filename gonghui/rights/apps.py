@@ -8,3 +8,5 @@ class RightsConfig(AppConfig):
     verbose_name = _("Requests and rights")
     # Labels of the audit codes this app writes (core.audit.label).
     audit_actions = "gonghui.rights.choices.AuditAction"
+    # Labels of the notification kinds this app sends (notifications.kinds.label).
+    notification_kinds = "gonghui.rights.choices.NotificationKind"

@@ -60,6 +60,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Replied and closed")
     FOLLOW_UP = "follow_up", _("Follow-up call")
     RATED = "rated", _("Rated by the worker")
+    INFORMATION = "information", _("Information added by the worker")
     RECOVERY = "recovery", _("Wages recovered")
 
 
@@ -111,6 +112,7 @@ class AuditAction(models.TextChoices):
     REQUEST_CLOSED = "rights.request.closed", _("Request replied to and closed")
     REQUEST_FOLLOW_UP = "rights.request.follow_up", _("Request follow-up call recorded")
     REQUEST_RATED = "rights.request.rated", _("Request rated by the worker")
+    REQUEST_INFORMATION = "rights.request.information", _("Information added to a request by the worker")
     REQUEST_RECOVERY = "rights.request.recovery", _("Recovered wages recorded")
     REQUEST_ARREARS_WORKER = "rights.request.arrears_worker", _("Worker added to a wage-arrears case")
     LEGAL_AID_OPENED = "rights.legal_aid.opened", _("Legal-aid details recorded")
@@ -120,3 +122,19 @@ class AuditAction(models.TextChoices):
     NEED_CREATED = "rights.need.created", _("Practical need added")
     NEED_PROGRESS = "rights.need.progress", _("Practical need progress updated")
     NEED_RATED = "rights.need.rated", _("Practical need rated by the people")
+
+
+class NotificationKind(models.TextChoices):
+    """Every notification kind the rights app sends, with the name people read in their inbox
+    (named by the AppConfig's ``notification_kinds``)."""
+
+    REQUEST_ACCEPTED = "request.accepted", _("Request accepted")
+    REQUEST_TRANSFERRED = "request.transferred", _("Request passed to another union")
+    # Replying and closing are one step (services.requests.request_close): one notification
+    # carries the reply and the link to rate it.
+    REQUEST_CLOSED = "request.closed", _("Request answered and closed")
+    # An automatic escalation (services.requests.escalate_overdue) tells both sides.
+    REQUEST_OVERDUE = "request.overdue", _("Request overdue: passed to the union above")
+    REQUEST_ESCALATED = "request.escalated", _("Overdue request escalated to your union")
+    # To the handling officers the day before the deadline (services.requests.warn_due_soon).
+    REQUEST_DUE_SOON = "request.due_soon", _("Request due on the next working day")

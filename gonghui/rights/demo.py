@@ -6,6 +6,7 @@ import random
 
 from django.utils import timezone
 
+from gonghui.members.models import Member
 from gonghui.organisations import scoping
 from gonghui.rights.services import legal_aid, needs, transfers, wage_arrears, worker
 from gonghui.rights.services import requests as svc
@@ -182,4 +183,24 @@ def build(*, tree, users: dict, rng: random.Random) -> dict:
             owner="西安市总工会服务部",
             deadline=today + datetime.timedelta(days=120),
         )
+    # The member login "worker" (曾乐, a courier) filed a request from his phone; it was
+    # accepted and answered, so his inbox and the bell show both steps (the services notify).
+    courier = Member.objects.filter(user__username="worker").select_related("user").first()
+    if courier is not None:
+        mine = svc.request_file(
+            actor=courier.user,
+            member=courier,
+            channel="app",
+            category="help",
+            description="送件路上没有可以歇脚、给电动车充电的地方，能否协调附近驿站？",
+            work_division="610113",
+            employer=courier.employer,
+            received_at=now - datetime.timedelta(days=2),
+        )
+        officer = _actor(users, mine.organisation)
+        svc.request_accept(actor=officer, request=mine)
+        svc.request_close(
+            actor=officer, request=mine, reply="已协调雁塔区驿站延长开放时间并增设充电柜，欢迎前往使用。"
+        )
+        made["worker_request"] = mine
     return made

@@ -10,6 +10,9 @@ from gonghui.core.forms import Form, add_check_errors
 from gonghui.core.text import clean
 from gonghui.core.validators import validate_division_code
 from gonghui.core.widgets import picked_division
+from gonghui.organisations import scoping
+from gonghui.organisations import selectors as org_selectors
+from gonghui.organisations.forms import UnionField
 from gonghui.rights.choices import AidForm, Category, Cause, Channel, Complexity
 from gonghui.rights.services.requests import request_file_check
 
@@ -122,8 +125,44 @@ class LegalAidForm(Form):
     )
 
 
+class TransferForm(Form):
+    """The union a request is passed to, on the detail page: any active union in the
+    country (codes and names are public; the service's rule), typed by name, pinyin or code."""
+
+    to = UnionField(label=_("Union"), action=org_selectors.ANY_UNION, as_code=True)
+
+
+def transfer_target(user, posted) -> str:
+    """The code of the union the posted transfer names, for the service. Several matches are
+    refused with their names and codes (the detail page goes back to itself, so the message
+    carries the choice); none is passed on as typed for the service's ``org_unknown``."""
+    form = TransferForm(posted)
+    form.fields["to"].user = user
+    if form.is_valid():
+        return form.cleaned_data["to"]
+    field = form.fields["to"]
+    if form.has_error("to", "org_ambiguous"):
+        names = "、".join(f"{o.name}（{o.code}）" for o in field.widget.matches)
+        raise ValidationError(
+            {
+                "to": ValidationError(
+                    _("Several unions match “%(q)s”: %(names)s. Choose one of them."),
+                    code="org_ambiguous",
+                    params={"q": posted.get("to", ""), "names": names},
+                )
+            }
+        )
+    return posted.get("to", "")
+
+
 class NeedForm(Form):
-    organisation = forms.CharField(label=_("Union code"), max_length=40)
+    organisation = UnionField(label=_("Union"), as_code=True)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.user, field.action = user, scoping.Action.HANDLE_REQUESTS
+
     title = forms.CharField(label=_("Need"), max_length=120)
     owner = forms.CharField(label=_("Owner"), max_length=60)
     deadline = forms.DateField(label=_("Deadline"))

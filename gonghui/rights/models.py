@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.ids import new_id
+from gonghui.core.models import StoredFile
 from gonghui.members.models import Member
 from gonghui.organisations.models import Organisation
 from gonghui.rights.choices import (
@@ -62,6 +63,10 @@ class Request(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     escalations = models.PositiveSmallIntegerField(default=0)
     auto_escalated = models.BooleanField(default=False)
+    # The due date the handling union was last warned about (request.due_soon,
+    # services.requests.warn_due_soon): a request is warned once per deadline, and a changed
+    # deadline (complexity, accepted transfer) no longer matches, so it is warned again.
+    due_warned_for = models.DateField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_on_time = models.BooleanField(null=True)
     reply = models.TextField(_("reply"), blank=True)
@@ -230,23 +235,10 @@ class LegalAid(models.Model):
         return f"{self.get_cause_display()} · {self.request.number}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """An evidence file of a legal-aid case (PDF, JPEG or PNG), stored in the database."""
 
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     legal_aid = models.ForeignKey(LegalAid, on_delete=models.CASCADE, related_name="evidence")
-    name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PracticalNeed(models.Model):

@@ -60,6 +60,15 @@ def own_requests(user) -> QuerySet:
     )
 
 
+def own_request_or_404(user, pk) -> Request:
+    """One of the user's own requests (filed by them, or for their member record); anyone
+    else's — even one the user handles as an officer — and a missing one are 404."""
+    req = own_requests(user).filter(pk=pk).first()
+    if req is None:
+        raise Http404
+    return req
+
+
 def request_or_404(user, pk) -> Request:
     """A request the user may see as an officer, or their own; anything else is 404."""
     req = request_queue(user).filter(pk=pk).first() or own_requests(user).filter(pk=pk).first()

@@ -243,6 +243,7 @@ def detail(request, request_id):
                 "complexity": forms.ComplexityForm(initial={"complexity": req.complexity}),
                 "recovery": forms.RecoveryForm(),
                 "legal_aid": forms.LegalAidForm(),
+                "transfer": forms.TransferForm(),
             },
         },
     )
@@ -268,7 +269,7 @@ REQUEST_ACTIONS = {
     "transfer": lambda request, req: transfers.request_transfer(
         actor=request.user,
         request=req,
-        to=request.POST.get("to", ""),
+        to=forms.transfer_target(request.user, request.POST),
         reason=request.POST.get("reason", ""),
         letter="letter" in request.POST,
     ),
@@ -386,7 +387,9 @@ def evidence_file(request, evidence_id):
 @officer_required
 @require_http_methods(["GET", "POST"])
 def needs_list(request):
-    form = forms.NeedForm(request.POST or None)
+    form = forms.NeedForm(request.POST or None, user=request.user)
+    if form.is_bound and not form.is_valid() and form.has_error("organisation", "org_unknown"):
+        raise Http404  # a union out of reach answers like a missing one, as the code did before
 
     def create(data):
         org = scoping.get_organisation_or_404(request.user, data["organisation"], Action.HANDLE_REQUESTS)

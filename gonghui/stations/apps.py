@@ -8,6 +8,8 @@ class StationsConfig(AppConfig):
     verbose_name = _("Outdoor-worker stations")
     # Labels of the audit codes this app writes (core.audit.label).
     audit_actions = "gonghui.stations.choices.AuditAction"
+    # Labels of the notification kinds this app sends (notifications.kinds.label).
+    notification_kinds = "gonghui.stations.choices.NotificationKind"
 
     def ready(self):
         from gonghui.stations import checks  # noqa: F401  (registers the settings checks)

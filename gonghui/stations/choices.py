@@ -121,3 +121,13 @@ class AuditAction(models.TextChoices):
     SUGGESTION_SUBMITTED = "stations.suggestion.submitted", _("Station site suggested")
     SUGGESTION_ACCEPTED = "stations.suggestion.accepted", _("Suggested site accepted")
     SUGGESTION_DECLINED = "stations.suggestion.declined", _("Suggested site declined")
+
+
+class NotificationKind(models.TextChoices):
+    """Every notification kind the stations app sends, with the name people read in their inbox
+    (named by the AppConfig's ``notification_kinds``)."""
+
+    TICKET_RESOLVED = "ticket.resolved", _("Station problem fixed")
+    TICKET_OVERDUE = "ticket.overdue", _("Station repair ticket overdue")
+    # To the owning union's officers before the SLA breaks (services.tickets.warn_due_soon).
+    TICKET_DUE_SOON = "ticket.due_soon", _("Station repair ticket due soon")

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import inputs
 from gonghui.core.forms import Form
+from gonghui.organisations import scoping
+from gonghui.organisations.forms import UnionField
 from gonghui.stations.choices import Crs, Facility, SixHas, Status, Tier
 
 WEEKDAYS = [
@@ -140,15 +142,22 @@ class PhotoForm(Form):
     )
 
 
+class UnionFilterForm(Form):
+    """The union filter of the officers' station list (empty: every station in scope)."""
+
+    union = UnionField(label=_("Union"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].user = user
+
+
 class StationForm(Form):
     """Every registry field of a station (officers). ``organisation`` (a union code) only when
     creating; the keeper is a username of someone holding a role in the owning union's subtree."""
 
-    organisation = forms.CharField(
-        label=_("Owning union (code)"),
-        max_length=32,
-        required=False,
-        widget=forms.TextInput(attrs={"list": "own-unions"}),
+    organisation = UnionField(
+        label=_("Owning union"), required=False, action=scoping.Action.MANAGE_STATIONS, as_code=True
     )
     name = forms.CharField(label=_("Name"), max_length=80)
     host_unit = forms.CharField(label=_("Host unit"), max_length=120, required=False)
@@ -193,9 +202,10 @@ class StationForm(Form):
         help_text=_("Someone holding a role in the owning union or below; leave empty for none."),
     )
 
-    def __init__(self, *args, creating: bool = True, **kwargs):
+    def __init__(self, *args, creating: bool = True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if creating:
             self.fields["organisation"].required = True
+            self.fields["organisation"].user = user
         else:
             del self.fields["organisation"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.ids import new_id
+from gonghui.core.models import StoredFile
 from gonghui.organisations.models import Organisation
 from gonghui.stations.choices import (
     ProblemKind,
@@ -127,26 +128,13 @@ class HoursException(models.Model):
         return f"{self.date}"
 
 
-class Photo(models.Model):
+class Photo(StoredFile):
     """A photo of a station (JPEG or PNG), stored in the database like other uploads."""
 
-    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="photos")
-    name = models.CharField(_("file name"), max_length=120)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    data = models.BinaryField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Ticket(models.Model):
@@ -174,6 +162,9 @@ class Ticket(models.Model):
     resolved_on_time = models.BooleanField(null=True)
     resolution = models.CharField(_("what was done"), max_length=500, blank=True)
     escalated = models.BooleanField(default=False)
+    # The due time the owning union was last warned about (ticket.due_soon,
+    # services.tickets.warn_due_soon): once per ticket and due time.
+    due_warned_for = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-reported_at"]

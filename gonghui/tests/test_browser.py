@@ -79,7 +79,7 @@ def sign_in(page, username: str):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form button[type=submit]").first.click()  # the password form (the SMS one follows)
 
 
 def test_a_rider_joins_on_a_phone_and_an_officer_approves(world, phone):
@@ -172,6 +172,8 @@ def test_a_member_signs_in_and_shows_the_card_on_a_phone(world, phone):
 
     page = phone.new_page()
     sign_in(page, "member")
+    page.wait_for_url(re.compile(r"/$"))  # the service hall
+    page.locator('main a[href="/me/"]').tap()
     page.wait_for_url(re.compile(r"/me/$"))
     expect(page.locator("main")).to_contain_text(world.members["xian_worker"].member_no)
     assert_fits_the_phone(page)

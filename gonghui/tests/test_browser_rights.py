@@ -130,7 +130,7 @@ def test_a_worker_applies_for_hardship_help_on_a_small_phone(world, city_admin, 
     _dibao(world)
     page = screens.new_page()
     sign_in(page, "member")
-    page.wait_for_url(re.compile(r"/me/$"))
+    page.wait_for_url(re.compile(r"/$"))  # the service hall
 
     # From the menu to the application.
     page.locator('.mainnav a[href="/assistance/apply/"]').tap()

@@ -101,5 +101,5 @@ def test_scoped_union_code_fields_added_after_init_are_natural_too(city_admin):
 
     with translation.override("zh-hans"):
         form = StudioForm({}, user=city_admin)
-        assert form.errors["organisation"] == ["请填写所属工会（代码）。"]
+        assert form.errors["organisation"] == ["请填写所属工会。"]
         _assert_natural(form)

@@ -17,11 +17,12 @@ ENTRY_MODULES = [
 ]
 
 # Who may import whom: core ← accounts ← organisations ← members ← honours ← innovation ←
-# competitions ← talent ← assistance ← rights ← stations ← demo (the demo loader sits on top of everything it
-# loads).
+# competitions ← talent ← assistance ← rights ← stations ← portal ← demo (the portal composes every app's
+# pages for members and each role; the demo loader sits on top of everything it loads).
 LAYERS = [
     "core",
     "accounts",
+    "notifications",
     "organisations",
     "members",
     "honours",
@@ -31,6 +32,7 @@ LAYERS = [
     "assistance",
     "rights",
     "stations",
+    "portal",
     "demo",
 ]
 

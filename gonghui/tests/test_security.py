@@ -27,6 +27,9 @@ PRODUCTION_ENV = {
     "GONGHUI_CSRF_TRUSTED_ORIGINS": "https://gonghui.example.org",
     "GONGHUI_PROXY_SSL_HEADER": "X-Forwarded-Proto",
     "GONGHUI_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    "GONGHUI_SMS_BACKEND": "aliyun",
+    "GONGHUI_ALIYUN_SMS_ACCESS_KEY_ID": "LTAI-deploy-check",
+    "GONGHUI_ALIYUN_SMS_ACCESS_KEY_SECRET": "deploy-check-secret",
 }
 
 

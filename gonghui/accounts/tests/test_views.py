@@ -25,9 +25,10 @@ def test_officer_lands_on_the_dashboard_after_signing_in(city_admin, client):
     assert client.session[SESSION_KEY] == str(city_admin.pk)
 
 
-def test_plain_member_lands_on_their_membership_page(world, client):
+def test_plain_member_lands_on_the_service_hall(world, client):
     r = client.post(LOGIN, {"username": "member", "password": PASSWORD}, follow=True)
-    assert r.redirect_chain[-1] == (reverse("members:me"), 302)
+    assert r.redirect_chain == [(reverse("dashboard"), 302)]
+    assert r.status_code == 200 and r.context["hall"]["member"] == world.members["xian_worker"]
 
 
 def test_sign_in_follows_a_safe_next_address_only(world, client):

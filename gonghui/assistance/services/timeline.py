@@ -4,12 +4,15 @@ of a file from one state to the next with its timeline line and audit entry."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.assistance import permissions
-from gonghui.assistance.choices import Step
+from gonghui.assistance.choices import NotificationKind, Step
 from gonghui.assistance.models import Household, HouseholdEvent
 from gonghui.core import audit, locking
+from gonghui.members.services.notices import tell_member
 
 
 def wrong_state(household: Household) -> ValidationError:
@@ -77,5 +80,18 @@ def move(
             },
             reason=note,
         )
+        tell_head(h, kind)
     household.refresh_from_db()
     return h
+
+
+def tell_head(household: Household, step: str) -> None:
+    """The head of the household hears each step of their file (in their inbox and by SMS)."""
+    tell_member(
+        household.head,
+        kind=NotificationKind.FILE_STEP,
+        title=gettext_lazy("Your hardship file %(file_no)s: %(step)s"),
+        body=gettext_lazy("Your hardship assistance file at %(union)s moved on: %(step)s."),
+        params={"file_no": household.file_no, "step": Step(step).label, "union": household.organisation.name},
+        link=reverse("assistance:apply"),
+    )

@@ -118,6 +118,48 @@ def entry_register(
         )
 
 
+def entry_self_register(*, actor, competition: Competition, now: datetime.datetime | None = None) -> Entry:
+    """A member enters an individual competition themself (我要报名), by the rules an officer
+    registering them would meet (:func:`entry_register`): the window, every eligibility rule of
+    :func:`eligibility_problems` and one entry per member, checked in this order so the first
+    reason is the one told. Needs a member record linked to ``actor`` (``not_member`` on
+    ``competition`` otherwise) and the competition visible to them (404). Raises
+    ValidationError ``registration_closed``, an eligibility code or ``already_entered`` on field
+    ``competition``; nothing is written then."""
+    now = now or timezone.now()
+    member = permissions.member_of(actor)
+    permissions.require(actor, competition)
+    if member is None:
+        raise field_error(
+            "competition",
+            _("Only union members can enter; link your account to your member record first."),
+            "not_member",
+        )
+    if competition.status != Status.REGISTRATION or not (
+        competition.registration_opens <= now <= competition.registration_closes
+    ):
+        raise field_error("competition", _("Registration is not open."), "registration_closed")
+    problems = eligibility_problems(competition, member, timezone.localdate(now))
+    if problems:
+        code, message = problems[0]
+        raise field_error("competition", message, code)
+    with transaction.atomic():
+        competition = (
+            Competition.objects.select_for_update().select_related("organisation").get(pk=competition.pk)
+        )
+        if EntryMember.objects.filter(competition=competition, member=member).exists():
+            raise field_error(
+                "competition", _("You have already entered this competition."), "already_entered"
+            )
+        return _create_entry(
+            actor=actor,
+            competition=competition,
+            members=[member],
+            kind=EntryKind.INDIVIDUAL,
+            name=member.name,
+        )
+
+
 def competition_advance(*, actor, competition: Competition) -> list[Entry]:
     """Register the top ``advance_count`` places (ties included) of the previous stage's
     published results into this competition, skipping those already entered. Needs

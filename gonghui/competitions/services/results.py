@@ -8,13 +8,16 @@ import json
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.competitions import permissions, scoring, selectors
 from gonghui.competitions import rules as rule_sets
 from gonghui.competitions.choices import (
     AppealStatus,
+    NotificationKind,
     RecommendationKind,
     RecommendationStatus,
     ResultsState,
@@ -22,13 +25,23 @@ from gonghui.competitions.choices import (
     Stage,
     Status,
 )
-from gonghui.competitions.models import Appeal, Competition, Entry, Mark, Recommendation, Result, Sheet
+from gonghui.competitions.models import (
+    Appeal,
+    Competition,
+    Entry,
+    EntryMember,
+    Mark,
+    Recommendation,
+    Result,
+    Sheet,
+)
 from gonghui.competitions.services.marking import aspect_mark
 from gonghui.core import audit, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.honours.choices import HonourKind, HonourLevel
 from gonghui.honours.services import registry as honour_registry
 from gonghui.members.services import members as member_services
+from gonghui.notifications.services import notify
 
 
 def compute(competition: Competition) -> list[dict]:
@@ -184,7 +197,32 @@ def results_publish(*, actor, competition: Competition, now: datetime.datetime |
                 "recommendations": [None, made],
             },
         )
+        _tell_competitors(competition)
     return competition
+
+
+def _tell_competitors(competition: Competition) -> None:
+    """Every competitor with an account hears the results are out, with their place."""
+    link = reverse("competitions:results", args=[competition.pk])
+    competitors = (
+        EntryMember.objects.filter(competition=competition, member__user__isnull=False)
+        .select_related("member__user", "entry__result")
+        .order_by("entry__number")
+    )
+    for competitor in competitors:
+        result = getattr(competitor.entry, "result", None)
+        notify(
+            kind=NotificationKind.RESULTS_PUBLISHED,
+            user=competitor.member.user,
+            title=gettext_lazy("Results of %(competition)s are published"),
+            body=gettext_lazy("Competitor %(number)s: place %(rank)s. Appeals are open for a short time."),
+            params={
+                "competition": competition.title,
+                "number": competitor.entry.number,
+                "rank": result.rank if result else "—",
+            },
+            link=link,
+        )
 
 
 def _recommend(competition: Competition) -> int:

@@ -265,3 +265,25 @@ def test_a_union_inside_the_organiser_sees_a_sheet_but_may_not_open_it_403(world
     assert client_for("gansu").get(url).status_code == 404
     assert client_for("j1").get(url).status_code == 200
     assert not Mark.objects.exists()
+
+
+def test_a_competitions_organiser_is_typed_by_name_and_several_matches_are_offered(world):
+    from gonghui.competitions.models import Competition
+
+    data = {
+        "organisation": "陕西省总工会",
+        "title": "省焊工赛",
+        "kind": "skills",
+        "occupation": "焊工",
+        "stage": "provincial",
+        "registration_opens": "2026-12-01T08:00",
+        "registration_closes": "2026-12-10T18:00",
+        "theory_weight": "0.30",
+        "appeal_window_hours": "2",
+    }
+    shaanxi = client_for("shaanxi")
+    several = shaanxi.post("/competitions/new/", {**data, "organisation": "市总工会"})
+    assert several.status_code == 200 and several.context["form"].has_error("organisation", "org_ambiguous")
+    assert not Competition.objects.exists()
+    assert shaanxi.post("/competitions/new/", data).status_code == 302
+    assert Competition.objects.get().organisation.code == "610000"

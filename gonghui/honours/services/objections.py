@@ -4,16 +4,19 @@ or dismisses it with a reply."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import audit, crypto, inputs, workdays
 from gonghui.core.inputs import InputCode, field_error
 from gonghui.core.validation import FieldErrors
-from gonghui.core.validators import mask_phone, normalise_mobile, validate_person_name
+from gonghui.core.validators import mask_phone, normalise_mobile, validate_mobile, validate_person_name
 from gonghui.honours import permissions
-from gonghui.honours.choices import NomineeStatus, ObjectionStatus
+from gonghui.honours.choices import NomineeStatus, NotificationKind, ObjectionStatus
 from gonghui.honours.models import NominationList, Nominee, Objection
+from gonghui.notifications.services import notify
 
 DECIDE_WITHIN = 5  # working days for supervision to decide an objection
 MAX_TEXT = 2000
@@ -146,4 +149,27 @@ def objection_decide(*, actor, objection: Objection, status: str, reply: str = "
             changes={"status": [before, status]},
             reason=reply,
         )
+        if status != ObjectionStatus.INVESTIGATING:
+            _tell_objector(o)
     return o
+
+
+def _tell_objector(objection: Objection) -> None:
+    """The objector hears the decision when the contact they left is a mobile number (an
+    objection is anonymous otherwise: nobody to tell in the app)."""
+    try:
+        phone = validate_mobile(crypto.decrypt(objection.contact_enc))
+    except ValidationError:
+        return
+    notify(
+        kind=NotificationKind.OBJECTION_DECIDED,
+        phone=phone,
+        title=gettext_lazy("Your objection to %(list)s is decided: %(decision)s"),
+        body=gettext_lazy("The reply: %(reply)s"),
+        params={
+            "list": objection.nomination_list.title,
+            "decision": ObjectionStatus(objection.status).label,
+            "reply": objection.reply,
+        },
+        link=reverse("honours:notice", args=[objection.nomination_list_id]),
+    )

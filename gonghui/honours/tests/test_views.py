@@ -243,3 +243,32 @@ def test_the_list_page_shows_each_nominees_timeline_in_a_fixed_number_of_queries
         r = c.get(reverse("honours:list_detail", args=[plist.pk]))
     body = r.content.decode()
     assert "雁塔区总工会" in body and "单晓燕" in body
+
+
+def _grant_post(organisation: str, member_no: str) -> dict:
+    return {
+        "organisation": organisation,
+        "kind": "may_day_medal",
+        "level": "city",
+        "year": "2023",
+        "issuing_body": "西安市总工会",
+        "member_no": member_no,
+    }
+
+
+def test_an_honour_is_recorded_by_a_union_typed_by_its_name_without_javascript(world):
+    r = client_for("xian").post(
+        reverse("honours:grant"), _grant_post("西安市总工会", world.members["xian_worker"].member_no)
+    )
+    assert r.status_code == 302
+    assert Honour.objects.get().member == world.members["xian_worker"]
+
+
+def test_a_recording_union_several_unions_match_or_out_of_reach_is_refused_and_nothing_is_written(world):
+    member_no = world.members["xian_worker"].member_no
+    ambiguous = client_for("xian").post(reverse("honours:grant"), _grant_post("雁塔", member_no))
+    assert ambiguous.status_code == 200
+    assert ambiguous.context["form"].has_error("organisation", "org_ambiguous")
+    sibling = client_for("gansu").post(reverse("honours:grant"), _grant_post("西安市总工会", member_no))
+    assert sibling.context["form"].has_error("organisation", "org_unknown")
+    assert not Honour.objects.exists()

@@ -529,3 +529,37 @@ def test_taking_off_a_member_or_a_studio_that_is_not_there_names_where_it_is_mis
         alliance_services.alliance_remove_studio(actor=city_admin, alliance=alliance, studio=studio)
     assert exc.value.error_dict["studio"][0].code == "not_in_alliance"
     assert AuditEntry.objects.count() == audit_before
+
+
+def test_a_studios_owning_union_is_typed_by_its_name_or_offered_as_choices(world):
+    honour(world, world.members["xian_worker"])
+    c = client_for("xian")
+    several = c.post("/innovation/studios/new/", studio_post(world, organisation="雁塔"))
+    assert codes(several) == {"organisation": ["org_ambiguous"]}
+    assert 'name="organisation_pick" value="610113"' in several.content.decode()
+    assert not Studio.objects.exists()
+    r = c.post("/innovation/studios/new/", studio_post(world, organisation="西安某机械厂工会委员会"))
+    assert r.status_code == 302 and Studio.objects.get().organisation.code == "XA-0001"
+
+
+def test_the_sibling_admin_cannot_name_a_studio_for_a_union_of_the_other_branch(world):
+    r = client_for("gansu").post(
+        "/innovation/studios/new/", studio_post(world, organisation="西安某机械厂工会委员会")
+    )
+    assert codes(r)["organisation"] == ["org_unknown"]
+    assert not Studio.objects.exists()
+
+
+def test_the_thresholds_page_takes_a_union_typed_in_pinyin(world):
+    page = client_for("xian").get("/innovation/ideas/settings/", {"organisation": "ytqzgh"})
+    assert page.status_code == 200 and page.context["organisation"].code == "610113"
+
+
+def test_member_picker_asks_for_the_union_by_name_never_by_code(world):
+    c = client_for("xian", language="en")
+    body = c.get("/innovation/studios/member-picker/", {"q": "张伟"}).content.decode()
+    assert "Choose the owning union first" in body and "code" not in body
+    body = c.get("/innovation/studios/member-picker/", {"organisation": "宝鸡", "q": "张伟"}).content.decode()
+    assert "No union matching “宝鸡” where you manage innovation" in body and "code" not in body
+    zh = client_for("xian").get("/innovation/studios/member-picker/", {"q": "张伟"}).content.decode()
+    assert "代码" not in zh

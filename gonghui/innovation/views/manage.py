@@ -6,7 +6,6 @@ Thin like the other views: a selector finds the object in scope (404 outside), a
 the shape, the service decides and audits; its keyed errors are shown on the form's fields and
 nothing is written."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from gonghui.innovation.services import ideas as idea_services
 from gonghui.innovation.services import studios as services
 from gonghui.members import selectors as member_selectors
 from gonghui.organisations import scoping
+from gonghui.organisations import selectors as org_selectors
 from gonghui.organisations.permissions import officer_required
 
 Action = scoping.Action
@@ -162,22 +162,24 @@ def studio_team_remove(request, studio_id):
 @officer_required
 @require_GET
 def member_picker(request):
-    """htmx: members of the owning union's subtree (``organisation``, a code) matching ``q`` —
-    a name, pinyin or member number — with their honours, to fill the lead or team box."""
-    code = request.GET.get("organisation", "").strip().upper()[:32]
+    """htmx: members of the owning union's subtree (``organisation``, as typed in its union
+    picker) matching ``q`` — a name, pinyin or member number — with their honours, to fill the
+    lead or team box."""
+    union_text = request.GET.get("organisation", "").strip()[:160]
     target = "member" if request.GET.get("target") == "member" else "lead"
-    organisation = None
-    if code:
-        try:
-            organisation = scoping.get_organisation_or_404(request.user, code, Action.MANAGE_INNOVATION)
-        except (Http404, PermissionDenied):
-            organisation = None
+    organisation = org_selectors.union_pick(request.user, union_text, Action.MANAGE_INNOVATION).organisation
     q = request.GET.get("q", "").strip()[:60]
     results = selectors.member_picker(request.user, q, organisation) if organisation else []
     return render(
         request,
         "innovation/officer/_member_picker.html",
-        {"results": results, "organisation": organisation, "code": code, "target": target, "q": q},
+        {
+            "results": results,
+            "organisation": organisation,
+            "union_text": union_text,
+            "target": target,
+            "q": q,
+        },
     )
 
 
@@ -474,13 +476,18 @@ def idea_settings(request):
     """Thresholds per union: what applies to the chosen union and where it comes from, the
     unions in scope that set their own, and the form to set or clear them."""
     homes = scoping.home_organisations(request.user, Action.VIEW)
-    code = (request.POST.get("organisation") or request.GET.get("organisation") or "").strip().upper()[:32]
-    if code:
-        organisation = scoping.get_organisation_or_404(request.user, code, Action.VIEW)
-    elif homes:
-        organisation = homes[0]
-    else:
+    typed = request.POST.get("organisation") if request.method == "POST" else request.GET.get("organisation")
+    picker = forms.UnionChoiceForm({"organisation": typed or ""}, user=request.user)
+    organisation = picker.cleaned_data["organisation"] if picker.is_valid() else None
+    # A change is for one union named exactly, never a default; a union no one in reach has
+    # answers like a missing page (an out-of-scope code in the address, docs/dev/permissions.md).
+    # Only several matches show the page, with the choice under the picker.
+    if organisation is None and (request.method == "POST" or picker.has_error("organisation", "org_unknown")):
         raise Http404
+    if organisation is None:
+        if not homes:
+            raise Http404
+        organisation = homes[0]
     effective = selectors.idea_settings_for(organisation)
     form = None
     if request.method == "POST":
@@ -506,6 +513,6 @@ def idea_settings(request):
             "rows": selectors.idea_settings_rows(request.user)[:200],
             "form": form,
             "can_manage": permissions.can_manage_in(request.user, organisation),
-            "union_choices": forms.union_choices(request.user),
+            "picker": picker,
         },
     )

@@ -6,8 +6,10 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import audit, crypto, divisions, inputs, workdays
 from gonghui.core.text import clean
@@ -28,11 +30,13 @@ from gonghui.members.choices import (
     EnrolmentStatus,
     EventKind,
     MembershipStatus,
+    NotificationKind,
     RoutingBasis,
 )
 from gonghui.members.models import Enrolment, Member
 from gonghui.members.services import hooks, personal
 from gonghui.members.services import members as member_services
+from gonghui.notifications.services import notify
 from gonghui.organisations import scoping
 from gonghui.organisations.choices import GrassrootsType, Kind
 from gonghui.organisations.models import Organisation
@@ -229,6 +233,22 @@ def enrolment_submit(
                 "conflict": [None, enrolment.conflict or None],
             },
         )
+        for officer in scoping.nearest_holders(scoping.Action.APPROVE_ENROLMENT, organisation):
+            notify(
+                kind=NotificationKind.ENROLMENT_SUBMITTED,
+                user=officer,
+                title=gettext_lazy("New application to join: %(name)s"),
+                body=gettext_lazy(
+                    "%(name)s applied to join %(union)s. Decide by %(due)s (%(days)s working days)."
+                ),
+                params={
+                    "name": enrolment.name,
+                    "union": organisation.name,
+                    "due": enrolment.due_on.isoformat(),
+                    "days": settings.GONGHUI_ENROLMENT_SLA_DAYS,
+                },
+                link=reverse("members:enrolments"),
+            )
     return enrolment
 
 
@@ -334,6 +354,17 @@ def enrolment_approve(*, actor, enrolment: Enrolment, joined_on: datetime.date |
                 "member_no": [None, member.member_no],
             },
         )
+        notify(
+            kind=NotificationKind.ENROLMENT_APPROVED,
+            user=member.user,
+            phone=crypto.decrypt(locked.phone_enc),
+            title=gettext_lazy("Welcome to the union: your application is approved"),
+            body=gettext_lazy(
+                "%(union)s approved your application to join. Your member number is %(member_no)s."
+            ),
+            params={"union": locked.organisation.name, "member_no": member.member_no},
+            link=reverse("members:me"),
+        )
     return member
 
 
@@ -359,6 +390,14 @@ def enrolment_reject(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
             organisation_id=locked.organisation_id,
             changes={"status": [EnrolmentStatus.PENDING, EnrolmentStatus.REJECTED]},
             reason=reason,
+        )
+        notify(
+            kind=NotificationKind.ENROLMENT_REJECTED,
+            phone=crypto.decrypt(locked.phone_enc),
+            title=gettext_lazy("Your application to join was not approved"),
+            body=gettext_lazy("%(union)s did not approve your application. The reason: %(reason)s"),
+            params={"union": enrolment.organisation.name, "reason": reason},
+            link=reverse("members:join_status", args=[locked.pk]),
         )
     return locked
 

@@ -5,20 +5,25 @@ member's previous status at the old union; nothing is lost."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import audit, inputs, workdays
 from gonghui.members import counters, permissions
 from gonghui.members.choices import (
+    HOLDS_MEMBERS,
     TRANSFERABLE,
     EventKind,
     MembershipStatus,
+    NotificationKind,
     TransferStatus,
 )
 from gonghui.members.models import Member, Transfer
 from gonghui.members.services import hooks
 from gonghui.members.services import members as member_services
+from gonghui.members.services.notices import tell_member
 from gonghui.organisations import selectors as org_selectors
 from gonghui.organisations.choices import Kind
 from gonghui.organisations.models import Organisation
@@ -48,7 +53,7 @@ def transfer_request(*, actor, member: Member, to_organisation: Organisation | s
         raise inputs.field_error("reason", _("Say why the member is moving."), "required")
     if not to_organisation.is_active:
         raise ValidationError(_("The new union is not active."), code="org_inactive")
-    if to_organisation.kind not in {Kind.GRASSROOTS, Kind.STREET, Kind.COUNTY, Kind.FEDERATION}:
+    if to_organisation.kind not in HOLDS_MEMBERS:
         raise ValidationError(
             _("Members belong to a grassroots union or a territorial union that holds members."),
             code="org_cannot_hold_members",
@@ -144,6 +149,14 @@ def transfer_release(*, actor, transfer: Transfer) -> Transfer:
             action="members.transfer.released",
             changes={"status": [TransferStatus.REQUESTED, TransferStatus.RELEASED]},
         )
+        tell_member(
+            locked.member,
+            kind=NotificationKind.TRANSFER_RELEASED,
+            title=gettext_lazy("Your transfer was released"),
+            body=gettext_lazy("%(old)s released you; %(new)s will now take you in."),
+            params={"old": locked.from_organisation.name, "new": locked.to_organisation.name},
+            link=reverse("members:me"),
+        )
     return locked
 
 
@@ -199,6 +212,14 @@ def transfer_accept(*, actor, transfer: Transfer) -> Transfer:
                 "organisation": [old_org.code, locked.to_organisation.code],
             },
         )
+        tell_member(
+            member,
+            kind=NotificationKind.TRANSFER_ACCEPTED,
+            title=gettext_lazy("Your transfer is complete"),
+            body=gettext_lazy("You are now a member of %(new)s, with the same member number."),
+            params={"new": locked.to_organisation.name},
+            link=reverse("members:me"),
+        )
     return locked
 
 
@@ -231,6 +252,17 @@ def transfer_refuse(*, actor, transfer: Transfer, reason: str) -> Transfer:
             organisation_id=org_id,
             changes={"status": [before, new_status]},
             reason=reason,
+        )
+        refused_by = (
+            locked.from_organisation if new_status == TransferStatus.REFUSED_OUT else locked.to_organisation
+        )
+        tell_member(
+            locked.member,
+            kind=NotificationKind.TRANSFER_REFUSED,
+            title=gettext_lazy("Your transfer was refused"),
+            body=gettext_lazy("%(union)s refused the transfer: %(reason)s You stay a member of %(old)s."),
+            params={"union": refused_by.name, "reason": reason, "old": locked.from_organisation.name},
+            link=reverse("members:me"),
         )
     return locked
 

@@ -54,9 +54,10 @@ def test_dashboard_shows_the_city_admins_subtree_counts_with_drill_down_links(wo
     assert "宝鸡市总工会" not in body
 
 
-def test_dashboard_sends_a_member_without_officer_role_to_their_membership(world):
+def test_dashboard_shows_a_member_without_officer_role_the_service_hall_with_their_membership(world):
     response = client_for("member").get(reverse("dashboard"))
-    assert response.status_code == 302 and response["Location"] == reverse("members:me")
+    assert response.status_code == 200 and response.context["hall"]["member"] == world.members["xian_worker"]
+    assert f'href="{reverse("members:me")}"' in response.content.decode()
 
 
 def test_dashboard_of_a_login_without_any_role_explains_itself(world):
@@ -69,7 +70,8 @@ def test_dashboard_of_a_login_without_any_role_explains_itself(world):
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client, world):
-    for url in (reverse("dashboard"), reverse("members:list"), reverse("members:enrolments")):
+    # (the home page itself is the public landing page for them: gonghui/portal/tests)
+    for url in (reverse("members:list"), reverse("members:enrolments")):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
@@ -418,7 +420,7 @@ def test_the_officer_form_shows_every_error_at_once_in_natural_chinese(world):
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["organisation"] == ["在您的权限范围内没有代码为 NOPE 的组织。"]
+    assert errors["organisation"] == ["在此可选的工会中，没有与“NOPE”相符的。"]
     assert errors["name"] == ["姓名不能以“=”开头：请填写身份证或护照上的姓名。"]
     assert errors["id_number"] == ["未满16周岁不能入会：《劳动法》禁止用人单位招用未满16周岁的未成年人。"]
     assert errors["employer"] == ["最多120个字，现在是121个字。"]
@@ -432,7 +434,7 @@ def test_an_empty_officer_form_asks_for_each_required_field(world):
         {"ethnicity": "01", "employment_status": "employed", "employment_form": "standard"},
     )
     errors = response.context["form"].errors
-    assert errors["organisation"] == ["请填写所属工会（代码）。"]
+    assert errors["organisation"] == ["请填写所属工会。"]
     assert errors["name"] == ["请填写姓名。"]
     assert errors["id_number"] == ["请填写身份证号码。"]
 
@@ -751,3 +753,76 @@ def test_the_queue_flags_an_application_that_uses_a_members_id_number(world):
     )
     response = client_for("xian").get(reverse("members:enrolments"), HTTP_ACCEPT_LANGUAGE="en")
     assert "already belongs to a member" in response.content.decode()
+
+
+# ---- the union picker on the officers' forms ----------------------------------------------
+
+
+def test_a_new_member_is_created_in_a_union_typed_by_its_name_without_javascript(world):
+    response = client_for("xian").post(
+        reverse("members:create"), _new_member_data(organisation="西安某机械厂工会委员会")
+    )
+    assert response.status_code == 302
+    assert Member.objects.get(name="欧阳明华").organisation.code == "XA-0001"
+
+
+def test_a_new_members_union_that_several_unions_match_is_offered_as_choices_and_nothing_is_written(world):
+    counts = (Member.objects.count(), AuditEntry.objects.count())
+    client = client_for("xian")
+    response = client.post(reverse("members:create"), _new_member_data(organisation="yt"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].errors["organisation"] == [
+        "有多个工会与“yt”相符：请在下面选择一个，或输入更完整的名称。"
+    ]
+    assert 'name="organisation_pick" value="XA-0002"' in body and 'value="610113"' in body
+    assert (Member.objects.count(), AuditEntry.objects.count()) == counts
+    chosen = client.post(
+        reverse("members:create"), _new_member_data(organisation="yt", organisation_pick="XA-0002")
+    )
+    assert chosen.status_code == 302 and Member.objects.get(name="欧阳明华").organisation.code == "XA-0002"
+
+
+def test_a_new_member_cannot_be_put_in_a_union_of_the_sibling_branch_by_its_name(world):
+    counts = (Member.objects.count(), AuditEntry.objects.count())
+    response = client_for("baoji").post(
+        reverse("members:create"), _new_member_data(organisation="西安某机械厂工会委员会")
+    )
+    assert response.context["form"].errors["organisation"] == [
+        "在此可选的工会中，没有与“西安某机械厂工会委员会”相符的。"
+    ]
+    assert (Member.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_a_viewer_cannot_pick_a_union_for_a_new_member_where_they_only_read(world):
+    # The field's action (manage_members), not just sight of the union, decides the choice.
+    response = client_for("xian_viewer").get(reverse("members:create"))
+    assert response.status_code in (403, 404)
+
+
+def test_the_officer_transfers_a_member_to_a_union_of_another_province_typed_by_name(world):
+    member = xian_member(world)
+    response = client_for("xian").post(
+        reverse("members:transfer", args=[member.pk]),
+        {"to_organisation": "兰州某石化厂工会", "reason": "换工作"},
+    )
+    assert response.status_code == 302
+    assert Transfer.objects.get().to_organisation.code == "LZ-0001"
+
+
+def test_a_transfer_to_a_name_several_unions_share_is_refused_and_nothing_is_written(world):
+    member = xian_member(world)
+    response = client_for("xian").post(
+        reverse("members:transfer", args=[member.pk]), {"to_organisation": "某", "reason": "换工作"}
+    )
+    assert response.status_code == 200
+    assert response.context["transfer_form"].has_error("to_organisation", "org_ambiguous")
+    assert 'name="to_organisation_pick" value="LZ-0001"' in response.content.decode()
+    assert not Transfer.objects.exists()
+
+
+def test_the_roster_is_filtered_by_a_union_typed_in_pinyin_initials(world):
+    response = client_for("xian").get(reverse("members:list"), {"organisation": "xamjxcghwyh"})
+    assert response.status_code == 200
+    listed = response.context["page"].items
+    assert listed and all(m.organisation.code == "XA-0001" for m in listed)

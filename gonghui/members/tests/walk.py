@@ -76,9 +76,8 @@ NOT_WALKED = {
     "members:join_divisions": "the public join form's place picker",
     "members:join_lookup": "an applicant finds their own applications",
     "members:join_status": "an application's status, by its unguessable id",
+    "members:phone_login": "phone sign-in, open to everyone (test_phone_signin.py)",
     "members:me": "the signed-in member's own page",
-    "members:me_transfer": "the signed-in member's own transfer",
-    "members:me_transfer_union": "the signed-in member's own transfer",
     "members:me_transfer_cancel": "the signed-in member's own transfer",
     "members:card": "the signed-in member's own card",
     "members:card_verify": "the public check of a card's signed code",
@@ -147,3 +146,11 @@ def snapshot(values: dict) -> tuple:
         ImportBatch.objects.get(pk=values["batch_id"]).status,
         ExportJob.objects.get(pk=values["job_id"]).status,
     )
+
+
+# Phone sign-in (auth/sms-*) is open to everyone and shows no union's data; me/* act on the
+# caller's own account. test_phone_signin.py covers both, the other account's code included.
+API_NOT_WALKED = {
+    "auth": "phone sign-in: open to everyone, answers only the caller's own account",
+    "me": "the caller's own account: 认证 and its sign-in phone",
+}

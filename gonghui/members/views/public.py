@@ -26,10 +26,9 @@ from gonghui.members.choices import (
     EmploymentForm,
     EnrolmentStatus,
 )
-from gonghui.members.forms import OTHER_FORMS, PROMINENT_FORMS, JoinForm, LookupForm, OwnTransferForm
+from gonghui.members.forms import OTHER_FORMS, PROMINENT_FORMS, JoinForm, LookupForm
 from gonghui.members.models import Member
 from gonghui.members.services import cards, enrolment, transfers
-from gonghui.organisations import selectors as org_selectors
 
 # ---- online enrolment -----------------------------------------------------------------
 
@@ -163,7 +162,14 @@ def _own_member(request) -> Member:
         raise Http404 from None
 
 
-def _render_me(request, member: Member, transfer_form: OwnTransferForm):
+@login_required
+@never_cache
+@require_GET
+def me(request):
+    """My membership: union, number, status, history, transfers and dues. Asking to move is
+    done on the portal's ``/me/transfers/``, by the new union's name (a member never types a
+    union code)."""
+    member = _own_member(request)
     own_transfers = list(selectors.own_transfers(member))
     has_open = any(t.status in OPEN_TRANSFER for t in own_transfers)
     return render(
@@ -175,46 +181,9 @@ def _render_me(request, member: Member, transfer_form: OwnTransferForm):
             "transfers": own_transfers,
             "open_statuses": OPEN_TRANSFER,
             "can_request_transfer": member.status in TRANSFERABLE and not has_open,
-            "transfer_form": transfer_form,
             "dues": member.dues.order_by("-month")[:24],
         },
     )
-
-
-@login_required
-@never_cache
-@require_GET
-def me(request):
-    """My membership: union, number, status, history, transfers and dues."""
-    return _render_me(request, _own_member(request), OwnTransferForm())
-
-
-@login_required
-@require_POST
-def me_transfer(request):
-    """The member asks to move to another union (by its code)."""
-    member = _own_member(request)
-    form = OwnTransferForm(request.POST)
-    if form_action(
-        request,
-        lambda data: transfers.transfer_request(actor=request.user, member=member, **data),
-        form=form,
-        success=_("Your transfer request has been sent to %(union)s.") % {"union": member.organisation},
-        fields_by_code=form.ERROR_FIELDS,
-    ).ok:
-        return redirect(reverse("members:me") + "#transfers")
-    return _render_me(request, member, form)
-
-
-@login_required
-@require_GET
-def me_transfer_union(request):
-    """htmx: the name of the union whose code is being typed, so the member sees where
-    they are asking to go."""
-    _own_member(request)
-    code = (request.GET.get("to_organisation") or "").strip().upper()
-    target = org_selectors.transfer_target(code) if code else None
-    return render(request, "members/public/_union_hint.html", {"code": code, "target": target})
 
 
 @login_required

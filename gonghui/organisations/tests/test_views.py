@@ -509,3 +509,71 @@ def test_admin_role_assignment_goes_through_the_service(world, city_viewer):
     assert AuditEntry.objects.filter(
         action="organisations.role.assigned", actor=world.users["operator"]
     ).exists()
+
+
+# ---- the union picker's type-ahead ----------------------------------------------------------
+
+
+def test_the_picker_lists_unions_matching_pinyin_initials_within_the_fields_action(world):
+    response = client_for("xian_officer").get(
+        reverse("organisations:pick"), {"q": "yt", "action": "manage_members", "field": "organisation"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert 'data-pick-union="雁塔区总工会（610113）"' in body and "XA-0002" in body
+
+
+def test_the_picker_reads_the_boxs_own_parameter_as_htmx_sends_it(world):
+    response = client_for("xian").get(reverse("organisations:pick"), {"field": "union", "union": "610113"})
+    assert "雁塔区总工会" in response.content.decode()
+    # a filter form's own q (the roster's name search) never stands in for the box
+    both = client_for("xian").get(
+        reverse("organisations:pick"), {"field": "union", "union": "ytq", "q": "张"}
+    )
+    assert "雁塔区总工会" in both.content.decode()
+
+
+def test_the_picker_shows_the_sibling_admin_nothing_of_the_other_branch(world):
+    gansu = client_for("gansu")
+    for q in ("西安", "xaszgh", "610100", "yt", "某"):
+        body = gansu.get(reverse("organisations:pick"), {"q": q, "action": "view"}).content.decode()
+        assert "西安市总工会" not in body and "雁塔区总工会" not in body and "宝鸡某钢厂" not in body, q
+    assert "兰州某石化厂工会" in gansu.get(reverse("organisations:pick"), {"q": "某"}).content.decode()
+
+
+def test_the_picker_refuses_an_unknown_action_and_asks_anonymous_visitors_to_sign_in(world):
+    assert (
+        client_for("xian").get(reverse("organisations:pick"), {"q": "x", "action": "nope"}).status_code == 404
+    )
+    assert client_for(None).get(reverse("organisations:pick"), {"q": "x"}).status_code == 302
+
+
+def test_the_pick_address_is_not_taken_for_an_organisation_code(world):
+    assert reverse("organisations:pick") == "/organisations/pick"
+    assert client_for("xian").get("/organisations/610100/").status_code == 200
+
+
+def test_the_audit_log_is_filtered_by_an_organisation_typed_by_name_and_never_the_other_branchs(world):
+    mine = client_for("xian").get(reverse("audit"), {"organisation": "雁塔区总工会"})
+    assert mine.status_code == 200 and not mine.context["form"].errors
+    theirs = client_for("gansu").get(reverse("audit"), {"organisation": "雁塔区总工会"})
+    assert theirs.context["form"].has_error("organisation", "org_unknown")
+    assert list(theirs.context["page"].items) == []
+
+
+def test_an_organisation_is_moved_under_a_parent_typed_by_name_or_not_at_all_when_several_match(world):
+    admin = client_for("shaanxi")
+    several = admin.post(reverse("organisations:move", args=["XA-0002"]), {"new_parent": "市总工会"})
+    assert several.context["form"].has_error("new_parent", "org_ambiguous")
+    assert Organisation.objects.get(code="XA-0002").get_parent().code == "610113"
+    moved = admin.post(reverse("organisations:move", args=["XA-0002"]), {"new_parent": "宝鸡市总工会"})
+    assert moved.status_code == 302
+    assert Organisation.objects.get(code="XA-0002").get_parent().code == "610300"
+
+
+def test_the_organisations_api_finds_a_union_by_pinyin_initials_only_within_scope(world):
+    from gonghui.testing import api_for
+
+    mine = api_for("xian").get("/api/v1/organisations", {"q": "ytqzgh"}).json()
+    assert [o["code"] for o in mine["items"]] == ["610113"]
+    assert api_for("gansu").get("/api/v1/organisations", {"q": "ytqzgh"}).json() == {"items": [], "count": 0}

@@ -13,6 +13,10 @@ def xian_objects(world) -> dict:
 LIST_QUERIES = [
     ("organisations:tree", "?q=610100"),
     ("audit", "?organisation=610100"),
+    # The union picker's type-ahead (queries that do not repeat a 西安 marker back).
+    ("organisations:pick", "?q=xa&action=view&field=organisation"),
+    ("organisations:pick", "?q=yt&action=manage_members"),
+    ("organisations:pick", "?field=union&union=6101"),
 ]
 
 FORM_POST = {

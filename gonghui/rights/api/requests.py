@@ -188,6 +188,15 @@ def list_requests(request, status: str = "", overdue: bool = False, page: int = 
     return {"items": [request_item(r) for r in items], "count": count}
 
 
+@router.get("me/requests", response=RequestList)
+def my_requests(request, page: int = 1, page_size: int = 20):
+    """The caller's own requests (filed by them, or for their member record), newest first —
+    an officer's too: not their queue."""
+    req = pagination.parse(page, page_size)
+    items, count = pagination.slice_queryset(selectors.own_requests(request.user), req)
+    return {"items": [request_item(r) for r in items], "count": count}
+
+
 @router.get("requests/{request_id}", response=RequestDetail)
 def get_request(request, request_id: str):
     return request_detail(selectors.request_or_404(request.user, uuid_or_404(request_id)))

@@ -4,13 +4,35 @@ while it changes, and the checks shared by the transitions (still open, a reason
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, inputs
+from gonghui.core import audit, crypto, inputs
 from gonghui.core.inputs import InputCode
 from gonghui.core.validation import merge_errors
+from gonghui.notifications.services import notify
 from gonghui.rights.choices import OPEN_STATUSES, AuditAction
 from gonghui.rights.models import Request, RequestEvent
+
+
+def tell_filer(req: Request, *, kind: str, title, body, params: dict | None = None) -> None:
+    """Notify the worker who filed ``req``: the account that filed it (or the member's
+    account), with the SMS to the phone given when filing; without an account, that phone
+    (claimed by the account that later signs in with it). The link is the request's status
+    page, where the worker follows it and rates it once closed."""
+    user = req.user or (req.member.user if req.member_id else None)
+    phone = crypto.decrypt(req.phone_enc) if req.phone_enc else ""
+    if user is None and not phone:
+        return
+    notify(
+        kind=kind,
+        user=user,
+        phone=phone or None,
+        title=title,
+        body=body,
+        params={"number": req.number, **(params or {})},
+        link=reverse("rights:status", args=[req.pk]),
+    )
 
 
 def add_event(req: Request, kind: str, *, actor, note: str = "", organisation=None) -> RequestEvent:

@@ -13,14 +13,19 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import inputs, locking, workdays
 from gonghui.core.inputs import InputCode
 from gonghui.core.validators import validate_division_code, validate_person_name
 from gonghui.members.services import enrolment as member_enrolment
 from gonghui.members.services import personal
+from gonghui.notifications.services import notify
+from gonghui.organisations import scoping
 from gonghui.rights import permissions
 from gonghui.rights.choices import (
     OPEN_STATUSES,
@@ -29,6 +34,7 @@ from gonghui.rights.choices import (
     Channel,
     Complexity,
     EventKind,
+    NotificationKind,
     RequestStatus,
     TransferStatus,
 )
@@ -39,6 +45,7 @@ from gonghui.rights.services.common import (
     check_open,
     collect,
     given_text,
+    tell_filer,
 )
 from gonghui.rights.services.numbers import insert_numbered
 
@@ -232,6 +239,13 @@ def request_accept(*, actor, request: Request) -> Request:
             actor=actor,
             changes={"status": [RequestStatus.NEW, RequestStatus.HANDLING]},
         )
+        tell_filer(
+            req,
+            kind=NotificationKind.REQUEST_ACCEPTED,
+            title=gettext_lazy("Your request %(number)s is accepted"),
+            body=gettext_lazy("%(union)s has taken on your request and will reply by %(due)s."),
+            params={"union": req.organisation.name, "due": req.due_on.isoformat()},
+        )
     return req
 
 
@@ -314,12 +328,91 @@ def escalate_overdue(*, today: datetime.date | None = None) -> list[Request]:
                 req.auto_escalated = True
                 req.save(update_fields=["auto_escalated"])
                 continue
-            done.append(
-                _escalate(
-                    req, actor=None, reason=_("Overdue since %(due)s") % {"due": req.due_on}, automatic=True
-                )
+            req = _escalate(
+                req, actor=None, reason=_("Overdue since %(due)s") % {"due": req.due_on}, automatic=True
             )
+            _tell_overdue(req)
+            done.append(req)
     return done
+
+
+def _tell_overdue(req: Request) -> None:
+    """An automatic escalation is news to two sides: the filer learns the request is late and
+    who holds it now; the officers of the union it went to (or of the nearest union above it
+    that has any, as for a new application) find it in their queue. Inside the escalation's
+    transaction, so it is told once, with the change."""
+    params = {"union": req.organisation.name, "due": req.due_on.isoformat()}
+    tell_filer(
+        req,
+        kind=NotificationKind.REQUEST_OVERDUE,
+        title=gettext_lazy("Your request %(number)s is overdue"),
+        body=gettext_lazy(
+            "It was not answered by %(due)s, so it has gone up to %(union)s, which now handles it."
+        ),
+        params=params,
+    )
+    for officer in scoping.nearest_holders(scoping.Action.HANDLE_REQUESTS, req.organisation):
+        notify(
+            kind=NotificationKind.REQUEST_ESCALATED,
+            user=officer,
+            title=gettext_lazy("Overdue request %(number)s escalated to %(union)s"),
+            body=gettext_lazy("%(category)s, due on %(due)s and not answered: it is now in your queue."),
+            # the label itself (lazy), so it is rendered in the officer's language
+            params={"number": req.number, "category": Category(req.category).label, **params},
+            link=reverse("rights:detail", args=[req.pk]),
+        )
+
+
+def warn_due_soon(*, today: datetime.date | None = None) -> list[Request]:
+    """Warn before a deadline breaks: every open request whose reply is due by the end of the
+    next working day (public holidays off, make-up days on: ``core.workdays``) — due today
+    included, since it is not late yet — is told to the officers who handle requests at the
+    union holding it now (or at the nearest union above it that has any), as
+    ``request.due_soon``.
+
+    Once per request and due date: ``due_warned_for`` keeps the date warned about, written in
+    the same transaction as the notifications, so running it again tells nobody anything new;
+    when the deadline moves (complexity changed, transfer accepted) the new one is warned. A
+    request past its due date is not warned: ``escalate_overdue`` deals with it. The system
+    speaks, so there is no actor, and the marker is bookkeeping, not a change of the request:
+    no event, no audit entry. Returns the requests warned."""
+    today = today or timezone.localdate()
+    last = workdays.add_working_days(today, 1)
+    candidates = Request.objects.filter(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=last)
+    ids = list(candidates.exclude(due_warned_for=F("due_on")).values_list("pk", flat=True))
+    done = []
+    for pk in ids:
+        with transaction.atomic():
+            req = Request.objects.select_for_update().select_related("organisation").get(pk=pk)
+            if req.status not in OPEN_STATUSES or not today <= req.due_on <= last:
+                continue
+            if req.due_warned_for == req.due_on:
+                continue
+            req.due_warned_for = req.due_on
+            req.save(update_fields=["due_warned_for"])
+            _tell_due_soon(req)
+            done.append(req)
+    return done
+
+
+def _tell_due_soon(req: Request) -> None:
+    """The officers whose queue holds the request hear its deadline is near; the filer is not
+    told (nothing is late yet, and the worker cannot make it faster)."""
+    for officer in scoping.nearest_holders(scoping.Action.HANDLE_REQUESTS, req.organisation):
+        notify(
+            kind=NotificationKind.REQUEST_DUE_SOON,
+            user=officer,
+            title=gettext_lazy("Request %(number)s is due on %(due)s"),
+            body=gettext_lazy("%(category)s held by %(union)s is not answered yet: reply by %(due)s."),
+            # the label itself (lazy), so it is rendered in the officer's language
+            params={
+                "number": req.number,
+                "category": Category(req.category).label,
+                "union": req.organisation.name,
+                "due": req.due_on.isoformat(),
+            },
+            link=reverse("rights:detail", args=[req.pk]),
+        )
 
 
 def request_close(*, actor, request: Request, reply: str) -> Request:
@@ -346,6 +439,13 @@ def request_close(*, actor, request: Request, reply: str) -> Request:
             AuditAction.REQUEST_CLOSED,
             actor=actor,
             changes={"status": [before, RequestStatus.CLOSED], "on_time": [None, req.closed_on_time]},
+        )
+        tell_filer(
+            req,
+            kind=NotificationKind.REQUEST_CLOSED,
+            title=gettext_lazy("Your request %(number)s is answered"),
+            body=gettext_lazy("%(union)s replied: %(reply)s Please rate how it was handled."),
+            params={"union": req.organisation.name, "reply": reply},
         )
     return req
 

@@ -5,14 +5,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import inputs, locking
 from gonghui.organisations import selectors as org_selectors
 from gonghui.organisations.models import Organisation
 from gonghui.rights import permissions, selectors
-from gonghui.rights.choices import AuditAction, EventKind, RequestStatus, TransferStatus
+from gonghui.rights.choices import AuditAction, EventKind, NotificationKind, RequestStatus, TransferStatus
 from gonghui.rights.models import Request, RequestTransfer
-from gonghui.rights.services.common import add_event, audit_request, check_open, given_text
+from gonghui.rights.services.common import add_event, audit_request, check_open, given_text, tell_filer
 from gonghui.rights.services.requests import due_date
 
 
@@ -104,6 +105,13 @@ def transfer_decide(*, actor, transfer: RequestTransfer, accept: bool, note: str
                 AuditAction.REQUEST_TRANSFER_ACCEPTED,
                 actor=actor,
                 changes={"organisation": [before, req.organisation.code]},
+            )
+            tell_filer(
+                req,
+                kind=NotificationKind.REQUEST_TRANSFERRED,
+                title=gettext_lazy("Your request %(number)s moved to %(union)s"),
+                body=gettext_lazy("%(union)s now handles your request and will reply by %(due)s."),
+                params={"union": req.organisation.name, "due": req.due_on.isoformat()},
             )
         else:
             add_event(req, EventKind.TRANSFER_REFUSED, actor=actor, note=note, organisation=t.to_organisation)

@@ -1,5 +1,5 @@
-"""The worker's side of a request: finding it by its number and mobile number, and rating
-the handling once it is closed. Neither may become an oracle for numbers or phones: a wrong
+"""The worker's side of a request: finding it by its number and mobile number, adding
+information while it is open, and rating the handling once it is closed. Neither may become an oracle for numbers or phones: a wrong
 phone answers exactly like an unknown request (404), and both are throttled per request
 whatever the client address."""
 
@@ -15,7 +15,7 @@ from gonghui.members.services import personal
 from gonghui.rights import permissions, selectors
 from gonghui.rights.choices import AuditAction, EventKind, RequestStatus
 from gonghui.rights.models import Request
-from gonghui.rights.services.common import add_event, audit_request
+from gonghui.rights.services.common import add_event, audit_request, check_open, given_text
 from gonghui.rights.services.numbers import normalise_number
 
 RATE_ATTEMPTS_PER_REQUEST = 10
@@ -73,4 +73,23 @@ def request_rate(*, actor, request: Request, rating, comment: str = "", phone: s
         req.save(update_fields=["rating", "rating_comment", "rated_at"])
         add_event(req, EventKind.RATED, actor=actor, note=f"{rating}/5")
         audit_request(req, AuditAction.REQUEST_RATED, actor=actor, changes={"rating": [None, rating]})
+    return req
+
+
+def request_add_information(*, actor, request: Request, text) -> Request:
+    """The worker who filed ``request`` (signed in: the filer's account or the member's)
+    adds what they have learnt since — a date, an amount, a name — while it is open. It is a
+    line of the timeline that the handling union reads; the request itself does not change.
+    Anyone else gets 404 (as for a request that does not exist); ``request_closed`` once it is
+    closed; ``required`` and the text codes of core.inputs on ``text``."""
+    if not permissions.is_own(actor, request):
+        raise Http404
+    text = given_text(text, "text", _("Write what you want to add."), max_length=1000)
+    with transaction.atomic():
+        req = locking.locked(request, "organisation")
+        check_open(req)
+        add_event(req, EventKind.INFORMATION, actor=actor, note=text)
+        audit_request(
+            req, AuditAction.REQUEST_INFORMATION, actor=actor, changes={"information": [None, len(text)]}
+        )
     return req

@@ -155,3 +155,28 @@ def test_the_officers_pages_are_403_to_a_signed_in_worker(world, member_user):
     assert worker.get("/rights/rates/").status_code == 403
     assert worker.get("/rights/needs/").status_code == 403
     assert client_for(None).get("/rights/rates/").status_code == 302
+
+
+def test_a_request_is_passed_to_a_union_typed_by_its_name_or_pinyin_initials(world):
+    by_name, by_initials = file_request(), file_request(phone="13800002222")
+    xian = client_for("xian")
+    for req, typed in ((by_name, "宝鸡某钢厂工会"), (by_initials, "bjmgcgh")):
+        page = xian.post(f"/rights/requests/{req.pk}/transfer/", {"to": typed, "reason": "工地"})
+        assert page.status_code == 302 and said(page)[-1] == "已保存。"
+    assert [t.to_organisation.code for t in RequestTransfer.objects.all()] == ["BJ-0001"] * 2
+
+
+def test_a_union_name_several_unions_share_is_refused_with_their_names_and_nothing_is_written(world):
+    r = file_request()
+    page = client_for("xian").post(f"/rights/requests/{r.pk}/transfer/", {"to": "某", "reason": "x"})
+    (message,) = said(page)
+    assert message.startswith("有多个工会与“某”相符：")
+    assert "宝鸡某钢厂工会（BJ-0001）" in message and "兰州某石化厂工会（LZ-0001）" in message
+    assert not RequestTransfer.objects.exists()
+    assert not AuditEntry.objects.filter(action="rights.request.transfer_asked").exists()
+
+
+def test_the_detail_page_shows_a_union_picker_for_passing_a_request_on(world):
+    r = file_request()
+    page = client_for("xian").get(f"/rights/requests/{r.pk}/").content.decode()
+    assert "data-union-picker" in page and "/organisations/pick?action=any_union" in page

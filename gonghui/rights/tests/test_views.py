@@ -127,6 +127,16 @@ def test_legal_aid_page_upload_and_needs_pages(world):
         "/rights/needs/", {"organisation": "610100", "title": "x", "owner": "y", "deadline": "2026-12-31"}
     )
     assert r.status_code == 404 and PracticalNeed.objects.count() == 1
+    several = xian.post(
+        "/rights/needs/", {"organisation": "yt", "title": "x", "owner": "y", "deadline": "2026-12-31"}
+    )
+    assert several.status_code == 200 and several.context["form"].has_error("organisation", "org_ambiguous")
+    assert PracticalNeed.objects.count() == 1
+    named = xian.post(
+        "/rights/needs/",
+        {"organisation": "雁塔区总工会", "title": "x", "owner": "y", "deadline": "2026-12-31"},
+    )
+    assert named.status_code == 302 and PracticalNeed.objects.count() == 2
     assert "增设饮水点" in xian.get("/rights/needs/").content.decode()
     assert "增设饮水点" not in client_for("baoji").get("/rights/needs/").content.decode()
 

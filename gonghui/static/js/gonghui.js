@@ -32,11 +32,43 @@
     }
   });
 
+  // A union picker's type-ahead list (organisations/_union_picks.html): a button writes its
+  // union, "name（code）", into the picker's box and closes the list.
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest("[data-pick-union]");
+    if (!option) return;
+    var picker = option.closest("[data-union-picker]");
+    var box = picker && picker.querySelector("input[type=text], input:not([type])");
+    if (!box) return;
+    box.value = option.getAttribute("data-pick-union");
+    picker.querySelector(".union-picks").innerHTML = "";
+    // A filter form listening for "change" on the box (the roster) refreshes its results.
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    box.focus();
+  });
+
   // A tree toggle (data-expands) says it is open once its children have loaded.
   document.addEventListener("htmx:afterRequest", function (event) {
     var el = event.detail && event.detail.elt;
     if (el && el.matches && el.matches("[data-expands]") && event.detail.successful) {
       el.setAttribute("aria-expanded", "true");
     }
+  });
+
+  // The installable app: the service worker (static/js/sw.js, served at the root so that it
+  // controls the card and the station pages) keeps those pages for use without a network.
+  var sw = document.querySelector('meta[name="gonghui-sw"]');
+  if (sw && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(sw.content, { scope: "/" }).catch(function () {});
+  }
+
+  // <form data-forget-offline> (sign out): empty the offline copies first, so the next person
+  // on a shared phone never sees the previous person's card.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-forget-offline]") || !window.caches || form.dataset.forgotten) return;
+    event.preventDefault();
+    form.dataset.forgotten = "1";
+    window.caches.delete("gonghui-offline-v1").catch(function () {}).then(function () { form.submit(); });
   });
 })();

@@ -17,16 +17,22 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import audit, crypto, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.core.validators import mask_phone, validate_mobile
+from gonghui.notifications.services import notify
+from gonghui.organisations import scoping
 from gonghui.stations import hours, permissions
 from gonghui.stations.choices import (
     OPEN_TICKET_STATUSES,
     AuditAction,
+    NotificationKind,
     ProblemKind,
     TicketEventKind,
     TicketStatus,
@@ -221,7 +227,25 @@ def ticket_resolve(*, actor, ticket: Ticket, resolution: str, at=None) -> Ticket
             actor, ticket, kind=TicketEventKind.RESOLVED, note=resolution,
             changes={"status": [before, ticket.status], "on_time": [None, ticket.resolved_on_time]},
         )  # fmt: skip
+        _tell_reporter(ticket)
     return ticket
+
+
+def _tell_reporter(ticket: Ticket) -> None:
+    """The worker who reported the problem hears it is fixed: their account if they were
+    signed in, the phone they left (if any) for the SMS or, without an account, the inbox."""
+    phone = crypto.decrypt(ticket.contact_enc) if ticket.contact_enc else ""
+    if ticket.reporter is None and not phone:
+        return
+    notify(
+        kind=NotificationKind.TICKET_RESOLVED,
+        user=ticket.reporter,
+        phone=phone or None,
+        title=gettext_lazy("The problem you reported at %(station)s is fixed"),
+        body=gettext_lazy("Ticket %(number)s: %(resolution)s"),
+        params={"station": ticket.station.name, "number": ticket.number, "resolution": ticket.resolution},
+        link=reverse("stations:ticket", args=[ticket.number]),
+    )
 
 
 def ticket_reject(*, actor, ticket: Ticket, reason: str, at=None) -> Ticket:
@@ -269,5 +293,86 @@ def escalate_overdue(*, now=None) -> list[Ticket]:
                 actor=None, action=AuditAction.TICKET_ESCALATED, obj=ticket,
                 organisation_id=ticket.organisation_id, changes={"escalated": [False, True]},
             )  # fmt: skip
+            _tell_overdue(ticket)
             done.append(ticket)
     return done
+
+
+def warn_due_soon(*, now=None) -> list[Ticket]:
+    """Warn before the SLA breaks: every open ticket, not escalated, due within the next
+    ``GONGHUI_TICKET_WARN_HOURS`` hours (default 2) is told to the officers who manage stations
+    at the owning union (or at the nearest union above it that has any), as
+    ``ticket.due_soon``.
+
+    Once per ticket and due time: ``due_warned_for`` keeps the due time warned about, written
+    in the same transaction as the notifications, so running it again tells nobody anything
+    new. A ticket already past its due time is not warned: ``escalate_overdue`` deals with it.
+    The system speaks, so there is no actor, and the marker is bookkeeping, not a step of the
+    ticket: no event, no audit entry. Returns the tickets warned."""
+    now = now or timezone.now()
+    until = now + datetime.timedelta(hours=settings.GONGHUI_TICKET_WARN_HOURS)
+    pending = (
+        Ticket.objects.filter(
+            status__in=OPEN_TICKET_STATUSES, escalated=False, due_at__gte=now, due_at__lte=until
+        )
+        .exclude(due_warned_for=F("due_at"))
+        .values_list("pk", flat=True)
+    )
+    done = []
+    for pk in list(pending):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
+            if (
+                ticket is None
+                or ticket.escalated
+                or ticket.status not in OPEN_TICKET_STATUSES
+                or not now <= ticket.due_at <= until
+                or ticket.due_warned_for == ticket.due_at
+            ):
+                continue
+            ticket.due_warned_for = ticket.due_at
+            ticket.save(update_fields=["due_warned_for"])
+            _tell_due_soon(ticket)
+            done.append(ticket)
+    return done
+
+
+def _tell_due_soon(ticket: Ticket) -> None:
+    """The officers of the owning union (or of the nearest union above it that has any) hear
+    the ticket is about to break its SLA; the reporter is told only when it is fixed."""
+    station = ticket.station
+    for officer in scoping.nearest_holders(scoping.Action.MANAGE_STATIONS, ticket.organisation):
+        notify(
+            kind=NotificationKind.TICKET_DUE_SOON,
+            user=officer,
+            title=gettext_lazy("Repair ticket at %(station)s due at %(due)s"),
+            body=gettext_lazy("Ticket %(number)s (%(problem)s) is still open: fix it by %(due)s."),
+            params={
+                "station": station.name,
+                "number": ticket.number,
+                "problem": ProblemKind(ticket.kind).label,  # lazy: in the officer's language
+                "due": timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            link=reverse("stations:ticket_detail", args=[ticket.number]),
+        )
+
+
+def _tell_overdue(ticket: Ticket) -> None:
+    """The officers of the owning union (or of the nearest union above it that has any) hear
+    of a ticket that broke its time limit, once, with the escalation. The reporter is not told:
+    they hear when it is fixed."""
+    station = ticket.station
+    for officer in scoping.nearest_holders(scoping.Action.MANAGE_STATIONS, ticket.organisation):
+        notify(
+            kind=NotificationKind.TICKET_OVERDUE,
+            user=officer,
+            title=gettext_lazy("Repair ticket overdue at %(station)s"),
+            body=gettext_lazy("Ticket %(number)s (%(problem)s) was due at %(due)s and is still open."),
+            params={
+                "station": station.name,
+                "number": ticket.number,
+                "problem": ProblemKind(ticket.kind).label,  # lazy: in the officer's language
+                "due": timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            link=reverse("stations:ticket_detail", args=[ticket.number]),
+        )

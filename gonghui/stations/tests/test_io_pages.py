@@ -236,3 +236,17 @@ def test_a_shared_strings_bomb_is_refused_and_nothing_is_kept(officer_client, se
     assert response.status_code == 400
     assert "shared strings" in response.content.decode()
     assert Station.objects.count() == 0 and _stored(settings) == []
+
+
+def test_the_export_is_narrowed_to_a_union_typed_by_its_name_and_several_matches_are_offered(
+    client, world, city_officer
+):
+    make_station(world, "xian", name="钟楼工会驿站")
+    make_station(world, "yanta", name="小寨驿站")
+    base = {"scope": "public", "crs": "gcj02", "format": "csv", "kind": "geojson"}
+    response = client.get(DOWNLOAD, {**base, "union": "雁塔区总工会"})
+    data = json.loads(b"".join(response.streaming_content))
+    assert [f["properties"]["name"] for f in data["features"]] == ["小寨驿站"]
+    client.force_login(city_officer)  # the union box is on the officers' export page
+    several = client.get(DOWNLOAD, {**base, "union": "yt"})
+    assert several.status_code == 400 and b'name="union_pick" value="610113"' in several.content

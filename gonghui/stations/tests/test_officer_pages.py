@@ -113,7 +113,7 @@ def test_list_filters(world, stations):
     assert _codes(c.get(LIST, {"union": "610300"}).content.decode()) == [baoji.code]
     # a union outside the scope answers like an unknown one: nothing, and a message
     html = client_for("baoji", language="en").get(LIST, {"union": "610100"}).content.decode()
-    assert _codes(html) == [] and "No union with this code in your scope." in html
+    assert _codes(html) == [] and "No union you may choose here matches “610100”." in html
     # unknown filter values are ignored, not errors
     assert c.get(LIST, {"status": "x", "tier": "y", "page": "abc"}).status_code == 200
 
@@ -190,8 +190,8 @@ def test_create_station_through_the_registry(world):
         ({"hours": "sometimes"}, "Cannot read the opening hours"),
         ({"division_code": "999999"}, ""),
         ({"name": ""}, "Please fill in: Name."),
-        ({"organisation": "620000"}, "No union with this code in your scope."),  # gansu, not 西安's
-        ({"organisation": "NOPE"}, "No union with this code in your scope."),
+        ({"organisation": "620000"}, "No union you may choose here matches “620000”."),  # gansu, not 西安's
+        ({"organisation": "NOPE"}, "No union you may choose here matches “NOPE”."),
         ({"keeper": "baoji"}, "No user with this name holds a role"),  # a role outside the subtree
         ({"keeper": "nobody"}, "No user with this name holds a role"),
         ({"facilities": ["teleporter"]}, "Choose one of the listed options."),
@@ -263,3 +263,32 @@ def test_list_queries_do_not_grow_with_the_rows(world, django_assert_max_num_que
     with django_assert_max_num_queries(8):
         r = c.get(LIST, {"page": "2"})
     assert len(_codes(r.content.decode())) == 5
+
+
+def test_a_station_is_created_for_a_union_typed_by_its_name_without_javascript(world):
+    r = client_for("xian", language="en").post(NEW, _form(organisation="雁塔区总工会"))
+    assert r.status_code == 302 and Station.objects.get().organisation == world.orgs["yanta"]
+
+
+def test_a_union_name_that_matches_several_unions_is_offered_as_choices_and_nothing_is_written(world):
+    c = client_for("xian", language="en")
+    r = c.post(NEW, _form(organisation="yt"))
+    html = r.content.decode()
+    assert r.status_code == 200 and "Several unions match “yt”" in html
+    assert 'name="organisation_pick" value="610113"' in html and 'value="XA-0002"' in html
+    assert not Station.objects.exists() and not AuditEntry.objects.filter(action="stations.station.created")
+    # choosing one of the offered unions creates the station there
+    r = c.post(NEW, _form(organisation="yt", organisation_pick="610113"))
+    assert r.status_code == 302 and Station.objects.get().organisation == world.orgs["yanta"]
+
+
+def test_the_sibling_province_admin_cannot_create_a_station_for_a_union_named_in_shaanxi(world):
+    r = client_for("gansu", language="en").post(NEW, _form(organisation="雁塔区总工会"))
+    assert "No union you may choose here matches" in r.content.decode()
+    assert not Station.objects.exists()
+
+
+def test_the_station_list_is_filtered_by_a_union_typed_in_pinyin(world, stations):
+    xian, xian_stale, baoji = stations
+    c = client_for("shaanxi", language="en")
+    assert _codes(c.get(LIST, {"union": "bjszgh"}).content.decode()) == [baoji.code]

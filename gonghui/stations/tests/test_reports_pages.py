@@ -9,6 +9,7 @@ from gonghui.stations.choices import SuggestionStatus, TicketStatus
 from gonghui.stations.models import CheckIn, Station, Suggestion, Ticket
 from gonghui.stations.services import checkins, suggestions
 from gonghui.stations.tests.helpers import make_keeper, make_station
+from gonghui.testing import client_for
 
 
 @pytest.fixture(autouse=True)
@@ -377,3 +378,10 @@ def test_a_suggestion_with_a_province_but_no_district_asks_for_the_district(clie
     )
     assert _field_errors(response) == {"work_division": ["请选择这个地点所在的区（县）。"]}
     assert Suggestion.objects.count() == 0
+
+
+def test_the_ticket_queue_is_filtered_by_a_union_typed_by_name_and_404_for_the_other_branchs(world):
+    assert client_for("xian").get("/stations/tickets/", {"union": "雁塔区总工会"}).status_code == 200
+    several = client_for("xian").get("/stations/tickets/", {"union": "yt"})
+    assert several.status_code == 200 and several.context["union_form"].has_error("union", "org_ambiguous")
+    assert client_for("gansu").get("/stations/tickets/", {"union": "雁塔区总工会"}).status_code == 404

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.forms import Form as NaturalForm
 from gonghui.core.web import dispatch, form_action
+from gonghui.organisations.forms import UnionField
 from gonghui.organisations.permissions import is_officer
+from gonghui.organisations.selectors import ANY_UNION
 from gonghui.stations import permissions
 from gonghui.stations.choices import Crs
 from gonghui.stations.services import exporting, importing
@@ -65,7 +67,9 @@ class ExportForm(NaturalForm):
         ],
         initial="public",
     )
-    union = forms.CharField(label=gettext_lazy("Only this union (code)"), required=False, max_length=30)
+    # Any active union: the public export's stations are public, and the subtree export is
+    # narrowed to the user's scope by the service whatever union is named.
+    union = UnionField(label=gettext_lazy("Only this union"), required=False, action=ANY_UNION, as_code=True)
 
 
 def _context_for(preview: importing.Preview) -> dict:
@@ -154,7 +158,7 @@ def export_download(request) -> HttpResponse:
     scope, crs, fmt = exporting.clean_options(scope=data["scope"], crs=data["crs"], fmt=data["format"])
     if scope == "subtree" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())  # back to the whole query, encoded
-    qs = exporting.stations(request.user, scope=scope, union=data["union"].strip())
+    qs = exporting.stations(request.user, scope=scope, union=data["union"])
     body, fmt, name = dispatch(exporting.FILES, data["kind"])(
         qs, private=scope == "subtree", crs=crs, fmt=fmt
     )

@@ -32,12 +32,13 @@ _FIELD_BY_CODE = {"hours_*": "hours", "number_*": "lat"}
 def station_list(request):
     get = request.GET
     union_code = get.get("union", "").strip()
-    union = selectors.union_in_scope(request.user, union_code) if union_code else None
+    union_form = forms.UnionFilterForm({"union": union_code}, user=request.user)
+    union = union_form.cleaned_data["union"] if union_form.is_valid() else None
     status = get.get("status", "") if get.get("status", "") in Status.values else ""
     tier = get.get("tier", "") if get.get("tier", "") in Tier.values else ""
     stale = get.get("stale") == "1"
     problems = get.get("problems") == "1"
-    unknown_union = bool(union_code) and union is None
+    unknown_union = not union_form.is_valid()
     qs = selectors.managed_stations(
         request.user, union=union, status=status, tier=tier, stale=stale, problems=problems
     )
@@ -57,6 +58,7 @@ def station_list(request):
                 "problems": problems,
             },
             "unknown_union": unknown_union,
+            "union_form": union_form,
             "statuses": Status.choices,
             "tiers": Tier.choices,
             "homes": scoping.home_organisations(request.user),
@@ -124,6 +126,7 @@ def station_create(request):
     form = forms.StationForm(
         request.POST or None,
         creating=True,
+        user=request.user,
         initial={"organisation": homes[0].code if len(homes) == 1 else ""},
     )
     if request.method == "POST" and form.is_valid():

@@ -26,6 +26,7 @@ from gonghui.core.widgets import DivisionPicker, picked_division
 from gonghui.organisations.permissions import officer_required
 from gonghui.stations import hours, permissions
 from gonghui.stations.choices import Crs, ProblemKind, SuggestionStatus, TicketStatus
+from gonghui.stations.forms import UnionFilterForm
 from gonghui.stations.selectors import stations as station_reads
 from gonghui.stations.selectors import suggestions as suggestion_reads
 from gonghui.stations.selectors import tickets as ticket_reads
@@ -283,9 +284,10 @@ def ticket_queue(request):
     if status not in _STATUS_TABS and status != "all":
         status = "active"
     overdue = request.GET.get("overdue") == "1"
-    union = None
-    if request.GET.get("union"):
-        union = ticket_reads.organisation_in_scope_or_404(request.user, request.GET["union"])
+    union_form = UnionFilterForm({"union": request.GET.get("union", "")}, user=request.user)
+    union = union_form.cleaned_data["union"] if union_form.is_valid() else None
+    if union_form.has_error("union", "org_unknown"):
+        raise Http404  # a union out of reach answers like a missing one (docs/dev/permissions.md)
     page = paginate(
         request,
         ticket_reads.ticket_queue(
@@ -306,6 +308,7 @@ def ticket_queue(request):
             "status": status,
             "overdue": overdue,
             "union": union,
+            "union_form": union_form,
         },
     )
 

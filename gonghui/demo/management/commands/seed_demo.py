@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from gonghui.competitions import demo as competition_demo
 from gonghui.members import demo as member_demo
 from gonghui.organisations import demo as org_demo
 from gonghui.organisations.models import Organisation
@@ -27,6 +28,7 @@ DEMO_APPS = (
     "gonghui.assistance",
     "gonghui.rights",
     "gonghui.stations",
+    "gonghui.portal",  # last: the worker's 我的 items use every app above
 )
 
 
@@ -111,4 +113,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {station_demo.KEEPER_USERNAME:<14} {'station keeper':<22} {station_demo.KEEPER_NAME}"
             f"（{station_demo.KEEPER_UNION}）"
+        )
+        self.stdout.write(
+            f"  {competition_demo.JUDGES[0]:<14} {'judge':<22} {competition_demo.MARKING_TITLE}"
         )

@@ -1,0 +1,35 @@
+"""Names of notification kinds for people.
+
+Each app that fires notifications declares its kinds as a ``NotificationKind`` TextChoices in
+its ``choices.py`` (code → label, like ``AuditAction``) and names that class in its AppConfig
+(``notification_kinds``). :func:`gonghui.notifications.services.notify` refuses a kind nobody
+declares, so an inbox never shows a bare code."""
+
+import functools
+from typing import Any
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+
+@functools.cache
+def _labels() -> dict[str, Any]:
+    labels = {}
+    for config in apps.get_app_configs():
+        path = getattr(config, "notification_kinds", None)
+        if path:
+            labels.update(dict(import_string(path).choices))
+    return labels
+
+
+def declared(code: str) -> bool:
+    return code in _labels()
+
+
+def label(code: str) -> str:
+    """The name people read for a kind (in the active language); an unknown code as it is."""
+    return str(_labels().get(code, code))
+
+
+def all_kinds() -> list[tuple[str, Any]]:
+    return sorted(_labels().items())
