@@ -9,3 +9,5 @@ class AssistanceConfig(AppConfig):
     audit_actions = "gonghui.assistance.choices.AuditAction"
     # Labels of the notification kinds this app sends (notifications.kinds.label).
     notification_kinds = "gonghui.assistance.choices.NotificationKind"
+    # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.
+    notification_messages = "gonghui.assistance.choices.NOTIFICATION_MESSAGES"

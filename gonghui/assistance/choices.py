@@ -2,6 +2,9 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from gonghui.core.channels.templates import MessageTemplate
 
 
 class Category(models.TextChoices):
@@ -182,3 +185,15 @@ class NotificationKind(models.TextChoices):
     (named by the AppConfig's ``notification_kinds``)."""
 
     FILE_STEP = "hardship.step", _("Hardship file moved on")
+
+
+# The SMS/e-mail copy of each kind (docs/ops/messages.md): the providers approve this fixed text
+# and refuse long free text in a variable, so the parameters are short values and the link.
+NOTIFICATION_MESSAGES = (
+    MessageTemplate(
+        kind=NotificationKind.FILE_STEP,
+        subject=gettext_noop("Hardship file moved on"),
+        text=gettext_noop("Your hardship file %(file_no)s moved on: %(step)s. Details: %(link)s"),
+        params=("file_no", "step", "link"),
+    ),
+)

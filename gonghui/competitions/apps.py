@@ -10,3 +10,5 @@ class CompetitionsConfig(AppConfig):
     audit_actions = "gonghui.competitions.choices.AuditAction"
     # Labels of the notification kinds this app sends (notifications.kinds.label).
     notification_kinds = "gonghui.competitions.choices.NotificationKind"
+    # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.
+    notification_messages = "gonghui.competitions.choices.NOTIFICATION_MESSAGES"

@@ -2,6 +2,9 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from gonghui.core.channels.templates import MessageTemplate
 
 
 class Kind(models.TextChoices):
@@ -118,3 +121,17 @@ class NotificationKind(models.TextChoices):
     (named by the AppConfig's ``notification_kinds``)."""
 
     RESULTS_PUBLISHED = "competition.results_published", _("Competition results published")
+
+
+# The SMS/e-mail copy of each kind (docs/ops/messages.md): the providers approve this fixed text
+# and refuse long free text in a variable, so the parameters are short values and the link.
+NOTIFICATION_MESSAGES = (
+    MessageTemplate(
+        kind=NotificationKind.RESULTS_PUBLISHED,
+        subject=gettext_noop("Competition results published"),
+        text=gettext_noop(
+            "Competition results are published. Competitor %(number)s: place %(rank)s. Details: %(link)s"
+        ),
+        params=("number", "rank", "link"),
+    ),
+)

@@ -10,3 +10,5 @@ class HonoursConfig(AppConfig):
     audit_actions = "gonghui.honours.choices.AuditAction"
     # Labels of the notification kinds this app sends (notifications.kinds.label).
     notification_kinds = "gonghui.honours.choices.NotificationKind"
+    # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.
+    notification_messages = "gonghui.honours.choices.NOTIFICATION_MESSAGES"

@@ -1,5 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from gonghui.core.channels.templates import MessageTemplate
 
 
 class HonourKind(models.TextChoices):
@@ -102,3 +105,15 @@ class NotificationKind(models.TextChoices):
     (named by the AppConfig's ``notification_kinds``)."""
 
     OBJECTION_DECIDED = "objection.decided", _("Objection decided")
+
+
+# The SMS/e-mail copy of each kind (docs/ops/messages.md): the providers approve this fixed text
+# and refuse long free text in a variable, so the parameters are short values and the link.
+NOTIFICATION_MESSAGES = (
+    MessageTemplate(
+        kind=NotificationKind.OBJECTION_DECIDED,
+        subject=gettext_noop("Objection decided"),
+        text=gettext_noop("Your objection to a published list is decided: %(decision)s. Details: %(link)s"),
+        params=("decision", "link"),
+    ),
+)

@@ -10,3 +10,5 @@ class MembersConfig(AppConfig):
     audit_actions = "gonghui.members.choices.AuditAction"
     # Labels of the notification kinds this app sends (notifications.kinds.label).
     notification_kinds = "gonghui.members.choices.NotificationKind"
+    # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.
+    notification_messages = "gonghui.members.choices.NOTIFICATION_MESSAGES"

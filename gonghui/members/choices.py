@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from gonghui.core.channels.templates import MessageTemplate
 from gonghui.organisations.choices import Kind as OrgKind
 
 
@@ -207,3 +209,49 @@ class NotificationKind(models.TextChoices):
     TRANSFER_RELEASED = "transfer.released", _("Transfer released by your union")
     TRANSFER_ACCEPTED = "transfer.accepted", _("Transfer accepted by the new union")
     TRANSFER_REFUSED = "transfer.refused", _("Transfer refused")
+
+
+# The SMS/e-mail copy of each kind (docs/ops/messages.md): the providers approve this fixed text
+# and refuse long free text in a variable, so the parameters are short values and the link.
+NOTIFICATION_MESSAGES = (
+    MessageTemplate(
+        kind=NotificationKind.ENROLMENT_APPROVED,
+        subject=gettext_noop("Application to join approved"),
+        text=gettext_noop(
+            "Your application to join the union is approved. Your member number is %(member_no)s. Details: %(link)s"
+        ),
+        params=("member_no", "link"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.ENROLMENT_REJECTED,
+        subject=gettext_noop("Application to join rejected"),
+        text=gettext_noop("Your application to join the union was not approved. The reason: %(link)s"),
+        params=("link",),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.ENROLMENT_SUBMITTED,
+        subject=gettext_noop("New application to join in your queue"),
+        text=gettext_noop("A new application to join is waiting for you. Decide by %(due)s: %(link)s"),
+        params=("due", "link"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.TRANSFER_RELEASED,
+        subject=gettext_noop("Transfer released by your union"),
+        text=gettext_noop("Your union has released your membership transfer. Details: %(link)s"),
+        params=("link",),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.TRANSFER_ACCEPTED,
+        subject=gettext_noop("Transfer accepted by the new union"),
+        text=gettext_noop(
+            "Your membership transfer is complete: the new union has accepted you. Details: %(link)s"
+        ),
+        params=("link",),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.TRANSFER_REFUSED,
+        subject=gettext_noop("Transfer refused"),
+        text=gettext_noop("Your membership transfer was refused. The reason: %(link)s"),
+        params=("link",),
+    ),
+)

@@ -8,3 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
     # Labels of the audit codes this app writes (core.audit.label).
     audit_actions = "gonghui.notifications.choices.AuditAction"
+
+    def ready(self):
+        from gonghui.notifications import kinds
+
+        kinds.register_messages()

@@ -81,6 +81,10 @@ class Dispatch(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     to_enc = models.TextField()
     language = models.CharField(max_length=10)
+    # The kind's own message template and its short parameters, rendered in ``language`` when
+    # notified (encrypted JSON, like the address); empty: the generic ``notification``.
+    template = models.CharField(max_length=60, blank=True, default="")
+    params_enc = models.TextField(blank=True, default="")
     due_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)  # handed to the channel layer
     delivery = models.ForeignKey(

@@ -7,6 +7,7 @@ the commit, so a failed SMS never loses the notification and a rolled-back chang
 texts anyone."""
 
 import datetime
+import json
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from gonghui.core import audit, channels, crypto, inputs
+from gonghui.core.channels import templates
 from gonghui.core.validators import validate_mobile
 from gonghui.notifications import kinds, selectors
 from gonghui.notifications.choices import AuditAction, Channel
@@ -53,6 +55,21 @@ def _render(text, params: Mapping | None) -> str:
     return text % params if params else text
 
 
+def sms_params(kind: str, params: Mapping | None) -> tuple[str, dict]:
+    """The message template of ``kind`` and its parameters taken from the notification's
+    ``params`` (as text, in the active language; ``link`` is added when sent), or ("", {}) for
+    a kind with no template of its own (sent as the generic ``notification``). A parameter the
+    notification does not carry is a programming error (ValueError)."""
+    tpl = templates.registered(kind)
+    if tpl is None:
+        return "", {}
+    wanted = [name for name in tpl.params if name != "link"]
+    missing = [name for name in wanted if name not in (params or {})]
+    if missing:
+        raise ValueError(f"notification {kind!r} needs {', '.join(missing)} for its message template")
+    return tpl.kind, {name: str(params[name]) for name in wanted}
+
+
 def notify(
     *,
     kind: str,
@@ -75,8 +92,12 @@ def notify(
     ``params``, rendered in the recipient's language. ``channels`` limits the SMS/email
     copies; the person's preference and quiet hours decide the rest.
 
-    Raises ValueError for a kind no app declares or a notification with no recipient (both
-    programming errors), ValidationError ``phone_format`` for a phone that is not a mobile
+    The SMS/e-mail copy is the kind's own message template (declared by its app next to the
+    kind), its parameters taken from ``params`` by name; a kind without one goes out as the
+    generic ``notification`` (title and link).
+
+    Raises ValueError for a kind no app declares, a notification with no recipient or without
+    a parameter its message template takes (all programming errors), ValidationError ``phone_format`` for a phone that is not a mobile
     number."""
     if not kinds.declared(kind):
         raise ValueError(f"undeclared notification kind {kind!r}: add it to an app's NotificationKind")
@@ -88,6 +109,7 @@ def notify(
     with translation.override(language):
         title_text = _render(title, params)[:200]
         body_text = _render(body, params)
+        template, message_params = sms_params(kind, params)
     now = now or timezone.now()
     with transaction.atomic():
         notification = Notification.objects.create(
@@ -111,6 +133,8 @@ def notify(
                 channel=channel,
                 to_enc=crypto.encrypt(address),
                 language=language,
+                template=template,
+                params_enc=crypto.encrypt(json.dumps(message_params, ensure_ascii=False)) if template else "",
                 due_at=due_at,
             )
             for channel, address in addresses.items()
@@ -123,6 +147,7 @@ def notify(
     return notification
 
 
+# A kind without its own message template (or a message queued before kinds had theirs).
 TEMPLATE = "notification"
 
 
@@ -154,11 +179,18 @@ def dispatch_due(*, now: datetime.datetime | None = None, ids=None, limit: int =
             if dispatch is None:  # another run took it
                 continue
             note = dispatch.notification
+            if dispatch.template:
+                template = dispatch.template
+                params = json.loads(crypto.decrypt(dispatch.params_enc))
+                if "link" in templates.template(template).params:
+                    params["link"] = absolute(note.link)
+            else:
+                template, params = TEMPLATE, {"title": note.title, "link": absolute(note.link)}
             dispatch.delivery = channels.send(
                 channel=dispatch.channel,
                 to=crypto.decrypt(dispatch.to_enc),
-                template=TEMPLATE,
-                params={"title": note.title, "link": absolute(note.link)},
+                template=template,
+                params=params,
                 language=dispatch.language,
             )
             dispatch.sent_at = now

@@ -10,3 +10,5 @@ class RightsConfig(AppConfig):
     audit_actions = "gonghui.rights.choices.AuditAction"
     # Labels of the notification kinds this app sends (notifications.kinds.label).
     notification_kinds = "gonghui.rights.choices.NotificationKind"
+    # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.
+    notification_messages = "gonghui.rights.choices.NOTIFICATION_MESSAGES"

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
+
+from gonghui.core.channels.templates import MessageTemplate
 
 # Labels whose English is shared with other apps but whose Chinese differs here (a request is
 # 受理, not 采纳; a transfer of a request is 转办, not a membership 转会) carry the context
@@ -138,3 +140,53 @@ class NotificationKind(models.TextChoices):
     REQUEST_ESCALATED = "request.escalated", _("Overdue request escalated to your union")
     # To the handling officers the day before the deadline (services.requests.warn_due_soon).
     REQUEST_DUE_SOON = "request.due_soon", _("Request due on the next working day")
+
+
+# The SMS/e-mail copy of each kind (docs/ops/messages.md): the providers approve this fixed text
+# and refuse long free text in a variable, so the parameters are short values and the link.
+NOTIFICATION_MESSAGES = (
+    MessageTemplate(
+        kind=NotificationKind.REQUEST_ACCEPTED,
+        subject=gettext_noop("Request accepted"),
+        text=gettext_noop(
+            "Your request %(number)s is accepted. A reply is due by %(due)s. Details: %(link)s"
+        ),
+        params=("number", "due", "link"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.REQUEST_TRANSFERRED,
+        subject=gettext_noop("Request passed to another union"),
+        text=gettext_noop(
+            "Your request %(number)s has been passed to another union. A reply is due by %(due)s. Details: %(link)s"
+        ),
+        params=("number", "due", "link"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.REQUEST_CLOSED,
+        subject=gettext_noop("Request answered and closed"),
+        text=gettext_noop(
+            "Your request %(number)s is answered and closed. Read the reply and rate it: %(link)s"
+        ),
+        params=("number", "link"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.REQUEST_OVERDUE,
+        subject=gettext_noop("Request overdue: passed to the union above"),
+        text=gettext_noop(
+            "Your request %(number)s was not answered in time and has gone to the union above. Details: %(link)s"
+        ),
+        params=("number", "link"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.REQUEST_ESCALATED,
+        subject=gettext_noop("Overdue request escalated to your union"),
+        text=gettext_noop("Overdue request %(number)s (due %(due)s) is now in your queue: %(link)s"),
+        params=("number", "due", "link"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.REQUEST_DUE_SOON,
+        subject=gettext_noop("Request due on the next working day"),
+        text=gettext_noop("Request %(number)s is due on %(due)s and not answered yet: %(link)s"),
+        params=("number", "due", "link"),
+    ),
+)

@@ -10,6 +10,8 @@ class StationsConfig(AppConfig):
     audit_actions = "gonghui.stations.choices.AuditAction"
     # Labels of the notification kinds this app sends (notifications.kinds.label).
     notification_kinds = "gonghui.stations.choices.NotificationKind"
+    # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.
+    notification_messages = "gonghui.stations.choices.NOTIFICATION_MESSAGES"
 
     def ready(self):
         from gonghui.stations import checks  # noqa: F401  (registers the settings checks)

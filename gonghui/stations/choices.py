@@ -2,7 +2,9 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
+
+from gonghui.core.channels.templates import MessageTemplate
 
 
 class Status(models.TextChoices):
@@ -131,3 +133,27 @@ class NotificationKind(models.TextChoices):
     TICKET_OVERDUE = "ticket.overdue", _("Station repair ticket overdue")
     # To the owning union's officers before the SLA breaks (services.tickets.warn_due_soon).
     TICKET_DUE_SOON = "ticket.due_soon", _("Station repair ticket due soon")
+
+
+# The SMS/e-mail copy of each kind (docs/ops/messages.md): the providers approve this fixed text
+# and refuse long free text in a variable, so the parameters are short values and the link.
+NOTIFICATION_MESSAGES = (
+    MessageTemplate(
+        kind=NotificationKind.TICKET_RESOLVED,
+        subject=gettext_noop("Station problem fixed"),
+        text=gettext_noop("The station problem you reported (ticket %(number)s) is fixed. Details: %(link)s"),
+        params=("number", "link"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.TICKET_OVERDUE,
+        subject=gettext_noop("Station repair ticket overdue"),
+        text=gettext_noop("Repair ticket %(number)s was due at %(due)s and is still open: %(link)s"),
+        params=("number", "due", "link"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.TICKET_DUE_SOON,
+        subject=gettext_noop("Station repair ticket due soon"),
+        text=gettext_noop("Repair ticket %(number)s is due at %(due)s and still open: %(link)s"),
+        params=("number", "due", "link"),
+    ),
+)

@@ -107,10 +107,18 @@ def people(world):
             user=member,
             title=title,
             body="请在“我的诉求”中查看。",
+            params={"number": "R-1", "due": "2026-03-10"},
             link="/me/requests/",
         )
     visitor = make_user("worker")
-    notify(kind="request.accepted", user=visitor, title="您的诉求已受理", body="", link="/")
+    notify(
+        kind="request.accepted",
+        user=visitor,
+        title="您的诉求已受理",
+        body="",
+        params={"number": "R-2", "due": "2026-03-10"},
+        link="/",
+    )
     return {"member": member, "worker": visitor}
 
 

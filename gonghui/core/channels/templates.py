@@ -7,11 +7,14 @@ backend and e-mail show and what the provider template approved under the kind's
 say; the codes are settings (GONGHUI_SMS_TEMPLATE_CODES), because each operator registers
 its own templates with its provider (docs/ops/messages.md).
 
-A new kind is a new entry of ``TEMPLATES`` (with its Chinese in the catalogue): the table is
-plain data, read by :func:`render` and :func:`provider_code`, not a registry filled at import.
+Core's own messages (sign-in codes) and the generic ``notification`` are entries of
+``TEMPLATES``. Core imports no other app, so the apps bring their messages themselves: each
+declares one :class:`MessageTemplate` per notification kind next to its ``NotificationKind``
+and the notifications app hands them to :func:`register` when Django starts. A kind without
+its own template goes out as the generic ``notification`` (its title and link).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -68,6 +71,23 @@ TEMPLATES = {
         ),
     )
 }
+
+
+def register(*templates: MessageTemplate) -> None:
+    """Add messages to the table (an app's notification kinds, at start-up). Registering the
+    same template again is harmless; a different template under a taken kind is a programming
+    error (ValueError), so two apps cannot silently send each other's text."""
+    for tpl in templates:
+        tpl = replace(tpl, kind=str(tpl.kind))
+        known = TEMPLATES.get(tpl.kind)
+        if known is not None and known != tpl:
+            raise ValueError(f"message template {tpl.kind!r} is already registered with another text")
+        TEMPLATES[tpl.kind] = tpl
+
+
+def registered(kind: str) -> MessageTemplate | None:
+    """The template of ``kind`` if there is one, else None (the caller falls back)."""
+    return TEMPLATES.get(kind)
 
 
 def template(kind: str) -> MessageTemplate:

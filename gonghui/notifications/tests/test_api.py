@@ -9,7 +9,9 @@ from gonghui.testing import api_for, client_for
 
 
 def send(user, title="第一条") -> Notification:
-    return services.notify(kind="request.closed", user=user, title=title, body="正文", link="/rights/")
+    return services.notify(
+        kind="request.closed", params={"number": "R-1"}, user=user, title=title, body="正文", link="/rights/"
+    )
 
 
 def test_me_describes_the_account_its_member_record_and_the_unread_count(world, member_user):

@@ -25,7 +25,12 @@ def at(hour: int, minute: int = 0, day: int = 3) -> datetime.datetime:
 
 
 def send(**kw) -> Notification:
-    data = {"kind": KIND, "title": gettext_lazy("Request accepted"), "body": "正文"}
+    data = {
+        "kind": KIND,
+        "title": gettext_lazy("Request accepted"),
+        "body": "正文",
+        "params": {"number": "R-1"},
+    }
     data.update(kw)
     return services.notify(**data)
 
@@ -189,10 +194,45 @@ def test_outside_quiet_hours_the_sms_goes_out_when_the_change_commits(
     with django_capture_on_commit_callbacks(execute=True):
         n = send(user=member_user, phone=phone, link="/rights/", now=at(12))
     (line,) = sent(outbox)
-    assert line["to"] == phone and line["template"] == "notification"
-    assert line["params"] == {"title": n.title, "link": "https://gonghui.example.cn/rights/"}
+    assert line["to"] == phone and line["template"] == "request.closed"
+    assert line["params"] == {"number": "R-1", "link": "https://gonghui.example.cn/rights/"}
+    assert line["text"] == "您的诉求 R-1 已答复办结，请查看答复并评价：https://gonghui.example.cn/rights/"
     dispatch = Dispatch.objects.get(notification=n)
-    assert dispatch.sent_at is not None and dispatch.delivery.template == "notification"
+    assert dispatch.sent_at is not None and dispatch.delivery.template == "request.closed"
+
+
+def test_an_english_recipient_gets_the_kinds_message_in_english(
+    member_user, outbox, django_capture_on_commit_callbacks
+):
+    Preference.objects.create(user=member_user, language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        send(user=member_user, phone=make_phone(84), link="/rights/", now=at(12))
+    (line,) = sent(outbox)
+    assert line["language"] == "en" and line["template"] == "request.closed"
+    assert line["text"].startswith("Your request R-1 is answered and closed.")
+
+
+def test_a_kind_without_its_own_message_goes_out_as_the_generic_notification(
+    member_user, outbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from gonghui.core.channels import templates
+
+    monkeypatch.delitem(templates.TEMPLATES, KIND)
+    phone = make_phone(83)
+    with django_capture_on_commit_callbacks(execute=True):
+        n = send(user=member_user, phone=phone, link="/rights/", now=at(12))
+    (line,) = sent(outbox)
+    assert line["template"] == "notification"
+    assert line["params"] == {"title": n.title, "link": "https://gonghui.example.cn/rights/"}
+
+
+def test_a_notification_missing_a_parameter_of_its_message_is_refused_and_nothing_is_written(
+    member_user, outbox
+):
+    with pytest.raises(ValueError, match="number"):
+        send(user=member_user, phone=make_phone(82), params={"union": "x"})
+    assert not Notification.objects.exists() and not Dispatch.objects.exists()
+    assert sent(outbox) == []
 
 
 def test_a_message_held_for_quiet_hours_goes_out_only_when_they_end(

@@ -9,12 +9,21 @@ from gonghui.testing import client_for
 
 
 def send(user, link="/rights/") -> Notification:
-    return services.notify(kind="request.closed", user=user, title="诉求已办结", body="已答复。", link=link)
+    return services.notify(
+        kind="request.closed",
+        params={"number": "R-1"},
+        user=user,
+        title="诉求已办结",
+        body="已答复。",
+        link=link,
+    )
 
 
 def test_the_inbox_lists_the_persons_notifications_in_chinese(world, member_user, city_officer):
     send(member_user)
-    services.notify(kind="request.closed", user=city_officer, title="别人的通知", body="")
+    services.notify(
+        kind="request.closed", params={"number": "R-1"}, user=city_officer, title="别人的通知", body=""
+    )
     page = client_for(member_user).get("/me/notifications/")
     text = page.content.decode()
     assert page.status_code == 200

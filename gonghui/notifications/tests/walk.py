@@ -15,7 +15,12 @@ API_NOT_WALKED = {
 
 def xian_objects(world) -> dict:
     n = services.notify(
-        kind="request.closed", user=world.users["xian"], title=MARKER, body=MARKER, link="/rights/"
+        kind="request.closed",
+        user=world.users["xian"],
+        title=MARKER,
+        body=MARKER,
+        params={"number": "R-1"},
+        link="/rights/",
     )
     return {"notification_id": n.pk}
 

@@ -102,6 +102,7 @@ def test_a_member_home_is_the_service_hall_with_unread_notifications_and_open_co
         user=member_user,
         title=gettext_lazy("Reply"),
         body=gettext_lazy("Reply"),
+        params={"number": "R-1", "due": "2026-03-10"},
         channels=(),
     )
     competition_helpers.build(world, n=0, judges=False)  # 陕西 takes registrations: above his union
