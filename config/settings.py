@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gonghui.assistance",
     "gonghui.rights",
     "gonghui.stations",
+    "gonghui.news",
     "gonghui.portal",
     "gonghui.demo",
 ]

@@ -36,6 +36,8 @@ class Action:
     MANAGE_ASSISTANCE = "manage_assistance"  # hardship files, visits, payments, reviews (帮扶)
     HANDLE_REQUESTS = "handle_requests"  # requests, wage arrears, legal aid, practical needs (维权)
     MANAGE_STATIONS = "manage_stations"  # outdoor-worker stations, their tickets and suggested sites
+    WRITE_NEWS = "write_news"  # write news and notices and send them to review (资讯, 通知公告)
+    REVIEW_NEWS = "review_news"  # 三审三校: 初审, 复审, 终审, publish and withdraw news and notices
 
 
 _OFFICER = {
@@ -52,6 +54,8 @@ _OFFICER = {
     Action.MANAGE_ASSISTANCE,
     Action.HANDLE_REQUESTS,
     Action.MANAGE_STATIONS,
+    Action.WRITE_NEWS,
+    Action.REVIEW_NEWS,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {

@@ -17,7 +17,7 @@ ENTRY_MODULES = [
 ]
 
 # Who may import whom: core ← accounts ← organisations ← members ← honours ← innovation ←
-# competitions ← talent ← assistance ← rights ← stations ← portal ← demo (the portal composes every app's
+# competitions ← talent ← assistance ← rights ← stations ← news ← portal ← demo (the portal composes every app's
 # pages for members and each role; the demo loader sits on top of everything it loads).
 LAYERS = [
     "core",
@@ -32,6 +32,7 @@ LAYERS = [
     "assistance",
     "rights",
     "stations",
+    "news",
     "portal",
     "demo",
 ]
