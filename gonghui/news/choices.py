@@ -30,6 +30,12 @@ class Status(models.TextChoices):
 
 # The review stages in order: an item at one of them waits for that stage's decision.
 REVIEW_STAGES = (Status.FIRST_REVIEW, Status.SECOND_REVIEW, Status.FINAL_REVIEW)
+# The stage's own name, for "sent back at 复审" (the status says "waiting for …").
+STAGE_NAMES = {
+    Status.FIRST_REVIEW: _("first review (初审)"),
+    Status.SECOND_REVIEW: _("second review (复审)"),
+    Status.FINAL_REVIEW: _("final review (终审)"),
+}
 
 
 class Decision(models.TextChoices):

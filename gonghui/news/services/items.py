@@ -22,6 +22,7 @@ from gonghui.core.validation import merge_errors
 from gonghui.news import html, permissions
 from gonghui.news.choices import (
     REVIEW_STAGES,
+    STAGE_NAMES,
     Audience,
     AuditAction,
     Decision,
@@ -201,7 +202,7 @@ def news_reject(*, actor, item: NewsItem, comment: str) -> NewsItem:
             user=item.author,
             title=gettext_lazy("Sent back: %(title)s"),
             body=gettext_lazy("Your item was sent back at %(stage)s with this comment: %(comment)s"),
-            params={"title": item.title[:20], "stage": Status(stage).label, "comment": comment},
+            params={"title": item.title[:20], "stage": STAGE_NAMES[stage], "comment": comment},
         )
     return item
 

@@ -144,6 +144,7 @@ def test_a_reviewer_rejects_with_a_comment_the_item_returns_to_the_author_who_is
     note = Notification.objects.get(kind=NotificationKind.REJECTED)
     assert note.recipient == city_officer
     assert "涉及的活动日期有误，请核实后再报" in note.body
+    assert "复审" in note.body
     assert _audited(item, AuditAction.ITEM_REJECTED) == 1
 
 
