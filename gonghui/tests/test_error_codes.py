@@ -26,6 +26,7 @@ CHECKED_APPS = {
     "members",
     "stations",
     "assistance",
+    "news",
 }
 API_SECTION = "The API error shape"
 INPUT_SECTION = "Input"
