@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gonghui.rights",
     "gonghui.stations",
     "gonghui.news",
+    "gonghui.activities",
     "gonghui.portal",
     "gonghui.demo",
 ]

@@ -33,6 +33,7 @@ LAYERS = [
     "rights",
     "stations",
     "news",
+    "activities",
     "portal",
     "demo",
 ]
