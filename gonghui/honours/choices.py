@@ -98,6 +98,10 @@ class AuditAction(models.TextChoices):
     OBJECTION_INVESTIGATING = "honours.objection.investigating", _("Objection under investigation")
     OBJECTION_UPHELD = "honours.objection.upheld", _("Objection upheld")
     OBJECTION_DISMISSED = "honours.objection.dismissed", _("Objection dismissed")
+    VISIT_RECORDED = "honours.visit.recorded", _("School visit recorded")
+    VISIT_CHANGED = "honours.visit.changed", _("School visit changed")
+    VISIT_DELETED = "honours.visit.deleted", _("School visit deleted")
+    VISIT_PHOTO_ADDED = "honours.visit.photo_added", _("School visit photo added")
 
 
 class NotificationKind(models.TextChoices):
@@ -117,3 +121,21 @@ NOTIFICATION_MESSAGES = (
         params=("decision", "link"),
     ),
 )
+
+
+class SchoolKind(models.TextChoices):
+    """The kind of school a 劳模进校园 visit goes to."""
+
+    SCHOOL = "school", _("Primary or secondary school")  # 中小学
+    SECONDARY_VOCATIONAL = "secondary_vocational", _("Secondary vocational school")  # 中职
+    HIGHER_VOCATIONAL = "higher_vocational", _("Higher vocational college")  # 高职
+    UNDERGRADUATE = "undergraduate", _("University")  # 本科
+    OTHER = "other", _("Other school")
+
+
+class VisitRole(models.TextChoices):
+    """What the honoured people did at the school."""
+
+    COUNSELLOR = "counsellor", _("Part-time counsellor talk")  # 兼职辅导员
+    LECTURE = "lecture", _("Lecture")  # 大讲堂
+    MENTOR = "mentor", _("Part-time mentor")  # 兼职导师

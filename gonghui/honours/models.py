@@ -1,12 +1,15 @@
 """Models of the honours app: the honour registry, nomination lists with their nominees and
-level-by-level review, and objections raised during the public notice (公示)."""
+level-by-level review, objections raised during the public notice (公示), and the ledger of
+劳模进校园 / 大国工匠进校园 school visits by honoured people."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.ids import new_id
+from gonghui.core.models import StoredFile
 from gonghui.honours.choices import (
     HonourKind,
     HonourLevel,
@@ -15,6 +18,8 @@ from gonghui.honours.choices import (
     ObjectionStatus,
     Ownership,
     ReviewDecision,
+    SchoolKind,
+    VisitRole,
 )
 from gonghui.members.models import Member
 from gonghui.organisations.models import Organisation
@@ -279,3 +284,57 @@ class Objection(models.Model):
         return self.status in {ObjectionStatus.RECEIVED, ObjectionStatus.INVESTIGATING} and (
             timezone.localdate() > self.due_on
         )
+
+
+class SchoolVisit(models.Model):
+    """One visit of honoured people (劳模, 工匠) to a school (劳模进校园 / 大国工匠进校园): who
+    went, which school (its name and GB/T 2260 division, which the coverage counts by), when,
+    in what role, on what topic, to how many students for how many hours, organised by which
+    union. Visible to the organiser's scope (docs/modules/honours.md §8)."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    people = models.ManyToManyField(Member, related_name="school_visits", verbose_name=_("honoured people"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="school_visits", verbose_name=_("organiser")
+    )
+    school_name = models.CharField(_("school"), max_length=120)
+    school_division = models.CharField(_("school's division"), max_length=6)  # GB/T 2260, 6 digits
+    school_kind = models.CharField(_("kind of school"), max_length=24, choices=SchoolKind.choices)
+    date = models.DateField(_("date"))
+    role = models.CharField(_("role"), max_length=12, choices=VisitRole.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    audience = models.PositiveIntegerField(_("audience"), validators=[MinValueValidator(1)])
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    # An activity of kind 劳模进校园 in the activities app this visit was part of: an id, not a
+    # foreign key, so that this ledger does not depend on that app (set by it when linked).
+    activity_id = models.UUIDField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "school_name", "id"]
+        verbose_name = _("school visit")
+        verbose_name_plural = _("school visits")
+        indexes = [
+            models.Index(fields=["organisation", "date"]),
+            models.Index(fields=["school_division", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(audience__gte=1), name="school_visit_has_an_audience"),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="school_visit_takes_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.school_name}"
+
+
+class VisitPhoto(StoredFile):
+    """A photo of a school visit (JPEG or PNG), stored in the database like other uploads."""
+
+    visit = models.ForeignKey(SchoolVisit, on_delete=models.CASCADE, related_name="photos")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )

@@ -165,3 +165,21 @@ def can_supervise(user, nomination_list: NominationList) -> bool:
 def require_supervise(user, objection: Objection) -> None:
     """Decide an objection or read its contact: ``supervise`` on the list's organiser."""
     scoping.require_object(user, Action.SUPERVISE, objection.nomination_list.organiser)
+
+
+# ---- the 劳模进校园 ledger --------------------------------------------------------------------
+
+
+def require_manage_visits(user, organisation: Organisation) -> None:
+    """Record a school visit organised by ``organisation``: ``manage_honours`` there."""
+    scoping.require_object(user, Action.MANAGE_HONOURS, organisation)
+
+
+def can_manage_visit(user, visit) -> bool:
+    return scoping.can(user, Action.MANAGE_HONOURS, visit.organisation)
+
+
+def require_manage_visit(user, visit) -> None:
+    """Change, delete or add a photo to a visit: ``manage_honours`` on its organiser (a viewer
+    there gets 403, a sibling branch 404)."""
+    scoping.require_object(user, Action.MANAGE_HONOURS, visit.organisation)
