@@ -7,6 +7,7 @@ from gonghui.assistance.api import router as assistance_router
 from gonghui.competitions.api import router as competitions_router
 from gonghui.core.api import Api, UnicodeJSONRenderer, install_error_handlers
 from gonghui.honours.api import router as honours_router
+from gonghui.honours.api_visits import router as honours_visits_router
 from gonghui.innovation.api import router as innovation_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api.exports import router as exports_router
@@ -46,6 +47,8 @@ api.add_router("/audit", audit_router)
 api.add_router("/members/imports", imports_router)
 api.add_router("/members/exports", exports_router)
 api.add_router("/competitions", competitions_router)
+# Before the honours router, whose honours/{honour_id} would otherwise take "visits".
+api.add_router("/honours/visits", honours_visits_router)
 api.add_router("/honours", honours_router)
 api.add_router("/talent", talent_router)
 api.add_router("/assistance", assistance_router)

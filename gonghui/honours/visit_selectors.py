@@ -16,7 +16,7 @@ from django.db.models.functions import Concat, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from gonghui.core import divisions
+from gonghui.core import divisions, inputs
 from gonghui.core.api import uuid_or_404
 from gonghui.core.inputs import field_error
 from gonghui.honours.models import Honour, SchoolVisit
@@ -25,6 +25,8 @@ from gonghui.organisations import scoping
 
 Action = scoping.Action
 CITY_DIGITS = 4
+TENTH = Decimal("0.1")
+FIRST_YEAR, LAST_YEAR = 1950, 2100  # a year asked for outside these is a mistake (400), not a query
 
 
 def visits_visible_to(user, action: str = Action.VIEW) -> QuerySet:
@@ -57,14 +59,23 @@ def city_name(prefix: str) -> str:
 def visit_list(user, *, year: int | None = None, division: str = "", person=None) -> QuerySet:
     """The visits ``user`` sees, newest first, filtered by year, by a division (province, city
     or county code; unknown → ``division_unknown``) and by one honoured person (a member)."""
-    qs = visits_visible_to(user).select_related("organisation").prefetch_related("people")
+    qs = (
+        visits_visible_to(user)
+        .select_related("organisation")
+        .prefetch_related("people")
+        .annotate(photo_count=Count("photos", distinct=True))
+    )
     if year:
-        qs = qs.filter(date__year=year)
+        qs = qs.filter(date__year=_year(year))
     if division:
         qs = qs.filter(school_division__startswith=division_prefix(division))
     if person is not None:
         qs = qs.filter(people=person)
     return qs.order_by("-date", "school_name", "id")
+
+
+def _year(value) -> int:
+    return inputs.integer(value, "year", minimum=FIRST_YEAR, maximum=LAST_YEAR)
 
 
 def visit_or_404(user, visit_id) -> SchoolVisit:
@@ -116,6 +127,11 @@ class Coverage:
     unvisited: list[dict] = field(default_factory=list)
 
 
+def _tenths(value) -> Decimal:
+    """Hours as stored (one decimal): SQLite sums decimals as floats."""
+    return Decimal(str(value or 0)).quantize(TENTH)
+
+
 def _school_key():
     # A school is its division and its name (names are cleaned on the way in: half-width, trimmed).
     return Concat("school_division", Value("|"), "school_name")
@@ -126,6 +142,7 @@ def coverage(user, year: int) -> Coverage:
     audience and hours, over the visits ``user`` sees; and the schools visited in an earlier
     year with no visit in ``year`` (:func:`schools_without_visit`). Three queries whatever
     the number of cities."""
+    year = _year(year)
     visible = visits_visible_to(user)
     in_year = visible.filter(date__year=year)
     rows = (
@@ -158,7 +175,7 @@ def coverage(user, year: int) -> Coverage:
             schools=row["schools"],
             people=people_by_city[row["city"]],
             audience=row["audience"] or 0,
-            hours=row["hours"] or Decimal("0"),
+            hours=_tenths(row["hours"]),
         )
         for row in rows
     ]
@@ -169,7 +186,7 @@ def coverage(user, year: int) -> Coverage:
         schools=sum(c.schools for c in cities),  # a school lies in one city
         people=len({member for _city, member in pairs}),
         audience=sum(c.audience for c in cities),
-        hours=sum((c.hours for c in cities), Decimal("0")),
+        hours=_tenths(sum((c.hours for c in cities), Decimal("0"))),
     )
     return Coverage(year=year, cities=cities, total=total, unvisited=schools_without_visit(user, year))
 
