@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.forms import Form
 from gonghui.core.text import clean
 from gonghui.core.validators import validate_person_name
-from gonghui.honours.choices import HonourKind, HonourLevel, ObjectionStatus, Ownership
+from gonghui.honours.choices import HonourKind, HonourLevel, ObjectionStatus, Ownership, SchoolKind, VisitRole
 from gonghui.organisations import scoping
 from gonghui.organisations.forms import DateInput, UnionField
 
@@ -179,3 +179,46 @@ class PublicObjectionForm(Form):
 
     def clean_contact(self):
         return clean(self.cleaned_data["contact"])
+
+
+# ---- the 劳模进校园 ledger ----------------------------------------------------------------------
+
+
+class VisitFilterForm(Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1950, max_value=2100)
+    division = forms.CharField(
+        label=_("Division code (province, city or county)"), required=False, max_length=6
+    )
+    person = forms.ChoiceField(label=_("Honoured person"), required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = BLANK + [(str(m.pk), f"{m.name}（{m.member_no}）") for m in people]
+
+
+class VisitForm(Form):
+    """A school visit; the service checks what each field means (docs/modules/honours.md §8)."""
+
+    organisation = UnionField(label=_("Organiser"))
+    people = forms.MultipleChoiceField(label=_("Honoured people"), widget=forms.CheckboxSelectMultiple)
+    school_name = forms.CharField(label=_("School"), max_length=120)
+    school_division = forms.CharField(
+        label=_("School's division code"),
+        max_length=6,
+        help_text=_("The county (district) the school is in, six digits such as 610113."),
+    )
+    school_kind = forms.ChoiceField(label=_("Kind of school"), choices=SchoolKind.choices)
+    date = forms.CharField(label=_("Date"), widget=DateInput())
+    role = forms.ChoiceField(label=_("Role"), choices=VisitRole.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    audience = forms.CharField(label=_("Audience"), max_length=12)
+    hours = forms.CharField(label=_("Hours"), max_length=8)
+
+    def __init__(self, *args, user, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        _scoped(self, "organisation", user, Action.MANAGE_HONOURS)
+        self.fields["people"].choices = [(str(m.pk), f"{m.name}（{m.member_no}）") for m in people]
+
+
+class VisitPhotoForm(Form):
+    photo = forms.FileField(label=_("Photo (JPEG or PNG, at most 5 MB)"))

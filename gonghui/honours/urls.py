@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.honours.views import officer, public
+from gonghui.honours.views import officer, public, visits
 
 app_name = "honours"
 
@@ -43,6 +43,15 @@ urlpatterns = [
         "nominees/<uuid:nominee_id>/strike/", officer.nominee_act, {"action": "strike"}, name="nominee_strike"
     ),
     path("objections/<uuid:objection_id>/decide/", officer.objection_decide, name="objection_decide"),
+    # The 劳模进校园 ledger (views.visits).
+    path("visits/", visits.visit_list, name="visits"),
+    path("visits/new/", visits.visit_create, name="visit_create"),
+    path("visits/coverage/", visits.visit_coverage, name="visit_coverage"),
+    path("visits/<uuid:visit_id>/", visits.visit_detail, name="visit_detail"),
+    path("visits/<uuid:visit_id>/edit/", visits.visit_edit, name="visit_edit"),
+    path("visits/<uuid:visit_id>/delete/", visits.visit_delete, name="visit_delete"),
+    path("visits/<uuid:visit_id>/photos/", visits.visit_photo_add, name="visit_photo_add"),
+    path("visits/<uuid:visit_id>/photos/<uuid:photo_id>/", visits.visit_photo, name="visit_photo"),
     path("notices/", public.notices, name="notices"),
     path("notices/<uuid:list_id>/", public.notice, name="notice"),
 ]

@@ -217,3 +217,11 @@ def schools_without_visit(user, year: int) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def photo_or_404(visit: SchoolVisit, photo_id):
+    """A photo of ``visit`` (already fetched through :func:`visit_or_404`)."""
+    photo = visit.photos.filter(pk=uuid_or_404(photo_id)).first()
+    if photo is None:
+        raise Http404
+    return photo

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.inputs import field_error
 from gonghui.core.web import dispatch, form_action, is_fragment_request, paginate
-from gonghui.honours import categories, forms, permissions, quota, selectors
+from gonghui.honours import categories, forms, permissions, quota, selectors, visit_selectors
 from gonghui.honours.choices import TEAM_KINDS, ListStatus, NomineeStatus, ObjectionStatus
 from gonghui.honours.services import lists, nominees, objections, registry
 from gonghui.members import selectors as member_selectors
@@ -69,9 +69,12 @@ def honour_list(request):
 
 @officer_required
 def honour_detail(request, honour_id):
-    return render(
-        request, "honours/detail.html", {"honour": selectors.honour_or_404(request.user, honour_id)}
+    honour = selectors.honour_or_404(request.user, honour_id)
+    # The holder's 劳模进校园 visits the officer sees (a team's honour has none).
+    school_visits = (
+        visit_selectors.member_visits(request.user, honour.member)[:50] if honour.member_id else []
     )
+    return render(request, "honours/detail.html", {"honour": honour, "school_visits": school_visits})
 
 
 @permissions.manager_required
