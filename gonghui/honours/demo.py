@@ -1,17 +1,19 @@
-"""Demo honours for ``seed_demo``: a few honoured workers and a team, and one provincial
-nomination list on public notice with an objection — all built through the services.
+"""Demo honours for ``seed_demo``: a few honoured workers and a team, one provincial
+nomination list on public notice with an objection, and a 劳模进校园 series of school visits
+in 陕西 over two years — all built through the services.
 
 Called once, after the members are loaded. Deterministic: the people are the members demo's
 showcase workers (fixed names and unions) plus members picked in member-number order.
 """
 
+import datetime
 import random
 
 from django.utils import timezone
 
 from gonghui.honours import quota
 from gonghui.honours.choices import ListStatus, NomineeStatus
-from gonghui.honours.services import lists, nominees, objections, registry
+from gonghui.honours.services import lists, nominees, objections, registry, visits
 from gonghui.members.choices import IN_MEMBERSHIP
 from gonghui.members.demo import actor_for
 from gonghui.members.models import Member
@@ -92,6 +94,7 @@ def build(*, tree: DemoTree, users: dict, rng: random.Random) -> None:
         issuing_body=body,
     )
     _nomination_list(tree, users, province)
+    build_school_visits(tree=tree, users=users)
 
 
 def _nomination_list(tree: DemoTree, users: dict, province) -> None:
@@ -152,4 +155,85 @@ def _nomination_list(tree: DemoTree, users: dict, province) -> None:
             name="",
             contact="13700001234",
             text="反映该同志所在班组的技术革新成果系集体完成，请核实个人事迹。",
+        )
+
+
+# A 宝鸡 model worker, so that the visits have honoured people in both cities.
+BAOJI_HONOURED = ("欧阳明华", "bj_machine_tools", "model_worker", "city", 2021, "宝鸡市人民政府")
+
+# 劳模进校园 (people by name; organiser: a city key or "province"; school; division; kind;
+# (years ago, month, day); role; topic; audience; hours). Last year's 西安市第八十三中学 and
+# 咸阳职业技术学院 get no visit this year: the coverage page lists them.
+VISITS = [
+    (["仇建国"], "xian", "西安市第八十三中学", "610113", "school", (1, 4, 22), "lecture",
+     "航天动力与工匠精神", 600, "1.5"),
+    (["解朝阳"], "xian", "西安高新第一中学", "610113", "school", (1, 5, 9), "counsellor",
+     "我的技能成长之路", 120, "1.0"),
+    (["区志强", "解朝阳"], "province", "陕西工业职业技术学院", "610404", "higher_vocational", (1, 10, 16),
+     "mentor", "汽车零部件精密加工实训", 45, "4.0"),
+    (["欧阳明华"], "baoji", "宝鸡职业技术学院", "610303", "higher_vocational", (1, 11, 6), "mentor",
+     "机床质检与质量意识", 60, "3.0"),
+    (["仇建国"], "province", "咸阳职业技术学院", "610402", "higher_vocational", (1, 12, 3), "lecture",
+     "大国重器里的毫米之功", 800, "2.0"),
+    (["解朝阳"], "xian", "西安高新第一中学", "610113", "school", (0, 3, 12), "counsellor",
+     "学技能、爱劳动", 150, "1.0"),
+    (["仇建国", "区志强"], "province", "西安交通大学", "610113", "undergraduate", (0, 4, 28), "lecture",
+     "劳模精神与青年成长", 1200, "2.0"),
+    (["欧阳明华"], "baoji", "宝鸡中学", "610302", "school", (0, 5, 20), "lecture",
+     "一名质检员的“零缺陷”追求", 500, "1.5"),
+    (["欧阳明华"], "baoji", "宝鸡职业技术学院", "610303", "higher_vocational", (0, 6, 3), "mentor",
+     "精密测量实训", 40, "4.0"),
+    (["区志强"], "province", "陕西工业职业技术学院", "610404", "higher_vocational", (0, 9, 18), "mentor",
+     "汽车零部件精密加工实训（第二期）", 50, "4.0"),
+    (["解朝阳"], "province", "渭南师范学院", "610502", "undergraduate", (0, 10, 15), "lecture",
+     "智能制造时代的技能人才", 300, "2.0"),
+]  # fmt: skip
+
+
+def _visit_date(today: datetime.date, when: tuple[int, int, int]) -> datetime.date:
+    """A date ``years_ago`` before this year; this year's never after today (a visit in the
+    ledger has happened)."""
+    years_ago, month, day = when
+    return min(datetime.date(today.year - years_ago, month, day), today)
+
+
+def build_school_visits(*, tree: DemoTree, users: dict) -> None:
+    """The 劳模进校园 series: honoured people of 西安 and 宝鸡 at schools in 西安, 宝鸡, 咸阳
+    and 渭南, last year and this year, recorded by the organising unions' officers."""
+    name, key, kind, level, year, body = BAOJI_HONOURED
+    member = _member(tree, name, key)
+    if member is not None and not member.honours.filter(kind=kind, level=level, year=year).exists():
+        registry.honour_grant(
+            actor=actor_for(users, member.organisation, Action.MANAGE_HONOURS),
+            member=member,
+            organisation=member.organisation,
+            kind=kind,
+            level=level,
+            year=year,
+            issuing_body=body,
+            source="档案录入",
+        )
+    organisers = {
+        "province": tree.by_code[PROVINCE_CODE],
+        "xian": tree.by_code["610100"],
+        "baoji": tree.by_code["610300"],
+    }
+    today = timezone.localdate()
+    for names, organiser, school, division, school_kind, when, role, topic, audience, hours in VISITS:
+        people = [m for m in (_member(tree, n, None) for n in names) if m is not None and m.honours.exists()]
+        if not people:
+            continue
+        union = organisers[organiser]
+        visits.visit_create(
+            actor=actor_for(users, union, Action.MANAGE_HONOURS),
+            organisation=union,
+            people=people,
+            school_name=school,
+            school_division=division,
+            school_kind=school_kind,
+            date=_visit_date(today, when),
+            role=role,
+            topic=topic,
+            audience=audience,
+            hours=hours,
         )
