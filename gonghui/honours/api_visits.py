@@ -18,14 +18,14 @@ from gonghui.organisations.api import OrgRef, org_ref
 router = Router(tags=["honours"])
 
 
-class PersonRef(Schema):
+class VisitPersonRef(Schema):
     id: str
     name: str
 
 
-class VisitItem(Schema):
+class SchoolVisitItem(Schema):
     id: str
-    people: list[PersonRef]
+    people: list[VisitPersonRef]
     organisation: OrgRef
     school_name: str
     school_division: str
@@ -39,12 +39,12 @@ class VisitItem(Schema):
     activity_id: str | None
 
 
-class VisitPage(Schema):
-    items: list[VisitItem]
+class SchoolVisitPage(Schema):
+    items: list[SchoolVisitItem]
     count: int
 
 
-class VisitIn(Schema):
+class SchoolVisitIn(Schema):
     organisation: str
     people: list[str]
     school_name: str
@@ -57,7 +57,7 @@ class VisitIn(Schema):
     hours: Decimal
 
 
-class CityLine(Schema):
+class CoverageCity(Schema):
     city: str
     name: str
     visits: int
@@ -67,7 +67,7 @@ class CityLine(Schema):
     hours: Decimal
 
 
-class UnvisitedSchool(Schema):
+class CoverageUnvisitedSchool(Schema):
     division: str
     county: str
     city: str
@@ -76,11 +76,11 @@ class UnvisitedSchool(Schema):
     visits: int
 
 
-class CoverageOut(Schema):
+class SchoolVisitCoverage(Schema):
     year: int
-    cities: list[CityLine]
-    total: CityLine
-    unvisited: list[UnvisitedSchool]
+    cities: list[CoverageCity]
+    total: CoverageCity
+    unvisited: list[CoverageUnvisitedSchool]
 
 
 def visit_item(v: SchoolVisit, photos: int | None = None) -> dict:
@@ -113,7 +113,7 @@ def _line(c) -> dict:
     }
 
 
-@router.get("", response=VisitPage)
+@router.get("", response=SchoolVisitPage)
 def list_visits(request, year: int | None = None, division: str = "", page: int = 1, page_size: int = 20):
     """School visits of honoured people (劳模进校园) organised in the caller's scope, newest
     first; ``division`` is a province, city or county code (GB/T 2260) of the school."""
@@ -123,7 +123,7 @@ def list_visits(request, year: int | None = None, division: str = "", page: int 
     return {"items": [visit_item(v) for v in items], "count": count}
 
 
-@router.get("coverage", response=CoverageOut)
+@router.get("coverage", response=SchoolVisitCoverage)
 def visit_coverage(request, year: int | None = None):
     """Per city of the school (first four digits of its division code) in ``year`` (this year
     by default): visits, distinct schools, distinct honoured people, audience and hours; and
@@ -138,8 +138,8 @@ def visit_coverage(request, year: int | None = None):
     }
 
 
-@router.post("", response={201: VisitItem})
-def create_visit(request, payload: VisitIn):
+@router.post("", response={201: SchoolVisitItem})
+def create_visit(request, payload: SchoolVisitIn):
     """Record a visit organised by the union ``organisation`` (its code); ``people`` are the
     member ids of honoured people in the registry."""
     org = scoping.get_organisation_or_404(request.user, payload.organisation)
