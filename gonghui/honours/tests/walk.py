@@ -1,13 +1,14 @@
-"""Honours' part of the URL walk (gonghui/tests/urlwalk.py): an honour filed by 西安 and a
-city list of 西安 on public notice with a nominee and an objection. The notice is public by
-design (test_walk.py)."""
+"""Honours' part of the URL walk (gonghui/tests/urlwalk.py): an honour filed by 西安, a
+city list of 西安 on public notice with a nominee and an objection, and a 劳模进校园 visit
+organised by 西安 with a photo. The notice is public by design (test_walk.py)."""
 
 import datetime
+import io
 
 from django.contrib.auth.models import AnonymousUser
 
 from gonghui.honours import models
-from gonghui.honours.services import lists, nominees, objections, registry
+from gonghui.honours.services import lists, nominees, objections, registry, visits
 from gonghui.members.services import members as member_services
 from gonghui.testing import make_id_number, make_phone
 
@@ -64,7 +65,25 @@ def xian_objects(world) -> dict:
         text="该同志事迹与实际不符。",
         nominee_id=nominee.pk,
     )
+    visit = visits.visit_create(
+        actor=world.users["xian"],
+        organisation=world.orgs["xian"],
+        people=[world.members["xian_worker"]],
+        school_name="西安市走访测试中学",
+        school_division="610113",
+        school_kind="school",
+        date=datetime.date(2025, 5, 1),
+        role="lecture",
+        topic="劳动最光荣",
+        audience=300,
+        hours="1.5",
+    )
+    photo = visits.visit_photo_add(
+        actor=world.users["xian"], visit=visit, upload=io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    )
     return {
+        "visit_id": visit.pk,
+        "visit_photo_id": photo.pk,
         "honour_id": honour.pk,
         "list_id": nomination_list.pk,
         "nominee_id": nominee.pk,
@@ -73,8 +92,11 @@ def xian_objects(world) -> dict:
     }
 
 
-# The list and its nominee.
-MARKERS = ["西安市劳动模范推荐评选", "赵劳模"]
+# The list and its nominee; the school of the visit.
+MARKERS = ["西安市劳动模范推荐评选", "赵劳模", "西安市走访测试中学"]
+
+# Stations' pages take a photo_id too.
+PARAM_ALIASES = {"photo_id": "visit_photo_id"}
 
 # The 公示 of a nomination list is a public notice: anyone, signed in or not, reads it and may
 # object while it runs (docs/modules/honours.md §4; the objection is written only for a complete
@@ -85,6 +107,10 @@ LIST_QUERIES = [
     ("honours:list", "?q=张"),
     ("honours:list", "?organisation=610100"),
     ("honours:lists", "?status=publicity"),
+    ("honours:visits", "?year=2025"),
+    ("honours:visits", "?division=610100"),
+    ("honours:visit_coverage", "?year=2025"),
+    ("honours:visit_coverage", "?year=2026"),
 ]
 
 FORM_POST = {
@@ -97,10 +123,35 @@ API_SCOPED_QUERIES = {"list_honours": {"organisation": "610100"}}
 
 API_SEARCHES = {
     "list_honours": {"q": "张"},
+    "list_visits": {"division": "610100"},
     "list_nomination_lists": {"status": "publicity"},
 }
 
-COUNTED = [models.Honour, models.NominationList, models.Nominee, models.NomineeReview, models.Objection]
+COUNTED = [
+    models.Honour,
+    models.NominationList,
+    models.Nominee,
+    models.NomineeReview,
+    models.Objection,
+    models.SchoolVisit,
+    models.VisitPhoto,
+]
+
+# A visit organised by 西安 naming its honoured worker: a sibling is refused for the union.
+API_BODIES = {
+    ("POST", "honours/visits"): {
+        "organisation": "610100",
+        "people": [],  # the union is refused (404) before the people are read
+        "school_name": "宝鸡测试中学",
+        "school_division": "610302",
+        "school_kind": "school",
+        "date": "2025-05-01",
+        "role": "lecture",
+        "topic": "走访",
+        "audience": 10,
+        "hours": "1.0",
+    }
+}
 
 
 def snapshot(values: dict) -> tuple:
@@ -108,4 +159,5 @@ def snapshot(values: dict) -> tuple:
         models.NominationList.objects.get(pk=values["list_id"]).status,
         models.Nominee.objects.get(pk=values["nominee_id"]).status,
         models.Objection.objects.get(pk=values["objection_id"]).status,
+        models.SchoolVisit.objects.filter(pk=values["visit_id"]).values_list("audience", "topic").first(),
     )
