@@ -291,3 +291,14 @@ def test_the_ledger_filters_by_division_and_refuses_an_unknown_one(ledger):
     with pytest.raises(ValidationError) as exc:
         visit_selectors.visit_list(user, division="999999")
     assert exc.value.error_dict["division"][0].code == "division_unknown"
+
+
+def test_a_visit_cannot_be_moved_to_a_union_out_of_reach(world, honoured, today):
+    visit = visits.visit_create(actor=world.users["xian"], **fields(world))
+    before = counts()
+    with pytest.raises(Http404):
+        visits.visit_edit(
+            actor=world.users["xian"], visit=visit, **fields(world, organisation=world.orgs["baoji"])
+        )
+    visit.refresh_from_db()
+    assert visit.organisation == world.orgs["xian"] and counts() == before

@@ -115,3 +115,23 @@ def test_the_honoured_persons_page_lists_their_visits(world, honoured, today):  
     honour = Honour.objects.get(member=world.members["xian_worker"])
     page = client_for("xian").get(reverse("honours:detail", args=[honour.pk])).content.decode()
     assert "西安市第一中学" in page and "劳动最光荣" in page
+
+
+def test_an_officer_changes_a_visit_through_the_form(world, honoured, today):  # noqa: F811
+    visit = visits.visit_create(actor=world.users["xian"], **fields(world))
+    client = client_for("xian_officer")
+    url = reverse("honours:visit_edit", args=[visit.pk])
+    page = client.get(url).content.decode()
+    assert "西安市第一中学" in page and 'value="300"' in page
+    r = client.post(url, form_data(world, audience="320"))
+    assert r.status_code == 302
+    visit.refresh_from_db()
+    assert visit.audience == 320
+
+
+def test_the_ledger_and_its_api_take_a_fixed_number_of_queries(ledger, django_assert_max_num_queries):  # noqa: F811
+    client = client_for("shaanxi")
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("honours:visits")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/v1/honours/visits").status_code == 200
