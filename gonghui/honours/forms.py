@@ -186,13 +186,12 @@ class PublicObjectionForm(Form):
 
 class VisitFilterForm(Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1950, max_value=2100)
-    division = forms.CharField(
-        label=_("Division code (province, city or county)"), required=False, max_length=6
-    )
+    division = forms.ChoiceField(label=_("City"), required=False)
     person = forms.ChoiceField(label=_("Honoured person"), required=False)
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people, cities, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["division"].choices = BLANK + list(cities)
         self.fields["person"].choices = BLANK + [(str(m.pk), f"{m.name}（{m.member_no}）") for m in people]
 
 

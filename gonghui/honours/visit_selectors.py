@@ -97,6 +97,24 @@ def member_visits(user, member) -> QuerySet:
     return visits_visible_to(user).filter(people=member).select_related("organisation").order_by("-date")
 
 
+def cities_with_visits(user) -> list[tuple[str, str]]:
+    """(city code, name) of every city with a school visited in the visits ``user`` sees: the
+    ledger's city filter. One query."""
+    prefixes = (
+        visits_visible_to(user)
+        .annotate(city=Substr("school_division", 1, CITY_DIGITS))
+        .values_list("city", flat=True)
+        .distinct()
+        .order_by("city")
+    )
+    return [(city_code(prefix), city_name(prefix)) for prefix in prefixes]
+
+
+def city_code(prefix: str) -> str:
+    """The division code of a four-digit city prefix (a municipality's: the province's)."""
+    return prefix + "00" if divisions.exists(prefix + "00") else prefix[:2] + "0000"
+
+
 def honoured_people(user) -> QuerySet:
     """Members holding a personal honour ``user`` sees: who may be named on a visit."""
     from gonghui.members.models import Member
@@ -117,6 +135,11 @@ class CityCoverage:
     people: int = 0
     audience: int = 0
     hours: Decimal = Decimal("0")
+
+    @property
+    def code(self) -> str:
+        """The city's division code, for the ledger's city filter."""
+        return city_code(self.prefix) if self.prefix else ""
 
 
 @dataclass

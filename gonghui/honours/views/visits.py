@@ -28,7 +28,9 @@ VISIT_FIELDS = (
 @require_GET
 def visit_list(request):
     people = visit_selectors.honoured_people(request.user)
-    form = forms.VisitFilterForm(request.GET or None, people=people)
+    form = forms.VisitFilterForm(
+        request.GET or None, people=people, cities=visit_selectors.cities_with_visits(request.user)
+    )
     error = ""
     queryset = visit_selectors.visits_visible_to(request.user).none()
     if not form.is_bound or form.is_valid():
