@@ -50,6 +50,9 @@ class NewsItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Sensitive words found in the title or body when it was last sent to review (news.checks):
+    # not a refusal, a highlight for the reviewers.
+    flagged_words = models.JSONField(_("flagged words"), default=list, blank=True, editable=False)
     # The last reminder to members who have not acknowledged (at most one an hour).
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -140,3 +143,19 @@ class NewsReceipt(models.Model):
 
     def __str__(self):
         return f"{self.item_id} {self.user_id}"
+
+
+class SensitiveWord(models.Model):
+    """A word kept by the site's operators (admin) that flags a news item for its reviewers,
+    next to those of the setting GONGHUI_NEWS_SENSITIVE_WORDS."""
+
+    word = models.CharField(_("word"), max_length=50, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("sensitive word")
+        verbose_name_plural = _("sensitive words")
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word

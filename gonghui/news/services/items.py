@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import audit, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.core.validation import merge_errors
-from gonghui.news import html, permissions
+from gonghui.news import checks, html, permissions
 from gonghui.news.choices import (
     REVIEW_STAGES,
     STAGE_NAMES,
@@ -133,18 +133,22 @@ def news_update(*, actor, item: NewsItem, data: dict) -> NewsItem:
 
 
 def news_submit(*, actor, item: NewsItem) -> NewsItem:
-    """The author sends their draft to 初审; a new review round begins."""
+    """The author sends their draft to 初审; a new review round begins. Checked first
+    (``news.checks``): personal data in the body (``personal_data_in_body``) or a link to a page
+    of ours that does not exist (``broken_link``) refuses it with nothing changed; sensitive
+    words are stored on the item for the reviewers."""
     permissions.require_edit(actor, item)
     with transaction.atomic():
         item = locking.locked(item, "organisation")
         _require_status(item, Status.DRAFT)
+        item.flagged_words = checks.check_before_review(item)
         item.status = Status.FIRST_REVIEW
         item.review_round += 1
         item.updated_at = timezone.now()
-        item.save(update_fields=["status", "review_round", "updated_at"])
+        item.save(update_fields=["status", "review_round", "updated_at", "flagged_words"])
         audit.record(
             actor=actor, action=AuditAction.ITEM_SUBMITTED, obj=item, organisation_id=item.organisation_id,
-            changes={"status": [Status.DRAFT, item.status]},
+            changes={"status": [Status.DRAFT, item.status], "flagged_words": [None, item.flagged_words]},
         )  # fmt: skip
     return item
 
