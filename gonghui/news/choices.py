@@ -54,6 +54,8 @@ class AuditAction(models.TextChoices):
     ITEM_REJECTED = "news.item.rejected", _("News item sent back to its author")
     ITEM_PUBLISHED = "news.item.published", _("News item published")
     ITEM_WITHDRAWN = "news.item.withdrawn", _("News item withdrawn")
+    CORRECTION_CREATED = "news.item.correction_created", _("Correction of a published item written")
+    ITEM_CORRECTED = "news.item.corrected", _("Published item corrected")
     ITEM_ACKNOWLEDGED = "news.item.acknowledged", _("Notice acknowledged by a member")
     ITEM_REMINDED = "news.item.reminded", _("Members reminded to acknowledge a notice")
 

@@ -50,6 +50,14 @@ class NewsItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # A correction (更正) of a published item is a draft of its own that goes through the whole
+    # review; publishing it copies its title and body into the original (NewsRevision keeps the
+    # text it replaced), which stays published all along.
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+        verbose_name=_("corrects"),
+    )  # fmt: skip
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
     # Sensitive words found in the title or body when it was last sent to review (news.checks):
     # not a refusal, a highlight for the reviewers.
     flagged_words = models.JSONField(_("flagged words"), default=list, blank=True, editable=False)
@@ -159,3 +167,23 @@ class SensitiveWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class NewsRevision(models.Model):
+    """The title and body of a published item as they were before a correction replaced them,
+    so the page can show "更正 <date>" and what was said before."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="revisions")
+    correction = models.ForeignKey(NewsItem, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("body"))
+    replaced_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        ordering = ["-replaced_at"]
+
+    def __str__(self):
+        return f"{self.item_id} {self.replaced_at:%Y-%m-%d}"
