@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.ids import new_id
+from gonghui.core.models import StoredFile
 from gonghui.news.choices import Audience, Decision, Kind, Status
 from gonghui.organisations.models import Organisation
 
@@ -50,6 +51,10 @@ class NewsItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    cover = models.ForeignKey(
+        "news.NewsImage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("cover image"),
+    )  # fmt: skip
     # A correction (更正) of a published item is a draft of its own that goes through the whole
     # review; publishing it copies its title and body into the original (NewsRevision keeps the
     # text it replaced), which stays published all along.
@@ -187,3 +192,31 @@ class NewsRevision(models.Model):
 
     def __str__(self):
         return f"{self.item_id} {self.replaced_at:%Y-%m-%d}"
+
+
+class NewsImage(StoredFile):
+    """An image of a news item: its cover or one placed in its body by the editor (JPEG or
+    PNG, checked by its first bytes). Served to anyone who has its id, since a published page
+    shows it to every reader; ids are random UUIDs, not guessable."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("news image")
+        verbose_name_plural = _("news images")
+
+
+class NewsAttachment(StoredFile):
+    """A file attached to an item (PDF, JPEG or PNG): served to those who may read the item."""
+
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
