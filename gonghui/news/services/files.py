@@ -37,6 +37,8 @@ def image_url(image: NewsImage) -> str:
 
 
 def _read_image(file, field: str) -> tuple[bytes, str]:
+    if file is None:
+        raise field_error(field, _("Choose a file."), "required")
     data = uploads.read_bounded(file, IMAGE_MAX_BYTES)
     if data is None:
         raise field_error(field, _("The image is larger than 5 MB."), "file_too_large")
@@ -99,6 +101,8 @@ def news_cover_set(*, actor, item: NewsItem, file=None) -> NewsItem:
 def news_attachment_add(*, actor, item: NewsItem, file) -> NewsAttachment:
     """The author attaches a PDF, JPEG or PNG (≤ 10 MB, at most 10 per item) to their draft."""
     permissions.require_edit(actor, item)
+    if file is None:
+        raise field_error("file", _("Choose a file."), "required")
     data = uploads.read_bounded(file, ATTACHMENT_MAX_BYTES)
     if data is None:
         raise field_error("file", _("The file is larger than 10 MB."), "file_too_large")
