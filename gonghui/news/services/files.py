@@ -70,7 +70,7 @@ def news_image_upload(*, actor, organisation, file, field: str = "file") -> News
         )
         audit.record(
             actor=actor, action=AuditAction.IMAGE_UPLOADED, obj=image, organisation_id=organisation.pk,
-            changes={"image": [None, image.name]},
+            changes={"file": [None, image.name]},
         )  # fmt: skip
     return image
 
@@ -117,7 +117,7 @@ def news_attachment_add(*, actor, item: NewsItem, file) -> NewsAttachment:
         attachment = NewsAttachment.objects.create(item=item, **_stored(data, content_type, file, actor))
         audit.record(
             actor=actor, action=AuditAction.ATTACHMENT_ADDED, obj=item, organisation_id=item.organisation_id,
-            changes={"attachment": [None, attachment.name]},
+            changes={"file": [None, attachment.name]},
         )  # fmt: skip
     return attachment
 
@@ -131,7 +131,7 @@ def news_attachment_remove(*, actor, attachment: NewsAttachment) -> None:
         _require_draft(item)
         audit.record(
             actor=actor, action=AuditAction.ATTACHMENT_REMOVED, obj=item, organisation_id=item.organisation_id,
-            changes={"attachment": [attachment.name, None]},
+            changes={"file": [attachment.name, None]},
         )  # fmt: skip
         attachment.delete()
 
