@@ -1,4 +1,4 @@
-"""The news API (SPEC §4 "News."): reading as anyone, writing and reviewing as officers,
+"""The news API (docs/modules/news.md, "API"): reading as anyone, writing and reviewing as officers,
 acknowledging as a member, the receipt table; sibling officers and anonymous callers."""
 
 import pytest
