@@ -155,3 +155,14 @@ def test_reminders_are_refused_to_a_sibling_officer_404_and_a_viewer_403(
         receipts.news_remind(actor=city_viewer, item=notice)
     assert NewsItem.objects.get(pk=notice.pk).reminded_at is None
     assert not Notification.objects.filter(kind=NotificationKind.REMINDER).exists()
+
+
+def test_the_inbox_notice_on_publication_costs_the_same_queries_for_one_member_or_many(world, member_user):
+    notice = published(world, requires_ack=True, title="一人")
+    with CaptureQueriesContext(connection) as few:
+        assert receipts.notify_published(notice) == 1
+    for n in range(4):
+        _member_with_login(world, "xian_factory", f"many_{n}", n)
+    with CaptureQueriesContext(connection) as many:
+        assert receipts.notify_published(notice) == 5
+    assert len(many) == len(few)
