@@ -54,6 +54,14 @@ class AuditAction(models.TextChoices):
     ITEM_REJECTED = "news.item.rejected", _("News item sent back to its author")
     ITEM_PUBLISHED = "news.item.published", _("News item published")
     ITEM_WITHDRAWN = "news.item.withdrawn", _("News item withdrawn")
+    CORRECTION_CREATED = "news.item.correction_created", _("Correction of a published item written")
+    ITEM_CORRECTED = "news.item.corrected", _("Published item corrected")
+    IMAGE_UPLOADED = "news.image.uploaded", _("News image uploaded")
+    COVER_SET = "news.item.cover_set", _("News item cover changed")
+    ATTACHMENT_ADDED = "news.item.attachment_added", _("Attachment added to a news item")
+    ATTACHMENT_REMOVED = "news.item.attachment_removed", _("Attachment removed from a news item")
+    ITEM_ACKNOWLEDGED = "news.item.acknowledged", _("Notice acknowledged by a member")
+    ITEM_REMINDED = "news.item.reminded", _("Members reminded to acknowledge a notice")
 
 
 class NotificationKind(models.TextChoices):
@@ -62,6 +70,11 @@ class NotificationKind(models.TextChoices):
 
     # To the author when a reviewer sends the item back, with the reviewer's comment.
     REJECTED = "news.rejected", _("News item sent back by a reviewer")
+    # To the target members with an account when a notice that asks for acknowledgement is
+    # published (inbox only: a union-wide notice would be tens of thousands of SMS).
+    PUBLISHED = "news.published", _("A notice for you to acknowledge")
+    # To those who have not acknowledged yet, when an officer reminds them (inbox and SMS/e-mail).
+    REMINDER = "news.reminder", _("Reminder: a notice waits for your acknowledgement")
 
 
 # The SMS/e-mail copy of each kind (docs/ops/messages.md): fixed text and short parameters (the
@@ -74,5 +87,11 @@ NOTIFICATION_MESSAGES = (
             "Your item %(title)s was sent back at %(stage)s. Read the comment in your messages."
         ),
         params=("title", "stage"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.REMINDER,
+        subject=gettext_noop("Reminder: a notice waits for your acknowledgement"),
+        text=gettext_noop("Please read and acknowledge the notice %(title)s: %(link)s"),
+        params=("title", "link"),
     ),
 )
