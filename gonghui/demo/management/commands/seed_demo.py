@@ -29,6 +29,7 @@ DEMO_APPS = (
     "gonghui.rights",
     "gonghui.stations",
     "gonghui.news",
+    "gonghui.activities",
     "gonghui.portal",  # last: the worker's 我的 items use every app above
 )
 
