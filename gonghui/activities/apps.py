@@ -6,3 +6,9 @@ class ActivitiesConfig(AppConfig):
     name = "gonghui.activities"
     label = "activities"
     verbose_name = _("Activities")
+    # Labels of the audit codes this app writes (core.audit.label).
+    audit_actions = "gonghui.activities.choices.AuditAction"
+    # Labels of the notification kinds this app sends (notifications.kinds.label).
+    notification_kinds = "gonghui.activities.choices.NotificationKind"
+    # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.
+    notification_messages = "gonghui.activities.choices.NOTIFICATION_MESSAGES"

@@ -38,6 +38,7 @@ class Action:
     MANAGE_STATIONS = "manage_stations"  # outdoor-worker stations, their tickets and suggested sites
     WRITE_NEWS = "write_news"  # write news and notices and send them to review (资讯, 通知公告)
     REVIEW_NEWS = "review_news"  # 三审三校: 初审, 复审, 终审, publish and withdraw news and notices
+    MANAGE_ACTIVITIES = "manage_activities"  # organise activities (活动), see and export their sign-ups
 
 
 _OFFICER = {
@@ -56,6 +57,7 @@ _OFFICER = {
     Action.MANAGE_STATIONS,
     Action.WRITE_NEWS,
     Action.REVIEW_NEWS,
+    Action.MANAGE_ACTIVITIES,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
