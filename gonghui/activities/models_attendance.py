@@ -77,7 +77,8 @@ class Attendance(models.Model):
         verbose_name_plural = _("certified hours")
         constraints = [
             models.CheckConstraint(
-                condition=Q(computed_minutes__isnull=False, minutes=models.F("computed_minutes")) | ~Q(reason=""),
+                condition=Q(computed_minutes__isnull=False, minutes=models.F("computed_minutes"))
+                | ~Q(reason=""),
                 name="attendance_correction_has_reason",
             ),
         ]
