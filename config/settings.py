@@ -308,6 +308,10 @@ GONGHUI_STATION_TICKET_SLA_HOURS = env.get_int_map("GONGHUI_STATION_TICKET_SLA_H
 # Officers of the owning union are warned (ticket.due_soon) when an open ticket is due within
 # this many hours (stations.services.tickets.warn_due_soon, the warn_due_tickets command).
 GONGHUI_TICKET_WARN_HOURS = int(env.get("GONGHUI_TICKET_WARN_HOURS", "2"))
+# Activities (活动): a person with this many no-shows in the last _DAYS days cannot sign up
+# for another activity until the oldest of them is older than that (0: no limit).
+GONGHUI_ACTIVITY_NO_SHOW_LIMIT = int(env.get("GONGHUI_ACTIVITY_NO_SHOW_LIMIT", "3"))
+GONGHUI_ACTIVITY_NO_SHOW_DAYS = int(env.get("GONGHUI_ACTIVITY_NO_SHOW_DAYS", "90"))
 if GONGHUI_TICKET_WARN_HOURS < 1:
     raise ImproperlyConfigured("GONGHUI_TICKET_WARN_HOURS must be at least 1")
 # Content-Security-Policy of every page (config/security.py): scripts from our origin or with

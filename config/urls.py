@@ -22,6 +22,7 @@ urlpatterns = [
     path("assistance/", include("gonghui.assistance.urls")),
     path("rights/", include("gonghui.rights.urls")),
     path("stations/", include("gonghui.stations.urls")),
+    path("activities/", include("gonghui.activities.urls")),
     path("me/notifications/", include("gonghui.notifications.urls")),
     path("", include("gonghui.portal.urls")),
     path("", include("gonghui.members.urls")),

@@ -62,6 +62,7 @@ class AuditAction(models.TextChoices):
     SIGNUP_CREATED = "activities.signup.created", _("Signed up for an activity")
     SIGNUP_CANCELLED = "activities.signup.cancelled", _("Sign-up cancelled")
     SIGNUP_PROMOTED = "activities.signup.promoted", _("Moved from the waiting list to a place")
+    SIGNUPS_EXPORTED = "activities.signups.exported", _("Sign-ups of an activity exported")
 
 
 class NotificationKind(models.TextChoices):

@@ -132,7 +132,8 @@ class Signup(models.Model):
     reservation = models.ForeignKey(
         ActivityReservation, null=True, blank=True, on_delete=models.SET_NULL, related_name="signups"
     )
-    # Order on the waiting list (1, 2, ... in order of arrival; never reused within an activity).
+    # Order of arrival on the waiting list (1, 2, ...; never reused within an activity); None for
+    # a sign-up that got a place at once.
     position = models.PositiveIntegerField(_("place in the queue"), null=True, blank=True)
     answers = models.JSONField(_("answers"), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -157,10 +158,11 @@ class Signup(models.Model):
                 condition=Q(status=SignupStatus.WAITLISTED),
                 name="signup_waiting_position_once",
             ),
+            # The position stays on a promoted or cancelled sign-up (the order it arrived in),
+            # so the next one to join the queue is always after every earlier one.
             models.CheckConstraint(
-                condition=Q(status=SignupStatus.WAITLISTED, position__isnull=False)
-                | (~Q(status=SignupStatus.WAITLISTED) & Q(position__isnull=True)),
-                name="signup_position_iff_waiting",
+                condition=~Q(status=SignupStatus.WAITLISTED) | Q(position__isnull=False),
+                name="signup_waiting_has_position",
             ),
         ]
 
