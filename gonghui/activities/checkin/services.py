@@ -170,6 +170,12 @@ def _scan_time(value, activity: Activity, now) -> datetime.datetime:
     return min(at, now)
 
 
+def _first_code(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return next(iter(error.error_dict.values()))[0].code or "invalid"
+    return error.error_list[0].code or "invalid"
+
+
 def checkins_sync(*, actor, activity: Activity, scans) -> list[dict]:
     """The organiser's phone sends the card scans it queued (``[{"nonce", "token",
     "direction", "at"}]``). Each scan is answered on its own: ``accepted``, ``duplicate`` (this
@@ -208,7 +214,7 @@ def checkins_sync(*, actor, activity: Activity, scans) -> list[dict]:
                 signup = _signup_of_card(activity, str(scan.get("token") or ""))
                 _record(signup=signup, direction=direction, at=at, source=Source.CARD, by=actor, nonce=nonce)
         except ValidationError as error:
-            code = error.error_list[0].code if hasattr(error, "error_list") else "invalid"
+            code = _first_code(error)
             for message in error.messages[:1]:
                 results.append({**result, "status": "refused", "code": code or "invalid", "detail": message})
             continue

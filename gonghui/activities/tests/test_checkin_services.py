@@ -19,8 +19,11 @@ from gonghui.members.services import cards
 pytestmark = pytest.mark.django_db
 
 
-def _code(error) -> str:
-    return error.value.error_list[0].code if hasattr(error.value, "error_list") else error.value.code
+def _code(error):
+    exc = error.value
+    if hasattr(exc, "error_dict"):
+        return next(iter(exc.error_dict.values()))[0].code
+    return exc.error_list[0].code
 
 
 # ---- the code itself ------------------------------------------------------------------------
