@@ -45,7 +45,7 @@
 
   function note(scan, status, code, detail) {
     var entries = load(logKey).filter(function (e) { return e.nonce !== scan.nonce; });
-    entries.push({ nonce: scan.nonce, direction: scan.direction, time: scan.at.slice(11, 19),
+    entries.push({ nonce: scan.nonce, direction: scan.direction, time: new Date(scan.at).toLocaleTimeString(),
                    status: status, code: code || "", detail: detail || "" });
     save(logKey, entries.slice(-200));
     draw();
