@@ -63,8 +63,14 @@ def test_the_organiser_scanner_queues_a_card_offline_and_sends_it_when_back_onli
     expect(page.locator("#checkin-qr svg")).to_be_visible()
     assert_fits_the_phone(page)
 
+    # Loaded once with the network, the scanner opens again without it (the service worker
+    # keeps it); the scan is queued on the phone.
     page.goto(f"/activities/manage/{activity.pk}/scan/")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
     page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#scan-form")).to_be_visible()
     page.fill("#id_token", cards.card_token(world.members["xian_worker"]))
     page.locator("#scan-form button[type=submit]").click()
     expect(page.locator("#scan-log li").first).to_have_attribute("data-status", "queued")
