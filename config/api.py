@@ -3,6 +3,7 @@
 from config.api_docs import GonghuiSwagger, docs_access
 from gonghui.accounts.api import AUTH
 from gonghui.accounts.api import router as accounts_router
+from gonghui.activities.api import router as activities_router
 from gonghui.activities.checkin.api import router as checkin_router
 from gonghui.assistance.api import router as assistance_router
 from gonghui.competitions.api import router as competitions_router
@@ -53,6 +54,7 @@ api.add_router("/honours", honours_router)
 api.add_router("/talent", talent_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/stations", stations_router)
+api.add_router("/activities", activities_router)
 # /requests, /wage-arrears, /legal-aid, /practical-needs
 api.add_router("/", rights_router)
 # /ideas, /studios, /alliances

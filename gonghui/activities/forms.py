@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.activities.choices import Audience, Kind
+from gonghui.core.forms import Form
 from gonghui.organisations import scoping
 from gonghui.organisations.forms import UnionField
 from gonghui.organisations.models import Organisation
@@ -12,7 +13,7 @@ from gonghui.organisations.models import Organisation
 _WHEN = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(Form):
     """Every field of an activity. ``organisation`` only when creating. Questions are one per
     line (a line ending in ``*`` must be answered); reserved places one union code and a number
     per line (``XA-0001 5``)."""
@@ -133,5 +134,5 @@ def _unions(text: str, field: str) -> list:
     return [found[c] for c in codes]
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(label=_("Why is it cancelled?"), widget=forms.Textarea(attrs={"rows": 3}))

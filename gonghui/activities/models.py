@@ -144,7 +144,12 @@ class Signup(models.Model):
         verbose_name = _("sign-up")
         verbose_name_plural = _("sign-ups")
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["activity", "status"]), models.Index(fields=["user", "status"])]
+        indexes = [
+            models.Index(fields=["activity", "status"]),
+            models.Index(fields=["user", "status"]),
+            # The last position given (the next one joins after it), read under the row lock.
+            models.Index(fields=["activity", "position"]),
+        ]
         constraints = [
             # One live sign-up per person and activity; cancelled ones stay as history, and the
             # person may sign up again.

@@ -27,6 +27,7 @@ CHECKED_APPS = {
     "stations",
     "assistance",
     "news",
+    "activities",
 }
 API_SECTION = "The API error shape"
 INPUT_SECTION = "Input"
