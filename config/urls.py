@@ -7,8 +7,6 @@ from gonghui.portal.views import home as portal_home
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    # Check-in, attendance and photo reports of activities (beside the activity pages).
-    path("activities/", include("gonghui.activities.checkin.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ops/admin/", admin.site.urls),
     path("", portal_home.home, name="dashboard"),

@@ -47,7 +47,7 @@ def _photos(files) -> list[tuple[str, str, bytes]]:
 def _body(summary: str, activity: Activity, photos: list[ReportPhoto]) -> str:
     paragraphs = "".join(f"<p>{escape(line)}</p>" for line in summary.splitlines() if line.strip())
     figures = "".join(
-        f'<figure><img src="{reverse("checkin:report_photo", kwargs={"photo_id": p.pk})}" '
+        f'<figure><img src="{reverse("activities:report_photo", kwargs={"photo_id": p.pk})}" '
         f'alt="{escape(activity.title)}"></figure>'
         for p in photos
     )

@@ -28,7 +28,7 @@ from gonghui.core.web import form_action
 
 
 def checkin_url(request, activity, direction: str) -> str:
-    path = reverse("checkin:checkin", kwargs={"activity_id": activity.pk})
+    path = reverse("activities:checkin", kwargs={"activity_id": activity.pk})
     return request.build_absolute_uri(f"{path}?c={tokens.make(activity.pk, direction)}")
 
 
@@ -122,7 +122,7 @@ def scan(request, activity_id):
             success=_("Recorded."),
         )
         if outcome.ok:
-            return redirect("checkin:scan", activity_id=activity.pk)
+            return redirect("activities:checkin_scan", activity_id=activity.pk)
     return render(
         request,
         "activities/checkin/scan.html",
@@ -169,7 +169,7 @@ def certify(request, activity_id, signup_id):
         ),
         success=_("Hours certified."),
     )
-    return redirect("checkin:attendance", activity_id=activity.pk)
+    return redirect("activities:attendance", activity_id=activity.pk)
 
 
 class ReportForm(Form):
@@ -197,7 +197,7 @@ def report(request, activity_id):
             success=_("The report was sent to the news review as a draft."),
         )
         if outcome.ok:
-            return redirect("checkin:report", activity_id=activity.pk)
+            return redirect("activities:report", activity_id=activity.pk)
     return render(
         request,
         "activities/checkin/report.html",
