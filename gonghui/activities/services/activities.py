@@ -56,7 +56,9 @@ def clean_activity(data: dict, organisation) -> dict:
     out: dict = {}
     readers = {
         "kind": lambda: inputs.choice(data.get("kind"), "kind", Kind),
-        "title": lambda: inputs.text(data.get("title", ""), "title", required=True, max_length=TITLE_MAX),
+        "title": lambda: inputs.text(
+            data.get("title", ""), "title", prose=True, required=True, max_length=TITLE_MAX
+        ),
         "description": lambda: inputs.text(
             data.get("description", ""), "description", prose=True, max_length=DESCRIPTION_MAX
         ),
