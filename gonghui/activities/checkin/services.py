@@ -9,8 +9,9 @@ Three ways in, one record (``CheckIn``):
 
 Only a place-holding sign-up (confirmed, or already attended) checks in; each person checks in
 once and out once, the check-out after the check-in. Hours = min(out, scheduled end) −
-max(in, scheduled start); the organising union certifies them (``attendance_certify``), which
-marks the sign-up attended. After the activity, confirmed sign-ups without a check-in become
+max(in, scheduled start); for an activity that records hours the organising union certifies
+them (``attendance_certify``), which marks the sign-up attended; at one that does not, the
+check-in itself does. After the activity, confirmed sign-ups without a check-in become
 no-shows (``no_shows_mark``, the ``mark_no_shows`` command).
 """
 
@@ -91,12 +92,17 @@ def _record(*, signup: Signup, direction: str, at, source: str, by, nonce: str |
         signup=signup, direction=direction, at=at, source=source, nonce=nonce, by=by
     )
     activity = signup.activity
+    changes = {"direction": [None, direction], "at": [None, at.isoformat()], "source": [None, source]}
+    if not activity.records_hours and signup.status == SignupStatus.CONFIRMED:
+        # Without hours there is nothing to certify: coming is attending.
+        Signup.objects.filter(pk=signup.pk).update(status=SignupStatus.ATTENDED)
+        changes["status"] = [SignupStatus.CONFIRMED, SignupStatus.ATTENDED]
     audit.record(
         actor=by,
         action=AttendanceAction.CHECKED_IN,
         obj=signup,
         organisation_id=activity.organisation_id,
-        changes={"direction": [None, direction], "at": [None, at.isoformat()], "source": [None, source]},
+        changes=changes,
     )
     return checkin
 
@@ -246,9 +252,13 @@ def attendance_certify(*, actor, signup: Signup, minutes=None, reason: str = "")
     a late start) — audited with both figures. The sign-up becomes attended. Certifying again
     replaces the figure. Needs a role at the organising union itself (403 above it, 404 out of
     scope). Refuses ``activity_not_ended``, ``reason_required``, ``minutes_required`` (no
-    check-out to compute from), ``not_signed_up`` (waiting list, cancelled)."""
+    check-out to compute from), ``not_signed_up`` (waiting list, cancelled),
+    ``hours_not_recorded`` (an activity without hours: there a check-in marks the sign-up
+    attended by itself)."""
     activity = signup.activity
     permissions.require_certify(actor, activity)
+    if not activity.records_hours:
+        raise _refuse("hours_not_recorded", _("This activity does not record hours."))
     if activity.ends_at > timezone.now():
         raise _refuse("activity_not_ended", _("Hours are certified after the activity has ended."))
     duration = int((activity.ends_at - activity.starts_at).total_seconds() // 60)

@@ -10,7 +10,13 @@ from gonghui.activities.models import Activity, Signup
 
 
 def make_activity(
-    world, *, org="xian", starts_in=datetime.timedelta(minutes=-30), hours=2, title="读书分享会"
+    world,
+    *,
+    org="xian",
+    starts_in=datetime.timedelta(minutes=-30),
+    hours=2,
+    title="读书分享会",
+    records_hours=True,
 ):
     starts = timezone.now().replace(microsecond=0) + starts_in
     return Activity.objects.create(
@@ -23,6 +29,7 @@ def make_activity(
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=hours),
         capacity=5,
+        records_hours=records_hours,
         status=Status.PUBLISHED,
         published_at=starts - datetime.timedelta(days=3),
         created_by=world.users[org],

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.http import Http404
 
-from gonghui.activities.checkin import services
+from gonghui.activities.checkin import services, tokens
 from gonghui.activities.choices import SignupStatus
 from gonghui.activities.models import Attendance, CheckIn
 from gonghui.activities.tests.attendance_fixtures import make_activity, make_signup
@@ -163,3 +163,23 @@ def test_after_the_activity_confirmed_signups_without_check_in_become_no_shows(
         signup.refresh_from_db()
         assert signup.status == status
     assert AuditEntry.objects.filter(action="activities.signup.no_show").count() == 1
+
+
+def test_at_an_activity_without_hours_the_check_in_marks_attended_and_nothing_is_certified(
+    world, city_officer, member_user
+):
+    activity = make_activity(world, records_hours=False)
+    signup = make_signup(activity, member_user, member=world.members["xian_worker"])
+    services.checkin_by_code(actor=member_user, activity=activity, code=tokens.make(activity.pk, "in"))
+    signup.refresh_from_db()
+    assert signup.status == SignupStatus.ATTENDED
+    # Still checks out (the place is held), and no hours can be certified.
+    services.checkin_by_code(actor=member_user, activity=activity, code=tokens.make(activity.pk, "out"))
+    ended = _ended(world)
+    ended.records_hours = False
+    ended.save()
+    other = make_signup(ended, member_user)
+    with pytest.raises(ValidationError) as error:
+        services.attendance_certify(actor=city_officer, signup=other, minutes=60, reason="x")
+    assert _code(error) == "hours_not_recorded"
+    assert not Attendance.objects.exists()
