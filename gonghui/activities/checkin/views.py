@@ -10,11 +10,15 @@
 * ``/activities/<id>/report/`` — the photo report after the activity.
 """
 
+import datetime
+
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -36,21 +40,52 @@ def _direction(request) -> str:
     return Direction.OUT if request.GET.get("direction") == Direction.OUT else Direction.IN
 
 
-@login_required
+# A scan by someone not signed in yet: the code and when it was scanned, kept in their
+# session while they sign in, so that a code valid at the scan still counts after a slow
+# sign-in (an SMS code can take minutes). The session is stored on the server.
+PENDING = "activities.checkin.pending"
+PENDING_MAX = datetime.timedelta(minutes=10)
+
+
+def _scan_moment(request, activity_id, code: str):
+    """When ``code`` was scanned: the time kept before signing in (for this activity and code,
+    at most PENDING_MAX ago), else now."""
+    pending = request.session.pop(PENDING, None)
+    now = timezone.now()
+    if (
+        not isinstance(pending, dict)
+        or pending.get("activity") != str(activity_id)
+        or pending.get("code") != code
+    ):
+        return now
+    try:
+        scanned = datetime.datetime.fromisoformat(pending.get("at", ""))
+    except (TypeError, ValueError):
+        return now
+    return scanned if now - PENDING_MAX <= scanned <= now else now
+
+
 @never_cache
 @require_GET
 def checkin(request, activity_id):
     """Opened from the organiser's QR code: checks the signed-in person in or out at once (one
     scan, no further tap). A GET that writes is safe here because the code is the proof: it is
     only on the organiser's screen, lives a minute, and a second use is refused. Someone not
-    signed in signs in first and comes back; a code that expired meanwhile asks them to scan
-    again."""
+    signed in signs in first and comes back; the scan time is kept meanwhile (PENDING), so the
+    code is judged as at the scan and the check-in carries that time."""
+    code = request.GET.get("c", "")
+    if not request.user.is_authenticated:
+        request.session[PENDING] = {
+            "activity": str(activity_id),
+            "code": code,
+            "at": timezone.now().isoformat(),
+        }
+        return redirect_to_login(request.get_full_path())
     activity = services.published_activity_or_404(activity_id)
+    moment = _scan_moment(request, activity_id, code)
     outcome = form_action(
         request,
-        lambda: services.checkin_by_code(
-            actor=request.user, activity=activity, code=request.GET.get("c", "")
-        ),
+        lambda: services.checkin_by_code(actor=request.user, activity=activity, code=code, moment=moment),
     )
     return render(
         request,

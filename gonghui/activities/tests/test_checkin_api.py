@@ -5,9 +5,10 @@ import datetime
 import uuid
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from gonghui.activities.checkin import tokens
+from gonghui.activities.checkin import tokens, views
 from gonghui.activities.models import CheckIn
 from gonghui.activities.tests.attendance_fixtures import make_activity, make_signup
 from gonghui.members.services import cards
@@ -56,11 +57,36 @@ def test_an_expired_code_url_is_refused_with_its_message_and_writes_nothing(worl
     assert not CheckIn.objects.exists()
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in_first(world):
+def test_a_code_scanned_before_a_slow_sign_in_counts_at_the_scan_time(world, member_user):
     activity = make_activity(world)
-    response = client_for(None).get(f"/activities/{activity.pk}/checkin/", {"c": "x"})
-    assert response.status_code == 302
-    assert "login" in response["Location"]
+    make_signup(activity, member_user)
+    scanned = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=3)
+    code = tokens.make(activity.pk, "in", scanned)
+    client = Client()
+    response = client.get(f"/activities/{activity.pk}/checkin/", {"c": code})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert not CheckIn.objects.exists()
+    # Signing in took three minutes: the code has expired since, but it was valid when scanned.
+    session = client.session
+    session[views.PENDING] = {**session[views.PENDING], "at": scanned.isoformat()}
+    session.save()
+    client.force_login(member_user)
+    response = client.get(f"/activities/{activity.pk}/checkin/", {"c": code})
+    assert response.status_code == 200
+    assert CheckIn.objects.get().at == scanned
+    # The kept scan time is used once, for that code only.
+    assert views.PENDING not in client.session
+
+
+def test_a_code_expired_at_its_scan_is_refused_after_signing_in_too(world, member_user):
+    activity = make_activity(world)
+    make_signup(activity, member_user)
+    code = tokens.make(activity.pk, "in", timezone.now() - datetime.timedelta(minutes=3))
+    client = Client()
+    client.get(f"/activities/{activity.pk}/checkin/", {"c": code})
+    client.force_login(member_user)
+    assert client.get(f"/activities/{activity.pk}/checkin/", {"c": code}).status_code == 400
+    assert not CheckIn.objects.exists()
 
 
 def test_the_api_checks_in_with_the_code_and_refuses_a_replay(world, member_user):
