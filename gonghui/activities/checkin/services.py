@@ -21,6 +21,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,8 +60,6 @@ _CARD_MESSAGES = {
 
 def published_activity_or_404(activity_id) -> Activity:
     """A published activity (drafts and cancelled ones cannot be checked into)."""
-    from django.http import Http404
-
     activity = Activity.objects.select_related("organisation").filter(pk=activity_id).first()
     if activity is None or activity.status != Status.PUBLISHED:
         raise Http404
