@@ -225,3 +225,23 @@ def test_sync_refuses_a_malformed_body_with_the_json_error_shape(world, city_off
     )
     assert response.status_code == 400
     assert {"detail", "code"} <= set(response.json())
+
+
+def test_the_organisers_activity_page_links_to_check_in_attendance_and_report(world, city_officer):
+    activity = make_activity(world)
+    html = client_for(city_officer).get(f"/activities/manage/{activity.pk}/").content.decode()
+    for page in ("checkin/", "scan/", "attendance/", "report/"):
+        assert f"/activities/manage/{activity.pk}/{page}" in html, page
+
+
+def test_a_cancelled_activity_cannot_be_checked_into(world, member_user):
+    activity = make_activity(world)
+    make_signup(activity, member_user)
+    activity.status = "cancelled"
+    activity.cancelled_at = timezone.now()
+    activity.save()
+    response = client_for(member_user).get(
+        f"/activities/{activity.pk}/checkin/", {"c": tokens.make(activity.pk, "in")}
+    )
+    assert response.status_code == 404
+    assert not CheckIn.objects.exists()
