@@ -183,3 +183,28 @@ def test_at_an_activity_without_hours_the_check_in_marks_attended_and_nothing_is
         services.attendance_certify(actor=city_officer, signup=other, minutes=60, reason="x")
     assert _code(error) == "hours_not_recorded"
     assert not Attendance.objects.exists()
+
+
+def test_the_attendance_page_query_count_does_not_grow_with_people(
+    world, city_officer, django_assert_max_num_queries
+):
+    from gonghui.testing import make_user
+
+    activity = _ended(world)
+    client = client_for(city_officer)
+
+    def add(n, start):
+        for i in range(start, start + n):
+            signup = make_signup(activity, make_user(f"attendee{i}"))
+            _times(signup, activity.starts_at, activity.ends_at)
+
+    add(2, 0)
+    client.get(f"/activities/manage/{activity.pk}/attendance/")  # warm the session and caches
+    with django_assert_max_num_queries(12) as small:
+        client.get(f"/activities/manage/{activity.pk}/attendance/")
+    add(8, 2)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert (
+            client.get(f"/activities/manage/{activity.pk}/attendance/").content.decode().count("data-signup=")
+            == 10
+        )
