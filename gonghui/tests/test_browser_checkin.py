@@ -62,6 +62,7 @@ def test_the_organiser_scanner_queues_a_card_offline_and_sends_it_when_back_onli
     page.goto(f"/activities/manage/{activity.pk}/checkin/")
     expect(page.locator("#checkin-qr svg")).to_be_visible()
     assert_fits_the_phone(page)
+    page.screenshot(path="/tmp/activity_screen.png", full_page=True)
 
     # Loaded once with the network, the scanner opens again without it (the service worker
     # keeps it); the scan is queued on the phone.

@@ -112,6 +112,7 @@ def screen(request, activity_id):
             "url": url,
             "qr_svg": qr.qr_svg(url, title=_("Check-in code"), scale=8),
             "seconds_left": tokens.seconds_left(),
+            "period": tokens.period(),
         },
     )
 
