@@ -23,6 +23,7 @@ from gonghui.members.choices import MembershipStatus
 from gonghui.members.demo import actor_for
 from gonghui.members.models import Member
 from gonghui.members.services.members import member_link_user
+from gonghui.organisations import scoping
 from gonghui.organisations.scoping import Action
 
 OPEN_TITLE = "职工书屋读书分享会"
@@ -106,7 +107,7 @@ def _member_logins(organisation, users: dict, *, count: int) -> list:
     have none, in member-number order: deterministic for a given roster."""
     members = (
         Member.objects.filter(
-            organisation__path__startswith=organisation.path,
+            organisation__in=scoping.subtree(organisation),
             user__isnull=True,
             status=MembershipStatus.MEMBER,
         )

@@ -80,6 +80,8 @@ def signup_create(*, actor, activity: Activity, answers=None, now: datetime.date
     member = permissions.require_signup(actor, activity)
     now = now or timezone.now()
     answers = clean_answers(activity.questions, answers)
+    # The person's own record, not the activity's: checked before the lock, which it need not hold.
+    _require_no_show_record(actor, now)
     with transaction.atomic():
         activity = locking.locked(activity, "organisation")
         _require_open(activity, now)
@@ -91,7 +93,6 @@ def signup_create(*, actor, activity: Activity, answers=None, now: datetime.date
             raise ValidationError(
                 _("You have already signed up for this activity."), code="already_signed_up"
             )
-        _require_no_show_record(actor, now)
         reservation, fits = _free_place(activity, member)
         if fits:
             signup = Signup(status=SignupStatus.CONFIRMED, reservation=reservation)

@@ -295,3 +295,14 @@ def test_cancelling_an_activity_tells_everyone_signed_up(world, city_admin):
     with pytest.raises(ValidationError) as err:
         signups.signup_create(actor=people(1, "late")[0], activity=activity)
     assert _codes(err.value) == {"signup_closed"}
+
+
+def test_a_sign_up_takes_a_dozen_queries_at_most(world, django_assert_max_num_queries):
+    # What runs between the row lock and the commit is serialised per activity: keep it short
+    # (lock, duplicate check, reservations, places taken, last position, insert, audit; the
+    # scope, the member record and the no-show count are read before the lock).
+    activity = make_activity(world, capacity=1)
+    first, second = people(2)
+    signups.signup_create(actor=first, activity=activity)
+    with django_assert_max_num_queries(12):
+        assert signups.signup_create(actor=second, activity=activity).status == SignupStatus.WAITLISTED
