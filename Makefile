@@ -12,6 +12,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SWAGGER := gonghui/static/vendor/swagger-ui
 ASSETS := gonghui/static/vendor/htmx.min.js gonghui/static/vendor/leaflet/leaflet.js gonghui/static/vendor/leaflet/leaflet.js.map \
+	gonghui/static/vendor/jsqr/jsQR.js \
 	$(SWAGGER)/swagger-ui-bundle.js $(SWAGGER)/swagger-ui.css $(SWAGGER)/swagger-ui.css.map
 # Host names `make run` answers to (any other Host header gets 400): loopback, the HOST it binds
 # (the address it prints) and, bound to every address, this machine's names and IPv4 addresses.
@@ -54,9 +55,10 @@ $(STAMP): pyproject.toml | $(PY)
 $(ASSETS) &: package.json
 	@command -v npm >/dev/null 2>&1 || { echo "error: npm is needed to fetch htmx, Leaflet, Swagger UI and axe-core (accessibility tests) from the npm registry" >&2; exit 1; }
 	npm install --ignore-scripts --no-audit --no-fund --silent
-	mkdir -p gonghui/static/vendor/leaflet $(SWAGGER)
+	mkdir -p gonghui/static/vendor/leaflet gonghui/static/vendor/jsqr $(SWAGGER)
 	cp node_modules/htmx.org/dist/htmx.min.js gonghui/static/vendor/htmx.min.js
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images gonghui/static/vendor/leaflet/
+	cp node_modules/jsqr/dist/jsQR.js node_modules/jsqr/LICENSE gonghui/static/vendor/jsqr/
 	cd node_modules/swagger-ui-dist && cp swagger-ui-bundle.js swagger-ui.css swagger-ui.css.map LICENSE NOTICE ../../$(SWAGGER)/
 	touch $(ASSETS)
 

@@ -4,6 +4,7 @@ from config.api_docs import GonghuiSwagger, docs_access
 from gonghui.accounts.api import AUTH
 from gonghui.accounts.api import router as accounts_router
 from gonghui.activities.api import router as activities_router
+from gonghui.activities.checkin.api import router as checkin_router
 from gonghui.assistance.api import router as assistance_router
 from gonghui.competitions.api import router as competitions_router
 from gonghui.core.api import Api, UnicodeJSONRenderer, install_error_handlers
@@ -45,6 +46,8 @@ api.add_router("/me", signin_me_router)
 api.add_router("/", notifications_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/audit", audit_router)
+# Check-in and its offline sync, beside the activities router (same prefix).
+api.add_router("/activities", checkin_router)
 # Before the members router, whose members/{member_id} would otherwise take "imports".
 api.add_router("/members/imports", imports_router)
 api.add_router("/members/exports", exports_router)

@@ -326,6 +326,14 @@ SECURE_CSP = security.content_security_policy(tile_url=GONGHUI_MAP_TILE_URL, pro
 GONGHUI_API_DOCS_PUBLIC = env.get_bool("GONGHUI_API_DOCS_PUBLIC", default=not PRODUCTION)
 # E-member card QR codes stay valid this long (seconds).
 GONGHUI_CARD_TOKEN_MAX_AGE = int(env.get("GONGHUI_CARD_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
+# Activity check-in QR codes (activities/checkin/tokens.py): a new code every this many seconds;
+# the previous one is still accepted, so a code scanned just before it changes still works.
+GONGHUI_CHECKIN_CODE_SECONDS = int(env.get("GONGHUI_CHECKIN_CODE_SECONDS", "30"))
+if GONGHUI_CHECKIN_CODE_SECONDS < 5:
+    raise ImproperlyConfigured("GONGHUI_CHECKIN_CODE_SECONDS must be at least 5")
+# Scans queued on an organiser's phone while offline are accepted when their scan time lies
+# within the activity's start and end widened by this many minutes (and not in the future).
+GONGHUI_CHECKIN_MARGIN_MINUTES = int(env.get("GONGHUI_CHECKIN_MARGIN_MINUTES", "120"))
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ class ActivitiesConfig(AppConfig):
     label = "activities"
     verbose_name = _("Activities")
     # Labels of the audit codes this app writes (core.audit.label).
-    audit_actions = "gonghui.activities.choices.AuditAction"
+    audit_actions = "gonghui.activities.checkin.choices.AuditAction"  # sign-up and check-in codes
     # Labels of the notification kinds this app sends (notifications.kinds.label).
     notification_kinds = "gonghui.activities.choices.NotificationKind"
     # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.

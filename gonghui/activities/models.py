@@ -173,3 +173,7 @@ class Signup(models.Model):
 
     def __str__(self):
         return f"{self.activity_id} {self.user_id} {self.status}"
+
+
+# Check-ins, certified hours and photo reports (models_attendance.py, another helper's module).
+from gonghui.activities.models_attendance import ActivityReport, Attendance, CheckIn, ReportPhoto  # noqa: E402, F401

@@ -3,6 +3,7 @@ under ``manage/``."""
 
 from django.urls import path
 
+from gonghui.activities.checkin.urls import urlpatterns as checkin_urlpatterns
 from gonghui.activities.views import officer, pages
 
 app_name = "activities"
@@ -21,3 +22,5 @@ urlpatterns = [
     path("manage/<uuid:activity_id>/cancel/", officer.cancel, name="manage_cancel"),
     path("manage/<uuid:activity_id>/signups.csv", officer.export, name="export"),
 ]
+# Check-in, attendance and photo reports (gonghui/activities/checkin/urls.py).
+urlpatterns += checkin_urlpatterns

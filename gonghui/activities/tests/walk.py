@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gonghui.activities import models
 from gonghui.activities.services import activities, signups
+from gonghui.activities.tests import walk_checkin
 
 
 def xian_objects(world) -> dict:
@@ -28,13 +29,17 @@ def xian_objects(world) -> dict:
     )  # fmt: skip
     activity = activities.activity_publish(actor=admin, activity=activity)
     signups.signup_create(actor=world.users["member"], activity=activity, answers=["西安随行家属两人"])
-    return {"activity_id": activity.pk}
+    return {"activity_id": activity.pk, **walk_checkin.xian_objects(world, activity)}
 
 
 # The activity, the member's answer.
 MARKERS = ["西安劳模进校园宣讲会", "西安随行家属两人"]
 
-PUBLIC_PAGES = {"activities:list", "activities:detail"}
+PUBLIC_PAGES = {"activities:list", "activities:detail", *walk_checkin.PUBLIC_PAGES}
+# Check-in, attendance and photo reports (walk_checkin.py).
+NOT_WALKED = walk_checkin.NOT_WALKED
+PARAM_ALIASES = walk_checkin.PARAM_ALIASES
+API_NOT_WALKED = walk_checkin.API_NOT_WALKED
 
 API_PUBLIC = {("GET", "activities"), ("GET", "activities/{activity_id}")}
 
@@ -54,9 +59,10 @@ API_BODIES = {
     ("DELETE", "activities/{activity_id}/signups/me"): None,
     ("POST", "activities/{activity_id}/publish"): None,
     ("POST", "activities/{activity_id}/cancel"): {"reason": "walk"},
+    **walk_checkin.API_BODIES,
 }
 
-COUNTED = [models.Activity, models.ActivityReservation, models.Signup]
+COUNTED = [models.Activity, models.ActivityReservation, models.Signup, *walk_checkin.COUNTED]
 
 
 def snapshot(values) -> tuple:

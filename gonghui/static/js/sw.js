@@ -6,7 +6,10 @@
 //   one is shown. A search that was never made offline falls back to the last station list.
 // * Static files (styles, scripts, icons) are kept as they are fetched, so a kept page is
 //   drawn as it was. The card's QR code is inline SVG in the page itself.
-// * Nothing else is kept: officers' pages and every other page always come from the network.
+// * An activity's card scanner (/activities/manage/<id>/scan/) is kept the same way, so an
+//   organiser who loaded it once can keep scanning in a basement hall without a network; its
+//   script queues the scans and sends them later (activities/static/activities/checkin-scan.js).
+// * Nothing else is kept: other officers' pages and every other page come from the network.
 // * Signing out empties the cache (gonghui.js), so the next person on a shared phone never
 //   sees the previous person's card.
 "use strict";
@@ -25,8 +28,10 @@ self.addEventListener("activate", function (event) {
   );
 });
 
+var SCANNER = /^\/activities\/manage\/[0-9a-f-]{36}\/scan\/$/;
+
 function keptPage(url) {
-  return url.origin === self.location.origin && PAGES.indexOf(url.pathname) !== -1;
+  return url.origin === self.location.origin && (PAGES.indexOf(url.pathname) !== -1 || SCANNER.test(url.pathname));
 }
 
 function networkFirst(request, url) {

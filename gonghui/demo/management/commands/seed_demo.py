@@ -30,6 +30,7 @@ DEMO_APPS = (
     "gonghui.stations",
     "gonghui.news",
     "gonghui.activities",
+    "gonghui.activities.checkin",  # attendance, hours and the photo report of the activities above
     "gonghui.portal",  # last: the worker's 我的 items use every app above
 )
 
