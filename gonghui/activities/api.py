@@ -112,7 +112,7 @@ class ActivityIn(Schema):
     records_hours: bool = False
 
 
-class ReasonIn(Schema):
+class ActivityCancelIn(Schema):
     reason: str
 
 
@@ -249,7 +249,7 @@ def publish_activity(request, activity_id: str):
 
 
 @router.post("{activity_id}/cancel", response=ActivityDetail)
-def cancel_activity(request, activity_id: str, payload: ReasonIn):
+def cancel_activity(request, activity_id: str, payload: ActivityCancelIn):
     """Call the activity off; everyone signed up is told (``activity.cancelled``)."""
     activity = selectors.managed_activity_or_404(request.user, uuid_or_404(activity_id))
     services.activity_cancel(actor=request.user, activity=activity, reason=payload.reason)
