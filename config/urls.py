@@ -21,6 +21,7 @@ urlpatterns = [
     path("rights/", include("gonghui.rights.urls")),
     path("stations/", include("gonghui.stations.urls")),
     path("me/notifications/", include("gonghui.notifications.urls")),
+    path("", include("gonghui.news.urls")),
     path("", include("gonghui.portal.urls")),
     path("", include("gonghui.members.urls")),
 ]

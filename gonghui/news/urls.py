@@ -1,0 +1,24 @@
+"""News pages: readers' pages and the feed under ``/news/``, the officers' pages under
+``/news/manage/``. Mounted at the root by config/urls.py."""
+
+from django.urls import path
+
+from gonghui.news import feeds
+from gonghui.news.views import officer, public
+
+app_name = "news"
+
+urlpatterns = [
+    path("news/", public.news_list, name="list"),
+    path("news/<uuid:item_id>/", public.news_detail, name="detail"),
+    path("news/feed/<str:code>.atom", feeds.OrganisationFeed(), name="feed"),
+    path("news/manage/", officer.manage, name="manage"),
+    path("news/manage/new/", officer.item_create, name="create"),
+    path("news/manage/<uuid:item_id>/", officer.item_detail, name="item"),
+    path("news/manage/<uuid:item_id>/edit/", officer.item_edit, name="edit"),
+    path(
+        "news/manage/<uuid:item_id>/<str:action>/",
+        officer.item_act,
+        name="act",
+    ),
+]

@@ -1,0 +1,193 @@
+"""Officer pages of the news app: the union's items by stage ("awaiting my review" first),
+writing and editing a draft, and the item page with its whole review history and the buttons of
+the 三审三校 workflow (each shown only to those who may press it).
+
+Thin: fetch through a scoped selector (404 for missing and not yours), parse a form, call one
+service, redirect with a message or render the form again with the service's errors."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from gonghui.core.web import form_action, paginate
+from gonghui.news import forms, permissions, selectors
+from gonghui.news.choices import REVIEW_STAGES, STAGE_NAMES, Status
+from gonghui.news.models import NewsItem
+from gonghui.news.services import items
+from gonghui.news.views import marks
+from gonghui.organisations import scoping
+from gonghui.organisations.permissions import officer_required
+
+Action = scoping.Action
+PER_PAGE = 20
+# Stage filters of the list, in the order of the workflow.
+STAGES = [("review", gettext_lazy("In review")), *[(s.value, s.label) for s in Status]]
+
+
+def _visible_items(user):
+    """Items of the unions in the officer's scope; a draft only to its author (a draft is
+    nobody else's business until it is sent to review)."""
+    return (
+        scoping.restrict(NewsItem.objects.all(), user, Action.VIEW)
+        .filter(~Q(status=Status.DRAFT) | Q(author=user))
+        .select_related("organisation", "author")
+    )
+
+
+@officer_required
+def manage(request):
+    user = request.user
+    stage = request.GET.get("stage", "")
+    queryset = _visible_items(user)
+    awaiting = []
+    if scoping.has_any(user, Action.REVIEW_NEWS):
+        in_review = queryset.filter(status__in=REVIEW_STAGES).prefetch_related("steps")[:200]
+        awaiting = [item for item in in_review if permissions.can_review(user, item)]
+    if stage == "review":
+        queryset = queryset.filter(status__in=REVIEW_STAGES)
+    elif stage in Status.values:
+        queryset = queryset.filter(status=stage)
+    else:
+        stage = ""
+    return render(
+        request,
+        "news/manage.html",
+        {
+            "awaiting": awaiting,
+            "page": paginate(request, queryset.order_by("-updated_at"), PER_PAGE),
+            "stage": stage,
+            "stages": STAGES,
+            "can_write": scoping.has_any(user, Action.WRITE_NEWS),
+        },
+    )
+
+
+def _item_data(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k != "organisation"}
+
+
+@officer_required
+def item_create(request):
+    form = forms.ItemForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        done = form_action(
+            request,
+            lambda d: items.news_create(
+                actor=request.user, organisation=d["organisation"], data=_item_data(d)
+            ),
+            form=form,
+            success=_("The draft is saved."),
+        )
+        if done.ok:
+            return redirect("news:item", item_id=done.result.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "news/item_form.html", {"form": form, "item": None}, status=status)
+
+
+@officer_required
+def item_edit(request, item_id):
+    item = selectors.news_item_or_404(request.user, item_id)
+    permissions.require_edit(request.user, item)
+    initial = {
+        "kind": item.kind,
+        "title": item.title,
+        "body": item.body,
+        "audience": item.audience,
+        "targets": "\n".join(t.code for t in item.targets.all()),
+        "pinned": item.pinned,
+        "requires_ack": item.requires_ack,
+        "valid_from": item.valid_from,
+        "valid_until": item.valid_until,
+    }
+    form = forms.ItemForm(request.POST or None, user=request.user, item=item, initial=initial)
+    if request.method == "POST":
+        done = form_action(
+            request,
+            lambda d: items.news_update(actor=request.user, item=item, data=d),
+            form=form,
+            success=_("The draft is saved."),
+        )
+        if done.ok:
+            return redirect("news:item", item_id=item.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "news/item_form.html", {"form": form, "item": item}, status=status)
+
+
+def item_buttons(user, item) -> dict:
+    """Which workflow buttons ``user`` sees on ``item``: only those the service would allow."""
+    reviewer = item.status in REVIEW_STAGES and permissions.can_review(user, item)
+    author_draft = item.status == Status.DRAFT and permissions.is_author(user, item)
+    return {
+        "edit": author_draft and permissions.can_write(user, item.organisation),
+        "submit": author_draft and permissions.can_write(user, item.organisation),
+        "approve": reviewer and item.status != Status.FINAL_REVIEW,
+        "publish": reviewer and item.status == Status.FINAL_REVIEW,
+        "reject": reviewer,
+        "withdraw": item.status == Status.PUBLISHED
+        and scoping.can(user, Action.REVIEW_NEWS, item.organisation),
+    }
+
+
+@officer_required
+def item_detail(request, item_id):
+    user = request.user
+    item = selectors.news_item_or_404(user, item_id)
+    if item.status == Status.DRAFT and not permissions.is_author(user, item):
+        scoping.refuse(visible=True)
+    buttons = item_buttons(user, item)
+    reviewing = buttons["approve"] or buttons["publish"] or buttons["reject"]
+    words = marks.flagged_words(item) if reviewing else []
+    return render(
+        request,
+        "news/item.html",
+        {
+            "item": item,
+            "body": marks.highlight(item.body, words) if words else item.body,
+            "flagged": words,
+            "history": selectors.review_history(item),
+            "targets": list(item.targets.all()),
+            "buttons": buttons,
+            "stage_name": STAGE_NAMES.get(item.status, ""),
+            "comment_form": forms.CommentForm(),
+            "reason_form": forms.ReasonForm(),
+        },
+    )
+
+
+# One view for every workflow button: the action picks the service and what it takes.
+ACTIONS = {
+    "submit": (
+        lambda user, item, post: items.news_submit(actor=user, item=item),
+        gettext_lazy("Sent to first review."),
+    ),
+    "approve": (
+        lambda user, item, post: items.news_approve(actor=user, item=item, comment=post.get("comment", "")),
+        gettext_lazy("Approved: the item goes to the next stage."),
+    ),
+    "publish": (
+        lambda user, item, post: items.news_publish(actor=user, item=item, comment=post.get("comment", "")),
+        gettext_lazy("Published."),
+    ),
+    "reject": (
+        lambda user, item, post: items.news_reject(actor=user, item=item, comment=post.get("comment", "")),
+        gettext_lazy("Sent back to the author with your comment."),
+    ),
+    "withdraw": (
+        lambda user, item, post: items.news_withdraw(actor=user, item=item, reason=post.get("reason", "")),
+        gettext_lazy("Withdrawn."),
+    ),
+}
+
+
+@officer_required
+@require_POST
+def item_act(request, item_id, action):
+    if action not in ACTIONS:
+        raise Http404
+    item = selectors.news_item_or_404(request.user, item_id)
+    call, success = ACTIONS[action]
+    form_action(request, lambda: call(request.user, item, request.POST), success=str(success))
+    return redirect("news:item", item_id=item.pk)
