@@ -29,3 +29,6 @@ class SearchTerm(models.Model):
         # The query reads term → documents; the document id in the index answers it alone.
         indexes = [models.Index(fields=["term", "document"], name="search_term_doc")]
         constraints = [models.UniqueConstraint(fields=["document", "term"], name="search_term_once")]
+
+    def __str__(self):
+        return self.term
