@@ -54,6 +54,8 @@ class AuditAction(models.TextChoices):
     ITEM_REJECTED = "news.item.rejected", _("News item sent back to its author")
     ITEM_PUBLISHED = "news.item.published", _("News item published")
     ITEM_WITHDRAWN = "news.item.withdrawn", _("News item withdrawn")
+    ITEM_ACKNOWLEDGED = "news.item.acknowledged", _("Notice acknowledged by a member")
+    ITEM_REMINDED = "news.item.reminded", _("Members reminded to acknowledge a notice")
 
 
 class NotificationKind(models.TextChoices):
@@ -62,6 +64,11 @@ class NotificationKind(models.TextChoices):
 
     # To the author when a reviewer sends the item back, with the reviewer's comment.
     REJECTED = "news.rejected", _("News item sent back by a reviewer")
+    # To the target members with an account when a notice that asks for acknowledgement is
+    # published (inbox only: a union-wide notice would be tens of thousands of SMS).
+    PUBLISHED = "news.published", _("A notice for you to acknowledge")
+    # To those who have not acknowledged yet, when an officer reminds them (inbox and SMS/e-mail).
+    REMINDER = "news.reminder", _("Reminder: a notice waits for your acknowledgement")
 
 
 # The SMS/e-mail copy of each kind (docs/ops/messages.md): fixed text and short parameters (the
@@ -74,5 +81,11 @@ NOTIFICATION_MESSAGES = (
             "Your item %(title)s was sent back at %(stage)s. Read the comment in your messages."
         ),
         params=("title", "stage"),
+    ),
+    MessageTemplate(
+        kind=NotificationKind.REMINDER,
+        subject=gettext_noop("Reminder: a notice waits for your acknowledgement"),
+        text=gettext_noop("Please read and acknowledge the notice %(title)s: %(link)s"),
+        params=("title", "link"),
     ),
 )

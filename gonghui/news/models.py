@@ -50,6 +50,8 @@ class NewsItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # The last reminder to members who have not acknowledged (at most one an hour).
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("news item")
@@ -110,3 +112,31 @@ class ReviewStep(models.Model):
 
     def __str__(self):
         return f"{self.item_id} {self.stage} {self.decision}"
+
+
+class NewsReceipt(models.Model):
+    """That a person opened a published item (``read_at``) and, for a notice that asks for it,
+    acknowledged it (``acked_at``): one row per item and account. ``member`` and ``organisation``
+    are the reader's member record and union at the time, so the receipt table counts each union's
+    members even after they transfer."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    read_at = models.DateTimeField(_("read at"), default=timezone.now)
+    acked_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("read receipt")
+        verbose_name_plural = _("read receipts")
+        constraints = [models.UniqueConstraint(fields=["item", "user"], name="news_receipt_once")]
+        indexes = [models.Index(fields=["item", "organisation"], name="news_receipt_item_org")]
+
+    def __str__(self):
+        return f"{self.item_id} {self.user_id}"

@@ -7,8 +7,10 @@ and review the item, just not this one time.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from gonghui.news.models import NewsItem
 from gonghui.organisations import scoping
 from gonghui.organisations.scoping import Action
 
@@ -64,3 +66,29 @@ def require_review(user, item) -> None:
 
 def require_withdraw(user, item) -> None:
     scoping.require_object(user, Action.REVIEW_NEWS, item.organisation)
+
+
+# --- readers: the tree conditions of the reader selectors (selectors/readers.py) --------------
+
+
+def in_subtrees(paths, *, field: str = "organisation") -> Q:
+    """Rows whose union (``field``) lies in the subtree of one of the unions at ``paths``."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__path__startswith": path})
+    return q
+
+
+def under_outer_union(*, field: str = "organisation") -> dict:
+    """Filter arguments for a subquery: rows whose union lies in the subtree of the outer
+    query's organisation row (``OuterRef("path")``)."""
+    return {f"{field}__path__startswith": OuterRef("path")}
+
+
+def officer_scope(user) -> Q:
+    """Items whose publishing union or one of whose targets lies in ``user``'s scope."""
+    roots = scoping.root_paths(user, Action.VIEW)
+    if not roots:
+        return Q(pk__in=[])
+    targets = NewsItem.targets.through.objects.filter(in_subtrees(roots), newsitem_id=OuterRef("pk"))
+    return scoping.org_q(user, Action.VIEW, field="organisation") | Exists(targets)

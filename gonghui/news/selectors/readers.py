@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.members.choices import IN_MEMBERSHIP
+from gonghui.news import permissions
 from gonghui.news.choices import Audience, Status
 from gonghui.news.models import NewsItem
 from gonghui.organisations import scoping
@@ -55,18 +56,6 @@ def reaches(paths) -> Q:
     return (Q(organisation__path__in=paths) & ~has_targets) | target_hit
 
 
-def _officer_scope(user) -> Q:
-    """Items whose publishing union or one of whose targets lies in ``user``'s scope."""
-    roots = scoping.root_paths(user, Action.VIEW)
-    if not roots:
-        return Q(pk__in=[])
-    target_q = Q()
-    for root in roots:
-        target_q |= Q(organisation__path__startswith=root)
-    in_scope = Exists(_Targets.objects.filter(target_q, newsitem_id=OuterRef("pk")))
-    return scoping.org_q(user, Action.VIEW, field="organisation") | in_scope
-
-
 def member_q(user) -> Q:
     """The condition for a ``members`` item to be readable by ``user``."""
     if scoping.is_operator(user):
@@ -79,7 +68,7 @@ def member_q(user) -> Q:
         lineage.update(Organisation.lineage(union.path))
     for root in scoping.root_paths(user, Action.VIEW):
         lineage.update(Organisation.lineage(root))
-    return reaches(lineage) | _officer_scope(user)
+    return reaches(lineage) | permissions.officer_scope(user)
 
 
 def published_for(user, *, organisation=None, kind=None, now=None) -> QuerySet:

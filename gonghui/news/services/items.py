@@ -31,6 +31,7 @@ from gonghui.news.choices import (
     Status,
 )
 from gonghui.news.models import NewsItem, ReviewStep
+from gonghui.news.services import receipts
 from gonghui.notifications.services import notify
 
 TITLE_MAX = 120
@@ -179,6 +180,7 @@ def news_publish(*, actor, item: NewsItem, comment: str = "") -> NewsItem:
             actor=actor, action=AuditAction.ITEM_PUBLISHED, obj=item, organisation_id=item.organisation_id,
             changes={"status": [Status.FINAL_REVIEW, item.status]}, reason=comment,
         )  # fmt: skip
+        receipts.notify_published(item)
     return item
 
 
