@@ -11,11 +11,13 @@ app_name = "news"
 urlpatterns = [
     path("news/", public.news_list, name="list"),
     path("news/<uuid:item_id>/", public.news_detail, name="detail"),
+    path("news/<uuid:item_id>/ack/", public.news_ack, name="ack"),
     path("news/feed/<str:code>.atom", feeds.OrganisationFeed(), name="feed"),
     path("news/manage/", officer.manage, name="manage"),
     path("news/manage/new/", officer.item_create, name="create"),
     path("news/manage/<uuid:item_id>/", officer.item_detail, name="item"),
     path("news/manage/<uuid:item_id>/edit/", officer.item_edit, name="edit"),
+    path("news/manage/<uuid:item_id>/receipts.csv", officer.receipts_export, name="receipts_export"),
     path(
         "news/manage/<uuid:item_id>/<str:action>/",
         officer.item_act,

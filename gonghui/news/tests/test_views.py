@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from gonghui.core.models import AuditEntry
 from gonghui.news.choices import Status
-from gonghui.news.models import NewsItem, ReviewStep
+from gonghui.news.models import NewsItem, NewsReceipt, ReviewStep
 from gonghui.news.services import items
 from gonghui.news.tests.factories import item_data, published
 from gonghui.testing import client_for
@@ -194,3 +194,48 @@ def test_the_reader_list_puts_pinned_items_first_and_filters_by_kind(world, clie
     assert [i.pk for i in client.get(reverse("news:list") + "?kind=notice").context["page"].items] == [
         notice.pk
     ]
+
+
+# ---- receipts --------------------------------------------------------------------------
+
+
+def test_a_member_opens_a_notice_and_acknowledges_it_once_and_the_receipt_table_counts_it(world, member_user):
+    notice = published(world, title="需确认的通知", requires_ack=True)
+    reader = client_for(member_user)
+    page = reader.get(reverse("news:detail", args=[notice.pk]))
+    assert page.context["can_ack"]
+    officer = client_for(world.users["xian"])
+    totals = officer.get(reverse("news:item", args=[notice.pk])).context["receipt_totals"]
+    assert (totals.read, totals.acknowledged) == (1, 0)
+    reader.post(reverse("news:ack", args=[notice.pk]))
+    page = reader.get(reverse("news:detail", args=[notice.pk]))
+    assert not page.context["can_ack"] and 'id="ack-done"' in page.content.decode()
+    totals = officer.get(reverse("news:item", args=[notice.pk])).context["receipt_totals"]
+    assert (totals.read, totals.acknowledged) == (1, 1)
+    again = reader.post(reverse("news:ack", args=[notice.pk]), follow=True)
+    assert again.status_code == 200
+    assert NewsReceipt.objects.get(item=notice).acked_at is not None
+
+
+def test_a_sibling_city_member_cannot_acknowledge_a_xian_notice(world, sibling_city_admin):
+    notice = published(world, title="需确认的通知", requires_ack=True)
+    assert client_for(sibling_city_admin).post(reverse("news:ack", args=[notice.pk])).status_code == 404
+    assert not NewsReceipt.objects.exists()
+
+
+def test_the_officer_exports_the_receipt_table_and_reminds_once_an_hour(world, member_user):
+    notice = published(world, title="需确认的通知", requires_ack=True)
+    officer = client_for(world.users["xian"], language="en")
+    export = officer.get(reverse("news:receipts_export", args=[notice.pk]))
+    assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
+    assert "西安某机械厂" in export.content.decode("utf-8-sig") or "Total" in export.content.decode(
+        "utf-8-sig"
+    )
+    officer.post(reverse("news:act", args=[notice.pk, "remind"]))
+    notice.refresh_from_db()
+    first = notice.reminded_at
+    assert first is not None
+    response = officer.post(reverse("news:act", args=[notice.pk, "remind"]), follow=True)
+    assert "less than an hour" in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.reminded_at == first

@@ -6,7 +6,7 @@ Thin: fetch through a scoped selector (404 for missing and not yours), parse a f
 service, redirect with a message or render the form again with the service's errors."""
 
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,8 @@ from gonghui.core.web import form_action, paginate
 from gonghui.news import forms, permissions, selectors
 from gonghui.news.choices import REVIEW_STAGES, STAGE_NAMES, Status
 from gonghui.news.models import NewsItem
-from gonghui.news.services import items
+from gonghui.news.selectors import receipts as receipt_selectors
+from gonghui.news.services import items, receipts
 from gonghui.news.views import marks
 from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
@@ -140,6 +141,7 @@ def item_detail(request, item_id):
     buttons = item_buttons(user, item)
     reviewing = buttons["approve"] or buttons["publish"] or buttons["reject"]
     words = marks.flagged_words(item) if reviewing else []
+    rows = receipt_selectors.receipt_table(item) if item.status == Status.PUBLISHED else []
     return render(
         request,
         "news/item.html",
@@ -153,8 +155,24 @@ def item_detail(request, item_id):
             "stage_name": STAGE_NAMES.get(item.status, ""),
             "comment_form": forms.CommentForm(),
             "reason_form": forms.ReasonForm(),
+            "receipt_rows": rows,
+            "receipt_totals": receipt_selectors.receipt_totals(rows) if rows else None,
+            "can_remind": item.requires_ack
+            and item.status == Status.PUBLISHED
+            and permissions.can_write(user, item.organisation),
         },
     )
+
+
+@officer_required
+def receipts_export(request, item_id):
+    """The receipt table as CSV (counts per union, no names)."""
+    item = selectors.news_item_or_404(request.user, item_id)
+    if item.status != Status.PUBLISHED:
+        raise Http404
+    response = HttpResponse(receipt_selectors.receipt_csv(item), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="receipts-{item.pk}.csv"'
+    return response
 
 
 # One view for every workflow button: the action picks the service and what it takes.
@@ -174,6 +192,10 @@ ACTIONS = {
     "reject": (
         lambda user, item, post: items.news_reject(actor=user, item=item, comment=post.get("comment", "")),
         gettext_lazy("Sent back to the author with your comment."),
+    ),
+    "remind": (
+        lambda user, item, post: receipts.news_remind(actor=user, item=item),
+        gettext_lazy("The reminder is sent to the members who have not acknowledged yet."),
     ),
     "withdraw": (
         lambda user, item, post: items.news_withdraw(actor=user, item=item, reason=post.get("reason", "")),

@@ -2,12 +2,15 @@
 anyone — public items to everyone, members-only items to the readers in their audience
 (``selectors.readers``: one rule for the pages, the feed, search and the API)."""
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.core.web import paginate
+from gonghui.core.web import form_action, paginate
 from gonghui.news.choices import Kind
 from gonghui.news.selectors import readers
+from gonghui.news.services import receipts
 
 PER_PAGE = 15
 
@@ -26,8 +29,30 @@ def news_list(request):
 
 @require_GET
 def news_detail(request, item_id):
+    user = request.user
+    item = readers.readable_or_404(user, item_id)
+    # Opening the page is reading it (the officers' receipt table counts it); the first time
+    # counts, later ones change nothing.
+    receipt = receipts.news_mark_read(actor=user, item=item)
+    can_ack = (
+        item.requires_ack
+        and receipt is not None
+        and receipt.acked_at is None
+        and receipts.reached_members(item).filter(user_id=user.pk).exists()
+    )
+    return render(request, "news/detail.html", {"item": item, "receipt": receipt, "can_ack": can_ack})
+
+
+@login_required
+@require_POST
+def news_ack(request, item_id):
     item = readers.readable_or_404(request.user, item_id)
-    return render(request, "news/detail.html", {"item": item})
+    form_action(
+        request,
+        lambda: receipts.news_ack(actor=request.user, item=item),
+        success=_("Thank you: your acknowledgement is recorded."),
+    )
+    return redirect("news:detail", item_id=item.pk)
 
 
 def latest_public(limit: int = 5):
