@@ -29,7 +29,9 @@ def index_object(source_key: str, obj) -> None:
     with transaction.atomic():
         document, _ = SearchDocument.objects.update_or_create(source=source_key, object_id=obj.pk)
         SearchTerm.objects.filter(document=document).delete()
-        SearchTerm.objects.bulk_create([SearchTerm(document=document, term=t) for t in terms], batch_size=2000)
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(document=document, term=t) for t in terms], batch_size=2000
+        )
 
 
 def unindex_object(source_key: str, obj) -> None:

@@ -17,7 +17,9 @@ MAX_TERM = 32
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(f"([{_CJK}]+)|([0-9a-z]+)")
 # Block tags separate words; inline ones (<b>, <a>, <em> …) sit inside them (<b>劳模</b>进校园).
-_BLOCK_TAG = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|br|tr|td|th|table|blockquote|figure|figcaption|hr)\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|br|tr|td|th|table|blockquote|figure|figcaption|hr)\b[^>]*>", re.I
+)
 _TAG = re.compile(r"<[^>]*>")
 
 

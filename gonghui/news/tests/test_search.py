@@ -21,7 +21,16 @@ def _titles(client, q):
 
 
 def test_chinese_text_gives_bigrams_and_characters_and_latin_text_words():
-    assert tokens.document_terms("职工书屋 ＡＰＰ2024") == {"职", "工", "书", "屋", "职工", "工书", "书屋", "app2024"}
+    assert tokens.document_terms("职工书屋 ＡＰＰ2024") == {
+        "职",
+        "工",
+        "书",
+        "屋",
+        "职工",
+        "工书",
+        "书屋",
+        "app2024",
+    }
     assert tokens.query_terms("书屋") == {"书屋"}
     assert tokens.query_terms("书") == {"书"}
     assert tokens.query_terms("  ") == set()
@@ -38,7 +47,9 @@ def test_a_word_inside_a_sentence_is_found_and_a_word_not_there_is_not(world, cl
     assert _titles(client, "工匠") == []
 
 
-def test_a_members_notice_is_found_only_by_readers_in_its_audience(world, client, member_user, sibling_city_admin):
+def test_a_members_notice_is_found_only_by_readers_in_its_audience(
+    world, client, member_user, sibling_city_admin
+):
     notice = published(world, title="关于职工书屋的通知")
     news_search.index_item(notice)
     assert _titles(client_for(member_user), "职工书屋") == ["关于职工书屋的通知"]

@@ -239,3 +239,14 @@ def test_the_officer_exports_the_receipt_table_and_reminds_once_an_hour(world, m
     assert "less than an hour" in response.content.decode()
     notice.refresh_from_db()
     assert notice.reminded_at == first
+
+
+def test_the_landing_page_lists_the_latest_public_news_and_the_hall_the_members_notice(
+    world, client, member_user
+):
+    public = published(world, kind="news", audience="public", title="西安公开资讯")
+    notice = published(world, title="西安会员通知")
+    landing = client.get("/").content.decode()
+    assert public.title in landing and notice.title not in landing
+    hall = client_for(member_user).get("/").content.decode()
+    assert public.title in hall and notice.title in hall
