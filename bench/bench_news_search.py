@@ -1,0 +1,136 @@
+"""Search benchmark for news (docs/modules/news.md, "Search"): N published items (default
+50,000, ~200 characters of Chinese each) in a throwaway test database; the bigram index
+(``gonghui.search``) against ``body__icontains`` for the same queries, p50/p95 in ms.
+
+    DJANGO_SETTINGS_MODULE=config.settings_test .venv/bin/python bench/bench_news_search.py [N]
+    (PostgreSQL: GONGHUI_TEST_DATABASE_URL=postgres://… as for the test suite)
+
+Not part of the test suite."""
+
+import os
+import random
+import sys
+import time
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+# A pool of common characters of union news; words of 2–4 of them, sentences of words.
+POOL = (
+    "工会职工会员劳模工匠进校园读书月活动通知关于开展组织学习教育党史主题宣传技能竞赛培训服务"
+    "帮扶困难维权权益安全生产女职工健康体检文体比赛书屋爱心驿站户外劳动者新就业形态快递外卖"
+    "司机基层企业单位市省全国总委员会议精神贯彻落实推进建设发展创新创业岗位能手先进集体个人"
+    "表彰推荐评选公示名单申报材料截止日期报送联系电话地址时间安排要求认真做好相关工作确保实效"
+)
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+REPEAT = 40
+
+
+def text(rng, words, n_chars=200):
+    out = []
+    while sum(map(len, out)) < n_chars:
+        out.append(rng.choice(words))
+        if rng.random() < 0.12:
+            out.append("，" if rng.random() < 0.7 else "。")
+    return "".join(out)
+
+
+def flush(items, docs, terms):
+    """The rows in bulk; the terms by ``executemany`` (the ORM's bulk_create is the slow part of
+    loading 15 million rows, and the benchmark is of reading them)."""
+    from gonghui.news.models import NewsItem
+    from gonghui.search.models import SearchDocument, SearchTerm
+
+    NewsItem.objects.bulk_create(items)
+    SearchDocument.objects.bulk_create(docs)
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} (document_id, term) VALUES (%s, %s)", terms)
+
+
+def load(n):
+    from gonghui.news.models import NewsItem
+    from gonghui.search import tokens
+    from gonghui.search.models import SearchDocument
+    from gonghui.testing import build_world
+
+    sqlite = connection.vendor == "sqlite"
+
+    world = build_world()
+    org, author = world.orgs["xian"], world.users["xian_officer"]
+    rng = random.Random(15)
+    words = ["".join(rng.sample(POOL, rng.randint(2, 4))) for _ in range(600)]
+    now = timezone.now()
+    started = time.perf_counter()
+    items, docs, terms = [], [], []
+    for _ in range(n):
+        body = text(rng, words)
+        item = NewsItem(
+            organisation=org, author=author, kind="news", audience="public", status="published",
+            title=text(rng, words, 16), body=f"<p>{body}</p>", published_at=now,
+        )  # fmt: skip
+        items.append(item)
+        doc = SearchDocument(id=uuid.uuid4(), source="news", object_id=item.pk)
+        docs.append(doc)
+        terms.extend((doc.id.hex if sqlite else doc.id, t) for t in tokens.document_terms(item.title + body))
+        if len(items) == 2000:
+            flush(items, docs, terms)
+            items, docs, terms = [], [], []
+    flush(items, docs, terms)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return rng, words, time.perf_counter() - started
+
+
+def timed(fn, queries):
+    samples = []
+    for q in queries:
+        t = time.perf_counter()
+        fn(q)
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return samples[len(samples) // 2], samples[int(len(samples) * 0.95) - 1]
+
+
+def main():
+    from gonghui.news.models import NewsItem
+    from gonghui.search import index
+    from gonghui.search.models import SearchTerm
+
+    setup_test_environment()
+    old = connection.creation.create_test_db(verbosity=0)
+    try:
+        rng, words, load_s = load(N)
+        print(f"{connection.vendor}: {N} items, {SearchTerm.objects.count()} terms, loaded in {load_s:.1f} s")
+        kinds = {
+            "common word (2 chars)": ["工会", "职工", "活动"],
+            "word of the text (3–4)": [rng.choice([w for w in words if len(w) >= 3]) for _ in range(REPEAT)],
+            "two words": [rng.choice(words) + rng.choice(words) for _ in range(REPEAT)],
+            "absent word": ["量子纠缠", "火星基地"],
+        }
+        for name, queries in kinds.items():
+            queries = (queries * REPEAT)[:REPEAT]
+            bigram = timed(lambda q: list(index.search(None, q)), queries)
+            like = timed(
+                lambda q: list(NewsItem.objects.filter(status="published", body__icontains=q)
+                               .order_by("-published_at")[:50]),
+                queries,
+            )  # fmt: skip
+            print(f"  {name:24} bigram p50 {bigram[0]:7.1f} p95 {bigram[1]:7.1f} ms | "
+                  f"icontains p50 {like[0]:7.1f} p95 {like[1]:7.1f} ms")  # fmt: skip
+    finally:
+        connection.creation.destroy_test_db(old, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
