@@ -9,7 +9,7 @@ source's ``readable(user)`` decides, in the same query, which of them the reader
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from gonghui.search import sources, tokens
 from gonghui.search.models import SearchDocument, SearchTerm
@@ -52,18 +52,30 @@ def rebuild() -> int:
 
 def matching_ids(source_key: str, query: str):
     """A subquery of the ids of the source's objects holding every term of ``query`` (None when
-    the query has no term: nothing to look for)."""
+    the query has no term: nothing to look for).
+
+    The rarest term leads: its postings are read from the ``(term, document)`` index and each is
+    checked for the other terms by one index probe apiece, so the cost follows the rarest term,
+    not the commonest (a GROUP BY over every posting of 工会 would read most of the table).
+    Which term is rarest is asked of the same index, each count capped (``_RARITY_CAP``) so
+    that even a very common term costs a bounded read."""
     terms = sorted(tokens.query_terms(query))[:MAX_QUERY_TERMS]
     if not terms:
         return None
-    documents = (
-        SearchTerm.objects.filter(term__in=terms, document__source=source_key)
-        .values("document")
-        .annotate(hits=Count("term"))
-        .filter(hits=len(terms))
-        .values("document")
-    )
-    return SearchDocument.objects.filter(pk__in=Subquery(documents)).values("object_id")
+    lead, *others = sorted(terms, key=_capped_count)
+    documents = SearchTerm.objects.filter(term=lead, document__source=source_key)
+    for term in others:
+        documents = documents.filter(
+            Exists(SearchTerm.objects.filter(term=term, document_id=OuterRef("document_id")))
+        )
+    return documents.values("document__object_id")
+
+
+_RARITY_CAP = 2000
+
+
+def _capped_count(term: str) -> int:
+    return len(SearchTerm.objects.filter(term=term).values_list("document_id", flat=True)[:_RARITY_CAP])
 
 
 @dataclass(frozen=True)
