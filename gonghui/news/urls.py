@@ -18,9 +18,9 @@ urlpatterns = [
     path("news/manage/<uuid:item_id>/", officer.item_detail, name="item"),
     path("news/manage/<uuid:item_id>/edit/", officer.item_edit, name="edit"),
     path("news/manage/<uuid:item_id>/receipts.csv", officer.receipts_export, name="receipts_export"),
-    path(
-        "news/manage/<uuid:item_id>/<str:action>/",
-        officer.item_act,
-        name="act",
-    ),
+    # The workflow buttons: one view, which picks the service from its table (views.officer).
+    *[
+        path(f"news/manage/<uuid:item_id>/{action}/", officer.item_act, {"action": action}, name=action)
+        for action in officer.ACTIONS
+    ],
 ]

@@ -5,7 +5,6 @@ the 三审三校 workflow (each shown only to those who may press it).
 Thin: fetch through a scoped selector (404 for missing and not yours), parse a form, call one
 service, redirect with a message or render the form again with the service's errors."""
 
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.web import form_action, paginate
 from gonghui.news import forms, permissions, selectors
 from gonghui.news.choices import REVIEW_STAGES, STAGE_NAMES, Status
-from gonghui.news.models import NewsItem
+from gonghui.news.selectors import officer as officer_selectors
 from gonghui.news.selectors import receipts as receipt_selectors
 from gonghui.news.services import items, receipts
 from gonghui.news.views import marks
@@ -28,37 +27,17 @@ PER_PAGE = 20
 STAGES = [("review", gettext_lazy("In review")), *[(s.value, s.label) for s in Status]]
 
 
-def _visible_items(user):
-    """Items of the unions in the officer's scope; a draft only to its author (a draft is
-    nobody else's business until it is sent to review)."""
-    return (
-        scoping.restrict(NewsItem.objects.all(), user, Action.VIEW)
-        .filter(~Q(status=Status.DRAFT) | Q(author=user))
-        .select_related("organisation", "author")
-    )
-
-
 @officer_required
 def manage(request):
     user = request.user
     stage = request.GET.get("stage", "")
-    queryset = _visible_items(user)
-    awaiting = []
-    if scoping.has_any(user, Action.REVIEW_NEWS):
-        in_review = queryset.filter(status__in=REVIEW_STAGES).prefetch_related("steps")[:200]
-        awaiting = [item for item in in_review if permissions.can_review(user, item)]
-    if stage == "review":
-        queryset = queryset.filter(status__in=REVIEW_STAGES)
-    elif stage in Status.values:
-        queryset = queryset.filter(status=stage)
-    else:
-        stage = ""
+    stage = stage if stage == "review" or stage in Status.values else ""
     return render(
         request,
         "news/manage.html",
         {
-            "awaiting": awaiting,
-            "page": paginate(request, queryset.order_by("-updated_at"), PER_PAGE),
+            "awaiting": officer_selectors.awaiting_review(user),
+            "page": paginate(request, officer_selectors.officer_items(user, stage=stage), PER_PAGE),
             "stage": stage,
             "stages": STAGES,
             "can_write": scoping.has_any(user, Action.WRITE_NEWS),
@@ -92,6 +71,9 @@ def item_create(request):
 def item_edit(request, item_id):
     item = selectors.news_item_or_404(request.user, item_id)
     permissions.require_edit(request.user, item)
+    if item.status != Status.DRAFT:
+        # Sent to review or published: the page says why there is nothing to edit.
+        return render(request, "news/item_form.html", {"form": None, "item": item})
     initial = {
         "kind": item.kind,
         "title": item.title,
@@ -207,8 +189,6 @@ ACTIONS = {
 @officer_required
 @require_POST
 def item_act(request, item_id, action):
-    if action not in ACTIONS:
-        raise Http404
     item = selectors.news_item_or_404(request.user, item_id)
     call, success = ACTIONS[action]
     form_action(request, lambda: call(request.user, item, request.POST), success=str(success))
