@@ -25,7 +25,9 @@ class RichTextarea(forms.Textarea):
     JavaScript runs (without it, people type or paste HTML and the server sanitises it)."""
 
     def __init__(self, attrs=None):
-        super().__init__({"rows": 14, "data-rich-editor": "", **(attrs or {})})
+        # The image button asks for an address (an image uploaded elsewhere or on our site).
+        prompt = _("Address of the image (https://…)")
+        super().__init__({"rows": 14, "data-rich-editor": "", "data-image-prompt": prompt, **(attrs or {})})
 
 
 class TargetsField(forms.CharField):
