@@ -311,6 +311,10 @@ GONGHUI_STATION_TICKET_SLA_HOURS = env.get_int_map("GONGHUI_STATION_TICKET_SLA_H
 GONGHUI_TICKET_WARN_HOURS = int(env.get("GONGHUI_TICKET_WARN_HOURS", "2"))
 if GONGHUI_TICKET_WARN_HOURS < 1:
     raise ImproperlyConfigured("GONGHUI_TICKET_WARN_HOURS must be at least 1")
+# Words that make a news item or notice worth a second look (news.checks.flagged_words): an
+# item whose body or title contains one is not refused, but reviewers see the words highlighted.
+# Comma-separated; added to the words kept in the admin (news.SensitiveWord).
+GONGHUI_NEWS_SENSITIVE_WORDS = env.get_list("GONGHUI_NEWS_SENSITIVE_WORDS")
 # Content-Security-Policy of every page (config/security.py): scripts from our origin or with
 # the request's nonce only; images also from the map tile server.
 SECURE_CSP = security.content_security_policy(tile_url=GONGHUI_MAP_TILE_URL, production=PRODUCTION)

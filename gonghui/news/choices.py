@@ -54,6 +54,12 @@ class AuditAction(models.TextChoices):
     ITEM_REJECTED = "news.item.rejected", _("News item sent back to its author")
     ITEM_PUBLISHED = "news.item.published", _("News item published")
     ITEM_WITHDRAWN = "news.item.withdrawn", _("News item withdrawn")
+    CORRECTION_CREATED = "news.item.correction_created", _("Correction of a published item written")
+    ITEM_CORRECTED = "news.item.corrected", _("Published item corrected")
+    IMAGE_UPLOADED = "news.image.uploaded", _("News image uploaded")
+    COVER_SET = "news.item.cover_set", _("News item cover changed")
+    ATTACHMENT_ADDED = "news.item.attachment_added", _("Attachment added to a news item")
+    ATTACHMENT_REMOVED = "news.item.attachment_removed", _("Attachment removed from a news item")
     ITEM_ACKNOWLEDGED = "news.item.acknowledged", _("Notice acknowledged by a member")
     ITEM_REMINDED = "news.item.reminded", _("Members reminded to acknowledge a notice")
 

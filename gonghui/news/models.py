@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.ids import new_id
+from gonghui.core.models import StoredFile
 from gonghui.news.choices import Audience, Decision, Kind, Status
 from gonghui.organisations.models import Organisation
 
@@ -50,6 +51,21 @@ class NewsItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    cover = models.ForeignKey(
+        "news.NewsImage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("cover image"),
+    )  # fmt: skip
+    # A correction (更正) of a published item is a draft of its own that goes through the whole
+    # review; publishing it copies its title and body into the original (NewsRevision keeps the
+    # text it replaced), which stays published all along.
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+        verbose_name=_("corrects"),
+    )  # fmt: skip
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+    # Sensitive words found in the title or body when it was last sent to review (news.checks):
+    # not a refusal, a highlight for the reviewers.
+    flagged_words = models.JSONField(_("flagged words"), default=list, blank=True, editable=False)
     # The last reminder to members who have not acknowledged (at most one an hour).
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -140,3 +156,67 @@ class NewsReceipt(models.Model):
 
     def __str__(self):
         return f"{self.item_id} {self.user_id}"
+
+
+class SensitiveWord(models.Model):
+    """A word kept by the site's operators (admin) that flags a news item for its reviewers,
+    next to those of the setting GONGHUI_NEWS_SENSITIVE_WORDS."""
+
+    word = models.CharField(_("word"), max_length=50, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("sensitive word")
+        verbose_name_plural = _("sensitive words")
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word
+
+
+class NewsRevision(models.Model):
+    """The title and body of a published item as they were before a correction replaced them,
+    so the page can show "更正 <date>" and what was said before."""
+
+    id = models.UUIDField(primary_key=True, default=new_id, editable=False)
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="revisions")
+    correction = models.ForeignKey(NewsItem, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("body"))
+    replaced_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        ordering = ["-replaced_at"]
+
+    def __str__(self):
+        return f"{self.item_id} {self.replaced_at:%Y-%m-%d}"
+
+
+class NewsImage(StoredFile):
+    """An image of a news item: its cover or one placed in its body by the editor (JPEG or
+    PNG, checked by its first bytes). Served to anyone who has its id, since a published page
+    shows it to every reader; ids are random UUIDs, not guessable."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("news image")
+        verbose_name_plural = _("news images")
+
+
+class NewsAttachment(StoredFile):
+    """A file attached to an item (PDF, JPEG or PNG): served to those who may read the item."""
+
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")

@@ -80,6 +80,7 @@ def published_for(user, *, organisation=None, kind=None, now=None) -> QuerySet:
         Q(valid_from__isnull=True) | Q(valid_from__lte=now),
         Q(valid_until__isnull=True) | Q(valid_until__gt=now),
         status=Status.PUBLISHED,
+        corrects__isnull=True,  # a published correction lives on in the item it corrected
     )
     if organisation is not None:
         qs = qs.filter(organisation=organisation)

@@ -3,6 +3,8 @@
 draft ─submit→ first_review ─approve→ second_review ─approve→ final_review ─publish→ published
                 └──────────── reject (with comment, author notified) ──────────→ draft
 published ─withdraw (with reason)→ withdrawn
+published ─correct→ a correction draft (corrects=the item) through the same review; publishing it
+          copies its title and body into the item (NewsRevision keeps the earlier text)
 
 Each review decision is a ``ReviewStep`` and an audit entry. Reviewers hold ``review_news`` on
 the item's organisation or above and are neither the author nor an earlier reviewer of the same
@@ -19,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import audit, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.core.validation import merge_errors
-from gonghui.news import html, permissions
+from gonghui.news import checks, html, permissions
 from gonghui.news.choices import (
     REVIEW_STAGES,
     STAGE_NAMES,
@@ -30,7 +32,7 @@ from gonghui.news.choices import (
     NotificationKind,
     Status,
 )
-from gonghui.news.models import NewsItem, ReviewStep
+from gonghui.news.models import NewsItem, NewsRevision, ReviewStep
 from gonghui.news.services import receipts
 from gonghui.notifications.services import notify
 
@@ -133,18 +135,22 @@ def news_update(*, actor, item: NewsItem, data: dict) -> NewsItem:
 
 
 def news_submit(*, actor, item: NewsItem) -> NewsItem:
-    """The author sends their draft to 初审; a new review round begins."""
+    """The author sends their draft to 初审; a new review round begins. Checked first
+    (``news.checks``): personal data in the body (``personal_data_in_body``) or a link to a page
+    of ours that does not exist (``broken_link``) refuses it with nothing changed; sensitive
+    words are stored on the item for the reviewers."""
     permissions.require_edit(actor, item)
     with transaction.atomic():
         item = locking.locked(item, "organisation")
         _require_status(item, Status.DRAFT)
+        item.flagged_words = checks.check_before_review(item)
         item.status = Status.FIRST_REVIEW
         item.review_round += 1
         item.updated_at = timezone.now()
-        item.save(update_fields=["status", "review_round", "updated_at"])
+        item.save(update_fields=["status", "review_round", "updated_at", "flagged_words"])
         audit.record(
             actor=actor, action=AuditAction.ITEM_SUBMITTED, obj=item, organisation_id=item.organisation_id,
-            changes={"status": [Status.DRAFT, item.status]},
+            changes={"status": [Status.DRAFT, item.status], "flagged_words": [None, item.flagged_words]},
         )  # fmt: skip
     return item
 
@@ -172,6 +178,7 @@ def news_publish(*, actor, item: NewsItem, comment: str = "") -> NewsItem:
     comment = inputs.text(comment, "comment", prose=True, max_length=COMMENT_MAX)
     with transaction.atomic():
         item = _under_review(actor, item, stages=(Status.FINAL_REVIEW,))
+        original = _correction_target(item)
         _step(item, actor, Decision.APPROVED, comment)
         item.status = Status.PUBLISHED
         item.published_at = item.updated_at = timezone.now()
@@ -180,8 +187,75 @@ def news_publish(*, actor, item: NewsItem, comment: str = "") -> NewsItem:
             actor=actor, action=AuditAction.ITEM_PUBLISHED, obj=item, organisation_id=item.organisation_id,
             changes={"status": [Status.FINAL_REVIEW, item.status]}, reason=comment,
         )  # fmt: skip
-        receipts.notify_published(item)
+        if original is not None:
+            _apply_correction(actor, original, item)
+        else:
+            receipts.notify_published(item)
     return item
+
+
+def news_correct(*, actor, item: NewsItem, data: dict) -> NewsItem:
+    """A correction (更正) of a published item: a new draft by ``actor`` (``write_news`` on the
+    item's union) with the corrected ``title`` and ``body`` and the original's other fields,
+    which goes through the whole 三审三校 like any draft. The original stays published until
+    and after the correction is published (:func:`news_publish` then copies the text into it)."""
+    permissions.require_write(actor, item.organisation)
+    values = clean_item(
+        {
+            "kind": item.kind,
+            "audience": item.audience,
+            "targets": list(item.targets.all()),
+            "pinned": item.pinned,
+            "requires_ack": item.requires_ack,
+            "valid_from": item.valid_from,
+            "valid_until": item.valid_until,
+            "title": data.get("title", item.title),
+            "body": data.get("body", item.body),
+        },
+        item.organisation,
+    )
+    targets = values.pop("targets")
+    with transaction.atomic():
+        original = locking.locked(item, "organisation")
+        if original.status != Status.PUBLISHED or original.corrects_id:
+            raise field_error("status", _("Only a published item can be corrected."), "wrong_stage")
+        correction = NewsItem.objects.create(
+            organisation=original.organisation, author=actor, corrects=original, **values
+        )
+        correction.targets.set(targets)
+        audit.record(
+            actor=actor, action=AuditAction.CORRECTION_CREATED, obj=correction,
+            organisation_id=original.organisation_id,
+            changes={"corrects": [None, str(original.pk)], "title": [original.title, correction.title]},
+        )  # fmt: skip
+    return correction
+
+
+def _correction_target(item: NewsItem) -> NewsItem | None:
+    """The published original a correction is about to replace (locked), or None for an item
+    that corrects nothing; ``wrong_stage`` if the original was withdrawn meanwhile."""
+    if not item.corrects_id:
+        return None
+    original = locking.locked(NewsItem(pk=item.corrects_id), "organisation")
+    if original.status != Status.PUBLISHED:
+        raise field_error("status", _("The corrected item is no longer published."), "wrong_stage")
+    return original
+
+
+def _apply_correction(actor, original: NewsItem, correction: NewsItem) -> None:
+    """Keep the original's text as a revision and give it the corrected title and body."""
+    NewsRevision.objects.create(
+        item=original, correction=correction, title=original.title, body=original.body,
+        replaced_at=correction.published_at,
+    )  # fmt: skip
+    before = original.title
+    original.title, original.body = correction.title, correction.body
+    original.corrected_at = original.updated_at = correction.published_at
+    original.save(update_fields=["title", "body", "corrected_at", "updated_at"])
+    audit.record(
+        actor=actor, action=AuditAction.ITEM_CORRECTED, obj=original, organisation_id=original.organisation_id,
+        changes={"title": [before, original.title], "correction": [None, str(correction.pk)]},
+    )  # fmt: skip
 
 
 def news_reject(*, actor, item: NewsItem, comment: str) -> NewsItem:
