@@ -48,7 +48,7 @@ class TargetsField(forms.CharField):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if len(lines) > MAX_TARGETS:
             raise forms.ValidationError(
-                _("At most %(limit)d target unions.") % {"limit": MAX_TARGETS}, code="too_many"
+                _("At most %(limit)d target unions.") % {"limit": MAX_TARGETS}, code="too_many_targets"
             )
         picker = UnionField(user=self.user, action=Action.VIEW)
         return [picker.clean(line) for line in lines]

@@ -13,7 +13,7 @@ _TAG = re.compile(r"(<[^>]*>)")
 def flagged_words(item) -> list[str]:
     """The words the checks flagged on ``item``, longest first (so that a longer word is marked
     whole even when a shorter flagged word is part of it)."""
-    words = [w for w in (getattr(item, "flagged_words", None) or []) if isinstance(w, str) and w.strip()]
+    words = [w for w in item.flagged_words or [] if isinstance(w, str) and w.strip()]
     return sorted(set(words), key=len, reverse=True)
 
 
