@@ -93,3 +93,26 @@ class ReasonForm(Form):
 
 class SearchForm(Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class CorrectionForm(Form):
+    """A correction (更正) of a published item: its corrected title and text."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(label=_("Text"), widget=RichTextarea, max_length=400_000)
+
+
+class FileForm(Form):
+    file = forms.FileField(label=_("File"))
+
+
+class ImageUploadForm(Form):
+    """An image for the editor: the union it is uploaded for (the draft's) and the file."""
+
+    organisation = UnionField(label=_("Publishing union"))
+    file = forms.FileField(label=_("Image"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.user, field.action = user, Action.WRITE_NEWS

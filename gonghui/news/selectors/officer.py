@@ -1,6 +1,7 @@
 """What the officers' news pages list (gonghui/news/views/officer.py): the items of the unions
 in the officer's scope, and those waiting for their review decision."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
 from gonghui.news import permissions
@@ -35,3 +36,15 @@ def awaiting_review(user) -> list[NewsItem]:
         return []
     candidates = officer_items(user, stage="review").order_by("updated_at")[:AWAITING_MAX]
     return [item for item in candidates if permissions.can_review(user, item)]
+
+
+def attachment_or_404(item: NewsItem, attachment_id):
+    """An attachment of ``item`` (which the caller has already fetched through its own rule);
+    another item's attachment or a malformed id: 404."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    try:
+        return item.attachments.get(pk=attachment_id)
+    except (ObjectDoesNotExist, ValueError, ValidationError):
+        raise Http404 from None

@@ -236,3 +236,90 @@ def test_the_landing_page_lists_the_latest_public_news_and_the_hall_the_members_
     assert public.title in landing and notice.title not in landing
     hall = client_for(member_user).get("/").content.decode()
     assert public.title in hall and notice.title in hall
+
+
+# ---- corrections, files ----------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%test\n" + b"0" * 64
+
+
+def _upload(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_a_correction_is_written_from_the_published_items_page_as_a_new_draft(world, city_officer):
+    item = published(world, kind="news", audience="public", title="原标题")
+    officer = client_for(city_officer)
+    assert officer.get(reverse("news:item", args=[item.pk])).context["buttons"]["correct"]
+    response = officer.post(
+        reverse("news:correct", args=[item.pk]), {"title": "更正后的标题", "body": "<p>新</p>"}
+    )
+    correction = NewsItem.objects.get(corrects=item)
+    assert response["Location"] == reverse("news:item", args=[correction.pk])
+    assert correction.status == Status.DRAFT and correction.title == "更正后的标题"
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED and item.title == "原标题"
+
+
+def test_a_viewer_may_not_open_the_correction_page_and_a_sibling_gets_404(
+    world, city_viewer, sibling_city_admin
+):
+    item = published(world, kind="news", audience="public", title="原标题")
+    assert client_for(city_viewer).get(reverse("news:correct", args=[item.pk])).status_code == 403
+    assert client_for(sibling_city_admin).get(reverse("news:correct", args=[item.pk])).status_code == 404
+
+
+def test_the_author_attaches_a_pdf_and_readers_of_the_item_download_it(world, draft, city_officer, client):
+    officer = client_for(city_officer)
+    officer.post(reverse("news:attachment_add", args=[draft.pk]), {"file": _upload("安排.pdf", PDF)})
+    attachment = draft.attachments.get()
+    assert attachment.content_type == "application/pdf"
+    items.news_update(
+        actor=city_officer, item=draft, data={**item_data(), "audience": "public", "kind": "news"}
+    )
+    items.news_submit(actor=city_officer, item=draft)
+    for user in ("xian", "shaanxi"):
+        items.news_approve(actor=world.users[user], item=draft)
+    items.news_publish(actor=world.users["national"], item=draft)
+    response = client.get(reverse("news:attachment", args=[draft.pk, attachment.pk]))
+    assert response.status_code == 200 and bytes(response.content) == PDF
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_file_that_is_not_a_pdf_or_image_is_refused_and_nothing_is_attached(world, draft, city_officer):
+    response = client_for(city_officer, language="en").post(
+        reverse("news:attachment_add", args=[draft.pk]),
+        {"file": _upload("x.pdf", b"MZ\x90\x00 not a pdf")},
+        follow=True,
+    )
+    assert "PDF" in response.content.decode()
+    assert not draft.attachments.exists()
+
+
+def test_a_members_notices_attachment_is_404_for_anonymous_visitors(world, city_officer, client):
+    draft = items.news_create(actor=city_officer, organisation=world.orgs["xian"], data=item_data())
+    client_for(city_officer).post(
+        reverse("news:attachment_add", args=[draft.pk]), {"file": _upload("a.pdf", PDF)}
+    )
+    attachment = draft.attachments.get()
+    assert client.get(reverse("news:attachment", args=[draft.pk, attachment.pk])).status_code == 404
+
+
+def test_the_editor_uploads_an_image_and_gets_its_address(world, city_officer):
+    response = client_for(city_officer).post(
+        reverse("news:image_upload"), {"organisation": world.orgs["xian"].code, "file": _upload("p.png", PNG)}
+    )
+    assert response.status_code == 201 and response.json()["url"].startswith("/api/v1/news/images/")
+
+
+def test_an_image_upload_for_a_union_out_of_reach_is_refused_and_nothing_is_stored(world, sibling_city_admin):
+    from gonghui.news.models import NewsImage
+
+    response = client_for(sibling_city_admin).post(
+        reverse("news:image_upload"), {"organisation": world.orgs["xian"].code, "file": _upload("p.png", PNG)}
+    )
+    assert response.status_code == 400 and "organisation" in response.json()["errors"]
+    assert not NewsImage.objects.exists()

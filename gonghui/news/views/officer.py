@@ -5,18 +5,19 @@ the 三审三校 workflow (each shown only to those who may press it).
 Thin: fetch through a scoped selector (404 for missing and not yours), parse a form, call one
 service, redirect with a message or render the form again with the service's errors."""
 
-from django.http import Http404, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.web import form_action, paginate
 from gonghui.news import forms, permissions, selectors
 from gonghui.news.choices import REVIEW_STAGES, STAGE_NAMES, Status
 from gonghui.news.selectors import officer as officer_selectors
 from gonghui.news.selectors import receipts as receipt_selectors
-from gonghui.news.services import items, receipts
+from gonghui.news.services import files, items, receipts
 from gonghui.news.views import marks
 from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
@@ -109,6 +110,9 @@ def item_buttons(user, item) -> dict:
         "approve": reviewer and item.status != Status.FINAL_REVIEW,
         "publish": reviewer and item.status == Status.FINAL_REVIEW,
         "reject": reviewer,
+        "correct": item.status == Status.PUBLISHED
+        and not item.corrects_id
+        and permissions.can_write(user, item.organisation),
         "withdraw": item.status == Status.PUBLISHED
         and scoping.can(user, Action.REVIEW_NEWS, item.organisation),
     }
@@ -138,6 +142,8 @@ def item_detail(request, item_id):
             "comment_form": forms.CommentForm(),
             "reason_form": forms.ReasonForm(),
             "receipt_rows": rows,
+            "cover_url": files.image_url(item.cover) if item.cover_id else "",
+            "attachments": list(item.attachments.all()),
             "receipt_totals": receipt_selectors.receipt_totals(rows) if rows else None,
             "can_remind": item.requires_ack
             and item.status == Status.PUBLISHED
@@ -193,3 +199,82 @@ def item_act(request, item_id, action):
     call, success = ACTIONS[action]
     form_action(request, lambda: call(request.user, item, request.POST), success=str(success))
     return redirect("news:item", item_id=item.pk)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def item_correct(request, item_id):
+    """A correction (更正) of a published item: a new draft with the corrected text, which goes
+    through the whole 三审三校; the original stays published until the correction is."""
+    item = selectors.news_item_or_404(request.user, item_id, Action.WRITE_NEWS)
+    form = forms.CorrectionForm(request.POST or None, initial={"title": item.title, "body": item.body})
+    if request.method == "POST":
+        done = form_action(
+            request,
+            lambda d: items.news_correct(actor=request.user, item=item, data=d),
+            form=form,
+            success=_("The correction is saved as a draft; send it to review when it is ready."),
+        )
+        if done.ok:
+            return redirect("news:item", item_id=done.result.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "news/correct.html", {"form": form, "item": item}, status=status)
+
+
+@officer_required
+@require_POST
+def item_cover(request, item_id):
+    """The author sets (a file) or removes (no file) the cover of their draft."""
+    item = selectors.news_item_or_404(request.user, item_id)
+    form_action(
+        request,
+        lambda: files.news_cover_set(actor=request.user, item=item, file=request.FILES.get("file")),
+        success=_("The cover is saved."),
+    )
+    return redirect("news:item", item_id=item.pk)
+
+
+@officer_required
+@require_POST
+def attachment_add(request, item_id):
+    item = selectors.news_item_or_404(request.user, item_id)
+    form = forms.FileForm(request.POST, request.FILES)
+    form_action(
+        request,
+        lambda d: files.news_attachment_add(actor=request.user, item=item, file=d["file"]),
+        form=form,
+        success=_("The file is attached."),
+    )
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("news:item", item_id=item.pk)
+
+
+@officer_required
+@require_POST
+def attachment_remove(request, item_id, attachment_id):
+    item = selectors.news_item_or_404(request.user, item_id)
+    attachment = officer_selectors.attachment_or_404(item, attachment_id)
+    form_action(
+        request,
+        lambda: files.news_attachment_remove(actor=request.user, attachment=attachment),
+        success=_("The file is removed."),
+    )
+    return redirect("news:item", item_id=item.pk)
+
+
+@officer_required
+@require_POST
+def image_upload(request):
+    """The editor's image button: the image is checked and stored, and its address comes back
+    as JSON (``{"url"}``), or the errors (``{"errors": {field: [message]}}``, 400)."""
+    form = forms.ImageUploadForm(request.POST, request.FILES, user=request.user)
+    done = form_action(
+        request,
+        lambda d: files.news_image_upload(actor=request.user, organisation=d["organisation"], file=d["file"]),
+        form=form,
+    )
+    if done.ok:
+        return JsonResponse({"url": files.image_url(done.result)}, status=201)
+    return JsonResponse({"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)

@@ -2,15 +2,19 @@
 anyone — public items to everyone, members-only items to the readers in their audience
 (``selectors.readers``: one rule for the pages, the feed, search and the API)."""
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.web import form_action, paginate
 from gonghui.news.choices import Kind
+from gonghui.news.selectors import officer as officer_selectors
 from gonghui.news.selectors import readers
-from gonghui.news.services import receipts
+from gonghui.news.services import files, receipts
 
 PER_PAGE = 15
 
@@ -40,7 +44,28 @@ def news_detail(request, item_id):
         and receipt.acked_at is None
         and receipts.reached_members(item).filter(user_id=user.pk).exists()
     )
-    return render(request, "news/detail.html", {"item": item, "receipt": receipt, "can_ack": can_ack})
+    return render(
+        request,
+        "news/detail.html",
+        {
+            "item": item,
+            "receipt": receipt,
+            "can_ack": can_ack,
+            "attachments": list(item.attachments.all()),
+            "cover_url": files.image_url(item.cover) if item.cover_id else "",
+        },
+    )
+
+
+@require_GET
+def attachment_download(request, item_id, attachment_id):
+    """A file of an item, to whoever may read the item (404 otherwise, as for the item)."""
+    item = readers.readable_or_404(request.user, item_id)
+    attachment = officer_selectors.attachment_or_404(item, attachment_id)
+    response = HttpResponse(bytes(attachment.data), content_type=attachment.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -15,12 +15,63 @@
   ];
 
   // Quill's own image button embeds the file as a data: URI, which the server drops (only
-  // http, https and our own relative URLs are kept): ask for the image's address instead.
-  function askImage() {
-    var url = window.prompt(this.quill.root.dataset.imagePrompt || "Image URL");
-    if (!url) return;
-    var range = this.quill.getSelection(true);
-    this.quill.insertEmbed(range.index, "image", url.trim(), "user");
+  // http, https and our own relative URLs are kept). With an upload address on the form
+  // (data-image-upload) the image is uploaded, checked by the server and placed by its address;
+  // without one the button asks for an image's address.
+  function insertImage(quill, url) {
+    var range = quill.getSelection(true);
+    quill.insertEmbed(range.index, "image", url, "user");
+  }
+
+  function uploadImage(quill, form) {
+    var input = document.createElement("input");
+    input.type = "file";
+    input.accept = "image/jpeg,image/png";
+    input.addEventListener("change", function () {
+      if (!input.files || !input.files[0]) return;
+      var data = new FormData();
+      data.append("file", input.files[0]);
+      var union = form.querySelector("[name=organisation]");
+      data.append("organisation", form.dataset.organisation || (union ? union.value : ""));
+      var token = form.querySelector("[name=csrfmiddlewaretoken]");
+      fetch(form.dataset.imageUpload, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: token ? { "X-CSRFToken": token.value } : {},
+      })
+        .then(function (response) {
+          return response.json().then(function (body) {
+            return { ok: response.ok, body: body };
+          });
+        })
+        .then(function (answer) {
+          if (answer.ok) {
+            insertImage(quill, answer.body.url);
+          } else {
+            var errors = answer.body.errors || {};
+            var lines = Object.keys(errors).map(function (k) {
+              return errors[k].join(" ");
+            });
+            window.alert(lines.join("\n"));
+          }
+        })
+        .catch(function () {
+          window.alert(quill.root.dataset.imagePrompt || "");
+        });
+    });
+    input.click();
+  }
+
+  function imageButton() {
+    var quill = this.quill;
+    var form = quill.container.closest("form");
+    if (form && form.dataset.imageUpload) {
+      uploadImage(quill, form);
+      return;
+    }
+    var url = window.prompt(quill.root.dataset.imagePrompt || "Image URL");
+    if (url) insertImage(quill, url.trim());
   }
 
   function enhance(textarea) {
@@ -32,7 +83,7 @@
     textarea.hidden = true;
     var quill = new window.Quill(host, {
       theme: "snow",
-      modules: { toolbar: { container: TOOLBAR, handlers: { image: askImage } } },
+      modules: { toolbar: { container: TOOLBAR, handlers: { image: imageButton } } },
     });
     quill.root.dataset.imagePrompt = textarea.dataset.imagePrompt || "";
     var label = textarea.id && document.querySelector('label[for="' + textarea.id + '"]');
