@@ -14,6 +14,7 @@ from gonghui.members.api.imports import router as imports_router
 from gonghui.members.api.me import router as me_router
 from gonghui.members.api.signin import auth_router as signin_router
 from gonghui.members.api.signin import me_router as signin_me_router
+from gonghui.news.api import router as news_router
 from gonghui.notifications.api import router as notifications_router
 from gonghui.organisations.api import audit_router
 from gonghui.organisations.api import router as organisations_router
@@ -50,6 +51,7 @@ api.add_router("/honours", honours_router)
 api.add_router("/talent", talent_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/stations", stations_router)
+api.add_router("/news", news_router)
 # /requests, /wage-arrears, /legal-aid, /practical-needs
 api.add_router("/", rights_router)
 # /ideas, /studios, /alliances

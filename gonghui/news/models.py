@@ -155,7 +155,7 @@ class NewsReceipt(models.Model):
         indexes = [models.Index(fields=["item", "organisation"], name="news_receipt_item_org")]
 
     def __str__(self):
-        return f"{self.item_id} {self.user_id}"
+        return str(self.item)
 
 
 class SensitiveWord(models.Model):

@@ -97,3 +97,12 @@ def readable_or_404(user, item_id, *, now=None) -> NewsItem:
         return published_for(user, now=now).select_related("author").get(pk=item_id)
     except (NewsItem.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
+
+
+def publisher_or_404(code: str) -> Organisation:
+    """The publishing union named by ``code`` for the readers' list (any union: a public list
+    may be asked for any of them), 404 for an unknown code."""
+    union = Organisation.objects.filter(code=code).first()
+    if union is None:
+        raise Http404
+    return union

@@ -37,6 +37,8 @@ def image_url(image: NewsImage) -> str:
 
 
 def _read_image(file, field: str) -> tuple[bytes, str]:
+    if file is None:
+        raise field_error(field, _("Choose a file."), "required")
     data = uploads.read_bounded(file, IMAGE_MAX_BYTES)
     if data is None:
         raise field_error(field, _("The image is larger than 5 MB."), "file_too_large")
@@ -68,7 +70,7 @@ def news_image_upload(*, actor, organisation, file, field: str = "file") -> News
         )
         audit.record(
             actor=actor, action=AuditAction.IMAGE_UPLOADED, obj=image, organisation_id=organisation.pk,
-            changes={"image": [None, image.name]},
+            changes={"file": [None, image.name]},
         )  # fmt: skip
     return image
 
@@ -99,6 +101,8 @@ def news_cover_set(*, actor, item: NewsItem, file=None) -> NewsItem:
 def news_attachment_add(*, actor, item: NewsItem, file) -> NewsAttachment:
     """The author attaches a PDF, JPEG or PNG (≤ 10 MB, at most 10 per item) to their draft."""
     permissions.require_edit(actor, item)
+    if file is None:
+        raise field_error("file", _("Choose a file."), "required")
     data = uploads.read_bounded(file, ATTACHMENT_MAX_BYTES)
     if data is None:
         raise field_error("file", _("The file is larger than 10 MB."), "file_too_large")
@@ -113,7 +117,7 @@ def news_attachment_add(*, actor, item: NewsItem, file) -> NewsAttachment:
         attachment = NewsAttachment.objects.create(item=item, **_stored(data, content_type, file, actor))
         audit.record(
             actor=actor, action=AuditAction.ATTACHMENT_ADDED, obj=item, organisation_id=item.organisation_id,
-            changes={"attachment": [None, attachment.name]},
+            changes={"file": [None, attachment.name]},
         )  # fmt: skip
     return attachment
 
@@ -127,7 +131,7 @@ def news_attachment_remove(*, actor, attachment: NewsAttachment) -> None:
         _require_draft(item)
         audit.record(
             actor=actor, action=AuditAction.ATTACHMENT_REMOVED, obj=item, organisation_id=item.organisation_id,
-            changes={"attachment": [attachment.name, None]},
+            changes={"file": [attachment.name, None]},
         )  # fmt: skip
         attachment.delete()
 

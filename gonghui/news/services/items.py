@@ -254,7 +254,7 @@ def _apply_correction(actor, original: NewsItem, correction: NewsItem) -> None:
     original.save(update_fields=["title", "body", "corrected_at", "updated_at"])
     audit.record(
         actor=actor, action=AuditAction.ITEM_CORRECTED, obj=original, organisation_id=original.organisation_id,
-        changes={"title": [before, original.title], "correction": [None, str(correction.pk)]},
+        changes={"title": [before, original.title], "corrected_at": [None, original.corrected_at.isoformat()]},
     )  # fmt: skip
 
 

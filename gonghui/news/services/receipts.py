@@ -108,7 +108,7 @@ def news_ack(*, actor, item: NewsItem, now=None) -> NewsReceipt:
         receipt.member, receipt.organisation_id = member, member.organisation_id
         receipt.save(update_fields=["acked_at", "member", "organisation"])
         audit.record(
-            actor=actor, action=AuditAction.ITEM_ACKNOWLEDGED, obj=item,
+            actor=actor, action=AuditAction.ITEM_ACKNOWLEDGED, obj=receipt,
             organisation_id=member.organisation_id, changes={"acked_at": [None, now.isoformat()]},
         )  # fmt: skip
     return receipt
@@ -155,7 +155,7 @@ def news_remind(*, actor, item: NewsItem, now=None) -> int:
         item.save(update_fields=["reminded_at"])
         audit.record(
             actor=actor, action=AuditAction.ITEM_REMINDED, obj=item, organisation_id=item.organisation_id,
-            changes={"reminded": [None, count]},
+            changes={"notifications.Notification": [None, count]},
         )  # fmt: skip
     return count
 

@@ -27,3 +27,25 @@ def published(world, *, organisation="xian", author=None, reviewers=None, **over
     item = items.news_approve(actor=reviewers[0], item=item)
     item = items.news_approve(actor=reviewers[1], item=item)
     return items.news_publish(actor=reviewers[2], item=item)
+
+
+def national_officer(world):
+    """A second officer of the national federation: the third reviewer a 陕西 item needs."""
+    from gonghui.organisations import services as org_services
+    from gonghui.testing import make_user
+
+    user = world.users.get("national_reviewer")
+    if user is None:
+        user = make_user("national_reviewer")
+        org_services.role_assign(actor=None, user=user, organisation=world.orgs["national"], role="officer")
+        world.users["national_reviewer"] = user
+    return user
+
+
+def published_by_province(world, **overrides):
+    """A published item of 陕西省总工会, written by the operator and reviewed by the 陕西 admin,
+    the national admin and a national officer."""
+    reviewers = [world.users["shaanxi"], world.users["national"], national_officer(world)]
+    return published(
+        world, organisation="shaanxi", author=world.users["operator"], reviewers=reviewers, **overrides
+    )

@@ -155,3 +155,26 @@ def test_reminders_are_refused_to_a_sibling_officer_404_and_a_viewer_403(
         receipts.news_remind(actor=city_viewer, item=notice)
     assert NewsItem.objects.get(pk=notice.pk).reminded_at is None
     assert not Notification.objects.filter(kind=NotificationKind.REMINDER).exists()
+
+
+def test_the_inbox_notice_on_publication_costs_the_same_queries_for_one_member_or_many(world, member_user):
+    notice = published(world, requires_ack=True, title="一人")
+    with CaptureQueriesContext(connection) as few:
+        assert receipts.notify_published(notice) == 1
+    for n in range(4):
+        _member_with_login(world, "xian_factory", f"many_{n}", n)
+    with CaptureQueriesContext(connection) as many:
+        assert receipts.notify_published(notice) == 5
+    assert len(many) == len(few)
+
+
+def test_publishing_a_correction_of_a_notice_does_not_notify_its_members_again(world, notice, city_officer):
+    from gonghui.news.services import items
+
+    correction = items.news_correct(actor=city_officer, item=notice, data={"title": "更正后的通知"})
+    correction = items.news_submit(actor=city_officer, item=correction)
+    for reviewer in ("xian", "shaanxi"):
+        correction = items.news_approve(actor=world.users[reviewer], item=correction)
+    items.news_publish(actor=world.users["national"], item=correction)
+    assert Notification.objects.filter(kind=NotificationKind.PUBLISHED).count() == 1
+    assert NewsItem.objects.get(pk=notice.pk).title == "更正后的通知"

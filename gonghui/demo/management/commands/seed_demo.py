@@ -28,6 +28,7 @@ DEMO_APPS = (
     "gonghui.assistance",
     "gonghui.rights",
     "gonghui.stations",
+    "gonghui.news",
     "gonghui.portal",  # last: the worker's 我的 items use every app above
 )
 
