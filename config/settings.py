@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gonghui.news",
     "gonghui.activities",
     "gonghui.portal",
+    "gonghui.search",
     "gonghui.demo",
 ]
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("stations/", include("gonghui.stations.urls")),
     path("activities/", include("gonghui.activities.urls")),
     path("me/notifications/", include("gonghui.notifications.urls")),
+    path("", include("gonghui.news.urls")),
+    path("", include("gonghui.search.urls")),
     path("", include("gonghui.portal.urls")),
     path("", include("gonghui.members.urls")),
 ]

@@ -12,3 +12,5 @@ class NewsConfig(AppConfig):
     notification_kinds = "gonghui.news.choices.NotificationKind"
     # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.
     notification_messages = "gonghui.news.choices.NOTIFICATION_MESSAGES"
+    # Its published items in the site search (gonghui.search.sources).
+    search_sources = "gonghui.news.search.SOURCES"

@@ -30,7 +30,18 @@ def xian_objects(world) -> dict:
 
 MARKERS = [MARKER]
 
-# The pages' entries (PUBLIC_PAGES, NOT_WALKED, LIST_QUERIES, FORM_POST) come with the pages.
+# ``attachment_id`` of the news pages is a news attachment (the innovation app's is an idea's).
+PARAM_ALIASES = {"attachment_id": "news_attachment_id"}
+
+# Readers' pages and the feed are open to everyone by design; who reads which item is the
+# readers selector's rule, tested with sibling personas in test_views.py and test_feed.py.
+PUBLIC_PAGES = {"news:list", "news:detail", "news:feed", "news:attachment"}
+
+NOT_WALKED = {"news:ack": "a member's own acknowledgement, tested in test_views.py and the browser test"}
+
+LIST_QUERIES = [("news:manage", "?stage=published"), ("news:manage", "?stage=review")]
+
+FORM_POST = {"comment": "walk", "reason": "walk"}
 
 # Reading is open to everyone: the readers' selector decides what each caller gets (public items
 # for anonymous callers), tested with sibling personas in test_api.py and test_readers.py;
