@@ -12,3 +12,5 @@ class ActivitiesConfig(AppConfig):
     notification_kinds = "gonghui.activities.choices.NotificationKind"
     # Their SMS/e-mail text, registered with core.channels.templates by the notifications app.
     notification_messages = "gonghui.activities.choices.NOTIFICATION_MESSAGES"
+    # Published activities are found by the site's search beside news and notices.
+    search_sources = "gonghui.activities.search.SOURCES"

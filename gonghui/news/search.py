@@ -20,7 +20,8 @@ KEY = "news"
 
 
 def _text(item):
-    if item.status != Status.PUBLISHED:
+    # A published correction is found through the item it corrected, never on its own.
+    if item.status != Status.PUBLISHED or item.corrects_id is not None:
         return None
     return f"{item.title}\n{tokens.html_text(item.body)}"
 
@@ -36,7 +37,7 @@ SOURCES = (
         readable=lambda user: readers.published_for(user),
         text=_text,
         result=_result,
-        indexable=lambda: NewsItem.objects.filter(status=Status.PUBLISHED),
+        indexable=lambda: NewsItem.objects.filter(status=Status.PUBLISHED, corrects__isnull=True),
     ),
 )
 

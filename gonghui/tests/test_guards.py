@@ -16,11 +16,12 @@ ENTRY_MODULES = [
     if p.name in {"views.py", "api.py"} or p.parent.name in {"views", "api"} or p.name.startswith("api_")
 ]
 
-# Who may import whom: core ← accounts ← organisations ← members ← honours ← innovation ←
-# competitions ← talent ← assistance ← rights ← stations ← news ← portal ← demo (the portal composes every app's
+# Who may import whom: core ← search ← accounts ← organisations ← members ← honours ← innovation ←
+# competitions ← talent ← assistance ← rights ← stations ← news ← activities ← portal ← demo (the portal composes every app's
 # pages for members and each role; the demo loader sits on top of everything it loads).
 LAYERS = [
     "core",
+    "search",
     "accounts",
     "notifications",
     "organisations",

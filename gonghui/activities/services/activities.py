@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.activities import permissions
+from gonghui.activities import permissions, search
 from gonghui.activities.choices import (
     PLACE_TAKING_STATUSES,
     Audience,
@@ -237,6 +237,7 @@ def activity_update(*, actor, activity: Activity, data: dict) -> Activity:
         )  # fmt: skip
         if activity.status == Status.PUBLISHED:
             signup_services.fill_places(activity)
+            search.index_activity(activity)
     return activity
 
 
@@ -254,6 +255,7 @@ def activity_publish(*, actor, activity: Activity) -> Activity:
             actor=actor, action=AuditAction.ACTIVITY_PUBLISHED, obj=activity,
             organisation_id=activity.organisation_id, changes={"status": [Status.DRAFT, Status.PUBLISHED]},
         )  # fmt: skip
+        search.index_activity(activity)
     return activity
 
 
@@ -276,6 +278,7 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
             organisation_id=activity.organisation_id, changes={"status": [before, Status.CANCELLED]},
             reason=reason,
         )  # fmt: skip
+        search.unindex_activity(activity)
         live = Signup.objects.filter(
             activity=activity, status__in=[SignupStatus.CONFIRMED, SignupStatus.WAITLISTED]
         ).select_related("user")

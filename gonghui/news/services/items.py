@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import audit, inputs, locking
 from gonghui.core.inputs import field_error
 from gonghui.core.validation import merge_errors
-from gonghui.news import checks, html, permissions
+from gonghui.news import checks, html, permissions, search
 from gonghui.news.choices import (
     REVIEW_STAGES,
     STAGE_NAMES,
@@ -189,8 +189,10 @@ def news_publish(*, actor, item: NewsItem, comment: str = "") -> NewsItem:
         )  # fmt: skip
         if original is not None:
             _apply_correction(actor, original, item)
+            search.index_item(original)  # the corrected text replaces the old terms
         else:
             receipts.notify_published(item)
+            search.index_item(item)
     return item
 
 
@@ -300,6 +302,7 @@ def news_withdraw(*, actor, item: NewsItem, reason: str) -> NewsItem:
             actor=actor, action=AuditAction.ITEM_WITHDRAWN, obj=item, organisation_id=item.organisation_id,
             changes={"status": [Status.PUBLISHED, item.status]}, reason=reason,
         )  # fmt: skip
+        search.unindex_item(item)
     return item
 
 

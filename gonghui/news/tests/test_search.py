@@ -81,3 +81,27 @@ def test_indexing_an_unpublished_item_keeps_it_out_and_rebuild_indexes_every_pub
 def test_an_empty_or_punctuation_only_query_finds_nothing(world, client):
     news_search.index_item(published(world, kind="news", audience="public", title="职工书屋资讯"))
     assert _titles(client, "") == [] and _titles(client, "，。！") == []
+
+
+def test_the_review_services_index_on_publication_and_unindex_on_withdrawal(world, client):
+    # No explicit index_item call: the services keep the index in step with what is published.
+    item = published(world, kind="news", audience="public", title="职工书屋开放日")
+    assert _titles(client, "开放日") == ["职工书屋开放日"]
+    items.news_withdraw(actor=world.users["xian"], item=item, reason="日期有误")
+    assert _titles(client, "开放日") == []
+
+
+def test_a_published_correction_is_found_through_the_item_it_corrected(world, client):
+    from gonghui.news.tests.factories import item_data
+
+    item = published(world, kind="news", audience="public", title="职工运动会通知")
+    author, reviewers = world.users["xian_officer"], [world.users["xian"], world.users["shaanxi"]]
+    draft = items.news_correct(
+        actor=author, item=item, data=item_data(kind="news", audience="public", title="职工运动会延期通知")
+    )
+    draft = items.news_submit(actor=author, item=draft)
+    draft = items.news_approve(actor=reviewers[0], item=draft)
+    draft = items.news_approve(actor=reviewers[1], item=draft)
+    items.news_publish(actor=world.users["national"], item=draft)
+    assert _titles(client, "延期") == ["职工运动会延期通知"]
+    assert SearchDocument.objects.filter(source="news").count() == 1
