@@ -150,3 +150,18 @@ def test_an_organiser_cancels_the_activity_with_a_reason(world, city_admin):
     assert Activity.objects.get(pk=activity.pk).status == Status.PUBLISHED
     client_for(city_admin).post(url, {"reason": "场地维修"})
     assert Activity.objects.get(pk=activity.pk).status == Status.CANCELLED
+
+
+def test_the_landing_page_lists_open_activities_and_the_hall_the_members_ones_too(world, client, member_user):
+    import datetime as dt
+
+    make_activity(world, title="公开读书会")
+    make_activity(world, title="会员专场", audience="members")
+    make_activity(world, title="尚未发布", publish=False)
+    past_start = timezone.now() - dt.timedelta(days=3)
+    make_activity(world, title="上周的活动", starts_at=past_start, ends_at=past_start + dt.timedelta(hours=2))
+    landing = client.get("/").content.decode()
+    assert "公开读书会" in landing
+    assert "会员专场" not in landing and "尚未发布" not in landing and "上周的活动" not in landing
+    hall = client_for(member_user).get("/").content.decode()
+    assert "公开读书会" in hall and "会员专场" in hall and "上周的活动" not in hall
