@@ -15,7 +15,7 @@ QUILL := gonghui/static/vendor/quill
 ASSETS := gonghui/static/vendor/htmx.min.js gonghui/static/vendor/leaflet/leaflet.js gonghui/static/vendor/leaflet/leaflet.js.map \
 	gonghui/static/vendor/jsqr/jsQR.js \
 	$(SWAGGER)/swagger-ui-bundle.js $(SWAGGER)/swagger-ui.css $(SWAGGER)/swagger-ui.css.map \
-	$(QUILL)/quill.js $(QUILL)/quill.snow.css
+	$(QUILL)/quill.js $(QUILL)/quill.js.map $(QUILL)/quill.snow.css
 # Host names `make run` answers to (any other Host header gets 400): loopback, the HOST it binds
 # (the address it prints) and, bound to every address, this machine's names and IPv4 addresses.
 comma := ,
@@ -62,7 +62,7 @@ $(ASSETS) &: package.json
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images gonghui/static/vendor/leaflet/
 	cp node_modules/jsqr/dist/jsQR.js node_modules/jsqr/LICENSE gonghui/static/vendor/jsqr/
 	cd node_modules/swagger-ui-dist && cp swagger-ui-bundle.js swagger-ui.css swagger-ui.css.map LICENSE NOTICE ../../$(SWAGGER)/
-	cd node_modules/quill && cp dist/quill.js dist/quill.js.LICENSE.txt dist/quill.snow.css LICENSE ../../$(QUILL)/
+	cd node_modules/quill && cp dist/quill.js dist/quill.js.map dist/quill.js.LICENSE.txt dist/quill.snow.css dist/quill.snow.css.map LICENSE ../../$(QUILL)/
 	touch $(ASSETS)
 
 install: $(STAMP) $(ASSETS)

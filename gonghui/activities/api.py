@@ -1,4 +1,4 @@
-"""Activities over HTTP (mounted at /api/v1/activities; SPEC §4 "Activities."). Thin: parse →
+"""Activities over HTTP (mounted at /api/v1/activities; the contract, docs/product.md §4.4). Thin: parse →
 service → shape. Lists are ``{"items", "count"}``, paginated like every list.
 
 Anyone may list and read the activities open to anyone signed in (the public pages show

@@ -1,4 +1,4 @@
-"""The demo activities (SPEC §4 "Activities."), built through the services:
+"""The demo activities (the contract, docs/product.md §4.4), built through the services:
 
 - 西安市总工会's 职工书屋读书分享会 in ten days, open to anyone signed in, capacity 5 and no
   sign-ups (the one to try signing up, waiting and promotion on);

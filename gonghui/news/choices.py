@@ -88,6 +88,14 @@ NOTIFICATION_MESSAGES = (
         ),
         params=("title", "stage"),
     ),
+    # Sent to inboxes only today (written in bulk on publication); the text is there for a
+    # deployment that turns the SMS copy on, and keeps every kind's message declared.
+    MessageTemplate(
+        kind=NotificationKind.PUBLISHED,
+        subject=gettext_noop("A notice for you to acknowledge"),
+        text=gettext_noop("A new notice %(title)s asks for your acknowledgement: %(link)s"),
+        params=("title", "link"),
+    ),
     MessageTemplate(
         kind=NotificationKind.REMINDER,
         subject=gettext_noop("Reminder: a notice waits for your acknowledgement"),

@@ -120,6 +120,13 @@ CHANGE_NAMES = {
     ("stations.station", "stations"): gettext_lazy("Stations imported"),
     ("stations.station", "hours"): gettext_lazy("Opening hours"),
     ("stations.station", "reports"): gettext_lazy("Reports"),
+    ("activities.activityreport", "news_item"): gettext_lazy("News draft of the report"),
+    ("activities.activityreport", "photos"): gettext_lazy("Photos"),
+    ("activities.signup", "at"): gettext_lazy("Scanned at"),
+    ("activities.signup", "direction"): gettext_lazy("Check-in or check-out"),
+    ("activities.signup", "source"): gettext_lazy("How it was recorded"),
+    ("activities.signup", "computed_minutes"): gettext_lazy("Minutes from the check-ins"),
+    ("activities.signup", "minutes"): gettext_lazy("Certified minutes"),
 }
 
 # Entries whose change keys are the codes of a competition's marking aspects (A1, B2 …): the

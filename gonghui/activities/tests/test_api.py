@@ -1,4 +1,4 @@
-"""The activities API (SPEC §4 "Activities."): list and detail for what the caller may see,
+"""The activities API (the contract, docs/product.md §4.4): list and detail for what the caller may see,
 sign up (confirmed, waitlisted, 409 on a second), cancel with promotion and its notification,
 scoping with a sibling city and anonymous callers, organisers' create, publish, cancel and
 sign-up list."""

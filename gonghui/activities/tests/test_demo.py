@@ -1,5 +1,5 @@
 """The demo activities: the upcoming 西安 one open to anyone signed in with 5 places and no
-sign-ups (SPEC §4), the members-only 陕西 one full with the worker waiting, a past one and a
+sign-ups (the contract, docs/product.md §4.4), the members-only 陕西 one full with the worker waiting, a past one and a
 draft."""
 
 import io
