@@ -15,4 +15,5 @@ def upcoming_activities(context):
     request = context.get("request")
     user = getattr(request, "user", None)
     shown = activity_list(user, upcoming_only=True).filter(status=Status.PUBLISHED)
-    return {"upcoming_activities": list(shown[:UPCOMING])}
+    signed_in = user is not None and user.is_authenticated
+    return {"upcoming_activities": list(shown[:UPCOMING]), "signed_in": signed_in}
