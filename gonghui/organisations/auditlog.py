@@ -120,6 +120,8 @@ CHANGE_NAMES = {
     ("stations.station", "stations"): gettext_lazy("Stations imported"),
     ("stations.station", "hours"): gettext_lazy("Opening hours"),
     ("stations.station", "reports"): gettext_lazy("Reports"),
+    ("activities.activity", "targets"): gettext_lazy("Target unions"),
+    ("activities.activity", "reservations"): gettext_lazy("Reserved places"),
     ("activities.activityreport", "news_item"): gettext_lazy("News draft of the report"),
     ("activities.activityreport", "photos"): gettext_lazy("Photos"),
     ("activities.signup", "at"): gettext_lazy("Scanned at"),

@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -220,25 +221,63 @@ def activity_update(*, actor, activity: Activity, data: dict) -> Activity:
                 _("%(taken)d places are already taken: the capacity cannot be lower.") % {"taken": taken},
                 "capacity_below_taken",
             )
-        before = audit.snapshot(activity, _FIELDS)
+        before = {**audit.snapshot(activity, _FIELDS), **_who(activity)}
         for field, value in values.items():
             setattr(activity, field, value)
         activity.updated_at = timezone.now()
         activity.save()
         activity.targets.set(targets)
-        activity.reservations.all().delete()
-        ActivityReservation.objects.bulk_create(
-            ActivityReservation(activity=activity, organisation=union, places=places)
-            for union, places in reservations
-        )
+        _sync_reservations(activity, reservations)
         audit.record(
             actor=actor, action=AuditAction.ACTIVITY_UPDATED, obj=activity, organisation_id=activity.organisation_id,
-            changes=audit.diff(before, audit.snapshot(activity, _FIELDS)),
+            changes=audit.diff(before, {**audit.snapshot(activity, _FIELDS), **_who(activity)}),
         )  # fmt: skip
         if activity.status == Status.PUBLISHED:
             signup_services.fill_places(activity)
             search.index_activity(activity)
     return activity
+
+
+def _who(activity: Activity) -> dict:
+    """Who the activity is for, as audited: the target unions decide who may see and sign up,
+    the reserved places who gets a place first (union names, sorted, so a diff is stable)."""
+    reserved = activity.reservations.values_list("organisation__name", "places")
+    return {
+        "targets": "、".join(sorted(activity.targets.values_list("name", flat=True))),
+        "reservations": "、".join(sorted(f"{name} × {places}" for name, places in reserved)),
+    }
+
+
+def _sync_reservations(activity: Activity, reservations: list[tuple]) -> None:
+    """Bring the activity's reserved places to ``reservations`` in place (the caller holds the
+    activity's row lock). A kept union keeps its row, so the sign-ups holding its places stay
+    counted against it; its places cannot go below those taken (``reservation_below_taken``).
+    A union taken off the list frees its row: its sign-ups keep their places as open ones."""
+    existing = {r.organisation_id: r for r in activity.reservations.all()}
+    taken = dict(
+        Signup.objects.filter(activity=activity, status__in=PLACE_TAKING_STATUSES, reservation__isnull=False)
+        .values_list("reservation_id")
+        .annotate(n=Count("id"))
+    )
+    wanted = {union.pk: (union, places) for union, places in reservations}
+    for organisation_id, reservation in existing.items():
+        if organisation_id not in wanted:
+            reservation.delete()
+    for organisation_id, (union, places) in wanted.items():
+        reservation = existing.get(organisation_id)
+        if reservation is None:
+            ActivityReservation.objects.create(activity=activity, organisation=union, places=places)
+            continue
+        if places < taken.get(reservation.pk, 0):
+            raise field_error(
+                "reservations",
+                _("%(union)s already holds %(taken)d reserved places: no fewer can be kept.")
+                % {"union": union.name, "taken": taken[reservation.pk]},
+                "reservation_below_taken",
+            )
+        if reservation.places != places:
+            reservation.places = places
+            reservation.save(update_fields=["places"])
 
 
 def activity_publish(*, actor, activity: Activity) -> Activity:

@@ -189,6 +189,75 @@ def test_reserved_places_go_to_their_unions_members_first(world, member_user):
     assert mine.status == "confirmed" and mine.reservation.organisation == factory
 
 
+def test_editing_an_activity_keeps_reserved_places_counted_against_their_union(world, member_user):
+    # An edit of the title must not turn a reserved place into an open one: the waiting
+    # outsider gets the open place freed by the other outsider.
+    factory = world.orgs["xian_factory"]
+    activity = make_activity(world, capacity=2, reservations=[(factory, 1)])
+    mine = signups.signup_create(actor=member_user, activity=activity)
+    outsiders = people(2)
+    signups.signup_create(actor=outsiders[0], activity=activity)
+    waiting = signups.signup_create(actor=outsiders[1], activity=activity)
+    assert waiting.status == "waitlisted"
+    data = activity_data(
+        capacity=2, reservations=[(factory, 1)], title="改了标题的读书会",
+        starts_at=activity.starts_at, ends_at=activity.ends_at,
+    )  # fmt: skip
+    services.activity_update(actor=world.users["xian"], activity=activity, data=data)
+    mine.refresh_from_db()
+    assert mine.reservation is not None and mine.reservation.organisation == factory
+    signups.signup_cancel(actor=outsiders[0], activity=activity)
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    entry = AuditEntry.objects.filter(action=AuditAction.ACTIVITY_UPDATED).latest("at")
+    assert entry.changes == {"title": ["职工书屋读书分享会", "改了标题的读书会"]}
+
+
+def _second_factory_member(world):
+    """Another member of 西安某机械厂's union with an account of their own."""
+    from gonghui.members.services import members as member_services
+    from gonghui.testing import make_id_number, make_phone, make_user
+
+    member = member_services.member_create(
+        actor=None, organisation=world.orgs["xian_factory"], name="李娜",
+        id_number=make_id_number("610113", datetime.date(1990, 5, 2), "F", seq=7),
+        phone=make_phone(7), joined_on=datetime.date(2021, 3, 1),
+    )  # fmt: skip
+    user = make_user("factory_second")
+    member_services.member_link_user(actor=world.users["xian"], member=member, user=user)
+    return user
+
+
+def test_reserved_places_cannot_go_below_those_taken_and_nothing_changes(world, member_user):
+    factory = world.orgs["xian_factory"]
+    activity = make_activity(world, capacity=3, reservations=[(factory, 2)])
+    for user in (member_user, _second_factory_member(world)):
+        assert signups.signup_create(actor=user, activity=activity).reservation.organisation == factory
+    entries = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as err:
+        services.activity_update(
+            actor=world.users["xian"], activity=activity,
+            data=activity_data(capacity=3, reservations=[(factory, 1)], title="新标题"),
+        )  # fmt: skip
+    assert "reservation_below_taken" in _codes(err.value)
+    activity.refresh_from_db()
+    assert activity.title == "职工书屋读书分享会" and activity.reservations.get().places == 2
+    assert AuditEntry.objects.count() == entries
+
+
+def test_an_edit_of_the_target_unions_is_in_the_audit_entry(world):
+    activity = make_activity(world, audience="members")
+    data = activity_data(
+        audience="members",
+        targets=[world.orgs["xian_factory"]],
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+    )
+    services.activity_update(actor=world.users["xian"], activity=activity, data=data)
+    entry = AuditEntry.objects.filter(action=AuditAction.ACTIVITY_UPDATED).latest("at")
+    assert entry.changes == {"targets": ["", world.orgs["xian_factory"].name]}
+
+
 def test_repeat_no_shows_block_new_sign_ups(world, member_user, settings):
     settings.GONGHUI_ACTIVITY_NO_SHOW_LIMIT = 2
     settings.GONGHUI_ACTIVITY_NO_SHOW_DAYS = 90
