@@ -70,13 +70,32 @@ def _refuse(code: str, message) -> ValidationError:
     return field_error("", message, code)
 
 
+def _require_open(activity: Activity, at) -> None:
+    """Check-in is for a published activity around its time: from the margin before its start
+    to the margin after its end (``GONGHUI_CHECKIN_MARGIN_MINUTES``), so a code shown while the
+    screen is tested the day before, or a card scanned days later, records nothing."""
+    margin = datetime.timedelta(minutes=settings.GONGHUI_CHECKIN_MARGIN_MINUTES)
+    if activity.status != Status.PUBLISHED or not (
+        activity.starts_at - margin <= at <= activity.ends_at + margin
+    ):
+        raise _refuse(
+            "checkin_closed",
+            _("Check-in for this activity is open from %(opens)s to %(closes)s.")
+            % {
+                "opens": timezone.localtime(activity.starts_at - margin).strftime("%Y-%m-%d %H:%M"),
+                "closes": timezone.localtime(activity.ends_at + margin).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+
+
 def _record(*, signup: Signup, direction: str, at, source: str, by, nonce: str | None = None) -> CheckIn:
     """Write one check-in or check-out of ``signup`` (locked) after the checks that need the
     rows: no second one in the same direction, no check-out without a check-in (or before
     it). Called inside a transaction."""
-    signup = Signup.objects.select_for_update().get(pk=signup.pk)
+    signup = Signup.objects.select_for_update().select_related("activity").get(pk=signup.pk)
     if signup.status not in CHECKIN_STATUSES:
         raise _refuse("not_signed_up", _("Only people with a confirmed place can check in."))
+    _require_open(signup.activity, at)
     existing = {c.direction: c for c in CheckIn.objects.filter(signup=signup)}
     if direction == Direction.IN and Direction.IN in existing:
         raise _refuse("already_checked_in", _("You are already checked in."))

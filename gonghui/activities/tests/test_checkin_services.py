@@ -144,6 +144,46 @@ def test_check_out_before_check_in_is_refused_then_works_after_it(world, member_
 # ---- organiser scans the member's card ------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "starts_in",
+    [datetime.timedelta(days=3), datetime.timedelta(days=-3)],
+    ids=["the day before", "days after"],
+)
+def test_a_code_or_a_card_outside_the_activity_time_records_nothing(
+    world, member_user, city_officer, starts_in
+):
+    # A valid code shown while the screen is tried out, or a card scanned days later, is no
+    # attendance: check-in is open only around the activity's time.
+    activity = make_activity(world, starts_in=starts_in, records_hours=False)
+    signup = make_signup(activity, member_user, member=world.members["xian_worker"])
+    with pytest.raises(ValidationError) as error:
+        services.checkin_by_code(actor=member_user, activity=activity, code=tokens.make(activity.pk, "in"))
+    assert _code(error) == "checkin_closed"
+    token = cards.card_token(world.members["xian_worker"])
+    with pytest.raises(ValidationError) as error:
+        services.checkin_by_card(actor=city_officer, activity=activity, token=token)
+    assert _code(error) == "checkin_closed"
+    signup.refresh_from_db()
+    assert signup.status == SignupStatus.CONFIRMED
+    assert (
+        not CheckIn.objects.exists()
+        and not AuditEntry.objects.filter(action__startswith="activities.checkin").exists()
+    )
+
+
+def test_a_cancelled_activity_takes_no_card_check_in(world, member_user, city_officer):
+    activity = make_activity(world)
+    make_signup(activity, member_user, member=world.members["xian_worker"])
+    activity.status = "cancelled"
+    activity.save(update_fields=["status"])
+    with pytest.raises(ValidationError) as error:
+        services.checkin_by_card(
+            actor=city_officer, activity=activity, token=cards.card_token(world.members["xian_worker"])
+        )
+    assert _code(error) == "checkin_closed"
+    assert not CheckIn.objects.exists()
+
+
 def test_the_organiser_checks_a_member_in_by_the_card_url(world, city_officer, member_user):
     activity = make_activity(world)
     signup = make_signup(activity, member_user, member=world.members["xian_worker"])

@@ -18,6 +18,7 @@ from gonghui.activities import forms, selectors
 from gonghui.activities.choices import AuditAction, SignupStatus
 from gonghui.activities.services import activities as services
 from gonghui.core import audit
+from gonghui.core.spreadsheets.cells import neutralise
 from gonghui.core.web import form_action, paginate
 from gonghui.organisations import scoping
 from gonghui.organisations.permissions import officer_required
@@ -147,15 +148,20 @@ def export(request, activity_id):
     )
     for s in signups:
         answers = {a["label"]: a["answer"] for a in s.answers}
+        # Answers and names are typed by the people signing up: a cell starting with = + - @
+        # would run as a formula when the organiser opens the file.
         writer.writerow(
             [
-                s.get_status_display(),
-                s.position or "",
-                s.member.name if s.member else "",
-                s.member.organisation.name if s.member else "",
-                s.user.get_username(),
-                timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
-                *[answers.get(label, "") for label in labels],
+                neutralise(str(cell))
+                for cell in (
+                    s.get_status_display(),
+                    s.position or "",
+                    s.member.name if s.member else "",
+                    s.member.organisation.name if s.member else "",
+                    s.user.get_username(),
+                    timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
+                    *[answers.get(label, "") for label in labels],
+                )
             ]
         )
     audit.record(
