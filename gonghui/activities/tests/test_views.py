@@ -165,3 +165,16 @@ def test_the_landing_page_lists_open_activities_and_the_hall_the_members_ones_to
     assert "会员专场" not in landing and "尚未发布" not in landing and "上周的活动" not in landing
     hall = client_for(member_user).get("/").content.decode()
     assert "公开读书会" in hall and "会员专场" in hall and "上周的活动" not in hall
+
+
+def test_the_export_neutralises_answers_that_look_like_formulas(world, city_officer):
+    # Anyone with an account may sign up and type an answer; the organiser opens the file in a
+    # spreadsheet program, where "=HYPERLINK(…)" would run.
+    activity = make_activity(world, questions=[{"label": "备注", "required": False}])
+    person = people(1)[0]
+    signups.signup_create(
+        actor=person, activity=activity, answers=[{"label": "备注", "answer": '=HYPERLINK("http://x","y")'}]
+    )
+    export = client_for(city_officer).get(reverse("activities:export", kwargs={"activity_id": activity.pk}))
+    body = export.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body and ',=HYPERLINK' not in body and '"=HYPERLINK' not in body
