@@ -17,7 +17,7 @@ from gonghui.core.api import Error, anyone, file_answer, uuid_or_404
 from gonghui.news.choices import Kind
 from gonghui.news.models import NewsItem
 from gonghui.news.selectors import files as file_selectors
-from gonghui.news.selectors import news_item_or_404
+from gonghui.news.selectors import news_item_or_404, officer_view_or_404
 from gonghui.news.selectors import receipts as receipt_selectors
 from gonghui.news.selectors.readers import published_for, publisher_or_404
 from gonghui.news.services import files, items, receipts
@@ -235,7 +235,7 @@ def get_news(request, item_id: str):
     pk = uuid_or_404(item_id)
     item = published_for(request.user).filter(pk=pk).first()
     if item is None:
-        return news_detail(news_item_or_404(request.user, pk))
+        return news_detail(officer_view_or_404(request.user, pk))
     receipt = receipts.news_mark_read(actor=request.user, item=item)
     return news_detail(item, receipt)
 

@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from gonghui.news import permissions
+from gonghui.news.choices import Status
 from gonghui.news.models import NewsItem
 from gonghui.organisations import scoping
 from gonghui.organisations.scoping import Action
@@ -18,6 +20,16 @@ def news_item_or_404(user, item_id, action: str = Action.VIEW) -> NewsItem:
     scoping.require(user, Action.VIEW, item.organisation)
     if action != Action.VIEW:
         scoping.require(user, action, item.organisation)
+    return item
+
+
+def officer_view_or_404(user, item_id) -> NewsItem:
+    """The item as an officer in scope opens it: as :func:`news_item_or_404`, and a draft only
+    for its author (anyone else who sees the union: 403), as the officer pages show it. For the
+    API's detail and attachments, where a reader's rule did not let the caller in."""
+    item = news_item_or_404(user, item_id)
+    if item.status == Status.DRAFT and not permissions.is_author(user, item):
+        scoping.refuse(visible=True)
     return item
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from gonghui.news.models import NewsAttachment, NewsImage
-from gonghui.news.selectors import news_item_or_404
+from gonghui.news.selectors import officer_view_or_404
 from gonghui.news.selectors.readers import published_for
 
 
@@ -24,5 +24,5 @@ def attachment_or_404(user, item_id, attachment_id) -> NewsAttachment:
     except (NewsAttachment.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     if not published_for(user).filter(pk=attachment.item_id).exists():
-        news_item_or_404(user, attachment.item_id)
+        officer_view_or_404(user, attachment.item_id)
     return attachment

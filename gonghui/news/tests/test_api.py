@@ -185,3 +185,16 @@ def test_malformed_ids_are_404_in_the_json_error_shape():
         response = api_for(None).get(path)
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
+
+
+def test_someone_elses_draft_is_refused_by_the_api_as_on_the_pages(world, city_viewer):
+    from gonghui.news.services import items
+    from gonghui.news.tests.factories import item_data
+
+    draft = items.news_create(
+        actor=world.users["xian_officer"], organisation=world.orgs["xian"], data=item_data()
+    )
+    assert api_for(city_viewer).get(f"/api/v1/news/{draft.pk}").status_code == 403
+    assert api_for(world.users["xian"]).get(f"/api/v1/news/{draft.pk}").status_code == 403
+    assert api_for(world.users["xian_officer"]).get(f"/api/v1/news/{draft.pk}").status_code == 200
+    assert api_for(world.users["baoji"]).get(f"/api/v1/news/{draft.pk}").status_code == 404

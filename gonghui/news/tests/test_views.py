@@ -323,3 +323,13 @@ def test_an_image_upload_for_a_union_out_of_reach_is_refused_and_nothing_is_stor
     )
     assert response.status_code == 400 and "organisation" in response.json()["errors"]
     assert not NewsImage.objects.exists()
+
+
+def test_a_viewer_sees_the_receipt_counts_but_may_not_export_them(world, city_viewer):
+    # The CSV is an export like any other: the ``export`` right, on the page as in the API.
+    notice = published(world, title="需确认的通知", requires_ack=True)
+    viewer = client_for(city_viewer)
+    page = viewer.get(reverse("news:item", args=[notice.pk]))
+    assert page.status_code == 200
+    assert reverse("news:receipts_export", args=[notice.pk]) not in page.content.decode()
+    assert viewer.get(reverse("news:receipts_export", args=[notice.pk])).status_code == 403

@@ -121,9 +121,7 @@ def item_buttons(user, item) -> dict:
 @officer_required
 def item_detail(request, item_id):
     user = request.user
-    item = selectors.news_item_or_404(user, item_id)
-    if item.status == Status.DRAFT and not permissions.is_author(user, item):
-        scoping.refuse(visible=True)
+    item = selectors.officer_view_or_404(user, item_id)
     buttons = item_buttons(user, item)
     reviewing = buttons["approve"] or buttons["publish"] or buttons["reject"]
     words = marks.flagged_words(item) if reviewing else []
@@ -145,6 +143,7 @@ def item_detail(request, item_id):
             "cover_url": files.image_url(item.cover) if item.cover_id else "",
             "attachments": list(item.attachments.all()),
             "receipt_totals": receipt_selectors.receipt_totals(rows) if rows else None,
+            "can_export": scoping.can(user, Action.EXPORT, item.organisation),
             "can_remind": item.requires_ack
             and item.status == Status.PUBLISHED
             and permissions.can_write(user, item.organisation),
@@ -154,8 +153,8 @@ def item_detail(request, item_id):
 
 @officer_required
 def receipts_export(request, item_id):
-    """The receipt table as CSV (counts per union, no names)."""
-    item = selectors.news_item_or_404(request.user, item_id)
+    """The receipt table as CSV (counts per union, no names): the ``export`` right, as the API."""
+    item = selectors.news_item_or_404(request.user, item_id, Action.EXPORT)
     if item.status != Status.PUBLISHED:
         raise Http404
     response = HttpResponse(receipt_selectors.receipt_csv(item), content_type="text/csv; charset=utf-8")
