@@ -177,4 +177,4 @@ def test_the_export_neutralises_answers_that_look_like_formulas(world, city_offi
     )
     export = client_for(city_officer).get(reverse("activities:export", kwargs={"activity_id": activity.pk}))
     body = export.content.decode("utf-8-sig")
-    assert "'=HYPERLINK" in body and ',=HYPERLINK' not in body and '"=HYPERLINK' not in body
+    assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body and '"=HYPERLINK' not in body
