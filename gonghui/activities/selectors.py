@@ -1,7 +1,7 @@
 """Scoped reads of activities and sign-ups (the rules are in ``permissions``; this module
 answers the same questions for many rows at once)."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from gonghui.activities import permissions
@@ -86,7 +86,8 @@ def signups_of(activity: Activity, *, status: str | None = None) -> QuerySet:
     qs = activity.signups.select_related("user", "member", "member__organisation", "reservation")
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("position", "created_at")
+    # Places (no position) first on every database: PostgreSQL sorts NULL last, SQLite first.
+    return qs.order_by(F("position").asc(nulls_first=True), "created_at")
 
 
 def own_signup(user, activity: Activity) -> Signup | None:
